@@ -1,0 +1,104 @@
+# pwru: kernel packet-path tracer.
+#
+#   make              build ./pwru
+#   make static       build ./pwru.static (one file to copy into a VM)
+#   make deps         install every package building and testing need (apt-get)
+#   make test         unit tests (ASan/UBSan), filter tests on this kernel, VM kernel matrix
+#   make demo         trace a ping in a scratch netns (here, or in the 6.12 VM)
+#   make vm-shell KERNEL=6.12
+#   make bench        benchmarks, as ratios against a baseline measured in the same run
+#   make clean
+
+CC      ?= gcc
+CLANG   ?= clang
+BPFTOOL ?= bpftool
+PROVE   ?= prove
+OUT     := build
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1)
+
+WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 $(WARN)
+CPPFLAGS += -I$(OUT) -I. -Ibpf -DPWRU_VERSION='"$(VERSION)"' -D_GNU_SOURCE
+LDLIBS   := -lbpf -lelf -lz -lpcap -ldw -lcapstone -lpthread
+STATIC_LDLIBS := $(shell pkg-config --static --libs libbpf libpcap libdw capstone libelf 2>/dev/null) -lzstd
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -Wno-unused-function -Ibpf
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_HDRS := $(wildcard bpf/*.h)
+SKELS    := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
+LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard filters/*.c) $(wildcard kallsyms/*.c)
+LIB_HDRS := $(wildcard src/*.h filters/*.h kallsyms/*.h)
+LIB_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(LIB_SRCS))
+SAN_OBJS := $(patsubst %.c,$(OUT)/san/%.o,$(LIB_SRCS))
+SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
+
+# Every test is an executable printing TAP; prove runs them and prints the result line.
+LOCAL_TESTS := $(UNIT_BINS) $(sort $(wildcard tests/local/*.t))
+VM_TESTS    := $(sort $(wildcard tests/vm/*.t))
+
+.PHONY: all static deps test test-unit test-local test-vm demo vm-shell bench clean format
+.DELETE_ON_ERROR:
+
+all: pwru
+
+pwru: $(OUT)/obj/src/main.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+static: pwru.static
+pwru.static: $(OUT)/obj/src/main.o $(LIB_OBJS)
+	$(CC) -static $(LDFLAGS) -o $@ $^ $(STATIC_LDLIBS)
+
+$(OUT)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(OUT)/%.skel.h: $(OUT)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
+
+$(OUT)/obj/%.o: %.c $(LIB_HDRS) $(BPF_HDRS) $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(OUT)/san/%.o: %.c $(LIB_HDRS) $(BPF_HDRS) $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN) -c $< -o $@
+
+$(OUT)/tests/%: tests/unit/%.c tests/unit/tap.h $(SAN_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN) -Itests/unit -o $@ $< $(SAN_OBJS) $(LDLIBS)
+
+deps:
+	./tests/deps.sh
+
+test: test-build
+	$(PROVE) -e '' $(LOCAL_TESTS) $(VM_TESTS)
+
+test-build: pwru $(UNIT_BINS)
+.PHONY: test-build
+
+test-unit test-local: test-build
+	$(PROVE) -e '' $(LOCAL_TESTS)
+
+test-vm: pwru
+	$(PROVE) -e '' $(VM_TESTS)
+
+demo: pwru
+	./tests/demo.sh
+
+KERNEL ?= 6.12
+vm-shell: pwru
+	./tests/vm/run --interactive $(KERNEL)
+
+bench: pwru
+	./tests/bench/run
+
+format:
+	clang-format -i $(wildcard src/*.[ch] filters/*.[ch] kallsyms/*.[ch] bpf/*.[ch] tests/unit/*.[ch])
+
+clean:
+	rm -rf $(OUT) pwru pwru.static

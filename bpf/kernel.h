@@ -1,0 +1,113 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The few kernel types the BPF programs read, declared with preserve_access_index so that
+ * libbpf relocates every field access against the running kernel's BTF (CO-RE). The build
+ * never looks at the build machine's kernel. Only the fields we read are listed; layout and
+ * order here do not matter.
+ */
+#ifndef PWRU_KERNEL_H
+#define PWRU_KERNEL_H
+
+/* bpf_tracing.h picks the kernel-internal pt_regs field names when it sees this. */
+#define __VMLINUX_H__
+
+typedef signed char __s8;
+typedef unsigned char __u8;
+typedef short __s16;
+typedef unsigned short __u16;
+typedef int __s32;
+typedef unsigned int __u32;
+typedef long long __s64;
+typedef unsigned long long __u64;
+typedef __u16 __be16;
+typedef __u32 __be32;
+typedef __u32 __wsum;
+typedef _Bool bool;
+#define true  1
+#define false 0
+
+enum bpf_map_type {
+	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_ARRAY = 2,
+	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_RINGBUF = 27,
+};
+
+enum {
+	BPF_ANY = 0,
+};
+
+#define BPF_F_CURRENT_CPU 0xffffffffULL
+
+struct ns_common {
+	unsigned int inum;
+} __attribute__((preserve_access_index));
+
+struct net {
+	struct ns_common ns;
+} __attribute__((preserve_access_index));
+
+typedef struct {
+	struct net *net;
+} possible_net_t;
+
+struct net_device {
+	char name[16];
+	int ifindex;
+	unsigned int mtu;
+	possible_net_t nd_net;
+} __attribute__((preserve_access_index));
+
+struct sock_common {
+	possible_net_t skc_net;
+} __attribute__((preserve_access_index));
+
+struct sock {
+	struct sock_common __sk_common;
+} __attribute__((preserve_access_index));
+
+struct dst_entry {
+	struct net_device *dev;
+} __attribute__((preserve_access_index));
+
+struct sk_buff {
+	struct net_device *dev;
+	struct sock *sk;
+	unsigned long _skb_refdst;
+	unsigned int len;
+	unsigned int data_len;
+	__u16 mac_len;
+	__u8 pkt_type : 3;
+	int skb_iif;
+	__u32 mark;
+	__be16 protocol;
+	__be16 vlan_proto;
+	__u16 vlan_tci;
+	__u16 transport_header;
+	__u16 network_header;
+	__u16 mac_header;
+	unsigned int tail;
+	unsigned int end;
+	unsigned char *head;
+	unsigned char *data;
+} __attribute__((preserve_access_index));
+
+/* tc programs only: the user-visible context, for bpf_cast_to_kern_ctx(). */
+struct __sk_buff {
+	__u32 len;
+} __attribute__((preserve_access_index));
+
+struct pt_regs {
+	unsigned long di;
+	unsigned long si;
+	unsigned long dx;
+	unsigned long cx;
+	unsigned long r8;
+	unsigned long r9;
+	unsigned long sp;
+	unsigned long bp;
+	unsigned long ip;
+	unsigned long ax;
+} __attribute__((preserve_access_index));
+
+#endif
