@@ -14,7 +14,7 @@ int pcap_filter_compile(const char *expr, struct pcap_filter **out, char *err, s
 	return 0;
 }
 
-int pcap_filter_install(struct pcap_filter *f, struct bpf_object *obj)
+int pcap_filter_install(struct pcap_filter *f)
 {
 	return 0;
 }

@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * pcap expression -> classic BPF (libpcap) -> eBPF, spliced into BPF programs before load.
+ * pcap expression -> classic BPF (libpcap) -> eBPF, spliced into BPF programs at load time.
  * Knows nothing about backends or output.
+ *
+ * Order of use: pcap_filter_compile(), pcap_filter_install() BEFORE the BPF object is opened
+ * (it registers libbpf program handlers whose prepare-load callback replaces the filter
+ * stubs of every program in the object), open, load, ..., destroy the object, then
+ * pcap_filter_free() (which unregisters the handlers).
  */
 #ifndef PWRU_PCAP_FILTER_H
 #define PWRU_PCAP_FILTER_H
 
 #include <stddef.h>
 
-struct bpf_object;
 struct pcap_filter;
 
 /*
@@ -18,9 +22,8 @@ struct pcap_filter;
  */
 int pcap_filter_compile(const char *expr, struct pcap_filter **out, char *err, size_t errlen);
 
-/* Arranges for the compiled code to replace the filter stubs of every program in OBJ when
- * the object is loaded. Call between open and load. */
-int pcap_filter_install(struct pcap_filter *f, struct bpf_object *obj);
+/* Registers the handlers that splice F into the filter stubs. Call before opening. */
+int pcap_filter_install(struct pcap_filter *f);
 
 void pcap_filter_free(struct pcap_filter *f);
 

@@ -8,4 +8,18 @@
  */
 int check_filter_main(const char *file, const char *expr);
 
+/*
+ * The same machinery in-process, for tests and the fuzzer: EXPR compiled and loaded for
+ * link type DLT (DLT_EN10MB runs the L2 filter; DLT_RAW, DLT_IPV4, DLT_IPV6 the L3 one),
+ * then run on packets with BPF_PROG_TEST_RUN.
+ */
+struct filter_checker;
+
+int filter_checker_open(const char *expr, int dlt, struct filter_checker **out, char *err,
+			size_t errlen);
+/* *MATCH is set to 0 or 1. Returns 0, or a negative errno when the packet could not be run. */
+int filter_checker_run(struct filter_checker *c, const unsigned char *pkt, unsigned int caplen,
+		       unsigned int wirelen, int *match);
+void filter_checker_close(struct filter_checker *c);
+
 #endif
