@@ -21,7 +21,9 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARN)
 CPPFLAGS += -I$(OUT) -I. -Ibpf -DPWRU_VERSION='"$(VERSION)"' -D_GNU_SOURCE
 LDLIBS   := -lbpf -lelf -lz -lpcap -ldw -lcapstone -lpthread
-STATIC_LDLIBS := $(shell pkg-config --static --libs libbpf libpcap libdw capstone libelf 2>/dev/null) -lzstd
+# Debian's static libpcap drags in libdbus-1.a, which wants libsystemd (no .a shipped):
+# src/static/ supplies the two calls it names.
+STATIC_LDLIBS := -lbpf -lelf -lz -lpcap -ldbus-1 -ldw -lelf -lbz2 -llzma -lzstd -lz -lcapstone -lpthread
 
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -Wno-unused-function -Ibpf
 
@@ -43,6 +45,8 @@ VM_TESTS    := $(sort $(wildcard tests/vm/*.t))
 
 .PHONY: all static deps test test-unit test-local test-vm demo vm-shell bench clean format
 .DELETE_ON_ERROR:
+# Keep generated objects and skeletons: they are inputs of several targets.
+.SECONDARY:
 
 all: pwru
 
@@ -50,8 +54,12 @@ pwru: $(OUT)/obj/src/main.o $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 static: pwru.static
-pwru.static: $(OUT)/obj/src/main.o $(LIB_OBJS)
-	$(CC) -static $(LDFLAGS) -o $@ $^ $(STATIC_LDLIBS)
+pwru.static: $(OUT)/obj/src/main.o $(LIB_OBJS) $(OUT)/obj/src/static/sd_shim.o
+	@mkdir -p $(OUT)
+	$(CC) -static $(LDFLAGS) -o $@ $^ $(STATIC_LDLIBS) 2>$(OUT)/static-link.log || \
+		{ cat $(OUT)/static-link.log >&2; exit 1; }
+	@grep -v 'statically linked applications requires at runtime\|in function' \
+		$(OUT)/static-link.log >&2 || true
 
 $(OUT)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS)
 	@mkdir -p $(@D)
