@@ -3,7 +3,7 @@
 # Safe to run twice: apt-get skips what is already installed.
 set -eu
 pkgs="make gcc clang llvm pkg-config git libbpf-dev libelf-dev libpcap-dev libdw-dev
-libcapstone-dev libzstd-dev zlib1g-dev liblzma-dev libbz2-dev libdbus-1-dev libsystemd-dev
+libcapstone-dev libzstd-dev zlib1g-dev liblzma-dev libbz2-dev libdbus-1-dev
 bpftool libclang-rt-14-dev perl qemu-system-x86 busybox-static iproute2 nftables kmod
 iputils-ping xz-utils zstd cpio"
 if [ "$(id -u)" -ne 0 ]; then
