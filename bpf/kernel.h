@@ -39,6 +39,11 @@ enum {
 
 #define BPF_F_CURRENT_CPU 0xffffffffULL
 
+/* Only to ask, with bpf_core_enum_value_exists(), whether the running kernel has it. */
+enum bpf_func_id {
+	BPF_FUNC_get_func_ip = 173,
+};
+
 struct ns_common {
 	unsigned int inum;
 } __attribute__((preserve_access_index));
@@ -68,6 +73,7 @@ struct sock {
 
 struct dst_entry {
 	struct net_device *dev;
+	unsigned long _metrics;
 } __attribute__((preserve_access_index));
 
 struct sk_buff {
@@ -95,6 +101,7 @@ struct sk_buff {
 /* tc programs only: the user-visible context, for bpf_cast_to_kern_ctx(). */
 struct __sk_buff {
 	__u32 len;
+	__u32 cb[5];
 } __attribute__((preserve_access_index));
 
 struct pt_regs {

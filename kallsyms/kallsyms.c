@@ -1,0 +1,263 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include "kallsyms/kallsyms.h"
+
+struct kallsyms {
+	char *text; /* the file, with names cut in place */
+	struct ksym *by_addr;
+	struct ksym *by_name;
+	size_t n;
+};
+
+static int cmp_addr(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	/* Several names at one address: keep file order stable enough, prefer global names. */
+	return strcmp(x->name, y->name);
+}
+
+static int cmp_key(const char *name, const char *mod, const struct ksym *y)
+{
+	int c = strcmp(name, y->name);
+
+	if (c)
+		return c;
+	return strcmp(mod ? mod : "", y->module ? y->module : "");
+}
+
+static int cmp_name(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+	int c = cmp_key(x->name, x->module, y);
+
+	if (c)
+		return c;
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c |= 0x20;
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/* One line: "ffffffff81000000 T name" optionally followed by "\t[module]". */
+static int parse_line(char *line, struct ksym *s)
+{
+	uint64_t addr = 0;
+	char *p = line, *name, *mod = NULL;
+	int v, digits = 0;
+
+	while ((v = hexval(*p)) >= 0) {
+		addr = addr << 4 | (uint64_t)v;
+		p++;
+		digits++;
+	}
+	if (!digits || p[0] != ' ' || !p[1] || p[2] != ' ')
+		return -1;
+	s->type = p[1];
+	name = p + 3;
+	p = strchr(name, '\t');
+	if (p) {
+		*p++ = '\0';
+		if (*p == '[') {
+			mod = p + 1;
+			p = strchr(mod, ']');
+			if (p)
+				*p = '\0';
+		}
+	}
+	if (!*name)
+		return -1;
+	s->addr = addr;
+	s->name = name;
+	s->module = mod;
+	return 0;
+}
+
+static size_t count_lines(const char *s)
+{
+	size_t n = 1;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+int kallsyms_parse(const char *buf, size_t len, struct kallsyms **out)
+{
+	struct kallsyms *ks = calloc(1, sizeof(*ks));
+	char *line, *next;
+
+	if (!ks)
+		return -ENOMEM;
+	ks->text = malloc(len + 1);
+	if (!ks->text)
+		goto nomem;
+	memcpy(ks->text, buf, len);
+	ks->text[len] = '\0';
+	ks->by_addr = calloc(count_lines(ks->text), sizeof(struct ksym));
+	if (!ks->by_addr)
+		goto nomem;
+	for (line = ks->text; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		if (!parse_line(line, &ks->by_addr[ks->n]))
+			ks->n++;
+	}
+	ks->by_name = malloc((ks->n ? ks->n : 1) * sizeof(struct ksym));
+	if (!ks->by_name)
+		goto nomem;
+	memcpy(ks->by_name, ks->by_addr, ks->n * sizeof(struct ksym));
+	qsort(ks->by_addr, ks->n, sizeof(struct ksym), cmp_addr);
+	qsort(ks->by_name, ks->n, sizeof(struct ksym), cmp_name);
+	*out = ks;
+	return 0;
+nomem:
+	kallsyms_free(ks);
+	return -ENOMEM;
+}
+
+/* /proc files report size 0, so read until EOF. */
+static int read_all(const char *path, char **buf, size_t *len)
+{
+	size_t cap = 1 << 20, n = 0;
+	char *b = malloc(cap), *nb;
+	ssize_t r;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0 || !b) {
+		int err = fd < 0 ? -errno : -ENOMEM;
+
+		if (fd >= 0)
+			close(fd);
+		free(b);
+		return err;
+	}
+	while ((r = read(fd, b + n, cap - n)) > 0) {
+		n += (size_t)r;
+		if (n < cap)
+			continue;
+		nb = realloc(b, cap *= 2);
+		if (!nb) {
+			r = -1;
+			errno = ENOMEM;
+			break;
+		}
+		b = nb;
+	}
+	if (r < 0) {
+		int err = -errno;
+
+		close(fd);
+		free(b);
+		return err;
+	}
+	close(fd);
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+int kallsyms_load(const char *path, struct kallsyms **out)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	int err = read_all(path ? path : "/proc/kallsyms", &buf, &len);
+
+	if (err)
+		return err;
+	err = kallsyms_parse(buf, len, out);
+	free(buf);
+	return err;
+}
+
+void kallsyms_free(struct kallsyms *ks)
+{
+	if (!ks)
+		return;
+	free(ks->text);
+	free(ks->by_addr);
+	free(ks->by_name);
+	free(ks);
+}
+
+size_t kallsyms_count(const struct kallsyms *ks)
+{
+	return ks->n;
+}
+
+int kallsyms_hidden(const struct kallsyms *ks)
+{
+	return !ks->n || ks->by_addr[ks->n - 1].addr == 0;
+}
+
+size_t kallsyms_lookup_name(const struct kallsyms *ks, const char *name, const char *module,
+			    const struct ksym **first)
+{
+	size_t lo = 0, hi = ks->n, end;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_key(name, module, &ks->by_name[mid]) > 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (end = lo; end < ks->n && !cmp_key(name, module, &ks->by_name[end]); end++)
+		;
+	*first = lo < ks->n ? &ks->by_name[lo] : NULL;
+	return end - lo;
+}
+
+/* Index of the last symbol with addr <= ADDR, or n when there is none. */
+static size_t floor_index(const struct kallsyms *ks, uint64_t addr)
+{
+	size_t lo = 0, hi = ks->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ks->by_addr[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo)
+		return ks->n;
+	/* Several symbols can share an address: report the first of them. */
+	lo--;
+	while (lo && ks->by_addr[lo - 1].addr == ks->by_addr[lo].addr)
+		lo--;
+	return lo;
+}
+
+const struct ksym *kallsyms_lookup_addr(const struct kallsyms *ks, uint64_t addr)
+{
+	size_t i = floor_index(ks, addr);
+
+	return i < ks->n && ks->by_addr[i].addr == addr ? &ks->by_addr[i] : NULL;
+}
+
+const struct ksym *kallsyms_nearest(const struct kallsyms *ks, uint64_t addr, uint64_t *off)
+{
+	size_t i = floor_index(ks, addr);
+
+	if (i >= ks->n)
+		return NULL;
+	*off = addr - ks->by_addr[i].addr;
+	return &ks->by_addr[i];
+}

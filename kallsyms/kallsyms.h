@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The kernel's symbol table as /proc/kallsyms prints it: name -> addresses (a static name
+ * can appear several times) and address -> name, exact or nearest below.
+ */
+#ifndef PWRU_KALLSYMS_H
+#define PWRU_KALLSYMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ksym {
+	uint64_t addr;
+	const char *name;
+	const char *module; /* NULL for vmlinux */
+	char type;	    /* 't', 'T', 'W', 'd', ... as kallsyms prints it */
+};
+
+struct kallsyms;
+
+/* Parses PATH (NULL: /proc/kallsyms). Returns 0 or a negative errno. */
+int kallsyms_load(const char *path, struct kallsyms **out);
+/* Parses an in-memory copy of the file; BUF is copied. */
+int kallsyms_parse(const char *buf, size_t len, struct kallsyms **out);
+void kallsyms_free(struct kallsyms *ks);
+
+size_t kallsyms_count(const struct kallsyms *ks);
+/* True when every address is 0: kptr_restrict hides them from this reader. */
+int kallsyms_hidden(const struct kallsyms *ks);
+
+/*
+ * All symbols named NAME in vmlinux (MODULE NULL) or in MODULE. Returns how many, and
+ * points *FIRST at the first of them; they are contiguous and ordered by address.
+ */
+size_t kallsyms_lookup_name(const struct kallsyms *ks, const char *name, const char *module,
+			    const struct ksym **first);
+/* The symbol starting exactly at ADDR, or NULL. */
+const struct ksym *kallsyms_lookup_addr(const struct kallsyms *ks, uint64_t addr);
+/* The last symbol starting at or below ADDR, or NULL; *OFF gets ADDR minus its start. */
+const struct ksym *kallsyms_nearest(const struct kallsyms *ks, uint64_t addr, uint64_t *off);
+
+#endif

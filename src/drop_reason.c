@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include "src/drop_reason.h"
+
+struct reason {
+	uint64_t value;
+	char *name;
+};
+
+struct drop_reasons {
+	struct reason *r; /* sorted by value */
+	size_t n;
+};
+
+static int cmp_reason(const void *a, const void *b)
+{
+	const struct reason *x = a, *y = b;
+
+	return x->value < y->value ? -1 : x->value > y->value;
+}
+
+static uint64_t enum_value(const struct btf_type *t, int i)
+{
+	if (btf_is_enum64(t))
+		return btf_enum64_value(&btf_enum64(t)[i]);
+	return (uint32_t)btf_enum(t)[i].val;
+}
+
+static uint32_t enum_name_off(const struct btf_type *t, int i)
+{
+	return btf_is_enum64(t) ? btf_enum64(t)[i].name_off : btf_enum(t)[i].name_off;
+}
+
+static int fill(const struct btf *btf, const struct btf_type *t, struct drop_reasons *dr)
+{
+	int i, n = btf_vlen(t);
+
+	dr->r = calloc(n ? n : 1, sizeof(*dr->r));
+	if (!dr->r)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		dr->r[i].value = enum_value(t, i);
+		dr->r[i].name = strdup(btf__name_by_offset(btf, enum_name_off(t, i)));
+		if (!dr->r[i].name)
+			return -ENOMEM;
+		dr->n++;
+	}
+	qsort(dr->r, dr->n, sizeof(*dr->r), cmp_reason);
+	return 0;
+}
+
+int drop_reasons_load(const struct btf *btf, struct drop_reasons **out)
+{
+	struct drop_reasons *dr = calloc(1, sizeof(*dr));
+	int id, err = 0;
+
+	if (!dr)
+		return -ENOMEM;
+	id = btf__find_by_name_kind(btf, "skb_drop_reason", BTF_KIND_ENUM);
+	if (id < 0)
+		id = btf__find_by_name_kind(btf, "skb_drop_reason", BTF_KIND_ENUM64);
+	if (id > 0)
+		err = fill(btf, btf__type_by_id(btf, id), dr);
+	if (err) {
+		drop_reasons_free(dr);
+		return err;
+	}
+	*out = dr;
+	return 0;
+}
+
+const char *drop_reason_name(const struct drop_reasons *dr, uint64_t value)
+{
+	struct reason key = { .value = value }, *hit;
+
+	if (!dr || !dr->n)
+		return NULL;
+	hit = bsearch(&key, dr->r, dr->n, sizeof(key), cmp_reason);
+	return hit ? hit->name : NULL;
+}
+
+void drop_reasons_free(struct drop_reasons *dr)
+{
+	size_t i;
+
+	if (!dr)
+		return;
+	for (i = 0; i < dr->n; i++)
+		free(dr->r[i].name);
+	free(dr->r);
+	free(dr);
+}

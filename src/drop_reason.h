@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Names of the kernel's skb drop reasons, read from the BTF enum skb_drop_reason. */
+#ifndef PWRU_DROP_REASON_H
+#define PWRU_DROP_REASON_H
+
+#include <stdint.h>
+
+struct btf;
+struct drop_reasons;
+
+/* Returns 0 (an empty table when this kernel has no such enum) or -ENOMEM. */
+int drop_reasons_load(const struct btf *btf, struct drop_reasons **out);
+/* The enumerator name for VALUE, or NULL. */
+const char *drop_reason_name(const struct drop_reasons *dr, uint64_t value);
+void drop_reasons_free(struct drop_reasons *dr);
+
+#endif
