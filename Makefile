@@ -80,13 +80,21 @@ $(OUT)/tests/%: tests/unit/%.c tests/unit/tap.h $(SAN_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN) -Itests/unit -o $@ $< $(SAN_OBJS) $(LDLIBS)
 
+# The differential filter test (tests/local/filters-diff.t) and the filter fuzzer:
+# see docs/testing-filters.md.
+FDIFF_SRCS := $(wildcard tests/filters/*.c)
+FDIFF_BIN  := $(OUT)/tests/filters-diff
+$(FDIFF_BIN): $(FDIFF_SRCS) $(wildcard tests/filters/*.h) tests/unit/tap.h $(SAN_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN) -Itests/unit -Itests/filters -o $@ $(FDIFF_SRCS) $(SAN_OBJS) $(LDLIBS)
+
 deps:
 	./tests/deps.sh
 
 test: test-build
 	$(PROVE) -e '' $(LOCAL_TESTS) $(VM_TESTS)
 
-test-build: pwru $(UNIT_BINS)
+test-build: pwru $(UNIT_BINS) $(FDIFF_BIN)
 .PHONY: test-build
 
 test-unit test-local: test-build

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The differential filter test: every corpus expression, compiled for EN10MB and DLT_RAW,
+ * run by our eBPF filter (filter_checker_*, BPF_PROG_TEST_RUN) and by libpcap's interpreter
+ * over every packet of the shared captures; then the saved regressions and the fuzzer's seed
+ * corpus. Prints TAP. See docs/testing-filters.md.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include "captures.h"
+#include "corpus.h"
+#include "diff_run.h"
+#include "exclusions.h"
+#include "replay.h"
+#include "checker.h"
+#include "tap.h"
+
+
+/* Below these the corpus or the captures have lost their teeth (see sanity_checks). */
+#define MIN_EXPRS 300
+#define MIN_TOTAL_MATCHES 100000
+
+struct opts {
+	const char *exprs, *exclusions, *pcaps, *regressions, *seeds, *only;
+	int jobs, ref_only, no_derive;
+};
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: filters-diff [--ref-only] [--only EXPR] [-j JOBS] [--exprs FILE]\n"
+		"                    [--exclusions FILE] [--pcaps DIR] [--regressions DIR]\n"
+		"                    [--seeds DIR] [--no-derive]\n"
+		"Run from the repository root (make test does).\n");
+}
+
+static void report(const struct verdict *v)
+{
+	size_t i;
+
+	if (v->skip)
+		ok(1, "%s # skip %s", v->desc, v->skip);
+	else
+		ok(v->pass, "%s", v->desc);
+	for (i = 0; i < v->ndiag; i++)
+		printf("#   %s\n", v->diag[i]);
+}
+
+static int parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option longs[] = {
+		{ "exprs", 1, NULL, 'e' },	 { "exclusions", 1, NULL, 'x' },
+		{ "pcaps", 1, NULL, 'p' },	 { "regressions", 1, NULL, 'r' },
+		{ "seeds", 1, NULL, 's' },	 { "only", 1, NULL, 'o' },
+		{ "ref-only", 0, NULL, 'R' }, { "no-derive", 0, NULL, 'D' },
+		{ "jobs", 1, NULL, 'j' },	 { NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	*o = (struct opts){ "tests/filters/exprs.txt", "tests/filters/exclusions.txt",
+			    "../shared/pcaps",	       "tests/filters/regressions",
+			    "tests/fuzz/corpus",       NULL,
+			    2,			       0,
+			    0 };
+	while ((c = getopt_long(argc, argv, "j:", longs, NULL)) != -1) {
+		switch (c) {
+		case 'e': o->exprs = optarg; break;
+		case 'x': o->exclusions = optarg; break;
+		case 'p': o->pcaps = optarg; break;
+		case 'r': o->regressions = optarg; break;
+		case 's': o->seeds = optarg; break;
+		case 'o': o->only = optarg; break;
+		case 'R': o->ref_only = 1; break;
+		case 'D': o->no_derive = 1; break;
+		case 'j': o->jobs = atoi(optarg); break;
+		default: usage(); return -1;
+		}
+	}
+	if (optind != argc || o->jobs < 1) {
+		usage();
+		return -1;
+	}
+	return 0;
+}
+
+/* Each worker takes every JOBS-th task; results land in memory shared with the parent. */
+static int run_all(struct diff_ctx *ctx, struct diff_outcome *out, size_t ntasks, int jobs)
+{
+	int w, status, failed = 0;
+	size_t t;
+
+	for (w = 0; w < jobs; w++) {
+		pid_t pid = fork();
+
+		if (pid < 0)
+			return -1;
+		if (pid)
+			continue;
+		for (t = w; t < ntasks; t += jobs)
+			diff_run_task(ctx, t, &out[t]);
+		fflush(NULL);
+		_exit(0);
+	}
+	while (wait(&status) > 0)
+		failed |= !WIFEXITED(status) || WEXITSTATUS(status);
+	return failed ? -1 : 0;
+}
+
+static int load_inputs(const struct opts *o, struct diff_ctx *ctx, char *err, size_t errlen)
+{
+	if (captures_load(o->pcaps, !o->no_derive, &ctx->set, err, errlen))
+		return -1;
+	if (exclusions_load(o->exclusions, &ctx->ex, err, errlen))
+		return -1;
+	if (o->only) {
+		ctx->corpus.exprs = calloc(1, sizeof(char *));
+		ctx->corpus.exprs[0] = strdup(o->only);
+		ctx->corpus.n = 1;
+		return 0;
+	}
+	return corpus_load(o->exprs, &ctx->corpus, err, errlen);
+}
+
+static void free_inputs(struct diff_ctx *ctx)
+{
+	corpus_free(&ctx->corpus);
+	exclusions_free(&ctx->ex);
+	captures_free(&ctx->set);
+}
+
+static void print_header(const struct diff_ctx *ctx)
+{
+	int l;
+
+	for (l = 0; l < LINK_COUNT; l++)
+		printf("# %s: %zu packets from %zu files (%zu truncated)\n",
+		       capture_link_name(l), ctx->set.count[l], ctx->set.files[l],
+		       ctx->set.truncated[l]);
+	printf("# %zu expressions, %zu exclusion lines%s\n", ctx->corpus.n, ctx->ex.n,
+	       ctx->ref_only ? "; --ref-only: libpcap side only" : "");
+}
+
+int main(int argc, char **argv)
+{
+	struct diff_ctx ctx = { 0 };
+	struct diff_outcome *out;
+	char err[512];
+	size_t ntasks, bytes;
+	struct opts o;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (parse_opts(argc, argv, &o))
+		return 2;
+	ctx.ref_only = o.ref_only;
+	ctx.have_checker = checker_linked();
+	if (load_inputs(&o, &ctx, err, sizeof(err))) {
+		ok(0, "load the test inputs: %s", err);
+		free_inputs(&ctx);
+		return tap_done();
+	}
+	print_header(&ctx);
+	ntasks = ctx.corpus.n * LINK_COUNT;
+	bytes = ntasks * sizeof(*out);
+	out = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (out == MAP_FAILED || run_all(&ctx, out, ntasks, o.jobs)) {
+		fprintf(stderr, "filters-diff: a worker failed (see above)\n");
+		return 2;
+	}
+	diff_report(&ctx, out, ntasks, report);
+	if (!o.only) {
+		sanity_checks(&ctx, out, MIN_EXPRS, MIN_TOTAL_MATCHES, report);
+		if (!o.ref_only) {
+			replay_regressions(&ctx, o.regressions, report);
+			replay_seeds(&ctx, o.seeds, report);
+		}
+	}
+	munmap(out, bytes);
+	free_inputs(&ctx);
+	return tap_done();
+}
