@@ -82,11 +82,28 @@ $(OUT)/tests/%: tests/unit/%.c tests/unit/tap.h $(SAN_OBJS)
 
 # The differential filter test (tests/local/filters-diff.t) and the filter fuzzer:
 # see docs/testing-filters.md.
-FDIFF_SRCS := $(wildcard tests/filters/*.c)
+FDIFF_SRCS := $(wildcard tests/filters/*.c) tests/fuzz/fuzz_input.c tests/fuzz/expr_gen.c
+FDIFF_HDRS := $(wildcard tests/filters/*.h tests/fuzz/*.h) tests/unit/tap.h
 FDIFF_BIN  := $(OUT)/tests/filters-diff
-$(FDIFF_BIN): $(FDIFF_SRCS) $(wildcard tests/filters/*.h) tests/unit/tap.h $(SAN_OBJS)
+FDIFF_INC  := -Itests/unit -Itests/filters -Itests/fuzz
+$(FDIFF_BIN): $(FDIFF_SRCS) $(FDIFF_HDRS) $(SAN_OBJS)
 	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN) -Itests/unit -Itests/filters -o $@ $(FDIFF_SRCS) $(SAN_OBJS) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN) $(FDIFF_INC) -o $@ $(FDIFF_SRCS) $(SAN_OBJS) $(LDLIBS)
+
+# libFuzzer needs clang: the project's objects are rebuilt with it under build/fuzz.
+FUZZ_SECONDS ?= 60
+FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+FUZZ_SRCS := $(LIB_SRCS) $(addprefix tests/filters/,captures.c corpus.c reference.c regression.c) \
+	     tests/fuzz/fuzz_input.c tests/fuzz/expr_gen.c
+FUZZ_OBJS := $(patsubst %.c,$(OUT)/fuzz/%.o,$(FUZZ_SRCS))
+$(OUT)/fuzz/%.o: %.c $(LIB_HDRS) $(BPF_HDRS) $(SKELS) $(FDIFF_HDRS)
+	@mkdir -p $(@D)
+	$(CLANG) $(CPPFLAGS) $(CFLAGS) $(FDIFF_INC) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c $< -o $@
+$(OUT)/fuzz/fuzz-filters: tests/fuzz/fuzz_filters.c $(FUZZ_OBJS)
+	$(CLANG) $(CPPFLAGS) $(CFLAGS) $(FDIFF_INC) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ $^ $(LDLIBS)
+fuzz-filters: $(OUT)/fuzz/fuzz-filters
+	FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run $<
+.PHONY: fuzz-filters
 
 deps:
 	./tests/deps.sh
