@@ -1,14 +1,142 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The pcap filter as seen from a BPF program. Placeholder until the filter compiler lands:
- * every skb matches.
+ * The pcap filter as seen from a BPF program.
+ *
+ * The three __noinline functions below are stubs: at load time filters/ replaces their bodies
+ * (found by their BTF names) with the compiled expression, and replaces every call to
+ * filter_pcap_gate() with a constant, so an empty expression costs no call at all and the
+ * verifier prunes the rest. Left untouched (no filter installed), every skb matches.
+ *
+ * Per packet the glue does three helper calls whatever the expression: the scratch lookup,
+ * one read of the sk_buff fields it needs, one read of the first FILTER_PCAP_BUF bytes of the
+ * packet. The filter then loads from that copy; only loads past it read the skb again.
  */
 #ifndef PWRU_FILTER_BPF_H
 #define PWRU_FILTER_BPF_H
 
+#include "filter_scratch.h"
+
+enum filter_pcap_layer {
+	FILTER_PCAP_AUTO = 0,
+	FILTER_PCAP_L2 = 1,
+	FILTER_PCAP_L3 = 2,
+};
+
+/* Room for the sk_buff bytes from ->len up to the end of ->data (about 100 on 5.10..7.x). */
+#define FILTER_PCAP_META 224
+
+struct filter_pcap_percpu {
+	struct filter_pcap_scratch s;
+	__u8 meta[FILTER_PCAP_META];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct filter_pcap_percpu);
+} filter_pcap_scratch_map SEC(".maps");
+
+/* The asm keeps clang from folding the stubs' results into their callers. */
+static __noinline bool filter_pcap_gate(void)
+{
+	int on;
+
+	asm volatile("%0 = 0" : "=r"(on));
+	return on;
+}
+
+static __noinline bool filter_pcap_l2(struct filter_pcap_scratch *s)
+{
+	asm volatile("" : "+r"(s));
+	return s != 0;
+}
+
+static __noinline bool filter_pcap_l3(struct filter_pcap_scratch *s)
+{
+	asm volatile("" : "+r"(s));
+	return s != 0;
+}
+
+#define FILTER_PCAP_SKB_OFF(field) bpf_core_field_offset(struct sk_buff, field)
+#define FILTER_PCAP_META_AT(m, type, field)                                                   \
+	(*(type *)((m) + FILTER_PCAP_SKB_OFF(field) - FILTER_PCAP_SKB_OFF(len)))
+
+/*
+ * L2 when the skb has a MAC header of its own: mac_header set and distinct from the network
+ * header (devices without a link header, like tun or wireguard, set both to the same
+ * offset). Otherwise L3 from the network header, if one is set: on the transmit path before
+ * neigh output (ip_output, ip_finish_output2) mac_header is still unset for local traffic.
+ */
+static __always_inline int filter_pcap_pick(__u16 mac, __u16 net)
+{
+	if (mac != (__u16)~0U && mac != net)
+		return FILTER_PCAP_L2;
+	if (net != 0 && net != (__u16)~0U)
+		return FILTER_PCAP_L3;
+	return -1;
+}
+
+/*
+ * LAYER: FILTER_PCAP_AUTO for tracing; the checker forces L3 for raw IP captures. MISSING:
+ * bytes the capture lacks (wire length minus captured length), added to `len`. PAD: bytes
+ * appended by the checker to reach a minimum size, hidden from the filter.
+ */
+static __always_inline bool filter_pcap_skb(struct sk_buff *skb, int layer, __u32 missing,
+					    __u32 pad)
+{
+	struct filter_pcap_percpu *pc;
+	__u32 key = 0, start, tail, data_off, len, linear, n;
+	unsigned char *head, *data;
+	__u8 *m;
+
+	if (!filter_pcap_gate())
+		return true;
+	pc = bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
+	if (!pc)
+		return false;
+	m = pc->meta;
+	n = FILTER_PCAP_SKB_OFF(data) + sizeof(void *) - FILTER_PCAP_SKB_OFF(len);
+	if (n > FILTER_PCAP_META)
+		return false;
+	if (bpf_probe_read_kernel(m, n, (void *)skb + FILTER_PCAP_SKB_OFF(len)))
+		return false;
+	if (layer == FILTER_PCAP_AUTO)
+		layer = filter_pcap_pick(FILTER_PCAP_META_AT(m, __u16, mac_header),
+					 FILTER_PCAP_META_AT(m, __u16, network_header));
+	if (layer == FILTER_PCAP_L2)
+		start = FILTER_PCAP_META_AT(m, __u16, mac_header);
+	else if (layer == FILTER_PCAP_L3)
+		start = FILTER_PCAP_META_AT(m, __u16, network_header);
+	else
+		return false;
+	head = FILTER_PCAP_META_AT(m, unsigned char *, head);
+	data = FILTER_PCAP_META_AT(m, unsigned char *, data);
+	tail = FILTER_PCAP_META_AT(m, __u32, tail);
+	data_off = data - head;
+	len = FILTER_PCAP_META_AT(m, __u32, len);
+	if (start > tail || tail - start < pad || len + data_off < start + pad)
+		return false;
+	linear = tail - start - pad;
+	pc->s.data = (__u64)(head + start);
+	pc->s.caplen = linear;
+	pc->s.len = len + data_off - start - pad + missing;
+	pc->s.skb = (__u64)skb;
+	/*
+	 * A constant size keeps every verifier happy, and is safe: start <= tail <= end, and
+	 * skb_shared_info (bigger than the block) follows end in the same allocation. Bytes
+	 * past caplen are never looked at.
+	 */
+	if (bpf_probe_read_kernel(pc->s.buf, FILTER_PCAP_BUF, head + start))
+		return false;
+	if (layer == FILTER_PCAP_L2)
+		return filter_pcap_l2(&pc->s);
+	return filter_pcap_l3(&pc->s);
+}
+
 static __always_inline bool filter_pcap(struct sk_buff *skb)
 {
-	return true;
+	return filter_pcap_skb(skb, FILTER_PCAP_AUTO, 0, 0);
 }
 
 #endif

@@ -1,24 +1,361 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Placeholder until the compiler lands: only the empty expression is accepted. */
+/*
+ * The filter's life cycle: compile an expression twice (L2 and L3), translate both, then
+ * splice them into every program that carries the stubs of bpf/filter.bpf.h while libbpf
+ * loads it. Stubs are found by the BTF names of the program's subprograms.
+ */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "filters/cbpf_xlate.h"
+#include "filters/pcap_compile.h"
 #include "filters/pcap_filter.h"
+#include "filters/pcap_hint.h"
+#include "filters/skb_btf.h"
+#include "filters/splice.h"
+
+#define STUB_GATE "filter_pcap_gate"
+#define STUB_L2	  "filter_pcap_l2"
+#define STUB_L3	  "filter_pcap_l3"
+
+/*
+ * SEC() names whose programs get the filter. A new backend adds a line (fentry and tp_btf
+ * programs must then set their attach target with bpf_program__set_attach_target()).
+ */
+static const struct {
+	const char *sec;
+	enum bpf_prog_type type;
+	enum bpf_attach_type attach;
+} handled[] = {
+	{"kprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI},
+	{"kprobe+", BPF_PROG_TYPE_KPROBE, 0},
+	{"tc", BPF_PROG_TYPE_SCHED_CLS, 0},
+};
+
+#define N_HANDLED (sizeof(handled) / sizeof(handled[0]))
+
+struct pcap_filter {
+	bool empty;
+	struct ebpf_code l2, l3;
+	char l3_note[256];
+	char last_err[256];
+	int handler[N_HANDLED];
+	size_t nhandlers;
+	/* func_info and line_info handed to libbpf: they must outlive the load */
+	struct prog_image *kept;
+	size_t nkept;
+};
+
+static bool is_blank(const char *s)
+{
+	while (s && isspace((unsigned char)*s))
+		s++;
+	return !s || !*s;
+}
+
+/*
+ * `ether[...]`, `link[...]` and friends compile under DLT_RAW too, but then index the IP
+ * header: such expressions get no L3 filter.
+ */
+static bool indexes_link_layer(const char *expr)
+{
+	static const char *const names[] = {"ether", "link", "ppp", "slip", "fddi", "tr", "wlan"};
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		size_t n = strlen(names[i]);
+
+		for (const char *p = strstr(expr, names[i]); p; p = strstr(p + 1, names[i])) {
+			const char *q = p + n;
+
+			if (p > expr && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))
+				continue;
+			while (isspace((unsigned char)*q))
+				q++;
+			if (*q == '[')
+				return true;
+		}
+	}
+	return false;
+}
+
+static int translate(const struct cbpf_insn *prog, size_t n, bool per_load,
+		     struct ebpf_code *out, char *err, size_t errlen)
+{
+	struct sock_filter *sf = calloc(n ? n : 1, sizeof(*sf));
+	struct skb_layout lay, *lp = NULL;
+	int ret = 0;
+
+	if (!sf)
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		sf[i] = (struct sock_filter){prog[i].code, prog[i].jt, prog[i].jf, prog[i].k};
+	if (cbpf_needs_skb_layout(sf, n)) {
+		ret = skb_layout_from_btf(&lay, err, errlen);
+		lp = &lay;
+	}
+	if (!ret)
+		ret = cbpf_xlate(sf, n, per_load ? CBPF_XLATE_PER_LOAD : CBPF_XLATE_BLOCK, lp, out,
+				 err, errlen);
+	free(sf);
+	return ret;
+}
+
+static int compile_l2(struct pcap_filter *f, const char *expr, bool per_load, char *err,
+		      size_t errlen)
+{
+	struct cbpf_insn *prog = NULL;
+	char msg[256], hint[256];
+	size_t n = 0;
+	int ret;
+
+	ret = pcap_compile_cbpf(expr, false, &prog, &n, msg, sizeof(msg));
+	if (ret) {
+		pcap_hint(expr, msg, hint, sizeof(hint));
+		snprintf(err, errlen, "%s%s%s%s", msg, *hint ? " (" : "", hint, *hint ? ")" : "");
+		return ret;
+	}
+	ret = translate(prog, n, per_load, &f->l2, msg, sizeof(msg));
+	if (ret)
+		snprintf(err, errlen, "cannot run this filter in the kernel: %s", msg);
+	free(prog);
+	return ret;
+}
+
+/* L3 failures are not errors: the expression just has no meaning without a link header. */
+static int compile_l3(struct pcap_filter *f, const char *expr, bool per_load, char *err,
+		      size_t errlen)
+{
+	struct cbpf_insn *prog = NULL;
+	size_t n = 0;
+	int ret;
+
+	if (indexes_link_layer(expr)) {
+		snprintf(f->l3_note, sizeof(f->l3_note),
+			 "the expression indexes the link-layer header");
+	} else if (pcap_compile_cbpf(expr, true, &prog, &n, f->l3_note, sizeof(f->l3_note)) ==
+		   0) {
+		ret = translate(prog, n, per_load, &f->l3, err, errlen);
+		free(prog);
+		if (ret != -EINVAL)
+			return ret;
+		snprintf(f->l3_note, sizeof(f->l3_note), "%s", err);
+	}
+	return cbpf_xlate_reject_all(&f->l3);
+}
+
+int pcap_filter_compile_opts(const char *expr, const struct pcap_filter_opts *opts,
+			     struct pcap_filter **out, char *err, size_t errlen)
+{
+	bool per_load = opts && opts->per_load_reads;
+	struct pcap_filter *f = calloc(1, sizeof(*f));
+	int ret = 0;
+
+	*out = NULL;
+	if (!f) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	f->empty = is_blank(expr);
+	if (!f->empty) {
+		ret = compile_l2(f, expr, per_load, err, errlen);
+		if (!ret)
+			ret = compile_l3(f, expr, per_load, err, errlen);
+	}
+	if (ret) {
+		pcap_filter_free(f);
+		return ret;
+	}
+	*out = f;
+	return 0;
+}
 
 int pcap_filter_compile(const char *expr, struct pcap_filter **out, char *err, size_t errlen)
 {
-	*out = NULL;
-	if (expr && *expr) {
-		snprintf(err, errlen, "pcap filters are not supported yet");
-		return -EINVAL;
+	return pcap_filter_compile_opts(expr, NULL, out, err, errlen);
+}
+
+static struct btf *prog_btf(int btf_fd)
+{
+	struct bpf_btf_info info = {0};
+	__u32 len = sizeof(info);
+
+	if (btf_fd <= 0 || bpf_obj_get_info_by_fd(btf_fd, &info, &len))
+		return NULL;
+	return btf__load_from_kernel_by_id(info.id);
+}
+
+static const char *func_name(const struct btf *btf, const void *func_info, __u32 rec, __u32 i)
+{
+	struct bpf_func_info fi;
+	const struct btf_type *t;
+
+	memcpy(&fi, (const char *)func_info + (size_t)i * rec, sizeof(fi));
+	t = btf__type_by_id(btf, fi.type_id);
+	return t ? btf__name_by_offset(btf, t->name_off) : NULL;
+}
+
+/* One edit per stub found in the program; returns how many. */
+static size_t find_stubs(const struct pcap_filter *f, const struct btf *btf,
+			 const struct bpf_prog_load_opts *o, struct splice_edit *e, size_t max)
+{
+	size_t n = 0;
+
+	for (__u32 i = 0; i < o->func_info_cnt && n < max; i++) {
+		const char *name = func_name(btf, o->func_info, o->func_info_rec_size, i);
+		const struct ebpf_code *body = NULL;
+
+		if (!name)
+			continue;
+		if (!strcmp(name, STUB_GATE)) {
+			e[n++] = (struct splice_edit){.func = i, .remove = true, .value = !f->empty};
+			continue;
+		}
+		if (f->empty)
+			continue;
+		if (!strcmp(name, STUB_L2))
+			body = &f->l2;
+		else if (!strcmp(name, STUB_L3))
+			body = &f->l3;
+		if (body)
+			e[n++] = (struct splice_edit){.func = i, .body = body->insns,
+						      .cnt = body->cnt};
 	}
+	return n;
+}
+
+static int keep_image(struct pcap_filter *f, const struct prog_image *img)
+{
+	struct prog_image *grown = realloc(f->kept, (f->nkept + 1) * sizeof(*grown));
+
+	if (!grown)
+		return -ENOMEM;
+	f->kept = grown;
+	f->kept[f->nkept++] = *img;
 	return 0;
+}
+
+static int splice_prog(struct pcap_filter *f, struct bpf_program *prog,
+		       struct bpf_prog_load_opts *o, const struct splice_edit *e, size_t n)
+{
+	struct prog_image in = {
+		.insns = (struct bpf_insn *)bpf_program__insns(prog),
+		.cnt = bpf_program__insn_cnt(prog),
+		.func_info = (void *)o->func_info,
+		.func_cnt = o->func_info_cnt,
+		.func_rec = o->func_info_rec_size,
+		.line_info = (void *)o->line_info,
+		.line_cnt = o->line_info ? o->line_info_cnt : 0,
+		.line_rec = o->line_info_rec_size,
+	};
+	struct prog_image out;
+	int err = splice_apply(&in, e, n, &out);
+
+	if (err)
+		return err;
+	err = bpf_program__set_insns(prog, out.insns, out.cnt);
+	if (!err)
+		err = keep_image(f, &out);
+	if (err) {
+		prog_image_free(&out);
+		return err;
+	}
+	o->func_info = out.func_info;
+	o->func_info_cnt = out.func_cnt;
+	o->line_info = out.line_info;
+	o->line_info_cnt = out.line_cnt;
+	return 0;
+}
+
+static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
+{
+	struct pcap_filter *f = (struct pcap_filter *)cookie;
+	struct splice_edit edits[8];
+	struct btf *btf;
+	size_t n;
+	int err;
+
+	if (!opts->func_info || !opts->func_info_cnt)
+		return 0; /* no BTF: no way to find stubs, so there are none to honour */
+	btf = prog_btf((int)opts->prog_btf_fd);
+	if (!btf) {
+		snprintf(f->last_err, sizeof(f->last_err),
+			 "program %s: cannot read its BTF to find the filter stubs",
+			 bpf_program__name(prog));
+		return -ENOENT;
+	}
+	n = find_stubs(f, btf, opts, edits, sizeof(edits) / sizeof(edits[0]));
+	btf__free(btf);
+	if (!n)
+		return 0;
+	err = splice_prog(f, prog, opts, edits, n);
+	if (err)
+		snprintf(f->last_err, sizeof(f->last_err),
+			 "program %s: cannot splice the filter in: %s", bpf_program__name(prog),
+			 strerror(-err));
+	return err;
 }
 
 int pcap_filter_install(struct pcap_filter *f)
 {
+	if (!f)
+		return 0;
+	if (f->nhandlers)
+		return -EBUSY;
+	for (size_t i = 0; i < N_HANDLED; i++) {
+		LIBBPF_OPTS(libbpf_prog_handler_opts, o, .cookie = (long)f,
+			    .prog_prepare_load_fn = prepare_load);
+		int id = libbpf_register_prog_handler(handled[i].sec, handled[i].type,
+						      handled[i].attach, &o);
+
+		if (id < 0) {
+			snprintf(f->last_err, sizeof(f->last_err),
+				 "cannot register a libbpf handler for SEC(\"%s\"): %s",
+				 handled[i].sec, strerror(-id));
+			pcap_filter_uninstall(f);
+			return id;
+		}
+		f->handler[f->nhandlers++] = id;
+	}
 	return 0;
+}
+
+void pcap_filter_uninstall(struct pcap_filter *f)
+{
+	if (!f)
+		return;
+	while (f->nhandlers)
+		libbpf_unregister_prog_handler(f->handler[--f->nhandlers]);
+}
+
+bool pcap_filter_is_empty(const struct pcap_filter *f)
+{
+	return !f || f->empty;
+}
+
+const char *pcap_filter_l3_note(const struct pcap_filter *f)
+{
+	return f ? f->l3_note : "";
+}
+
+const char *pcap_filter_last_error(const struct pcap_filter *f)
+{
+	return f ? f->last_err : "";
 }
 
 void pcap_filter_free(struct pcap_filter *f)
 {
+	if (!f)
+		return;
+	pcap_filter_uninstall(f);
+	ebpf_code_free(&f->l2);
+	ebpf_code_free(&f->l3);
+	for (size_t i = 0; i < f->nkept; i++)
+		prog_image_free(&f->kept[i]);
+	free(f->kept);
+	free(f);
 }

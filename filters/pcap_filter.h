@@ -7,10 +7,15 @@
  * (it registers libbpf program handlers whose prepare-load callback replaces the filter
  * stubs of every program in the object), open, load, ..., destroy the object, then
  * pcap_filter_free() (which unregisters the handlers).
+ *
+ * The handlers own the SEC() names "kprobe.multi", "kprobe" and "tc" (see pcap_filter.c):
+ * programs in those sections lose libbpf's auto-attach, so attach them explicitly
+ * (bpf_program__attach_kprobe_multi_opts() and friends).
  */
 #ifndef PWRU_PCAP_FILTER_H
 #define PWRU_PCAP_FILTER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct pcap_filter;
@@ -22,8 +27,32 @@ struct pcap_filter;
  */
 int pcap_filter_compile(const char *expr, struct pcap_filter **out, char *err, size_t errlen);
 
+struct pcap_filter_opts {
+	/* translate every packet load into its own bpf_probe_read_kernel (bench baseline) */
+	bool per_load_reads;
+};
+
+int pcap_filter_compile_opts(const char *expr, const struct pcap_filter_opts *opts,
+			     struct pcap_filter **out, char *err, size_t errlen);
+
 /* Registers the handlers that splice F into the filter stubs. Call before opening. */
 int pcap_filter_install(struct pcap_filter *f);
+
+/*
+ * Unregisters them (pcap_filter_free() does too). Only once every object opened in between
+ * is loaded: libbpf keeps pointing at the handler until the object is destroyed, and uses
+ * it again only for auto-attach.
+ */
+void pcap_filter_uninstall(struct pcap_filter *f);
+
+/* True when the expression was empty: the stubs are removed and nothing is filtered. */
+bool pcap_filter_is_empty(const struct pcap_filter *f);
+
+/* Why the L3 filter matches nothing ("" when it has an L3 form), for verbose output. */
+const char *pcap_filter_l3_note(const struct pcap_filter *f);
+
+/* The last splice error ("" if none): libbpf only reports the callback's errno. */
+const char *pcap_filter_last_error(const struct pcap_filter *f);
 
 void pcap_filter_free(struct pcap_filter *f);
 

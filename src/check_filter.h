@@ -2,6 +2,9 @@
 #ifndef PWRU_CHECK_FILTER_H
 #define PWRU_CHECK_FILTER_H
 
+#include <stdbool.h>
+#include <stddef.h>
+
 /*
  * pwru --check-filter FILE EXPR: runs EXPR's eBPF filter, loaded in the kernel, over every
  * packet of the pcap FILE and prints "INDEX MATCH" per packet. Returns the exit status.
@@ -21,5 +24,12 @@ int filter_checker_open(const char *expr, int dlt, struct filter_checker **out, 
 int filter_checker_run(struct filter_checker *c, const unsigned char *pkt, unsigned int caplen,
 		       unsigned int wirelen, int *match);
 void filter_checker_close(struct filter_checker *c);
+
+/* As filter_checker_open(); PER_LOAD_READS builds the baseline translation for the bench. */
+int filter_checker_open_opts(const char *expr, int dlt, bool per_load_reads,
+			     struct filter_checker **out, char *err, size_t errlen);
+/* Runs the packet REPEAT times in the kernel; *NS_PER_RUN is the kernel's average. */
+int filter_checker_time(struct filter_checker *c, const unsigned char *pkt, unsigned int caplen,
+			unsigned int wirelen, int repeat, unsigned int *ns_per_run);
 
 #endif

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the BPF glue hands to the compiled filter: filters/ emits loads at these offsets, so
+ * BPF and userspace must agree on the layout. Fixed-width types only.
+ */
+#ifndef PWRU_FILTER_SCRATCH_H
+#define PWRU_FILTER_SCRATCH_H
+
+#ifndef __bpf__
+#include <linux/types.h>
+#endif
+
+/* Packet bytes copied up front; loads past them fall back to a read of their own. */
+#define FILTER_PCAP_BUF 256
+
+struct filter_pcap_scratch {
+	__u64 data;   /* kernel address of the first byte the filter sees (MAC or IP header) */
+	__u64 skb;    /* the struct sk_buff, for Linux ancillary loads */
+	__u32 caplen; /* bytes readable from data: the linear part only */
+	__u32 len;    /* what `len`, `greater`, `less` see */
+	__u8 buf[FILTER_PCAP_BUF]; /* the first min(caplen, FILTER_PCAP_BUF) bytes */
+};
+
+#endif

@@ -1,0 +1,646 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cBPF -> eBPF, one cBPF instruction at a time with an address map for jumps, following the
+ * semantics of libpcap's interpreter (out-of-bounds loads and division by zero reject) and of
+ * the kernel's converter for Linux ancillary loads.
+ *
+ * A and X live in callee-saved registers so that helper calls never clobber them; the
+ * captured length and the scratch pointer too. R0..R5 are temporaries.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "bpf/filter_scratch.h"
+#include "filters/cbpf_xlate.h"
+
+#define RA   BPF_REG_6
+#define RX   BPF_REG_7
+#define RCAP BPF_REG_8
+#define RS   BPF_REG_9
+
+#define SCRATCH_SLOTS 16
+#define LOOP_SLOT     (-8 * (SCRATCH_SLOTS / 2) - 8)
+#define READ_SLOT     (LOOP_SLOT - 8)
+
+#define PROBE_READ_KERNEL 113 /* BPF_FUNC_probe_read_kernel, fixed by the kernel ABI */
+
+#define T_NOMATCH UINT32_MAX
+
+struct fixup {
+	size_t at;
+	uint32_t target; /* cBPF index, or T_NOMATCH */
+};
+
+struct xl {
+	const struct sock_filter *prog;
+	size_t n;
+	enum cbpf_xlate_mode mode;
+	const struct skb_layout *lay;
+	struct bpf_insn *out;
+	size_t cnt, cap;
+	struct fixup *fix;
+	size_t nfix, capfix;
+	size_t *addrs;
+	bool oom;
+	char *err;
+	size_t errlen;
+};
+
+static int fail(struct xl *x, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(x->err, x->errlen, fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static size_t emit(struct xl *x, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
+{
+	struct bpf_insn *grown;
+
+	if (x->cnt == x->cap) {
+		size_t cap = x->cap ? 2 * x->cap : 256;
+
+		grown = realloc(x->out, cap * sizeof(*grown));
+		if (!grown) {
+			x->oom = true;
+			return x->cnt;
+		}
+		x->out = grown;
+		x->cap = cap;
+	}
+	x->out[x->cnt] = (struct bpf_insn){
+		.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};
+	return x->cnt++;
+}
+
+/* A jump whose offset is filled in once every cBPF instruction has an address. */
+static void emit_jump_to(struct xl *x, uint8_t code, uint8_t dst, uint8_t src, int32_t imm,
+			 uint32_t target)
+{
+	size_t at = emit(x, code, dst, src, 0, imm);
+	struct fixup *grown;
+
+	if (x->nfix == x->capfix) {
+		size_t cap = x->capfix ? 2 * x->capfix : 64;
+
+		grown = realloc(x->fix, cap * sizeof(*grown));
+		if (!grown) {
+			x->oom = true;
+			return;
+		}
+		x->fix = grown;
+		x->capfix = cap;
+	}
+	x->fix[x->nfix++] = (struct fixup){.at = at, .target = target};
+}
+
+/*
+ * Rejects the packet. A conditional jump that is always taken, not a plain JA: the verifier's
+ * CFG check would otherwise call the code after it unreachable.
+ */
+static void emit_reject(struct xl *x)
+{
+	emit_jump_to(x, BPF_JMP | BPF_JGE | BPF_K, RCAP, 0, 0, T_NOMATCH);
+}
+
+static void patch_local(struct xl *x, size_t at)
+{
+	if (at < x->cnt)
+		x->out[at].off = (int16_t)(x->cnt - at - 1);
+}
+
+static int cbpf_bytes(uint16_t code)
+{
+	switch (BPF_SIZE(code)) {
+	case BPF_W:
+		return 4;
+	case BPF_H:
+		return 2;
+	case BPF_B:
+		return 1;
+	}
+	return 0;
+}
+
+static uint8_t size_code(int bytes)
+{
+	return bytes == 4 ? BPF_W : bytes == 2 ? BPF_H : bytes == 1 ? BPF_B : BPF_DW;
+}
+
+/* dst = bytes at kernel address R3 (already set), read through the stack; rejects on fault. */
+static void emit_probe_read(struct xl *x, uint8_t dst, int bytes)
+{
+	emit(x, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_10, 0, 0);
+	emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_1, 0, 0, READ_SLOT);
+	emit(x, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, bytes);
+	emit(x, BPF_JMP | BPF_CALL, 0, 0, 0, PROBE_READ_KERNEL);
+	emit_jump_to(x, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, 0, T_NOMATCH);
+	emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, BPF_REG_10, READ_SLOT, 0);
+}
+
+static void emit_data_ptr(struct xl *x)
+{
+	emit(x, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, RS,
+	     offsetof(struct filter_pcap_scratch, data), 0);
+}
+
+static void emit_ntoh(struct xl *x, uint8_t dst, int bytes)
+{
+	if (bytes > 1)
+		emit(x, BPF_ALU | BPF_END | BPF_TO_BE, dst, 0, 0, bytes * 8);
+}
+
+/* dst = packet bytes [k, k+bytes), big endian; no match when they are not captured. */
+static void emit_load_abs(struct xl *x, uint8_t dst, int bytes, uint32_t k)
+{
+	uint64_t end = (uint64_t)k + bytes;
+
+	if (end > INT32_MAX) {
+		emit_reject(x);
+		return;
+	}
+	emit_jump_to(x, BPF_JMP | BPF_JLT | BPF_K, RCAP, 0, (int32_t)end, T_NOMATCH);
+	if (x->mode == CBPF_XLATE_BLOCK && end <= FILTER_PCAP_BUF) {
+		emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, RS,
+		     (int16_t)(offsetof(struct filter_pcap_scratch, buf) + k), 0);
+	} else {
+		emit_data_ptr(x);
+		emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, (int32_t)k);
+		emit_probe_read(x, dst, bytes);
+	}
+	emit_ntoh(x, dst, bytes);
+}
+
+/* dst = packet bytes [X+k, X+k+bytes), with the sum in 64 bits so it cannot wrap. */
+static void emit_load_ind(struct xl *x, uint8_t dst, int bytes, uint32_t k)
+{
+	size_t to_slow = SIZE_MAX, to_done = SIZE_MAX;
+
+	if (k > INT32_MAX) {
+		emit_reject(x);
+		return;
+	}
+	emit(x, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_0, RX, 0, 0);
+	emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_0, 0, 0, (int32_t)k);
+	emit(x, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_0, 0, 0);
+	emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_1, 0, 0, bytes);
+	emit_jump_to(x, BPF_JMP | BPF_JGT | BPF_X, BPF_REG_1, RCAP, 0, T_NOMATCH);
+	if (x->mode == CBPF_XLATE_BLOCK) {
+		to_slow = emit(x, BPF_JMP | BPF_JGT | BPF_K, BPF_REG_0, 0, 0,
+			       FILTER_PCAP_BUF - bytes);
+		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, RS, 0, 0);
+		emit(x, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_1, BPF_REG_0, 0, 0);
+		emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, BPF_REG_1,
+		     offsetof(struct filter_pcap_scratch, buf), 0);
+		to_done = emit(x, BPF_JMP | BPF_JA, 0, 0, 0, 0);
+		patch_local(x, to_slow);
+	}
+	emit_data_ptr(x);
+	emit(x, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_3, BPF_REG_0, 0, 0);
+	emit_probe_read(x, dst, bytes);
+	if (to_done != SIZE_MAX)
+		patch_local(x, to_done);
+	emit_ntoh(x, dst, bytes);
+}
+
+static void emit_skb_read(struct xl *x, int32_t off, int bytes)
+{
+	emit(x, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, RS, offsetof(struct filter_pcap_scratch, skb),
+	     0);
+	emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, off);
+	emit_probe_read(x, RA, bytes);
+}
+
+static const char *ancillary_name(uint32_t ad)
+{
+	static const char *const names[] = {
+		[SKF_AD_PROTOCOL] = "proto",  [SKF_AD_PKTTYPE] = "type",
+		[SKF_AD_IFINDEX] = "ifidx",   [SKF_AD_NLATTR] = "nla",
+		[SKF_AD_NLATTR_NEST] = "nlan", [SKF_AD_MARK] = "mark",
+		[SKF_AD_QUEUE] = "queue",     [SKF_AD_HATYPE] = "hatype",
+		[SKF_AD_RXHASH] = "rxhash",   [SKF_AD_CPU] = "cpu",
+		[SKF_AD_ALU_XOR_X] = "xor_x", [SKF_AD_VLAN_TAG] = "vlan_tci",
+		[SKF_AD_VLAN_TAG_PRESENT] = "vlanp", [SKF_AD_PAY_OFFSET] = "poff",
+		[SKF_AD_RANDOM] = "rand",     [SKF_AD_VLAN_TPID] = "vlan_tpid",
+	};
+	const char *s = ad < sizeof(names) / sizeof(names[0]) ? names[ad] : NULL;
+
+	return s ? s : "unknown";
+}
+
+/* Linux ancillary loads (libpcap emits type, ifidx): A = the skb's own field. */
+static int emit_ancillary(struct xl *x, uint32_t ad)
+{
+	const struct skb_layout *l = x->lay;
+
+	if (!l)
+		return fail(x, "ancillary load [%s] needs the kernel's BTF", ancillary_name(ad));
+	switch (ad) {
+	case SKF_AD_PROTOCOL:
+		emit_skb_read(x, l->protocol, 2);
+		emit_ntoh(x, RA, 2);
+		return 0;
+	case SKF_AD_PKTTYPE:
+		emit_skb_read(x, l->pkt_type_byte, 1);
+		if (l->pkt_type_shift)
+			emit(x, BPF_ALU | BPF_RSH | BPF_K, RA, 0, 0, l->pkt_type_shift);
+		emit(x, BPF_ALU | BPF_AND | BPF_K, RA, 0, 0, 7);
+		return 0;
+	case SKF_AD_IFINDEX:
+		emit_skb_read(x, l->dev, 8);
+		emit_jump_to(x, BPF_JMP | BPF_JEQ | BPF_K, RA, 0, 0, T_NOMATCH);
+		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, RA, 0, 0);
+		emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, l->ifindex);
+		emit_probe_read(x, RA, 4);
+		return 0;
+	case SKF_AD_MARK:
+		emit_skb_read(x, l->mark, 4);
+		return 0;
+	}
+	return fail(x, "ancillary load [%s] (SKF_AD_OFF+%u) is not supported", ancillary_name(ad),
+		    ad);
+}
+
+static int16_t mem_off(uint32_t k)
+{
+	return (int16_t)(-4 * (int)(k + 1));
+}
+
+static int xlate_ld(struct xl *x, const struct sock_filter *f, uint8_t dst)
+{
+	int bytes = cbpf_bytes(f->code);
+
+	switch (BPF_MODE(f->code)) {
+	case BPF_IMM:
+		emit(x, BPF_ALU | BPF_MOV | BPF_K, dst, 0, 0, (int32_t)f->k);
+		return 0;
+	case BPF_LEN:
+		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, RS, offsetof(struct filter_pcap_scratch, len),
+		     0);
+		return 0;
+	case BPF_MEM:
+		if (f->k >= SCRATCH_SLOTS)
+			return fail(x, "scratch memory M[%u] out of range", f->k);
+		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, BPF_REG_10, mem_off(f->k), 0);
+		return 0;
+	case BPF_ABS:
+		if (dst != RA || !bytes)
+			break;
+		if (f->k >= (uint32_t)SKF_AD_OFF)
+			return emit_ancillary(x, f->k - (uint32_t)SKF_AD_OFF);
+		emit_load_abs(x, RA, bytes, f->k);
+		return 0;
+	case BPF_IND:
+		if (dst != RA || !bytes)
+			break;
+		emit_load_ind(x, RA, bytes, f->k);
+		return 0;
+	case BPF_MSH:
+		if (dst != RX || BPF_SIZE(f->code) != BPF_B)
+			break;
+		emit_load_abs(x, RX, 1, f->k);
+		emit(x, BPF_ALU | BPF_AND | BPF_K, RX, 0, 0, 0xf);
+		emit(x, BPF_ALU | BPF_LSH | BPF_K, RX, 0, 0, 2);
+		return 0;
+	}
+	return fail(x, "unsupported load opcode 0x%02x", f->code);
+}
+
+static int xlate_alu(struct xl *x, const struct sock_filter *f)
+{
+	uint8_t op = BPF_OP(f->code);
+	bool by_x = BPF_SRC(f->code) == BPF_X;
+
+	switch (op) {
+	case BPF_NEG:
+		emit(x, BPF_ALU | BPF_NEG, RA, 0, 0, 0);
+		return 0;
+	case BPF_DIV:
+	case BPF_MOD:
+		if (by_x) {
+			emit_jump_to(x, BPF_JMP32 | BPF_JEQ | BPF_K, RX, 0, 0, T_NOMATCH);
+		} else if (f->k == 0) {
+			emit_reject(x);
+			return 0;
+		}
+		break;
+	case BPF_LSH:
+	case BPF_RSH:
+		/* the verifier refuses constant shifts past the width; the result is 0 */
+		if (!by_x && f->k >= 32) {
+			emit(x, BPF_ALU | BPF_MOV | BPF_K, RA, 0, 0, 0);
+			return 0;
+		}
+		break;
+	case BPF_ADD:
+	case BPF_SUB:
+	case BPF_MUL:
+	case BPF_OR:
+	case BPF_AND:
+	case BPF_XOR:
+		break;
+	default:
+		return fail(x, "unsupported ALU opcode 0x%02x", f->code);
+	}
+	if (by_x)
+		emit(x, BPF_ALU | op | BPF_X, RA, RX, 0, 0);
+	else
+		emit(x, BPF_ALU | op | BPF_K, RA, 0, 0, (int32_t)f->k);
+	return 0;
+}
+
+static uint8_t invert(uint8_t op)
+{
+	switch (op) {
+	case BPF_JEQ:
+		return BPF_JNE;
+	case BPF_JGT:
+		return BPF_JLE;
+	case BPF_JGE:
+		return BPF_JLT;
+	}
+	return 0;
+}
+
+static int check_target(struct xl *x, size_t i, uint64_t t)
+{
+	if (t >= x->n)
+		return fail(x, "jump at %zu out of the program (to %llu)", i, (unsigned long long)t);
+	return 0;
+}
+
+/* Backward jumps count down a per-packet budget on the stack so the verifier sees an end. */
+static void emit_loop_budget(struct xl *x)
+{
+	emit(x, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_0, BPF_REG_10, LOOP_SLOT, 0);
+	emit_jump_to(x, BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 0, T_NOMATCH);
+	emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_0, 0, 0, -1);
+	emit(x, BPF_STX | BPF_MEM | BPF_DW, BPF_REG_10, BPF_REG_0, LOOP_SLOT, 0);
+}
+
+static int xlate_jmp(struct xl *x, size_t i, const struct sock_filter *f)
+{
+	uint8_t op = BPF_OP(f->code), src = BPF_SRC(f->code), inv;
+	uint64_t tt = i + 1 + f->jt, ft = i + 1 + f->jf;
+	uint8_t code = BPF_JMP32 | op | src;
+	int32_t imm = src == BPF_K ? (int32_t)f->k : 0;
+	uint8_t sreg = src == BPF_X ? RX : 0;
+
+	if (op == BPF_JA) {
+		int64_t t = (int64_t)i + 1 + (int32_t)f->k;
+
+		if (t < 0 || check_target(x, i, (uint64_t)t))
+			return fail(x, "jump at %zu out of the program", i);
+		if ((size_t)t <= i)
+			emit_loop_budget(x);
+		emit_jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, (uint32_t)t);
+		return 0;
+	}
+	if (op != BPF_JEQ && op != BPF_JGT && op != BPF_JGE && op != BPF_JSET)
+		return fail(x, "unsupported jump opcode 0x%02x", f->code);
+	if (check_target(x, i, tt) || check_target(x, i, ft))
+		return -EINVAL;
+	if (tt == ft) {
+		emit_jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, (uint32_t)tt);
+		return 0;
+	}
+	inv = invert(op);
+	if (tt == i + 1 && inv) {
+		emit_jump_to(x, BPF_JMP32 | inv | src, RA, sreg, imm, (uint32_t)ft);
+		return 0;
+	}
+	emit_jump_to(x, code, RA, sreg, imm, (uint32_t)tt);
+	if (ft != i + 1)
+		emit_jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, (uint32_t)ft);
+	return 0;
+}
+
+static void emit_ret_bool_a(struct xl *x)
+{
+	emit(x, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+	emit(x, BPF_JMP32 | BPF_JEQ | BPF_K, RA, 0, 1, 0);
+	emit(x, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 1);
+	emit(x, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+}
+
+static int xlate_one(struct xl *x, size_t i)
+{
+	const struct sock_filter *f = &x->prog[i];
+
+	switch (BPF_CLASS(f->code)) {
+	case BPF_LD:
+		return xlate_ld(x, f, RA);
+	case BPF_LDX:
+		return xlate_ld(x, f, RX);
+	case BPF_ST:
+	case BPF_STX:
+		if (f->k >= SCRATCH_SLOTS)
+			return fail(x, "scratch memory M[%u] out of range", f->k);
+		emit(x, BPF_STX | BPF_MEM | BPF_W, BPF_REG_10,
+		     BPF_CLASS(f->code) == BPF_ST ? RA : RX, mem_off(f->k), 0);
+		return 0;
+	case BPF_ALU:
+		return xlate_alu(x, f);
+	case BPF_JMP:
+		return xlate_jmp(x, i, f);
+	case BPF_RET:
+		if (BPF_RVAL(f->code) == BPF_A) {
+			emit_ret_bool_a(x);
+			return 0;
+		}
+		if (BPF_RVAL(f->code) != BPF_K)
+			break;
+		emit(x, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, f->k != 0);
+		emit(x, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+		return 0;
+	case BPF_MISC:
+		if (BPF_MISCOP(f->code) == BPF_TAX) {
+			emit(x, BPF_ALU | BPF_MOV | BPF_X, RX, RA, 0, 0);
+			return 0;
+		}
+		if (BPF_MISCOP(f->code) == BPF_TXA) {
+			emit(x, BPF_ALU | BPF_MOV | BPF_X, RA, RX, 0, 0);
+			return 0;
+		}
+		break;
+	}
+	return fail(x, "unsupported opcode 0x%02x at %zu", f->code, i);
+}
+
+static bool falls_through(const struct sock_filter *f)
+{
+	if (BPF_CLASS(f->code) == BPF_RET)
+		return false;
+	return !(BPF_CLASS(f->code) == BPF_JMP && BPF_OP(f->code) == BPF_JA);
+}
+
+/* The verifier rejects unreachable code, so only reachable cBPF instructions are emitted. */
+static int mark_reachable(struct xl *x, bool *seen)
+{
+	size_t *stack = malloc(x->n * sizeof(*stack)), top = 0;
+
+	if (!stack)
+		return -ENOMEM;
+	seen[0] = true;
+	stack[top++] = 0;
+	while (top) {
+		size_t i = stack[--top], next[2];
+		const struct sock_filter *f = &x->prog[i];
+		int nn = 0;
+
+		if (BPF_CLASS(f->code) == BPF_JMP && BPF_OP(f->code) == BPF_JA)
+			next[nn++] = (size_t)((int64_t)i + 1 + (int32_t)f->k);
+		else if (BPF_CLASS(f->code) == BPF_JMP) {
+			next[nn++] = i + 1 + f->jt;
+			next[nn++] = i + 1 + f->jf;
+		} else if (falls_through(f))
+			next[nn++] = i + 1;
+		for (int j = 0; j < nn; j++) {
+			if (next[j] >= x->n) {
+				free(stack);
+				return fail(x, "instruction %zu leaves the program", i);
+			}
+			if (!seen[next[j]]) {
+				seen[next[j]] = true;
+				stack[top++] = next[j];
+			}
+		}
+	}
+	free(stack);
+	return 0;
+}
+
+static void emit_prologue(struct xl *x, const bool *seen)
+{
+	bool zero[SCRATCH_SLOTS] = {false}, loops = false;
+
+	for (size_t i = 0; i < x->n; i++) {
+		const struct sock_filter *f = &x->prog[i];
+		uint8_t cls = BPF_CLASS(f->code);
+
+		if (!seen[i])
+			continue;
+		if ((cls == BPF_LD || cls == BPF_LDX) && BPF_MODE(f->code) == BPF_MEM &&
+		    f->k < SCRATCH_SLOTS)
+			zero[f->k] = true;
+		if (cls == BPF_JMP && BPF_OP(f->code) == BPF_JA && (int32_t)f->k < 0)
+			loops = true;
+	}
+	emit(x, BPF_ALU64 | BPF_MOV | BPF_X, RS, BPF_REG_1, 0, 0);
+	emit(x, BPF_LDX | BPF_MEM | BPF_W, RCAP, RS, offsetof(struct filter_pcap_scratch, caplen),
+	     0);
+	emit(x, BPF_ALU | BPF_MOV | BPF_K, RA, 0, 0, 0);
+	emit(x, BPF_ALU | BPF_MOV | BPF_K, RX, 0, 0, 0);
+	/* libpcap's interpreter starts with M[] zeroed; only slots the program reads matter */
+	for (uint32_t k = 0; k < SCRATCH_SLOTS; k++)
+		if (zero[k])
+			emit(x, BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, mem_off(k), 0);
+	if (loops) {
+		emit(x, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, CBPF_XLATE_LOOP_BOUND);
+		emit(x, BPF_STX | BPF_MEM | BPF_DW, BPF_REG_10, BPF_REG_0, LOOP_SLOT, 0);
+	}
+}
+
+static int resolve_jumps(struct xl *x)
+{
+	size_t nomatch = x->cnt;
+	bool need_nomatch = false;
+
+	for (size_t j = 0; j < x->nfix; j++)
+		need_nomatch |= x->fix[j].target == T_NOMATCH;
+	if (need_nomatch) {
+		emit(x, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+		emit(x, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	}
+	if (x->oom)
+		return -ENOMEM;
+	for (size_t j = 0; j < x->nfix; j++) {
+		const struct fixup *fx = &x->fix[j];
+		size_t dest = fx->target == T_NOMATCH ? nomatch : x->addrs[fx->target];
+		long off = (long)dest - (long)fx->at - 1;
+
+		if (off < INT16_MIN || off > INT16_MAX)
+			return fail(x, "filter too large: a jump spans %ld instructions", off);
+		x->out[fx->at].off = (int16_t)off;
+	}
+	return 0;
+}
+
+int cbpf_needs_skb_layout(const struct sock_filter *prog, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (prog[i].code == (BPF_LD | BPF_ABS | BPF_W) ||
+		    prog[i].code == (BPF_LD | BPF_ABS | BPF_H) ||
+		    prog[i].code == (BPF_LD | BPF_ABS | BPF_B))
+			if (prog[i].k >= (uint32_t)SKF_AD_OFF)
+				return 1;
+	return 0;
+}
+
+static int xlate_all(struct xl *x)
+{
+	bool *seen = calloc(x->n, sizeof(*seen));
+	int err;
+
+	x->addrs = calloc(x->n, sizeof(*x->addrs));
+	if (!seen || !x->addrs) {
+		free(seen);
+		return -ENOMEM;
+	}
+	err = mark_reachable(x, seen);
+	if (!err)
+		emit_prologue(x, seen);
+	for (size_t i = 0; !err && i < x->n; i++) {
+		x->addrs[i] = x->cnt;
+		if (seen[i])
+			err = xlate_one(x, i);
+	}
+	free(seen);
+	return err ? err : resolve_jumps(x);
+}
+
+int cbpf_xlate(const struct sock_filter *prog, size_t n, enum cbpf_xlate_mode mode,
+	       const struct skb_layout *layout, struct ebpf_code *out, char *err, size_t errlen)
+{
+	struct xl x = {.prog = prog, .n = n, .mode = mode, .lay = layout, .err = err,
+		       .errlen = errlen};
+	int ret;
+
+	if (errlen)
+		err[0] = '\0';
+	if (!n)
+		return fail(&x, "empty cBPF program");
+	ret = xlate_all(&x);
+	if (ret == -ENOMEM && !err[0])
+		snprintf(err, errlen, "out of memory translating the filter");
+	free(x.fix);
+	free(x.addrs);
+	if (ret) {
+		free(x.out);
+		return ret;
+	}
+	out->insns = x.out;
+	out->cnt = x.cnt;
+	return 0;
+}
+
+int cbpf_xlate_reject_all(struct ebpf_code *out)
+{
+	static const struct sock_filter reject = BPF_STMT(BPF_RET | BPF_K, 0);
+	char err[64];
+
+	return cbpf_xlate(&reject, 1, CBPF_XLATE_BLOCK, NULL, out, err, sizeof(err));
+}
+
+void ebpf_code_free(struct ebpf_code *c)
+{
+	free(c->insns);
+	c->insns = NULL;
+	c->cnt = 0;
+}

@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Classic BPF (as libpcap emits it) -> eBPF body of a filter stub.
+ *
+ * The generated code is the whole body of a static BPF subprogram called with R1 = a
+ * struct filter_pcap_scratch * (bpf/filter_scratch.h) and returns 0 or 1 in R0.
+ */
+#ifndef PWRU_CBPF_XLATE_H
+#define PWRU_CBPF_XLATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <linux/bpf.h>
+#include <linux/filter.h>
+
+enum cbpf_xlate_mode {
+	/* packet loads read the scratch copy; only loads past it call a helper */
+	CBPF_XLATE_BLOCK = 0,
+	/* every packet load calls bpf_probe_read_kernel (pwru's method): the bench baseline */
+	CBPF_XLATE_PER_LOAD = 1,
+};
+
+/* Where the kernel keeps what Linux ancillary loads (SKF_AD_*) read; from vmlinux BTF. */
+struct skb_layout {
+	int32_t pkt_type_byte; /* byte offset of the byte holding the pkt_type bitfield */
+	uint8_t pkt_type_shift;
+	int32_t dev;      /* sk_buff.dev */
+	int32_t ifindex;  /* net_device.ifindex */
+	int32_t protocol; /* sk_buff.protocol */
+	int32_t mark;     /* sk_buff.mark */
+};
+
+/* Backward jumps (protochain) are taken at most this many times per packet; then no match. */
+#define CBPF_XLATE_LOOP_BOUND 32
+
+struct ebpf_code {
+	struct bpf_insn *insns;
+	size_t cnt;
+};
+
+/* True when PROG has a load that needs struct skb_layout. */
+int cbpf_needs_skb_layout(const struct sock_filter *prog, size_t n);
+
+/*
+ * Translates PROG. LAYOUT may be NULL when cbpf_needs_skb_layout() is false. Returns 0, or
+ * -EINVAL with a message in ERR for programs it cannot run (unknown opcodes or ancillary
+ * loads, jumps out of range).
+ */
+int cbpf_xlate(const struct sock_filter *prog, size_t n, enum cbpf_xlate_mode mode,
+	       const struct skb_layout *layout, struct ebpf_code *out, char *err, size_t errlen);
+
+/* The body of a filter that never matches. */
+int cbpf_xlate_reject_all(struct ebpf_code *out);
+
+void ebpf_code_free(struct ebpf_code *c);
+
+#endif

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Field offsets the translator needs but cannot get from CO-RE (its code is spliced in after
+ * libbpf relocated the object), looked up in the kernel's BTF the same way CO-RE would.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include "filters/skb_btf.h"
+
+/* Bit offset of NAME in the struct TYPE_ID, descending into anonymous members. */
+static long member_bits(const struct btf *btf, __u32 type_id, const char *name, __u32 *bitsz)
+{
+	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, type_id));
+	const struct btf_member *m;
+
+	if (!t || (!btf_is_struct(t) && !btf_is_union(t)))
+		return -1;
+	m = btf_members(t);
+	for (int i = 0; i < btf_vlen(t); i++, m++) {
+		const char *mn = btf__name_by_offset(btf, m->name_off);
+		long inner;
+
+		if (mn && !strcmp(mn, name)) {
+			*bitsz = btf_member_bitfield_size(t, i);
+			return btf_member_bit_offset(t, i);
+		}
+		if (mn && *mn)
+			continue;
+		inner = member_bits(btf, m->type, name, bitsz);
+		if (inner >= 0)
+			return btf_member_bit_offset(t, i) + inner;
+	}
+	return -1;
+}
+
+static long find(const struct btf *btf, const char *type, const char *field, __u32 *bitsz)
+{
+	__s32 id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+
+	return id < 0 ? -1 : member_bits(btf, (__u32)id, field, bitsz);
+}
+
+int skb_layout_from_btf(struct skb_layout *l, char *err, size_t errlen)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	long pkt, dev, ifindex, proto, mark;
+	__u32 bitsz = 0, unused;
+
+	if (!btf) {
+		snprintf(err, errlen, "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): %s",
+			 strerror(errno));
+		return -ENOENT;
+	}
+	pkt = find(btf, "sk_buff", "pkt_type", &bitsz);
+	dev = find(btf, "sk_buff", "dev", &unused);
+	proto = find(btf, "sk_buff", "protocol", &unused);
+	mark = find(btf, "sk_buff", "mark", &unused);
+	ifindex = find(btf, "net_device", "ifindex", &unused);
+	btf__free(btf);
+	if (pkt < 0 || dev < 0 || proto < 0 || mark < 0 || ifindex < 0 || (pkt % 8) + (bitsz ? bitsz : 8) > 8) {
+		snprintf(err, errlen, "kernel BTF lacks sk_buff.pkt_type/dev/protocol/mark or "
+				      "net_device.ifindex");
+		return -ENOENT;
+	}
+	/* x86 and arm64 are little endian: bit offsets count from the byte's low bit */
+	l->pkt_type_byte = (int32_t)(pkt / 8);
+	l->pkt_type_shift = (uint8_t)(pkt % 8);
+	l->dev = (int32_t)(dev / 8);
+	l->ifindex = (int32_t)(ifindex / 8);
+	l->protocol = (int32_t)(proto / 8);
+	l->mark = (int32_t)(mark / 8);
+	return 0;
+}

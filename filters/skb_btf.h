@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The running kernel's sk_buff layout, for Linux ancillary loads in compiled filters. */
+#ifndef PWRU_SKB_BTF_H
+#define PWRU_SKB_BTF_H
+
+#include <stddef.h>
+#include "filters/cbpf_xlate.h"
+
+/* Reads /sys/kernel/btf/vmlinux. Returns 0, or a negative errno with a message in ERR. */
+int skb_layout_from_btf(struct skb_layout *l, char *err, size_t errlen);
+
+#endif

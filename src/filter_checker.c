@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The in-process filter checker: the tracing filter, loaded through the same stubs and
+ * splicing into a tc program, run with BPF_PROG_TEST_RUN on one packet at a time.
+ *
+ * BPF_PROG_TEST_RUN builds a tc skb from an Ethernet frame (eth_type_trans, then the header
+ * pushed back), so raw IP packets get a dummy Ethernet header and the program is told to
+ * filter from the network header. The capture's missing bytes (wire length minus captured
+ * length) travel in cb[] so that `len` sees the wire length, as pcap_offline_filter does.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "check_filter.skel.h"
+#include "filters/pcap_filter.h"
+#include "src/check_filter.h"
+
+#define ETH_HLEN 14
+/* What BPF_PROG_TEST_RUN accepts for a tc skb: a page minus headroom and skb_shared_info. */
+#define TEST_RUN_MAX 3000
+
+enum { LAYER_AUTO = 0, LAYER_L3 = 2 }; /* enum filter_pcap_layer in bpf/filter.bpf.h */
+
+struct filter_checker {
+	struct pcap_filter *f;
+	struct check_filter_bpf *skel;
+	int prog_fd;
+	int layer;
+	unsigned char *frame;
+};
+
+/* libbpf program handlers are process-global: one checker loads at a time. */
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static int layer_of(int dlt)
+{
+	switch (dlt) {
+	case 1: /* DLT_EN10MB */
+		return LAYER_AUTO;
+	case 12:  /* DLT_RAW */
+	case 14:  /* DLT_RAW on OpenBSD */
+	case 101: /* LINKTYPE_RAW, should a caller pass the file's number */
+	case 228: /* DLT_IPV4 */
+	case 229: /* DLT_IPV6 */
+		return LAYER_L3;
+	}
+	return -1;
+}
+
+static int load(struct filter_checker *c, char *err, size_t errlen)
+{
+	int ret;
+
+	pthread_mutex_lock(&load_lock);
+	ret = pcap_filter_install(c->f);
+	if (ret) {
+		snprintf(err, errlen, "%s", pcap_filter_last_error(c->f));
+		goto out;
+	}
+	c->skel = check_filter_bpf__open();
+	if (!c->skel) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		goto out;
+	}
+	ret = check_filter_bpf__load(c->skel);
+	if (ret) {
+		const char *why = pcap_filter_last_error(c->f);
+
+		snprintf(err, errlen, "cannot load the filter program: %s%s%s", strerror(-ret),
+			 *why ? ": " : "", why);
+		if (ret == -EPERM)
+			snprintf(err, errlen, "cannot load BPF programs (%s): run as root",
+				 strerror(-ret));
+		goto out;
+	}
+	c->prog_fd = bpf_program__fd(c->skel->progs.check_filter);
+out:
+	pcap_filter_uninstall(c->f);
+	pthread_mutex_unlock(&load_lock);
+	return ret;
+}
+
+int filter_checker_open_opts(const char *expr, int dlt, bool per_load_reads,
+			     struct filter_checker **out, char *err, size_t errlen)
+{
+	struct pcap_filter_opts fo = {.per_load_reads = per_load_reads};
+	struct filter_checker *c;
+	int ret, layer = layer_of(dlt);
+
+	*out = NULL;
+	if (layer < 0) {
+		snprintf(err, errlen,
+			 "link type %d is not supported: only Ethernet and raw IP (RAW, IPV4, IPV6)",
+			 dlt);
+		return -EPROTONOSUPPORT;
+	}
+	c = calloc(1, sizeof(*c));
+	if (c)
+		c->frame = malloc(TEST_RUN_MAX);
+	if (!c || !c->frame) {
+		free(c);
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	c->layer = layer;
+	ret = pcap_filter_compile_opts(expr, &fo, &c->f, err, errlen);
+	if (!ret)
+		ret = load(c, err, errlen);
+	if (ret) {
+		filter_checker_close(c);
+		return ret;
+	}
+	*out = c;
+	return 0;
+}
+
+int filter_checker_open(const char *expr, int dlt, struct filter_checker **out, char *err,
+			size_t errlen)
+{
+	return filter_checker_open_opts(expr, dlt, false, out, err, errlen);
+}
+
+/* The frame BPF_PROG_TEST_RUN gets, and the cb[] words that undo what it adds. */
+static unsigned int build_frame(struct filter_checker *c, const unsigned char *pkt,
+				unsigned int caplen, unsigned int wirelen, __u32 cb[3])
+{
+	unsigned int hdr = c->layer == LAYER_L3 ? ETH_HLEN : 0, room = TEST_RUN_MAX - hdr;
+	unsigned int take = caplen < room ? caplen : room, size = hdr + take, pad = 0;
+
+	if (hdr) {
+		int v6 = caplen && (pkt[0] >> 4) == 6;
+
+		memset(c->frame, 0, ETH_HLEN);
+		c->frame[12] = v6 ? 0x86 : 0x08;
+		c->frame[13] = v6 ? 0xdd : 0x00;
+	}
+	memcpy(c->frame + hdr, pkt, take);
+	if (size < ETH_HLEN) {
+		pad = ETH_HLEN - size;
+		memset(c->frame + size, 0, pad);
+		size = ETH_HLEN;
+	}
+	cb[0] = (__u32)c->layer;
+	cb[1] = wirelen - take; /* wraps when wirelen < caplen: len is then wirelen, as in libpcap */
+	cb[2] = pad;
+	return size;
+}
+
+static int run(struct filter_checker *c, const unsigned char *pkt, unsigned int caplen,
+	       unsigned int wirelen, int repeat, int *match, __u32 *ns)
+{
+	struct __sk_buff ctx = {0};
+	__u32 cb[3];
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = c->frame, .ctx_in = &ctx,
+		    .ctx_size_in = sizeof(ctx), .repeat = repeat);
+	int ret;
+
+	o.data_size_in = build_frame(c, pkt, caplen, wirelen, cb);
+	memcpy(ctx.cb, cb, sizeof(cb));
+	ret = bpf_prog_test_run_opts(c->prog_fd, &o);
+	if (ret)
+		return -errno;
+	*match = o.retval != 0;
+	if (ns)
+		*ns = o.duration;
+	return 0;
+}
+
+int filter_checker_run(struct filter_checker *c, const unsigned char *pkt, unsigned int caplen,
+		       unsigned int wirelen, int *match)
+{
+	return run(c, pkt, caplen, wirelen, 1, match, NULL);
+}
+
+int filter_checker_time(struct filter_checker *c, const unsigned char *pkt, unsigned int caplen,
+			unsigned int wirelen, int repeat, unsigned int *ns_per_run)
+{
+	int match;
+
+	return run(c, pkt, caplen, wirelen, repeat, &match, ns_per_run);
+}
+
+void filter_checker_close(struct filter_checker *c)
+{
+	if (!c)
+		return;
+	check_filter_bpf__destroy(c->skel);
+	pcap_filter_free(c->f);
+	free(c->frame);
+	free(c);
+}
+
