@@ -1,9 +1,329 @@
 // SPDX-License-Identifier: GPL-2.0
+/*
+ * pwru: flags -> function set -> backend choice -> BPF load -> attach -> events -> output.
+ * Every stage reports its own failure in one line; main only maps them to exit codes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include "pwru.skel.h"
+#include "filters/pcap_filter.h"
+#include "kallsyms/kallsyms.h"
+#include "src/backend.h"
+#include "src/check_filter.h"
+#include "src/drop_reason.h"
+#include "src/events.h"
+#include "src/flags.h"
+#include "src/funcset.h"
+#include "src/netns_filter.h"
+#include "src/output.h"
+#include "src/proc_cache.h"
+#include "src/traceable.h"
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	stop = 1;
+}
+
+/* No SA_RESTART: a signal must wake the epoll wait and any attach loop. */
+static void install_signals(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+struct tracer {
+	struct pwru_config *cfg;
+	struct pcap_filter *pcap;
+	struct btf *btf;
+	struct kallsyms *ksyms;
+	struct funcset fs;
+	struct traceable tr;
+	struct drop_reasons *reasons;
+	const struct backend *backend;
+	struct backend_ctx bctx;
+	struct pwru_bpf *skel;
+	uint32_t netns, ifindex;
+};
+
+static int load_symbols(struct tracer *t)
+{
+	const char *btf_path = t->cfg->kernel_btf ? t->cfg->kernel_btf : "/sys/kernel/btf/vmlinux";
+	char err[256];
+	int rc;
+
+	t->btf = t->cfg->kernel_btf ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
+	if (!t->btf) {
+		fprintf(stderr, "pwru: cannot read kernel BTF from %s: %s (needs a kernel with "
+				"CONFIG_DEBUG_INFO_BTF=y, or --kernel-btf FILE)\n",
+			btf_path, strerror(errno));
+		return 1;
+	}
+	rc = kallsyms_load(NULL, &t->ksyms);
+	if (rc || kallsyms_hidden(t->ksyms)) {
+		fprintf(stderr, "pwru: /proc/kallsyms %s; run as root with kernel.kptr_restrict "
+				"below 2\n",
+			rc ? strerror(-rc) : "shows no addresses");
+		return 1;
+	}
+	if (drop_reasons_load(t->btf, &t->reasons))
+		return 1;
+	rc = funcset_build(t->btf, t->ksyms, t->cfg->filter_func, &t->fs, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "pwru: %s\n", err);
+		return rc == -EINVAL ? 2 : 1;
+	}
+	if (!t->fs.n) {
+		fprintf(stderr, "pwru: no kernel function taking an skb matches --filter-func '%s' "
+				"(%zu matched in BTF, %zu of them absent from kallsyms)\n",
+			t->cfg->filter_func ? t->cfg->filter_func : "", t->fs.btf_matches,
+			t->fs.no_symbol);
+		return 1;
+	}
+	return traceable_load(&t->tr, "") ? 1 : 0;
+}
+
+static int pick_forced(struct tracer *t)
+{
+	char why[256];
+
+	t->backend = backend_find(t->cfg->backend);
+	if (t->backend->probe(t->ksyms, &t->fs, why, sizeof(why))) {
+		fprintf(stderr, "pwru: --backend %s is not usable on this kernel: %s\n",
+			t->backend->name, why);
+		return 1;
+	}
+	return 0;
+}
+
+/* The first backend in the table that this kernel supports; says so when it is not the first. */
+static int pick_backend(struct tracer *t)
+{
+	char why[2][256], all[600] = "";
+	const struct backend *b;
+	size_t i;
+
+	if (t->cfg->backend)
+		return pick_forced(t);
+	for (i = 0; (b = backend_at(i)); i++) {
+		if (!b->probe(t->ksyms, &t->fs, why[i % 2], sizeof(why[0]))) {
+			t->backend = b;
+			break;
+		}
+		snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s: %s",
+			 i ? "; " : "", b->name, why[i % 2]);
+	}
+	if (!t->backend) {
+		fprintf(stderr, "pwru: this kernel cannot run kprobes or kprobe-multi (%s); tracing "
+				"is not possible here: use a kernel with CONFIG_KPROBES=y\n",
+			all);
+		return 1;
+	}
+	if (i)
+		fprintf(stderr, "pwru: %s unavailable (%s); falling back to %s\n",
+			backend_at(0)->name, why[0], t->backend->name);
+	return 0;
+}
+
+static int load_bpf(struct tracer *t)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = t->cfg->kernel_btf);
+	int rc;
+
+	rc = pcap_filter_install(t->pcap);
+	if (rc) {
+		fprintf(stderr, "pwru: installing the pcap filter: %s\n", strerror(-rc));
+		return 1;
+	}
+	t->skel = pwru_bpf__open_opts(&opts);
+	if (!t->skel) {
+		fprintf(stderr, "pwru: opening the BPF object: %s\n", strerror(errno));
+		return 1;
+	}
+	t->skel->rodata->cfg_netns = t->netns;
+	t->skel->rodata->cfg_mark = t->cfg->filter_mark;
+	t->skel->rodata->cfg_mark_mask = t->cfg->filter_mark_mask;
+	t->skel->rodata->cfg_ifindex = t->ifindex;
+	t->skel->rodata->cfg_output_tuple = t->cfg->output_tuple;
+	backend_select_programs(t->backend, t->skel->obj, &t->fs);
+	rc = pwru_bpf__load(t->skel);
+	if (rc) {
+		fprintf(stderr, "pwru: loading the BPF programs failed: %s (libbpf's log above)\n",
+			strerror(-rc));
+		return 1;
+	}
+	return 0;
+}
+
+/* One kprobe is one file descriptor; the default 1024 is not enough for the fallback. */
+static void raise_fd_limit(void)
+{
+	struct rlimit r;
+
+	if (!getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur < r.rlim_max) {
+		r.rlim_cur = r.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &r);
+	}
+}
+
+static int attach(struct tracer *t)
+{
+	struct attach_result res = { 0 };
+	char err[256];
+	int rc;
+
+	t->bctx = (struct backend_ctx){ .obj = t->skel->obj, .fs = &t->fs, .tr = &t->tr,
+					.stop = &stop };
+	rc = t->backend->attach(&t->bctx, &res, err, sizeof(err));
+	if (rc == -EINTR) {
+		fprintf(stderr, "pwru: interrupted while attaching; everything detached\n");
+		return -1;
+	}
+	if (rc) {
+		fprintf(stderr, "pwru: %s\n", err);
+		return 1;
+	}
+	fprintf(stderr, "pwru: attached %zu functions, skipped %zu\n", res.attached,
+		res.skipped + t->fs.no_symbol + t->fs.ambiguous);
+	return 0;
+}
+
+static void setup_stdout(void)
+{
+	struct stat st;
+
+	/* Someone watching (terminal, or a pipe into grep) sees each event at once. */
+	if (isatty(STDOUT_FILENO) || (!fstat(STDOUT_FILENO, &st) && S_ISFIFO(st.st_mode)))
+		setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+static int stream_events(struct tracer *t)
+{
+	struct output o = { .ops = &output_text, .out = stdout, .diag = stderr,
+			    .meta = t->cfg->output_meta, .tuple = t->cfg->output_tuple,
+			    .ksyms = t->ksyms, .reasons = t->reasons };
+	struct output_stats st = { 0 };
+	struct events *ev = NULL;
+	int rc, fd;
+
+	setup_stdout();
+	o.procs = proc_cache_new();
+	rc = events_open(bpf_map__fd(t->skel->maps.events), bpf_map__fd(t->skel->maps.lost), &o,
+			 t->cfg->output_limit_lines, &ev);
+	if (rc || !o.procs || o.ops->begin(&o)) {
+		fprintf(stderr, "pwru: cannot start reading events: %s\n", strerror(rc ? -rc : ENOMEM));
+		events_close(ev);
+		proc_cache_free(o.procs);
+		return 1;
+	}
+	if (t->cfg->ready_file) {
+		fd = open(t->cfg->ready_file, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+		if (fd >= 0)
+			close(fd);
+		else
+			fprintf(stderr, "pwru: cannot create --ready-file %s: %s\n",
+				t->cfg->ready_file, strerror(errno));
+	}
+	fprintf(stderr, "pwru: listening for events (Ctrl-C to stop)\n");
+	rc = events_run(ev, &stop);
+	if (rc && rc != -EPIPE)
+		fprintf(stderr, "pwru: reading events: %s\n", strerror(-rc));
+	t->backend->detach(&t->bctx);
+	events_stats(ev, &st);
+	o.ops->end(&o, &st);
+	events_close(ev);
+	proc_cache_free(o.procs);
+	return rc && rc != -EPIPE ? 1 : 0;
+}
+
+static void teardown(struct tracer *t)
+{
+	if (t->backend)
+		t->backend->detach(&t->bctx);
+	pwru_bpf__destroy(t->skel);
+	pcap_filter_free(t->pcap);
+	traceable_free(&t->tr);
+	funcset_free(&t->fs);
+	drop_reasons_free(t->reasons);
+	kallsyms_free(t->ksyms);
+	btf__free(t->btf);
+}
+
+static int run(struct pwru_config *cfg)
+{
+	struct tracer t = { .cfg = cfg };
+	char err[512];
+	int rc;
+
+	if (geteuid()) {
+		fprintf(stderr, "pwru: must run as root (loading BPF programs and kprobes needs "
+				"CAP_BPF, CAP_PERFMON or CAP_SYS_ADMIN); try sudo pwru\n");
+		return 1;
+	}
+	if (pcap_filter_compile(cfg->pcap_expr, &t.pcap, err, sizeof(err))) {
+		fprintf(stderr, "pwru: bad pcap-filter '%s': %s\n", cfg->pcap_expr, err);
+		return 2;
+	}
+	if (netns_filter_resolve(cfg->filter_netns, cfg->filter_ifname, &t.netns, &t.ifindex,
+				 err, sizeof(err))) {
+		fprintf(stderr, "pwru: %s\n", err);
+		pcap_filter_free(t.pcap);
+		return 1;
+	}
+	install_signals();
+	backend_install_libbpf_print();
+	raise_fd_limit();
+	rc = load_symbols(&t);
+	if (!rc)
+		rc = pick_backend(&t);
+	if (!rc) {
+		fprintf(stderr, "pwru: backend %s\n", t.backend->name);
+		rc = load_bpf(&t);
+	}
+	if (!rc)
+		rc = attach(&t);
+	if (!rc)
+		rc = stream_events(&t);
+	teardown(&t);
+	return rc < 0 ? 0 : rc;
+}
 
 int main(int argc, char **argv)
 {
-	fprintf(stderr, "pwru %s: not implemented yet\n", PWRU_VERSION);
-	return 1;
+	struct pwru_config cfg;
+	char err[512];
+	int rc;
+
+	if (flags_parse(argc, argv, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "pwru: %s\n", err);
+		flags_free(&cfg);
+		return 2;
+	}
+	if (cfg.help)
+		flags_usage(stdout);
+	else if (cfg.version)
+		printf("pwru %s\n", PWRU_VERSION);
+	if (cfg.help || cfg.version) {
+		flags_free(&cfg);
+		return 0;
+	}
+	if (cfg.check_filter)
+		rc = check_filter_main(cfg.check_filter, cfg.pcap_expr);
+	else
+		rc = run(&cfg);
+	flags_free(&cfg);
+	return rc;
 }

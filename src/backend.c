@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "src/backend.h"
+#include "src/funcset.h"
+
+static const struct backend *const table[] = {
+	&backend_kprobe_multi,
+	&backend_kprobe,
+};
+
+const struct backend *backend_at(size_t i)
+{
+	return i < sizeof(table) / sizeof(table[0]) ? table[i] : NULL;
+}
+
+const struct backend *backend_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; backend_at(i); i++)
+		if (!strcmp(table[i]->name, name))
+			return table[i];
+	return NULL;
+}
+
+struct bpf_program *backend_program(const struct backend *b, struct bpf_object *obj, int pos)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), "%s%d", b->prog_prefix, pos);
+	return bpf_object__find_program_by_name(obj, name);
+}
+
+void backend_select_programs(const struct backend *b, struct bpf_object *obj,
+			     const struct funcset *fs)
+{
+	struct bpf_program *p;
+	int used[FUNCSET_MAX_POS + 1] = { 0 }, pos;
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		used[fs->funcs[i].pos] = 1;
+	bpf_object__for_each_program(p, obj)
+		bpf_program__set_autoload(p, false);
+	/* Fewer programs: faster load, and the verifier never sees the unused family. */
+	for (pos = 1; pos <= FUNCSET_MAX_POS; pos++) {
+		p = backend_program(b, obj, pos);
+		if (p && used[pos])
+			bpf_program__set_autoload(p, true);
+	}
+}
+
+static int quiet;
+
+void backend_quiet(int on)
+{
+	quiet = on;
+}
+
+/* libbpf's warnings stay visible (a failed load explains itself); its chatter does not. */
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	if (quiet || level != LIBBPF_WARN)
+		return 0;
+	return vfprintf(stderr, fmt, ap);
+}
+
+void backend_install_libbpf_print(void)
+{
+	libbpf_set_print(libbpf_print);
+}

@@ -1,0 +1,132 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "src/events.h"
+
+#define POLL_MS	       250
+#define LOSS_CHECK_NS  1000000000ull
+#define LIMIT_REACHED  (-ECANCELED)
+#define OUTPUT_FAILED  (-EPIPE)
+
+struct events {
+	struct ring_buffer *rb;
+	struct output *o;
+	int lost_fd;
+	int ncpus;
+	uint64_t *percpu;
+	uint64_t limit;
+	uint64_t printed;
+	uint64_t lost;
+	uint64_t last_check;
+};
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	struct events *ev = ctx;
+
+	if (size < sizeof(struct pwru_event))
+		return 0;
+	if (ev->o->ops->event(ev->o, data))
+		return OUTPUT_FAILED;
+	if (++ev->printed == ev->limit)
+		return LIMIT_REACHED;
+	return 0;
+}
+
+int events_open(int ringbuf_fd, int lost_fd, struct output *o, uint64_t limit,
+		struct events **out)
+{
+	struct events *ev = calloc(1, sizeof(*ev));
+
+	if (!ev)
+		return -ENOMEM;
+	ev->o = o;
+	ev->lost_fd = lost_fd;
+	ev->limit = limit;
+	ev->ncpus = libbpf_num_possible_cpus();
+	ev->percpu = calloc(ev->ncpus > 0 ? (size_t)ev->ncpus : 1, sizeof(uint64_t));
+	ev->rb = ring_buffer__new(ringbuf_fd, on_event, ev, NULL);
+	if (ev->ncpus <= 0 || !ev->percpu || !ev->rb) {
+		int err = ev->ncpus <= 0 ? ev->ncpus : -ENOMEM;
+
+		events_close(ev);
+		return err;
+	}
+	*out = ev;
+	return 0;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static uint64_t read_lost(struct events *ev)
+{
+	uint32_t zero = 0;
+	uint64_t sum = 0;
+	int i;
+
+	if (bpf_map_lookup_elem(ev->lost_fd, &zero, ev->percpu))
+		return ev->lost;
+	for (i = 0; i < ev->ncpus; i++)
+		sum += ev->percpu[i];
+	return sum;
+}
+
+/* At most once a second: losses are reported while they happen, not only at the end. */
+static void check_lost(struct events *ev, int force)
+{
+	uint64_t t = now_ns(), total;
+
+	if (!force && t - ev->last_check < LOSS_CHECK_NS)
+		return;
+	ev->last_check = t;
+	total = read_lost(ev);
+	if (total > ev->lost) {
+		ev->lost = total;
+		if (!force && ev->o->ops->lost)
+			ev->o->ops->lost(ev->o, total);
+	}
+}
+
+int events_run(struct events *ev, volatile sig_atomic_t *stop)
+{
+	int rc = 0;
+
+	ev->last_check = now_ns();
+	while (!*stop) {
+		rc = ring_buffer__poll(ev->rb, POLL_MS);
+		if (rc == -EINTR)
+			rc = 0;
+		if (rc < 0)
+			break;
+		check_lost(ev, 0);
+	}
+	check_lost(ev, 1);
+	if (rc == LIMIT_REACHED)
+		return 0;
+	return rc < 0 ? rc : 0;
+}
+
+void events_stats(struct events *ev, struct output_stats *st)
+{
+	st->events = ev->printed;
+	st->lost = ev->lost;
+}
+
+void events_close(struct events *ev)
+{
+	if (!ev)
+		return;
+	ring_buffer__free(ev->rb);
+	free(ev->percpu);
+	free(ev);
+}

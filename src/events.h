@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Reads events from the BPF ring buffer into an output, and watches the loss counter. */
+#ifndef PWRU_EVENTS_H
+#define PWRU_EVENTS_H
+
+#include <signal.h>
+#include <stdint.h>
+#include "src/output.h"
+
+struct events;
+
+/* RINGBUF_FD: the events ring buffer; LOST_FD: the per-CPU count of failed reservations. */
+int events_open(int ringbuf_fd, int lost_fd, struct output *o, uint64_t limit,
+		struct events **out);
+/*
+ * Delivers events until *STOP is set, LIMIT events were printed, or the output fails.
+ * Sleeps in epoll between events. Returns 0 or a negative errno.
+ */
+int events_run(struct events *ev, volatile sig_atomic_t *stop);
+void events_stats(struct events *ev, struct output_stats *st);
+void events_close(struct events *ev);
+
+#endif

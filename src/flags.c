@@ -1,0 +1,272 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <regex.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include "src/flags.h"
+
+enum flag_kind { F_BOOL, F_STRING, F_U64, F_MARK };
+
+struct flag {
+	const char *name;
+	enum flag_kind kind;
+	size_t off;
+	const char *arg; /* placeholder shown in --help */
+	const char *help;
+};
+
+#define OFF(field) offsetof(struct pwru_config, field)
+
+static const struct flag flags[] = {
+	{ "filter-func", F_STRING, OFF(filter_func), "REGEX",
+	  "trace only kernel functions whose whole name matches REGEX (POSIX extended)" },
+	{ "filter-mark", F_MARK, OFF(filter_mark), "MARK[/MASK]",
+	  "trace only skbs with (skb->mark & MASK) == MARK; MASK defaults to 0xffffffff" },
+	{ "filter-netns", F_STRING, OFF(filter_netns), "NETNS",
+	  "trace only skbs in this network namespace: inode:N or /proc/PID/ns/net" },
+	{ "filter-ifname", F_STRING, OFF(filter_ifname), "NAME",
+	  "trace only skbs on this interface (looked up in --filter-netns, else ours)" },
+	{ "output-meta", F_BOOL, OFF(output_meta), NULL,
+	  "print NETNS MARK IFACE PROTO MTU LEN (default true; --output-meta=false)" },
+	{ "output-tuple", F_BOOL, OFF(output_tuple), NULL,
+	  "print the address/port tuple (default true; --output-tuple=false)" },
+	{ "output-limit-lines", F_U64, OFF(output_limit_lines), "N",
+	  "exit after printing N events (0: no limit)" },
+	{ "backend", F_STRING, OFF(backend), "NAME",
+	  "attach with kprobe-multi or kprobe (default: kprobe-multi when the kernel has it)" },
+	{ "kernel-btf", F_STRING, OFF(kernel_btf), "FILE",
+	  "read kernel BTF from FILE instead of /sys/kernel/btf/vmlinux" },
+	{ "ready-file", F_STRING, OFF(ready_file), "PATH",
+	  "create PATH once every probe is attached" },
+	{ "check-filter", F_STRING, OFF(check_filter), "PCAPFILE",
+	  "run the pcap-filter over PCAPFILE's packets in the kernel, print INDEX MATCH each" },
+	{ "help", F_BOOL, OFF(help), NULL, "show this help and exit" },
+	{ "version", F_BOOL, OFF(version), NULL, "print the version and exit" },
+};
+
+#define NFLAGS (sizeof(flags) / sizeof(flags[0]))
+
+void flags_usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out, "Usage: pwru [options] [pcap-filter]\n"
+		     "Traces a packet through the kernel functions that take it (struct sk_buff).\n"
+		     "The pcap-filter (see pcap-filter(7)) selects which packets are shown.\n\n");
+	for (i = 0; i < NFLAGS; i++) {
+		char left[48];
+
+		snprintf(left, sizeof(left), "--%s%s%s", flags[i].name, flags[i].arg ? " " : "",
+			 flags[i].arg ? flags[i].arg : "");
+		fprintf(out, "  %-30s %s\n", left, flags[i].help);
+	}
+	fprintf(out, "\nExample: pwru --filter-func 'ip_.*' 'icmp and host 10.0.0.1'\n");
+}
+
+static const struct flag *find_flag(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < NFLAGS; i++)
+		if (strlen(flags[i].name) == len && !strncmp(flags[i].name, name, len))
+			return &flags[i];
+	return NULL;
+}
+
+static int parse_u32(const char *s, uint32_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*s || *s == '-')
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || *end || v > UINT32_MAX)
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int flags_parse_mark(const char *s, uint32_t *mark, uint32_t *mask)
+{
+	const char *slash = strchr(s, '/');
+	char buf[64];
+	size_t n = slash ? (size_t)(slash - s) : strlen(s);
+
+	if (n >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, n);
+	buf[n] = '\0';
+	if (parse_u32(buf, mark))
+		return -1;
+	*mask = UINT32_MAX;
+	if (slash && (strchr(slash + 1, '/') || parse_u32(slash + 1, mask)))
+		return -1;
+	/* A mark bit outside the mask could never match: say so instead of tracing nothing. */
+	return (*mark & ~*mask) ? -1 : 0;
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "t") || !strcmp(v, "TRUE"))
+		*out = true;
+	else if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "f") || !strcmp(v, "FALSE"))
+		*out = false;
+	else
+		return -1;
+	return 0;
+}
+
+static int set_value(const struct flag *f, const char *v, struct pwru_config *cfg, char *err,
+		     size_t errlen)
+{
+	char *base = (char *)cfg + f->off, *end;
+	char **str = (char **)base;
+
+	switch (f->kind) {
+	case F_BOOL:
+		if (!parse_bool(v, (bool *)base))
+			return 0;
+		snprintf(err, errlen, "--%s wants true or false, not '%s'", f->name, v);
+		return -1;
+	case F_STRING:
+		free(*str);
+		*str = strdup(v);
+		return *str ? 0 : -1;
+	case F_U64:
+		errno = 0;
+		*(uint64_t *)base = strtoull(v, &end, 0);
+		if (*v && *v != '-' && !errno && !*end)
+			return 0;
+		snprintf(err, errlen, "--%s wants a non-negative number, not '%s'", f->name, v);
+		return -1;
+	case F_MARK:
+		if (!flags_parse_mark(v, &cfg->filter_mark, &cfg->filter_mark_mask))
+			return 0;
+		snprintf(err, errlen,
+			 "--%s wants MARK or MARK/MASK (hex 0x.. or decimal, MARK inside MASK), "
+			 "not '%s'",
+			 f->name, v);
+		return -1;
+	}
+	return -1;
+}
+
+static int append_expr(struct pwru_config *cfg, const char *word)
+{
+	size_t old = cfg->pcap_expr ? strlen(cfg->pcap_expr) : 0;
+	char *n = realloc(cfg->pcap_expr, old + strlen(word) + 2);
+
+	if (!n)
+		return -1;
+	if (old)
+		n[old++] = ' ';
+	strcpy(n + old, word);
+	cfg->pcap_expr = n;
+	return 0;
+}
+
+/* One "--name[=value]" at ARGV[*I]; may consume the next argument as the value. */
+static int parse_one(int argc, char **argv, int *i, struct pwru_config *cfg, char *err,
+		     size_t errlen)
+{
+	const char *arg = argv[*i], *name = arg + 2, *eq = strchr(name, '=');
+	const struct flag *f;
+
+	if (!strcmp(arg, "-h"))
+		name = "help";
+	f = find_flag(name, eq ? (size_t)(eq - name) : strlen(name));
+	if (!f || (arg[1] != '-' && strcmp(arg, "-h"))) {
+		snprintf(err, errlen, "unknown flag %s (pwru --help lists the flags)", arg);
+		return -1;
+	}
+	if (eq)
+		return set_value(f, eq + 1, cfg, err, errlen);
+	if (f->kind == F_BOOL)
+		return set_value(f, "true", cfg, err, errlen);
+	if (*i + 1 >= argc) {
+		snprintf(err, errlen, "--%s needs a value (%s)", f->name, f->arg);
+		return -1;
+	}
+	return set_value(f, argv[++*i], cfg, err, errlen);
+}
+
+static int check_regex(const char *re, char *err, size_t errlen)
+{
+	char anchored[1024], msg[128];
+	regex_t r;
+	int rc;
+
+	if (snprintf(anchored, sizeof(anchored), "^(%s)$", re) >= (int)sizeof(anchored)) {
+		snprintf(err, errlen, "--filter-func regex is too long");
+		return -1;
+	}
+	rc = regcomp(&r, anchored, REG_EXTENDED | REG_NOSUB);
+	if (!rc) {
+		regfree(&r);
+		return 0;
+	}
+	regerror(rc, &r, msg, sizeof(msg));
+	snprintf(err, errlen, "--filter-func '%s' is not a valid regex: %s", re, msg);
+	return -1;
+}
+
+static int validate(struct pwru_config *cfg, char *err, size_t errlen)
+{
+	if (cfg->filter_func && check_regex(cfg->filter_func, err, errlen))
+		return -1;
+	if (cfg->backend && strcmp(cfg->backend, "kprobe") && strcmp(cfg->backend, "kprobe-multi")) {
+		snprintf(err, errlen, "--backend must be kprobe or kprobe-multi, not '%s'",
+			 cfg->backend);
+		return -1;
+	}
+	if (cfg->filter_ifname && cfg->filter_netns && !strncmp(cfg->filter_netns, "inode:", 6)) {
+		snprintf(err, errlen,
+			 "--filter-ifname needs --filter-netns as a path (/proc/PID/ns/net), "
+			 "not inode:N");
+		return -1;
+	}
+	return 0;
+}
+
+int flags_parse(int argc, char **argv, struct pwru_config *cfg, char *err, size_t errlen)
+{
+	int i, only_args = 0;
+
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->output_meta = cfg->output_tuple = true;
+	for (i = 1; i < argc; i++) {
+		const char *a = argv[i];
+
+		if (only_args || a[0] != '-' || !a[1]) {
+			if (append_expr(cfg, a))
+				goto nomem;
+			continue;
+		}
+		if (!strcmp(a, "--")) {
+			only_args = 1;
+			continue;
+		}
+		if (parse_one(argc, argv, &i, cfg, err, errlen))
+			return -1;
+	}
+	if (!cfg->pcap_expr && !(cfg->pcap_expr = strdup("")))
+		goto nomem;
+	return validate(cfg, err, errlen);
+nomem:
+	snprintf(err, errlen, "out of memory");
+	return -1;
+}
+
+void flags_free(struct pwru_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < NFLAGS; i++)
+		if (flags[i].kind == F_STRING)
+			free(*(char **)((char *)cfg + flags[i].off));
+	free(cfg->pcap_expr);
+	memset(cfg, 0, sizeof(*cfg));
+}

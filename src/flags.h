@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The command line: one table of flags, parsed pwru style, help generated from the table. */
+#ifndef PWRU_FLAGS_H
+#define PWRU_FLAGS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct pwru_config {
+	char *filter_func;
+	char *filter_netns; /* "inode:N" or a path such as /proc/PID/ns/net */
+	char *filter_ifname;
+	uint32_t filter_mark;
+	uint32_t filter_mark_mask; /* 0: no mark filter */
+	char *backend;		   /* NULL: choose automatically */
+	char *kernel_btf;
+	char *ready_file;
+	char *check_filter;
+	uint64_t output_limit_lines; /* 0: no limit */
+	bool output_meta;
+	bool output_tuple;
+	bool help;
+	bool version;
+	char *pcap_expr; /* the positional arguments joined with spaces */
+};
+
+/*
+ * Fills CFG from ARGV. Returns 0, or -1 with a one-line message (no "pwru: " prefix) in ERR;
+ * a usage error is exit status 2.
+ */
+int flags_parse(int argc, char **argv, struct pwru_config *cfg, char *err, size_t errlen);
+void flags_usage(FILE *out);
+void flags_free(struct pwru_config *cfg);
+
+/* "mark[/mask]", each hex (0x...) or decimal. Exposed for tests. */
+int flags_parse_mark(const char *s, uint32_t *mark, uint32_t *mask);
+
+#endif

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "src/traceable.h"
+
+/* The ftrace call sits after an endbr64 when IBT is on: allow that far into a function. */
+#define FTRACE_SLACK 8
+
+static const char *const tracefs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+
+static FILE *open_under(const char *root, const char *path)
+{
+	char full[512];
+
+	snprintf(full, sizeof(full), "%s%s", root, path);
+	return fopen(full, "re");
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	const uint64_t *x = a, *y = b;
+
+	return *x < *y ? -1 : *x > *y;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int push(void **arr, size_t *n, size_t *cap, size_t size)
+{
+	void *na;
+
+	if (*n < *cap)
+		return 0;
+	*cap = *cap ? *cap * 2 : 4096;
+	na = realloc(*arr, *cap * size);
+	if (!na)
+		return -ENOMEM;
+	*arr = na;
+	return 0;
+}
+
+/* "ffffffff81000c24 name" or "ffffffff81000c24 name [module]": vmlinux entries only. */
+static int read_addrs(FILE *f, struct traceable *t)
+{
+	char line[512], name[256], mod[64];
+	size_t cap = 0;
+	uint64_t ip;
+
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%" SCNx64 " %255s %63s", &ip, name, mod) != 2)
+			continue;
+		if (push((void **)&t->ftrace_ips, &t->nftrace_ips, &cap, sizeof(ip)))
+			return -ENOMEM;
+		t->ftrace_ips[t->nftrace_ips++] = ip;
+	}
+	qsort(t->ftrace_ips, t->nftrace_ips, sizeof(uint64_t), cmp_u64);
+	return 0;
+}
+
+static int read_names(FILE *f, struct traceable *t)
+{
+	char line[512], name[256], mod[64];
+	size_t cap = 0;
+
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%255s %63s", name, mod) != 1)
+			continue;
+		if (push((void **)&t->ftrace_names, &t->nftrace_names, &cap, sizeof(char *)))
+			return -ENOMEM;
+		t->ftrace_names[t->nftrace_names] = strdup(name);
+		if (!t->ftrace_names[t->nftrace_names])
+			return -ENOMEM;
+		t->nftrace_names++;
+	}
+	qsort(t->ftrace_names, t->nftrace_names, sizeof(char *), cmp_str);
+	return 0;
+}
+
+/* Lines are "0xstart-0xend\tsymbol". */
+static int read_blacklist(FILE *f, struct traceable *t)
+{
+	char line[512];
+	size_t cap = 0;
+	uint64_t s, e;
+
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "0x%" SCNx64 "-0x%" SCNx64, &s, &e) != 2 || e <= s)
+			continue;
+		if (push((void **)&t->blacklist, &t->nblacklist, &cap, sizeof(*t->blacklist)))
+			return -ENOMEM;
+		t->blacklist[t->nblacklist][0] = s;
+		t->blacklist[t->nblacklist][1] = e;
+		t->nblacklist++;
+	}
+	qsort(t->blacklist, t->nblacklist, sizeof(*t->blacklist), cmp_u64);
+	return 0;
+}
+
+static int load_ftrace(struct traceable *t, const char *root)
+{
+	static char src[128];
+	size_t i;
+	FILE *f;
+	int err;
+
+	for (i = 0; i < 2 * sizeof(tracefs) / sizeof(tracefs[0]); i++) {
+		int by_addr = i < 2;
+
+		snprintf(src, sizeof(src), "%s/available_filter_functions%s", tracefs[i % 2],
+			 by_addr ? "_addrs" : "");
+		f = open_under(root, src);
+		if (!f)
+			continue;
+		err = by_addr ? read_addrs(f, t) : read_names(f, t);
+		fclose(f);
+		if (err)
+			return err;
+		if (t->nftrace_ips || t->nftrace_names) {
+			t->ftrace_source = src;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+int traceable_load(struct traceable *t, const char *root)
+{
+	FILE *f;
+	int err;
+
+	memset(t, 0, sizeof(*t));
+	err = load_ftrace(t, root);
+	if (err)
+		return err;
+	f = open_under(root, "/sys/kernel/debug/kprobes/blacklist");
+	if (f) {
+		err = read_blacklist(f, t);
+		fclose(f);
+	}
+	return err;
+}
+
+bool traceable_ftrace(const struct traceable *t, const char *name, uint64_t addr)
+{
+	size_t lo = 0, hi = t->nftrace_ips;
+
+	if (t->nftrace_ips) {
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (t->ftrace_ips[mid] < addr)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		return lo < t->nftrace_ips && t->ftrace_ips[lo] - addr <= FTRACE_SLACK;
+	}
+	if (t->nftrace_names)
+		return bsearch(&name, t->ftrace_names, t->nftrace_names, sizeof(char *), cmp_str);
+	return true;
+}
+
+bool traceable_kprobe(const struct traceable *t, uint64_t addr)
+{
+	size_t lo = 0, hi = t->nblacklist;
+
+	/* The last range starting at or below ADDR is the only one that can hold it. */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (t->blacklist[mid][0] <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return !lo || addr >= t->blacklist[lo - 1][1];
+}
+
+void traceable_free(struct traceable *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nftrace_names; i++)
+		free(t->ftrace_names[i]);
+	free(t->ftrace_names);
+	free(t->ftrace_ips);
+	free(t->blacklist);
+	memset(t, 0, sizeof(*t));
+}
