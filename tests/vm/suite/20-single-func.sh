@@ -1,0 +1,44 @@
+# One function, traced while a ping is already running: the exact-name filter
+# must keep every other function out, and the running traffic must show up.
+. tests/vm/suite/lib.sh
+
+TUPLE='10.0.1.1:0->10.0.1.2:0(icmp)'
+
+check "two netns joined by veth" netns_pair
+$IP netns exec a ping -W 1 10.0.1.2 >/dev/null 2>&1 &
+PING_PID=$!
+
+if pwru_start icmp --filter-func icmp_rcv; then
+	ok "pwru --filter-func icmp_rcv attached"
+else
+	not_ok "pwru --filter-func icmp_rcv attached" \
+		"pwru exited ${PWRU_STATUS:-?} before it was ready" "$(head -n 20 "$SCRATCH/icmp.err")"
+	exit 0
+fi
+# Three pings at one a second.
+sleep 3
+pwru_stop
+
+n=$(event_lines "$SCRATCH/icmp.out" icmp_rcv "$TUPLE" | wc -l)
+if [ "$n" -ge 1 ]; then
+	ok "icmp_rcv lines carry the ping's tuple $TUPLE ($n lines)"
+else
+	not_ok "icmp_rcv lines carry the ping's tuple $TUPLE"
+	show "pwru stdout" "$SCRATCH/icmp.out"
+fi
+
+others=$(awk '/^0x/ && $NF != "icmp_rcv" { print $NF }' "$SCRATCH/icmp.out" | sort -u)
+if [ -z "$others" ]; then
+	ok "no function but icmp_rcv appears"
+else
+	not_ok "no function but icmp_rcv appears" "also seen: $(echo $others)"
+fi
+
+if [ "$PWRU_STATUS" -eq 0 ]; then
+	ok "exits 0 on SIGINT (${PWRU_STOP_MS} ms)"
+else
+	not_ok "exits 0 on SIGINT" "status $PWRU_STATUS"
+	show "pwru stderr" "$SCRATCH/icmp.err"
+fi
+
+check_nothing_attached

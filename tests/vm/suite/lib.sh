@@ -1,0 +1,169 @@
+# Sourced by the in-VM scenarios (tests/vm/suite/[0-9]*.sh), run from the repo
+# root by tests/vm/suite/run. Each scenario prints TAP test lines without
+# numbers ("ok - ..." / "not ok - ..."), and "# ..." diagnostics; the runner
+# counts them and prints the plan.
+#
+# Real tools are called by full path: under busybox's sh a bare `ip` would be
+# busybox's applet, which has no netns support.
+IP=/bin/ip
+NFT=/usr/sbin/nft
+BPFTOOL=/usr/sbin/bpftool
+PWRU=${PWRU:-pwru}
+
+SCENARIO=$(basename "$0" .sh)
+SCRATCH=$(mktemp -d "/tmp/$SCENARIO.XXXXXX")
+PWRU_PID=
+
+ok() {
+	echo "ok - $SCENARIO: $*"
+}
+
+not_ok() {
+	echo "not ok - $SCENARIO: $1"
+	shift
+	local line
+	for line in "$@"; do
+		printf '%s\n' "$line" | sed 's/^/#   /'
+	done
+}
+
+diag() {
+	printf '%s\n' "$@" | sed 's/^/# /'
+}
+
+# check DESC CMD... : one test, passing when CMD succeeds.
+check() {
+	local desc=$1
+	shift
+	if "$@" >"$SCRATCH/check.out" 2>&1; then
+		ok "$desc"
+	else
+		not_ok "$desc" "command: $*" "$(head -c 2000 "$SCRATCH/check.out")"
+	fi
+}
+
+# Shows the head of a file as diagnostics, for a failing test.
+show() {
+	local what=$1 file=$2
+	if [ -s "$file" ]; then
+		diag "$what:"
+		head -n "${3:-15}" "$file" | cut -c1-200 | sed 's/^/#   /'
+	else
+		diag "$what: (empty)"
+	fi
+}
+
+# Two namespaces, a (10.0.1.1) and b (10.0.1.2), joined by veth pair va/vb.
+netns_pair() {
+	$IP netns add a && $IP netns add b &&
+		$IP link add va netns a type veth peer name vb netns b &&
+		$IP -n a addr add 10.0.1.1/24 dev va &&
+		$IP -n b addr add 10.0.1.2/24 dev vb &&
+		$IP -n a link set lo up && $IP -n b link set lo up &&
+		$IP -n a link set va up && $IP -n b link set vb up
+}
+
+netns_cleanup() {
+	$IP netns del a 2>/dev/null
+	$IP netns del b 2>/dev/null
+	true
+}
+
+# pwru_start NAME ARGS... : runs pwru in the background, stdout to
+# $SCRATCH/NAME.out and stderr to $SCRATCH/NAME.err, and waits for its ready
+# file. Fails (status 1) if pwru exits first or is not ready within
+# PWRU_READY_TIMEOUT seconds (60: BTF and kallsyms parsing is slow under TCG).
+pwru_start() {
+	local name=$1 waited=0
+	shift
+	rm -f "$SCRATCH/$name.ready"
+	# A non-interactive shell starts background jobs with SIGINT ignored; job
+	# control gives pwru the default disposition, as in a person's terminal.
+	set -m
+	"$PWRU" --ready-file "$SCRATCH/$name.ready" "$@" \
+		>"$SCRATCH/$name.out" 2>"$SCRATCH/$name.err" </dev/null &
+	PWRU_PID=$!
+	set +m
+	while [ ! -e "$SCRATCH/$name.ready" ]; do
+		if ! kill -0 "$PWRU_PID" 2>/dev/null; then
+			wait "$PWRU_PID"
+			PWRU_STATUS=$?
+			PWRU_PID=
+			return 1
+		fi
+		if [ $waited -ge $((${PWRU_READY_TIMEOUT:-60} * 10)) ]; then
+			return 1
+		fi
+		sleep 0.1
+		waited=$((waited + 1))
+	done
+}
+
+# Milliseconds since boot; busybox's date has no %N, /proc/uptime has 10 ms.
+now_ms() {
+	local up
+	read -r up _ </proc/uptime
+	echo $((${up%.*} * 1000 + 10#${up#*.} * 10))
+}
+
+# pwru_stop : SIGINT, then waits up to 10 s. Sets PWRU_STATUS and
+# PWRU_STOP_MS (time from the signal to the exit).
+pwru_stop() {
+	local t0 t1 i=0
+	[ -n "$PWRU_PID" ] || return 1
+	t0=$(now_ms)
+	kill -INT "$PWRU_PID"
+	while kill -0 "$PWRU_PID" 2>/dev/null && [ $i -lt 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	if kill -0 "$PWRU_PID" 2>/dev/null; then
+		kill -KILL "$PWRU_PID"
+	fi
+	wait "$PWRU_PID"
+	PWRU_STATUS=$?
+	t1=$(now_ms)
+	PWRU_STOP_MS=$((t1 - t0))
+	PWRU_PID=
+}
+
+# event_lines FILE FUNC TUPLE : lines of pwru's text output naming FUNC (a
+# whole field) and containing TUPLE.
+event_lines() {
+	awk -v fn="$2" -v tuple="$3" '
+		index($0, tuple) { for (i = 1; i <= NF; i++) if ($i == fn) { print; next } }
+	' "$1"
+}
+
+# Programs, links and perf-event attachments of ours still in the kernel. Our
+# programs are named kprobe_* / pwru_*; bpftool truncates names to 15 bytes.
+leftovers() {
+	$BPFTOOL prog show 2>/dev/null | awk '
+		{ for (i = 1; i < NF; i++) if ($i == "name" && $(i + 1) ~ /^(kprobe|pwru)/) print "prog: " $0 }'
+	$BPFTOOL link show 2>/dev/null | awk '/kprobe_multi|perf_event/ { print "link: " $0 }'
+	$BPFTOOL perf show 2>/dev/null | awk '/kprobe|kretprobe/ { print "perf: " $0 }'
+	[ -r /sys/kernel/tracing/kprobe_events ] &&
+		sed 's/^/kprobe_events: /' /sys/kernel/tracing/kprobe_events
+	true
+}
+
+check_nothing_attached() {
+	local left
+	left=$(leftovers)
+	if [ -z "$left" ]; then
+		ok "${1:-after exit} nothing of ours is attached (bpftool prog/link/perf, kprobe_events)"
+	else
+		not_ok "${1:-after exit} nothing of ours is attached (bpftool prog/link/perf, kprobe_events)" "$left"
+	fi
+}
+
+cleanup() {
+	if [ -n "$PWRU_PID" ]; then
+		kill -KILL "$PWRU_PID" 2>/dev/null
+		wait "$PWRU_PID" 2>/dev/null
+	fi
+	[ -n "${PING_PID:-}" ] && kill "$PING_PID" 2>/dev/null
+	netns_cleanup
+	rm -rf "$SCRATCH"
+}
+trap cleanup EXIT
