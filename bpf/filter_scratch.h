@@ -18,6 +18,11 @@ struct filter_pcap_scratch {
 	__u64 skb;    /* the struct sk_buff, for Linux ancillary loads */
 	__u32 caplen; /* bytes readable from data: the linear part only */
 	__u32 len;    /* what `len`, `greater`, `less` see */
+	/*
+	 * A and X pass through here on backward jumps: the verifier does not track map memory,
+	 * so every loop iteration starts from the same state and its states can be pruned.
+	 */
+	__u32 loop_a, loop_x;
 	__u8 buf[FILTER_PCAP_BUF]; /* the first min(caplen, FILTER_PCAP_BUF) bytes */
 };
 

@@ -378,6 +378,10 @@ static int check_target(struct xl *x, size_t i, uint64_t t)
 /* Backward jumps count down a per-packet budget on the stack so the verifier sees an end. */
 static void emit_loop_budget(struct xl *x)
 {
+	emit(x, BPF_STX | BPF_MEM | BPF_W, RS, RA, offsetof(struct filter_pcap_scratch, loop_a), 0);
+	emit(x, BPF_STX | BPF_MEM | BPF_W, RS, RX, offsetof(struct filter_pcap_scratch, loop_x), 0);
+	emit(x, BPF_LDX | BPF_MEM | BPF_W, RA, RS, offsetof(struct filter_pcap_scratch, loop_a), 0);
+	emit(x, BPF_LDX | BPF_MEM | BPF_W, RX, RS, offsetof(struct filter_pcap_scratch, loop_x), 0);
 	emit(x, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_0, BPF_REG_10, LOOP_SLOT, 0);
 	emit_jump_to(x, BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 0, T_NOMATCH);
 	emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_0, 0, 0, -1);

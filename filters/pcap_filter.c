@@ -300,12 +300,36 @@ static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opt
 	return err;
 }
 
+/*
+ * libbpf 1.1 frees its handler array when the last handler goes away but keeps the stale
+ * pointer, so the next registration double-frees. A handler registered once and never
+ * removed (for a section name no program uses) keeps the array from ever emptying.
+ */
+static int keep_handler_array(void)
+{
+	static int sentinel;
+	LIBBPF_OPTS(libbpf_prog_handler_opts, o);
+
+	if (sentinel <= 0)
+		sentinel = libbpf_register_prog_handler("pwru.filter.sentinel",
+							BPF_PROG_TYPE_SOCKET_FILTER, 0, &o);
+	return sentinel < 0 ? sentinel : 0;
+}
+
 int pcap_filter_install(struct pcap_filter *f)
 {
+	int err;
+
 	if (!f)
 		return 0;
 	if (f->nhandlers)
 		return -EBUSY;
+	err = keep_handler_array();
+	if (err) {
+		snprintf(f->last_err, sizeof(f->last_err), "cannot register a libbpf handler: %s",
+			 strerror(-err));
+		return err;
+	}
 	for (size_t i = 0; i < N_HANDLED; i++) {
 		LIBBPF_OPTS(libbpf_prog_handler_opts, o, .cookie = (long)f,
 			    .prog_prepare_load_fn = prepare_load);
