@@ -1,0 +1,102 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include "tap.h"
+#include "src/flags.h"
+
+static char err[512];
+
+#define PARSE(cfg, ...)                                                                     \
+	({                                                                                  \
+		char *argv_[] = { "pwru", __VA_ARGS__, NULL };                               \
+		err[0] = '\0';                                                              \
+		flags_parse((int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_, cfg, err,   \
+			    sizeof(err));                                                   \
+	})
+
+static void test_defaults_and_forms(void)
+{
+	struct pwru_config c;
+
+	is_int(PARSE(&c, "--filter-func=ip_rcv"), 0, "--flag=value");
+	is_str(c.filter_func, "ip_rcv", "value stored");
+	ok(c.output_meta && c.output_tuple, "meta and tuple default to true");
+	is_str(c.pcap_expr, "", "no positional args: empty pcap expression");
+	flags_free(&c);
+
+	is_int(PARSE(&c, "--filter-func", "ip_.*", "host", "1.2.3.4", "--output-limit-lines",
+		     "10", "and", "tcp"),
+	       0, "--flag value, positional args anywhere");
+	is_str(c.filter_func, "ip_.*", "separate value");
+	is_str(c.pcap_expr, "host 1.2.3.4 and tcp", "positional args joined with spaces");
+	is_int(c.output_limit_lines, 10, "number flag");
+	flags_free(&c);
+
+	is_int(PARSE(&c, "--output-meta=false", "--output-tuple=0", "icmp"), 0, "bool =false");
+	ok(!c.output_meta && !c.output_tuple, "both turned off");
+	is_str(c.pcap_expr, "icmp", "bool flags do not eat the next argument");
+	flags_free(&c);
+
+	is_int(PARSE(&c, "--", "--not-a-flag"), 0, "-- ends the flags");
+	is_str(c.pcap_expr, "--not-a-flag", "what follows -- is expression");
+	flags_free(&c);
+
+	is_int(PARSE(&c, "-h"), 0, "-h");
+	ok(c.help, "-h is --help");
+	flags_free(&c);
+}
+
+static void test_mark(void)
+{
+	uint32_t mark = 1, mask = 1;
+	struct pwru_config c;
+
+	is_int(flags_parse_mark("0xa5", &mark, &mask), 0, "hex mark");
+	ok(mark == 0xa5 && mask == 0xffffffff, "mask defaults to all ones (exact match)");
+	is_int(flags_parse_mark("0xa0/0xf0", &mark, &mask), 0, "mark/mask");
+	ok(mark == 0xa0 && mask == 0xf0, "both parsed");
+	is_int(flags_parse_mark("16/255", &mark, &mask), 0, "decimal");
+	ok(mark == 16 && mask == 255, "decimal values");
+	ok(flags_parse_mark("1/2/3", &mark, &mask), "three parts rejected");
+	ok(flags_parse_mark("0xaf/0x0f", &mark, &mask), "mark bits outside the mask rejected");
+	ok(flags_parse_mark("0x100000000", &mark, &mask), "more than 32 bits rejected");
+	ok(flags_parse_mark("zz", &mark, &mask), "garbage rejected");
+	is_int(PARSE(&c, "--filter-mark", "0/0xff"), 0, "mark 0 is filterable with a mask");
+	ok(c.filter_mark == 0 && c.filter_mark_mask == 0xff, "stored in the config");
+	flags_free(&c);
+}
+
+static void test_errors(void)
+{
+	struct pwru_config c;
+
+	is_int(PARSE(&c, "--bogus"), -1, "unknown flag");
+	is_str(err, "unknown flag --bogus (pwru --help lists the flags)", "says which flag");
+	flags_free(&c);
+	is_int(PARSE(&c, "-x"), -1, "unknown short flag");
+	flags_free(&c);
+	is_int(PARSE(&c, "--filter-func"), -1, "missing value");
+	ok(strstr(err, "--filter-func needs a value") != NULL, "says what is missing");
+	flags_free(&c);
+	is_int(PARSE(&c, "--filter-func", "ip_(rcv"), -1, "bad regex caught while parsing");
+	ok(strstr(err, "not a valid regex") != NULL, "bad regex message");
+	flags_free(&c);
+	is_int(PARSE(&c, "--backend", "fentry"), -1, "unknown backend");
+	flags_free(&c);
+	is_int(PARSE(&c, "--output-meta=maybe"), -1, "bad bool");
+	flags_free(&c);
+	is_int(PARSE(&c, "--output-limit-lines", "-1"), -1, "negative count");
+	flags_free(&c);
+	is_int(PARSE(&c, "--filter-mark", "1/2/3"), -1, "bad mark through the table");
+	flags_free(&c);
+	is_int(PARSE(&c, "--filter-ifname", "eth0", "--filter-netns", "inode:4026531840"), -1,
+	       "ifname cannot be looked up in a bare inode");
+	flags_free(&c);
+}
+
+int main(void)
+{
+	test_defaults_and_forms();
+	test_mark();
+	test_errors();
+	return tap_done();
+}
