@@ -22,6 +22,7 @@ struct diff_ctx {
 struct diff_outcome {
 	int done;
 	int ref_ok, ours_ok;
+	int deviation;		/* pwru must match nothing on purpose (deviation.h) */
 	size_t compared, excluded, ref_matches, our_matches, mismatches, run_errors;
 	char ref_err[256], our_err[256];
 	char diag[DIFF_MAX_DIAG][200];

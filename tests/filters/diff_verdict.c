@@ -3,6 +3,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include "deviation.h"
 #include "diff_run.h"
 
 static void vdiag(struct verdict *v, const char *fmt, ...)
@@ -43,7 +44,7 @@ static void judge_rejected(struct verdict *v, const struct diff_outcome *o, cons
 }
 
 static void judge(struct verdict *v, const struct diff_outcome *o, const char *what,
-		  int ref_only)
+		  const char *expr, enum capture_link link, int ref_only)
 {
 	if (ref_only) {
 		v->pass = 1;
@@ -57,15 +58,17 @@ static void judge(struct verdict *v, const struct diff_outcome *o, const char *w
 	}
 	if (!o->ref_ok)
 		return judge_rejected(v, o, what);
+	if (o->deviation)
+		vdiag(v, "deviation: %s", deviation_matches_nothing(expr, link));
 	if (!o->ours_ok) {
 		snprintf(v->desc, sizeof(v->desc), "%s: libpcap compiles it, ours fails: %s",
 			 what, o->our_err);
 		return;
 	}
 	v->pass = !o->mismatches && !o->run_errors;
-	snprintf(v->desc, sizeof(v->desc),
-		 "%s: %zu packets, libpcap matches %zu, ours %zu, %zu differ%s", what,
-		 o->compared, o->ref_matches, o->our_matches, o->mismatches,
+	snprintf(v->desc, sizeof(v->desc), "%s: %zu packets, %s %zu, ours %zu, %zu differ%s",
+		 what, o->compared, o->deviation ? "expected (deviation)" : "libpcap matches",
+		 o->ref_matches, o->our_matches, o->mismatches,
 		 o->run_errors ? ", some failed to run" : "");
 	if (o->excluded)
 		vdiag(v, "%zu packets excluded (exclusions.txt)", o->excluded);
@@ -92,7 +95,7 @@ void diff_report(struct diff_ctx *ctx, const struct diff_outcome *out, size_t nt
 		} else if (!out[t].done) {
 			snprintf(v.desc, sizeof(v.desc), "%s: never ran (worker died?)", what);
 		} else {
-			judge(&v, &out[t], what, ctx->ref_only);
+			judge(&v, &out[t], what, expr, link, ctx->ref_only);
 		}
 		report(&v);
 	}
@@ -110,7 +113,7 @@ static void check_each_matches(struct diff_ctx *ctx, const struct diff_outcome *
 		const char *expr = ctx->corpus.exprs[t / LINK_COUNT];
 		int listed, matched = out[t].ref_matches > 0;
 
-		if (!out[t].ref_ok)
+		if (!out[t].ref_ok || out[t].deviation)
 			continue;
 		listed = exclusions_find(&ctx->ex, EXCL_NOMATCH, link, expr, NULL) != NULL;
 		if (listed == matched) {
@@ -123,8 +126,8 @@ static void check_each_matches(struct diff_ctx *ctx, const struct diff_outcome *
 	}
 	v.pass = !silent && !stale;
 	snprintf(v.desc, sizeof(v.desc),
-		 "every expression libpcap compiles matches some packet, or is listed nomatch "
-		 "(%zu unlisted, %zu stale)",
+		 "every expression libpcap compiles matches some packet, or is listed nomatch, "
+		 "or is a deviation (%zu unlisted, %zu stale)",
 		 silent, stale);
 	report(&v);
 }
