@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
+#include <unistd.h>
 #include "src/traceable.h"
 
 /* The ftrace call sits after an endbr64 when IBT is on: allow that far into a function. */
@@ -102,17 +104,15 @@ static int read_blacklist(FILE *f, struct traceable *t)
 	return 0;
 }
 
-static int load_ftrace(struct traceable *t, const char *root)
+/* Tries DIR/available_filter_functions_addrs, then the names-only file. */
+static int load_ftrace_from(struct traceable *t, const char *root, const char *dir)
 {
-	static char src[128];
-	size_t i;
+	static char src[160];
 	FILE *f;
-	int err;
+	int by_addr, err;
 
-	for (i = 0; i < 2 * sizeof(tracefs) / sizeof(tracefs[0]); i++) {
-		int by_addr = i < 2;
-
-		snprintf(src, sizeof(src), "%s/available_filter_functions%s", tracefs[i % 2],
+	for (by_addr = 1; by_addr >= 0; by_addr--) {
+		snprintf(src, sizeof(src), "%s/available_filter_functions%s", dir,
 			 by_addr ? "_addrs" : "");
 		f = open_under(root, src);
 		if (!f)
@@ -127,6 +127,40 @@ static int load_ftrace(struct traceable *t, const char *root)
 		}
 	}
 	return 0;
+}
+
+/*
+ * tracefs not mounted (common in containers and minimal systems): mount a private instance
+ * just long enough to read the list, so that kprobe-multi need not guess.
+ */
+static int load_ftrace_private(struct traceable *t)
+{
+	char dir[] = "/tmp/pwru-tracefs.XXXXXX";
+	int err = 0;
+
+	if (!mkdtemp(dir))
+		return 0;
+	if (!mount("tracefs", dir, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) {
+		err = load_ftrace_from(t, "", dir);
+		if (t->ftrace_source)
+			t->ftrace_source = "a private tracefs mount";
+		umount2(dir, MNT_DETACH);
+	}
+	rmdir(dir);
+	return err;
+}
+
+static int load_ftrace(struct traceable *t, const char *root)
+{
+	size_t i;
+	int err;
+
+	for (i = 0; i < sizeof(tracefs) / sizeof(tracefs[0]); i++) {
+		err = load_ftrace_from(t, root, tracefs[i]);
+		if (err || t->ftrace_source)
+			return err;
+	}
+	return *root ? 0 : load_ftrace_private(t);
 }
 
 int traceable_load(struct traceable *t, const char *root)

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "tap.h"
+#include "src/traceable.h"
+
+static void test_addrs(void)
+{
+	struct traceable t;
+
+	is_int(traceable_load(&t, "tests/data/traceable/addrs"), 0, "recorded tracefs loads");
+	is_str(t.ftrace_source, "/sys/kernel/tracing/available_filter_functions_addrs",
+	       "the address list is preferred");
+	ok(traceable_ftrace(&t, "ip_rcv", 0xffffffff81ff8c00ULL),
+	   "ftrace site 4 bytes in (after endbr64) covers the function start");
+	ok(traceable_ftrace(&t, "ip_rcv_core", 0xffffffff81ff7f90ULL), "exact site");
+	ok(!traceable_ftrace(&t, "ip_rcv", 0xffffffff82000000ULL),
+	   "another copy of a name without a site is refused");
+	ok(!traceable_ftrace(&t, "notrace_fn", 0xffffffff81ff7f00ULL), "no site: refused");
+	ok(!traceable_kprobe(&t, 0xffffffff81e00040ULL), "inside a blacklisted range");
+	ok(traceable_kprobe(&t, 0xffffffff81e00080ULL), "range end is exclusive");
+	ok(traceable_kprobe(&t, 0xffffffff81ff8c00ULL), "outside every range");
+	ok(!traceable_kprobe(&t, 0xffffffff81000000ULL), "range start is inclusive");
+	traceable_free(&t);
+}
+
+static void test_names_and_nothing(void)
+{
+	struct traceable t;
+
+	is_int(traceable_load(&t, "tests/data/traceable/names"), 0, "names-only tracefs loads");
+	is_str(t.ftrace_source, "/sys/kernel/debug/tracing/available_filter_functions",
+	       "debugfs path used when tracefs has nothing");
+	ok(traceable_ftrace(&t, "ip_rcv", 1), "listed name allowed at any address");
+	ok(!traceable_ftrace(&t, "veth_xmit", 1), "module entries are not vmlinux names");
+	ok(!traceable_ftrace(&t, "schedule", 1), "unlisted name refused");
+	ok(traceable_kprobe(&t, 1), "no blacklist: everything allowed");
+	traceable_free(&t);
+
+	is_int(traceable_load(&t, "tests/data/traceable/none"), 0, "nothing readable is fine");
+	ok(!t.ftrace_source && traceable_ftrace(&t, "anything", 1), "unknown means allowed");
+	traceable_free(&t);
+}
+
+int main(void)
+{
+	test_addrs();
+	test_names_and_nothing();
+	return tap_done();
+}
