@@ -135,6 +135,14 @@ event_lines() {
 	' "$1"
 }
 
+# event_lines_re FILE REGEX TUPLE : the same, for a field matching REGEX (ERE,
+# anchored; write literal parentheses as [(] [)], awk -v eats backslashes).
+event_lines_re() {
+	awk -v re="^($2)\$" -v tuple="$3" '
+		index($0, tuple) { for (i = 1; i <= NF; i++) if ($i ~ re) { print; next } }
+	' "$1"
+}
+
 # Programs, links and perf-event attachments of ours still in the kernel. Our
 # programs are named kprobe_* / pwru_*; bpftool truncates names to 15 bytes.
 leftovers() {
