@@ -93,7 +93,8 @@ $(FDIFF_BIN): $(FDIFF_SRCS) $(FDIFF_HDRS) $(SAN_OBJS)
 # libFuzzer needs clang: the project's objects are rebuilt with it under build/fuzz.
 FUZZ_SECONDS ?= 60
 FUZZ_SAN  := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-FUZZ_SRCS := $(LIB_SRCS) $(addprefix tests/filters/,captures.c corpus.c deviation.c reference.c regression.c) \
+FUZZ_SRCS := $(LIB_SRCS) $(addprefix tests/filters/,captures.c corpus.c deviation.c exclusions.c reference.c \
+	     regression.c) \
 	     tests/fuzz/fuzz_input.c tests/fuzz/expr_gen.c
 FUZZ_OBJS := $(patsubst %.c,$(OUT)/fuzz/%.o,$(FUZZ_SRCS))
 $(OUT)/fuzz/%.o: %.c $(LIB_HDRS) $(BPF_HDRS) $(SKELS) $(FDIFF_HDRS)

@@ -114,7 +114,7 @@ static long read_seed(const char *path, unsigned char *buf, size_t len)
 static int replay_seed(struct diff_ctx *ctx, const char *dir, const char *name,
 		       struct verdict *v)
 {
-	static const struct fuzz_opts opts = { FUZZ_POOL_DEFAULT, 0 };
+	static const struct fuzz_opts opts = { FUZZ_POOL_DEFAULT, 0, 0 };
 	static struct fuzz_case c;
 	unsigned char buf[4096];
 	char path[4096], why[400];
@@ -126,6 +126,9 @@ static int replay_seed(struct diff_ctx *ctx, const char *dir, const char *name,
 		snprintf(why, sizeof(why), "cannot read it");
 	} else {
 		fuzz_decode(buf, n, &ctx->set, &ctx->corpus, &opts, &c);
+		if (exclusions_find(&ctx->ex, EXCL_EXPR, c.link, c.expr, NULL) ||
+		    (c.base && exclusions_find(&ctx->ex, EXCL_PACKET, c.link, c.expr, c.base)))
+			return 0;
 		if (!replay_case(ctx, c.expr, c.link, c.pkt, c.caplen, c.wirelen, why, sizeof(why)))
 			return 0;
 	}

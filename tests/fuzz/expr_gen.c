@@ -11,6 +11,7 @@ struct gen {
 	size_t size, pos;
 	char *out;
 	size_t len, used;
+	int const_shifts;
 };
 
 static unsigned int next(struct gen *g)
@@ -124,8 +125,14 @@ static void gen_arith(struct gen *g, int depth)
 	} else {
 		emit(g, "(");
 		gen_arith(g, depth + 1);
-		emit(g, " %s ", PICK(g, alu));
-		if (next(g) & 1)
+		const char *op = PICK(g, alu);
+		int shift = op[0] == '<' || op[0] == '>';
+
+		emit(g, " %s ", op);
+		/* Shift counts are small constants when the caller asks (const_shifts). */
+		if (shift && g->const_shifts)
+			emit(g, "%u", next(g) % 32);
+		else if (next(g) & 1)
 			emit(g, "%u", value(g));
 		else
 			gen_arith(g, depth + 1);
@@ -209,9 +216,9 @@ static void gen_expr(struct gen *g, int depth)
 	}
 }
 
-void expr_gen(const unsigned char *data, size_t size, char *out, size_t len)
+void expr_gen(const unsigned char *data, size_t size, int const_shifts, char *out, size_t len)
 {
-	struct gen g = { data, size, 0, out, len, 0 };
+	struct gen g = { data, size, 0, out, len, 0, const_shifts };
 
 	out[0] = '\0';
 	gen_expr(&g, 0);

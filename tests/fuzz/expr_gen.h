@@ -9,7 +9,10 @@
 
 #include <stddef.h>
 
-/* Writes a NUL-terminated expression of at most LEN - 1 characters to OUT. */
-void expr_gen(const unsigned char *data, size_t size, char *out, size_t len);
+/*
+ * Writes a NUL-terminated expression of at most LEN - 1 characters to OUT. CONST_SHIFTS
+ * keeps shift counts constant and below 32, to fuzz past an open shift-count bug.
+ */
+void expr_gen(const unsigned char *data, size_t size, int const_shifts, char *out, size_t len);
 
 #endif

@@ -39,7 +39,7 @@ static void from_pool(const unsigned char *p, size_t n, const struct fuzz_opts *
 	for (i = 0; i < n; i++)
 		h = (h ^ p[i]) * 16777619u;
 	pool_bytes((unsigned long long)o->salt * o->pool + h % o->pool, bytes, sizeof(bytes));
-	expr_gen(bytes, sizeof(bytes), c->expr, sizeof(c->expr));
+	expr_gen(bytes, sizeof(bytes), o->const_shifts, c->expr, sizeof(c->expr));
 }
 
 static void decode_expr(struct reader *r, int from_corpus, const struct corpus *corpus,
@@ -60,7 +60,7 @@ static void decode_expr(struct reader *r, int from_corpus, const struct corpus *
 	if (o && o->pool)
 		from_pool(p, n, o, c);
 	else
-		expr_gen(p, n, c->expr, sizeof(c->expr));
+		expr_gen(p, n, o ? o->const_shifts : 0, c->expr, sizeof(c->expr));
 }
 
 /* Overwrites bytes of the packet; offsets stay in the first 512 bytes, where headers are. */

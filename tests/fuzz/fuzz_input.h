@@ -34,6 +34,7 @@ struct fuzz_case {
  */
 struct fuzz_opts {
 	unsigned int pool, salt;
+	int const_shifts;	/* see expr_gen() */
 };
 
 #define FUZZ_POOL_DEFAULT 1000
