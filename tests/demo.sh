@@ -33,8 +33,8 @@ scratch=$(mktemp -d)
 pid=
 cleanup() {
 	[ -n "$pid" ] && kill -INT "$pid" 2>/dev/null && wait "$pid"
-	$IP netns del $a 2>/dev/null
-	$IP netns del $b 2>/dev/null
+	$IP netns del "$a" 2>/dev/null
+	$IP netns del "$b" 2>/dev/null
 	rm -rf "$scratch"
 }
 trap cleanup EXIT

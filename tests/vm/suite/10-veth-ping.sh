@@ -53,7 +53,7 @@ others=$(awk '/^0x/ && $NF !~ /^(ip_rcv|icmp_rcv|veth_xmit)$/ { print $NF }' "$S
 if [ -z "$others" ]; then
 	ok "only the three filtered functions appear"
 else
-	not_ok "only the three filtered functions appear" "also seen: $(echo $others)"
+	not_ok "only the three filtered functions appear" "also seen: $(echo "$others" | tr "\n" " ")"
 fi
 
 attached=$(sed -n 's/^pwru: attached \([0-9]*\) functions.*/\1/p' "$SCRATCH/trace.err")

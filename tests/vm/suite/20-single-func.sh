@@ -31,7 +31,7 @@ others=$(awk '/^0x/ && $NF != "icmp_rcv" { print $NF }' "$SCRATCH/icmp.out" | so
 if [ -z "$others" ]; then
 	ok "no function but icmp_rcv appears"
 else
-	not_ok "no function but icmp_rcv appears" "also seen: $(echo $others)"
+	not_ok "no function but icmp_rcv appears" "also seen: $(echo "$others" | tr "\n" " ")"
 fi
 
 if [ "$PWRU_STATUS" -eq 0 ]; then
