@@ -65,11 +65,14 @@ static int load_symbols(struct tracer *t)
 	char err[256];
 	int rc;
 
+	backend_quiet(1); /* the one line below says it all */
 	t->btf = t->cfg->kernel_btf ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
+	backend_quiet(0);
 	if (!t->btf) {
-		fprintf(stderr, "pwru: cannot read kernel BTF from %s: %s (needs a kernel with "
-				"CONFIG_DEBUG_INFO_BTF=y, or --kernel-btf FILE)\n",
-			btf_path, strerror(errno));
+		libbpf_strerror(errno, err, sizeof(err));
+		fprintf(stderr, "pwru: cannot read kernel BTF from %s: %s (%s)\n", btf_path, err,
+			t->cfg->kernel_btf ? "give a BTF blob or an ELF file with a .BTF section"
+					   : "needs CONFIG_DEBUG_INFO_BTF=y, or --kernel-btf FILE");
 		return 1;
 	}
 	rc = kallsyms_load(NULL, &t->ksyms);
