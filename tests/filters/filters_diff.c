@@ -17,6 +17,8 @@
 #include "corpus.h"
 #include "diff_run.h"
 #include "exclusions.h"
+#include "fuzz_input.h"
+#include "regression.h"
 #include "replay.h"
 #include "checker.h"
 #include "tap.h"
@@ -27,7 +29,7 @@
 #define MIN_TOTAL_MATCHES 100000
 
 struct opts {
-	const char *exprs, *exclusions, *pcaps, *regressions, *seeds, *only;
+	const char *exprs, *exclusions, *pcaps, *regressions, *seeds, *only, *decode;
 	int jobs, ref_only, no_derive;
 };
 
@@ -37,6 +39,7 @@ static void usage(void)
 		"usage: filters-diff [--ref-only] [--only EXPR] [-j JOBS] [--exprs FILE]\n"
 		"                    [--exclusions FILE] [--pcaps DIR] [--regressions DIR]\n"
 		"                    [--seeds DIR] [--no-derive]\n"
+		"       filters-diff --decode FUZZ_INPUT   (print it as a regression file)\n"
 		"Run from the repository root (make test does).\n");
 }
 
@@ -59,15 +62,18 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "pcaps", 1, NULL, 'p' },	 { "regressions", 1, NULL, 'r' },
 		{ "seeds", 1, NULL, 's' },	 { "only", 1, NULL, 'o' },
 		{ "ref-only", 0, NULL, 'R' }, { "no-derive", 0, NULL, 'D' },
-		{ "jobs", 1, NULL, 'j' },	 { NULL, 0, NULL, 0 },
+		{ "jobs", 1, NULL, 'j' },	 { "decode", 1, NULL, 'd' },
+		{ NULL, 0, NULL, 0 },
 	};
 	int c;
 
-	*o = (struct opts){ "tests/filters/exprs.txt", "tests/filters/exclusions.txt",
-			    "../shared/pcaps",	       "tests/filters/regressions",
-			    "tests/fuzz/corpus",       NULL,
-			    2,			       0,
-			    0 };
+	memset(o, 0, sizeof(*o));
+	o->exprs = "tests/filters/exprs.txt";
+	o->exclusions = "tests/filters/exclusions.txt";
+	o->pcaps = "../shared/pcaps";
+	o->regressions = "tests/filters/regressions";
+	o->seeds = "tests/fuzz/corpus";
+	o->jobs = 2;
 	while ((c = getopt_long(argc, argv, "j:", longs, NULL)) != -1) {
 		switch (c) {
 		case 'e': o->exprs = optarg; break;
@@ -79,6 +85,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'R': o->ref_only = 1; break;
 		case 'D': o->no_derive = 1; break;
 		case 'j': o->jobs = atoi(optarg); break;
+		case 'd': o->decode = optarg; break;
 		default: usage(); return -1;
 		}
 	}
@@ -130,6 +137,48 @@ static int load_inputs(const struct opts *o, struct diff_ctx *ctx, char *err, si
 	return corpus_load(o->exprs, &ctx->corpus, err, errlen);
 }
 
+/* A fuzzer input as a regression file, decoded with the fuzzer's FUZZ_* settings. */
+static int decode_input(const struct opts *o, char *err, size_t errlen)
+{
+	static struct fuzz_case c;
+	struct fuzz_opts fo = { FUZZ_POOL_DEFAULT, 0, 0 };
+	struct capture_set set;
+	struct corpus corpus;
+	unsigned char buf[4096];
+	struct regression r;
+	size_t n = 0;
+	FILE *f;
+
+	if (getenv("FUZZ_POOL"))
+		fo.pool = strtoul(getenv("FUZZ_POOL"), NULL, 0);
+	if (getenv("FUZZ_SALT"))
+		fo.salt = strtoul(getenv("FUZZ_SALT"), NULL, 0);
+	if (getenv("FUZZ_CONST_SHIFTS"))
+		fo.const_shifts = atoi(getenv("FUZZ_CONST_SHIFTS"));
+	f = fopen(o->decode, "rb");
+	if (f) {
+		n = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+	} else {
+		snprintf(err, errlen, "%s: %s", o->decode, strerror(errno));
+		return -1;
+	}
+	if (captures_load(o->pcaps, 1, &set, err, errlen))
+		return -1;
+	if (corpus_load(o->exprs, &corpus, err, errlen)) {
+		captures_free(&set);
+		return -1;
+	}
+	fuzz_decode(buf, n, &set, &corpus, &fo, &c);
+	r = (struct regression){ c.expr, c.link, c.wirelen, c.caplen, c.pkt };
+	regression_write(stdout, &r, "decoded from a fuzzer input");
+	if (c.base)
+		printf("# mutated from %s:%u\n", c.base->file, c.base->index);
+	corpus_free(&corpus);
+	captures_free(&set);
+	return 0;
+}
+
 static void free_inputs(struct diff_ctx *ctx)
 {
 	corpus_free(&ctx->corpus);
@@ -162,6 +211,13 @@ int main(int argc, char **argv)
 		return 2;
 	ctx.ref_only = o.ref_only;
 	ctx.have_checker = checker_linked();
+	if (o.decode) {
+		int rc = decode_input(&o, err, sizeof(err));
+
+		if (rc)
+			fprintf(stderr, "filters-diff: %s\n", err);
+		return rc ? 2 : 0;
+	}
 	if (load_inputs(&o, &ctx, err, sizeof(err))) {
 		ok(0, "load the test inputs: %s", err);
 		free_inputs(&ctx);

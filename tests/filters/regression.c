@@ -104,21 +104,27 @@ static unsigned long long case_hash(const struct regression *r)
 	return (h ^ r->wirelen ^ r->link) * 1099511628211ULL;
 }
 
+void regression_write(FILE *f, const struct regression *r, const char *note)
+{
+	unsigned int i;
+
+	fprintf(f, "# %s\nexpr: %s\nlink: %s\nwirelen: %u\npacket: ", note, r->expr,
+		capture_link_name(r->link), r->wirelen);
+	for (i = 0; i < r->caplen; i++)
+		fprintf(f, "%02x", r->pkt[i]);
+	fprintf(f, "\n");
+}
+
 int regression_save(const char *dir, const struct regression *r, const char *note, char *path,
 		    size_t pathlen)
 {
-	unsigned int i;
 	FILE *f;
 
 	snprintf(path, pathlen, "%s/%016llx.txt", dir, case_hash(r));
 	f = fopen(path, "w");
 	if (!f)
 		return -1;
-	fprintf(f, "# %s\nexpr: %s\nlink: %s\nwirelen: %u\npacket: ", note, r->expr,
-		capture_link_name(r->link), r->wirelen);
-	for (i = 0; i < r->caplen; i++)
-		fprintf(f, "%02x", r->pkt[i]);
-	fprintf(f, "\n");
+	regression_write(f, r, note);
 	return fclose(f) ? -1 : 0;
 }
 

@@ -13,6 +13,7 @@
 #define PWRU_TESTS_REGRESSION_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include "captures.h"
 
 struct regression {
@@ -28,6 +29,8 @@ int regression_load(const char *path, struct regression *r, char *err, size_t er
 /* Writes R into DIR under a name derived from its content; the path goes to PATH. */
 int regression_save(const char *dir, const struct regression *r, const char *note, char *path,
 		    size_t pathlen);
+/* The same text, to F. */
+void regression_write(FILE *f, const struct regression *r, const char *note);
 void regression_free(struct regression *r);
 
 #endif
