@@ -132,6 +132,52 @@ static void check_each_matches(struct diff_ctx *ctx, const struct diff_outcome *
 	report(&v);
 }
 
+static int names_capture(const struct capture_set *set, const char *file)
+{
+	size_t i;
+
+	for (i = 0; i < set->nnames; i++)
+		if (!strcmp(set->names[i], file))
+			return 1;
+	return 0;
+}
+
+static int in_corpus(const struct corpus *c, const char *expr)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (!strcmp(c->exprs[i], expr))
+			return 1;
+	return 0;
+}
+
+/* A typo in exclusions.txt would silently exclude nothing: every line must name real things. */
+static void check_exclusions_apply(struct diff_ctx *ctx, verdict_fn report)
+{
+	struct verdict v = { 0 };
+	size_t i, bad = 0;
+
+	for (i = 0; i < ctx->ex.n; i++) {
+		const struct exclusion *e = &ctx->ex.v[i];
+		const char *what = NULL;
+
+		if (e->expr && !in_corpus(&ctx->corpus, e->expr))
+			what = "expression is not in the corpus";
+		else if (e->file && !names_capture(&ctx->set, e->file))
+			what = "no such capture file";
+		if (!what)
+			continue;
+		bad++;
+		vdiag(&v, "'%.100s'%s%.100s: %s", e->expr ? e->expr : "*", e->file ? " on " : "",
+		      e->file ? e->file : "", what);
+	}
+	v.pass = !bad;
+	snprintf(v.desc, sizeof(v.desc), "every exclusion line names a corpus expression and a "
+		 "capture file that exist (%zu do not)", bad);
+	report(&v);
+}
+
 void sanity_checks(struct diff_ctx *ctx, const struct diff_outcome *out, size_t min_exprs,
 		   size_t min_total, verdict_fn report)
 {
@@ -162,4 +208,5 @@ void sanity_checks(struct diff_ctx *ctx, const struct diff_outcome *out, size_t 
 		 "(at least %zu)", total, min_total);
 	report(&v);
 	check_each_matches(ctx, out, report);
+	check_exclusions_apply(ctx, report);
 }

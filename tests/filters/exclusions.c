@@ -170,7 +170,6 @@ struct exclusion *exclusions_find(struct exclusions *ex, enum exclusion_kind kin
 			continue;
 		if (kind == EXCL_PACKET && !packet_matches(e, pkt))
 			continue;
-		e->used++;
 		return e;
 	}
 	return NULL;

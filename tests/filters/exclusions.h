@@ -26,7 +26,6 @@ struct exclusion {
 	long index;		/* -1 for every packet of FILE */
 	int truncated;
 	char *reason;
-	unsigned int used;	/* how many times it applied, to find stale lines */
 };
 
 struct exclusions {
