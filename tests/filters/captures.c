@@ -156,8 +156,7 @@ static int load_dir(struct capture_set *set, const char *dir, const char *sub,
 	return rc;
 }
 
-int captures_load(const char *dir, int derive_l3, struct capture_set *set, char *err,
-		  size_t errlen)
+int captures_load(const char *dir, int derive_l3, struct capture_set *set, char *err, size_t errlen)
 {
 	memset(set, 0, sizeof(*set));
 	if (load_dir(set, dir, "ethernet", LINK_L2, derive_l3, err, errlen) ||

@@ -11,11 +11,11 @@
 enum capture_link { LINK_L2, LINK_L3, LINK_COUNT };
 
 struct capture_pkt {
-	const char *file;	/* path relative to the pcaps folder, shared between packets */
-	unsigned int index;	/* 0-based position in the file */
+	const char *file;   /* path relative to the pcaps folder, shared between packets */
+	unsigned int index; /* 0-based position in the file */
 	unsigned int caplen;
 	unsigned int wirelen;
-	int derived;		/* an ethernet IP packet with its 14-byte header cut off */
+	int derived; /* an ethernet IP packet with its 14-byte header cut off */
 	unsigned char *data;
 };
 
@@ -24,7 +24,7 @@ struct capture_set {
 	size_t count[LINK_COUNT];
 	size_t files[LINK_COUNT];
 	size_t truncated[LINK_COUNT];
-	char **names;		/* the file names packets point at */
+	char **names; /* the file names packets point at */
 	size_t nnames;
 };
 

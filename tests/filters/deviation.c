@@ -24,8 +24,8 @@ static bool indexes(const char *expr, const char *name)
 
 const char *deviation_matches_nothing(const char *expr, enum capture_link link)
 {
-	static const char *const link_layers[] = { "ether", "link", "ppp", "slip",
-						    "fddi",  "tr",   "wlan" };
+	static const char *const link_layers[] = {"ether", "link", "ppp", "slip",
+						  "fddi",  "tr",   "wlan"};
 	size_t i;
 
 	if (link != LINK_L3)

@@ -33,7 +33,7 @@ static int packet_excluded(struct exclusion **v, size_t n, const struct capture_
 	for (i = 0; i < n; i++) {
 		if (v[i]->truncated ? p->caplen < p->wirelen
 				    : !strcmp(v[i]->file, p->file) &&
-					      (v[i]->index < 0 || v[i]->index == p->index))
+					  (v[i]->index < 0 || v[i]->index == p->index))
 			return 1;
 	}
 	return 0;
@@ -60,8 +60,8 @@ static const char *pkt_name(const struct capture_pkt *p, char *buf, size_t len)
 static void compare_pkt(struct diff_outcome *o, struct filter_checker *c,
 			const struct bpf_program *prog, const struct capture_pkt *p)
 {
-	int want = o->ref_ok && !o->deviation ?
-			   reference_match(prog, p->data, p->caplen, p->wirelen) : 0;
+	int want =
+	    o->ref_ok && !o->deviation ? reference_match(prog, p->data, p->caplen, p->wirelen) : 0;
 	int got = 0, rc;
 	char name[300];
 
@@ -79,8 +79,7 @@ static void compare_pkt(struct diff_outcome *o, struct filter_checker *c,
 	o->our_matches += got;
 	if (c && want != got) {
 		o->mismatches++;
-		add_diag(o, "%s: libpcap %d, ours %d", pkt_name(p, name, sizeof(name)), want,
-			 got);
+		add_diag(o, "%s: libpcap %d, ours %d", pkt_name(p, name, sizeof(name)), want, got);
 	}
 }
 
@@ -109,7 +108,7 @@ void diff_run_task(struct diff_ctx *ctx, size_t t, struct diff_outcome *o)
 	enum capture_link link = t % LINK_COUNT;
 	const char *expr = ctx->corpus.exprs[t / LINK_COUNT];
 	struct exclusion *pex[MAX_PKT_EXCL];
-	struct bpf_program prog = { 0 };
+	struct bpf_program prog = {0};
 	struct filter_checker *c;
 	size_t i, npex;
 
@@ -118,8 +117,8 @@ void diff_run_task(struct diff_ctx *ctx, size_t t, struct diff_outcome *o)
 	if (exclusions_find(&ctx->ex, EXCL_EXPR, link, expr, NULL))
 		return;
 	o->deviation = deviation_matches_nothing(expr, link) != NULL;
-	o->ref_ok = !reference_compile(expr, capture_link_dlt(link), &prog, o->ref_err,
-				       sizeof(o->ref_err));
+	o->ref_ok =
+	    !reference_compile(expr, capture_link_dlt(link), &prog, o->ref_err, sizeof(o->ref_err));
 	c = open_ours(ctx, o, expr, capture_link_dlt(link));
 	npex = packet_exclusions(ctx, link, expr, pex);
 	for (i = 0; (o->ref_ok || c) && i < ctx->set.count[link]; i++) {

@@ -22,7 +22,7 @@ struct diff_ctx {
 struct diff_outcome {
 	int done;
 	int ref_ok, ours_ok;
-	int deviation;		/* pwru must match nothing on purpose (deviation.h) */
+	int deviation; /* pwru must match nothing on purpose (deviation.h) */
 	size_t compared, excluded, ref_matches, our_matches, mismatches, run_errors;
 	char ref_err[256], our_err[256];
 	char diag[DIFF_MAX_DIAG][200];
@@ -32,7 +32,7 @@ struct diff_outcome {
 /* One TAP line: main owns the TAP counter. */
 struct verdict {
 	int pass;
-	const char *skip;	/* non-NULL: a "# skip" line with this reason */
+	const char *skip; /* non-NULL: a "# skip" line with this reason */
 	char desc[600];
 	char diag[DIFF_MAX_DIAG + 2][256];
 	size_t ndiag;

@@ -61,13 +61,13 @@ static void judge(struct verdict *v, const struct diff_outcome *o, const char *w
 	if (o->deviation)
 		vdiag(v, "deviation: %s", deviation_matches_nothing(expr, link));
 	if (!o->ours_ok) {
-		snprintf(v->desc, sizeof(v->desc), "%s: libpcap compiles it, ours fails: %s",
-			 what, o->our_err);
+		snprintf(v->desc, sizeof(v->desc), "%s: libpcap compiles it, ours fails: %s", what,
+			 o->our_err);
 		return;
 	}
 	v->pass = !o->mismatches && !o->run_errors;
-	snprintf(v->desc, sizeof(v->desc), "%s: %zu packets, %s %zu, ours %zu, %zu differ%s",
-		 what, o->compared, o->deviation ? "expected (deviation)" : "libpcap matches",
+	snprintf(v->desc, sizeof(v->desc), "%s: %zu packets, %s %zu, ours %zu, %zu differ%s", what,
+		 o->compared, o->deviation ? "expected (deviation)" : "libpcap matches",
 		 o->ref_matches, o->our_matches, o->mismatches,
 		 o->run_errors ? ", some failed to run" : "");
 	if (o->excluded)
@@ -84,7 +84,7 @@ void diff_report(struct diff_ctx *ctx, const struct diff_outcome *out, size_t nt
 		enum capture_link link = t % LINK_COUNT;
 		const char *expr = ctx->corpus.exprs[t / LINK_COUNT];
 		struct exclusion *e = exclusions_find(&ctx->ex, EXCL_EXPR, link, expr, NULL);
-		struct verdict v = { 0 };
+		struct verdict v = {0};
 		char what[400];
 
 		snprintf(what, sizeof(what), "%s '%s'", capture_link_name(link), expr);
@@ -105,7 +105,7 @@ void diff_report(struct diff_ctx *ctx, const struct diff_outcome *out, size_t nt
 static void check_each_matches(struct diff_ctx *ctx, const struct diff_outcome *out,
 			       verdict_fn report)
 {
-	struct verdict v = { 0 };
+	struct verdict v = {0};
 	size_t t, silent = 0, stale = 0;
 
 	for (t = 0; t < ctx->corpus.n * LINK_COUNT; t++) {
@@ -155,7 +155,7 @@ static int in_corpus(const struct corpus *c, const char *expr)
 /* A typo in exclusions.txt would silently exclude nothing: every line must name real things. */
 static void check_exclusions_apply(struct diff_ctx *ctx, verdict_fn report)
 {
-	struct verdict v = { 0 };
+	struct verdict v = {0};
 	size_t i, bad = 0;
 
 	for (i = 0; i < ctx->ex.n; i++) {
@@ -173,20 +173,22 @@ static void check_exclusions_apply(struct diff_ctx *ctx, verdict_fn report)
 		      e->file ? e->file : "", what);
 	}
 	v.pass = !bad;
-	snprintf(v.desc, sizeof(v.desc), "every exclusion line names a corpus expression and a "
-		 "capture file that exist (%zu do not)", bad);
+	snprintf(v.desc, sizeof(v.desc),
+		 "every exclusion line names a corpus expression and a "
+		 "capture file that exist (%zu do not)",
+		 bad);
 	report(&v);
 }
 
 void sanity_checks(struct diff_ctx *ctx, const struct diff_outcome *out, size_t min_exprs,
 		   size_t min_total, verdict_fn report)
 {
-	size_t t, total = 0, compiled[LINK_COUNT] = { 0 };
-	struct verdict v = { 0 };
+	size_t t, total = 0, compiled[LINK_COUNT] = {0};
+	struct verdict v = {0};
 
 	v.pass = ctx->corpus.n >= min_exprs;
-	snprintf(v.desc, sizeof(v.desc), "corpus has %zu expressions (at least %zu)",
-		 ctx->corpus.n, min_exprs);
+	snprintf(v.desc, sizeof(v.desc), "corpus has %zu expressions (at least %zu)", ctx->corpus.n,
+		 min_exprs);
 	report(&v);
 
 	for (t = 0; t < ctx->corpus.n * LINK_COUNT; t++) {
@@ -194,8 +196,8 @@ void sanity_checks(struct diff_ctx *ctx, const struct diff_outcome *out, size_t 
 		compiled[t % LINK_COUNT] += out[t].ref_ok;
 	}
 	memset(&v, 0, sizeof(v));
-	v.pass = compiled[LINK_L2] * 10 >= ctx->corpus.n * 9 &&
-		 compiled[LINK_L3] * 2 >= ctx->corpus.n;
+	v.pass =
+	    compiled[LINK_L2] * 10 >= ctx->corpus.n * 9 && compiled[LINK_L3] * 2 >= ctx->corpus.n;
 	snprintf(v.desc, sizeof(v.desc),
 		 "libpcap compiles %zu expressions for EN10MB and %zu for RAW (at least 90%% and "
 		 "50%%)",
@@ -204,8 +206,10 @@ void sanity_checks(struct diff_ctx *ctx, const struct diff_outcome *out, size_t 
 
 	memset(&v, 0, sizeof(v));
 	v.pass = total >= min_total;
-	snprintf(v.desc, sizeof(v.desc), "libpcap matches %zu (expression, packet) pairs "
-		 "(at least %zu)", total, min_total);
+	snprintf(v.desc, sizeof(v.desc),
+		 "libpcap matches %zu (expression, packet) pairs "
+		 "(at least %zu)",
+		 total, min_total);
 	report(&v);
 	check_each_matches(ctx, out, report);
 	check_exclusions_apply(ctx, report);

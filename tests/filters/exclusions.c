@@ -123,7 +123,8 @@ int exclusions_load(const char *path, struct exclusions *ex, char *err, size_t e
 		bad = parse_line(&e, s);
 		grown = bad ? NULL : realloc(ex->v, (ex->n + 1) * sizeof(*grown));
 		if (!grown) {
-			snprintf(err, errlen, "%s:%d: %s", path, lineno, bad ? bad : "out of memory");
+			snprintf(err, errlen, "%s:%d: %s", path, lineno,
+				 bad ? bad : "out of memory");
 			exclusion_free(&e);
 			rc = -1;
 			continue;

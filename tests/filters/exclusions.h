@@ -20,10 +20,10 @@ enum exclusion_kind { EXCL_EXPR, EXCL_PACKET, EXCL_NOMATCH };
 
 struct exclusion {
 	enum exclusion_kind kind;
-	int link;		/* enum capture_link, or -1 for both */
-	char *expr;		/* NULL for every expression */
-	char *file;		/* EXCL_PACKET: NULL with truncated set */
-	long index;		/* -1 for every packet of FILE */
+	int link;   /* enum capture_link, or -1 for both */
+	char *expr; /* NULL for every expression */
+	char *file; /* EXCL_PACKET: NULL with truncated set */
+	long index; /* -1 for every packet of FILE */
 	int truncated;
 	char *reason;
 };

@@ -23,9 +23,8 @@
 #include "checker.h"
 #include "tap.h"
 
-
 /* Below these the corpus or the captures have lost their teeth (see sanity_checks). */
-#define MIN_EXPRS 300
+#define MIN_EXPRS	  300
 #define MIN_TOTAL_MATCHES 100000
 
 struct opts {
@@ -58,12 +57,10 @@ static void report(const struct verdict *v)
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longs[] = {
-		{ "exprs", 1, NULL, 'e' },	 { "exclusions", 1, NULL, 'x' },
-		{ "pcaps", 1, NULL, 'p' },	 { "regressions", 1, NULL, 'r' },
-		{ "seeds", 1, NULL, 's' },	 { "only", 1, NULL, 'o' },
-		{ "ref-only", 0, NULL, 'R' }, { "no-derive", 0, NULL, 'D' },
-		{ "jobs", 1, NULL, 'j' },	 { "decode", 1, NULL, 'd' },
-		{ NULL, 0, NULL, 0 },
+	    {"exprs", 1, NULL, 'e'},	   {"exclusions", 1, NULL, 'x'}, {"pcaps", 1, NULL, 'p'},
+	    {"regressions", 1, NULL, 'r'}, {"seeds", 1, NULL, 's'},	 {"only", 1, NULL, 'o'},
+	    {"ref-only", 0, NULL, 'R'},	   {"no-derive", 0, NULL, 'D'},	 {"jobs", 1, NULL, 'j'},
+	    {"decode", 1, NULL, 'd'},	   {NULL, 0, NULL, 0},
 	};
 	int c;
 
@@ -76,17 +73,39 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	o->jobs = 2;
 	while ((c = getopt_long(argc, argv, "j:", longs, NULL)) != -1) {
 		switch (c) {
-		case 'e': o->exprs = optarg; break;
-		case 'x': o->exclusions = optarg; break;
-		case 'p': o->pcaps = optarg; break;
-		case 'r': o->regressions = optarg; break;
-		case 's': o->seeds = optarg; break;
-		case 'o': o->only = optarg; break;
-		case 'R': o->ref_only = 1; break;
-		case 'D': o->no_derive = 1; break;
-		case 'j': o->jobs = atoi(optarg); break;
-		case 'd': o->decode = optarg; break;
-		default: usage(); return -1;
+		case 'e':
+			o->exprs = optarg;
+			break;
+		case 'x':
+			o->exclusions = optarg;
+			break;
+		case 'p':
+			o->pcaps = optarg;
+			break;
+		case 'r':
+			o->regressions = optarg;
+			break;
+		case 's':
+			o->seeds = optarg;
+			break;
+		case 'o':
+			o->only = optarg;
+			break;
+		case 'R':
+			o->ref_only = 1;
+			break;
+		case 'D':
+			o->no_derive = 1;
+			break;
+		case 'j':
+			o->jobs = atoi(optarg);
+			break;
+		case 'd':
+			o->decode = optarg;
+			break;
+		default:
+			usage();
+			return -1;
 		}
 	}
 	if (optind != argc || o->jobs < 1) {
@@ -141,7 +160,7 @@ static int load_inputs(const struct opts *o, struct diff_ctx *ctx, char *err, si
 static int decode_input(const struct opts *o, char *err, size_t errlen)
 {
 	static struct fuzz_case c;
-	struct fuzz_opts fo = { FUZZ_POOL_DEFAULT, 0, 0 };
+	struct fuzz_opts fo = {FUZZ_POOL_DEFAULT, 0, 0};
 	struct capture_set set;
 	struct corpus corpus;
 	unsigned char buf[4096];
@@ -170,7 +189,7 @@ static int decode_input(const struct opts *o, char *err, size_t errlen)
 		return -1;
 	}
 	fuzz_decode(buf, n, &set, &corpus, &fo, &c);
-	r = (struct regression){ c.expr, c.link, c.wirelen, c.caplen, c.pkt };
+	r = (struct regression){c.expr, c.link, c.wirelen, c.caplen, c.pkt};
 	regression_write(stdout, &r, "decoded from a fuzzer input");
 	if (c.base)
 		printf("# mutated from %s:%u\n", c.base->file, c.base->index);
@@ -191,16 +210,15 @@ static void print_header(const struct diff_ctx *ctx)
 	int l;
 
 	for (l = 0; l < LINK_COUNT; l++)
-		printf("# %s: %zu packets from %zu files (%zu truncated)\n",
-		       capture_link_name(l), ctx->set.count[l], ctx->set.files[l],
-		       ctx->set.truncated[l]);
+		printf("# %s: %zu packets from %zu files (%zu truncated)\n", capture_link_name(l),
+		       ctx->set.count[l], ctx->set.files[l], ctx->set.truncated[l]);
 	printf("# %zu expressions, %zu exclusion lines%s\n", ctx->corpus.n, ctx->ex.n,
 	       ctx->ref_only ? "; --ref-only: libpcap side only" : "");
 }
 
 int main(int argc, char **argv)
 {
-	struct diff_ctx ctx = { 0 };
+	struct diff_ctx ctx = {0};
 	struct diff_outcome *out;
 	char err[512];
 	size_t ntasks, bytes;

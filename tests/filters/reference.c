@@ -28,8 +28,7 @@ static int zero_scratch_first(struct bpf_program *prog)
 	return 0;
 }
 
-int reference_compile(const char *expr, int dlt, struct bpf_program *prog, char *err,
-		      size_t errlen)
+int reference_compile(const char *expr, int dlt, struct bpf_program *prog, char *err, size_t errlen)
 {
 	pcap_t *p = pcap_open_dead(dlt, REFERENCE_SNAPLEN);
 	int rc;

@@ -52,10 +52,9 @@ static int is_txt(const struct dirent *d)
 	return n > 4 && !strcmp(d->d_name + n - 4, ".txt");
 }
 
-static void replay_file(struct diff_ctx *ctx, const char *dir, const char *name,
-			verdict_fn report)
+static void replay_file(struct diff_ctx *ctx, const char *dir, const char *name, verdict_fn report)
 {
-	struct verdict v = { 0 };
+	struct verdict v = {0};
 	struct regression r;
 	char path[4096], err[600];
 
@@ -80,7 +79,7 @@ void replay_regressions(struct diff_ctx *ctx, const char *dir, verdict_fn report
 
 	n = scandir(dir, &names, is_txt, alphasort);
 	if (n < 0) {
-		struct verdict v = { 0 };
+		struct verdict v = {0};
 
 		snprintf(v.desc, sizeof(v.desc), "regressions folder %s cannot be read", dir);
 		report(&v);
@@ -111,10 +110,9 @@ static long read_seed(const char *path, unsigned char *buf, size_t len)
 }
 
 /* Returns 0 when the seed's case agrees; else adds a diagnostic to V. */
-static int replay_seed(struct diff_ctx *ctx, const char *dir, const char *name,
-		       struct verdict *v)
+static int replay_seed(struct diff_ctx *ctx, const char *dir, const char *name, struct verdict *v)
 {
-	static const struct fuzz_opts opts = { FUZZ_POOL_DEFAULT, 0, 0 };
+	static const struct fuzz_opts opts = {FUZZ_POOL_DEFAULT, 0, 0};
 	static struct fuzz_case c;
 	unsigned char buf[4096];
 	char path[4096], why[400];
@@ -133,14 +131,14 @@ static int replay_seed(struct diff_ctx *ctx, const char *dir, const char *name,
 			return 0;
 	}
 	if (v->ndiag < sizeof(v->diag) / sizeof(v->diag[0]))
-		snprintf(v->diag[v->ndiag++], sizeof(v->diag[0]), "%.60s: %s '%.80s': %.100s",
-			 name, capture_link_name(c.link), c.expr, why);
+		snprintf(v->diag[v->ndiag++], sizeof(v->diag[0]), "%.60s: %s '%.80s': %.100s", name,
+			 capture_link_name(c.link), c.expr, why);
 	return -1;
 }
 
 void replay_seeds(struct diff_ctx *ctx, const char *dir, verdict_fn report)
 {
-	struct verdict v = { 0 };
+	struct verdict v = {0};
 	struct dirent **names;
 	int i, n, bad = 0;
 

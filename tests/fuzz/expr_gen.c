@@ -42,40 +42,39 @@ static void emit(struct gen *g, const char *fmt, ...)
 }
 
 static const char *const protos[] = {
-	"ip",	 "ip6",	 "arp",	  "tcp",   "udp",    "icmp",	  "icmp6", "igmp",
-	"sctp",	 "pim",	 "vrrp",  "esp",   "ah",     "vlan",	  "mpls",  "pppoes",
-	"geneve", "stp",	 "llc",	  "rarp",  "carp",   "ip proto 47", "iso",   "decnet",
+    "ip",     "ip6", "arp",  "tcp",  "udp",  "icmp",	    "icmp6", "igmp",
+    "sctp",   "pim", "vrrp", "esp",  "ah",   "vlan",	    "mpls",  "pppoes",
+    "geneve", "stp", "llc",  "rarp", "carp", "ip proto 47", "iso",   "decnet",
 };
-static const char *const dirs[] = { "", "src ", "dst ", "src or dst ", "src and dst " };
-static const char *const hosts4[] = { "10.0.0.1",     "10.0.0.2",     "131.151.32.21",
-				      "192.168.1.249", "224.0.0.13",   "127.0.0.1",
-				      "255.255.255.255", "10.2.1.2" };
-static const char *const hosts6[] = { "fe80::1", "10::2", "::1", "fe80::2", "ff02::5" };
-static const char *const nets[] = { "10.0.0.0/8",   "10.0.0.0/24", "131.151.0.0/16",
-				    "224.0.0.0/4",  "192.168",	   "fe80::/10",
-				    "ff00::/8",	    "0.0.0.0/0",   "172.16.0.0 mask 255.240.0.0" };
-static const char *const ports[] = { "22",   "53",   "67",   "80",   "179",  "443",  "500",
-				     "1985", "4500", "4789", "6081", "6633", "0",    "65535" };
-static const char *const l4[] = { "", "tcp ", "udp ", "sctp " };
-static const char *const layers[] = { "ether", "ip", "ip6", "tcp", "udp", "icmp",
-				      "icmp6", "link", "igmp", "arp", "vrrp", "pim" };
-static const char *const sizes[] = { "", ":1", ":2", ":4" };
-static const char *const cmps[] = { "=", "!=", ">", "<", ">=", "<=" };
-static const char *const alu[] = { "+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>" };
-static const char *const flags[] = { "tcp-syn", "tcp-ack", "tcp-fin", "tcp-rst",
-				     "tcp-push", "tcp-urg", "tcp-ece", "tcp-cwr" };
-static const char *const icmptypes[] = { "icmp-echo", "icmp-echoreply", "icmp-unreach",
-					 "icmp-timxceed", "icmp-redirect" };
-static const char *const icmp6types[] = { "icmp6-echo", "icmp6-echoreply",
-					  "icmp6-neighborsolicit", "icmp6-neighboradvert",
-					  "icmp6-routeradvert", "icmp6-routersolicit" };
-static const char *const chains[] = { "protochain", "ip protochain", "ip6 protochain" };
+static const char *const dirs[] = {"", "src ", "dst ", "src or dst ", "src and dst "};
+static const char *const hosts4[] = {"10.0.0.1",   "10.0.0.2",	"131.151.32.21",   "192.168.1.249",
+				     "224.0.0.13", "127.0.0.1", "255.255.255.255", "10.2.1.2"};
+static const char *const hosts6[] = {"fe80::1", "10::2", "::1", "fe80::2", "ff02::5"};
+static const char *const nets[] = {"10.0.0.0/8",  "10.0.0.0/24", "131.151.0.0/16",
+				   "224.0.0.0/4", "192.168",	 "fe80::/10",
+				   "ff00::/8",	  "0.0.0.0/0",	 "172.16.0.0 mask 255.240.0.0"};
+static const char *const ports[] = {"22",   "53",   "67",   "80",   "179",  "443", "500",
+				    "1985", "4500", "4789", "6081", "6633", "0",   "65535"};
+static const char *const l4[] = {"", "tcp ", "udp ", "sctp "};
+static const char *const layers[] = {"ether", "ip",   "ip6",  "tcp", "udp",  "icmp",
+				     "icmp6", "link", "igmp", "arp", "vrrp", "pim"};
+static const char *const sizes[] = {"", ":1", ":2", ":4"};
+static const char *const cmps[] = {"=", "!=", ">", "<", ">=", "<="};
+static const char *const alu[] = {"+", "-", "*", "/", "%", "&", "|", "^", "<<", ">>"};
+static const char *const flags[] = {"tcp-syn",	"tcp-ack", "tcp-fin", "tcp-rst",
+				    "tcp-push", "tcp-urg", "tcp-ece", "tcp-cwr"};
+static const char *const icmptypes[] = {"icmp-echo", "icmp-echoreply", "icmp-unreach",
+					"icmp-timxceed", "icmp-redirect"};
+static const char *const icmp6types[] = {
+    "icmp6-echo",	    "icmp6-echoreply",	  "icmp6-neighborsolicit",
+    "icmp6-neighboradvert", "icmp6-routeradvert", "icmp6-routersolicit"};
+static const char *const chains[] = {"protochain", "ip protochain", "ip6 protochain"};
 
 /* A small constant, sometimes one of the edge values where off-by-one bugs live. */
 static unsigned int value(struct gen *g)
 {
-	static const unsigned int edges[] = { 0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0xffff,
-					      0x10000, 0x7fffffff, 0x80000000, 0xffffffff };
+	static const unsigned int edges[] = {
+	    0, 1, 2, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000, 0x7fffffff, 0x80000000, 0xffffffff};
 	unsigned int b = next(g);
 
 	if (b & 0x80)
@@ -140,7 +139,7 @@ static void gen_arith(struct gen *g, int depth)
 	}
 }
 
-static const char *const tagged[] = { "vlan", "mpls", "geneve", "pppoes" };
+static const char *const tagged[] = {"vlan", "mpls", "geneve", "pppoes"};
 
 static void gen_words(struct gen *g, const char *fmt, const char *const *a, size_t na,
 		      const char *const *b, size_t nb, const char *const *c, size_t nc)
@@ -151,7 +150,7 @@ static void gen_words(struct gen *g, const char *fmt, const char *const *a, size
 }
 
 #define WORDS(g, fmt, a, b) gen_words(g, fmt, a, ARRAY_SIZE(a), b, ARRAY_SIZE(b), NULL, 0)
-#define WORDS3(g, fmt, a, b, c)                                                            \
+#define WORDS3(g, fmt, a, b, c)                                                                    \
 	gen_words(g, fmt, a, ARRAY_SIZE(a), b, ARRAY_SIZE(b), c, ARRAY_SIZE(c))
 
 static void gen_two_values(struct gen *g, const char *fmt, const char *word)
@@ -166,11 +165,21 @@ static void gen_prim(struct gen *g)
 	const char *w;
 
 	switch (next(g) % 16) {
-	case 0: emit(g, "%s", PICK(g, protos)); break;
-	case 1: WORDS(g, "%shost %s", dirs, hosts4); break;
-	case 2: WORDS(g, "%shost %s", dirs, hosts6); break;
-	case 3: WORDS(g, "%snet %s", dirs, nets); break;
-	case 4: WORDS3(g, "%s%sport %s", l4, dirs, ports); break;
+	case 0:
+		emit(g, "%s", PICK(g, protos));
+		break;
+	case 1:
+		WORDS(g, "%shost %s", dirs, hosts4);
+		break;
+	case 2:
+		WORDS(g, "%shost %s", dirs, hosts6);
+		break;
+	case 3:
+		WORDS(g, "%snet %s", dirs, nets);
+		break;
+	case 4:
+		WORDS3(g, "%s%sport %s", l4, dirs, ports);
+		break;
 	case 5:
 		w = PICK(g, l4);
 		gen_two_values(g, "%sportrange %u-%u", w);
@@ -187,9 +196,15 @@ static void gen_prim(struct gen *g)
 		w = PICK(g, chains);
 		emit(g, "%s %u", w, next(g) % 140);
 		break;
-	case 9: WORDS(g, "icmp[icmptype] %s %s", cmps, icmptypes); break;
-	case 10: WORDS(g, "icmp6[icmp6type] %s %s", cmps, icmp6types); break;
-	case 11: WORDS(g, "tcp[tcpflags] & (%s|%s) != 0", flags, flags); break;
+	case 9:
+		WORDS(g, "icmp[icmptype] %s %s", cmps, icmptypes);
+		break;
+	case 10:
+		WORDS(g, "icmp6[icmp6type] %s %s", cmps, icmp6types);
+		break;
+	case 11:
+		WORDS(g, "tcp[tcpflags] & (%s|%s) != 0", flags, flags);
+		break;
 	default:
 		gen_arith(g, 0);
 		emit(g, " %s ", PICK(g, cmps));
@@ -218,7 +233,7 @@ static void gen_expr(struct gen *g, int depth)
 
 void expr_gen(const unsigned char *data, size_t size, int const_shifts, char *out, size_t len)
 {
-	struct gen g = { data, size, 0, out, len, 0, const_shifts };
+	struct gen g = {data, size, 0, out, len, 0, const_shifts};
 
 	out[0] = '\0';
 	gen_expr(&g, 0);

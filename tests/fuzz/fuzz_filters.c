@@ -17,7 +17,7 @@
 #include "regression.h"
 
 #define CACHE_SLOTS 4096
-#define MAX_NOTED 5
+#define MAX_NOTED   5
 
 struct cached {
 	char expr[FUZZ_EXPR_MAX];
@@ -33,7 +33,7 @@ static struct exclusions ex;
 static struct cached cache[CACHE_SLOTS];
 static unsigned int cached_n;
 static const char *regress_dir;
-static struct fuzz_opts opts = { FUZZ_POOL_DEFAULT, 0, 0 };
+static struct fuzz_opts opts = {FUZZ_POOL_DEFAULT, 0, 0};
 
 static struct {
 	unsigned long runs, exprs, ref_rejected, open_failed, compared, matched, run_errors;
@@ -116,8 +116,8 @@ static struct cached *lookup(const char *expr, int link)
 
 static void report_mismatch(const struct fuzz_case *c, int want, int got)
 {
-	struct regression r = { (char *)c->expr, c->link, c->wirelen, c->caplen,
-				(unsigned char *)c->pkt };
+	struct regression r = {(char *)c->expr, c->link, c->wirelen, c->caplen,
+			       (unsigned char *)c->pkt};
 	char path[4096], why[200];
 
 	snprintf(why, sizeof(why), "found by make fuzz-filters: libpcap %d, ours %d", want, got);

@@ -108,7 +108,7 @@ static void from_bytes(struct reader *r, unsigned int extra, struct fuzz_case *c
 void fuzz_decode(const unsigned char *data, size_t size, const struct capture_set *set,
 		 const struct corpus *corpus, const struct fuzz_opts *opts, struct fuzz_case *c)
 {
-	struct reader r = { data, size, 0 };
+	struct reader r = {data, size, 0};
 	unsigned int flags = byte(&r), mode = flags >> 3 & 3;
 
 	memset(c, 0, sizeof(*c));

@@ -17,14 +17,14 @@
 #include "corpus.h"
 
 #define FUZZ_EXPR_MAX 480
-#define FUZZ_PKT_MAX 1600
+#define FUZZ_PKT_MAX  1600
 
 struct fuzz_case {
 	enum capture_link link;
 	char expr[FUZZ_EXPR_MAX];
 	unsigned char pkt[FUZZ_PKT_MAX];
 	unsigned int caplen, wirelen;
-	const struct capture_pkt *base;	/* the capture packet it was mutated from, if any */
+	const struct capture_pkt *base; /* the capture packet it was mutated from, if any */
 };
 
 /*
@@ -34,7 +34,7 @@ struct fuzz_case {
  */
 struct fuzz_opts {
 	unsigned int pool, salt;
-	int const_shifts;	/* see expr_gen() */
+	int const_shifts; /* see expr_gen() */
 };
 
 #define FUZZ_POOL_DEFAULT 1000
