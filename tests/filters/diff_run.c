@@ -57,7 +57,7 @@ static const char *pkt_name(const struct capture_pkt *p, char *buf, size_t len)
 	return buf;
 }
 
-static void compare_pkt(struct diff_outcome *o, struct filter_checker *c,
+static void compare_pkt(struct diff_ctx *ctx, struct diff_outcome *o, struct filter_checker *c,
 			const struct bpf_program *prog, const struct capture_pkt *p)
 {
 	int want =
@@ -74,6 +74,7 @@ static void compare_pkt(struct diff_outcome *o, struct filter_checker *c,
 			return;
 		}
 	}
+	got ^= ctx->invert_ours;
 	o->compared++;
 	o->ref_matches += want;
 	o->our_matches += got;
@@ -103,19 +104,14 @@ static struct filter_checker *open_ours(struct diff_ctx *ctx, struct diff_outcom
 	return o->ours_ok ? c : NULL;
 }
 
-void diff_run_task(struct diff_ctx *ctx, size_t t, struct diff_outcome *o)
+static void run_expr(struct diff_ctx *ctx, const char *expr, enum capture_link link,
+		     struct diff_outcome *o)
 {
-	enum capture_link link = t % LINK_COUNT;
-	const char *expr = ctx->corpus.exprs[t / LINK_COUNT];
 	struct exclusion *pex[MAX_PKT_EXCL];
 	struct bpf_program prog = {0};
 	struct filter_checker *c;
 	size_t i, npex;
 
-	memset(o, 0, sizeof(*o));
-	o->done = 1;
-	if (exclusions_find(&ctx->ex, EXCL_EXPR, link, expr, NULL))
-		return;
 	o->deviation = deviation_matches_nothing(expr, link) != NULL;
 	o->ref_ok =
 	    !reference_compile(expr, capture_link_dlt(link), &prog, o->ref_err, sizeof(o->ref_err));
@@ -128,10 +124,31 @@ void diff_run_task(struct diff_ctx *ctx, size_t t, struct diff_outcome *o)
 			o->excluded++;
 			continue;
 		}
-		compare_pkt(o, c, &prog, p);
+		compare_pkt(ctx, o, c, &prog, p);
 	}
 	if (c)
 		filter_checker_close(c);
 	if (o->ref_ok)
 		pcap_freecode(&prog);
+}
+
+void diff_run_task(struct diff_ctx *ctx, size_t t, struct diff_outcome *o)
+{
+	enum capture_link link = t % LINK_COUNT;
+	const char *expr = ctx->corpus.exprs[t / LINK_COUNT];
+
+	memset(o, 0, sizeof(*o));
+	o->done = 1;
+	if (!exclusions_find(&ctx->ex, EXCL_EXPR, link, expr, NULL))
+		run_expr(ctx, expr, link, o);
+}
+
+void diff_run_control(struct diff_ctx *ctx, const char *expr, enum capture_link link,
+		      struct diff_outcome *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->done = 1;
+	ctx->invert_ours = 1;
+	run_expr(ctx, expr, link, o);
+	ctx->invert_ours = 0;
 }

@@ -16,6 +16,7 @@ struct diff_ctx {
 	struct exclusions ex;
 	int ref_only;
 	int have_checker;
+	int invert_ours; /* the negative control: our answers flipped */
 };
 
 /* Fixed size and pointer-free: workers write it into memory shared with the parent. */
@@ -41,11 +42,16 @@ typedef void (*verdict_fn)(const struct verdict *v);
 
 /* Task T is corpus expression T / LINK_COUNT on link T % LINK_COUNT. */
 void diff_run_task(struct diff_ctx *ctx, size_t t, struct diff_outcome *o);
+/* Runs EXPR on LINK with our answers inverted: every packet must then be reported. */
+void diff_run_control(struct diff_ctx *ctx, const char *expr, enum capture_link link,
+		      struct diff_outcome *o);
 /* One verdict per task, in corpus order. */
 void diff_report(struct diff_ctx *ctx, const struct diff_outcome *out, size_t ntasks,
 		 verdict_fn report);
 /* The corpus cannot pass vacuously: size, per-expression matches, total matches. */
 void sanity_checks(struct diff_ctx *ctx, const struct diff_outcome *out, size_t min_exprs,
 		   size_t min_total, verdict_fn report);
+/* The harness itself: a filter that answers wrong must fail (diff_run_control). */
+void control_check(struct diff_ctx *ctx, verdict_fn report);
 
 #endif

@@ -214,3 +214,19 @@ void sanity_checks(struct diff_ctx *ctx, const struct diff_outcome *out, size_t 
 	check_each_matches(ctx, out, report);
 	check_exclusions_apply(ctx, report);
 }
+
+void control_check(struct diff_ctx *ctx, verdict_fn report)
+{
+	static struct diff_outcome o;
+	struct verdict v = {0};
+
+	diff_run_control(ctx, "ip", LINK_L2, &o);
+	v.pass = o.ours_ok && o.compared > 1000 && o.mismatches == o.compared;
+	snprintf(v.desc, sizeof(v.desc),
+		 "negative control: with our answers inverted, 'ip' differs on %zu of %zu packets "
+		 "(must be all)",
+		 o.mismatches, o.compared);
+	if (!o.ours_ok)
+		vdiag(&v, "ours: %s", o.our_err);
+	report(&v);
+}

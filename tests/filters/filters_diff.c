@@ -256,6 +256,7 @@ int main(int argc, char **argv)
 	if (!o.only) {
 		sanity_checks(&ctx, out, MIN_EXPRS, MIN_TOTAL_MATCHES, report);
 		if (!o.ref_only) {
+			control_check(&ctx, report);
 			replay_regressions(&ctx, o.regressions, report);
 			replay_seeds(&ctx, o.seeds, report);
 		}
