@@ -174,6 +174,30 @@ int pcap_filter_compile_opts(const char *expr, const struct pcap_filter_opts *op
 	return 0;
 }
 
+int pcap_filter_from_cbpf(const struct cbpf_insn *prog, size_t n,
+			  const struct pcap_filter_opts *opts, struct pcap_filter **out, char *err,
+			  size_t errlen)
+{
+	bool per_load = opts && opts->per_load_reads;
+	struct pcap_filter *f = calloc(1, sizeof(*f));
+	int ret;
+
+	*out = NULL;
+	if (!f) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	ret = translate(prog, n, per_load, &f->l2, err, errlen);
+	if (!ret)
+		ret = translate(prog, n, per_load, &f->l3, err, errlen);
+	if (ret) {
+		pcap_filter_free(f);
+		return ret;
+	}
+	*out = f;
+	return 0;
+}
+
 int pcap_filter_compile(const char *expr, struct pcap_filter **out, char *err, size_t errlen)
 {
 	return pcap_filter_compile_opts(expr, NULL, out, err, errlen);

@@ -35,6 +35,13 @@ struct pcap_filter_opts {
 int pcap_filter_compile_opts(const char *expr, const struct pcap_filter_opts *opts,
 			     struct pcap_filter **out, char *err, size_t errlen);
 
+struct cbpf_insn; /* filters/pcap_compile.h */
+
+/* A filter from a raw classic BPF program, used as both the L2 and L3 filter (tests). */
+int pcap_filter_from_cbpf(const struct cbpf_insn *prog, size_t n,
+			  const struct pcap_filter_opts *opts, struct pcap_filter **out, char *err,
+			  size_t errlen);
+
 /* Registers the handlers that splice F into the filter stubs. Call before opening. */
 int pcap_filter_install(struct pcap_filter *f);
 

@@ -28,6 +28,10 @@ void filter_checker_close(struct filter_checker *c);
 /* As filter_checker_open(); PER_LOAD_READS builds the baseline translation for the bench. */
 int filter_checker_open_opts(const char *expr, int dlt, bool per_load_reads,
 			     struct filter_checker **out, char *err, size_t errlen);
+/* As filter_checker_open() for an already compiled filter F, which the checker then owns. */
+struct pcap_filter;
+int filter_checker_open_filter(struct pcap_filter *f, int dlt, struct filter_checker **out,
+			       char *err, size_t errlen);
 /* Runs the packet REPEAT times in the kernel; *NS_PER_RUN is the kernel's average. */
 int filter_checker_time(struct filter_checker *c, const unsigned char *pkt, unsigned int caplen,
 			unsigned int wirelen, int repeat, unsigned int *ns_per_run);

@@ -90,14 +90,11 @@ out:
 	return ret;
 }
 
-int filter_checker_open_opts(const char *expr, int dlt, bool per_load_reads,
-			     struct filter_checker **out, char *err, size_t errlen)
+static int checker_new(int dlt, struct filter_checker **out, char *err, size_t errlen)
 {
-	struct pcap_filter_opts fo = {.per_load_reads = per_load_reads};
 	struct filter_checker *c;
-	int ret, layer = layer_of(dlt);
+	int layer = layer_of(dlt);
 
-	*out = NULL;
 	if (layer < 0) {
 		snprintf(err, errlen,
 			 "link type %d is not supported: only Ethernet and raw IP (RAW, IPV4, IPV6)",
@@ -113,15 +110,46 @@ int filter_checker_open_opts(const char *expr, int dlt, bool per_load_reads,
 		return -ENOMEM;
 	}
 	c->layer = layer;
-	ret = pcap_filter_compile_opts(expr, &fo, &c->f, err, errlen);
-	if (!ret)
-		ret = load(c, err, errlen);
+	*out = c;
+	return 0;
+}
+
+int filter_checker_open_filter(struct pcap_filter *f, int dlt, struct filter_checker **out,
+			       char *err, size_t errlen)
+{
+	struct filter_checker *c;
+	int ret;
+
+	*out = NULL;
+	ret = checker_new(dlt, &c, err, errlen);
+	if (ret) {
+		pcap_filter_free(f);
+		return ret;
+	}
+	c->f = f;
+	ret = load(c, err, errlen);
 	if (ret) {
 		filter_checker_close(c);
 		return ret;
 	}
 	*out = c;
 	return 0;
+}
+
+int filter_checker_open_opts(const char *expr, int dlt, bool per_load_reads,
+			     struct filter_checker **out, char *err, size_t errlen)
+{
+	struct pcap_filter_opts fo = {.per_load_reads = per_load_reads};
+	struct pcap_filter *f;
+	int ret;
+
+	*out = NULL;
+	if (layer_of(dlt) < 0)
+		return checker_new(dlt, out, err, errlen);
+	ret = pcap_filter_compile_opts(expr, &fo, &f, err, errlen);
+	if (ret)
+		return ret;
+	return filter_checker_open_filter(f, dlt, out, err, errlen);
 }
 
 int filter_checker_open(const char *expr, int dlt, struct filter_checker **out, char *err,
