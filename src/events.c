@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -97,6 +99,14 @@ static void check_lost(struct events *ev, int force)
 	}
 }
 
+/* The reader went away (pwru | head): stop now, not at the next event, which may never come. */
+static int output_gone(const struct events *ev)
+{
+	struct pollfd p = { .fd = fileno(ev->o->out) };
+
+	return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
 int events_run(struct events *ev, volatile sig_atomic_t *stop)
 {
 	int rc = 0;
@@ -108,6 +118,10 @@ int events_run(struct events *ev, volatile sig_atomic_t *stop)
 			rc = 0;
 		if (rc < 0)
 			break;
+		if (output_gone(ev)) {
+			rc = OUTPUT_FAILED;
+			break;
+		}
 		check_lost(ev, 0);
 	}
 	check_lost(ev, 1);
