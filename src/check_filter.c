@@ -31,6 +31,22 @@ static int check_file(pcap_t *p, struct filter_checker *c)
 	return 0;
 }
 
+static void report_open_error(pcap_t *p, const char *file, const char *expr, int err,
+			      const char *msg)
+{
+	const char *name = pcap_datalink_val_to_name(pcap_datalink(p));
+
+	if (err == -EPROTONOSUPPORT)
+		fprintf(stderr,
+			"pwru: --check-filter %s: link type %s is not supported: only Ethernet "
+			"(EN10MB) and raw IP (RAW, IPV4, IPV6) captures\n",
+			file, name ? name : "unknown");
+	else if (err == -EINVAL)
+		fprintf(stderr, "pwru: bad filter expression '%s': %s\n", expr ? expr : "", msg);
+	else
+		fprintf(stderr, "pwru: --check-filter %s: %s\n", file, msg);
+}
+
 int check_filter_main(const char *file, const char *expr)
 {
 	char errbuf[PCAP_ERRBUF_SIZE > 512 ? PCAP_ERRBUF_SIZE : 512];
@@ -45,19 +61,8 @@ int check_filter_main(const char *file, const char *expr)
 		return 2;
 	}
 	ret = filter_checker_open(expr, pcap_datalink(p), &c, errbuf, sizeof(errbuf));
-	if (ret == -EPROTONOSUPPORT) {
-		const char *name = pcap_datalink_val_to_name(pcap_datalink(p));
-
-		fprintf(stderr,
-			"pwru: --check-filter %s: link type %s is not supported: only Ethernet "
-			"(EN10MB) and raw IP (RAW, IPV4, IPV6) captures\n",
-			file, name ? name : "unknown");
-	} else if (ret) {
-		if (ret == -EINVAL)
-			fprintf(stderr, "pwru: bad filter expression '%s': %s\n", expr ? expr : "",
-				errbuf);
-		else
-			fprintf(stderr, "pwru: --check-filter %s: %s\n", file, errbuf);
+	if (ret) {
+		report_open_error(p, file, expr, ret, errbuf);
 		pcap_close(p);
 		return 2;
 	}
