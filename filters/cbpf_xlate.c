@@ -332,10 +332,18 @@ static int xlate_alu(struct xl *x, const struct sock_filter *f)
 		break;
 	case BPF_LSH:
 	case BPF_RSH:
-		/* the verifier refuses constant shifts past the width; the result is 0 */
+		/*
+		 * libpcap's interpreter shifts everything out for counts of 32 or more, where
+		 * eBPF would mask the count (and the verifier refuses such constants).
+		 */
 		if (!by_x && f->k >= 32) {
 			emit(x, BPF_ALU | BPF_MOV | BPF_K, RA, 0, 0, 0);
 			return 0;
+		}
+		if (by_x) {
+			emit(x, BPF_JMP32 | BPF_JLT | BPF_K, RX, 0, 2, 32);
+			emit(x, BPF_ALU | BPF_MOV | BPF_K, RA, 0, 0, 0);
+			emit(x, BPF_JMP | BPF_JA, 0, 0, 1, 0);
 		}
 		break;
 	case BPF_ADD:

@@ -210,6 +210,26 @@ static void test_alu(const struct pkt *pk, size_t np)
 		}
 }
 
+/* libpcap shifts everything out for X >= 32; a plain eBPF shift would mask the count */
+static void test_wide_shifts(const struct pkt *pk, size_t np)
+{
+	static const unsigned int xs[] = {31, 32, 40, 0xffffffff};
+
+	for (size_t i = 0; i < N(xs); i++)
+		for (int right = 0; right < 2; right++) {
+			struct bpf_insn p[] = {
+				BPF_STMT(BPF_LDX | BPF_W | BPF_IMM, xs[i]),
+				BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 20),
+				BPF_STMT(BPF_ALU | (right ? BPF_RSH : BPF_LSH) | BPF_X, 0),
+				BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
+				BPF_STMT(BPF_RET | BPF_K, 1), BPF_STMT(BPF_RET | BPF_K, 0)};
+			char name[64];
+
+			snprintf(name, sizeof(name), "%s x, x = %u", right ? "rsh" : "lsh", xs[i]);
+			same_as_libpcap(name, p, N(p), pk, np);
+		}
+}
+
 static void test_div_by_zero(const struct pkt *pk, size_t np)
 {
 	for (int mod = 0; mod < 2; mod++) {
@@ -406,6 +426,7 @@ int main(void)
 	test_loads(pk, np);
 	test_indirect(pk, np);
 	test_alu(pk, np);
+	test_wide_shifts(pk, np);
 	test_div_by_zero(pk, np);
 	test_scratch(pk, np);
 	test_a_survives(pk, np);
