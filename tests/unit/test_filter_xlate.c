@@ -401,6 +401,35 @@ static void test_loops(const struct pkt *pk, size_t np)
 		filter_checker_close(pc);
 }
 
+/*
+ * Linux ancillary loads read the skb's own fields. BPF_PROG_TEST_RUN runs the packet on the
+ * loopback device (ifindex 1) as received: inbound, not outbound. libpcap's interpreter
+ * cannot evaluate these, so the expectations are the kernel's facts.
+ */
+static void test_ancillary(const struct pkt *pk)
+{
+	static const struct {
+		const char *expr;
+		int want;
+	} cases[] = {{"inbound", 1}, {"outbound", 0}, {"ifindex 1", 1}, {"ifindex 2", 0},
+		     {"ifindex 1 and inbound", 1}};
+
+	for (size_t i = 0; i < N(cases); i++) {
+		struct filter_checker *c;
+		char err[512];
+		int ret = filter_checker_open(cases[i].expr, DLT_EN10MB, &c, err, sizeof(err));
+
+		ok(!ret, "'%s' loads", cases[i].expr);
+		if (ret) {
+			printf("#   %s\n", err);
+			continue;
+		}
+		is_int(kernel_match(c, pk), cases[i].want, "'%s' on a test-run packet",
+		       cases[i].expr);
+		filter_checker_close(c);
+	}
+}
+
 static int can_load(void)
 {
 	struct filter_checker *c;
@@ -432,5 +461,6 @@ int main(void)
 	test_a_survives(pk, np);
 	test_geneve();
 	test_loops(pk, np);
+	test_ancillary(&pk[np - 1]);
 	return tap_done();
 }
