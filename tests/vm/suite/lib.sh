@@ -171,6 +171,7 @@ cleanup() {
 		wait "$PWRU_PID" 2>/dev/null
 	fi
 	[ -n "${PING_PID:-}" ] && kill "$PING_PID" 2>/dev/null
+	[ -n "${PING2_PID:-}" ] && kill "$PING2_PID" 2>/dev/null
 	netns_cleanup
 	rm -rf "$SCRATCH"
 }

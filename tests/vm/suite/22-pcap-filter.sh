@@ -1,0 +1,36 @@
+# A pcap-filter expression, compiled and run in the kernel: of two pings
+# running at once, only the one the expression selects may be printed.
+. tests/vm/suite/lib.sh
+
+check "two netns joined by veth" netns_pair
+check "b also answers on 10.0.1.3" $IP -n b addr add 10.0.1.3/24 dev vb
+$IP netns exec a ping -i 0.5 -W 1 10.0.1.2 >/dev/null 2>&1 &
+PING_PID=$!
+$IP netns exec a ping -i 0.5 -W 1 10.0.1.3 >/dev/null 2>&1 &
+PING2_PID=$!
+
+if pwru_start pcap --filter-func 'ip_rcv|icmp_rcv' 'icmp and dst host 10.0.1.3'; then
+	ok "pwru with the filter 'icmp and dst host 10.0.1.3' attached"
+	sleep 3
+	pwru_stop
+else
+	not_ok "pwru with the filter 'icmp and dst host 10.0.1.3' attached" \
+		"pwru exited ${PWRU_STATUS:-?}" "$(head -n 20 "$SCRATCH/pcap.err")"
+fi
+kill "$PING2_PID" 2>/dev/null
+
+n=$(event_lines "$SCRATCH/pcap.out" icmp_rcv '10.0.1.1:0->10.0.1.3:0(icmp)' | wc -l)
+if [ "$n" -ge 1 ]; then
+	ok "the selected ping shows: 10.0.1.1:0->10.0.1.3:0(icmp) at icmp_rcv ($n lines)"
+else
+	not_ok "the selected ping shows: 10.0.1.1:0->10.0.1.3:0(icmp) at icmp_rcv"
+	show "pwru stdout" "$SCRATCH/pcap.out"
+	show "pwru stderr" "$SCRATCH/pcap.err"
+fi
+other=$(grep '^0x' "$SCRATCH/pcap.out" | grep -v -F -- '->10.0.1.3:0(icmp)')
+if [ -z "$other" ]; then
+	ok "nothing else shows (not the ping to 10.0.1.2, not the replies)"
+else
+	not_ok "nothing else shows (not the ping to 10.0.1.2, not the replies)" "$(echo "$other" | head -n 5)"
+fi
+check_nothing_attached

@@ -1,0 +1,35 @@
+# --backend kprobe on every kernel, including those with kprobe-multi: the
+# fallback path must be the one a person can also ask for.
+. tests/vm/suite/lib.sh
+
+TUPLE='10.0.1.1:0->10.0.1.2:0(icmp)'
+
+check "two netns joined by veth" netns_pair
+if ! pwru_start forced --backend kprobe --filter-func 'ip_rcv|icmp_rcv'; then
+	not_ok "pwru --backend kprobe attached" "pwru exited ${PWRU_STATUS:-?}" "$(head -n 20 "$SCRATCH/forced.err")"
+	exit 0
+fi
+if grep -qx 'pwru: backend kprobe' "$SCRATCH/forced.err"; then
+	ok "--backend kprobe: stderr says backend kprobe"
+else
+	not_ok "--backend kprobe: stderr says backend kprobe" "$(cat "$SCRATCH/forced.err")"
+fi
+check "ping while tracing" $IP netns exec a ping -c 2 -W 3 10.0.1.2
+sleep 1
+pwru_stop
+
+for fn in ip_rcv icmp_rcv; do
+	n=$(event_lines "$SCRATCH/forced.out" "$fn" "$TUPLE" | wc -l)
+	if [ "$n" -ge 1 ]; then
+		ok "--backend kprobe: $fn lines carry $TUPLE ($n lines)"
+	else
+		not_ok "--backend kprobe: $fn lines carry $TUPLE"
+		show "pwru stdout" "$SCRATCH/forced.out"
+	fi
+done
+if [ "$PWRU_STATUS" -eq 0 ]; then
+	ok "--backend kprobe: exits 0 on SIGINT (${PWRU_STOP_MS} ms)"
+else
+	not_ok "--backend kprobe: exits 0 on SIGINT" "status $PWRU_STATUS"
+fi
+check_nothing_attached
