@@ -59,7 +59,7 @@ static __noinline bool filter_pcap_l3(struct filter_pcap_scratch *s)
 }
 
 #define FILTER_PCAP_SKB_OFF(field) bpf_core_field_offset(struct sk_buff, field)
-#define FILTER_PCAP_META_AT(m, type, field)                                                   \
+#define FILTER_PCAP_META_AT(m, type, field)                                                        \
 	(*(type *)((m) + FILTER_PCAP_SKB_OFF(field) - FILTER_PCAP_SKB_OFF(len)))
 
 /*

@@ -74,8 +74,8 @@ static size_t emit(struct xl *x, uint8_t code, uint8_t dst, uint8_t src, int16_t
 		x->out = grown;
 		x->cap = cap;
 	}
-	x->out[x->cnt] = (struct bpf_insn){
-		.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};
+	x->out[x->cnt] =
+	    (struct bpf_insn){.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};
 	return x->cnt++;
 }
 
@@ -192,8 +192,8 @@ static void emit_load_ind(struct xl *x, uint8_t dst, int bytes, uint32_t k)
 	emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_1, 0, 0, bytes);
 	emit_jump_to(x, BPF_JMP | BPF_JGT | BPF_X, BPF_REG_1, RCAP, 0, T_NOMATCH);
 	if (x->mode == CBPF_XLATE_BLOCK) {
-		to_slow = emit(x, BPF_JMP | BPF_JGT | BPF_K, BPF_REG_0, 0, 0,
-			       FILTER_PCAP_BUF - bytes);
+		to_slow =
+		    emit(x, BPF_JMP | BPF_JGT | BPF_K, BPF_REG_0, 0, 0, FILTER_PCAP_BUF - bytes);
 		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, RS, 0, 0);
 		emit(x, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_1, BPF_REG_0, 0, 0);
 		emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, BPF_REG_1,
@@ -211,8 +211,8 @@ static void emit_load_ind(struct xl *x, uint8_t dst, int bytes, uint32_t k)
 
 static void emit_skb_read(struct xl *x, int32_t off, int bytes)
 {
-	emit(x, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, RS, offsetof(struct filter_pcap_scratch, skb),
-	     0);
+	emit(x, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, RS,
+	     offsetof(struct filter_pcap_scratch, skb), 0);
 	emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, off);
 	emit_probe_read(x, RA, bytes);
 }
@@ -220,14 +220,22 @@ static void emit_skb_read(struct xl *x, int32_t off, int bytes)
 static const char *ancillary_name(uint32_t ad)
 {
 	static const char *const names[] = {
-		[SKF_AD_PROTOCOL] = "proto",  [SKF_AD_PKTTYPE] = "type",
-		[SKF_AD_IFINDEX] = "ifidx",   [SKF_AD_NLATTR] = "nla",
-		[SKF_AD_NLATTR_NEST] = "nlan", [SKF_AD_MARK] = "mark",
-		[SKF_AD_QUEUE] = "queue",     [SKF_AD_HATYPE] = "hatype",
-		[SKF_AD_RXHASH] = "rxhash",   [SKF_AD_CPU] = "cpu",
-		[SKF_AD_ALU_XOR_X] = "xor_x", [SKF_AD_VLAN_TAG] = "vlan_tci",
-		[SKF_AD_VLAN_TAG_PRESENT] = "vlanp", [SKF_AD_PAY_OFFSET] = "poff",
-		[SKF_AD_RANDOM] = "rand",     [SKF_AD_VLAN_TPID] = "vlan_tpid",
+	    [SKF_AD_PROTOCOL] = "proto",
+	    [SKF_AD_PKTTYPE] = "type",
+	    [SKF_AD_IFINDEX] = "ifidx",
+	    [SKF_AD_NLATTR] = "nla",
+	    [SKF_AD_NLATTR_NEST] = "nlan",
+	    [SKF_AD_MARK] = "mark",
+	    [SKF_AD_QUEUE] = "queue",
+	    [SKF_AD_HATYPE] = "hatype",
+	    [SKF_AD_RXHASH] = "rxhash",
+	    [SKF_AD_CPU] = "cpu",
+	    [SKF_AD_ALU_XOR_X] = "xor_x",
+	    [SKF_AD_VLAN_TAG] = "vlan_tci",
+	    [SKF_AD_VLAN_TAG_PRESENT] = "vlanp",
+	    [SKF_AD_PAY_OFFSET] = "poff",
+	    [SKF_AD_RANDOM] = "rand",
+	    [SKF_AD_VLAN_TPID] = "vlan_tpid",
 	};
 	const char *s = ad < sizeof(names) / sizeof(names[0]) ? names[ad] : NULL;
 
@@ -281,8 +289,8 @@ static int xlate_ld(struct xl *x, const struct sock_filter *f, uint8_t dst)
 		emit(x, BPF_ALU | BPF_MOV | BPF_K, dst, 0, 0, (int32_t)f->k);
 		return 0;
 	case BPF_LEN:
-		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, RS, offsetof(struct filter_pcap_scratch, len),
-		     0);
+		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, RS,
+		     offsetof(struct filter_pcap_scratch, len), 0);
 		return 0;
 	case BPF_MEM:
 		if (f->k >= SCRATCH_SLOTS)
@@ -379,7 +387,8 @@ static uint8_t invert(uint8_t op)
 static int check_target(struct xl *x, size_t i, uint64_t t)
 {
 	if (t >= x->n)
-		return fail(x, "jump at %zu out of the program (to %llu)", i, (unsigned long long)t);
+		return fail(x, "jump at %zu out of the program (to %llu)", i,
+			    (unsigned long long)t);
 	return 0;
 }
 
@@ -620,8 +629,8 @@ static int xlate_all(struct xl *x)
 int cbpf_xlate(const struct sock_filter *prog, size_t n, enum cbpf_xlate_mode mode,
 	       const struct skb_layout *layout, struct ebpf_code *out, char *err, size_t errlen)
 {
-	struct xl x = {.prog = prog, .n = n, .mode = mode, .lay = layout, .err = err,
-		       .errlen = errlen};
+	struct xl x = {
+	    .prog = prog, .n = n, .mode = mode, .lay = layout, .err = err, .errlen = errlen};
 	int ret;
 
 	if (errlen)

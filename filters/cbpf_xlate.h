@@ -24,10 +24,10 @@ enum cbpf_xlate_mode {
 struct skb_layout {
 	int32_t pkt_type_byte; /* byte offset of the byte holding the pkt_type bitfield */
 	uint8_t pkt_type_shift;
-	int32_t dev;      /* sk_buff.dev */
+	int32_t dev;	  /* sk_buff.dev */
 	int32_t ifindex;  /* net_device.ifindex */
 	int32_t protocol; /* sk_buff.protocol */
-	int32_t mark;     /* sk_buff.mark */
+	int32_t mark;	  /* sk_buff.mark */
 };
 
 /* Backward jumps (protochain) are taken at most this many times per packet; then no match. */

@@ -32,9 +32,9 @@ static const struct {
 	enum bpf_prog_type type;
 	enum bpf_attach_type attach;
 } handled[] = {
-	{"kprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI},
-	{"kprobe+", BPF_PROG_TYPE_KPROBE, 0},
-	{"tc", BPF_PROG_TYPE_SCHED_CLS, 0},
+    {"kprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI},
+    {"kprobe+", BPF_PROG_TYPE_KPROBE, 0},
+    {"tc", BPF_PROG_TYPE_SCHED_CLS, 0},
 };
 
 #define N_HANDLED (sizeof(handled) / sizeof(handled[0]))
@@ -83,8 +83,8 @@ static bool indexes_link_layer(const char *expr)
 	return false;
 }
 
-static int translate(const struct cbpf_insn *prog, size_t n, bool per_load,
-		     struct ebpf_code *out, char *err, size_t errlen)
+static int translate(const struct cbpf_insn *prog, size_t n, bool per_load, struct ebpf_code *out,
+		     char *err, size_t errlen)
 {
 	struct sock_filter *sf = calloc(n ? n : 1, sizeof(*sf));
 	struct skb_layout lay, *lp = NULL;
@@ -137,8 +137,7 @@ static int compile_l3(struct pcap_filter *f, const char *expr, bool per_load, ch
 	if (indexes_link_layer(expr)) {
 		snprintf(f->l3_note, sizeof(f->l3_note),
 			 "the expression indexes the link-layer header");
-	} else if (pcap_compile_cbpf(expr, true, &prog, &n, f->l3_note, sizeof(f->l3_note)) ==
-		   0) {
+	} else if (pcap_compile_cbpf(expr, true, &prog, &n, f->l3_note, sizeof(f->l3_note)) == 0) {
 		ret = translate(prog, n, per_load, &f->l3, err, errlen);
 		free(prog);
 		if (ret != -EINVAL)
@@ -236,7 +235,8 @@ static size_t find_stubs(const struct pcap_filter *f, const struct btf *btf,
 		if (!name)
 			continue;
 		if (!strcmp(name, STUB_GATE)) {
-			e[n++] = (struct splice_edit){.func = i, .remove = true, .value = !f->empty};
+			e[n++] =
+			    (struct splice_edit){.func = i, .remove = true, .value = !f->empty};
 			continue;
 		}
 		if (f->empty)
@@ -246,8 +246,8 @@ static size_t find_stubs(const struct pcap_filter *f, const struct btf *btf,
 		else if (!strcmp(name, STUB_L3))
 			body = &f->l3;
 		if (body)
-			e[n++] = (struct splice_edit){.func = i, .body = body->insns,
-						      .cnt = body->cnt};
+			e[n++] =
+			    (struct splice_edit){.func = i, .body = body->insns, .cnt = body->cnt};
 	}
 	return n;
 }
@@ -267,14 +267,14 @@ static int splice_prog(struct pcap_filter *f, struct bpf_program *prog,
 		       struct bpf_prog_load_opts *o, const struct splice_edit *e, size_t n)
 {
 	struct prog_image in = {
-		.insns = (struct bpf_insn *)bpf_program__insns(prog),
-		.cnt = bpf_program__insn_cnt(prog),
-		.func_info = (void *)o->func_info,
-		.func_cnt = o->func_info_cnt,
-		.func_rec = o->func_info_rec_size,
-		.line_info = (void *)o->line_info,
-		.line_cnt = o->line_info ? o->line_info_cnt : 0,
-		.line_rec = o->line_info_rec_size,
+	    .insns = (struct bpf_insn *)bpf_program__insns(prog),
+	    .cnt = bpf_program__insn_cnt(prog),
+	    .func_info = (void *)o->func_info,
+	    .func_cnt = o->func_info_cnt,
+	    .func_rec = o->func_info_rec_size,
+	    .line_info = (void *)o->line_info,
+	    .line_cnt = o->line_info ? o->line_info_cnt : 0,
+	    .line_rec = o->line_info_rec_size,
 	};
 	struct prog_image out;
 	int err = splice_apply(&in, e, n, &out);

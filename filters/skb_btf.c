@@ -59,9 +59,11 @@ int skb_layout_from_btf(struct skb_layout *l, char *err, size_t errlen)
 	mark = find(btf, "sk_buff", "mark", &unused);
 	ifindex = find(btf, "net_device", "ifindex", &unused);
 	btf__free(btf);
-	if (pkt < 0 || dev < 0 || proto < 0 || mark < 0 || ifindex < 0 || (pkt % 8) + (bitsz ? bitsz : 8) > 8) {
-		snprintf(err, errlen, "kernel BTF lacks sk_buff.pkt_type/dev/protocol/mark or "
-				      "net_device.ifindex");
+	if (pkt < 0 || dev < 0 || proto < 0 || mark < 0 || ifindex < 0 ||
+	    (pkt % 8) + (bitsz ? bitsz : 8) > 8) {
+		snprintf(err, errlen,
+			 "kernel BTF lacks sk_buff.pkt_type/dev/protocol/mark or "
+			 "net_device.ifindex");
 		return -ENOENT;
 	}
 	/* x86 and arm64 are little endian: bit offsets count from the byte's low bit */

@@ -44,8 +44,8 @@ static size_t new_len(const struct layout *l, size_t f)
 	return l->edit[f]->remove ? 0 : l->edit[f]->cnt;
 }
 
-static int layout_build(const struct prog_image *in, const struct splice_edit *edits,
-			size_t nedits, struct layout *l, size_t *total)
+static int layout_build(const struct prog_image *in, const struct splice_edit *edits, size_t nedits,
+			struct layout *l, size_t *total)
 {
 	size_t nf = in->func_cnt, pos = 0;
 
@@ -119,7 +119,8 @@ static int fix_call(const struct layout *l, const struct prog_image *in, size_t 
 	if (l->edit[f] && l->edit[f]->remove) {
 		if (!is_pseudo_call(ni))
 			return -EINVAL;
-		*ni = (struct bpf_insn){.code = BPF_ALU | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
+		*ni = (struct bpf_insn){.code = BPF_ALU | BPF_MOV | BPF_K,
+					.dst_reg = BPF_REG_0,
 					.imm = l->edit[f]->value};
 		return 0;
 	}
@@ -137,8 +138,7 @@ static int copy_insns(const struct layout *l, const struct prog_image *in, struc
 				memcpy(out + nj, l->edit[f]->body, l->edit[f]->cnt * sizeof(*out));
 			continue;
 		}
-		memcpy(out + nj, in->insns + l->start[f],
-		       (l->end[f] - l->start[f]) * sizeof(*out));
+		memcpy(out + nj, in->insns + l->start[f], (l->end[f] - l->start[f]) * sizeof(*out));
 		for (size_t j = l->start[f]; j < l->end[f]; j++, nj++) {
 			struct bpf_insn *ni = &out[nj];
 			int err = 0;

@@ -96,9 +96,10 @@ static int checker_new(int dlt, struct filter_checker **out, char *err, size_t e
 	int layer = layer_of(dlt);
 
 	if (layer < 0) {
-		snprintf(err, errlen,
-			 "link type %d is not supported: only Ethernet and raw IP (RAW, IPV4, IPV6)",
-			 dlt);
+		snprintf(
+		    err, errlen,
+		    "link type %d is not supported: only Ethernet and raw IP (RAW, IPV4, IPV6)",
+		    dlt);
 		return -EPROTONOSUPPORT;
 	}
 	c = calloc(1, sizeof(*c));
@@ -179,7 +180,8 @@ static unsigned int build_frame(struct filter_checker *c, const unsigned char *p
 		size = TEST_RUN_MIN;
 	}
 	cb[0] = (__u32)c->layer;
-	cb[1] = wirelen - take; /* wraps when wirelen < caplen: len is then wirelen, as in libpcap */
+	cb[1] =
+	    wirelen - take; /* wraps when wirelen < caplen: len is then wirelen, as in libpcap */
 	cb[2] = pad;
 	return size;
 }
@@ -227,4 +229,3 @@ void filter_checker_close(struct filter_checker *c)
 	free(c->frame);
 	free(c);
 }
-

@@ -15,23 +15,23 @@
 #define ROUNDS	   7
 
 static const char *const exprs[] = {
-	"host 10.0.1.7 and tcp port 80",
-	"tcp[tcpflags] & (tcp-syn|tcp-ack) != 0 and dst port 80",
-	"udp port 53 or (tcp and portrange 8000-8100)",
-	/* ten packet loads, all taken on the test packet */
-	"ip[0] = 0x45 and ip[1] = 0 and ip[6] = 0x40 and ip[8] = 64 and ip[9] = 6 and "
-	"ip[12] = 10 and ip[13] = 0 and ip[14] = 0 and ip[15] = 1 and ip[19] = 7",
-	"tcp[100:4] = 0x47455420", /* a load past the copied block */
-	"ip6 and tcp",
+    "host 10.0.1.7 and tcp port 80",
+    "tcp[tcpflags] & (tcp-syn|tcp-ack) != 0 and dst port 80",
+    "udp port 53 or (tcp and portrange 8000-8100)",
+    /* ten packet loads, all taken on the test packet */
+    "ip[0] = 0x45 and ip[1] = 0 and ip[6] = 0x40 and ip[8] = 64 and ip[9] = 6 and "
+    "ip[12] = 10 and ip[13] = 0 and ip[14] = 0 and ip[15] = 1 and ip[19] = 7",
+    "tcp[100:4] = 0x47455420", /* a load past the copied block */
+    "ip6 and tcp",
 };
 
 /* Ethernet, IPv4 10.0.0.1 -> 10.0.1.7, TCP 40000 -> 80 SYN+ACK, 400 bytes of payload */
 static unsigned int test_packet(unsigned char *p)
 {
 	static const unsigned char hdr[] = {
-		0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 6, 0x08, 0x00, 0x45, 0, 0x01, 0xb8, 0, 0, 0x40, 0,
-		64, 6, 0, 0, 10, 0, 0, 1, 10, 0, 1, 7, 0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0, 0, 1,
-		0x50, 0x12, 0xff, 0xff, 0, 0, 0, 0};
+	    0, 1,  2,	 3, 4,	5, 0, 1, 2,  3, 4,    6,    0x08, 0x00, 0x45, 0, 0x01, 0xb8,
+	    0, 0,  0x40, 0, 64, 6, 0, 0, 10, 0, 0,    1,    10,	  0,	1,    7, 0x9c, 0x40,
+	    0, 80, 0,	 0, 0,	1, 0, 0, 0,  1, 0x50, 0x12, 0xff, 0xff, 0,    0, 0,    0};
 	unsigned int len = sizeof(hdr) + 400;
 
 	memset(p, 0, len);
@@ -41,8 +41,7 @@ static unsigned int test_packet(unsigned char *p)
 }
 
 /* Fastest of ROUNDS runs of REPEAT: the least disturbed by the rest of the machine. */
-static int best_ns(struct filter_checker *c, const unsigned char *p, unsigned int len,
-		   double *ns)
+static int best_ns(struct filter_checker *c, const unsigned char *p, unsigned int len, double *ns)
 {
 	unsigned int best = ~0U;
 

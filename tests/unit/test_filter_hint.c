@@ -32,8 +32,8 @@ static void good(const char *expr, const char *l3_note)
 	if (!*l3_note)
 		is_str(pcap_filter_l3_note(f), "", "'%s' has an L3 filter", expr);
 	else
-		ok(strstr(pcap_filter_l3_note(f), l3_note) != NULL,
-		   "'%s' has no L3 filter: \"%s\"", expr, pcap_filter_l3_note(f));
+		ok(strstr(pcap_filter_l3_note(f), l3_note) != NULL, "'%s' has no L3 filter: \"%s\"",
+		   expr, pcap_filter_l3_note(f));
 	pcap_filter_free(f);
 }
 

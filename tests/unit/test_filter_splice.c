@@ -8,30 +8,38 @@
 #include "tap.h"
 #include "filters/splice.h"
 
-#define MOV(r, v)   ((struct bpf_insn){.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = r, .imm = v})
-#define CALL(off)   ((struct bpf_insn){.code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL, .imm = off})
-#define EXIT        ((struct bpf_insn){.code = BPF_JMP | BPF_EXIT})
-#define FUNC_LO(off) ((struct bpf_insn){.code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 2, .src_reg = BPF_PSEUDO_FUNC, .imm = off})
-#define LD_HI       ((struct bpf_insn){0})
+#define MOV(r, v) ((struct bpf_insn){.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = r, .imm = v})
+#define CALL(off)                                                                                  \
+	((struct bpf_insn){.code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL, .imm = off})
+#define EXIT ((struct bpf_insn){.code = BPF_JMP | BPF_EXIT})
+#define FUNC_LO(off)                                                                               \
+	((struct bpf_insn){.code = BPF_LD | BPF_IMM | BPF_DW,                                      \
+			   .dst_reg = 2,                                                           \
+			   .src_reg = BPF_PSEUDO_FUNC,                                             \
+			   .imm = off})
+#define LD_HI ((struct bpf_insn){0})
 
 /*
  * main: 0 mov; 1 call f1; 2 call f2; 3-4 r2 = &f2; 5 exit
  * f1:   6 mov; 7 exit
  * f2:   8 mov; 9 call f1; 10 exit
  */
-static struct bpf_insn prog[] = {MOV(0, 0), CALL(4), CALL(5), FUNC_LO(4), LD_HI, EXIT,
-				 MOV(0, 1), EXIT, MOV(0, 2), CALL(-4), EXIT};
+static struct bpf_insn prog[] = {MOV(0, 0), CALL(4), CALL(5),	FUNC_LO(4), LD_HI, EXIT,
+				 MOV(0, 1), EXIT,    MOV(0, 2), CALL(-4),   EXIT};
 static struct bpf_func_info funcs[] = {{0, 11}, {6, 12}, {8, 13}};
-static struct bpf_line_info lines[] = {{0, 1, 1, 1},  {2, 1, 1, 2}, {5, 1, 1, 3},
-				       {6, 1, 1, 4},  {7, 1, 1, 5}, {8, 1, 1, 6},
-				       {9, 1, 1, 7},  {10, 1, 1, 8}};
+static struct bpf_line_info lines[] = {{0, 1, 1, 1}, {2, 1, 1, 2}, {5, 1, 1, 3}, {6, 1, 1, 4},
+				       {7, 1, 1, 5}, {8, 1, 1, 6}, {9, 1, 1, 7}, {10, 1, 1, 8}};
 
 static struct prog_image image(void)
 {
-	return (struct prog_image){
-		.insns = prog, .cnt = sizeof(prog) / sizeof(prog[0]),
-		.func_info = funcs, .func_cnt = 3, .func_rec = sizeof(funcs[0]),
-		.line_info = lines, .line_cnt = 8, .line_rec = sizeof(lines[0])};
+	return (struct prog_image){.insns = prog,
+				   .cnt = sizeof(prog) / sizeof(prog[0]),
+				   .func_info = funcs,
+				   .func_cnt = 3,
+				   .func_rec = sizeof(funcs[0]),
+				   .line_info = lines,
+				   .line_cnt = 8,
+				   .line_rec = sizeof(lines[0])};
 }
 
 static size_t target(const struct prog_image *img, size_t at)
@@ -82,7 +90,7 @@ static void test_remove(void)
 	is_int(splice_apply(&in, &e, 1, &out), 0, "remove f1");
 	is_int(out.cnt, 9, "9 instructions left");
 	ok(out.insns[1].code == (BPF_ALU | BPF_MOV | BPF_K) && out.insns[1].imm == 7 &&
-		   out.insns[1].dst_reg == BPF_REG_0,
+	       out.insns[1].dst_reg == BPF_REG_0,
 	   "main's call to f1 became w0 = 7");
 	ok(out.insns[7].code == (BPF_ALU | BPF_MOV | BPF_K) && out.insns[7].imm == 7,
 	   "f2's call to f1 became w0 = 7");
@@ -105,7 +113,8 @@ static void test_refused(void)
 	is_int(splice_apply(&in, &gone_cb, 1, &out), -EINVAL,
 	       "removing a subprogram whose address is taken is refused");
 	is_int(splice_apply(&in, &bad_func, 1, &out), -EINVAL, "an unknown subprogram is refused");
-	is_int(splice_apply(&in, twice, 2, &out), -EINVAL, "two edits of one subprogram are refused");
+	is_int(splice_apply(&in, twice, 2, &out), -EINVAL,
+	       "two edits of one subprogram are refused");
 	ok(out.insns == NULL, "nothing is left allocated after a refusal");
 }
 

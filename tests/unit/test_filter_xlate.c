@@ -53,8 +53,8 @@ static int pcap_match(const struct bpf_insn *prog, const struct pkt *p)
 
 typedef int (*oracle_fn)(const struct bpf_insn *prog, const struct pkt *p);
 
-static void same_as(const char *what, const struct bpf_insn *prog, size_t n,
-		    const struct pkt *pkts, size_t npkts, oracle_fn oracle);
+static void same_as(const char *what, const struct bpf_insn *prog, size_t n, const struct pkt *pkts,
+		    size_t npkts, oracle_fn oracle);
 
 /* Runs PROG in both translation modes over PKTS; one TAP line per mode. */
 static void same_as_libpcap(const char *what, const struct bpf_insn *prog, size_t n,
@@ -63,8 +63,8 @@ static void same_as_libpcap(const char *what, const struct bpf_insn *prog, size_
 	same_as(what, prog, n, pkts, npkts, pcap_match);
 }
 
-static void same_as(const char *what, const struct bpf_insn *prog, size_t n,
-		    const struct pkt *pkts, size_t npkts, oracle_fn oracle)
+static void same_as(const char *what, const struct bpf_insn *prog, size_t n, const struct pkt *pkts,
+		    size_t npkts, oracle_fn oracle)
 {
 	for (int per_load = 0; per_load < 2; per_load++) {
 		struct filter_checker *c;
@@ -80,8 +80,8 @@ static void same_as(const char *what, const struct bpf_insn *prog, size_t n,
 			int want = oracle(prog, &pkts[i]), got = kernel_match(c, &pkts[i]);
 
 			if (want != got && !bad++)
-				snprintf(diff, sizeof(diff), "packet %zu: expected %d, kernel %d", i,
-					 want, got);
+				snprintf(diff, sizeof(diff), "packet %zu: expected %d, kernel %d",
+					 i, want, got);
 		}
 		ok(!bad, "%s (%s): %zu packets as expected", what, per_load ? "per-load" : "block",
 		   npkts);
@@ -105,8 +105,8 @@ static struct pkt pkt_fill(unsigned int caplen, unsigned int wirelen, unsigned i
 static size_t pkt_set(struct pkt *out, size_t max)
 {
 	static const unsigned int sizes[][2] = {
-		{0, 0},	    {1, 1},	{13, 13},   {14, 60},	{60, 60},    {64, 1500},
-		{255, 255}, {256, 256}, {257, 300}, {600, 600}, {1000, 1000}, {1100, 4000},
+	    {0, 0},	{1, 1},	    {13, 13},	{14, 60},   {60, 60},	  {64, 1500},
+	    {255, 255}, {256, 256}, {257, 300}, {600, 600}, {1000, 1000}, {1100, 4000},
 	};
 	size_t n = 0;
 
@@ -157,15 +157,15 @@ static void test_indirect(const struct pkt *pk, size_t np)
 		snprintf(name, sizeof(name), "ldh [x + 4], x = %#x", xs[i]);
 		same_as_libpcap(name, p, N(p), pk, np);
 	}
-	struct bpf_insn msh[] = {
-		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 14), BPF_STMT(BPF_LD | BPF_W | BPF_IND, 14),
-		BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x80000001, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, 1), BPF_STMT(BPF_RET | BPF_K, 0)};
+	struct bpf_insn msh[] = {BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 14),
+				 BPF_STMT(BPF_LD | BPF_W | BPF_IND, 14),
+				 BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, 0x80000001, 0, 1),
+				 BPF_STMT(BPF_RET | BPF_K, 1), BPF_STMT(BPF_RET | BPF_K, 0)};
 	same_as_libpcap("ldxb 4*([14]&0xf); ld [x + 14]", msh, N(msh), pk, np);
-	struct bpf_insn msh_far[] = {
-		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 700), BPF_STMT(BPF_MISC | BPF_TXA, 0),
-		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 32, 0, 1), BPF_STMT(BPF_RET | BPF_K, 1),
-		BPF_STMT(BPF_RET | BPF_K, 0)};
+	struct bpf_insn msh_far[] = {BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 700),
+				     BPF_STMT(BPF_MISC | BPF_TXA, 0),
+				     BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 32, 0, 1),
+				     BPF_STMT(BPF_RET | BPF_K, 1), BPF_STMT(BPF_RET | BPF_K, 0)};
 	same_as_libpcap("ldxb 4*([700]&0xf) past the block", msh_far, N(msh_far), pk, np);
 	struct bpf_insn len[] = {BPF_STMT(BPF_LD | BPF_W | BPF_LEN, 0),
 				 BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 299, 0, 1),
@@ -183,25 +183,26 @@ static void test_alu(const struct pkt *pk, size_t np)
 		unsigned short op;
 		unsigned int k;
 	} ops[] = {
-		{BPF_ADD, 0x89abcdef}, {BPF_SUB, 0x80000001}, {BPF_MUL, 0x10001}, {BPF_DIV, 7},
-		{BPF_MOD, 1000},       {BPF_OR, 0xf0f0f0f0},  {BPF_AND, 0x0ff00ff0}, {BPF_XOR, ~0U},
-		{BPF_LSH, 5},	       {BPF_RSH, 31},	      {BPF_NEG, 0},
+	    {BPF_ADD, 0x89abcdef}, {BPF_SUB, 0x80000001}, {BPF_MUL, 0x10001},	 {BPF_DIV, 7},
+	    {BPF_MOD, 1000},	   {BPF_OR, 0xf0f0f0f0},  {BPF_AND, 0x0ff00ff0}, {BPF_XOR, ~0U},
+	    {BPF_LSH, 5},	   {BPF_RSH, 31},	  {BPF_NEG, 0},
 	};
 	struct pkt p0 = pk[np - 1];
 
 	for (size_t i = 0; i < N(ops); i++)
 		for (int by_x = 0; by_x < 2 - (ops[i].op == BPF_NEG); by_x++) {
 			unsigned short src = by_x ? BPF_X : BPF_K;
-			struct bpf_insn val[] = {
-				BPF_STMT(BPF_LDX | BPF_W | BPF_IMM, ops[i].k),
-				BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 20),
-				BPF_STMT(BPF_ALU | ops[i].op | src, ops[i].k),
-				BPF_STMT(BPF_RET | BPF_A, 0)};
+			struct bpf_insn val[] = {BPF_STMT(BPF_LDX | BPF_W | BPF_IMM, ops[i].k),
+						 BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 20),
+						 BPF_STMT(BPF_ALU | ops[i].op | src, ops[i].k),
+						 BPF_STMT(BPF_RET | BPF_A, 0)};
 			unsigned int want = bpf_filter(val, p0.data, p0.wirelen, p0.caplen);
-			struct bpf_insn p[] = {
-				val[0], val[1], val[2],
-				BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, want, 0, 1),
-				BPF_STMT(BPF_RET | BPF_K, 1), BPF_STMT(BPF_RET | BPF_K, 0)};
+			struct bpf_insn p[] = {val[0],
+					       val[1],
+					       val[2],
+					       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, want, 0, 1),
+					       BPF_STMT(BPF_RET | BPF_K, 1),
+					       BPF_STMT(BPF_RET | BPF_K, 0)};
 			char name[64];
 
 			snprintf(name, sizeof(name), "alu op %#x %s (A == %#x on one packet)",
@@ -218,11 +219,12 @@ static void test_wide_shifts(const struct pkt *pk, size_t np)
 	for (size_t i = 0; i < N(xs); i++)
 		for (int right = 0; right < 2; right++) {
 			struct bpf_insn p[] = {
-				BPF_STMT(BPF_LDX | BPF_W | BPF_IMM, xs[i]),
-				BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 20),
-				BPF_STMT(BPF_ALU | (right ? BPF_RSH : BPF_LSH) | BPF_X, 0),
-				BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
-				BPF_STMT(BPF_RET | BPF_K, 1), BPF_STMT(BPF_RET | BPF_K, 0)};
+			    BPF_STMT(BPF_LDX | BPF_W | BPF_IMM, xs[i]),
+			    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, 20),
+			    BPF_STMT(BPF_ALU | (right ? BPF_RSH : BPF_LSH) | BPF_X, 0),
+			    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
+			    BPF_STMT(BPF_RET | BPF_K, 1),
+			    BPF_STMT(BPF_RET | BPF_K, 0)};
 			char name[64];
 
 			snprintf(name, sizeof(name), "%s x, x = %u", right ? "rsh" : "lsh", xs[i]);
@@ -235,7 +237,8 @@ static void test_div_by_zero(const struct pkt *pk, size_t np)
 	for (int mod = 0; mod < 2; mod++) {
 		/* X = packet byte 30 & 1: zero on about half of the packets */
 		struct bpf_insn p[] = {BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 30),
-				       BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 1), BPF_STMT(BPF_MISC | BPF_TAX, 0),
+				       BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 1),
+				       BPF_STMT(BPF_MISC | BPF_TAX, 0),
 				       BPF_STMT(BPF_LD | BPF_W | BPF_IMM, 100),
 				       BPF_STMT(BPF_ALU | (mod ? BPF_MOD : BPF_DIV) | BPF_X, 0),
 				       BPF_STMT(BPF_RET | BPF_K, 1)};
@@ -257,15 +260,21 @@ static void test_div_by_zero(const struct pkt *pk, size_t np)
 
 static void test_scratch(const struct pkt *pk, size_t np)
 {
-	struct bpf_insn p[] = {
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 20), BPF_STMT(BPF_ST, 3),
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 21), BPF_STMT(BPF_STX, 15), /* X is 0 here */
-		BPF_STMT(BPF_LDX | BPF_MEM, 3),		BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0),
-		BPF_STMT(BPF_LDX | BPF_MEM, 15),	BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0),
-		BPF_STMT(BPF_ST, 9),			BPF_STMT(BPF_LD | BPF_MEM, 3),
-		BPF_STMT(BPF_LDX | BPF_MEM, 9),		BPF_STMT(BPF_ALU | BPF_SUB | BPF_X, 0),
-		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 127, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, 1),		BPF_STMT(BPF_RET | BPF_K, 0)};
+	struct bpf_insn p[] = {BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 20),
+			       BPF_STMT(BPF_ST, 3),
+			       BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 21),
+			       BPF_STMT(BPF_STX, 15), /* X is 0 here */
+			       BPF_STMT(BPF_LDX | BPF_MEM, 3),
+			       BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0),
+			       BPF_STMT(BPF_LDX | BPF_MEM, 15),
+			       BPF_STMT(BPF_ALU | BPF_ADD | BPF_X, 0),
+			       BPF_STMT(BPF_ST, 9),
+			       BPF_STMT(BPF_LD | BPF_MEM, 3),
+			       BPF_STMT(BPF_LDX | BPF_MEM, 9),
+			       BPF_STMT(BPF_ALU | BPF_SUB | BPF_X, 0),
+			       BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 127, 0, 1),
+			       BPF_STMT(BPF_RET | BPF_K, 1),
+			       BPF_STMT(BPF_RET | BPF_K, 0)};
 	/* libpcap 1.10 leaves M[] uninitialised; the kernel side reads unwritten slots as 0 */
 	struct bpf_insn unwritten[] = {BPF_STMT(BPF_LD | BPF_MEM, 9),
 				       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
@@ -292,13 +301,15 @@ static void test_scratch(const struct pkt *pk, size_t np)
 static void test_a_survives(const struct pkt *pk, size_t np)
 {
 	struct bpf_insn p[] = {
-		BPF_STMT(BPF_LDX | BPF_W | BPF_IMM, 3), BPF_STMT(BPF_STX, 1),
-		BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 16), /* A live from here ... */
-		BPF_STMT(BPF_LDX | BPF_MEM, 1),
-		BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 700), /* ... across a helper call ... */
-		BPF_STMT(BPF_LDX | BPF_MEM, 1),
-		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 0x7fff, 0, 1), /* ... to here */
-		BPF_STMT(BPF_RET | BPF_K, 1), BPF_STMT(BPF_RET | BPF_K, 0)};
+	    BPF_STMT(BPF_LDX | BPF_W | BPF_IMM, 3),
+	    BPF_STMT(BPF_STX, 1),
+	    BPF_STMT(BPF_LD | BPF_H | BPF_ABS, 16), /* A live from here ... */
+	    BPF_STMT(BPF_LDX | BPF_MEM, 1),
+	    BPF_STMT(BPF_LDX | BPF_B | BPF_MSH, 700), /* ... across a helper call ... */
+	    BPF_STMT(BPF_LDX | BPF_MEM, 1),
+	    BPF_JUMP(BPF_JMP | BPF_JGT | BPF_K, 0x7fff, 0, 1), /* ... to here */
+	    BPF_STMT(BPF_RET | BPF_K, 1),
+	    BPF_STMT(BPF_RET | BPF_K, 0)};
 	same_as_libpcap("A survives ldx M[k] and a helper-calling ldx", p, N(p), pk, np);
 }
 
@@ -320,16 +331,110 @@ static int libpcap_says(const char *expr, const struct pkt *p)
 /* The geneve program has A live across ldx M[1]; a hand-made Geneve packet must match. */
 static void test_geneve(void)
 {
-	static const unsigned char frame[] = {
-		/* ether */ 0, 1, 2, 3, 4, 5, 0, 1, 2, 3, 4, 6, 0x08, 0x00,
-		/* ipv4 */ 0x45, 0, 0, 86, 0, 0, 0x40, 0, 64, 17, 0, 0, 10, 0, 0, 1, 10, 0, 0, 2,
-		/* udp 6081 */ 0x30, 0x39, 0x17, 0xc1, 0, 66, 0, 0,
-		/* geneve, inner ethernet */ 0, 0, 0x65, 0x58, 0, 0, 0x0b, 0,
-		/* inner ether */ 0, 1, 2, 3, 4, 7, 0, 1, 2, 3, 4, 8, 0x08, 0x00,
-		/* inner ipv4 tcp */ 0x45, 0, 0, 40, 0, 0, 0x40, 0, 64, 6, 0, 0, 192, 168, 0, 1,
-		192, 168, 0, 2,
-		/* tcp 1234 -> 80 */ 0x04, 0xd2, 0, 80, 0, 0, 0, 0, 0, 0, 0, 0, 0x50, 2, 0, 0, 0, 0,
-		0, 0};
+	static const unsigned char frame[] = {/* ether */ 0,
+					      1,
+					      2,
+					      3,
+					      4,
+					      5,
+					      0,
+					      1,
+					      2,
+					      3,
+					      4,
+					      6,
+					      0x08,
+					      0x00,
+					      /* ipv4 */ 0x45,
+					      0,
+					      0,
+					      86,
+					      0,
+					      0,
+					      0x40,
+					      0,
+					      64,
+					      17,
+					      0,
+					      0,
+					      10,
+					      0,
+					      0,
+					      1,
+					      10,
+					      0,
+					      0,
+					      2,
+					      /* udp 6081 */ 0x30,
+					      0x39,
+					      0x17,
+					      0xc1,
+					      0,
+					      66,
+					      0,
+					      0,
+					      /* geneve, inner ethernet */ 0,
+					      0,
+					      0x65,
+					      0x58,
+					      0,
+					      0,
+					      0x0b,
+					      0,
+					      /* inner ether */ 0,
+					      1,
+					      2,
+					      3,
+					      4,
+					      7,
+					      0,
+					      1,
+					      2,
+					      3,
+					      4,
+					      8,
+					      0x08,
+					      0x00,
+					      /* inner ipv4 tcp */ 0x45,
+					      0,
+					      0,
+					      40,
+					      0,
+					      0,
+					      0x40,
+					      0,
+					      64,
+					      6,
+					      0,
+					      0,
+					      192,
+					      168,
+					      0,
+					      1,
+					      192,
+					      168,
+					      0,
+					      2,
+					      /* tcp 1234 -> 80 */ 0x04,
+					      0xd2,
+					      0,
+					      80,
+					      0,
+					      0,
+					      0,
+					      0,
+					      0,
+					      0,
+					      0,
+					      0,
+					      0x50,
+					      2,
+					      0,
+					      0,
+					      0,
+					      0,
+					      0,
+					      0};
 	struct pkt p = {.caplen = sizeof(frame), .wirelen = sizeof(frame)};
 	struct filter_checker *c;
 	char err[512];
@@ -365,15 +470,20 @@ static int loop_reference(const struct bpf_insn *prog, const struct pkt *p)
 
 static void test_loops(const struct pkt *pk, size_t np)
 {
-	struct bpf_insn p[] = {
-		BPF_STMT(BPF_LDX | BPF_W | BPF_IMM, 0),
-		BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 40), BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 15),
-		BPF_STMT(BPF_ST, 0),
-		/* 4: */ BPF_STMT(BPF_MISC | BPF_TXA, 0), BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 1),
-		BPF_STMT(BPF_MISC | BPF_TAX, 0), BPF_STMT(BPF_LD | BPF_MEM, 0),
-		BPF_JUMP(BPF_JMP | BPF_JGT | BPF_X, 0, 0, 1), BPF_STMT(BPF_JMP | BPF_JA, -6),
-		BPF_STMT(BPF_MISC | BPF_TXA, 0), BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 9, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, 1), BPF_STMT(BPF_RET | BPF_K, 0)};
+	struct bpf_insn p[] = {BPF_STMT(BPF_LDX | BPF_W | BPF_IMM, 0),
+			       BPF_STMT(BPF_LD | BPF_B | BPF_ABS, 40),
+			       BPF_STMT(BPF_ALU | BPF_AND | BPF_K, 15),
+			       BPF_STMT(BPF_ST, 0),
+			       /* 4: */ BPF_STMT(BPF_MISC | BPF_TXA, 0),
+			       BPF_STMT(BPF_ALU | BPF_ADD | BPF_K, 1),
+			       BPF_STMT(BPF_MISC | BPF_TAX, 0),
+			       BPF_STMT(BPF_LD | BPF_MEM, 0),
+			       BPF_JUMP(BPF_JMP | BPF_JGT | BPF_X, 0, 0, 1),
+			       BPF_STMT(BPF_JMP | BPF_JA, -6),
+			       BPF_STMT(BPF_MISC | BPF_TXA, 0),
+			       BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 9, 0, 1),
+			       BPF_STMT(BPF_RET | BPF_K, 1),
+			       BPF_STMT(BPF_RET | BPF_K, 0)};
 	struct pkt q[16];
 
 	for (unsigned int i = 0; i < 16; i++) {
@@ -411,7 +521,10 @@ static void test_ancillary(const struct pkt *pk)
 	static const struct {
 		const char *expr;
 		int want;
-	} cases[] = {{"inbound", 1}, {"outbound", 0}, {"ifindex 1", 1}, {"ifindex 2", 0},
+	} cases[] = {{"inbound", 1},
+		     {"outbound", 0},
+		     {"ifindex 1", 1},
+		     {"ifindex 2", 0},
 		     {"ifindex 1 and inbound", 1}};
 
 	for (size_t i = 0; i < N(cases); i++) {
