@@ -17,16 +17,23 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-# mkpcap FILE LINKTYPE CAPLEN WIRELEN HEXBYTES...: a one-packet classic pcap file
+# hexbytes HEX...: the bytes, written with printf alone
+hexbytes() {
+	echo "$*" | tr -d ' ' | sed 's/../& /g' | tr ' ' '\n' | while read -r h; do
+		[ -n "$h" ] && printf "\\$(printf %o "0x$h")"
+	done
+}
+be32() { printf '%08x' "$1"; }
+
+# mkpcap FILE LINKTYPE CAPLEN WIRELEN HEX...: a one-packet classic pcap file (big endian)
 mkpcap() {
-	python3 - "$@" <<'PY'
-import struct, sys
-path, lt, cap, wire = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-data = bytes.fromhex("".join(sys.argv[5:]))[:cap]
-with open(path, "wb") as f:
-    f.write(struct.pack("<IHHiIII", 0xa1b2c3d4, 2, 4, 0, 0, 65535, lt))
-    f.write(struct.pack("<IIII", 0, 0, len(data), wire) + data)
-PY
+	f=$1 lt=$2 cap=$3 wire=$4
+	shift 4
+	{
+		hexbytes a1b2c3d4 00020004 00000000 00000000 0000ffff "$(be32 "$lt")"
+		hexbytes 00000000 00000000 "$(be32 "$cap")" "$(be32 "$wire")"
+		hexbytes "$*" | head -c "$cap"
+	} >"$f"
 }
 
 eth_ip_tcp="000102030405 000102030406 0800 4500002800004000400600000a0000070a000002 04d2005000000000000000005002000000000000"
