@@ -32,6 +32,8 @@ int filter_checker_open_opts(const char *expr, int dlt, bool per_load_reads,
 struct pcap_filter;
 int filter_checker_open_filter(struct pcap_filter *f, int dlt, struct filter_checker **out,
 			       char *err, size_t errlen);
+/* The loaded tc program, for tests that inspect what the kernel runs. */
+int filter_checker_prog_fd(const struct filter_checker *c);
 /* Runs the packet REPEAT times in the kernel; *NS_PER_RUN is the kernel's average. */
 int filter_checker_time(struct filter_checker *c, const unsigned char *pkt, unsigned int caplen,
 			unsigned int wirelen, int repeat, unsigned int *ns_per_run);

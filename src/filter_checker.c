@@ -220,6 +220,11 @@ int filter_checker_time(struct filter_checker *c, const unsigned char *pkt, unsi
 	return run(c, pkt, caplen, wirelen, repeat, &match, ns_per_run);
 }
 
+int filter_checker_prog_fd(const struct filter_checker *c)
+{
+	return c->prog_fd;
+}
+
 void filter_checker_close(struct filter_checker *c)
 {
 	if (!c)
