@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "check_filter.skel.h"
 #include "filters/pcap_filter.h"
@@ -56,6 +57,30 @@ static int layer_of(int dlt)
 	return -1;
 }
 
+static bool kernel_has_kfunc(const char *name)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool has = btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) >= 0;
+
+	btf__free(btf);
+	return has;
+}
+
+static void explain_load_failure(struct filter_checker *c, int ret, char *err, size_t errlen)
+{
+	const char *why = pcap_filter_last_error(c->f);
+
+	if (ret == -EPERM)
+		snprintf(err, errlen, "cannot load BPF programs (%s): run as root", strerror(-ret));
+	else if (!kernel_has_kfunc("bpf_cast_to_kern_ctx"))
+		snprintf(err, errlen,
+			 "this kernel lacks the bpf_cast_to_kern_ctx kfunc (Linux 6.2 and later), "
+			 "which --check-filter needs");
+	else
+		snprintf(err, errlen, "cannot load the filter program: %s%s%s", strerror(-ret),
+			 *why ? ": " : "", why);
+}
+
 static int load(struct filter_checker *c, char *err, size_t errlen)
 {
 	int ret;
@@ -74,13 +99,9 @@ static int load(struct filter_checker *c, char *err, size_t errlen)
 	}
 	ret = check_filter_bpf__load(c->skel);
 	if (ret) {
-		const char *why = pcap_filter_last_error(c->f);
-
-		snprintf(err, errlen, "cannot load the filter program: %s%s%s", strerror(-ret),
-			 *why ? ": " : "", why);
-		if (ret == -EPERM)
-			snprintf(err, errlen, "cannot load BPF programs (%s): run as root",
-				 strerror(-ret));
+		explain_load_failure(c, ret, err, errlen);
+		/* not -EINVAL: callers read that as a bad expression */
+		ret = ret == -EINVAL ? -ENOEXEC : ret;
 		goto out;
 	}
 	c->prog_fd = bpf_program__fd(c->skel->progs.check_filter);
