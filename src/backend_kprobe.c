@@ -169,10 +169,16 @@ static int collect(struct backend_ctx *ctx, struct kprobe_state *st)
 static void kprobe_detach(struct backend_ctx *ctx)
 {
 	struct kprobe_state *st = ctx->priv;
+	size_t i, live = 0;
 
 	if (!st)
 		return;
 	st->stop = NULL; /* a second Ctrl-C must not leave probes behind */
+	for (i = 0; i < st->n; i++)
+		live += st->sites[i].fd >= 0;
+	if (live > 100)
+		fprintf(stderr, "pwru: detaching %zu kprobes (the kernel removes them one by one)\n",
+			live);
 	run_pool(st, detach_worker, DETACH_THREADS);
 	pthread_mutex_destroy(&st->lock);
 	free(st->sites);

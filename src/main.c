@@ -244,9 +244,8 @@ static int stream_events(struct tracer *t)
 	rc = events_run(ev, &stop);
 	if (rc && rc != -EPIPE)
 		fprintf(stderr, "pwru: reading events: %s\n", strerror(-rc));
-	t->backend->detach(&t->bctx);
 	events_stats(ev, &st);
-	o.ops->end(&o, &st);
+	o.ops->end(&o, &st); /* before detaching, which can take a while with kprobes */
 	events_close(ev);
 	proc_cache_free(o.procs);
 	return rc && rc != -EPIPE ? 1 : 0;
