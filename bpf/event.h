@@ -54,7 +54,7 @@ struct pwru_event {
 	pwru_u32 len;
 	pwru_u32 mtu;
 	pwru_u16 protocol; /* skb->protocol, host order */
-	pwru_u8 type;      /* enum pwru_event_type */
+	pwru_u8 type;	   /* enum pwru_event_type */
 	pwru_u8 pad0;
 	char ifname[PWRU_IFNAMSIZ];
 	char comm[PWRU_COMMSIZ];

@@ -233,11 +233,11 @@ static __always_inline int handle_skb(struct pt_regs *ctx, struct sk_buff *skb, 
 	return 0;
 }
 
-#define SKB_ENTRY(sec, prefix, type, n)                                                      \
-	SEC(sec)                                                                            \
-	int prefix##n(struct pt_regs *ctx)                                                  \
-	{                                                                                   \
-		return handle_skb(ctx, (struct sk_buff *)PT_REGS_PARM##n(ctx), type);       \
+#define SKB_ENTRY(sec, prefix, type, n)                                                            \
+	SEC(sec)                                                                                   \
+	int prefix##n(struct pt_regs *ctx)                                                         \
+	{                                                                                          \
+		return handle_skb(ctx, (struct sk_buff *)PT_REGS_PARM##n(ctx), type);              \
 	}
 
 SKB_ENTRY("kprobe.multi", kprobe_multi_skb_, PWRU_EV_KPROBE_MULTI, 1)

@@ -6,8 +6,8 @@
 #include "src/funcset.h"
 
 static const struct backend *const table[] = {
-	&backend_kprobe_multi,
-	&backend_kprobe,
+    &backend_kprobe_multi,
+    &backend_kprobe,
 };
 
 const struct backend *backend_at(size_t i)
@@ -37,13 +37,12 @@ void backend_select_programs(const struct backend *b, struct bpf_object *obj,
 			     const struct funcset *fs)
 {
 	struct bpf_program *p;
-	int used[FUNCSET_MAX_POS + 1] = { 0 }, pos;
+	int used[FUNCSET_MAX_POS + 1] = {0}, pos;
 	size_t i;
 
 	for (i = 0; i < fs->n; i++)
 		used[fs->funcs[i].pos] = 1;
-	bpf_object__for_each_program(p, obj)
-		bpf_program__set_autoload(p, false);
+	bpf_object__for_each_program(p, obj) bpf_program__set_autoload(p, false);
 	/* Fewer programs: faster load, and the verifier never sees the unused family. */
 	for (pos = 1; pos <= FUNCSET_MAX_POS; pos++) {
 		p = backend_program(b, obj, pos);

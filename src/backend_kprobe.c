@@ -54,8 +54,7 @@ static int read_pmu_type(void)
 	return type;
 }
 
-static int kprobe_probe(const struct kallsyms *ks, const struct funcset *fs, char *why,
-			size_t len)
+static int kprobe_probe(const struct kallsyms *ks, const struct funcset *fs, char *why, size_t len)
 {
 	if (read_pmu_type() >= 0)
 		return 0;
@@ -67,12 +66,12 @@ static int kprobe_probe(const struct kallsyms *ks, const struct funcset *fs, cha
 static int open_kprobe(int pmu_type, uint64_t addr, int prog_fd)
 {
 	struct perf_event_attr attr = {
-		.size = sizeof(attr),
-		.type = (uint32_t)pmu_type,
-		.config1 = 0,	 /* no symbol name: */
-		.config2 = addr, /* probe this address */
-		.sample_period = 1,
-		.wakeup_events = 1,
+	    .size = sizeof(attr),
+	    .type = (uint32_t)pmu_type,
+	    .config1 = 0,    /* no symbol name: */
+	    .config2 = addr, /* probe this address */
+	    .sample_period = 1,
+	    .wakeup_events = 1,
 	};
 	int fd, err;
 
@@ -105,7 +104,8 @@ static void *attach_worker(void *arg)
 	size_t i;
 
 	while ((i = take(st)) != SIZE_MAX)
-		st->sites[i].fd = open_kprobe(st->pmu_type, st->sites[i].addr, st->sites[i].prog_fd);
+		st->sites[i].fd =
+		    open_kprobe(st->pmu_type, st->sites[i].addr, st->sites[i].prog_fd);
 	return NULL;
 }
 
@@ -141,7 +141,7 @@ static int collect(struct backend_ctx *ctx, struct kprobe_state *st)
 {
 	const struct funcset *fs = ctx->fs;
 	size_t i, k, total = 0;
-	int pos, fds[FUNCSET_MAX_POS + 1] = { 0 };
+	int pos, fds[FUNCSET_MAX_POS + 1] = {0};
 
 	for (pos = 1; pos <= FUNCSET_MAX_POS; pos++) {
 		struct bpf_program *p = backend_program(&backend_kprobe, ctx->obj, pos);
@@ -158,10 +158,10 @@ static int collect(struct backend_ctx *ctx, struct kprobe_state *st)
 
 		for (k = 0; k < f->naddrs; k++)
 			if (fds[f->pos] >= 0 && traceable_kprobe(ctx->tr, f->addrs[k]))
-				st->sites[st->n++] = (struct probe_site){
-					.addr = f->addrs[k], .func = (uint32_t)i,
-					.prog_fd = fds[f->pos], .fd = -ENOENT
-				};
+				st->sites[st->n++] = (struct probe_site){.addr = f->addrs[k],
+									 .func = (uint32_t)i,
+									 .prog_fd = fds[f->pos],
+									 .fd = -ENOENT};
 	}
 	return 0;
 }
@@ -177,8 +177,8 @@ static void kprobe_detach(struct backend_ctx *ctx)
 	for (i = 0; i < st->n; i++)
 		live += st->sites[i].fd >= 0;
 	if (live > 100)
-		fprintf(stderr, "pwru: detaching %zu kprobes (the kernel removes them one by one)\n",
-			live);
+		fprintf(stderr,
+			"pwru: detaching %zu kprobes (the kernel removes them one by one)\n", live);
 	run_pool(st, detach_worker, DETACH_THREADS);
 	pthread_mutex_destroy(&st->lock);
 	free(st->sites);
@@ -211,8 +211,7 @@ static int tally(struct backend_ctx *ctx, struct kprobe_state *st, struct attach
 	return res->attached ? 0 : first_err ? first_err : -ENOENT;
 }
 
-static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, char *err,
-			 size_t len)
+static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, char *err, size_t len)
 {
 	struct kprobe_state *st = calloc(1, sizeof(*st));
 	int rc;
@@ -236,9 +235,9 @@ static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, cha
 }
 
 const struct backend backend_kprobe = {
-	.name = "kprobe",
-	.probe = kprobe_probe,
-	.prog_prefix = "kprobe_skb_",
-	.attach = kprobe_attach,
-	.detach = kprobe_detach,
+    .name = "kprobe",
+    .probe = kprobe_probe,
+    .prog_prefix = "kprobe_skb_",
+    .attach = kprobe_attach,
+    .detach = kprobe_detach,
 };

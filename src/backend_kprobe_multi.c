@@ -41,8 +41,8 @@ static uint64_t probe_address(const struct kallsyms *ks, const struct funcset *f
 static int multi_probe(const struct kallsyms *ks, const struct funcset *fs, char *why, size_t len)
 {
 	const struct bpf_insn insns[] = {
-		{ .code = 0xb7, .dst_reg = 0, .imm = 0 }, /* r0 = 0 */
-		{ .code = 0x95 },			  /* exit */
+	    {.code = 0xb7, .dst_reg = 0, .imm = 0}, /* r0 = 0 */
+	    {.code = 0x95},			    /* exit */
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, popts, .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
 	LIBBPF_OPTS(bpf_link_create_opts, lopts);
@@ -147,7 +147,7 @@ static size_t collect_sites(const struct backend_ctx *ctx, int pos, struct site 
 			continue;
 		for (k = 0; k < f->naddrs; k++)
 			if (traceable_ftrace(ctx->tr, f->name, f->addrs[k]))
-				s[n++] = (struct site){ .addr = f->addrs[k], .func = (uint32_t)i };
+				s[n++] = (struct site){.addr = f->addrs[k], .func = (uint32_t)i};
 	}
 	qsort(s, n, sizeof(*s), cmp_site);
 	for (i = 0; i < n; i++)
@@ -229,9 +229,9 @@ out:
 }
 
 const struct backend backend_kprobe_multi = {
-	.name = "kprobe-multi",
-	.probe = multi_probe,
-	.prog_prefix = "kprobe_multi_skb_",
-	.attach = multi_attach,
-	.detach = multi_detach,
+    .name = "kprobe-multi",
+    .probe = multi_probe,
+    .prog_prefix = "kprobe_multi_skb_",
+    .attach = multi_attach,
+    .detach = multi_detach,
 };

@@ -74,7 +74,7 @@ int drop_reasons_load(const struct btf *btf, struct drop_reasons **out)
 
 const char *drop_reason_name(const struct drop_reasons *dr, uint64_t value)
 {
-	struct reason key = { .value = value }, *hit;
+	struct reason key = {.value = value}, *hit;
 
 	if (!dr || !dr->n)
 		return NULL;

@@ -9,10 +9,10 @@
 #include <bpf/libbpf.h>
 #include "src/events.h"
 
-#define POLL_MS	       250
-#define LOSS_CHECK_NS  1000000000ull
-#define LIMIT_REACHED  (-ECANCELED)
-#define OUTPUT_FAILED  (-EPIPE)
+#define POLL_MS	      250
+#define LOSS_CHECK_NS 1000000000ull
+#define LIMIT_REACHED (-ECANCELED)
+#define OUTPUT_FAILED (-EPIPE)
 
 struct events {
 	struct ring_buffer *rb;
@@ -39,8 +39,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-int events_open(int ringbuf_fd, int lost_fd, struct output *o, uint64_t limit,
-		struct events **out)
+int events_open(int ringbuf_fd, int lost_fd, struct output *o, uint64_t limit, struct events **out)
 {
 	struct events *ev = calloc(1, sizeof(*ev));
 
@@ -102,7 +101,7 @@ static void check_lost(struct events *ev, int force)
 /* The reader went away (pwru | head): stop now, not at the next event, which may never come. */
 static int output_gone(const struct events *ev)
 {
-	struct pollfd p = { .fd = fileno(ev->o->out) };
+	struct pollfd p = {.fd = fileno(ev->o->out)};
 
 	return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
 }

@@ -10,8 +10,7 @@
 struct events;
 
 /* RINGBUF_FD: the events ring buffer; LOST_FD: the per-CPU count of failed reservations. */
-int events_open(int ringbuf_fd, int lost_fd, struct output *o, uint64_t limit,
-		struct events **out);
+int events_open(int ringbuf_fd, int lost_fd, struct output *o, uint64_t limit, struct events **out);
 /*
  * Delivers events until *STOP is set, LIMIT events were printed, or the output fails.
  * Sleeps in epoll between events. Returns 0 or a negative errno.

@@ -19,30 +19,29 @@ struct flag {
 #define OFF(field) offsetof(struct pwru_config, field)
 
 static const struct flag flags[] = {
-	{ "filter-func", F_STRING, OFF(filter_func), "REGEX",
-	  "trace only kernel functions whose whole name matches REGEX (POSIX extended)" },
-	{ "filter-mark", F_MARK, OFF(filter_mark), "MARK[/MASK]",
-	  "trace only skbs with (skb->mark & MASK) == MARK; MASK defaults to 0xffffffff" },
-	{ "filter-netns", F_STRING, OFF(filter_netns), "NETNS",
-	  "trace only skbs in this network namespace: inode:N or /proc/PID/ns/net" },
-	{ "filter-ifname", F_STRING, OFF(filter_ifname), "NAME",
-	  "trace only skbs on this interface (looked up in --filter-netns, else ours)" },
-	{ "output-meta", F_BOOL, OFF(output_meta), NULL,
-	  "print NETNS MARK IFACE PROTO MTU LEN (default true; --output-meta=false)" },
-	{ "output-tuple", F_BOOL, OFF(output_tuple), NULL,
-	  "print the address/port tuple (default true; --output-tuple=false)" },
-	{ "output-limit-lines", F_U64, OFF(output_limit_lines), "N",
-	  "exit after printing N events (0: no limit)" },
-	{ "backend", F_STRING, OFF(backend), "NAME",
-	  "attach with kprobe-multi or kprobe (default: kprobe-multi when the kernel has it)" },
-	{ "kernel-btf", F_STRING, OFF(kernel_btf), "FILE",
-	  "read kernel BTF from FILE instead of /sys/kernel/btf/vmlinux" },
-	{ "ready-file", F_STRING, OFF(ready_file), "PATH",
-	  "create PATH once every probe is attached" },
-	{ "check-filter", F_STRING, OFF(check_filter), "PCAPFILE",
-	  "run the pcap-filter over PCAPFILE's packets in the kernel, print INDEX MATCH each" },
-	{ "help", F_BOOL, OFF(help), NULL, "show this help and exit" },
-	{ "version", F_BOOL, OFF(version), NULL, "print the version and exit" },
+    {"filter-func", F_STRING, OFF(filter_func), "REGEX",
+     "trace only kernel functions whose whole name matches REGEX (POSIX extended)"},
+    {"filter-mark", F_MARK, OFF(filter_mark), "MARK[/MASK]",
+     "trace only skbs with (skb->mark & MASK) == MARK; MASK defaults to 0xffffffff"},
+    {"filter-netns", F_STRING, OFF(filter_netns), "NETNS",
+     "trace only skbs in this network namespace: inode:N or /proc/PID/ns/net"},
+    {"filter-ifname", F_STRING, OFF(filter_ifname), "NAME",
+     "trace only skbs on this interface (looked up in --filter-netns, else ours)"},
+    {"output-meta", F_BOOL, OFF(output_meta), NULL,
+     "print NETNS MARK IFACE PROTO MTU LEN (default true; --output-meta=false)"},
+    {"output-tuple", F_BOOL, OFF(output_tuple), NULL,
+     "print the address/port tuple (default true; --output-tuple=false)"},
+    {"output-limit-lines", F_U64, OFF(output_limit_lines), "N",
+     "exit after printing N events (0: no limit)"},
+    {"backend", F_STRING, OFF(backend), "NAME",
+     "attach with kprobe-multi or kprobe (default: kprobe-multi when the kernel has it)"},
+    {"kernel-btf", F_STRING, OFF(kernel_btf), "FILE",
+     "read kernel BTF from FILE instead of /sys/kernel/btf/vmlinux"},
+    {"ready-file", F_STRING, OFF(ready_file), "PATH", "create PATH once every probe is attached"},
+    {"check-filter", F_STRING, OFF(check_filter), "PCAPFILE",
+     "run the pcap-filter over PCAPFILE's packets in the kernel, print INDEX MATCH each"},
+    {"help", F_BOOL, OFF(help), NULL, "show this help and exit"},
+    {"version", F_BOOL, OFF(version), NULL, "print the version and exit"},
 };
 
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
@@ -217,7 +216,8 @@ static int validate(struct pwru_config *cfg, char *err, size_t errlen)
 {
 	if (cfg->filter_func && check_regex(cfg->filter_func, err, errlen))
 		return -1;
-	if (cfg->backend && strcmp(cfg->backend, "kprobe") && strcmp(cfg->backend, "kprobe-multi")) {
+	if (cfg->backend && strcmp(cfg->backend, "kprobe") &&
+	    strcmp(cfg->backend, "kprobe-multi")) {
 		snprintf(err, errlen, "--backend must be kprobe or kprobe-multi, not '%s'",
 			 cfg->backend);
 		return -1;

@@ -104,7 +104,7 @@ static int add_entry(struct funcset *fs, size_t *cap, const char *name, int pos)
 		fs->funcs = nf;
 		*cap = ncap;
 	}
-	fs->funcs[fs->n] = (struct func_entry){ .name = strdup(name), .pos = (uint8_t)pos };
+	fs->funcs[fs->n] = (struct func_entry){.name = strdup(name), .pos = (uint8_t)pos};
 	if (!fs->funcs[fs->n].name)
 		return -ENOMEM;
 	fs->n++;
@@ -225,7 +225,7 @@ int funcset_build(const struct btf *btf, const struct kallsyms *ks, const char *
 
 const struct func_entry *funcset_find(const struct funcset *fs, const char *name)
 {
-	struct func_entry key = { .name = (char *)name };
+	struct func_entry key = {.name = (char *)name};
 
 	return bsearch(&key, fs->funcs, fs->n, sizeof(key), cmp_entry);
 }

@@ -37,7 +37,7 @@ static void on_signal(int sig)
 /* No SA_RESTART: a signal must wake the epoll wait and any attach loop. */
 static void install_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_signal };
+	struct sigaction sa = {.sa_handler = on_signal};
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
@@ -77,8 +77,9 @@ static int load_symbols(struct tracer *t)
 	}
 	rc = kallsyms_load(NULL, &t->ksyms);
 	if (rc || kallsyms_hidden(t->ksyms)) {
-		fprintf(stderr, "pwru: /proc/kallsyms %s; run as root with kernel.kptr_restrict "
-				"below 2\n",
+		fprintf(stderr,
+			"pwru: /proc/kallsyms %s; run as root with kernel.kptr_restrict "
+			"below 2\n",
 			rc ? strerror(-rc) : "shows no addresses");
 		return 1;
 	}
@@ -90,8 +91,9 @@ static int load_symbols(struct tracer *t)
 		return rc == -EINVAL ? 2 : 1;
 	}
 	if (!t->fs.n) {
-		fprintf(stderr, "pwru: no kernel function taking an skb matches --filter-func '%s' "
-				"(%zu matched in BTF, %zu of them absent from kallsyms)\n",
+		fprintf(stderr,
+			"pwru: no kernel function taking an skb matches --filter-func '%s' "
+			"(%zu matched in BTF, %zu of them absent from kallsyms)\n",
 			t->cfg->filter_func ? t->cfg->filter_func : "", t->fs.btf_matches,
 			t->fs.no_symbol);
 		return 1;
@@ -126,12 +128,13 @@ static int pick_backend(struct tracer *t)
 			t->backend = b;
 			break;
 		}
-		snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s: %s",
-			 i ? "; " : "", b->name, why[i % 2]);
+		snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s: %s", i ? "; " : "",
+			 b->name, why[i % 2]);
 	}
 	if (!t->backend) {
-		fprintf(stderr, "pwru: this kernel cannot run kprobes or kprobe-multi (%s); tracing "
-				"is not possible here: use a kernel with CONFIG_KPROBES=y\n",
+		fprintf(stderr,
+			"pwru: this kernel cannot run kprobes or kprobe-multi (%s); tracing "
+			"is not possible here: use a kernel with CONFIG_KPROBES=y\n",
 			all);
 		return 1;
 	}
@@ -184,12 +187,12 @@ static void raise_fd_limit(void)
 
 static int attach(struct tracer *t)
 {
-	struct attach_result res = { 0 };
+	struct attach_result res = {0};
 	char err[256];
 	int rc;
 
-	t->bctx = (struct backend_ctx){ .obj = t->skel->obj, .fs = &t->fs, .tr = &t->tr,
-					.stop = &stop };
+	t->bctx =
+	    (struct backend_ctx){.obj = t->skel->obj, .fs = &t->fs, .tr = &t->tr, .stop = &stop};
 	rc = t->backend->attach(&t->bctx, &res, err, sizeof(err));
 	if (rc == -EINTR) {
 		fprintf(stderr, "pwru: interrupted while attaching; everything detached\n");
@@ -215,10 +218,14 @@ static void setup_stdout(void)
 
 static int stream_events(struct tracer *t)
 {
-	struct output o = { .ops = &output_text, .out = stdout, .diag = stderr,
-			    .meta = t->cfg->output_meta, .tuple = t->cfg->output_tuple,
-			    .ksyms = t->ksyms, .reasons = t->reasons };
-	struct output_stats st = { 0 };
+	struct output o = {.ops = &output_text,
+			   .out = stdout,
+			   .diag = stderr,
+			   .meta = t->cfg->output_meta,
+			   .tuple = t->cfg->output_tuple,
+			   .ksyms = t->ksyms,
+			   .reasons = t->reasons};
+	struct output_stats st = {0};
 	struct events *ev = NULL;
 	int rc, fd;
 
@@ -227,7 +234,8 @@ static int stream_events(struct tracer *t)
 	rc = events_open(bpf_map__fd(t->skel->maps.events), bpf_map__fd(t->skel->maps.lost), &o,
 			 t->cfg->output_limit_lines, &ev);
 	if (rc || !o.procs || o.ops->begin(&o)) {
-		fprintf(stderr, "pwru: cannot start reading events: %s\n", strerror(rc ? -rc : ENOMEM));
+		fprintf(stderr, "pwru: cannot start reading events: %s\n",
+			strerror(rc ? -rc : ENOMEM));
 		events_close(ev);
 		proc_cache_free(o.procs);
 		return 1;
@@ -266,7 +274,7 @@ static void teardown(struct tracer *t)
 
 static int run(struct pwru_config *cfg)
 {
-	struct tracer t = { .cfg = cfg };
+	struct tracer t = {.cfg = cfg};
 	char err[512];
 	int rc;
 
@@ -279,8 +287,8 @@ static int run(struct pwru_config *cfg)
 		fprintf(stderr, "pwru: bad pcap-filter '%s': %s\n", cfg->pcap_expr, err);
 		return 2;
 	}
-	if (netns_filter_resolve(cfg->filter_netns, cfg->filter_ifname, &t.netns, &t.ifindex,
-				 err, sizeof(err))) {
+	if (netns_filter_resolve(cfg->filter_netns, cfg->filter_ifname, &t.netns, &t.ifindex, err,
+				 sizeof(err))) {
 		fprintf(stderr, "pwru: %s\n", err);
 		pcap_filter_free(t.pcap);
 		return 1;

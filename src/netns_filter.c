@@ -59,8 +59,8 @@ out:
 	return rc;
 }
 
-int netns_filter_resolve(const char *netns, const char *ifname, uint32_t *inode,
-			 uint32_t *ifindex, char *err, size_t errlen)
+int netns_filter_resolve(const char *netns, const char *ifname, uint32_t *inode, uint32_t *ifindex,
+			 char *err, size_t errlen)
 {
 	const char *path = netns;
 	struct stat st;

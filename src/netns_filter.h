@@ -12,7 +12,7 @@
  * interface also pins the namespace, since ifindexes repeat across namespaces.
  * Sets *INODE and *IFINDEX (0: no filter). Returns 0, or -1 with a message in ERR.
  */
-int netns_filter_resolve(const char *netns, const char *ifname, uint32_t *inode,
-			 uint32_t *ifindex, char *err, size_t errlen);
+int netns_filter_resolve(const char *netns, const char *ifname, uint32_t *inode, uint32_t *ifindex,
+			 char *err, size_t errlen);
 
 #endif

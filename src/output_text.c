@@ -130,9 +130,9 @@ static int text_end(struct output *o, const struct output_stats *s)
 }
 
 const struct output_ops output_text = {
-	.name = "text",
-	.begin = text_begin,
-	.event = text_event,
-	.lost = text_lost,
-	.end = text_end,
+    .name = "text",
+    .begin = text_begin,
+    .event = text_event,
+    .lost = text_lost,
+    .end = text_end,
 };

@@ -11,7 +11,7 @@
 /* The ftrace call sits after an endbr64 when IBT is on: allow that far into a function. */
 #define FTRACE_SLACK 8
 
-static const char *const tracefs[] = { "/sys/kernel/tracing", "/sys/kernel/debug/tracing" };
+static const char *const tracefs[] = {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"};
 
 static FILE *open_under(const char *root, const char *path)
 {

@@ -38,7 +38,7 @@ static void ip6_text(const pwru_u8 *a, char *buf, size_t len)
 
 static int v4_mapped(const pwru_u8 *a)
 {
-	static const pwru_u8 prefix[12] = { [10] = 0xff, [11] = 0xff };
+	static const pwru_u8 prefix[12] = {[10] = 0xff, [11] = 0xff};
 
 	return !memcmp(a, prefix, sizeof(prefix));
 }

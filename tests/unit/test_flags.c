@@ -5,12 +5,12 @@
 
 static char err[512];
 
-#define PARSE(cfg, ...)                                                                     \
-	({                                                                                  \
-		char *argv_[] = { "pwru", __VA_ARGS__, NULL };                               \
-		err[0] = '\0';                                                              \
-		flags_parse((int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_, cfg, err,   \
-			    sizeof(err));                                                   \
+#define PARSE(cfg, ...)                                                                            \
+	({                                                                                         \
+		char *argv_[] = {"pwru", __VA_ARGS__, NULL};                                       \
+		err[0] = '\0';                                                                     \
+		flags_parse((int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_, cfg, err,          \
+			    sizeof(err));                                                          \
 	})
 
 static void test_defaults_and_forms(void)
@@ -23,8 +23,8 @@ static void test_defaults_and_forms(void)
 	is_str(c.pcap_expr, "", "no positional args: empty pcap expression");
 	flags_free(&c);
 
-	is_int(PARSE(&c, "--filter-func", "ip_.*", "host", "1.2.3.4", "--output-limit-lines",
-		     "10", "and", "tcp"),
+	is_int(PARSE(&c, "--filter-func", "ip_.*", "host", "1.2.3.4", "--output-limit-lines", "10",
+		     "and", "tcp"),
 	       0, "--flag value, positional args anywhere");
 	is_str(c.filter_func, "ip_.*", "separate value");
 	is_str(c.pcap_expr, "host 1.2.3.4 and tcp", "positional args joined with spaces");

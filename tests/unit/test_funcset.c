@@ -32,14 +32,14 @@ static void test_positions(void)
 		int params[3];
 		int want;
 	} cases[] = {
-		{ "plain", { pskb, u64t, 0 }, 1 },
-		{ "const_skb", { u64t, cskb, 0 }, 2 },
-		{ "typedef_volatile", { tskb, 0, 0 }, 1 },
-		{ "double_ptr", { ppskb, u64t, 0 }, 0 },
-		{ "first_wins", { u64t, pskb, cskb }, 2 },
-		{ "after_16_byte_struct", { big16, pskb, 0 }, 3 },
-		{ "after_24_byte_struct", { big24, pskb, 0 }, 1 },
-		{ "no_skb", { u64t, u64t, 0 }, 0 },
+	    {"plain", {pskb, u64t, 0}, 1},
+	    {"const_skb", {u64t, cskb, 0}, 2},
+	    {"typedef_volatile", {tskb, 0, 0}, 1},
+	    {"double_ptr", {ppskb, u64t, 0}, 0},
+	    {"first_wins", {u64t, pskb, cskb}, 2},
+	    {"after_16_byte_struct", {big16, pskb, 0}, 3},
+	    {"after_24_byte_struct", {big24, pskb, 0}, 1},
+	    {"no_skb", {u64t, u64t, 0}, 0},
 	};
 	for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
 		int k;
@@ -90,7 +90,8 @@ static void test_live(void)
 	   "ip_rcv.* also finds ip_rcv_core");
 	ok(!funcset_find(&fs, "ip6_rcv_core"), "but not ip6_rcv_core");
 	funcset_free(&fs);
-	is_int(funcset_build(btf, ks, "ip_rcv|tcp_v4_rcv", &fs, err, sizeof(err)), 0, "alternation");
+	is_int(funcset_build(btf, ks, "ip_rcv|tcp_v4_rcv", &fs, err, sizeof(err)), 0,
+	       "alternation");
 	is_int(fs.n, 2, "alternation is anchored as a whole: exactly two");
 	funcset_free(&fs);
 	is_int(funcset_build(btf, ks, "(", &fs, err, sizeof(err)), -EINVAL, "bad regex");

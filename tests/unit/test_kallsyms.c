@@ -21,7 +21,8 @@ static void test_sample(void)
 	ok(n && s->addr == 0xffffffff81ff8c00ULL && s->type == 'T', "ip_rcv address and type");
 	n = kallsyms_lookup_name(ks, "NF_HOOK.constprop.0", NULL, &s);
 	is_int(n, 3, "a static name with three copies gives three addresses");
-	ok(n == 3 && s[0].addr < s[1].addr && s[1].addr < s[2].addr, "copies come in address order");
+	ok(n == 3 && s[0].addr < s[1].addr && s[1].addr < s[2].addr,
+	   "copies come in address order");
 	n = kallsyms_lookup_name(ks, "veth_xmit", "veth", &s);
 	ok(n == 1 && !strcmp(s->module, "veth"), "module symbol found under its module");
 	is_int(kallsyms_lookup_name(ks, "veth_xmit", NULL, &s), 0, "module symbol not in vmlinux");

@@ -37,11 +37,20 @@ static struct drop_reasons *fake_reasons(void)
 static struct pwru_event sample_event(void)
 {
 	struct pwru_event ev = {
-		.skb = 0xffff8bb7038b6900ULL, .addr = 0xffffffff81a00000ULL, .cpu = 3,
-		.pid = 227116, .netns = 4026531840u, .mark = 0, .ifindex = 2, .len = 60,
-		.mtu = 1500, .protocol = 0x0800, .comm = "/usr/bin/curl", .ifname = "eth0",
+	    .skb = 0xffff8bb7038b6900ULL,
+	    .addr = 0xffffffff81a00000ULL,
+	    .cpu = 3,
+	    .pid = 227116,
+	    .netns = 4026531840u,
+	    .mark = 0,
+	    .ifindex = 2,
+	    .len = 60,
+	    .mtu = 1500,
+	    .protocol = 0x0800,
+	    .comm = "/usr/bin/curl",
+	    .ifname = "eth0",
 	};
-	static const unsigned char s[4] = { 10, 0, 2, 15 }, d[4] = { 1, 0, 0, 1 };
+	static const unsigned char s[4] = {10, 0, 2, 15}, d[4] = {1, 0, 0, 1};
 
 	memcpy(ev.tuple.saddr, s, 4);
 	memcpy(ev.tuple.daddr, d, 4);
@@ -57,9 +66,9 @@ static char *render(const struct pwru_event *evs, int n, bool meta, bool tuple)
 {
 	char *text = NULL, *diag = NULL;
 	size_t len = 0, dlen = 0;
-	struct output o = { .ops = &output_text, .meta = meta, .tuple = tuple, .ksyms = ks,
-			    .reasons = dr };
-	struct output_stats st = { .events = (uint64_t)n, .lost = 7 };
+	struct output o = {
+	    .ops = &output_text, .meta = meta, .tuple = tuple, .ksyms = ks, .reasons = dr};
+	struct output_stats st = {.events = (uint64_t)n, .lost = 7};
 	int i, rc = 0;
 
 	o.out = open_memstream(&text, &len);
@@ -76,22 +85,25 @@ static char *render(const struct pwru_event *evs, int n, bool meta, bool tuple)
 	return text;
 }
 
-#define HEADER "SKB                CPU PROCESS          NETNS      MARK/x        IFACE" \
-	       "       PROTO  MTU   LEN   TUPLE FUNC\n"
+#define HEADER                                                                                     \
+	"SKB                CPU PROCESS          NETNS      MARK/x        IFACE"                   \
+	"       PROTO  MTU   LEN   TUPLE FUNC\n"
 
 static void test_pwru_sample(void)
 {
 	struct pwru_event ev = sample_event();
 	char *t = render(&ev, 1, true, true);
 
-	is_str(t, HEADER
-		   "0xffff8bb7038b6900 3   ~bin/curl:227116 4026531840 0             eth0:2      "
-		   "0x0800 1500  60    10.0.2.15:43026->1.0.0.1:8080(tcp) nf_hook_slow\n",
+	is_str(t,
+	       HEADER
+	       "0xffff8bb7038b6900 3   ~bin/curl:227116 4026531840 0             eth0:2      "
+	       "0x0800 1500  60    10.0.2.15:43026->1.0.0.1:8080(tcp) nf_hook_slow\n",
 	       "header and line match pwru's published sample byte for byte");
 	free(t);
 	t = render(&ev, 1, false, false);
-	is_str(t, "SKB                CPU PROCESS          FUNC\n"
-		  "0xffff8bb7038b6900 3   ~bin/curl:227116 nf_hook_slow\n",
+	is_str(t,
+	       "SKB                CPU PROCESS          FUNC\n"
+	       "0xffff8bb7038b6900 3   ~bin/curl:227116 nf_hook_slow\n",
 	       "--output-meta=false --output-tuple=false drop their columns");
 	free(t);
 }
@@ -99,8 +111,8 @@ static void test_pwru_sample(void)
 static void test_drop_and_v6(void)
 {
 	struct pwru_event ev[4];
-	static const unsigned char v6s[16] = { 0x26, 0x06, 0x47, 0, 0x47, 0, [15] = 0x11 };
-	static const unsigned char v6d[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+	static const unsigned char v6s[16] = {0x26, 0x06, 0x47, 0, 0x47, 0, [15] = 0x11};
+	static const unsigned char v6d[16] = {0x20, 0x01, 0x0d, 0xb8, [15] = 1};
 	char *t, *line;
 
 	ev[0] = sample_event();
@@ -124,7 +136,8 @@ static void test_drop_and_v6(void)
 				"ip6_rcv_core\n"),
 	   "IPv6 tuple in brackets, zero run compressed; endbr offset still names the function");
 	ok(t && strstr(t, "0x86dd"), "IPv6 protocol column");
-	ok(t && strstr(t, "10.0.2.15:43026->1.0.0.1:8080(tcp)" "                  "
+	ok(t && strstr(t, "10.0.2.15:43026->1.0.0.1:8080(tcp)"
+			  "                  "
 			  "kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP)\n"),
 	   "a shorter tuple is padded to the longest so far (51: 17 + 1 spaces); drop reason "
 	   "from arg2");
@@ -144,7 +157,7 @@ static void test_columns(void)
 	memcpy(ev.ifname, "averyveryverylo", 16);
 	ev.ifindex = 12345;
 	ev.addr = 0xffffffff81e00000ULL;
-	ev.tuple = (struct pwru_tuple){ 0 };
+	ev.tuple = (struct pwru_tuple){0};
 	ev.mark = 0xc0ffee;
 	ev.protocol = 0x0806;
 	t = render(&ev, 1, true, true);
@@ -167,7 +180,7 @@ static void test_columns(void)
 
 static void test_addr_text(void)
 {
-	unsigned char a[16] = { 0 };
+	unsigned char a[16] = {0};
 	char buf[64];
 
 	a[15] = 1;
@@ -185,8 +198,8 @@ static void test_addr_text(void)
 	addr_text(a, 0x86dd, buf, sizeof(buf));
 	is_str(buf, "[2001:1::1:0:0:1]", "first of two equal zero runs is compressed");
 	memset(a, 0, 16);
-	a[0] = 0x20, a[1] = 0x01, a[2] = 0x0d, a[3] = 0xb8, a[5] = 1, a[7] = 1, a[9] = 1,
-	a[11] = 1, a[13] = 1, a[15] = 1;
+	a[0] = 0x20, a[1] = 0x01, a[2] = 0x0d, a[3] = 0xb8, a[5] = 1, a[7] = 1, a[9] = 1, a[11] = 1,
+	a[13] = 1, a[15] = 1;
 	addr_text(a, 0x86dd, buf, sizeof(buf));
 	is_str(buf, "[2001:db8:1:1:1:1:1:1]", "no zero run: nothing compressed");
 	a[4] = a[5] = 0;
