@@ -51,6 +51,14 @@ void backend_select_programs(const struct backend *b, struct bpf_object *obj,
 	}
 }
 
+int backend_prepare(const struct backend *b, struct bpf_object *obj, const struct funcset *fs)
+{
+	if (b->prepare)
+		return b->prepare(b, obj, fs);
+	backend_select_programs(b, obj, fs);
+	return 0;
+}
+
 static int quiet;
 
 void backend_quiet(int on)

@@ -36,6 +36,11 @@ struct backend {
 	int (*probe)(const struct kallsyms *ks, const struct funcset *fs, char *why, size_t len);
 	/* Program name prefix; the programs are PREFIX1..PREFIX5, one per skb register. */
 	const char *prog_prefix;
+	/*
+	 * Before load: choose and configure the programs to load. NULL: the entry points for
+	 * the registers some function uses (backend_select_programs).
+	 */
+	int (*prepare)(const struct backend *b, struct bpf_object *obj, const struct funcset *fs);
 	/* After load. On failure, ERR says why and nothing stays attached. */
 	int (*attach)(struct backend_ctx *ctx, struct attach_result *res, char *err, size_t len);
 	void (*detach)(struct backend_ctx *ctx);
@@ -48,7 +53,8 @@ extern const struct backend backend_kprobe;
 const struct backend *backend_find(const char *name);
 const struct backend *backend_at(size_t i);
 
-/* Before load: load only B's programs, and only for the registers some function uses. */
+/* Before load: B's prepare, or by default only B's programs for the registers in use. */
+int backend_prepare(const struct backend *b, struct bpf_object *obj, const struct funcset *fs);
 void backend_select_programs(const struct backend *b, struct bpf_object *obj,
 			     const struct funcset *fs);
 struct bpf_program *backend_program(const struct backend *b, struct bpf_object *obj, int pos);

@@ -164,7 +164,12 @@ static int load_bpf(struct tracer *t)
 	t->skel->rodata->cfg_mark_mask = t->cfg->filter_mark_mask;
 	t->skel->rodata->cfg_ifindex = t->ifindex;
 	t->skel->rodata->cfg_output_tuple = t->cfg->output_tuple;
-	backend_select_programs(t->backend, t->skel->obj, &t->fs);
+	rc = backend_prepare(t->backend, t->skel->obj, &t->fs);
+	if (rc) {
+		fprintf(stderr, "pwru: preparing the %s programs: %s\n", t->backend->name,
+			strerror(-rc));
+		return 1;
+	}
 	rc = pwru_bpf__load(t->skel);
 	if (rc) {
 		fprintf(stderr, "pwru: loading the BPF programs failed: %s (libbpf's log above)\n",
