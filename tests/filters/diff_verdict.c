@@ -46,6 +46,8 @@ static void judge_rejected(struct verdict *v, const struct diff_outcome *o, cons
 static void judge(struct verdict *v, const struct diff_outcome *o, const char *what,
 		  const char *expr, enum capture_link link, int ref_only)
 {
+	char judged[1024];
+
 	if (ref_only) {
 		v->pass = 1;
 		if (o->ref_ok)
@@ -60,6 +62,8 @@ static void judge(struct verdict *v, const struct diff_outcome *o, const char *w
 		return judge_rejected(v, o, what);
 	if (o->deviation)
 		vdiag(v, "deviation: %s", deviation_matches_nothing(expr, link));
+	if (deviation_reference_expr(expr, judged, sizeof(judged)) > 0)
+		vdiag(v, "deviation: libpcap judges '%.200s' (see deviation.h)", judged);
 	if (!o->ours_ok) {
 		snprintf(v->desc, sizeof(v->desc), "%s: libpcap compiles it, ours fails: %s", what,
 			 o->our_err);

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "deviation.h"
 #include "reference.h"
 
 /*
@@ -31,8 +32,18 @@ static int zero_scratch_first(struct bpf_program *prog)
 int reference_compile(const char *expr, int dlt, struct bpf_program *prog, char *err, size_t errlen)
 {
 	pcap_t *p = pcap_open_dead(dlt, REFERENCE_SNAPLEN);
+	char judged[1024];
 	int rc;
 
+	rc = deviation_reference_expr(expr, judged, sizeof(judged));
+	if (rc < 0) {
+		snprintf(err, errlen, "expression too long to rewrite");
+		if (p)
+			pcap_close(p);
+		return -1;
+	}
+	if (rc > 0)
+		expr = judged;
 	if (!p) {
 		snprintf(err, errlen, "pcap_open_dead(%d) failed", dlt);
 		return -1;
