@@ -176,3 +176,5 @@ cleanup() {
 	rm -rf "$SCRATCH"
 }
 trap cleanup EXIT
+# The runner stops an overdue scenario with TERM; exiting runs the cleanup.
+trap 'exit 143' TERM
