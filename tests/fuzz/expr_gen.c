@@ -42,9 +42,9 @@ static void emit(struct gen *g, const char *fmt, ...)
 }
 
 static const char *const protos[] = {
-    "ip",     "ip6", "arp",  "tcp",  "udp",  "icmp",	    "icmp6", "igmp",
-    "sctp",   "pim", "vrrp", "esp",  "ah",   "vlan",	    "mpls",  "pppoes",
-    "geneve", "stp", "llc",  "rarp", "carp", "ip proto 47", "iso",   "decnet",
+    "ip",  "ip6",  "arp",  "tcp",	  "udp",  "icmp",   "icmp6",   "igmp",	   "sctp",
+    "pim", "vrrp", "esp",  "ah",	  "vlan", "mpls",   "pppoes",  "geneve",   "stp",
+    "llc", "rarp", "carp", "ip proto 47", "iso",  "decnet", "inbound", "outbound",
 };
 static const char *const dirs[] = {"", "src ", "dst ", "src or dst ", "src and dst "};
 static const char *const hosts4[] = {"10.0.0.1",   "10.0.0.2",	"131.151.32.21",   "192.168.1.249",
