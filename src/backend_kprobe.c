@@ -227,10 +227,13 @@ static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, cha
 		run_pool(st, attach_worker, ATTACH_THREADS);
 		rc = *ctx->stop ? -EINTR : tally(ctx, st, res);
 	}
-	if (rc) {
+	if (rc && rc != -EINTR && !res->attached)
+		snprintf(err, len, "none of the %zu matching functions took a kprobe: %s",
+			 ctx->fs->n, strerror(-rc));
+	else if (rc)
 		snprintf(err, len, "kprobe attach failed: %s", strerror(-rc));
+	if (rc)
 		kprobe_detach(ctx);
-	}
 	return rc;
 }
 
