@@ -1,5 +1,7 @@
 # A pcap-filter expression, compiled and run in the kernel: of two pings
-# running at once, only the one the expression selects may be printed.
+# running at once, only the one the expression selects may be printed, both where
+# the skb has its Ethernet header (ip_rcv, icmp_rcv: the L2 filter) and on the
+# transmit path before it is pushed (ip_output, ip_finish_output2: the L3 filter).
 . tests/vm/suite/lib.sh
 
 check "two netns joined by veth" netns_pair
@@ -9,7 +11,7 @@ PING_PID=$!
 $IP netns exec a ping -i 0.5 -W 1 10.0.1.3 >/dev/null 2>&1 &
 PING2_PID=$!
 
-if pwru_start pcap --filter-func 'ip_rcv|icmp_rcv' 'icmp and dst host 10.0.1.3'; then
+if pwru_start pcap --filter-func 'ip_rcv|icmp_rcv|ip_output|ip_finish_output2' 'icmp and dst host 10.0.1.3'; then
 	ok "pwru with the filter 'icmp and dst host 10.0.1.3' attached"
 	sleep 3
 	pwru_stop
@@ -27,6 +29,15 @@ else
 	show "pwru stdout" "$SCRATCH/pcap.out"
 	show "pwru stderr" "$SCRATCH/pcap.err"
 fi
+for fn in ip_output ip_finish_output2; do
+	n=$(event_lines "$SCRATCH/pcap.out" $fn '10.0.1.1:0->10.0.1.3:0(icmp)' | wc -l)
+	if [ "$n" -ge 1 ]; then
+		ok "the L3 filter matches on the transmit path: $fn ($n lines)"
+	else
+		not_ok "the L3 filter matches on the transmit path: $fn"
+		show "pwru stdout" "$SCRATCH/pcap.out"
+	fi
+done
 other=$(grep '^0x' "$SCRATCH/pcap.out" | grep -v -F -- '->10.0.1.3:0(icmp)')
 if [ -z "$other" ]; then
 	ok "nothing else shows (not the ping to 10.0.1.2, not the replies)"
