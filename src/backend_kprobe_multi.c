@@ -146,7 +146,7 @@ static size_t collect_sites(const struct backend_ctx *ctx, int pos, struct site 
 		if (f->pos != pos)
 			continue;
 		for (k = 0; k < f->naddrs; k++)
-			if (traceable_ftrace(ctx->tr, f->name, f->addrs[k]))
+			if (traceable_ftrace_in(ctx->tr, f->name, f->module, f->addrs[k]))
 				s[n++] = (struct site){.addr = f->addrs[k], .func = (uint32_t)i};
 	}
 	qsort(s, n, sizeof(*s), cmp_site);

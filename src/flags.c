@@ -21,6 +21,11 @@ struct flag {
 static const struct flag flags[] = {
     {"filter-func", F_STRING, OFF(filter_func), "REGEX",
      "trace only kernel functions whose whole name matches REGEX (POSIX extended)"},
+    {"kmods", F_STRING, OFF(kmods), "MOD,...",
+     "look for functions in vmlinux and only these loaded modules (default: all of them)"},
+    {"all-kmods", F_BOOL, OFF(all_kmods), NULL,
+     "look for functions in vmlinux and every loaded module with BTF (the default)"},
+    {"no-kmods", F_BOOL, OFF(no_kmods), NULL, "look for functions in vmlinux only"},
     {"filter-mark", F_MARK, OFF(filter_mark), "MARK[/MASK]",
      "trace only skbs with (skb->mark & MASK) == MARK; MASK defaults to 0xffffffff"},
     {"filter-netns", F_STRING, OFF(filter_netns), "NETNS",
@@ -216,6 +221,12 @@ static int validate(struct pwru_config *cfg, char *err, size_t errlen)
 {
 	if (cfg->filter_func && check_regex(cfg->filter_func, err, errlen))
 		return -1;
+	if ((cfg->kmods != NULL) + cfg->all_kmods + cfg->no_kmods > 1) {
+		snprintf(err, errlen,
+			 "--kmods, --all-kmods and --no-kmods exclude each other: "
+			 "give one");
+		return -1;
+	}
 	if (cfg->backend && strcmp(cfg->backend, "kprobe") &&
 	    strcmp(cfg->backend, "kprobe-multi")) {
 		snprintf(err, errlen, "--backend must be kprobe or kprobe-multi, not '%s'",

@@ -15,6 +15,9 @@ struct pwru_config {
 	uint32_t filter_mark_mask; /* 0: no mark filter */
 	char *backend;		   /* NULL: choose automatically */
 	char *kernel_btf;
+	char *kmods; /* "a,b": modules to scan besides vmlinux; NULL: see all_kmods/no_kmods */
+	bool all_kmods;
+	bool no_kmods;
 	char *ready_file;
 	char *check_filter;
 	uint64_t output_limit_lines; /* 0: no limit */

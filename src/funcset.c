@@ -65,11 +65,17 @@ int funcset_skb_position(const struct btf *btf, uint32_t func_id)
 	return 0;
 }
 
+/* By name, then vmlinux before modules, then by module name. */
 static int cmp_entry(const void *a, const void *b)
 {
 	const struct func_entry *x = a, *y = b;
+	int c = strcmp(x->name, y->name);
 
-	return strcmp(x->name, y->name);
+	if (c || x->module == y->module)
+		return c;
+	if (!x->module || !y->module)
+		return x->module ? 1 : -1;
+	return strcmp(x->module, y->module);
 }
 
 static int compile_filter(const char *regex, regex_t *re, char *err, size_t errlen)
@@ -93,7 +99,7 @@ static int compile_filter(const char *regex, regex_t *re, char *err, size_t errl
 	return 0;
 }
 
-static int add_entry(struct funcset *fs, size_t *cap, const char *name, int pos)
+static int add_entry(struct funcset *fs, size_t *cap, const char *name, const char *module, int pos)
 {
 	if (fs->n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 1024;
@@ -105,19 +111,32 @@ static int add_entry(struct funcset *fs, size_t *cap, const char *name, int pos)
 		*cap = ncap;
 	}
 	fs->funcs[fs->n] = (struct func_entry){.name = strdup(name), .pos = (uint8_t)pos};
-	if (!fs->funcs[fs->n].name)
+	if (module)
+		fs->funcs[fs->n].module = strdup(module);
+	if (!fs->funcs[fs->n].name || (module && !fs->funcs[fs->n].module)) {
+		free(fs->funcs[fs->n].name);
+		free(fs->funcs[fs->n].module);
 		return -ENOMEM;
+	}
 	fs->n++;
 	return 0;
 }
 
-static int collect(const struct btf *btf, const regex_t *re, struct funcset *fs)
+static void free_entry(struct func_entry *f)
 {
-	uint32_t id, cnt = btf__type_cnt(btf);
-	size_t cap = 0;
+	free(f->name);
+	free(f->module);
+	free(f->addrs);
+}
+
+/* A split BTF repeats its base's ids first: walk only what the module adds. */
+static int collect(const struct funcset_btf *b, const regex_t *re, struct funcset *fs, size_t *cap)
+{
+	const struct btf *btf = b->btf, *base = btf__base_btf(btf);
+	uint32_t id = base ? btf__type_cnt(base) : 1, cnt = btf__type_cnt(btf);
 	int pos, err;
 
-	for (id = 1; id < cnt; id++) {
+	for (; id < cnt; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 		const char *name;
 
@@ -129,14 +148,17 @@ static int collect(const struct btf *btf, const regex_t *re, struct funcset *fs)
 		pos = funcset_skb_position(btf, id);
 		if (!pos)
 			continue;
-		err = add_entry(fs, &cap, name, pos);
+		err = add_entry(fs, cap, name, b->module, pos);
 		if (err)
 			return err;
 	}
 	return 0;
 }
 
-/* Same-named static functions may disagree on where the skb is: no safe register, drop. */
+/*
+ * Same-named static functions of one module (or of vmlinux) may disagree on where the skb
+ * is: kallsyms cannot tell their addresses apart, so there is no safe register: drop.
+ */
 static void drop_ambiguous(struct funcset *fs)
 {
 	size_t i = 0, j, k, out = 0;
@@ -144,14 +166,14 @@ static void drop_ambiguous(struct funcset *fs)
 	while (i < fs->n) {
 		int clash = 0;
 
-		for (j = i + 1; j < fs->n && !strcmp(fs->funcs[i].name, fs->funcs[j].name); j++)
+		for (j = i + 1; j < fs->n && !cmp_entry(&fs->funcs[i], &fs->funcs[j]); j++)
 			clash |= fs->funcs[j].pos != fs->funcs[i].pos;
 		fs->btf_matches++;
 		for (k = i + 1; k < j; k++)
-			free(fs->funcs[k].name);
+			free_entry(&fs->funcs[k]);
 		if (clash) {
 			fs->ambiguous++;
-			free(fs->funcs[i].name);
+			free_entry(&fs->funcs[i]);
 		} else {
 			fs->funcs[out++] = fs->funcs[i];
 		}
@@ -172,12 +194,12 @@ static int join_kallsyms(const struct kallsyms *ks, struct funcset *fs)
 	for (i = 0; i < fs->n; i++) {
 		struct func_entry *f = &fs->funcs[i];
 		const struct ksym *s;
-		size_t k, n = kallsyms_lookup_name(ks, f->name, NULL, &s);
+		size_t k, n = kallsyms_lookup_name(ks, f->name, f->module, &s);
 
 		f->addrs = calloc(n ? n : 1, sizeof(uint64_t));
 		if (!f->addrs) {
 			for (k = i; k < fs->n; k++)
-				free(fs->funcs[k].name);
+				free_entry(&fs->funcs[k]);
 			fs->n = out;
 			return -ENOMEM;
 		}
@@ -186,21 +208,22 @@ static int join_kallsyms(const struct kallsyms *ks, struct funcset *fs)
 				f->addrs[f->naddrs++] = s[k].addr;
 		if (!f->naddrs) {
 			fs->no_symbol++;
-			free(f->name);
-			free(f->addrs);
+			free_entry(f);
 			continue;
 		}
+		fs->in_modules += f->module != NULL;
 		fs->funcs[out++] = *f;
 	}
 	fs->n = out;
 	return 0;
 }
 
-int funcset_build(const struct btf *btf, const struct kallsyms *ks, const char *regex,
-		  struct funcset *fs, char *err, size_t errlen)
+int funcset_build(const struct funcset_btf *btfs, size_t nbtfs, const struct kallsyms *ks,
+		  const char *regex, struct funcset *fs, char *err, size_t errlen)
 {
+	size_t i, cap = 0;
 	regex_t re;
-	int rc, use_re = regex && *regex;
+	int rc = 0, use_re = regex && *regex;
 
 	memset(fs, 0, sizeof(*fs));
 	if (use_re) {
@@ -208,7 +231,8 @@ int funcset_build(const struct btf *btf, const struct kallsyms *ks, const char *
 		if (rc)
 			return rc;
 	}
-	rc = collect(btf, use_re ? &re : NULL, fs);
+	for (i = 0; i < nbtfs && !rc; i++)
+		rc = collect(&btfs[i], use_re ? &re : NULL, fs, &cap);
 	if (use_re)
 		regfree(&re);
 	if (!rc) {
@@ -223,9 +247,10 @@ int funcset_build(const struct btf *btf, const struct kallsyms *ks, const char *
 	return rc;
 }
 
-const struct func_entry *funcset_find(const struct funcset *fs, const char *name)
+const struct func_entry *funcset_find(const struct funcset *fs, const char *name,
+				      const char *module)
 {
-	struct func_entry key = {.name = (char *)name};
+	struct func_entry key = {.name = (char *)name, .module = (char *)module};
 
 	return bsearch(&key, fs->funcs, fs->n, sizeof(key), cmp_entry);
 }
@@ -234,10 +259,8 @@ void funcset_free(struct funcset *fs)
 {
 	size_t i;
 
-	for (i = 0; i < fs->n; i++) {
-		free(fs->funcs[i].name);
-		free(fs->funcs[i].addrs);
-	}
+	for (i = 0; i < fs->n; i++)
+		free_entry(&fs->funcs[i]);
 	free(fs->funcs);
 	memset(fs, 0, sizeof(*fs));
 }

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The functions to trace: every vmlinux BTF function taking a struct sk_buff pointer in
- * one of the first five argument registers, narrowed by --filter-func, joined with the
- * addresses kallsyms has for it.
+ * The functions to trace: every BTF function (vmlinux, and the split BTF of each module
+ * given) taking a struct sk_buff pointer in one of the first five argument registers,
+ * narrowed by --filter-func, joined with the addresses kallsyms has for it in the same
+ * module: a name can live in vmlinux and in modules, each its own entry.
  */
 #ifndef PWRU_FUNCSET_H
 #define PWRU_FUNCSET_H
@@ -15,9 +16,16 @@ struct kallsyms;
 
 #define FUNCSET_MAX_POS 5
 
+/* One BTF to walk: vmlinux (MODULE NULL), or a module's split BTF on top of vmlinux's. */
+struct funcset_btf {
+	const struct btf *btf;
+	const char *module;
+};
+
 struct func_entry {
 	char *name;
-	uint64_t *addrs; /* every kallsyms address of NAME, ascending */
+	char *module;	 /* NULL for vmlinux */
+	uint64_t *addrs; /* every kallsyms address of NAME in MODULE, ascending */
 	uint32_t naddrs;
 	uint8_t pos; /* 1..5: argument register holding the skb */
 };
@@ -26,6 +34,7 @@ struct funcset {
 	struct func_entry *funcs; /* sorted by name */
 	size_t n;
 	size_t btf_matches; /* skb functions in BTF passing the name filter */
+	size_t in_modules;  /* of the final set, functions living in modules */
 	size_t no_symbol;   /* of those, absent from kallsyms (inlined, or notrace aliases) */
 	size_t ambiguous;   /* one name, several BTF prototypes disagreeing on the skb slot */
 };
@@ -34,12 +43,14 @@ struct funcset {
 int funcset_skb_position(const struct btf *btf, uint32_t func_id);
 
 /*
- * Fills FS. REGEX (NULL or "": all) must match the whole name. Returns 0, -EINVAL for a bad
- * regex (message in ERR), or another negative errno.
+ * Fills FS from the NBTFS BTFs. REGEX (NULL or "": all) must match the whole name. Returns
+ * 0, -EINVAL for a bad regex (message in ERR), or another negative errno.
  */
-int funcset_build(const struct btf *btf, const struct kallsyms *ks, const char *regex,
-		  struct funcset *fs, char *err, size_t errlen);
-const struct func_entry *funcset_find(const struct funcset *fs, const char *name);
+int funcset_build(const struct funcset_btf *btfs, size_t nbtfs, const struct kallsyms *ks,
+		  const char *regex, struct funcset *fs, char *err, size_t errlen);
+/* NAME in MODULE (NULL: vmlinux), or NULL. */
+const struct func_entry *funcset_find(const struct funcset *fs, const char *name,
+				      const char *module);
 void funcset_free(struct funcset *fs);
 
 #endif

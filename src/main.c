@@ -22,6 +22,7 @@
 #include "src/events.h"
 #include "src/flags.h"
 #include "src/funcset.h"
+#include "src/kmod_btf.h"
 #include "src/netns_filter.h"
 #include "src/output.h"
 #include "src/proc_cache.h"
@@ -59,6 +60,37 @@ struct tracer {
 	uint32_t netns, ifindex;
 };
 
+/*
+ * Module BTFs are split on the running kernel's vmlinux BTF: with another --kernel-btf they
+ * would be read against the wrong base, so modules are scanned only when asked for.
+ */
+static enum kmod_mode kmod_mode(const struct pwru_config *cfg)
+{
+	if (cfg->kmods)
+		return KMOD_LIST;
+	return cfg->no_kmods || (cfg->kernel_btf && !cfg->all_kmods) ? KMOD_NONE : KMOD_ALL;
+}
+
+static int build_funcset(struct tracer *t, char *err, size_t errlen)
+{
+	struct kmod_btfs kb;
+	int rc;
+
+	backend_quiet(1); /* an unreadable module BTF is counted and reported below */
+	rc = kmod_btfs_load(t->btf, kmod_mode(t->cfg), t->cfg->kmods, "", &kb, err, errlen);
+	backend_quiet(0);
+	if (rc)
+		return rc == -EINVAL ? -EIO : rc;
+	if (kb.skipped)
+		fprintf(stderr,
+			"pwru: the BTF of %zu modules could not be read; their functions "
+			"are not traced\n",
+			kb.skipped);
+	rc = funcset_build(kb.v, kb.n, t->ksyms, t->cfg->filter_func, &t->fs, err, errlen);
+	kmod_btfs_free(&kb);
+	return rc;
+}
+
 static int load_symbols(struct tracer *t)
 {
 	const char *btf_path = t->cfg->kernel_btf ? t->cfg->kernel_btf : "/sys/kernel/btf/vmlinux";
@@ -85,7 +117,7 @@ static int load_symbols(struct tracer *t)
 	}
 	if (drop_reasons_load(t->btf, &t->reasons))
 		return 1;
-	rc = funcset_build(t->btf, t->ksyms, t->cfg->filter_func, &t->fs, err, sizeof(err));
+	rc = build_funcset(t, err, sizeof(err));
 	if (rc) {
 		fprintf(stderr, "pwru: %s\n", err);
 		return rc == -EINVAL ? 2 : 1;

@@ -47,15 +47,15 @@ static int push(void **arr, size_t *n, size_t *cap, size_t size)
 	return 0;
 }
 
-/* "ffffffff81000c24 name" or "ffffffff81000c24 name [module]": vmlinux entries only. */
+/* "ffffffff81000c24 name" or "ffffffff81000c24 name [module]": an address is unique. */
 static int read_addrs(FILE *f, struct traceable *t)
 {
-	char line[512], name[256], mod[64];
+	char line[512], name[256];
 	size_t cap = 0;
 	uint64_t ip;
 
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%" SCNx64 " %255s %63s", &ip, name, mod) != 2)
+		if (sscanf(line, "%" SCNx64 " %255s", &ip, name) != 2)
 			continue;
 		if (push((void **)&t->ftrace_ips, &t->nftrace_ips, &cap, sizeof(ip)))
 			return -ENOMEM;
@@ -65,17 +65,21 @@ static int read_addrs(FILE *f, struct traceable *t)
 	return 0;
 }
 
+/* A module's names are kept as "name [module]", the way the file spells them. */
 static int read_names(FILE *f, struct traceable *t)
 {
-	char line[512], name[256], mod[64];
+	char line[512], name[256], mod[64], key[330];
 	size_t cap = 0;
+	int n;
 
 	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%255s %63s", name, mod) != 1)
+		n = sscanf(line, "%255s %63s", name, mod);
+		if (n < 1 || (n == 2 && mod[0] != '['))
 			continue;
 		if (push((void **)&t->ftrace_names, &t->nftrace_names, &cap, sizeof(char *)))
 			return -ENOMEM;
-		t->ftrace_names[t->nftrace_names] = strdup(name);
+		snprintf(key, sizeof(key), "%s%s%s", name, n == 2 ? " " : "", n == 2 ? mod : "");
+		t->ftrace_names[t->nftrace_names] = strdup(key);
 		if (!t->ftrace_names[t->nftrace_names])
 			return -ENOMEM;
 		t->nftrace_names++;
@@ -182,6 +186,24 @@ int traceable_load(struct traceable *t, const char *root)
 
 bool traceable_ftrace(const struct traceable *t, const char *name, uint64_t addr)
 {
+	return traceable_ftrace_in(t, name, NULL, addr);
+}
+
+static bool has_name(const struct traceable *t, const char *name, const char *module)
+{
+	char key[330];
+	const char *k = key;
+
+	if (module)
+		snprintf(key, sizeof(key), "%s [%s]", name, module);
+	else
+		k = name;
+	return bsearch(&k, t->ftrace_names, t->nftrace_names, sizeof(char *), cmp_str);
+}
+
+bool traceable_ftrace_in(const struct traceable *t, const char *name, const char *module,
+			 uint64_t addr)
+{
 	size_t lo = 0, hi = t->nftrace_ips;
 
 	if (t->nftrace_ips) {
@@ -196,7 +218,7 @@ bool traceable_ftrace(const struct traceable *t, const char *name, uint64_t addr
 		return lo < t->nftrace_ips && t->ftrace_ips[lo] - addr <= FTRACE_SLACK;
 	}
 	if (t->nftrace_names)
-		return bsearch(&name, t->ftrace_names, t->nftrace_names, sizeof(char *), cmp_str);
+		return has_name(t, name, module);
 	return true;
 }
 

@@ -17,7 +17,7 @@
 struct traceable {
 	uint64_t *ftrace_ips; /* sorted ftrace call sites, from ..._addrs */
 	size_t nftrace_ips;
-	char **ftrace_names; /* sorted vmlinux names, when only names are known */
+	char **ftrace_names; /* sorted "name" or "name [module]", when only names are known */
 	size_t nftrace_names;
 	uint64_t (*blacklist)[2]; /* sorted [start, end) ranges */
 	size_t nblacklist;
@@ -26,7 +26,12 @@ struct traceable {
 
 /* Reads what is readable under ROOT ("" for the real /sys). Never fails for missing files. */
 int traceable_load(struct traceable *t, const char *root);
-/* Could ftrace (so kprobe-multi) hook function NAME at ADDR? True when unknown. */
+/*
+ * Could ftrace (so kprobe-multi) hook function NAME of MODULE (NULL: vmlinux) at ADDR? True
+ * when unknown. traceable_ftrace is the vmlinux case.
+ */
+bool traceable_ftrace_in(const struct traceable *t, const char *name, const char *module,
+			 uint64_t addr);
 bool traceable_ftrace(const struct traceable *t, const char *name, uint64_t addr);
 /* Could a kprobe go at ADDR? False only when blacklisted. */
 bool traceable_kprobe(const struct traceable *t, uint64_t addr);

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <bpf/btf.h>
 #include "tap.h"
 #include "kallsyms/kallsyms.h"
 #include "src/funcset.h"
+#include "src/kmod_btf.h"
 
 /* Hand-made prototypes: each case is one FUNC whose skb register we know. */
 static void test_positions(void)
@@ -58,6 +64,7 @@ static void test_live(void)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
 	struct kallsyms *ks = NULL;
+	struct funcset_btf vm = {0};
 	struct funcset fs;
 	const struct func_entry *e;
 	char err[256];
@@ -68,33 +75,232 @@ static void test_live(void)
 		kallsyms_free(ks);
 		return;
 	}
-	is_int(funcset_build(btf, ks, NULL, &fs, err, sizeof(err)), 0, "whole kernel set builds");
+	vm.btf = btf;
+	is_int(funcset_build(&vm, 1, ks, NULL, &fs, err, sizeof(err)), 0,
+	       "whole kernel set builds");
 	ok(fs.n > 1000, "more than a thousand skb functions (%zu)", fs.n);
-	e = funcset_find(&fs, "ip_rcv");
+	e = funcset_find(&fs, "ip_rcv", NULL);
 	ok(e && e->pos == 1 && e->naddrs >= 1, "ip_rcv: skb in register 1, has an address");
-	e = funcset_find(&fs, "__skb_flow_dissect");
+	e = funcset_find(&fs, "__skb_flow_dissect", NULL);
 	ok(e && e->pos == 2, "__skb_flow_dissect(net, const struct sk_buff *, ...): register 2");
-	e = funcset_find(&fs, "sk_skb_reason_drop");
+	e = funcset_find(&fs, "sk_skb_reason_drop", NULL);
 	if (!e)
-		e = funcset_find(&fs, "kfree_skb_reason");
+		e = funcset_find(&fs, "kfree_skb_reason", NULL);
 	ok(e && e->pos == (e->name[0] == 's' ? 2 : 1), "the drop point is in the set");
-	ok(!funcset_find(&fs, "schedule"), "a function without skb is not");
+	ok(!funcset_find(&fs, "schedule", NULL), "a function without skb is not");
 	ok(fs.btf_matches >= fs.n + fs.no_symbol, "counts add up");
 	funcset_free(&fs);
 
-	is_int(funcset_build(btf, ks, "ip_rcv", &fs, err, sizeof(err)), 0, "filtered set builds");
+	is_int(funcset_build(&vm, 1, ks, "ip_rcv", &fs, err, sizeof(err)), 0,
+	       "filtered set builds");
 	ok(fs.n == 1 && !strcmp(fs.funcs[0].name, "ip_rcv"), "ip_rcv matches only ip_rcv");
 	funcset_free(&fs);
-	is_int(funcset_build(btf, ks, "ip_rcv.*", &fs, err, sizeof(err)), 0, "prefix regex");
-	ok(fs.n > 1 && funcset_find(&fs, "ip_rcv_core") && funcset_find(&fs, "ip_rcv"),
+	is_int(funcset_build(&vm, 1, ks, "ip_rcv.*", &fs, err, sizeof(err)), 0, "prefix regex");
+	ok(fs.n > 1 && funcset_find(&fs, "ip_rcv_core", NULL) && funcset_find(&fs, "ip_rcv", NULL),
 	   "ip_rcv.* also finds ip_rcv_core");
-	ok(!funcset_find(&fs, "ip6_rcv_core"), "but not ip6_rcv_core");
+	ok(!funcset_find(&fs, "ip6_rcv_core", NULL), "but not ip6_rcv_core");
 	funcset_free(&fs);
-	is_int(funcset_build(btf, ks, "ip_rcv|tcp_v4_rcv", &fs, err, sizeof(err)), 0,
+	is_int(funcset_build(&vm, 1, ks, "ip_rcv|tcp_v4_rcv", &fs, err, sizeof(err)), 0,
 	       "alternation");
 	is_int(fs.n, 2, "alternation is anchored as a whole: exactly two");
 	funcset_free(&fs);
-	is_int(funcset_build(btf, ks, "(", &fs, err, sizeof(err)), -EINVAL, "bad regex");
+	is_int(funcset_build(&vm, 1, ks, "(", &fs, err, sizeof(err)), -EINVAL, "bad regex");
+	kallsyms_free(ks);
+	btf__free(btf);
+}
+
+/* A func NAME of BASE's sk_buff pointer in register POS (1 or 2), added to B. */
+static void add_skb_func(struct btf *b, const char *name, int skb_ptr, int u64t, int pos)
+{
+	int proto = btf__add_func_proto(b, u64t);
+
+	if (pos == 2)
+		btf__add_func_param(b, "x", u64t);
+	btf__add_func_param(b, "skb", pos ? skb_ptr : u64t);
+	btf__add_func(b, name, BTF_FUNC_GLOBAL, proto);
+}
+
+static void write_file(const char *path, const void *data, size_t len)
+{
+	FILE *f = fopen(path, "we");
+
+	if (f) {
+		fwrite(data, 1, len, f);
+		fclose(f);
+	}
+}
+
+static void write_split(const char *dir, const char *mod, struct btf *split)
+{
+	char path[512];
+	uint32_t len;
+	const void *raw = btf__raw_data(split, &len);
+
+	snprintf(path, sizeof(path), "%s/sys/kernel/btf/%s", dir, mod);
+	write_file(path, raw, len);
+	btf__free(split);
+}
+
+/* Modules: moda {shared_fn(skb), mod_only_fn(x, skb), no_skb_fn(x)},
+ * mod_b {shared_fn(x, skb), absent_fn(skb)}, plus an unreadable one and one without BTF. */
+static void make_sysroot(char *dir, struct btf *base, int skb_ptr, int u64t)
+{
+	char path[512];
+	struct btf *a = btf__new_empty_split(base), *b = btf__new_empty_split(base);
+
+	snprintf(path, sizeof(path), "%s/sys", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/sys/kernel", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/sys/kernel/btf", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/sys/module", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/sys/module/nobtf", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/sys/kernel/btf/broken", dir);
+	write_file(path, "not BTF at all", 14);
+	add_skb_func(a, "shared_fn", skb_ptr, u64t, 1);
+	add_skb_func(a, "mod_only_fn", skb_ptr, u64t, 2);
+	add_skb_func(a, "no_skb_fn", skb_ptr, u64t, 0);
+	write_split(dir, "moda", a);
+	add_skb_func(b, "shared_fn", skb_ptr, u64t, 2);
+	add_skb_func(b, "absent_fn", skb_ptr, u64t, 1);
+	write_split(dir, "mod_b", b);
+}
+
+static const char crafted_kallsyms[] = "ffffffff81000000 T shared_fn\n"
+				       "ffffffff81000100 T base_only_fn\n"
+				       "ffffffffc0001000 t shared_fn\t[moda]\n"
+				       "ffffffffc0001100 t mod_only_fn\t[moda]\n"
+				       "ffffffffc0001200 t no_skb_fn\t[moda]\n"
+				       "ffffffffc0002000 t shared_fn\t[mod_b]\n"
+				       "ffffffffc0002100 t mod_only_fn\t[mod_b]\n";
+
+static int has_addr(const struct func_entry *e, uint64_t addr, uint8_t pos)
+{
+	return e && e->naddrs == 1 && e->addrs[0] == addr && e->pos == pos;
+}
+
+static void check_all_modules(const struct btf *base, const char *dir, struct kallsyms *ks)
+{
+	struct kmod_btfs kb;
+	struct funcset fs;
+	char err[256] = "";
+
+	is_int(kmod_btfs_load(base, KMOD_ALL, NULL, dir, &kb, err, sizeof(err)), 0,
+	       "all modules: loads (%s)", err);
+	ok(kb.n == 3 && !kb.v[0].module && !strcmp(kb.v[1].module, "mod_b") &&
+	       !strcmp(kb.v[2].module, "moda"),
+	   "vmlinux first, then mod_b and moda by name (%zu BTFs)", kb.n);
+	is_int(kb.skipped, 1, "the unreadable module BTF is skipped, not fatal");
+	is_int(funcset_build(kb.v, kb.n, ks, NULL, &fs, err, sizeof(err)), 0, "set builds");
+	ok(has_addr(funcset_find(&fs, "shared_fn", NULL), 0xffffffff81000000ULL, 1),
+	   "vmlinux shared_fn keeps the vmlinux address only");
+	ok(has_addr(funcset_find(&fs, "shared_fn", "moda"), 0xffffffffc0001000ULL, 1),
+	   "moda's shared_fn: moda's address, register 1");
+	ok(has_addr(funcset_find(&fs, "shared_fn", "mod_b"), 0xffffffffc0002000ULL, 2),
+	   "mod_b's shared_fn: its own address and register 2, not an ambiguity");
+	ok(has_addr(funcset_find(&fs, "mod_only_fn", "moda"), 0xffffffffc0001100ULL, 2),
+	   "mod_only_fn found in moda's split BTF");
+	ok(!funcset_find(&fs, "mod_only_fn", "mod_b"), "mod_b's kallsyms name without BTF: not");
+	ok(!funcset_find(&fs, "no_skb_fn", "moda"), "a module function without skb: not");
+	ok(!funcset_find(&fs, "absent_fn", "mod_b"), "absent from kallsyms: not");
+	ok(fs.n == 4 && fs.in_modules == 3 && fs.no_symbol == 1 && fs.ambiguous == 0,
+	   "4 functions (3 in modules), 1 without symbol (n %zu, mod %zu, nosym %zu)", fs.n,
+	   fs.in_modules, fs.no_symbol);
+	funcset_free(&fs);
+	is_int(funcset_build(kb.v, kb.n, ks, "shared_fn", &fs, err, sizeof(err)), 0,
+	       "filtered build");
+	is_int(fs.n, 3, "--filter-func shared_fn: one per place it lives");
+	funcset_free(&fs);
+	kmod_btfs_free(&kb);
+}
+
+static void check_named_modules(const struct btf *base, const char *dir, struct kallsyms *ks)
+{
+	struct kmod_btfs kb;
+	struct funcset fs;
+	char err[256] = "";
+
+	is_int(kmod_btfs_load(base, KMOD_LIST, "mod-b", dir, &kb, err, sizeof(err)), 0,
+	       "--kmods mod-b: loads (%s)", err);
+	ok(kb.n == 2 && !strcmp(kb.v[1].module, "mod_b"), "'-' is read as '_' as modprobe does");
+	funcset_build(kb.v, kb.n, ks, NULL, &fs, err, sizeof(err));
+	ok(fs.n == 2 && funcset_find(&fs, "shared_fn", "mod_b") &&
+	       !funcset_find(&fs, "shared_fn", "moda"),
+	   "only vmlinux and mod_b are scanned");
+	funcset_free(&fs);
+	kmod_btfs_free(&kb);
+	is_int(kmod_btfs_load(base, KMOD_LIST, "moda,nosuch", dir, &kb, err, sizeof(err)), -ENOENT,
+	       "--kmods with a module that is not loaded fails");
+	ok(strstr(err, "'nosuch' is not a loaded module") != NULL, "and says which: %s", err);
+	ok(!kb.n && !kb.v, "and leaves nothing allocated");
+	is_int(kmod_btfs_load(base, KMOD_LIST, "nobtf", dir, &kb, err, sizeof(err)), -ENOENT,
+	       "--kmods with a module without BTF fails");
+	ok(strstr(err, "has no BTF") != NULL, "and says so: %s", err);
+	ok(kmod_btfs_load(base, KMOD_LIST, "broken", dir, &kb, err, sizeof(err)) < 0,
+	   "--kmods naming an unreadable BTF fails: %s", err);
+	is_int(kmod_btfs_load(base, KMOD_NONE, NULL, dir, &kb, err, sizeof(err)), 0, "none");
+	is_int(kb.n, 1, "--no-kmods: vmlinux only");
+	kmod_btfs_free(&kb);
+}
+
+static void test_split(void)
+{
+	char dir[] = "/tmp/test_funcset.XXXXXX", cmd[64];
+	struct btf *base = btf__new_empty();
+	struct kallsyms *ks = NULL;
+	int skb, skb_ptr, u64t;
+
+	skb = btf__add_struct(base, "sk_buff", 8);
+	btf__add_field(base, "len", btf__add_int(base, "unsigned int", 4, 0), 0, 0);
+	skb_ptr = btf__add_ptr(base, skb);
+	u64t = btf__add_int(base, "u64", 8, 0);
+	add_skb_func(base, "shared_fn", skb_ptr, u64t, 1);
+	if (!mkdtemp(dir) || kallsyms_parse(crafted_kallsyms, sizeof(crafted_kallsyms) - 1, &ks)) {
+		ok(0, "scratch directory and kallsyms");
+		btf__free(base);
+		return;
+	}
+	make_sysroot(dir, base, skb_ptr, u64t);
+	check_all_modules(base, dir, ks);
+	check_named_modules(base, dir, ks);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ok(!system(cmd), "scratch removed");
+	kallsyms_free(ks);
+	btf__free(base);
+}
+
+/* This machine's loaded modules, when it has any with BTF. */
+static void test_live_modules(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	struct kallsyms *ks = NULL;
+	struct kmod_btfs kb = {0};
+	struct funcset fs;
+	char err[256] = "";
+	size_t i, bad = 0;
+
+	if (!btf || kallsyms_load(NULL, &ks) || kallsyms_hidden(ks) ||
+	    kmod_btfs_load(btf, KMOD_ALL, NULL, "", &kb, err, sizeof(err)) || kb.n < 2) {
+		ok(1, "# SKIP no module BTF under /sys/kernel/btf here (%zu BTFs)", kb.n);
+		goto out;
+	}
+	is_int(funcset_build(kb.v, kb.n, ks, NULL, &fs, err, sizeof(err)), 0,
+	       "vmlinux and %zu modules build", kb.n - 1);
+	for (i = 0; i < fs.n; i++) {
+		const struct ksym *s = kallsyms_lookup_addr(ks, fs.funcs[i].addrs[0]);
+
+		bad += !s || strcmp(s->name, fs.funcs[i].name) ||
+		       (s->module ? !fs.funcs[i].module || strcmp(s->module, fs.funcs[i].module)
+				  : fs.funcs[i].module != NULL);
+	}
+	is_int(bad, 0, "every address belongs to its own (name, module); %zu in modules",
+	       fs.in_modules);
+	funcset_free(&fs);
+out:
+	kmod_btfs_free(&kb);
 	kallsyms_free(ks);
 	btf__free(btf);
 }
@@ -103,5 +309,7 @@ int main(void)
 {
 	test_positions();
 	test_live();
+	test_split();
+	test_live_modules();
 	return tap_done();
 }
