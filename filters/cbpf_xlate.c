@@ -3,277 +3,14 @@
  * cBPF -> eBPF, one cBPF instruction at a time with an address map for jumps, following the
  * semantics of libpcap's interpreter (out-of-bounds loads and division by zero reject) and of
  * the kernel's converter for Linux ancillary loads.
- *
- * A and X live in callee-saved registers so that helper calls never clobber them; the
- * captured length and the scratch pointer too. R0..R5 are temporaries.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "bpf/filter_scratch.h"
-#include "filters/cbpf_xlate.h"
-
-#define RA   BPF_REG_6
-#define RX   BPF_REG_7
-#define RCAP BPF_REG_8
-#define RS   BPF_REG_9
-
-#define SCRATCH_SLOTS 16
-#define LOOP_SLOT     (-8 * (SCRATCH_SLOTS / 2) - 8)
-#define READ_SLOT     (LOOP_SLOT - 8)
-
-#define PROBE_READ_KERNEL 113 /* BPF_FUNC_probe_read_kernel, fixed by the kernel ABI */
-
-#define T_NOMATCH UINT32_MAX
-
-struct fixup {
-	size_t at;
-	uint32_t target; /* cBPF index, or T_NOMATCH */
-};
-
-struct xl {
-	const struct sock_filter *prog;
-	size_t n;
-	enum cbpf_xlate_mode mode;
-	const struct skb_layout *lay;
-	struct bpf_insn *out;
-	size_t cnt, cap;
-	struct fixup *fix;
-	size_t nfix, capfix;
-	size_t *addrs;
-	bool oom;
-	char *err;
-	size_t errlen;
-};
-
-static int fail(struct xl *x, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(x->err, x->errlen, fmt, ap);
-	va_end(ap);
-	return -EINVAL;
-}
-
-static size_t emit(struct xl *x, uint8_t code, uint8_t dst, uint8_t src, int16_t off, int32_t imm)
-{
-	struct bpf_insn *grown;
-
-	if (x->cnt == x->cap) {
-		size_t cap = x->cap ? 2 * x->cap : 256;
-
-		grown = realloc(x->out, cap * sizeof(*grown));
-		if (!grown) {
-			x->oom = true;
-			return x->cnt;
-		}
-		x->out = grown;
-		x->cap = cap;
-	}
-	x->out[x->cnt] =
-	    (struct bpf_insn){.code = code, .dst_reg = dst, .src_reg = src, .off = off, .imm = imm};
-	return x->cnt++;
-}
-
-/* A jump whose offset is filled in once every cBPF instruction has an address. */
-static void emit_jump_to(struct xl *x, uint8_t code, uint8_t dst, uint8_t src, int32_t imm,
-			 uint32_t target)
-{
-	size_t at = emit(x, code, dst, src, 0, imm);
-	struct fixup *grown;
-
-	if (x->nfix == x->capfix) {
-		size_t cap = x->capfix ? 2 * x->capfix : 64;
-
-		grown = realloc(x->fix, cap * sizeof(*grown));
-		if (!grown) {
-			x->oom = true;
-			return;
-		}
-		x->fix = grown;
-		x->capfix = cap;
-	}
-	x->fix[x->nfix++] = (struct fixup){.at = at, .target = target};
-}
-
-/*
- * Rejects the packet. A conditional jump that is always taken, not a plain JA: the verifier's
- * CFG check would otherwise call the code after it unreachable.
- */
-static void emit_reject(struct xl *x)
-{
-	emit_jump_to(x, BPF_JMP | BPF_JGE | BPF_K, RCAP, 0, 0, T_NOMATCH);
-}
-
-static void patch_local(struct xl *x, size_t at)
-{
-	if (at < x->cnt)
-		x->out[at].off = (int16_t)(x->cnt - at - 1);
-}
-
-static int cbpf_bytes(uint16_t code)
-{
-	switch (BPF_SIZE(code)) {
-	case BPF_W:
-		return 4;
-	case BPF_H:
-		return 2;
-	case BPF_B:
-		return 1;
-	}
-	return 0;
-}
-
-static uint8_t size_code(int bytes)
-{
-	return bytes == 4 ? BPF_W : bytes == 2 ? BPF_H : bytes == 1 ? BPF_B : BPF_DW;
-}
-
-/* dst = bytes at kernel address R3 (already set), read through the stack; rejects on fault. */
-static void emit_probe_read(struct xl *x, uint8_t dst, int bytes)
-{
-	emit(x, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_10, 0, 0);
-	emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_1, 0, 0, READ_SLOT);
-	emit(x, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, bytes);
-	emit(x, BPF_JMP | BPF_CALL, 0, 0, 0, PROBE_READ_KERNEL);
-	emit_jump_to(x, BPF_JMP | BPF_JNE | BPF_K, BPF_REG_0, 0, 0, T_NOMATCH);
-	emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, BPF_REG_10, READ_SLOT, 0);
-}
-
-static void emit_data_ptr(struct xl *x)
-{
-	emit(x, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, RS,
-	     offsetof(struct filter_pcap_scratch, data), 0);
-}
-
-static void emit_ntoh(struct xl *x, uint8_t dst, int bytes)
-{
-	if (bytes > 1)
-		emit(x, BPF_ALU | BPF_END | BPF_TO_BE, dst, 0, 0, bytes * 8);
-}
-
-/* dst = packet bytes [k, k+bytes), big endian; no match when they are not captured. */
-static void emit_load_abs(struct xl *x, uint8_t dst, int bytes, uint32_t k)
-{
-	uint64_t end = (uint64_t)k + bytes;
-
-	if (end > INT32_MAX) {
-		emit_reject(x);
-		return;
-	}
-	emit_jump_to(x, BPF_JMP | BPF_JLT | BPF_K, RCAP, 0, (int32_t)end, T_NOMATCH);
-	if (x->mode == CBPF_XLATE_BLOCK && end <= FILTER_PCAP_BUF) {
-		emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, RS,
-		     (int16_t)(offsetof(struct filter_pcap_scratch, buf) + k), 0);
-	} else {
-		emit_data_ptr(x);
-		emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, (int32_t)k);
-		emit_probe_read(x, dst, bytes);
-	}
-	emit_ntoh(x, dst, bytes);
-}
-
-/* dst = packet bytes [X+k, X+k+bytes), with the sum in 64 bits so it cannot wrap. */
-static void emit_load_ind(struct xl *x, uint8_t dst, int bytes, uint32_t k)
-{
-	size_t to_slow = SIZE_MAX, to_done = SIZE_MAX;
-
-	if (k > INT32_MAX) {
-		emit_reject(x);
-		return;
-	}
-	emit(x, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_0, RX, 0, 0);
-	emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_0, 0, 0, (int32_t)k);
-	emit(x, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_0, 0, 0);
-	emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_1, 0, 0, bytes);
-	emit_jump_to(x, BPF_JMP | BPF_JGT | BPF_X, BPF_REG_1, RCAP, 0, T_NOMATCH);
-	if (x->mode == CBPF_XLATE_BLOCK) {
-		to_slow =
-		    emit(x, BPF_JMP | BPF_JGT | BPF_K, BPF_REG_0, 0, 0, FILTER_PCAP_BUF - bytes);
-		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, RS, 0, 0);
-		emit(x, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_1, BPF_REG_0, 0, 0);
-		emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, BPF_REG_1,
-		     offsetof(struct filter_pcap_scratch, buf), 0);
-		to_done = emit(x, BPF_JMP | BPF_JA, 0, 0, 0, 0);
-		patch_local(x, to_slow);
-	}
-	emit_data_ptr(x);
-	emit(x, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_3, BPF_REG_0, 0, 0);
-	emit_probe_read(x, dst, bytes);
-	if (to_done != SIZE_MAX)
-		patch_local(x, to_done);
-	emit_ntoh(x, dst, bytes);
-}
-
-static void emit_skb_read(struct xl *x, int32_t off, int bytes)
-{
-	emit(x, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, RS,
-	     offsetof(struct filter_pcap_scratch, skb), 0);
-	emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, off);
-	emit_probe_read(x, RA, bytes);
-}
-
-static const char *ancillary_name(uint32_t ad)
-{
-	static const char *const names[] = {
-	    [SKF_AD_PROTOCOL] = "proto",
-	    [SKF_AD_PKTTYPE] = "type",
-	    [SKF_AD_IFINDEX] = "ifidx",
-	    [SKF_AD_NLATTR] = "nla",
-	    [SKF_AD_NLATTR_NEST] = "nlan",
-	    [SKF_AD_MARK] = "mark",
-	    [SKF_AD_QUEUE] = "queue",
-	    [SKF_AD_HATYPE] = "hatype",
-	    [SKF_AD_RXHASH] = "rxhash",
-	    [SKF_AD_CPU] = "cpu",
-	    [SKF_AD_ALU_XOR_X] = "xor_x",
-	    [SKF_AD_VLAN_TAG] = "vlan_tci",
-	    [SKF_AD_VLAN_TAG_PRESENT] = "vlanp",
-	    [SKF_AD_PAY_OFFSET] = "poff",
-	    [SKF_AD_RANDOM] = "rand",
-	    [SKF_AD_VLAN_TPID] = "vlan_tpid",
-	};
-	const char *s = ad < sizeof(names) / sizeof(names[0]) ? names[ad] : NULL;
-
-	return s ? s : "unknown";
-}
-
-/* Linux ancillary loads (libpcap emits type, ifidx): A = the skb's own field. */
-static int emit_ancillary(struct xl *x, uint32_t ad)
-{
-	const struct skb_layout *l = x->lay;
-
-	if (!l)
-		return fail(x, "ancillary load [%s] needs the kernel's BTF", ancillary_name(ad));
-	switch (ad) {
-	case SKF_AD_PROTOCOL:
-		emit_skb_read(x, l->protocol, 2);
-		emit_ntoh(x, RA, 2);
-		return 0;
-	case SKF_AD_PKTTYPE:
-		emit_skb_read(x, l->pkt_type_byte, 1);
-		if (l->pkt_type_shift)
-			emit(x, BPF_ALU | BPF_RSH | BPF_K, RA, 0, 0, l->pkt_type_shift);
-		emit(x, BPF_ALU | BPF_AND | BPF_K, RA, 0, 0, 7);
-		return 0;
-	case SKF_AD_IFINDEX:
-		emit_skb_read(x, l->dev, 8);
-		emit_jump_to(x, BPF_JMP | BPF_JEQ | BPF_K, RA, 0, 0, T_NOMATCH);
-		emit(x, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_3, RA, 0, 0);
-		emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, l->ifindex);
-		emit_probe_read(x, RA, 4);
-		return 0;
-	case SKF_AD_MARK:
-		emit_skb_read(x, l->mark, 4);
-		return 0;
-	}
-	return fail(x, "ancillary load [%s] (SKF_AD_OFF+%u) is not supported", ancillary_name(ad),
-		    ad);
-}
+#include "filters/xlate_emit.h"
 
 static int16_t mem_off(uint32_t k)
 {
@@ -286,16 +23,16 @@ static int xlate_ld(struct xl *x, const struct sock_filter *f, uint8_t dst)
 
 	switch (BPF_MODE(f->code)) {
 	case BPF_IMM:
-		emit(x, BPF_ALU | BPF_MOV | BPF_K, dst, 0, 0, (int32_t)f->k);
+		xl_emit(x, BPF_ALU | BPF_MOV | BPF_K, dst, 0, 0, (int32_t)f->k);
 		return 0;
 	case BPF_LEN:
-		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, RS,
-		     offsetof(struct filter_pcap_scratch, len), 0);
+		xl_emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, RS,
+			offsetof(struct filter_pcap_scratch, len), 0);
 		return 0;
 	case BPF_MEM:
 		if (f->k >= SCRATCH_SLOTS)
-			return fail(x, "scratch memory M[%u] out of range", f->k);
-		emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, BPF_REG_10, mem_off(f->k), 0);
+			return xl_fail(x, "scratch memory M[%u] out of range", f->k);
+		xl_emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, BPF_REG_10, mem_off(f->k), 0);
 		return 0;
 	case BPF_ABS:
 		if (dst != RA || !bytes)
@@ -313,11 +50,11 @@ static int xlate_ld(struct xl *x, const struct sock_filter *f, uint8_t dst)
 		if (dst != RX || BPF_SIZE(f->code) != BPF_B)
 			break;
 		emit_load_abs(x, RX, 1, f->k);
-		emit(x, BPF_ALU | BPF_AND | BPF_K, RX, 0, 0, 0xf);
-		emit(x, BPF_ALU | BPF_LSH | BPF_K, RX, 0, 0, 2);
+		xl_emit(x, BPF_ALU | BPF_AND | BPF_K, RX, 0, 0, 0xf);
+		xl_emit(x, BPF_ALU | BPF_LSH | BPF_K, RX, 0, 0, 2);
 		return 0;
 	}
-	return fail(x, "unsupported load opcode 0x%02x", f->code);
+	return xl_fail(x, "unsupported load opcode 0x%02x", f->code);
 }
 
 static int xlate_alu(struct xl *x, const struct sock_filter *f)
@@ -327,14 +64,14 @@ static int xlate_alu(struct xl *x, const struct sock_filter *f)
 
 	switch (op) {
 	case BPF_NEG:
-		emit(x, BPF_ALU | BPF_NEG, RA, 0, 0, 0);
+		xl_emit(x, BPF_ALU | BPF_NEG, RA, 0, 0, 0);
 		return 0;
 	case BPF_DIV:
 	case BPF_MOD:
 		if (by_x) {
-			emit_jump_to(x, BPF_JMP32 | BPF_JEQ | BPF_K, RX, 0, 0, T_NOMATCH);
+			xl_jump_to(x, BPF_JMP32 | BPF_JEQ | BPF_K, RX, 0, 0, T_NOMATCH);
 		} else if (f->k == 0) {
-			emit_reject(x);
+			xl_reject(x);
 			return 0;
 		}
 		break;
@@ -345,13 +82,13 @@ static int xlate_alu(struct xl *x, const struct sock_filter *f)
 		 * eBPF would mask the count (and the verifier refuses such constants).
 		 */
 		if (!by_x && f->k >= 32) {
-			emit(x, BPF_ALU | BPF_MOV | BPF_K, RA, 0, 0, 0);
+			xl_emit(x, BPF_ALU | BPF_MOV | BPF_K, RA, 0, 0, 0);
 			return 0;
 		}
 		if (by_x) {
-			emit(x, BPF_JMP32 | BPF_JLT | BPF_K, RX, 0, 2, 32);
-			emit(x, BPF_ALU | BPF_MOV | BPF_K, RA, 0, 0, 0);
-			emit(x, BPF_JMP | BPF_JA, 0, 0, 1, 0);
+			xl_emit(x, BPF_JMP32 | BPF_JLT | BPF_K, RX, 0, 2, 32);
+			xl_emit(x, BPF_ALU | BPF_MOV | BPF_K, RA, 0, 0, 0);
+			xl_emit(x, BPF_JMP | BPF_JA, 0, 0, 1, 0);
 		}
 		break;
 	case BPF_ADD:
@@ -362,12 +99,12 @@ static int xlate_alu(struct xl *x, const struct sock_filter *f)
 	case BPF_XOR:
 		break;
 	default:
-		return fail(x, "unsupported ALU opcode 0x%02x", f->code);
+		return xl_fail(x, "unsupported ALU opcode 0x%02x", f->code);
 	}
 	if (by_x)
-		emit(x, BPF_ALU | op | BPF_X, RA, RX, 0, 0);
+		xl_emit(x, BPF_ALU | op | BPF_X, RA, RX, 0, 0);
 	else
-		emit(x, BPF_ALU | op | BPF_K, RA, 0, 0, (int32_t)f->k);
+		xl_emit(x, BPF_ALU | op | BPF_K, RA, 0, 0, (int32_t)f->k);
 	return 0;
 }
 
@@ -387,22 +124,26 @@ static uint8_t invert(uint8_t op)
 static int check_target(struct xl *x, size_t i, uint64_t t)
 {
 	if (t >= x->n)
-		return fail(x, "jump at %zu out of the program (to %llu)", i,
-			    (unsigned long long)t);
+		return xl_fail(x, "jump at %zu out of the program (to %llu)", i,
+			       (unsigned long long)t);
 	return 0;
 }
 
 /* Backward jumps count down a per-packet budget on the stack so the verifier sees an end. */
 static void emit_loop_budget(struct xl *x)
 {
-	emit(x, BPF_STX | BPF_MEM | BPF_W, RS, RA, offsetof(struct filter_pcap_scratch, loop_a), 0);
-	emit(x, BPF_STX | BPF_MEM | BPF_W, RS, RX, offsetof(struct filter_pcap_scratch, loop_x), 0);
-	emit(x, BPF_LDX | BPF_MEM | BPF_W, RA, RS, offsetof(struct filter_pcap_scratch, loop_a), 0);
-	emit(x, BPF_LDX | BPF_MEM | BPF_W, RX, RS, offsetof(struct filter_pcap_scratch, loop_x), 0);
-	emit(x, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_0, BPF_REG_10, LOOP_SLOT, 0);
-	emit_jump_to(x, BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 0, T_NOMATCH);
-	emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_0, 0, 0, -1);
-	emit(x, BPF_STX | BPF_MEM | BPF_DW, BPF_REG_10, BPF_REG_0, LOOP_SLOT, 0);
+	xl_emit(x, BPF_STX | BPF_MEM | BPF_W, RS, RA, offsetof(struct filter_pcap_scratch, loop_a),
+		0);
+	xl_emit(x, BPF_STX | BPF_MEM | BPF_W, RS, RX, offsetof(struct filter_pcap_scratch, loop_x),
+		0);
+	xl_emit(x, BPF_LDX | BPF_MEM | BPF_W, RA, RS, offsetof(struct filter_pcap_scratch, loop_a),
+		0);
+	xl_emit(x, BPF_LDX | BPF_MEM | BPF_W, RX, RS, offsetof(struct filter_pcap_scratch, loop_x),
+		0);
+	xl_emit(x, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_0, BPF_REG_10, LOOP_SLOT, 0);
+	xl_jump_to(x, BPF_JMP | BPF_JEQ | BPF_K, BPF_REG_0, 0, 0, T_NOMATCH);
+	xl_emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_0, 0, 0, -1);
+	xl_emit(x, BPF_STX | BPF_MEM | BPF_DW, BPF_REG_10, BPF_REG_0, LOOP_SLOT, 0);
 }
 
 static int xlate_jmp(struct xl *x, size_t i, const struct sock_filter *f)
@@ -417,37 +158,37 @@ static int xlate_jmp(struct xl *x, size_t i, const struct sock_filter *f)
 		int64_t t = (int64_t)i + 1 + (int32_t)f->k;
 
 		if (t < 0 || check_target(x, i, (uint64_t)t))
-			return fail(x, "jump at %zu out of the program", i);
+			return xl_fail(x, "jump at %zu out of the program", i);
 		if ((size_t)t <= i)
 			emit_loop_budget(x);
-		emit_jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, (uint32_t)t);
+		xl_jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, (uint32_t)t);
 		return 0;
 	}
 	if (op != BPF_JEQ && op != BPF_JGT && op != BPF_JGE && op != BPF_JSET)
-		return fail(x, "unsupported jump opcode 0x%02x", f->code);
+		return xl_fail(x, "unsupported jump opcode 0x%02x", f->code);
 	if (check_target(x, i, tt) || check_target(x, i, ft))
 		return -EINVAL;
 	if (tt == ft) {
-		emit_jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, (uint32_t)tt);
+		xl_jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, (uint32_t)tt);
 		return 0;
 	}
 	inv = invert(op);
 	if (tt == i + 1 && inv) {
-		emit_jump_to(x, BPF_JMP32 | inv | src, RA, sreg, imm, (uint32_t)ft);
+		xl_jump_to(x, BPF_JMP32 | inv | src, RA, sreg, imm, (uint32_t)ft);
 		return 0;
 	}
-	emit_jump_to(x, code, RA, sreg, imm, (uint32_t)tt);
+	xl_jump_to(x, code, RA, sreg, imm, (uint32_t)tt);
 	if (ft != i + 1)
-		emit_jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, (uint32_t)ft);
+		xl_jump_to(x, BPF_JMP | BPF_JA, 0, 0, 0, (uint32_t)ft);
 	return 0;
 }
 
 static void emit_ret_bool_a(struct xl *x)
 {
-	emit(x, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
-	emit(x, BPF_JMP32 | BPF_JEQ | BPF_K, RA, 0, 1, 0);
-	emit(x, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 1);
-	emit(x, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+	xl_emit(x, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+	xl_emit(x, BPF_JMP32 | BPF_JEQ | BPF_K, RA, 0, 1, 0);
+	xl_emit(x, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 1);
+	xl_emit(x, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }
 
 static int xlate_one(struct xl *x, size_t i)
@@ -462,9 +203,9 @@ static int xlate_one(struct xl *x, size_t i)
 	case BPF_ST:
 	case BPF_STX:
 		if (f->k >= SCRATCH_SLOTS)
-			return fail(x, "scratch memory M[%u] out of range", f->k);
-		emit(x, BPF_STX | BPF_MEM | BPF_W, BPF_REG_10,
-		     BPF_CLASS(f->code) == BPF_ST ? RA : RX, mem_off(f->k), 0);
+			return xl_fail(x, "scratch memory M[%u] out of range", f->k);
+		xl_emit(x, BPF_STX | BPF_MEM | BPF_W, BPF_REG_10,
+			BPF_CLASS(f->code) == BPF_ST ? RA : RX, mem_off(f->k), 0);
 		return 0;
 	case BPF_ALU:
 		return xlate_alu(x, f);
@@ -477,21 +218,21 @@ static int xlate_one(struct xl *x, size_t i)
 		}
 		if (BPF_RVAL(f->code) != BPF_K)
 			break;
-		emit(x, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, f->k != 0);
-		emit(x, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+		xl_emit(x, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, f->k != 0);
+		xl_emit(x, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 		return 0;
 	case BPF_MISC:
 		if (BPF_MISCOP(f->code) == BPF_TAX) {
-			emit(x, BPF_ALU | BPF_MOV | BPF_X, RX, RA, 0, 0);
+			xl_emit(x, BPF_ALU | BPF_MOV | BPF_X, RX, RA, 0, 0);
 			return 0;
 		}
 		if (BPF_MISCOP(f->code) == BPF_TXA) {
-			emit(x, BPF_ALU | BPF_MOV | BPF_X, RA, RX, 0, 0);
+			xl_emit(x, BPF_ALU | BPF_MOV | BPF_X, RA, RX, 0, 0);
 			return 0;
 		}
 		break;
 	}
-	return fail(x, "unsupported opcode 0x%02x at %zu", f->code, i);
+	return xl_fail(x, "unsupported opcode 0x%02x at %zu", f->code, i);
 }
 
 static bool falls_through(const struct sock_filter *f)
@@ -525,7 +266,7 @@ static int mark_reachable(struct xl *x, bool *seen)
 		for (int j = 0; j < nn; j++) {
 			if (next[j] >= x->n) {
 				free(stack);
-				return fail(x, "instruction %zu leaves the program", i);
+				return xl_fail(x, "instruction %zu leaves the program", i);
 			}
 			if (!seen[next[j]]) {
 				seen[next[j]] = true;
@@ -553,18 +294,18 @@ static void emit_prologue(struct xl *x, const bool *seen)
 		if (cls == BPF_JMP && BPF_OP(f->code) == BPF_JA && (int32_t)f->k < 0)
 			loops = true;
 	}
-	emit(x, BPF_ALU64 | BPF_MOV | BPF_X, RS, BPF_REG_1, 0, 0);
-	emit(x, BPF_LDX | BPF_MEM | BPF_W, RCAP, RS, offsetof(struct filter_pcap_scratch, caplen),
-	     0);
-	emit(x, BPF_ALU | BPF_MOV | BPF_K, RA, 0, 0, 0);
-	emit(x, BPF_ALU | BPF_MOV | BPF_K, RX, 0, 0, 0);
+	xl_emit(x, BPF_ALU64 | BPF_MOV | BPF_X, RS, BPF_REG_1, 0, 0);
+	xl_emit(x, BPF_LDX | BPF_MEM | BPF_W, RCAP, RS,
+		offsetof(struct filter_pcap_scratch, caplen), 0);
+	xl_emit(x, BPF_ALU | BPF_MOV | BPF_K, RA, 0, 0, 0);
+	xl_emit(x, BPF_ALU | BPF_MOV | BPF_K, RX, 0, 0, 0);
 	/* libpcap's interpreter starts with M[] zeroed; only slots the program reads matter */
 	for (uint32_t k = 0; k < SCRATCH_SLOTS; k++)
 		if (zero[k])
-			emit(x, BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, mem_off(k), 0);
+			xl_emit(x, BPF_ST | BPF_MEM | BPF_W, BPF_REG_10, 0, mem_off(k), 0);
 	if (loops) {
-		emit(x, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, CBPF_XLATE_LOOP_BOUND);
-		emit(x, BPF_STX | BPF_MEM | BPF_DW, BPF_REG_10, BPF_REG_0, LOOP_SLOT, 0);
+		xl_emit(x, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, CBPF_XLATE_LOOP_BOUND);
+		xl_emit(x, BPF_STX | BPF_MEM | BPF_DW, BPF_REG_10, BPF_REG_0, LOOP_SLOT, 0);
 	}
 }
 
@@ -576,8 +317,8 @@ static int resolve_jumps(struct xl *x)
 	for (size_t j = 0; j < x->nfix; j++)
 		need_nomatch |= x->fix[j].target == T_NOMATCH;
 	if (need_nomatch) {
-		emit(x, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
-		emit(x, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
+		xl_emit(x, BPF_ALU | BPF_MOV | BPF_K, BPF_REG_0, 0, 0, 0);
+		xl_emit(x, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 	}
 	if (x->oom)
 		return -ENOMEM;
@@ -587,7 +328,7 @@ static int resolve_jumps(struct xl *x)
 		long off = (long)dest - (long)fx->at - 1;
 
 		if (off < INT16_MIN || off > INT16_MAX)
-			return fail(x, "filter too large: a jump spans %ld instructions", off);
+			return xl_fail(x, "filter too large: a jump spans %ld instructions", off);
 		x->out[fx->at].off = (int16_t)off;
 	}
 	return 0;
@@ -636,7 +377,7 @@ int cbpf_xlate(const struct sock_filter *prog, size_t n, enum cbpf_xlate_mode mo
 	if (errlen)
 		err[0] = '\0';
 	if (!n)
-		return fail(&x, "empty cBPF program");
+		return xl_fail(&x, "empty cBPF program");
 	ret = xlate_all(&x);
 	if (ret == -ENOMEM && !err[0])
 		snprintf(err, errlen, "out of memory translating the filter");
