@@ -1,0 +1,82 @@
+# Functions that live in modules (here veth, loaded by creating the veth
+# pair): found through the module's own BTF, restricted or excluded by
+# --kmods/--no-kmods, and a module name that is not loaded is a clear error.
+. tests/vm/suite/lib.sh
+
+TUPLE='10.0.1.1:0->10.0.1.2:0(icmp)'
+
+# fails DESC ARGS... : pwru must exit non-zero with one line matching $WANT,
+# attaching nothing.
+fails() {
+	local desc=$1 status lines
+	shift
+	timeout 60 "$PWRU" "$@" >"$SCRATCH/bad.out" 2>"$SCRATCH/bad.err" </dev/null
+	status=$?
+	lines=$(cat "$SCRATCH/bad.out" "$SCRATCH/bad.err" | grep -c .)
+	if [ $status -ne 0 ] && [ $status -lt 124 ] && [ "$lines" -eq 1 ] &&
+		grep -q "$WANT" "$SCRATCH/bad.err"; then
+		ok "$desc: exit $status, one line: $(cat "$SCRATCH/bad.err")"
+	else
+		not_ok "$desc: non-zero exit, one line saying '$WANT'" "exit status $status, $lines lines:" \
+			"$(cat "$SCRATCH/bad.out" "$SCRATCH/bad.err" | head -n 10)"
+	fi
+	check_nothing_attached "$desc:"
+}
+
+check "two netns joined by veth" netns_pair
+if [ -e /sys/kernel/btf/veth ] && grep -q '	\[veth\]$' /proc/kallsyms; then
+	ok "veth is a module with BTF (/sys/kernel/btf/veth, [veth] in kallsyms)"
+else
+	not_ok "veth is a module with BTF" "$(ls /sys/kernel/btf | head)"
+fi
+
+WANT="'no_such_mod' is not a loaded module" \
+	fails "--kmods no_such_mod" --kmods veth,no_such_mod --filter-func veth_xmit
+WANT="no kernel function taking an skb matches" \
+	fails "--no-kmods --filter-func veth_xmit (veth_xmit is only in a module)" \
+	--no-kmods --filter-func veth_xmit
+
+if pwru_start kmods --kmods veth --filter-func 'veth_.*'; then
+	ok "pwru --kmods veth --filter-func 'veth_.*' attached"
+else
+	not_ok "pwru --kmods veth --filter-func 'veth_.*' attached" \
+		"pwru exited ${PWRU_STATUS:-?} before it was ready" "$(head -n 20 "$SCRATCH/kmods.err")"
+	exit 0
+fi
+check "ping 10.0.1.1 -> 10.0.1.2 while tracing" $IP netns exec a ping -c 2 -W 3 10.0.1.2
+sleep 1
+pwru_stop
+
+attached=$(sed -n 's/^pwru: attached \([0-9]*\) functions.*/\1/p' "$SCRATCH/kmods.err")
+in_btf=$(grep -c '	\[veth\]$' /proc/kallsyms)
+if [ "${attached:-0}" -ge 2 ]; then
+	ok "several veth functions attached ($attached; veth has $in_btf symbols)"
+else
+	not_ok "several veth functions attached" "$(grep attached "$SCRATCH/kmods.err" || cat "$SCRATCH/kmods.err")"
+fi
+
+n=$(event_lines "$SCRATCH/kmods.out" veth_xmit "$TUPLE" | wc -l)
+if [ "$n" -ge 2 ]; then
+	ok "veth_xmit lines carry the ping's tuple ($n lines)"
+else
+	not_ok "veth_xmit lines carry the ping's tuple" "$(head -n 10 "$SCRATCH/kmods.out")"
+fi
+
+# Every function printed is one of veth's own symbols, named as kallsyms has it.
+seen=$(awk '/^0x/ { print $NF }' "$SCRATCH/kmods.out" | sed 's/(.*//' | sort -u)
+foreign=
+for fn in $seen; do
+	grep -q "^[0-9a-f]* [tT] $fn	\[veth\]\$" /proc/kallsyms || foreign="$foreign $fn"
+done
+if [ -n "$seen" ] && [ -z "$foreign" ]; then
+	ok "every traced function is a [veth] symbol: $(echo $seen)"
+else
+	not_ok "every traced function is a [veth] symbol" "not in veth:${foreign:- (no events)}"
+fi
+
+if [ "$PWRU_STATUS" -eq 0 ]; then
+	ok "exits 0 on SIGINT (${PWRU_STOP_MS} ms)"
+else
+	not_ok "exits 0 on SIGINT" "status $PWRU_STATUS" "$(tail -n 5 "$SCRATCH/kmods.err")"
+fi
+check_nothing_attached
