@@ -45,13 +45,19 @@ static int regs_used(const struct btf *btf, uint32_t id)
 
 int funcset_skb_position(const struct btf *btf, uint32_t func_id)
 {
-	const struct btf_type *fn = btf__type_by_id(btf, func_id), *proto;
-	const struct btf_param *p;
-	int i, reg = 1;
+	const struct btf_type *fn = btf__type_by_id(btf, func_id);
 
 	if (!fn || !btf_is_func(fn))
 		return 0;
-	proto = btf__type_by_id(btf, fn->type);
+	return funcset_proto_skb_position(btf, fn->type);
+}
+
+int funcset_proto_skb_position(const struct btf *btf, uint32_t proto_id)
+{
+	const struct btf_type *proto = btf__type_by_id(btf, proto_id);
+	const struct btf_param *p;
+	int i, reg = 1;
+
 	if (!proto || !btf_is_func_proto(proto))
 		return 0;
 	p = btf_params(proto);

@@ -41,6 +41,8 @@ struct funcset {
 
 /* 1..5 when function BTF id FUNC_ID takes a struct sk_buff pointer in that register, else 0. */
 int funcset_skb_position(const struct btf *btf, uint32_t func_id);
+/* The same for a FUNC_PROTO (a function pointer's type). */
+int funcset_proto_skb_position(const struct btf *btf, uint32_t proto_id);
 
 /*
  * Fills FS from the NBTFS BTFs. REGEX (NULL or "": all) must match the whole name. Returns

@@ -5,9 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "src/kmod_btf.h"
+#include "src/kmod_ko.h"
 
 static int push(struct kmod_btfs *kb, size_t *cap, const struct btf *btf, char *module)
 {
@@ -38,48 +40,89 @@ static void free_names(char **names, size_t n)
 	free(names);
 }
 
-/* Every module under DIR, sorted so the order (and the output) does not depend on readdir. */
-static int list_all(const char *dir, char ***out, size_t *n)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-	size_t cap = 0;
-	char **names = NULL, **nn;
+static int exists(const char *sysroot, const char *dir, const char *name);
 
-	*n = 0;
+static int add_name(char ***names, size_t *n, size_t *cap, const char *name)
+{
+	char **nn;
+
+	if (*n == *cap) {
+		*cap = *cap ? *cap * 2 : 64;
+		nn = realloc(*names, *cap * sizeof(*nn));
+		if (!nn)
+			return -ENOMEM;
+		*names = nn;
+	}
+	if (!((*names)[*n] = strdup(name)))
+		return -ENOMEM;
+	++*n;
+	return 0;
+}
+
+/*
+ * Entries of SYSROOT/DIR; with MARKER, only those holding that file (a loaded module has
+ * /sys/module/NAME/initstate, a built-in one does not).
+ */
+static int scan_dir(const char *sysroot, const char *dir, const char *marker, char ***names,
+		    size_t *n, size_t *cap)
+{
+	char path[512];
+	struct dirent *e;
+	DIR *d;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s%s", sysroot, dir);
+	d = opendir(path);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
-	while ((e = readdir(d))) {
+	while (!rc && (e = readdir(d))) {
 		if (e->d_name[0] == '.' || !strcmp(e->d_name, "vmlinux"))
 			continue;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			nn = realloc(names, cap * sizeof(*names));
-			if (!nn)
-				break;
-			names = nn;
-		}
-		if (!(names[*n] = strdup(e->d_name)))
-			break;
-		++*n;
+		snprintf(path, sizeof(path), "%s/%s", e->d_name, marker ? marker : "");
+		if (!marker || exists(sysroot, dir, path))
+			rc = add_name(names, n, cap, e->d_name);
 	}
 	closedir(d);
-	if (e) {
+	return rc;
+}
+
+/*
+ * Every loaded module: those with BTF, and those without (before 5.11, or built without
+ * it), sorted and unique so the order (and the output) does not depend on readdir.
+ */
+static int list_all(const char *sysroot, char ***out, size_t *n)
+{
+	char **names = NULL;
+	size_t i, cap = 0, u = 0;
+	int rc;
+
+	*n = 0;
+	rc = scan_dir(sysroot, "/sys/kernel/btf", NULL, &names, n, &cap);
+	if (!rc)
+		rc = scan_dir(sysroot, "/sys/module", "initstate", &names, n, &cap);
+	if (rc) {
 		free_names(names, *n);
-		return -ENOMEM;
+		return rc;
 	}
 	if (*n)
 		qsort(names, *n, sizeof(*names), cmp_str);
+	for (i = 0; i < *n; i++)
+		if (u && !strcmp(names[u - 1], names[i]))
+			free(names[i]);
+		else
+			names[u++] = names[i];
+	*n = u;
 	*out = names;
 	return 0;
 }
 
 static int exists(const char *sysroot, const char *dir, const char *name)
 {
-	char path[512];
+	char path[1024];
 	struct stat st;
 
-	snprintf(path, sizeof(path), "%s%s/%s", sysroot, dir, name);
+	if (snprintf(path, sizeof(path), "%s%s/%s", sysroot, dir, name) >= (int)sizeof(path))
+		return 0;
 	return !stat(path, &st);
 }
 
@@ -96,18 +139,12 @@ static char *module_name(const char *s, size_t len)
 
 static int check_named(const char *sysroot, const char *name, char *err, size_t errlen)
 {
-	if (exists(sysroot, "/sys/kernel/btf", name))
+	if (exists(sysroot, "/sys/kernel/btf", name) || exists(sysroot, "/sys/module", name))
 		return 0;
-	if (exists(sysroot, "/sys/module", name))
-		snprintf(err, errlen,
-			 "--kmods: module '%s' is loaded but the kernel has no BTF for it "
-			 "(needs CONFIG_DEBUG_INFO_BTF_MODULES=y)",
-			 name);
-	else
-		snprintf(err, errlen,
-			 "--kmods: '%s' is not a loaded module (no /sys/kernel/btf/%s); load it "
-			 "first (modprobe %s) or leave it out",
-			 name, name, name);
+	snprintf(err, errlen,
+		 "--kmods: '%s' is not a loaded module (no /sys/kernel/btf/%s); load it "
+		 "first (modprobe %s) or leave it out",
+		 name, name, name);
 	return -ENOENT;
 }
 
@@ -146,6 +183,50 @@ static int list_named(const char *list, const char *sysroot, char ***out, size_t
 	return 0;
 }
 
+/* The uncompressed .ko of module NAME, from modules.dep; 0 when found. */
+static int ko_path(const char *sysroot, const char *name, char *out, size_t len)
+{
+	char path[512], line[1024], *colon, *base, *mod;
+	struct utsname u;
+	FILE *f;
+	int n, rc = -ENOENT;
+
+	if (uname(&u))
+		return -errno;
+	snprintf(path, sizeof(path), "%s/lib/modules/%s/modules.dep", sysroot, u.release);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	while (rc && fgets(line, sizeof(line), f)) {
+		colon = strchr(line, ':');
+		if (!colon || colon - line < 3 || strncmp(colon - 3, ".ko", 3))
+			continue;
+		*colon = '\0';
+		base = strrchr(line, '/');
+		mod = module_name(base ? base + 1 : line, strlen(base ? base + 1 : line) - 3);
+		if (mod && !strcmp(mod, name)) {
+			/* Paths are relative to the release's folder, or absolute. */
+			n = line[0] == '/' ? snprintf(out, len, "%s%s", sysroot, line)
+					   : snprintf(out, len, "%s/lib/modules/%s/%s", sysroot,
+						      u.release, line);
+			rc = n < (int)len ? 0 : -ENAMETOOLONG;
+		}
+		free(mod);
+	}
+	fclose(f);
+	return rc;
+}
+
+/* No BTF for module NAME: type its callbacks from its .ko. */
+static struct btf *ko_btf(const struct btf *vmlinux, const char *sysroot, const char *name)
+{
+	char path[512];
+
+	if (ko_path(sysroot, name, path, sizeof(path)))
+		return NULL;
+	return kmod_ko_btf(vmlinux, path);
+}
+
 /* Takes ownership of NAMES; a name whose BTF is unreadable fails only when it was asked for. */
 static int parse_modules(const struct btf *vmlinux, const char *sysroot, char **names, size_t n,
 			 int strict, struct kmod_btfs *kb, size_t *cap, char *err, size_t errlen)
@@ -158,6 +239,27 @@ static int parse_modules(const struct btf *vmlinux, const char *sysroot, char **
 	for (i = 0; i < n; i++) {
 		if (rc) {
 			free(names[i]);
+			continue;
+		}
+		if (!exists(sysroot, "/sys/kernel/btf", names[i])) {
+			btf = ko_btf(vmlinux, sysroot, names[i]);
+			kb->from_ko += btf != NULL;
+			kb->untyped += btf == NULL;
+			if (!btf && strict) {
+				snprintf(
+				    err, errlen,
+				    "--kmods: module '%s' is loaded but the kernel has no BTF for "
+				    "it (needs CONFIG_DEBUG_INFO_BTF_MODULES=y, 5.11+) and its .ko "
+				    "has no callback pwru can type",
+				    names[i]);
+				rc = -ENOENT;
+			}
+			if (btf)
+				rc = push(kb, cap, btf, names[i]);
+			if (!btf || rc) {
+				btf__free(btf);
+				free(names[i]);
+			}
 			continue;
 		}
 		snprintf(path, sizeof(path), "%s/sys/kernel/btf/%s", sysroot, names[i]);
@@ -199,7 +301,7 @@ int kmod_btfs_load(const struct btf *vmlinux, enum kmod_mode mode, const char *l
 		goto out;
 	snprintf(dir, sizeof(dir), "%s/sys/kernel/btf", sysroot);
 	rc = mode == KMOD_LIST ? list_named(list, sysroot, &names, &n, err, errlen)
-			       : list_all(dir, &names, &n);
+			       : list_all(sysroot, &names, &n);
 	if (!rc)
 		rc = parse_modules(vmlinux, sysroot, names, n, mode == KMOD_LIST, kb, &cap, err,
 				   errlen);

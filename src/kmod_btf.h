@@ -14,6 +14,8 @@ struct kmod_btfs {
 	struct funcset_btf *v; /* v[0] is vmlinux; the modules follow, by name */
 	size_t n;
 	size_t skipped; /* modules whose BTF could not be parsed (all-modules mode only) */
+	size_t from_ko; /* modules without BTF, callbacks typed from their .ko (kmod_ko.h) */
+	size_t untyped; /* modules without BTF whose .ko gave nothing: not traced */
 };
 
 enum kmod_mode {

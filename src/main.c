@@ -86,6 +86,11 @@ static int build_funcset(struct tracer *t, char *err, size_t errlen)
 			"pwru: the BTF of %zu modules could not be read; their functions "
 			"are not traced\n",
 			kb.skipped);
+	if (kb.from_ko || kb.untyped)
+		fprintf(stderr,
+			"pwru: %zu modules have no BTF (kernel before 5.11, or built without "
+			"it): only callbacks typed from the .ko of %zu of them are traced\n",
+			kb.from_ko + kb.untyped, kb.from_ko);
 	rc = funcset_build(kb.v, kb.n, t->ksyms, t->cfg->filter_func, &t->fs, err, errlen);
 	kmod_btfs_free(&kb);
 	return rc;

@@ -1,0 +1,289 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include "src/funcset.h"
+#include "src/kmod_ko.h"
+
+/* A relocation putting function FUNC (a symbol index) at offset OFF of an object. */
+struct slot {
+	size_t obj; /* symbol index of the object holding the slot */
+	uint64_t off;
+	const char *func;
+};
+
+struct ko {
+	Elf *elf;
+	Elf_Data *syms;
+	size_t nsyms, strndx;
+	struct slot *slots;
+	size_t nslots, cap;
+};
+
+static int sym_at(struct ko *k, size_t i, GElf_Sym *s)
+{
+	return gelf_getsym(k->syms, (int)i, s) ? 0 : -1;
+}
+
+/* The function a relocation points at: a FUNC symbol, or a section symbol plus addend. */
+static const char *target_func(struct ko *k, size_t symi, int64_t addend)
+{
+	GElf_Sym s, f;
+	size_t i;
+
+	if (sym_at(k, symi, &s))
+		return NULL;
+	if (GELF_ST_TYPE(s.st_info) == STT_FUNC && !addend)
+		return elf_strptr(k->elf, k->strndx, s.st_name);
+	if (GELF_ST_TYPE(s.st_info) != STT_SECTION)
+		return NULL;
+	for (i = 1; i < k->nsyms; i++)
+		if (!sym_at(k, i, &f) && GELF_ST_TYPE(f.st_info) == STT_FUNC &&
+		    f.st_shndx == s.st_shndx && f.st_value == (uint64_t)addend)
+			return elf_strptr(k->elf, k->strndx, f.st_name);
+	return NULL;
+}
+
+/* The data object of section SHNDX covering OFF. */
+static size_t object_at(struct ko *k, size_t shndx, uint64_t off)
+{
+	GElf_Sym s;
+	size_t i;
+
+	for (i = 1; i < k->nsyms; i++)
+		if (!sym_at(k, i, &s) && GELF_ST_TYPE(s.st_info) == STT_OBJECT &&
+		    s.st_shndx == shndx && off >= s.st_value && off < s.st_value + s.st_size)
+			return i;
+	return 0;
+}
+
+static int add_slot(struct ko *k, size_t obj, uint64_t off, const char *func)
+{
+	if (k->nslots == k->cap) {
+		size_t ncap = k->cap ? k->cap * 2 : 64;
+		struct slot *ns = realloc(k->slots, ncap * sizeof(*ns));
+
+		if (!ns)
+			return -ENOMEM;
+		k->slots = ns;
+		k->cap = ncap;
+	}
+	k->slots[k->nslots++] = (struct slot){.obj = obj, .off = off, .func = func};
+	return 0;
+}
+
+/* Relocations into data (not code) sections that store a function's address. */
+static int read_relocs(struct ko *k, Elf_Scn *rel, const GElf_Shdr *rsh)
+{
+	Elf_Scn *tgt = elf_getscn(k->elf, rsh->sh_info);
+	Elf_Data *d = elf_getdata(rel, NULL);
+	GElf_Shdr tsh;
+	GElf_Rela r;
+	GElf_Sym os;
+	size_t i, n, obj;
+	const char *fn;
+
+	if (!tgt || !d || !gelf_getshdr(tgt, &tsh) || !(tsh.sh_flags & SHF_ALLOC) ||
+	    (tsh.sh_flags & SHF_EXECINSTR))
+		return 0;
+	n = rsh->sh_size / rsh->sh_entsize;
+	for (i = 0; i < n; i++) {
+		if (!gelf_getrela(d, (int)i, &r) || GELF_R_TYPE(r.r_info) != R_X86_64_64)
+			continue;
+		fn = target_func(k, GELF_R_SYM(r.r_info), r.r_addend);
+		obj = fn ? object_at(k, rsh->sh_info, r.r_offset) : 0;
+		if (obj && !sym_at(k, obj, &os) && add_slot(k, obj, r.r_offset - os.st_value, fn))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static int read_ko(struct ko *k)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	int err;
+
+	while ((scn = elf_nextscn(k->elf, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB) {
+			k->syms = elf_getdata(scn, NULL);
+			k->nsyms = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
+			k->strndx = sh.sh_link;
+		}
+	if (!k->syms)
+		return -ENOENT;
+	while ((scn = elf_nextscn(k->elf, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_RELA && sh.sh_entsize) {
+			err = read_relocs(k, scn, &sh);
+			if (err)
+				return err;
+		}
+	return 0;
+}
+
+static const struct btf_type *skip_mods(const struct btf *btf, uint32_t *id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, *id);
+
+	while (t && (btf_is_mod(t) || btf_is_typedef(t))) {
+		*id = t->type;
+		t = btf__type_by_id(btf, *id);
+	}
+	return t;
+}
+
+/* The prototype of the function pointer member at byte OFF of struct T, or 0. */
+static uint32_t member_proto(const struct btf *btf, const struct btf_type *t, uint64_t off)
+{
+	const struct btf_member *m = btf_members(t);
+	const struct btf_type *mt;
+	uint32_t id;
+	int i;
+
+	for (i = 0; i < btf_vlen(t); i++, m++) {
+		if (btf_member_bit_offset(t, (uint32_t)i) != off * 8)
+			continue;
+		id = m->type;
+		mt = skip_mods(btf, &id);
+		if (!mt || !btf_is_ptr(mt))
+			return 0;
+		id = mt->type;
+		mt = skip_mods(btf, &id);
+		return mt && btf_is_func_proto(mt) ? id : 0;
+	}
+	return 0;
+}
+
+/* Slots S[0..N) of one object fit struct T: a function pointer at every offset. */
+static int fits(const struct btf *btf, const struct btf_type *t, const struct slot *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (!member_proto(btf, t, s[i].off))
+			return 0;
+	return 1;
+}
+
+struct match {
+	uint32_t first;	 /* first fitting struct */
+	int ambiguous;	 /* candidates disagree on some slot's skb register */
+	size_t nfit;	 /* fitting structs */
+	uint8_t pos[64]; /* skb register per slot, from the first fit */
+};
+
+static void match_object(const struct btf *btf, uint64_t size, const struct slot *s, size_t n,
+			 struct match *m)
+{
+	uint32_t id, cnt = btf__type_cnt(btf);
+	size_t i;
+
+	memset(m, 0, sizeof(*m));
+	for (id = 1; id < cnt && !m->ambiguous; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+
+		if (!btf_is_struct(t) || t->size != size || !fits(btf, t, s, n))
+			continue;
+		for (i = 0; i < n; i++) {
+			int pos = funcset_proto_skb_position(btf, member_proto(btf, t, s[i].off));
+
+			if (!m->nfit)
+				m->pos[i] = (uint8_t)pos;
+			else if (m->pos[i] != pos)
+				m->ambiguous = 1;
+		}
+		if (!m->nfit++)
+			m->first = id;
+	}
+}
+
+static int cmp_slot(const void *a, const void *b)
+{
+	const struct slot *x = a, *y = b;
+
+	if (x->obj != y->obj)
+		return x->obj < y->obj ? -1 : 1;
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/*
+ * One object's slots: a lone pointer fits too many structs to be trusted, so at least two,
+ * and every fitting struct must agree on where each callback's skb is.
+ */
+static int type_object(struct ko *k, const struct btf *vmlinux, struct btf *out,
+		       const struct slot *s, size_t n)
+{
+	const struct btf_type *t;
+	struct match m;
+	GElf_Sym os;
+	size_t i;
+	int id;
+
+	if (n < 2 || n > sizeof(m.pos) || sym_at(k, s[0].obj, &os))
+		return 0;
+	match_object(vmlinux, os.st_size, s, n, &m);
+	if (!m.nfit || m.ambiguous)
+		return 0;
+	t = btf__type_by_id(vmlinux, m.first);
+	for (i = 0; i < n; i++) {
+		if (!m.pos[i])
+			continue;
+		id = btf__add_func(out, s[i].func, BTF_FUNC_STATIC,
+				   (int)member_proto(vmlinux, t, s[i].off));
+		if (id < 0)
+			return id;
+	}
+	return 0;
+}
+
+static int type_slots(struct ko *k, const struct btf *vmlinux, struct btf *out)
+{
+	size_t i = 0, j;
+	int err;
+
+	qsort(k->slots, k->nslots, sizeof(*k->slots), cmp_slot);
+	for (; i < k->nslots; i = j) {
+		for (j = i + 1; j < k->nslots && k->slots[j].obj == k->slots[i].obj; j++)
+			;
+		err = type_object(k, vmlinux, out, k->slots + i, j - i);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+struct btf *kmod_ko_btf(const struct btf *vmlinux, const char *ko_path)
+{
+	struct ko k = {0};
+	struct btf *out = NULL;
+	int fd, err;
+
+	elf_version(EV_CURRENT);
+	fd = open(ko_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	k.elf = elf_begin(fd, ELF_C_READ, NULL);
+	err = k.elf ? read_ko(&k) : -EINVAL;
+	if (!err)
+		out = btf__new_empty_split((struct btf *)vmlinux);
+	if (!err && !out)
+		err = -ENOMEM;
+	if (!err)
+		err = type_slots(&k, vmlinux, out);
+	if (!err && btf__type_cnt(out) == btf__type_cnt(vmlinux))
+		err = -ENOENT;
+	if (err) {
+		btf__free(out);
+		out = NULL;
+	}
+	free(k.slots);
+	elf_end(k.elf);
+	close(fd);
+	errno = -err;
+	return out;
+}
