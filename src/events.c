@@ -24,18 +24,30 @@ struct events {
 	uint64_t printed;
 	uint64_t lost;
 	uint64_t last_check;
+	volatile sig_atomic_t *stop;
 };
 
+static void check_lost(struct events *ev, int force);
+
+/*
+ * libbpf's ring_buffer__poll() keeps consuming for as long as producers keep adding
+ * records, so under a flood it never returns: the stop flag and the loss counter are
+ * looked at from here too, or Ctrl-C would wait for the traffic to end.
+ */
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct events *ev = ctx;
 
+	if (*ev->stop)
+		return -EINTR;
 	if (size < sizeof(struct pwru_event))
 		return 0;
 	if (ev->o->ops->event(ev->o, data))
 		return OUTPUT_FAILED;
 	if (++ev->printed == ev->limit)
 		return LIMIT_REACHED;
+	if (!(ev->printed & 1023))
+		check_lost(ev, 0);
 	return 0;
 }
 
@@ -110,6 +122,7 @@ int events_run(struct events *ev, volatile sig_atomic_t *stop)
 {
 	int rc = 0;
 
+	ev->stop = stop;
 	ev->last_check = now_ns();
 	while (!*stop) {
 		rc = ring_buffer__poll(ev->rb, POLL_MS);
