@@ -241,8 +241,9 @@ int funcset_build(const struct funcset_btf *btfs, size_t nbtfs, const struct kal
 		rc = collect(&btfs[i], use_re ? &re : NULL, fs, &cap);
 	if (use_re)
 		regfree(&re);
-	if (!rc) {
+	if (!rc && fs->n)
 		qsort(fs->funcs, fs->n, sizeof(*fs->funcs), cmp_entry);
+	if (!rc) {
 		drop_ambiguous(fs);
 		rc = join_kallsyms(ks, fs);
 	}
@@ -258,7 +259,7 @@ const struct func_entry *funcset_find(const struct funcset *fs, const char *name
 {
 	struct func_entry key = {.name = (char *)name, .module = (char *)module};
 
-	return bsearch(&key, fs->funcs, fs->n, sizeof(key), cmp_entry);
+	return fs->n ? bsearch(&key, fs->funcs, fs->n, sizeof(key), cmp_entry) : NULL;
 }
 
 void funcset_free(struct funcset *fs)

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 #include <bpf/btf.h>
 #include "tap.h"
@@ -305,8 +306,121 @@ out:
 	btf__free(btf);
 }
 
+static const char ko_src[] =
+    "struct sk_buff;\n"
+    "struct ops { long (*xmit)(struct sk_buff *); long (*other)(int, struct sk_buff *); };\n"
+    "struct one { long (*cb)(struct sk_buff *); };\n"
+    "static long my_xmit(struct sk_buff *s) { return (long)s; }\n"
+    "static long my_other(int x, struct sk_buff *s) { return (long)s + x; }\n"
+    "static long lone(struct sk_buff *s) { return 1 + (long)s; }\n"
+    "const struct ops my_ops = { my_xmit, my_other };\n"
+    "const struct one my_one = { lone };\n";
+
+static const char ko_kallsyms[] = "ffffffffc0003000 t my_xmit\t[fake_nic]\n"
+				  "ffffffffc0003100 t my_other\t[fake_nic]\n"
+				  "ffffffffc0003200 t lone\t[fake_nic]\n";
+
+/* vmlinux types the module's tables use; DECOY adds a same-shaped struct without skb. */
+static struct btf *ko_base(int decoy)
+{
+	struct btf *b = btf__new_empty();
+	int skb, pskb, lng, intt, p1, p2, p3, pp1, pp2, pp3, ops;
+
+	skb = btf__add_struct(b, "sk_buff", 8);
+	btf__add_field(b, "len", btf__add_int(b, "unsigned int", 4, 0), 0, 0);
+	pskb = btf__add_ptr(b, skb);
+	lng = btf__add_int(b, "long", 8, BTF_INT_SIGNED);
+	intt = btf__add_int(b, "int", 4, BTF_INT_SIGNED);
+	p1 = btf__add_func_proto(b, lng);
+	btf__add_func_param(b, "skb", pskb);
+	p2 = btf__add_func_proto(b, lng);
+	btf__add_func_param(b, "x", intt);
+	btf__add_func_param(b, "skb", pskb);
+	p3 = btf__add_func_proto(b, lng);
+	btf__add_func_param(b, "x", lng);
+	/* Members are added to the last type created: pointers first. */
+	pp1 = btf__add_ptr(b, p1);
+	pp2 = btf__add_ptr(b, p2);
+	pp3 = btf__add_ptr(b, p3);
+	ops = btf__add_struct(b, "ops", 16);
+	btf__add_field(b, "xmit", pp1, 0, 0);
+	btf__add_field(b, "other", pp2, 64, 0);
+	btf__add_struct(b, "one", 8);
+	btf__add_field(b, "cb", pp1, 0, 0);
+	if (decoy) {
+		btf__add_struct(b, "decoy", 16);
+		btf__add_field(b, "f", pp3, 0, 0);
+		btf__add_field(b, "g", pp2, 64, 0);
+	}
+	return ops > 0 ? b : NULL;
+}
+
+/* A sysroot where loaded module fake_nic has no BTF, only its .ko listed in modules.dep. */
+static int make_ko_sysroot(const char *dir)
+{
+	char path[512], cmd[1024];
+	struct utsname u;
+
+	uname(&u);
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir -p %s/sys/module/fake_nic %s/sys/kernel/btf %s/lib/modules/%s/kernel && "
+		 "touch %s/sys/module/fake_nic/initstate && "
+		 "echo 'kernel/fake-nic.ko:' > %s/lib/modules/%s/modules.dep",
+		 dir, dir, dir, u.release, dir, dir, u.release);
+	if (system(cmd))
+		return -1;
+	snprintf(path, sizeof(path), "%s/fake.c", dir);
+	write_file(path, ko_src, sizeof(ko_src) - 1);
+	snprintf(cmd, sizeof(cmd), "cc -c -O1 -o %s/lib/modules/%s/kernel/fake-nic.ko %s 2>&1", dir,
+		 u.release, path);
+	return system(cmd);
+}
+
+static void test_ko(void)
+{
+	char dir[] = "/tmp/test_funcset_ko.XXXXXX", cmd[64], err[256] = "";
+	struct btf *base = ko_base(0), *decoy = ko_base(1);
+	struct kallsyms *ks = NULL;
+	struct kmod_btfs kb;
+	struct funcset fs;
+
+	if (!mkdtemp(dir) || make_ko_sysroot(dir) ||
+	    kallsyms_parse(ko_kallsyms, sizeof(ko_kallsyms) - 1, &ks)) {
+		ok(1, "# SKIP cannot build a test object with cc");
+		goto out;
+	}
+	is_int(kmod_btfs_load(base, KMOD_ALL, NULL, dir, &kb, err, sizeof(err)), 0,
+	       "a module without BTF loads (%s)", err);
+	ok(kb.n == 2 && kb.from_ko == 1 && !kb.untyped && !strcmp(kb.v[1].module, "fake_nic"),
+	   "fake_nic's callbacks typed from its .ko found through modules.dep (n %zu ko %zu "
+	   "untyped %zu)",
+	   kb.n, kb.from_ko, kb.untyped);
+	funcset_build(kb.v, kb.n, ks, NULL, &fs, err, sizeof(err));
+	ok(has_addr(funcset_find(&fs, "my_xmit", "fake_nic"), 0xffffffffc0003000ULL, 1),
+	   "ops.xmit slot: my_xmit, skb in register 1");
+	ok(has_addr(funcset_find(&fs, "my_other", "fake_nic"), 0xffffffffc0003100ULL, 2),
+	   "ops.other slot: my_other, skb in register 2");
+	ok(!funcset_find(&fs, "lone", "fake_nic"), "a table of one pointer is not trusted");
+	funcset_free(&fs);
+	kmod_btfs_free(&kb);
+	is_int(kmod_btfs_load(decoy, KMOD_ALL, NULL, dir, &kb, err, sizeof(err)), 0,
+	       "with a same-shaped struct disagreeing on the skb");
+	ok(kb.n == 1 && kb.untyped == 1, "nothing is typed: a guess would be a wrong register");
+	kmod_btfs_free(&kb);
+	is_int(kmod_btfs_load(decoy, KMOD_LIST, "fake-nic", dir, &kb, err, sizeof(err)), -ENOENT,
+	       "--kmods naming it then fails");
+	ok(strstr(err, "no BTF") != NULL, "saying why: %s", err);
+out:
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	system(cmd);
+	kallsyms_free(ks);
+	btf__free(base);
+	btf__free(decoy);
+}
+
 int main(void)
 {
+	test_ko();
 	test_positions();
 	test_live();
 	test_split();
