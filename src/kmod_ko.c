@@ -95,9 +95,10 @@ static int read_relocs(struct ko *k, Elf_Scn *rel, const GElf_Shdr *rsh)
 	for (i = 0; i < n; i++) {
 		if (!gelf_getrela(d, (int)i, &r) || GELF_R_TYPE(r.r_info) != R_X86_64_64)
 			continue;
-		fn = target_func(k, GELF_R_SYM(r.r_info), r.r_addend);
-		obj = fn ? object_at(k, rsh->sh_info, r.r_offset) : 0;
-		if (obj && !sym_at(k, obj, &os) && add_slot(k, obj, r.r_offset - os.st_value, fn))
+		/* Most data relocations (__mcount_loc, ...) are in no object: check that first. */
+		obj = object_at(k, rsh->sh_info, r.r_offset);
+		fn = obj ? target_func(k, GELF_R_SYM(r.r_info), r.r_addend) : NULL;
+		if (fn && !sym_at(k, obj, &os) && add_slot(k, obj, r.r_offset - os.st_value, fn))
 			return -ENOMEM;
 	}
 	return 0;
