@@ -15,6 +15,8 @@ static void test_addrs(void)
 	ok(!traceable_ftrace(&t, "ip_rcv", 0xffffffff82000000ULL),
 	   "another copy of a name without a site is refused");
 	ok(!traceable_ftrace(&t, "notrace_fn", 0xffffffff81ff7f00ULL), "no site: refused");
+	ok(traceable_ftrace_in(&t, "veth_xmit", "veth", 0xffffffffc0a01000ULL),
+	   "a module function's site (line with [veth]) is read too");
 	ok(!traceable_kprobe(&t, 0xffffffff81e00040ULL), "inside a blacklisted range");
 	ok(traceable_kprobe(&t, 0xffffffff81e00080ULL), "range end is exclusive");
 	ok(traceable_kprobe(&t, 0xffffffff81ff8c00ULL), "outside every range");
@@ -31,6 +33,8 @@ static void test_names_and_nothing(void)
 	       "debugfs path used when tracefs has nothing");
 	ok(traceable_ftrace(&t, "ip_rcv", 1), "listed name allowed at any address");
 	ok(!traceable_ftrace(&t, "veth_xmit", 1), "module entries are not vmlinux names");
+	ok(traceable_ftrace_in(&t, "veth_xmit", "veth", 1), "but are names of their module");
+	ok(!traceable_ftrace_in(&t, "veth_xmit", "bridge", 1), "and of no other module");
 	ok(!traceable_ftrace(&t, "schedule", 1), "unlisted name refused");
 	ok(traceable_kprobe(&t, 1), "no blacklist: everything allowed");
 	traceable_free(&t);
