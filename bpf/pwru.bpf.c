@@ -18,6 +18,7 @@ const volatile __u32 cfg_mark = 0;
 const volatile __u32 cfg_mark_mask = 0; /* 0: no mark filter */
 const volatile __u32 cfg_ifindex = 0;
 const volatile bool cfg_output_tuple = true;
+const volatile bool cfg_output_meta = true;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -62,23 +63,21 @@ struct ip6_hdr {
 	__u8 daddr[16];
 };
 
-static __always_inline __u32 skb_netns(struct sk_buff *skb)
+static __always_inline __u32 skb_netns(struct sk_buff *skb, struct net_device *dev)
 {
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
-
 	if (dev)
 		return BPF_CORE_READ(dev, nd_net.net, ns.inum);
 	return BPF_CORE_READ(skb, sk, __sk_common.skc_net.net, ns.inum);
 }
 
 /* The cheap tests, done before the pcap filter touches packet bytes. */
-static __always_inline bool filter_meta(struct sk_buff *skb)
+static __always_inline bool filter_meta(struct sk_buff *skb, struct net_device *dev)
 {
-	if (cfg_netns && skb_netns(skb) != cfg_netns)
+	if (cfg_netns && skb_netns(skb, dev) != cfg_netns)
 		return false;
 	if (cfg_mark_mask && (BPF_CORE_READ(skb, mark) & cfg_mark_mask) != cfg_mark)
 		return false;
-	if (cfg_ifindex && BPF_CORE_READ(skb, dev, ifindex) != cfg_ifindex)
+	if (cfg_ifindex && (!dev || BPF_CORE_READ(dev, ifindex) != cfg_ifindex))
 		return false;
 	return true;
 }
@@ -104,11 +103,10 @@ static __always_inline __u32 skb_mtu(struct sk_buff *skb, struct net_device *dev
 	return mtu;
 }
 
-static __always_inline void fill_meta(struct sk_buff *skb, struct pwru_event *ev)
+static __always_inline void fill_meta(struct sk_buff *skb, struct net_device *dev,
+				      struct pwru_event *ev)
 {
-	struct net_device *dev = BPF_CORE_READ(skb, dev);
-
-	ev->netns = skb_netns(skb);
+	ev->netns = skb_netns(skb, dev);
 	ev->mark = BPF_CORE_READ(skb, mark);
 	ev->len = BPF_CORE_READ(skb, len);
 	ev->protocol = bpf_ntohs(BPF_CORE_READ(skb, protocol));
@@ -170,7 +168,8 @@ static __always_inline void fill_tuple(struct sk_buff *skb, struct pwru_tuple *t
 	void *l3 = head + nh_off, *l4 = NULL;
 	__u8 l4hdr[14], version;
 
-	if (nh_off == (__u16)~0U || bpf_probe_read_kernel(&version, 1, l3))
+	/* 0 as well as ~0: freshly allocated skbs have not set a network header yet. */
+	if (!nh_off || nh_off == (__u16)~0U || bpf_probe_read_kernel(&version, 1, l3))
 		return;
 	version >>= 4;
 	if (version == 4)
@@ -208,8 +207,12 @@ static __always_inline void count_lost(void)
 static __always_inline int handle_skb(struct pt_regs *ctx, struct sk_buff *skb, __u8 type)
 {
 	struct pwru_event *ev;
+	struct net_device *dev;
 
-	if (!skb || !filter_meta(skb) || !filter_pcap(skb))
+	if (!skb)
+		return 0;
+	dev = BPF_CORE_READ(skb, dev);
+	if (!filter_meta(skb, dev) || !filter_pcap(skb))
 		return 0;
 	ev = bpf_ringbuf_reserve(&events, sizeof(*ev), 0);
 	if (!ev) {
@@ -226,7 +229,8 @@ static __always_inline int handle_skb(struct pt_regs *ctx, struct sk_buff *skb, 
 	ev->cpu = bpf_get_smp_processor_id();
 	ev->type = type;
 	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
-	fill_meta(skb, ev);
+	if (cfg_output_meta)
+		fill_meta(skb, dev, ev);
 	if (cfg_output_tuple)
 		fill_tuple(skb, &ev->tuple);
 	bpf_ringbuf_submit(ev, 0);

@@ -201,6 +201,7 @@ static int load_bpf(struct tracer *t)
 	t->skel->rodata->cfg_mark_mask = t->cfg->filter_mark_mask;
 	t->skel->rodata->cfg_ifindex = t->ifindex;
 	t->skel->rodata->cfg_output_tuple = t->cfg->output_tuple;
+	t->skel->rodata->cfg_output_meta = t->cfg->output_meta;
 	rc = backend_prepare(t->backend, t->skel->obj, &t->fs);
 	if (rc) {
 		fprintf(stderr, "pwru: preparing the %s programs: %s\n", t->backend->name,
