@@ -1,6 +1,7 @@
 # Functions that live in modules (here veth, loaded by creating the veth
-# pair): found through the module's own BTF, restricted or excluded by
-# --kmods/--no-kmods, and a module name that is not loaded is a clear error.
+# pair): found through the module's own BTF (5.11+) or, without it (5.10),
+# through its .ko's ops tables; restricted or excluded by --kmods/--no-kmods;
+# a module name that is not loaded is a clear error.
 . tests/vm/suite/lib.sh
 
 TUPLE='10.0.1.1:0->10.0.1.2:0(icmp)'
@@ -24,10 +25,15 @@ fails() {
 }
 
 check "two netns joined by veth" netns_pair
-if [ -e /sys/kernel/btf/veth ] && grep -q '	\[veth\]$' /proc/kallsyms; then
-	ok "veth is a module with BTF (/sys/kernel/btf/veth, [veth] in kallsyms)"
+if grep -q '	\[veth\]$' /proc/kallsyms; then
+	ok "veth is a module ([veth] in kallsyms)"
 else
-	not_ok "veth is a module with BTF" "$(ls /sys/kernel/btf | head)"
+	not_ok "veth is a module ([veth] in kallsyms)"
+fi
+if [ -e /sys/kernel/btf/veth ]; then
+	diag "veth has BTF: /sys/kernel/btf/veth"
+else
+	diag "veth has no BTF on $(uname -r): its callbacks are typed from veth.ko"
 fi
 
 WANT="'no_such_mod' is not a loaded module" \
@@ -49,14 +55,14 @@ pwru_stop
 
 attached=$(sed -n 's/^pwru: attached \([0-9]*\) functions.*/\1/p' "$SCRATCH/kmods.err")
 in_btf=$(grep -c '	\[veth\]$' /proc/kallsyms)
-if [ "${attached:-0}" -ge 2 ]; then
-	ok "several veth functions attached ($attached; veth has $in_btf symbols)"
+if [ "${attached:-0}" -ge 1 ]; then
+	ok "veth functions attached ($attached of veth's $in_btf symbols take an skb)"
 else
-	not_ok "several veth functions attached" "$(grep attached "$SCRATCH/kmods.err" || cat "$SCRATCH/kmods.err")"
+	not_ok "veth functions attached" "$(grep attached "$SCRATCH/kmods.err" || cat "$SCRATCH/kmods.err")"
 fi
 
 n=$(event_lines "$SCRATCH/kmods.out" veth_xmit "$TUPLE" | wc -l)
-if [ "$n" -ge 2 ]; then
+if [ "$n" -ge 1 ]; then
 	ok "veth_xmit lines carry the ping's tuple ($n lines)"
 else
 	not_ok "veth_xmit lines carry the ping's tuple" "$(head -n 10 "$SCRATCH/kmods.out")"
