@@ -56,7 +56,7 @@ pwru_stop
 attached=$(sed -n 's/^pwru: attached \([0-9]*\) functions.*/\1/p' "$SCRATCH/kmods.err")
 in_btf=$(grep -c '	\[veth\]$' /proc/kallsyms)
 if [ "${attached:-0}" -ge 1 ]; then
-	ok "veth functions attached ($attached of veth's $in_btf symbols take an skb)"
+	ok "veth functions attached ($attached; veth has $in_btf symbols in kallsyms)"
 else
 	not_ok "veth functions attached" "$(grep attached "$SCRATCH/kmods.err" || cat "$SCRATCH/kmods.err")"
 fi
