@@ -28,6 +28,7 @@ struct skb_layout {
 	int32_t ifindex;  /* net_device.ifindex */
 	int32_t protocol; /* sk_buff.protocol */
 	int32_t mark;	  /* sk_buff.mark */
+	int32_t skb_iif;  /* sk_buff.skb_iif: 0 until a device's receive path sets it */
 };
 
 /* Backward jumps (protochain) are taken at most this many times per packet; then no match. */

@@ -83,11 +83,37 @@ static bool indexes_link_layer(const char *expr)
 	return false;
 }
 
-static int translate(const struct cbpf_insn *prog, size_t n, bool per_load, struct ebpf_code *out,
-		     char *err, size_t errlen)
+/* The sk_buff layout, resolved when a program first needs it: at most one BTF parse. */
+struct layout_src {
+	const struct btf *btf; /* the caller's; NULL: /sys/kernel/btf/vmlinux */
+	struct skb_layout lay;
+	int ret; /* 1 until resolved, then 0 or a negative errno */
+	char err[256];
+};
+
+static void resolve_layout(struct layout_src *ls)
+{
+	struct btf *own = NULL;
+
+	if (!ls->btf) {
+		own = btf__load_vmlinux_btf();
+		if (!own) {
+			snprintf(ls->err, sizeof(ls->err),
+				 "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): %s",
+				 strerror(errno));
+			ls->ret = -ENOENT;
+			return;
+		}
+	}
+	ls->ret = skb_layout_from_btf(own ? own : ls->btf, &ls->lay, ls->err, sizeof(ls->err));
+	btf__free(own);
+}
+
+static int translate(const struct cbpf_insn *prog, size_t n, bool per_load, struct layout_src *ls,
+		     struct ebpf_code *out, char *err, size_t errlen)
 {
 	struct sock_filter *sf = calloc(n ? n : 1, sizeof(*sf));
-	struct skb_layout lay, *lp = NULL;
+	const struct skb_layout *lp = NULL;
 	int ret = 0;
 
 	if (!sf)
@@ -95,8 +121,12 @@ static int translate(const struct cbpf_insn *prog, size_t n, bool per_load, stru
 	for (size_t i = 0; i < n; i++)
 		sf[i] = (struct sock_filter){prog[i].code, prog[i].jt, prog[i].jf, prog[i].k};
 	if (cbpf_needs_skb_layout(sf, n)) {
-		ret = skb_layout_from_btf(&lay, err, errlen);
-		lp = &lay;
+		if (ls->ret > 0)
+			resolve_layout(ls);
+		ret = ls->ret;
+		if (ret)
+			snprintf(err, errlen, "%s", ls->err);
+		lp = &ls->lay;
 	}
 	if (!ret)
 		ret = cbpf_xlate(sf, n, per_load ? CBPF_XLATE_PER_LOAD : CBPF_XLATE_BLOCK, lp, out,
@@ -105,8 +135,8 @@ static int translate(const struct cbpf_insn *prog, size_t n, bool per_load, stru
 	return ret;
 }
 
-static int compile_l2(struct pcap_filter *f, const char *expr, bool per_load, char *err,
-		      size_t errlen)
+static int compile_l2(struct pcap_filter *f, const char *expr, bool per_load, struct layout_src *ls,
+		      char *err, size_t errlen)
 {
 	struct cbpf_insn *prog = NULL;
 	char msg[256], hint[256];
@@ -119,7 +149,7 @@ static int compile_l2(struct pcap_filter *f, const char *expr, bool per_load, ch
 		snprintf(err, errlen, "%s%s%s%s", msg, *hint ? " (" : "", hint, *hint ? ")" : "");
 		return ret;
 	}
-	ret = translate(prog, n, per_load, &f->l2, msg, sizeof(msg));
+	ret = translate(prog, n, per_load, ls, &f->l2, msg, sizeof(msg));
 	if (ret)
 		snprintf(err, errlen, "cannot run this filter in the kernel: %s", msg);
 	free(prog);
@@ -127,8 +157,8 @@ static int compile_l2(struct pcap_filter *f, const char *expr, bool per_load, ch
 }
 
 /* L3 failures are not errors: the expression just has no meaning without a link header. */
-static int compile_l3(struct pcap_filter *f, const char *expr, bool per_load, char *err,
-		      size_t errlen)
+static int compile_l3(struct pcap_filter *f, const char *expr, bool per_load, struct layout_src *ls,
+		      char *err, size_t errlen)
 {
 	struct cbpf_insn *prog = NULL;
 	size_t n = 0;
@@ -138,7 +168,7 @@ static int compile_l3(struct pcap_filter *f, const char *expr, bool per_load, ch
 		snprintf(f->l3_note, sizeof(f->l3_note),
 			 "the expression indexes the link-layer header");
 	} else if (pcap_compile_cbpf(expr, true, &prog, &n, f->l3_note, sizeof(f->l3_note)) == 0) {
-		ret = translate(prog, n, per_load, &f->l3, err, errlen);
+		ret = translate(prog, n, per_load, ls, &f->l3, err, errlen);
 		free(prog);
 		if (ret != -EINVAL)
 			return ret;
@@ -151,6 +181,7 @@ int pcap_filter_compile_opts(const char *expr, const struct pcap_filter_opts *op
 			     struct pcap_filter **out, char *err, size_t errlen)
 {
 	bool per_load = opts && opts->per_load_reads;
+	struct layout_src ls = {.btf = opts ? opts->btf : NULL, .ret = 1};
 	struct pcap_filter *f = calloc(1, sizeof(*f));
 	int ret = 0;
 
@@ -161,9 +192,9 @@ int pcap_filter_compile_opts(const char *expr, const struct pcap_filter_opts *op
 	}
 	f->empty = is_blank(expr);
 	if (!f->empty) {
-		ret = compile_l2(f, expr, per_load, err, errlen);
+		ret = compile_l2(f, expr, per_load, &ls, err, errlen);
 		if (!ret)
-			ret = compile_l3(f, expr, per_load, err, errlen);
+			ret = compile_l3(f, expr, per_load, &ls, err, errlen);
 	}
 	if (ret) {
 		pcap_filter_free(f);
@@ -178,6 +209,7 @@ int pcap_filter_from_cbpf(const struct cbpf_insn *prog, size_t n,
 			  size_t errlen)
 {
 	bool per_load = opts && opts->per_load_reads;
+	struct layout_src ls = {.btf = opts ? opts->btf : NULL, .ret = 1};
 	struct pcap_filter *f = calloc(1, sizeof(*f));
 	int ret;
 
@@ -186,9 +218,9 @@ int pcap_filter_from_cbpf(const struct cbpf_insn *prog, size_t n,
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
-	ret = translate(prog, n, per_load, &f->l2, err, errlen);
+	ret = translate(prog, n, per_load, &ls, &f->l2, err, errlen);
 	if (!ret)
-		ret = translate(prog, n, per_load, &f->l3, err, errlen);
+		ret = translate(prog, n, per_load, &ls, &f->l3, err, errlen);
 	if (ret) {
 		pcap_filter_free(f);
 		return ret;
@@ -200,6 +232,14 @@ int pcap_filter_from_cbpf(const struct cbpf_insn *prog, size_t n,
 int pcap_filter_compile(const char *expr, struct pcap_filter **out, char *err, size_t errlen)
 {
 	return pcap_filter_compile_opts(expr, NULL, out, err, errlen);
+}
+
+int pcap_filter_compile_btf(const char *expr, const struct btf *btf, struct pcap_filter **out,
+			    char *err, size_t errlen)
+{
+	struct pcap_filter_opts o = {.btf = btf};
+
+	return pcap_filter_compile_opts(expr, &o, out, err, errlen);
 }
 
 static struct btf *prog_btf(int btf_fd)

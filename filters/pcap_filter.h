@@ -27,10 +27,22 @@ struct pcap_filter;
  */
 int pcap_filter_compile(const char *expr, struct pcap_filter **out, char *err, size_t errlen);
 
+struct btf;
+
 struct pcap_filter_opts {
 	/* translate every packet load into its own bpf_probe_read_kernel (bench baseline) */
 	bool per_load_reads;
+	/*
+	 * The traced kernel's BTF, for the sk_buff offsets of `inbound`, `outbound`, `ifindex`
+	 * (the caller keeps ownership). NULL: /sys/kernel/btf/vmlinux, parsed only when the
+	 * expression needs it, and at most once per compile.
+	 */
+	const struct btf *btf;
 };
+
+/* As pcap_filter_compile(), with the sk_buff offsets taken from BTF (see above). */
+int pcap_filter_compile_btf(const char *expr, const struct btf *btf, struct pcap_filter **out,
+			    char *err, size_t errlen);
 
 int pcap_filter_compile_opts(const char *expr, const struct pcap_filter_opts *opts,
 			     struct pcap_filter **out, char *err, size_t errlen);

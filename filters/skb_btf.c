@@ -42,27 +42,21 @@ static long find(const struct btf *btf, const char *type, const char *field, __u
 	return id < 0 ? -1 : member_bits(btf, (__u32)id, field, bitsz);
 }
 
-int skb_layout_from_btf(struct skb_layout *l, char *err, size_t errlen)
+int skb_layout_from_btf(const struct btf *btf, struct skb_layout *l, char *err, size_t errlen)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
-	long pkt, dev, ifindex, proto, mark;
+	long pkt, dev, ifindex, proto, mark, iif;
 	__u32 bitsz = 0, unused;
 
-	if (!btf) {
-		snprintf(err, errlen, "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): %s",
-			 strerror(errno));
-		return -ENOENT;
-	}
 	pkt = find(btf, "sk_buff", "pkt_type", &bitsz);
 	dev = find(btf, "sk_buff", "dev", &unused);
 	proto = find(btf, "sk_buff", "protocol", &unused);
 	mark = find(btf, "sk_buff", "mark", &unused);
+	iif = find(btf, "sk_buff", "skb_iif", &unused);
 	ifindex = find(btf, "net_device", "ifindex", &unused);
-	btf__free(btf);
-	if (pkt < 0 || dev < 0 || proto < 0 || mark < 0 || ifindex < 0 ||
+	if (pkt < 0 || dev < 0 || proto < 0 || mark < 0 || iif < 0 || ifindex < 0 ||
 	    (pkt % 8) + (bitsz ? bitsz : 8) > 8) {
 		snprintf(err, errlen,
-			 "kernel BTF lacks sk_buff.pkt_type/dev/protocol/mark or "
+			 "kernel BTF lacks sk_buff.pkt_type/dev/protocol/mark/skb_iif or "
 			 "net_device.ifindex");
 		return -ENOENT;
 	}
@@ -73,5 +67,6 @@ int skb_layout_from_btf(struct skb_layout *l, char *err, size_t errlen)
 	l->ifindex = (int32_t)(ifindex / 8);
 	l->protocol = (int32_t)(proto / 8);
 	l->mark = (int32_t)(mark / 8);
+	l->skb_iif = (int32_t)(iif / 8);
 	return 0;
 }

@@ -6,7 +6,9 @@
 #include <stddef.h>
 #include "filters/cbpf_xlate.h"
 
-/* Reads /sys/kernel/btf/vmlinux. Returns 0, or a negative errno with a message in ERR. */
-int skb_layout_from_btf(struct skb_layout *l, char *err, size_t errlen);
+struct btf;
+
+/* Reads the offsets from BTF (the kernel's). Returns 0, or -ENOENT with a message in ERR. */
+int skb_layout_from_btf(const struct btf *btf, struct skb_layout *l, char *err, size_t errlen);
 
 #endif

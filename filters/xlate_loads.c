@@ -6,6 +6,7 @@
  * libpcap's interpreter.
  */
 #include <stddef.h>
+#include <linux/if_packet.h>
 #include "bpf/filter_scratch.h"
 #include "filters/xlate_emit.h"
 
@@ -111,6 +112,29 @@ static void emit_skb_read(struct xl *x, int32_t off, int bytes)
 	emit_probe_read(x, RA, bytes);
 }
 
+/*
+ * The kernel marks PACKET_OUTGOING only on the clones handed to packet taps; the skb that
+ * a tracer sees on transmit stays PACKET_HOST. What says "sent from here" on every path is
+ * skb_iif: zero from allocation until a device's receive path (__netif_receive_skb_core)
+ * sets it. So A = PACKET_OUTGOING when skb_iif is 0, else pkt_type (forwarded packets were
+ * received: inbound).
+ */
+static void emit_pkt_type(struct xl *x, const struct skb_layout *l)
+{
+	size_t received, done;
+
+	emit_skb_read(x, l->skb_iif, 4);
+	received = xl_emit(x, BPF_JMP | BPF_JNE | BPF_K, RA, 0, 0, 0);
+	xl_emit(x, BPF_ALU | BPF_MOV | BPF_K, RA, 0, 0, PACKET_OUTGOING);
+	done = xl_emit(x, BPF_JMP | BPF_JA, 0, 0, 0, 0);
+	xl_patch_local(x, received);
+	emit_skb_read(x, l->pkt_type_byte, 1);
+	if (l->pkt_type_shift)
+		xl_emit(x, BPF_ALU | BPF_RSH | BPF_K, RA, 0, 0, l->pkt_type_shift);
+	xl_emit(x, BPF_ALU | BPF_AND | BPF_K, RA, 0, 0, 7);
+	xl_patch_local(x, done);
+}
+
 static const char *ancillary_name(uint32_t ad)
 {
 	static const char *const names[] = {
@@ -149,10 +173,7 @@ int emit_ancillary(struct xl *x, uint32_t ad)
 		emit_ntoh(x, RA, 2);
 		return 0;
 	case SKF_AD_PKTTYPE:
-		emit_skb_read(x, l->pkt_type_byte, 1);
-		if (l->pkt_type_shift)
-			xl_emit(x, BPF_ALU | BPF_RSH | BPF_K, RA, 0, 0, l->pkt_type_shift);
-		xl_emit(x, BPF_ALU | BPF_AND | BPF_K, RA, 0, 0, 7);
+		emit_pkt_type(x, l);
 		return 0;
 	case SKF_AD_IFINDEX:
 		emit_skb_read(x, l->dev, 8);

@@ -32,6 +32,11 @@ int filter_checker_open_opts(const char *expr, int dlt, bool per_load_reads,
 struct pcap_filter;
 int filter_checker_open_filter(struct pcap_filter *f, int dlt, struct filter_checker **out,
 			       char *err, size_t errlen);
+/*
+ * The device packets are run as received from (skb->skb_iif); 1 unless set. 0 runs them as
+ * locally generated, which `outbound` matches (docs/filters.md).
+ */
+void filter_checker_set_ingress_ifindex(struct filter_checker *c, unsigned int ifindex);
 /* The loaded tc program, for tests that inspect what the kernel runs. */
 int filter_checker_prog_fd(const struct filter_checker *c);
 /* Runs the packet REPEAT times in the kernel; *NS_PER_RUN is the kernel's average. */

@@ -36,6 +36,7 @@ struct filter_checker {
 	struct check_filter_bpf *skel;
 	int prog_fd;
 	int layer;
+	unsigned int ingress_ifindex;
 	unsigned char *frame;
 };
 
@@ -57,13 +58,29 @@ static int layer_of(int dlt)
 	return -1;
 }
 
+static struct btf *vmlinux;
+static pthread_once_t vmlinux_once = PTHREAD_ONCE_INIT;
+
+static void vmlinux_load(void)
+{
+	vmlinux = btf__load_vmlinux_btf();
+}
+
+/*
+ * Parsed once per process and kept: the differential test opens a checker per expression,
+ * and each parse of vmlinux BTF costs tens of milliseconds. NULL when it cannot be read.
+ */
+static const struct btf *vmlinux_btf(void)
+{
+	pthread_once(&vmlinux_once, vmlinux_load);
+	return vmlinux;
+}
+
 static bool kernel_has_kfunc(const char *name)
 {
-	struct btf *btf = btf__load_vmlinux_btf();
-	bool has = btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) >= 0;
+	const struct btf *btf = vmlinux_btf();
 
-	btf__free(btf);
-	return has;
+	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) >= 0;
 }
 
 static void explain_load_failure(struct filter_checker *c, int ret, char *err, size_t errlen)
@@ -132,6 +149,8 @@ static int checker_new(int dlt, struct filter_checker **out, char *err, size_t e
 		return -ENOMEM;
 	}
 	c->layer = layer;
+	/* received on the test device, as every packet of a capture was: `inbound` */
+	c->ingress_ifindex = 1;
 	*out = c;
 	return 0;
 }
@@ -168,6 +187,7 @@ int filter_checker_open_opts(const char *expr, int dlt, bool per_load_reads,
 	*out = NULL;
 	if (layer_of(dlt) < 0)
 		return checker_new(dlt, out, err, errlen);
+	fo.btf = vmlinux_btf();
 	ret = pcap_filter_compile_opts(expr, &fo, &f, err, errlen);
 	if (ret)
 		return ret;
@@ -218,6 +238,8 @@ static int run(struct filter_checker *c, const unsigned char *pkt, unsigned int 
 
 	o.data_size_in = build_frame(c, pkt, caplen, wirelen, cb);
 	memcpy(ctx.cb, cb, sizeof(cb));
+	/* becomes skb->skb_iif (convert___skb_to_skb): 0 reads as locally sent, `outbound` */
+	ctx.ingress_ifindex = c->ingress_ifindex;
 	ret = bpf_prog_test_run_opts(c->prog_fd, &o);
 	if (ret)
 		return -errno;
@@ -239,6 +261,11 @@ int filter_checker_time(struct filter_checker *c, const unsigned char *pkt, unsi
 	int match;
 
 	return run(c, pkt, caplen, wirelen, repeat, &match, ns_per_run);
+}
+
+void filter_checker_set_ingress_ifindex(struct filter_checker *c, unsigned int ifindex)
+{
+	c->ingress_ifindex = ifindex;
 }
 
 int filter_checker_prog_fd(const struct filter_checker *c)

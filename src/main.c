@@ -326,20 +326,20 @@ static int run(struct pwru_config *cfg)
 				"CAP_BPF, CAP_PERFMON or CAP_SYS_ADMIN); try sudo pwru\n");
 		return 1;
 	}
-	if (pcap_filter_compile(cfg->pcap_expr, &t.pcap, err, sizeof(err))) {
-		fprintf(stderr, "pwru: bad pcap-filter '%s': %s\n", cfg->pcap_expr, err);
-		return 2;
-	}
 	if (netns_filter_resolve(cfg->filter_netns, cfg->filter_ifname, &t.netns, &t.ifindex, err,
 				 sizeof(err))) {
 		fprintf(stderr, "pwru: %s\n", err);
-		pcap_filter_free(t.pcap);
 		return 1;
 	}
 	install_signals();
 	backend_install_libbpf_print();
 	raise_fd_limit();
 	rc = load_symbols(&t);
+	/* after load_symbols: the filter's sk_buff offsets come from the same BTF (t.btf) */
+	if (!rc && pcap_filter_compile_btf(cfg->pcap_expr, t.btf, &t.pcap, err, sizeof(err))) {
+		fprintf(stderr, "pwru: bad pcap-filter '%s': %s\n", cfg->pcap_expr, err);
+		rc = 2;
+	}
 	if (!rc)
 		rc = pick_backend(&t);
 	if (!rc) {
