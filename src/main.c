@@ -58,6 +58,7 @@ struct tracer {
 	struct backend_ctx bctx;
 	struct pwru_bpf *skel;
 	uint32_t netns, ifindex;
+	size_t kmods_without_btf, kmods_from_ko;
 };
 
 /*
@@ -86,11 +87,8 @@ static int build_funcset(struct tracer *t, char *err, size_t errlen)
 			"pwru: the BTF of %zu modules could not be read; their functions "
 			"are not traced\n",
 			kb.skipped);
-	if (kb.from_ko || kb.untyped)
-		fprintf(stderr,
-			"pwru: %zu modules have no BTF (kernel before 5.11, or built without "
-			"it): only callbacks typed from the .ko of %zu of them are traced\n",
-			kb.from_ko + kb.untyped, kb.from_ko);
+	t->kmods_without_btf = kb.from_ko + kb.untyped;
+	t->kmods_from_ko = kb.from_ko;
 	rc = funcset_build(kb.v, kb.n, t->ksyms, t->cfg->filter_func, &t->fs, err, errlen);
 	kmod_btfs_free(&kb);
 	return rc;
@@ -130,11 +128,19 @@ static int load_symbols(struct tracer *t)
 	if (!t->fs.n) {
 		fprintf(stderr,
 			"pwru: no kernel function taking an skb matches --filter-func '%s' "
-			"(%zu matched in BTF, %zu of them absent from kallsyms)\n",
+			"(%zu matched in BTF, %zu of them absent from kallsyms%s)\n",
 			t->cfg->filter_func ? t->cfg->filter_func : "", t->fs.btf_matches,
-			t->fs.no_symbol);
+			t->fs.no_symbol,
+			t->kmods_without_btf ? "; modules without BTF are searched only for "
+					       "callbacks in their ops tables"
+					     : "");
 		return 1;
 	}
+	if (t->kmods_without_btf)
+		fprintf(stderr,
+			"pwru: %zu modules have no BTF (kernel before 5.11, or built without "
+			"it): only callbacks typed from the .ko of %zu of them are traced\n",
+			t->kmods_without_btf, t->kmods_from_ko);
 	return traceable_load(&t->tr, "") ? 1 : 0;
 }
 
