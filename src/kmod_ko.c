@@ -220,6 +220,7 @@ static int type_object(struct ko *k, const struct btf *vmlinux, struct btf *out,
 		       const struct slot *s, size_t n)
 {
 	const struct btf_type *t;
+	uint32_t proto[sizeof(((struct match *)0)->pos)];
 	struct match m;
 	GElf_Sym os;
 	size_t i;
@@ -230,12 +231,17 @@ static int type_object(struct ko *k, const struct btf *vmlinux, struct btf *out,
 	match_object(vmlinux, os.st_size, s, n, &m);
 	if (!m.nfit || m.ambiguous)
 		return 0;
+	/*
+	 * Adding a name to a split BTF makes libbpf index its base's strings, which moves the
+	 * base's types in memory: no btf_type pointer may be held across btf__add_func.
+	 */
 	t = btf__type_by_id(vmlinux, m.first);
+	for (i = 0; i < n; i++)
+		proto[i] = m.pos[i] ? member_proto(vmlinux, t, s[i].off) : 0;
 	for (i = 0; i < n; i++) {
-		if (!m.pos[i])
+		if (!proto[i])
 			continue;
-		id = btf__add_func(out, s[i].func, BTF_FUNC_STATIC,
-				   (int)member_proto(vmlinux, t, s[i].off));
+		id = btf__add_func(out, s[i].func, BTF_FUNC_STATIC, (int)proto[i]);
 		if (id < 0)
 			return id;
 	}
@@ -247,7 +253,8 @@ static int type_slots(struct ko *k, const struct btf *vmlinux, struct btf *out)
 	size_t i = 0, j;
 	int err;
 
-	qsort(k->slots, k->nslots, sizeof(*k->slots), cmp_slot);
+	if (k->nslots)
+		qsort(k->slots, k->nslots, sizeof(*k->slots), cmp_slot);
 	for (; i < k->nslots; i = j) {
 		for (j = i + 1; j < k->nslots && k->slots[j].obj == k->slots[i].obj; j++)
 			;

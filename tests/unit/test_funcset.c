@@ -320,6 +320,20 @@ static const char ko_kallsyms[] = "ffffffffc0003000 t my_xmit\t[fake_nic]\n"
 				  "ffffffffc0003100 t my_other\t[fake_nic]\n"
 				  "ffffffffc0003200 t lone\t[fake_nic]\n";
 
+/*
+ * A BTF read back from its bytes, as vmlinux's is: unlike one being built, libbpf must copy
+ * it to add strings on top, which catches pointers held across that.
+ */
+static struct btf *reload(struct btf *b)
+{
+	uint32_t len;
+	const void *raw = btf__raw_data(b, &len);
+	struct btf *r = raw ? btf__new(raw, len) : NULL;
+
+	btf__free(b);
+	return r;
+}
+
 /* vmlinux types the module's tables use; DECOY adds a same-shaped struct without skb. */
 static struct btf *ko_base(int decoy)
 {
@@ -352,7 +366,7 @@ static struct btf *ko_base(int decoy)
 		btf__add_field(b, "f", pp3, 0, 0);
 		btf__add_field(b, "g", pp2, 64, 0);
 	}
-	return ops > 0 ? b : NULL;
+	return ops > 0 ? reload(b) : NULL;
 }
 
 /* A sysroot where loaded module fake_nic has no BTF, only its .ko listed in modules.dep. */
