@@ -26,8 +26,6 @@ typedef uint64_t pwru_u64;
 enum pwru_event_type {
 	PWRU_EV_KPROBE = 0,
 	PWRU_EV_KPROBE_MULTI = 1,
-	PWRU_EV_FENTRY = 2,
-	PWRU_EV_TRACEPOINT = 3,
 };
 
 struct pwru_tuple {

@@ -27,17 +27,9 @@ typedef _Bool bool;
 #define false 0
 
 enum bpf_map_type {
-	BPF_MAP_TYPE_HASH = 1,
-	BPF_MAP_TYPE_ARRAY = 2,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
 	BPF_MAP_TYPE_RINGBUF = 27,
 };
-
-enum {
-	BPF_ANY = 0,
-};
-
-#define BPF_F_CURRENT_CPU 0xffffffffULL
 
 /* Only to ask, with bpf_core_enum_value_exists(), whether the running kernel has it. */
 enum bpf_func_id {
@@ -81,19 +73,11 @@ struct sk_buff {
 	struct sock *sk;
 	unsigned long _skb_refdst;
 	unsigned int len;
-	unsigned int data_len;
-	__u16 mac_len;
-	__u8 pkt_type : 3;
-	int skb_iif;
 	__u32 mark;
 	__be16 protocol;
-	__be16 vlan_proto;
-	__u16 vlan_tci;
-	__u16 transport_header;
 	__u16 network_header;
 	__u16 mac_header;
 	unsigned int tail;
-	unsigned int end;
 	unsigned char *head;
 	unsigned char *data;
 } __attribute__((preserve_access_index));
