@@ -145,7 +145,7 @@ static int check_named(const char *sysroot, const char *name, char *err, size_t 
 		 "--kmods: '%s' is not a loaded module (no /sys/kernel/btf/%s); load it "
 		 "first (modprobe %s) or leave it out",
 		 name, name, name);
-	return -ENOENT;
+	return -EINVAL; /* a bad flag value, unlike a loaded module pwru cannot read */
 }
 
 /* The names in LIST ("a,b"), checked; "vmlinux" is always scanned, so it is dropped. */
@@ -265,7 +265,7 @@ static int parse_modules(const struct btf *vmlinux, const char *sysroot, char **
 		snprintf(path, sizeof(path), "%s/sys/kernel/btf/%s", sysroot, names[i]);
 		btf = btf__parse_split(path, (struct btf *)vmlinux);
 		if (!btf) {
-			rc = strict ? -errno : 0;
+			rc = !strict ? 0 : errno == EINVAL ? -EIO : -errno;
 			kb->skipped++;
 			if (rc) {
 				char why[128];

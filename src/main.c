@@ -81,7 +81,7 @@ static int build_funcset(struct tracer *t, char *err, size_t errlen)
 	rc = kmod_btfs_load(t->btf, kmod_mode(t->cfg), t->cfg->kmods, "", &kb, err, errlen);
 	backend_quiet(0);
 	if (rc)
-		return rc == -EINVAL ? -EIO : rc;
+		return rc;
 	if (kb.skipped)
 		fprintf(stderr,
 			"pwru: the BTF of %zu modules could not be read; their functions "
@@ -108,7 +108,7 @@ static int load_symbols(struct tracer *t)
 		fprintf(stderr, "pwru: cannot read kernel BTF from %s: %s (%s)\n", btf_path, err,
 			t->cfg->kernel_btf ? "give a BTF blob or an ELF file with a .BTF section"
 					   : "needs CONFIG_DEBUG_INFO_BTF=y, or --kernel-btf FILE");
-		return 1;
+		return t->cfg->kernel_btf ? 2 : 1; /* a bad --kernel-btf is a bad flag value */
 	}
 	rc = kallsyms_load(NULL, &t->ksyms);
 	if (rc || kallsyms_hidden(t->ksyms)) {
@@ -332,10 +332,11 @@ static int run(struct pwru_config *cfg)
 				"CAP_BPF, CAP_PERFMON or CAP_SYS_ADMIN); try sudo pwru\n");
 		return 1;
 	}
-	if (netns_filter_resolve(cfg->filter_netns, cfg->filter_ifname, &t.netns, &t.ifindex, err,
-				 sizeof(err))) {
+	rc = netns_filter_resolve(cfg->filter_netns, cfg->filter_ifname, &t.netns, &t.ifindex, err,
+				  sizeof(err));
+	if (rc) {
 		fprintf(stderr, "pwru: %s\n", err);
-		return 1;
+		return rc == -EINVAL ? 2 : 1;
 	}
 	install_signals();
 	backend_install_libbpf_print();

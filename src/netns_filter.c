@@ -2,10 +2,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
+#include <linux/nsfs.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "src/netns_filter.h"
@@ -23,18 +25,16 @@ static int parse_inode(const char *s, uint32_t *inode)
 	return 0;
 }
 
-/* if_nametoindex() inside the namespace at PATH, then back home. */
-static int ifindex_in(const char *path, const char *ifname, uint32_t *ifindex, char *err,
-		      size_t errlen)
+/* if_nametoindex() inside the namespace THERE (an open nsfs file), then back home. */
+static int ifindex_in(int there, const char *path, const char *ifname, uint32_t *ifindex,
+		      char *err, size_t errlen)
 {
 	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	int there = open(path, O_RDONLY | O_CLOEXEC);
-	int rc = -1;
+	int rc = -EIO;
 
-	if (home < 0 || there < 0) {
-		snprintf(err, errlen, "cannot open network namespace %s: %s", path,
-			 strerror(errno));
-		goto out;
+	if (home < 0) {
+		snprintf(err, errlen, "cannot open our network namespace: %s", strerror(errno));
+		return -EIO;
 	}
 	if (setns(there, CLONE_NEWNET)) {
 		snprintf(err, errlen, "cannot enter network namespace %s: %s", path,
@@ -47,40 +47,60 @@ static int ifindex_in(const char *path, const char *ifname, uint32_t *ifindex, c
 			 strerror(errno));
 		goto out;
 	}
-	if (!*ifindex)
-		snprintf(err, errlen, "no interface '%s' in network namespace %s", ifname, path);
-	else
-		rc = 0;
+	rc = *ifindex ? 0 : -EINVAL;
+	if (rc)
+		snprintf(err, errlen,
+			 "--filter-ifname: no interface '%s' in network namespace %s (ip link "
+			 "lists them)",
+			 ifname, path);
 out:
-	if (home >= 0)
-		close(home);
-	if (there >= 0)
-		close(there);
+	close(home);
 	return rc;
+}
+
+/* PATH must be a network namespace file: any other file has an inode too. */
+static int open_netns(const char *path, uint32_t *inode, char *err, size_t errlen)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0) {
+		snprintf(err, errlen, "--filter-netns %s: %s (give inode:N or /proc/PID/ns/net)",
+			 path, strerror(errno));
+		return -EINVAL;
+	}
+	if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET || fstat(fd, &st)) {
+		snprintf(err, errlen,
+			 "--filter-netns %s is not a network namespace file (give inode:N or "
+			 "/proc/PID/ns/net)",
+			 path);
+		close(fd);
+		return -EINVAL;
+	}
+	*inode = (uint32_t)st.st_ino;
+	return fd;
 }
 
 int netns_filter_resolve(const char *netns, const char *ifname, uint32_t *inode, uint32_t *ifindex,
 			 char *err, size_t errlen)
 {
-	const char *path = netns;
-	struct stat st;
+	const char *path = netns ? netns : "/proc/self/ns/net";
+	int fd, rc;
 
 	*inode = *ifindex = 0;
 	if (netns && !strncmp(netns, "inode:", 6)) {
 		if (!parse_inode(netns + 6, inode))
 			return 0;
-		snprintf(err, errlen, "--filter-netns inode:N wants a number, not '%s'", netns);
-		return -1;
+		snprintf(err, errlen, "--filter-netns inode:N wants a non-zero number, not '%s'",
+			 netns);
+		return -EINVAL;
 	}
 	if (!netns && !ifname)
 		return 0;
-	if (!path)
-		path = "/proc/self/ns/net";
-	if (stat(path, &st)) {
-		snprintf(err, errlen, "--filter-netns %s: %s (give inode:N or /proc/PID/ns/net)",
-			 path, strerror(errno));
-		return -1;
-	}
-	*inode = (uint32_t)st.st_ino;
-	return ifname ? ifindex_in(path, ifname, ifindex, err, errlen) : 0;
+	fd = open_netns(path, inode, err, errlen);
+	if (fd < 0)
+		return fd;
+	rc = ifname ? ifindex_in(fd, path, ifname, ifindex, err, errlen) : 0;
+	close(fd);
+	return rc;
 }

@@ -39,8 +39,17 @@ fi
 if [ "$(id -u)" = 0 ]; then
 	t "bad pcap-filter: exit 2 before loading" 2 "^pwru: bad pcap-filter 'tcp and': " -- ./pwru tcp and
 	t "no function matches: exit 1" 1 "^pwru: no kernel function taking an skb matches --filter-func 'no_such_fn_x'" -- ./pwru --filter-func no_such_fn_x
-	t "unreadable --kernel-btf: one line, exit 1" 1 '^pwru: cannot read kernel BTF from /nonexistent: [^
+	t "unreadable --kernel-btf: one line, exit 2" 2 '^pwru: cannot read kernel BTF from /nonexistent: [^
 ]*$' -- ./pwru --kernel-btf /nonexistent
+	t "--filter-netns inode:0: one line, exit 2" 2 "^pwru: --filter-netns inode:N wants a non-zero number, not 'inode:0'$" -- ./pwru --filter-netns inode:0
+	t "--filter-netns with a file that is not a netns: exit 2" 2 '^pwru: --filter-netns /etc/passwd is not a network namespace file [^
+]*$' -- ./pwru --filter-netns /etc/passwd
+	t "--filter-netns with a missing path: exit 2" 2 '^pwru: --filter-netns /nonexistent: No such file[^
+]*$' -- ./pwru --filter-netns /nonexistent
+	t "--filter-ifname unknown interface: exit 2" 2 "^pwru: --filter-ifname: no interface 'nosuch0' in network namespace /proc/self/ns/net[^
+]*\$" -- ./pwru --filter-ifname nosuch0
+	t "--kmods with a module that is not loaded: exit 2" 2 "^pwru: --kmods: 'no_such_mod' is not a loaded module[^
+]*\$" -- ./pwru --kmods no_such_mod
 	if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
 		t "kernel without kprobes: one line saying so, exit 1" 1 '^pwru: this kernel cannot run kprobes or kprobe-multi \([^
 ]*\); tracing is not possible here[^
