@@ -111,7 +111,7 @@ static int read_blacklist(FILE *f, struct traceable *t)
 /* Tries DIR/available_filter_functions_addrs, then the names-only file. */
 static int load_ftrace_from(struct traceable *t, const char *root, const char *dir)
 {
-	static char src[160];
+	char src[sizeof(t->ftrace_source)];
 	FILE *f;
 	int by_addr, err;
 
@@ -126,7 +126,7 @@ static int load_ftrace_from(struct traceable *t, const char *root, const char *d
 		if (err)
 			return err;
 		if (t->nftrace_ips || t->nftrace_names) {
-			t->ftrace_source = src;
+			memcpy(t->ftrace_source, src, sizeof(src));
 			return 0;
 		}
 	}
@@ -146,8 +146,9 @@ static int load_ftrace_private(struct traceable *t)
 		return 0;
 	if (!mount("tracefs", dir, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) {
 		err = load_ftrace_from(t, "", dir);
-		if (t->ftrace_source)
-			t->ftrace_source = "a private tracefs mount";
+		if (t->ftrace_source[0])
+			snprintf(t->ftrace_source, sizeof(t->ftrace_source),
+				 "a private tracefs mount");
 		umount2(dir, MNT_DETACH);
 	}
 	rmdir(dir);
@@ -161,7 +162,7 @@ static int load_ftrace(struct traceable *t, const char *root)
 
 	for (i = 0; i < sizeof(tracefs) / sizeof(tracefs[0]); i++) {
 		err = load_ftrace_from(t, root, tracefs[i]);
-		if (err || t->ftrace_source)
+		if (err || t->ftrace_source[0])
 			return err;
 	}
 	return *root ? 0 : load_ftrace_private(t);

@@ -21,7 +21,7 @@ struct traceable {
 	size_t nftrace_names;
 	uint64_t (*blacklist)[2]; /* sorted [start, end) ranges */
 	size_t nblacklist;
-	const char *ftrace_source; /* the file the ftrace set came from, or NULL */
+	char ftrace_source[160]; /* the file the ftrace set came from, or "" */
 };
 
 /* Reads what is readable under ROOT ("" for the real /sys). Never fails for missing files. */

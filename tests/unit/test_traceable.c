@@ -40,13 +40,29 @@ static void test_names_and_nothing(void)
 	traceable_free(&t);
 
 	is_int(traceable_load(&t, "tests/data/traceable/none"), 0, "nothing readable is fine");
-	ok(!t.ftrace_source && traceable_ftrace(&t, "anything", 1), "unknown means allowed");
+	ok(!t.ftrace_source[0] && traceable_ftrace(&t, "anything", 1), "unknown means allowed");
 	traceable_free(&t);
+}
+
+/* Each struct keeps its own source: tracers for two roots can live side by side. */
+static void test_two_loads(void)
+{
+	struct traceable a, b;
+
+	traceable_load(&a, "tests/data/traceable/addrs");
+	traceable_load(&b, "tests/data/traceable/names");
+	is_str(a.ftrace_source, "/sys/kernel/tracing/available_filter_functions_addrs",
+	       "a second load leaves the first one's source alone");
+	is_str(b.ftrace_source, "/sys/kernel/debug/tracing/available_filter_functions",
+	       "and has its own");
+	traceable_free(&a);
+	traceable_free(&b);
 }
 
 int main(void)
 {
 	test_addrs();
 	test_names_and_nothing();
+	test_two_loads();
 	return tap_done();
 }
