@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "src/flags.h"
+#include "src/funcset.h"
 
 enum flag_kind { F_BOOL, F_STRING, F_U64, F_MARK };
 
@@ -199,22 +200,12 @@ static int parse_one(int argc, char **argv, int *i, struct pwru_config *cfg, cha
 
 static int check_regex(const char *re, char *err, size_t errlen)
 {
-	char anchored[1024], msg[128];
 	regex_t r;
-	int rc;
 
-	if (snprintf(anchored, sizeof(anchored), "^(%s)$", re) >= (int)sizeof(anchored)) {
-		snprintf(err, errlen, "--filter-func regex is too long");
+	if (funcset_regex_compile(re, &r, err, errlen))
 		return -1;
-	}
-	rc = regcomp(&r, anchored, REG_EXTENDED | REG_NOSUB);
-	if (!rc) {
-		regfree(&r);
-		return 0;
-	}
-	regerror(rc, &r, msg, sizeof(msg));
-	snprintf(err, errlen, "--filter-func '%s' is not a valid regex: %s", re, msg);
-	return -1;
+	regfree(&r);
+	return 0;
 }
 
 static int validate(struct pwru_config *cfg, char *err, size_t errlen)

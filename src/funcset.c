@@ -84,14 +84,16 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(x->module, y->module);
 }
 
-static int compile_filter(const char *regex, regex_t *re, char *err, size_t errlen)
+int funcset_regex_compile(const char *regex, regex_t *re, char *err, size_t errlen)
 {
 	size_t n = strlen(regex) + 5;
 	char *anchored = malloc(n);
 	int rc;
 
-	if (!anchored)
+	if (!anchored) {
+		snprintf(err, errlen, "--filter-func: %s", strerror(ENOMEM));
 		return -ENOMEM;
+	}
 	snprintf(anchored, n, "^(%s)$", regex);
 	rc = regcomp(re, anchored, REG_EXTENDED | REG_NOSUB);
 	free(anchored);
@@ -99,7 +101,7 @@ static int compile_filter(const char *regex, regex_t *re, char *err, size_t errl
 		char msg[128];
 
 		regerror(rc, re, msg, sizeof(msg));
-		snprintf(err, errlen, "bad --filter-func regex '%s': %s", regex, msg);
+		snprintf(err, errlen, "--filter-func '%s' is not a valid regex: %s", regex, msg);
 		return -EINVAL;
 	}
 	return 0;
@@ -233,7 +235,7 @@ int funcset_build(const struct funcset_btf *btfs, size_t nbtfs, const struct kal
 
 	memset(fs, 0, sizeof(*fs));
 	if (use_re) {
-		rc = compile_filter(regex, &re, err, errlen);
+		rc = funcset_regex_compile(regex, &re, err, errlen);
 		if (rc)
 			return rc;
 	}

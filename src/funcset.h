@@ -8,6 +8,7 @@
 #ifndef PWRU_FUNCSET_H
 #define PWRU_FUNCSET_H
 
+#include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -44,6 +45,11 @@ int funcset_skb_position(const struct btf *btf, uint32_t func_id);
 /* The same for a FUNC_PROTO (a function pointer's type). */
 int funcset_proto_skb_position(const struct btf *btf, uint32_t proto_id);
 
+/*
+ * RE matches a whole function name against REGEX (extended syntax). Returns 0 (regfree RE
+ * after use), -EINVAL for a bad regex or -ENOMEM, with a message in ERR.
+ */
+int funcset_regex_compile(const char *regex, regex_t *re, char *err, size_t errlen);
 /*
  * Fills FS from the NBTFS BTFs. REGEX (NULL or "": all) must match the whole name. Returns
  * 0, -EINVAL for a bad regex (message in ERR), or another negative errno.

@@ -1,7 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include "tap.h"
 #include "src/flags.h"
+#include "src/funcset.h"
 
 static char err[512];
 
@@ -93,10 +96,45 @@ static void test_errors(void)
 	flags_free(&c);
 }
 
+/* Parsing accepts exactly the regexes the function set later compiles: one helper for both. */
+static void test_regex_shared(void)
+{
+	struct pwru_config c;
+	char long_re[3000];
+	regex_t re;
+	size_t i;
+	int rc;
+
+	for (i = 0; i + 14 <= sizeof(long_re); i += 7)
+		memcpy(long_re + i, "ip_rcv|", 7);
+	strcpy(long_re + i, "ip_rcv");
+	is_int(PARSE(&c, "--filter-func", long_re), 0, "a long regex is not refused while parsing");
+	flags_free(&c);
+	rc = funcset_regex_compile("ip_rcv", &re, err, sizeof(err));
+	is_int(rc, 0, "compiles");
+	if (!rc) {
+		ok(!regexec(&re, "ip_rcv", 0, NULL, 0), "the whole name matches");
+		ok(regexec(&re, "ip_rcv_core", 0, NULL, 0), "a longer name does not");
+		regfree(&re);
+	}
+	rc = funcset_regex_compile("a|b", &re, err, sizeof(err));
+	is_int(rc, 0, "alternation");
+	if (!rc) {
+		ok(regexec(&re, "ab", 0, NULL, 0), "anchoring wraps the whole alternation");
+		regfree(&re);
+	}
+	is_int(PARSE(&c, "--filter-func", "ip_(rcv"), -1, "bad regex while parsing");
+	flags_free(&c);
+	strcpy(long_re, err);
+	is_int(funcset_regex_compile("ip_(rcv", &re, err, sizeof(err)), -EINVAL, "bad regex");
+	is_str(err, long_re, "the same message as parsing gives");
+}
+
 int main(void)
 {
 	test_defaults_and_forms();
 	test_mark();
 	test_errors();
+	test_regex_shared();
 	return tap_done();
 }
