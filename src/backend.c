@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
@@ -77,4 +78,19 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 void backend_install_libbpf_print(void)
 {
 	libbpf_set_print(libbpf_print);
+}
+
+int backend_attach_end(const struct backend *b, struct backend_ctx *ctx, int rc,
+		       const struct attach_result *res, const char *none_why, char *err,
+		       size_t len)
+{
+	if (!rc)
+		return 0;
+	if (rc != -EINTR && !res->attached)
+		snprintf(err, len, "none of the %zu matching functions could be traced with %s: %s",
+			 ctx->fs->n, b->name, none_why ? none_why : strerror(-rc));
+	else
+		snprintf(err, len, "%s attach failed: %s", b->name, strerror(-rc));
+	b->detach(ctx);
+	return rc;
 }

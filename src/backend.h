@@ -59,6 +59,14 @@ void backend_select_programs(const struct backend *b, struct bpf_object *obj,
 			     const struct funcset *fs);
 struct bpf_program *backend_program(const struct backend *b, struct bpf_object *obj, int pos);
 
+/*
+ * The end of B's attach with result RC: on failure, says why in ERR (NONE_WHY, or RC's
+ * text, when nothing attached) and detaches what did. Returns RC.
+ */
+int backend_attach_end(const struct backend *b, struct backend_ctx *ctx, int rc,
+		       const struct attach_result *res, const char *none_why, char *err,
+		       size_t len);
+
 /* Silences libbpf's own warnings while a backend tries attaches it expects to fail. */
 void backend_quiet(int on);
 void backend_install_libbpf_print(void);

@@ -11,7 +11,6 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -227,14 +226,7 @@ static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, cha
 		run_pool(st, attach_worker, ATTACH_THREADS);
 		rc = *ctx->stop ? -EINTR : tally(ctx, st, res);
 	}
-	if (rc && rc != -EINTR && !res->attached)
-		snprintf(err, len, "none of the %zu matching functions took a kprobe: %s",
-			 ctx->fs->n, strerror(-rc));
-	else if (rc)
-		snprintf(err, len, "kprobe attach failed: %s", strerror(-rc));
-	if (rc)
-		kprobe_detach(ctx);
-	return rc;
+	return backend_attach_end(&backend_kprobe, ctx, rc, res, NULL, err, len);
 }
 
 const struct backend backend_kprobe = {

@@ -218,15 +218,8 @@ static int multi_attach(struct backend_ctx *ctx, struct attach_result *res, char
 	else if (!rc && !res->attached)
 		rc = -ENOENT;
 out:
-	if (rc == -ENOENT && !res->attached)
-		snprintf(err, len,
-			 "none of the %zu matching functions can be traced (notrace, or not "
-			 "ftrace-able)",
-			 ctx->fs->n);
-	else if (rc)
-		snprintf(err, len, "kprobe-multi attach failed: %s", strerror(-rc));
-	if (rc)
-		multi_detach(ctx);
+	rc = backend_attach_end(&backend_kprobe_multi, ctx, rc, res,
+				rc == -ENOENT ? "notrace, or not ftrace-able" : NULL, err, len);
 	free(s);
 	free(addrs);
 	free(hooked);
