@@ -7,20 +7,34 @@
 #include "kallsyms/kallsyms.h"
 
 struct kallsyms {
-	char *text; /* the file, with names cut in place */
-	struct ksym *by_addr;
-	struct ksym *by_name;
-	size_t n;
+	char *text;	     /* the file, with names cut in place */
+	struct ksym *by_addr; /* text symbols only: an address is named after a function */
+	struct ksym *by_name; /* every symbol */
+	size_t n, ntext;
+	uint64_t max_addr;
 };
+
+int kallsyms_is_text(char type)
+{
+	return type == 't' || type == 'T' || type == 'w' || type == 'W';
+}
+
+/* Global before local, strong before weak: the name a caller would use. */
+static int alias_rank(char type)
+{
+	return (type == 't' || type == 'w') * 2 + (type == 'w' || type == 'W');
+}
 
 static int cmp_addr(const void *a, const void *b)
 {
 	const struct ksym *x = a, *y = b;
+	int c;
 
 	if (x->addr != y->addr)
 		return x->addr < y->addr ? -1 : 1;
-	/* Several names at one address: keep file order stable enough, prefer global names. */
-	return strcmp(x->name, y->name);
+	c = alias_rank(x->type) - alias_rank(y->type);
+	/* then by name, so that the choice does not depend on the file's order */
+	return c ? c : strcmp(x->name, y->name);
 }
 
 static int cmp_key(const char *name, const char *mod, const struct ksym *y)
@@ -110,18 +124,22 @@ int kallsyms_parse(const char *buf, size_t len, struct kallsyms **out)
 	ks->by_addr = calloc(count_lines(ks->text), sizeof(struct ksym));
 	if (!ks->by_addr)
 		goto nomem;
+	ks->by_name = calloc(count_lines(ks->text), sizeof(struct ksym));
+	if (!ks->by_name)
+		goto nomem;
 	for (line = ks->text; line && *line; line = next) {
 		next = strchr(line, '\n');
 		if (next)
 			*next++ = '\0';
-		if (!parse_line(line, &ks->by_addr[ks->n]))
-			ks->n++;
+		if (parse_line(line, &ks->by_name[ks->n]))
+			continue;
+		if (ks->by_name[ks->n].addr > ks->max_addr)
+			ks->max_addr = ks->by_name[ks->n].addr;
+		if (kallsyms_is_text(ks->by_name[ks->n].type))
+			ks->by_addr[ks->ntext++] = ks->by_name[ks->n];
+		ks->n++;
 	}
-	ks->by_name = malloc((ks->n ? ks->n : 1) * sizeof(struct ksym));
-	if (!ks->by_name)
-		goto nomem;
-	memcpy(ks->by_name, ks->by_addr, ks->n * sizeof(struct ksym));
-	qsort(ks->by_addr, ks->n, sizeof(struct ksym), cmp_addr);
+	qsort(ks->by_addr, ks->ntext, sizeof(struct ksym), cmp_addr);
 	qsort(ks->by_name, ks->n, sizeof(struct ksym), cmp_name);
 	*out = ks;
 	return 0;
@@ -201,7 +219,7 @@ size_t kallsyms_count(const struct kallsyms *ks)
 
 int kallsyms_hidden(const struct kallsyms *ks)
 {
-	return !ks->n || ks->by_addr[ks->n - 1].addr == 0;
+	return !ks->max_addr;
 }
 
 size_t kallsyms_lookup_name(const struct kallsyms *ks, const char *name, const char *module,
@@ -223,10 +241,10 @@ size_t kallsyms_lookup_name(const struct kallsyms *ks, const char *name, const c
 	return end - lo;
 }
 
-/* Index of the last symbol with addr <= ADDR, or n when there is none. */
+/* Index of the last text symbol with addr <= ADDR, or ntext when there is none. */
 static size_t floor_index(const struct kallsyms *ks, uint64_t addr)
 {
-	size_t lo = 0, hi = ks->n;
+	size_t lo = 0, hi = ks->ntext;
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -237,8 +255,8 @@ static size_t floor_index(const struct kallsyms *ks, uint64_t addr)
 			hi = mid;
 	}
 	if (!lo)
-		return ks->n;
-	/* Several symbols can share an address: report the first of them. */
+		return ks->ntext;
+	/* Several symbols can share an address: the first is the preferred one (cmp_addr). */
 	lo--;
 	while (lo && ks->by_addr[lo - 1].addr == ks->by_addr[lo].addr)
 		lo--;
@@ -249,14 +267,14 @@ const struct ksym *kallsyms_lookup_addr(const struct kallsyms *ks, uint64_t addr
 {
 	size_t i = floor_index(ks, addr);
 
-	return i < ks->n && ks->by_addr[i].addr == addr ? &ks->by_addr[i] : NULL;
+	return i < ks->ntext && ks->by_addr[i].addr == addr ? &ks->by_addr[i] : NULL;
 }
 
 const struct ksym *kallsyms_nearest(const struct kallsyms *ks, uint64_t addr, uint64_t *off)
 {
 	size_t i = floor_index(ks, addr);
 
-	if (i >= ks->n)
+	if (i >= ks->ntext)
 		return NULL;
 	*off = addr - ks->by_addr[i].addr;
 	return &ks->by_addr[i];

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The kernel's symbol table as /proc/kallsyms prints it: name -> addresses (a static name
- * can appear several times) and address -> name, exact or nearest below.
+ * can appear several times) and address -> function name, exact or nearest below.
  */
 #ifndef PWRU_KALLSYMS_H
 #define PWRU_KALLSYMS_H
@@ -34,9 +34,16 @@ int kallsyms_hidden(const struct kallsyms *ks);
  */
 size_t kallsyms_lookup_name(const struct kallsyms *ks, const char *name, const char *module,
 			    const struct ksym **first);
-/* The symbol starting exactly at ADDR, or NULL. */
+/* True for a function's type ('t', 'T', 'w', 'W'). */
+int kallsyms_is_text(char type);
+/*
+ * Address to function: data symbols are never returned, and of several names at one address
+ * a global one wins over a local one (then a strong one over a weak one).
+ * kallsyms_lookup_addr: the function starting exactly at ADDR, or NULL.
+ * kallsyms_nearest: the last one starting at or below ADDR, or NULL; *OFF gets ADDR minus
+ * its start.
+ */
 const struct ksym *kallsyms_lookup_addr(const struct kallsyms *ks, uint64_t addr);
-/* The last symbol starting at or below ADDR, or NULL; *OFF gets ADDR minus its start. */
 const struct ksym *kallsyms_nearest(const struct kallsyms *ks, uint64_t addr, uint64_t *off);
 
 #endif

@@ -190,11 +190,6 @@ static void drop_ambiguous(struct funcset *fs)
 	fs->n = out;
 }
 
-static int is_text(char type)
-{
-	return type == 't' || type == 'T' || type == 'w' || type == 'W';
-}
-
 static int join_kallsyms(const struct kallsyms *ks, struct funcset *fs)
 {
 	size_t i, out = 0;
@@ -212,7 +207,7 @@ static int join_kallsyms(const struct kallsyms *ks, struct funcset *fs)
 			return -ENOMEM;
 		}
 		for (k = 0; k < n; k++)
-			if (is_text(s[k].type) && s[k].addr)
+			if (kallsyms_is_text(s[k].type) && s[k].addr)
 				f->addrs[f->naddrs++] = s[k].addr;
 		if (!f->naddrs) {
 			fs->no_symbol++;

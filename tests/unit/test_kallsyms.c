@@ -40,6 +40,52 @@ static void test_sample(void)
 	kallsyms_free(ks);
 }
 
+/*
+ * Address to name as a function tracer needs it: aliases at one address listed local first
+ * and alphabetically before the global name, data symbols around and at function starts.
+ */
+static const char crafted[] = "ffffffff81000100 t a_local_alias\n"
+			      "ffffffff81000100 W b_weak_alias\n"
+			      "ffffffff81000100 T z_global_fn\n"
+			      "ffffffff81000180 d a_static_table\n"
+			      "ffffffff81000200 D a_data_at_fn\n"
+			      "ffffffff81000200 t local_fn\n"
+			      "ffffffff81000300 w a_weak_local\n"
+			      "ffffffff81000300 W z_weak_global\n"
+			      "ffffffff83000000 B a_bss_var\n"
+			      "ffffffffc0001000 t mod_local\t[m]\n"
+			      "ffffffffc0001000 T mod_global\t[m]\n";
+
+static void test_aliases_and_data(void)
+{
+	struct kallsyms *ks = NULL;
+	const struct ksym *s;
+	uint64_t off = 0;
+
+	is_int(kallsyms_parse(crafted, sizeof(crafted) - 1, &ks), 0, "crafted table parses");
+	if (!ks)
+		return;
+	is_int(kallsyms_count(ks), 11, "every symbol is kept for name lookups");
+	s = kallsyms_lookup_addr(ks, 0xffffffff81000100ULL);
+	is_str(s ? s->name : NULL, "z_global_fn", "a global name wins over local and weak aliases");
+	s = kallsyms_lookup_addr(ks, 0xffffffff81000300ULL);
+	is_str(s ? s->name : NULL, "z_weak_global", "a global weak name wins over a local one");
+	s = kallsyms_lookup_addr(ks, 0xffffffff81000200ULL);
+	is_str(s ? s->name : NULL, "local_fn", "a data symbol at a function's start is not its name");
+	ok(!kallsyms_lookup_addr(ks, 0xffffffff81000180ULL), "a data address names no function");
+	s = kallsyms_nearest(ks, 0xffffffff81000190ULL, &off);
+	ok(s && !strcmp(s->name, "z_global_fn") && off == 0x90,
+	   "nearest skips a data symbol in between: %s+0x%llx", s ? s->name : "(none)",
+	   (unsigned long long)off);
+	s = kallsyms_nearest(ks, 0xffffffff83000010ULL, &off);
+	ok(s && !strcmp(s->name, "z_weak_global"), "nearest to a bss address is a function");
+	s = kallsyms_lookup_addr(ks, 0xffffffffc0001000ULL);
+	ok(s && !strcmp(s->name, "mod_global") && !strcmp(s->module, "m"),
+	   "the same rule in modules");
+	is_int(kallsyms_lookup_name(ks, "a_data_at_fn", NULL, &s), 1, "data still found by name");
+	kallsyms_free(ks);
+}
+
 static void test_hidden(void)
 {
 	const char text[] = "0000000000000000 T _text\n0000000000000000 t ip_rcv\n";
@@ -69,6 +115,7 @@ static void test_live(void)
 int main(void)
 {
 	test_sample();
+	test_aliases_and_data();
 	test_hidden();
 	test_live();
 	return tap_done();
