@@ -1,10 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
+#include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "src/traceable.h"
 
@@ -133,25 +138,109 @@ static int load_ftrace_from(struct traceable *t, const char *root, const char *d
 	return 0;
 }
 
+/* Copies FD to OUT after the tag byte TAG; false when FD is empty. */
+static bool send_file(int fd, int out, char tag)
+{
+	char buf[65536];
+	ssize_t n, total = 0;
+
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		if (!total && write(out, &tag, 1) != 1)
+			_exit(1);
+		if (write(out, buf, (size_t)n) != n)
+			_exit(1);
+		total += n;
+	}
+	if (n < 0)
+		_exit(1);
+	return total > 0;
+}
+
 /*
- * tracefs not mounted (common in containers and minimal systems): mount a private instance
- * just long enough to read the list, so that kprobe-multi need not guess.
+ * The child: a tracefs mounted in a mount namespace of its own, gone with the child however
+ * it ends, so that nothing stays mounted on the host even if pwru is killed. Sends a tag
+ * ('a': addresses, 'n': names) and the file's bytes down OUT.
+ */
+static void ftrace_child(int out)
+{
+	/* Any existing directory will do: the mount is seen by this child only. */
+	static const char *const points[] = {"/sys/kernel/tracing", "/tmp", "/mnt"};
+	char path[160];
+	size_t i;
+	int by_addr, fd;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		_exit(1);
+	for (i = 0; i < sizeof(points) / sizeof(points[0]); i++)
+		if (!mount("tracefs", points[i], "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+			   NULL))
+			break;
+	if (i == sizeof(points) / sizeof(points[0]))
+		_exit(1);
+	for (by_addr = 1; by_addr >= 0; by_addr--) {
+		snprintf(path, sizeof(path), "%s/available_filter_functions%s", points[i],
+			 by_addr ? "_addrs" : "");
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && send_file(fd, out, by_addr ? 'a' : 'n'))
+			_exit(0);
+		if (fd >= 0)
+			close(fd);
+	}
+	_exit(0);
+}
+
+static void drop_ftrace(struct traceable *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nftrace_names; i++)
+		free(t->ftrace_names[i]);
+	free(t->ftrace_names);
+	free(t->ftrace_ips);
+	t->ftrace_names = NULL;
+	t->ftrace_ips = NULL;
+	t->nftrace_names = t->nftrace_ips = 0;
+	t->ftrace_source[0] = '\0';
+}
+
+/*
+ * tracefs not mounted (common in containers and minimal systems): read the list through a
+ * private mount in a child, so that kprobe-multi need not guess.
  */
 static int load_ftrace_private(struct traceable *t)
 {
-	char dir[] = "/tmp/pwru-tracefs.XXXXXX";
-	int err = 0;
+	int p[2], status, tag, err = 0;
+	FILE *f;
+	pid_t pid;
 
-	if (!mkdtemp(dir))
+	if (pipe2(p, O_CLOEXEC))
 		return 0;
-	if (!mount("tracefs", dir, "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL)) {
-		err = load_ftrace_from(t, "", dir);
-		if (t->ftrace_source[0])
-			snprintf(t->ftrace_source, sizeof(t->ftrace_source),
-				 "a private tracefs mount");
-		umount2(dir, MNT_DETACH);
+	fflush(NULL); /* the child leaves with _exit, but buffered output must not be copied */
+	pid = fork();
+	if (pid == 0) {
+		close(p[0]);
+		ftrace_child(p[1]);
 	}
-	rmdir(dir);
+	close(p[1]);
+	f = pid > 0 ? fdopen(p[0], "re") : NULL;
+	if (!f) {
+		close(p[0]);
+		if (pid > 0)
+			waitpid(pid, NULL, 0);
+		return 0;
+	}
+	tag = fgetc(f);
+	if (tag == 'a' || tag == 'n')
+		err = tag == 'a' ? read_addrs(f, t) : read_names(f, t);
+	fclose(f);
+	/* A child that failed part way sent a partial list: unknown is safer than wrong. */
+	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+		drop_ftrace(t);
+	else if (t->nftrace_ips || t->nftrace_names)
+		snprintf(t->ftrace_source, sizeof(t->ftrace_source),
+			 "a private tracefs mount (available_filter_functions%s)",
+			 tag == 'a' ? "_addrs" : "");
 	return err;
 }
 
@@ -161,6 +250,9 @@ static int load_ftrace(struct traceable *t, const char *root)
 	int err;
 
 	for (i = 0; i < sizeof(tracefs) / sizeof(tracefs[0]); i++) {
+		/* Looking into debugfs's tracing would automount a tracefs that stays. */
+		if (!*root && i)
+			break;
 		err = load_ftrace_from(t, root, tracefs[i]);
 		if (err || t->ftrace_source[0])
 			return err;
@@ -241,12 +333,7 @@ bool traceable_kprobe(const struct traceable *t, uint64_t addr)
 
 void traceable_free(struct traceable *t)
 {
-	size_t i;
-
-	for (i = 0; i < t->nftrace_names; i++)
-		free(t->ftrace_names[i]);
-	free(t->ftrace_names);
-	free(t->ftrace_ips);
+	drop_ftrace(t);
 	free(t->blacklist);
 	memset(t, 0, sizeof(*t));
 }
