@@ -7,7 +7,7 @@
 #include "kallsyms/kallsyms.h"
 
 struct kallsyms {
-	char *text;	     /* the file, with names cut in place */
+	char *text;	      /* the file, with names cut in place */
 	struct ksym *by_addr; /* text symbols only: an address is named after a function */
 	struct ksym *by_name; /* every symbol */
 	size_t n, ntext;

@@ -81,8 +81,7 @@ void backend_install_libbpf_print(void)
 }
 
 int backend_attach_end(const struct backend *b, struct backend_ctx *ctx, int rc,
-		       const struct attach_result *res, const char *none_why, char *err,
-		       size_t len)
+		       const struct attach_result *res, const char *none_why, char *err, size_t len)
 {
 	if (!rc)
 		return 0;

@@ -26,8 +26,8 @@ static int parse_inode(const char *s, uint32_t *inode)
 }
 
 /* if_nametoindex() inside the namespace THERE (an open nsfs file), then back home. */
-static int ifindex_in(int there, const char *path, const char *ifname, uint32_t *ifindex,
-		      char *err, size_t errlen)
+static int ifindex_in(int there, const char *path, const char *ifname, uint32_t *ifindex, char *err,
+		      size_t errlen)
 {
 	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	int rc = -EIO;

@@ -173,8 +173,7 @@ static void ftrace_child(int out)
 	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		_exit(1);
 	for (i = 0; i < sizeof(points) / sizeof(points[0]); i++)
-		if (!mount("tracefs", points[i], "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-			   NULL))
+		if (!mount("tracefs", points[i], "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 			break;
 	if (i == sizeof(points) / sizeof(points[0]))
 		_exit(1);

@@ -71,7 +71,8 @@ static void test_aliases_and_data(void)
 	s = kallsyms_lookup_addr(ks, 0xffffffff81000300ULL);
 	is_str(s ? s->name : NULL, "z_weak_global", "a global weak name wins over a local one");
 	s = kallsyms_lookup_addr(ks, 0xffffffff81000200ULL);
-	is_str(s ? s->name : NULL, "local_fn", "a data symbol at a function's start is not its name");
+	is_str(s ? s->name : NULL, "local_fn",
+	       "a data symbol at a function's start is not its name");
 	ok(!kallsyms_lookup_addr(ks, 0xffffffff81000180ULL), "a data address names no function");
 	s = kallsyms_nearest(ks, 0xffffffff81000190ULL, &off);
 	ok(s && !strcmp(s->name, "z_global_fn") && off == 0x90,
