@@ -209,13 +209,12 @@ static void drop_ftrace(struct traceable *t)
  */
 static int load_ftrace_private(struct traceable *t)
 {
-	int p[2], status, tag, err = 0;
+	int p[2], status, tag, bad, err = 0;
+	pid_t pid, r;
 	FILE *f;
-	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC))
 		return 0;
-	fflush(NULL); /* the child leaves with _exit, but buffered output must not be copied */
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
@@ -225,16 +224,22 @@ static int load_ftrace_private(struct traceable *t)
 	f = pid > 0 ? fdopen(p[0], "re") : NULL;
 	if (!f) {
 		close(p[0]);
-		if (pid > 0)
-			waitpid(pid, NULL, 0);
+		while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 		return 0;
 	}
 	tag = fgetc(f);
 	if (tag == 'a' || tag == 'n')
 		err = tag == 'a' ? read_addrs(f, t) : read_names(f, t);
+	/*
+	 * A read cut short (a signal: no SA_RESTART) or a child that failed part way gave a
+	 * partial list: unknown is safer than wrong.
+	 */
+	bad = ferror(f);
 	fclose(f);
-	/* A child that failed part way sent a partial list: unknown is safer than wrong. */
-	if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+	while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
+		;
+	if (bad || r != pid || !WIFEXITED(status) || WEXITSTATUS(status))
 		drop_ftrace(t);
 	else if (t->nftrace_ips || t->nftrace_names)
 		snprintf(t->ftrace_source, sizeof(t->ftrace_source),
