@@ -76,7 +76,7 @@ $(OUT)/san/%.o: %.c $(LIB_HDRS) $(BPF_HDRS) $(SKELS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN) -c $< -o $@
 
-$(OUT)/tests/%: tests/unit/%.c tests/unit/tap.h $(SAN_OBJS)
+$(OUT)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(SAN_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN) -Itests/unit -o $@ $< $(SAN_OBJS) $(LDLIBS)
 

@@ -14,6 +14,7 @@
 #include "tap.h"
 #include "filters/pcap_filter.h"
 #include "src/check_filter.h"
+#include "checker_tap.h"
 
 #define N(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -86,22 +87,9 @@ static void test_callers_btf(void)
 	btf__free(empty);
 }
 
-static int can_load(void)
-{
-	struct filter_checker *c;
-	char err[512];
-	int ret = filter_checker_open("", DLT_EN10MB, &c, err, sizeof(err));
-
-	if (ret)
-		printf("# cannot load BPF here: %s\n", err);
-	else
-		filter_checker_close(c);
-	return !ret;
-}
-
 int main(void)
 {
-	if (geteuid() != 0 || !can_load()) {
+	if (geteuid() != 0 || !checker_can_load()) {
 		printf("1..0 # SKIP needs root and BPF_PROG_TEST_RUN\n");
 		return 0;
 	}
