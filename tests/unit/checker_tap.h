@@ -6,6 +6,7 @@
 #include <pcap/pcap.h>
 #include <stdio.h>
 #include "src/check_filter.h"
+#include "tap.h"
 
 /* Whether this machine lets us load and test-run a filter at all (root, tc, test_run). */
 static inline int checker_can_load(void)
@@ -19,6 +20,21 @@ static inline int checker_can_load(void)
 	else
 		filter_checker_close(c);
 	return !ret;
+}
+
+/* Opens EXPR for L2 as one TAP test; NULL, with the reason as a comment, when it fails. */
+static inline struct filter_checker *checker_open_tap(const char *expr)
+{
+	struct filter_checker *c;
+	char err[512];
+	int ret = filter_checker_open(expr, DLT_EN10MB, &c, err, sizeof(err));
+
+	ok(!ret, "'%s' loads", expr);
+	if (ret) {
+		printf("#   %s\n", err);
+		return NULL;
+	}
+	return c;
 }
 
 #endif

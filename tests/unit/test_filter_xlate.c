@@ -529,15 +529,10 @@ static void test_ancillary(const struct pkt *pk)
 		     {"ifindex 1 and inbound", 1}};
 
 	for (size_t i = 0; i < N(cases); i++) {
-		struct filter_checker *c;
-		char err[512];
-		int ret = filter_checker_open(cases[i].expr, DLT_EN10MB, &c, err, sizeof(err));
+		struct filter_checker *c = checker_open_tap(cases[i].expr);
 
-		ok(!ret, "'%s' loads", cases[i].expr);
-		if (ret) {
-			printf("#   %s\n", err);
+		if (!c)
 			continue;
-		}
 		is_int(kernel_match(c, pk), cases[i].want, "'%s' on a test-run packet",
 		       cases[i].expr);
 		filter_checker_close(c);
