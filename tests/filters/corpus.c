@@ -5,7 +5,7 @@
 #include <string.h>
 #include "corpus.h"
 
-static int is_duplicate(const struct corpus *c, const char *expr)
+int corpus_has(const struct corpus *c, const char *expr)
 {
 	size_t i;
 
@@ -47,7 +47,7 @@ int corpus_load(const char *path, struct corpus *c, char *err, size_t errlen)
 			line[--n] = '\0';
 		if (!n || line[0] == '#')
 			continue;
-		if (is_duplicate(c, line)) {
+		if (corpus_has(c, line)) {
 			snprintf(err, errlen, "%s:%d: '%s' is listed twice", path, lineno, line);
 			rc = -1;
 		} else if (add(c, line)) {

@@ -12,6 +12,8 @@ struct corpus {
 
 /* Returns 0, or -1 with a message in ERR (unreadable file, duplicate expression). */
 int corpus_load(const char *path, struct corpus *c, char *err, size_t errlen);
+/* Whether EXPR is one of the corpus expressions. */
+int corpus_has(const struct corpus *c, const char *expr);
 void corpus_free(struct corpus *c);
 
 #endif

@@ -146,16 +146,6 @@ static int names_capture(const struct capture_set *set, const char *file)
 	return 0;
 }
 
-static int in_corpus(const struct corpus *c, const char *expr)
-{
-	size_t i;
-
-	for (i = 0; i < c->n; i++)
-		if (!strcmp(c->exprs[i], expr))
-			return 1;
-	return 0;
-}
-
 /* A typo in exclusions.txt would silently exclude nothing: every line must name real things. */
 static void check_exclusions_apply(struct diff_ctx *ctx, verdict_fn report)
 {
@@ -166,7 +156,7 @@ static void check_exclusions_apply(struct diff_ctx *ctx, verdict_fn report)
 		const struct exclusion *e = &ctx->ex.v[i];
 		const char *what = NULL;
 
-		if (e->expr && !in_corpus(&ctx->corpus, e->expr))
+		if (e->expr && !corpus_has(&ctx->corpus, e->expr))
 			what = "expression is not in the corpus";
 		else if (e->file && !names_capture(&ctx->set, e->file))
 			what = "no such capture file";
