@@ -1,0 +1,64 @@
+# The cheap in-kernel checks, each on real traffic: a ping from a to b, plus one
+# on b's loopback that every filter here must keep out. And the output switches.
+. tests/vm/suite/lib.sh
+
+FUNCS='ip_output|ip_rcv|icmp_rcv'
+check "two netns joined by veth" netns_pair
+$IP netns exec a ping -i 0.5 -W 1 10.0.1.2 >/dev/null 2>&1 &
+PING_PID=$!
+$IP netns exec b ping -i 0.5 -W 1 127.0.0.1 >/dev/null 2>&1 &
+PING2_PID=$!
+inode_b=$(ls -Li /var/run/netns/b | awk '{ print $1 }')
+
+# run NAME WANT-DESC AWK-COND ARGS... : every event line must satisfy AWK-COND
+# (fields: $4 NETNS, $5 MARK, $6 IFACE), and there must be some.
+run() {
+	local name=$1 desc=$2 cond=$3 n bad
+	shift 3
+	if ! pwru_start "$name" --filter-func "$FUNCS" "$@"; then
+		not_ok "$name: pwru attached" "$(head -n 5 "$SCRATCH/$name.err")"
+		return
+	fi
+	sleep 3
+	pwru_stop
+	n=$(grep -c '^0x' "$SCRATCH/$name.out")
+	bad=$(awk "/^0x/ && !($cond)" "$SCRATCH/$name.out" | head -n 3)
+	if [ "$n" -ge 1 ] && [ -z "$bad" ] && [ "$PWRU_STATUS" -eq 0 ]; then
+		ok "$* : $n events, all $desc"
+	else
+		not_ok "$* : events, all $desc" "$n events, status $PWRU_STATUS; off: $bad"
+		show "pwru stdout" "$SCRATCH/$name.out"
+	fi
+}
+
+run netns "in netns b ($inode_b)" "\$4 == $inode_b" --filter-netns /var/run/netns/b
+run ifname "on vb in netns b" "\$6 ~ /^vb:[0-9]+\$/" \
+	--filter-netns /var/run/netns/b --filter-ifname vb
+
+check "nft marks a's echo requests with 0x5" \
+	$IP netns exec a $NFT add table inet pwru_mark \; \
+	add chain inet pwru_mark out '{ type route hook output priority 0; }' \; \
+	add rule inet pwru_mark out icmp type echo-request meta mark set 5
+run mark "with mark 5" "\$5 == \"5\"" --filter-mark 0x5
+# In a, the requests leave marked and the replies arrive unmarked: mark 0 keeps
+# only the replies.
+run unmarked "unmarked replies in a" "\$5 == \"0\" && \$NF != \"ip_output\"" --filter-mark 0 \
+	--filter-netns /var/run/netns/a
+
+if pwru_start plain --filter-func icmp_rcv --output-meta=false --output-tuple=false; then
+	sleep 2
+	pwru_stop
+	header=$(sed -n 1p "$SCRATCH/plain.out")
+	line=$(grep -m1 '^0x' "$SCRATCH/plain.out")
+	if [ "$(echo "$header" | awk '{ print NF }')" -eq 4 ] && echo "$header" | grep -q ' FUNC$' &&
+		[ "$(echo "$line" | awk '{ print NF }')" -eq 4 ] && echo "$line" | grep -q ' icmp_rcv$'; then
+		ok "--output-meta=false --output-tuple=false: SKB CPU PROCESS FUNC only"
+	else
+		not_ok "--output-meta=false --output-tuple=false: SKB CPU PROCESS FUNC only" \
+			"header: $header" "line: $line"
+	fi
+else
+	not_ok "pwru with the output switches attached" "$(head -n 5 "$SCRATCH/plain.err")"
+fi
+kill "$PING_PID" "$PING2_PID" 2>/dev/null
+check_nothing_attached
