@@ -30,8 +30,10 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_x86 -Wall -Werror -Wno-unused-f
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_HDRS := $(wildcard bpf/*.h)
 SKELS    := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
-LIB_SRCS := $(filter-out src/main.c,$(wildcard src/*.c)) $(wildcard filters/*.c) $(wildcard kallsyms/*.c)
-LIB_HDRS := $(wildcard src/*.h filters/*.h kallsyms/*.h)
+SRC_DIRS := src src/discover src/probe src/output
+LIB_SRCS := $(filter-out src/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS)))) $(wildcard filters/*.c) \
+	    $(wildcard kallsyms/*.c)
+LIB_HDRS := $(wildcard $(addsuffix /*.h,$(SRC_DIRS)) filters/*.h kallsyms/*.h)
 LIB_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(LIB_SRCS))
 SAN_OBJS := $(patsubst %.c,$(OUT)/san/%.o,$(LIB_SRCS))
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -132,7 +134,7 @@ bench: pwru
 	./tests/bench/run
 
 format:
-	clang-format -i $(wildcard src/*.[ch] filters/*.[ch] kallsyms/*.[ch] bpf/*.[ch] tests/unit/*.[ch])
+	clang-format -i $(wildcard $(addsuffix /*.[ch],$(SRC_DIRS)) filters/*.[ch] kallsyms/*.[ch] bpf/*.[ch] tests/unit/*.[ch])
 
 clean:
 	rm -rf $(OUT) pwru pwru.static

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "src/flags.h"
-#include "src/funcset.h"
+#include "src/discover/funcset.h"
 
 enum flag_kind { F_BOOL, F_STRING, F_U64, F_MARK };
 

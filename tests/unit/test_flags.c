@@ -4,7 +4,7 @@
 #include <string.h>
 #include "tap.h"
 #include "src/flags.h"
-#include "src/funcset.h"
+#include "src/discover/funcset.h"
 
 static char err[512];
 

@@ -9,8 +9,8 @@
 #include <bpf/btf.h>
 #include "tap.h"
 #include "kallsyms/kallsyms.h"
-#include "src/funcset.h"
-#include "src/kmod_btf.h"
+#include "src/discover/funcset.h"
+#include "src/discover/kmod_btf.h"
 
 /* Hand-made prototypes: each case is one FUNC whose skb register we know. */
 static void test_positions(void)

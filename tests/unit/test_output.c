@@ -6,9 +6,9 @@
 #include <bpf/btf.h>
 #include "tap.h"
 #include "kallsyms/kallsyms.h"
-#include "src/drop_reason.h"
-#include "src/output.h"
-#include "src/tuple_text.h"
+#include "src/output/drop_reason.h"
+#include "src/output/output.h"
+#include "src/output/tuple_text.h"
 
 static const char ksyms_text[] = "ffffffff81000000 T _text\n"
 				 "ffffffff81a00000 T nf_hook_slow\n"

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "tap.h"
-#include "src/traceable.h"
+#include "src/discover/traceable.h"
 
 static void test_addrs(void)
 {

@@ -8,8 +8,8 @@
 #include <sys/utsname.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include "src/kmod_btf.h"
-#include "src/kmod_ko.h"
+#include "src/discover/kmod_btf.h"
+#include "src/discover/kmod_ko.h"
 
 static int push(struct kmod_btfs *kb, size_t *cap, const struct btf *btf, char *module)
 {

@@ -15,9 +15,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
-#include "src/backend.h"
-#include "src/funcset.h"
-#include "src/traceable.h"
+#include "src/probe/backend.h"
+#include "src/discover/funcset.h"
+#include "src/discover/traceable.h"
 
 #define ATTACH_THREADS 2
 #define DETACH_THREADS 32

@@ -12,9 +12,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "kallsyms/kallsyms.h"
-#include "src/backend.h"
-#include "src/funcset.h"
-#include "src/traceable.h"
+#include "src/probe/backend.h"
+#include "src/discover/funcset.h"
+#include "src/discover/traceable.h"
 
 struct site {
 	unsigned long addr;

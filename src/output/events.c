@@ -7,7 +7,7 @@
 #include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
-#include "src/events.h"
+#include "src/output/events.h"
 
 #define POLL_MS	      250
 #define LOSS_CHECK_NS 1000000000ull

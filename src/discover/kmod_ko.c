@@ -7,8 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/btf.h>
-#include "src/funcset.h"
-#include "src/kmod_ko.h"
+#include "src/discover/funcset.h"
+#include "src/discover/kmod_ko.h"
 
 /* A relocation putting function FUNC (a symbol index) at offset OFF of an object. */
 struct slot {

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 #include "kallsyms/kallsyms.h"
-#include "src/drop_reason.h"
-#include "src/symbolize.h"
+#include "src/output/drop_reason.h"
+#include "src/output/symbolize.h"
 
 /* Farther than an endbr64 (4 bytes) plus the int3 (1) means the address is not an entry. */
 #define ENTRY_SLACK 5

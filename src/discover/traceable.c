@@ -11,7 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include "src/traceable.h"
+#include "src/discover/traceable.h"
 
 /* The ftrace call sits after an endbr64 when IBT is on: allow that far into a function. */
 #define FTRACE_SLACK 8

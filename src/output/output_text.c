@@ -3,10 +3,10 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include "src/output.h"
-#include "src/proc_cache.h"
-#include "src/symbolize.h"
-#include "src/tuple_text.h"
+#include "src/output/output.h"
+#include "src/output/proc_cache.h"
+#include "src/output/symbolize.h"
+#include "src/output/tuple_text.h"
 
 #define COL_WIDTH 16 /* PROCESS and IFACE */
 

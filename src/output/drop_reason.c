@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
-#include "src/drop_reason.h"
+#include "src/output/drop_reason.h"
 
 struct reason {
 	uint64_t value;

@@ -2,7 +2,7 @@
 #include <arpa/inet.h>
 #include <stdio.h>
 #include <string.h>
-#include "src/tuple_text.h"
+#include "src/output/tuple_text.h"
 
 #define ETH_P_IP   0x0800
 #define ETH_P_IPV6 0x86DD

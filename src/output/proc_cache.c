@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include "src/proc_cache.h"
+#include "src/output/proc_cache.h"
 
 struct slot {
 	uint32_t pid;

@@ -6,7 +6,7 @@
 #include <string.h>
 #include <bpf/btf.h>
 #include "kallsyms/kallsyms.h"
-#include "src/funcset.h"
+#include "src/discover/funcset.h"
 
 static const struct btf_type *skip_mods(const struct btf *btf, uint32_t *id)
 {

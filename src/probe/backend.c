@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <string.h>
 #include <bpf/libbpf.h>
-#include "src/backend.h"
-#include "src/funcset.h"
+#include "src/probe/backend.h"
+#include "src/discover/funcset.h"
 
 static const struct backend *const table[] = {
     &backend_kprobe_multi,

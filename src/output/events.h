@@ -5,7 +5,7 @@
 
 #include <signal.h>
 #include <stdint.h>
-#include "src/output.h"
+#include "src/output/output.h"
 
 struct events;
 

@@ -8,7 +8,7 @@
 #define PWRU_KMOD_BTF_H
 
 #include <stddef.h>
-#include "src/funcset.h"
+#include "src/discover/funcset.h"
 
 struct kmod_btfs {
 	struct funcset_btf *v; /* v[0] is vmlinux; the modules follow, by name */
