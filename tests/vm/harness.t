@@ -8,6 +8,13 @@ run=tests/vm/run
 K=${PWRU_VM_HARNESS_KERNEL:-6.1}
 n=0
 
+# Fetch the kernel first: on a cold cache its download notes must not count as the
+# command's output in the checks below.
+if ! why=$(tests/vm/kernel "$K" 2>&1 >/dev/null); then
+	printf 'not ok 1 - fetch the %s kernel\n%s\n1..1\n' "$K" "$(printf '%s\n' "$why" | sed 's/^/#   /')"
+	exit 1
+fi
+
 result() {
 	n=$((n + 1))
 	if [ "$1" = 0 ]; then
