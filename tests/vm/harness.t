@@ -4,13 +4,14 @@
 # the kernel suites is about pwru, not about the harness.
 cd "$(dirname "$0")/../.." || exit 1
 repo=$(pwd)
-run=tests/vm/run
+ARCH=${PWRU_VM_HARNESS_ARCH:-amd64}
+run="tests/vm/run --arch $ARCH"
 K=${PWRU_VM_HARNESS_KERNEL:-6.1}
 n=0
 
 # Fetch the kernel first: on a cold cache its download notes must not count as the
 # command's output in the checks below.
-if ! why=$(tests/vm/kernel "$K" 2>&1 >/dev/null); then
+if ! why=$(tests/vm/kernel --arch "$ARCH" "$K" 2>&1 >/dev/null); then
 	printf 'not ok 1 - fetch the %s kernel\n%s\n1..1\n' "$K" "$(printf '%s\n' "$why" | sed 's/^/#   /')"
 	exit 1
 fi
@@ -37,7 +38,7 @@ out=$($run "$K" -- bash -c 'uname -r; pwd; command -v pwru; ls -d tests/vm/suite
 	/bin/ip -V >/dev/null && /usr/sbin/nft -v >/dev/null && bpftool version >/dev/null && echo tools-ok
 	ip link show lo | grep -q UP && echo lo-up' 2>&1)
 status=$?
-kver=$(cat "$("tests/vm/kernel" "$K")/kver")
+kver=$(cat "$(tests/vm/kernel --arch "$ARCH" "$K")/kver")
 result "$([ $status = 0 ] && [ "$(echo "$out" | sed -n 1p)" = "$kver" ] && echo 0 || echo 1)" \
 	"boots the resolved kernel ($kver)" "$out"
 result "$([ "$(echo "$out" | sed -n 2p)" = "$repo" ] && echo 0 || echo 1)" \
