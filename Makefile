@@ -7,6 +7,8 @@
 #   make demo         trace a ping in a scratch netns (here, or in the 6.12 VM)
 #   make vm-shell KERNEL=6.12
 #   make bench        benchmarks, as ratios against a baseline measured in the same run
+#   make install      pwru into $(DESTDIR)$(PREFIX)/sbin (PREFIX=/usr/local)
+#   make deb          a Debian package in build/deb/ (dpkg-buildpackage, debian/)
 #   make clean
 
 CC      ?= gcc
@@ -14,7 +16,7 @@ CLANG   ?= clang
 BPFTOOL ?= bpftool
 PROVE   ?= prove
 OUT     := build
-VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1)
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1)
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 CFLAGS   ?= -O2 -g
@@ -45,7 +47,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 LOCAL_TESTS := $(UNIT_BINS) $(sort $(wildcard tests/local/*.t))
 VM_TESTS    := $(sort $(wildcard tests/vm/*.t))
 
-.PHONY: all static deps test test-unit test-local test-vm demo vm-shell bench clean format
+.PHONY: all static deps test test-unit test-local test-vm demo vm-shell bench clean format install deb
 .DELETE_ON_ERROR:
 # Keep generated objects and skeletons: they are inputs of several targets.
 .SECONDARY:
@@ -132,6 +134,13 @@ vm-shell: pwru
 
 bench: pwru
 	./tests/bench/run
+
+PREFIX ?= /usr/local
+install: pwru
+	install -D -m 0755 pwru $(DESTDIR)$(PREFIX)/sbin/pwru
+
+deb:
+	./contrib/deb/build $(OUT)/deb
 
 format:
 	clang-format -i $(wildcard $(addsuffix /*.[ch],$(SRC_DIRS)) filters/*.[ch] kallsyms/*.[ch] bpf/*.[ch] tests/unit/*.[ch])
