@@ -1,7 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The one event layout, shared by the BPF programs and userspace. Fixed-width types and
+ * The one record layout, shared by the BPF programs and userspace. Fixed-width types and
  * explicit padding only, so both compilers lay it out the same way.
+ *
+ * A record is a struct pwru_event followed by zero or more sections, each a struct
+ * pwru_section header and its payload, padded to 8 bytes. ev->size is the whole record.
+ * Readers skip section kinds they do not know, so a new kind breaks no sink.
  */
 #ifndef PWRU_EVENT_H
 #define PWRU_EVENT_H
@@ -11,21 +15,29 @@ typedef __u8 pwru_u8;
 typedef __u16 pwru_u16;
 typedef __u32 pwru_u32;
 typedef __u64 pwru_u64;
+typedef __s64 pwru_s64;
 #else
 #include <stdint.h>
 typedef uint8_t pwru_u8;
 typedef uint16_t pwru_u16;
 typedef uint32_t pwru_u32;
 typedef uint64_t pwru_u64;
+typedef int64_t pwru_s64;
 #endif
 
 #define PWRU_IFNAMSIZ 16
 #define PWRU_COMMSIZ  16
 
-/* Which program produced the event; userspace needs it to interpret addr. */
+/*
+ * Which program produced the event; userspace needs it to interpret addr. For a
+ * tracepoint, addr is the index of its name in the probe layer's table, not an address.
+ */
 enum pwru_event_type {
 	PWRU_EV_KPROBE = 0,
 	PWRU_EV_KPROBE_MULTI = 1,
+	PWRU_EV_FENTRY = 2,
+	PWRU_EV_FEXIT = 3,
+	PWRU_EV_TRACEPOINT = 4,
 };
 
 struct pwru_tuple {
@@ -54,9 +66,53 @@ struct pwru_event {
 	pwru_u16 protocol; /* skb->protocol, host order */
 	pwru_u8 type;	   /* enum pwru_event_type */
 	pwru_u8 pad0;
+	pwru_u16 size; /* the whole record, sections included */
+	pwru_u16 pad1;
+	pwru_u32 pad2;
 	char ifname[PWRU_IFNAMSIZ];
 	char comm[PWRU_COMMSIZ];
 	struct pwru_tuple tuple;
 };
+
+enum pwru_section_kind {
+	PWRU_SEC_PACKET = 1, /* struct pwru_packet: the bytes, up to the snap length */
+	PWRU_SEC_STACK = 2,  /* pwru_s64: bpf_get_stackid() result */
+	PWRU_SEC_RETVAL = 3, /* pwru_u64: the function's return value (fexit) */
+	PWRU_SEC_TUNNEL = 4, /* struct pwru_tuple: the encapsulated packet's */
+	PWRU_SEC_CB = 5,     /* pwru_u32[5]: qdisc_skb_cb data, as __sk_buff->cb[] */
+};
+
+struct pwru_section {
+	pwru_u16 kind; /* enum pwru_section_kind */
+	pwru_u16 len;  /* payload bytes after this header, before padding */
+	pwru_u32 pad;
+};
+
+/* Where the captured bytes start. */
+enum pwru_link {
+	PWRU_LINK_ETH = 1, /* at the MAC header: an Ethernet frame */
+	PWRU_LINK_RAW = 2, /* at the network header: IPv4 or IPv6, no link layer */
+};
+
+struct pwru_packet {
+	pwru_u32 orig_len; /* the packet's length from the same start */
+	pwru_u16 cap_len;  /* bytes that follow */
+	pwru_u8 link;	   /* enum pwru_link */
+	pwru_u8 pad;
+	/* pwru_u8 data[cap_len] follows */
+};
+
+#define PWRU_ALIGN8(n) (((n) + 7) & ~7)
+
+/*
+ * Longest record: the scratch buffer the BPF side builds it in. The verifier bounds the
+ * packet copy by a mask (2047), so the buffer leaves room for that much.
+ */
+#define PWRU_SNAPLEN_MAX  1536
+#define PWRU_SNAPLEN_MASK 2047
+#define PWRU_RECORD_MAX                                                                            \
+	(sizeof(struct pwru_event) +                                                               \
+	 4 * (sizeof(struct pwru_section) + sizeof(struct pwru_tuple)) +                           \
+	 sizeof(struct pwru_section) + sizeof(struct pwru_packet) + PWRU_SNAPLEN_MASK + 1)
 
 #endif

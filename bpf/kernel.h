@@ -31,6 +31,13 @@ enum bpf_map_type {
 	BPF_MAP_TYPE_RINGBUF = 27,
 };
 
+/* bpf_ringbuf_output() flags and bpf_ringbuf_query() flags. */
+enum {
+	BPF_RB_NO_WAKEUP = 1,
+	BPF_RB_FORCE_WAKEUP = 2,
+	BPF_RB_AVAIL_DATA = 0,
+};
+
 /* Only to ask, with bpf_core_enum_value_exists(), whether the running kernel has it. */
 enum bpf_func_id {
 	BPF_FUNC_get_func_ip = 173,
@@ -52,6 +59,7 @@ struct net_device {
 	char name[16];
 	int ifindex;
 	unsigned int mtu;
+	unsigned short type; /* ARPHRD_* */
 	possible_net_t nd_net;
 } __attribute__((preserve_access_index));
 
@@ -72,6 +80,7 @@ struct sk_buff {
 	struct net_device *dev;
 	struct sock *sk;
 	unsigned long _skb_refdst;
+	char cb[48];
 	unsigned int len;
 	__u32 mark;
 	__be16 protocol;

@@ -24,7 +24,7 @@
 #include "src/discover/funcset.h"
 #include "src/discover/kmod_btf.h"
 #include "src/netns_filter.h"
-#include "src/output/output.h"
+#include "src/output/pipeline.h"
 #include "src/output/proc_cache.h"
 #include "src/discover/traceable.h"
 
@@ -265,46 +265,46 @@ static void setup_stdout(void)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 }
 
+static void touch_ready_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd >= 0)
+		close(fd);
+	else
+		fprintf(stderr, "pwru: cannot create --ready-file %s: %s\n", path, strerror(errno));
+}
+
 static int stream_events(struct tracer *t)
 {
-	struct output o = {.ops = &output_text,
-			   .out = stdout,
-			   .diag = stderr,
-			   .meta = t->cfg->output_meta,
-			   .tuple = t->cfg->output_tuple,
-			   .ksyms = t->ksyms,
-			   .reasons = t->reasons};
+	struct sink_opts so = {.meta = t->cfg->output_meta, .tuple = t->cfg->output_tuple};
+	struct pipeline p = {.en = {.ksyms = t->ksyms, .reasons = t->reasons}, .diag = stderr};
 	struct output_stats st = {0};
 	struct events *ev = NULL;
-	int rc, fd;
+	int rc;
 
 	setup_stdout();
-	o.procs = proc_cache_new();
-	rc = events_open(bpf_map__fd(t->skel->maps.events), bpf_map__fd(t->skel->maps.lost), &o,
-			 t->cfg->output_limit_lines, &ev);
-	if (rc || !o.procs || o.ops->begin(&o)) {
+	p.en.procs = proc_cache_new();
+	pipeline_add(&p, sink_find("text"), stdout, &so);
+	rc = events_open(bpf_map__fd(t->skel->maps.events), bpf_map__fd(t->skel->maps.lost), &p,
+			 STDOUT_FILENO, t->cfg->output_limit_lines, &ev);
+	if (rc || !p.en.procs || pipeline_open(&p)) {
 		fprintf(stderr, "pwru: cannot start reading events: %s\n",
 			strerror(rc ? -rc : ENOMEM));
 		events_close(ev);
-		proc_cache_free(o.procs);
+		proc_cache_free(p.en.procs);
 		return 1;
 	}
-	if (t->cfg->ready_file) {
-		fd = open(t->cfg->ready_file, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
-		if (fd >= 0)
-			close(fd);
-		else
-			fprintf(stderr, "pwru: cannot create --ready-file %s: %s\n",
-				t->cfg->ready_file, strerror(errno));
-	}
+	if (t->cfg->ready_file)
+		touch_ready_file(t->cfg->ready_file);
 	fprintf(stderr, "pwru: listening for events (Ctrl-C to stop)\n");
 	rc = events_run(ev, &stop);
 	if (rc && rc != -EPIPE)
 		fprintf(stderr, "pwru: reading events: %s\n", strerror(-rc));
 	events_stats(ev, &st);
-	o.ops->end(&o, &st); /* before detaching, which can take a while with kprobes */
+	pipeline_close(&p, st.lost); /* before detaching, which can take a while with kprobes */
 	events_close(ev);
-	proc_cache_free(o.procs);
+	proc_cache_free(p.en.procs);
 	return rc && rc != -EPIPE ? 1 : 0;
 }
 

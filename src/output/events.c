@@ -16,7 +16,8 @@
 
 struct events {
 	struct ring_buffer *rb;
-	struct output *o;
+	struct pipeline *p;
+	int watch_fd;
 	int lost_fd;
 	int ncpus;
 	uint64_t *percpu;
@@ -40,9 +41,7 @@ static int on_event(void *ctx, void *data, size_t size)
 
 	if (*ev->stop)
 		return -EINTR;
-	if (size < sizeof(struct pwru_event))
-		return 0;
-	if (ev->o->ops->event(ev->o, data))
+	if (pipeline_record(ev->p, data, size))
 		return OUTPUT_FAILED;
 	if (++ev->printed == ev->limit)
 		return LIMIT_REACHED;
@@ -51,13 +50,15 @@ static int on_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-int events_open(int ringbuf_fd, int lost_fd, struct output *o, uint64_t limit, struct events **out)
+int events_open(int ringbuf_fd, int lost_fd, struct pipeline *p, int watch_fd, uint64_t limit,
+		struct events **out)
 {
 	struct events *ev = calloc(1, sizeof(*ev));
 
 	if (!ev)
 		return -ENOMEM;
-	ev->o = o;
+	ev->p = p;
+	ev->watch_fd = watch_fd;
 	ev->lost_fd = lost_fd;
 	ev->limit = limit;
 	ev->ncpus = libbpf_num_possible_cpus();
@@ -105,15 +106,15 @@ static void check_lost(struct events *ev, int force)
 	total = read_lost(ev);
 	if (total > ev->lost) {
 		ev->lost = total;
-		if (!force && ev->o->ops->lost)
-			ev->o->ops->lost(ev->o, total);
+		if (!force)
+			pipeline_lost(ev->p, total);
 	}
 }
 
 /* The reader went away (pwru | head): stop now, not at the next event, which may never come. */
 static int output_gone(const struct events *ev)
 {
-	struct pollfd p = {.fd = fileno(ev->o->out)};
+	struct pollfd p = {.fd = ev->watch_fd};
 
 	return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
 }
@@ -126,6 +127,9 @@ int events_run(struct events *ev, volatile sig_atomic_t *stop)
 	ev->last_check = now_ns();
 	while (!*stop) {
 		rc = ring_buffer__poll(ev->rb, POLL_MS);
+		/* With batched wake-ups, records may wait without a wake-up: take them now. */
+		if (rc == 0)
+			rc = ring_buffer__consume(ev->rb);
 		if (rc == -EINTR)
 			rc = 0;
 		if (rc < 0)

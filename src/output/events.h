@@ -5,12 +5,16 @@
 
 #include <signal.h>
 #include <stdint.h>
-#include "src/output/output.h"
+#include "src/output/pipeline.h"
 
 struct events;
 
-/* RINGBUF_FD: the events ring buffer; LOST_FD: the per-CPU count of failed reservations. */
-int events_open(int ringbuf_fd, int lost_fd, struct output *o, uint64_t limit, struct events **out);
+/*
+ * RINGBUF_FD: the events ring buffer; LOST_FD: the per-CPU count of failed reservations;
+ * WATCH_FD: the stream a reader may close (stdout), -1 for none.
+ */
+int events_open(int ringbuf_fd, int lost_fd, struct pipeline *p, int watch_fd, uint64_t limit,
+		struct events **out);
 /*
  * Delivers events until *STOP is set, LIMIT events were printed, or the output fails.
  * Sleeps in epoll between events. Returns 0 or a negative errno.

@@ -3,9 +3,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
-#include "src/output/output.h"
-#include "src/output/proc_cache.h"
-#include "src/output/symbolize.h"
+#include "src/output/sink.h"
 #include "src/output/tuple_text.h"
 
 #define COL_WIDTH 16 /* PROCESS and IFACE */
@@ -35,7 +33,7 @@ static void centre(const char *s, char out[COL_WIDTH + 1])
 	out[COL_WIDTH] = '\0';
 }
 
-static int text_begin(struct output *o)
+static int text_open(struct sink *o)
 {
 	struct text_state *st = calloc(1, sizeof(*st));
 	char iface[COL_WIDTH + 1];
@@ -44,29 +42,22 @@ static int text_begin(struct output *o)
 		return -1;
 	o->priv = st;
 	fprintf(o->out, "%-18s %-3s %-16s", "SKB", "CPU", "PROCESS");
-	if (o->meta) {
+	if (o->opts->meta) {
 		centre("IFACE", iface);
 		fprintf(o->out, " %-10s %-8s %16s %-6s %-5s %-5s", "NETNS", "MARK/x", iface,
 			"PROTO", "MTU", "LEN");
 	}
-	if (o->tuple)
+	if (o->opts->tuple)
 		fputs(" TUPLE", o->out);
 	fputs(" FUNC\n", o->out);
 	return fflush(o->out) ? -1 : 0;
 }
 
-static int put_process(const struct output *o, const struct pwru_event *ev, char *p, size_t len)
+static int put_process(const struct pwru_record *r, char *p, size_t len)
 {
-	const char *exe = o->procs ? proc_cache_exe(o->procs, ev->pid) : NULL;
-	char name[4096 + 16], cut[COL_WIDTH + 1], comm[PWRU_COMMSIZ + 1];
+	char name[4096 + 16], cut[COL_WIDTH + 1];
 
-	if (!exe) {
-		/* No executable (kernel thread, idle, exited): the kernel's task name. */
-		memcpy(comm, ev->comm, PWRU_COMMSIZ);
-		comm[PWRU_COMMSIZ] = '\0';
-		exe = comm[0] ? comm : "<empty>";
-	}
-	snprintf(name, sizeof(name), "%s:%u", exe, ev->pid);
+	record_process_text(r, name, sizeof(name));
 	return snprintf(p, len, " %-16s", fit_tail(name, cut));
 }
 
@@ -85,18 +76,19 @@ static int put_meta(const struct pwru_event *ev, char *p, size_t len)
 			ev->protocol, ev->mtu, ev->len);
 }
 
-static int text_event(struct output *o, const struct pwru_event *ev)
+static int text_record(struct sink *o, const struct pwru_record *r)
 {
+	const struct pwru_event *ev = r->ev;
 	struct text_state *st = o->priv;
 	char line[1024], tuple[TUPLE_TEXT_MAX];
 	size_t n;
 	int w;
 
 	n = (size_t)snprintf(line, sizeof(line), "0x%-16" PRIx64 " %-3u", ev->skb, ev->cpu);
-	n += (size_t)put_process(o, ev, line + n, sizeof(line) - n);
-	if (o->meta)
+	n += (size_t)put_process(r, line + n, sizeof(line) - n);
+	if (o->opts->meta)
 		n += (size_t)put_meta(ev, line + n, sizeof(line) - n);
-	if (o->tuple) {
+	if (o->opts->tuple) {
 		w = (int)tuple_text(&ev->tuple, tuple, sizeof(tuple));
 		if (w > st->tuple_width)
 			st->tuple_width = w;
@@ -104,35 +96,25 @@ static int text_event(struct output *o, const struct pwru_event *ev)
 	}
 	if (n < sizeof(line) - 2) {
 		line[n++] = ' ';
-		n += symbolize_func(o->ksyms, o->reasons, ev, line + n, sizeof(line) - n - 1);
+		n += record_func_text(r, line + n, sizeof(line) - n - 1);
 	}
 	line[n++] = '\n';
 	/* One write per line: a reader never sees half an event. */
 	return fwrite(line, 1, n, o->out) == n ? 0 : -1;
 }
 
-static void text_lost(struct output *o, uint64_t total)
-{
-	fprintf(o->diag,
-		"pwru: %" PRIu64 " events lost so far: the ring buffer was full "
-		"(narrow the pcap-filter or --filter-func)\n",
-		total);
-}
-
-static int text_end(struct output *o, const struct output_stats *s)
+static int text_close(struct sink *o, const struct output_stats *s)
 {
 	int err = fflush(o->out) ? -1 : 0;
 
-	fprintf(o->diag, "pwru: %" PRIu64 " events, %" PRIu64 " lost\n", s->events, s->lost);
 	free(o->priv);
 	o->priv = NULL;
 	return err;
 }
 
-const struct output_ops output_text = {
+const struct sink_ops sink_text = {
     .name = "text",
-    .begin = text_begin,
-    .event = text_event,
-    .lost = text_lost,
-    .end = text_end,
+    .open = text_open,
+    .record = text_record,
+    .close = text_close,
 };

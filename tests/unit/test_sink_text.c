@@ -1,88 +1,22 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The text output against cilium/pwru's layout, byte for byte. */
-#include <arpa/inet.h>
-#include <stdlib.h>
-#include <string.h>
-#include <bpf/btf.h>
-#include "tap.h"
-#include "kallsyms/kallsyms.h"
-#include "src/output/drop_reason.h"
-#include "src/output/output.h"
+/* The text sink against cilium/pwru's layout, byte for byte, through the real pipeline. */
+#include "sink_harness.h"
 #include "src/output/tuple_text.h"
 
-static const char ksyms_text[] = "ffffffff81000000 T _text\n"
-				 "ffffffff81a00000 T nf_hook_slow\n"
-				 "ffffffff81b00000 T kfree_skb_reason\n"
-				 "ffffffff81c00000 T sk_skb_reason_drop\n"
-				 "ffffffff81d00000 t ip6_rcv_core\n";
-
-static struct kallsyms *ks;
-static struct drop_reasons *dr;
-
-/* A kernel-like enum, so the test does not depend on this machine's drop reasons. */
-static struct drop_reasons *fake_reasons(void)
-{
-	struct btf *btf = btf__new_empty();
-	struct drop_reasons *r = NULL;
-	int id = btf__add_enum(btf, "skb_drop_reason", 4);
-
-	btf__add_enum_value(btf, "SKB_NOT_DROPPED_YET", 0);
-	btf__add_enum_value(btf, "SKB_DROP_REASON_NOT_SPECIFIED", 2);
-	btf__add_enum_value(btf, "SKB_DROP_REASON_NETFILTER_DROP", 6);
-	ok(id > 0 && !drop_reasons_load(btf, &r), "drop reasons read from a BTF enum");
-	btf__free(btf);
-	return r;
-}
-
-static struct pwru_event sample_event(void)
-{
-	struct pwru_event ev = {
-	    .skb = 0xffff8bb7038b6900ULL,
-	    .addr = 0xffffffff81a00000ULL,
-	    .cpu = 3,
-	    .pid = 227116,
-	    .netns = 4026531840u,
-	    .mark = 0,
-	    .ifindex = 2,
-	    .len = 60,
-	    .mtu = 1500,
-	    .protocol = 0x0800,
-	    .comm = "/usr/bin/curl",
-	    .ifname = "eth0",
-	};
-	static const unsigned char s[4] = {10, 0, 2, 15}, d[4] = {1, 0, 0, 1};
-
-	memcpy(ev.tuple.saddr, s, 4);
-	memcpy(ev.tuple.daddr, d, 4);
-	ev.tuple.sport = htons(43026);
-	ev.tuple.dport = htons(8080);
-	ev.tuple.l3_proto = 0x0800;
-	ev.tuple.l4_proto = 6;
-	return ev;
-}
+extern const struct sink_ops sink_text;
 
 /* Runs begin, the events, end; returns what went to the event stream. */
 static char *render(const struct pwru_event *evs, int n, bool meta, bool tuple)
 {
-	char *text = NULL, *diag = NULL;
-	size_t len = 0, dlen = 0;
-	struct output o = {
-	    .ops = &output_text, .meta = meta, .tuple = tuple, .ksyms = ks, .reasons = dr};
-	struct output_stats st = {.events = (uint64_t)n, .lost = 7};
-	int i, rc = 0;
+	struct sink_opts so = {.meta = meta, .tuple = tuple};
+	struct rendered r = render_events(&sink_text, &so, evs, n, 0);
+	char want[64];
 
-	o.out = open_memstream(&text, &len);
-	o.diag = open_memstream(&diag, &dlen);
-	rc |= o.ops->begin(&o);
-	for (i = 0; i < n; i++)
-		rc |= o.ops->event(&o, &evs[i]);
-	rc |= o.ops->end(&o, &st);
-	fclose(o.out);
-	fclose(o.diag);
-	ok(!rc, "output calls succeed");
-	is_str(diag, n == 1 ? "pwru: 1 events, 7 lost\n" : diag, "summary line on the diag stream");
-	free(diag);
-	return text;
+	ok(!r.rc, "pipeline calls succeed");
+	snprintf(want, sizeof(want), "pwru: %d events, 0 lost\n", n);
+	is_str(r.diag, want, "closing count on the diag stream, nothing else");
+	free(r.diag);
+	return r.out;
 }
 
 #define HEADER                                                                                     \
@@ -120,15 +54,15 @@ static void test_drop_and_v6(void)
 	memcpy(ev[0].tuple.saddr, v6s, 16);
 	memcpy(ev[0].tuple.daddr, v6d, 16);
 	ev[0].protocol = 0x86dd;
-	ev[0].addr = 0xffffffff81d00004ULL; /* four bytes in: after an endbr64 */
+	ev[0].addr = ADDR_IP6_RCV_CORE + 4; /* four bytes in: after an endbr64 */
 	ev[1] = sample_event();
-	ev[1].addr = 0xffffffff81b00000ULL;
+	ev[1].addr = ADDR_KFREE_REASON;
 	ev[1].arg2 = 0xdead00000006ULL; /* only the low 32 bits carry the enum */
 	ev[2] = sample_event();
-	ev[2].addr = 0xffffffff81c00000ULL;
+	ev[2].addr = ADDR_SK_DROP;
 	ev[2].arg3 = 2;
 	ev[3] = sample_event();
-	ev[3].addr = 0xffffffff81b00000ULL;
+	ev[3].addr = ADDR_KFREE_REASON;
 	ev[3].arg2 = 999;
 	t = render(ev, 4, true, true);
 	line = t ? strchr(t, '\n') + 1 : NULL;
@@ -156,7 +90,7 @@ static void test_columns(void)
 	memcpy(ev.comm, "ksoftirqd/12345", 16);
 	memcpy(ev.ifname, "averyveryverylo", 16);
 	ev.ifindex = 12345;
-	ev.addr = 0xffffffff81e00000ULL;
+	ev.addr = 0xffffffff81f00000ULL;
 	ev.tuple = (struct pwru_tuple){0};
 	ev.mark = 0xc0ffee;
 	ev.protocol = 0x0806;
@@ -164,7 +98,7 @@ static void test_columns(void)
 	ok(t && strstr(t, " ~qd/12345:123456 "), "PROCESS keeps the last 16 characters behind '~'");
 	ok(t && strstr(t, " c0ffee   ~eryverylo:12345 0x0806 "),
 	   "MARK in hex; a long IFACE is cut the same way");
-	ok(t && strstr(t, " :0->:0() 0xffffffff81e00000\n"),
+	ok(t && strstr(t, " :0->:0() 0xffffffff81f00000\n"),
 	   "no IP header: empty tuple; unknown address in hex");
 	free(t);
 	ev = sample_event();
@@ -207,15 +141,31 @@ static void test_addr_text(void)
 	is_str(buf, "[2001:db8:0:1:1:1:1:1]", "a single zero group stays 0");
 }
 
+/* Losses: one notice on stderr as they happen, and the count at the end. */
+static void test_lost(void)
+{
+	struct pwru_event ev = sample_event();
+	struct sink_opts so = {.meta = true, .tuple = true};
+	struct rendered r = render_events(&sink_text, &so, &ev, 1, 7);
+
+	ok(!r.rc, "pipeline calls succeed");
+	is_str(r.diag,
+	       "pwru: 7 events lost so far: the ring buffer was full (narrow the pcap-filter or "
+	       "--filter-func, or a larger --ringbuf-size)\n"
+	       "pwru: 1 events, 7 lost\n",
+	       "loss notice, then the closing count with the loss");
+	ok(r.out && !strstr(r.out, "lost"), "the event stream carries no loss text");
+	rendered_free(&r);
+}
+
 int main(void)
 {
-	ok(!kallsyms_parse(ksyms_text, sizeof(ksyms_text) - 1, &ks), "symbols parse");
-	dr = fake_reasons();
+	harness_init();
 	test_pwru_sample();
 	test_drop_and_v6();
 	test_columns();
 	test_addr_text();
-	drop_reasons_free(dr);
-	kallsyms_free(ks);
+	test_lost();
+	harness_done();
 	return tap_done();
 }

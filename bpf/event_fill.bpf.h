@@ -1,0 +1,319 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Building one record (bpf/event.h) from an skb and handing it to the ring buffer. Shared
+ * by the tracing programs (pwru.bpf.c) and the consumer benchmark (bench_events.bpf.c), so
+ * the benchmark measures the records pwru really produces.
+ */
+#ifndef PWRU_EVENT_FILL_BPF_H
+#define PWRU_EVENT_FILL_BPF_H
+
+#include "event.h"
+
+/* Set by userspace before load; the verifier sees them as constants and prunes. */
+const volatile bool cfg_output_tuple = true;
+const volatile bool cfg_output_meta = true;
+const volatile bool cfg_output_cb = false;
+const volatile __u32 cfg_snaplen = 0; /* 0: no packet section */
+/* Wake the reader once this many bytes wait; 0: the kernel's choice (every caught-up record) */
+const volatile __u32 cfg_wakeup_bytes = 0;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1 << 22); /* resized by --ringbuf-size before load */
+} events SEC(".maps");
+
+/* Events that found the ring buffer full, per CPU so counting needs no atomics. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} lost SEC(".maps");
+
+/* Records are built here, then copied out at their real length: sizes vary per packet. */
+struct record_buf {
+	__u8 b[PWRU_RECORD_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct record_buf);
+} scratch SEC(".maps");
+
+/* The BPF target here is little-endian (x86); bpf_endian.h would drag in uapi headers. */
+#define bpf_ntohs(x) __builtin_bswap16(x)
+#define bpf_htons(x) __builtin_bswap16(x)
+
+#define ETH_P_IP	0x0800
+#define ETH_P_IPV6	0x86DD
+#define ARPHRD_ETHER	1
+#define ARPHRD_LOOPBACK 772 /* lo frames carry an Ethernet header too */
+#define HDR_UNSET	0xffff
+
+/* Wire formats: read as bytes, never relocated. */
+struct ip4_hdr {
+	__u8 ver_ihl;
+	__u8 tos;
+	__be16 tot_len;
+	__be16 id;
+	__be16 frag_off;
+	__u8 ttl;
+	__u8 protocol;
+	__u16 check;
+	__u8 saddr[4];
+	__u8 daddr[4];
+};
+
+struct ip6_hdr {
+	__be32 ver_tc_flow;
+	__be16 payload_len;
+	__u8 nexthdr;
+	__u8 hop_limit;
+	__u8 saddr[16];
+	__u8 daddr[16];
+};
+
+static __always_inline __u32 skb_netns(struct sk_buff *skb, struct net_device *dev)
+{
+	if (dev)
+		return BPF_CORE_READ(dev, nd_net.net, ns.inum);
+	return BPF_CORE_READ(skb, sk, __sk_common.skc_net.net, ns.inum);
+}
+
+/* Route MTU when the skb has a route, else the device's: what the packet will be held to. */
+static __always_inline __u32 skb_mtu(struct sk_buff *skb, struct net_device *dev)
+{
+	unsigned long refdst = BPF_CORE_READ(skb, _skb_refdst);
+	struct dst_entry *dst = (struct dst_entry *)(refdst & ~1UL);
+	__u32 mtu = 0;
+
+	if (dst) {
+		unsigned long metrics = BPF_CORE_READ(dst, _metrics) & ~3UL;
+
+		/* RTAX_MTU is 2, and metrics are stored from RTAX_LOCK + 1 on. */
+		if (metrics)
+			bpf_probe_read_kernel(&mtu, sizeof(mtu), (void *)(metrics + 4));
+		if (!mtu)
+			mtu = BPF_CORE_READ(dst, dev, mtu);
+	}
+	if (!mtu && dev)
+		mtu = BPF_CORE_READ(dev, mtu);
+	return mtu;
+}
+
+static __always_inline void fill_meta(struct sk_buff *skb, struct net_device *dev,
+				      struct pwru_event *ev)
+{
+	ev->netns = skb_netns(skb, dev);
+	ev->mark = BPF_CORE_READ(skb, mark);
+	ev->len = BPF_CORE_READ(skb, len);
+	ev->protocol = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	ev->mtu = skb_mtu(skb, dev);
+	if (dev) {
+		ev->ifindex = BPF_CORE_READ(dev, ifindex);
+		bpf_core_read(ev->ifname, sizeof(ev->ifname), &dev->name);
+	}
+}
+
+static __always_inline bool ip6_ext_hdr(__u8 nh)
+{
+	return nh == 0 || nh == 43 || nh == 60; /* hop-by-hop, routing, destination options */
+}
+
+/* Returns the L4 header address, or NULL when there are no ports to read. */
+static __always_inline void *parse_ip6(void *l3, struct pwru_tuple *t)
+{
+	struct ip6_hdr ip6;
+	void *l4 = l3 + sizeof(ip6);
+	__u8 nh, ext[2];
+	int i;
+
+	if (bpf_probe_read_kernel(&ip6, sizeof(ip6), l3))
+		return NULL;
+	__builtin_memcpy(t->saddr, ip6.saddr, 16);
+	__builtin_memcpy(t->daddr, ip6.daddr, 16);
+	t->l3_proto = ETH_P_IPV6;
+	nh = ip6.nexthdr;
+	for (i = 0; i < 4 && ip6_ext_hdr(nh); i++) {
+		if (bpf_probe_read_kernel(ext, sizeof(ext), l4))
+			return NULL;
+		nh = ext[0];
+		l4 += (ext[1] + 1) * 8;
+	}
+	t->l4_proto = nh;
+	return l4;
+}
+
+static __always_inline void *parse_ip4(void *l3, struct pwru_tuple *t)
+{
+	struct ip4_hdr ip;
+
+	if (bpf_probe_read_kernel(&ip, sizeof(ip), l3))
+		return NULL;
+	__builtin_memcpy(t->saddr, ip.saddr, 4);
+	__builtin_memcpy(t->daddr, ip.daddr, 4);
+	t->l3_proto = ETH_P_IP;
+	t->l4_proto = ip.protocol;
+	if (ip.frag_off & bpf_htons(0x1fff)) /* a later fragment: no L4 header here */
+		return NULL;
+	return l3 + (ip.ver_ihl & 0xf) * 4;
+}
+
+static __always_inline void fill_tuple(struct sk_buff *skb, struct pwru_tuple *t)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 nh_off = BPF_CORE_READ(skb, network_header);
+	void *l3 = head + nh_off, *l4 = NULL;
+	__u8 l4hdr[14], version;
+
+	/* 0 as well as ~0: freshly allocated skbs have not set a network header yet. */
+	if (!nh_off || nh_off == HDR_UNSET || bpf_probe_read_kernel(&version, 1, l3))
+		return;
+	version >>= 4;
+	if (version == 4)
+		l4 = parse_ip4(l3, t);
+	else if (version == 6)
+		l4 = parse_ip6(l3, t);
+	if (!l4 || (t->l4_proto != 6 && t->l4_proto != 17))
+		return;
+	if (bpf_probe_read_kernel(l4hdr, t->l4_proto == 6 ? 14 : 4, l4))
+		return;
+	__builtin_memcpy(&t->sport, &l4hdr[0], 2);
+	__builtin_memcpy(&t->dport, &l4hdr[2], 2);
+	if (t->l4_proto == 6)
+		t->tcp_flags = l4hdr[13];
+}
+
+/* A fixed-size section at a constant offset; returns the offset after it. */
+static __always_inline __u32 put_section(__u8 *rec, __u32 off, __u16 kind, __u16 len)
+{
+	struct pwru_section *s = (void *)(rec + off);
+
+	s->kind = kind;
+	s->len = len;
+	s->pad = 0;
+	return off + sizeof(*s) + PWRU_ALIGN8(len);
+}
+
+/* qdisc_skb_cb: pkt_len (4), two u16, then data[20], which tc programs see as cb[0..4]. */
+static __always_inline __u32 fill_cb(struct sk_buff *skb, __u8 *rec, __u32 off)
+{
+	__u32 next = put_section(rec, off, PWRU_SEC_CB, 20);
+
+	bpf_probe_read_kernel(rec + off + sizeof(struct pwru_section), 20, skb->cb + 8);
+	return next;
+}
+
+/* Where the bytes start: the MAC header of an Ethernet device, else the network header. */
+static __always_inline int packet_start(struct sk_buff *skb, struct net_device *dev, __u16 *start)
+{
+	__u16 mac = BPF_CORE_READ(skb, mac_header), nh = BPF_CORE_READ(skb, network_header);
+	__u16 type = dev ? BPF_CORE_READ(dev, type) : 0;
+
+	if (mac != HDR_UNSET && mac < nh && (type == ARPHRD_ETHER || type == ARPHRD_LOOPBACK)) {
+		*start = mac;
+		return PWRU_LINK_ETH;
+	}
+	if (nh && nh != HDR_UNSET) {
+		*start = nh;
+		return PWRU_LINK_RAW;
+	}
+	return 0;
+}
+
+/* The packet section, always last (its length varies); returns the record's new length. */
+static __always_inline __u32 fill_packet(struct sk_buff *skb, struct net_device *dev, __u8 *rec,
+					 __u32 off)
+{
+	struct pwru_section *s = (void *)(rec + off);
+	struct pwru_packet *p = (void *)(s + 1);
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u32 tail = BPF_CORE_READ(skb, tail), len = BPF_CORE_READ(skb, len);
+	__u64 cap;
+	__u32 data_off = BPF_CORE_READ(skb, data) - head;
+	__u16 start = 0;
+	int link = packet_start(skb, dev, &start);
+
+	if (!link || tail <= start)
+		return off;
+	cap = tail - start;
+	if (cap > cfg_snaplen)
+		cap = cfg_snaplen;
+	if (cap > PWRU_SNAPLEN_MAX)
+		cap = PWRU_SNAPLEN_MAX;
+	/* clang may hand the helper the unclamped register: bound it where the verifier sees */
+	asm volatile("%0 &= %1" : "+r"(cap) : "i"(PWRU_SNAPLEN_MASK));
+	if (bpf_probe_read_kernel(p + 1, cap, head + start))
+		return off;
+	s->kind = PWRU_SEC_PACKET;
+	s->len = sizeof(*p) + cap;
+	s->pad = 0;
+	/* skb->len counts from skb->data; the capture starts at START. */
+	p->orig_len = len + data_off - start;
+	p->cap_len = cap;
+	p->link = link;
+	p->pad = 0;
+	return off + sizeof(*s) + sizeof(*p) + cap;
+}
+
+static __always_inline void count_lost(void)
+{
+	__u32 zero = 0;
+	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
+
+	if (n)
+		*n += 1;
+}
+
+static __always_inline __u64 wakeup_flags(void)
+{
+	if (!cfg_wakeup_bytes)
+		return 0;
+	/* Batched: the reader also polls on a short timeout, so nothing waits for long. */
+	return bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) >= cfg_wakeup_bytes
+		   ? BPF_RB_FORCE_WAKEUP
+		   : BPF_RB_NO_WAKEUP;
+}
+
+/*
+ * Builds the record for SKB at function ADDR and queues it. ARG2/ARG3 are the function's
+ * second and third arguments (drop reasons), TYPE an enum pwru_event_type.
+ */
+static __always_inline void emit_event(struct sk_buff *skb, struct net_device *dev, __u64 addr,
+				       __u8 type, __u64 arg2, __u64 arg3)
+{
+	__u32 zero = 0, size = sizeof(struct pwru_event);
+	struct record_buf *buf = bpf_map_lookup_elem(&scratch, &zero);
+	struct pwru_event *ev;
+
+	if (!buf)
+		return;
+	ev = (void *)buf->b;
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->skb = (__u64)skb;
+	ev->addr = addr;
+	ev->ts = bpf_ktime_get_ns();
+	ev->arg2 = arg2;
+	ev->arg3 = arg3;
+	ev->pid = bpf_get_current_pid_tgid() >> 32;
+	ev->cpu = bpf_get_smp_processor_id();
+	ev->type = type;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	if (cfg_output_meta)
+		fill_meta(skb, dev, ev);
+	if (cfg_output_tuple)
+		fill_tuple(skb, &ev->tuple);
+	if (cfg_output_cb)
+		size = fill_cb(skb, buf->b, size);
+	if (cfg_snaplen)
+		size = fill_packet(skb, dev, buf->b, size);
+	if (size > sizeof(buf->b))
+		return;
+	ev->size = size;
+	if (bpf_ringbuf_output(&events, buf, size, wakeup_flags()))
+		count_lost();
+}
+
+#endif

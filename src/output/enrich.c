@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <string.h>
+#include "kallsyms/kallsyms.h"
+#include "src/output/drop_reason.h"
+#include "src/output/enrich.h"
+#include "src/output/proc_cache.h"
+
+/* Farther than an endbr64 (4 bytes) plus the int3 (1) means the address is not an entry. */
+#define ENTRY_SLACK 5
+
+static const char *func_at(const struct kallsyms *ks, uint64_t addr)
+{
+	const struct ksym *s = ks ? kallsyms_lookup_addr(ks, addr) : NULL;
+	uint64_t off = 0;
+
+	if (s)
+		return s->name;
+	s = ks ? kallsyms_nearest(ks, addr, &off) : NULL;
+	return s && off <= ENTRY_SLACK ? s->name : NULL;
+}
+
+static const char *func_name(const struct enrich *e, const struct pwru_event *ev)
+{
+	if (ev->type == PWRU_EV_TRACEPOINT)
+		return ev->addr < e->n_tp_names ? e->tp_names[ev->addr] : NULL;
+	return func_at(e->ksyms, ev->addr);
+}
+
+/* kfree_skb_reason (5.17..6.10) has the reason in arg 2, sk_skb_reason_drop (6.11+) in 3. */
+static void drop_reason(const struct enrich *e, struct pwru_record *r)
+{
+	const char *name = r->func;
+
+	if (strcmp(name, "kfree_skb_reason") && strcmp(name, "sk_skb_reason_drop"))
+		return;
+	r->is_drop = true;
+	/* an enum: the register's upper half is not defined */
+	r->reason_value = (uint32_t)(name[0] == 'k' ? r->ev->arg2 : r->ev->arg3);
+	r->reason = drop_reason_name(e->reasons, r->reason_value);
+}
+
+void enrich_record(const struct enrich *e, struct pwru_record *r)
+{
+	r->func = func_name(e, r->ev);
+	if (r->func && r->ev->type != PWRU_EV_TRACEPOINT)
+		drop_reason(e, r);
+	r->exe = e->procs ? proc_cache_exe(e->procs, r->ev->pid) : NULL;
+}

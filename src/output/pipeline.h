@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* decode -> enrich -> every sink: what the ring buffer reader hands each record to. */
+#ifndef PWRU_PIPELINE_H
+#define PWRU_PIPELINE_H
+
+#include <stdio.h>
+#include "src/output/enrich.h"
+#include "src/output/sink.h"
+
+#define PIPELINE_MAX_SINKS 4
+
+struct pipeline {
+	struct enrich en;
+	struct sink sinks[PIPELINE_MAX_SINKS];
+	size_t n;
+	FILE *diag; /* loss notices and the closing count: stderr */
+	uint64_t malformed;
+	struct output_stats st;
+};
+
+/* Adds a sink writing to OUT with OPTS (both outlive the pipeline). Returns 0 or -1. */
+int pipeline_add(struct pipeline *p, const struct sink_ops *ops, FILE *out,
+		 const struct sink_opts *opts);
+/* Opens every sink in order; on failure the ones opened are closed. */
+int pipeline_open(struct pipeline *p);
+/* One record from the ring buffer. Returns 0, or -1 when a sink failed to write. */
+int pipeline_record(struct pipeline *p, const void *data, size_t size);
+/* The kernel's loss count grew to TOTAL. */
+void pipeline_lost(struct pipeline *p, uint64_t total);
+/* Closes every sink and prints "pwru: N events, M lost". Returns 0 or -1. */
+int pipeline_close(struct pipeline *p, uint64_t lost);
+
+#endif

@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include "src/output/record.h"
+
+static int take_section(struct pwru_record *r, const struct pwru_section *s, const uint8_t *p)
+{
+	switch (s->kind) {
+	case PWRU_SEC_PACKET:
+		if (s->len < sizeof(*r->pkt))
+			return -1;
+		r->pkt = (const void *)p;
+		if (r->pkt->cap_len > s->len - sizeof(*r->pkt))
+			return -1;
+		r->pkt_data = p + sizeof(*r->pkt);
+		break;
+	case PWRU_SEC_STACK:
+		if (s->len < sizeof(int64_t))
+			return -1;
+		memcpy(&r->stack_id, p, sizeof(int64_t));
+		r->has_stack = true;
+		break;
+	case PWRU_SEC_RETVAL:
+		if (s->len < sizeof(uint64_t))
+			return -1;
+		memcpy(&r->retval, p, sizeof(uint64_t));
+		r->has_retval = true;
+		break;
+	case PWRU_SEC_TUNNEL:
+		if (s->len < sizeof(struct pwru_tuple))
+			return -1;
+		r->tunnel = (const void *)p;
+		break;
+	case PWRU_SEC_CB:
+		if (s->len < 5 * sizeof(uint32_t))
+			return -1;
+		r->cb = (const void *)p;
+		break;
+	default: /* a newer producer's section: skipped */
+		break;
+	}
+	return 0;
+}
+
+int record_decode(const void *data, size_t size, struct pwru_record *r)
+{
+	const uint8_t *base = data;
+	size_t off = sizeof(struct pwru_event), end;
+
+	memset(r, 0, sizeof(*r));
+	if (size < sizeof(struct pwru_event))
+		return -1;
+	r->ev = data;
+	end = r->ev->size;
+	if (end < off || end > size)
+		return -1;
+	r->size = end;
+	while (off + sizeof(struct pwru_section) <= end) {
+		const struct pwru_section *s = (const void *)(base + off);
+
+		off += sizeof(*s);
+		if (s->len > end - off || take_section(r, s, base + off))
+			return -1;
+		off += PWRU_ALIGN8((size_t)s->len);
+	}
+	return 0;
+}
+
+size_t record_func_text(const struct pwru_record *r, char *buf, size_t len)
+{
+	int n;
+
+	if (!r->func)
+		n = snprintf(buf, len, "0x%" PRIx64, r->ev->addr);
+	else if (r->is_drop && r->reason)
+		n = snprintf(buf, len, "%s(%s)", r->func, r->reason);
+	else if (r->is_drop)
+		n = snprintf(buf, len, "%s (%" PRIu64 ")", r->func, r->reason_value);
+	else
+		n = snprintf(buf, len, "%s", r->func);
+	if (n < 0)
+		return 0;
+	return (size_t)n < len ? (size_t)n : len - 1;
+}
+
+size_t record_process_text(const struct pwru_record *r, char *buf, size_t len)
+{
+	char comm[PWRU_COMMSIZ + 1];
+	const char *exe = r->exe;
+	int n;
+
+	if (!exe) {
+		/* No executable (kernel thread, idle, exited): the kernel's task name. */
+		memcpy(comm, r->ev->comm, PWRU_COMMSIZ);
+		comm[PWRU_COMMSIZ] = '\0';
+		exe = comm[0] ? comm : "<empty>";
+	}
+	n = snprintf(buf, len, "%s:%u", exe, r->ev->pid);
+	if (n < 0)
+		return 0;
+	return (size_t)n < len ? (size_t)n : len - 1;
+}

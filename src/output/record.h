@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One event as every sink sees it: the decoded record (bpf/event.h) with its optional
+ * sections found, plus what enrichment added (function name, drop reason, process).
+ */
+#ifndef PWRU_RECORD_H
+#define PWRU_RECORD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "event.h"
+
+struct pwru_record {
+	const struct pwru_event *ev;
+	size_t size;
+	/* sections: NULL / false when the record has none */
+	const struct pwru_packet *pkt;
+	const uint8_t *pkt_data; /* pkt->cap_len bytes */
+	const uint32_t *cb;	 /* 5 values */
+	const struct pwru_tuple *tunnel;
+	bool has_stack;
+	int64_t stack_id;
+	bool has_retval;
+	uint64_t retval;
+	/* enrichment */
+	const char *func;   /* function name; NULL when unknown (shown as 0x<addr>) */
+	const char *reason; /* drop reason name at a drop point; NULL otherwise */
+	bool is_drop;	    /* a drop point: reason_value is meaningful */
+	uint64_t reason_value;
+	const char *exe; /* executable of ev->pid; NULL: kernel thread, idle or gone */
+};
+
+/*
+ * Finds the sections of the SIZE bytes at DATA. Returns 0, or -1 when the record is
+ * shorter than its header says or a section runs past its end (nothing is read past SIZE).
+ */
+int record_decode(const void *data, size_t size, struct pwru_record *r);
+
+/* FUNC as pwru prints it: "name", "name(REASON)", "name (N)", or "0x<addr>". */
+size_t record_func_text(const struct pwru_record *r, char *buf, size_t len);
+
+/* PROCESS: "exe:pid", or the kernel's task name (or "<empty>") when there is no exe. */
+size_t record_process_text(const struct pwru_record *r, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where records go. A sink is a file of its own defining one struct sink_ops, and a line in
+ * the table of sinks.c; several sinks run side by side (text on stdout, pcapng to a file),
+ * each with its own stream and state, so adding one touches no other.
+ */
+#ifndef PWRU_SINK_H
+#define PWRU_SINK_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "src/output/record.h"
+
+struct output_stats {
+	uint64_t events; /* delivered to the sinks */
+	uint64_t lost;	 /* dropped in the kernel: ring buffer full */
+};
+
+/* What the user asked to see; every sink reads the same options. */
+struct sink_opts {
+	bool meta;  /* NETNS MARK IFACE PROTO MTU LEN */
+	bool tuple; /* TUPLE */
+};
+
+struct sink {
+	const struct sink_ops *ops;
+	FILE *out;
+	const struct sink_opts *opts;
+	void *priv;
+};
+
+struct sink_ops {
+	const char *name;
+	/* Allocates the state, writes any header. */
+	int (*open)(struct sink *s);
+	int (*record)(struct sink *s, const struct pwru_record *r);
+	/* Optional: the kernel's loss count grew to TOTAL (stderr is told separately). */
+	void (*lost)(struct sink *s, uint64_t total);
+	/* Flushes, frees the state; the stream is the caller's to close. */
+	int (*close)(struct sink *s, const struct output_stats *st);
+};
+
+/* The sink called NAME, or NULL. */
+const struct sink_ops *sink_find(const char *name);
+
+#endif

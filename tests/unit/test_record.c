@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Records: the decoder on hand-built and malformed records, and on real ones produced by the
+ * tracing programs' fill code in the kernel (BPF_PROG_TEST_RUN), sections included.
+ */
+#include "sink_harness.h"
+#include "bpf_records.h"
+#include "src/output/tuple_text.h"
+
+static void test_decode_sections(void)
+{
+	struct pwru_event ev = sample_event();
+	uint32_t cb[5] = {1, 2, 3, 4, 5};
+	int64_t stack = 42;
+	uint64_t ret = (uint64_t)-1, unknown = 7;
+	uint8_t bytes[3] = {0x45, 0, 0};
+	struct pwru_record r;
+	struct rec rec;
+
+	rec_start(&rec, &ev);
+	ok(!record_decode(rec.b, rec.len, &r) && !r.pkt && !r.cb && !r.has_stack,
+	   "a record without sections decodes to none");
+	rec_section(&rec, PWRU_SEC_CB, cb, sizeof(cb));
+	rec_section(&rec, 99, &unknown, 3); /* a kind from a newer producer */
+	rec_section(&rec, PWRU_SEC_STACK, &stack, sizeof(stack));
+	rec_section(&rec, PWRU_SEC_RETVAL, &ret, sizeof(ret));
+	rec_packet(&rec, PWRU_LINK_RAW, bytes, 3, 84);
+	ok(!record_decode(rec.b, rec.len, &r), "five sections decode");
+	ok(r.cb && r.cb[4] == 5, "cb section");
+	ok(r.has_stack && r.stack_id == 42, "stack id section");
+	ok(r.has_retval && r.retval == (uint64_t)-1, "return value section");
+	ok(r.pkt && r.pkt->cap_len == 3 && r.pkt->orig_len == 84 && r.pkt_data[0] == 0x45,
+	   "packet section after an unknown kind");
+	ok(record_decode(rec.b, rec.len - 1, &r), "a record cut short is refused");
+	((struct pwru_event *)rec.b)->size = 10;
+	ok(record_decode(rec.b, rec.len, &r), "a size below the header is refused");
+	((struct pwru_event *)rec.b)->size = (pwru_u16)rec.len;
+	((struct pwru_section *)((uint8_t *)rec.b + rec.len - 24))->len = 200;
+	ok(record_decode(rec.b, rec.len, &r), "a section running past the record is refused");
+}
+
+struct got {
+	uint8_t buf[PWRU_RECORD_MAX];
+	size_t size;
+	int n;
+};
+
+static int take(void *ctx, void *data, size_t size)
+{
+	struct got *g = ctx;
+
+	if (!g->n++ && size <= sizeof(g->buf)) {
+		memcpy(g->buf, data, size);
+		g->size = size;
+	}
+	return 0;
+}
+
+/* One real record out of the kernel: returns how many were in the ring buffer. */
+static int kernel_record(uint32_t snaplen, bool cb, struct got *g)
+{
+	struct bpf_records b;
+	struct ring_buffer *rb;
+	uint8_t frame[128];
+	size_t len = tcp_syn_frame(frame);
+	int rc = bpf_records_open(&b, snaplen, cb, 0);
+
+	memset(g, 0, sizeof(*g));
+	if (rc) {
+		printf("# loading bench_events: %s\n", strerror(-rc));
+		return -1;
+	}
+	rb = ring_buffer__new(bpf_map__fd(b.skel->maps.events), take, g, NULL);
+	rc = rb ? bpf_records_run(&b, frame, len, ADDR_ICMP_RCV, 1) : -1;
+	if (!rc)
+		ring_buffer__consume(rb);
+	ring_buffer__free(rb);
+	bpf_records_close(&b);
+	return rc ? -1 : g->n;
+}
+
+static void test_kernel_records(void)
+{
+	struct pwru_record r;
+	struct got g;
+	char tuple[TUPLE_TEXT_MAX];
+
+	ok(kernel_record(128, true, &g) == 1, "one test run, one record in the ring buffer");
+	ok(!record_decode(g.buf, g.size, &r), "the kernel's record decodes (%zu bytes)", g.size);
+	ok(r.size == g.size, "its size field is the ring buffer record's length");
+	ok(r.ev && r.ev->addr == ADDR_ICMP_RCV && r.ev->arg2 == 6, "function and argument");
+	tuple_text(&r.ev->tuple, tuple, sizeof(tuple));
+	is_str(tuple, "10.0.1.1:40000->10.0.1.2:80(tcp)", "tuple from the packet");
+	ok(r.ev->tuple.tcp_flags == 0x02, "TCP flags: SYN");
+	ok(r.pkt && r.pkt->link == PWRU_LINK_ETH, "packet from the MAC header (lo is Ethernet)");
+	ok(r.pkt && r.pkt->cap_len == 74 && r.pkt->orig_len == 74,
+	   "whole frame captured below the snap length (cap %u, orig %u)",
+	   r.pkt ? r.pkt->cap_len : 0, r.pkt ? r.pkt->orig_len : 0);
+	ok(r.pkt && r.pkt_data[12] == 0x08 && r.pkt_data[14] == 0x45 && r.pkt_data[73] == 't',
+	   "bytes are the frame's");
+	ok(r.cb != NULL, "cb section with --output-skb-cb");
+	ok(kernel_record(20, false, &g) == 1 && !record_decode(g.buf, g.size, &r), "snap 20");
+	ok(r.pkt && r.pkt->cap_len == 20 && r.pkt->orig_len == 74 && !r.cb,
+	   "cut at the snap length, original length kept, no cb section");
+	ok(g.size == sizeof(struct pwru_event) + 8 + 8 + 20, "the record shrinks with it");
+	ok(kernel_record(0, false, &g) == 1 && !record_decode(g.buf, g.size, &r) && !r.pkt &&
+	       g.size == sizeof(struct pwru_event),
+	   "no snap length: no packet section, the bare event");
+}
+
+int main(void)
+{
+	harness_init();
+	test_decode_sections();
+	test_kernel_records();
+	harness_done();
+	return tap_done();
+}
