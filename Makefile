@@ -9,6 +9,7 @@
 #   make bench        benchmarks, as ratios against a baseline measured in the same run
 #   make install      pwru into $(DESTDIR)$(PREFIX)/sbin (PREFIX=/usr/local)
 #   make deb          a Debian package in build/deb/ (dpkg-buildpackage, debian/)
+#   make image        an OCI image archive in build/image/ (buildah, from scratch)
 #   make clean
 
 CC      ?= gcc
@@ -47,7 +48,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 LOCAL_TESTS := $(UNIT_BINS) $(sort $(wildcard tests/local/*.t))
 VM_TESTS    := $(sort $(wildcard tests/vm/*.t))
 
-.PHONY: all static deps test test-unit test-local test-vm demo vm-shell bench clean format install deb
+.PHONY: all static deps test test-unit test-local test-vm demo vm-shell bench clean format install deb image
 .DELETE_ON_ERROR:
 # Keep generated objects and skeletons: they are inputs of several targets.
 .SECONDARY:
@@ -116,7 +117,7 @@ deps:
 test: test-build
 	$(PROVE) -e '' $(LOCAL_TESTS) $(VM_TESTS)
 
-test-build: pwru $(UNIT_BINS) $(FDIFF_BIN)
+test-build: pwru pwru.static $(UNIT_BINS) $(FDIFF_BIN)
 .PHONY: test-build
 
 test-unit test-local: test-build
@@ -141,6 +142,9 @@ install: pwru
 
 deb:
 	./contrib/deb/build $(OUT)/deb
+
+image: pwru.static
+	./contrib/image/build pwru.static $(OUT)/image/pwru.oci.tar
 
 format:
 	clang-format -i $(wildcard $(addsuffix /*.[ch],$(SRC_DIRS)) filters/*.[ch] kallsyms/*.[ch] bpf/*.[ch] tests/unit/*.[ch])
