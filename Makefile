@@ -150,4 +150,4 @@ format:
 	clang-format -i $(wildcard $(addsuffix /*.[ch],$(SRC_DIRS)) filters/*.[ch] kallsyms/*.[ch] bpf/*.[ch] tests/unit/*.[ch])
 
 clean:
-	rm -rf $(OUT) pwru pwru.static
+	rm -rf $(OUT) pwru pwru.static tests/k8s/node_modules

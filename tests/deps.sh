@@ -15,6 +15,9 @@ fi
 missing=$(dpkg-query -W -f='${Status} ${Package}\n' $pkgs 2>/dev/null |
 	awk '$3 == "installed" { print $4 }' | sort >/tmp/pwru-deps.$$; \
 	for p in $pkgs; do grep -qx "$p" /tmp/pwru-deps.$$ || echo "$p"; done; rm -f /tmp/pwru-deps.$$)
+# Node.js runs the offline Kubernetes schema check (tests/k8s); a machine that
+# already has node and npm (another packaging of them) keeps its own.
+command -v node >/dev/null && command -v npm >/dev/null || missing="$missing nodejs npm"
 if [ -z "$missing" ]; then
 	echo "make deps: all packages present"
 	exit 0
