@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -278,4 +280,59 @@ const struct ksym *kallsyms_nearest(const struct kallsyms *ks, uint64_t addr, ui
 		return NULL;
 	*off = addr - ks->by_addr[i].addr;
 	return &ks->by_addr[i];
+}
+
+/*
+ * Past the last function of an owner its end is unknown: an address farther than this is
+ * not attributed to it (the largest kernel functions are a few tens of KiB).
+ */
+#define UNKNOWN_END_SLACK (1u << 20)
+
+static int same_owner(const struct ksym *a, const struct ksym *b)
+{
+	if (!a->module || !b->module)
+		return a->module == b->module;
+	return !strcmp(a->module, b->module);
+}
+
+int kallsyms_locate(const struct kallsyms *ks, uint64_t addr, struct ksym_pos *pos)
+{
+	size_t i = floor_index(ks, addr), j;
+	const struct ksym *s;
+
+	*pos = (struct ksym_pos){0};
+	if (i >= ks->ntext)
+		return -ENOENT;
+	s = &ks->by_addr[i];
+	for (j = i + 1; j < ks->ntext && ks->by_addr[j].addr == s->addr; j++)
+		;
+	if (j < ks->ntext && same_owner(s, &ks->by_addr[j]))
+		pos->size = ks->by_addr[j].addr - s->addr;
+	else if (addr - s->addr >= UNKNOWN_END_SLACK)
+		return -ENOENT;
+	pos->sym = s;
+	pos->off = addr - s->addr;
+	return 0;
+}
+
+static size_t clamp_len(int n, size_t len)
+{
+	if (n < 0 || !len)
+		return 0;
+	return (size_t)n < len ? (size_t)n : len - 1;
+}
+
+size_t kallsyms_snprint(char *buf, size_t len, uint64_t addr, const struct ksym_pos *pos)
+{
+	const struct ksym *s = pos ? pos->sym : NULL;
+	char size[24] = "";
+
+	if (!s)
+		return clamp_len(snprintf(buf, len, "0x%" PRIx64, addr), len);
+	if (pos->size)
+		snprintf(size, sizeof(size), "/0x%" PRIx64, pos->size);
+	return clamp_len(snprintf(buf, len, "%s+0x%" PRIx64 "%s%s%s%s", s->name, pos->off, size,
+				  s->module ? " [" : "", s->module ? s->module : "",
+				  s->module ? "]" : ""),
+			 len);
 }

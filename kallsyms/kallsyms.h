@@ -46,4 +46,24 @@ int kallsyms_is_text(char type);
 const struct ksym *kallsyms_lookup_addr(const struct kallsyms *ks, uint64_t addr);
 const struct ksym *kallsyms_nearest(const struct kallsyms *ks, uint64_t addr, uint64_t *off);
 
+/*
+ * Where an address inside a function falls, as the kernel's own stack traces say it: the
+ * function (as kallsyms_nearest), the offset into it, and its size, measured up to the next
+ * function of the same owner (vmlinux, one module, or "bpf" for BPF programs). SIZE is 0 for
+ * the last function of its owner, whose end kallsyms does not give.
+ */
+struct ksym_pos {
+	const struct ksym *sym;
+	uint64_t off, size;
+};
+
+/* Fills POS; returns 0, or -ENOENT below the first function or too far past the last one. */
+int kallsyms_locate(const struct kallsyms *ks, uint64_t addr, struct ksym_pos *pos);
+/*
+ * "ip_rcv+0x1a/0x200", "veth_xmit+0x10/0x2c0 [veth]" (no "/size" when unknown), or
+ * "0xffffffffc0a01d40" when POS is NULL or has no symbol. Returns the length written, as
+ * snprintf, truncated to LEN - 1.
+ */
+size_t kallsyms_snprint(char *buf, size_t len, uint64_t addr, const struct ksym_pos *pos);
+
 #endif

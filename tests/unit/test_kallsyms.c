@@ -113,10 +113,61 @@ static void test_live(void)
 	kallsyms_free(ks);
 }
 
+/* Function sizes end at the next function of the same owner, as the kernel measures them. */
+static const char owners[] = "ffffffff81000100 T fn_a\n"
+			     "ffffffff81000180 d data_between\n"
+			     "ffffffff81000200 t fn_b\n"
+			     "ffffffff81000200 T fn_b_alias\n"
+			     "ffffffff81000300 T last_vmlinux_fn\n"
+			     "ffffffffc0001000 t mod_first\t[veth]\n"
+			     "ffffffffc0001100 t mod_last\t[veth]\n"
+			     "ffffffffc0002000 t bpf_prog_1234_tc_main\t[bpf]\n"
+			     "ffffffffc0002400 t bpf_prog_5678_helper_user\t[bpf]\n";
+
+static void expect_frame(const struct kallsyms *ks, uint64_t addr, const char *want)
+{
+	struct ksym_pos pos;
+	char buf[128];
+
+	if (kallsyms_locate(ks, addr, &pos))
+		kallsyms_snprint(buf, sizeof(buf), addr, NULL);
+	else
+		kallsyms_snprint(buf, sizeof(buf), addr, &pos);
+	is_str(buf, want, "0x%llx is %s", (unsigned long long)addr, want);
+}
+
+static void test_locate(void)
+{
+	struct kallsyms *ks = NULL;
+	struct ksym_pos pos;
+	char small[8];
+
+	is_int(kallsyms_parse(owners, sizeof(owners) - 1, &ks), 0, "owners table parses");
+	if (!ks)
+		return;
+	expect_frame(ks, 0xffffffff81000100ULL, "fn_a+0x0/0x100");
+	expect_frame(ks, 0xffffffff8100019aULL, "fn_a+0x9a/0x100");
+	expect_frame(ks, 0xffffffff81000210ULL, "fn_b_alias+0x10/0x100");
+	expect_frame(ks, 0xffffffff81000310ULL, "last_vmlinux_fn+0x10");
+	expect_frame(ks, 0xffffffffc000101aULL, "mod_first+0x1a/0x100 [veth]");
+	expect_frame(ks, 0xffffffffc0001120ULL, "mod_last+0x20 [veth]");
+	expect_frame(ks, 0xffffffffc000203cULL, "bpf_prog_1234_tc_main+0x3c/0x400 [bpf]");
+	expect_frame(ks, 0xffffffff80000000ULL, "0xffffffff80000000");
+	expect_frame(ks, 0xffffffffc0402400ULL, "0xffffffffc0402400");
+	ok(!kallsyms_locate(ks, 0xffffffffc0001120ULL, &pos) && pos.size == 0 && pos.off == 0x20,
+	   "the last function of a module has no known size");
+	ok(!kallsyms_locate(ks, 0xffffffff81000100ULL, &pos) &&
+	       kallsyms_snprint(small, sizeof(small), 0xffffffff81000100ULL, &pos) == 7 &&
+	       !strcmp(small, "fn_a+0x"),
+	   "a short buffer is cut, NUL-terminated");
+	kallsyms_free(ks);
+}
+
 int main(void)
 {
 	test_sample();
 	test_aliases_and_data();
+	test_locate();
 	test_hidden();
 	test_live();
 	return tap_done();
