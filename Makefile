@@ -85,6 +85,23 @@ $(OUT)/tests/%: tests/unit/%.c $(wildcard tests/unit/*.h) $(SAN_OBJS)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN) -Itests/unit -o $@ $< $(SAN_OBJS) $(LDLIBS)
 
+# Stand-ins for a vmlinux and a module with DWARF, for the source-line tests: linked where
+# the kernel is, the module relocatable (its sections placed by sysfs addresses).
+FIXTURE_CFLAGS := -O2 -mcmodel=kernel -fno-pie -ffreestanding -fno-stack-protector \
+		  -fcf-protection=none
+FIXTURES := $(addprefix $(OUT)/tests/data/,fake_vmlinux fake_vmlinux.nodebug fake-mod.ko)
+$(OUT)/tests/data/fake_vmlinux: tests/data/srcline/fake_vmlinux.c
+	@mkdir -p $(@D)
+	$(CC) -gdwarf-5 $(FIXTURE_CFLAGS) -no-pie -nostdlib -static -Wl,--build-id=sha1 \
+		-Wl,-Ttext-segment=0xffffffff81000000 -Wl,--defsym=_text=0xffffffff81000000 -o $@ $<
+$(OUT)/tests/data/fake_vmlinux.nodebug: $(OUT)/tests/data/fake_vmlinux
+	objcopy --strip-debug $< $@
+$(OUT)/tests/data/fake-mod.ko: tests/data/srcline/fake_mod.c
+	@mkdir -p $(@D)
+	$(CC) -gdwarf-4 $(FIXTURE_CFLAGS) -c -o $@.o $<
+	ld -r --build-id=sha1 -o $@ $@.o
+$(OUT)/tests/test_srcline: $(FIXTURES)
+
 # The differential filter test (tests/local/filters-diff.t) and the filter fuzzer:
 # see docs/testing-filters.md.
 FDIFF_SRCS := $(wildcard tests/filters/*.c) tests/fuzz/fuzz_input.c tests/fuzz/expr_gen.c

@@ -7,7 +7,8 @@ libcapstone-dev libzstd-dev zlib1g-dev liblzma-dev libbz2-dev libdbus-1-dev
 bpftool libclang-rt-14-dev perl qemu-system-x86 qemu-system-arm gcc-aarch64-linux-gnu
 busybox-static iproute2 nftables kmod
 iputils-ping xz-utils zstd cpio debian-archive-keyring dpkg-dev debhelper lintian
-buildah jq"
+buildah jq
+elfutils e2fsprogs"
 if [ "$(id -u)" -ne 0 ]; then
 	echo "make deps: run as root (it calls apt-get install)" >&2
 	exit 1

@@ -8,6 +8,7 @@
 #include <sys/utsname.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "kallsyms/modpath.h"
 #include "src/discover/kmod_btf.h"
 #include "src/discover/kmod_ko.h"
 
@@ -126,17 +127,6 @@ static int exists(const char *sysroot, const char *dir, const char *name)
 	return !stat(path, &st);
 }
 
-/* The kernel spells module names with '_'; modprobe accepts '-' too: so do we. */
-static char *module_name(const char *s, size_t len)
-{
-	char *name = strndup(s, len), *p;
-
-	for (p = name; p && *p; p++)
-		if (*p == '-')
-			*p = '_';
-	return name;
-}
-
 static int check_named(const char *sysroot, const char *name, char *err, size_t errlen)
 {
 	if (exists(sysroot, "/sys/kernel/btf", name) || exists(sysroot, "/sys/module", name))
@@ -162,7 +152,7 @@ static int list_named(const char *list, const char *sysroot, char ***out, size_t
 		len = strcspn(p, ",");
 		if (!len || (len == 7 && !strncmp(p, "vmlinux", 7)))
 			continue;
-		if (!(name = module_name(p, len)))
+		if (!(name = modpath_name(p, len)))
 			rc = -ENOMEM;
 		else if (!(rc = check_named(sysroot, name, err, errlen)) && *n == cap) {
 			cap = cap ? cap * 2 : 8;
@@ -186,35 +176,25 @@ static int list_named(const char *list, const char *sysroot, char ***out, size_t
 /* The uncompressed .ko of module NAME, from modules.dep; 0 when found. */
 static int ko_path(const char *sysroot, const char *name, char *out, size_t len)
 {
-	char path[512], line[1024], *colon, *base, *mod;
+	char entry[512];
 	struct utsname u;
-	FILE *f;
-	int n, rc = -ENOENT;
+	size_t n;
+	int rc;
 
 	if (uname(&u))
 		return -errno;
-	snprintf(path, sizeof(path), "%s/lib/modules/%s/modules.dep", sysroot, u.release);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	while (rc && fgets(line, sizeof(line), f)) {
-		colon = strchr(line, ':');
-		if (!colon || colon - line < 3 || strncmp(colon - 3, ".ko", 3))
-			continue;
-		*colon = '\0';
-		base = strrchr(line, '/');
-		mod = module_name(base ? base + 1 : line, strlen(base ? base + 1 : line) - 3);
-		if (mod && !strcmp(mod, name)) {
-			/* Paths are relative to the release's folder, or absolute. */
-			n = line[0] == '/' ? snprintf(out, len, "%s%s", sysroot, line)
-					   : snprintf(out, len, "%s/lib/modules/%s/%s", sysroot,
-						      u.release, line);
-			rc = n < (int)len ? 0 : -ENAMETOOLONG;
-		}
-		free(mod);
-	}
-	fclose(f);
-	return rc;
+	rc = modpath_find(sysroot, u.release, name, entry, sizeof(entry));
+	if (rc)
+		return rc;
+	n = strlen(entry);
+	if (n < 3 || strcmp(entry + n - 3, ".ko"))
+		return -ENOENT; /* compressed: not read */
+	/* Paths are relative to the release's folder, or absolute. */
+	if (entry[0] == '/')
+		rc = snprintf(out, len, "%s%s", sysroot, entry);
+	else
+		rc = snprintf(out, len, "%s/lib/modules/%s/%s", sysroot, u.release, entry);
+	return rc < (int)len ? 0 : -ENAMETOOLONG;
 }
 
 /* No BTF for module NAME: type its callbacks from its .ko. */
