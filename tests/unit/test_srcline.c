@@ -19,6 +19,7 @@
 #include "tap.h"
 #include "kallsyms/kallsyms.h"
 #include "kallsyms/srcline.h"
+#include "kallsyms/symbolizer.h"
 
 #define VMLINUX	 "build/tests/data/fake_vmlinux"
 #define NODEBUG	 "build/tests/data/fake_vmlinux.nodebug"
@@ -428,11 +429,72 @@ static void test_refusals(void)
 	kallsyms_free(ks);
 }
 
+static int same_src(const struct sym_frame *a, const struct sym_frame *b)
+{
+	int i;
+
+	if (a->nsrc != b->nsrc)
+		return 0;
+	for (i = 0; i < a->nsrc; i++)
+		if (a->src[i].line != b->src[i].line || strcmp(a->src[i].file, b->src[i].file))
+			return 0;
+	return 1;
+}
+
+static void test_symbolizer(void)
+{
+	struct ksrc_opts o = {.root = root, .release = RELEASE};
+	struct kallsyms *ks = load_kallsyms();
+	struct symbolizer *sz;
+	struct ksrc *src = NULL;
+	struct sym_frame at, after;
+	struct sym_stats st;
+	const struct ksym *outer;
+	char buf[256], want[256];
+	uint64_t off;
+	int same = 1;
+
+	ksrc_open(ks, &o, &src, buf, sizeof(buf));
+	sz = symbolizer_new(ks, src, 4);
+	kallsyms_lookup_name(ks, "outer", NULL, &outer);
+	if (!sz || !src || !outer) {
+		ok(0, "symbolizer on the stand-ins");
+		symbolizer_free(sz);
+		kallsyms_free(ks);
+		return;
+	}
+	ok(symbolizer_has_lines(sz), "with debug info it has lines");
+	/* A return address's line is the call's: the line at the byte before it. */
+	for (off = 0; off + 1 < 16; off++) {
+		at = *symbolizer_lookup(sz, outer->addr + off, 0);
+		after = *symbolizer_lookup(sz, outer->addr + off + 1, 1);
+		same &= same_src(&at, &after) && after.pos.off == off + 1;
+	}
+	ok(same, "return addresses are resolved at the call, offsets stay their own");
+	symbolizer_stats(sz, &st);
+	ok(st.resets >= 1 && st.entries <= 4, "a cache of 4 starts over when full (%zu resets)",
+	   st.resets);
+	symbolizer_lookup(sz, outer->addr + 2, 0);
+	symbolizer_lookup(sz, outer->addr + 2, 0);
+	symbolizer_stats(sz, &st);
+	ok(st.hits >= 1, "a repeated address is a cache hit (%zu of %zu)", st.hits, st.lookups);
+	at = *symbolizer_lookup(sz, outer->addr + 2, 0);
+	sym_format(&at, buf, sizeof(buf));
+	snprintf(want, sizeof(want),
+		 "outer+0x2/0x%" PRIx64 " (tests/data/srcline/fake_vmlinux.c:", at.pos.size);
+	ok(!strncmp(buf, want, strlen(want)), "formatted with the function's own line: %s", buf);
+	sym_format(symbolizer_lookup(sz, 0xffffffff80000000ULL, 0), buf, sizeof(buf));
+	is_str(buf, "0xffffffff80000000", "an unknown address is printed as it is");
+	symbolizer_free(sz);
+	kallsyms_free(ks);
+}
+
 int main(void)
 {
 	build_root();
 	test_lines();
 	test_refusals();
+	test_symbolizer();
 	remove_root();
 	return tap_done();
 }

@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Kernel addresses to what a person reads: the function with offset and size from kallsyms,
+ * and, with debug info, the source line and the inlined functions at that point. Each address
+ * is resolved once and kept (stacks repeat the same few hundred addresses).
+ */
+#ifndef PWRU_SYMBOLIZER_H
+#define PWRU_SYMBOLIZER_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "kallsyms/kallsyms.h"
+#include "kallsyms/srcline.h"
+
+#define SYM_MAX_INLINE 8
+
+struct sym_frame {
+	uint64_t addr;
+	int ret;	     /* a return address: its line is the call's, at addr - 1 */
+	struct ksym_pos pos; /* pos.sym NULL: no function known */
+	/* Source, innermost inlined function first, the function of pos last; 0 without lines. */
+	int nsrc;
+	struct ksrc_frame src[SYM_MAX_INLINE];
+};
+
+struct sym_stats {
+	size_t lookups, hits, entries, resets;
+};
+
+struct symbolizer;
+
+/*
+ * KS must outlive the symbolizer; SRC (may be NULL: no lines) becomes its own. CAP bounds the
+ * cache (entries); 0 picks the default.
+ */
+struct symbolizer *symbolizer_new(const struct kallsyms *ks, struct ksrc *src, size_t cap);
+void symbolizer_free(struct symbolizer *s);
+int symbolizer_has_lines(const struct symbolizer *s);
+
+/* The frame at ADDR; RET when ADDR is a return address (every stack frame but the first). */
+const struct sym_frame *symbolizer_lookup(struct symbolizer *s, uint64_t addr, int ret);
+void symbolizer_stats(const struct symbolizer *s, struct sym_stats *st);
+
+/* "ip_rcv+0x40/0x1e0", with " [module]" for module code; "0x<addr>" when unknown. */
+size_t sym_format_pos(const struct sym_frame *f, char *buf, size_t len);
+/* "net/ipv4/ip_input.c:569", the line in the function of pos; "" without lines. */
+size_t sym_format_line(const struct sym_frame *f, char *buf, size_t len);
+/* "ip_rcv+0x40/0x1e0 (net/ipv4/ip_input.c:569)": both, the line only when known. */
+size_t sym_format(const struct sym_frame *f, char *buf, size_t len);
+
+#endif
