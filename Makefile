@@ -102,6 +102,14 @@ $(OUT)/tests/data/fake-mod.ko: tests/data/srcline/fake_mod.c
 	ld -r --build-id=sha1 -o $@ $@.o
 $(OUT)/tests/test_srcline: $(FIXTURES)
 
+# BPF programs of the tests' own (tc programs loaded in unit tests and in the VM), built
+# against the system's UAPI headers.
+TEST_BPF_OBJS := $(patsubst tests/bpf/%.bpf.c,$(OUT)/tests/bpf/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
+$(OUT)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
+	@mkdir -p $(@D)
+	$(CLANG) -g -O2 -target bpf -Wall -Werror -I/usr/include/$(shell $(CC) -dumpmachine) -c $< -o $@
+$(OUT)/tests/test_bpf_helpers: $(TEST_BPF_OBJS)
+
 # The differential filter test (tests/local/filters-diff.t) and the filter fuzzer:
 # see docs/testing-filters.md.
 FDIFF_SRCS := $(wildcard tests/filters/*.c) tests/fuzz/fuzz_input.c tests/fuzz/expr_gen.c

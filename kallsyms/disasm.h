@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Direct call targets in machine code (capstone): what a JITed BPF program calls. */
+#ifndef PWRU_DISASM_H
+#define PWRU_DISASM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum disasm_arch {
+	DISASM_X86_64,
+	DISASM_ARM64,
+};
+
+/* The architecture pwru was built for. */
+enum disasm_arch disasm_host_arch(void);
+
+/*
+ * The targets of the direct calls (x86-64 "call rel32", arm64 "bl") in CODE, LEN bytes
+ * loaded at ADDR: sorted, each once, in a malloc'd array. Indirect calls and jumps are not
+ * calls to a known place and are left out. Bytes that do not decode are skipped.
+ * Returns 0 or -errno (-ENOTSUP: capstone lacks the architecture).
+ */
+int disasm_call_targets(enum disasm_arch arch, const uint8_t *code, size_t len, uint64_t addr,
+			uint64_t **targets, size_t *n);
+
+#endif
