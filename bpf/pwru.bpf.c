@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * One handler for every traced function. The entry points differ only in which argument
- * register holds the skb and which attach type carries them (kprobe-multi or kprobe).
+ * One handler for every hook: handle_skb() takes what any attach type can give (the skb,
+ * the hooked function's address, two argument words) and knows nothing of pt_regs. Each
+ * backend's entry points are thin wrappers in its own bpf/entry_*.h, included at the end.
  */
 #include "kernel.h"
 #include <bpf/bpf_helpers.h>
@@ -30,16 +31,15 @@ static __always_inline bool filter_meta(struct sk_buff *skb, struct net_device *
 	return true;
 }
 
-static __always_inline __u64 func_addr(struct pt_regs *ctx, __u8 type)
-{
-	if (type == PWRU_EV_KPROBE_MULTI ||
-	    bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_func_ip))
-		return bpf_get_func_ip(ctx);
-	/* Before 5.15 a kprobe reports the address after its int3. */
-	return PT_REGS_IP(ctx) - 1;
-}
+/* What an entry point knows about the hook that fired. */
+struct hit {
+	__u64 func_ip; /* address of the hooked function, as kallsyms names it */
+	__u64 arg2;    /* second and third argument: drop reasons live there */
+	__u64 arg3;
+	__u8 type; /* enum pwru_event_type */
+};
 
-static __always_inline int handle_skb(struct pt_regs *ctx, struct sk_buff *skb, __u8 type)
+static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const struct hit *h)
 {
 	struct net_device *dev;
 
@@ -48,24 +48,8 @@ static __always_inline int handle_skb(struct pt_regs *ctx, struct sk_buff *skb, 
 	dev = BPF_CORE_READ(skb, dev);
 	if (!filter_meta(skb, dev) || !filter_pcap(skb))
 		return 0;
-	emit_event(skb, dev, func_addr(ctx, type), type, PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx));
+	emit_event(skb, dev, h->func_ip, h->type, h->arg2, h->arg3);
 	return 0;
 }
 
-#define SKB_ENTRY(sec, prefix, type, n)                                                            \
-	SEC(sec)                                                                                   \
-	int prefix##n(struct pt_regs *ctx)                                                         \
-	{                                                                                          \
-		return handle_skb(ctx, (struct sk_buff *)PT_REGS_PARM##n(ctx), type);              \
-	}
-
-SKB_ENTRY("kprobe.multi", kprobe_multi_skb_, PWRU_EV_KPROBE_MULTI, 1)
-SKB_ENTRY("kprobe.multi", kprobe_multi_skb_, PWRU_EV_KPROBE_MULTI, 2)
-SKB_ENTRY("kprobe.multi", kprobe_multi_skb_, PWRU_EV_KPROBE_MULTI, 3)
-SKB_ENTRY("kprobe.multi", kprobe_multi_skb_, PWRU_EV_KPROBE_MULTI, 4)
-SKB_ENTRY("kprobe.multi", kprobe_multi_skb_, PWRU_EV_KPROBE_MULTI, 5)
-SKB_ENTRY("kprobe", kprobe_skb_, PWRU_EV_KPROBE, 1)
-SKB_ENTRY("kprobe", kprobe_skb_, PWRU_EV_KPROBE, 2)
-SKB_ENTRY("kprobe", kprobe_skb_, PWRU_EV_KPROBE, 3)
-SKB_ENTRY("kprobe", kprobe_skb_, PWRU_EV_KPROBE, 4)
-SKB_ENTRY("kprobe", kprobe_skb_, PWRU_EV_KPROBE, 5)
+#include "entry_kprobe.h"

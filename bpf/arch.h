@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * What the BPF side needs to know about the CPU: which register holds argument N at a
+ * function's entry, and how far past the entry a kprobe reports itself. Userspace has its
+ * counterpart in src/arch.h (how arguments map to registers, entry slack when naming).
+ */
+#ifndef PWRU_ARCH_H
+#define PWRU_ARCH_H
+
+#if defined(__TARGET_ARCH_x86)
+/* SysV x86-64: six argument registers. libbpf 1.1 names only five. */
+#define ARCH_REG_ARGS	 6
+#define ARCH_PARM6(regs) ((regs)->r9)
+/* A kprobe without bpf_get_func_ip() sees ip just after its int3. */
+#define ARCH_KPROBE_IP_SKEW 1
+#else
+#error "pwru's BPF side knows only x86-64 so far: add the architecture to bpf/arch.h"
+#endif
+
+#endif

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * kprobe and kprobe-multi entry points: pt_regs at the function's entry, the skb in
+ * argument register N, one program per N. Included by pwru.bpf.c after handle_skb().
+ */
+#ifndef PWRU_ENTRY_KPROBE_H
+#define PWRU_ENTRY_KPROBE_H
+
+#include "arch.h"
+#include "probe_sections.h"
+
+static __always_inline __u64 kprobe_func_ip(struct pt_regs *ctx, bool multi)
+{
+	if (multi || bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_func_ip))
+		return bpf_get_func_ip(ctx);
+	/* Before 5.15 a kprobe program has no bpf_get_func_ip(). */
+	return PT_REGS_IP(ctx) - ARCH_KPROBE_IP_SKEW;
+}
+
+#define KPROBE_ENTRY(sec, prefix, ev_type, n, multi)                                               \
+	SEC(sec)                                                                                   \
+	int prefix##n(struct pt_regs *ctx)                                                         \
+	{                                                                                          \
+		struct hit h = {.func_ip = kprobe_func_ip(ctx, multi),                             \
+				.arg2 = PT_REGS_PARM2(ctx),                                        \
+				.arg3 = PT_REGS_PARM3(ctx),                                        \
+				.type = ev_type};                                                  \
+                                                                                                   \
+		return handle_skb(ctx, (struct sk_buff *)PT_REGS_PARM##n(ctx), &h);                \
+	}
+
+#define KPROBE_MULTI_ENTRY(n)                                                                      \
+	KPROBE_ENTRY(PWRU_SEC_KPROBE_MULTI, kprobe_multi_skb_, PWRU_EV_KPROBE_MULTI, n, true)
+#define KPROBE_SINGLE_ENTRY(n) KPROBE_ENTRY(PWRU_SEC_KPROBE, kprobe_skb_, PWRU_EV_KPROBE, n, false)
+
+KPROBE_MULTI_ENTRY(1)
+KPROBE_MULTI_ENTRY(2)
+KPROBE_MULTI_ENTRY(3)
+KPROBE_MULTI_ENTRY(4)
+KPROBE_MULTI_ENTRY(5)
+KPROBE_SINGLE_ENTRY(1)
+KPROBE_SINGLE_ENTRY(2)
+KPROBE_SINGLE_ENTRY(3)
+KPROBE_SINGLE_ENTRY(4)
+KPROBE_SINGLE_ENTRY(5)
+
+#endif
