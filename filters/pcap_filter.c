@@ -23,29 +23,11 @@
 #define STUB_L2	  "filter_pcap_l2"
 #define STUB_L3	  "filter_pcap_l3"
 
-/*
- * SEC() names whose programs get the filter. A new backend adds a line (fentry and tp_btf
- * programs must then set their attach target with bpf_program__set_attach_target()).
- */
-static const struct {
-	const char *sec;
-	enum bpf_prog_type type;
-	enum bpf_attach_type attach;
-} handled[] = {
-    {"kprobe.multi+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI},
-    {"kprobe+", BPF_PROG_TYPE_KPROBE, 0},
-    {"tc", BPF_PROG_TYPE_SCHED_CLS, 0},
-};
-
-#define N_HANDLED (sizeof(handled) / sizeof(handled[0]))
-
 struct pcap_filter {
 	bool empty;
 	struct ebpf_code l2, l3;
 	char l3_note[256];
 	char last_err[256];
-	int handler[N_HANDLED];
-	size_t nhandlers;
 	/* func_info and line_info handed to libbpf: they must outlive the load */
 	struct prog_image *kept;
 	size_t nkept;
@@ -335,16 +317,18 @@ static int splice_prog(struct pcap_filter *f, struct bpf_program *prog,
 	return 0;
 }
 
-static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
+int pcap_filter_splice(struct pcap_filter *f, struct bpf_program *prog,
+		       struct bpf_prog_load_opts *opts)
 {
-	struct pcap_filter *f = (struct pcap_filter *)cookie;
 	struct splice_edit edits[8];
 	struct btf *btf;
 	size_t n;
 	int err;
 
+	if (!f)
+		return 0;
 	if (!opts->func_info || !opts->func_info_cnt)
-		return 0; /* no BTF: no way to find stubs, so there are none to honour */
+		return 0; /* no BTF: stubs cannot be found; pcap_filter_check_loaded() refuses it */
 	btf = prog_btf((int)opts->prog_btf_fd);
 	if (!btf) {
 		snprintf(f->last_err, sizeof(f->last_err),
@@ -364,60 +348,57 @@ static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opt
 	return err;
 }
 
-/*
- * libbpf 1.1 frees its handler array when the last handler goes away but keeps the stale
- * pointer, so the next registration double-frees. A handler registered once and never
- * removed (for a section name no program uses) keeps the array from ever emptying.
- */
-static int keep_handler_array(void)
+/* The names of the subprograms PROG_FD was loaded with, as one BTF and its func_info. */
+static int loaded_funcs(int prog_fd, struct btf **btf, struct bpf_func_info **fi, __u32 *n)
 {
-	static int sentinel;
-	LIBBPF_OPTS(libbpf_prog_handler_opts, o);
+	struct bpf_prog_info info = {0};
+	__u32 len = sizeof(info);
 
-	if (sentinel <= 0)
-		sentinel = libbpf_register_prog_handler("pwru.filter.sentinel",
-							BPF_PROG_TYPE_SOCKET_FILTER, 0, &o);
-	return sentinel < 0 ? sentinel : 0;
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	*n = info.nr_func_info;
+	if (!info.btf_id || !*n)
+		return -ENODATA;
+	*fi = calloc(*n, sizeof(**fi));
+	if (!*fi)
+		return -ENOMEM;
+	memset(&info, 0, sizeof(info));
+	info.nr_func_info = *n;
+	info.func_info_rec_size = sizeof(**fi);
+	info.func_info = (__u64)(unsigned long)*fi;
+	len = sizeof(info);
+	if (bpf_obj_get_info_by_fd(prog_fd, &info, &len))
+		return -errno;
+	*btf = btf__load_from_kernel_by_id(info.btf_id);
+	return *btf ? 0 : -errno;
 }
 
-int pcap_filter_install(struct pcap_filter *f)
+int pcap_filter_check_loaded(int prog_fd, const char *name, char *err, size_t errlen)
 {
-	int err;
+	struct bpf_func_info *fi = NULL;
+	struct btf *btf = NULL;
+	__u32 n = 0, i;
+	int ret = loaded_funcs(prog_fd, &btf, &fi, &n);
 
-	if (!f)
-		return 0;
-	if (f->nhandlers)
-		return -EBUSY;
-	err = keep_handler_array();
-	if (err) {
-		snprintf(f->last_err, sizeof(f->last_err), "cannot register a libbpf handler: %s",
-			 strerror(-err));
-		return err;
+	for (i = 0; !ret && i < n; i++) {
+		const struct btf_type *t = btf__type_by_id(btf, fi[i].type_id);
+
+		if (t && !strcmp(btf__name_by_offset(btf, t->name_off), STUB_GATE))
+			ret = -ENOEXEC;
 	}
-	for (size_t i = 0; i < N_HANDLED; i++) {
-		LIBBPF_OPTS(libbpf_prog_handler_opts, o, .cookie = (long)f,
-			    .prog_prepare_load_fn = prepare_load);
-		int id = libbpf_register_prog_handler(handled[i].sec, handled[i].type,
-						      handled[i].attach, &o);
-
-		if (id < 0) {
-			snprintf(f->last_err, sizeof(f->last_err),
-				 "cannot register a libbpf handler for SEC(\"%s\"): %s",
-				 handled[i].sec, strerror(-id));
-			pcap_filter_uninstall(f);
-			return id;
-		}
-		f->handler[f->nhandlers++] = id;
-	}
-	return 0;
-}
-
-void pcap_filter_uninstall(struct pcap_filter *f)
-{
-	if (!f)
-		return;
-	while (f->nhandlers)
-		libbpf_unregister_prog_handler(f->handler[--f->nhandlers]);
+	if (ret == -ENOEXEC)
+		snprintf(err, errlen,
+			 "program %s was loaded with its pcap filter stub in place (no splice "
+			 "hook for its section): it would let every packet through",
+			 name);
+	else if (ret)
+		snprintf(
+		    err, errlen,
+		    "program %s: cannot read back its subprograms to check the pcap filter: %s",
+		    name, strerror(-ret));
+	btf__free(btf);
+	free(fi);
+	return ret;
 }
 
 bool pcap_filter_is_empty(const struct pcap_filter *f)
@@ -439,7 +420,6 @@ void pcap_filter_free(struct pcap_filter *f)
 {
 	if (!f)
 		return;
-	pcap_filter_uninstall(f);
 	ebpf_code_free(&f->l2);
 	ebpf_code_free(&f->l3);
 	for (size_t i = 0; i < f->nkept; i++)

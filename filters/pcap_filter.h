@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * pcap expression -> classic BPF (libpcap) -> eBPF, spliced into BPF programs at load time.
- * Knows nothing about backends or output.
+ * Knows nothing about backends, sections or output.
  *
- * Order of use: pcap_filter_compile(), pcap_filter_install() BEFORE the BPF object is opened
- * (it registers libbpf program handlers whose prepare-load callback replaces the filter
- * stubs of every program in the object), open, load, ..., destroy the object, then
- * pcap_filter_free() (which unregisters the handlers).
- *
- * The handlers own the SEC() names "kprobe.multi", "kprobe" and "tc" (see pcap_filter.c):
- * programs in those sections lose libbpf's auto-attach, so attach them explicitly
- * (bpf_program__attach_kprobe_multi_opts() and friends).
+ * Order of use: pcap_filter_compile(); then, for each program carrying the stubs of
+ * bpf/filter.bpf.h, pcap_filter_splice() from the libbpf prepare-load callback the caller
+ * registers (src/probe/splice_hooks.c does it for pwru); after load,
+ * pcap_filter_check_loaded() on every program; pcap_filter_free() once the programs are
+ * loaded (the spliced images are kept until then).
  */
 #ifndef PWRU_PCAP_FILTER_H
 #define PWRU_PCAP_FILTER_H
@@ -54,15 +51,24 @@ int pcap_filter_from_cbpf(const struct cbpf_insn *prog, size_t n,
 			  const struct pcap_filter_opts *opts, struct pcap_filter **out, char *err,
 			  size_t errlen);
 
-/* Registers the handlers that splice F into the filter stubs. Call before opening. */
-int pcap_filter_install(struct pcap_filter *f);
+struct bpf_program;
+struct bpf_prog_load_opts;
 
 /*
- * Unregisters them (pcap_filter_free() does too). Only once every object opened in between
- * is loaded: libbpf keeps pointing at the handler until the object is destroyed, and uses
- * it again only for auto-attach.
+ * Replaces PROG's filter stubs, found by the BTF names of its subprograms, with F (NULL:
+ * nothing to do); OPTS are the load options libbpf's prepare-load callback gets. A program
+ * without stubs is left alone. Returns 0 or a negative errno, the reason in
+ * pcap_filter_last_error().
  */
-void pcap_filter_uninstall(struct pcap_filter *f);
+int pcap_filter_splice(struct pcap_filter *f, struct bpf_program *prog,
+		       struct bpf_prog_load_opts *opts);
+
+/*
+ * After load: 0 when the program PROG_FD (called NAME in messages) holds no unspliced
+ * filter stub, whose gate would let every packet through; -ENOEXEC, or the errno of
+ * reading it back, with a one-line reason in ERR otherwise.
+ */
+int pcap_filter_check_loaded(int prog_fd, const char *name, char *err, size_t errlen);
 
 /* True when the expression was empty: the stubs are removed and nothing is filtered. */
 bool pcap_filter_is_empty(const struct pcap_filter *f);

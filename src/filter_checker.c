@@ -19,6 +19,7 @@
 #include "check_filter.skel.h"
 #include "filters/pcap_filter.h"
 #include "src/check_filter.h"
+#include "src/probe/splice_hooks.h"
 
 #define ETH_HLEN 14
 /*
@@ -83,9 +84,9 @@ static bool kernel_has_kfunc(const char *name)
 	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) >= 0;
 }
 
-static void explain_load_failure(struct filter_checker *c, int ret, char *err, size_t errlen)
+static void explain_load_failure(const struct splice_hooks *h, int ret, char *err, size_t errlen)
 {
-	const char *why = pcap_filter_last_error(c->f);
+	const char *why = splice_hooks_error(h);
 
 	if (ret == -EPERM)
 		snprintf(err, errlen, "cannot load BPF programs (%s): run as root", strerror(-ret));
@@ -98,16 +99,17 @@ static void explain_load_failure(struct filter_checker *c, int ret, char *err, s
 			 *why ? ": " : "", why);
 }
 
+static const struct hook_section tc_section = {"tc", BPF_PROG_TYPE_SCHED_CLS, 0};
+
 static int load(struct filter_checker *c, char *err, size_t errlen)
 {
+	struct splice_hooks *h = NULL;
 	int ret;
 
 	pthread_mutex_lock(&load_lock);
-	ret = pcap_filter_install(c->f);
-	if (ret) {
-		snprintf(err, errlen, "%s", pcap_filter_last_error(c->f));
+	ret = splice_hooks_install(c->f, &tc_section, 1, NULL, NULL, &h, err, errlen);
+	if (ret)
 		goto out;
-	}
 	c->skel = check_filter_bpf__open();
 	if (!c->skel) {
 		ret = -errno;
@@ -116,14 +118,16 @@ static int load(struct filter_checker *c, char *err, size_t errlen)
 	}
 	ret = check_filter_bpf__load(c->skel);
 	if (ret) {
-		explain_load_failure(c, ret, err, errlen);
+		explain_load_failure(h, ret, err, errlen);
 		/* not -EINVAL: callers read that as a bad expression */
 		ret = ret == -EINVAL ? -ENOEXEC : ret;
 		goto out;
 	}
+	ret = splice_hooks_verify(c->skel->obj, err, errlen);
+	ret = ret == -EINVAL ? -ENOEXEC : ret;
 	c->prog_fd = bpf_program__fd(c->skel->progs.check_filter);
 out:
-	pcap_filter_uninstall(c->f);
+	splice_hooks_remove(h);
 	pthread_mutex_unlock(&load_lock);
 	return ret;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "src/flags.h"
 #include "src/discover/funcset.h"
+#include "src/probe/backend.h"
 
 enum flag_kind { F_BOOL, F_STRING, F_U64, F_MARK };
 
@@ -39,8 +40,7 @@ static const struct flag flags[] = {
      "print the address/port tuple (default true; --output-tuple=false)"},
     {"output-limit-lines", F_U64, OFF(output_limit_lines), "N",
      "exit after printing N events (0: no limit)"},
-    {"backend", F_STRING, OFF(backend), "NAME",
-     "attach with kprobe-multi or kprobe (default: kprobe-multi when the kernel has it)"},
+    {"backend", F_STRING, OFF(backend), "NAME", NULL /* from the backend table */},
     {"kernel-btf", F_STRING, OFF(kernel_btf), "FILE",
      "read kernel BTF from FILE instead of /sys/kernel/btf/vmlinux"},
     {"ready-file", F_STRING, OFF(ready_file), "PATH", "create PATH once every probe is attached"},
@@ -60,11 +60,18 @@ void flags_usage(FILE *out)
 		     "Traces a packet through the kernel functions that take it (struct sk_buff).\n"
 		     "The pcap-filter (see pcap-filter(7)) selects which packets are shown.\n\n");
 	for (i = 0; i < NFLAGS; i++) {
-		char left[48];
+		char left[48], names[128], help[256];
+		const char *h = flags[i].help;
 
 		snprintf(left, sizeof(left), "--%s%s%s", flags[i].name, flags[i].arg ? " " : "",
 			 flags[i].arg ? flags[i].arg : "");
-		fprintf(out, "  %-30s %s\n", left, flags[i].help);
+		if (!h) {
+			snprintf(help, sizeof(help),
+				 "attach with %s (default: the first of these the kernel can run)",
+				 backend_names(", ", names, sizeof(names)));
+			h = help;
+		}
+		fprintf(out, "  %-30s %s\n", left, h);
 	}
 	fprintf(out, "\nExample: pwru --filter-func 'ip_.*' 'icmp and host 10.0.0.1'\n");
 }
@@ -218,10 +225,11 @@ static int validate(struct pwru_config *cfg, char *err, size_t errlen)
 			 "give one");
 		return -1;
 	}
-	if (cfg->backend && strcmp(cfg->backend, "kprobe") &&
-	    strcmp(cfg->backend, "kprobe-multi")) {
-		snprintf(err, errlen, "--backend must be kprobe or kprobe-multi, not '%s'",
-			 cfg->backend);
+	if (cfg->backend && !backend_find(cfg->backend)) {
+		char names[128];
+
+		snprintf(err, errlen, "--backend must be one of %s, not '%s'",
+			 backend_names(", ", names, sizeof(names)), cfg->backend);
 		return -1;
 	}
 	if (cfg->filter_ifname && cfg->filter_netns && !strncmp(cfg->filter_netns, "inode:", 6)) {

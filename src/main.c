@@ -17,6 +17,7 @@
 #include "filters/pcap_filter.h"
 #include "kallsyms/kallsyms.h"
 #include "src/probe/backend.h"
+#include "src/probe/loader.h"
 #include "src/check_filter.h"
 #include "src/output/drop_reason.h"
 #include "src/output/events.h"
@@ -56,7 +57,7 @@ struct tracer {
 	struct drop_reasons *reasons;
 	const struct backend *backend;
 	struct backend_ctx bctx;
-	struct pwru_bpf *skel;
+	struct loader ld;
 	uint32_t netns, ifindex;
 	size_t kmods_without_btf, kmods_from_ko;
 };
@@ -144,83 +145,41 @@ static int load_symbols(struct tracer *t)
 	return traceable_load(&t->tr, "") ? 1 : 0;
 }
 
-static int pick_forced(struct tracer *t)
-{
-	char why[256];
-
-	t->backend = backend_find(t->cfg->backend);
-	if (t->backend->probe(t->ksyms, &t->fs, why, sizeof(why))) {
-		fprintf(stderr, "pwru: --backend %s is not usable on this kernel: %s\n",
-			t->backend->name, why);
-		return 1;
-	}
-	return 0;
-}
-
-/* The first backend in the table that this kernel supports; says so when it is not the first. */
 static int pick_backend(struct tracer *t)
 {
-	char why[2][256], all[600] = "";
-	const struct backend *b;
-	size_t i;
+	char msg[1024];
 
-	if (t->cfg->backend)
-		return pick_forced(t);
-	for (i = 0; (b = backend_at(i)); i++) {
-		if (!b->probe(t->ksyms, &t->fs, why[i % 2], sizeof(why[0]))) {
-			t->backend = b;
-			break;
-		}
-		snprintf(all + strlen(all), sizeof(all) - strlen(all), "%s%s: %s", i ? "; " : "",
-			 b->name, why[i % 2]);
-	}
-	if (!t->backend) {
-		fprintf(stderr,
-			"pwru: this kernel cannot run kprobes or kprobe-multi (%s); tracing "
-			"is not possible here: use a kernel with CONFIG_KPROBES=y\n",
-			all);
+	if (backend_choose(t->cfg->backend, t->ksyms, &t->fs, &t->backend, msg, sizeof(msg))) {
+		fprintf(stderr, "pwru: %s\n", msg);
 		return 1;
 	}
-	if (i)
-		fprintf(stderr, "pwru: %s unavailable (%s); falling back to %s\n",
-			backend_at(0)->name, why[0], t->backend->name);
+	if (*msg)
+		fprintf(stderr, "pwru: %s\n", msg);
 	return 0;
 }
 
 static int load_bpf(struct tracer *t)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = t->cfg->kernel_btf);
+	char err[512];
 	int rc;
 
-	rc = pcap_filter_install(t->pcap);
-	if (rc) {
-		fprintf(stderr, "pwru: installing the pcap filter: %s\n", strerror(-rc));
-		return 1;
+	t->bctx = (struct backend_ctx){.fs = &t->fs, .tr = &t->tr, .stop = &stop};
+	rc = loader_open(&t->ld, t->pcap, t->backend, &t->bctx, t->cfg->kernel_btf, err,
+			 sizeof(err));
+	if (!rc) {
+		struct pwru_bpf__rodata *ro = t->ld.skel->rodata;
+
+		ro->cfg_netns = t->netns;
+		ro->cfg_mark = t->cfg->filter_mark;
+		ro->cfg_mark_mask = t->cfg->filter_mark_mask;
+		ro->cfg_ifindex = t->ifindex;
+		ro->cfg_output_tuple = t->cfg->output_tuple;
+		ro->cfg_output_meta = t->cfg->output_meta;
+		rc = loader_load(&t->ld, err, sizeof(err));
 	}
-	t->skel = pwru_bpf__open_opts(&opts);
-	if (!t->skel) {
-		fprintf(stderr, "pwru: opening the BPF object: %s\n", strerror(errno));
-		return 1;
-	}
-	t->skel->rodata->cfg_netns = t->netns;
-	t->skel->rodata->cfg_mark = t->cfg->filter_mark;
-	t->skel->rodata->cfg_mark_mask = t->cfg->filter_mark_mask;
-	t->skel->rodata->cfg_ifindex = t->ifindex;
-	t->skel->rodata->cfg_output_tuple = t->cfg->output_tuple;
-	t->skel->rodata->cfg_output_meta = t->cfg->output_meta;
-	rc = backend_prepare(t->backend, t->skel->obj, &t->fs);
-	if (rc) {
-		fprintf(stderr, "pwru: preparing the %s programs: %s\n", t->backend->name,
-			strerror(-rc));
-		return 1;
-	}
-	rc = pwru_bpf__load(t->skel);
-	if (rc) {
-		fprintf(stderr, "pwru: loading the BPF programs failed: %s (libbpf's log above)\n",
-			strerror(-rc));
-		return 1;
-	}
-	return 0;
+	if (rc)
+		fprintf(stderr, "pwru: %s\n", err);
+	return rc ? 1 : 0;
 }
 
 /* One kprobe is one file descriptor; the default 1024 is not enough for the fallback. */
@@ -240,8 +199,6 @@ static int attach(struct tracer *t)
 	char err[256];
 	int rc;
 
-	t->bctx =
-	    (struct backend_ctx){.obj = t->skel->obj, .fs = &t->fs, .tr = &t->tr, .stop = &stop};
 	rc = t->backend->attach(&t->bctx, &res, err, sizeof(err));
 	if (rc == -EINTR) {
 		fprintf(stderr, "pwru: interrupted while attaching; everything detached\n");
@@ -286,7 +243,7 @@ static int stream_events(struct tracer *t)
 	setup_stdout();
 	p.en.procs = proc_cache_new();
 	pipeline_add(&p, sink_find("text"), stdout, &so);
-	rc = events_open(bpf_map__fd(t->skel->maps.events), bpf_map__fd(t->skel->maps.lost), &p,
+	rc = events_open(bpf_map__fd(t->ld.skel->maps.events), bpf_map__fd(t->ld.skel->maps.lost), &p,
 			 STDOUT_FILENO, t->cfg->output_limit_lines, &ev);
 	if (rc || !p.en.procs || pipeline_open(&p)) {
 		fprintf(stderr, "pwru: cannot start reading events: %s\n",
@@ -312,7 +269,7 @@ static void teardown(struct tracer *t)
 {
 	if (t->backend)
 		t->backend->detach(&t->bctx);
-	pwru_bpf__destroy(t->skel);
+	loader_close(&t->ld);
 	pcap_filter_free(t->pcap);
 	traceable_free(&t->tr);
 	funcset_free(&t->fs);

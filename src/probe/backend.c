@@ -6,24 +6,96 @@
 #include "src/probe/backend.h"
 #include "src/discover/funcset.h"
 
+/* In order of preference: the automatic choice takes the first the kernel can run. */
 static const struct backend *const table[] = {
     &backend_kprobe_multi,
     &backend_kprobe,
 };
 
+#define NTABLE (sizeof(table) / sizeof(table[0]))
+
 const struct backend *backend_at(size_t i)
 {
-	return i < sizeof(table) / sizeof(table[0]) ? table[i] : NULL;
+	return i < NTABLE ? table[i] : NULL;
 }
 
 const struct backend *backend_find(const char *name)
 {
 	size_t i;
 
-	for (i = 0; backend_at(i); i++)
+	for (i = 0; i < NTABLE; i++)
 		if (!strcmp(table[i]->name, name))
 			return table[i];
 	return NULL;
+}
+
+const char *backend_names(const char *sep, char *buf, size_t len)
+{
+	size_t i, off = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < NTABLE && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%s", i ? sep : "", table[i]->name);
+	return buf;
+}
+
+size_t backend_sections(const struct hook_section **out, size_t max)
+{
+	size_t i, k, n = 0;
+
+	for (i = 0; i < NTABLE; i++)
+		for (k = 0; k < table[i]->nsections && n < max; k++)
+			out[n++] = &table[i]->sections[k];
+	return n;
+}
+
+static int choose_forced(const char *name, const struct kallsyms *ks, const struct funcset *fs,
+			 const struct backend **out, char *msg, size_t len)
+{
+	const struct backend *b = backend_find(name);
+	char why[256];
+
+	if (!b) { /* flags.c refuses unknown names; a caller bypassing it gets a line too */
+		snprintf(msg, len, "--backend %s is not a backend", name);
+		return -1;
+	}
+	if (b->probe(ks, fs, why, sizeof(why))) {
+		snprintf(msg, len, "--backend %s is not usable on this kernel: %s", name, why);
+		return -1;
+	}
+	*out = b;
+	msg[0] = '\0';
+	return 0;
+}
+
+int backend_choose(const char *name, const struct kallsyms *ks, const struct funcset *fs,
+		   const struct backend **out, char *msg, size_t len)
+{
+	char why[NTABLE][256], all[NTABLE * 260] = "", names[128];
+	size_t i, off = 0;
+
+	*out = NULL;
+	if (name)
+		return choose_forced(name, ks, fs, out, msg, len);
+	for (i = 0; i < NTABLE; i++) {
+		if (!table[i]->probe(ks, fs, why[i], sizeof(why[i]))) {
+			*out = table[i];
+			break;
+		}
+		off += (size_t)snprintf(all + off, sizeof(all) - off, "%s%s: %s", i ? "; " : "",
+					table[i]->name, why[i]);
+	}
+	if (!*out) {
+		snprintf(msg, len,
+			 "this kernel can run none of %s (%s); tracing is not possible here",
+			 backend_names(", ", names, sizeof(names)), all);
+		return -1;
+	}
+	msg[0] = '\0';
+	if (i)
+		snprintf(msg, len, "%s unavailable (%s); falling back to %s", table[0]->name,
+			 why[0], table[i]->name);
+	return 0;
 }
 
 struct bpf_program *backend_program(const struct backend *b, struct bpf_object *obj, int pos)

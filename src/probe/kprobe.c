@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include "bpf/probe_sections.h"
 #include "src/probe/backend.h"
 #include "src/discover/funcset.h"
 #include "src/discover/traceable.h"
@@ -229,9 +230,15 @@ static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, cha
 	return backend_attach_end(&backend_kprobe, ctx, rc, res, NULL, err, len);
 }
 
+static const struct hook_section kprobe_sections[] = {
+    {PWRU_SEC_KPROBE "+", BPF_PROG_TYPE_KPROBE, 0},
+};
+
 const struct backend backend_kprobe = {
     .name = "kprobe",
     .probe = kprobe_probe,
+    .sections = kprobe_sections,
+    .nsections = 1,
     .prog_prefix = "kprobe_skb_",
     .attach = kprobe_attach,
     .detach = kprobe_detach,

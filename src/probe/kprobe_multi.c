@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "kallsyms/kallsyms.h"
+#include "bpf/probe_sections.h"
 #include "src/probe/backend.h"
 #include "src/discover/funcset.h"
 #include "src/discover/traceable.h"
@@ -226,9 +227,15 @@ out:
 	return rc;
 }
 
+static const struct hook_section multi_sections[] = {
+    {PWRU_SEC_KPROBE_MULTI "+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI},
+};
+
 const struct backend backend_kprobe_multi = {
     .name = "kprobe-multi",
     .probe = multi_probe,
+    .sections = multi_sections,
+    .nsections = 1,
     .prog_prefix = "kprobe_multi_skb_",
     .attach = multi_attach,
     .detach = multi_detach,

@@ -83,7 +83,7 @@ static void test_errors(void)
 	is_int(PARSE(&c, "--filter-func", "ip_(rcv"), -1, "bad regex caught while parsing");
 	ok(strstr(err, "not a valid regex") != NULL, "bad regex message");
 	flags_free(&c);
-	is_int(PARSE(&c, "--backend", "fentry"), -1, "unknown backend");
+	is_int(PARSE(&c, "--backend", "nope"), -1, "unknown backend");
 	flags_free(&c);
 	is_int(PARSE(&c, "--output-meta=maybe"), -1, "bad bool");
 	flags_free(&c);

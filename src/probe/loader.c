@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "pwru.skel.h"
+#include "src/probe/backend.h"
+#include "src/probe/loader.h"
+#include "src/probe/splice_hooks.h"
+
+#define MAX_SECTIONS 16
+
+static int backend_step(void *arg, struct bpf_program *prog, struct bpf_prog_load_opts *opts,
+			char *err, size_t errlen)
+{
+	struct loader *ld = arg;
+
+	if (!ld->b->prog_load)
+		return 0;
+	return ld->b->prog_load(ld->ctx, prog, opts, err, errlen);
+}
+
+int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *b,
+		struct backend_ctx *ctx, const char *kernel_btf, char *err, size_t errlen)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = kernel_btf);
+	const struct hook_section *p[MAX_SECTIONS];
+	struct hook_section secs[MAX_SECTIONS];
+	size_t n = backend_sections(p, MAX_SECTIONS), i;
+	int rc;
+
+	*ld = (struct loader){.b = b, .ctx = ctx};
+	for (i = 0; i < n; i++)
+		secs[i] = *p[i];
+	/* Every section, not only B's: a program libbpf types by its own handler escapes us. */
+	rc = splice_hooks_install(f, secs, n, backend_step, ld, &ld->hooks, err, errlen);
+	if (rc)
+		return rc;
+	ld->skel = pwru_bpf__open_opts(&opts);
+	if (!ld->skel) {
+		rc = -errno;
+		snprintf(err, errlen, "opening the BPF object: %s", strerror(errno));
+	}
+	return rc;
+}
+
+int loader_load(struct loader *ld, char *err, size_t errlen)
+{
+	const char *why;
+	int rc;
+
+	ld->ctx->obj = ld->skel->obj;
+	rc = backend_prepare(ld->b, ld->skel->obj, ld->ctx->fs);
+	if (rc) {
+		snprintf(err, errlen, "preparing the %s programs: %s", ld->b->name, strerror(-rc));
+		return rc;
+	}
+	rc = pwru_bpf__load(ld->skel);
+	if (rc) {
+		why = splice_hooks_error(ld->hooks);
+		snprintf(err, errlen, "loading the BPF programs failed: %s%s%s", strerror(-rc),
+			 *why ? ": " : " (libbpf's log above)", why);
+		return rc;
+	}
+	return splice_hooks_verify(ld->skel->obj, err, errlen);
+}
+
+void loader_close(struct loader *ld)
+{
+	/* After the object: its programs point into libbpf's handler table until then. */
+	pwru_bpf__destroy(ld->skel);
+	splice_hooks_remove(ld->hooks);
+	*ld = (struct loader){0};
+}

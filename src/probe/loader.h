@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Loading the BPF object for one backend: the splice hooks (filter, then the backend's own
+ * per-program step) on every backend's sections, open, the backend's program choice, load,
+ * and the check that no loaded program kept an unspliced filter. Between loader_open() and
+ * loader_load() the caller fills the object's .rodata (ld->skel->rodata).
+ */
+#ifndef PWRU_LOADER_H
+#define PWRU_LOADER_H
+
+#include <stddef.h>
+
+struct backend;
+struct backend_ctx;
+struct pcap_filter;
+struct pwru_bpf;
+struct splice_hooks;
+
+struct loader {
+	struct pwru_bpf *skel;
+	struct splice_hooks *hooks;
+	const struct backend *b;
+	struct backend_ctx *ctx; /* the backend's, for its per-program step */
+};
+
+/* Hooks F and B's per-program step, then opens the object (KERNEL_BTF: CO-RE source). */
+int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *b,
+		struct backend_ctx *ctx, const char *kernel_btf, char *err, size_t errlen);
+/* B's program choice and load; on success ctx->obj is the loaded object. */
+int loader_load(struct loader *ld, char *err, size_t errlen);
+void loader_close(struct loader *ld);
+
+#endif

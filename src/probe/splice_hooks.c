@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "filters/pcap_filter.h"
+#include "src/probe/splice_hooks.h"
+
+#define MAX_HOOKS 16
+
+struct splice_hooks {
+	struct pcap_filter *f;
+	hook_load_fn fn;
+	void *arg;
+	int id[MAX_HOOKS];
+	size_t n;
+	char err[256];
+};
+
+static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
+{
+	struct splice_hooks *h = (struct splice_hooks *)cookie;
+	int rc = pcap_filter_splice(h->f, prog, opts);
+
+	if (rc) {
+		snprintf(h->err, sizeof(h->err), "%s", pcap_filter_last_error(h->f));
+		return rc;
+	}
+	return h->fn ? h->fn(h->arg, prog, opts, h->err, sizeof(h->err)) : 0;
+}
+
+/*
+ * libbpf 1.1 frees its handler array when the last handler goes away but keeps the stale
+ * pointer, so the next registration double-frees. A handler registered once and never
+ * removed (for a section name no program uses) keeps the array from ever emptying.
+ */
+static int keep_handler_array(void)
+{
+	static int sentinel;
+	LIBBPF_OPTS(libbpf_prog_handler_opts, o);
+
+	if (sentinel <= 0)
+		sentinel = libbpf_register_prog_handler("pwru.hooks.sentinel",
+							BPF_PROG_TYPE_SOCKET_FILTER, 0, &o);
+	return sentinel < 0 ? sentinel : 0;
+}
+
+static int seen(const struct hook_section *secs, size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < i; k++)
+		if (!strcmp(secs[k].sec, secs[i].sec))
+			return 1;
+	return 0;
+}
+
+int splice_hooks_install(struct pcap_filter *f, const struct hook_section *secs, size_t n,
+			 hook_load_fn fn, void *arg, struct splice_hooks **out, char *err,
+			 size_t errlen)
+{
+	struct splice_hooks *h = calloc(1, sizeof(*h));
+	int rc = h ? keep_handler_array() : -ENOMEM;
+	size_t i;
+
+	*out = NULL;
+	if (rc) {
+		snprintf(err, errlen, "cannot register a libbpf program handler: %s",
+			 strerror(-rc));
+		free(h);
+		return rc;
+	}
+	*h = (struct splice_hooks){.f = f, .fn = fn, .arg = arg};
+	for (i = 0; i < n; i++) {
+		LIBBPF_OPTS(libbpf_prog_handler_opts, o, .cookie = (long)h,
+			    .prog_prepare_load_fn = prepare_load);
+
+		if (seen(secs, i))
+			continue;
+		rc = h->n < MAX_HOOKS ? libbpf_register_prog_handler(secs[i].sec, secs[i].type,
+								     secs[i].attach, &o)
+				      : -E2BIG;
+		if (rc < 0) {
+			snprintf(err, errlen,
+				 "cannot register a libbpf handler for SEC(\"%s\"): %s",
+				 secs[i].sec, strerror(-rc));
+			splice_hooks_remove(h);
+			return rc;
+		}
+		h->id[h->n++] = rc;
+	}
+	*out = h;
+	return 0;
+}
+
+const char *splice_hooks_error(const struct splice_hooks *h)
+{
+	return h ? h->err : "";
+}
+
+int splice_hooks_verify(struct bpf_object *obj, char *err, size_t errlen)
+{
+	struct bpf_program *p;
+	int rc;
+
+	bpf_object__for_each_program(p, obj)
+	{
+		if (bpf_program__fd(p) < 0)
+			continue; /* not loaded */
+		rc =
+		    pcap_filter_check_loaded(bpf_program__fd(p), bpf_program__name(p), err, errlen);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+void splice_hooks_remove(struct splice_hooks *h)
+{
+	if (!h)
+		return;
+	while (h->n)
+		libbpf_unregister_prog_handler(h->id[--h->n]);
+	free(h);
+}

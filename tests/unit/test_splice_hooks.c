@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The loader's splice hooks: a program in a hooked section gets the filter, and one that
+ * escapes the hooks (its section handled by libbpf itself) is caught after load, before it
+ * could let every packet through. The backend table lists a section for every program of
+ * the tracing object.
+ */
+#include <errno.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "tap.h"
+#include "check_filter.skel.h"
+#include "pwru.skel.h"
+#include "filters/pcap_filter.h"
+#include "src/probe/backend.h"
+#include "src/probe/splice_hooks.h"
+
+static const struct hook_section tc = {"tc", BPF_PROG_TYPE_SCHED_CLS, 0};
+static const struct hook_section xdp = {"xdp", BPF_PROG_TYPE_XDP, 0};
+
+/* Loads the checker's tc program with hooks on SEC; returns splice_hooks_verify()'s result. */
+static int load_with(const struct hook_section *sec, const char *expr, char *err, size_t len)
+{
+	struct check_filter_bpf *skel = NULL;
+	struct splice_hooks *h = NULL;
+	struct pcap_filter *f = NULL;
+	int rc = pcap_filter_compile(expr, &f, err, len);
+
+	if (!rc)
+		rc = splice_hooks_install(f, sec, 1, NULL, NULL, &h, err, len);
+	if (!rc) {
+		skel = check_filter_bpf__open_and_load();
+		rc = skel ? splice_hooks_verify(skel->obj, err, len) : -errno;
+	}
+	check_filter_bpf__destroy(skel);
+	splice_hooks_remove(h);
+	pcap_filter_free(f);
+	return rc;
+}
+
+static void test_verify(void)
+{
+	char err[512] = "";
+	int rc = load_with(&tc, "icmp", err, sizeof(err));
+
+	if (rc == -EPERM) {
+		printf("# cannot load BPF here (%s): skipping the load checks\n", strerror(EPERM));
+		return;
+	}
+	is_int(rc, 0, "hooked section: the filter is spliced and the check passes");
+	if (rc)
+		printf("#   %s\n", err);
+	is_int(load_with(&tc, "", err, sizeof(err)), 0,
+	       "empty expression: the gate is spliced away too");
+	rc = load_with(&xdp, "icmp", err, sizeof(err));
+	is_int(rc, -ENOEXEC, "section without a hook: the loaded program is refused");
+	ok(strstr(err, "check_filter") && strstr(err, "every packet"),
+	   "the refusal names the program and the consequence");
+	printf("#   %s\n", err);
+}
+
+/* libbpf's "+" suffix: the bare name, or the name followed by '/'. */
+static int covers(const char *hook, const char *sec)
+{
+	size_t n = strlen(hook);
+
+	if (n && hook[n - 1] == '+')
+		return !strncmp(hook, sec, n - 1) && (!sec[n - 1] || sec[n - 1] == '/');
+	return !strcmp(hook, sec);
+}
+
+static void test_table_covers_object(void)
+{
+	const struct hook_section *secs[16];
+	size_t n = backend_sections(secs, 16), i, progs = 0, bare = 0;
+	struct pwru_bpf *skel = pwru_bpf__open();
+	struct bpf_program *p;
+
+	ok(skel != NULL, "the tracing object opens");
+	if (!skel)
+		return;
+	bpf_object__for_each_program(p, skel->obj)
+	{
+		const char *sec = bpf_program__section_name(p);
+		int hit = 0;
+
+		for (i = 0; i < n; i++)
+			hit |= covers(secs[i]->sec, sec);
+		progs++;
+		if (!hit) {
+			bare++;
+			printf("#   %s: SEC(\"%s\") has no backend listing it\n",
+			       bpf_program__name(p), sec);
+		}
+	}
+	ok(progs >= 10 && !bare, "every one of the %zu programs is in a backend's section", progs);
+	pwru_bpf__destroy(skel);
+}
+
+static void test_table(void)
+{
+	char names[128];
+	size_t i;
+
+	is_str(backend_names(", ", names, sizeof(names)), "kprobe-multi, kprobe",
+	       "the table's names, in order of preference");
+	for (i = 0; backend_at(i); i++) {
+		const struct backend *b = backend_at(i);
+
+		ok(backend_find(b->name) == b && b->nsections && b->probe && b->attach && b->detach,
+		   "%s: found by name, has sections and its steps", b->name);
+	}
+	ok(!backend_find("fentryx"), "an unknown name is not found");
+}
+
+int main(void)
+{
+	backend_quiet(1);
+	test_table();
+	test_table_covers_object();
+	test_verify();
+	return tap_done();
+}
