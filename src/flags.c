@@ -40,6 +40,32 @@ static const struct flag flags[] = {
      "print the address/port tuple (default true; --output-tuple=false)"},
     {"output-limit-lines", F_U64, OFF(output_limit_lines), "N",
      "exit after printing N events (0: no limit)"},
+    {"output-tcp-flags", F_BOOL, OFF(output_tcp_flags), NULL,
+     "add the TCP flags to the tuple: (tcp:SYN|ACK)"},
+    {"output-skb-cb", F_BOOL, OFF(output_skb_cb), NULL,
+     "print the skb control buffer as tc programs see it (__sk_buff->cb[])"},
+    {"output-netns-names", F_BOOL, OFF(output_netns_names), NULL,
+     "print the name of each network namespace (ip netns, /run/netns)"},
+    {"timestamp", F_STRING, OFF(timestamp), "MODE",
+     "none, current (kernel ns), relative (ns since the skb's previous event), absolute"},
+    {"output-json", F_BOOL, OFF(output_json), NULL, "one JSON object per line (docs/json.md)"},
+    {"output-file", F_STRING, OFF(output_file), "PATH",
+     "write events to PATH instead of stdout, rotated by size"},
+    {"output-file-max-size", F_U64, OFF(output_file_max_size), "MB",
+     "rotate --output-file past this many megabytes (default 100)"},
+    {"output-file-max-backups", F_U64, OFF(output_file_max_backups), "N",
+     "keep at most N rotated files (0: all)"},
+    {"output-file-max-age", F_U64, OFF(output_file_max_age), "DAYS",
+     "remove rotated files older than DAYS (0: never)"},
+    {"output-file-compress", F_BOOL, OFF(output_file_compress), NULL, "gzip rotated files"},
+    {"output-pcap", F_STRING, OFF(output_pcap), "FILE",
+     "also write the packets seen, as pcapng (Wireshark, tshark)"},
+    {"output-snaplen", F_U64, OFF(output_snaplen), "N",
+     "bytes of each packet kept for --output-pcap (default 128, at most 1536)"},
+    {"summary", F_BOOL, OFF(summary), NULL,
+     "at exit, print events per function, drops per reason, losses (stderr)"},
+    {"ringbuf-size", F_U64, OFF(ringbuf_size), "BYTES",
+     "size of the kernel's event ring buffer, a power of two (default 4194304)"},
     {"backend", F_STRING, OFF(backend), "NAME", NULL /* from the backend table */},
     {"kernel-btf", F_STRING, OFF(kernel_btf), "FILE",
      "read kernel BTF from FILE instead of /sys/kernel/btf/vmlinux"},
@@ -215,6 +241,40 @@ static int check_regex(const char *re, char *err, size_t errlen)
 	return 0;
 }
 
+static bool one_of(const char *v, const char *const *set)
+{
+	for (; *set; set++)
+		if (!strcmp(v, *set))
+			return true;
+	return false;
+}
+
+static int validate_output(struct pwru_config *cfg, char *err, size_t errlen)
+{
+	static const char *const modes[] = {"none", "current", "relative", "absolute", NULL};
+	uint64_t rb = cfg->ringbuf_size;
+
+	if (cfg->timestamp && !one_of(cfg->timestamp, modes))
+		snprintf(err, errlen,
+			 "--timestamp must be none, current, relative or absolute, not '%s'",
+			 cfg->timestamp);
+	else if (cfg->output_snaplen < 1 || cfg->output_snaplen > 1536)
+		snprintf(err, errlen, "--output-snaplen must be 1 to 1536, not %llu",
+			 (unsigned long long)cfg->output_snaplen);
+	else if (rb < 4096 || rb > (1ull << 30) || (rb & (rb - 1)))
+		snprintf(err, errlen,
+			 "--ringbuf-size must be a power of two from 4096 to 1073741824, not %llu",
+			 (unsigned long long)rb);
+	else if (!cfg->output_file_max_size)
+		snprintf(err, errlen, "--output-file-max-size must be at least 1 (MB)");
+	else if (cfg->output_pcap && cfg->output_file &&
+		 !strcmp(cfg->output_pcap, cfg->output_file))
+		snprintf(err, errlen, "--output-pcap and --output-file name the same file");
+	else
+		return 0;
+	return -1;
+}
+
 static int validate(struct pwru_config *cfg, char *err, size_t errlen)
 {
 	if (cfg->filter_func && check_regex(cfg->filter_func, err, errlen))
@@ -232,6 +292,8 @@ static int validate(struct pwru_config *cfg, char *err, size_t errlen)
 			 backend_names(", ", names, sizeof(names)), cfg->backend);
 		return -1;
 	}
+	if (validate_output(cfg, err, errlen))
+		return -1;
 	if (cfg->filter_ifname && cfg->filter_netns && !strncmp(cfg->filter_netns, "inode:", 6)) {
 		snprintf(err, errlen,
 			 "--filter-ifname needs --filter-netns as a path (/proc/PID/ns/net), "
@@ -247,6 +309,9 @@ int flags_parse(int argc, char **argv, struct pwru_config *cfg, char *err, size_
 
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->output_meta = cfg->output_tuple = true;
+	cfg->output_file_max_size = 100;
+	cfg->output_snaplen = 128;
+	cfg->ringbuf_size = 1u << 22;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 

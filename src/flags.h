@@ -23,6 +23,20 @@ struct pwru_config {
 	uint64_t output_limit_lines; /* 0: no limit */
 	bool output_meta;
 	bool output_tuple;
+	bool output_tcp_flags;
+	bool output_skb_cb;
+	bool output_netns_names;
+	bool output_json;
+	char *timestamp; /* none|current|relative|absolute; NULL: none */
+	char *output_file;
+	uint64_t output_file_max_size; /* MB */
+	uint64_t output_file_max_backups;
+	uint64_t output_file_max_age; /* days */
+	bool output_file_compress;
+	char *output_pcap;
+	uint64_t output_snaplen;
+	bool summary;
+	uint64_t ringbuf_size; /* bytes */
 	bool help;
 	bool version;
 	char *pcap_expr; /* the positional arguments joined with spaces */

@@ -25,8 +25,7 @@
 #include "src/discover/funcset.h"
 #include "src/discover/kmod_btf.h"
 #include "src/netns_filter.h"
-#include "src/output/pipeline.h"
-#include "src/output/proc_cache.h"
+#include "src/output/setup.h"
 #include "src/discover/traceable.h"
 
 static volatile sig_atomic_t stop;
@@ -58,6 +57,7 @@ struct tracer {
 	const struct backend *backend;
 	struct backend_ctx bctx;
 	struct loader ld;
+	struct output_setup out;
 	uint32_t netns, ifindex;
 	size_t kmods_without_btf, kmods_from_ko;
 };
@@ -175,6 +175,9 @@ static int load_bpf(struct tracer *t)
 		ro->cfg_ifindex = t->ifindex;
 		ro->cfg_output_tuple = t->cfg->output_tuple;
 		ro->cfg_output_meta = t->cfg->output_meta;
+		ro->cfg_output_cb = t->cfg->output_skb_cb;
+		ro->cfg_snaplen = output_snaplen(t->cfg);
+		bpf_map__set_max_entries(t->ld.skel->maps.events, (uint32_t)t->cfg->ringbuf_size);
 		rc = loader_load(&t->ld, err, sizeof(err));
 	}
 	if (rc)
@@ -213,15 +216,6 @@ static int attach(struct tracer *t)
 	return 0;
 }
 
-static void setup_stdout(void)
-{
-	struct stat st;
-
-	/* Someone watching (terminal, or a pipe into grep) sees each event at once. */
-	if (isatty(STDOUT_FILENO) || (!fstat(STDOUT_FILENO, &st) && S_ISFIFO(st.st_mode)))
-		setvbuf(stdout, NULL, _IOLBF, 0);
-}
-
 static void touch_ready_file(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
@@ -234,22 +228,20 @@ static void touch_ready_file(const char *path)
 
 static int stream_events(struct tracer *t)
 {
-	struct sink_opts so = {.meta = t->cfg->output_meta, .tuple = t->cfg->output_tuple};
-	struct pipeline p = {.en = {.ksyms = t->ksyms, .reasons = t->reasons}, .diag = stderr};
+	struct pipeline *p = &t->out.p;
 	struct output_stats st = {0};
 	struct events *ev = NULL;
 	int rc;
 
-	setup_stdout();
-	p.en.procs = proc_cache_new();
-	pipeline_add(&p, sink_find("text"), stdout, &so);
-	rc = events_open(bpf_map__fd(t->ld.skel->maps.events), bpf_map__fd(t->ld.skel->maps.lost), &p,
-			 STDOUT_FILENO, t->cfg->output_limit_lines, &ev);
-	if (rc || !p.en.procs || pipeline_open(&p)) {
+	p->en.ksyms = t->ksyms;
+	p->en.reasons = t->reasons;
+	rc = events_open(bpf_map__fd(t->ld.skel->maps.events), bpf_map__fd(t->ld.skel->maps.lost),
+			 p, t->cfg->output_file ? -1 : STDOUT_FILENO, t->cfg->output_limit_lines,
+			 &ev);
+	if (rc || pipeline_open(p)) {
 		fprintf(stderr, "pwru: cannot start reading events: %s\n",
 			strerror(rc ? -rc : ENOMEM));
 		events_close(ev);
-		proc_cache_free(p.en.procs);
 		return 1;
 	}
 	if (t->cfg->ready_file)
@@ -259,9 +251,10 @@ static int stream_events(struct tracer *t)
 	if (rc && rc != -EPIPE)
 		fprintf(stderr, "pwru: reading events: %s\n", strerror(-rc));
 	events_stats(ev, &st);
-	pipeline_close(&p, st.lost); /* before detaching, which can take a while with kprobes */
+	/* before detaching, which can take a while with kprobes */
+	if (pipeline_close(p, st.lost) && !rc)
+		rc = -EIO;
 	events_close(ev);
-	proc_cache_free(p.en.procs);
 	return rc && rc != -EPIPE ? 1 : 0;
 }
 
@@ -295,6 +288,12 @@ static int run(struct pwru_config *cfg)
 		fprintf(stderr, "pwru: %s\n", err);
 		return rc == -EINVAL ? 2 : 1;
 	}
+	rc = output_setup_open(&t.out, cfg, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "pwru: %s\n", err);
+		output_setup_free(&t.out);
+		return rc;
+	}
 	install_signals();
 	backend_install_libbpf_print();
 	raise_fd_limit();
@@ -315,6 +314,7 @@ static int run(struct pwru_config *cfg)
 	if (!rc)
 		rc = stream_events(&t);
 	teardown(&t);
+	output_setup_free(&t.out);
 	return rc < 0 ? 0 : rc;
 }
 

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <string.h>
+#include <time.h>
 #include "kallsyms/kallsyms.h"
 #include "src/output/drop_reason.h"
 #include "src/output/enrich.h"
+#include "src/output/netns_names.h"
 #include "src/output/proc_cache.h"
+#include "src/output/u64map.h"
 
 /* Farther than an endbr64 (4 bytes) plus the int3 (1) means the address is not an entry. */
 #define ENTRY_SLACK 5
@@ -45,4 +48,29 @@ void enrich_record(const struct enrich *e, struct pwru_record *r)
 	if (r->func && r->ev->type != PWRU_EV_TRACEPOINT)
 		drop_reason(e, r);
 	r->exe = e->procs ? proc_cache_exe(e->procs, r->ev->pid) : NULL;
+	r->netns_name = e->netns ? netns_name(e->netns, r->ev->netns) : "";
+	r->wall_ns = (uint64_t)((int64_t)r->ev->ts + e->wall_offset);
+	if (e->last_ts) {
+		bool fresh;
+		uint64_t *last = u64map_get(e->last_ts, r->ev->skb, &fresh);
+
+		r->since_prev = fresh || r->ev->ts < *last ? 0 : r->ev->ts - *last;
+		*last = r->ev->ts;
+	}
+}
+
+static int64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+int64_t enrich_wall_offset(void)
+{
+	/* bpf_ktime_get_ns() is CLOCK_MONOTONIC */
+	int64_t mono = clock_ns(CLOCK_MONOTONIC), real = clock_ns(CLOCK_REALTIME);
+
+	return real - mono;
 }

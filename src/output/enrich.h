@@ -13,6 +13,8 @@
 struct kallsyms;
 struct drop_reasons;
 struct proc_cache;
+struct u64map;
+struct netns_names;
 
 struct enrich {
 	const struct kallsyms *ksyms;
@@ -21,8 +23,14 @@ struct enrich {
 	/* PWRU_EV_TRACEPOINT records: addr indexes this table ("tp:kfree_skb") */
 	const char *const *tp_names;
 	size_t n_tp_names;
+	struct u64map *last_ts;	   /* skb -> its previous event's time; NULL: not wanted */
+	struct netns_names *netns; /* NULL: no names wanted */
+	int64_t wall_offset;	   /* wall clock minus the kernel's monotonic clock, ns */
 };
 
 void enrich_record(const struct enrich *e, struct pwru_record *r);
+
+/* The wall-clock offset of the kernel's bpf_ktime_get_ns() clock, measured now. */
+int64_t enrich_wall_offset(void);
 
 #endif

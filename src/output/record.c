@@ -2,6 +2,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include "src/output/record.h"
 
 static int take_section(struct pwru_record *r, const struct pwru_section *s, const uint8_t *p)
@@ -100,4 +101,33 @@ size_t record_process_text(const struct pwru_record *r, char *buf, size_t len)
 	if (n < 0)
 		return 0;
 	return (size_t)n < len ? (size_t)n : len - 1;
+}
+
+size_t tcp_flags_text(uint8_t flags, char *buf, size_t len)
+{
+	static const char *const names[] = {"FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"};
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < 8; i++) {
+		if (!(flags & (1u << i)))
+			continue;
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? "|" : "", names[i]);
+		if (n >= len)
+			return len - 1;
+	}
+	return n;
+}
+
+size_t wall_clock_text(uint64_t wall_ns, char *buf, size_t len)
+{
+	time_t secs = (time_t)(wall_ns / 1000000000u);
+	struct tm tm;
+	size_t n;
+
+	if (!localtime_r(&secs, &tm) || !(n = strftime(buf, len, "%Y-%m-%dT%H:%M:%S", &tm)))
+		return 0;
+	n += (size_t)snprintf(buf + n, len - n, ".%03u", (unsigned)(wall_ns / 1000000u % 1000u));
+	return n < len ? n : len - 1;
 }

@@ -28,7 +28,10 @@ struct pwru_record {
 	const char *reason; /* drop reason name at a drop point; NULL otherwise */
 	bool is_drop;	    /* a drop point: reason_value is meaningful */
 	uint64_t reason_value;
-	const char *exe; /* executable of ev->pid; NULL: kernel thread, idle or gone */
+	const char *exe;	/* executable of ev->pid; NULL: kernel thread, idle or gone */
+	const char *netns_name; /* /run/netns name of ev->netns, "" when none (if asked) */
+	uint64_t since_prev;	/* ns since the previous event of this skb; 0 for its first */
+	uint64_t wall_ns;	/* ev->ts on the wall clock (ns since the epoch) */
 };
 
 /*
@@ -42,5 +45,11 @@ size_t record_func_text(const struct pwru_record *r, char *buf, size_t len);
 
 /* PROCESS: "exe:pid", or the kernel's task name (or "<empty>") when there is no exe. */
 size_t record_process_text(const struct pwru_record *r, char *buf, size_t len);
+
+/* "SYN|ACK": the names of the TCP flags set, FIN SYN RST PSH ACK URG ECE CWR order. */
+size_t tcp_flags_text(uint8_t flags, char *buf, size_t len);
+
+/* The wall clock as pwru prints it: "2006-01-02T15:04:05.000", local time. */
+size_t wall_clock_text(uint64_t wall_ns, char *buf, size_t len);
 
 #endif

@@ -17,10 +17,21 @@ struct output_stats {
 	uint64_t lost;	 /* dropped in the kernel: ring buffer full */
 };
 
+enum ts_mode {
+	TS_NONE,
+	TS_CURRENT,  /* the kernel's monotonic ns (bpf_ktime_get_ns) */
+	TS_RELATIVE, /* ns since the previous event of the same skb; 0 for its first */
+	TS_ABSOLUTE, /* wall clock of the event, local time */
+};
+
 /* What the user asked to see; every sink reads the same options. */
 struct sink_opts {
-	bool meta;  /* NETNS MARK IFACE PROTO MTU LEN */
-	bool tuple; /* TUPLE */
+	bool meta;	  /* NETNS MARK IFACE PROTO MTU LEN */
+	bool tuple;	  /* TUPLE */
+	bool tcp_flags;	  /* (tcp:SYN|ACK) */
+	bool cb;	  /* __sk_buff->cb[] */
+	bool netns_names; /* NETNS NAME from /run/netns */
+	enum ts_mode ts;
 };
 
 struct sink {

@@ -1,106 +1,212 @@
 // SPDX-License-Identifier: GPL-2.0
 /* cilium/pwru's default text layout, byte for byte: one line per event under one header. */
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "src/output/fmt.h"
 #include "src/output/sink.h"
 #include "src/output/tuple_text.h"
 
-#define COL_WIDTH 16 /* PROCESS and IFACE */
+#define COL_WIDTH 16 /* PROCESS, IFACE and NETNS NAME */
+#define LINE_MAX_ 8192
 
 struct text_state {
 	int tuple_width; /* the longest tuple printed so far: columns only ever widen */
+	char line[LINE_MAX_];
 };
 
-/* Longer than the column: keep the tail, mark the cut with '~'. */
-static const char *fit_tail(const char *s, char *buf)
+/* S left-aligned in WIDTH columns (longer: as is). */
+static void pad_right(struct fmt *f, const char *s, size_t n, size_t width)
 {
-	size_t n = strlen(s);
-
-	if (n <= COL_WIDTH)
-		return s;
-	memcpy(buf, s + n - COL_WIDTH, COL_WIDTH + 1);
-	buf[0] = '~';
-	return buf;
+	fmt_mem(f, s, n);
+	while (n++ < width)
+		fmt_char(f, ' ');
 }
 
-static void centre(const char *s, char out[COL_WIDTH + 1])
+/* Longer than the column: keep the tail, mark the cut with '~'. Left-aligned. */
+static void put_tail(struct fmt *f, const char *s, size_t n)
 {
-	size_t n = strlen(s), left = (COL_WIDTH - n) / 2;
+	if (n <= COL_WIDTH) {
+		pad_right(f, s, n, COL_WIDTH);
+		return;
+	}
+	fmt_char(f, '~');
+	fmt_mem(f, s + n - COL_WIDTH + 1, COL_WIDTH - 1);
+}
 
-	memset(out, ' ', COL_WIDTH);
-	memcpy(out + left, s, n);
-	out[COL_WIDTH] = '\0';
+/* Centred in the column, cut like put_tail. */
+static void put_centred(struct fmt *f, const char *s, size_t n)
+{
+	size_t left, i;
+
+	if (n > COL_WIDTH) {
+		put_tail(f, s, n);
+		return;
+	}
+	left = (COL_WIDTH - n) / 2;
+	for (i = 0; i < left; i++)
+		fmt_char(f, ' ');
+	pad_right(f, s, n, COL_WIDTH - left);
+}
+
+static void put_u64(struct fmt *f, uint64_t v, size_t width)
+{
+	char *start = f->p;
+
+	fmt_u64(f, v);
+	while ((size_t)(f->p - start) < width)
+		fmt_char(f, ' ');
+}
+
+static void header(struct sink *o, struct fmt *f)
+{
+	const struct sink_opts *so = o->opts;
+
+	if (so->ts == TS_ABSOLUTE)
+		pad_right(f, "TIME", 4, 24);
+	fmt_str(f, "SKB                CPU PROCESS         ");
+	if (so->ts == TS_CURRENT || so->ts == TS_RELATIVE)
+		fmt_str(f, " TIMESTAMP       ");
+	if (so->meta) {
+		fmt_str(f, " NETNS      MARK/x   ");
+		put_centred(f, "IFACE", 5);
+		fmt_str(f, " PROTO  MTU   LEN  ");
+		if (so->cb)
+			pad_right(f, " __sk_buff->cb[]", 16, 57);
+	}
+	if (so->netns_names) {
+		fmt_char(f, ' ');
+		put_centred(f, "NETNS NAME", 10);
+	}
+	if (so->tuple)
+		fmt_str(f, " TUPLE");
+	fmt_str(f, " FUNC\n");
 }
 
 static int text_open(struct sink *o)
 {
 	struct text_state *st = calloc(1, sizeof(*st));
-	char iface[COL_WIDTH + 1];
+	struct fmt f;
 
 	if (!st)
 		return -1;
 	o->priv = st;
-	fprintf(o->out, "%-18s %-3s %-16s", "SKB", "CPU", "PROCESS");
-	if (o->opts->meta) {
-		centre("IFACE", iface);
-		fprintf(o->out, " %-10s %-8s %16s %-6s %-5s %-5s", "NETNS", "MARK/x", iface,
-			"PROTO", "MTU", "LEN");
-	}
-	if (o->opts->tuple)
-		fputs(" TUPLE", o->out);
-	fputs(" FUNC\n", o->out);
+	f = (struct fmt){st->line, st->line + sizeof(st->line)};
+	header(o, &f);
+	fwrite(st->line, 1, (size_t)(f.p - st->line), o->out);
 	return fflush(o->out) ? -1 : 0;
 }
 
-static int put_process(const struct pwru_record *r, char *p, size_t len)
+static void put_meta(struct fmt *f, const struct pwru_record *r, bool cb)
 {
-	char name[4096 + 16], cut[COL_WIDTH + 1];
+	const struct pwru_event *ev = r->ev;
+	char iface[PWRU_IFNAMSIZ + 16], *start;
+	size_t n = strnlen(ev->ifname, PWRU_IFNAMSIZ);
+	int i;
 
-	record_process_text(r, name, sizeof(name));
-	return snprintf(p, len, " %-16s", fit_tail(name, cut));
+	fmt_char(f, ' ');
+	put_u64(f, ev->netns, 10);
+	fmt_char(f, ' ');
+	start = f->p;
+	fmt_hex(f, ev->mark);
+	while (f->p - start < 8)
+		fmt_char(f, ' ');
+	fmt_char(f, ' ');
+	{
+		struct fmt i_f = {iface, iface + sizeof(iface)};
+
+		if (n) {
+			fmt_mem(&i_f, ev->ifname, n);
+			fmt_char(&i_f, ':');
+		}
+		fmt_u64(&i_f, ev->ifindex);
+		put_centred(f, iface, (size_t)(i_f.p - iface));
+	}
+	fmt_str(f, " 0x");
+	for (i = 12; i >= 0; i -= 4)
+		fmt_char(f, "0123456789abcdef"[(ev->protocol >> i) & 15]);
+	fmt_char(f, ' ');
+	put_u64(f, ev->mtu, 5);
+	fmt_char(f, ' ');
+	put_u64(f, ev->len, 5);
+	if (cb) {
+		char c[64];
+		uint32_t v[5] = {0};
+
+		if (r->cb)
+			memcpy(v, r->cb, sizeof(v));
+		snprintf(c, sizeof(c), "[0x%08X,0x%08X,0x%08X,0x%08X,0x%08X]", v[0], v[1], v[2],
+			 v[3], v[4]);
+		fmt_char(f, ' ');
+		pad_right(f, c, strlen(c), 56);
+	}
 }
 
-static int put_meta(const struct pwru_event *ev, char *p, size_t len)
+static void put_tuple(struct fmt *f, struct text_state *st, const struct pwru_record *r, bool flags)
 {
-	char ifname[PWRU_IFNAMSIZ + 1], iface[64], cut[COL_WIDTH + 1], col[COL_WIDTH + 1];
+	char tuple[TUPLE_TEXT_MAX + 48];
+	size_t w = tuple_text(&r->ev->tuple, tuple, TUPLE_TEXT_MAX);
 
-	memcpy(ifname, ev->ifname, PWRU_IFNAMSIZ);
-	ifname[PWRU_IFNAMSIZ] = '\0';
-	if (ifname[0])
-		snprintf(iface, sizeof(iface), "%s:%u", ifname, ev->ifindex);
-	else
-		snprintf(iface, sizeof(iface), "%u", ev->ifindex);
-	centre(fit_tail(iface, cut), col);
-	return snprintf(p, len, " %-10u %-8x %16s 0x%04x %-5u %-5u", ev->netns, ev->mark, col,
-			ev->protocol, ev->mtu, ev->len);
+	if (flags && r->ev->tuple.l4_proto == 6 && r->ev->tuple.l3_proto &&
+	    r->ev->tuple.tcp_flags) {
+		tuple[w - 1] = ':';
+		w += tcp_flags_text(r->ev->tuple.tcp_flags, tuple + w, sizeof(tuple) - w - 1);
+		tuple[w++] = ')';
+	}
+	if ((int)w > st->tuple_width)
+		st->tuple_width = (int)w;
+	fmt_char(f, ' ');
+	pad_right(f, tuple, w, (size_t)st->tuple_width);
+}
+
+static void put_time(struct fmt *f, const struct sink_opts *so, const struct pwru_record *r)
+{
+	char t[40];
+	size_t n;
+
+	if (so->ts == TS_ABSOLUTE) {
+		n = wall_clock_text(r->wall_ns, t, sizeof(t));
+		pad_right(f, t, n, 23);
+		fmt_char(f, ' ');
+	}
 }
 
 static int text_record(struct sink *o, const struct pwru_record *r)
 {
-	const struct pwru_event *ev = r->ev;
+	const struct sink_opts *so = o->opts;
 	struct text_state *st = o->priv;
-	char line[1024], tuple[TUPLE_TEXT_MAX];
+	struct fmt f = {st->line, st->line + sizeof(st->line) - 1};
+	char proc[4096 + 16], *start;
 	size_t n;
-	int w;
 
-	n = (size_t)snprintf(line, sizeof(line), "0x%-16" PRIx64 " %-3u", ev->skb, ev->cpu);
-	n += (size_t)put_process(r, line + n, sizeof(line) - n);
-	if (o->opts->meta)
-		n += (size_t)put_meta(ev, line + n, sizeof(line) - n);
-	if (o->opts->tuple) {
-		w = (int)tuple_text(&ev->tuple, tuple, sizeof(tuple));
-		if (w > st->tuple_width)
-			st->tuple_width = w;
-		n += (size_t)snprintf(line + n, sizeof(line) - n, " %-*s", st->tuple_width, tuple);
+	put_time(&f, so, r);
+	fmt_str(&f, "0x");
+	start = f.p;
+	fmt_hex(&f, r->ev->skb);
+	while (f.p - start < 16)
+		fmt_char(&f, ' ');
+	fmt_char(&f, ' ');
+	put_u64(&f, r->ev->cpu, 3);
+	fmt_char(&f, ' ');
+	n = record_process_text(r, proc, sizeof(proc));
+	put_tail(&f, proc, n);
+	if (so->ts == TS_CURRENT || so->ts == TS_RELATIVE) {
+		fmt_char(&f, ' ');
+		put_u64(&f, so->ts == TS_CURRENT ? r->ev->ts : r->since_prev, 16);
 	}
-	if (n < sizeof(line) - 2) {
-		line[n++] = ' ';
-		n += record_func_text(r, line + n, sizeof(line) - n - 1);
+	if (so->meta)
+		put_meta(&f, r, so->cb);
+	if (so->netns_names) {
+		fmt_char(&f, ' ');
+		put_centred(&f, r->netns_name, strlen(r->netns_name));
 	}
-	line[n++] = '\n';
+	if (so->tuple)
+		put_tuple(&f, st, r, so->tcp_flags);
+	fmt_char(&f, ' ');
+	f.p += record_func_text(r, f.p, (size_t)(f.end - f.p) + 1);
+	*f.p++ = '\n';
 	/* One write per line: a reader never sees half an event. */
-	return fwrite(line, 1, n, o->out) == n ? 0 : -1;
+	n = (size_t)(f.p - st->line);
+	return fwrite(st->line, 1, n, o->out) == n ? 0 : -1;
 }
 
 static int text_close(struct sink *o, const struct output_stats *s)

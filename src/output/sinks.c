@@ -3,10 +3,13 @@
 #include <string.h>
 #include "src/output/sink.h"
 
-extern const struct sink_ops sink_text;
+extern const struct sink_ops sink_text, sink_json, sink_pcapng, sink_summary;
 
 static const struct sink_ops *const sinks[] = {
     &sink_text,
+    &sink_json,
+    &sink_pcapng,
+    &sink_summary,
 };
 
 const struct sink_ops *sink_find(const char *name)

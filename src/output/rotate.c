@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+#include "src/output/rotate.h"
+
+struct rot {
+	char *path;
+	struct rotate_opts o;
+	int fd;
+	uint64_t size;
+};
+
+static int open_fd(struct rot *r)
+{
+	struct stat st;
+
+	r->fd = open(r->path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+	if (r->fd < 0)
+		return -1;
+	r->size = fstat(r->fd, &st) ? 0 : (uint64_t)st.st_size;
+	return 0;
+}
+
+static void gzip_file(const char *src)
+{
+	char dst[4096 + 4], buf[65536];
+	int in = open(src, O_RDONLY | O_CLOEXEC);
+	gzFile gz;
+	ssize_t n;
+
+	snprintf(dst, sizeof(dst), "%s.gz", src);
+	gz = in >= 0 ? gzopen(dst, "wb") : NULL;
+	if (!gz) {
+		if (in >= 0)
+			close(in);
+		return;
+	}
+	while ((n = read(in, buf, sizeof(buf))) > 0)
+		gzwrite(gz, buf, (unsigned)n);
+	close(in);
+	if (gzclose(gz) == Z_OK)
+		unlink(src);
+}
+
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+	return strcmp((*b)->d_name, (*a)->d_name); /* newest first: names carry the time */
+}
+
+/* Backups are PATH's name, '-', a timestamp: they sort by age. */
+static void prune(struct rot *r)
+{
+	char *dup = strdup(r->path), *dir, *base, full[4096 + 256];
+	struct dirent **ents = NULL;
+	int n, i, kept = 0;
+	struct stat st;
+	time_t now = time(NULL);
+
+	if (!dup)
+		return;
+	dir = dirname(dup);
+	base = basename(r->path);
+	n = scandir(dir, &ents, NULL, by_name);
+	for (i = 0; i < n; i++) {
+		const char *name = ents[i]->d_name;
+		bool old;
+
+		if (strncmp(name, base, strlen(base)) || name[strlen(base)] != '-')
+			goto next;
+		snprintf(full, sizeof(full), "%s/%s", dir, name);
+		old = r->o.max_age_days && !stat(full, &st) &&
+		      (uint64_t)(now - st.st_mtime) > r->o.max_age_days * 86400;
+		if (old || (r->o.max_backups && (uint64_t)++kept > r->o.max_backups))
+			unlink(full);
+	next:
+		free(ents[i]);
+	}
+	free(ents);
+	free(dup);
+}
+
+static void rotate(struct rot *r)
+{
+	char stamp[64], dst[4096 + 80];
+	struct timespec ts;
+	struct tm tm;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H-%M-%S", &tm);
+	snprintf(dst, sizeof(dst), "%s-%s.%03ld", r->path, stamp, ts.tv_nsec / 1000000);
+	close(r->fd);
+	if (!rename(r->path, dst) && r->o.compress)
+		gzip_file(dst);
+	prune(r);
+	open_fd(r);
+}
+
+static int write_all(struct rot *r, const char *buf, size_t n)
+{
+	ssize_t w;
+
+	while (n) {
+		w = write(r->fd, buf, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return -1;
+		buf += w;
+		n -= (size_t)w;
+		r->size += (uint64_t)w;
+	}
+	return 0;
+}
+
+static ssize_t rot_write(void *cookie, const char *buf, size_t n)
+{
+	struct rot *r = cookie;
+	const char *nl;
+	size_t head;
+
+	/* Past the limit: the whole lines go to this file, the rest starts the next one. */
+	if (r->o.max_bytes && r->size + n > r->o.max_bytes &&
+	    (nl = memrchr(buf, '\n', n)) != NULL) {
+		head = (size_t)(nl - buf) + 1;
+		if (r->size && r->size + head > r->o.max_bytes) {
+			rotate(r);
+		} else {
+			if (write_all(r, buf, head))
+				return -1;
+			rotate(r);
+			return r->fd < 0 || write_all(r, buf + head, n - head) ? -1 : (ssize_t)n;
+		}
+	}
+	return r->fd < 0 || write_all(r, buf, n) ? -1 : (ssize_t)n;
+}
+
+static int rot_close(void *cookie)
+{
+	struct rot *r = cookie;
+	int rc = r->fd >= 0 ? close(r->fd) : -1;
+
+	free(r->path);
+	free(r);
+	return rc;
+}
+
+FILE *rotate_open(const char *path, const struct rotate_opts *ro)
+{
+	cookie_io_functions_t io = {.write = rot_write, .close = rot_close};
+	struct rot *r = calloc(1, sizeof(*r));
+	FILE *f;
+
+	if (!r || !(r->path = strdup(path))) {
+		free(r);
+		errno = ENOMEM;
+		return NULL;
+	}
+	r->o = *ro;
+	if (open_fd(r)) {
+		int e = errno;
+
+		free(r->path);
+		free(r);
+		errno = e;
+		return NULL;
+	}
+	f = fopencookie(r, "w", io);
+	if (!f)
+		rot_close(r);
+	return f;
+}

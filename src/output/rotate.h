@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * --output-file with rotation (pwru's lumberjack options): a FILE * whose writes go to PATH
+ * until it would pass MAX_BYTES, then PATH is renamed to PATH-<time> (gzipped with COMPRESS)
+ * and a new PATH started, always between two lines. Old files beyond MAX_BACKUPS or older
+ * than MAX_AGE_DAYS are removed (0: keep).
+ */
+#ifndef PWRU_ROTATE_H
+#define PWRU_ROTATE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct rotate_opts {
+	uint64_t max_bytes;
+	uint64_t max_backups;
+	uint64_t max_age_days;
+	bool compress;
+};
+
+/* NULL with errno set when PATH cannot be opened for appending. */
+FILE *rotate_open(const char *path, const struct rotate_opts *ro);
+
+#endif

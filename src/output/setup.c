@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "src/output/netns_names.h"
+#include "src/output/proc_cache.h"
+#include "src/output/rotate.h"
+#include "src/output/setup.h"
+#include "src/output/u64map.h"
+
+#define SKB_TIMES 65536 /* skbs in flight whose previous event time is kept */
+
+static enum ts_mode ts_mode(const char *s)
+{
+	if (!s || !strcmp(s, "none"))
+		return TS_NONE;
+	if (!strcmp(s, "current"))
+		return TS_CURRENT;
+	return !strcmp(s, "relative") ? TS_RELATIVE : TS_ABSOLUTE;
+}
+
+static void setup_stdout(void)
+{
+	struct stat st;
+
+	/* Someone watching (terminal, or a pipe into grep) sees each event at once. */
+	if (isatty(STDOUT_FILENO) || (!fstat(STDOUT_FILENO, &st) && S_ISFIFO(st.st_mode)))
+		setvbuf(stdout, NULL, _IOLBF, 0);
+}
+
+static FILE *events_stream(struct output_setup *os, const struct pwru_config *cfg)
+{
+	struct rotate_opts ro = {.max_bytes = cfg->output_file_max_size << 20,
+				 .max_backups = cfg->output_file_max_backups,
+				 .max_age_days = cfg->output_file_max_age,
+				 .compress = cfg->output_file_compress};
+	FILE *f;
+
+	if (!cfg->output_file) {
+		setup_stdout();
+		return stdout;
+	}
+	f = rotate_open(cfg->output_file, &ro);
+	if (f)
+		os->files[os->nfiles++] = f;
+	return f;
+}
+
+static int add(struct output_setup *os, const char *sink, FILE *out)
+{
+	return pipeline_add(&os->p, sink_find(sink), out, &os->so);
+}
+
+static int add_sinks(struct output_setup *os, const struct pwru_config *cfg, char *err,
+		     size_t errlen)
+{
+	FILE *out = events_stream(os, cfg), *pcap;
+
+	if (!out) {
+		snprintf(err, errlen, "cannot write --output-file %s: %s", cfg->output_file,
+			 strerror(errno));
+		return 2;
+	}
+	add(os, cfg->output_json ? "json" : "text", out);
+	if (cfg->output_pcap) {
+		pcap = fopen(cfg->output_pcap, "we");
+		if (!pcap) {
+			snprintf(err, errlen, "cannot write --output-pcap %s: %s", cfg->output_pcap,
+				 strerror(errno));
+			return 2;
+		}
+		os->files[os->nfiles++] = pcap;
+		add(os, "pcapng", pcap);
+	}
+	if (cfg->summary)
+		add(os, "summary", stderr);
+	return 0;
+}
+
+int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, char *err,
+		      size_t errlen)
+{
+	int rc;
+
+	memset(os, 0, sizeof(*os));
+	os->so = (struct sink_opts){.meta = cfg->output_meta,
+				    .tuple = cfg->output_tuple,
+				    .tcp_flags = cfg->output_tcp_flags,
+				    .cb = cfg->output_skb_cb,
+				    .netns_names = cfg->output_netns_names,
+				    .ts = ts_mode(cfg->timestamp)};
+	os->p.diag = stderr;
+	rc = add_sinks(os, cfg, err, errlen);
+	if (rc)
+		return rc;
+	os->p.en.procs = proc_cache_new();
+	os->p.en.wall_offset = enrich_wall_offset();
+	if (os->so.ts == TS_RELATIVE)
+		os->p.en.last_ts = u64map_new(SKB_TIMES);
+	if (os->so.netns_names)
+		os->p.en.netns = netns_names_new("/run/netns");
+	if (!os->p.en.procs || (os->so.ts == TS_RELATIVE && !os->p.en.last_ts) ||
+	    (os->so.netns_names && !os->p.en.netns)) {
+		snprintf(err, errlen, "out of memory setting up the output");
+		return 1;
+	}
+	return 0;
+}
+
+uint32_t output_snaplen(const struct pwru_config *cfg)
+{
+	return cfg->output_pcap ? (uint32_t)cfg->output_snaplen : 0;
+}
+
+void output_setup_free(struct output_setup *os)
+{
+	size_t i;
+
+	for (i = 0; i < os->nfiles; i++)
+		fclose(os->files[i]);
+	os->nfiles = 0;
+	proc_cache_free(os->p.en.procs);
+	u64map_free(os->p.en.last_ts);
+	netns_names_free(os->p.en.netns);
+	memset(&os->p.en, 0, sizeof(os->p.en));
+}

@@ -1,0 +1,29 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* From the output flags to a pipeline: which sinks, writing where, with which caches. */
+#ifndef PWRU_OUTPUT_SETUP_H
+#define PWRU_OUTPUT_SETUP_H
+
+#include "src/flags.h"
+#include "src/output/pipeline.h"
+
+struct output_setup {
+	struct pipeline p;
+	struct sink_opts so;
+	FILE *files[PIPELINE_MAX_SINKS]; /* opened here, closed by output_setup_free */
+	size_t nfiles;
+};
+
+/*
+ * Opens the output files and adds the sinks CFG asks for (text or JSON on stdout or
+ * --output-file, pcapng, summary). Called before anything is attached, so a path that
+ * cannot be written fails early. Returns 0, or 2 (bad flag value) / 1 with a one-line
+ * message in ERR.
+ */
+int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, char *err,
+		      size_t errlen);
+/* The BPF side's snap length: 0 unless a sink reads packet bytes. */
+uint32_t output_snaplen(const struct pwru_config *cfg);
+/* Closes the files and frees the caches (the pipeline must be closed already). */
+void output_setup_free(struct output_setup *os);
+
+#endif

@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --output-json: one object per line with cilium/pwru's keys, every field present (zero
+ * values too, unlike pwru), plus the raw numbers behind names. Losses are objects of their
+ * own in the same stream. docs/json.md is the schema.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include "src/output/fmt.h"
+#include "src/output/sink.h"
+#include "src/output/tuple_text.h"
+
+#define LINE_MAX_ 8192
+
+struct json_state {
+	char line[LINE_MAX_];
+};
+
+static void key_u64(struct fmt *f, const char *key, uint64_t v)
+{
+	fmt_key(f, key);
+	fmt_u64(f, v);
+}
+
+static void key_str(struct fmt *f, const char *key, const char *v)
+{
+	fmt_key(f, key);
+	fmt_json_str(f, v);
+}
+
+static void key_hex(struct fmt *f, const char *key, uint64_t v)
+{
+	fmt_key(f, key);
+	fmt_str(f, "\"0x");
+	fmt_hex(f, v);
+	fmt_char(f, '"');
+}
+
+static void put_tuple(struct fmt *f, const char *key, const struct pwru_tuple *t, bool flags)
+{
+	char a[64];
+
+	fmt_key(f, key);
+	fmt_char(f, '{');
+	addr_text(t->saddr, t->l3_proto, a, sizeof(a));
+	key_str(f, "saddr", a);
+	addr_text(t->daddr, t->l3_proto, a, sizeof(a));
+	key_str(f, "daddr", a);
+	key_u64(f, "sport", (uint16_t)(t->sport >> 8 | t->sport << 8));
+	key_u64(f, "dport", (uint16_t)(t->dport >> 8 | t->dport << 8));
+	key_u64(f, "proto", t->l4_proto);
+	key_u64(f, "l3_proto", t->l3_proto);
+	if (flags) {
+		tcp_flags_text(t->l4_proto == 6 ? t->tcp_flags : 0, a, sizeof(a));
+		key_str(f, "flags", a);
+	}
+	fmt_char(f, '}');
+}
+
+static void put_time(struct fmt *f, const struct sink_opts *so, const struct pwru_record *r)
+{
+	char t[40];
+
+	if (so->ts == TS_ABSOLUTE) {
+		wall_clock_text(r->wall_ns, t, sizeof(t));
+		key_str(f, "time", t);
+	} else if (so->ts == TS_CURRENT) {
+		key_u64(f, "time", r->ev->ts);
+	} else if (so->ts == TS_RELATIVE) {
+		key_u64(f, "time", r->since_prev);
+	}
+}
+
+static void put_meta(struct fmt *f, const struct sink_opts *so, const struct pwru_record *r)
+{
+	const struct pwru_event *ev = r->ev;
+	char ifname[PWRU_IFNAMSIZ + 1], iface[PWRU_IFNAMSIZ + 16];
+	int i;
+
+	key_u64(f, "netns", ev->netns);
+	if (so->netns_names)
+		key_str(f, "netns_name", r->netns_name);
+	key_u64(f, "mark", ev->mark);
+	memcpy(ifname, ev->ifname, PWRU_IFNAMSIZ);
+	ifname[PWRU_IFNAMSIZ] = '\0';
+	snprintf(iface, sizeof(iface), ifname[0] ? "%s:%u" : "%s%u", ifname, ev->ifindex);
+	key_str(f, "iface", iface);
+	key_str(f, "ifname", ifname);
+	key_u64(f, "ifindex", ev->ifindex);
+	key_u64(f, "proto", ev->protocol);
+	key_u64(f, "mtu", ev->mtu);
+	key_u64(f, "len", ev->len);
+	if (so->cb) {
+		fmt_key(f, "cb");
+		fmt_char(f, '[');
+		for (i = 0; i < 5; i++) {
+			if (i)
+				fmt_char(f, ',');
+			fmt_u64(f, r->cb ? r->cb[i] : 0);
+		}
+		fmt_char(f, ']');
+	}
+}
+
+static void put_func(struct fmt *f, const struct pwru_record *r)
+{
+	char func[512];
+
+	record_func_text(r, func, sizeof(func));
+	key_str(f, "func", func);
+	key_hex(f, "func_addr", r->ev->addr);
+	key_str(f, "drop_reason", r->is_drop && r->reason ? r->reason : "");
+	key_u64(f, "drop_reason_value", r->is_drop ? r->reason_value : 0);
+	if (r->has_retval)
+		key_u64(f, "retval", r->retval);
+	if (r->has_stack)
+		key_u64(f, "stack_id", (uint64_t)r->stack_id);
+}
+
+static int json_open(struct sink *o)
+{
+	o->priv = calloc(1, sizeof(struct json_state));
+	return o->priv ? 0 : -1;
+}
+
+static int emit(struct sink *o, struct fmt *f, char *line)
+{
+	size_t n;
+
+	fmt_char(f, '}');
+	*f->p++ = '\n';
+	n = (size_t)(f->p - line);
+	return fwrite(line, 1, n, o->out) == n ? 0 : -1;
+}
+
+static int json_record(struct sink *o, const struct pwru_record *r)
+{
+	const struct sink_opts *so = o->opts;
+	struct json_state *st = o->priv;
+	struct fmt f = {st->line, st->line + sizeof(st->line) - 2};
+	char proc[4096 + 16], comm[PWRU_COMMSIZ + 1];
+
+	fmt_char(&f, '{');
+	key_str(&f, "type", "event");
+	key_hex(&f, "skb", r->ev->skb);
+	key_u64(&f, "cpu", r->ev->cpu);
+	record_process_text(r, proc, sizeof(proc));
+	key_str(&f, "process", proc);
+	key_u64(&f, "pid", r->ev->pid);
+	memcpy(comm, r->ev->comm, PWRU_COMMSIZ);
+	comm[PWRU_COMMSIZ] = '\0';
+	key_str(&f, "comm", comm);
+	put_func(&f, r);
+	put_time(&f, so, r);
+	key_u64(&f, "ts", r->ev->ts);
+	if (so->meta)
+		put_meta(&f, so, r);
+	if (so->tuple)
+		put_tuple(&f, "tuple", &r->ev->tuple, so->tcp_flags);
+	if (r->tunnel)
+		put_tuple(&f, "tunnel_tuple", r->tunnel, so->tcp_flags);
+	if (r->pkt) {
+		key_u64(&f, "pkt_len", r->pkt->orig_len);
+		key_u64(&f, "pkt_caplen", r->pkt->cap_len);
+	}
+	return emit(o, &f, st->line);
+}
+
+static void json_lost(struct sink *o, uint64_t total)
+{
+	struct json_state *st = o->priv;
+	struct fmt f = {st->line, st->line + sizeof(st->line) - 2};
+
+	fmt_char(&f, '{');
+	key_str(&f, "type", "lost");
+	key_u64(&f, "lost", total);
+	emit(o, &f, st->line);
+}
+
+static int json_close(struct sink *o, const struct output_stats *s)
+{
+	struct json_state *st = o->priv;
+	struct fmt f = {st->line, st->line + sizeof(st->line) - 2};
+	int err;
+
+	fmt_char(&f, '{');
+	key_str(&f, "type", "end");
+	key_u64(&f, "events", s->events);
+	key_u64(&f, "lost", s->lost);
+	err = emit(o, &f, st->line);
+	err |= fflush(o->out) ? -1 : 0;
+	free(o->priv);
+	o->priv = NULL;
+	return err;
+}
+
+const struct sink_ops sink_json = {
+    .name = "json",
+    .open = json_open,
+    .record = json_record,
+    .lost = json_lost,
+    .close = json_close,
+};
