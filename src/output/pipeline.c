@@ -7,7 +7,7 @@ int pipeline_add(struct pipeline *p, const struct sink_ops *ops, FILE *out,
 {
 	if (p->n == PIPELINE_MAX_SINKS)
 		return -1;
-	p->sinks[p->n++] = (struct sink){.ops = ops, .out = out, .opts = opts};
+	p->sinks[p->n++] = (struct sink){.ops = ops, .out = out, .diag = p->diag, .opts = opts};
 	return 0;
 }
 

@@ -18,7 +18,10 @@ struct pipeline {
 	struct output_stats st;
 };
 
-/* Adds a sink writing to OUT with OPTS (both outlive the pipeline). Returns 0 or -1. */
+/*
+ * Adds a sink writing to OUT with OPTS (both outlive the pipeline), its notes to p->diag
+ * (set it first). Returns 0 or -1.
+ */
 int pipeline_add(struct pipeline *p, const struct sink_ops *ops, FILE *out,
 		 const struct sink_opts *opts);
 /* Opens every sink in order; on failure the ones opened are closed. */

@@ -11,11 +11,16 @@
 #include <zlib.h>
 #include "src/output/rotate.h"
 
+#define CARRY_MAX 65536
+
 struct rot {
 	char *path;
 	struct rotate_opts o;
 	int fd;
 	uint64_t size;
+	/* the unfinished line at the end of the last write: files only ever hold whole lines */
+	char carry[CARRY_MAX];
+	size_t ncarry;
 };
 
 static int open_fd(struct rot *r)
@@ -121,32 +126,57 @@ static int write_all(struct rot *r, const char *buf, size_t n)
 	return 0;
 }
 
+/* Whole lines: into this file, or the next one if they would take it past the limit. */
+static int write_lines(struct rot *r, const char *buf, size_t n)
+{
+	if (r->o.max_bytes && r->size && r->size + n > r->o.max_bytes)
+		rotate(r);
+	return r->fd < 0 ? -1 : write_all(r, buf, n);
+}
+
 static ssize_t rot_write(void *cookie, const char *buf, size_t n)
 {
 	struct rot *r = cookie;
-	const char *nl;
-	size_t head;
+	const char *nl = memrchr(buf, '\n', n);
+	size_t head = nl ? (size_t)(nl - buf) + 1 : 0, i, start = 0;
 
-	/* Past the limit: the whole lines go to this file, the rest starts the next one. */
-	if (r->o.max_bytes && r->size + n > r->o.max_bytes &&
-	    (nl = memrchr(buf, '\n', n)) != NULL) {
-		head = (size_t)(nl - buf) + 1;
-		if (r->size && r->size + head > r->o.max_bytes) {
-			rotate(r);
-		} else {
-			if (write_all(r, buf, head))
-				return -1;
-			rotate(r);
-			return r->fd < 0 || write_all(r, buf + head, n - head) ? -1 : (ssize_t)n;
+	if (head) {
+		/* the carried start of a line ends in this buffer */
+		for (i = 0; i < head; i++)
+			if (buf[i] == '\n')
+				break;
+		if (r->ncarry) {
+			if (r->ncarry + i + 1 > CARRY_MAX) {
+				if (write_lines(r, r->carry, r->ncarry))
+					return -1;
+			} else {
+				memcpy(r->carry + r->ncarry, buf, i + 1);
+				start = i + 1;
+				if (write_lines(r, r->carry, r->ncarry + start))
+					return -1;
+			}
+			r->ncarry = 0;
 		}
+		if (head > start && write_lines(r, buf + start, head - start))
+			return -1;
 	}
-	return r->fd < 0 || write_all(r, buf, n) ? -1 : (ssize_t)n;
+	if (r->ncarry + n - head > CARRY_MAX) { /* a line longer than the carry: as it comes */
+		if (write_lines(r, r->carry, r->ncarry) || write_all(r, buf + head, n - head))
+			return -1;
+		r->ncarry = 0;
+		return (ssize_t)n;
+	}
+	memcpy(r->carry + r->ncarry, buf + head, n - head);
+	r->ncarry += n - head;
+	return (ssize_t)n;
 }
 
 static int rot_close(void *cookie)
 {
 	struct rot *r = cookie;
-	int rc = r->fd >= 0 ? close(r->fd) : -1;
+	int rc = r->ncarry && r->fd >= 0 ? write_all(r, r->carry, r->ncarry) : 0;
+
+	rc |= r->fd >= 0 ? close(r->fd) : -1;
 
 	free(r->path);
 	free(r);

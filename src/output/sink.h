@@ -37,6 +37,7 @@ struct sink_opts {
 struct sink {
 	const struct sink_ops *ops;
 	FILE *out;
+	FILE *diag; /* notes for the user: stderr */
 	const struct sink_opts *opts;
 	void *priv;
 };

@@ -44,7 +44,8 @@ static void put_opt(struct blk *b, uint16_t code, const void *v, uint16_t len)
 	uint32_t hdr = code | (uint32_t)len << 16;
 
 	memcpy(b->b + b->n, &hdr, 4);
-	memcpy(b->b + b->n + 4, v, len);
+	if (len)
+		memcpy(b->b + b->n + 4, v, len);
 	memset(b->b + b->n + 4 + len, 0, (4 - len % 4) % 4);
 	b->n += 4 + len + (4 - len % 4) % 4;
 }
@@ -162,7 +163,7 @@ static int pcapng_close(struct sink *o, const struct output_stats *s)
 	int err = fflush(o->out) ? -1 : 0;
 
 	if (st->skipped)
-		fprintf(stderr,
+		fprintf(o->diag,
 			"pwru: %llu packets not written to the pcapng file: neither an "
 			"Ethernet frame nor IP\n",
 			(unsigned long long)st->skipped);

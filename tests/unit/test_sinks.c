@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The JSON, pcapng and summary sinks on recorded events through the real pipeline, and
+ * --output-file's rotation. The pcapng file is read back by stock tshark.
+ */
+#include <dirent.h>
+#include <unistd.h>
+#include "sink_harness.h"
+#include "src/output/rotate.h"
+
+extern const struct sink_ops sink_json, sink_pcapng, sink_summary;
+
+static void test_json(void)
+{
+	struct pwru_event ev[2] = {sample_event(), sample_event()};
+	struct sink_opts so = {.meta = true, .tuple = true, .tcp_flags = true, .ts = TS_CURRENT};
+	struct rendered r;
+	char *second;
+
+	ev[0].ts = 123456789;
+	ev[1].cpu = 0;
+	ev[1].addr = ADDR_KFREE_REASON;
+	ev[1].arg2 = 6;
+	r = render_events(&sink_json, &so, ev, 2, 5);
+	ok(!r.rc, "json: pipeline calls succeed");
+	second = r.out ? strchr(r.out, '\n') : NULL;
+	ok(r.out && !strncmp(r.out,
+			     "{\"type\":\"event\",\"skb\":\"0xffff8bb7038b6900\",\"cpu\":3,"
+			     "\"process\":\"/usr/bin/curl:227116\",\"pid\":227116,"
+			     "\"comm\":\"/usr/bin/curl\",\"func\":\"nf_hook_slow\","
+			     "\"func_addr\":\"0xffffffff81a00000\",\"drop_reason\":\"\","
+			     "\"drop_reason_value\":0,\"time\":123456789,\"ts\":123456789,"
+			     "\"netns\":4026531840,\"mark\":0,\"iface\":\"eth0:2\","
+			     "\"ifname\":\"eth0\",\"ifindex\":2,\"proto\":2048,\"mtu\":1500,"
+			     "\"len\":60,\"tuple\":{\"saddr\":\"10.0.2.15\",\"daddr\":\"1.0.0.1\","
+			     "\"sport\":43026,\"dport\":8080,\"proto\":6,\"l3_proto\":2048,"
+			     "\"flags\":\"SYN\"}}\n",
+			     (size_t)(second ? second - r.out + 1 : 0)),
+	   "json: pwru's keys and values, zero values kept (mark 0), raw numbers beside names");
+	ok(second && strstr(second, "\"cpu\":0,") &&
+	       strstr(second, "\"func\":\"kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP)\"") &&
+	       strstr(second, "\"drop_reason\":\"SKB_DROP_REASON_NETFILTER_DROP\","
+			      "\"drop_reason_value\":6"),
+	   "json: cpu 0 present; drop reason as name and number");
+	ok(r.out && strstr(r.out, "\n{\"type\":\"lost\",\"lost\":5}\n"),
+	   "json: a loss is an object in the stream");
+	ok(r.out && strstr(r.out, "{\"type\":\"end\",\"events\":2,\"lost\":5}\n"),
+	   "json: a closing object with the counts");
+	rendered_free(&r);
+}
+
+/* tshark's fields for the file at PATH, one packet per line; NULL if tshark failed. */
+static char *tshark_fields(const char *path)
+{
+	char cmd[512], *buf = calloc(1, 8192);
+	size_t n = 0;
+	FILE *p;
+
+	snprintf(cmd, sizeof(cmd),
+		 "tshark -r %s -T fields -E separator=/s -e frame.interface_id "
+		 "-e frame.len -e frame.cap_len -e ip.src -e ip.dst -e tcp.dstport "
+		 "-e frame.comment 2>/dev/null",
+		 path);
+	p = popen(cmd, "r");
+	if (p)
+		n = fread(buf, 1, 8191, p);
+	if (!p || pclose(p)) {
+		printf("# tshark said: %.*s\n", (int)n, buf);
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static void test_pcapng(void)
+{
+	struct pwru_event ev = sample_event();
+	struct sink_opts so = {.meta = true, .tuple = true};
+	uint8_t frame[74] = {0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x08, 0x00, 0x45, 0, 0, 60,
+			     0,	   1, 0x40, 0, 64, 6, 0, 0, 10, 0, 2, 15, 1, 0, 0, 1, 0xa8, 0x12,
+			     0x1f, 0x90, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff};
+	uint8_t arp[28] = {0, 1, 8, 0, 6, 4, 0, 1};
+	char path[] = "/tmp/pwru-test-XXXXXX.pcapng", *fields;
+	struct rec recs[3];
+	struct rendered r;
+	FILE *f;
+	int fd;
+
+	rec_start(&recs[0], &ev);
+	rec_packet(&recs[0], PWRU_LINK_ETH, frame, 64, 74); /* cut at a snap of 64 */
+	ev.addr = ADDR_KFREE_REASON;
+	ev.arg2 = 6;
+	rec_start(&recs[1], &ev);
+	rec_packet(&recs[1], PWRU_LINK_RAW, frame + 14, 60, 60);
+	rec_start(&recs[2], &ev);
+	rec_packet(&recs[2], PWRU_LINK_RAW, arp, 28, 28); /* not IP: cannot be shown raw */
+	r = render_recs(&sink_pcapng, &so, recs, 3, 0);
+	ok(!r.rc && r.out_len > 100, "pcapng: %zu bytes written", r.out_len);
+	ok(r.diag && strstr(r.diag, "pwru: 1 packets not written to the pcapng file"),
+	   "pcapng: the non-IP packet without a MAC header is counted, not written");
+	fd = mkstemps(path, 7);
+	f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	ok(f && fwrite(r.out, 1, r.out_len, f) == r.out_len && !fclose(f), "written to %s", path);
+	fields = tshark_fields(path);
+	ok(fields != NULL, "tshark reads the file");
+	is_str(fields,
+	       "0 74 64 10.0.2.15 1.0.0.1 8080 func=nf_hook_slow skb=0xffff8bb7038b6900 "
+	       "netns=4026531840 mark=0x0\n"
+	       "1 60 60 10.0.2.15 1.0.0.1 8080 func=kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP) "
+	       "skb=0xffff8bb7038b6900 netns=4026531840 mark=0x0 "
+	       "reason=SKB_DROP_REASON_NETFILTER_DROP\n",
+	       "tshark: Ethernet on interface 0 (cut at the snap length), raw IP on 1, comments");
+	free(fields);
+	unlink(path);
+	rendered_free(&r);
+}
+
+static void test_summary(void)
+{
+	struct pwru_event ev[4] = {sample_event(), sample_event(), sample_event(), sample_event()};
+	struct sink_opts so = {0};
+	struct rendered r;
+
+	ev[1].skb++;
+	ev[2].addr = ev[3].addr = ADDR_KFREE_REASON;
+	ev[2].arg2 = ev[3].arg2 = 6;
+	r = render_events(&sink_summary, &so, ev, 4, 3);
+	ok(!r.rc, "summary: pipeline calls succeed");
+	is_str(r.out,
+	       "pwru summary: 4 events, 3 lost, 2 packets (distinct skbs)\n"
+	       "events by function:\n"
+	       "           2  nf_hook_slow\n"
+	       "drops by function and reason:\n"
+	       "           2  kfree_skb_reason  SKB_DROP_REASON_NETFILTER_DROP\n",
+	       "summary: totals, events per function, drops per function and reason");
+	rendered_free(&r);
+}
+
+static int count_files(const char *dir, const char *prefix, size_t *max_size)
+{
+	struct dirent *de;
+	DIR *d = opendir(dir);
+	char p[512];
+	FILE *f;
+	int n = 0;
+
+	*max_size = 0;
+	while (d && (de = readdir(d))) {
+		if (strncmp(de->d_name, prefix, strlen(prefix)))
+			continue;
+		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
+		f = fopen(p, "r");
+		if (f && !fseek(f, 0, SEEK_END) && (size_t)ftell(f) > *max_size)
+			*max_size = (size_t)ftell(f);
+		if (f)
+			fclose(f);
+		n++;
+	}
+	if (d)
+		closedir(d);
+	return n;
+}
+
+static void test_rotation(void)
+{
+	char dir[] = "/tmp/pwru-rot-XXXXXX", path[64], line[100], cmd[128];
+	struct rotate_opts ro = {.max_bytes = 1 << 20, .max_backups = 2};
+	size_t biggest;
+	int i, bad = 0;
+	FILE *f;
+
+	ok(mkdtemp(dir) != NULL, "scratch dir");
+	snprintf(path, sizeof(path), "%s/trace.txt", dir);
+	f = rotate_open(path, &ro);
+	ok(f != NULL, "rotate_open");
+	memset(line, 'x', sizeof(line));
+	line[sizeof(line) - 1] = '\n';
+	for (i = 0; f && i < 50000; i++) /* 5 MB */
+		bad |= fwrite(line, 1, sizeof(line), f) != sizeof(line);
+	ok(f && !bad && !fclose(f), "5 MB written through it");
+	is_int(count_files(dir, "trace.txt", &biggest), 3,
+	       "the current file and --output-file-max-backups 2 rotated ones");
+	ok(biggest <= (1 << 20) && biggest % sizeof(line) == 0,
+	   "each at most 1 MB and made of whole lines (%zu bytes)", biggest);
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ok(!system(cmd), "cleaned up");
+}
+
+int main(void)
+{
+	harness_init();
+	test_json();
+	test_pcapng();
+	test_summary();
+	test_rotation();
+	harness_done();
+	return tap_done();
+}

@@ -1,0 +1,130 @@
+# The output flags on real traffic: a ping from namespace a to b and a TCP connection.
+# JSON through jq -e (every key present, zero values too, the ping's tuple, netns names
+# from /run/netns, relative times); text with --timestamp absolute, --output-tcp-flags,
+# --output-skb-cb; --output-pcap (a pcapng file with one block per event with bytes);
+# --summary; --output-file.
+. tests/vm/suite/lib.sh
+
+FUNCS='ip_rcv|icmp_rcv|veth_xmit|tcp_v4_rcv|ip_output'
+TUPLE='10.0.1.1:0->10.0.1.2:0(icmp)'
+
+check "two netns joined by veth" netns_pair
+
+# One traced run: pwru NAME ARGS..., then a ping (and, with TCP=1, a TCP connection).
+traced() {
+	local name=$1
+	shift
+	if ! pwru_start "$name" --filter-func "$FUNCS" "$@"; then
+		not_ok "$name: pwru attached" "$(head -n 20 "$SCRATCH/$name.err")"
+		return 1
+	fi
+	$IP netns exec a ping -c 2 -W 3 10.0.1.2 >/dev/null
+	if [ -n "${TCP:-}" ]; then
+		$IP netns exec b sh -c 'echo hi | nc -l -p 8080 >/dev/null' &
+		sleep 0.3
+		echo hello | $IP netns exec a nc -w 2 10.0.1.2 8080 >/dev/null
+		wait
+	fi
+	sleep 1
+	pwru_stop
+}
+
+# --- JSON ---
+if traced json --output-json --timestamp relative --output-netns-names --output-skb-cb icmp; then
+	out=$SCRATCH/json.out
+	check "json: every line is one JSON object (jq -e)" jq -e -c . "$out"
+	n=$(jq -c 'select(.type == "event")' "$out" | wc -l)
+	if [ "$n" -ge 4 ]; then
+		ok "json: $n event objects"
+	else
+		not_ok "json: at least 4 event objects" "$(head -c 1500 "$out")"
+	fi
+	check "json: every event has pwru's keys and ours, zero values kept" \
+		jq -e -s '[.[] | select(.type == "event")] | all(
+			has("skb") and has("cpu") and has("process") and has("func") and
+			has("netns") and has("netns_name") and has("mark") and has("iface") and
+			has("proto") and has("mtu") and has("len") and has("tuple") and has("cb") and
+			has("time") and has("ts") and has("pid") and has("func_addr") and
+			(.cb | length == 5) and (.mark | type == "number"))' "$out"
+	check "json: the ping's tuple as numbers and strings" \
+		jq -e -s '[.[] | select(.type == "event" and .func == "icmp_rcv")] | length > 0 and all(
+			.tuple.saddr == "10.0.1.1" and .tuple.daddr == "10.0.1.2" and
+			.tuple.proto == 1 and .tuple.sport == 0 and .proto == 2048)' "$out"
+	check "json: netns_name is b where the ping is received, a where it is sent" \
+		jq -e -s '([.[] | select(.func == "icmp_rcv") | .netns_name] | unique == ["b"]) and
+			([.[] | select(.func == "veth_xmit" and .tuple.saddr == "10.0.1.1") | .netns_name]
+			 | unique == ["a"])' "$out"
+	check "json: relative time: 0 at an skb's first event, then ns since its previous" \
+		jq -e -s '[.[] | select(.type == "event")] | group_by(.skb) | all(
+			.[0].time == 0 and all(.[]; .time | type == "number"))' "$out"
+	check "json: a closing object with the counts" \
+		jq -e -s '.[-1].type == "end" and (.[-1].events | type == "number")' "$out"
+fi
+
+# --- text flags, pcapng, summary ---
+PCAP=$SCRATCH/trace.pcapng
+if TCP=1 traced text --timestamp absolute --output-tcp-flags --output-skb-cb \
+	--output-pcap "$PCAP" --output-snaplen 96 --summary 'icmp or tcp port 8080'; then
+	out=$SCRATCH/text.out
+	if head -n 1 "$out" | grep -q '^TIME                    SKB                CPU PROCESS          NETNS      MARK/x        IFACE       PROTO  MTU   LEN   __sk_buff->cb\[\]'; then
+		ok "text: TIME first, cb column after LEN"
+	else
+		not_ok "text: TIME first, cb column after LEN" "$(head -n 2 "$out")"
+	fi
+	if grep -Eq '^20[0-9]{2}-[01][0-9]-[0-3][0-9]T[0-9:]{8}\.[0-9]{3} +0x' "$out"; then
+		ok "text: absolute times as 2006-01-02T15:04:05.000"
+	else
+		not_ok "text: absolute times" "$(sed -n 2,3p "$out")"
+	fi
+	if grep -q '10.0.1.1:[0-9]*->10.0.1.2:8080(tcp:SYN) ' "$out" &&
+		grep -q '(tcp:[A-Z|]*ACK[A-Z|]*) ' "$out"; then
+		ok "text: TCP flags in the tuple: (tcp:SYN) on the handshake, ACK later"
+	else
+		not_ok "text: TCP flags in the tuple" "$(grep tcp "$out" | head -n 5)"
+	fi
+	if grep -q '\[0x[0-9A-F]\{8\},0x[0-9A-F]\{8\},0x[0-9A-F]\{8\},0x[0-9A-F]\{8\},0x[0-9A-F]\{8\}\]' "$out"; then
+		ok "text: cb as five hex words"
+	else
+		not_ok "text: cb as five hex words" "$(sed -n 2p "$out")"
+	fi
+	events=$(grep -c '^20' "$out")
+	# pcapng: section header magic, then one Enhanced Packet Block (type 6) per event with bytes
+	magic=$(od -An -tx4 -N4 "$PCAP" | tr -d ' ')
+	epbs=$(od -An -v -tx4 -w4 "$PCAP" | grep -c '^ 00000006$')
+	if [ "$magic" = 0a0d0d0a ] && [ "$epbs" -ge 4 ]; then
+		ok "pcapng: section header, $epbs packet blocks for $events events"
+	else
+		not_ok "pcapng: section header and packet blocks" "magic $magic, $epbs blocks"
+	fi
+	if grep -q '^pwru summary: [0-9]* events, [0-9]* lost, [0-9]* packets' "$SCRATCH/text.err" &&
+		grep -A20 '^events by function:' "$SCRATCH/text.err" | grep -Eq '^ +[0-9]+  icmp_rcv$' &&
+		grep -A20 '^events by function:' "$SCRATCH/text.err" | grep -Eq '^ +[0-9]+  tcp_v4_rcv$'; then
+		ok "summary: totals and events per function on stderr"
+	else
+		not_ok "summary: totals and events per function on stderr" "$(tail -n 12 "$SCRATCH/text.err")"
+	fi
+fi
+
+# --- output file ---
+if traced file --output-file "$SCRATCH/trace.txt" icmp; then
+	if [ ! -s "$SCRATCH/file.out" ] && [ "$(event_lines "$SCRATCH/trace.txt" icmp_rcv "$TUPLE" | wc -l)" -ge 1 ]; then
+		ok "--output-file: events in the file, nothing on stdout"
+	else
+		not_ok "--output-file: events in the file, nothing on stdout" \
+			"stdout: $(head -c 300 "$SCRATCH/file.out")" "file: $(head -n 3 "$SCRATCH/trace.txt")"
+	fi
+fi
+
+# --- bad values: one line, exit 2, nothing attached ---
+for bad in "--timestamp sometimes" "--output-snaplen 0" "--ringbuf-size 1000" \
+	"--output-file /nonexistent/dir/x"; do
+	# shellcheck disable=SC2086
+	$PWRU $bad --filter-func icmp_rcv >"$SCRATCH/bad.out" 2>"$SCRATCH/bad.err"
+	st=$?
+	if [ $st -eq 2 ] && [ "$(wc -l <"$SCRATCH/bad.err")" -eq 1 ]; then
+		ok "$bad: exit 2, one line: $(cat "$SCRATCH/bad.err")"
+	else
+		not_ok "$bad: exit 2, one line" "status $st" "$(cat "$SCRATCH/bad.err")"
+	fi
+done
+check_nothing_attached
