@@ -38,6 +38,7 @@ int pipeline_record(struct pipeline *p, const void *data, size_t size)
 		return 0;
 	}
 	enrich_record(&p->en, &r);
+	texts_fill(&p->texts, &r);
 	for (i = 0; i < p->n; i++)
 		rc |= p->sinks[i].ops->record(&p->sinks[i], &r);
 	p->st.events++;

@@ -6,11 +6,13 @@
 #include <stdio.h>
 #include "src/output/enrich.h"
 #include "src/output/sink.h"
+#include "src/output/texts.h"
 
 #define PIPELINE_MAX_SINKS 4
 
 struct pipeline {
 	struct enrich en;
+	struct texts texts;
 	struct sink sinks[PIPELINE_MAX_SINKS];
 	size_t n;
 	FILE *diag; /* loss notices and the closing count: stderr */

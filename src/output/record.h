@@ -32,6 +32,9 @@ struct pwru_record {
 	const char *netns_name; /* /run/netns name of ev->netns, "" when none (if asked) */
 	uint64_t since_prev;	/* ns since the previous event of this skb; 0 for its first */
 	uint64_t wall_ns;	/* ev->ts on the wall clock (ns since the epoch) */
+	/* texts.c: FUNC, PROCESS, TUPLE as text */
+	const char *func_text, *proc_text, *tuple_str;
+	size_t func_len, proc_len, tuple_len;
 };
 
 /*

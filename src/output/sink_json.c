@@ -14,6 +14,15 @@
 
 struct json_state {
 	char line[LINE_MAX_];
+	/* the tuple object and the device keys repeat along a packet's path: made once */
+	struct pwru_tuple tuple;
+	char tuple_json[512];
+	size_t tuple_len;
+	char ifname[PWRU_IFNAMSIZ];
+	uint32_t ifindex;
+	char dev_json[128];
+	size_t dev_len;
+	bool primed;
 };
 
 static void key_u64(struct fmt *f, const char *key, uint64_t v)
@@ -57,6 +66,20 @@ static void put_tuple(struct fmt *f, const char *key, const struct pwru_tuple *t
 	fmt_char(f, '}');
 }
 
+static void put_cached_tuple(struct fmt *f, struct json_state *st, const struct pwru_tuple *t,
+			     bool flags)
+{
+	struct fmt d = {st->tuple_json + 1, st->tuple_json + sizeof(st->tuple_json)};
+
+	if (!st->primed || memcmp(&st->tuple, t, sizeof(*t))) {
+		st->tuple_json[0] = ' '; /* see put_dev */
+		put_tuple(&d, "tuple", t, flags);
+		st->tuple_len = (size_t)(d.p - st->tuple_json) - 1;
+		st->tuple = *t;
+	}
+	fmt_mem(f, st->tuple_json + 1, st->tuple_len);
+}
+
 static void put_time(struct fmt *f, const struct sink_opts *so, const struct pwru_record *r)
 {
 	char t[40];
@@ -71,22 +94,40 @@ static void put_time(struct fmt *f, const struct sink_opts *so, const struct pwr
 	}
 }
 
-static void put_meta(struct fmt *f, const struct sink_opts *so, const struct pwru_record *r)
+/* "iface", "ifname", "ifindex" */
+static void put_dev(struct fmt *f, struct json_state *st, const struct pwru_event *ev)
+{
+	char ifname[PWRU_IFNAMSIZ + 1], iface[PWRU_IFNAMSIZ + 16];
+	/* [0] is a placeholder for fmt_key to look back at: the fragment starts with ',' */
+	struct fmt d = {st->dev_json + 1, st->dev_json + sizeof(st->dev_json)};
+
+	if (!st->primed || st->ifindex != ev->ifindex ||
+	    memcmp(st->ifname, ev->ifname, PWRU_IFNAMSIZ)) {
+		memcpy(ifname, ev->ifname, PWRU_IFNAMSIZ);
+		ifname[PWRU_IFNAMSIZ] = '\0';
+		snprintf(iface, sizeof(iface), ifname[0] ? "%s:%u" : "%s%u", ifname, ev->ifindex);
+		st->dev_json[0] = ' ';
+		key_str(&d, "iface", iface);
+		key_str(&d, "ifname", ifname);
+		key_u64(&d, "ifindex", ev->ifindex);
+		st->dev_len = (size_t)(d.p - st->dev_json) - 1;
+		memcpy(st->ifname, ev->ifname, PWRU_IFNAMSIZ);
+		st->ifindex = ev->ifindex;
+	}
+	fmt_mem(f, st->dev_json + 1, st->dev_len);
+}
+
+static void put_meta(struct fmt *f, struct json_state *st, const struct sink_opts *so,
+		     const struct pwru_record *r)
 {
 	const struct pwru_event *ev = r->ev;
-	char ifname[PWRU_IFNAMSIZ + 1], iface[PWRU_IFNAMSIZ + 16];
 	int i;
 
 	key_u64(f, "netns", ev->netns);
 	if (so->netns_names)
 		key_str(f, "netns_name", r->netns_name);
 	key_u64(f, "mark", ev->mark);
-	memcpy(ifname, ev->ifname, PWRU_IFNAMSIZ);
-	ifname[PWRU_IFNAMSIZ] = '\0';
-	snprintf(iface, sizeof(iface), ifname[0] ? "%s:%u" : "%s%u", ifname, ev->ifindex);
-	key_str(f, "iface", iface);
-	key_str(f, "ifname", ifname);
-	key_u64(f, "ifindex", ev->ifindex);
+	put_dev(f, st, ev);
 	key_u64(f, "proto", ev->protocol);
 	key_u64(f, "mtu", ev->mtu);
 	key_u64(f, "len", ev->len);
@@ -104,10 +145,7 @@ static void put_meta(struct fmt *f, const struct sink_opts *so, const struct pwr
 
 static void put_func(struct fmt *f, const struct pwru_record *r)
 {
-	char func[512];
-
-	record_func_text(r, func, sizeof(func));
-	key_str(f, "func", func);
+	key_str(f, "func", r->func_text);
 	key_hex(f, "func_addr", r->ev->addr);
 	key_str(f, "drop_reason", r->is_drop && r->reason ? r->reason : "");
 	key_u64(f, "drop_reason_value", r->is_drop ? r->reason_value : 0);
@@ -138,14 +176,13 @@ static int json_record(struct sink *o, const struct pwru_record *r)
 	const struct sink_opts *so = o->opts;
 	struct json_state *st = o->priv;
 	struct fmt f = {st->line, st->line + sizeof(st->line) - 2};
-	char proc[4096 + 16], comm[PWRU_COMMSIZ + 1];
+	char comm[PWRU_COMMSIZ + 1];
 
 	fmt_char(&f, '{');
 	key_str(&f, "type", "event");
 	key_hex(&f, "skb", r->ev->skb);
 	key_u64(&f, "cpu", r->ev->cpu);
-	record_process_text(r, proc, sizeof(proc));
-	key_str(&f, "process", proc);
+	key_str(&f, "process", r->proc_text);
 	key_u64(&f, "pid", r->ev->pid);
 	memcpy(comm, r->ev->comm, PWRU_COMMSIZ);
 	comm[PWRU_COMMSIZ] = '\0';
@@ -154,9 +191,10 @@ static int json_record(struct sink *o, const struct pwru_record *r)
 	put_time(&f, so, r);
 	key_u64(&f, "ts", r->ev->ts);
 	if (so->meta)
-		put_meta(&f, so, r);
+		put_meta(&f, st, so, r);
 	if (so->tuple)
-		put_tuple(&f, "tuple", &r->ev->tuple, so->tcp_flags);
+		put_cached_tuple(&f, st, &r->ev->tuple, so->tcp_flags);
+	st->primed = true;
 	if (r->tunnel)
 		put_tuple(&f, "tunnel_tuple", r->tunnel, so->tcp_flags);
 	if (r->pkt) {

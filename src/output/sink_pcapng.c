@@ -109,7 +109,7 @@ static size_t comment(const struct pwru_record *r, char *buf, size_t len)
 	struct fmt f = {buf, buf + len - 1};
 
 	fmt_str(&f, "func=");
-	f.p += record_func_text(r, f.p, (size_t)(f.end - f.p) + 1);
+	fmt_mem(&f, r->func_text, r->func_len);
 	fmt_str(&f, " skb=0x");
 	fmt_hex(&f, r->ev->skb);
 	fmt_str(&f, " netns=");

@@ -144,8 +144,9 @@ static void put_meta(struct fmt *f, const struct pwru_record *r, bool cb)
 static void put_tuple(struct fmt *f, struct text_state *st, const struct pwru_record *r, bool flags)
 {
 	char tuple[TUPLE_TEXT_MAX + 48];
-	size_t w = tuple_text(&r->ev->tuple, tuple, TUPLE_TEXT_MAX);
+	size_t w = r->tuple_len;
 
+	memcpy(tuple, r->tuple_str, w);
 	if (flags && r->ev->tuple.l4_proto == 6 && r->ev->tuple.l3_proto &&
 	    r->ev->tuple.tcp_flags) {
 		tuple[w - 1] = ':';
@@ -175,7 +176,7 @@ static int text_record(struct sink *o, const struct pwru_record *r)
 	const struct sink_opts *so = o->opts;
 	struct text_state *st = o->priv;
 	struct fmt f = {st->line, st->line + sizeof(st->line) - 1};
-	char proc[4096 + 16], *start;
+	char *start;
 	size_t n;
 
 	put_time(&f, so, r);
@@ -187,8 +188,7 @@ static int text_record(struct sink *o, const struct pwru_record *r)
 	fmt_char(&f, ' ');
 	put_u64(&f, r->ev->cpu, 3);
 	fmt_char(&f, ' ');
-	n = record_process_text(r, proc, sizeof(proc));
-	put_tail(&f, proc, n);
+	put_tail(&f, r->proc_text, r->proc_len);
 	if (so->ts == TS_CURRENT || so->ts == TS_RELATIVE) {
 		fmt_char(&f, ' ');
 		put_u64(&f, so->ts == TS_CURRENT ? r->ev->ts : r->since_prev, 16);
@@ -202,7 +202,7 @@ static int text_record(struct sink *o, const struct pwru_record *r)
 	if (so->tuple)
 		put_tuple(&f, st, r, so->tcp_flags);
 	fmt_char(&f, ' ');
-	f.p += record_func_text(r, f.p, (size_t)(f.end - f.p) + 1);
+	fmt_mem(&f, r->func_text, r->func_len);
 	*f.p++ = '\n';
 	/* One write per line: a reader never sees half an event. */
 	n = (size_t)(f.p - st->line);

@@ -76,9 +76,10 @@ static void test_pcapng(void)
 {
 	struct pwru_event ev = sample_event();
 	struct sink_opts so = {.meta = true, .tuple = true};
-	uint8_t frame[74] = {0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x08, 0x00, 0x45, 0, 0, 60,
-			     0,	   1, 0x40, 0, 64, 6, 0, 0, 10, 0, 2, 15, 1, 0, 0, 1, 0xa8, 0x12,
-			     0x1f, 0x90, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff};
+	uint8_t frame[74] = {0x02, 0,	 0, 0,	0,  2, 0x02, 0,	   0,	 0,    0,    1,	   0x08,
+			     0x00, 0x45, 0, 0,	60, 0, 1,    0x40, 0,	 64,   6,    0,	   0,
+			     10,   0,	 2, 15, 1,  0, 0,    1,	   0xa8, 0x12, 0x1f, 0x90, 0,
+			     0,	   0,	 1, 0,	0,  0, 0,    0x50, 0x02, 0xff, 0xff};
 	uint8_t arp[28] = {0, 1, 8, 0, 6, 4, 0, 1};
 	char path[] = "/tmp/pwru-test-XXXXXX.pcapng", *fields;
 	struct rec recs[3];
@@ -103,13 +104,14 @@ static void test_pcapng(void)
 	ok(f && fwrite(r.out, 1, r.out_len, f) == r.out_len && !fclose(f), "written to %s", path);
 	fields = tshark_fields(path);
 	ok(fields != NULL, "tshark reads the file");
-	is_str(fields,
-	       "0 74 64 10.0.2.15 1.0.0.1 8080 func=nf_hook_slow skb=0xffff8bb7038b6900 "
-	       "netns=4026531840 mark=0x0\n"
-	       "1 60 60 10.0.2.15 1.0.0.1 8080 func=kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP) "
-	       "skb=0xffff8bb7038b6900 netns=4026531840 mark=0x0 "
-	       "reason=SKB_DROP_REASON_NETFILTER_DROP\n",
-	       "tshark: Ethernet on interface 0 (cut at the snap length), raw IP on 1, comments");
+	is_str(
+	    fields,
+	    "0 74 64 10.0.2.15 1.0.0.1 8080 func=nf_hook_slow skb=0xffff8bb7038b6900 "
+	    "netns=4026531840 mark=0x0\n"
+	    "1 60 60 10.0.2.15 1.0.0.1 8080 func=kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP) "
+	    "skb=0xffff8bb7038b6900 netns=4026531840 mark=0x0 "
+	    "reason=SKB_DROP_REASON_NETFILTER_DROP\n",
+	    "tshark: Ethernet on interface 0 (cut at the snap length), raw IP on 1, comments");
 	free(fields);
 	unlink(path);
 	rendered_free(&r);

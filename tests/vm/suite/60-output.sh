@@ -21,9 +21,12 @@ traced() {
 	$IP netns exec a ping -c 2 -W 3 10.0.1.2 >/dev/null
 	if [ -n "${TCP:-}" ]; then
 		$IP netns exec b sh -c 'echo hi | nc -l -p 8080 >/dev/null' &
+		local srv=$!
 		sleep 0.3
 		echo hello | $IP netns exec a nc -w 2 10.0.1.2 8080 >/dev/null
-		wait
+		sleep 0.3
+		kill "$srv" 2>/dev/null
+		wait "$srv" 2>/dev/null
 	fi
 	sleep 1
 	pwru_stop
@@ -46,14 +49,14 @@ if traced json --output-json --timestamp relative --output-netns-names --output-
 			has("proto") and has("mtu") and has("len") and has("tuple") and has("cb") and
 			has("time") and has("ts") and has("pid") and has("func_addr") and
 			(.cb | length == 5) and (.mark | type == "number"))' "$out"
-	check "json: the ping's tuple as numbers and strings" \
-		jq -e -s '[.[] | select(.type == "event" and .func == "icmp_rcv")] | length > 0 and all(
-			.tuple.saddr == "10.0.1.1" and .tuple.daddr == "10.0.1.2" and
-			.tuple.proto == 1 and .tuple.sport == 0 and .proto == 2048)' "$out"
-	check "json: netns_name is b where the ping is received, a where it is sent" \
-		jq -e -s '([.[] | select(.func == "icmp_rcv") | .netns_name] | unique == ["b"]) and
-			([.[] | select(.func == "veth_xmit" and .tuple.saddr == "10.0.1.1") | .netns_name]
-			 | unique == ["a"])' "$out"
+	check "json: at icmp_rcv, the request in b and the reply in a: tuple, proto, netns_name" \
+		jq -e -s '[.[] | select(.type == "event" and .func == "icmp_rcv") |
+			[.tuple.saddr, .tuple.daddr, .netns_name, .tuple.proto, .tuple.sport, .proto]]
+			| unique == [["10.0.1.1", "10.0.1.2", "b", 1, 0, 2048],
+				     ["10.0.1.2", "10.0.1.1", "a", 1, 0, 2048]]' "$out"
+	check "json: the request leaves through veth_xmit in namespace a" \
+		jq -e -s '[.[] | select(.func == "veth_xmit" and .tuple.saddr == "10.0.1.1")
+			| .netns_name] | unique == ["a"]' "$out"
 	check "json: relative time: 0 at an skb's first event, then ns since its previous" \
 		jq -e -s '[.[] | select(.type == "event")] | group_by(.skb) | all(
 			.[0].time == 0 and all(.[]; .time | type == "number"))' "$out"
@@ -96,6 +99,7 @@ if TCP=1 traced text --timestamp absolute --output-tcp-flags --output-skb-cb \
 	else
 		not_ok "pcapng: section header and packet blocks" "magic $magic, $epbs blocks"
 	fi
+	export_file 60-output.pcapng "$PCAP"
 	if grep -q '^pwru summary: [0-9]* events, [0-9]* lost, [0-9]* packets' "$SCRATCH/text.err" &&
 		grep -A20 '^events by function:' "$SCRATCH/text.err" | grep -Eq '^ +[0-9]+  icmp_rcv$' &&
 		grep -A20 '^events by function:' "$SCRATCH/text.err" | grep -Eq '^ +[0-9]+  tcp_v4_rcv$'; then

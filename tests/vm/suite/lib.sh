@@ -155,6 +155,13 @@ leftovers() {
 	true
 }
 
+# export_file NAME PATH : sends PATH to the host, base64 on the console, where
+# tests/vm/lib/tap-kernel decodes it and runs tests/vm/host/check-EXT on it
+# (EXT: NAME's extension), for checks with tools the VM does not carry (tshark).
+export_file() {
+	base64 "$2" | sed "s/^/PWRU-VM-FILE $1 /"
+}
+
 check_nothing_attached() {
 	local left
 	left=$(leftovers)
