@@ -8,7 +8,8 @@
 #include "src/discover/funcset.h"
 #include "src/probe/backend.h"
 
-enum flag_kind { F_BOOL, F_STRING, F_U64, F_MARK };
+/* F_OPTSTR: a string given only as --flag=VALUE; --flag alone means the first choice */
+enum flag_kind { F_BOOL, F_STRING, F_U64, F_MARK, F_OPTSTR };
 
 struct flag {
 	const char *name;
@@ -62,6 +63,9 @@ static const struct flag flags[] = {
      "also write the packets seen, as pcapng (Wireshark, tshark)"},
     {"output-snaplen", F_U64, OFF(output_snaplen), "N",
      "bytes of each packet kept for --output-pcap (default 128, at most 1536)"},
+    {"output-chains", F_OPTSTR, OFF(output_chains), "[=path]",
+     "one block per packet when its life ends; =path: its tuple and functions only, "
+     "stable across runs (for diffs)"},
     {"summary", F_BOOL, OFF(summary), NULL,
      "at exit, print events per function, drops per reason, losses (stderr)"},
     {"ringbuf-size", F_U64, OFF(ringbuf_size), "BYTES",
@@ -89,7 +93,8 @@ void flags_usage(FILE *out)
 		char left[48], names[128], help[256];
 		const char *h = flags[i].help;
 
-		snprintf(left, sizeof(left), "--%s%s%s", flags[i].name, flags[i].arg ? " " : "",
+		snprintf(left, sizeof(left), "--%s%s%s", flags[i].name,
+			 flags[i].arg && flags[i].arg[0] != '[' ? " " : "",
 			 flags[i].arg ? flags[i].arg : "");
 		if (!h) {
 			snprintf(help, sizeof(help),
@@ -169,6 +174,12 @@ static int set_value(const struct flag *f, const char *v, struct pwru_config *cf
 			return 0;
 		snprintf(err, errlen, "--%s wants true or false, not '%s'", f->name, v);
 		return -1;
+	case F_OPTSTR:
+		if (strcmp(v, "text") && strcmp(v, "path")) {
+			snprintf(err, errlen, "--%s takes =path or nothing, not '%s'", f->name, v);
+			return -1;
+		}
+		/* fall through */
 	case F_STRING:
 		free(*str);
 		*str = strdup(v);
@@ -224,6 +235,8 @@ static int parse_one(int argc, char **argv, int *i, struct pwru_config *cfg, cha
 		return set_value(f, eq + 1, cfg, err, errlen);
 	if (f->kind == F_BOOL)
 		return set_value(f, "true", cfg, err, errlen);
+	if (f->kind == F_OPTSTR)
+		return set_value(f, "text", cfg, err, errlen);
 	if (*i + 1 >= argc) {
 		snprintf(err, errlen, "--%s needs a value (%s)", f->name, f->arg);
 		return -1;
@@ -340,7 +353,7 @@ void flags_free(struct pwru_config *cfg)
 	size_t i;
 
 	for (i = 0; i < NFLAGS; i++)
-		if (flags[i].kind == F_STRING)
+		if (flags[i].kind == F_STRING || flags[i].kind == F_OPTSTR)
 			free(*(char **)((char *)cfg + flags[i].off));
 	free(cfg->pcap_expr);
 	memset(cfg, 0, sizeof(*cfg));

@@ -29,6 +29,7 @@ struct events {
 };
 
 static void check_lost(struct events *ev, int force);
+static uint64_t now_ns(void);
 
 /*
  * libbpf's ring_buffer__poll() keeps consuming for as long as producers keep adding
@@ -45,8 +46,12 @@ static int on_event(void *ctx, void *data, size_t size)
 		return OUTPUT_FAILED;
 	if (++ev->printed == ev->limit)
 		return LIMIT_REACHED;
-	if (!(ev->printed & 1023))
+	if (!(ev->printed & 1023)) {
 		check_lost(ev, 0);
+		/* under a flood the poll never returns: time passes from here too */
+		if (pipeline_tick(ev->p, now_ns()))
+			return OUTPUT_FAILED;
+	}
 	return 0;
 }
 
@@ -139,6 +144,10 @@ int events_run(struct events *ev, volatile sig_atomic_t *stop)
 			break;
 		}
 		check_lost(ev, 0);
+		if (pipeline_tick(ev->p, now_ns())) {
+			rc = OUTPUT_FAILED;
+			break;
+		}
 	}
 	check_lost(ev, 1);
 	if (rc == LIMIT_REACHED)

@@ -45,6 +45,17 @@ int pipeline_record(struct pipeline *p, const void *data, size_t size)
 	return rc ? -1 : 0;
 }
 
+int pipeline_tick(struct pipeline *p, uint64_t now)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < p->n; i++)
+		if (p->sinks[i].ops->tick)
+			rc |= p->sinks[i].ops->tick(&p->sinks[i], now);
+	return rc ? -1 : 0;
+}
+
 void pipeline_lost(struct pipeline *p, uint64_t total)
 {
 	size_t i;

@@ -30,6 +30,8 @@ int pipeline_add(struct pipeline *p, const struct sink_ops *ops, FILE *out,
 int pipeline_open(struct pipeline *p);
 /* One record from the ring buffer. Returns 0, or -1 when a sink failed to write. */
 int pipeline_record(struct pipeline *p, const void *data, size_t size);
+/* Time passes: NOW is the kernel's monotonic clock. Returns 0 or -1. */
+int pipeline_tick(struct pipeline *p, uint64_t now);
 /* The kernel's loss count grew to TOTAL. */
 void pipeline_lost(struct pipeline *p, uint64_t total);
 /* Closes every sink and prints "pwru: N events, M lost". Returns 0 or -1. */

@@ -68,12 +68,28 @@ int record_decode(const void *data, size_t size, struct pwru_record *r)
 	return 0;
 }
 
+struct func_ref record_func_ref(const struct pwru_record *r)
+{
+	return (struct func_ref){.func = r->func,
+				 .reason = r->reason,
+				 .addr = r->ev->addr,
+				 .reason_value = r->reason_value,
+				 .is_drop = r->is_drop};
+}
+
 size_t record_func_text(const struct pwru_record *r, char *buf, size_t len)
+{
+	struct func_ref f = record_func_ref(r);
+
+	return func_ref_text(&f, buf, len);
+}
+
+size_t func_ref_text(const struct func_ref *r, char *buf, size_t len)
 {
 	int n;
 
 	if (!r->func)
-		n = snprintf(buf, len, "0x%" PRIx64, r->ev->addr);
+		n = snprintf(buf, len, "0x%" PRIx64, r->addr);
 	else if (r->is_drop && r->reason)
 		n = snprintf(buf, len, "%s(%s)", r->func, r->reason);
 	else if (r->is_drop)

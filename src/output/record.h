@@ -43,8 +43,20 @@ struct pwru_record {
  */
 int record_decode(const void *data, size_t size, struct pwru_record *r);
 
+/* What FUNC is made of; the strings live for the run (kallsyms, BTF), so it can be kept. */
+struct func_ref {
+	const char *func;
+	const char *reason;
+	uint64_t addr;
+	uint64_t reason_value;
+	bool is_drop;
+};
+
+struct func_ref record_func_ref(const struct pwru_record *r);
+
 /* FUNC as pwru prints it: "name", "name(REASON)", "name (N)", or "0x<addr>". */
 size_t record_func_text(const struct pwru_record *r, char *buf, size_t len);
+size_t func_ref_text(const struct func_ref *f, char *buf, size_t len);
 
 /* PROCESS: "exe:pid", or the kernel's task name (or "<empty>") when there is no exe. */
 size_t record_process_text(const struct pwru_record *r, char *buf, size_t len);

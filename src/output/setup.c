@@ -62,7 +62,12 @@ static int add_sinks(struct output_setup *os, const struct pwru_config *cfg, cha
 			 strerror(errno));
 		return 2;
 	}
-	add(os, cfg->output_json ? "json" : "text", out);
+	if (cfg->output_chains && !strcmp(cfg->output_chains, "path"))
+		add(os, "chains-path", out);
+	else if (cfg->output_chains)
+		add(os, cfg->output_json ? "chains-json" : "chains", out);
+	else
+		add(os, cfg->output_json ? "json" : "text", out);
 	if (cfg->output_pcap) {
 		pcap = fopen(cfg->output_pcap, "we");
 		if (!pcap) {

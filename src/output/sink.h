@@ -47,6 +47,8 @@ struct sink_ops {
 	/* Allocates the state, writes any header. */
 	int (*open)(struct sink *s);
 	int (*record)(struct sink *s, const struct pwru_record *r);
+	/* Optional: time passes (NOW: the kernel's monotonic ns), with or without events. */
+	int (*tick)(struct sink *s, uint64_t now);
 	/* Optional: the kernel's loss count grew to TOTAL (stderr is told separately). */
 	void (*lost)(struct sink *s, uint64_t total);
 	/* Flushes, frees the state; the stream is the caller's to close. */

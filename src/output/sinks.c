@@ -3,13 +3,12 @@
 #include <string.h>
 #include "src/output/sink.h"
 
-extern const struct sink_ops sink_text, sink_json, sink_pcapng, sink_summary;
+extern const struct sink_ops sink_text, sink_json, sink_pcapng, sink_summary, sink_chains,
+    sink_chains_json, sink_chains_path;
 
 static const struct sink_ops *const sinks[] = {
-    &sink_text,
-    &sink_json,
-    &sink_pcapng,
-    &sink_summary,
+    &sink_text,	  &sink_json,	     &sink_pcapng,	&sink_summary,
+    &sink_chains, &sink_chains_json, &sink_chains_path,
 };
 
 const struct sink_ops *sink_find(const char *name)

@@ -1,0 +1,224 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
+#include <string.h>
+#include "src/output/chains.h"
+#include "src/output/u64map.h"
+
+#define IDLE_NS	  1000000000ull /* no event for 1 s: the packet is gone or parked */
+#define ENDING_NS 100000000ull	/* after a free or drop point, 100 ms of quiet ends it */
+
+struct chains {
+	struct chain *c;    /* MAX slots; skb 0 marks a free one */
+	struct u64map *idx; /* skb -> slot + 1 */
+	size_t max, n;
+	uint32_t max_steps;
+	chain_done_fn done;
+	void *ctx;
+	uint64_t cut;
+	uint64_t now; /* the latest event's time */
+};
+
+struct chains *chains_new(size_t max_chains, uint32_t max_steps, chain_done_fn done, void *ctx)
+{
+	struct chains *cs = calloc(1, sizeof(*cs));
+
+	if (!cs)
+		return NULL;
+	cs->c = calloc(max_chains, sizeof(*cs->c));
+	/* twice the slots: the index never fills (and resets) before the table does */
+	cs->idx = u64map_new(2 * max_chains);
+	cs->max = max_chains;
+	cs->max_steps = max_steps;
+	cs->done = done;
+	cs->ctx = ctx;
+	if (!cs->c || !cs->idx) {
+		chains_free(cs);
+		return NULL;
+	}
+	return cs;
+}
+
+static bool starts_with(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+/* Where an skb's life ends: freed for good, or handed to a free or drop function. */
+static bool is_final(const char *f)
+{
+	return f && !strcmp(f, "kfree_skbmem");
+}
+
+static bool is_free_point(const char *f)
+{
+	return f && (starts_with(f, "kfree_skb") || starts_with(f, "consume_skb") ||
+		     starts_with(f, "__kfree_skb") || starts_with(f, "napi_consume_skb") ||
+		     starts_with(f, "sk_skb_reason_drop") || starts_with(f, "__dev_kfree_skb") ||
+		     starts_with(f, "dev_kfree_skb"));
+}
+
+static int finish(struct chains *cs, struct chain *c, enum chain_end end)
+{
+	uint64_t skb = c->skb;
+	int rc;
+
+	c->end = c->dropped && end != CHAIN_FULL ? CHAIN_DROPPED : end;
+	rc = cs->done(cs->ctx, c);
+	u64map_del(cs->idx, skb);
+	free(c->steps);
+	memset(c, 0, sizeof(*c));
+	cs->n--;
+	return rc;
+}
+
+static struct chain *slot(struct chains *cs)
+{
+	size_t i;
+
+	for (i = 0; i < cs->max; i++)
+		if (!cs->c[i].skb)
+			return &cs->c[i];
+	return NULL;
+}
+
+static void start(struct chain *c, const struct pwru_record *r)
+{
+	const struct pwru_event *ev = r->ev;
+	size_t n = r->proc_len < sizeof(c->process) - 1 ? r->proc_len : sizeof(c->process) - 1;
+
+	c->skb = ev->skb;
+	c->tuple = ev->tuple;
+	c->netns = ev->netns;
+	c->ifindex = ev->ifindex;
+	memcpy(c->ifname, ev->ifname, PWRU_IFNAMSIZ);
+	memcpy(c->process, r->proc_text, n);
+	c->process[n] = '\0';
+	c->first_ts = ev->ts;
+}
+
+static void append(struct chains *cs, struct chain *c, const struct pwru_record *r)
+{
+	struct chain_step *s;
+
+	c->last_ts = r->ev->ts;
+	if (c->n == c->cap) {
+		uint32_t cap = c->cap ? 2 * c->cap : 8;
+
+		if (c->cap >= cs->max_steps || !(s = realloc(c->steps, cap * sizeof(*s)))) {
+			c->truncated = true;
+			return;
+		}
+		c->steps = s;
+		c->cap = cap;
+	}
+	c->steps[c->n++] = (struct chain_step){record_func_ref(r), r->ev->ts};
+}
+
+static struct chain *find_or_start(struct chains *cs, const struct pwru_record *r, int *rc)
+{
+	bool fresh;
+	uint64_t *ix = u64map_get(cs->idx, r->ev->skb, &fresh);
+	struct chain *c;
+	size_t i;
+
+	if (!fresh)
+		return &cs->c[*ix - 1];
+	c = slot(cs);
+	if (!c) { /* full: every chain in flight is cut here */
+		cs->cut++;
+		for (i = 0; i < cs->max; i++)
+			if (cs->c[i].skb)
+				*rc |= finish(cs, &cs->c[i], CHAIN_FULL);
+		ix = u64map_get(cs->idx, r->ev->skb, &fresh);
+		c = slot(cs);
+	}
+	start(c, r);
+	*ix = (uint64_t)(c - cs->c) + 1;
+	cs->n++;
+	return c;
+}
+
+int chains_add(struct chains *cs, const struct pwru_record *r)
+{
+	struct chain *c;
+	int rc = 0;
+
+	if (!r->ev->skb)
+		return 0;
+	if (r->ev->ts > cs->now)
+		cs->now = r->ev->ts;
+	c = find_or_start(cs, r, &rc);
+	/* after the free, anything but more freeing is a new skb at a reused address */
+	if (c->ending && !is_free_point(r->func) && !is_final(r->func)) {
+		rc |= finish(cs, c, CHAIN_FREED);
+		c = find_or_start(cs, r, &rc);
+	}
+	append(cs, c, r);
+	if (r->is_drop && !c->dropped) {
+		c->dropped = true;
+		c->drop = record_func_ref(r);
+	}
+	if (is_free_point(r->func))
+		c->ending = true;
+	if (is_final(r->func))
+		rc |= finish(cs, c, CHAIN_FREED);
+	return rc;
+}
+
+int chains_tick(struct chains *cs, uint64_t now)
+{
+	size_t i;
+	int rc = 0;
+
+	if (now < cs->now)
+		now = cs->now;
+	for (i = 0; i < cs->max && cs->n; i++) {
+		struct chain *c = &cs->c[i];
+
+		if (c->skb && now - c->last_ts > (c->ending ? ENDING_NS : IDLE_NS))
+			rc |= finish(cs, c, c->ending ? CHAIN_FREED : CHAIN_IDLE);
+	}
+	return rc;
+}
+
+/* Oldest first, so a run's chains come out in the order their packets appeared. */
+int chains_flush(struct chains *cs)
+{
+	int rc = 0;
+
+	while (cs->n) {
+		struct chain *oldest = NULL;
+		size_t i;
+
+		for (i = 0; i < cs->max; i++)
+			if (cs->c[i].skb && (!oldest || cs->c[i].first_ts < oldest->first_ts))
+				oldest = &cs->c[i];
+		rc |= finish(cs, oldest, oldest->ending ? CHAIN_FREED : CHAIN_EXIT);
+	}
+	return rc;
+}
+
+uint64_t chains_cut(const struct chains *cs)
+{
+	return cs->cut;
+}
+
+const char *chain_end_name(enum chain_end e)
+{
+	static const char *const names[] = {"freed", "dropped", "idle", "exit", "table full"};
+
+	return names[e];
+}
+
+void chains_free(struct chains *cs)
+{
+	size_t i;
+
+	if (!cs)
+		return;
+	for (i = 0; cs->c && i < cs->max; i++)
+		free(cs->c[i].steps);
+	free(cs->c);
+	u64map_free(cs->idx);
+	free(cs);
+}

@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Events grouped per packet (skb): a chain starts at an skb's first event and ends when the
+ * skb is freed (kfree_skbmem, or a free or drop point followed by quiet), after an idle
+ * timeout, or at exit. Bounded: at most MAX chains in flight and STEPS events per chain;
+ * reaching either is counted and said.
+ */
+#ifndef PWRU_CHAINS_H
+#define PWRU_CHAINS_H
+
+#include "src/output/record.h"
+
+struct chain_step {
+	struct func_ref f;
+	uint64_t ts;
+};
+
+enum chain_end { CHAIN_FREED, CHAIN_DROPPED, CHAIN_IDLE, CHAIN_EXIT, CHAIN_FULL };
+
+struct chain {
+	uint64_t skb;
+	struct pwru_tuple tuple; /* of the first event */
+	uint32_t netns, ifindex;
+	char ifname[PWRU_IFNAMSIZ];
+	char process[64];
+	uint64_t first_ts, last_ts;
+	struct chain_step *steps;
+	uint32_t n, cap;
+	bool truncated; /* more events than the step limit */
+	bool ending;	/* a free or drop point was seen */
+	bool dropped;
+	struct func_ref drop; /* the drop point, with its reason */
+	enum chain_end end;
+};
+
+typedef int (*chain_done_fn)(void *ctx, const struct chain *c);
+
+struct chains;
+
+struct chains *chains_new(size_t max_chains, uint32_t max_steps, chain_done_fn done, void *ctx);
+/* Adds R to its skb's chain; chains that end on the way are handed to DONE. */
+int chains_add(struct chains *cs, const struct pwru_record *r);
+/* Ends chains idle at NOW (the kernel's monotonic ns). */
+int chains_tick(struct chains *cs, uint64_t now);
+/* Ends every chain in flight (at exit). */
+int chains_flush(struct chains *cs);
+/* How often the table was full and chains were cut. */
+uint64_t chains_cut(const struct chains *cs);
+const char *chain_end_name(enum chain_end e);
+void chains_free(struct chains *cs);
+
+#endif

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+/* --output-chains in its three forms, on recorded events through the real pipeline. */
+#include "sink_harness.h"
+
+extern const struct sink_ops sink_chains, sink_chains_json, sink_chains_path;
+
+/* skb A: a ping dropped at kfree_skb_reason then freed; skb B: never freed; then A's
+ * address reused by a new packet after its free. */
+static int story(struct pwru_event *ev)
+{
+	static const uint64_t funcs[] = {ADDR_IP_RCV, ADDR_ICMP_RCV, ADDR_KFREE_REASON,
+					 ADDR_KFREE_SKBMEM};
+	int i, n = 0;
+
+	for (i = 0; i < 4; i++) {
+		ev[n] = sample_event();
+		ev[n].addr = funcs[i];
+		ev[n].ts = 1000 + 100 * (uint64_t)i;
+		ev[n].arg2 = 6;
+		ev[n].tuple.sport = htons(40000); /* ephemeral */
+		n++;
+	}
+	ev[n] = sample_event();
+	ev[n].skb = 0xffff888000000100ULL;
+	ev[n].addr = ADDR_IP_RCV;
+	ev[n].ts = 1150;
+	n++;
+	ev[n] = sample_event(); /* A's address again: a new packet */
+	ev[n].addr = ADDR_NF_HOOK_SLOW;
+	ev[n].ts = 2000;
+	n++;
+	return n;
+}
+
+static void test_text(void)
+{
+	struct pwru_event ev[8];
+	struct sink_opts so = {0};
+	int n = story(ev);
+	struct rendered r = render_events(&sink_chains, &so, ev, n, 0);
+
+	ok(!r.rc, "chains: pipeline calls succeed");
+	is_str(r.out,
+	       "skb 0xffff8bb7038b6900 10.0.2.15:40000->1.0.0.1:8080(tcp) netns 4026531840 iface "
+	       "eth0:2 process /usr/bin/curl:227116\n"
+	       "            +0 ns  ip_rcv\n"
+	       "          +100 ns  icmp_rcv\n"
+	       "          +200 ns  kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP)\n"
+	       "          +300 ns  kfree_skbmem\n"
+	       "  end: dropped at kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP)\n\n"
+	       "skb 0xffff888000000100 10.0.2.15:43026->1.0.0.1:8080(tcp) netns 4026531840 iface "
+	       "eth0:2 process /usr/bin/curl:227116\n"
+	       "            +0 ns  ip_rcv\n"
+	       "  end: exit\n\n"
+	       "skb 0xffff8bb7038b6900 10.0.2.15:43026->1.0.0.1:8080(tcp) netns 4026531840 iface "
+	       "eth0:2 process /usr/bin/curl:227116\n"
+	       "            +0 ns  nf_hook_slow\n"
+	       "  end: exit\n\n",
+	       "chains: a block per packet, ended by its free, the drop reason at the end; a "
+	       "reused address starts a new chain; the rest ends at exit, oldest first");
+	rendered_free(&r);
+}
+
+static void test_json(void)
+{
+	struct pwru_event ev[8];
+	struct sink_opts so = {0};
+	int n = story(ev);
+	struct rendered r = render_events(&sink_chains_json, &so, ev, n, 0);
+
+	ok(r.out &&
+	       !strncmp(
+		   r.out,
+		   "{\"type\":\"chain\",\"skb\":\"0xffff8bb7038b6900\",\"tuple\":{"
+		   "\"saddr\":\"10.0.2.15\",\"daddr\":\"1.0.0.1\",\"sport\":40000,"
+		   "\"dport\":8080,\"proto\":6},\"netns\":4026531840,\"iface\":\"eth0:2\","
+		   "\"process\":\"/usr/bin/curl:227116\",\"end\":\"dropped\","
+		   "\"drop_reason\":\"SKB_DROP_REASON_NETFILTER_DROP\",\"truncated\":false,"
+		   "\"events\":[{\"func\":\"ip_rcv\",\"t\":0},{\"func\":\"icmp_rcv\",\"t\":100},",
+		   300),
+	   "chains json: one object per chain");
+	ok(r.out && strstr(r.out, "\"end\":\"exit\"") && strstr(r.out, "\"end\":\"dropped\""),
+	   "chains json: the open chains end at exit");
+	rendered_free(&r);
+}
+
+static void test_path(void)
+{
+	struct pwru_event ev[8], ev2[8];
+	struct sink_opts so = {0};
+	int n = story(ev), i;
+	struct rendered r = render_events(&sink_chains_path, &so, ev, n, 0), r2;
+
+	/* 40000 and curl's 43026 are in the kernel's default ephemeral range */
+	is_str(r.out,
+	       "10.0.2.15:*->1.0.0.1:8080(tcp) ip_rcv => open\n"
+	       "10.0.2.15:*->1.0.0.1:8080(tcp) ip_rcv icmp_rcv "
+	       "kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP) kfree_skbmem => dropped at "
+	       "kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP)\n"
+	       "10.0.2.15:*->1.0.0.1:8080(tcp) nf_hook_slow => open\n",
+	       "path: tuple (ephemeral port as *), functions, end; sorted; no address, time, pid");
+	/* the same traffic again: other skb addresses, times, pids, CPUs */
+	story(ev2);
+	for (i = 0; i < n; i++) {
+		ev2[i].skb ^= 0x5500;
+		ev2[i].ts += 777777;
+		ev2[i].pid = 99;
+		ev2[i].cpu = 1;
+		ev2[i].tuple.sport =
+		    ev[i].tuple.sport == htons(40000) ? htons(51234) : ev[i].tuple.sport;
+	}
+	r2 = render_events(&sink_chains_path, &so, ev2, n, 0);
+	is_str(r2.out, r.out,
+	       "path: a second run with other addresses, times, pids gives the same");
+	rendered_free(&r);
+	rendered_free(&r2);
+}
+
+int main(void)
+{
+	harness_init();
+	test_text();
+	test_json();
+	test_path();
+	harness_done();
+	return tap_done();
+}

@@ -1,0 +1,89 @@
+# --output-chains on real traffic: a ping and a TCP connection across the veth pair.
+# Text blocks per packet (tuple, netns, iface; +ns per function; how it ended), JSON chain
+# objects through jq -e, and the path form run twice on the same traffic: identical.
+. tests/vm/suite/lib.sh
+
+FUNCS='ip_output|veth_xmit|ip_rcv|icmp_rcv|tcp_v4_rcv|consume_skb|kfree_skbmem'
+
+check "two netns joined by veth" netns_pair
+
+traffic() {
+	$IP netns exec a ping -c 2 -W 3 10.0.1.2 >/dev/null
+	$IP netns exec b sh -c 'echo hi | nc -l -p 8080 >/dev/null' &
+	local srv=$!
+	sleep 0.3
+	echo hello | $IP netns exec a nc -w 2 10.0.1.2 8080 >/dev/null
+	sleep 0.3
+	kill "$srv" 2>/dev/null
+	wait "$srv" 2>/dev/null
+	sleep 1
+}
+
+chains_run() {
+	local name=$1
+	shift
+	if pwru_start "$name" --filter-func "$FUNCS" "$@" 'icmp or tcp port 8080'; then
+		traffic
+		pwru_stop
+		return 0
+	fi
+	not_ok "$name: pwru attached" "$(head -n 20 "$SCRATCH/$name.err")"
+	return 1
+}
+
+if chains_run text --output-chains; then
+	out=$SCRATCH/text.out
+	# the echo request: one skb from ip_output in a to icmp_rcv in b, then consumed
+	block=$(awk '
+		/^$/ { if (b ~ /^skb 0x[0-9a-f]+ 10\.0\.1\.1:0->10\.0\.1\.2:0\(icmp\) netns [0-9]+ iface / &&
+			   b ~ /\n +\+0 ns  ip_output\n/ && b ~ / ns  icmp_rcv\n/ && b ~ /\n  end: freed\n$/) {
+				printf "%s", b; exit
+			}
+			b = ""; next }
+		{ b = b $0 "\n" }' "$out")
+	if [ -n "$block" ]; then
+		ok "text: the echo request's block: ip_output .. icmp_rcv, +ns from the first, end: freed"
+	else
+		not_ok "text: the echo request's block" "$block" "$(head -n 30 "$out")"
+	fi
+	n=$(grep -c '^skb 0x.*(tcp) netns' "$out")
+	if [ "$n" -ge 3 ]; then
+		ok "text: $n TCP packets, one block each"
+	else
+		not_ok "text: at least 3 TCP packet blocks" "$(grep '^skb' "$out")"
+	fi
+	if ! grep -q '^0x' "$out"; then
+		ok "text: no per-event lines"
+	else
+		not_ok "text: no per-event lines" "$(grep -m3 '^0x' "$out")"
+	fi
+fi
+
+if chains_run json --output-chains --output-json; then
+	check "json: chain objects with tuple, events in time order, an end (jq -e)" \
+		jq -e -s 'map(select(.type == "chain")) | length >= 4 and all(
+			(.events | length >= 1) and (.events[0].t == 0) and
+			([.events[].t] == ([.events[].t] | sort)) and
+			(.end | IN("freed", "dropped", "idle", "exit")) and has("tuple") and has("netns"))' \
+		"$SCRATCH/json.out"
+	check "json: the echo request crosses ip_output then icmp_rcv" \
+		jq -e -s 'map(select(.type == "chain" and .tuple.saddr == "10.0.1.1" and .tuple.proto == 1)
+			| [.events[].func]) | any(index("ip_output") < index("icmp_rcv"))' "$SCRATCH/json.out"
+fi
+
+if chains_run path1 --output-chains=path && chains_run path2 --output-chains=path; then
+	if [ -s "$SCRATCH/path1.out" ] && cmp -s "$SCRATCH/path1.out" "$SCRATCH/path2.out"; then
+		ok "path: two runs of the same traffic give the same output ($(wc -l <"$SCRATCH/path1.out") packets)"
+	else
+		not_ok "path: two runs of the same traffic give the same output" \
+			"$(diff "$SCRATCH/path1.out" "$SCRATCH/path2.out" | head -n 20)"
+	fi
+	if grep -q '^10\.0\.1\.1:0->10\.0\.1\.2:0(icmp) ip_output veth_xmit ip_rcv icmp_rcv consume_skb.* => freed$' "$SCRATCH/path1.out" &&
+		grep -q '^10\.0\.1\.1:\*->10\.0\.1\.2:8080(tcp) ' "$SCRATCH/path1.out" &&
+		! grep -q '0x[0-9a-f]\{8\}' "$SCRATCH/path1.out"; then
+		ok "path: the ping's path, the TCP client port as *, no addresses"
+	else
+		not_ok "path: the ping's path, the TCP client port as *, no addresses" "$(cat "$SCRATCH/path1.out")"
+	fi
+fi
+check_nothing_attached
