@@ -177,6 +177,7 @@ static int load_bpf(struct tracer *t)
 		ro->cfg_output_meta = t->cfg->output_meta;
 		ro->cfg_output_cb = t->cfg->output_skb_cb;
 		ro->cfg_snaplen = output_snaplen(t->cfg);
+		ro->cfg_wakeup_bytes = output_wakeup_bytes(t->cfg);
 		bpf_map__set_max_entries(t->ld.skel->maps.events, (uint32_t)t->cfg->ringbuf_size);
 		rc = loader_load(&t->ld, err, sizeof(err));
 	}

@@ -9,7 +9,7 @@
 #include <bpf/libbpf.h>
 #include "src/output/events.h"
 
-#define POLL_MS	      250
+#define POLL_MS	      100 /* also the longest a record waits with batched wake-ups */
 #define LOSS_CHECK_NS 1000000000ull
 #define LIMIT_REACHED (-ECANCELED)
 #define OUTPUT_FAILED (-EPIPE)

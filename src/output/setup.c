@@ -118,6 +118,11 @@ uint32_t output_snaplen(const struct pwru_config *cfg)
 	return cfg->output_pcap ? (uint32_t)cfg->output_snaplen : 0;
 }
 
+uint32_t output_wakeup_bytes(const struct pwru_config *cfg)
+{
+	return (uint32_t)(cfg->ringbuf_size / 16);
+}
+
 void output_setup_free(struct output_setup *os)
 {
 	size_t i;

@@ -23,6 +23,11 @@ int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, ch
 		      size_t errlen);
 /* The BPF side's snap length: 0 unless a sink reads packet bytes. */
 uint32_t output_snaplen(const struct pwru_config *cfg);
+/*
+ * Batched wake-ups: the BPF side wakes the reader only once this many bytes wait (a
+ * sixteenth of the ring); the reader also takes what waits at each poll timeout.
+ */
+uint32_t output_wakeup_bytes(const struct pwru_config *cfg);
 /* Closes the files and frees the caches (the pipeline must be closed already). */
 void output_setup_free(struct output_setup *os);
 

@@ -1,0 +1,48 @@
+# A flood through a deliberately small ring buffer (--ringbuf-size 8192): events are lost,
+# (few functions, so that detaching legacy kprobes on 5.10/6.1 stays within pwru_stop's wait)
+# and pwru says so while it happens (stderr, and a {"type":"lost"} object in JSON), counts
+# them at exit, and exits 0 on SIGINT.
+. tests/vm/suite/lib.sh
+
+check "two netns joined by veth" netns_pair
+mkdir -p "$SCRATCH/www"
+dd if=/dev/zero of="$SCRATCH/www/big" bs=1M count=16 2>/dev/null
+$IP netns exec b httpd -f -p 8080 -h "$SCRATCH/www" &
+SINK_PID=$!
+sleep 0.5
+$IP netns exec a sh -c 'while :; do wget -q -O /dev/null http://10.0.1.2:8080/big; done' &
+SOURCE_PID=$!
+
+if pwru_start small --ringbuf-size 8192 --output-json \
+	--filter-func 'ip_rcv|ip_output|ip_finish_output2|tcp_v4_rcv|__dev_queue_xmit|veth_xmit|tcp_rcv_established' tcp; then
+	i=0
+	until grep -q '^pwru: [0-9]* events lost so far' "$SCRATCH/small.err" || [ $i -ge 100 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	pwru_stop
+	lost=$(sed -n 's/^pwru: [0-9]* events, \([0-9]*\) lost$/\1/p' "$SCRATCH/small.err")
+	if grep -q '^pwru: [0-9]* events lost so far: the ring buffer was full' "$SCRATCH/small.err" &&
+		[ "${lost:-0}" -gt 0 ]; then
+		ok "losses reported while they happen and counted at exit ($lost lost)"
+	else
+		not_ok "losses reported while they happen and counted at exit" "$(tail -n 5 "$SCRATCH/small.err")"
+	fi
+	if grep -q '^{"type":"lost","lost":[1-9][0-9]*}$' "$SCRATCH/small.out" &&
+		jq -e -s --argjson lost "${lost:-0}" '.[-1] | .type == "end" and .lost == $lost' \
+			"$SCRATCH/small.out" >/dev/null; then
+		ok "JSON: loss objects in the stream, the end object's count matches stderr"
+	else
+		not_ok "JSON: loss objects in the stream, the end object's count matches stderr" \
+			"$(grep -m2 '"lost"' "$SCRATCH/small.out")" "$(tail -c 300 "$SCRATCH/small.out")"
+	fi
+	if [ "$PWRU_STATUS" -eq 0 ]; then
+		ok "exits 0 on SIGINT under the flood (${PWRU_STOP_MS} ms)"
+	else
+		not_ok "exits 0 on SIGINT under the flood" "status $PWRU_STATUS after ${PWRU_STOP_MS} ms"
+	fi
+else
+	not_ok "pwru attached with --ringbuf-size 8192" "$(head -n 20 "$SCRATCH/small.err")"
+fi
+kill "$SOURCE_PID" "$SINK_PID" 2>/dev/null
+check_nothing_attached "after the flood"
