@@ -4,7 +4,7 @@
  * event. Three forms: text (a header with tuple, netns, interface and process, one line per
  * function with the time since the first, the end), JSON (one object per chain), and
  * "path" for CI: per packet, the tuple and the function sequence with the drop reason and
- * nothing that changes between runs, sorted, printed at exit.
+ * nothing that changes between runs; each distinct path once, sorted, printed at exit.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -296,11 +296,16 @@ static int print_paths(struct chains_state *st)
 	size_t i;
 	int rc = 0;
 
+	/*
+	 * Each distinct path once: how many ACKs or segments a connection takes depends on
+	 * timing, which paths packets take does not.
+	 */
 	qsort(st->paths, st->npaths, sizeof(*st->paths), by_str);
-	for (i = 0; i < st->npaths; i++) {
-		rc |= fprintf(st->s->out, "%s\n", st->paths[i]) < 0;
+	for (i = 0; i < st->npaths; i++)
+		if (!i || strcmp(st->paths[i], st->paths[i - 1]))
+			rc |= fprintf(st->s->out, "%s\n", st->paths[i]) < 0;
+	for (i = 0; i < st->npaths; i++)
 		free(st->paths[i]);
-	}
 	return rc ? -1 : 0;
 }
 

@@ -86,7 +86,7 @@ static void test_json(void)
 
 static void test_path(void)
 {
-	struct pwru_event ev[8], ev2[8];
+	struct pwru_event ev[8], ev2[9];
 	struct sink_opts so = {0};
 	int n = story(ev), i;
 	struct rendered r = render_events(&sink_chains_path, &so, ev, n, 0), r2;
@@ -112,6 +112,12 @@ static void test_path(void)
 	r2 = render_events(&sink_chains_path, &so, ev2, n, 0);
 	is_str(r2.out, r.out,
 	       "path: a second run with other addresses, times, pids gives the same");
+	/* a third packet on the same path as the second: folded */
+	ev2[n] = ev2[4];
+	ev2[n].skb = 0xffff888000000200ULL;
+	rendered_free(&r2);
+	r2 = render_events(&sink_chains_path, &so, ev2, n + 1, 0);
+	is_str(r2.out, r.out, "path: a repeated path is printed once");
 	rendered_free(&r);
 	rendered_free(&r2);
 }

@@ -1,6 +1,7 @@
 # --output-chains on real traffic: a ping and a TCP connection across the veth pair.
 # Text blocks per packet (tuple, netns, iface; +ns per function; how it ended), JSON chain
-# objects through jq -e, and the path form run twice on the same traffic: identical.
+# objects through jq -e, and the path form run twice on the same traffic: identical (each
+# distinct path once: TCP's segment and ACK counts vary from run to run).
 . tests/vm/suite/lib.sh
 
 FUNCS='ip_output|veth_xmit|ip_rcv|icmp_rcv|tcp_v4_rcv|consume_skb|kfree_skbmem'
@@ -73,7 +74,7 @@ fi
 
 if chains_run path1 --output-chains=path && chains_run path2 --output-chains=path; then
 	if [ -s "$SCRATCH/path1.out" ] && cmp -s "$SCRATCH/path1.out" "$SCRATCH/path2.out"; then
-		ok "path: two runs of the same traffic give the same output ($(wc -l <"$SCRATCH/path1.out") packets)"
+		ok "path: two runs of the same traffic give the same output ($(wc -l <"$SCRATCH/path1.out") distinct paths)"
 	else
 		not_ok "path: two runs of the same traffic give the same output" \
 			"$(diff "$SCRATCH/path1.out" "$SCRATCH/path2.out" | head -n 20)"
