@@ -57,6 +57,11 @@ static bool is_free_point(const char *f)
 		     starts_with(f, "dev_kfree_skb"));
 }
 
+bool chain_is_release(const struct func_ref *f)
+{
+	return !f->is_drop && (is_free_point(f->func) || is_final(f->func));
+}
+
 static int finish(struct chains *cs, struct chain *c, enum chain_end end)
 {
 	uint64_t skb = c->skb;

@@ -47,6 +47,8 @@ int chains_flush(struct chains *cs);
 /* How often the table was full and chains were cut. */
 uint64_t chains_cut(const struct chains *cs);
 const char *chain_end_name(enum chain_end e);
+/* A free that is not a drop (consume_skb, kfree_skbmem, ...): when it comes is timing. */
+bool chain_is_release(const struct func_ref *f);
 void chains_free(struct chains *cs);
 
 #endif

@@ -190,11 +190,16 @@ static void path_tuple(struct fmt *f, const struct chains_state *st, const struc
 		fmt_mem(f, paren, n - (size_t)(paren - full));
 }
 
+/*
+ * Releases (consume_skb, kfree_skbmem, ...) are left out, and so is whether the packet was
+ * freed before exit: when a socket lets go of a packet is timing. Drops stay, with their
+ * reason.
+ */
 static int path_chain(struct chains_state *st, const struct chain *c)
 {
 	struct fmt f = {st->line, st->line + sizeof(st->line) - 1};
 	char fn[256];
-	uint32_t i;
+	uint32_t i, shown = 0;
 
 	if (st->npaths == MAX_PATHS) {
 		st->paths_dropped++;
@@ -202,17 +207,18 @@ static int path_chain(struct chains_state *st, const struct chain *c)
 	}
 	path_tuple(&f, st, &c->tuple);
 	for (i = 0; i < c->n; i++) {
+		if (chain_is_release(&c->steps[i].f))
+			continue;
 		fmt_char(&f, ' ');
 		fmt_mem(&f, fn, func_text(&c->steps[i].f, fn, sizeof(fn)));
+		shown++;
 	}
-	fmt_str(&f, " => ");
-	/* idle or exit depends on timing, not on the path: both are "open" */
-	if (c->end == CHAIN_DROPPED)
+	if (!shown)
+		return 0; /* only its release was seen */
+	if (c->end == CHAIN_DROPPED) {
+		fmt_str(&f, " => ");
 		put_end(&f, c);
-	else
-		fmt_str(&f, c->end == CHAIN_FREED  ? "freed"
-			    : c->end == CHAIN_FULL ? "cut"
-						   : "open");
+	}
 	*f.p = '\0';
 	st->paths[st->npaths] = strdup(st->line);
 	return st->paths[st->npaths] ? (st->npaths++, 0) : -1;

@@ -93,12 +93,13 @@ static void test_path(void)
 
 	/* 40000 and curl's 43026 are in the kernel's default ephemeral range */
 	is_str(r.out,
-	       "10.0.2.15:*->1.0.0.1:8080(tcp) ip_rcv => open\n"
+	       "10.0.2.15:*->1.0.0.1:8080(tcp) ip_rcv\n"
 	       "10.0.2.15:*->1.0.0.1:8080(tcp) ip_rcv icmp_rcv "
-	       "kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP) kfree_skbmem => dropped at "
+	       "kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP) => dropped at "
 	       "kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP)\n"
-	       "10.0.2.15:*->1.0.0.1:8080(tcp) nf_hook_slow => open\n",
-	       "path: tuple (ephemeral port as *), functions, end; sorted; no address, time, pid");
+	       "10.0.2.15:*->1.0.0.1:8080(tcp) nf_hook_slow\n",
+	       "path: tuple (ephemeral port as *), functions without releases, drops with reason; "
+	       "sorted; no address, time, pid");
 	/* the same traffic again: other skb addresses, times, pids, CPUs */
 	story(ev2);
 	for (i = 0; i < n; i++) {

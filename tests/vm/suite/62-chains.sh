@@ -79,10 +79,10 @@ if chains_run path1 --output-chains=path && chains_run path2 --output-chains=pat
 		not_ok "path: two runs of the same traffic give the same output" \
 			"$(diff "$SCRATCH/path1.out" "$SCRATCH/path2.out" | head -n 20)"
 	fi
-	if grep -q '^10\.0\.1\.1:0->10\.0\.1\.2:0(icmp) ip_output veth_xmit ip_rcv icmp_rcv consume_skb.* => freed$' "$SCRATCH/path1.out" &&
+	if grep -q '^10\.0\.1\.1:0->10\.0\.1\.2:0(icmp) ip_output veth_xmit ip_rcv icmp_rcv$' "$SCRATCH/path1.out" &&
 		grep -q '^10\.0\.1\.1:\*->10\.0\.1\.2:8080(tcp) ' "$SCRATCH/path1.out" &&
 		! grep -q '0x[0-9a-f]\{8\}' "$SCRATCH/path1.out"; then
-		ok "path: the ping's path, the TCP client port as *, no addresses"
+		ok "path: the ping's path (releases left out), the TCP client port as *, no addresses"
 	else
 		not_ok "path: the ping's path, the TCP client port as *, no addresses" "$(cat "$SCRATCH/path1.out")"
 	fi
