@@ -6,13 +6,7 @@ SECONDS_EACH=${SECONDS_EACH:-8}
 FUNCS='(ip|tcp|__dev|dev|netif|__netif|veth|skb|__skb)_.*'
 
 netns_pair || exit 1
-mkdir -p "$SCRATCH/www"
-dd if=/dev/zero of="$SCRATCH/www/big" bs=1M count=16 2>/dev/null
-$IP netns exec b httpd -f -p 8080 -h "$SCRATCH/www" &
-SINK_PID=$!
-sleep 0.5
-$IP netns exec a sh -c 'while :; do wget -q -O /dev/null http://10.0.1.2:8080/big; done' &
-SOURCE_PID=$!
+tcp_flood_start
 
 for bin in pwru-old pwru pwru-old pwru; do
 	PWRU=$bin
@@ -32,4 +26,4 @@ for bin in pwru-old pwru pwru-old pwru; do
 	set -- $(sed -n 's/^pwru: \([0-9]*\) events, \([0-9]*\) lost$/\1 \2/p' "$SCRATCH/run.err")
 	echo "RESULT $bin ${1:-0} ${2:-0} $SECONDS_EACH"
 done
-kill "$SOURCE_PID" "$SINK_PID" 2>/dev/null
+tcp_flood_stop

@@ -5,13 +5,7 @@
 . tests/vm/suite/lib.sh
 
 check "two netns joined by veth" netns_pair
-mkdir -p "$SCRATCH/www"
-dd if=/dev/zero of="$SCRATCH/www/big" bs=1M count=16 2>/dev/null
-$IP netns exec b httpd -f -p 8080 -h "$SCRATCH/www" &
-SINK_PID=$!
-sleep 0.5
-$IP netns exec a sh -c 'while :; do wget -q -O /dev/null http://10.0.1.2:8080/big; done' &
-SOURCE_PID=$!
+tcp_flood_start
 
 if pwru_start flood --filter-func '(ip|tcp|__dev|dev|netif|__netif|veth|skb|__skb|nf)_.*' tcp; then
 	sleep 3
@@ -51,5 +45,5 @@ if pwru_start flood --filter-func '(ip|tcp|__dev|dev|netif|__netif|veth|skb|__sk
 else
 	not_ok "pwru attached for the flood" "$(head -n 20 "$SCRATCH/flood.err")"
 fi
-kill "$SOURCE_PID" "$SINK_PID" 2>/dev/null
+tcp_flood_stop
 check_nothing_attached "after the flood"

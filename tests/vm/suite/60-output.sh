@@ -20,13 +20,7 @@ traced() {
 	fi
 	$IP netns exec a ping -c 2 -W 3 10.0.1.2 >/dev/null
 	if [ -n "${TCP:-}" ]; then
-		$IP netns exec b sh -c 'echo hi | nc -l -p 8080 >/dev/null' &
-		local srv=$!
-		sleep 0.3
-		echo hello | $IP netns exec a nc -w 2 10.0.1.2 8080 >/dev/null
-		sleep 0.3
-		kill "$srv" 2>/dev/null
-		wait "$srv" 2>/dev/null
+		tcp_exchange
 	fi
 	sleep 1
 	pwru_stop

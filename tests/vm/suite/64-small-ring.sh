@@ -5,13 +5,7 @@
 . tests/vm/suite/lib.sh
 
 check "two netns joined by veth" netns_pair
-mkdir -p "$SCRATCH/www"
-dd if=/dev/zero of="$SCRATCH/www/big" bs=1M count=16 2>/dev/null
-$IP netns exec b httpd -f -p 8080 -h "$SCRATCH/www" &
-SINK_PID=$!
-sleep 0.5
-$IP netns exec a sh -c 'while :; do wget -q -O /dev/null http://10.0.1.2:8080/big; done' &
-SOURCE_PID=$!
+tcp_flood_start
 
 if pwru_start small --ringbuf-size 8192 --output-json \
 	--filter-func 'ip_rcv|ip_output|ip_finish_output2|tcp_v4_rcv|__dev_queue_xmit|veth_xmit|tcp_rcv_established' tcp; then
@@ -44,5 +38,5 @@ if pwru_start small --ringbuf-size 8192 --output-json \
 else
 	not_ok "pwru attached with --ringbuf-size 8192" "$(head -n 20 "$SCRATCH/small.err")"
 fi
-kill "$SOURCE_PID" "$SINK_PID" 2>/dev/null
+tcp_flood_stop
 check_nothing_attached "after the flood"

@@ -63,6 +63,34 @@ netns_pair() {
 		$IP -n a link set va up && $IP -n b link set vb up
 }
 
+# tcp_flood_start: 16 MB HTTP downloads from b (10.0.1.2:8080) to a, in a loop, until
+# tcp_flood_stop; sets SINK_PID (the server) and SOURCE_PID (the client loop).
+tcp_flood_start() {
+	mkdir -p "$SCRATCH/www"
+	dd if=/dev/zero of="$SCRATCH/www/big" bs=1M count=16 2>/dev/null
+	$IP netns exec b httpd -f -p 8080 -h "$SCRATCH/www" &
+	SINK_PID=$!
+	sleep 0.5
+	$IP netns exec a sh -c 'while :; do wget -q -O /dev/null http://10.0.1.2:8080/big; done' &
+	SOURCE_PID=$!
+}
+
+tcp_flood_stop() {
+	kill "$SOURCE_PID" "$SINK_PID" 2>/dev/null
+}
+
+# tcp_exchange: one short TCP connection from a to b:8080, a line each way (busybox nc).
+tcp_exchange() {
+	local srv
+	$IP netns exec b sh -c 'echo hi | nc -l -p 8080 >/dev/null' &
+	srv=$!
+	sleep 0.3
+	echo hello | $IP netns exec a nc -w 2 10.0.1.2 8080 >/dev/null
+	sleep 0.3
+	kill "$srv" 2>/dev/null
+	wait "$srv" 2>/dev/null
+}
+
 netns_cleanup() {
 	$IP netns del a 2>/dev/null
 	$IP netns del b 2>/dev/null
