@@ -277,12 +277,30 @@ static __always_inline __u64 wakeup_flags(void)
 		   : BPF_RB_NO_WAKEUP;
 }
 
+/* What some producers add: fexit's return value, a stack id (--output-stack). */
+struct emit_extra {
+	__u64 retval;
+	__s64 stack_id;
+	bool has_retval;
+	bool has_stack;
+};
+
+static __always_inline __u32 fill_u64_section(__u8 *rec, __u32 off, __u16 kind, __u64 v)
+{
+	__u32 next = put_section(rec, off, kind, sizeof(v));
+
+	*(__u64 *)(rec + off + sizeof(struct pwru_section)) = v;
+	return next;
+}
+
 /*
  * Builds the record for SKB at function ADDR and queues it. ARG2/ARG3 are the function's
- * second and third arguments (drop reasons), TYPE an enum pwru_event_type.
+ * second and third arguments (drop reasons), TYPE an enum pwru_event_type, X NULL or what
+ * the producer adds (a constant NULL is pruned).
  */
-static __always_inline void emit_event(struct sk_buff *skb, struct net_device *dev, __u64 addr,
-				       __u8 type, __u64 arg2, __u64 arg3)
+static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device *dev, __u64 addr,
+					  __u8 type, __u64 arg2, __u64 arg3,
+					  const struct emit_extra *x)
 {
 	__u32 zero = 0, size = sizeof(struct pwru_event);
 	struct record_buf *buf = bpf_map_lookup_elem(&scratch, &zero);
@@ -307,6 +325,10 @@ static __always_inline void emit_event(struct sk_buff *skb, struct net_device *d
 		fill_tuple(skb, &ev->tuple);
 	if (cfg_output_cb)
 		size = fill_cb(skb, buf->b, size);
+	if (x && x->has_retval)
+		size = fill_u64_section(buf->b, size, PWRU_SEC_RETVAL, x->retval);
+	if (x && x->has_stack)
+		size = fill_u64_section(buf->b, size, PWRU_SEC_STACK, (__u64)x->stack_id);
 	if (cfg_snaplen)
 		size = fill_packet(skb, dev, buf->b, size);
 	if (size > sizeof(buf->b))
@@ -314,6 +336,12 @@ static __always_inline void emit_event(struct sk_buff *skb, struct net_device *d
 	ev->size = size;
 	if (bpf_ringbuf_output(&events, buf, size, wakeup_flags()))
 		count_lost();
+}
+
+static __always_inline void emit_event(struct sk_buff *skb, struct net_device *dev, __u64 addr,
+				       __u8 type, __u64 arg2, __u64 arg3)
+{
+	emit_event_ex(skb, dev, addr, type, arg2, arg3, NULL);
 }
 
 #endif

@@ -39,15 +39,24 @@ static inline int bpf_records_open(struct bpf_records *b, uint32_t snaplen, bool
 	return 0;
 }
 
-/* Runs the program REPEAT times on FRAME (an Ethernet frame); ADDR goes in as the function. */
-static inline int bpf_records_run(struct bpf_records *b, const void *frame, size_t len,
-				  uint64_t addr, uint32_t repeat)
+/*
+ * Runs the program REPEAT times on FRAME (an Ethernet frame); ADDR goes in as the function,
+ * RETVAL (when not 0) as a return value section.
+ */
+static inline int bpf_records_run_ret(struct bpf_records *b, const void *frame, size_t len,
+				      uint64_t addr, uint32_t repeat, uint32_t retval)
 {
-	struct __sk_buff ctx = {.cb = {(uint32_t)addr, (uint32_t)(addr >> 32), 6, 0, 0}};
+	struct __sk_buff ctx = {.cb = {(uint32_t)addr, (uint32_t)(addr >> 32), 6, 0, retval}};
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = (uint32_t)len,
 		    .ctx_in = &ctx, .ctx_size_in = sizeof(ctx), .repeat = repeat);
 
 	return bpf_prog_test_run_opts(b->prog_fd, &opts);
+}
+
+static inline int bpf_records_run(struct bpf_records *b, const void *frame, size_t len,
+				  uint64_t addr, uint32_t repeat)
+{
+	return bpf_records_run_ret(b, frame, len, addr, repeat, 0);
 }
 
 static inline void bpf_records_close(struct bpf_records *b)

@@ -57,7 +57,7 @@ static int take(void *ctx, void *data, size_t size)
 }
 
 /* One real record out of the kernel: returns how many were in the ring buffer. */
-static int kernel_record(uint32_t snaplen, bool cb, struct got *g)
+static int kernel_record_ret(uint32_t snaplen, bool cb, uint32_t retval, struct got *g)
 {
 	struct bpf_records b;
 	struct ring_buffer *rb;
@@ -71,12 +71,17 @@ static int kernel_record(uint32_t snaplen, bool cb, struct got *g)
 		return -1;
 	}
 	rb = ring_buffer__new(bpf_map__fd(b.skel->maps.events), take, g, NULL);
-	rc = rb ? bpf_records_run(&b, frame, len, ADDR_ICMP_RCV, 1) : -1;
+	rc = rb ? bpf_records_run_ret(&b, frame, len, ADDR_ICMP_RCV, 1, retval) : -1;
 	if (!rc)
 		ring_buffer__consume(rb);
 	ring_buffer__free(rb);
 	bpf_records_close(&b);
 	return rc ? -1 : g->n;
+}
+
+static int kernel_record(uint32_t snaplen, bool cb, struct got *g)
+{
+	return kernel_record_ret(snaplen, cb, 0, g);
 }
 
 static void test_kernel_records(void)
@@ -104,8 +109,12 @@ static void test_kernel_records(void)
 	   "cut at the snap length, original length kept, no cb section");
 	ok(g.size == sizeof(struct pwru_event) + 8 + 8 + 20, "the record shrinks with it");
 	ok(kernel_record(0, false, &g) == 1 && !record_decode(g.buf, g.size, &r) && !r.pkt &&
-	       g.size == sizeof(struct pwru_event),
+	       g.size == sizeof(struct pwru_event) && !r.has_retval,
 	   "no snap length: no packet section, the bare event");
+	ok(kernel_record_ret(64, true, 0xfffffff2, &g) == 1 && !record_decode(g.buf, g.size, &r),
+	   "with a return value (emit_event_ex, as fexit will call it)");
+	ok(r.has_retval && r.retval == 0xfffffff2 && r.cb && r.pkt && r.pkt->cap_len == 64,
+	   "the return value section between cb and the packet, both still found");
 }
 
 int main(void)
