@@ -36,7 +36,7 @@ struct pwru_config {
 	char *output_pcap;
 	uint64_t output_snaplen;
 	bool summary;
-	char *output_chains; /* NULL: off; "text" or "path" */
+	char *output_chains;   /* NULL: off; "text" or "path" */
 	uint64_t ringbuf_size; /* bytes */
 	bool help;
 	bool version;

@@ -236,9 +236,9 @@ static int stream_events(struct tracer *t)
 
 	p->en.ksyms = t->ksyms;
 	p->en.reasons = t->reasons;
-	rc = events_open(bpf_map__fd(t->ld.skel->maps.events), bpf_map__fd(t->ld.skel->maps.lost),
-			 p, t->cfg->output_file ? -1 : STDOUT_FILENO, t->cfg->output_limit_lines,
-			 &ev);
+	rc =
+	    events_open(bpf_map__fd(t->ld.skel->maps.events), bpf_map__fd(t->ld.skel->maps.lost), p,
+			t->cfg->output_file ? -1 : STDOUT_FILENO, t->cfg->output_limit_lines, &ev);
 	if (rc || pipeline_open(p)) {
 		fprintf(stderr, "pwru: cannot start reading events: %s\n",
 			strerror(rc ? -rc : ENOMEM));

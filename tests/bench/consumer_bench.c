@@ -51,7 +51,8 @@ static double now(void)
 {
 	struct timespec ts;
 
-	/* CPU time of this thread (user and system): the machine is shared, wall time is not ours */
+	/* CPU time of this thread (user and system): the machine is shared, wall time is not ours
+	 */
 	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
