@@ -9,7 +9,7 @@ FUNCS='ip_output|veth_xmit|ip_rcv|icmp_rcv|tcp_v4_rcv|consume_skb|kfree_skbmem'
 check "two netns joined by veth" netns_pair
 
 traffic() {
-	$IP netns exec a ping -c 2 -W 3 10.0.1.2 >/dev/null
+	$IP netns exec a ping -c 1 -W 3 10.0.1.2 >/dev/null
 	tcp_exchange
 	sleep 1
 }
