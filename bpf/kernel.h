@@ -97,6 +97,16 @@ struct __sk_buff {
 	__u32 cb[5];
 } __attribute__((preserve_access_index));
 
+#if defined(__TARGET_ARCH_arm64)
+/* bpf_tracing.h reads arm64 registers through the UAPI struct the kernel's pt_regs begins with. */
+struct user_pt_regs {
+	__u64 regs[31];
+	__u64 sp;
+	__u64 pc;
+	__u64 pstate;
+} __attribute__((preserve_access_index));
+#endif
+
 struct pt_regs {
 	unsigned long di;
 	unsigned long si;
