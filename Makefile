@@ -200,7 +200,7 @@ deb:
 	./contrib/deb/build $(OUT)/deb
 
 image: $(BIN).static
-	./contrib/image/build $(BIN).static $(OUT)/image/pwru.oci.tar
+	VERSION=$(VERSION) ./contrib/image/build $(BIN).static $(OUT)/image/pwru.oci.tar
 
 format:
 	clang-format -i $(wildcard $(addsuffix /*.[ch],$(SRC_DIRS)) filters/*.[ch] kallsyms/*.[ch] bpf/*.[ch] tests/unit/*.[ch])
