@@ -6,6 +6,7 @@
 #include <string.h>
 #include <bpf/btf.h>
 #include "kallsyms/kallsyms.h"
+#include "src/arch.h"
 #include "src/discover/funcset.h"
 
 static const struct btf_type *skip_mods(const struct btf *btf, uint32_t *id)
@@ -19,7 +20,7 @@ static const struct btf_type *skip_mods(const struct btf *btf, uint32_t *id)
 	return t;
 }
 
-static int is_skb_ptr(const struct btf *btf, uint32_t id)
+int funcset_is_skb_ptr(const struct btf *btf, uint32_t id)
 {
 	const struct btf_type *t = skip_mods(btf, &id);
 
@@ -30,17 +31,49 @@ static int is_skb_ptr(const struct btf *btf, uint32_t id)
 	return t && btf_is_struct(t) && !strcmp(btf__name_by_offset(btf, t->name_off), "sk_buff");
 }
 
-/*
- * x86-64 passes an argument of up to 8 bytes in one register, up to 16 bytes in two, and
- * larger ones in memory, so a by-value struct before the skb shifts its register.
- */
-static int regs_used(const struct btf *btf, uint32_t id)
+static int is_struct_value(const struct btf *btf, uint32_t id)
 {
-	long sz = btf__resolve_size(btf, id);
+	const struct btf_type *t = skip_mods(btf, &id);
 
-	if (sz <= 0 || sz > 16)
-		return sz > 16 ? 0 : 1;
-	return sz > 8 ? 2 : 1;
+	return t && (btf_is_struct(t) || btf_is_union(t));
+}
+
+int funcset_proto_layout(const struct btf *btf, uint32_t proto_id, struct arg_layout *out)
+{
+	const struct btf_type *proto = btf__type_by_id(btf, proto_id);
+	const struct btf_param *p;
+	int i, regs = ARCH_REG_ARGS, stack = 0, slot;
+	long sz;
+
+	memset(out, 0, sizeof(*out));
+	if (!proto || !btf_is_func_proto(proto))
+		return 0;
+	p = btf_params(proto);
+	for (i = 0; i < btf_vlen(proto); i++) {
+		if (!p[i].type) { /* "...": varargs */
+			out->flags |= FUNC_VARARGS;
+			break;
+		}
+		sz = btf__resolve_size(btf, p[i].type);
+		if (sz <= 0)
+			sz = 8;
+		if (is_struct_value(btf, p[i].type))
+			out->flags |= FUNC_STRUCT_ARG | (sz > 16 ? FUNC_BIG_ARG : 0);
+		if (arch_arg_in_regs(sz, regs)) {
+			slot = ARCH_REG_ARGS - regs + 1;
+			regs -= arch_arg_slots(sz);
+		} else {
+			/* later arguments may still take registers: slots are out of order */
+			if (regs)
+				out->flags |= FUNC_IRREGULAR;
+			slot = ARCH_REG_ARGS + stack + 1;
+			stack += arch_arg_slots(sz);
+		}
+		if (!out->pos && funcset_is_skb_ptr(btf, p[i].type) && slot <= FUNCSET_MAX_POS)
+			out->pos = (uint8_t)slot;
+	}
+	out->nslots = (uint8_t)(ARCH_REG_ARGS - regs + stack);
+	return out->pos;
 }
 
 int funcset_skb_position(const struct btf *btf, uint32_t func_id)
@@ -54,21 +87,9 @@ int funcset_skb_position(const struct btf *btf, uint32_t func_id)
 
 int funcset_proto_skb_position(const struct btf *btf, uint32_t proto_id)
 {
-	const struct btf_type *proto = btf__type_by_id(btf, proto_id);
-	const struct btf_param *p;
-	int i, reg = 1;
+	struct arg_layout l;
 
-	if (!proto || !btf_is_func_proto(proto))
-		return 0;
-	p = btf_params(proto);
-	for (i = 0; i < btf_vlen(proto) && reg <= FUNCSET_MAX_POS; i++) {
-		if (!p[i].type) /* "...": varargs */
-			return 0;
-		if (is_skb_ptr(btf, p[i].type))
-			return reg;
-		reg += regs_used(btf, p[i].type);
-	}
-	return 0;
+	return funcset_proto_layout(btf, proto_id, &l);
 }
 
 /* By name, then vmlinux before modules, then by module name. */
@@ -107,7 +128,8 @@ int funcset_regex_compile(const char *regex, regex_t *re, char *err, size_t errl
 	return 0;
 }
 
-static int add_entry(struct funcset *fs, size_t *cap, const char *name, const char *module, int pos)
+static int add_entry(struct funcset *fs, size_t *cap, const char *name, const char *module,
+		     const struct arg_layout *l, uint32_t btf_id)
 {
 	if (fs->n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 1024;
@@ -118,7 +140,11 @@ static int add_entry(struct funcset *fs, size_t *cap, const char *name, const ch
 		fs->funcs = nf;
 		*cap = ncap;
 	}
-	fs->funcs[fs->n] = (struct func_entry){.name = strdup(name), .pos = (uint8_t)pos};
+	fs->funcs[fs->n] = (struct func_entry){.name = strdup(name),
+					       .pos = l->pos,
+					       .nslots = l->nslots,
+					       .flags = l->flags,
+					       .btf_id = btf_id};
 	if (module)
 		fs->funcs[fs->n].module = strdup(module);
 	if (!fs->funcs[fs->n].name || (module && !fs->funcs[fs->n].module)) {
@@ -137,31 +163,86 @@ static void free_entry(struct func_entry *f)
 	free(f->addrs);
 }
 
+/* Keeps F's name for --debug, with WHY; it leaves the set (F's slot is reused). */
+static void drop(struct funcset *fs, struct func_entry *f, enum func_dropped why)
+{
+	struct func_entry *nd = realloc(fs->dropped, (fs->ndropped + 1) * sizeof(*nd));
+
+	free(f->addrs);
+	f->addrs = NULL;
+	f->naddrs = 0;
+	if (!nd) {
+		free_entry(f);
+		return;
+	}
+	fs->dropped = nd;
+	f->dropped = (uint8_t)why;
+	fs->dropped[fs->ndropped++] = *f;
+}
+
 /* A split BTF repeats its base's ids first: walk only what the module adds. */
-static int collect(const struct funcset_btf *b, const regex_t *re, struct funcset *fs, size_t *cap)
+static int collect(const struct funcset_btf *b, const struct funcset_kind *kind,
+		   const regex_t *re, struct funcset *fs, size_t *cap)
 {
 	const struct btf *btf = b->btf, *base = btf__base_btf(btf);
 	uint32_t id = base ? btf__type_cnt(base) : 1, cnt = btf__type_cnt(btf);
-	int pos, err;
+	struct arg_layout l;
+	int err;
 
 	for (; id < cnt; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
-		const char *name;
+		const char *name = kind->name(btf, t);
 
-		if (!btf_is_func(t))
+		if (!name || (re && regexec(re, name, 0, NULL, 0)))
 			continue;
-		name = btf__name_by_offset(btf, t->name_off);
-		if (re && regexec(re, name, 0, NULL, 0))
+		if (!kind->layout(btf, t, &l))
 			continue;
-		pos = funcset_skb_position(btf, id);
-		if (!pos)
-			continue;
-		err = add_entry(fs, cap, name, b->module, pos);
+		if (b->synthetic)
+			l.flags |= FUNC_SYNTHETIC;
+		err = add_entry(fs, cap, name, b->module, &l, id);
 		if (err)
 			return err;
 	}
 	return 0;
 }
+
+int funcset_walk(const struct funcset_btf *btfs, size_t nbtfs, const struct funcset_kind *kind,
+		 const char *regex, struct funcset *fs, char *err, size_t errlen)
+{
+	size_t i, cap = 0;
+	regex_t re;
+	int rc = 0, use_re = regex && *regex;
+
+	memset(fs, 0, sizeof(*fs));
+	if (use_re) {
+		rc = funcset_regex_compile(regex, &re, err, errlen);
+		if (rc)
+			return rc;
+	}
+	for (i = 0; i < nbtfs && !rc; i++)
+		rc = collect(&btfs[i], kind, use_re ? &re : NULL, fs, &cap);
+	if (use_re)
+		regfree(&re);
+	if (!rc && fs->n)
+		qsort(fs->funcs, fs->n, sizeof(*fs->funcs), cmp_entry);
+	if (rc) {
+		snprintf(err, errlen, "building the function set: %s", strerror(-rc));
+		funcset_free(fs);
+	}
+	return rc;
+}
+
+static const char *func_name(const struct btf *btf, const struct btf_type *t)
+{
+	return btf_is_func(t) ? btf__name_by_offset(btf, t->name_off) : NULL;
+}
+
+static int func_layout(const struct btf *btf, const struct btf_type *t, struct arg_layout *l)
+{
+	return funcset_proto_layout(btf, t->type, l);
+}
+
+static const struct funcset_kind functions = {func_name, func_layout};
 
 /*
  * Same-named static functions of one module (or of vmlinux) may disagree on where the skb
@@ -181,7 +262,7 @@ static void drop_ambiguous(struct funcset *fs)
 			free_entry(&fs->funcs[k]);
 		if (clash) {
 			fs->ambiguous++;
-			free_entry(&fs->funcs[i]);
+			drop(fs, &fs->funcs[i], DROPPED_AMBIGUOUS);
 		} else {
 			fs->funcs[out++] = fs->funcs[i];
 		}
@@ -192,6 +273,8 @@ static void drop_ambiguous(struct funcset *fs)
 
 static int join_kallsyms(const struct kallsyms *ks, struct funcset *fs)
 {
+	/* addresses hidden (not root): count the copies all the same, for --list-funcs */
+	int hidden = kallsyms_hidden(ks);
 	size_t i, out = 0;
 
 	for (i = 0; i < fs->n; i++) {
@@ -207,11 +290,11 @@ static int join_kallsyms(const struct kallsyms *ks, struct funcset *fs)
 			return -ENOMEM;
 		}
 		for (k = 0; k < n; k++)
-			if (kallsyms_is_text(s[k].type) && s[k].addr)
+			if (kallsyms_is_text(s[k].type) && (s[k].addr || hidden))
 				f->addrs[f->naddrs++] = s[k].addr;
 		if (!f->naddrs) {
 			fs->no_symbol++;
-			free_entry(f);
+			drop(fs, f, DROPPED_NO_SYMBOL);
 			continue;
 		}
 		fs->in_modules += f->module != NULL;
@@ -224,26 +307,12 @@ static int join_kallsyms(const struct kallsyms *ks, struct funcset *fs)
 int funcset_build(const struct funcset_btf *btfs, size_t nbtfs, const struct kallsyms *ks,
 		  const char *regex, struct funcset *fs, char *err, size_t errlen)
 {
-	size_t i, cap = 0;
-	regex_t re;
-	int rc = 0, use_re = regex && *regex;
+	int rc = funcset_walk(btfs, nbtfs, &functions, regex, fs, err, errlen);
 
-	memset(fs, 0, sizeof(*fs));
-	if (use_re) {
-		rc = funcset_regex_compile(regex, &re, err, errlen);
-		if (rc)
-			return rc;
-	}
-	for (i = 0; i < nbtfs && !rc; i++)
-		rc = collect(&btfs[i], use_re ? &re : NULL, fs, &cap);
-	if (use_re)
-		regfree(&re);
-	if (!rc && fs->n)
-		qsort(fs->funcs, fs->n, sizeof(*fs->funcs), cmp_entry);
-	if (!rc) {
-		drop_ambiguous(fs);
-		rc = join_kallsyms(ks, fs);
-	}
+	if (rc)
+		return rc;
+	drop_ambiguous(fs);
+	rc = join_kallsyms(ks, fs);
 	if (rc) {
 		snprintf(err, errlen, "building the function set: %s", strerror(-rc));
 		funcset_free(fs);
@@ -265,6 +334,9 @@ void funcset_free(struct funcset *fs)
 
 	for (i = 0; i < fs->n; i++)
 		free_entry(&fs->funcs[i]);
+	for (i = 0; i < fs->ndropped; i++)
+		free_entry(&fs->dropped[i]);
 	free(fs->funcs);
+	free(fs->dropped);
 	memset(fs, 0, sizeof(*fs));
 }

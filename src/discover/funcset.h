@@ -1,26 +1,49 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The functions to trace: every BTF function (vmlinux, and the split BTF of each module
- * given) taking a struct sk_buff pointer in one of the first five argument registers,
+ * given) taking a struct sk_buff pointer in one of its first FUNCSET_MAX_POS argument slots,
  * narrowed by --filter-func, joined with the addresses kallsyms has for it in the same
- * module: a name can live in vmlinux and in modules, each its own entry.
+ * module: a name can live in vmlinux and in modules, each its own entry. Which backend can
+ * reach which slot is the backend's business (src/probe/).
  */
 #ifndef PWRU_FUNCSET_H
 #define PWRU_FUNCSET_H
 
 #include <regex.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
 struct btf;
+struct btf_type;
 struct kallsyms;
 
-#define FUNCSET_MAX_POS 5
+/*
+ * Argument slots a BPF trampoline can reach (MAX_BPF_FUNC_ARGS): the skb's position is its
+ * slot, registers first (1..ARCH_REG_ARGS, src/arch.h), then 8-byte stack slots.
+ */
+#define FUNCSET_MAX_POS 12
+
+enum func_flags {
+	FUNC_STRUCT_ARG = 1 << 0, /* a struct or union passed by value */
+	FUNC_BIG_ARG = 1 << 1,	  /* one larger than 16 bytes: trampolines refuse it */
+	FUNC_IRREGULAR = 1 << 2,  /* a struct went to the stack while registers were left */
+	FUNC_VARARGS = 1 << 3,
+	FUNC_SYNTHETIC = 1 << 4, /* typed by pwru, the kernel has no BTF for it */
+};
+
+/* Where a prototype's skb is, and what else a backend needs to know about its arguments. */
+struct arg_layout {
+	uint8_t pos;	/* slot of the first struct sk_buff pointer, 0: none reachable */
+	uint8_t nslots; /* slots of all the arguments */
+	uint8_t flags;	/* enum func_flags */
+};
 
 /* One BTF to walk: vmlinux (MODULE NULL), or a module's split BTF on top of vmlinux's. */
 struct funcset_btf {
 	const struct btf *btf;
 	const char *module;
+	bool synthetic; /* made by pwru (kmod_ko.h), not the kernel's: its ids mean nothing there */
 };
 
 struct func_entry {
@@ -28,7 +51,17 @@ struct func_entry {
 	char *module;	 /* NULL for vmlinux */
 	uint64_t *addrs; /* every kallsyms address of NAME in MODULE, ascending */
 	uint32_t naddrs;
-	uint8_t pos; /* 1..5: argument register holding the skb */
+	uint32_t btf_id; /* FUNC id in its BTF (vmlinux's, or MODULE's split BTF) */
+	uint8_t pos;	 /* 1..FUNCSET_MAX_POS: argument slot holding the skb */
+	uint8_t nslots;	 /* argument slots of the whole prototype */
+	uint8_t flags;	 /* enum func_flags */
+	uint8_t dropped; /* in funcset.dropped: enum func_dropped */
+};
+
+/* Why a function found in BTF is not in the set (--debug says). */
+enum func_dropped {
+	DROPPED_NO_SYMBOL = 1, /* not in kallsyms: inlined everywhere, or notrace aliases */
+	DROPPED_AMBIGUOUS = 2, /* one name, prototypes disagreeing on the skb's slot */
 };
 
 struct funcset {
@@ -38,12 +71,18 @@ struct funcset {
 	size_t in_modules;  /* of the final set, functions living in modules */
 	size_t no_symbol;   /* of those, absent from kallsyms (inlined, or notrace aliases) */
 	size_t ambiguous;   /* one name, several BTF prototypes disagreeing on the skb slot */
+	struct func_entry *dropped; /* those two kinds, without addresses */
+	size_t ndropped;
 };
 
-/* 1..5 when function BTF id FUNC_ID takes a struct sk_buff pointer in that register, else 0. */
+/* Whether type ID is a pointer to struct sk_buff, through modifiers and typedefs. */
+int funcset_is_skb_ptr(const struct btf *btf, uint32_t id);
+/* The slot of function FUNC_ID's struct sk_buff pointer (see FUNCSET_MAX_POS), else 0. */
 int funcset_skb_position(const struct btf *btf, uint32_t func_id);
 /* The same for a FUNC_PROTO (a function pointer's type). */
 int funcset_proto_skb_position(const struct btf *btf, uint32_t proto_id);
+/* The whole layout of FUNC_PROTO PROTO_ID into OUT; returns OUT->pos. */
+int funcset_proto_layout(const struct btf *btf, uint32_t proto_id, struct arg_layout *out);
 
 /*
  * RE matches a whole function name against REGEX (extended syntax). Returns 0 (regfree RE
@@ -56,6 +95,20 @@ int funcset_regex_compile(const char *regex, regex_t *re, char *err, size_t errl
  */
 int funcset_build(const struct funcset_btf *btfs, size_t nbtfs, const struct kallsyms *ks,
 		  const char *regex, struct funcset *fs, char *err, size_t errlen);
+/* What to collect from BTF: NAME gives a type's name when it is one (else NULL). */
+struct funcset_kind {
+	const char *(*name)(const struct btf *btf, const struct btf_type *t);
+	int (*layout)(const struct btf *btf, const struct btf_type *t, struct arg_layout *l);
+};
+
+/*
+ * The types KIND picks from the NBTFS BTFs whose name REGEX matches and whose layout has
+ * an skb, sorted by name, without addresses. funcset_build() is this for functions, plus
+ * the duplicate check and kallsyms. Returns as funcset_build().
+ */
+int funcset_walk(const struct funcset_btf *btfs, size_t nbtfs, const struct funcset_kind *kind,
+		 const char *regex, struct funcset *fs, char *err, size_t errlen);
+
 /* NAME in MODULE (NULL: vmlinux), or NULL. */
 const struct func_entry *funcset_find(const struct funcset *fs, const char *name,
 				      const char *module);

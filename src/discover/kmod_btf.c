@@ -12,7 +12,8 @@
 #include "src/discover/kmod_btf.h"
 #include "src/discover/kmod_ko.h"
 
-static int push(struct kmod_btfs *kb, size_t *cap, const struct btf *btf, char *module)
+static int push(struct kmod_btfs *kb, size_t *cap, const struct btf *btf, char *module,
+		bool synthetic)
 {
 	if (kb->n == *cap) {
 		size_t ncap = *cap ? *cap * 2 : 64;
@@ -23,7 +24,7 @@ static int push(struct kmod_btfs *kb, size_t *cap, const struct btf *btf, char *
 		kb->v = nv;
 		*cap = ncap;
 	}
-	kb->v[kb->n++] = (struct funcset_btf){.btf = btf, .module = module};
+	kb->v[kb->n++] = (struct funcset_btf){.btf = btf, .module = module, .synthetic = synthetic};
 	return 0;
 }
 
@@ -235,7 +236,7 @@ static int parse_modules(const struct btf *vmlinux, const char *sysroot, char **
 				rc = -ENOENT;
 			}
 			if (btf)
-				rc = push(kb, cap, btf, names[i]);
+				rc = push(kb, cap, btf, names[i], true);
 			if (!btf || rc) {
 				btf__free(btf);
 				free(names[i]);
@@ -258,7 +259,7 @@ static int parse_modules(const struct btf *vmlinux, const char *sysroot, char **
 			free(names[i]);
 			continue;
 		}
-		rc = push(kb, cap, btf, names[i]);
+		rc = push(kb, cap, btf, names[i], false);
 		if (rc) {
 			btf__free(btf);
 			free(names[i]);
@@ -276,7 +277,7 @@ int kmod_btfs_load(const struct btf *vmlinux, enum kmod_mode mode, const char *l
 	int rc;
 
 	memset(kb, 0, sizeof(*kb));
-	rc = push(kb, &cap, vmlinux, NULL);
+	rc = push(kb, &cap, vmlinux, NULL, false);
 	if (rc || mode == KMOD_NONE)
 		goto out;
 	snprintf(dir, sizeof(dir), "%s/sys/kernel/btf", sysroot);

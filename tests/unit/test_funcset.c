@@ -36,27 +36,46 @@ static void test_positions(void)
 
 	struct {
 		const char *name;
-		int params[3];
-		int want;
+		int params[9];
+		int want, nslots, flags;
 	} cases[] = {
-	    {"plain", {pskb, u64t, 0}, 1},
-	    {"const_skb", {u64t, cskb, 0}, 2},
-	    {"typedef_volatile", {tskb, 0, 0}, 1},
-	    {"double_ptr", {ppskb, u64t, 0}, 0},
-	    {"first_wins", {u64t, pskb, cskb}, 2},
-	    {"after_16_byte_struct", {big16, pskb, 0}, 3},
-	    {"after_24_byte_struct", {big24, pskb, 0}, 1},
-	    {"no_skb", {u64t, u64t, 0}, 0},
+	    {"plain", {pskb, u64t}, 1, 2, 0},
+	    {"const_skb", {u64t, cskb}, 2, 2, 0},
+	    {"typedef_volatile", {tskb}, 1, 1, 0},
+	    {"double_ptr", {ppskb, u64t}, 0, 2, 0},
+	    {"first_wins", {u64t, pskb, cskb}, 2, 3, 0},
+	    {"after_16_byte_struct", {big16, pskb}, 3, 3, FUNC_STRUCT_ARG},
+	    /* in memory, not in a register: the skb is still in the first register */
+	    {"after_24_byte_struct",
+	     {big24, pskb},
+	     1,
+	     4,
+	     FUNC_STRUCT_ARG | FUNC_BIG_ARG | FUNC_IRREGULAR},
+	    {"no_skb", {u64t, u64t}, 0, 2, 0},
+	    {"sixth_register", {u64t, u64t, u64t, u64t, u64t, pskb}, 6, 6, 0},
+	    {"first_stack_slot", {u64t, u64t, u64t, u64t, u64t, u64t, pskb}, 7, 7, 0},
+	    {"ninth_slot", {u64t, u64t, u64t, u64t, u64t, u64t, u64t, u64t, pskb}, 9, 9, 0},
+	    /* one register left: the pair goes to the stack whole, the skb takes the register */
+	    {"pair_split",
+	     {u64t, u64t, u64t, u64t, u64t, big16, pskb},
+	     6,
+	     8,
+	     FUNC_STRUCT_ARG | FUNC_IRREGULAR},
 	};
 	for (i = 0; i < (int)(sizeof(cases) / sizeof(cases[0])); i++) {
+		struct arg_layout l;
 		int k;
 
 		proto = btf__add_func_proto(b, u64t);
-		for (k = 0; k < 3 && cases[i].params[k]; k++)
+		for (k = 0; k < 9 && cases[i].params[k]; k++)
 			btf__add_func_param(b, "p", cases[i].params[k]);
 		f = btf__add_func(b, cases[i].name, BTF_FUNC_GLOBAL, proto);
-		is_int(funcset_skb_position(b, (uint32_t)f), cases[i].want, "%s: skb register",
+		is_int(funcset_skb_position(b, (uint32_t)f), cases[i].want, "%s: skb slot",
 		       cases[i].name);
+		funcset_proto_layout(b, (uint32_t)proto, &l);
+		ok(l.nslots == cases[i].nslots && l.flags == cases[i].flags,
+		   "%s: %d slots, flags %#x (got %d, %#x)", cases[i].name, cases[i].nslots,
+		   cases[i].flags, l.nslots, l.flags);
 	}
 	btf__free(b);
 }
