@@ -1,13 +1,18 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * kprobe and kprobe-multi entry points: pt_regs at the function's entry, the skb in
- * argument register N, one program per N. Included by pwru.bpf.c after handle_skb().
+ * argument register N (1..ARCH_REG_ARGS), one program per N. Included by pwru.bpf.c after
+ * handle_skb(). A skb passed on the stack is left to fentry.
  */
 #ifndef PWRU_ENTRY_KPROBE_H
 #define PWRU_ENTRY_KPROBE_H
 
 #include "arch.h"
 #include "probe_sections.h"
+
+#ifndef PT_REGS_PARM6
+#define PT_REGS_PARM6(x) ARCH_PARM6(x)
+#endif
 
 static __always_inline __u64 kprobe_func_ip(struct pt_regs *ctx, bool multi)
 {
@@ -38,10 +43,12 @@ KPROBE_MULTI_ENTRY(2)
 KPROBE_MULTI_ENTRY(3)
 KPROBE_MULTI_ENTRY(4)
 KPROBE_MULTI_ENTRY(5)
+KPROBE_MULTI_ENTRY(6)
 KPROBE_SINGLE_ENTRY(1)
 KPROBE_SINGLE_ENTRY(2)
 KPROBE_SINGLE_ENTRY(3)
 KPROBE_SINGLE_ENTRY(4)
 KPROBE_SINGLE_ENTRY(5)
+KPROBE_SINGLE_ENTRY(6)
 
 #endif

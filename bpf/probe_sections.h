@@ -8,5 +8,12 @@
 
 #define PWRU_SEC_KPROBE_MULTI "kprobe.multi"
 #define PWRU_SEC_KPROBE	      "kprobe"
+/* Templates: cloned per function (src/probe/clone.c), never loaded as written. */
+#define PWRU_SEC_FENTRY "fentry"
+/* One program for many functions through Linux 7.2's tracing-multi link. */
+#define PWRU_SEC_FENTRY_MULTI "fentry.multi"
+/* Templates too, cloned per tracepoint: typed (tp_btf) where the kernel allows, else raw. */
+#define PWRU_SEC_TP_BTF "tp_btf"
+#define PWRU_SEC_RAW_TP "raw_tp"
 
 #endif

@@ -53,3 +53,5 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const stru
 }
 
 #include "entry_kprobe.h"
+#include "entry_fentry.h"
+#include "entry_tp.h"

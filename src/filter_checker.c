@@ -123,7 +123,7 @@ static int load(struct filter_checker *c, char *err, size_t errlen)
 		ret = ret == -EINVAL ? -ENOEXEC : ret;
 		goto out;
 	}
-	ret = splice_hooks_verify(c->skel->obj, err, errlen);
+	ret = splice_hooks_verify(h, c->skel->obj, err, errlen);
 	ret = ret == -EINVAL ? -ENOEXEC : ret;
 	c->prog_fd = bpf_program__fd(c->skel->progs.check_filter);
 out:

@@ -74,6 +74,11 @@ static const struct flag flags[] = {
     {"kernel-btf", F_STRING, OFF(kernel_btf), "FILE",
      "read kernel BTF from FILE instead of /sys/kernel/btf/vmlinux"},
     {"ready-file", F_STRING, OFF(ready_file), "PATH", "create PATH once every probe is attached"},
+    {"list-funcs", F_BOOL, OFF(list_funcs), NULL,
+     "list what would be traced (name, module, skb position, addresses, backends) and exit"},
+    {"debug", F_BOOL, OFF(debug), NULL, "say why each function that is not traced was skipped"},
+    {"filter-kprobe-batch", F_U64, OFF(kprobe_batch), "N",
+     "kprobe backend: one attaching thread per N functions (pwru's flag; default: 2 threads)"},
     {"check-filter", F_STRING, OFF(check_filter), "PCAPFILE",
      "run the pcap-filter over PCAPFILE's packets in the kernel, print INDEX MATCH each"},
     {"help", F_BOOL, OFF(help), NULL, "show this help and exit"},
@@ -307,6 +312,10 @@ static int validate(struct pwru_config *cfg, char *err, size_t errlen)
 	}
 	if (validate_output(cfg, err, errlen))
 		return -1;
+	if (!cfg->kprobe_batch) {
+		snprintf(err, errlen, "--filter-kprobe-batch must be at least 1");
+		return -1;
+	}
 	if (cfg->filter_ifname && cfg->filter_netns && !strncmp(cfg->filter_netns, "inode:", 6)) {
 		snprintf(err, errlen,
 			 "--filter-ifname needs --filter-netns as a path (/proc/PID/ns/net), "
@@ -325,6 +334,7 @@ int flags_parse(int argc, char **argv, struct pwru_config *cfg, char *err, size_
 	cfg->output_file_max_size = 100;
 	cfg->output_snaplen = 128;
 	cfg->ringbuf_size = 1u << 22;
+	cfg->kprobe_batch = FLAGS_UNSET;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 

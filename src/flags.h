@@ -20,6 +20,9 @@ struct pwru_config {
 	bool no_kmods;
 	char *ready_file;
 	char *check_filter;
+	bool list_funcs;
+	bool debug;
+	uint64_t kprobe_batch; /* pwru's --filter-kprobe-batch; FLAGS_UNSET: not given */
 	uint64_t output_limit_lines; /* 0: no limit */
 	bool output_meta;
 	bool output_tuple;
@@ -42,6 +45,8 @@ struct pwru_config {
 	bool version;
 	char *pcap_expr; /* the positional arguments joined with spaces */
 };
+
+#define FLAGS_UNSET UINT64_MAX
 
 /*
  * Fills CFG from ARGV. Returns 0, or -1 with a one-line message (no "pwru: " prefix) in ERR;

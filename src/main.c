@@ -18,10 +18,13 @@
 #include "kallsyms/kallsyms.h"
 #include "src/probe/backend.h"
 #include "src/probe/loader.h"
+#include "src/probe/tracepoint.h"
+#include "src/discover/tracepoints.h"
 #include "src/check_filter.h"
 #include "src/output/drop_reason.h"
 #include "src/output/events.h"
 #include "src/flags.h"
+#include "src/list_funcs.h"
 #include "src/discover/funcset.h"
 #include "src/discover/kmod_btf.h"
 #include "src/netns_filter.h"
@@ -52,6 +55,8 @@ struct tracer {
 	struct btf *btf;
 	struct kallsyms *ksyms;
 	struct funcset fs;
+	struct funcset tps;
+	char **tp_names; /* "tp:NAME" by index in tps: a tracepoint event's address */
 	struct traceable tr;
 	struct drop_reasons *reasons;
 	const struct backend *backend;
@@ -91,6 +96,10 @@ static int build_funcset(struct tracer *t, char *err, size_t errlen)
 	t->kmods_without_btf = kb.from_ko + kb.untyped;
 	t->kmods_from_ko = kb.from_ko;
 	rc = funcset_build(kb.v, kb.n, t->ksyms, t->cfg->filter_func, &t->fs, err, errlen);
+	if (!rc)
+		rc = tpset_build(kb.v, kb.n, t->cfg->filter_func, &t->tps, err, errlen);
+	if (!rc)
+		rc = tracepoint_names(&t->tps, &t->tp_names);
 	kmod_btfs_free(&kb);
 	return rc;
 }
@@ -112,7 +121,8 @@ static int load_symbols(struct tracer *t)
 		return t->cfg->kernel_btf ? 2 : 1; /* a bad --kernel-btf is a bad flag value */
 	}
 	rc = kallsyms_load(NULL, &t->ksyms);
-	if (rc || kallsyms_hidden(t->ksyms)) {
+	/* --list-funcs does without addresses: it counts them by name */
+	if (rc || (kallsyms_hidden(t->ksyms) && !t->cfg->list_funcs)) {
 		fprintf(stderr,
 			"pwru: /proc/kallsyms %s; run as root with kernel.kptr_restrict "
 			"below 2\n",
@@ -126,15 +136,16 @@ static int load_symbols(struct tracer *t)
 		fprintf(stderr, "pwru: %s\n", err);
 		return rc == -EINVAL ? 2 : 1;
 	}
-	if (!t->fs.n) {
-		fprintf(stderr,
-			"pwru: no kernel function taking an skb matches --filter-func '%s' "
-			"(%zu matched in BTF, %zu of them absent from kallsyms%s)\n",
-			t->cfg->filter_func ? t->cfg->filter_func : "", t->fs.btf_matches,
-			t->fs.no_symbol,
-			t->kmods_without_btf ? "; modules without BTF are searched only for "
-					       "callbacks in their ops tables"
-					     : "");
+	if (!t->fs.n && !t->tps.n) {
+		fprintf(
+		    stderr,
+		    "pwru: no kernel function taking an skb matches --filter-func '%s', nor any "
+		    "tracepoint (%zu matched in BTF, %zu of them absent from kallsyms%s)\n",
+		    t->cfg->filter_func ? t->cfg->filter_func : "", t->fs.btf_matches,
+		    t->fs.no_symbol,
+		    t->kmods_without_btf ? "; modules without BTF are searched only for "
+					   "callbacks in their ops tables"
+					 : "");
 		return 1;
 	}
 	if (t->kmods_without_btf)
@@ -145,11 +156,41 @@ static int load_symbols(struct tracer *t)
 	return traceable_load(&t->tr, "") ? 1 : 0;
 }
 
+static void set_backend_ctx(struct tracer *t)
+{
+	t->bctx = (struct backend_ctx){
+	    .btf = t->btf,
+	    .ks = t->ksyms,
+	    .fs = &t->fs,
+	    .tps = &t->tps,
+	    .tr = &t->tr,
+	    .stop = &stop,
+	    .debug = t->cfg->debug,
+	    .batch = t->cfg->kprobe_batch == FLAGS_UNSET ? 0 : (size_t)t->cfg->kprobe_batch};
+}
+
+/* --debug: the functions of BTF that are not in the set, and why. */
+static void report_dropped(const struct funcset *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->ndropped; i++) {
+		const struct func_entry *f = &fs->dropped[i];
+
+		fprintf(stderr, "pwru: debug: skipped %s%s%s%s: %s\n", f->name,
+			f->module ? " [" : "", f->module ? f->module : "", f->module ? "]" : "",
+			f->dropped == DROPPED_AMBIGUOUS
+			    ? "ambiguous: copies of this name disagree on the skb's argument"
+			    : "not in kallsyms (inlined everywhere, or a notrace alias)");
+	}
+}
+
 static int pick_backend(struct tracer *t)
 {
 	char msg[1024];
 
-	if (backend_choose(t->cfg->backend, t->ksyms, &t->fs, &t->backend, msg, sizeof(msg))) {
+	set_backend_ctx(t);
+	if (backend_choose(t->cfg->backend, &t->bctx, &t->backend, msg, sizeof(msg))) {
 		fprintf(stderr, "pwru: %s\n", msg);
 		return 1;
 	}
@@ -163,7 +204,6 @@ static int load_bpf(struct tracer *t)
 	char err[512];
 	int rc;
 
-	t->bctx = (struct backend_ctx){.fs = &t->fs, .tr = &t->tr, .stop = &stop};
 	rc = loader_open(&t->ld, t->pcap, t->backend, &t->bctx, t->cfg->kernel_btf, err,
 			 sizeof(err));
 	if (!rc) {
@@ -212,8 +252,12 @@ static int attach(struct tracer *t)
 		fprintf(stderr, "pwru: %s\n", err);
 		return 1;
 	}
-	fprintf(stderr, "pwru: attached %zu functions, skipped %zu\n", res.attached,
-		res.skipped + t->fs.no_symbol + t->fs.ambiguous);
+	if (t->backend->targets == TARGET_TRACEPOINTS)
+		fprintf(stderr, "pwru: attached %zu tracepoints, skipped %zu\n", res.attached,
+			res.skipped);
+	else
+		fprintf(stderr, "pwru: attached %zu functions, skipped %zu\n", res.attached,
+			res.skipped + t->fs.no_symbol + t->fs.ambiguous);
 	return 0;
 }
 
@@ -236,6 +280,8 @@ static int stream_events(struct tracer *t)
 
 	p->en.ksyms = t->ksyms;
 	p->en.reasons = t->reasons;
+	p->en.tp_names = (const char *const *)t->tp_names;
+	p->en.n_tp_names = t->tps.n;
 	rc =
 	    events_open(bpf_map__fd(t->ld.skel->maps.events), bpf_map__fd(t->ld.skel->maps.lost), p,
 			t->cfg->output_file ? -1 : STDOUT_FILENO, t->cfg->output_limit_lines, &ev);
@@ -266,10 +312,32 @@ static void teardown(struct tracer *t)
 	loader_close(&t->ld);
 	pcap_filter_free(t->pcap);
 	traceable_free(&t->tr);
+	tracepoint_names_free(t->tp_names, t->tps.n);
+	funcset_free(&t->tps);
 	funcset_free(&t->fs);
 	drop_reasons_free(t->reasons);
 	kallsyms_free(t->ksyms);
 	btf__free(t->btf);
+}
+
+/* --list-funcs: discovery only; root is not needed where BTF is readable. */
+static int list_funcs(struct pwru_config *cfg)
+{
+	struct tracer t = {.cfg = cfg};
+	int rc;
+
+	backend_install_libbpf_print();
+	backend_quiet(1); /* probing backends without root: the summary line says so */
+	rc = load_symbols(&t);
+	if (!rc) {
+		set_backend_ctx(&t);
+		list_funcs_print(&t.bctx, !geteuid(), stdout, stderr);
+		if (cfg->debug)
+			report_dropped(&t.fs);
+	}
+	backend_quiet(0);
+	teardown(&t);
+	return rc;
 }
 
 static int run(struct pwru_config *cfg)
@@ -310,6 +378,8 @@ static int run(struct pwru_config *cfg)
 		fprintf(stderr, "pwru: backend %s\n", t.backend->name);
 		rc = load_bpf(&t);
 	}
+	if (!rc && cfg->debug)
+		report_dropped(&t.fs);
 	if (!rc)
 		rc = attach(&t);
 	if (!rc)
@@ -340,6 +410,8 @@ int main(int argc, char **argv)
 	}
 	if (cfg.check_filter)
 		rc = check_filter_main(cfg.check_filter, cfg.pcap_expr);
+	else if (cfg.list_funcs)
+		rc = list_funcs(&cfg);
 	else
 		rc = run(&cfg);
 	flags_free(&cfg);

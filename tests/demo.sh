@@ -1,9 +1,12 @@
 #!/bin/bash
 # make demo: trace a ping between two scratch network namespaces joined by veth.
 #
-# The same script runs on a host and inside the test VM: where the running
-# kernel has no kprobes (as on a locked-down development kernel) it boots the
-# Debian 6.12 VM and runs itself there.
+# The same script runs on a host and inside the test VM. Where the running
+# kernel has no kprobes (as on a locked-down development kernel) it first
+# traces the ping with what that kernel allows (pwru picks its skb
+# tracepoints by itself), then offers the Debian 6.12 VM for the whole list of
+# kernel functions: it asks on a terminal, PWRU_DEMO_VM=1 says yes,
+# PWRU_DEMO_VM=0 no.
 set -u
 cd "$(dirname "$0")/.." || exit 1
 
@@ -19,14 +22,27 @@ if [ ! -x ./pwru ]; then
 	echo "demo: ./pwru is not built; run 'make' first" >&2
 	exit 1
 fi
-if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
-	if [ -n "${PWRU_DEMO_IN_VM:-}" ]; then
-		echo "demo: the VM kernel $(uname -r) has no kprobes either" >&2
-		exit 1
-	fi
-	echo "demo: this kernel ($(uname -r)) has no kprobes; running the same demo in the Debian 6.12 VM (tests/vm/run 6.12)"
-	exec tests/vm/run 6.12 -- env PWRU_DEMO_IN_VM=1 tests/demo.sh
+kprobes=1
+[ -e /sys/bus/event_source/devices/kprobe ] || kprobes=
+if [ -z "$kprobes" ] && [ -n "${PWRU_DEMO_IN_VM:-}" ]; then
+	echo "demo: the VM kernel $(uname -r) has no kprobes either" >&2
+	exit 1
 fi
+
+# Once the local trace is shown: the VM, if the person wants it.
+offer_vm() {
+	local answer=${PWRU_DEMO_VM:-}
+	echo
+	echo "demo: this kernel ($(uname -r)) has no kprobes: the trace above is its skb tracepoints."
+	echo "demo: every kernel function on the path is traced in the Debian 6.12 VM (tests/vm/run 6.12)."
+	if [ -z "$answer" ] && [ -t 0 ]; then
+		read -r -p "demo: run it there now? [y/N] " answer
+	fi
+	case $answer in
+	y | Y | yes | 1) exec tests/vm/run 6.12 -- env PWRU_DEMO_IN_VM=1 tests/demo.sh ;;
+	*) echo "demo: to run it later: PWRU_DEMO_VM=1 make demo" ;;
+	esac
+}
 
 a=pwru-demo-a b=pwru-demo-b
 scratch=$(mktemp -d)
@@ -50,10 +66,12 @@ $IP netns add $a && $IP netns add $b &&
 		exit 1
 	}
 
-echo "demo: $a (10.0.1.1) <-veth-> $b (10.0.1.2) on $(uname -r); tracing: pwru --filter-func '$FUNCS' icmp"
+args=(--filter-func "$FUNCS" icmp)
+[ -n "$kprobes" ] || args=('icmp and host 10.0.1.2')
+echo "demo: $a (10.0.1.1) <-veth-> $b (10.0.1.2) on $(uname -r); tracing: pwru ${args[*]}"
 # Job control gives pwru the default SIGINT disposition, as in a terminal.
 set -m
-./pwru --ready-file "$scratch/ready" --filter-func "$FUNCS" icmp &
+./pwru --ready-file "$scratch/ready" "${args[@]}" &
 pid=$!
 set +m
 for _ in $(seq 600); do
@@ -73,4 +91,9 @@ kill -INT "$pid"
 wait "$pid"
 status=$?
 pid=
+if [ -z "$kprobes" ] && [ $status = 0 ]; then
+	cleanup
+	trap - EXIT
+	offer_vm
+fi
 exit $status

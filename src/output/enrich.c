@@ -29,23 +29,28 @@ static const char *func_name(const struct enrich *e, const struct pwru_event *ev
 	return func_at(e->ksyms, ev->addr);
 }
 
-/* kfree_skb_reason (5.17..6.10) has the reason in arg 2, sk_skb_reason_drop (6.11+) in 3. */
+/*
+ * kfree_skb_reason (5.17..6.10) has the reason in arg 2, sk_skb_reason_drop (6.11+) in 3,
+ * the kfree_skb tracepoint in its third argument from 5.17 (before, it has no reason: a
+ * value without a name there is left out).
+ */
 static void drop_reason(const struct enrich *e, struct pwru_record *r)
 {
 	const char *name = r->func;
+	int tp = !strcmp(name, "tp:kfree_skb");
 
-	if (strcmp(name, "kfree_skb_reason") && strcmp(name, "sk_skb_reason_drop"))
+	if (strcmp(name, "kfree_skb_reason") && strcmp(name, "sk_skb_reason_drop") && !tp)
 		return;
-	r->is_drop = true;
 	/* an enum: the register's upper half is not defined */
 	r->reason_value = (uint32_t)(name[0] == 'k' ? r->ev->arg2 : r->ev->arg3);
 	r->reason = drop_reason_name(e->reasons, r->reason_value);
+	r->is_drop = !tp || r->reason;
 }
 
 void enrich_record(const struct enrich *e, struct pwru_record *r)
 {
 	r->func = func_name(e, r->ev);
-	if (r->func && r->ev->type != PWRU_EV_TRACEPOINT)
+	if (r->func)
 		drop_reason(e, r);
 	r->exe = e->procs ? proc_cache_exe(e->procs, r->ev->pid) : NULL;
 	r->netns_name = e->netns ? netns_name(e->netns, r->ev->netns) : "";

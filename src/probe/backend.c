@@ -10,6 +10,8 @@
 static const struct backend *const table[] = {
     &backend_kprobe_multi,
     &backend_kprobe,
+    &backend_fentry,
+    &backend_tracepoint,
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))
@@ -49,7 +51,22 @@ size_t backend_sections(const struct hook_section **out, size_t max)
 	return n;
 }
 
-static int choose_forced(const char *name, const struct kallsyms *ks, const struct funcset *fs,
+const struct funcset *backend_set(const struct backend *b, const struct backend_ctx *ctx)
+{
+	return b->targets == TARGET_TRACEPOINTS ? ctx->tps : ctx->fs;
+}
+
+static int usable(const struct backend *b, const struct backend_ctx *ctx, char *why, size_t len)
+{
+	if (!backend_set(b, ctx)->n) {
+		snprintf(why, len, "no %s taking an skb matches",
+			 b->targets == TARGET_TRACEPOINTS ? "tracepoint" : "kernel function");
+		return -1;
+	}
+	return b->probe(ctx, why, len);
+}
+
+static int choose_forced(const char *name, const struct backend_ctx *ctx,
 			 const struct backend **out, char *msg, size_t len)
 {
 	const struct backend *b = backend_find(name);
@@ -59,8 +76,8 @@ static int choose_forced(const char *name, const struct kallsyms *ks, const stru
 		snprintf(msg, len, "--backend %s is not a backend", name);
 		return -1;
 	}
-	if (b->probe(ks, fs, why, sizeof(why))) {
-		snprintf(msg, len, "--backend %s is not usable on this kernel: %s", name, why);
+	if (usable(b, ctx, why, sizeof(why))) {
+		snprintf(msg, len, "--backend %s is not usable here: %s", name, why);
 		return -1;
 	}
 	*out = b;
@@ -68,68 +85,126 @@ static int choose_forced(const char *name, const struct kallsyms *ks, const stru
 	return 0;
 }
 
-int backend_choose(const char *name, const struct kallsyms *ks, const struct funcset *fs,
-		   const struct backend **out, char *msg, size_t len)
+int backend_choose(const char *name, const struct backend_ctx *ctx, const struct backend **out,
+		   char *msg, size_t len)
 {
-	char why[NTABLE][256], all[NTABLE * 260] = "", names[128];
-	size_t i, off = 0;
+	char why[256], all[NTABLE * 300] = "";
+	size_t i, off = 0, skip = 0;
 
 	*out = NULL;
+	msg[0] = '\0';
 	if (name)
-		return choose_forced(name, ks, fs, out, msg, len);
+		return choose_forced(name, ctx, out, msg, len);
 	for (i = 0; i < NTABLE; i++) {
-		if (!table[i]->probe(ks, fs, why[i], sizeof(why[i]))) {
+		if (!usable(table[i], ctx, why, sizeof(why))) {
 			*out = table[i];
 			break;
 		}
-		off += (size_t)snprintf(all + off, sizeof(all) - off, "%s%s: %s", i ? "; " : "",
-					table[i]->name, why[i]);
+		off += (size_t)snprintf(all + off, sizeof(all) - off, "%s%s unavailable (%s)",
+					i ? "; " : "", table[i]->name, why);
+		skip = off < sizeof(all) ? off : sizeof(all) - 1;
 	}
 	if (!*out) {
-		snprintf(msg, len,
-			 "this kernel can run none of %s (%s); tracing is not possible here",
-			 backend_names(", ", names, sizeof(names)), all);
+		snprintf(msg, len, "tracing is not possible here: %s", all);
 		return -1;
 	}
-	msg[0] = '\0';
 	if (i)
-		snprintf(msg, len, "%s unavailable (%s); falling back to %s", table[0]->name,
-			 why[0], table[i]->name);
+		snprintf(msg, len, "%.*s; falling back to %s", (int)skip, all, (*out)->name);
 	return 0;
 }
 
 struct bpf_program *backend_program(const struct backend *b, struct bpf_object *obj, int pos)
 {
+	return backend_program_named(b->prog_prefix, obj, pos);
+}
+
+struct bpf_program *backend_program_named(const char *prefix, struct bpf_object *obj, int pos)
+{
 	char name[64];
 
-	snprintf(name, sizeof(name), "%s%d", b->prog_prefix, pos);
+	snprintf(name, sizeof(name), "%s%d", prefix, pos);
 	return bpf_object__find_program_by_name(obj, name);
 }
 
-void backend_select_programs(const struct backend *b, struct bpf_object *obj,
-			     const struct funcset *fs)
+void backend_autoload(const char *prefix, int max_pos, const struct backend_ctx *ctx,
+		      const struct funcset *set,
+		      int (*use)(const struct backend_ctx *ctx, const struct func_entry *f))
 {
 	struct bpf_program *p;
 	int used[FUNCSET_MAX_POS + 1] = {0}, pos;
 	size_t i;
 
-	for (i = 0; i < fs->n; i++)
-		used[fs->funcs[i].pos] = 1;
-	bpf_object__for_each_program(p, obj) bpf_program__set_autoload(p, false);
-	/* Fewer programs: faster load, and the verifier never sees the unused family. */
-	for (pos = 1; pos <= FUNCSET_MAX_POS; pos++) {
-		p = backend_program(b, obj, pos);
+	for (i = 0; i < set->n; i++)
+		if (!use || use(ctx, &set->funcs[i]))
+			used[set->funcs[i].pos] = 1;
+	for (pos = 1; pos <= max_pos; pos++) {
+		p = backend_program_named(prefix, ctx->obj, pos);
 		if (p && used[pos])
 			bpf_program__set_autoload(p, true);
 	}
 }
 
-int backend_prepare(const struct backend *b, struct bpf_object *obj, const struct funcset *fs)
+void backend_select_programs(const char *prefix, int max_pos, const struct backend_ctx *ctx,
+			     const struct funcset *set,
+			     int (*use)(const struct backend_ctx *ctx, const struct func_entry *f))
+{
+	struct bpf_program *p;
+
+	/* Fewer programs: faster load, and the verifier never sees the unused family. */
+	bpf_object__for_each_program(p, ctx->obj) bpf_program__set_autoload(p, false);
+	backend_autoload(prefix, max_pos, ctx, set, use);
+}
+
+int backend_prepare(const struct backend *b, struct backend_ctx *ctx)
 {
 	if (b->prepare)
-		return b->prepare(b, obj, fs);
-	backend_select_programs(b, obj, fs);
+		return b->prepare(b, ctx);
+	backend_select_programs(b->prog_prefix, b->max_pos, ctx, backend_set(b, ctx), NULL);
 	return 0;
+}
+
+void backend_report_skips(const struct backend *b, const struct backend_ctx *ctx,
+			  const uint8_t *hooked, const int *errs)
+{
+	const struct funcset *set = backend_set(b, ctx);
+	const char *why, *pre;
+	size_t i;
+
+	for (i = 0; ctx->debug && i < set->n; i++) {
+		const struct func_entry *f = &set->funcs[i];
+
+		if (hooked[i])
+			continue;
+		why = b->cannot_take ? b->cannot_take(ctx, f) : NULL;
+		pre = "";
+		if (!why && errs && errs[i]) {
+			why = strerror(-errs[i]);
+			pre = "the kernel refused it: ";
+		}
+		fprintf(stderr, "pwru: debug: %s: skipped %s%s%s%s: %s%s\n", b->name, f->name,
+			f->module ? " [" : "", f->module ? f->module : "", f->module ? "]" : "",
+			pre, why ? why : "not attempted (interrupted)");
+	}
+}
+
+int backend_tally(const struct backend *b, const struct backend_ctx *ctx, const uint8_t *hooked,
+		  const int *errs, struct attach_result *res)
+{
+	const struct funcset *set = backend_set(b, ctx);
+	int first_err = 0;
+	size_t i;
+
+	res->attached = res->skipped = 0;
+	for (i = 0; i < set->n; i++) {
+		res->attached += hooked[i] != 0;
+		if (!hooked[i] && errs && errs[i] && !first_err)
+			first_err = errs[i];
+	}
+	res->skipped = set->n - res->attached;
+	backend_report_skips(b, ctx, hooked, errs);
+	if (*ctx->stop)
+		return -EINTR;
+	return res->attached ? 0 : first_err ? first_err : -ENOENT;
 }
 
 static int quiet;
@@ -158,8 +233,10 @@ int backend_attach_end(const struct backend *b, struct backend_ctx *ctx, int rc,
 	if (!rc)
 		return 0;
 	if (rc != -EINTR && !res->attached)
-		snprintf(err, len, "none of the %zu matching functions could be traced with %s: %s",
-			 ctx->fs->n, b->name, none_why ? none_why : strerror(-rc));
+		snprintf(err, len, "none of the %zu matching %s could be traced with %s: %s",
+			 backend_set(b, ctx)->n,
+			 b->targets == TARGET_TRACEPOINTS ? "tracepoints" : "functions", b->name,
+			 none_why ? none_why : strerror(-rc));
 	else
 		snprintf(err, len, "%s attach failed: %s", b->name, strerror(-rc));
 	b->detach(ctx);

@@ -15,8 +15,10 @@
 #include "src/probe/splice_hooks.h"
 
 struct bpf_object;
+struct btf;
 struct bpf_program;
 struct bpf_prog_load_opts;
+struct func_entry;
 struct funcset;
 struct kallsyms;
 struct traceable;
@@ -28,26 +30,49 @@ struct attach_result {
 
 struct backend_ctx {
 	struct bpf_object *obj;
-	const struct funcset *fs;
+	const struct btf *btf; /* vmlinux's */
+	const struct kallsyms *ks;
+	const struct funcset *fs;  /* the kernel functions taking an skb */
+	const struct funcset *tps; /* the tracepoints taking an skb */
 	const struct traceable *tr;
 	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM: stop attaching, clean up */
+	int debug;		     /* --debug: say why each skipped target was skipped */
+	size_t batch;		     /* --filter-kprobe-batch: addresses per attaching thread */
 	void *priv;
+};
+
+/* What a backend hooks. */
+enum backend_targets {
+	TARGET_FUNCS,	    /* ctx->fs */
+	TARGET_TRACEPOINTS, /* ctx->tps */
 };
 
 struct backend {
 	const char *name;
+	enum backend_targets targets;
 	/* Its programs' SEC() names (bpf/probe_sections.h), for the loader's splice hooks. */
 	const struct hook_section *sections;
 	size_t nsections;
 	/* Program name prefix; the programs are PREFIX1..PREFIXn, one per skb position. */
 	const char *prog_prefix;
-	/* 0 when usable on this kernel; else a short reason in WHY. Cheap, cannot hang. */
-	int (*probe)(const struct kallsyms *ks, const struct funcset *fs, char *why, size_t len);
+	/* The last position its entry points read; a function with its skb beyond is skipped. */
+	int max_pos;
 	/*
-	 * Before load: choose and configure the programs to load. NULL: the entry points for
-	 * the positions some function uses (backend_select_programs).
+	 * 0 when usable on this kernel for a non-empty target set; else a short reason in
+	 * WHY. Cheap, cannot hang, attaches nothing that stays.
 	 */
-	int (*prepare)(const struct backend *b, struct bpf_object *obj, const struct funcset *fs);
+	int (*probe)(const struct backend_ctx *ctx, char *why, size_t len);
+	/*
+	 * NULL when it could hook F as far as is known before trying (its entry points reach
+	 * the skb, the kernel's lists allow it), else why not, in a few words.
+	 */
+	const char *(*cannot_take)(const struct backend_ctx *ctx, const struct func_entry *f);
+	/*
+	 * Before load (ctx->obj is open): choose and configure the programs to load, set up
+	 * ctx->priv. NULL: the entry points for the positions some function uses
+	 * (backend_select_programs).
+	 */
+	int (*prepare)(const struct backend *b, struct backend_ctx *ctx);
 	/*
 	 * While libbpf loads one of its programs, after the filter splice: may set the attach
 	 * target or keep the final instructions. NULL: nothing to do.
@@ -61,6 +86,8 @@ struct backend {
 
 extern const struct backend backend_kprobe_multi;
 extern const struct backend backend_kprobe;
+extern const struct backend backend_fentry;
+extern const struct backend backend_tracepoint;
 
 /* The table, in order of preference; NULL past its end. */
 const struct backend *backend_at(size_t i);
@@ -70,19 +97,32 @@ const char *backend_names(const char *sep, char *buf, size_t len);
 /* Every section of every backend (the object holds them all), into OUT; returns how many. */
 size_t backend_sections(const struct hook_section **out, size_t max);
 
+/* The set B hooks: ctx->fs or ctx->tps. */
+const struct funcset *backend_set(const struct backend *b, const struct backend_ctx *ctx);
+
 /*
- * The backend to use: NAME's (NULL: the first of the table this kernel can run). Returns 0
- * with MSG holding a line to show when the choice was not the first ("" otherwise), or -1
- * with MSG saying in one line why nothing can trace here.
+ * The backend to use: NAME's (NULL: the first of the table this kernel can run with
+ * something to hook). Returns 0 with MSG holding a line to show when the choice was not
+ * the first ("" otherwise), or -1 with MSG saying in one line why nothing can trace here.
  */
-int backend_choose(const char *name, const struct kallsyms *ks, const struct funcset *fs,
-		   const struct backend **out, char *msg, size_t len);
+int backend_choose(const char *name, const struct backend_ctx *ctx, const struct backend **out,
+		   char *msg, size_t len);
 
 /* Before load: B's prepare, or by default only B's programs for the positions in use. */
-int backend_prepare(const struct backend *b, struct bpf_object *obj, const struct funcset *fs);
-void backend_select_programs(const struct backend *b, struct bpf_object *obj,
-			     const struct funcset *fs);
+int backend_prepare(const struct backend *b, struct backend_ctx *ctx);
+/*
+ * Autoloads only PREFIX1..PREFIX<MAX_POS>, and of those the positions of the entries of
+ * SET that USE accepts (NULL: all).
+ */
+void backend_select_programs(const char *prefix, int max_pos, const struct backend_ctx *ctx,
+			     const struct funcset *set,
+			     int (*use)(const struct backend_ctx *ctx, const struct func_entry *f));
+/* The same without turning anything off first. */
+void backend_autoload(const char *prefix, int max_pos, const struct backend_ctx *ctx,
+		      const struct funcset *set,
+		      int (*use)(const struct backend_ctx *ctx, const struct func_entry *f));
 struct bpf_program *backend_program(const struct backend *b, struct bpf_object *obj, int pos);
+struct bpf_program *backend_program_named(const char *prefix, struct bpf_object *obj, int pos);
 
 /*
  * The end of B's attach with result RC: on failure, says why in ERR (NONE_WHY, or RC's
@@ -91,6 +131,21 @@ struct bpf_program *backend_program(const struct backend *b, struct bpf_object *
 int backend_attach_end(const struct backend *b, struct backend_ctx *ctx, int rc,
 		       const struct attach_result *res, const char *none_why, char *err,
 		       size_t len);
+
+/*
+ * With ctx->debug: one line on stderr for each entry of B's set that HOOKED[i] says is not
+ * hooked, with why: B's cannot_take, else ERRS[i] (a negative errno from the kernel; ERRS
+ * may be NULL).
+ */
+void backend_report_skips(const struct backend *b, const struct backend_ctx *ctx,
+			  const uint8_t *hooked, const int *errs);
+
+/*
+ * After B's attach: RES from HOOKED (by index in B's set), the --debug lines, and the
+ * result: 0, -EINTR when stopped, else (nothing hooked) the first refusal in ERRS.
+ */
+int backend_tally(const struct backend *b, const struct backend_ctx *ctx, const uint8_t *hooked,
+		  const int *errs, struct attach_result *res);
 
 /* Silences libbpf's own warnings while a backend tries attaches it expects to fail. */
 void backend_quiet(int on);

@@ -8,7 +8,6 @@
  */
 #include <errno.h>
 #include <linux/perf_event.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
@@ -16,7 +15,9 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "bpf/probe_sections.h"
+#include "src/arch.h"
 #include "src/probe/backend.h"
+#include "src/probe/pool.h"
 #include "src/discover/funcset.h"
 #include "src/discover/traceable.h"
 
@@ -35,10 +36,7 @@ struct probe_site {
 struct kprobe_state {
 	struct probe_site *sites;
 	size_t n;
-	size_t next; /* shared work cursor */
 	int pmu_type;
-	volatile sig_atomic_t *stop;
-	pthread_mutex_t lock;
 };
 
 static int read_pmu_type(void)
@@ -54,7 +52,7 @@ static int read_pmu_type(void)
 	return type;
 }
 
-static int kprobe_probe(const struct kallsyms *ks, const struct funcset *fs, char *why, size_t len)
+static int kprobe_probe(const struct backend_ctx *ctx, char *why, size_t len)
 {
 	if (read_pmu_type() >= 0)
 		return 0;
@@ -86,65 +84,42 @@ static int open_kprobe(int pmu_type, uint64_t addr, int prog_fd)
 	return fd;
 }
 
-/* Hands out site indexes; SIZE_MAX when done or stopping. */
-static size_t take(struct kprobe_state *st)
-{
-	size_t i = SIZE_MAX;
-
-	pthread_mutex_lock(&st->lock);
-	if (st->next < st->n && !(st->stop && *st->stop))
-		i = st->next++;
-	pthread_mutex_unlock(&st->lock);
-	return i;
-}
-
-static void *attach_worker(void *arg)
+static void attach_one(void *arg, size_t i)
 {
 	struct kprobe_state *st = arg;
-	size_t i;
 
-	while ((i = take(st)) != SIZE_MAX)
-		st->sites[i].fd =
-		    open_kprobe(st->pmu_type, st->sites[i].addr, st->sites[i].prog_fd);
-	return NULL;
+	st->sites[i].fd = open_kprobe(st->pmu_type, st->sites[i].addr, st->sites[i].prog_fd);
 }
 
-static void *detach_worker(void *arg)
+static void detach_one(void *arg, size_t i)
 {
 	struct kprobe_state *st = arg;
-	size_t i;
 
-	while ((i = take(st)) != SIZE_MAX)
-		if (st->sites[i].fd >= 0)
-			close(st->sites[i].fd);
-	return NULL;
+	if (st->sites[i].fd >= 0)
+		close(st->sites[i].fd);
 }
 
-static void run_pool(struct kprobe_state *st, void *(*fn)(void *), int nthreads)
+/* pwru's --filter-kprobe-batch N: one thread per N; else what was measured to be best. */
+static int attach_threads(const struct backend_ctx *ctx, size_t n)
 {
-	pthread_t t[DETACH_THREADS];
-	int i, started = 0;
+	size_t t;
 
-	st->next = 0;
-	for (i = 0; i < nthreads; i++)
-		if (!pthread_create(&t[i], NULL, fn, st))
-			started++;
-		else
-			break;
-	if (!started)
-		fn(st);
-	for (i = 0; i < started; i++)
-		pthread_join(t[i], NULL);
+	if (!ctx->batch)
+		return ATTACH_THREADS;
+	t = (n + ctx->batch - 1) / ctx->batch;
+	return t < 1 ? 1 : t > 64 ? 64 : (int)t;
 }
 
 static int collect(struct backend_ctx *ctx, struct kprobe_state *st)
 {
 	const struct funcset *fs = ctx->fs;
 	size_t i, k, total = 0;
-	int pos, fds[FUNCSET_MAX_POS + 1] = {0};
+	int pos, fds[FUNCSET_MAX_POS + 1];
 
 	for (pos = 1; pos <= FUNCSET_MAX_POS; pos++) {
-		struct bpf_program *p = backend_program(&backend_kprobe, ctx->obj, pos);
+		struct bpf_program *p = pos <= backend_kprobe.max_pos
+					    ? backend_program(&backend_kprobe, ctx->obj, pos)
+					    : NULL;
 
 		fds[pos] = p ? bpf_program__fd(p) : -1;
 	}
@@ -173,42 +148,51 @@ static void kprobe_detach(struct backend_ctx *ctx)
 
 	if (!st)
 		return;
-	st->stop = NULL; /* a second Ctrl-C must not leave probes behind */
 	for (i = 0; i < st->n; i++)
 		live += st->sites[i].fd >= 0;
 	if (live > 100)
 		fprintf(stderr,
 			"pwru: detaching %zu kprobes (the kernel removes them one by one)\n", live);
-	run_pool(st, detach_worker, DETACH_THREADS);
-	pthread_mutex_destroy(&st->lock);
+	/* no stop flag: a second Ctrl-C must not leave probes behind */
+	pool_run(st->n, DETACH_THREADS, detach_one, st, NULL);
 	free(st->sites);
 	free(st);
 	ctx->priv = NULL;
 }
 
 /* Functions with at least one address hooked count as attached; the first error explains. */
+/* Functions with at least one address hooked count as attached; the first error explains. */
 static int tally(struct backend_ctx *ctx, struct kprobe_state *st, struct attach_result *res)
 {
 	uint8_t *hooked = calloc(ctx->fs->n ? ctx->fs->n : 1, 1);
+	int *errs = calloc(ctx->fs->n ? ctx->fs->n : 1, sizeof(*errs));
 	size_t i;
-	int first_err = 0;
+	int rc = -ENOMEM;
 
-	if (!hooked)
-		return -ENOMEM;
-	for (i = 0; i < st->n; i++) {
+	for (i = 0; hooked && errs && i < st->n; i++) {
 		if (st->sites[i].fd >= 0)
 			hooked[st->sites[i].func] = 1;
-		else if (!first_err)
-			first_err = st->sites[i].fd;
+		else if (!errs[st->sites[i].func])
+			errs[st->sites[i].func] = st->sites[i].fd;
 	}
-	for (i = 0; i < ctx->fs->n; i++) {
-		if (hooked[i])
-			res->attached++;
-		else
-			res->skipped++;
-	}
+	if (hooked && errs)
+		rc = backend_tally(&backend_kprobe, ctx, hooked, errs, res);
 	free(hooked);
-	return res->attached ? 0 : first_err ? first_err : -ENOENT;
+	free(errs);
+	return rc;
+}
+
+static const char *kprobe_cannot_take(const struct backend_ctx *ctx, const struct func_entry *f)
+{
+	uint32_t k;
+
+	if (f->pos > backend_kprobe.max_pos)
+		return "the skb is on the stack, past the registers kprobes read (fentry reaches "
+		       "it)";
+	for (k = 0; k < f->naddrs; k++)
+		if (traceable_kprobe(ctx->tr, f->addrs[k]))
+			return NULL;
+	return "in the kprobe blacklist";
 }
 
 static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, char *err, size_t len)
@@ -219,13 +203,11 @@ static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, cha
 	if (!st)
 		return -ENOMEM;
 	ctx->priv = st;
-	pthread_mutex_init(&st->lock, NULL);
-	st->stop = ctx->stop;
 	st->pmu_type = read_pmu_type();
 	rc = st->pmu_type < 0 ? -ENOENT : collect(ctx, st);
 	if (!rc) {
-		run_pool(st, attach_worker, ATTACH_THREADS);
-		rc = *ctx->stop ? -EINTR : tally(ctx, st, res);
+		pool_run(st->n, attach_threads(ctx, st->n), attach_one, st, ctx->stop);
+		rc = tally(ctx, st, res);
 	}
 	return backend_attach_end(&backend_kprobe, ctx, rc, res, NULL, err, len);
 }
@@ -236,9 +218,12 @@ static const struct hook_section kprobe_sections[] = {
 
 const struct backend backend_kprobe = {
     .name = "kprobe",
+    .targets = TARGET_FUNCS,
     .probe = kprobe_probe,
+    .cannot_take = kprobe_cannot_take,
     .sections = kprobe_sections,
     .nsections = 1,
+    .max_pos = ARCH_REG_ARGS,
     .prog_prefix = "kprobe_skb_",
     .attach = kprobe_attach,
     .detach = kprobe_detach,

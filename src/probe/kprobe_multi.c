@@ -13,6 +13,7 @@
 #include <bpf/libbpf.h>
 #include "kallsyms/kallsyms.h"
 #include "bpf/probe_sections.h"
+#include "src/arch.h"
 #include "src/probe/backend.h"
 #include "src/discover/funcset.h"
 #include "src/discover/traceable.h"
@@ -21,6 +22,7 @@ struct site {
 	unsigned long addr;
 	uint32_t func; /* index in the funcset */
 	uint8_t ok;
+	int err; /* the kernel's refusal of this address alone */
 };
 
 struct multi_state {
@@ -39,7 +41,7 @@ static uint64_t probe_address(const struct kallsyms *ks, const struct funcset *f
 	return fs->n ? fs->funcs[0].addrs[0] : 0;
 }
 
-static int multi_probe(const struct kallsyms *ks, const struct funcset *fs, char *why, size_t len)
+static int multi_probe(const struct backend_ctx *ctx, char *why, size_t len)
 {
 	const struct bpf_insn insns[] = {
 	    {.code = 0xb7, .dst_reg = 0, .imm = 0}, /* r0 = 0 */
@@ -47,7 +49,7 @@ static int multi_probe(const struct kallsyms *ks, const struct funcset *fs, char
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, popts, .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
 	LIBBPF_OPTS(bpf_link_create_opts, lopts);
-	unsigned long addr = probe_address(ks, fs);
+	unsigned long addr = probe_address(ctx->ks, ctx->fs);
 	int prog, link, err;
 
 	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "pwru_probe", "GPL", insns, 2, &popts);
@@ -122,8 +124,10 @@ static void attach_sites(struct backend_ctx *ctx, struct multi_state *st,
 		st->fatal = err;
 		return;
 	}
-	if (n == 1)
+	if (n == 1) {
+		s[0].err = -err;
 		return;
+	}
 	attach_sites(ctx, st, prog, s, addrs, n / 2);
 	attach_sites(ctx, st, prog, s + n / 2, addrs + n / 2, n - n / 2);
 }
@@ -167,16 +171,32 @@ static size_t total_addrs(const struct funcset *fs)
 }
 
 static int attach_pos(struct backend_ctx *ctx, struct multi_state *st, int pos, struct site *s,
-		      unsigned long *addrs, uint8_t *hooked)
+		      unsigned long *addrs, uint8_t *hooked, int *errs)
 {
 	size_t i, n = collect_sites(ctx, pos, s);
 
 	for (i = 0; i < n; i++)
 		addrs[i] = s[i].addr;
 	attach_sites(ctx, st, backend_program(&backend_kprobe_multi, ctx->obj, pos), s, addrs, n);
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		hooked[s[i].func] |= s[i].ok;
+		if (!errs[s[i].func])
+			errs[s[i].func] = s[i].err;
+	}
 	return st->fatal ? -st->fatal : 0;
+}
+
+static const char *multi_cannot_take(const struct backend_ctx *ctx, const struct func_entry *f)
+{
+	uint32_t k;
+
+	if (f->pos > backend_kprobe_multi.max_pos)
+		return "the skb is on the stack, past the registers kprobes read (fentry reaches "
+		       "it)";
+	for (k = 0; k < f->naddrs; k++)
+		if (traceable_ftrace_in(ctx->tr, f->name, f->module, f->addrs[k]))
+			return NULL;
+	return "not ftrace-able (notrace, or absent from available_filter_functions)";
 }
 
 static void multi_detach(struct backend_ctx *ctx)
@@ -195,35 +215,30 @@ static void multi_detach(struct backend_ctx *ctx)
 
 static int multi_attach(struct backend_ctx *ctx, struct attach_result *res, char *err, size_t len)
 {
-	size_t na = total_addrs(ctx->fs), i;
+	size_t na = total_addrs(ctx->fs);
 	struct site *s = calloc(na ? na : 1, sizeof(*s));
 	unsigned long *addrs = calloc(na ? na : 1, sizeof(*addrs));
 	uint8_t *hooked = calloc(ctx->fs->n ? ctx->fs->n : 1, 1);
+	int *errs = calloc(ctx->fs->n ? ctx->fs->n : 1, sizeof(*errs));
 	struct multi_state *st = calloc(1, sizeof(*st));
 	int pos, rc = -ENOMEM;
 
 	ctx->priv = st;
-	if (!s || !addrs || !hooked || !st)
+	if (!s || !addrs || !hooked || !errs || !st)
 		goto out;
 	backend_quiet(1);
-	for (rc = 0, pos = 1; pos <= FUNCSET_MAX_POS && !rc && !*ctx->stop; pos++)
-		rc = attach_pos(ctx, st, pos, s, addrs, hooked);
+	for (rc = 0, pos = 1; pos <= backend_kprobe_multi.max_pos && !rc && !*ctx->stop; pos++)
+		rc = attach_pos(ctx, st, pos, s, addrs, hooked, errs);
 	backend_quiet(0);
-	for (i = 0; i < ctx->fs->n; i++)
-		if (hooked[i])
-			res->attached++;
-		else
-			res->skipped++;
-	if (!rc && *ctx->stop)
-		rc = -EINTR;
-	else if (!rc && !res->attached)
-		rc = -ENOENT;
+	if (!rc)
+		rc = backend_tally(&backend_kprobe_multi, ctx, hooked, errs, res);
 out:
 	rc = backend_attach_end(&backend_kprobe_multi, ctx, rc, res,
 				rc == -ENOENT ? "notrace, or not ftrace-able" : NULL, err, len);
 	free(s);
 	free(addrs);
 	free(hooked);
+	free(errs);
 	return rc;
 }
 
@@ -233,9 +248,12 @@ static const struct hook_section multi_sections[] = {
 
 const struct backend backend_kprobe_multi = {
     .name = "kprobe-multi",
+    .targets = TARGET_FUNCS,
     .probe = multi_probe,
+    .cannot_take = multi_cannot_take,
     .sections = multi_sections,
     .nsections = 1,
+    .max_pos = ARCH_REG_ARGS,
     .prog_prefix = "kprobe_multi_skb_",
     .attach = multi_attach,
     .detach = multi_detach,

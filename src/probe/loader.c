@@ -50,7 +50,7 @@ int loader_load(struct loader *ld, char *err, size_t errlen)
 	int rc;
 
 	ld->ctx->obj = ld->skel->obj;
-	rc = backend_prepare(ld->b, ld->skel->obj, ld->ctx->fs);
+	rc = backend_prepare(ld->b, ld->ctx);
 	if (rc) {
 		snprintf(err, errlen, "preparing the %s programs: %s", ld->b->name, strerror(-rc));
 		return rc;
@@ -62,7 +62,7 @@ int loader_load(struct loader *ld, char *err, size_t errlen)
 			 *why ? ": " : " (libbpf's log above)", why);
 		return rc;
 	}
-	return splice_hooks_verify(ld->skel->obj, err, errlen);
+	return splice_hooks_verify(ld->hooks, ld->skel->obj, err, errlen);
 }
 
 void loader_close(struct loader *ld)

@@ -8,6 +8,7 @@
 #include "src/probe/splice_hooks.h"
 
 #define MAX_HOOKS 16
+#define MAX_SEEN  64
 
 struct splice_hooks {
 	struct pcap_filter *f;
@@ -15,6 +16,9 @@ struct splice_hooks {
 	void *arg;
 	int id[MAX_HOOKS];
 	size_t n;
+	/* the programs that went through a hook: the filter was spliced into them */
+	const struct bpf_program *seen[MAX_SEEN];
+	size_t nseen;
 	char err[256];
 };
 
@@ -23,6 +27,8 @@ static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opt
 	struct splice_hooks *h = (struct splice_hooks *)cookie;
 	int rc = pcap_filter_splice(h->f, prog, opts);
 
+	if (!rc && h->nseen < MAX_SEEN)
+		h->seen[h->nseen++] = prog;
 	if (rc) {
 		snprintf(h->err, sizeof(h->err), "%s", pcap_filter_last_error(h->f));
 		return rc;
@@ -99,7 +105,18 @@ const char *splice_hooks_error(const struct splice_hooks *h)
 	return h ? h->err : "";
 }
 
-int splice_hooks_verify(struct bpf_object *obj, char *err, size_t errlen)
+static int went_through(const struct splice_hooks *h, const struct bpf_program *p)
+{
+	size_t i;
+
+	for (i = 0; i < h->nseen; i++)
+		if (h->seen[i] == p)
+			return 1;
+	return 0;
+}
+
+int splice_hooks_verify(const struct splice_hooks *h, struct bpf_object *obj, char *err,
+			size_t errlen)
 {
 	struct bpf_program *p;
 	int rc;
@@ -108,9 +125,18 @@ int splice_hooks_verify(struct bpf_object *obj, char *err, size_t errlen)
 	{
 		if (bpf_program__fd(p) < 0)
 			continue; /* not loaded */
+		if (!went_through(h, p)) {
+			snprintf(
+			    err, errlen,
+			    "program %s was loaded without its pcap filter (no splice hook for "
+			    "its section SEC(\"%s\")): it would let every packet through",
+			    bpf_program__name(p), bpf_program__section_name(p));
+			return -ENOEXEC;
+		}
 		rc =
 		    pcap_filter_check_loaded(bpf_program__fd(p), bpf_program__name(p), err, errlen);
-		if (rc)
+		/* no subprograms at all: a stand-in (clone.h), or nothing that could filter */
+		if (rc && rc != -ENODATA)
 			return rc;
 	}
 	return 0;

@@ -39,11 +39,12 @@ int splice_hooks_install(struct pcap_filter *f, const struct hook_section *secs,
 const char *splice_hooks_error(const struct splice_hooks *h);
 
 /*
- * After load: every program of OBJ that was loaded has its filter spliced (a program in a
- * section without a hook keeps a gate that lets every packet through). 0, or -ENOEXEC
- * with the program named in ERR.
+ * After load: every program of OBJ that was loaded went through H's hooks, and the kernel
+ * holds it without the filter's gate stub (a program in a section without a hook keeps a
+ * gate that lets every packet through). 0, or -ENOEXEC with the program named in ERR.
  */
-int splice_hooks_verify(struct bpf_object *obj, char *err, size_t errlen);
+int splice_hooks_verify(const struct splice_hooks *h, struct bpf_object *obj, char *err,
+			size_t errlen);
 
 /* Unregisters the handlers and frees H (NULL: nothing). */
 void splice_hooks_remove(struct splice_hooks *h);

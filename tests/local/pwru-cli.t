@@ -29,7 +29,7 @@ n=$((n + 1)); if grep -q '^pwru ' /tmp/pwru-cli.$$.out; then echo "ok $n - versi
 t "unknown flag: one line, exit 2" 2 '^pwru: unknown flag --nope \(pwru --help lists the flags\)$' -- ./pwru --nope
 t "bad regex: exit 2" 2 '^pwru: --filter-func .* is not a valid regex' -- ./pwru --filter-func '('
 t "bad mark: exit 2" 2 '^pwru: --filter-mark wants' -- ./pwru --filter-mark 1/2/3
-t "bad backend: exit 2" 2 '^pwru: --backend must be one of kprobe-multi, kprobe, not .nope.$' -- ./pwru --backend nope
+t "bad backend: exit 2" 2 '^pwru: --backend must be one of kprobe-multi, kprobe, fentry, tracepoint, not .nope.$' -- ./pwru --backend nope
 t "missing value: exit 2" 2 'needs a value' -- ./pwru --output-limit-lines
 
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
@@ -51,9 +51,10 @@ if [ "$(id -u)" = 0 ]; then
 	t "--kmods with a module that is not loaded: exit 2" 2 "^pwru: --kmods: 'no_such_mod' is not a loaded module[^
 ]*\$" -- ./pwru --kmods no_such_mod
 	if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
-		t "kernel without kprobes: one line saying so, exit 1" 1 '^pwru: this kernel can run none of kprobe-multi, kprobe \([^
-]*\); tracing is not possible here[^
-]*$' -- ./pwru --filter-func ip_rcv
+		t "no backend can hook ip_rcv here: one line with each one's reason, exit 1" 1 '^pwru: tracing is not possible here: kprobe-multi unavailable \([^
+]*\); kprobe unavailable \([^
+]*\); fentry unavailable \([^
+]*\); tracepoint unavailable \(no tracepoint taking an skb matches\)$' -- ./pwru --filter-func ip_rcv
 	fi
 fi
 rm -f /tmp/pwru-cli.$$.out

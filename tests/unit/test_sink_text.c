@@ -81,6 +81,31 @@ static void test_drop_and_v6(void)
 	free(t);
 }
 
+/* Tracepoint events: the address is an index in the probe layer's names. */
+static void test_tracepoints(void)
+{
+	struct pwru_event ev[3];
+	char *t;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		ev[i] = sample_event();
+		ev[i].type = PWRU_EV_TRACEPOINT;
+	}
+	ev[0].addr = 0;
+	ev[1].addr = 1;
+	ev[1].arg3 = 2;
+	ev[2].addr = 1;
+	ev[2].arg3 = 999;
+	t = render(ev, 3, true, true);
+	ok(t && strstr(t, "(tcp) tp:net_dev_queue\n"), "a tracepoint is named tp:NAME");
+	ok(t && strstr(t, "(tcp) tp:kfree_skb(SKB_DROP_REASON_NOT_SPECIFIED)\n"),
+	   "tp:kfree_skb takes its reason from its third argument");
+	ok(t && strstr(t, "(tcp) tp:kfree_skb\n"),
+	   "a value that names no reason (a kernel whose tracepoint has none) is left out");
+	free(t);
+}
+
 static void test_columns(void)
 {
 	struct pwru_event ev = sample_event();
@@ -163,6 +188,7 @@ int main(void)
 	harness_init();
 	test_pwru_sample();
 	test_drop_and_v6();
+	test_tracepoints();
 	test_columns();
 	test_addr_text();
 	test_lost();

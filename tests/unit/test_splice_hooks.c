@@ -18,9 +18,15 @@
 static const struct hook_section tc = {"tc", BPF_PROG_TYPE_SCHED_CLS, 0};
 static const struct hook_section xdp = {"xdp", BPF_PROG_TYPE_XDP, 0};
 
-/* Loads the checker's tc program with hooks on SEC; returns splice_hooks_verify()'s result. */
-static int load_with(const struct hook_section *sec, const char *expr, char *err, size_t len)
+/*
+ * Loads the checker's tc program with hooks on SEC; returns splice_hooks_verify()'s result,
+ * and in *GATE what the kernel-side check alone says of the loaded program.
+ */
+static int load_with(const struct hook_section *sec, const char *expr, char *err, size_t len,
+		     int *gate)
 {
+	char gerr[512];
+
 	struct check_filter_bpf *skel = NULL;
 	struct splice_hooks *h = NULL;
 	struct pcap_filter *f = NULL;
@@ -30,8 +36,11 @@ static int load_with(const struct hook_section *sec, const char *expr, char *err
 		rc = splice_hooks_install(f, sec, 1, NULL, NULL, &h, err, len);
 	if (!rc) {
 		skel = check_filter_bpf__open_and_load();
-		rc = skel ? splice_hooks_verify(skel->obj, err, len) : -errno;
+		rc = skel ? splice_hooks_verify(h, skel->obj, err, len) : -errno;
 	}
+	if (skel && gate)
+		*gate = pcap_filter_check_loaded(bpf_program__fd(skel->progs.check_filter),
+						 "check_filter", gerr, sizeof(gerr));
 	check_filter_bpf__destroy(skel);
 	splice_hooks_remove(h);
 	pcap_filter_free(f);
@@ -41,7 +50,7 @@ static int load_with(const struct hook_section *sec, const char *expr, char *err
 static void test_verify(void)
 {
 	char err[512] = "";
-	int rc = load_with(&tc, "icmp", err, sizeof(err));
+	int gate = 1, rc = load_with(&tc, "icmp", err, sizeof(err), &gate);
 
 	if (rc == -EPERM) {
 		printf("# cannot load BPF here (%s): skipping the load checks\n", strerror(EPERM));
@@ -50,10 +59,13 @@ static void test_verify(void)
 	is_int(rc, 0, "hooked section: the filter is spliced and the check passes");
 	if (rc)
 		printf("#   %s\n", err);
-	is_int(load_with(&tc, "", err, sizeof(err)), 0,
+	is_int(gate, 0, "the kernel holds it without the gate stub");
+	is_int(load_with(&tc, "", err, sizeof(err), &gate), 0,
 	       "empty expression: the gate is spliced away too");
-	rc = load_with(&xdp, "icmp", err, sizeof(err));
+	is_int(gate, 0, "the kernel holds the empty filter without the gate stub");
+	rc = load_with(&xdp, "icmp", err, sizeof(err), &gate);
 	is_int(rc, -ENOEXEC, "section without a hook: the loaded program is refused");
+	is_int(gate, -ENOEXEC, "and the kernel-side check alone finds the gate stub in it");
 	ok(strstr(err, "check_filter") && strstr(err, "every packet"),
 	   "the refusal names the program and the consequence");
 	printf("#   %s\n", err);
@@ -102,7 +114,8 @@ static void test_table(void)
 	char names[128];
 	size_t i;
 
-	is_str(backend_names(", ", names, sizeof(names)), "kprobe-multi, kprobe",
+	is_str(backend_names(", ", names, sizeof(names)),
+	       "kprobe-multi, kprobe, fentry, tracepoint",
 	       "the table's names, in order of preference");
 	for (i = 0; backend_at(i); i++) {
 		const struct backend *b = backend_at(i);

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fentry entry points: the trampoline's u64 argument array, the skb in slot N (1..12, as
+ * far as a trampoline reaches), one program per N. Included by pwru.bpf.c after
+ * handle_skb().
+ *
+ * fentry_skb_N are templates: the loader clones one per function, writing the function's
+ * address and argument count into the CLONE_VALUE markers (bpf/clone.h). With the count a
+ * constant, reads of slots the function does not have are pruned before the verifier
+ * would refuse them. fentry_multi_skb_N serve many functions at once (Linux 7.2's
+ * tracing-multi link): no per-function constants there, so the kernel's helpers tell.
+ */
+#ifndef PWRU_ENTRY_FENTRY_H
+#define PWRU_ENTRY_FENTRY_H
+
+#include "entry_cloned.h"
+#include "probe_sections.h"
+
+#define FENTRY_ENTRY(n) CLONED_ENTRY(PWRU_SEC_FENTRY, fentry_skb_##n, PWRU_EV_FENTRY, n)
+
+#define FENTRY_MULTI_ENTRY(n)                                                                      \
+	SEC(PWRU_SEC_FENTRY_MULTI)                                                                 \
+	int fentry_multi_skb_##n(__u64 *ctx)                                                       \
+	{                                                                                          \
+		struct hit h = {.func_ip = bpf_get_func_ip(ctx), .type = PWRU_EV_FENTRY};          \
+		__u64 skb = 0;                                                                     \
+                                                                                                   \
+		bpf_get_func_arg(ctx, 1, &h.arg2);                                                 \
+		bpf_get_func_arg(ctx, 2, &h.arg3);                                                 \
+		bpf_get_func_arg(ctx, (n)-1, &skb);                                                \
+		return handle_skb(ctx, (struct sk_buff *)skb, &h);                                 \
+	}
+
+#define FENTRY_ENTRIES(n) FENTRY_ENTRY(n) FENTRY_MULTI_ENTRY(n)
+
+FENTRY_ENTRIES(1)
+FENTRY_ENTRIES(2)
+FENTRY_ENTRIES(3)
+FENTRY_ENTRIES(4)
+FENTRY_ENTRIES(5)
+FENTRY_ENTRIES(6)
+FENTRY_ENTRIES(7)
+FENTRY_ENTRIES(8)
+FENTRY_ENTRIES(9)
+FENTRY_ENTRIES(10)
+FENTRY_ENTRIES(11)
+FENTRY_ENTRIES(12)
+
+#endif

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include "bpf/clone.h"
+#include "src/probe/clone.h"
+
+static const uint64_t magic[CLONE_NVALUES] = {
+    [CLONE_FUNC_IP] = CLONE_MAGIC_FUNC_IP,
+    [CLONE_NARGS] = CLONE_MAGIC_NARGS,
+};
+
+static int is_ld_imm64(const struct bpf_insn *i)
+{
+	return i->code == (BPF_LD | BPF_IMM | BPF_DW) && i->src_reg == 0;
+}
+
+static uint64_t imm64(const struct bpf_insn *i)
+{
+	return (uint32_t)i[0].imm | (uint64_t)(uint32_t)i[1].imm << 32;
+}
+
+static void find_markers(struct clone_tpl *t)
+{
+	size_t i;
+	int k;
+
+	for (k = 0; k < CLONE_NVALUES; k++)
+		t->at[k] = SIZE_MAX;
+	for (i = 0; i + 1 < t->cnt; i++) {
+		if (!is_ld_imm64(&t->insns[i]))
+			continue;
+		for (k = 0; k < CLONE_NVALUES; k++)
+			if (imm64(&t->insns[i]) == magic[k])
+				t->at[k] = i;
+		i++; /* the second half of the ld_imm64 */
+	}
+}
+
+static void *dup_mem(const void *p, size_t n)
+{
+	void *d = n ? malloc(n) : NULL;
+
+	if (d)
+		memcpy(d, p, n);
+	return d;
+}
+
+int clone_is_template(const struct clone_tpl *t)
+{
+	int k;
+
+	for (k = 0; k < CLONE_NVALUES; k++)
+		if (t->at[k] != SIZE_MAX)
+			return 1;
+	return 0;
+}
+
+int clone_capture(struct clone_tpl *t, struct bpf_program *prog, struct bpf_prog_load_opts *opts,
+		  const struct clone_target *stand_in)
+{
+	static const struct bpf_insn nop_prog[] = {
+	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0},
+	    {.code = BPF_JMP | BPF_EXIT},
+	};
+
+	memset(t, 0, sizeof(*t));
+	t->cnt = bpf_program__insn_cnt(prog);
+	t->insns = dup_mem(bpf_program__insns(prog), t->cnt * sizeof(*t->insns));
+	t->func_cnt = opts->func_info ? opts->func_info_cnt : 0;
+	t->func_rec = opts->func_info_rec_size;
+	t->func_info = dup_mem(opts->func_info, (size_t)t->func_cnt * t->func_rec);
+	t->line_cnt = opts->line_info ? opts->line_info_cnt : 0;
+	t->line_rec = opts->line_info_rec_size;
+	t->line_info = dup_mem(opts->line_info, (size_t)t->line_cnt * t->line_rec);
+	if (!t->insns || (t->func_cnt && !t->func_info) || (t->line_cnt && !t->line_info)) {
+		clone_tpl_free(t);
+		return -ENOMEM;
+	}
+	t->prog_btf_fd = (int)opts->prog_btf_fd;
+	t->type = bpf_program__type(prog);
+	t->attach = opts->expected_attach_type;
+	t->prog_flags = opts->prog_flags;
+	snprintf(t->name, sizeof(t->name), "%s", bpf_program__name(prog));
+	find_markers(t);
+	/* The stand-in has no subprograms: its BTF records would not match it. */
+	opts->func_info = NULL;
+	opts->func_info_cnt = 0;
+	opts->line_info = NULL;
+	opts->line_info_cnt = 0;
+	opts->attach_btf_id = stand_in->btf_id;
+	opts->attach_btf_obj_fd = stand_in->btf_obj_fd;
+	return bpf_program__set_insns(prog, (struct bpf_insn *)nop_prog, 2);
+}
+
+static void set_imm64(struct bpf_insn *i, uint64_t v)
+{
+	i[0].imm = (int32_t)(uint32_t)v;
+	i[1].imm = (int32_t)(uint32_t)(v >> 32);
+}
+
+int clone_load(const struct clone_tpl *t, const struct clone_target *tg, char *log, size_t len)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = t->attach,
+		    .attach_btf_id = tg->btf_id, .attach_btf_obj_fd = tg->btf_obj_fd,
+		    .prog_btf_fd = t->prog_btf_fd, .prog_flags = t->prog_flags,
+		    .func_info = t->func_info, .func_info_cnt = t->func_cnt,
+		    .func_info_rec_size = t->func_rec, .line_info = t->line_info,
+		    .line_info_cnt = t->line_cnt, .line_info_rec_size = t->line_rec);
+	struct bpf_insn *insns = dup_mem(t->insns, t->cnt * sizeof(*insns));
+	int fd, k;
+
+	if (!insns)
+		return -ENOMEM;
+	for (k = 0; k < CLONE_NVALUES; k++)
+		if (t->at[k] != SIZE_MAX)
+			set_imm64(&insns[t->at[k]], tg->values[k]);
+	fd = bpf_prog_load(t->type, t->name, "GPL", insns, t->cnt, &o);
+	if (fd < 0) {
+		fd = -errno;
+		if (log && len)
+			snprintf(log, len, "%s", strerror(-fd));
+	}
+	free(insns);
+	return fd;
+}
+
+void clone_tpl_free(struct clone_tpl *t)
+{
+	free(t->insns);
+	free(t->func_info);
+	free(t->line_info);
+	memset(t, 0, sizeof(*t));
+}

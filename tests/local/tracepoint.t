@@ -1,0 +1,141 @@
+#!/bin/bash
+# The tracepoint backend on this machine's own kernel, with real traffic: a ping on the
+# loopback of a scratch network namespace. On a kernel that refuses kprobes and fentry
+# (a locked-down one) it is what `pwru icmp` must pick by itself, saying why in one line.
+cd "$(dirname "$0")/../.." || exit 1
+n=0 failed=0
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	shift
+	printf '%s\n' "$@" | sed 's/^/#   /'
+}
+check() { if eval "$2"; then pass "$1"; else fail "$1" "${@:3}"; fi; }
+
+if [ "$(id -u)" != 0 ] || [ ! -x ./pwru ] || ! command -v ping >/dev/null; then
+	echo "1..0 # SKIP needs root, ./pwru and ping"
+	exit 0
+fi
+ns=pwru-tp-$$
+scratch=$(mktemp -d)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	rm -rf "$scratch"
+}
+trap cleanup EXIT
+ip netns add "$ns" && ip -n "$ns" link set lo up || {
+	echo "1..1"
+	echo "not ok 1 - a scratch network namespace with lo up"
+	exit 1
+}
+
+# Our programs are the ones created after this id.
+max_prog_id() { bpftool prog show 2>/dev/null | sed -n 's/^\([0-9]*\): .*/\1/p' | sort -n | tail -n1; }
+# Program ids above $1 named like our tracepoint copies.
+our_progs() {
+	bpftool prog show 2>/dev/null |
+		awk -v min="$1" -F'[: ]+' '/^[0-9]+: / && $1 > min && / name (tp_btf|raw_tp)_skb_/ { print $1 }'
+}
+
+# start NAME ARGS...: pwru in the background, waits for its ready file; sets pid.
+start() {
+	local name=$1 i
+	shift
+	set -m
+	./pwru --ready-file "$scratch/$name.ready" --filter-netns "/var/run/netns/$ns" "$@" \
+		>"$scratch/$name.out" 2>"$scratch/$name.err" </dev/null &
+	pid=$!
+	set +m
+	for i in $(seq 300); do
+		[ -e "$scratch/$name.ready" ] && return 0
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	wait "$pid"
+	pid=
+	return 1
+}
+
+stop() { # SIGINT, wait; sets status
+	kill -INT "$pid"
+	wait "$pid"
+	status=$?
+	pid=
+}
+
+tuple='127.0.0.1:0->127.0.0.1:0(icmp)'
+before=$(max_prog_id)
+if start forced --backend tracepoint icmp; then
+	pass "--backend tracepoint attaches ($(grep -m1 attached "$scratch/forced.err"))"
+	ours=$(our_progs "${before:-0}")
+	check "while tracing, bpftool shows our tracepoint programs" '[ -n "$ours" ]'
+	ip netns exec "$ns" ping -c 2 -W 1 127.0.0.1 >/dev/null 2>&1
+	sleep 0.5
+	stop
+	check "exits 0 on SIGINT" '[ "$status" = 0 ]' "status $status" "$(cat "$scratch/forced.err")"
+	for tp in net_dev_queue net_dev_start_xmit netif_receive_skb consume_skb; do
+		check "the ping shows at tp:$tp with its tuple" \
+			"grep -q ' $tuple tp:$tp\$' '$scratch/forced.out'" "$(head -n 20 "$scratch/forced.out")"
+	done
+	check "every event is a tracepoint event with the ping's tuple" \
+		"! awk '/^0x/ && !(index(\$0, \"$tuple tp:\"))' '$scratch/forced.out' | grep -q ." \
+		"$(awk '/^0x/ && !index($0, "tp:")' "$scratch/forced.out" | head -n 5)"
+	left=
+	for id in $ours; do bpftool prog show id "$id" >/dev/null 2>&1 && left="$left $id"; done
+	check "after exit none of our programs is left" '[ -z "$left" ]' "still there:$left"
+else
+	fail "--backend tracepoint attaches" "$(cat "$scratch/forced.err")"
+fi
+
+# The filter applies: an expression the ping does not match prints nothing.
+if start nomatch --backend tracepoint 'icmp and host 10.9.9.9'; then
+	ip netns exec "$ns" ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1
+	sleep 0.5
+	stop
+	check "a pcap filter the ping does not match: no event" \
+		"! grep -q '^0x' '$scratch/nomatch.out'" "$(head -n 5 "$scratch/nomatch.out")"
+else
+	fail "--backend tracepoint with a non-matching filter attaches" "$(cat "$scratch/nomatch.err")"
+fi
+
+# SIGKILL in the middle of attaching leaves nothing: the kernel owns nothing of ours
+# without our file descriptors.
+before=$(max_prog_id)
+set -m
+./pwru --backend tracepoint --filter-netns "/var/run/netns/$ns" icmp >/dev/null 2>"$scratch/kill.err" &
+pid=$!
+set +m
+for _ in $(seq 200); do
+	[ -n "$(our_progs "${before:-0}")" ] && break
+	sleep 0.01
+done
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null
+pid=
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+	[ -z "$(our_progs "${before:-0}")" ] && break
+	sleep 0.2
+done
+check "SIGKILL while attaching: no program of ours is left" '[ -z "$(our_progs "${before:-0}")" ]' \
+	"$(our_progs "${before:-0}")"
+
+if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
+	if start auto icmp; then
+		ip netns exec "$ns" ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1
+		sleep 0.5
+		stop
+		check "no kprobes here: pwru icmp picks the tracepoint backend, saying why in one line" \
+			"grep -q '^pwru: kprobe-multi unavailable (.*); kprobe unavailable (.*); falling back to tracepoint\$' '$scratch/auto.err' && grep -qx 'pwru: backend tracepoint' '$scratch/auto.err'" \
+			"$(cat "$scratch/auto.err")"
+		check "and traces the ping" "grep -q ' $tuple tp:net_dev_queue\$' '$scratch/auto.out'" \
+			"$(head -n 5 "$scratch/auto.out")"
+	else
+		fail "no kprobes here: pwru icmp starts with the tracepoint backend" "$(cat "$scratch/auto.err")"
+	fi
+fi
+echo "1..$n"
+[ $failed = 0 ]
