@@ -10,6 +10,12 @@
 
 #define CLONE_MAGIC_FUNC_IP 0x70777275665f6970ULL /* "pwruf_ip": the function's address */
 #define CLONE_MAGIC_NARGS   0x70777275615f6e72ULL /* "pwrua_nr": its argument slots */
+#define CLONE_MAGIC_FLAGS   0x70777275666c6167ULL /* "pwruflag": enum clone_flags */
+
+enum clone_flags {
+	CLONE_STASH = 1,   /* hold the entry event for the exit's return value */
+	CLONE_RET_S32 = 2, /* the return value is a signed 32-bit integer: sign-extend it */
+};
 
 #ifdef __bpf__
 /* An ld_imm64 clang cannot fold away or merge with another. */

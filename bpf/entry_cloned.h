@@ -14,7 +14,9 @@
 	int name(__u64 *ctx)                                                                       \
 	{                                                                                          \
 		__u64 nargs = CLONE_VALUE(CLONE_MAGIC_NARGS);                                      \
-		struct hit h = {.func_ip = CLONE_VALUE(CLONE_MAGIC_FUNC_IP), .type = (ev_type)};   \
+		struct hit h = {.func_ip = CLONE_VALUE(CLONE_MAGIC_FUNC_IP),                       \
+				.type = (ev_type),                                                 \
+				.stash = CLONE_VALUE(CLONE_MAGIC_FLAGS) & CLONE_STASH};            \
                                                                                                    \
 		if (nargs >= 2)                                                                    \
 			h.arg2 = CTX_SLOT(ctx, 1);                                                 \

@@ -33,6 +33,40 @@
 
 #define FENTRY_ENTRIES(n) FENTRY_ENTRY(n) FENTRY_MULTI_ENTRY(n)
 
+/*
+ * The exit of a function whose entry held its event (CLONE_STASH): the return value sits
+ * in the slot after the arguments; the count is a per-copy constant, so one case stays.
+ */
+#define RET_SLOT(k)                                                                                \
+	case k:                                                                                    \
+		ret = CTX_SLOT(ctx, k);                                                            \
+		break;
+
+SEC(PWRU_SEC_FEXIT)
+int fexit_ret_1(__u64 *ctx)
+{
+	__u64 ret = 0;
+
+	switch (CLONE_VALUE(CLONE_MAGIC_NARGS)) {
+		RET_SLOT(0)
+		RET_SLOT(1)
+		RET_SLOT(2)
+		RET_SLOT(3)
+		RET_SLOT(4)
+		RET_SLOT(5)
+		RET_SLOT(6)
+		RET_SLOT(7)
+		RET_SLOT(8)
+		RET_SLOT(9)
+		RET_SLOT(10)
+		RET_SLOT(11)
+		RET_SLOT(12)
+	}
+	if (CLONE_VALUE(CLONE_MAGIC_FLAGS) & CLONE_RET_S32)
+		ret = (__s64)(__s32)ret;
+	return handle_ret(ctx, CLONE_VALUE(CLONE_MAGIC_FUNC_IP), ret);
+}
+
 FENTRY_ENTRIES(1)
 FENTRY_ENTRIES(2)
 FENTRY_ENTRIES(3)

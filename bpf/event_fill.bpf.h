@@ -42,6 +42,23 @@ struct {
 	__type(value, struct record_buf);
 } scratch SEC(".maps");
 
+/*
+ * Records held from a function's entry until its exit adds the return value (fexit): the
+ * entry event as it was, plus the result. The probe layer sizes the map when some function
+ * wants its return value.
+ */
+struct pending_key {
+	__u64 pid_tgid;
+	__u64 func_ip;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 1);
+	__type(key, struct pending_key);
+	__type(value, struct record_buf);
+} pending SEC(".maps");
+
 /* The BPF target here is little-endian (x86); bpf_endian.h would drag in uapi headers. */
 #define bpf_ntohs(x) __builtin_bswap16(x)
 #define bpf_htons(x) __builtin_bswap16(x)
@@ -283,6 +300,7 @@ struct emit_extra {
 	__s64 stack_id;
 	bool has_retval;
 	bool has_stack;
+	const struct pending_key *stash; /* held in `pending` under this key, not queued */
 };
 
 static __always_inline __u32 fill_u64_section(__u8 *rec, __u32 off, __u16 kind, __u64 v)
@@ -334,8 +352,32 @@ static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device
 	if (size > sizeof(buf->b))
 		return;
 	ev->size = size;
+	if (x && x->stash) {
+		bpf_map_update_elem(&pending, x->stash, buf, BPF_ANY);
+		return;
+	}
 	if (bpf_ringbuf_output(&events, buf, size, wakeup_flags()))
 		count_lost();
+}
+
+/* The record held under K, with RETVAL added, queued; nothing when none is held. */
+static __always_inline void emit_pending(const struct pending_key *k, __u64 retval)
+{
+	struct record_buf *buf = bpf_map_lookup_elem(&pending, k);
+	struct pwru_event *ev;
+	__u32 size;
+
+	if (!buf)
+		return;
+	ev = (void *)buf->b;
+	size = ev->size;
+	if (size <= sizeof(buf->b) - sizeof(struct pwru_section) - sizeof(__u64)) {
+		size = fill_u64_section(buf->b, size, PWRU_SEC_RETVAL, retval);
+		ev->size = size;
+		if (bpf_ringbuf_output(&events, buf, size, wakeup_flags()))
+			count_lost();
+	}
+	bpf_map_delete_elem(&pending, k);
 }
 
 static __always_inline void emit_event(struct sk_buff *skb, struct net_device *dev, __u64 addr,

@@ -26,8 +26,11 @@ typedef _Bool bool;
 #define true 1
 #define false 0
 
+enum { BPF_ANY = 0 };
+
 enum bpf_map_type {
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
+	BPF_MAP_TYPE_LRU_HASH = 9,
 	BPF_MAP_TYPE_RINGBUF = 27,
 };
 

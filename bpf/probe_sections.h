@@ -10,6 +10,7 @@
 #define PWRU_SEC_KPROBE	      "kprobe"
 /* Templates: cloned per function (src/probe/clone.c), never loaded as written. */
 #define PWRU_SEC_FENTRY "fentry"
+#define PWRU_SEC_FEXIT	"fexit"
 /* One program for many functions through Linux 7.2's tracing-multi link. */
 #define PWRU_SEC_FENTRY_MULTI "fentry.multi"
 /* Templates too, cloned per tracepoint: typed (tp_btf) where the kernel allows, else raw. */

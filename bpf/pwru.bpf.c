@@ -36,7 +36,8 @@ struct hit {
 	__u64 func_ip; /* address of the hooked function, as kallsyms names it */
 	__u64 arg2;    /* second and third argument: drop reasons live there */
 	__u64 arg3;
-	__u8 type; /* enum pwru_event_type */
+	__u8 type;  /* enum pwru_event_type */
+	__u8 stash; /* hold the event until the function returns (fexit adds the result) */
 };
 
 static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const struct hit *h)
@@ -48,7 +49,23 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const stru
 	dev = BPF_CORE_READ(skb, dev);
 	if (!filter_meta(skb, dev) || !filter_pcap(skb))
 		return 0;
-	emit_event(skb, dev, h->func_ip, h->type, h->arg2, h->arg3);
+	if (h->stash) {
+		struct pending_key k = {bpf_get_current_pid_tgid(), h->func_ip};
+		struct emit_extra x = {.stash = &k};
+
+		emit_event_ex(skb, dev, h->func_ip, h->type, h->arg2, h->arg3, &x);
+	} else {
+		emit_event(skb, dev, h->func_ip, h->type, h->arg2, h->arg3);
+	}
+	return 0;
+}
+
+/* At a function's exit: the event its entry held, with the return value RET. */
+static __always_inline int handle_ret(void *ctx, __u64 func_ip, __u64 ret)
+{
+	struct pending_key k = {bpf_get_current_pid_tgid(), func_ip};
+
+	emit_pending(&k, ret);
 	return 0;
 }
 

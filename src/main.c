@@ -4,6 +4,8 @@
  * Every stage reports its own failure in one line; main only maps them to exit codes.
  */
 #include <errno.h>
+#include <regex.h>
+#include <stdlib.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -104,6 +106,30 @@ static int build_funcset(struct tracer *t, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * The functions whose events carry their return value: no user flag yet (the Cilium view
+ * will choose them); PWRU_RETVAL_FUNCS=REGEX asks for it in tests.
+ */
+static int mark_retval(struct funcset *fs)
+{
+	const char *re_text = getenv("PWRU_RETVAL_FUNCS");
+	char err[256];
+	regex_t re;
+	size_t i;
+
+	if (!re_text || !*re_text)
+		return 0;
+	if (funcset_regex_compile(re_text, &re, err, sizeof(err))) {
+		fprintf(stderr, "pwru: PWRU_RETVAL_FUNCS: %s\n", err);
+		return 2;
+	}
+	for (i = 0; i < fs->n; i++)
+		if (!regexec(&re, fs->funcs[i].name, 0, NULL, 0))
+			fs->funcs[i].flags |= FUNC_WANT_RET;
+	regfree(&re);
+	return 0;
+}
+
 static int load_symbols(struct tracer *t)
 {
 	const char *btf_path = t->cfg->kernel_btf ? t->cfg->kernel_btf : "/sys/kernel/btf/vmlinux";
@@ -153,6 +179,8 @@ static int load_symbols(struct tracer *t)
 			"pwru: %zu modules have no BTF (kernel before 5.11, or built without "
 			"it): only callbacks typed from the .ko of %zu of them are traced\n",
 			t->kmods_without_btf, t->kmods_from_ko);
+	if (mark_retval(&t->fs))
+		return 2;
 	return traceable_load(&t->tr, "") ? 1 : 0;
 }
 

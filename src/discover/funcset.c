@@ -38,6 +38,18 @@ static int is_struct_value(const struct btf *btf, uint32_t id)
 	return t && (btf_is_struct(t) || btf_is_union(t));
 }
 
+/* An int or a (signed) enum: the register's upper half holds nothing meaningful. */
+static int returns_s32(const struct btf *btf, uint32_t id)
+{
+	const struct btf_type *t = id ? skip_mods(btf, &id) : NULL;
+
+	if (!t || t->size != 4)
+		return 0;
+	if (btf_is_int(t))
+		return (btf_int_encoding(t) & BTF_INT_SIGNED) != 0;
+	return btf_is_enum(t);
+}
+
 int funcset_proto_layout(const struct btf *btf, uint32_t proto_id, struct arg_layout *out)
 {
 	const struct btf_type *proto = btf__type_by_id(btf, proto_id);
@@ -48,6 +60,7 @@ int funcset_proto_layout(const struct btf *btf, uint32_t proto_id, struct arg_la
 	memset(out, 0, sizeof(*out));
 	if (!proto || !btf_is_func_proto(proto))
 		return 0;
+	out->flags |= returns_s32(btf, proto->type) ? FUNC_RET_S32 : 0;
 	p = btf_params(proto);
 	for (i = 0; i < btf_vlen(proto); i++) {
 		if (!p[i].type) { /* "...": varargs */
@@ -181,8 +194,8 @@ static void drop(struct funcset *fs, struct func_entry *f, enum func_dropped why
 }
 
 /* A split BTF repeats its base's ids first: walk only what the module adds. */
-static int collect(const struct funcset_btf *b, const struct funcset_kind *kind,
-		   const regex_t *re, struct funcset *fs, size_t *cap)
+static int collect(const struct funcset_btf *b, const struct funcset_kind *kind, const regex_t *re,
+		   struct funcset *fs, size_t *cap)
 {
 	const struct btf *btf = b->btf, *base = btf__base_btf(btf);
 	uint32_t id = base ? btf__type_cnt(base) : 1, cnt = btf__type_cnt(btf);

@@ -30,6 +30,8 @@ enum func_flags {
 	FUNC_IRREGULAR = 1 << 2,  /* a struct went to the stack while registers were left */
 	FUNC_VARARGS = 1 << 3,
 	FUNC_SYNTHETIC = 1 << 4, /* typed by pwru, the kernel has no BTF for it */
+	FUNC_WANT_RET = 1 << 5,	 /* its event should carry its return value (fexit) */
+	FUNC_RET_S32 = 1 << 6,	 /* returns a signed 32-bit integer (int, or an enum) */
 };
 
 /* Where a prototype's skb is, and what else a backend needs to know about its arguments. */

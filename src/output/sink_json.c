@@ -149,8 +149,15 @@ static void put_func(struct fmt *f, const struct pwru_record *r)
 	key_hex(f, "func_addr", r->ev->addr);
 	key_str(f, "drop_reason", r->is_drop && r->reason ? r->reason : "");
 	key_u64(f, "drop_reason_value", r->is_drop ? r->reason_value : 0);
-	if (r->has_retval)
-		key_u64(f, "retval", r->retval);
+	if (r->has_retval) { /* signed: the producer sign-extends an int result (-1 is -EPERM) */
+		fmt_key(f, "retval");
+		if ((int64_t)r->retval < 0) {
+			fmt_char(f, '-');
+			fmt_u64(f, -r->retval);
+		} else {
+			fmt_u64(f, r->retval);
+		}
+	}
 	if (r->has_stack)
 		key_u64(f, "stack_id", (uint64_t)r->stack_id);
 }

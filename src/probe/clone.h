@@ -15,7 +15,7 @@
 #include <linux/bpf.h>
 #include <bpf/libbpf.h>
 
-enum clone_value { CLONE_FUNC_IP, CLONE_NARGS, CLONE_NVALUES };
+enum clone_value { CLONE_FUNC_IP, CLONE_NARGS, CLONE_FLAGS, CLONE_NVALUES };
 
 struct clone_tpl {
 	struct bpf_insn *insns;

@@ -3,7 +3,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 #include "src/probe/backend.h"
 #include "src/probe/cloned.h"
@@ -41,19 +40,12 @@ int cloned_collect(struct cloned *c, const struct backend_ctx *ctx,
 	for (i = 0; i < c->set->n; i++) {
 		const struct func_entry *e = &c->set->funcs[i];
 
-		if ((!take || take(ctx, e)) && clone_is_template(&c->tpl[e->pos]))
+		if ((!take || take(ctx, e)) &&
+		    clone_is_template(&c->tpl[c->one_template ? 1 : e->pos]))
 			c->sites[c->n++] = (struct cloned_site){
 			    .idx = (uint32_t)i, .prog = -ENOENT, .link = -ENOENT};
 	}
 	return 0;
-}
-
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static void load_one(void *arg, size_t i)
@@ -70,7 +62,7 @@ static void load_one(void *arg, size_t i)
 	}
 	c->target(c, e, &tg);
 	tg.btf_obj_fd = fd;
-	s->prog = clone_load(&c->tpl[e->pos], &tg, NULL, 0);
+	s->prog = clone_load(&c->tpl[c->one_template ? 1 : e->pos], &tg, NULL, 0);
 }
 
 static void attach_one(void *arg, size_t i)
@@ -94,12 +86,12 @@ void cloned_run(struct cloned *c, int load_threads, int attach_threads, volatile
 			break;
 		}
 	/* two passes: loading is the verifier's work, attaching patches code under a lock */
-	t0 = now();
+	t0 = mono_now();
 	pool_run(c->n, pool_threads("PWRU_LOAD_THREADS", load_threads), load_one, c, stop);
-	c->t_load = now() - t0;
-	t0 = now();
+	c->t_load = mono_now() - t0;
+	t0 = mono_now();
 	pool_run(c->n, pool_threads("PWRU_ATTACH_THREADS", attach_threads), attach_one, c, stop);
-	c->t_attach = now() - t0;
+	c->t_attach = mono_now() - t0;
 }
 
 void cloned_results(const struct cloned *c, uint8_t *hooked, int *errs)

@@ -15,6 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "bpf/clone.h"
 #include "bpf/probe_sections.h"
 #include "kallsyms/kallsyms.h"
 #include "src/discover/funcset.h"
@@ -126,7 +127,8 @@ static int fentry_probe(const struct backend_ctx *ctx, char *why, size_t len)
 }
 
 struct fentry_state {
-	struct cloned c;
+	struct cloned c;   /* one entry program per function */
+	struct cloned ret; /* one exit program per function that wants its return value */
 	struct fentry_multi *multi;
 };
 
@@ -135,7 +137,10 @@ static void fentry_target(const struct cloned *c, const struct func_entry *f,
 {
 	*tg = (struct clone_target){
 	    .btf_id = f->btf_id,
-	    .values = {[CLONE_FUNC_IP] = f->addrs[0], [CLONE_NARGS] = f->nslots}};
+	    .values = {[CLONE_FUNC_IP] = f->addrs[0],
+		       [CLONE_NARGS] = f->nslots,
+		       [CLONE_FLAGS] = (f->flags & FUNC_WANT_RET ? CLONE_STASH : 0) |
+				       (f->flags & FUNC_RET_S32 ? CLONE_RET_S32 : 0)}};
 }
 
 static int fentry_link(const struct cloned *c, const struct func_entry *f, int prog)
@@ -145,9 +150,43 @@ static int fentry_link(const struct cloned *c, const struct func_entry *f, int p
 	return fd < 0 ? -errno : fd;
 }
 
-static int in_module(const struct backend_ctx *ctx, const struct func_entry *f)
+/* Who gets a copy of the template: everything, or (with the multi link) what it cannot take. */
+static int own_copy(const struct backend_ctx *ctx, const struct func_entry *f)
 {
-	return f->module && fentry_can_take(ctx, f);
+	const struct fentry_state *st = ctx->priv;
+
+	if (!fentry_can_take(ctx, f))
+		return 0;
+	return !st->multi || f->module || (f->flags & FUNC_WANT_RET);
+}
+
+static int wants_ret(const struct backend_ctx *ctx, const struct func_entry *f)
+{
+	return (f->flags & FUNC_WANT_RET) && fentry_can_take(ctx, f);
+}
+
+/* An exit program for the functions whose events carry their return value, if any. */
+static int prepare_ret(struct fentry_state *st, struct backend_ctx *ctx)
+{
+	struct bpf_map *pending = bpf_object__find_map_by_name(ctx->obj, "pending");
+	struct bpf_program *p = bpf_object__find_program_by_name(ctx->obj, "fexit_ret_1");
+	size_t i, n = 0;
+
+	for (i = 0; i < ctx->fs->n; i++)
+		n += wants_ret(ctx, &ctx->fs->funcs[i]);
+	st->ret = (struct cloned){.prefix = "fexit_ret_",
+				  .one_template = 1,
+				  .set = ctx->fs,
+				  .stand_in = st->c.stand_in,
+				  .target = fentry_target,
+				  .attach = fentry_link};
+	if (!n)
+		return 0;
+	if (!pending || !p)
+		return -ENOENT;
+	bpf_program__set_autoload(p, true);
+	/* events held between entry and exit: one per task inside such a function */
+	return bpf_map__set_max_entries(pending, 1024);
 }
 
 static int fentry_prepare(const struct backend *b, struct backend_ctx *ctx)
@@ -163,24 +202,25 @@ static int fentry_prepare(const struct backend *b, struct backend_ctx *ctx)
 				.attach = fentry_link};
 	if (probe_target(ctx, &st->c.stand_in))
 		return -ENOENT;
-	if (!fentry_multi_usable(ctx)) {
-		backend_select_programs(b->prog_prefix, b->max_pos, ctx, ctx->fs, fentry_can_take);
-		return 0;
-	}
 	/* the multi link takes vmlinux's functions; modules' get copies */
-	st->multi = fentry_multi_new();
-	if (!st->multi)
-		return -ENOMEM;
-	backend_select_programs(b->prog_prefix, b->max_pos, ctx, ctx->fs, in_module);
-	return fentry_multi_prepare(st->multi, ctx);
+	if (fentry_multi_usable(ctx)) {
+		st->multi = fentry_multi_new();
+		if (!st->multi)
+			return -ENOMEM;
+	}
+	backend_select_programs(b->prog_prefix, b->max_pos, ctx, ctx->fs, own_copy);
+	if (st->multi)
+		fentry_multi_prepare(st->multi, ctx);
+	return prepare_ret(st, ctx);
 }
 
 static int fentry_prog_load(struct backend_ctx *ctx, struct bpf_program *prog,
 			    struct bpf_prog_load_opts *opts, char *err, size_t len)
 {
 	struct fentry_state *st = ctx->priv;
+	int rc = cloned_capture(&st->c, prog, opts, err, len);
 
-	return cloned_capture(&st->c, prog, opts, err, len);
+	return rc ? rc : cloned_capture(&st->ret, prog, opts, err, len);
 }
 
 static void fentry_detach(struct backend_ctx *ctx)
@@ -189,35 +229,50 @@ static void fentry_detach(struct backend_ctx *ctx)
 
 	if (!st)
 		return;
-	cloned_free(&st->c);
 	fentry_multi_free(st->multi);
+	cloned_free(&st->c);
+	cloned_free(&st->ret);
 	free(st);
 	ctx->priv = NULL;
+}
+
+static void run_copies(struct cloned *c, struct backend_ctx *ctx, uint8_t *hooked, int *errs,
+		       const char *what)
+{
+	cloned_run(c, LOAD_THREADS, ATTACH_THREADS, ctx->stop);
+	cloned_results(c, hooked, errs);
+	fprintf(stderr,
+		"pwru: fentry: one %s program per function: %zu loaded in %.1f s, "
+		"attached in %.1f s\n",
+		what, c->n, c->t_load, c->t_attach);
 }
 
 static int fentry_attach(struct backend_ctx *ctx, struct attach_result *res, char *err, size_t len)
 {
 	struct fentry_state *st = ctx->priv;
 	size_t n = ctx->fs->n ? ctx->fs->n : 1;
-	uint8_t *hooked = calloc(n, 1);
+	uint8_t *hooked = calloc(n, 1), *ret_hooked = calloc(n, 1);
 	int *errs = calloc(n, sizeof(*errs));
-	int rc = hooked && errs ? 0 : -ENOMEM;
+	int rc = hooked && ret_hooked && errs ? 0 : -ENOMEM;
 
 	if (!rc && st->multi)
 		rc = fentry_multi_attach(st->multi, ctx, hooked, errs);
+	/* exits first: an entry holding its event before its exit is there would wait long */
 	if (!rc)
-		rc = cloned_collect(&st->c, ctx, st->multi ? in_module : fentry_can_take);
-	if (!rc && st->c.n) {
-		cloned_run(&st->c, LOAD_THREADS, ATTACH_THREADS, ctx->stop);
-		cloned_results(&st->c, hooked, errs);
-		fprintf(stderr,
-			"pwru: fentry: one program per function: %zu loaded in %.1f s, attached "
-			"in %.1f s\n",
-			st->c.n, st->c.t_load, st->c.t_attach);
-	}
+		rc = cloned_collect(&st->ret, ctx, wants_ret);
+	if (!rc && st->ret.n)
+		run_copies(&st->ret, ctx, ret_hooked, errs, "exit");
+	if (!rc)
+		rc = cloned_collect(&st->c, ctx, own_copy);
+	if (!rc && st->c.n)
+		run_copies(&st->c, ctx, hooked, errs, "entry");
+	for (n = 0; !rc && n < ctx->fs->n; n++) /* a held event nobody would release */
+		if (wants_ret(ctx, &ctx->fs->funcs[n]) && !ret_hooked[n])
+			hooked[n] = 0;
 	if (!rc)
 		rc = backend_tally(&backend_fentry, ctx, hooked, errs, res);
 	free(hooked);
+	free(ret_hooked);
 	free(errs);
 	return backend_attach_end(&backend_fentry, ctx, rc, res, NULL, err, len);
 }
@@ -225,13 +280,14 @@ static int fentry_attach(struct backend_ctx *ctx, struct attach_result *res, cha
 static const struct hook_section fentry_sections[] = {
     {PWRU_SEC_FENTRY "+", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY},
     {PWRU_SEC_FENTRY_MULTI "+", BPF_PROG_TYPE_TRACING, FENTRY_MULTI_ATTACH},
+    {PWRU_SEC_FEXIT "+", BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT},
 };
 
 const struct backend backend_fentry = {
     .name = "fentry",
     .targets = TARGET_FUNCS,
     .sections = fentry_sections,
-    .nsections = 2,
+    .nsections = 3,
     .max_pos = FUNCSET_MAX_POS,
     .prog_prefix = template_prefix,
     .probe = fentry_probe,

@@ -21,6 +21,7 @@
 #include "src/discover/funcset.h"
 #include "src/probe/backend.h"
 #include "src/probe/fentry.h"
+#include "src/probe/pool.h"
 
 /* BPF_LINK_CREATE's attributes as Linux 7.2 lays them out for this link. */
 struct tracing_multi_attr {
@@ -73,8 +74,6 @@ int fentry_multi_usable(const struct backend_ctx *ctx)
 	id = ctx->btf ? btf__find_by_name_kind(ctx->btf, "bpf_fentry_test1", BTF_KIND_FUNC) : -1;
 	prog = id > 0 ? nop_multi_prog() : -ENOENT;
 	link = prog >= 0 ? link_multi(prog, (const uint32_t *)&id, 1) : prog;
-	if (getenv("PWRU_DBG"))
-		fprintf(stderr, "multi probe: id %d prog %d link %d\n", id, prog, link);
 	if (link >= 0)
 		close(link);
 	if (prog >= 0)
@@ -93,9 +92,10 @@ struct fentry_multi *fentry_multi_new(void)
 	return calloc(1, sizeof(struct fentry_multi));
 }
 
+/* What the link takes: vmlinux's functions, but those whose exit needs a program of its own. */
 static int in_vmlinux(const struct backend_ctx *ctx, const struct func_entry *f)
 {
-	return !f->module && fentry_can_take(ctx, f);
+	return !f->module && !(f->flags & FUNC_WANT_RET) && fentry_can_take(ctx, f);
 }
 
 int fentry_multi_prepare(struct fentry_multi *m, struct backend_ctx *ctx)
@@ -153,10 +153,12 @@ int fentry_multi_attach(struct fentry_multi *m, struct backend_ctx *ctx, uint8_t
 	uint32_t *ids = calloc(fs->n ? fs->n : 1, sizeof(*ids));
 	uint32_t *func = calloc(fs->n ? fs->n : 1, sizeof(*func));
 	int pos, rc = -ENOMEM;
-	size_t i, n;
+	size_t i, n, linked = 0;
+	double t0;
 
 	if (!ids || !func)
 		goto out;
+	t0 = mono_now();
 	for (pos = 1; pos <= FUNCSET_MAX_POS && !m->fatal && !*ctx->stop; pos++) {
 		struct bpf_program *p = backend_program_named("fentry_multi_skb_", ctx->obj, pos);
 
@@ -168,7 +170,10 @@ int fentry_multi_attach(struct fentry_multi *m, struct backend_ctx *ctx, uint8_t
 				func[n++] = (uint32_t)i;
 			}
 		attach_ids(m, ctx, bpf_program__fd(p), ids, func, hooked, errs, n);
+		linked += n;
 	}
+	fprintf(stderr, "pwru: fentry: tracing-multi link: %zu functions, %zu links, %.1f s\n",
+		linked, m->nfds, mono_now() - t0);
 	rc = -m->fatal;
 out:
 	free(ids);

@@ -5,6 +5,7 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <time.h>
 
 /*
  * Calls FN(ARG, i) for every i in [0, N) from up to NTHREADS threads (the caller alone if
@@ -13,6 +14,15 @@
  */
 void pool_run(size_t n, int nthreads, void (*fn)(void *arg, size_t i), void *arg,
 	      volatile sig_atomic_t *stop);
+
+/* Seconds on the monotonic clock: what the attach phases report. */
+static inline double mono_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
 
 /* DFLT, or the environment variable ENV's value (benchmarks measure thread counts with it). */
 int pool_threads(const char *env, int dflt);

@@ -10,6 +10,24 @@
 
 extern const struct sink_ops sink_json, sink_pcapng, sink_summary;
 
+/* fexit's return value: signed, since the producer sign-extends an int result. */
+static void test_json_retval(const struct sink_opts *so)
+{
+	struct pwru_event ev = sample_event();
+	struct rec recs[2];
+	uint64_t minus_one = (uint64_t)-1, one = 1;
+	struct rendered r;
+
+	rec_start(&recs[0], &ev);
+	rec_section(&recs[0], PWRU_SEC_RETVAL, &minus_one, sizeof(minus_one));
+	rec_start(&recs[1], &ev);
+	rec_section(&recs[1], PWRU_SEC_RETVAL, &one, sizeof(one));
+	r = render_recs(&sink_json, so, recs, 2, 0);
+	ok(r.out && strstr(r.out, "\"retval\":-1,") && strstr(r.out, "\"retval\":1,"),
+	   "json: retval -1 (an -EPERM) and 1, as signed numbers");
+	rendered_free(&r);
+}
+
 static void test_json(void)
 {
 	struct pwru_event ev[2] = {sample_event(), sample_event()};
@@ -47,6 +65,7 @@ static void test_json(void)
 	ok(r.out && strstr(r.out, "{\"type\":\"end\",\"events\":2,\"lost\":5}\n"),
 	   "json: a closing object with the counts");
 	rendered_free(&r);
+	test_json_retval(&so);
 }
 
 /* tshark's fields for the file at PATH, one packet per line; NULL if tshark failed. */
