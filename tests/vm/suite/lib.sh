@@ -172,11 +172,16 @@ event_lines_re() {
 }
 
 # Programs, links and perf-event attachments of ours still in the kernel. Our
-# programs are named kprobe_* / pwru_*; bpftool truncates names to 15 bytes.
+# programs are named kprobe_* / pwru_* / fentry_* / fexit_* / tp_btf_* /
+# raw_tp_*; bpftool truncates names to 15 bytes. Links of every kind we make:
+# kprobe-multi, perf events, tracing (fentry, fexit, tp_btf), raw tracepoints,
+# and 7.2's tracing-multi (type 15, which this bpftool does not name).
+OUR_PROGS='^(kprobe|pwru|fentry|fexit|tp_btf|raw_tp)'
 leftovers() {
-	$BPFTOOL prog show 2>/dev/null | awk '
-		{ for (i = 1; i < NF; i++) if ($i == "name" && $(i + 1) ~ /^(kprobe|pwru)/) print "prog: " $0 }'
-	$BPFTOOL link show 2>/dev/null | awk '/kprobe_multi|perf_event/ { print "link: " $0 }'
+	$BPFTOOL prog show 2>/dev/null | awk -v re="$OUR_PROGS" '
+		{ for (i = 1; i < NF; i++) if ($i == "name" && $(i + 1) ~ re) print "prog: " $0 }'
+	$BPFTOOL link show 2>/dev/null |
+		awk '/kprobe_multi|perf_event|tracing|raw_tracepoint|type 15/ { print "link: " $0 }'
 	$BPFTOOL perf show 2>/dev/null | awk '/kprobe|kretprobe/ { print "perf: " $0 }'
 	[ -r /sys/kernel/tracing/kprobe_events ] &&
 		sed 's/^/kprobe_events: /' /sys/kernel/tracing/kprobe_events

@@ -1,0 +1,45 @@
+# fexit as a capability of the probe layer: an event can carry its function's
+# return value, held from the entry until the exit adds it. Checked on a known one:
+# nf_hook_slow() returns 1 when the hook accepts and -EPERM when a rule drops.
+# PWRU_RETVAL_FUNCS is the test's way in (no user flag yet).
+. tests/vm/suite/lib.sh
+
+check "two netns joined by veth" netns_pair
+check "nft in b drops echo requests at input; a has an accepting output chain" sh -c "
+	$IP netns exec b $NFT add table inet pt \\; add chain inet pt input \
+		'{ type filter hook input priority 0; policy accept; }' \\; \
+		add rule inet pt input icmp type echo-request drop &&
+	$IP netns exec a $NFT add table inet pt \\; add chain inet pt output \
+		'{ type filter hook output priority 0; policy accept; }'"
+nsb=$($IP netns exec b readlink /proc/self/ns/net | tr -dc 0-9)
+nsa=$($IP netns exec a readlink /proc/self/ns/net | tr -dc 0-9)
+
+if ! PWRU_RETVAL_FUNCS=nf_hook_slow pwru_start rv --backend fentry --output-json \
+	--filter-func 'nf_hook_slow|ip_rcv' icmp; then
+	not_ok "pwru --backend fentry with return values attached" "$(head -n 20 "$SCRATCH/rv.err")"
+	exit 0
+fi
+$IP netns exec a ping -c 2 -W 1 10.0.1.2 >/dev/null 2>&1
+sleep 1
+pwru_stop
+if grep -q '^pwru: fentry: one exit program per function: 1 loaded' "$SCRATCH/rv.err"; then
+	ok "one exit program, for nf_hook_slow"
+else
+	not_ok "one exit program, for nf_hook_slow" "$(cat "$SCRATCH/rv.err")"
+fi
+if jq -e -s --argjson ns "$nsb" '[.[] | select(.func == "nf_hook_slow" and .netns == $ns and .retval == -1 and .tuple.daddr == "10.0.1.2")] | length >= 1' "$SCRATCH/rv.out" >/dev/null; then
+	ok "the dropped echo request: nf_hook_slow in b returns -1 (-EPERM)"
+else
+	not_ok "the dropped echo request: nf_hook_slow in b returns -1 (-EPERM)" "$(head -c 1500 "$SCRATCH/rv.out")"
+fi
+if jq -e -s --argjson ns "$nsa" '[.[] | select(.func == "nf_hook_slow" and .netns == $ns and .retval == 1)] | length >= 1' "$SCRATCH/rv.out" >/dev/null; then
+	ok "the accepted one: nf_hook_slow in a returns 1 (NF_ACCEPT)"
+else
+	not_ok "the accepted one: nf_hook_slow in a returns 1 (NF_ACCEPT)" "$(head -c 1500 "$SCRATCH/rv.out")"
+fi
+if jq -e -s '[.[] | select(.func == "ip_rcv")] | length >= 1 and all(.[]; .retval == null)' "$SCRATCH/rv.out" >/dev/null; then
+	ok "functions not asked for carry no return value"
+else
+	not_ok "functions not asked for carry no return value" "$(grep ip_rcv "$SCRATCH/rv.out" | head -n 3)"
+fi
+check_nothing_attached

@@ -1,0 +1,57 @@
+# Every backend of the table on this kernel: one it lacks is refused in one line
+# (exit 1, nothing attached); one it has survives a SIGKILL in the middle of
+# attaching with nothing of ours left in the kernel.
+. tests/vm/suite/lib.sh
+
+check "two netns joined by veth" netns_pair
+runs=$($PWRU --list-funcs --filter-func ip_rcv 2>&1 >/dev/null | sed -n 's/.*backends this kernel runs: //p')
+diag "backends this kernel runs: $runs"
+for b in kprobe-multi kprobe fentry tracepoint; do
+	case ", $runs, " in
+	*", $b, "*) ;;
+	*)
+		$PWRU --backend "$b" --filter-func 'ip_rcv' icmp >"$SCRATCH/$b.out" 2>"$SCRATCH/$b.err" </dev/null
+		st=$?
+		if [ $st -eq 1 ] && [ "$(grep -c . "$SCRATCH/$b.err")" -eq 1 ] &&
+			grep -q "^pwru: --backend $b is not usable here: " "$SCRATCH/$b.err"; then
+			ok "$b: this kernel lacks it: refused in one line, exit 1 ($(cat "$SCRATCH/$b.err"))"
+		else
+			not_ok "$b: this kernel lacks it: refused in one line, exit 1" "status $st" "$(cat "$SCRATCH/$b.err")"
+		fi
+		check_nothing_attached "$b refused:"
+		continue
+		;;
+	esac
+	# enough functions that attaching takes a while; killed once something is attached
+	if [ "$b" = tracepoint ]; then
+		set -- --backend tracepoint
+	else
+		set -- --backend "$b" --filter-func 'ip_.*|tcp_.*|udp_.*|skb_.*|__skb_.*|dev_.*|netif_.*'
+	fi
+	set -m
+	$PWRU "$@" icmp >/dev/null 2>"$SCRATCH/$b.err" </dev/null &
+	PWRU_PID=$!
+	set +m
+	seen=
+	for _ in $(seq 600); do
+		if leftovers | grep -q '^\(link\|perf\)'; then
+			seen=1
+			break
+		fi
+		kill -0 "$PWRU_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$PWRU_PID" 2>/dev/null
+	wait "$PWRU_PID" 2>/dev/null
+	PWRU_PID=
+	if [ -n "$seen" ]; then
+		ok "$b: killed with SIGKILL while attaching"
+	else
+		not_ok "$b: killed with SIGKILL while attaching" "nothing was ever attached" "$(cat "$SCRATCH/$b.err")"
+	fi
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		[ -z "$(leftovers)" ] && break
+		sleep 0.2
+	done
+	check_nothing_attached "$b after SIGKILL:"
+done
