@@ -204,6 +204,174 @@ int kallsyms_load(const char *path, struct kallsyms **out)
 	return err;
 }
 
+struct kept {
+	struct ksym *v;
+	size_t n, cap;
+	char *pool;
+	size_t plen, pcap;
+};
+
+/* Copies S with its strings into K; the strings' pool offsets stand in for pointers. */
+static int keep_sym(struct kept *k, const struct ksym *s)
+{
+	size_t nl = strlen(s->name) + 1, ml = s->module ? strlen(s->module) + 1 : 0;
+
+	if (k->n == k->cap) {
+		size_t nc = k->cap ? k->cap * 2 : 256;
+		struct ksym *nv = realloc(k->v, nc * sizeof(*nv));
+
+		if (!nv)
+			return -ENOMEM;
+		k->v = nv;
+		k->cap = nc;
+	}
+	while (k->plen + nl + ml > k->pcap) {
+		size_t nc = k->pcap ? k->pcap * 2 : 4096;
+		char *np = realloc(k->pool, nc);
+
+		if (!np)
+			return -ENOMEM;
+		k->pool = np;
+		k->pcap = nc;
+	}
+	k->v[k->n] = *s;
+	k->v[k->n].name = (const char *)(uintptr_t)k->plen;
+	memcpy(k->pool + k->plen, s->name, nl);
+	k->plen += nl;
+	if (ml) {
+		k->v[k->n].module = (const char *)(uintptr_t)(k->plen + 1);
+		memcpy(k->pool + k->plen, s->module, ml);
+		k->plen += ml;
+	}
+	k->n++;
+	return 0;
+}
+
+/* Parses the complete lines of BUF[0..*HAVE), keeps the rest for the next read. */
+/*
+ * Fills S from a 64-bit line ("%016lx T name[\t[module]]") only when F wants it: the type,
+ * then the name, are looked at before the address is parsed. 1 kept, 0 not, -1 not such a
+ * line (the caller parses it the slow way).
+ */
+static int fast_line(char *line, char *nl, const struct kallsyms_filter *f, struct ksym *s,
+		     uint64_t *max_addr)
+{
+	char *name = line + 19, *tab;
+	int i;
+
+	if (nl - line <= 19 || line[16] != ' ' || line[18] != ' ')
+		return -1;
+	if (!*max_addr && memcmp(line, "0000000000000000", 16))
+		*max_addr = 1; /* some address is shown: the exact maximum is not needed */
+	s->type = line[17];
+	if (!strchr(f->types, s->type))
+		return 0;
+	s->module = NULL;
+	tab = memchr(name, '\t', (size_t)(nl - name));
+	if (tab) {
+		*tab = '\0';
+		if (tab[1] == '[') {
+			s->module = tab + 2;
+			if (nl[-1] == ']')
+				nl[-1] = '\0';
+		}
+	}
+	s->name = name;
+	if (!f->keep(s->name, s->module, f->arg))
+		return 0;
+	for (s->addr = 0, i = 0; i < 16; i++)
+		s->addr = s->addr << 4 | (uint64_t)hexval(line[i]);
+	return 1;
+}
+
+/* Parses the complete lines of BUF[0..*HAVE), keeps the rest for the next read. */
+static int scan_lines(char *buf, size_t *have, struct kept *k, uint64_t *max_addr,
+		      const struct kallsyms_filter *f)
+{
+	char *line = buf, *end = buf + *have, *nl;
+	struct ksym s;
+	int r;
+
+	while ((nl = memchr(line, '\n', (size_t)(end - line)))) {
+		*nl = '\0';
+		r = fast_line(line, nl, f, &s, max_addr);
+		if (r < 0 && !parse_line(line, &s)) {
+			if (s.addr > *max_addr)
+				*max_addr = s.addr;
+			r = strchr(f->types, s.type) && f->keep(s.name, s.module, f->arg);
+		}
+		if (r > 0 && keep_sym(k, &s))
+			return -ENOMEM;
+		line = nl + 1;
+	}
+	*have = (size_t)(end - line);
+	memmove(buf, line, *have);
+	return 0;
+}
+
+static int build_filtered(struct kept *k, uint64_t max_addr, struct kallsyms **out)
+{
+	struct kallsyms *ks = calloc(1, sizeof(*ks));
+	size_t i;
+
+	if (!ks)
+		return -ENOMEM;
+	for (i = 0; i < k->n; i++) {
+		k->v[i].name = k->pool + (uintptr_t)k->v[i].name;
+		if (k->v[i].module) /* stored one past its offset: 0 stays "no module" */
+			k->v[i].module = k->pool + (uintptr_t)k->v[i].module - 1;
+	}
+	ks->text = k->pool;
+	ks->by_name = k->v;
+	ks->n = k->n;
+	ks->max_addr = max_addr;
+	ks->by_addr = calloc(k->n ? k->n : 1, sizeof(struct ksym));
+	if (!ks->by_addr) {
+		free(ks); /* the caller still owns the pool and the symbols */
+		return -ENOMEM;
+	}
+	for (i = 0; i < k->n; i++)
+		if (kallsyms_is_text(k->v[i].type))
+			ks->by_addr[ks->ntext++] = k->v[i];
+	qsort(ks->by_addr, ks->ntext, sizeof(struct ksym), cmp_addr);
+	qsort(ks->by_name, ks->n, sizeof(struct ksym), cmp_name);
+	*out = ks;
+	return 0;
+}
+
+int kallsyms_load_filtered(const char *path, const struct kallsyms_filter *f, struct kallsyms **out)
+{
+	struct kept k = {0};
+	char buf[1 << 16];
+	size_t have = 0;
+	uint64_t max_addr = 0;
+	ssize_t r = 0;
+	int fd = open(path ? path : "/proc/kallsyms", O_RDONLY | O_CLOEXEC), err = 0;
+
+	if (fd < 0)
+		return -errno;
+	while (!err && (r = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
+		have += (size_t)r;
+		err = scan_lines(buf, &have, &k, &max_addr, f);
+		if (!err && have == sizeof(buf) - 1)
+			have = 0; /* a line longer than the buffer: not a kallsyms line */
+	}
+	if (!err && r < 0)
+		err = -errno;
+	if (!err && have) { /* a last line without its newline */
+		buf[have++] = '\n';
+		err = scan_lines(buf, &have, &k, &max_addr, f);
+	}
+	close(fd);
+	if (!err)
+		err = build_filtered(&k, max_addr, out);
+	if (err) {
+		free(k.v);
+		free(k.pool);
+	}
+	return err;
+}
+
 void kallsyms_free(struct kallsyms *ks)
 {
 	if (!ks)

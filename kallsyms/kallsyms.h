@@ -20,6 +20,21 @@ struct kallsyms;
 
 /* Parses PATH (NULL: /proc/kallsyms). Returns 0 or a negative errno. */
 int kallsyms_load(const char *path, struct kallsyms **out);
+/* Which symbols kallsyms_load_filtered() keeps: of the TYPES given, those KEEP accepts. */
+struct kallsyms_filter {
+	const char *types; /* "tTwW": lines of other types are skipped unparsed */
+	int (*keep)(const char *name, const char *module, void *arg); /* NULL module: vmlinux */
+	void *arg;
+};
+
+/*
+ * Reads PATH (NULL: /proc/kallsyms) in pieces and keeps only the symbols F accepts: memory
+ * and sorting are what is kept, not the 200,000 lines. Lookups then know only those
+ * symbols; kallsyms_hidden() still speaks for the whole file. Returns 0 or a negative
+ * errno.
+ */
+int kallsyms_load_filtered(const char *path, const struct kallsyms_filter *f,
+			   struct kallsyms **out);
 /* Parses an in-memory copy of the file; BUF is copied. */
 int kallsyms_parse(const char *buf, size_t len, struct kallsyms **out);
 void kallsyms_free(struct kallsyms *ks);

@@ -27,6 +27,7 @@
 #include "src/output/events.h"
 #include "src/flags.h"
 #include "src/list_funcs.h"
+#include "src/phases.h"
 #include "src/discover/funcset.h"
 #include "src/discover/kmod_btf.h"
 #include "src/netns_filter.h"
@@ -88,6 +89,7 @@ static int build_funcset(struct tracer *t, char *err, size_t errlen)
 	backend_quiet(1); /* an unreadable module BTF is counted and reported below */
 	rc = kmod_btfs_load(t->btf, kmod_mode(t->cfg), t->cfg->kmods, "", &kb, err, errlen);
 	backend_quiet(0);
+	phase_done(PH_MODULES);
 	if (rc)
 		return rc;
 	if (kb.skipped)
@@ -97,12 +99,15 @@ static int build_funcset(struct tracer *t, char *err, size_t errlen)
 			kb.skipped);
 	t->kmods_without_btf = kb.from_ko + kb.untyped;
 	t->kmods_from_ko = kb.from_ko;
-	rc = funcset_build(kb.v, kb.n, t->ksyms, t->cfg->filter_func, &t->fs, err, errlen);
+	rc = funcset_walk(
+	    kb.v, kb.n, (const struct funcset_kind *[]){&funcset_functions, &tpset_tracepoints},
+	    (struct funcset *[]){&t->fs, &t->tps}, 2, t->cfg->filter_func, err, errlen);
 	if (!rc)
-		rc = tpset_build(kb.v, kb.n, t->cfg->filter_func, &t->tps, err, errlen);
+		rc = funcset_finish(&t->fs, err, errlen);
 	if (!rc)
 		rc = tracepoint_names(&t->tps, &t->tp_names);
 	kmod_btfs_free(&kb);
+	phase_done(PH_FUNCS);
 	return rc;
 }
 
@@ -130,6 +135,12 @@ static int mark_retval(struct funcset *fs)
 	return 0;
 }
 
+/* The kallsyms entries pwru uses: the functions found, and the backends' test target. */
+static int keep_symbol(const char *name, const char *module, void *fs)
+{
+	return funcset_has_name(fs, name) || (name[0] == 'b' && !strcmp(name, "bpf_fentry_test1"));
+}
+
 static int load_symbols(struct tracer *t)
 {
 	const char *btf_path = t->cfg->kernel_btf ? t->cfg->kernel_btf : "/sys/kernel/btf/vmlinux";
@@ -139,6 +150,7 @@ static int load_symbols(struct tracer *t)
 	backend_quiet(1); /* the one line below says it all */
 	t->btf = t->cfg->kernel_btf ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
 	backend_quiet(0);
+	phase_done(PH_BTF);
 	if (!t->btf) {
 		libbpf_strerror(errno, err, sizeof(err));
 		fprintf(stderr, "pwru: cannot read kernel BTF from %s: %s (%s)\n", btf_path, err,
@@ -146,7 +158,18 @@ static int load_symbols(struct tracer *t)
 					   : "needs CONFIG_DEBUG_INFO_BTF=y, or --kernel-btf FILE");
 		return t->cfg->kernel_btf ? 2 : 1; /* a bad --kernel-btf is a bad flag value */
 	}
-	rc = kallsyms_load(NULL, &t->ksyms);
+	if (drop_reasons_load(t->btf, &t->reasons))
+		return 1;
+	rc = build_funcset(t, err, sizeof(err));
+	if (rc) {
+		fprintf(stderr, "pwru: %s\n", err);
+		return rc == -EINVAL ? 2 : 1;
+	}
+	/* only the names that can matter: the file has 200,000 lines */
+	rc = kallsyms_load_filtered(
+	    NULL, &(struct kallsyms_filter){.types = "tTwW", .keep = keep_symbol, .arg = &t->fs},
+	    &t->ksyms);
+	phase_done(PH_KALLSYMS);
 	/* --list-funcs does without addresses: it counts them by name */
 	if (rc || (kallsyms_hidden(t->ksyms) && !t->cfg->list_funcs)) {
 		fprintf(stderr,
@@ -155,12 +178,11 @@ static int load_symbols(struct tracer *t)
 			rc ? strerror(-rc) : "shows no addresses");
 		return 1;
 	}
-	if (drop_reasons_load(t->btf, &t->reasons))
-		return 1;
-	rc = build_funcset(t, err, sizeof(err));
+	rc = funcset_join(&t->fs, t->ksyms, err, sizeof(err));
+	phase_done(PH_FUNCS);
 	if (rc) {
 		fprintf(stderr, "pwru: %s\n", err);
-		return rc == -EINVAL ? 2 : 1;
+		return 1;
 	}
 	if (!t->fs.n && !t->tps.n) {
 		fprintf(
@@ -181,7 +203,9 @@ static int load_symbols(struct tracer *t)
 			t->kmods_without_btf, t->kmods_from_ko);
 	if (mark_retval(&t->fs))
 		return 2;
-	return traceable_load(&t->tr, "") ? 1 : 0;
+	rc = traceable_load(&t->tr, "") ? 1 : 0;
+	phase_done(PH_TRACEABLE);
+	return rc;
 }
 
 static void set_backend_ctx(struct tracer *t)
@@ -394,7 +418,13 @@ static int run(struct pwru_config *cfg)
 	install_signals();
 	backend_install_libbpf_print();
 	raise_fd_limit();
+	phases_start();
 	rc = load_symbols(&t);
+	/* the start-up benchmark (tests/bench/startup): discovery only */
+	if (!rc && getenv("PWRU_BENCH_STARTUP")) {
+		phases_print(stderr);
+		rc = -1;
+	}
 	/* after load_symbols: the filter's sk_buff offsets come from the same BTF (t.btf) */
 	if (!rc && pcap_filter_compile_btf(cfg->pcap_expr, t.btf, &t.pcap, err, sizeof(err))) {
 		fprintf(stderr, "pwru: bad pcap-filter '%s': %s\n", cfg->pcap_expr, err);
@@ -402,14 +432,19 @@ static int run(struct pwru_config *cfg)
 	}
 	if (!rc)
 		rc = pick_backend(&t);
+	phase_done(PH_BACKEND);
 	if (!rc) {
 		fprintf(stderr, "pwru: backend %s\n", t.backend->name);
 		rc = load_bpf(&t);
 	}
+	phase_done(PH_LOAD);
 	if (!rc && cfg->debug)
 		report_dropped(&t.fs);
 	if (!rc)
 		rc = attach(&t);
+	phase_done(PH_ATTACH);
+	if (!rc && cfg->debug)
+		phases_print(stderr);
 	if (!rc)
 		rc = stream_events(&t);
 	teardown(&t);

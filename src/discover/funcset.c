@@ -60,8 +60,13 @@ int funcset_proto_layout(const struct btf *btf, uint32_t proto_id, struct arg_la
 	memset(out, 0, sizeof(*out));
 	if (!proto || !btf_is_func_proto(proto))
 		return 0;
-	out->flags |= returns_s32(btf, proto->type) ? FUNC_RET_S32 : 0;
 	p = btf_params(proto);
+	/* most of the kernel's functions take no skb: find that out before any sizing */
+	for (i = 0; i < btf_vlen(proto) && !funcset_is_skb_ptr(btf, p[i].type); i++)
+		;
+	if (i == btf_vlen(proto))
+		return 0;
+	out->flags |= returns_s32(btf, proto->type) ? FUNC_RET_S32 : 0;
 	for (i = 0; i < btf_vlen(proto); i++) {
 		if (!p[i].type) { /* "...": varargs */
 			out->flags |= FUNC_VARARGS;
@@ -194,54 +199,73 @@ static void drop(struct funcset *fs, struct func_entry *f, enum func_dropped why
 }
 
 /* A split BTF repeats its base's ids first: walk only what the module adds. */
-static int collect(const struct funcset_btf *b, const struct funcset_kind *kind, const regex_t *re,
-		   struct funcset *fs, size_t *cap)
+struct walk_set {
+	const struct funcset_kind *kind;
+	struct funcset *fs;
+	size_t cap;
+};
+
+static int collect(const struct funcset_btf *b, struct walk_set *w, size_t nw, const regex_t *re)
 {
 	const struct btf *btf = b->btf, *base = btf__base_btf(btf);
 	uint32_t id = base ? btf__type_cnt(base) : 1, cnt = btf__type_cnt(btf);
 	struct arg_layout l;
+	size_t k;
 	int err;
 
 	for (; id < cnt; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
-		const char *name = kind->name(btf, t);
 
-		if (!name || (re && regexec(re, name, 0, NULL, 0)))
-			continue;
-		if (!kind->layout(btf, t, &l))
-			continue;
-		if (b->synthetic)
-			l.flags |= FUNC_SYNTHETIC;
-		err = add_entry(fs, cap, name, b->module, &l, id);
-		if (err)
-			return err;
+		for (k = 0; k < nw; k++) {
+			const char *name = w[k].kind->name(btf, t);
+
+			if (!name || (re && regexec(re, name, 0, NULL, 0)))
+				continue;
+			if (!w[k].kind->layout(btf, t, &l))
+				continue;
+			if (b->synthetic)
+				l.flags |= FUNC_SYNTHETIC;
+			err = add_entry(w[k].fs, &w[k].cap, name, b->module, &l, id);
+			if (err)
+				return err;
+		}
 	}
 	return 0;
 }
 
-int funcset_walk(const struct funcset_btf *btfs, size_t nbtfs, const struct funcset_kind *kind,
-		 const char *regex, struct funcset *fs, char *err, size_t errlen)
+int funcset_walk(const struct funcset_btf *btfs, size_t nbtfs,
+		 const struct funcset_kind *const *kinds, struct funcset *const *sets,
+		 size_t nkinds, const char *regex, char *err, size_t errlen)
 {
-	size_t i, cap = 0;
+	struct walk_set w[4];
+	size_t i;
 	regex_t re;
 	int rc = 0, use_re = regex && *regex;
 
-	memset(fs, 0, sizeof(*fs));
+	if (nkinds > 4)
+		return -E2BIG;
+	for (i = 0; i < nkinds; i++) {
+		memset(sets[i], 0, sizeof(*sets[i]));
+		w[i] = (struct walk_set){.kind = kinds[i], .fs = sets[i]};
+	}
 	if (use_re) {
 		rc = funcset_regex_compile(regex, &re, err, errlen);
 		if (rc)
 			return rc;
 	}
+	/* one pass over each BTF for every kind: walking 100,000 types is the cost */
 	for (i = 0; i < nbtfs && !rc; i++)
-		rc = collect(&btfs[i], kind, use_re ? &re : NULL, fs, &cap);
+		rc = collect(&btfs[i], w, nkinds, use_re ? &re : NULL);
 	if (use_re)
 		regfree(&re);
-	if (!rc && fs->n)
-		qsort(fs->funcs, fs->n, sizeof(*fs->funcs), cmp_entry);
-	if (rc) {
-		snprintf(err, errlen, "building the function set: %s", strerror(-rc));
-		funcset_free(fs);
+	for (i = 0; i < nkinds; i++) {
+		if (!rc && sets[i]->n)
+			qsort(sets[i]->funcs, sets[i]->n, sizeof(*sets[i]->funcs), cmp_entry);
+		if (rc)
+			funcset_free(sets[i]);
 	}
+	if (rc)
+		snprintf(err, errlen, "building the function set: %s", strerror(-rc));
 	return rc;
 }
 
@@ -255,7 +279,7 @@ static int func_layout(const struct btf *btf, const struct btf_type *t, struct a
 	return funcset_proto_layout(btf, t->type, l);
 }
 
-static const struct funcset_kind functions = {func_name, func_layout};
+const struct funcset_kind funcset_functions = {func_name, func_layout};
 
 /*
  * Same-named static functions of one module (or of vmlinux) may disagree on where the skb
@@ -317,20 +341,112 @@ static int join_kallsyms(const struct kallsyms *ks, struct funcset *fs)
 	return 0;
 }
 
-int funcset_build(const struct funcset_btf *btfs, size_t nbtfs, const struct kallsyms *ks,
-		  const char *regex, struct funcset *fs, char *err, size_t errlen)
+static size_t name_hash(const char *s)
 {
-	int rc = funcset_walk(btfs, nbtfs, &functions, regex, fs, err, errlen);
+	size_t h = 1469598103934665603ULL; /* FNV-1a */
 
-	if (rc)
-		return rc;
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ULL;
+	return h;
+}
+
+/* A cheap first look: the length and four characters, mixed, one bit in 65536. */
+static size_t quick_key(const char *s, size_t len)
+{
+	uint32_t h = (uint32_t)len;
+
+	h = h * 31 + (unsigned char)s[0];
+	h = h * 31 + (unsigned char)s[len > 1 ? 1 : 0];
+	h = h * 31 + (unsigned char)s[len > 2 ? 2 : 0];
+	h = h * 31 + (unsigned char)s[len - 1];
+	h *= 0x9e3779b1u;
+	return h >> 16;
+}
+
+/* Every name once, for the kallsyms filter: 120,000 lookups, nearly all of them misses. */
+static int index_names(struct funcset *fs)
+{
+	size_t i, cap = 16;
+
+	while (cap < fs->n * 4)
+		cap *= 2;
+	fs->names = calloc(cap, sizeof(*fs->names));
+	if (!fs->names)
+		return -ENOMEM;
+	fs->names_cap = cap;
+	for (i = 0; i < fs->n; i++) {
+		size_t hv = name_hash(fs->funcs[i].name), h = hv & (cap - 1);
+
+		while (fs->names[h].name && strcmp(fs->names[h].name, fs->funcs[i].name))
+			h = (h + 1) & (cap - 1);
+		fs->names[h] = (struct funcset_name){hv, fs->funcs[i].name};
+		h = quick_key(fs->funcs[i].name, strlen(fs->funcs[i].name));
+		fs->quick[h / 64] |= 1ULL << (h % 64);
+	}
+	return 0;
+}
+
+int funcset_has_name(const struct funcset *fs, const char *name)
+{
+	size_t hv, h, len = strlen(name);
+
+	if (!fs->names_cap || !len)
+		return 0;
+	h = quick_key(name, len);
+	if (!(fs->quick[h / 64] & 1ULL << (h % 64)))
+		return 0;
+	hv = name_hash(name);
+	for (h = hv & (fs->names_cap - 1); fs->names[h].name; h = (h + 1) & (fs->names_cap - 1))
+		if (fs->names[h].hash == hv && !strcmp(fs->names[h].name, name))
+			return 1;
+	return 0;
+}
+
+int funcset_finish(struct funcset *fs, char *err, size_t errlen)
+{
+	int rc;
+
 	drop_ambiguous(fs);
-	rc = join_kallsyms(ks, fs);
+	rc = index_names(fs);
 	if (rc) {
 		snprintf(err, errlen, "building the function set: %s", strerror(-rc));
 		funcset_free(fs);
 	}
 	return rc;
+}
+
+int funcset_collect(const struct funcset_btf *btfs, size_t nbtfs, const char *regex,
+		    struct funcset *fs, char *err, size_t errlen)
+{
+	const struct funcset_kind *kind = &funcset_functions;
+	int rc = funcset_walk(btfs, nbtfs, &kind, &fs, 1, regex, err, errlen);
+
+	return rc ? rc : funcset_finish(fs, err, errlen);
+}
+
+int funcset_join(struct funcset *fs, const struct kallsyms *ks, char *err, size_t errlen)
+{
+	int rc;
+
+	/* the index is for reading kallsyms; joining moves entries away */
+	free(fs->names);
+	fs->names = NULL;
+	fs->names_cap = 0;
+	rc = join_kallsyms(ks, fs);
+
+	if (rc) {
+		snprintf(err, errlen, "building the function set: %s", strerror(-rc));
+		funcset_free(fs);
+	}
+	return rc;
+}
+
+int funcset_build(const struct funcset_btf *btfs, size_t nbtfs, const struct kallsyms *ks,
+		  const char *regex, struct funcset *fs, char *err, size_t errlen)
+{
+	int rc = funcset_collect(btfs, nbtfs, regex, fs, err, errlen);
+
+	return rc ? rc : funcset_join(fs, ks, err, errlen);
 }
 
 const struct func_entry *funcset_find(const struct funcset *fs, const char *name,
@@ -351,5 +467,6 @@ void funcset_free(struct funcset *fs)
 		free_entry(&fs->dropped[i]);
 	free(fs->funcs);
 	free(fs->dropped);
+	free(fs->names);
 	memset(fs, 0, sizeof(*fs));
 }

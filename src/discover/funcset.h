@@ -75,6 +75,12 @@ struct funcset {
 	size_t ambiguous;   /* one name, several BTF prototypes disagreeing on the skb slot */
 	struct func_entry *dropped; /* those two kinds, without addresses */
 	size_t ndropped;
+	struct funcset_name {
+		size_t hash;
+		const char *name;
+	} * names;	      /* hash index of the entries' names (funcset_has_name) */
+	size_t names_cap;     /* a power of two */
+	uint64_t quick[1024]; /* a bit per quick key of a name: most misses stop there */
 };
 
 /* Whether type ID is a pointer to struct sk_buff, through modifiers and typedefs. */
@@ -103,13 +109,30 @@ struct funcset_kind {
 	int (*layout)(const struct btf *btf, const struct btf_type *t, struct arg_layout *l);
 };
 
+/* Functions: the kind funcset_build() collects. */
+extern const struct funcset_kind funcset_functions;
+
 /*
- * The types KIND picks from the NBTFS BTFs whose name REGEX matches and whose layout has
- * an skb, sorted by name, without addresses. funcset_build() is this for functions, plus
- * the duplicate check and kallsyms. Returns as funcset_build().
+ * Into each SETS[i], the types KINDS[i] picks from the NBTFS BTFs (one pass over each, for
+ * every kind: at most 4) whose name REGEX matches and whose layout has an skb, sorted by
+ * name, without addresses. Returns as funcset_build().
  */
-int funcset_walk(const struct funcset_btf *btfs, size_t nbtfs, const struct funcset_kind *kind,
-		 const char *regex, struct funcset *fs, char *err, size_t errlen);
+int funcset_walk(const struct funcset_btf *btfs, size_t nbtfs,
+		 const struct funcset_kind *const *kinds, struct funcset *const *sets,
+		 size_t nkinds, const char *regex, char *err, size_t errlen);
+/* After funcset_walk() for functions: the duplicate check and the name index. */
+int funcset_finish(struct funcset *fs, char *err, size_t errlen);
+
+/*
+ * funcset_build() in two steps, so that kallsyms is read knowing which names matter
+ * (kallsyms_load_filtered): the BTF walk and the duplicate check, then the addresses.
+ * funcset_join frees FS on failure.
+ */
+int funcset_collect(const struct funcset_btf *btfs, size_t nbtfs, const char *regex,
+		    struct funcset *fs, char *err, size_t errlen);
+int funcset_join(struct funcset *fs, const struct kallsyms *ks, char *err, size_t errlen);
+/* Between funcset_collect() and funcset_join(): whether some entry is called NAME. */
+int funcset_has_name(const struct funcset *fs, const char *name);
 
 /* NAME in MODULE (NULL: vmlinux), or NULL. */
 const struct func_entry *funcset_find(const struct funcset *fs, const char *name,

@@ -39,10 +39,12 @@ static int tp_layout(const struct btf *btf, const struct btf_type *t, struct arg
 	return l->pos;
 }
 
-static const struct funcset_kind tracepoints = {tp_name, tp_layout};
+const struct funcset_kind tpset_tracepoints = {tp_name, tp_layout};
 
-int tpset_build(const struct funcset_btf *btfs, size_t nbtfs, const char *regex,
-		struct funcset *fs, char *err, size_t errlen)
+int tpset_build(const struct funcset_btf *btfs, size_t nbtfs, const char *regex, struct funcset *fs,
+		char *err, size_t errlen)
 {
-	return funcset_walk(btfs, nbtfs, &tracepoints, regex, fs, err, errlen);
+	const struct funcset_kind *kind = &tpset_tracepoints;
+
+	return funcset_walk(btfs, nbtfs, &kind, &fs, 1, regex, err, errlen);
 }

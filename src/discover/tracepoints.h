@@ -10,8 +10,11 @@
 
 #include "src/discover/funcset.h"
 
+/* The kind for funcset_walk(), to walk BTF once for functions and tracepoints. */
+extern const struct funcset_kind tpset_tracepoints;
+
 /* Like funcset_build(), for tracepoints whose name (without btf_trace_) REGEX matches. */
-int tpset_build(const struct funcset_btf *btfs, size_t nbtfs, const char *regex,
-		struct funcset *fs, char *err, size_t errlen);
+int tpset_build(const struct funcset_btf *btfs, size_t nbtfs, const char *regex, struct funcset *fs,
+		char *err, size_t errlen);
 
 #endif

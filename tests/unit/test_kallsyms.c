@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "tap.h"
 #include "kallsyms/kallsyms.h"
 
@@ -163,9 +165,62 @@ static void test_locate(void)
 	kallsyms_free(ks);
 }
 
+static int keep_some(const char *name, const char *module, void *arg)
+{
+	return !strcmp(name, "ip_rcv") || !strcmp(name, "NF_HOOK.constprop.0") ||
+	       !strcmp(name, "veth_xmit") || !strcmp(name, "jiffies");
+}
+
+/* The filtered reader keeps what the filter takes, of the types asked, and nothing else. */
+static void test_filtered(void)
+{
+	struct kallsyms_filter f = {.types = "tTwW", .keep = keep_some};
+	struct kallsyms *ks = NULL, *all = NULL;
+	const struct ksym *s, *a;
+	size_t n;
+
+	is_int(kallsyms_load_filtered("tests/data/kallsyms.sample", &f, &ks), 0,
+	       "filtered read of the sample");
+	kallsyms_load("tests/data/kallsyms.sample", &all);
+	if (!ks || !all)
+		return;
+	is_int(kallsyms_count(ks), 6,
+	       "kept: ip_rcv and its module copy, three NF_HOOK copies, veth_xmit; no data");
+	ok(!kallsyms_hidden(ks), "addresses still known to be shown");
+	n = kallsyms_lookup_name(ks, "NF_HOOK.constprop.0", NULL, &s);
+	kallsyms_lookup_name(all, "NF_HOOK.constprop.0", NULL, &a);
+	ok(n == 3 && s[0].addr == a[0].addr && s[2].addr == a[2].addr && s[1].type == a[1].type,
+	   "the same copies, addresses and types as the full read");
+	n = kallsyms_lookup_name(ks, "veth_xmit", "veth", &s);
+	ok(n == 1 && !strcmp(s->module, "veth"), "a module's symbol keeps its module");
+	s = kallsyms_lookup_addr(ks, 0xffffffff81ff8c00ULL);
+	is_str(s ? s->name : NULL, "ip_rcv", "address lookup among the kept");
+	ok(!kallsyms_lookup_name(ks, "ip_rcv_core", NULL, &s), "a symbol not asked for is absent");
+	kallsyms_free(ks);
+	kallsyms_free(all);
+	/* not root: every address 0; the filter still counts the copies by name */
+	{
+		char path[] = "/tmp/pwru-kallsyms-XXXXXX";
+		int fd = mkstemp(path);
+		const char text[] = "0000000000000000 T _text\n0000000000000000 t ip_rcv\n"
+				    "0000000000000000 t ip_rcv\t[fake_dup]";
+
+		ok(fd >= 0 && write(fd, text, sizeof(text) - 1) == (ssize_t)(sizeof(text) - 1),
+		   "a zeroed table without a final newline");
+		close(fd);
+		ks = NULL;
+		is_int(kallsyms_load_filtered(path, &f, &ks), 0, "filtered read of it");
+		ok(ks && kallsyms_hidden(ks) && kallsyms_count(ks) == 2,
+		   "reported hidden; both ip_rcv copies kept, the last line too");
+		kallsyms_free(ks);
+		unlink(path);
+	}
+}
+
 int main(void)
 {
 	test_sample();
+	test_filtered();
 	test_aliases_and_data();
 	test_locate();
 	test_hidden();
