@@ -22,11 +22,11 @@ for b in kprobe-multi kprobe fentry tracepoint; do
 		continue
 		;;
 	esac
-	# enough functions that attaching takes a while; killed once something is attached
+	# enough functions that attaching takes a moment; killed once something is attached
 	if [ "$b" = tracepoint ]; then
 		set -- --backend tracepoint
 	else
-		set -- --backend "$b" --filter-func 'ip_.*|tcp_.*|udp_.*|skb_.*|__skb_.*|dev_.*|netif_.*'
+		set -- --backend "$b" --filter-func 'ip_.*|udp_.*|icmp_.*'
 	fi
 	set -m
 	$PWRU "$@" icmp >/dev/null 2>"$SCRATCH/$b.err" </dev/null &

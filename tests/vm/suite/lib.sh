@@ -98,7 +98,7 @@ netns_cleanup() {
 }
 
 # pwru_start NAME ARGS... : runs pwru in the background, stdout to
-# $SCRATCH/NAME.out and stderr to $SCRATCH/NAME.err, and waits for its ready
+# $SCRATCH/NAME.out (or $PWRU_OUT) and stderr to $SCRATCH/NAME.err, and waits for its ready
 # file. Fails (status 1) if pwru exits first or is not ready within
 # PWRU_READY_TIMEOUT seconds (60: BTF and kallsyms parsing is slow under TCG).
 pwru_start() {
@@ -109,7 +109,7 @@ pwru_start() {
 	# control gives pwru the default disposition, as in a person's terminal.
 	set -m
 	"$PWRU" --ready-file "$SCRATCH/$name.ready" "$@" \
-		>"$SCRATCH/$name.out" 2>"$SCRATCH/$name.err" </dev/null &
+		>"${PWRU_OUT:-$SCRATCH/$name.out}" 2>"$SCRATCH/$name.err" </dev/null &
 	PWRU_PID=$!
 	set +m
 	while [ ! -e "$SCRATCH/$name.ready" ]; do

@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The kernel's floor for attaching: the same attachments pwru made (the list it writes
+ * with PWRU_BENCH_TARGETS=FILE), each with a program that does nothing, made the way pwru
+ * makes them (same link per skb position, same threads). Prints the time to attach all,
+ * holds them until SIGINT/SIGTERM (with --hold: the per-hit floor), then the time to
+ * detach:
+ *	FLOOR attachments N attach SECONDS detach SECONDS
+ *
+ *	attach_floor [--hold] FILE
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <linux/perf_event.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "src/probe/btf_objs.h"
+#include "src/probe/pool.h"
+
+#define MAX_POS 12
+
+struct target {
+	char kind[16], module[64], name[128];
+	int pos;
+	uint64_t addr; /* kprobe, kprobe-multi */
+	uint32_t id;   /* BTF id */
+	int prog, fd;
+};
+
+static struct target *t;
+static size_t n;
+static struct btf_objs mods;
+static int pmu_type = -1;
+static volatile sig_atomic_t done;
+
+static void on_signal(int sig)
+{
+	done = 1;
+}
+
+static int nop_prog(enum bpf_prog_type type, enum bpf_attach_type at, uint32_t id, int obj_fd)
+{
+	const struct bpf_insn insns[] = {
+	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0},
+	    {.code = BPF_JMP | BPF_EXIT},
+	};
+	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = at, .attach_btf_id = id,
+		    .attach_btf_obj_fd = obj_fd);
+	int fd = bpf_prog_load(type, "floor", "GPL", insns, 2, &o);
+
+	return fd < 0 ? -errno : fd;
+}
+
+static int read_targets(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char line[512];
+	size_t cap = 0;
+
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		struct target x = {.prog = -1, .fd = -1};
+
+		if (sscanf(line, "%15s", x.kind) != 1)
+			continue;
+		if (!strcmp(x.kind, "kprobe") || !strcmp(x.kind, "kprobe-multi"))
+			sscanf(line, "%*s %d %" SCNx64, &x.pos, &x.addr);
+		else if (!strcmp(x.kind, "fentry-multi"))
+			sscanf(line, "%*s %d %u", &x.pos, &x.id);
+		else
+			sscanf(line, "%*s %63s %u %127s", x.module, &x.id, x.name);
+		if (n == cap) {
+			cap = cap ? cap * 2 : 1024;
+			t = realloc(t, cap * sizeof(*t));
+			if (!t)
+				return -ENOMEM;
+		}
+		t[n++] = x;
+	}
+	fclose(f);
+	return 0;
+}
+
+/* One nop program per target, attached: fentry, fexit, tp_btf, raw_tp, kprobe. */
+static void load_one(void *arg, size_t i)
+{
+	struct target *x = &t[i];
+	int obj = strcmp(x->module, "-") && x->module[0] ? btf_objs_fd(&mods, x->module) : 0;
+
+	if (!strcmp(x->kind, "fentry") || !strcmp(x->kind, "fexit"))
+		x->prog =
+		    nop_prog(BPF_PROG_TYPE_TRACING,
+			     x->kind[1] == 'e' ? BPF_TRACE_FENTRY : BPF_TRACE_FEXIT, x->id, obj);
+	else if (!strcmp(x->kind, "tp_btf"))
+		x->prog = nop_prog(BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, x->id, obj);
+	else if (!strcmp(x->kind, "raw_tp"))
+		x->prog = nop_prog(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0, 0);
+}
+
+static void attach_one(void *arg, size_t i)
+{
+	struct target *x = &t[i];
+
+	if (x->prog < 0)
+		return;
+	if (!strcmp(x->kind, "kprobe")) {
+		struct perf_event_attr a = {.size = sizeof(a),
+					    .type = (uint32_t)pmu_type,
+					    .config2 = x->addr,
+					    .sample_period = 1,
+					    .wakeup_events = 1};
+
+		x->fd = (int)syscall(SYS_perf_event_open, &a, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+		if (x->fd >= 0 && (ioctl(x->fd, PERF_EVENT_IOC_SET_BPF, x->prog) ||
+				   ioctl(x->fd, PERF_EVENT_IOC_ENABLE, 0))) {
+			close(x->fd);
+			x->fd = -1;
+		}
+		return;
+	}
+	x->fd = bpf_raw_tracepoint_open(!strcmp(x->kind, "raw_tp") ? x->name : NULL, x->prog);
+}
+
+/* The multi links: one per skb position, as pwru makes them. */
+static size_t link_groups(const char *kind, int *fds)
+{
+	uint64_t addrs[4096];
+	uint32_t ids[4096];
+	size_t i, k, links = 0;
+	int pos;
+
+	for (pos = 1; pos <= MAX_POS; pos++) {
+		int multi = !strcmp(kind, "fentry-multi"), prog;
+
+		for (i = k = 0; i < n && k < 4096; i++)
+			if (!strcmp(t[i].kind, kind) && t[i].pos == pos) {
+				addrs[k] = t[i].addr;
+				ids[k++] = t[i].id;
+			}
+		if (!k)
+			continue;
+		prog = multi ? nop_prog(BPF_PROG_TYPE_TRACING, 59, 0, 0)
+			     : nop_prog(BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, 0, 0);
+		if (multi) {
+			/* Linux 7.2's tracing-multi link; Debian's libbpf 1.1 predates it */
+			struct {
+				uint32_t prog_fd, target_fd, attach_type, flags;
+				uint64_t ids, cookies;
+				uint32_t cnt, pad;
+			} a = {.prog_fd = (uint32_t)prog,
+			       .attach_type = 59,
+			       .ids = (uint64_t)(uintptr_t)ids,
+			       .cnt = (uint32_t)k};
+			union bpf_attr attr;
+
+			memset(&attr, 0, sizeof(attr));
+			memcpy(&attr, &a, sizeof(a));
+			fds[links] = (int)syscall(SYS_bpf, BPF_LINK_CREATE, &attr, sizeof(attr));
+		} else {
+			LIBBPF_OPTS(bpf_link_create_opts, o);
+
+			o.kprobe_multi.addrs = (const unsigned long *)addrs;
+			o.kprobe_multi.cnt = (uint32_t)k;
+			fds[links] = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &o);
+		}
+		if (fds[links] < 0)
+			fprintf(stderr, "attach_floor: %s link for position %d: %s\n", kind, pos,
+				strerror(errno));
+		close(prog); /* the link holds it */
+		links++;
+	}
+	return links;
+}
+
+static void close_one(void *arg, size_t i)
+{
+	if (t[i].fd >= 0)
+		close(t[i].fd);
+	if (t[i].prog >= 0 && strcmp(t[i].kind, "kprobe")) /* kprobes share one */
+		close(t[i].prog);
+}
+
+static int read_pmu(void)
+{
+	FILE *f = fopen("/sys/bus/event_source/devices/kprobe/type", "re");
+	int v = -1;
+
+	if (f && fscanf(f, "%d", &v) != 1)
+		v = -1;
+	if (f)
+		fclose(f);
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	int hold = argc > 2 && !strcmp(argv[1], "--hold"), fds[2 * MAX_POS], ok = 0;
+	size_t links = 0, i;
+	double t0, t_attach, t_detach;
+	struct sigaction sa = {.sa_handler = on_signal};
+
+	if (argc < 2 || read_targets(argv[argc - 1]) || !n) {
+		fprintf(stderr, "usage: attach_floor [--hold] TARGETS (from PWRU_BENCH_TARGETS)\n");
+		return 2;
+	}
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	pmu_type = read_pmu();
+	btf_objs_fd(&mods, "");
+	t0 = mono_now();
+	if (!strcmp(t[0].kind, "kprobe-multi") || !strcmp(t[0].kind, "fentry-multi")) {
+		links = link_groups(t[0].kind, fds);
+	} else if (!strcmp(t[0].kind, "kprobe")) {
+		/* one program for every perf event, 2 attaching threads: as pwru */
+		int prog = nop_prog(BPF_PROG_TYPE_KPROBE, 0, 0, 0);
+
+		for (i = 0; i < n; i++)
+			t[i].prog = prog;
+		pool_run(n, 2, attach_one, NULL, NULL);
+	} else {
+		/* one program per target: loaded from 4 threads, attached from 1, as pwru */
+		pool_run(n, 4, load_one, NULL, NULL);
+		pool_run(n, 1, attach_one, NULL, NULL);
+	}
+	t_attach = mono_now() - t0;
+	for (i = 0; i < n; i++)
+		ok += t[i].fd >= 0;
+	for (i = 0; i < links; i++)
+		ok += fds[i] >= 0;
+	fprintf(stderr, "attach_floor: %d of %zu attachments made\n", ok, links ? links : n);
+	if (hold) {
+		printf("READY\n");
+		fflush(stdout);
+		while (!done)
+			pause();
+	}
+	t0 = mono_now();
+	for (i = 0; i < links; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	pool_run(n, 16, close_one, NULL, NULL);
+	t_detach = mono_now() - t0;
+	printf("FLOOR attachments %zu attach %.3f detach %.3f\n", links ? links : n, t_attach,
+	       t_detach);
+	return 0;
+}

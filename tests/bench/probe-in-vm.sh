@@ -1,0 +1,82 @@
+# Run inside the VM by tests/bench/probe-vm: the probe layer's costs against the kernel's
+# floor, measured in this one run.
+#
+# Attach: pwru --backend B on every skb function (PWRU_BENCH_FUNCS narrows), from start to
+# ready and its phases (--debug), then its exit (detach); the floor makes the same
+# attachments with a program doing nothing (attach_floor, from the list pwru wrote).
+#	RESULT attach B FUNCS READY_S PHASE_S... EXIT_S FLOOR_ATTACH_S FLOOR_DETACH_S
+# Per hit: a UDP flood from namespace a to b (nothing listens: the path ends in udp_rcv's
+# drop), datagrams per second untraced, under the floor's programs, under pwru with a
+# filter nothing matches, and with one everything matches (events to /dev/null).
+#	RESULT hit B UNTRACED_PPS FLOOR_PPS NOMATCH_PPS MATCH_PPS
+. tests/vm/suite/lib.sh
+
+SECS=${PWRU_BENCH_SECS:-5}
+FUNCS=${PWRU_BENCH_FUNCS:-}
+FLOOR=${PWRU_BENCH_FLOOR:-/usr/local/bin/attach_floor}
+FLOOD=${PWRU_BENCH_FLOOD:-/usr/local/bin/udpflood}
+export PWRU_READY_TIMEOUT=900
+
+netns_pair || exit 1
+runs=$($PWRU --list-funcs 2>&1 >/dev/null | sed -n 's/.*backends this kernel runs: //p' | tr -d ,)
+echo "# kernel $(uname -r); backends: $runs"
+[ -n "${PWRU_BENCH_BACKENDS:-}" ] && runs=$PWRU_BENCH_BACKENDS
+
+flood() { # the datagrams per second of one flood
+	$IP netns exec a "$FLOOD" 10.0.1.2 9000 "$SECS" | sed -n 's/^PPS //p'
+}
+
+# stop_pwru: SIGINT, waits as long as detaching takes; prints the seconds it took.
+stop_pwru() {
+	local t0=$(now_ms)
+	kill -INT "$PWRU_PID"
+	wait "$PWRU_PID"
+	PWRU_PID=
+	echo $((($(now_ms) - t0) / 10)) | awk '{ printf "%.2f", $1 / 100 }'
+}
+
+ffargs() { [ -n "$FUNCS" ] && printf '%s\n' --filter-func "$FUNCS"; }
+
+untraced=$(flood)
+echo "# untraced: $untraced datagrams/s"
+for b in $runs; do
+	targets=$SCRATCH/targets.$b
+	rm -f "$targets"
+	t0=$(now_ms)
+	mapfile -t ff < <(ffargs)
+	if ! PWRU_BENCH_TARGETS=$targets pwru_start att --backend "$b" --debug "${ff[@]}" icmp; then
+		echo "# $b did not attach: $(grep -v debug "$SCRATCH/att.err" | head -n 3)"
+		continue
+	fi
+	ready=$(( $(now_ms) - t0 ))
+	n=$(sed -n 's/^pwru: attached \([0-9]*\) .*/\1/p' "$SCRATCH/att.err")
+	phases=$(sed -n 's/^pwru: debug: phases (s): //p' "$SCRATCH/att.err" |
+		sed 's/; ready at.*//; s/[a-z]* //g; s/,//g')
+	exit_s=$(stop_pwru)
+	grep -v '^pwru: debug: \(fentry\|kprobe\|tracepoint\|kprobe-multi\): skipped' "$SCRATCH/att.err" |
+		grep -E 'phases|fentry:|attached' | sed 's/^/# /'
+	set -- $("$FLOOR" "$targets" 2>/dev/null | sed -n 's/^FLOOR attachments [0-9]* attach \([0-9.]*\) detach \([0-9.]*\)/\1 \2/p')
+	echo "RESULT attach $b $n $(awk -v ms="$ready" 'BEGIN { printf "%.2f", ms / 1000 }') $phases $exit_s ${1:--} ${2:--}"
+
+	# per hit
+	"$FLOOR" --hold "$targets" >"$SCRATCH/floor.out" 2>/dev/null &
+	fpid=$!
+	for _ in $(seq 6000); do
+		grep -q READY "$SCRATCH/floor.out" 2>/dev/null && break
+		sleep 0.1
+	done
+	floor_pps=$(flood)
+	kill -INT "$fpid"
+	wait "$fpid"
+	nomatch=- match=-
+	if pwru_start nm --backend "$b" "${ff[@]}" 'udp and port 9'; then
+		nomatch=$(flood)
+		stop_pwru >/dev/null
+	fi
+	if PWRU_OUT=/dev/null pwru_start m --backend "$b" "${ff[@]}" udp; then
+		match=$(flood)
+		stop_pwru >/dev/null
+		echo "# $b matching: $(tail -n 1 "$SCRATCH/m.err")"
+	fi
+	echo "RESULT hit $b $untraced $floor_pps $nomatch $match"
+done
