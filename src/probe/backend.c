@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "src/probe/backend.h"
@@ -205,6 +206,21 @@ int backend_tally(const struct backend *b, const struct backend_ctx *ctx, const 
 	if (*ctx->stop)
 		return -EINTR;
 	return res->attached ? 0 : first_err ? first_err : -ENOENT;
+}
+
+FILE *backend_bench_dump(void)
+{
+	static FILE *f;
+	static int tried;
+	const char *path;
+
+	if (!tried) {
+		tried = 1;
+		path = getenv("PWRU_BENCH_TARGETS");
+		if (path && *path)
+			f = fopen(path, "we");
+	}
+	return f;
 }
 
 static int quiet;

@@ -10,6 +10,7 @@
 #define PWRU_BACKEND_H
 
 #include <signal.h>
+#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "src/probe/splice_hooks.h"
@@ -146,6 +147,12 @@ void backend_report_skips(const struct backend *b, const struct backend_ctx *ctx
  */
 int backend_tally(const struct backend *b, const struct backend_ctx *ctx, const uint8_t *hooked,
 		  const int *errs, struct attach_result *res);
+
+/*
+ * The benchmarks' list of what was attached (PWRU_BENCH_TARGETS=PATH), one line per
+ * attachment, for tests/bench/attach_floor.c to make the same ones; NULL when not asked.
+ */
+FILE *backend_bench_dump(void);
 
 /* Silences libbpf's own warnings while a backend tries attaches it expects to fail. */
 void backend_quiet(int on);

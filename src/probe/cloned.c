@@ -96,11 +96,16 @@ void cloned_run(struct cloned *c, int load_threads, int attach_threads, volatile
 
 void cloned_results(const struct cloned *c, uint8_t *hooked, int *errs)
 {
+	FILE *dump = backend_bench_dump();
 	size_t i;
 
 	for (i = 0; i < c->n; i++) {
 		const struct cloned_site *s = &c->sites[i];
+		const struct func_entry *e = &c->set->funcs[s->idx];
 
+		if (dump && s->prog >= 0 && s->link >= 0)
+			fprintf(dump, "%s %s %u %s\n", c->dump_kind, e->module ? e->module : "-",
+				e->btf_id, e->name);
 		hooked[s->idx] |= s->prog >= 0 && s->link >= 0;
 		if (!errs[s->idx])
 			errs[s->idx] = s->prog < 0 ? s->prog : s->link < 0 ? s->link : 0;

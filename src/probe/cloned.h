@@ -24,8 +24,9 @@ struct cloned_site {
 };
 
 struct cloned {
-	const char *prefix; /* template programs are PREFIX1..PREFIX12, by skb position */
-	int one_template;   /* PREFIX1 serves every target, whatever its skb position */
+	const char *prefix;    /* template programs are PREFIX1..PREFIX12, by skb position */
+	int one_template;      /* PREFIX1 serves every target, whatever its skb position */
+	const char *dump_kind; /* its name in the benchmarks' list (backend_bench_dump) */
 	const struct funcset *set;
 	struct clone_tpl tpl[FUNCSET_MAX_POS + 1];
 	struct clone_target stand_in; /* what libbpf's stand-in for a template attaches to */

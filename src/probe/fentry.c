@@ -175,6 +175,7 @@ static int prepare_ret(struct fentry_state *st, struct backend_ctx *ctx)
 	for (i = 0; i < ctx->fs->n; i++)
 		n += wants_ret(ctx, &ctx->fs->funcs[i]);
 	st->ret = (struct cloned){.prefix = "fexit_ret_",
+				  .dump_kind = "fexit",
 				  .one_template = 1,
 				  .set = ctx->fs,
 				  .stand_in = st->c.stand_in,
@@ -197,6 +198,7 @@ static int fentry_prepare(const struct backend *b, struct backend_ctx *ctx)
 		return -ENOMEM;
 	ctx->priv = st;
 	st->c = (struct cloned){.prefix = template_prefix,
+				.dump_kind = "fentry",
 				.set = ctx->fs,
 				.target = fentry_target,
 				.attach = fentry_link};

@@ -135,8 +135,12 @@ static void attach_ids(struct fentry_multi *m, struct backend_ctx *ctx, int prog
 			m->fatal = ENOMEM;
 			return;
 		}
-		for (i = 0; i < n; i++)
+		for (i = 0; i < n; i++) {
 			hooked[func[i]] = 1;
+			if (backend_bench_dump())
+				fprintf(backend_bench_dump(), "fentry-multi %d %u\n",
+					ctx->fs->funcs[func[i]].pos, ids[i]);
+		}
 		return;
 	}
 	if (n == 1) {

@@ -170,6 +170,10 @@ static int tally(struct backend_ctx *ctx, struct kprobe_state *st, struct attach
 	int rc = -ENOMEM;
 
 	for (i = 0; hooked && errs && i < st->n; i++) {
+		if (st->sites[i].fd >= 0 && backend_bench_dump())
+			fprintf(backend_bench_dump(), "kprobe %d %#llx\n",
+				ctx->fs->funcs[st->sites[i].func].pos,
+				(unsigned long long)st->sites[i].addr);
 		if (st->sites[i].fd >= 0)
 			hooked[st->sites[i].func] = 1;
 		else if (!errs[st->sites[i].func])

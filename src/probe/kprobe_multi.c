@@ -182,6 +182,8 @@ static int attach_pos(struct backend_ctx *ctx, struct multi_state *st, int pos, 
 		hooked[s[i].func] |= s[i].ok;
 		if (!errs[s[i].func])
 			errs[s[i].func] = s[i].err;
+		if (s[i].ok && backend_bench_dump())
+			fprintf(backend_bench_dump(), "kprobe-multi %d %#lx\n", pos, s[i].addr);
 	}
 	return st->fatal ? -st->fatal : 0;
 }

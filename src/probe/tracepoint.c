@@ -105,6 +105,7 @@ static int tp_prepare(const struct backend *b, struct backend_ctx *ctx)
 		return -ENOMEM;
 	ctx->priv = c;
 	*c = (struct cloned){.prefix = mode == TP_BTF ? "tp_btf_skb_" : "raw_tp_skb_",
+			     .dump_kind = mode == TP_BTF ? "tp_btf" : "raw_tp",
 			     .set = ctx->tps,
 			     .target = tp_target,
 			     .attach = tp_link};
