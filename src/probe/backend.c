@@ -188,6 +188,13 @@ void backend_report_skips(const struct backend *b, const struct backend_ctx *ctx
 	}
 }
 
+const char *backend_out_of_reach(const struct backend *b, const struct func_entry *f)
+{
+	return f->pos > b->max_pos ? "the skb is on the stack, past the registers kprobes read "
+				     "(fentry reaches it)"
+				   : NULL;
+}
+
 int backend_tally(const struct backend *b, const struct backend_ctx *ctx, const uint8_t *hooked,
 		  const int *errs, struct attach_result *res)
 {

@@ -141,6 +141,9 @@ int backend_attach_end(const struct backend *b, struct backend_ctx *ctx, int rc,
 void backend_report_skips(const struct backend *b, const struct backend_ctx *ctx,
 			  const uint8_t *hooked, const int *errs);
 
+/* Why B's entry points cannot reach F's skb (past the registers it reads), or NULL. */
+const char *backend_out_of_reach(const struct backend *b, const struct func_entry *f);
+
 /*
  * After B's attach: RES from HOOKED (by index in B's set), the --debug lines, and the
  * result: 0, -EINTR when stopped, else (nothing hooked) the first refusal in ERRS.

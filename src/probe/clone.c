@@ -30,11 +30,11 @@ static void find_markers(struct clone_tpl *t)
 
 	for (k = 0; k < CLONE_NVALUES; k++)
 		t->at[k] = SIZE_MAX;
-	for (i = 0; i + 1 < t->cnt; i++) {
-		if (!is_ld_imm64(&t->insns[i]))
+	for (i = 0; i + 1 < t->img.cnt; i++) {
+		if (!is_ld_imm64(&t->img.insns[i]))
 			continue;
 		for (k = 0; k < CLONE_NVALUES; k++)
-			if (imm64(&t->insns[i]) == magic[k])
+			if (imm64(&t->img.insns[i]) == magic[k])
 				t->at[k] = i;
 		i++; /* the second half of the ld_imm64 */
 	}
@@ -68,15 +68,16 @@ int clone_capture(struct clone_tpl *t, struct bpf_program *prog, struct bpf_prog
 	};
 
 	memset(t, 0, sizeof(*t));
-	t->cnt = bpf_program__insn_cnt(prog);
-	t->insns = dup_mem(bpf_program__insns(prog), t->cnt * sizeof(*t->insns));
-	t->func_cnt = opts->func_info ? opts->func_info_cnt : 0;
-	t->func_rec = opts->func_info_rec_size;
-	t->func_info = dup_mem(opts->func_info, (size_t)t->func_cnt * t->func_rec);
-	t->line_cnt = opts->line_info ? opts->line_info_cnt : 0;
-	t->line_rec = opts->line_info_rec_size;
-	t->line_info = dup_mem(opts->line_info, (size_t)t->line_cnt * t->line_rec);
-	if (!t->insns || (t->func_cnt && !t->func_info) || (t->line_cnt && !t->line_info)) {
+	t->img.cnt = bpf_program__insn_cnt(prog);
+	t->img.insns = dup_mem(bpf_program__insns(prog), t->img.cnt * sizeof(*t->img.insns));
+	t->img.func_cnt = opts->func_info ? opts->func_info_cnt : 0;
+	t->img.func_rec = opts->func_info_rec_size;
+	t->img.func_info = dup_mem(opts->func_info, (size_t)t->img.func_cnt * t->img.func_rec);
+	t->img.line_cnt = opts->line_info ? opts->line_info_cnt : 0;
+	t->img.line_rec = opts->line_info_rec_size;
+	t->img.line_info = dup_mem(opts->line_info, (size_t)t->img.line_cnt * t->img.line_rec);
+	if (!t->img.insns || (t->img.func_cnt && !t->img.func_info) ||
+	    (t->img.line_cnt && !t->img.line_info)) {
 		clone_tpl_free(t);
 		return -ENOMEM;
 	}
@@ -107,10 +108,10 @@ int clone_load(const struct clone_tpl *t, const struct clone_target *tg, char *l
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = t->attach,
 		    .attach_btf_id = tg->btf_id, .attach_btf_obj_fd = tg->btf_obj_fd,
 		    .prog_btf_fd = t->prog_btf_fd, .prog_flags = t->prog_flags,
-		    .func_info = t->func_info, .func_info_cnt = t->func_cnt,
-		    .func_info_rec_size = t->func_rec, .line_info = t->line_info,
-		    .line_info_cnt = t->line_cnt, .line_info_rec_size = t->line_rec);
-	struct bpf_insn *insns = dup_mem(t->insns, t->cnt * sizeof(*insns));
+		    .func_info = t->img.func_info, .func_info_cnt = t->img.func_cnt,
+		    .func_info_rec_size = t->img.func_rec, .line_info = t->img.line_info,
+		    .line_info_cnt = t->img.line_cnt, .line_info_rec_size = t->img.line_rec);
+	struct bpf_insn *insns = dup_mem(t->img.insns, t->img.cnt * sizeof(*insns));
 	int fd, k;
 
 	if (!insns)
@@ -118,7 +119,7 @@ int clone_load(const struct clone_tpl *t, const struct clone_target *tg, char *l
 	for (k = 0; k < CLONE_NVALUES; k++)
 		if (t->at[k] != SIZE_MAX)
 			set_imm64(&insns[t->at[k]], tg->values[k]);
-	fd = bpf_prog_load(t->type, t->name, "GPL", insns, t->cnt, &o);
+	fd = bpf_prog_load(t->type, t->name, "GPL", insns, t->img.cnt, &o);
 	if (fd < 0) {
 		fd = -errno;
 		if (log && len)
@@ -130,8 +131,6 @@ int clone_load(const struct clone_tpl *t, const struct clone_target *tg, char *l
 
 void clone_tpl_free(struct clone_tpl *t)
 {
-	free(t->insns);
-	free(t->func_info);
-	free(t->line_info);
+	prog_image_free(&t->img);
 	memset(t, 0, sizeof(*t));
 }

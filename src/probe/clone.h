@@ -14,15 +14,13 @@
 #include <stdint.h>
 #include <linux/bpf.h>
 #include <bpf/libbpf.h>
+#include "filters/splice.h"
 
 enum clone_value { CLONE_FUNC_IP, CLONE_NARGS, CLONE_FLAGS, CLONE_NVALUES };
 
 struct clone_tpl {
-	struct bpf_insn *insns;
-	size_t cnt;
-	void *func_info, *line_info;
-	uint32_t func_cnt, func_rec, line_cnt, line_rec;
-	int prog_btf_fd; /* the object's BTF: stays open as long as the object */
+	struct prog_image img; /* instructions, func_info, line_info (filters/splice.h) */
+	int prog_btf_fd;       /* the object's BTF: stays open as long as the object */
 	enum bpf_prog_type type;
 	enum bpf_attach_type attach;
 	uint32_t prog_flags;

@@ -190,9 +190,8 @@ static const char *kprobe_cannot_take(const struct backend_ctx *ctx, const struc
 {
 	uint32_t k;
 
-	if (f->pos > backend_kprobe.max_pos)
-		return "the skb is on the stack, past the registers kprobes read (fentry reaches "
-		       "it)";
+	if (backend_out_of_reach(&backend_kprobe, f))
+		return backend_out_of_reach(&backend_kprobe, f);
 	for (k = 0; k < f->naddrs; k++)
 		if (traceable_kprobe(ctx->tr, f->addrs[k]))
 			return NULL;

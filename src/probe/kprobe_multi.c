@@ -192,9 +192,8 @@ static const char *multi_cannot_take(const struct backend_ctx *ctx, const struct
 {
 	uint32_t k;
 
-	if (f->pos > backend_kprobe_multi.max_pos)
-		return "the skb is on the stack, past the registers kprobes read (fentry reaches "
-		       "it)";
+	if (backend_out_of_reach(&backend_kprobe_multi, f))
+		return backend_out_of_reach(&backend_kprobe_multi, f);
 	for (k = 0; k < f->naddrs; k++)
 		if (traceable_ftrace_in(ctx->tr, f->name, f->module, f->addrs[k]))
 			return NULL;

@@ -28,12 +28,7 @@ if pwru_start kill --filter-func 'ip_rcv|icmp_rcv'; then
 	kill -KILL "$PWRU_PID"
 	wait "$PWRU_PID" 2>/dev/null
 	PWRU_PID=
-	# The kernel releases links and programs when the last fd closes, which
-	# may trail the exit by an RCU grace period.
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		[ -z "$(leftovers)" ] && break
-		sleep 0.2
-	done
+	wait_leftovers_gone
 	check_nothing_attached "after SIGKILL"
 else
 	not_ok "SIGKILL: pwru attached" "$(head -n 20 "$SCRATCH/kill.err")"

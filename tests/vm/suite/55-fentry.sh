@@ -33,14 +33,7 @@ if [ ! -e /sys/kernel/btf/veth ]; then
 	fi
 fi
 for fn in $want; do
-	n=$(event_lines "$SCRATCH/fe.out" "$fn" "$TUPLE" | wc -l)
-	if [ "$n" -ge 1 ]; then
-		ok "fentry: $fn lines carry the ping's tuple ($n lines)"
-	else
-		not_ok "fentry: $fn lines carry the ping's tuple"
-		show "pwru stdout" "$SCRATCH/fe.out"
-		show "pwru stderr" "$SCRATCH/fe.err"
-	fi
+	check_events "fentry: $fn lines carry the ping's tuple" "$SCRATCH/fe.out" "$fn" "$TUPLE"
 done
 if grep -q '^pwru: fentry: tracing-multi link: ' "$SCRATCH/fe.err"; then
 	how="the tracing-multi link"

@@ -18,13 +18,7 @@ sleep 1
 pwru_stop
 
 for tp in net_dev_queue net_dev_start_xmit net_dev_xmit netif_rx netif_receive_skb; do
-	n=$(event_lines "$SCRATCH/tp.out" "tp:$tp" "$TUPLE" | wc -l)
-	if [ "$n" -ge 1 ]; then
-		ok "tp:$tp lines carry the ping's tuple ($n lines)"
-	else
-		not_ok "tp:$tp lines carry the ping's tuple"
-		show "pwru stdout" "$SCRATCH/tp.out"
-	fi
+	check_events "tp:$tp lines carry the ping's tuple" "$SCRATCH/tp.out" "tp:$tp" "$TUPLE"
 done
 # kfree_skb_reason (5.17) came with the tracepoint's reason argument
 if grep -qE ' (kfree_skb_reason|sk_skb_reason_drop)$' /proc/kallsyms; then
@@ -32,13 +26,7 @@ if grep -qE ' (kfree_skb_reason|sk_skb_reason_drop)$' /proc/kallsyms; then
 else
 	want='tp:kfree_skb'
 fi
-n=$(event_lines_re "$SCRATCH/tp.out" "$want" "$TUPLE" | wc -l)
-if [ "$n" -ge 1 ]; then
-	ok "the drop shows as $(event_lines_re "$SCRATCH/tp.out" "$want" "$TUPLE" | awk '{ print $NF; exit }')"
-else
-	not_ok "the drop shows as $want with the ping's tuple"
-	show "pwru stdout" "$SCRATCH/tp.out"
-fi
+check_events "the drop shows as $want with the ping's tuple" "$SCRATCH/tp.out" "$want" "$TUPLE"
 others=$(awk '/^0x/ && $NF !~ /^tp:/ { print $NF }' "$SCRATCH/tp.out" | sort -u)
 if [ -z "$others" ]; then
 	ok "every event is a tracepoint's"

@@ -49,9 +49,6 @@ for b in kprobe-multi kprobe fentry tracepoint; do
 	else
 		not_ok "$b: killed with SIGKILL while attaching" "nothing was ever attached" "$(cat "$SCRATCH/$b.err")"
 	fi
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		[ -z "$(leftovers)" ] && break
-		sleep 0.2
-	done
+	wait_leftovers_gone
 	check_nothing_attached "$b after SIGKILL:"
 done

@@ -171,6 +171,20 @@ event_lines_re() {
 	' "$1"
 }
 
+# check_events DESC FILE REGEX TUPLE : one test, passing when FILE has lines
+# whose function field matches REGEX (as event_lines_re) carrying TUPLE; shows
+# the file when not.
+check_events() {
+	local desc=$1 file=$2 n
+	n=$(event_lines_re "$file" "$3" "$4" | wc -l)
+	if [ "$n" -ge 1 ]; then
+		ok "$desc ($n lines: $(event_lines_re "$file" "$3" "$4" | awk '{ print $NF; exit }'))"
+	else
+		not_ok "$desc"
+		show "pwru stdout" "$file"
+	fi
+}
+
 # Programs, links and perf-event attachments of ours still in the kernel. Our
 # programs are named kprobe_* / pwru_* / fentry_* / fexit_* / tp_btf_* /
 # raw_tp_*; bpftool truncates names to 15 bytes. Links of every kind we make:
@@ -193,6 +207,15 @@ leftovers() {
 # (EXT: NAME's extension), for checks with tools the VM does not carry (tshark).
 export_file() {
 	base64 "$2" | sed "s/^/PWRU-VM-FILE $1 /"
+}
+
+# After a SIGKILL: the kernel releases links and programs when the last fd
+# closes, which may trail the exit by an RCU grace period.
+wait_leftovers_gone() {
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		[ -z "$(leftovers)" ] && return 0
+		sleep 0.2
+	done
 }
 
 check_nothing_attached() {
