@@ -196,11 +196,6 @@ static int load_symbols(struct tracer *t)
 					 : "");
 		return 1;
 	}
-	if (t->kmods_without_btf)
-		fprintf(stderr,
-			"pwru: %zu modules have no BTF (kernel before 5.11, or built without "
-			"it): only callbacks typed from the .ko of %zu of them are traced\n",
-			t->kmods_without_btf, t->kmods_from_ko);
 	if (mark_retval(&t->fs))
 		return 2;
 	rc = traceable_load(&t->tr, "") ? 1 : 0;
@@ -433,6 +428,12 @@ static int run(struct pwru_config *cfg)
 	if (!rc)
 		rc = pick_backend(&t);
 	phase_done(PH_BACKEND);
+	/* once tracing goes ahead: a refusal stays one line */
+	if (!rc && t.kmods_without_btf)
+		fprintf(stderr,
+			"pwru: %zu modules have no BTF (kernel before 5.11, or built without "
+			"it): only callbacks typed from the .ko of %zu of them are traced\n",
+			t.kmods_without_btf, t.kmods_from_ko);
 	if (!rc) {
 		fprintf(stderr, "pwru: backend %s\n", t.backend->name);
 		rc = load_bpf(&t);
