@@ -15,8 +15,8 @@
 #define ARCH_KPROBE_IP_SKEW 1
 #elif defined(__TARGET_ARCH_arm64)
 /* AAPCS64: eight argument registers, x0..x7. libbpf 1.1 names only five. */
-#define ARCH_REG_ARGS	 8
-#define ARCH_PARM6(regs) (((const struct user_pt_regs *)(regs))->regs[5])
+#define ARCH_REG_ARGS	    8
+#define ARCH_PARM6(x)	    (((const struct user_pt_regs *)(x))->regs[5])
 /* A kprobe's pc is the probed instruction itself (a BRK replaced it). */
 #define ARCH_KPROBE_IP_SKEW 0
 #else

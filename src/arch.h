@@ -1,34 +1,67 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * The CPU's calling convention and entry layout, as far as pwru needs them: where a
- * function's arguments are at its entry, and how far past the entry a reported address may
- * be. x86-64 only so far; bpf/arch.h is the BPF side's counterpart.
+ * The CPU's calling convention and entry layout, as far as pwru needs them: which slot an
+ * argument takes at a function's entry (registers first, then 8-byte stack slots), and how
+ * far past a function's start a reported address may be. bpf/arch.h is the BPF side's
+ * counterpart.
  */
 #ifndef PWRU_SRC_ARCH_H
 #define PWRU_SRC_ARCH_H
 
 #if defined(__x86_64__)
-/* SysV: six integer argument registers, then 8-byte stack slots. */
+/* SysV: six integer argument registers. */
 #define ARCH_REG_ARGS 6
 /* endbr64 (4 bytes) plus a kprobe's int3 (1): farther from a symbol is not its entry. */
 #define ARCH_ENTRY_SLACK 5
 
 /*
- * Argument slots (8 bytes each) an argument of SIZE bytes takes, and whether it may go in
- * registers: up to 16 bytes in one or two registers while enough are left, else whole on
- * the stack; larger ones always on the stack.
+ * The slot (1-based) of an argument of SIZE bytes, given the registers and stack slots
+ * the earlier ones left: up to 16 bytes in one or two registers while enough are left,
+ * else whole on the stack, where a later small argument may still take a register
+ * (*IRREGULAR: slots no longer follow the arguments' order); larger ones always on the
+ * stack.
  */
-static inline int arch_arg_slots(long size)
+static inline int arch_place_arg(long size, int *regs, int *stack, int *irregular)
 {
-	return size <= 8 ? 1 : (int)((size + 7) / 8);
-}
+	int n = size <= 8 ? 1 : (int)((size + 7) / 8), slot;
 
-static inline int arch_arg_in_regs(long size, int regs_left)
+	if (size <= 16 && n <= *regs) {
+		slot = ARCH_REG_ARGS - *regs + 1;
+		*regs -= n;
+		return slot;
+	}
+	*irregular |= *regs > 0;
+	slot = ARCH_REG_ARGS + *stack + 1;
+	*stack += n;
+	return slot;
+}
+#elif defined(__aarch64__)
+/* AAPCS64: eight argument registers, x0..x7. */
+#define ARCH_REG_ARGS	 8
+/* a BTI landing pad (4 bytes); a kprobe reports the probed instruction itself */
+#define ARCH_ENTRY_SLACK 4
+
+/*
+ * As for x86-64, but a composite over 16 bytes is passed by reference (a pointer in one
+ * register), and one that no longer fits in the registers left sends it and every later
+ * argument to the stack: slots keep the arguments' order.
+ */
+static inline int arch_place_arg(long size, int *regs, int *stack, int *irregular)
 {
-	return size <= 16 && arch_arg_slots(size) <= regs_left;
+	int n = size > 16 || size <= 8 ? 1 : 2, slot;
+
+	if (n <= *regs) {
+		slot = ARCH_REG_ARGS - *regs + 1;
+		*regs -= n;
+		return slot;
+	}
+	*regs = 0;
+	slot = ARCH_REG_ARGS + *stack + 1;
+	*stack += n;
+	return slot;
 }
 #else
-#error "pwru knows only x86-64's calling convention so far: add the architecture to src/arch.h"
+#error "pwru knows x86-64's and arm64's calling conventions: add the architecture to src/arch.h"
 #endif
 
 #endif

@@ -54,7 +54,7 @@ int funcset_proto_layout(const struct btf *btf, uint32_t proto_id, struct arg_la
 {
 	const struct btf_type *proto = btf__type_by_id(btf, proto_id);
 	const struct btf_param *p;
-	int i, regs = ARCH_REG_ARGS, stack = 0, slot;
+	int i, regs = ARCH_REG_ARGS, stack = 0, slot, irregular = 0;
 	long sz;
 
 	memset(out, 0, sizeof(*out));
@@ -77,19 +77,11 @@ int funcset_proto_layout(const struct btf *btf, uint32_t proto_id, struct arg_la
 			sz = 8;
 		if (is_struct_value(btf, p[i].type))
 			out->flags |= FUNC_STRUCT_ARG | (sz > 16 ? FUNC_BIG_ARG : 0);
-		if (arch_arg_in_regs(sz, regs)) {
-			slot = ARCH_REG_ARGS - regs + 1;
-			regs -= arch_arg_slots(sz);
-		} else {
-			/* later arguments may still take registers: slots are out of order */
-			if (regs)
-				out->flags |= FUNC_IRREGULAR;
-			slot = ARCH_REG_ARGS + stack + 1;
-			stack += arch_arg_slots(sz);
-		}
+		slot = arch_place_arg(sz, &regs, &stack, &irregular);
 		if (!out->pos && funcset_is_skb_ptr(btf, p[i].type) && slot <= FUNCSET_MAX_POS)
 			out->pos = (uint8_t)slot;
 	}
+	out->flags |= irregular ? FUNC_IRREGULAR : 0;
 	out->nslots = (uint8_t)(ARCH_REG_ARGS - regs + stack);
 	return out->pos;
 }

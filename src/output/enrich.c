@@ -2,14 +2,12 @@
 #include <string.h>
 #include <time.h>
 #include "kallsyms/kallsyms.h"
+#include "src/arch.h"
 #include "src/output/drop_reason.h"
 #include "src/output/enrich.h"
 #include "src/output/netns_names.h"
 #include "src/output/proc_cache.h"
 #include "src/output/u64map.h"
-
-/* Farther than an endbr64 (4 bytes) plus the int3 (1) means the address is not an entry. */
-#define ENTRY_SLACK 5
 
 static const char *func_at(const struct kallsyms *ks, uint64_t addr)
 {
@@ -19,7 +17,7 @@ static const char *func_at(const struct kallsyms *ks, uint64_t addr)
 	if (s)
 		return s->name;
 	s = ks ? kallsyms_nearest(ks, addr, &off) : NULL;
-	return s && off <= ENTRY_SLACK ? s->name : NULL;
+	return s && off <= ARCH_ENTRY_SLACK ? s->name : NULL;
 }
 
 static const char *func_name(const struct enrich *e, const struct pwru_event *ev)

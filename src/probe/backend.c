@@ -190,8 +190,8 @@ void backend_report_skips(const struct backend *b, const struct backend_ctx *ctx
 
 const char *backend_out_of_reach(const struct backend *b, const struct func_entry *f)
 {
-	return f->pos > b->max_pos ? "the skb is on the stack, past the registers kprobes read "
-				     "(fentry reaches it)"
+	return f->pos > b->max_pos ? "the skb is past the argument registers kprobes read (fentry "
+				     "reaches it)"
 				   : NULL;
 }
 

@@ -15,7 +15,6 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "bpf/probe_sections.h"
-#include "src/arch.h"
 #include "src/probe/backend.h"
 #include "src/probe/pool.h"
 #include "src/discover/funcset.h"
@@ -226,7 +225,7 @@ const struct backend backend_kprobe = {
     .cannot_take = kprobe_cannot_take,
     .sections = kprobe_sections,
     .nsections = 1,
-    .max_pos = ARCH_REG_ARGS,
+    .max_pos = PWRU_KPROBE_POSITIONS,
     .prog_prefix = "kprobe_skb_",
     .attach = kprobe_attach,
     .detach = kprobe_detach,

@@ -13,7 +13,6 @@
 #include <bpf/libbpf.h>
 #include "kallsyms/kallsyms.h"
 #include "bpf/probe_sections.h"
-#include "src/arch.h"
 #include "src/probe/backend.h"
 #include "src/discover/funcset.h"
 #include "src/discover/traceable.h"
@@ -254,7 +253,7 @@ const struct backend backend_kprobe_multi = {
     .cannot_take = multi_cannot_take,
     .sections = multi_sections,
     .nsections = 1,
-    .max_pos = ARCH_REG_ARGS,
+    .max_pos = PWRU_KPROBE_POSITIONS,
     .prog_prefix = "kprobe_multi_skb_",
     .attach = multi_attach,
     .detach = multi_detach,

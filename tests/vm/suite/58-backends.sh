@@ -4,24 +4,12 @@
 . tests/vm/suite/lib.sh
 
 check "two netns joined by veth" netns_pair
-runs=$($PWRU --list-funcs --filter-func ip_rcv 2>&1 >/dev/null | sed -n 's/.*backends this kernel runs: //p')
-diag "backends this kernel runs: $runs"
+diag "backends this kernel runs: $(backends_here)"
 for b in kprobe-multi kprobe fentry tracepoint; do
-	case ", $runs, " in
-	*", $b, "*) ;;
-	*)
-		$PWRU --backend "$b" --filter-func 'ip_rcv' icmp >"$SCRATCH/$b.out" 2>"$SCRATCH/$b.err" </dev/null
-		st=$?
-		if [ $st -eq 1 ] && [ "$(grep -c . "$SCRATCH/$b.err")" -eq 1 ] &&
-			grep -q "^pwru: --backend $b is not usable here: " "$SCRATCH/$b.err"; then
-			ok "$b: this kernel lacks it: refused in one line, exit 1 ($(cat "$SCRATCH/$b.err"))"
-		else
-			not_ok "$b: this kernel lacks it: refused in one line, exit 1" "status $st" "$(cat "$SCRATCH/$b.err")"
-		fi
+	if refused_here "$b"; then
 		check_nothing_attached "$b refused:"
 		continue
-		;;
-	esac
+	fi
 	# enough functions that attaching takes a moment; killed once something is attached
 	if [ "$b" = tracepoint ]; then
 		set -- --backend tracepoint

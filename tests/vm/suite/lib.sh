@@ -171,6 +171,31 @@ event_lines_re() {
 	' "$1"
 }
 
+# backends_here : the backends this kernel runs, as pwru --list-funcs says.
+backends_here() {
+	$PWRU --list-funcs --filter-func ip_rcv 2>&1 >/dev/null |
+		sed -n 's/.*backends this kernel runs: //p' | tr -d ,
+}
+
+# refused_here NAME : when this kernel does not run backend NAME, one test
+# that --backend NAME is refused in one line with exit 1, then status 0.
+refused_here() {
+	local b=$1 st
+	case " $(backends_here) " in
+	*" $b "*) return 1 ;;
+	esac
+	$PWRU --backend "$b" --filter-func ip_rcv icmp >/dev/null 2>"$SCRATCH/refused.err" </dev/null
+	st=$?
+	if [ $st -eq 1 ] && [ "$(grep -c . "$SCRATCH/refused.err")" -eq 1 ] &&
+		grep -q "^pwru: --backend $b is not usable here: " "$SCRATCH/refused.err"; then
+		ok "$b: this kernel lacks it: refused in one line, exit 1 ($(cat "$SCRATCH/refused.err"))"
+	else
+		not_ok "$b: this kernel lacks it: refused in one line, exit 1" "status $st" \
+			"$(cat "$SCRATCH/refused.err")"
+	fi
+	return 0
+}
+
 # check_events DESC FILE REGEX TUPLE : one test, passing when FILE has lines
 # whose function field matches REGEX (as event_lines_re) carrying TUPLE; shows
 # the file when not.
