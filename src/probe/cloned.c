@@ -87,6 +87,11 @@ void cloned_run(struct cloned *c, int load_threads, int attach_threads, volatile
 		}
 	/* two passes: loading is the verifier's work, attaching patches code under a lock */
 	t0 = mono_now();
+	if (!load_threads) {
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		load_threads = cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus;
+	}
 	pool_run(c->n, pool_threads("PWRU_LOAD_THREADS", load_threads), load_one, c, stop);
 	c->t_load = mono_now() - t0;
 	t0 = mono_now();

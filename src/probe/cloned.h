@@ -49,8 +49,9 @@ int cloned_collect(struct cloned *c, const struct backend_ctx *ctx,
 		   int (*take)(const struct backend_ctx *ctx, const struct func_entry *e));
 
 /*
- * Loads every site from LOAD_THREADS threads, then attaches them from ATTACH_THREADS
- * (timings in t_load, t_attach); stops handing out work on *STOP.
+ * Loads every site from LOAD_THREADS threads (0: one per online CPU, at most 8: the
+ * verifier runs in parallel for root, tests/bench/clone_bench.c measures it), then attaches
+ * them from ATTACH_THREADS (timings in t_load, t_attach); stops handing out work on *STOP.
  */
 void cloned_run(struct cloned *c, int load_threads, int attach_threads,
 		volatile sig_atomic_t *stop);

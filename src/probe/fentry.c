@@ -25,10 +25,11 @@
 #include "src/probe/fentry.h"
 
 /*
- * Loading is the verifier's work on each copy and runs in parallel in the kernel; attaching
- * rewrites the function's entry under the kernel's text lock. See docs/performance.md.
+ * Loading is the verifier's work on each copy and runs in parallel in the kernel (one
+ * thread per CPU); attaching rewrites the function's entry under the kernel's text lock.
+ * See docs/performance.md.
  */
-#define LOAD_THREADS   4
+#define LOAD_THREADS   0
 #define ATTACH_THREADS 1
 
 static const char template_prefix[] = "fentry_skb_";

@@ -19,7 +19,7 @@
 #include "src/probe/cloned.h"
 #include "src/probe/tracepoint.h"
 
-#define LOAD_THREADS 2
+#define LOAD_THREADS 0 /* one per CPU (cloned.h) */
 
 enum tp_mode { TP_UNKNOWN, TP_BTF, TP_RAW, TP_NONE };
 

@@ -228,8 +228,10 @@ int main(int argc, char **argv)
 			t[i].prog = prog;
 		pool_run(n, 2, attach_one, NULL, NULL);
 	} else {
-		/* one program per target: loaded from 4 threads, attached from 1, as pwru */
-		pool_run(n, 4, load_one, NULL, NULL);
+		/* one program per target: loaded from a thread per CPU, attached from 1, as pwru */
+		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+		pool_run(n, cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus, load_one, NULL, NULL);
 		pool_run(n, 1, attach_one, NULL, NULL);
 	}
 	t_attach = mono_now() - t0;
