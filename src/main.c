@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pwru: flags -> function set -> backend choice -> BPF load -> attach -> events -> output.
- * Every stage reports its own failure in one line; main only maps them to exit codes.
+ * Every stage reports its failure as one struct pwru_err (src/error.h); main prints it and
+ * exits with the status of its class.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,6 +28,7 @@
 #include "src/netns_filter.h"
 #include "src/output/setup.h"
 #include "src/discover/traceable.h"
+#include "src/error.h"
 
 static volatile sig_atomic_t stop;
 
@@ -73,13 +75,13 @@ static enum kmod_mode kmod_mode(const struct pwru_config *cfg)
 	return cfg->no_kmods || (cfg->kernel_btf && !cfg->all_kmods) ? KMOD_NONE : KMOD_ALL;
 }
 
-static int build_funcset(struct tracer *t, char *err, size_t errlen)
+static int build_funcset(struct tracer *t, struct pwru_err *e)
 {
 	struct kmod_btfs kb;
 	int rc;
 
 	backend_quiet(1); /* an unreadable module BTF is counted and reported below */
-	rc = kmod_btfs_load(t->btf, kmod_mode(t->cfg), t->cfg->kmods, "", &kb, err, errlen);
+	rc = kmod_btfs_load(t->btf, kmod_mode(t->cfg), t->cfg->kmods, "", &kb, e);
 	backend_quiet(0);
 	if (rc)
 		return rc;
@@ -90,75 +92,90 @@ static int build_funcset(struct tracer *t, char *err, size_t errlen)
 			kb.skipped);
 	t->kmods_without_btf = kb.from_ko + kb.untyped;
 	t->kmods_from_ko = kb.from_ko;
-	rc = funcset_build(kb.v, kb.n, t->ksyms, t->cfg->filter_func, &t->fs, err, errlen);
+	rc = funcset_build(kb.v, kb.n, t->ksyms, t->cfg->filter_func, &t->fs, e);
 	kmod_btfs_free(&kb);
 	return rc;
 }
 
-static int load_symbols(struct tracer *t)
+static int load_btf(struct tracer *t, struct pwru_err *e)
 {
-	const char *btf_path = t->cfg->kernel_btf ? t->cfg->kernel_btf : "/sys/kernel/btf/vmlinux";
-	char err[256];
-	int rc;
+	const char *path = t->cfg->kernel_btf ? t->cfg->kernel_btf : "/sys/kernel/btf/vmlinux";
+	char why[128];
+	int errnum;
 
 	backend_quiet(1); /* the one line below says it all */
-	t->btf = t->cfg->kernel_btf ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
+	t->btf = t->cfg->kernel_btf ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
+	errnum = errno;
 	backend_quiet(0);
-	if (!t->btf) {
-		libbpf_strerror(errno, err, sizeof(err));
-		fprintf(stderr, "pwru: cannot read kernel BTF from %s: %s (%s)\n", btf_path, err,
-			t->cfg->kernel_btf ? "give a BTF blob or an ELF file with a .BTF section"
-					   : "needs CONFIG_DEBUG_INFO_BTF=y, or --kernel-btf FILE");
-		return t->cfg->kernel_btf ? 2 : 1; /* a bad --kernel-btf is a bad flag value */
-	}
+	if (t->btf)
+		return 0;
+	libbpf_strerror(errnum, why, sizeof(why));
+	if (t->cfg->kernel_btf) /* a bad --kernel-btf is a bad flag value */
+		return err_bad_input(e, errnum,
+				     "cannot read kernel BTF from %s: %s (give a BTF blob or an "
+				     "ELF file with a .BTF section)",
+				     path, why);
+	return err_not_possible(e, errnum,
+				"cannot read kernel BTF from %s: %s (needs "
+				"CONFIG_DEBUG_INFO_BTF=y, or --kernel-btf FILE)",
+				path, why);
+}
+
+static int no_function(struct tracer *t, struct pwru_err *e)
+{
+	return err_not_possible(
+	    e, ENOENT,
+	    "no kernel function taking an skb matches --filter-func '%s' (%zu matched in BTF, "
+	    "%zu of them absent from kallsyms%s)",
+	    t->cfg->filter_func ? t->cfg->filter_func : "", t->fs.btf_matches, t->fs.no_symbol,
+	    t->kmods_without_btf ? "; modules without BTF are searched only for callbacks in "
+				   "their ops tables"
+				 : "");
+}
+
+static int load_symbols(struct tracer *t, struct pwru_err *e)
+{
+	int rc;
+
+	if (load_btf(t, e))
+		return -1;
 	rc = kallsyms_load(NULL, &t->ksyms);
-	if (rc || kallsyms_hidden(t->ksyms)) {
-		fprintf(stderr,
-			"pwru: /proc/kallsyms %s; run as root with kernel.kptr_restrict "
-			"below 2\n",
-			rc ? strerror(-rc) : "shows no addresses");
-		return 1;
-	}
-	if (drop_reasons_load(t->btf, &t->reasons))
-		return 1;
-	rc = build_funcset(t, err, sizeof(err));
-	if (rc) {
-		fprintf(stderr, "pwru: %s\n", err);
-		return rc == -EINVAL ? 2 : 1;
-	}
-	if (!t->fs.n) {
-		fprintf(stderr,
-			"pwru: no kernel function taking an skb matches --filter-func '%s' "
-			"(%zu matched in BTF, %zu of them absent from kallsyms%s)\n",
-			t->cfg->filter_func ? t->cfg->filter_func : "", t->fs.btf_matches,
-			t->fs.no_symbol,
-			t->kmods_without_btf ? "; modules without BTF are searched only for "
-					       "callbacks in their ops tables"
-					     : "");
-		return 1;
-	}
+	if (rc || kallsyms_hidden(t->ksyms))
+		return err_not_possible(e, rc ? -rc : EPERM,
+					"/proc/kallsyms %s; run as root with kernel.kptr_restrict "
+					"below 2",
+					rc ? strerror(-rc) : "shows no addresses");
+	rc = drop_reasons_load(t->btf, &t->reasons);
+	if (rc)
+		return err_from_errno(e, rc, "reading the drop reasons from kernel BTF");
+	if (build_funcset(t, e))
+		return -1;
+	if (!t->fs.n)
+		return no_function(t, e);
 	if (t->kmods_without_btf)
 		fprintf(stderr,
 			"pwru: %zu modules have no BTF (kernel before 5.11, or built without "
 			"it): only callbacks typed from the .ko of %zu of them are traced\n",
 			t->kmods_without_btf, t->kmods_from_ko);
-	return traceable_load(&t->tr, "") ? 1 : 0;
+	rc = traceable_load(&t->tr, "");
+	if (rc)
+		return err_from_errno(e, rc, "reading the list of traceable functions");
+	return 0;
 }
 
-static int pick_backend(struct tracer *t)
+/* The first backend in the table that this kernel supports; says so when it is not the first. */
+static int pick_backend(struct tracer *t, struct pwru_err *e)
 {
 	char msg[1024];
 
-	if (backend_choose(t->cfg->backend, t->ksyms, &t->fs, &t->backend, msg, sizeof(msg))) {
-		fprintf(stderr, "pwru: %s\n", msg);
-		return 1;
-	}
+	if (backend_choose(t->cfg->backend, t->ksyms, &t->fs, &t->backend, msg, sizeof(msg)))
+		return err_not_possible(e, EOPNOTSUPP, "%s", msg);
 	if (*msg)
 		fprintf(stderr, "pwru: %s\n", msg);
 	return 0;
 }
 
-static int load_bpf(struct tracer *t)
+static int load_bpf(struct tracer *t, struct pwru_err *e)
 {
 	char err[512];
 	int rc;
@@ -181,9 +198,8 @@ static int load_bpf(struct tracer *t)
 		bpf_map__set_max_entries(t->ld.skel->maps.events, (uint32_t)t->cfg->ringbuf_size);
 		rc = loader_load(&t->ld, err, sizeof(err));
 	}
-	if (rc)
-		fprintf(stderr, "pwru: %s\n", err);
-	return rc ? 1 : 0;
+	/* the loader fails only for what this kernel or libbpf refuses */
+	return rc ? err_not_possible(e, rc < 0 ? -rc : EIO, "%s", err) : 0;
 }
 
 /* One kprobe is one file descriptor; the default 1024 is not enough for the fallback. */
@@ -197,21 +213,12 @@ static void raise_fd_limit(void)
 	}
 }
 
-static int attach(struct tracer *t)
+static int attach(struct tracer *t, struct pwru_err *e)
 {
 	struct attach_result res = {0};
-	char err[256];
-	int rc;
 
-	rc = t->backend->attach(&t->bctx, &res, err, sizeof(err));
-	if (rc == -EINTR) {
-		fprintf(stderr, "pwru: interrupted while attaching; everything detached\n");
+	if (t->backend->attach(&t->bctx, &res, e))
 		return -1;
-	}
-	if (rc) {
-		fprintf(stderr, "pwru: %s\n", err);
-		return 1;
-	}
 	fprintf(stderr, "pwru: attached %zu functions, skipped %zu\n", res.attached,
 		res.skipped + t->fs.no_symbol + t->fs.ambiguous);
 	return 0;
@@ -227,7 +234,7 @@ static void touch_ready_file(const char *path)
 		fprintf(stderr, "pwru: cannot create --ready-file %s: %s\n", path, strerror(errno));
 }
 
-static int stream_events(struct tracer *t)
+static int stream_events(struct tracer *t, struct pwru_err *e)
 {
 	struct pipeline *p = &t->out.p;
 	struct output_stats st = {0};
@@ -240,23 +247,20 @@ static int stream_events(struct tracer *t)
 	    events_open(bpf_map__fd(t->ld.skel->maps.events), bpf_map__fd(t->ld.skel->maps.lost), p,
 			t->cfg->output_file ? -1 : STDOUT_FILENO, t->cfg->output_limit_lines, &ev);
 	if (rc || pipeline_open(p)) {
-		fprintf(stderr, "pwru: cannot start reading events: %s\n",
-			strerror(rc ? -rc : ENOMEM));
 		events_close(ev);
-		return 1;
+		return err_from_errno(e, rc ? rc : -ENOMEM, "cannot start reading events");
 	}
 	if (t->cfg->ready_file)
 		touch_ready_file(t->cfg->ready_file);
 	fprintf(stderr, "pwru: listening for events (Ctrl-C to stop)\n");
 	rc = events_run(ev, &stop);
-	if (rc && rc != -EPIPE)
-		fprintf(stderr, "pwru: reading events: %s\n", strerror(-rc));
 	events_stats(ev, &st);
 	/* before detaching, which can take a while with kprobes */
 	if (pipeline_close(p, st.lost) && !rc)
 		rc = -EIO;
 	events_close(ev);
-	return rc && rc != -EPIPE ? 1 : 0;
+	/* EPIPE: the reader went away (pwru | head), a normal way to stop */
+	return rc && rc != -EPIPE ? err_from_errno(e, rc, "reading events") : 0;
 }
 
 static void teardown(struct tracer *t)
@@ -272,76 +276,68 @@ static void teardown(struct tracer *t)
 	btf__free(t->btf);
 }
 
-static int run(struct pwru_config *cfg)
+static int run(struct pwru_config *cfg, struct pwru_err *e)
 {
 	struct tracer t = {.cfg = cfg};
 	char err[512];
 	int rc;
 
-	if (geteuid()) {
-		fprintf(stderr, "pwru: must run as root (loading BPF programs and kprobes needs "
-				"CAP_BPF, CAP_PERFMON or CAP_SYS_ADMIN); try sudo pwru\n");
-		return 1;
-	}
-	rc = netns_filter_resolve(cfg->filter_netns, cfg->filter_ifname, &t.netns, &t.ifindex, err,
-				  sizeof(err));
-	if (rc) {
-		fprintf(stderr, "pwru: %s\n", err);
-		return rc == -EINVAL ? 2 : 1;
-	}
-	rc = output_setup_open(&t.out, cfg, err, sizeof(err));
-	if (rc) {
-		fprintf(stderr, "pwru: %s\n", err);
+	if (geteuid())
+		return err_not_possible(e, EPERM,
+					"must run as root (loading BPF programs and kprobes needs "
+					"CAP_BPF, CAP_PERFMON or CAP_SYS_ADMIN); try sudo pwru");
+	if (netns_filter_resolve(cfg->filter_netns, cfg->filter_ifname, &t.netns, &t.ifindex, e))
+		return -1;
+	if (output_setup_open(&t.out, cfg, e)) {
 		output_setup_free(&t.out);
-		return rc;
+		return -1;
 	}
 	install_signals();
 	backend_install_libbpf_print();
 	raise_fd_limit();
-	rc = load_symbols(&t);
+	rc = load_symbols(&t, e);
 	/* after load_symbols: the filter's sk_buff offsets come from the same BTF (t.btf) */
-	if (!rc && pcap_filter_compile_btf(cfg->pcap_expr, t.btf, &t.pcap, err, sizeof(err))) {
-		fprintf(stderr, "pwru: bad pcap-filter '%s': %s\n", cfg->pcap_expr, err);
-		rc = 2;
+	if (!rc) {
+		rc = pcap_filter_compile_btf(cfg->pcap_expr, t.btf, &t.pcap, err, sizeof(err));
+		/* -EINVAL is the expression's fault (pcap_filter.h); the rest is this kernel's */
+		if (rc == -EINVAL)
+			rc = err_bad_input(e, EINVAL, "bad pcap-filter '%s': %s", cfg->pcap_expr,
+					   err);
+		else if (rc)
+			rc = err_not_possible(e, -rc, "pcap-filter '%s': %s", cfg->pcap_expr, err);
 	}
 	if (!rc)
-		rc = pick_backend(&t);
+		rc = pick_backend(&t, e);
 	if (!rc) {
 		fprintf(stderr, "pwru: backend %s\n", t.backend->name);
-		rc = load_bpf(&t);
+		rc = load_bpf(&t, e);
 	}
 	if (!rc)
-		rc = attach(&t);
+		rc = attach(&t, e);
 	if (!rc)
-		rc = stream_events(&t);
+		rc = stream_events(&t, e);
 	teardown(&t);
 	output_setup_free(&t.out);
-	return rc < 0 ? 0 : rc;
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
 	struct pwru_config cfg;
-	char err[512];
-	int rc;
+	struct pwru_err e = {0};
 
-	if (flags_parse(argc, argv, &cfg, err, sizeof(err))) {
-		fprintf(stderr, "pwru: %s\n", err);
+	if (flags_parse(argc, argv, &cfg, &e)) {
 		flags_free(&cfg);
-		return 2;
+		return err_report(&e, stderr);
 	}
 	if (cfg.help)
 		flags_usage(stdout);
 	else if (cfg.version)
 		printf("pwru %s\n", PWRU_VERSION);
-	if (cfg.help || cfg.version) {
-		flags_free(&cfg);
-		return 0;
-	}
-	if (cfg.check_filter)
-		rc = check_filter_main(cfg.check_filter, cfg.pcap_expr);
+	else if (cfg.check_filter)
+		check_filter_main(cfg.check_filter, cfg.pcap_expr, &e);
 	else
-		rc = run(&cfg);
+		run(&cfg, &e);
 	flags_free(&cfg);
-	return rc;
+	return err_report(&e, stderr);
 }

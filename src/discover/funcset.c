@@ -84,16 +84,14 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(x->module, y->module);
 }
 
-int funcset_regex_compile(const char *regex, regex_t *re, char *err, size_t errlen)
+int funcset_regex_compile(const char *regex, regex_t *re, struct pwru_err *e)
 {
 	size_t n = strlen(regex) + 5;
 	char *anchored = malloc(n);
 	int rc;
 
-	if (!anchored) {
-		snprintf(err, errlen, "--filter-func: %s", strerror(ENOMEM));
-		return -ENOMEM;
-	}
+	if (!anchored)
+		return err_from_errno(e, -ENOMEM, "--filter-func");
 	snprintf(anchored, n, "^(%s)$", regex);
 	rc = regcomp(re, anchored, REG_EXTENDED | REG_NOSUB);
 	free(anchored);
@@ -101,8 +99,8 @@ int funcset_regex_compile(const char *regex, regex_t *re, char *err, size_t errl
 		char msg[128];
 
 		regerror(rc, re, msg, sizeof(msg));
-		snprintf(err, errlen, "--filter-func '%s' is not a valid regex: %s", regex, msg);
-		return -EINVAL;
+		return err_bad_input(e, EINVAL, "--filter-func '%s' is not a valid regex: %s",
+				     regex, msg);
 	}
 	return 0;
 }
@@ -222,7 +220,7 @@ static int join_kallsyms(const struct kallsyms *ks, struct funcset *fs)
 }
 
 int funcset_build(const struct funcset_btf *btfs, size_t nbtfs, const struct kallsyms *ks,
-		  const char *regex, struct funcset *fs, char *err, size_t errlen)
+		  const char *regex, struct funcset *fs, struct pwru_err *e)
 {
 	size_t i, cap = 0;
 	regex_t re;
@@ -230,9 +228,8 @@ int funcset_build(const struct funcset_btf *btfs, size_t nbtfs, const struct kal
 
 	memset(fs, 0, sizeof(*fs));
 	if (use_re) {
-		rc = funcset_regex_compile(regex, &re, err, errlen);
-		if (rc)
-			return rc;
+		if (funcset_regex_compile(regex, &re, e))
+			return -1;
 	}
 	for (i = 0; i < nbtfs && !rc; i++)
 		rc = collect(&btfs[i], use_re ? &re : NULL, fs, &cap);
@@ -245,10 +242,10 @@ int funcset_build(const struct funcset_btf *btfs, size_t nbtfs, const struct kal
 		rc = join_kallsyms(ks, fs);
 	}
 	if (rc) {
-		snprintf(err, errlen, "building the function set: %s", strerror(-rc));
 		funcset_free(fs);
+		return err_from_errno(e, rc, "building the function set");
 	}
-	return rc;
+	return 0;
 }
 
 const struct func_entry *funcset_find(const struct funcset *fs, const char *name,

@@ -11,6 +11,7 @@
 #include <regex.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "src/error.h"
 
 struct btf;
 struct kallsyms;
@@ -47,15 +48,15 @@ int funcset_proto_skb_position(const struct btf *btf, uint32_t proto_id);
 
 /*
  * RE matches a whole function name against REGEX (extended syntax). Returns 0 (regfree RE
- * after use), -EINVAL for a bad regex or -ENOMEM, with a message in ERR.
+ * after use), or -1 with E set: bad input for a bad regex.
  */
-int funcset_regex_compile(const char *regex, regex_t *re, char *err, size_t errlen);
+int funcset_regex_compile(const char *regex, regex_t *re, struct pwru_err *e);
 /*
  * Fills FS from the NBTFS BTFs. REGEX (NULL or "": all) must match the whole name. Returns
- * 0, -EINVAL for a bad regex (message in ERR), or another negative errno.
+ * 0, or -1 with E set (bad input for a bad regex).
  */
 int funcset_build(const struct funcset_btf *btfs, size_t nbtfs, const struct kallsyms *ks,
-		  const char *regex, struct funcset *fs, char *err, size_t errlen);
+		  const char *regex, struct funcset *fs, struct pwru_err *e);
 /* NAME in MODULE (NULL: vmlinux), or NULL. */
 const struct func_entry *funcset_find(const struct funcset *fs, const char *name,
 				      const char *module);

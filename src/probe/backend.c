@@ -153,15 +153,18 @@ void backend_install_libbpf_print(void)
 }
 
 int backend_attach_end(const struct backend *b, struct backend_ctx *ctx, int rc,
-		       const struct attach_result *res, const char *none_why, char *err, size_t len)
+		       const struct attach_result *res, const char *none_why, struct pwru_err *e)
 {
 	if (!rc)
 		return 0;
-	if (rc != -EINTR && !res->attached)
-		snprintf(err, len, "none of the %zu matching functions could be traced with %s: %s",
-			 ctx->fs->n, b->name, none_why ? none_why : strerror(-rc));
+	if (rc == -EINTR)
+		err_stopped(e, "interrupted while attaching; everything detached");
+	else if (!res->attached)
+		err_not_possible(e, -rc,
+				 "none of the %zu matching functions could be traced with %s: %s",
+				 ctx->fs->n, b->name, none_why ? none_why : strerror(-rc));
 	else
-		snprintf(err, len, "%s attach failed: %s", b->name, strerror(-rc));
+		err_from_errno(e, rc, "%s attach failed", b->name);
 	b->detach(ctx);
-	return rc;
+	return -1;
 }

@@ -211,13 +211,13 @@ static int tally(struct backend_ctx *ctx, struct kprobe_state *st, struct attach
 	return res->attached ? 0 : first_err ? first_err : -ENOENT;
 }
 
-static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, char *err, size_t len)
+static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, struct pwru_err *e)
 {
 	struct kprobe_state *st = calloc(1, sizeof(*st));
 	int rc;
 
 	if (!st)
-		return -ENOMEM;
+		return err_from_errno(e, -ENOMEM, "kprobe attach");
 	ctx->priv = st;
 	pthread_mutex_init(&st->lock, NULL);
 	st->stop = ctx->stop;
@@ -227,7 +227,7 @@ static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, cha
 		run_pool(st, attach_worker, ATTACH_THREADS);
 		rc = *ctx->stop ? -EINTR : tally(ctx, st, res);
 	}
-	return backend_attach_end(&backend_kprobe, ctx, rc, res, NULL, err, len);
+	return backend_attach_end(&backend_kprobe, ctx, rc, res, NULL, e);
 }
 
 static const struct hook_section kprobe_sections[] = {

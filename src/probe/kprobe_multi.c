@@ -193,7 +193,7 @@ static void multi_detach(struct backend_ctx *ctx)
 	ctx->priv = NULL;
 }
 
-static int multi_attach(struct backend_ctx *ctx, struct attach_result *res, char *err, size_t len)
+static int multi_attach(struct backend_ctx *ctx, struct attach_result *res, struct pwru_err *e)
 {
 	size_t na = total_addrs(ctx->fs), i;
 	struct site *s = calloc(na ? na : 1, sizeof(*s));
@@ -220,7 +220,7 @@ static int multi_attach(struct backend_ctx *ctx, struct attach_result *res, char
 		rc = -ENOENT;
 out:
 	rc = backend_attach_end(&backend_kprobe_multi, ctx, rc, res,
-				rc == -ENOENT ? "notrace, or not ftrace-able" : NULL, err, len);
+				rc == -ENOENT ? "notrace, or not ftrace-able" : NULL, e);
 	free(s);
 	free(addrs);
 	free(hooked);
