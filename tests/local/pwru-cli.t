@@ -21,11 +21,28 @@ lines() { grep -c '' <<<"$1"; }
 
 [ -x ./pwru ] || { echo "1..1"; echo "not ok 1 - ./pwru missing: run make"; exit 1; }
 
+# stdout_has DESCRIPTION ERE...: the last command's stdout has a line matching each ERE
+stdout_has() {
+	local desc=$1 re miss=
+	shift
+	for re in "$@"; do
+		grep -qE -- "$re" /tmp/pwru-cli.$$.out || miss="$miss '$re'"
+	done
+	n=$((n + 1))
+	if [ -z "$miss" ]; then
+		echo "ok $n - $desc"
+	else
+		echo "not ok $n - $desc"
+		echo "#   missing:$miss"
+		failed=$((failed + 1))
+	fi
+}
+
 t "--help exits 0" 0 '^$' -- ./pwru --help
-grep -q -- '--filter-func REGEX' /tmp/pwru-cli.$$.out && grep -q -- '--output-limit-lines N' /tmp/pwru-cli.$$.out
-n=$((n + 1)); if [ $? = 0 ]; then echo "ok $n - help lists the flags"; else echo "not ok $n - help lists the flags"; failed=$((failed+1)); fi
+stdout_has "help lists the flags" '^  --filter-func REGEX ' '^  --output-limit-lines N ' \
+	'^  --check-filter PCAPFILE ' '^Usage: pwru \[options\] \[pcap-filter\]$'
 t "--version exits 0" 0 '^$' -- ./pwru --version
-n=$((n + 1)); if grep -q '^pwru ' /tmp/pwru-cli.$$.out; then echo "ok $n - version printed"; else echo "not ok $n - version printed"; failed=$((failed+1)); fi
+stdout_has "version printed" '^pwru [^ ]+$'
 t "unknown flag: one line, exit 2" 2 '^pwru: unknown flag --nope \(pwru --help lists the flags\)$' -- ./pwru --nope
 t "bad regex: exit 2" 2 '^pwru: --filter-func .* is not a valid regex' -- ./pwru --filter-func '('
 t "bad mark: exit 2" 2 '^pwru: --filter-mark wants' -- ./pwru --filter-mark 1/2/3
