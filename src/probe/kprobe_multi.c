@@ -205,6 +205,11 @@ static int multi_attach(struct backend_ctx *ctx, struct attach_result *res, stru
 	ctx->priv = st;
 	if (!s || !addrs || !hooked || !st)
 		goto out;
+	if (!ctx->tr->ftrace_source[0])
+		fprintf(stderr,
+			"pwru: no list of traceable functions (%s): addresses the kernel refuses "
+			"are found by trial, which takes longer\n",
+			ctx->tr->ftrace_why);
 	backend_quiet(1);
 	for (rc = 0, pos = 1; pos <= FUNCSET_MAX_POS && !rc && !*ctx->stop; pos++)
 		rc = attach_pos(ctx, st, pos, s, addrs, hooked);

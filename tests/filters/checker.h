@@ -18,9 +18,10 @@ static inline int checker_linked(void)
 	return filter_checker_open && filter_checker_run && filter_checker_close;
 }
 
-/* filter_checker_open() with its message in MSG: a difference is a difference, whatever its class. */
-static inline int checker_open_msg(const char *expr, int dlt, struct filter_checker **c,
-				   char *msg, size_t len)
+/* filter_checker_open() with its message in MSG: a difference is a difference, whatever its class.
+ */
+static inline int checker_open_msg(const char *expr, int dlt, struct filter_checker **c, char *msg,
+				   size_t len)
 {
 	struct pwru_err e = {0};
 	int ret = filter_checker_open(expr, dlt, c, &e);
