@@ -108,13 +108,39 @@ static int explain_load_failure(const struct splice_hooks *h, int ret, struct pw
 
 static const struct hook_section tc_section = {"tc", BPF_PROG_TYPE_SCHED_CLS, 0};
 
+/*
+ * libbpf's warnings while the checker loads (under load_lock): held back, and shown only
+ * when the failure is not one the checker explains itself (an old kernel, no privilege).
+ */
+static FILE *held_log;
+
+static int hold_warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_WARN && held_log ? vfprintf(held_log, fmt, ap) : 0;
+}
+
+static void release_warnings(libbpf_print_fn_t prev, char **log, bool show)
+{
+	libbpf_set_print(prev);
+	if (held_log)
+		fclose(held_log);
+	held_log = NULL;
+	if (show && *log)
+		fputs(*log, stderr);
+	free(*log);
+}
+
 static int load(struct filter_checker *c, struct pwru_err *e)
 {
 	struct splice_hooks *h = NULL;
-	char err[256];
+	libbpf_print_fn_t prev;
+	size_t log_len = 0;
+	char err[256], *log = NULL;
 	int ret;
 
 	pthread_mutex_lock(&load_lock);
+	held_log = open_memstream(&log, &log_len);
+	prev = libbpf_set_print(hold_warnings);
 	ret = splice_hooks_install(c->f, &tc_section, 1, NULL, NULL, &h, err, sizeof(err));
 	if (ret) {
 		ret = err_not_possible(e, -ret, "%s", err);
@@ -136,6 +162,7 @@ static int load(struct filter_checker *c, struct pwru_err *e)
 	else
 		c->prog_fd = bpf_program__fd(c->skel->progs.check_filter);
 out:
+	release_warnings(prev, &log, ret && e->errnum != EPERM && e->errnum != EOPNOTSUPP);
 	splice_hooks_remove(h);
 	pthread_mutex_unlock(&load_lock);
 	return ret;

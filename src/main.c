@@ -6,8 +6,10 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -61,7 +63,7 @@ struct tracer {
 	struct loader ld;
 	struct output_setup out;
 	uint32_t netns, ifindex;
-	size_t kmods_without_btf, kmods_from_ko;
+	size_t kmods_without_btf, kmods_from_ko, kmods_unreadable;
 };
 
 /*
@@ -85,11 +87,7 @@ static int build_funcset(struct tracer *t, struct pwru_err *e)
 	backend_quiet(0);
 	if (rc)
 		return rc;
-	if (kb.skipped)
-		fprintf(stderr,
-			"pwru: the BTF of %zu modules could not be read; their functions "
-			"are not traced\n",
-			kb.skipped);
+	t->kmods_unreadable = kb.skipped;
 	t->kmods_without_btf = kb.from_ko + kb.untyped;
 	t->kmods_from_ko = kb.from_ko;
 	rc = funcset_build(kb.v, kb.n, t->ksyms, t->cfg->filter_func, &t->fs, e);
@@ -152,15 +150,25 @@ static int load_symbols(struct tracer *t, struct pwru_err *e)
 		return -1;
 	if (!t->fs.n)
 		return no_function(t, e);
+	rc = traceable_load(&t->tr, "");
+	if (rc)
+		return err_from_errno(e, rc, "reading the list of traceable functions");
+	return 0;
+}
+
+/* Said once tracing goes ahead: a failure before it is one line, whatever the modules. */
+static void module_notes(const struct tracer *t)
+{
+	if (t->kmods_unreadable)
+		fprintf(stderr,
+			"pwru: the BTF of %zu modules could not be read; their functions "
+			"are not traced\n",
+			t->kmods_unreadable);
 	if (t->kmods_without_btf)
 		fprintf(stderr,
 			"pwru: %zu modules have no BTF (kernel before 5.11, or built without "
 			"it): only callbacks typed from the .ko of %zu of them are traced\n",
 			t->kmods_without_btf, t->kmods_from_ko);
-	rc = traceable_load(&t->tr, "");
-	if (rc)
-		return err_from_errno(e, rc, "reading the list of traceable functions");
-	return 0;
 }
 
 /* The first backend in the table that this kernel supports; says so when it is not the first. */
@@ -224,14 +232,30 @@ static int attach(struct tracer *t, struct pwru_err *e)
 	return 0;
 }
 
-static void touch_ready_file(const char *path)
+/* Checked before attaching: a script waiting for the file must not wait for ever. */
+static int check_ready_file(const char *path, struct pwru_err *e)
+{
+	char *copy = strdup(path);
+	int rc = 0;
+
+	if (!copy)
+		return err_from_errno(e, -ENOMEM, "--ready-file");
+	if (access(dirname(copy), W_OK))
+		rc = err_bad_input(e, errno,
+				   "--ready-file %s: %s (its folder must exist and be writable)",
+				   path, strerror(errno));
+	free(copy);
+	return rc;
+}
+
+static int touch_ready_file(const char *path, struct pwru_err *e)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 
-	if (fd >= 0)
-		close(fd);
-	else
-		fprintf(stderr, "pwru: cannot create --ready-file %s: %s\n", path, strerror(errno));
+	if (fd < 0)
+		return err_not_possible(e, errno, "--ready-file %s: %s", path, strerror(errno));
+	close(fd);
+	return 0;
 }
 
 static int stream_events(struct tracer *t, struct pwru_err *e)
@@ -241,6 +265,9 @@ static int stream_events(struct tracer *t, struct pwru_err *e)
 	struct events *ev = NULL;
 	int rc;
 
+	/* the ring buffer already holds what happens from here on */
+	if (t->cfg->ready_file && touch_ready_file(t->cfg->ready_file, e))
+		return -1;
 	p->en.ksyms = t->ksyms;
 	p->en.reasons = t->reasons;
 	rc =
@@ -250,8 +277,6 @@ static int stream_events(struct tracer *t, struct pwru_err *e)
 		events_close(ev);
 		return err_from_errno(e, rc ? rc : -ENOMEM, "cannot start reading events");
 	}
-	if (t->cfg->ready_file)
-		touch_ready_file(t->cfg->ready_file);
 	fprintf(stderr, "pwru: listening for events (Ctrl-C to stop)\n");
 	rc = events_run(ev, &stop);
 	events_stats(ev, &st);
@@ -288,6 +313,8 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 					"CAP_BPF, CAP_PERFMON or CAP_SYS_ADMIN); try sudo pwru");
 	if (netns_filter_resolve(cfg->filter_netns, cfg->filter_ifname, &t.netns, &t.ifindex, e))
 		return -1;
+	if (cfg->ready_file && check_ready_file(cfg->ready_file, e))
+		return -1;
 	if (output_setup_open(&t.out, cfg, e)) {
 		output_setup_free(&t.out);
 		return -1;
@@ -312,8 +339,10 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 		fprintf(stderr, "pwru: backend %s\n", t.backend->name);
 		rc = load_bpf(&t, e);
 	}
-	if (!rc)
+	if (!rc) {
+		module_notes(&t);
 		rc = attach(&t, e);
+	}
 	if (!rc)
 		rc = stream_events(&t, e);
 	teardown(&t);
