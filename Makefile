@@ -166,6 +166,14 @@ fuzz-filters: $(OUT)/fuzz/fuzz-filters
 	FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run $<
 .PHONY: fuzz-filters
 
+# The crafted inputs under tests/data/ (tests/unit/test_crafted.c checks they are current).
+test-data: $(OUT)/tests/mkbtf
+	$< tests/data/btf
+$(OUT)/tests/mkbtf: tests/data/btf/mkbtf.c tests/data/btf/crafted_btf.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< -lbpf
+.PHONY: test-data
+
 deps:
 	./tests/deps.sh
 

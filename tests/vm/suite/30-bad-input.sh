@@ -1,4 +1,4 @@
-# Mistakes a person makes on the command line: each must end pwru with the
+# Mistakes a person makes, and requests a kernel cannot serve: each must end pwru with the
 # documented status (2: a bad flag value, 1: tracing it is not possible here)
 # and one line saying what was wrong (the message checked, not only counted),
 # and leave nothing in the kernel. docs/usage.md lists the messages.
@@ -44,3 +44,73 @@ if [ "${PWRU_VM_EXPECT_BACKEND:-}" = kprobe ]; then
 		"--backend kprobe-multi is not usable on this kernel: " \
 		--backend kprobe-multi --filter-func icmp_rcv
 fi
+
+# fails_late DESC WANT_STATUS WANT_ERE ARGS...: a failure once pwru is loading or attaching,
+# where its progress lines (and libbpf's log for a refused load) come first: the status, and
+# the last line saying why.
+fails_late() {
+	local desc=$1 want=$2 re=$3 status last
+	shift 3
+	timeout 120 "$PWRU" "$@" >"$SCRATCH/late.out" 2>"$SCRATCH/late.err" </dev/null
+	status=$?
+	last=$(tail -n 1 "$SCRATCH/late.err")
+	if [ $status -eq "$want" ] && [ ! -s "$SCRATCH/late.out" ] &&
+		printf '%s\n' "$last" | grep -qE "^pwru: $re"; then
+		ok "$desc: exit $status, last line: $last"
+	else
+		not_ok "$desc: exit $want, last line 'pwru: $re'" "exit status $status" \
+			"$(tail -n 5 "$SCRATCH/late.err")"
+	fi
+	check_nothing_attached "$desc:"
+}
+
+# The BTF of a kernel whose struct sk_buff has no fields (tests/data/btf/crafted_btf.h):
+# functions are found, the tracer's CO-RE reads cannot be relocated, the load fails.
+fails_late "--kernel-btf of another kernel" 1 "loading the BPF programs failed: .*libbpf's log above" \
+	--kernel-btf tests/data/btf/skb-empty.btf --filter-func icmp_rcv
+
+# A function with BTF and a symbol that ftrace cannot hook: the tracepoint's BPF stub
+# __bpf_trace_consume_skb(void *, struct sk_buff *, ...) is notrace. kprobes can take it,
+# so only kprobe-multi refuses.
+if [ "${PWRU_VM_EXPECT_BACKEND:-}" = kprobe-multi ]; then
+	if grep -q ' __bpf_trace_consume_skb$' /proc/kallsyms; then
+		fails_late "--filter-func __bpf_trace_consume_skb (notrace)" 1 \
+			"none of the 1 matching functions could be traced with kprobe-multi: notrace" \
+			--filter-func __bpf_trace_consume_skb
+	else
+		not_ok "__bpf_trace_consume_skb is in kallsyms (the notrace case needs another name)"
+	fi
+fi
+
+# A named module that pwru cannot type: its BTF unreadable (5.11+), or, without module
+# BTF (5.10), a module with no ops table (nf_reject_ipv4).
+modprobe veth 2>/dev/null
+if [ -e /sys/kernel/btf/veth ]; then
+	if mount --bind /dev/null /sys/kernel/btf/veth; then
+		bad_input "--kmods veth with its BTF unreadable" 1 \
+			"--kmods: cannot read the BTF of module veth: " --kmods veth --filter-func icmp_rcv
+		umount /sys/kernel/btf/veth
+	else
+		not_ok "hide /sys/kernel/btf/veth under /dev/null"
+	fi
+elif modprobe nf_reject_ipv4; then
+	bad_input "--kmods nf_reject_ipv4 (no BTF, no ops table in its .ko)" 1 \
+		"--kmods: module 'nf_reject_ipv4' is loaded but the kernel has no BTF for it " \
+		--kmods nf_reject_ipv4 --filter-func icmp_rcv
+else
+	not_ok "modprobe nf_reject_ipv4"
+fi
+
+# --check-filter needs the bpf_cast_to_kern_ctx kfunc (6.2+): one line on older kernels.
+cap=../shared/pcaps/ethernet/libpcap-geneve.pcap
+case $(uname -r) in
+5.* | 6.[01].*)
+	if [ -r "$cap" ]; then
+		bad_input "--check-filter on a kernel before 6.2" 1 \
+			"--check-filter $cap: this kernel lacks the bpf_cast_to_kern_ctx kfunc \(Linux 6.2 and later\)" \
+			--check-filter "$cap" tcp
+	else
+		not_ok "the shared capture $cap is in the VM"
+	fi
+	;;
+esac
