@@ -6,7 +6,8 @@
 #include <pcap/pcap.h>
 #include "src/check_filter.h"
 
-static int check_file(pcap_t *p, struct filter_checker *c, const char *file, struct pwru_err *e)
+static int check_file(pcap_t *p, struct filter_checker *c, const char *file, FILE *out,
+		      struct pwru_err *e)
 {
 	struct pcap_pkthdr *h;
 	const unsigned char *pkt;
@@ -19,7 +20,7 @@ static int check_file(pcap_t *p, struct filter_checker *c, const char *file, str
 		if (ret)
 			return err_from_errno(
 			    e, ret, "--check-filter: packet %lu: BPF_PROG_TEST_RUN", index);
-		printf("%lu %d\n", index, match);
+		fprintf(out, "%lu %d\n", index, match);
 	}
 	if (ret == PCAP_ERROR)
 		return err_bad_input(e, EIO, "--check-filter %s: after packet %lu: %s", file, index,
@@ -27,7 +28,7 @@ static int check_file(pcap_t *p, struct filter_checker *c, const char *file, str
 	return 0;
 }
 
-int check_filter_main(const char *file, const char *expr, struct pwru_err *e)
+int check_filter_main(const char *file, const char *expr, FILE *out, struct pwru_err *e)
 {
 	char errbuf[PCAP_ERRBUF_SIZE];
 	struct filter_checker *c;
@@ -44,7 +45,7 @@ int check_filter_main(const char *file, const char *expr, struct pwru_err *e)
 	if (ret)
 		err_prefix(e, "--check-filter %s", file);
 	else {
-		ret = check_file(p, c, file, e);
+		ret = check_file(p, c, file, out, e);
 		filter_checker_close(c);
 	}
 	pcap_close(p);

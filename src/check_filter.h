@@ -4,13 +4,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include "src/error.h"
 
 /*
  * pwru --check-filter FILE EXPR: runs EXPR's eBPF filter, loaded in the kernel, over every
- * packet of the pcap FILE and prints "INDEX MATCH" per packet. Returns 0, or -1 with E set.
+ * packet of the pcap FILE and prints "INDEX MATCH" per packet to OUT. Returns 0, or -1 with
+ * E set.
  */
-int check_filter_main(const char *file, const char *expr, struct pwru_err *e);
+int check_filter_main(const char *file, const char *expr, FILE *out, struct pwru_err *e);
 
 /*
  * The same machinery in-process, for tests and the fuzzer: EXPR compiled and loaded for

@@ -364,7 +364,7 @@ int main(int argc, char **argv)
 	else if (cfg.version)
 		printf("pwru %s\n", PWRU_VERSION);
 	else if (cfg.check_filter)
-		check_filter_main(cfg.check_filter, cfg.pcap_expr, &e);
+		check_filter_main(cfg.check_filter, cfg.pcap_expr, stdout, &e);
 	else
 		run(&cfg, &e);
 	flags_free(&cfg);

@@ -8,11 +8,17 @@
 #include "kallsyms/kallsyms.h"
 #include "src/discover/funcset.h"
 
-static const struct btf_type *skip_mods(const struct btf *btf, uint32_t *id)
+/* As deep as libbpf resolves (MAX_RESOLVE_DEPTH): a crafted BTF may loop. */
+#define MAX_MODS 32
+
+const struct btf_type *funcset_skip_mods(const struct btf *btf, uint32_t *id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, *id);
+	int depth = 0;
 
 	while (t && (btf_is_mod(t) || btf_is_typedef(t))) {
+		if (++depth > MAX_MODS)
+			return NULL;
 		*id = t->type;
 		t = btf__type_by_id(btf, *id);
 	}
@@ -21,13 +27,15 @@ static const struct btf_type *skip_mods(const struct btf *btf, uint32_t *id)
 
 static int is_skb_ptr(const struct btf *btf, uint32_t id)
 {
-	const struct btf_type *t = skip_mods(btf, &id);
+	const struct btf_type *t = funcset_skip_mods(btf, &id);
+	const char *name;
 
 	if (!t || !btf_is_ptr(t))
 		return 0;
 	id = t->type;
-	t = skip_mods(btf, &id);
-	return t && btf_is_struct(t) && !strcmp(btf__name_by_offset(btf, t->name_off), "sk_buff");
+	t = funcset_skip_mods(btf, &id);
+	name = t && btf_is_struct(t) ? btf__name_by_offset(btf, t->name_off) : NULL;
+	return name && !strcmp(name, "sk_buff");
 }
 
 /*
@@ -149,6 +157,8 @@ static int collect(const struct funcset_btf *b, const regex_t *re, struct funcse
 		if (!btf_is_func(t))
 			continue;
 		name = btf__name_by_offset(btf, t->name_off);
+		if (!name || !*name) /* a name outside the strings: a broken BTF */
+			continue;
 		if (re && regexec(re, name, 0, NULL, 0))
 			continue;
 		pos = funcset_skb_position(btf, id);

@@ -41,6 +41,11 @@ struct funcset {
 	size_t ambiguous;   /* one name, several BTF prototypes disagreeing on the skb slot */
 };
 
+/*
+ * The type behind ID's modifiers and typedefs (ID updated), or NULL: no such type, or a
+ * chain deeper than libbpf follows (a crafted BTF may loop).
+ */
+const struct btf_type *funcset_skip_mods(const struct btf *btf, uint32_t *id);
 /* 1..5 when function BTF id FUNC_ID takes a struct sk_buff pointer in that register, else 0. */
 int funcset_skb_position(const struct btf *btf, uint32_t func_id);
 /* The same for a FUNC_PROTO (a function pointer's type). */
