@@ -301,6 +301,16 @@ static void teardown(struct tracer *t)
 	btf__free(t->btf);
 }
 
+/*
+ * Ctrl-C while reading BTF or loading programs (seconds on a slow machine, or a file that
+ * never comes): stop there. What failed meanwhile (a read cut short by the signal) was
+ * the signal's doing, not the input's.
+ */
+static int stopped(int rc, struct pwru_err *e)
+{
+	return stop ? err_stopped(e, "interrupted before attaching; nothing was attached") : rc;
+}
+
 static int run(struct pwru_config *cfg, struct pwru_err *e)
 {
 	struct tracer t = {.cfg = cfg};
@@ -333,11 +343,12 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 		else if (rc)
 			rc = err_not_possible(e, -rc, "pcap-filter '%s': %s", cfg->pcap_expr, err);
 	}
+	rc = stopped(rc, e);
 	if (!rc)
 		rc = pick_backend(&t, e);
 	if (!rc) {
 		fprintf(stderr, "pwru: backend %s\n", t.backend->name);
-		rc = load_bpf(&t, e);
+		rc = stopped(load_bpf(&t, e), e);
 	}
 	if (!rc) {
 		module_notes(&t);

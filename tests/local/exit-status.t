@@ -177,6 +177,23 @@ elsewhere "WHAT: ERROR" tests/unit/test_error.c 'err_from_errno(&e, -ENOMEM, "re
 # --- 0: stopped ---
 in_vm "interrupted while attaching; everything detached" 40-signals.sh \
 	"pwru: interrupted while attaching; everything detached"
+# Ctrl-C while pwru waits for its --kernel-btf (a FIFO no one writes to): the read the
+# signal cut short is not a bad file, pwru stops and says so
+interrupt_btf() {
+	local fifo=$tmp/btf.fifo pid i
+	mkfifo "$fifo"
+	./pwru --kernel-btf "$fifo" &
+	pid=$!
+	for i in $(seq 200); do
+		[ "$(cat "/proc/$pid/wchan" 2>/dev/null)" = wait_for_partner ] && break
+		sleep 0.05
+	done
+	kill -INT "$pid"
+	wait "$pid"
+}
+walk "interrupted before attaching; nothing was attached" 0 \
+	'interrupted before attaching; nothing was attached$' \
+	interrupt_btf
 
 # --- the table and the walk agree ---
 declare -A documented
