@@ -40,15 +40,16 @@ else
 	not_ok "SIGKILL: pwru attached" "$(head -n 20 "$SCRATCH/kill.err")"
 fi
 
-# Ctrl-C while attaching (the kprobe backend attaches one probe at a time: slow
-# enough to be caught in the act): pwru stops, detaches what it had, says so,
-# and exits 0.
+# Ctrl-C while attaching (the kprobe backend attaches one probe, one descriptor, at
+# a time: slow enough to be caught in the act, once pwru holds over 150 descriptors
+# (its programs and maps take a few dozen): pwru stops, detaches what it had, says so,
+# exits 0.
 set -m
 "$PWRU" --backend kprobe >"$SCRATCH/early.out" 2>"$SCRATCH/early.err" </dev/null &
 PWRU_PID=$!
 set +m
-for _ in $(seq 600); do
-	grep -q '^pwru: backend kprobe$' "$SCRATCH/early.err" && break
+for _ in $(seq 1200); do
+	[ "$(ls "/proc/$PWRU_PID/fd" 2>/dev/null | wc -l)" -gt 150 ] && break
 	kill -0 "$PWRU_PID" 2>/dev/null || break
 	sleep 0.1
 done
