@@ -26,6 +26,7 @@
 #include "src/output/events.h"
 #include "src/flags.h"
 #include "src/discover/funcset.h"
+#include "src/discover/btf_check.h"
 #include "src/discover/kmod_btf.h"
 #include "src/netns_filter.h"
 #include "src/output/setup.h"
@@ -105,9 +106,15 @@ static int load_btf(struct tracer *t, struct pwru_err *e)
 	t->btf = t->cfg->kernel_btf ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
 	errnum = errno;
 	backend_quiet(0);
-	if (t->btf)
+	if (t->btf && btf_layout_ok(t->btf, why, sizeof(why)))
 		return 0;
-	libbpf_strerror(errnum, why, sizeof(why));
+	if (t->btf) {
+		btf__free(t->btf);
+		t->btf = NULL;
+		errnum = EINVAL;
+	} else {
+		libbpf_strerror(errnum, why, sizeof(why));
+	}
 	if (t->cfg->kernel_btf) /* a bad --kernel-btf is a bad flag value */
 		return err_bad_input(e, errnum,
 				     "cannot read kernel BTF from %s: %s (give a BTF blob or an "

@@ -9,6 +9,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "kallsyms/modpath.h"
+#include "src/discover/btf_check.h"
 #include "src/discover/kmod_btf.h"
 #include "src/discover/kmod_ko.h"
 
@@ -233,13 +234,20 @@ static int add_module(const struct btf *vmlinux, const char *sysroot, char *name
 	} else {
 		snprintf(path, sizeof(path), "%s/sys/kernel/btf/%s", sysroot, name);
 		btf = btf__parse_split(path, (struct btf *)vmlinux);
-		kb->skipped += btf == NULL;
-		if (!btf && strict) {
-			rc = errno;
+		rc = btf ? 0 : errno;
+		if (btf && !btf_layout_ok(btf, why, sizeof(why))) {
+			btf__free(btf);
+			btf = NULL;
+			rc = EINVAL;
+		} else if (!btf) {
 			libbpf_strerror(rc, why, sizeof(why));
-			rc = err_not_possible(
-			    e, rc, "--kmods: cannot read the BTF of module %s: %s", name, why);
 		}
+		kb->skipped += btf == NULL;
+		/* unreadable: fatal when asked for by name, else counted and reported */
+		rc = !btf && strict
+			 ? err_not_possible(e, rc, "--kmods: cannot read the BTF of module %s: %s",
+					    name, why)
+			 : 0;
 	}
 	if (btf && !push(kb, cap, btf, name))
 		return 0;

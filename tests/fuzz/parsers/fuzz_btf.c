@@ -10,6 +10,7 @@
 #include <bpf/btf.h>
 #include "filters/pcap_filter.h"
 #include "kallsyms/kallsyms.h"
+#include "src/discover/btf_check.h"
 #include "src/discover/funcset.h"
 #include "src/output/drop_reason.h"
 #include "tests/data/btf/crafted_btf.h"
@@ -60,18 +61,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *path = fuzz_file(data, size);
 	struct btf *btf;
+	char why[128];
 
 	if (!path)
 		return 0;
-	btf = btf__parse(path, NULL); /* what --kernel-btf FILE does */
-	if (btf) {
+	/* what --kernel-btf FILE does, and then a module's split BTF: each checked as pwru does */
+	btf = btf__parse(path, NULL);
+	if (btf && btf_layout_ok(btf, why, sizeof(why)))
 		use(btf, NULL);
-		btf__free(btf);
-	}
-	btf = btf__parse_split(path, base); /* a module's BTF */
-	if (btf) {
+	btf__free(btf);
+	btf = btf__parse_split(path, base);
+	if (btf && btf_layout_ok(btf, why, sizeof(why)))
 		use(btf, "veth");
-		btf__free(btf);
-	}
+	btf__free(btf);
 	return 0;
 }
