@@ -93,6 +93,15 @@ walk "--kmods, --all-kmods and --no-kmods exclude each other: give one" 2 \
 	./pwru --kmods veth --no-kmods
 walk "--backend must be one of NAMES, not 'V'" 2 \
 	"--backend must be one of [a-z, -]+, not 'nope'$" ./pwru --backend nope
+walk "--X must be ..." 2 "--ringbuf-size must be a power of two from 4096 to 1073741824, not 5000$" \
+	./pwru --ringbuf-size 5000
+walk "--X takes =path or nothing, not 'V'" 2 "--output-chains takes =path or nothing, not 'tree'$" \
+	./pwru --output-chains=tree
+walk "--output-pcap and --output-file name the same file" 2 \
+	'--output-pcap and --output-file name the same file$' \
+	./pwru --output-pcap "$tmp/o" --output-file "$tmp/o"
+walk "cannot write --output-X PATH: ..." 2 'cannot write --output-pcap /nonexistent/o.pcapng: No such file' \
+	./pwru --output-pcap /nonexistent/o.pcapng
 walk "--filter-ifname needs --filter-netns as a path (/proc/PID/ns/net), not inode:N" 2 \
 	'--filter-ifname needs --filter-netns as a path \(/proc/PID/ns/net\), not inode:N$' \
 	./pwru --filter-ifname lo --filter-netns inode:4026531840
