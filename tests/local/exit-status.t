@@ -37,26 +37,19 @@ walk() {
 	fi
 }
 
-# in_vm KEY SCENARIO TEXT: tests/vm/suite/SCENARIO holds TEXT, its case for row KEY.
-in_vm() {
-	walked[$1]=vm
-	if grep -qF -- "$3" "tests/vm/suite/$2"; then
-		pass "walked in the VM by $2: $1"
+# walked_by HOW KEY FILE TEXT: row KEY walked elsewhere: FILE holds TEXT, its case for it.
+walked_by() {
+	walked[$2]=$1
+	if grep -qF -- "$4" "$3"; then
+		pass "walked by $3: $2"
 	else
-		fail "walked in the VM by $2: $1" "no '$3' in tests/vm/suite/$2"
+		fail "walked by $3: $2" "no '$4' in $3"
 	fi
 }
-
-# elsewhere KEY FILE TEXT: a row no command can produce on demand, walked by the unit test
-# FILE (which holds TEXT).
-elsewhere() {
-	walked[$1]=unit
-	if grep -qF -- "$3" "$2"; then
-		pass "walked by $2: $1"
-	else
-		fail "walked by $2: $1" "no '$3' in $2"
-	fi
-}
+# in_vm KEY SCENARIO TEXT: by the VM scenario tests/vm/suite/SCENARIO (the VM run executes it)
+in_vm() { walked_by vm "$1" "tests/vm/suite/$2" "$3"; }
+# elsewhere KEY FILE TEXT: a row no command can produce on demand, by the unit test FILE
+elsewhere() { walked_by unit "$@"; }
 
 if [ ! -x ./pwru ]; then
 	echo "1..1"

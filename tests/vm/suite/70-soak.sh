@@ -32,19 +32,11 @@ PING2_PID=$!
 rss_kb() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 fds() { ls "/proc/$1/fd" | wc -l; }
 
-# every function, output read and thrown away: the cost is pwru's, not a file's
-set -m
-"$PWRU" --ready-file "$SCRATCH/soak.ready" ${funcs:+--filter-func "$funcs"} 'icmp or tcp port 8080' \
-	>/dev/null 2>"$SCRATCH/soak.err" </dev/null &
-PWRU_PID=$!
-set +m
-waited=0
-while [ ! -e "$SCRATCH/soak.ready" ] && kill -0 "$PWRU_PID" 2>/dev/null && [ $waited -lt 3000 ]; do
-	sleep 0.1
-	waited=$((waited + 1))
-done
-if [ ! -e "$SCRATCH/soak.ready" ]; then
-	not_ok "pwru attached every function for the soak" "$(head -n 20 "$SCRATCH/soak.err")"
+# every function, output read and thrown away: the cost is pwru's, not a file's;
+# attaching ~1500 kprobes one by one takes minutes under TCG
+if ! PWRU_OUT=/dev/null PWRU_READY_TIMEOUT=300 pwru_start soak ${funcs:+--filter-func "$funcs"} \
+	'icmp or tcp port 8080'; then
+	not_ok "pwru attached for the soak" "exit ${PWRU_STATUS:-?}" "$(head -n 20 "$SCRATCH/soak.err")"
 	exit 0
 fi
 attached=$(sed -n 's/^pwru: attached \([0-9]*\) functions.*/\1/p' "$SCRATCH/soak.err")
@@ -75,17 +67,7 @@ read -r fd_warm fd_max <<EOS
 $(echo $fd_samples | awk -v w=$warm_n '{ for (i = 1; i <= NF; i++) if (i <= w) { if ($i > a) a = $i } else if ($i > b) b = $i; print a + 0, b + 0 }')
 EOS
 diag "RSS (kB) every ${every}s:$rss_samples; descriptors:$fd_samples"
-# Ctrl-C; removing many kprobes takes the kernel a while (one RCU grace period each)
-kill -INT "$PWRU_PID"
-i=0
-while kill -0 "$PWRU_PID" 2>/dev/null && [ $i -lt 1200 ]; do
-	sleep 0.1
-	i=$((i + 1))
-done
-kill -KILL "$PWRU_PID" 2>/dev/null
-wait "$PWRU_PID"
-PWRU_STATUS=$?
-PWRU_PID=
+pwru_stop 120 # removing many kprobes takes the kernel a while (an RCU grace period each)
 events=$(sed -n 's/^pwru: \([0-9]*\) events, [0-9]* lost$/\1/p' "$SCRATCH/soak.err")
 kill "$PING2_PID" "$SINK_PID" 2>/dev/null
 PING2_PID=
