@@ -66,7 +66,7 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 
 # Every test is an executable printing TAP; prove runs them and prints the result line.
-LOCAL_TESTS := $(UNIT_BINS) $(sort $(wildcard tests/local/*.t))
+LOCAL_TESTS = $(UNIT_BINS) $(REPLAY_BINS) $(sort $(wildcard tests/local/*.t))
 VM_TESTS    := $(sort $(wildcard tests/vm/*.t))
 
 .PHONY: all static deps test test-unit test-local test-vm demo vm-shell bench clean format install deb image
@@ -166,6 +166,35 @@ fuzz-filters: $(OUT)/fuzz/fuzz-filters
 	FUZZ_SECONDS=$(FUZZ_SECONDS) ./tests/fuzz/run $<
 .PHONY: fuzz-filters
 
+# The parsers of what a user or an attacker can shape (tests/fuzz/parsers/, docs/testing.md):
+# make fuzz-pcap, fuzz-btf, fuzz-ko, fuzz-kallsyms, fuzz-exe. The same targets are built with
+# gcc and ASan as replay-NAME, which make test runs over their seeds and saved crashes.
+PFUZZ       := pcap btf ko kallsyms exe
+PFUZZ_DIR   := tests/fuzz/parsers
+PFUZZ_HDRS  := $(PFUZZ_DIR)/target.h tests/data/btf/crafted_btf.h
+PFUZZ_LIBS  := $(patsubst %.c,$(OUT)/fuzz/%.o,$(LIB_SRCS))
+REPLAY_BINS := $(addprefix $(OUT)/tests/replay-,$(PFUZZ))
+$(addprefix $(OUT)/fuzz/fuzz-,$(PFUZZ)): $(OUT)/fuzz/fuzz-%: $(PFUZZ_DIR)/fuzz_%.c $(PFUZZ_DIR)/target.c \
+		$(PFUZZ_HDRS) $(PFUZZ_LIBS)
+	$(CLANG) $(CPPFLAGS) $(CFLAGS) -I$(PFUZZ_DIR) -fsanitize=fuzzer $(FUZZ_SAN) -o $@ \
+		$(filter %.c %.o,$^) $(LDLIBS)
+$(addprefix fuzz-,$(PFUZZ)): fuzz-%: $(OUT)/fuzz/fuzz-%
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(PFUZZ_DIR)/run $* $<
+.PHONY: $(addprefix fuzz-,$(PFUZZ))
+$(REPLAY_BINS): $(OUT)/tests/replay-%: $(PFUZZ_DIR)/fuzz_%.c $(PFUZZ_DIR)/replay.c \
+		$(PFUZZ_DIR)/target.c $(PFUZZ_HDRS) tests/unit/tap.h $(SAN_OBJS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -O1 $(SAN) -Itests/unit -I$(PFUZZ_DIR) \
+		-DREPLAY_DIR='"$(PFUZZ_DIR)/$*"' -o $@ $(filter %.c %.o,$^) $(LDLIBS)
+
+# The crafted inputs under tests/data/ (tests/unit/test_crafted.c checks they are current).
+test-data: $(OUT)/tests/mkbtf
+	$< tests/data/btf
+$(OUT)/tests/mkbtf: tests/data/btf/mkbtf.c tests/data/btf/crafted_btf.h
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< -lbpf
+.PHONY: test-data
+
 deps:
 	./tests/deps.sh
 
@@ -173,7 +202,7 @@ deps:
 test: test-build pwru-arm64
 	$(PROVE) -e '' -j2 $(LOCAL_TESTS) $(VM_TESTS)
 
-test-build: pwru pwru.static $(UNIT_BINS) $(FDIFF_BIN)
+test-build: pwru pwru.static $(UNIT_BINS) $(REPLAY_BINS) $(FDIFF_BIN)
 .PHONY: test-build
 
 test-unit test-local: test-build

@@ -9,13 +9,17 @@
 #include <bpf/btf.h>
 #include "filters/skb_btf.h"
 
+/* Anonymous members nest a few levels in real kernels; a crafted BTF may nest for ever. */
+#define MAX_NESTING 16
+
 /* Bit offset of NAME in the struct TYPE_ID, descending into anonymous members. */
-static long member_bits(const struct btf *btf, __u32 type_id, const char *name, __u32 *bitsz)
+static long member_bits(const struct btf *btf, __u32 type_id, const char *name, __u32 *bitsz,
+			int depth)
 {
 	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, type_id));
 	const struct btf_member *m;
 
-	if (!t || (!btf_is_struct(t) && !btf_is_union(t)))
+	if (!t || (!btf_is_struct(t) && !btf_is_union(t)) || depth > MAX_NESTING)
 		return -1;
 	m = btf_members(t);
 	for (int i = 0; i < btf_vlen(t); i++, m++) {
@@ -28,7 +32,7 @@ static long member_bits(const struct btf *btf, __u32 type_id, const char *name, 
 		}
 		if (mn && *mn)
 			continue;
-		inner = member_bits(btf, m->type, name, bitsz);
+		inner = member_bits(btf, m->type, name, bitsz, depth + 1);
 		if (inner >= 0)
 			return btf_member_bit_offset(t, i) + inner;
 	}
@@ -39,7 +43,7 @@ static long find(const struct btf *btf, const char *type, const char *field, __u
 {
 	__s32 id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
 
-	return id < 0 ? -1 : member_bits(btf, (__u32)id, field, bitsz);
+	return id < 0 ? -1 : member_bits(btf, (__u32)id, field, bitsz, 0);
 }
 
 int skb_layout_from_btf(const struct btf *btf, struct skb_layout *l, char *err, size_t errlen)

@@ -6,7 +6,8 @@
 #include <pcap/pcap.h>
 #include "src/check_filter.h"
 
-static int check_file(pcap_t *p, struct filter_checker *c)
+static int check_file(pcap_t *p, struct filter_checker *c, const char *file, FILE *out,
+		      struct pwru_err *e)
 {
 	struct pcap_pkthdr *h;
 	const unsigned char *pkt;
@@ -16,58 +17,37 @@ static int check_file(pcap_t *p, struct filter_checker *c)
 	while ((ret = pcap_next_ex(p, &h, &pkt)) == 1) {
 		index++;
 		ret = filter_checker_run(c, pkt, h->caplen, h->len, &match);
-		if (ret) {
-			fprintf(stderr, "pwru: --check-filter: packet %lu: BPF_PROG_TEST_RUN: %s\n",
-				index, strerror(-ret));
-			return 1;
-		}
-		printf("%lu %d\n", index, match);
+		if (ret)
+			return err_from_errno(
+			    e, ret, "--check-filter: packet %lu: BPF_PROG_TEST_RUN", index);
+		fprintf(out, "%lu %d\n", index, match);
 	}
-	if (ret == PCAP_ERROR) {
-		fprintf(stderr, "pwru: --check-filter: after packet %lu: %s\n", index,
-			pcap_geterr(p));
-		return 2;
-	}
+	if (ret == PCAP_ERROR)
+		return err_bad_input(e, EIO, "--check-filter %s: after packet %lu: %s", file, index,
+				     pcap_geterr(p));
 	return 0;
 }
 
-static void report_open_error(pcap_t *p, const char *file, const char *expr, int err,
-			      const char *msg)
+int check_filter_main(const char *file, const char *expr, FILE *out, struct pwru_err *e)
 {
-	const char *name = pcap_datalink_val_to_name(pcap_datalink(p));
-
-	if (err == -EPROTONOSUPPORT)
-		fprintf(stderr,
-			"pwru: --check-filter %s: link type %s is not supported: only Ethernet "
-			"(EN10MB) and raw IP (RAW, IPV4, IPV6) captures\n",
-			file, name ? name : "unknown");
-	else if (err == -EINVAL)
-		fprintf(stderr, "pwru: bad filter expression '%s': %s\n", expr ? expr : "", msg);
-	else
-		fprintf(stderr, "pwru: --check-filter %s: %s\n", file, msg);
-}
-
-int check_filter_main(const char *file, const char *expr)
-{
-	char errbuf[PCAP_ERRBUF_SIZE > 512 ? PCAP_ERRBUF_SIZE : 512];
+	char errbuf[PCAP_ERRBUF_SIZE];
 	struct filter_checker *c;
 	pcap_t *p;
 	int ret;
 
+	errno = 0;
 	p = pcap_open_offline(file, errbuf);
-	if (!p) {
-		fprintf(stderr, "pwru: --check-filter %s: not a readable pcap file: %s\n", file,
-			errbuf);
-		return 2;
+	if (!p)
+		return err_bad_input(e, errno ? errno : EINVAL,
+				     "--check-filter %s: not a readable pcap file: %s", file,
+				     errbuf);
+	ret = filter_checker_open(expr, pcap_datalink(p), &c, e);
+	if (ret)
+		err_prefix(e, "--check-filter %s", file);
+	else {
+		ret = check_file(p, c, file, out, e);
+		filter_checker_close(c);
 	}
-	ret = filter_checker_open(expr, pcap_datalink(p), &c, errbuf, sizeof(errbuf));
-	if (ret) {
-		report_open_error(p, file, expr, ret, errbuf);
-		pcap_close(p);
-		return 2;
-	}
-	ret = check_file(p, c);
-	filter_checker_close(c);
 	pcap_close(p);
 	return ret;
 }

@@ -4,12 +4,15 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
+#include "src/error.h"
 
 /*
  * pwru --check-filter FILE EXPR: runs EXPR's eBPF filter, loaded in the kernel, over every
- * packet of the pcap FILE and prints "INDEX MATCH" per packet. Returns the exit status.
+ * packet of the pcap FILE and prints "INDEX MATCH" per packet to OUT. Returns 0, or -1 with
+ * E set.
  */
-int check_filter_main(const char *file, const char *expr);
+int check_filter_main(const char *file, const char *expr, FILE *out, struct pwru_err *e);
 
 /*
  * The same machinery in-process, for tests and the fuzzer: EXPR compiled and loaded for
@@ -18,8 +21,12 @@ int check_filter_main(const char *file, const char *expr);
  */
 struct filter_checker;
 
-int filter_checker_open(const char *expr, int dlt, struct filter_checker **out, char *err,
-			size_t errlen);
+/*
+ * Returns 0, or -1 with E set: bad input for a bad expression or an unsupported DLT; not
+ * possible when the kernel will not load it, with errnum EPERM (no privilege) or EOPNOTSUPP
+ * (the kernel lacks what the checker needs) for the causes that are no fault of pwru's.
+ */
+int filter_checker_open(const char *expr, int dlt, struct filter_checker **out, struct pwru_err *e);
 /* *MATCH is set to 0 or 1. Returns 0, or a negative errno when the packet could not be run. */
 int filter_checker_run(struct filter_checker *c, const unsigned char *pkt, unsigned int caplen,
 		       unsigned int wirelen, int *match);
@@ -27,11 +34,11 @@ void filter_checker_close(struct filter_checker *c);
 
 /* As filter_checker_open(); PER_LOAD_READS builds the baseline translation for the bench. */
 int filter_checker_open_opts(const char *expr, int dlt, bool per_load_reads,
-			     struct filter_checker **out, char *err, size_t errlen);
+			     struct filter_checker **out, struct pwru_err *e);
 /* As filter_checker_open() for an already compiled filter F, which the checker then owns. */
 struct pcap_filter;
 int filter_checker_open_filter(struct pcap_filter *f, int dlt, struct filter_checker **out,
-			       char *err, size_t errlen);
+			       struct pwru_err *e);
 /*
  * The device packets are run as received from (skb->skb_iif); 1 unless set. 0 runs them as
  * locally generated, which `outbound` matches (docs/filters.md).

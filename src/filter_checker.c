@@ -21,6 +21,9 @@
 #include "src/check_filter.h"
 #include "src/probe/splice_hooks.h"
 
+/* libpcap's; its header's struct bpf_insn clashes with the kernel's */
+const char *pcap_datalink_val_to_name(int dlt);
+
 #define ETH_HLEN 14
 /*
  * What BPF_PROG_TEST_RUN accepts for a tc skb: a page minus headroom (64) and
@@ -84,73 +87,104 @@ static bool kernel_has_kfunc(const char *name)
 	return btf && btf__find_by_name_kind(btf, name, BTF_KIND_FUNC) >= 0;
 }
 
-static void explain_load_failure(const struct splice_hooks *h, int ret, char *err, size_t errlen)
+/*
+ * Not possible here, with the errno a caller can tell "this kernel or user cannot" by:
+ * EPERM (not root), EOPNOTSUPP (no bpf_cast_to_kern_ctx); anything else is a fault.
+ */
+static int explain_load_failure(const struct splice_hooks *h, int ret, struct pwru_err *e)
 {
 	const char *why = splice_hooks_error(h);
 
 	if (ret == -EPERM)
-		snprintf(err, errlen, "cannot load BPF programs (%s): run as root", strerror(-ret));
-	else if (!kernel_has_kfunc("bpf_cast_to_kern_ctx"))
-		snprintf(err, errlen,
-			 "this kernel lacks the bpf_cast_to_kern_ctx kfunc (Linux 6.2 and later), "
-			 "which --check-filter needs");
-	else
-		snprintf(err, errlen, "cannot load the filter program: %s%s%s", strerror(-ret),
-			 *why ? ": " : "", why);
+		return err_not_possible(e, EPERM, "cannot load BPF programs (%s): run as root",
+					strerror(-ret));
+	if (!kernel_has_kfunc("bpf_cast_to_kern_ctx"))
+		return err_not_possible(e, EOPNOTSUPP,
+					"this kernel lacks the bpf_cast_to_kern_ctx kfunc (Linux "
+					"6.2 and later), which --check-filter needs");
+	return err_not_possible(e, -ret, "cannot load the filter program: %s%s%s", strerror(-ret),
+				*why ? ": " : "", why);
 }
 
 static const struct hook_section tc_section = {"tc", BPF_PROG_TYPE_SCHED_CLS, 0};
 
-static int load(struct filter_checker *c, char *err, size_t errlen)
+/*
+ * libbpf's warnings while the checker loads (under load_lock): held back, and shown only
+ * when the failure is not one the checker explains itself (an old kernel, no privilege).
+ */
+static FILE *held_log;
+
+static int hold_warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_WARN && held_log ? vfprintf(held_log, fmt, ap) : 0;
+}
+
+static void release_warnings(libbpf_print_fn_t prev, char **log, bool show)
+{
+	libbpf_set_print(prev);
+	if (held_log)
+		fclose(held_log);
+	held_log = NULL;
+	if (show && *log)
+		fputs(*log, stderr);
+	free(*log);
+}
+
+static int load(struct filter_checker *c, struct pwru_err *e)
 {
 	struct splice_hooks *h = NULL;
+	libbpf_print_fn_t prev;
+	size_t log_len = 0;
+	char err[256], *log = NULL;
 	int ret;
 
 	pthread_mutex_lock(&load_lock);
-	ret = splice_hooks_install(c->f, &tc_section, 1, NULL, NULL, &h, err, errlen);
-	if (ret)
+	held_log = open_memstream(&log, &log_len);
+	prev = libbpf_set_print(hold_warnings);
+	ret = splice_hooks_install(c->f, &tc_section, 1, NULL, NULL, &h, err, sizeof(err));
+	if (ret) {
+		ret = err_not_possible(e, -ret, "%s", err);
 		goto out;
+	}
 	c->skel = check_filter_bpf__open();
 	if (!c->skel) {
-		ret = -errno;
-		snprintf(err, errlen, "cannot open the BPF object: %s", strerror(errno));
+		ret = err_from_errno(e, -errno, "cannot open the BPF object");
 		goto out;
 	}
 	ret = check_filter_bpf__load(c->skel);
 	if (ret) {
-		explain_load_failure(h, ret, err, errlen);
-		/* not -EINVAL: callers read that as a bad expression */
-		ret = ret == -EINVAL ? -ENOEXEC : ret;
+		ret = explain_load_failure(h, ret, e);
 		goto out;
 	}
-	ret = splice_hooks_verify(h, c->skel->obj, err, errlen);
-	ret = ret == -EINVAL ? -ENOEXEC : ret;
-	c->prog_fd = bpf_program__fd(c->skel->progs.check_filter);
+	ret = splice_hooks_verify(h, c->skel->obj, err, sizeof(err));
+	if (ret)
+		ret = err_not_possible(e, -ret, "%s", err);
+	else
+		c->prog_fd = bpf_program__fd(c->skel->progs.check_filter);
 out:
+	release_warnings(prev, &log, ret && e->errnum != EPERM && e->errnum != EOPNOTSUPP);
 	splice_hooks_remove(h);
 	pthread_mutex_unlock(&load_lock);
 	return ret;
 }
 
-static int checker_new(int dlt, struct filter_checker **out, char *err, size_t errlen)
+static int checker_new(int dlt, struct filter_checker **out, struct pwru_err *e)
 {
+	const char *name = pcap_datalink_val_to_name(dlt);
 	struct filter_checker *c;
 	int layer = layer_of(dlt);
 
-	if (layer < 0) {
-		snprintf(
-		    err, errlen,
-		    "link type %d is not supported: only Ethernet and raw IP (RAW, IPV4, IPV6)",
-		    dlt);
-		return -EPROTONOSUPPORT;
-	}
+	if (layer < 0)
+		return err_bad_input(e, EPROTONOSUPPORT,
+				     "link type %s is not supported: only Ethernet (EN10MB) and "
+				     "raw IP (RAW, IPV4, IPV6) captures",
+				     name ? name : "unknown");
 	c = calloc(1, sizeof(*c));
 	if (c)
 		c->frame = malloc(TEST_RUN_MAX);
 	if (!c || !c->frame) {
 		free(c);
-		snprintf(err, errlen, "out of memory");
-		return -ENOMEM;
+		return err_from_errno(e, -ENOMEM, "filter checker");
 	}
 	c->layer = layer;
 	/* received on the test device, as every packet of a capture was: `inbound` */
@@ -160,48 +194,50 @@ static int checker_new(int dlt, struct filter_checker **out, char *err, size_t e
 }
 
 int filter_checker_open_filter(struct pcap_filter *f, int dlt, struct filter_checker **out,
-			       char *err, size_t errlen)
+			       struct pwru_err *e)
 {
 	struct filter_checker *c;
-	int ret;
 
 	*out = NULL;
-	ret = checker_new(dlt, &c, err, errlen);
-	if (ret) {
+	if (checker_new(dlt, &c, e)) {
 		pcap_filter_free(f);
-		return ret;
+		return -1;
 	}
 	c->f = f;
-	ret = load(c, err, errlen);
-	if (ret) {
+	if (load(c, e)) {
 		filter_checker_close(c);
-		return ret;
+		return -1;
 	}
 	*out = c;
 	return 0;
 }
 
 int filter_checker_open_opts(const char *expr, int dlt, bool per_load_reads,
-			     struct filter_checker **out, char *err, size_t errlen)
+			     struct filter_checker **out, struct pwru_err *e)
 {
 	struct pcap_filter_opts fo = {.per_load_reads = per_load_reads};
 	struct pcap_filter *f;
+	char err[sizeof(e->msg)];
 	int ret;
 
 	*out = NULL;
 	if (layer_of(dlt) < 0)
-		return checker_new(dlt, out, err, errlen);
+		return checker_new(dlt, out, e);
 	fo.btf = vmlinux_btf();
-	ret = pcap_filter_compile_opts(expr, &fo, &f, err, errlen);
+	ret = pcap_filter_compile_opts(expr, &fo, &f, err, sizeof(err));
+	/* -EINVAL is the expression's fault (pcap_filter.h); the rest is this kernel's */
+	if (ret == -EINVAL)
+		return err_bad_input(e, EINVAL, "bad filter expression '%s': %s", expr ? expr : "",
+				     err);
 	if (ret)
-		return ret;
-	return filter_checker_open_filter(f, dlt, out, err, errlen);
+		return err_not_possible(e, -ret, "filter expression '%s': %s", expr ? expr : "",
+					err);
+	return filter_checker_open_filter(f, dlt, out, e);
 }
 
-int filter_checker_open(const char *expr, int dlt, struct filter_checker **out, char *err,
-			size_t errlen)
+int filter_checker_open(const char *expr, int dlt, struct filter_checker **out, struct pwru_err *e)
 {
-	return filter_checker_open_opts(expr, dlt, false, out, err, errlen);
+	return filter_checker_open_opts(expr, dlt, false, out, e);
 }
 
 /* The frame BPF_PROG_TEST_RUN gets, and the cb[] words that undo what it adds. */

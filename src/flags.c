@@ -167,8 +167,8 @@ static int parse_bool(const char *v, bool *out)
 	return 0;
 }
 
-static int set_value(const struct flag *f, const char *v, struct pwru_config *cfg, char *err,
-		     size_t errlen)
+static int set_value(const struct flag *f, const char *v, struct pwru_config *cfg,
+		     struct pwru_err *e)
 {
 	char *base = (char *)cfg + f->off, *end;
 	char **str = (char **)base;
@@ -177,33 +177,31 @@ static int set_value(const struct flag *f, const char *v, struct pwru_config *cf
 	case F_BOOL:
 		if (!parse_bool(v, (bool *)base))
 			return 0;
-		snprintf(err, errlen, "--%s wants true or false, not '%s'", f->name, v);
-		return -1;
+		return err_bad_input(e, EINVAL, "--%s wants true or false, not '%s'", f->name, v);
 	case F_OPTSTR:
-		if (strcmp(v, "text") && strcmp(v, "path")) {
-			snprintf(err, errlen, "--%s takes =path or nothing, not '%s'", f->name, v);
-			return -1;
-		}
+		if (strcmp(v, "text") && strcmp(v, "path"))
+			return err_bad_input(e, EINVAL, "--%s takes =path or nothing, not '%s'",
+					     f->name, v);
 		/* fall through */
 	case F_STRING:
 		free(*str);
 		*str = strdup(v);
-		return *str ? 0 : -1;
+		return *str ? 0 : err_from_errno(e, -ENOMEM, "--%s", f->name);
 	case F_U64:
 		errno = 0;
 		*(uint64_t *)base = strtoull(v, &end, 0);
 		if (*v && *v != '-' && !errno && !*end)
 			return 0;
-		snprintf(err, errlen, "--%s wants a non-negative number, not '%s'", f->name, v);
-		return -1;
+		return err_bad_input(e, EINVAL, "--%s wants a non-negative number, not '%s'",
+				     f->name, v);
 	case F_MARK:
 		if (!flags_parse_mark(v, &cfg->filter_mark, &cfg->filter_mark_mask))
 			return 0;
-		snprintf(err, errlen,
-			 "--%s wants MARK or MARK/MASK (hex 0x.. or decimal, MARK inside MASK), "
-			 "not '%s'",
-			 f->name, v);
-		return -1;
+		return err_bad_input(
+		    e, EINVAL,
+		    "--%s wants MARK or MARK/MASK (hex 0x.. or decimal, MARK inside MASK), "
+		    "not '%s'",
+		    f->name, v);
 	}
 	return -1;
 }
@@ -223,8 +221,7 @@ static int append_expr(struct pwru_config *cfg, const char *word)
 }
 
 /* One "--name[=value]" at ARGV[*I]; may consume the next argument as the value. */
-static int parse_one(int argc, char **argv, int *i, struct pwru_config *cfg, char *err,
-		     size_t errlen)
+static int parse_one(int argc, char **argv, int *i, struct pwru_config *cfg, struct pwru_err *e)
 {
 	const char *arg = argv[*i], *name = arg + 2, *eq = strchr(name, '=');
 	const struct flag *f;
@@ -233,27 +230,26 @@ static int parse_one(int argc, char **argv, int *i, struct pwru_config *cfg, cha
 		name = "help";
 	f = find_flag(name, eq ? (size_t)(eq - name) : strlen(name));
 	if (!f || (arg[1] != '-' && strcmp(arg, "-h"))) {
-		snprintf(err, errlen, "unknown flag %s (pwru --help lists the flags)", arg);
-		return -1;
+		return err_bad_input(e, EINVAL, "unknown flag %s (pwru --help lists the flags)",
+				     arg);
 	}
 	if (eq)
-		return set_value(f, eq + 1, cfg, err, errlen);
+		return set_value(f, eq + 1, cfg, e);
 	if (f->kind == F_BOOL)
-		return set_value(f, "true", cfg, err, errlen);
+		return set_value(f, "true", cfg, e);
 	if (f->kind == F_OPTSTR)
-		return set_value(f, "text", cfg, err, errlen);
+		return set_value(f, "text", cfg, e);
 	if (*i + 1 >= argc) {
-		snprintf(err, errlen, "--%s needs a value (%s)", f->name, f->arg);
-		return -1;
+		return err_bad_input(e, EINVAL, "--%s needs a value (%s)", f->name, f->arg);
 	}
-	return set_value(f, argv[++*i], cfg, err, errlen);
+	return set_value(f, argv[++*i], cfg, e);
 }
 
-static int check_regex(const char *re, char *err, size_t errlen)
+static int check_regex(const char *re, struct pwru_err *e)
 {
 	regex_t r;
 
-	if (funcset_regex_compile(re, &r, err, errlen))
+	if (funcset_regex_compile(re, &r, e))
 		return -1;
 	regfree(&r);
 	return 0;
@@ -267,65 +263,60 @@ static bool one_of(const char *v, const char *const *set)
 	return false;
 }
 
-static int validate_output(struct pwru_config *cfg, char *err, size_t errlen)
+static int validate_output(struct pwru_config *cfg, struct pwru_err *e)
 {
 	static const char *const modes[] = {"none", "current", "relative", "absolute", NULL};
 	uint64_t rb = cfg->ringbuf_size;
 
 	if (cfg->timestamp && !one_of(cfg->timestamp, modes))
-		snprintf(err, errlen,
-			 "--timestamp must be none, current, relative or absolute, not '%s'",
-			 cfg->timestamp);
-	else if (cfg->output_snaplen < 1 || cfg->output_snaplen > 1536)
-		snprintf(err, errlen, "--output-snaplen must be 1 to 1536, not %llu",
-			 (unsigned long long)cfg->output_snaplen);
-	else if (rb < 4096 || rb > (1ull << 30) || (rb & (rb - 1)))
-		snprintf(err, errlen,
-			 "--ringbuf-size must be a power of two from 4096 to 1073741824, not %llu",
-			 (unsigned long long)rb);
-	else if (!cfg->output_file_max_size)
-		snprintf(err, errlen, "--output-file-max-size must be at least 1 (MB)");
-	else if (cfg->output_pcap && cfg->output_file &&
-		 !strcmp(cfg->output_pcap, cfg->output_file))
-		snprintf(err, errlen, "--output-pcap and --output-file name the same file");
-	else
-		return 0;
-	return -1;
+		return err_bad_input(
+		    e, EINVAL, "--timestamp must be none, current, relative or absolute, not '%s'",
+		    cfg->timestamp);
+	if (cfg->output_snaplen < 1 || cfg->output_snaplen > 1536)
+		return err_bad_input(e, EINVAL, "--output-snaplen must be 1 to 1536, not %llu",
+				     (unsigned long long)cfg->output_snaplen);
+	if (rb < 4096 || rb > (1ull << 30) || (rb & (rb - 1)))
+		return err_bad_input(
+		    e, EINVAL,
+		    "--ringbuf-size must be a power of two from 4096 to 1073741824, not %llu",
+		    (unsigned long long)rb);
+	if (!cfg->output_file_max_size)
+		return err_bad_input(e, EINVAL, "--output-file-max-size must be at least 1 (MB)");
+	if (cfg->output_pcap && cfg->output_file && !strcmp(cfg->output_pcap, cfg->output_file))
+		return err_bad_input(e, EINVAL,
+				     "--output-pcap and --output-file name the same file");
+	return 0;
 }
 
-static int validate(struct pwru_config *cfg, char *err, size_t errlen)
+static int validate(struct pwru_config *cfg, struct pwru_err *e)
 {
-	if (cfg->filter_func && check_regex(cfg->filter_func, err, errlen))
+	if (cfg->filter_func && check_regex(cfg->filter_func, e))
 		return -1;
 	if ((cfg->kmods != NULL) + cfg->all_kmods + cfg->no_kmods > 1) {
-		snprintf(err, errlen,
-			 "--kmods, --all-kmods and --no-kmods exclude each other: "
-			 "give one");
-		return -1;
+		return err_bad_input(e, EINVAL,
+				     "--kmods, --all-kmods and --no-kmods exclude each other: "
+				     "give one");
 	}
 	if (cfg->backend && !backend_find(cfg->backend)) {
 		char names[128];
 
-		snprintf(err, errlen, "--backend must be one of %s, not '%s'",
-			 backend_names(", ", names, sizeof(names)), cfg->backend);
-		return -1;
+		return err_bad_input(e, EINVAL, "--backend must be one of %s, not '%s'",
+				     backend_names(", ", names, sizeof(names)), cfg->backend);
 	}
-	if (validate_output(cfg, err, errlen))
+	if (validate_output(cfg, e))
 		return -1;
-	if (!cfg->kprobe_batch) {
-		snprintf(err, errlen, "--filter-kprobe-batch must be at least 1");
-		return -1;
-	}
+	if (!cfg->kprobe_batch)
+		return err_bad_input(e, EINVAL, "--filter-kprobe-batch must be at least 1");
 	if (cfg->filter_ifname && cfg->filter_netns && !strncmp(cfg->filter_netns, "inode:", 6)) {
-		snprintf(err, errlen,
-			 "--filter-ifname needs --filter-netns as a path (/proc/PID/ns/net), "
-			 "not inode:N");
-		return -1;
+		return err_bad_input(
+		    e, EINVAL,
+		    "--filter-ifname needs --filter-netns as a path (/proc/PID/ns/net), "
+		    "not inode:N");
 	}
 	return 0;
 }
 
-int flags_parse(int argc, char **argv, struct pwru_config *cfg, char *err, size_t errlen)
+int flags_parse(int argc, char **argv, struct pwru_config *cfg, struct pwru_err *e)
 {
 	int i, only_args = 0;
 
@@ -347,15 +338,14 @@ int flags_parse(int argc, char **argv, struct pwru_config *cfg, char *err, size_
 			only_args = 1;
 			continue;
 		}
-		if (parse_one(argc, argv, &i, cfg, err, errlen))
+		if (parse_one(argc, argv, &i, cfg, e))
 			return -1;
 	}
 	if (!cfg->pcap_expr && !(cfg->pcap_expr = strdup("")))
 		goto nomem;
-	return validate(cfg, err, errlen);
+	return validate(cfg, e);
 nomem:
-	snprintf(err, errlen, "out of memory");
-	return -1;
+	return err_bad_input(e, EINVAL, "out of memory");
 }
 
 void flags_free(struct pwru_config *cfg)

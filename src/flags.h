@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "src/error.h"
 
 struct pwru_config {
 	char *filter_func;
@@ -48,11 +49,8 @@ struct pwru_config {
 
 #define FLAGS_UNSET UINT64_MAX
 
-/*
- * Fills CFG from ARGV. Returns 0, or -1 with a one-line message (no "pwru: " prefix) in ERR;
- * a usage error is exit status 2.
- */
-int flags_parse(int argc, char **argv, struct pwru_config *cfg, char *err, size_t errlen);
+/* Fills CFG from ARGV. Returns 0, or -1 with E set (bad input for every usage error). */
+int flags_parse(int argc, char **argv, struct pwru_config *cfg, struct pwru_err *e);
 void flags_usage(FILE *out);
 void flags_free(struct pwru_config *cfg);
 

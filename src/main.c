@@ -1,14 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * pwru: flags -> function set -> backend choice -> BPF load -> attach -> events -> output.
- * Every stage reports its own failure in one line; main only maps them to exit codes.
+ * Every stage reports its failure as one struct pwru_err (src/error.h); main prints it and
+ * exits with the status of its class.
  */
 #include <errno.h>
 #include <regex.h>
-#include <stdlib.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -21,18 +23,20 @@
 #include "src/probe/backend.h"
 #include "src/probe/loader.h"
 #include "src/probe/tracepoint.h"
-#include "src/discover/tracepoints.h"
 #include "src/check_filter.h"
 #include "src/output/drop_reason.h"
 #include "src/output/events.h"
 #include "src/flags.h"
+#include "src/discover/funcset.h"
+#include "src/discover/btf_check.h"
+#include "src/discover/kmod_btf.h"
+#include "src/discover/tracepoints.h"
 #include "src/list_funcs.h"
 #include "src/phases.h"
-#include "src/discover/funcset.h"
-#include "src/discover/kmod_btf.h"
 #include "src/netns_filter.h"
 #include "src/output/setup.h"
 #include "src/discover/traceable.h"
+#include "src/error.h"
 
 static volatile sig_atomic_t stop;
 
@@ -67,7 +71,7 @@ struct tracer {
 	struct loader ld;
 	struct output_setup out;
 	uint32_t netns, ifindex;
-	size_t kmods_without_btf, kmods_from_ko;
+	size_t kmods_without_btf, kmods_from_ko, kmods_unreadable;
 };
 
 /*
@@ -81,58 +85,74 @@ static enum kmod_mode kmod_mode(const struct pwru_config *cfg)
 	return cfg->no_kmods || (cfg->kernel_btf && !cfg->all_kmods) ? KMOD_NONE : KMOD_ALL;
 }
 
-static int build_funcset(struct tracer *t, char *err, size_t errlen)
+static int build_funcset(struct tracer *t, struct pwru_err *e)
 {
 	struct kmod_btfs kb;
 	int rc;
 
 	backend_quiet(1); /* an unreadable module BTF is counted and reported below */
-	rc = kmod_btfs_load(t->btf, kmod_mode(t->cfg), t->cfg->kmods, "", &kb, err, errlen);
+	rc = kmod_btfs_load(t->btf, kmod_mode(t->cfg), t->cfg->kmods, "", &kb, e);
 	backend_quiet(0);
-	phase_done(PH_MODULES);
 	if (rc)
 		return rc;
-	if (kb.skipped)
-		fprintf(stderr,
-			"pwru: the BTF of %zu modules could not be read; their functions "
-			"are not traced\n",
-			kb.skipped);
+	phase_done(PH_MODULES);
+	t->kmods_unreadable = kb.skipped;
 	t->kmods_without_btf = kb.from_ko + kb.untyped;
 	t->kmods_from_ko = kb.from_ko;
-	rc = funcset_walk(
-	    kb.v, kb.n, (const struct funcset_kind *[]){&funcset_functions, &tpset_tracepoints},
-	    (struct funcset *[]){&t->fs, &t->tps}, 2, t->cfg->filter_func, err, errlen);
+	/* one pass over each BTF for functions and tracepoints */
+	rc = funcset_walk(kb.v, kb.n,
+			  (const struct funcset_kind *[]){&funcset_functions, &tpset_tracepoints},
+			  (struct funcset *[]){&t->fs, &t->tps}, 2, t->cfg->filter_func, e);
 	if (!rc)
-		rc = funcset_finish(&t->fs, err, errlen);
-	if (!rc)
-		rc = tracepoint_names(&t->tps, &t->tp_names);
+		rc = funcset_finish(&t->fs, e);
+	if (!rc && tracepoint_names(&t->tps, &t->tp_names))
+		rc = err_from_errno(e, -ENOMEM, "naming the tracepoints");
 	kmod_btfs_free(&kb);
 	phase_done(PH_FUNCS);
 	return rc;
 }
 
-/*
- * The functions whose events carry their return value: no user flag yet (the Cilium view
- * will choose them); PWRU_RETVAL_FUNCS=REGEX asks for it in tests.
- */
-static int mark_retval(struct funcset *fs)
+static int load_btf(struct tracer *t, struct pwru_err *e)
 {
-	const char *re_text = getenv("PWRU_RETVAL_FUNCS");
-	char err[256];
-	regex_t re;
-	size_t i;
+	const char *path = t->cfg->kernel_btf ? t->cfg->kernel_btf : "/sys/kernel/btf/vmlinux";
+	char why[128];
+	int errnum;
 
-	if (!re_text || !*re_text)
+	backend_quiet(1); /* the one line below says it all */
+	t->btf = t->cfg->kernel_btf ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
+	errnum = errno;
+	backend_quiet(0);
+	phase_done(PH_BTF);
+	if (t->btf && btf_layout_ok(t->btf, why, sizeof(why)))
 		return 0;
-	if (funcset_regex_compile(re_text, &re, err, sizeof(err))) {
-		fprintf(stderr, "pwru: PWRU_RETVAL_FUNCS: %s\n", err);
-		return 2;
+	if (t->btf) {
+		btf__free(t->btf);
+		t->btf = NULL;
+		errnum = EINVAL;
+	} else {
+		libbpf_strerror(errnum, why, sizeof(why));
 	}
-	for (i = 0; i < fs->n; i++)
-		if (!regexec(&re, fs->funcs[i].name, 0, NULL, 0))
-			fs->funcs[i].flags |= FUNC_WANT_RET;
-	regfree(&re);
-	return 0;
+	if (t->cfg->kernel_btf) /* a bad --kernel-btf is a bad flag value */
+		return err_bad_input(e, errnum,
+				     "cannot read kernel BTF from %s: %s (give a BTF blob or an "
+				     "ELF file with a .BTF section)",
+				     path, why);
+	return err_not_possible(e, errnum,
+				"cannot read kernel BTF from %s: %s (needs "
+				"CONFIG_DEBUG_INFO_BTF=y, or --kernel-btf FILE)",
+				path, why);
+}
+
+static int no_function(struct tracer *t, struct pwru_err *e)
+{
+	return err_not_possible(
+	    e, ENOENT,
+	    "no kernel function taking an skb matches --filter-func '%s' (%zu matched in BTF, "
+	    "%zu of them absent from kallsyms%s; nor does any tracepoint)",
+	    t->cfg->filter_func ? t->cfg->filter_func : "", t->fs.btf_matches, t->fs.no_symbol,
+	    t->kmods_without_btf ? "; modules without BTF are searched only for callbacks in "
+				   "their ops tables"
+				 : "");
 }
 
 /* The kallsyms entries pwru uses: the functions found, and the backends' test target. */
@@ -141,66 +161,79 @@ static int keep_symbol(const char *name, const char *module, void *fs)
 	return funcset_has_name(fs, name) || (name[0] == 'b' && !strcmp(name, "bpf_fentry_test1"));
 }
 
-static int load_symbols(struct tracer *t)
+/*
+ * The functions whose events carry their return value: no user flag yet (the Cilium view
+ * will choose them); PWRU_RETVAL_FUNCS=REGEX asks for it in tests.
+ */
+static int mark_retval(struct funcset *fs, struct pwru_err *e)
 {
-	const char *btf_path = t->cfg->kernel_btf ? t->cfg->kernel_btf : "/sys/kernel/btf/vmlinux";
-	char err[256];
+	const char *re_text = getenv("PWRU_RETVAL_FUNCS");
+	regex_t re;
+	size_t i;
+
+	if (!re_text || !*re_text)
+		return 0;
+	if (funcset_regex_compile(re_text, &re, e)) {
+		err_prefix(e, "PWRU_RETVAL_FUNCS");
+		return -1;
+	}
+	for (i = 0; i < fs->n; i++)
+		if (!regexec(&re, fs->funcs[i].name, 0, NULL, 0))
+			fs->funcs[i].flags |= FUNC_WANT_RET;
+	regfree(&re);
+	return 0;
+}
+
+static int load_symbols(struct tracer *t, struct pwru_err *e)
+{
 	int rc;
 
-	backend_quiet(1); /* the one line below says it all */
-	t->btf = t->cfg->kernel_btf ? btf__parse(btf_path, NULL) : btf__load_vmlinux_btf();
-	backend_quiet(0);
-	phase_done(PH_BTF);
-	if (!t->btf) {
-		libbpf_strerror(errno, err, sizeof(err));
-		fprintf(stderr, "pwru: cannot read kernel BTF from %s: %s (%s)\n", btf_path, err,
-			t->cfg->kernel_btf ? "give a BTF blob or an ELF file with a .BTF section"
-					   : "needs CONFIG_DEBUG_INFO_BTF=y, or --kernel-btf FILE");
-		return t->cfg->kernel_btf ? 2 : 1; /* a bad --kernel-btf is a bad flag value */
-	}
-	if (drop_reasons_load(t->btf, &t->reasons))
-		return 1;
-	rc = build_funcset(t, err, sizeof(err));
-	if (rc) {
-		fprintf(stderr, "pwru: %s\n", err);
-		return rc == -EINVAL ? 2 : 1;
-	}
+	if (load_btf(t, e))
+		return -1;
+	rc = drop_reasons_load(t->btf, &t->reasons);
+	if (rc)
+		return err_from_errno(e, rc, "reading the drop reasons from kernel BTF");
+	if (build_funcset(t, e))
+		return -1;
 	/* only the names that can matter: the file has 200,000 lines */
 	rc = kallsyms_load_filtered(
 	    NULL, &(struct kallsyms_filter){.types = "tTwW", .keep = keep_symbol, .arg = &t->fs},
 	    &t->ksyms);
 	phase_done(PH_KALLSYMS);
 	/* --list-funcs does without addresses: it counts them by name */
-	if (rc || (kallsyms_hidden(t->ksyms) && !t->cfg->list_funcs)) {
-		fprintf(stderr,
-			"pwru: /proc/kallsyms %s; run as root with kernel.kptr_restrict "
-			"below 2\n",
-			rc ? strerror(-rc) : "shows no addresses");
-		return 1;
-	}
-	rc = funcset_join(&t->fs, t->ksyms, err, sizeof(err));
+	if (rc || (kallsyms_hidden(t->ksyms) && !t->cfg->list_funcs))
+		return err_not_possible(e, rc ? -rc : EPERM,
+					"/proc/kallsyms %s; run as root with kernel.kptr_restrict "
+					"below 2",
+					rc ? strerror(-rc) : "shows no addresses");
+	rc = funcset_join(&t->fs, t->ksyms, e);
 	phase_done(PH_FUNCS);
-	if (rc) {
-		fprintf(stderr, "pwru: %s\n", err);
-		return 1;
-	}
-	if (!t->fs.n && !t->tps.n) {
-		fprintf(
-		    stderr,
-		    "pwru: no kernel function taking an skb matches --filter-func '%s', nor any "
-		    "tracepoint (%zu matched in BTF, %zu of them absent from kallsyms%s)\n",
-		    t->cfg->filter_func ? t->cfg->filter_func : "", t->fs.btf_matches,
-		    t->fs.no_symbol,
-		    t->kmods_without_btf ? "; modules without BTF are searched only for "
-					   "callbacks in their ops tables"
-					 : "");
-		return 1;
-	}
-	if (mark_retval(&t->fs))
-		return 2;
-	rc = traceable_load(&t->tr, "") ? 1 : 0;
+	if (rc)
+		return -1;
+	if (!t->fs.n && !t->tps.n)
+		return no_function(t, e);
+	if (mark_retval(&t->fs, e))
+		return -1;
+	rc = traceable_load(&t->tr, "");
 	phase_done(PH_TRACEABLE);
-	return rc;
+	if (rc)
+		return err_from_errno(e, rc, "reading the list of traceable functions");
+	return 0;
+}
+
+/* Said once tracing goes ahead: a failure before it is one line, whatever the modules. */
+static void module_notes(const struct tracer *t)
+{
+	if (t->kmods_unreadable)
+		fprintf(stderr,
+			"pwru: the BTF of %zu modules could not be read; their functions "
+			"are not traced\n",
+			t->kmods_unreadable);
+	if (t->kmods_without_btf)
+		fprintf(stderr,
+			"pwru: %zu modules have no BTF (kernel before 5.11, or built without "
+			"it): only callbacks typed from the .ko of %zu of them are traced\n",
+			t->kmods_without_btf, t->kmods_from_ko);
 }
 
 static void set_backend_ctx(struct tracer *t)
@@ -232,21 +265,20 @@ static void report_dropped(const struct funcset *fs)
 	}
 }
 
-static int pick_backend(struct tracer *t)
+/* The first backend in the table that this kernel supports; says so when it is not the first. */
+static int pick_backend(struct tracer *t, struct pwru_err *e)
 {
 	char msg[1024];
 
 	set_backend_ctx(t);
-	if (backend_choose(t->cfg->backend, &t->bctx, &t->backend, msg, sizeof(msg))) {
-		fprintf(stderr, "pwru: %s\n", msg);
-		return 1;
-	}
+	if (backend_choose(t->cfg->backend, &t->bctx, &t->backend, msg, sizeof(msg)))
+		return err_not_possible(e, EOPNOTSUPP, "%s", msg);
 	if (*msg)
 		fprintf(stderr, "pwru: %s\n", msg);
 	return 0;
 }
 
-static int load_bpf(struct tracer *t)
+static int load_bpf(struct tracer *t, struct pwru_err *e)
 {
 	char err[512];
 	int rc;
@@ -268,9 +300,8 @@ static int load_bpf(struct tracer *t)
 		bpf_map__set_max_entries(t->ld.skel->maps.events, (uint32_t)t->cfg->ringbuf_size);
 		rc = loader_load(&t->ld, err, sizeof(err));
 	}
-	if (rc)
-		fprintf(stderr, "pwru: %s\n", err);
-	return rc ? 1 : 0;
+	/* the loader fails only for what this kernel or libbpf refuses */
+	return rc ? err_not_possible(e, rc < 0 ? -rc : EIO, "%s", err) : 0;
 }
 
 /* One kprobe is one file descriptor; the default 1024 is not enough for the fallback. */
@@ -284,21 +315,12 @@ static void raise_fd_limit(void)
 	}
 }
 
-static int attach(struct tracer *t)
+static int attach(struct tracer *t, struct pwru_err *e)
 {
 	struct attach_result res = {0};
-	char err[256];
-	int rc;
 
-	rc = t->backend->attach(&t->bctx, &res, err, sizeof(err));
-	if (rc == -EINTR) {
-		fprintf(stderr, "pwru: interrupted while attaching; everything detached\n");
+	if (t->backend->attach(&t->bctx, &res, e))
 		return -1;
-	}
-	if (rc) {
-		fprintf(stderr, "pwru: %s\n", err);
-		return 1;
-	}
 	if (t->backend->targets == TARGET_TRACEPOINTS)
 		fprintf(stderr, "pwru: attached %zu tracepoints, skipped %zu\n", res.attached,
 			res.skipped);
@@ -308,23 +330,42 @@ static int attach(struct tracer *t)
 	return 0;
 }
 
-static void touch_ready_file(const char *path)
+/* Checked before attaching: a script waiting for the file must not wait for ever. */
+static int check_ready_file(const char *path, struct pwru_err *e)
+{
+	char *copy = strdup(path);
+	int rc = 0;
+
+	if (!copy)
+		return err_from_errno(e, -ENOMEM, "--ready-file");
+	if (access(dirname(copy), W_OK))
+		rc = err_bad_input(e, errno,
+				   "--ready-file %s: %s (its folder must exist and be writable)",
+				   path, strerror(errno));
+	free(copy);
+	return rc;
+}
+
+static int touch_ready_file(const char *path, struct pwru_err *e)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
 
-	if (fd >= 0)
-		close(fd);
-	else
-		fprintf(stderr, "pwru: cannot create --ready-file %s: %s\n", path, strerror(errno));
+	if (fd < 0)
+		return err_not_possible(e, errno, "--ready-file %s: %s", path, strerror(errno));
+	close(fd);
+	return 0;
 }
 
-static int stream_events(struct tracer *t)
+static int stream_events(struct tracer *t, struct pwru_err *e)
 {
 	struct pipeline *p = &t->out.p;
 	struct output_stats st = {0};
 	struct events *ev = NULL;
 	int rc;
 
+	/* the ring buffer already holds what happens from here on */
+	if (t->cfg->ready_file && touch_ready_file(t->cfg->ready_file, e))
+		return -1;
 	p->en.ksyms = t->ksyms;
 	p->en.reasons = t->reasons;
 	p->en.tp_names = (const char *const *)t->tp_names;
@@ -333,23 +374,18 @@ static int stream_events(struct tracer *t)
 	    events_open(bpf_map__fd(t->ld.skel->maps.events), bpf_map__fd(t->ld.skel->maps.lost), p,
 			t->cfg->output_file ? -1 : STDOUT_FILENO, t->cfg->output_limit_lines, &ev);
 	if (rc || pipeline_open(p)) {
-		fprintf(stderr, "pwru: cannot start reading events: %s\n",
-			strerror(rc ? -rc : ENOMEM));
 		events_close(ev);
-		return 1;
+		return err_from_errno(e, rc ? rc : -ENOMEM, "cannot start reading events");
 	}
-	if (t->cfg->ready_file)
-		touch_ready_file(t->cfg->ready_file);
 	fprintf(stderr, "pwru: listening for events (Ctrl-C to stop)\n");
 	rc = events_run(ev, &stop);
-	if (rc && rc != -EPIPE)
-		fprintf(stderr, "pwru: reading events: %s\n", strerror(-rc));
 	events_stats(ev, &st);
 	/* before detaching, which can take a while with kprobes */
 	if (pipeline_close(p, st.lost) && !rc)
 		rc = -EIO;
 	events_close(ev);
-	return rc && rc != -EPIPE ? 1 : 0;
+	/* EPIPE: the reader went away (pwru | head), a normal way to stop */
+	return rc && rc != -EPIPE ? err_from_errno(e, rc, "reading events") : 0;
 }
 
 static void teardown(struct tracer *t)
@@ -367,15 +403,25 @@ static void teardown(struct tracer *t)
 	btf__free(t->btf);
 }
 
+/*
+ * Ctrl-C while reading BTF or loading programs (seconds on a slow machine, or a file that
+ * never comes): stop there. What failed meanwhile (a read cut short by the signal) was
+ * the signal's doing, not the input's.
+ */
+static int stopped(int rc, struct pwru_err *e)
+{
+	return stop ? err_stopped(e, "interrupted before attaching; nothing was attached") : rc;
+}
+
 /* --list-funcs: discovery only; root is not needed where BTF is readable. */
-static int list_funcs(struct pwru_config *cfg)
+static int list_funcs(struct pwru_config *cfg, struct pwru_err *e)
 {
 	struct tracer t = {.cfg = cfg};
 	int rc;
 
 	backend_install_libbpf_print();
 	backend_quiet(1); /* probing backends without root: the summary line says so */
-	rc = load_symbols(&t);
+	rc = load_symbols(&t, e);
 	if (!rc) {
 		set_backend_ctx(&t);
 		list_funcs_print(&t.bctx, !geteuid(), stdout, stderr);
@@ -387,97 +433,90 @@ static int list_funcs(struct pwru_config *cfg)
 	return rc;
 }
 
-static int run(struct pwru_config *cfg)
+static int run(struct pwru_config *cfg, struct pwru_err *e)
 {
 	struct tracer t = {.cfg = cfg};
 	char err[512];
 	int rc;
 
-	if (geteuid()) {
-		fprintf(stderr, "pwru: must run as root (loading BPF programs and kprobes needs "
-				"CAP_BPF, CAP_PERFMON or CAP_SYS_ADMIN); try sudo pwru\n");
-		return 1;
-	}
-	rc = netns_filter_resolve(cfg->filter_netns, cfg->filter_ifname, &t.netns, &t.ifindex, err,
-				  sizeof(err));
-	if (rc) {
-		fprintf(stderr, "pwru: %s\n", err);
-		return rc == -EINVAL ? 2 : 1;
-	}
-	rc = output_setup_open(&t.out, cfg, err, sizeof(err));
-	if (rc) {
-		fprintf(stderr, "pwru: %s\n", err);
+	if (geteuid())
+		return err_not_possible(e, EPERM,
+					"must run as root (loading BPF programs and kprobes needs "
+					"CAP_BPF, CAP_PERFMON or CAP_SYS_ADMIN); try sudo pwru");
+	if (netns_filter_resolve(cfg->filter_netns, cfg->filter_ifname, &t.netns, &t.ifindex, e))
+		return -1;
+	if (cfg->ready_file && check_ready_file(cfg->ready_file, e))
+		return -1;
+	if (output_setup_open(&t.out, cfg, e)) {
 		output_setup_free(&t.out);
-		return rc;
+		return -1;
 	}
 	install_signals();
 	backend_install_libbpf_print();
 	raise_fd_limit();
 	phases_start();
-	rc = load_symbols(&t);
+	rc = load_symbols(&t, e);
 	/* the start-up benchmark (tests/bench/startup): discovery only */
 	if (!rc && getenv("PWRU_BENCH_STARTUP")) {
 		phases_print(stderr);
-		rc = -1;
+		teardown(&t);
+		output_setup_free(&t.out);
+		return 0;
 	}
 	/* after load_symbols: the filter's sk_buff offsets come from the same BTF (t.btf) */
-	if (!rc && pcap_filter_compile_btf(cfg->pcap_expr, t.btf, &t.pcap, err, sizeof(err))) {
-		fprintf(stderr, "pwru: bad pcap-filter '%s': %s\n", cfg->pcap_expr, err);
-		rc = 2;
+	if (!rc) {
+		rc = pcap_filter_compile_btf(cfg->pcap_expr, t.btf, &t.pcap, err, sizeof(err));
+		/* -EINVAL is the expression's fault (pcap_filter.h); the rest is this kernel's */
+		if (rc == -EINVAL)
+			rc = err_bad_input(e, EINVAL, "bad pcap-filter '%s': %s", cfg->pcap_expr,
+					   err);
+		else if (rc)
+			rc = err_not_possible(e, -rc, "pcap-filter '%s': %s", cfg->pcap_expr, err);
 	}
+	rc = stopped(rc, e);
 	if (!rc)
-		rc = pick_backend(&t);
+		rc = pick_backend(&t, e);
 	phase_done(PH_BACKEND);
-	/* once tracing goes ahead: a refusal stays one line */
-	if (!rc && t.kmods_without_btf)
-		fprintf(stderr,
-			"pwru: %zu modules have no BTF (kernel before 5.11, or built without "
-			"it): only callbacks typed from the .ko of %zu of them are traced\n",
-			t.kmods_without_btf, t.kmods_from_ko);
 	if (!rc) {
 		fprintf(stderr, "pwru: backend %s\n", t.backend->name);
-		rc = load_bpf(&t);
+		rc = stopped(load_bpf(&t, e), e);
 	}
 	phase_done(PH_LOAD);
-	if (!rc && cfg->debug)
-		report_dropped(&t.fs);
-	if (!rc)
-		rc = attach(&t);
+	if (!rc) {
+		module_notes(&t);
+		if (cfg->debug)
+			report_dropped(&t.fs);
+		rc = attach(&t, e);
+	}
 	phase_done(PH_ATTACH);
 	if (!rc && cfg->debug)
 		phases_print(stderr);
 	if (!rc)
-		rc = stream_events(&t);
+		rc = stream_events(&t, e);
 	teardown(&t);
 	output_setup_free(&t.out);
-	return rc < 0 ? 0 : rc;
+	return rc;
 }
 
 int main(int argc, char **argv)
 {
 	struct pwru_config cfg;
-	char err[512];
-	int rc;
+	struct pwru_err e = {0};
 
-	if (flags_parse(argc, argv, &cfg, err, sizeof(err))) {
-		fprintf(stderr, "pwru: %s\n", err);
+	if (flags_parse(argc, argv, &cfg, &e)) {
 		flags_free(&cfg);
-		return 2;
+		return err_report(&e, stderr);
 	}
 	if (cfg.help)
 		flags_usage(stdout);
 	else if (cfg.version)
 		printf("pwru %s\n", PWRU_VERSION);
-	if (cfg.help || cfg.version) {
-		flags_free(&cfg);
-		return 0;
-	}
-	if (cfg.check_filter)
-		rc = check_filter_main(cfg.check_filter, cfg.pcap_expr);
+	else if (cfg.check_filter)
+		check_filter_main(cfg.check_filter, cfg.pcap_expr, stdout, &e);
 	else if (cfg.list_funcs)
-		rc = list_funcs(&cfg);
+		list_funcs(&cfg, &e);
 	else
-		rc = run(&cfg);
+		run(&cfg, &e);
 	flags_free(&cfg);
-	return rc;
+	return err_report(&e, stderr);
 }

@@ -26,63 +26,57 @@ static int parse_inode(const char *s, uint32_t *inode)
 }
 
 /* if_nametoindex() inside the namespace THERE (an open nsfs file), then back home. */
-static int ifindex_in(int there, const char *path, const char *ifname, uint32_t *ifindex, char *err,
-		      size_t errlen)
+static int ifindex_in(int there, const char *path, const char *ifname, uint32_t *ifindex,
+		      struct pwru_err *e)
 {
 	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
-	int rc = -EIO;
+	int rc = 0;
 
-	if (home < 0) {
-		snprintf(err, errlen, "cannot open our network namespace: %s", strerror(errno));
-		return -EIO;
-	}
+	if (home < 0)
+		return err_not_possible(e, errno, "cannot open our network namespace: %s",
+					strerror(errno));
 	if (setns(there, CLONE_NEWNET)) {
-		snprintf(err, errlen, "cannot enter network namespace %s: %s", path,
-			 strerror(errno));
+		rc = err_not_possible(e, errno, "cannot enter network namespace %s: %s", path,
+				      strerror(errno));
 		goto out;
 	}
 	*ifindex = if_nametoindex(ifname);
-	if (setns(home, CLONE_NEWNET)) {
-		snprintf(err, errlen, "cannot return to our network namespace: %s",
-			 strerror(errno));
-		goto out;
-	}
-	rc = *ifindex ? 0 : -EINVAL;
-	if (rc)
-		snprintf(err, errlen,
-			 "--filter-ifname: no interface '%s' in network namespace %s (ip link "
-			 "lists them)",
-			 ifname, path);
+	if (setns(home, CLONE_NEWNET))
+		rc = err_not_possible(e, errno, "cannot return to our network namespace: %s",
+				      strerror(errno));
+	else if (!*ifindex)
+		rc = err_bad_input(e, ENODEV,
+				   "--filter-ifname: no interface '%s' in network namespace %s (ip "
+				   "link lists them)",
+				   ifname, path);
 out:
 	close(home);
 	return rc;
 }
 
 /* PATH must be a network namespace file: any other file has an inode too. */
-static int open_netns(const char *path, uint32_t *inode, char *err, size_t errlen)
+static int open_netns(const char *path, uint32_t *inode, struct pwru_err *e)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 
-	if (fd < 0) {
-		snprintf(err, errlen, "--filter-netns %s: %s (give inode:N or /proc/PID/ns/net)",
-			 path, strerror(errno));
-		return -EINVAL;
-	}
+	if (fd < 0)
+		return err_bad_input(e, errno,
+				     "--filter-netns %s: %s (give inode:N or /proc/PID/ns/net)",
+				     path, strerror(errno));
 	if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWNET || fstat(fd, &st)) {
-		snprintf(err, errlen,
-			 "--filter-netns %s is not a network namespace file (give inode:N or "
-			 "/proc/PID/ns/net)",
-			 path);
 		close(fd);
-		return -EINVAL;
+		return err_bad_input(e, EINVAL,
+				     "--filter-netns %s is not a network namespace file (give "
+				     "inode:N or /proc/PID/ns/net)",
+				     path);
 	}
 	*inode = (uint32_t)st.st_ino;
 	return fd;
 }
 
 int netns_filter_resolve(const char *netns, const char *ifname, uint32_t *inode, uint32_t *ifindex,
-			 char *err, size_t errlen)
+			 struct pwru_err *e)
 {
 	const char *path = netns ? netns : "/proc/self/ns/net";
 	int fd, rc;
@@ -91,16 +85,15 @@ int netns_filter_resolve(const char *netns, const char *ifname, uint32_t *inode,
 	if (netns && !strncmp(netns, "inode:", 6)) {
 		if (!parse_inode(netns + 6, inode))
 			return 0;
-		snprintf(err, errlen, "--filter-netns inode:N wants a non-zero number, not '%s'",
-			 netns);
-		return -EINVAL;
+		return err_bad_input(
+		    e, EINVAL, "--filter-netns inode:N wants a non-zero number, not '%s'", netns);
 	}
 	if (!netns && !ifname)
 		return 0;
-	fd = open_netns(path, inode, err, errlen);
+	fd = open_netns(path, inode, e);
 	if (fd < 0)
-		return fd;
-	rc = ifname ? ifindex_in(fd, path, ifname, ifindex, err, errlen) : 0;
+		return -1;
+	rc = ifname ? ifindex_in(fd, path, ifname, ifindex, e) : 0;
 	close(fd);
 	return rc;
 }

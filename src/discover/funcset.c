@@ -9,11 +9,17 @@
 #include "src/arch.h"
 #include "src/discover/funcset.h"
 
-static const struct btf_type *skip_mods(const struct btf *btf, uint32_t *id)
+/* As deep as libbpf resolves (MAX_RESOLVE_DEPTH): a crafted BTF may loop. */
+#define MAX_MODS 32
+
+const struct btf_type *funcset_skip_mods(const struct btf *btf, uint32_t *id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, *id);
+	int depth = 0;
 
 	while (t && (btf_is_mod(t) || btf_is_typedef(t))) {
+		if (++depth > MAX_MODS)
+			return NULL;
 		*id = t->type;
 		t = btf__type_by_id(btf, *id);
 	}
@@ -22,18 +28,20 @@ static const struct btf_type *skip_mods(const struct btf *btf, uint32_t *id)
 
 int funcset_is_skb_ptr(const struct btf *btf, uint32_t id)
 {
-	const struct btf_type *t = skip_mods(btf, &id);
+	const struct btf_type *t = funcset_skip_mods(btf, &id);
+	const char *name;
 
 	if (!t || !btf_is_ptr(t))
 		return 0;
 	id = t->type;
-	t = skip_mods(btf, &id);
-	return t && btf_is_struct(t) && !strcmp(btf__name_by_offset(btf, t->name_off), "sk_buff");
+	t = funcset_skip_mods(btf, &id);
+	name = t && btf_is_struct(t) ? btf__name_by_offset(btf, t->name_off) : NULL;
+	return name && !strcmp(name, "sk_buff");
 }
 
 static int is_struct_value(const struct btf *btf, uint32_t id)
 {
-	const struct btf_type *t = skip_mods(btf, &id);
+	const struct btf_type *t = funcset_skip_mods(btf, &id);
 
 	return t && (btf_is_struct(t) || btf_is_union(t));
 }
@@ -41,7 +49,7 @@ static int is_struct_value(const struct btf *btf, uint32_t id)
 /* An int or a (signed) enum: the register's upper half holds nothing meaningful. */
 static int returns_s32(const struct btf *btf, uint32_t id)
 {
-	const struct btf_type *t = id ? skip_mods(btf, &id) : NULL;
+	const struct btf_type *t = id ? funcset_skip_mods(btf, &id) : NULL;
 
 	if (!t || t->size != 4)
 		return 0;
@@ -115,16 +123,14 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(x->module, y->module);
 }
 
-int funcset_regex_compile(const char *regex, regex_t *re, char *err, size_t errlen)
+int funcset_regex_compile(const char *regex, regex_t *re, struct pwru_err *e)
 {
 	size_t n = strlen(regex) + 5;
 	char *anchored = malloc(n);
 	int rc;
 
-	if (!anchored) {
-		snprintf(err, errlen, "--filter-func: %s", strerror(ENOMEM));
-		return -ENOMEM;
-	}
+	if (!anchored)
+		return err_from_errno(e, -ENOMEM, "--filter-func");
 	snprintf(anchored, n, "^(%s)$", regex);
 	rc = regcomp(re, anchored, REG_EXTENDED | REG_NOSUB);
 	free(anchored);
@@ -132,8 +138,8 @@ int funcset_regex_compile(const char *regex, regex_t *re, char *err, size_t errl
 		char msg[128];
 
 		regerror(rc, re, msg, sizeof(msg));
-		snprintf(err, errlen, "--filter-func '%s' is not a valid regex: %s", regex, msg);
-		return -EINVAL;
+		return err_bad_input(e, EINVAL, "--filter-func '%s' is not a valid regex: %s",
+				     regex, msg);
 	}
 	return 0;
 }
@@ -211,7 +217,8 @@ static int collect(const struct funcset_btf *b, struct walk_set *w, size_t nw, c
 		for (k = 0; k < nw; k++) {
 			const char *name = w[k].kind->name(btf, t);
 
-			if (!name || (re && regexec(re, name, 0, NULL, 0)))
+			/* a name outside the strings: a broken BTF */
+			if (!name || !*name || (re && regexec(re, name, 0, NULL, 0)))
 				continue;
 			if (!w[k].kind->layout(btf, t, &l))
 				continue;
@@ -227,7 +234,7 @@ static int collect(const struct funcset_btf *b, struct walk_set *w, size_t nw, c
 
 int funcset_walk(const struct funcset_btf *btfs, size_t nbtfs,
 		 const struct funcset_kind *const *kinds, struct funcset *const *sets,
-		 size_t nkinds, const char *regex, char *err, size_t errlen)
+		 size_t nkinds, const char *regex, struct pwru_err *e)
 {
 	struct walk_set w[4];
 	size_t i;
@@ -235,16 +242,13 @@ int funcset_walk(const struct funcset_btf *btfs, size_t nbtfs,
 	int rc = 0, use_re = regex && *regex;
 
 	if (nkinds > 4)
-		return -E2BIG;
+		return err_from_errno(e, -E2BIG, "building the function set");
 	for (i = 0; i < nkinds; i++) {
 		memset(sets[i], 0, sizeof(*sets[i]));
 		w[i] = (struct walk_set){.kind = kinds[i], .fs = sets[i]};
 	}
-	if (use_re) {
-		rc = funcset_regex_compile(regex, &re, err, errlen);
-		if (rc)
-			return rc;
-	}
+	if (use_re && funcset_regex_compile(regex, &re, e))
+		return -1;
 	/* one pass over each BTF for every kind: walking 100,000 types is the cost */
 	for (i = 0; i < nbtfs && !rc; i++)
 		rc = collect(&btfs[i], w, nkinds, use_re ? &re : NULL);
@@ -256,9 +260,7 @@ int funcset_walk(const struct funcset_btf *btfs, size_t nbtfs,
 		if (rc)
 			funcset_free(sets[i]);
 	}
-	if (rc)
-		snprintf(err, errlen, "building the function set: %s", strerror(-rc));
-	return rc;
+	return rc ? err_from_errno(e, rc, "building the function set") : 0;
 }
 
 static const char *func_name(const struct btf *btf, const struct btf_type *t)
@@ -394,29 +396,30 @@ int funcset_has_name(const struct funcset *fs, const char *name)
 	return 0;
 }
 
-int funcset_finish(struct funcset *fs, char *err, size_t errlen)
+int funcset_finish(struct funcset *fs, struct pwru_err *e)
 {
 	int rc;
 
 	drop_ambiguous(fs);
 	rc = index_names(fs);
 	if (rc) {
-		snprintf(err, errlen, "building the function set: %s", strerror(-rc));
 		funcset_free(fs);
+		return err_from_errno(e, rc, "building the function set");
 	}
-	return rc;
+	return 0;
 }
 
 int funcset_collect(const struct funcset_btf *btfs, size_t nbtfs, const char *regex,
-		    struct funcset *fs, char *err, size_t errlen)
+		    struct funcset *fs, struct pwru_err *e)
 {
 	const struct funcset_kind *kind = &funcset_functions;
-	int rc = funcset_walk(btfs, nbtfs, &kind, &fs, 1, regex, err, errlen);
 
-	return rc ? rc : funcset_finish(fs, err, errlen);
+	if (funcset_walk(btfs, nbtfs, &kind, &fs, 1, regex, e))
+		return -1;
+	return funcset_finish(fs, e);
 }
 
-int funcset_join(struct funcset *fs, const struct kallsyms *ks, char *err, size_t errlen)
+int funcset_join(struct funcset *fs, const struct kallsyms *ks, struct pwru_err *e)
 {
 	int rc;
 
@@ -425,20 +428,19 @@ int funcset_join(struct funcset *fs, const struct kallsyms *ks, char *err, size_
 	fs->names = NULL;
 	fs->names_cap = 0;
 	rc = join_kallsyms(ks, fs);
-
 	if (rc) {
-		snprintf(err, errlen, "building the function set: %s", strerror(-rc));
 		funcset_free(fs);
+		return err_from_errno(e, rc, "building the function set");
 	}
-	return rc;
+	return 0;
 }
 
 int funcset_build(const struct funcset_btf *btfs, size_t nbtfs, const struct kallsyms *ks,
-		  const char *regex, struct funcset *fs, char *err, size_t errlen)
+		  const char *regex, struct funcset *fs, struct pwru_err *e)
 {
-	int rc = funcset_collect(btfs, nbtfs, regex, fs, err, errlen);
-
-	return rc ? rc : funcset_join(fs, ks, err, errlen);
+	if (funcset_collect(btfs, nbtfs, regex, fs, e))
+		return -1;
+	return funcset_join(fs, ks, e);
 }
 
 const struct func_entry *funcset_find(const struct funcset *fs, const char *name,

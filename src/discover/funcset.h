@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "src/error.h"
 
 struct btf;
 struct btf_type;
@@ -83,6 +84,11 @@ struct funcset {
 	uint64_t quick[1024]; /* a bit per quick key of a name: most misses stop there */
 };
 
+/*
+ * The type behind ID's modifiers and typedefs (ID updated), or NULL: no such type, or a
+ * chain deeper than libbpf follows (a crafted BTF may loop).
+ */
+const struct btf_type *funcset_skip_mods(const struct btf *btf, uint32_t *id);
 /* Whether type ID is a pointer to struct sk_buff, through modifiers and typedefs. */
 int funcset_is_skb_ptr(const struct btf *btf, uint32_t id);
 /* The slot of function FUNC_ID's struct sk_buff pointer (see FUNCSET_MAX_POS), else 0. */
@@ -94,15 +100,15 @@ int funcset_proto_layout(const struct btf *btf, uint32_t proto_id, struct arg_la
 
 /*
  * RE matches a whole function name against REGEX (extended syntax). Returns 0 (regfree RE
- * after use), -EINVAL for a bad regex or -ENOMEM, with a message in ERR.
+ * after use), or -1 with E set: bad input for a bad regex.
  */
-int funcset_regex_compile(const char *regex, regex_t *re, char *err, size_t errlen);
+int funcset_regex_compile(const char *regex, regex_t *re, struct pwru_err *e);
 /*
  * Fills FS from the NBTFS BTFs. REGEX (NULL or "": all) must match the whole name. Returns
- * 0, -EINVAL for a bad regex (message in ERR), or another negative errno.
+ * 0, or -1 with E set (bad input for a bad regex).
  */
 int funcset_build(const struct funcset_btf *btfs, size_t nbtfs, const struct kallsyms *ks,
-		  const char *regex, struct funcset *fs, char *err, size_t errlen);
+		  const char *regex, struct funcset *fs, struct pwru_err *e);
 /* What to collect from BTF: NAME gives a type's name when it is one (else NULL). */
 struct funcset_kind {
 	const char *(*name)(const struct btf *btf, const struct btf_type *t);
@@ -119,9 +125,9 @@ extern const struct funcset_kind funcset_functions;
  */
 int funcset_walk(const struct funcset_btf *btfs, size_t nbtfs,
 		 const struct funcset_kind *const *kinds, struct funcset *const *sets,
-		 size_t nkinds, const char *regex, char *err, size_t errlen);
+		 size_t nkinds, const char *regex, struct pwru_err *e);
 /* After funcset_walk() for functions: the duplicate check and the name index. */
-int funcset_finish(struct funcset *fs, char *err, size_t errlen);
+int funcset_finish(struct funcset *fs, struct pwru_err *e);
 
 /*
  * funcset_build() in two steps, so that kallsyms is read knowing which names matter
@@ -129,8 +135,8 @@ int funcset_finish(struct funcset *fs, char *err, size_t errlen);
  * funcset_join frees FS on failure.
  */
 int funcset_collect(const struct funcset_btf *btfs, size_t nbtfs, const char *regex,
-		    struct funcset *fs, char *err, size_t errlen);
-int funcset_join(struct funcset *fs, const struct kallsyms *ks, char *err, size_t errlen);
+		    struct funcset *fs, struct pwru_err *e);
+int funcset_join(struct funcset *fs, const struct kallsyms *ks, struct pwru_err *e);
 /* Between funcset_collect() and funcset_join(): whether some entry is called NAME. */
 int funcset_has_name(const struct funcset *fs, const char *name);
 

@@ -9,6 +9,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "kallsyms/modpath.h"
+#include "src/discover/btf_check.h"
 #include "src/discover/kmod_btf.h"
 #include "src/discover/kmod_ko.h"
 
@@ -128,20 +129,21 @@ static int exists(const char *sysroot, const char *dir, const char *name)
 	return !stat(path, &st);
 }
 
-static int check_named(const char *sysroot, const char *name, char *err, size_t errlen)
+/* A name that is not loaded is a bad flag value, unlike a loaded module pwru cannot read. */
+static int check_named(const char *sysroot, const char *name, struct pwru_err *e)
 {
 	if (exists(sysroot, "/sys/kernel/btf", name) || exists(sysroot, "/sys/module", name))
 		return 0;
-	snprintf(err, errlen,
-		 "--kmods: '%s' is not a loaded module (no /sys/kernel/btf/%s); load it "
-		 "first (modprobe %s) or leave it out",
-		 name, name, name);
-	return -EINVAL; /* a bad flag value, unlike a loaded module pwru cannot read */
+	return err_bad_input(
+	    e, ENOENT,
+	    "--kmods: '%s' is not a loaded module (no /sys/kernel/btf/%s); load it "
+	    "first (modprobe %s) or leave it out",
+	    name, name, name);
 }
 
 /* The names in LIST ("a,b"), checked; "vmlinux" is always scanned, so it is dropped. */
-static int list_named(const char *list, const char *sysroot, char ***out, size_t *n, char *err,
-		      size_t errlen)
+static int list_named(const char *list, const char *sysroot, char ***out, size_t *n,
+		      struct pwru_err *e)
 {
 	size_t cap = 0, len;
 	char **names = NULL, **nn, *name;
@@ -154,11 +156,11 @@ static int list_named(const char *list, const char *sysroot, char ***out, size_t
 		if (!len || (len == 7 && !strncmp(p, "vmlinux", 7)))
 			continue;
 		if (!(name = modpath_name(p, len)))
-			rc = -ENOMEM;
-		else if (!(rc = check_named(sysroot, name, err, errlen)) && *n == cap) {
+			rc = err_from_errno(e, -ENOMEM, "--kmods");
+		else if (!(rc = check_named(sysroot, name, e)) && *n == cap) {
 			cap = cap ? cap * 2 : 8;
 			nn = realloc(names, cap * sizeof(*names));
-			rc = nn ? 0 : -ENOMEM;
+			rc = nn ? 0 : err_from_errno(e, -ENOMEM, "--kmods");
 			names = nn ? nn : names;
 		}
 		if (rc)
@@ -208,89 +210,93 @@ static struct btf *ko_btf(const struct btf *vmlinux, const char *sysroot, const 
 	return kmod_ko_btf(vmlinux, path);
 }
 
-/* Takes ownership of NAMES; a name whose BTF is unreadable fails only when it was asked for. */
-static int parse_modules(const struct btf *vmlinux, const char *sysroot, char **names, size_t n,
-			 int strict, struct kmod_btfs *kb, size_t *cap, char *err, size_t errlen)
+/*
+ * Module NAME (taken over) joins KB: its own BTF, else what its .ko gives. One whose BTF is
+ * unreadable fails only when STRICT (it was asked for by name); else it is counted.
+ */
+static int add_module(const struct btf *vmlinux, const char *sysroot, char *name, int strict,
+		      struct kmod_btfs *kb, size_t *cap, struct pwru_err *e)
 {
-	char path[512];
+	char path[512], why[128];
 	struct btf *btf;
+	int rc = 0, synthetic = !exists(sysroot, "/sys/kernel/btf", name);
+
+	if (synthetic) {
+		btf = ko_btf(vmlinux, sysroot, name);
+		kb->from_ko += btf != NULL;
+		kb->untyped += btf == NULL;
+		if (!btf && strict)
+			rc = err_not_possible(
+			    e, ENOENT,
+			    "--kmods: module '%s' is loaded but the kernel has no BTF for it "
+			    "(needs CONFIG_DEBUG_INFO_BTF_MODULES=y, 5.11+) and its .ko has no "
+			    "callback pwru can type",
+			    name);
+	} else {
+		snprintf(path, sizeof(path), "%s/sys/kernel/btf/%s", sysroot, name);
+		btf = btf__parse_split(path, (struct btf *)vmlinux);
+		rc = btf ? 0 : errno;
+		if (btf && !btf_layout_ok(btf, why, sizeof(why))) {
+			btf__free(btf);
+			btf = NULL;
+			rc = EINVAL;
+		} else if (!btf) {
+			libbpf_strerror(rc, why, sizeof(why));
+		}
+		kb->skipped += btf == NULL;
+		/* unreadable: fatal when asked for by name, else counted and reported */
+		rc = !btf && strict
+			 ? err_not_possible(e, rc, "--kmods: cannot read the BTF of module %s: %s",
+					    name, why)
+			 : 0;
+	}
+	if (btf && !push(kb, cap, btf, name, synthetic))
+		return 0;
+	if (btf)
+		rc = err_from_errno(e, -ENOMEM, "reading module BTF");
+	btf__free(btf);
+	free(name);
+	return rc;
+}
+
+/* Takes ownership of NAMES. */
+static int parse_modules(const struct btf *vmlinux, const char *sysroot, char **names, size_t n,
+			 int strict, struct kmod_btfs *kb, size_t *cap, struct pwru_err *e)
+{
 	size_t i;
 	int rc = 0;
 
 	for (i = 0; i < n; i++) {
-		if (rc) {
+		if (rc)
 			free(names[i]);
-			continue;
-		}
-		if (!exists(sysroot, "/sys/kernel/btf", names[i])) {
-			btf = ko_btf(vmlinux, sysroot, names[i]);
-			kb->from_ko += btf != NULL;
-			kb->untyped += btf == NULL;
-			if (!btf && strict) {
-				snprintf(
-				    err, errlen,
-				    "--kmods: module '%s' is loaded but the kernel has no BTF for "
-				    "it (needs CONFIG_DEBUG_INFO_BTF_MODULES=y, 5.11+) and its .ko "
-				    "has no callback pwru can type",
-				    names[i]);
-				rc = -ENOENT;
-			}
-			if (btf)
-				rc = push(kb, cap, btf, names[i], true);
-			if (!btf || rc) {
-				btf__free(btf);
-				free(names[i]);
-			}
-			continue;
-		}
-		snprintf(path, sizeof(path), "%s/sys/kernel/btf/%s", sysroot, names[i]);
-		btf = btf__parse_split(path, (struct btf *)vmlinux);
-		if (!btf) {
-			rc = !strict ? 0 : errno == EINVAL ? -EIO : -errno;
-			kb->skipped++;
-			if (rc) {
-				char why[128];
-
-				libbpf_strerror(rc, why, sizeof(why));
-				snprintf(err, errlen,
-					 "--kmods: cannot read the BTF of module %s: %s", names[i],
-					 why);
-			}
-			free(names[i]);
-			continue;
-		}
-		rc = push(kb, cap, btf, names[i], false);
-		if (rc) {
-			btf__free(btf);
-			free(names[i]);
-		}
+		else
+			rc = add_module(vmlinux, sysroot, names[i], strict, kb, cap, e);
 	}
 	free(names);
 	return rc;
 }
 
 int kmod_btfs_load(const struct btf *vmlinux, enum kmod_mode mode, const char *list,
-		   const char *sysroot, struct kmod_btfs *kb, char *err, size_t errlen)
+		   const char *sysroot, struct kmod_btfs *kb, struct pwru_err *e)
 {
-	char dir[512], **names = NULL;
+	char **names = NULL;
 	size_t n = 0, cap = 0;
 	int rc;
 
 	memset(kb, 0, sizeof(*kb));
-	rc = push(kb, &cap, vmlinux, NULL, false);
-	if (rc || mode == KMOD_NONE)
-		goto out;
-	snprintf(dir, sizeof(dir), "%s/sys/kernel/btf", sysroot);
-	rc = mode == KMOD_LIST ? list_named(list, sysroot, &names, &n, err, errlen)
-			       : list_all(sysroot, &names, &n);
+	if (push(kb, &cap, vmlinux, NULL, false))
+		return err_from_errno(e, -ENOMEM, "reading module BTF");
+	if (mode == KMOD_NONE)
+		return 0;
+	if (mode == KMOD_LIST)
+		rc = list_named(list, sysroot, &names, &n, e);
+	else if ((rc = list_all(sysroot, &names, &n)))
+		rc = err_from_errno(e, rc,
+				    "listing the loaded modules in %s/sys/kernel/btf and "
+				    "%s/sys/module",
+				    sysroot, sysroot);
 	if (!rc)
-		rc = parse_modules(vmlinux, sysroot, names, n, mode == KMOD_LIST, kb, &cap, err,
-				   errlen);
-out:
-	if (rc == -ENOMEM)
-		snprintf(err, errlen, "reading module BTF: %s", strerror(ENOMEM));
-	else if (rc && mode == KMOD_ALL)
-		snprintf(err, errlen, "listing %s: %s", dir, strerror(-rc));
+		rc = parse_modules(vmlinux, sysroot, names, n, mode == KMOD_LIST, kb, &cap, e);
 	if (rc)
 		kmod_btfs_free(kb);
 	return rc;

@@ -26,12 +26,12 @@ enum kmod_mode {
 
 /*
  * Fills KB with VMLINUX (not owned) and the modules' split BTFs on top of it, read under
- * SYSROOT ("" for the real /sys). LIST is used in KMOD_LIST mode; a name there that is not
- * a loaded module fails with -EINVAL, a loaded one pwru cannot type with another negative
- * errno, both with a message in ERR. Returns 0 or a negative errno.
+ * SYSROOT ("" for the real /sys). LIST is used in KMOD_LIST mode. Returns 0, or -1 with E
+ * set: bad input for a name in LIST that is not a loaded module, not possible for a loaded
+ * one pwru cannot type or read.
  */
 int kmod_btfs_load(const struct btf *vmlinux, enum kmod_mode mode, const char *list,
-		   const char *sysroot, struct kmod_btfs *kb, char *err, size_t errlen);
+		   const char *sysroot, struct kmod_btfs *kb, struct pwru_err *e);
 void kmod_btfs_free(struct kmod_btfs *kb);
 
 #endif

@@ -17,10 +17,19 @@ struct slot {
 	const char *func;
 };
 
+/* A symbol by where it is, for the lookups each relocation makes (binary search). */
+struct sym_key {
+	size_t shndx;
+	uint64_t value, size;
+	size_t idx;
+};
+
 struct ko {
 	Elf *elf;
 	Elf_Data *syms;
 	size_t nsyms, strndx;
+	struct sym_key *objs, *funcs; /* sorted by section, then value, then index */
+	size_t nobjs, nfuncs;
 	struct slot *slots;
 	size_t nslots, cap;
 };
@@ -28,6 +37,61 @@ struct ko {
 static int sym_at(struct ko *k, size_t i, GElf_Sym *s)
 {
 	return gelf_getsym(k->syms, (int)i, s) ? 0 : -1;
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	const struct sym_key *x = a, *y = b;
+
+	if (x->shndx != y->shndx)
+		return x->shndx < y->shndx ? -1 : 1;
+	if (x->value != y->value)
+		return x->value < y->value ? -1 : 1;
+	return x->idx < y->idx ? -1 : x->idx > y->idx;
+}
+
+/* Index of the first key of V[0..N) at or after (SHNDX, VALUE); N when none. */
+static size_t lower_bound(const struct sym_key *v, size_t n, size_t shndx, uint64_t value)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (v[mid].shndx < shndx || (v[mid].shndx == shndx && v[mid].value < value))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * Objects and functions by place, so that a module of many symbols and relocations (or a
+ * crafted one) costs O((R + S) log S), not R times S.
+ */
+static int index_syms(struct ko *k)
+{
+	GElf_Sym s;
+	size_t i;
+
+	k->objs = calloc(k->nsyms ? k->nsyms : 1, sizeof(*k->objs));
+	k->funcs = calloc(k->nsyms ? k->nsyms : 1, sizeof(*k->funcs));
+	if (!k->objs || !k->funcs)
+		return -ENOMEM;
+	for (i = 1; i < k->nsyms; i++) {
+		struct sym_key key;
+
+		if (sym_at(k, i, &s))
+			continue;
+		key = (struct sym_key){s.st_shndx, s.st_value, s.st_size, i};
+		if (GELF_ST_TYPE(s.st_info) == STT_OBJECT)
+			k->objs[k->nobjs++] = key;
+		else if (GELF_ST_TYPE(s.st_info) == STT_FUNC)
+			k->funcs[k->nfuncs++] = key;
+	}
+	qsort(k->objs, k->nobjs, sizeof(*k->objs), cmp_key);
+	qsort(k->funcs, k->nfuncs, sizeof(*k->funcs), cmp_key);
+	return 0;
 }
 
 /* The function a relocation points at: a FUNC symbol, or a section symbol plus addend. */
@@ -42,24 +106,26 @@ static const char *target_func(struct ko *k, size_t symi, int64_t addend)
 		return elf_strptr(k->elf, k->strndx, s.st_name);
 	if (GELF_ST_TYPE(s.st_info) != STT_SECTION)
 		return NULL;
-	for (i = 1; i < k->nsyms; i++)
-		if (!sym_at(k, i, &f) && GELF_ST_TYPE(f.st_info) == STT_FUNC &&
-		    f.st_shndx == s.st_shndx && f.st_value == (uint64_t)addend)
-			return elf_strptr(k->elf, k->strndx, f.st_name);
-	return NULL;
+	i = lower_bound(k->funcs, k->nfuncs, s.st_shndx, (uint64_t)addend);
+	if (i == k->nfuncs || k->funcs[i].shndx != s.st_shndx ||
+	    k->funcs[i].value != (uint64_t)addend || sym_at(k, k->funcs[i].idx, &f))
+		return NULL;
+	return elf_strptr(k->elf, k->strndx, f.st_name);
 }
 
-/* The data object of section SHNDX covering OFF. */
+/* The data object of section SHNDX covering OFF (0: none). */
 static size_t object_at(struct ko *k, size_t shndx, uint64_t off)
 {
-	GElf_Sym s;
-	size_t i;
+	size_t i = lower_bound(k->objs, k->nobjs, shndx, off);
+	const struct sym_key *o;
 
-	for (i = 1; i < k->nsyms; i++)
-		if (!sym_at(k, i, &s) && GELF_ST_TYPE(s.st_info) == STT_OBJECT &&
-		    s.st_shndx == shndx && off >= s.st_value && off < s.st_value + s.st_size)
-			return i;
-	return 0;
+	/* the last object starting at or before OFF, or exactly at it */
+	if (i < k->nobjs && k->objs[i].shndx == shndx && k->objs[i].value == off)
+		return k->objs[i].idx;
+	if (!i)
+		return 0;
+	o = &k->objs[i - 1];
+	return o->shndx == shndx && off - o->value < o->size ? o->idx : 0;
 }
 
 static int add_slot(struct ko *k, size_t obj, uint64_t off, const char *func)
@@ -91,7 +157,9 @@ static int read_relocs(struct ko *k, Elf_Scn *rel, const GElf_Shdr *rsh)
 	if (!tgt || !d || !gelf_getshdr(tgt, &tsh) || !(tsh.sh_flags & SHF_ALLOC) ||
 	    (tsh.sh_flags & SHF_EXECINSTR))
 		return 0;
-	n = rsh->sh_size / rsh->sh_entsize;
+	/* counted from the data libelf read, not from what the header claims */
+	n = gelf_fsize(k->elf, ELF_T_RELA, 1, EV_CURRENT);
+	n = n ? d->d_size / n : 0;
 	for (i = 0; i < n; i++) {
 		if (!gelf_getrela(d, (int)i, &r) || GELF_R_TYPE(r.r_info) != R_X86_64_64)
 			continue;
@@ -113,11 +181,15 @@ static int read_ko(struct ko *k)
 	while ((scn = elf_nextscn(k->elf, scn)))
 		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB) {
 			k->syms = elf_getdata(scn, NULL);
-			k->nsyms = sh.sh_entsize ? sh.sh_size / sh.sh_entsize : 0;
+			k->nsyms = gelf_fsize(k->elf, ELF_T_SYM, 1, EV_CURRENT);
+			k->nsyms = k->syms && k->nsyms ? k->syms->d_size / k->nsyms : 0;
 			k->strndx = sh.sh_link;
 		}
 	if (!k->syms)
 		return -ENOENT;
+	err = index_syms(k);
+	if (err)
+		return err;
 	while ((scn = elf_nextscn(k->elf, scn)))
 		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_RELA && sh.sh_entsize) {
 			err = read_relocs(k, scn, &sh);
@@ -125,17 +197,6 @@ static int read_ko(struct ko *k)
 				return err;
 		}
 	return 0;
-}
-
-static const struct btf_type *skip_mods(const struct btf *btf, uint32_t *id)
-{
-	const struct btf_type *t = btf__type_by_id(btf, *id);
-
-	while (t && (btf_is_mod(t) || btf_is_typedef(t))) {
-		*id = t->type;
-		t = btf__type_by_id(btf, *id);
-	}
-	return t;
 }
 
 /* The prototype of the function pointer member at byte OFF of struct T, or 0. */
@@ -150,11 +211,11 @@ static uint32_t member_proto(const struct btf *btf, const struct btf_type *t, ui
 		if (btf_member_bit_offset(t, (uint32_t)i) != off * 8)
 			continue;
 		id = m->type;
-		mt = skip_mods(btf, &id);
+		mt = funcset_skip_mods(btf, &id);
 		if (!mt || !btf_is_ptr(mt))
 			return 0;
 		id = mt->type;
-		mt = skip_mods(btf, &id);
+		mt = funcset_skip_mods(btf, &id);
 		return mt && btf_is_func_proto(mt) ? id : 0;
 	}
 	return 0;
@@ -290,6 +351,8 @@ struct btf *kmod_ko_btf(const struct btf *vmlinux, const char *ko_path)
 		out = NULL;
 	}
 	free(k.slots);
+	free(k.objs);
+	free(k.funcs);
 	elf_end(k.elf);
 	close(fd);
 	errno = -err;

@@ -16,7 +16,8 @@
 /* The ftrace call sits after an endbr64 when IBT is on: allow that far into a function. */
 #define FTRACE_SLACK 8
 
-static const char *const tracefs[] = {"/sys/kernel/tracing", "/sys/kernel/debug/tracing"};
+/* debugfs's tracing/ is never looked into: its automount would leave a tracefs mounted. */
+static const char tracefs[] = "/sys/kernel/tracing";
 
 static FILE *open_under(const char *root, const char *path)
 {
@@ -156,37 +157,50 @@ static bool send_file(int fd, int out, char tag)
 	return total > 0;
 }
 
+/* The child's "why not" for the parent: tag 'e', then one line of text. */
+static _Noreturn void child_fail(int out, const char *what, int err)
+{
+	char msg[160];
+	int n = snprintf(msg, sizeof(msg), "e%s: %s", what, strerror(err));
+
+	if (write(out, msg, (size_t)n) != n)
+		_exit(1);
+	_exit(0);
+}
+
 /*
  * The child: a tracefs mounted in a mount namespace of its own, gone with the child however
  * it ends, so that nothing stays mounted on the host even if pwru is killed. Sends a tag
- * ('a': addresses, 'n': names) and the file's bytes down OUT.
+ * ('a': addresses, 'n': names) and the file's bytes down OUT, or 'e' and why not.
  */
-static void ftrace_child(int out)
+static _Noreturn void ftrace_child(int out)
 {
 	/* Any existing directory will do: the mount is seen by this child only. */
 	static const char *const points[] = {"/sys/kernel/tracing", "/tmp", "/mnt"};
 	char path[160];
 	size_t i;
-	int by_addr, fd;
+	int by_addr, fd, err = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		_exit(1);
+		child_fail(out, "a mount namespace of its own", errno);
 	for (i = 0; i < sizeof(points) / sizeof(points[0]); i++)
 		if (!mount("tracefs", points[i], "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 			break;
 	if (i == sizeof(points) / sizeof(points[0]))
-		_exit(1);
+		child_fail(out, "mounting tracefs", errno);
 	for (by_addr = 1; by_addr >= 0; by_addr--) {
 		snprintf(path, sizeof(path), "%s/available_filter_functions%s", points[i],
 			 by_addr ? "_addrs" : "");
 		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0 && (!err || errno != ENOENT))
+			err = errno; /* the names file's refusal says more than _addrs' absence */
 		if (fd >= 0 && send_file(fd, out, by_addr ? 'a' : 'n'))
 			_exit(0);
 		if (fd >= 0)
 			close(fd);
 	}
-	_exit(0);
+	child_fail(out, "available_filter_functions", err ? err : ENODATA);
 }
 
 static void drop_ftrace(struct traceable *t)
@@ -210,11 +224,14 @@ static void drop_ftrace(struct traceable *t)
 static int load_ftrace_private(struct traceable *t)
 {
 	int p[2], status, tag, bad, err = 0;
+	char why[128];
 	pid_t pid, r;
 	FILE *f;
 
-	if (pipe2(p, O_CLOEXEC))
+	if (pipe2(p, O_CLOEXEC)) {
+		snprintf(t->ftrace_why, sizeof(t->ftrace_why), "pipe: %s", strerror(errno));
 		return 0;
+	}
 	pid = fork();
 	if (pid == 0) {
 		close(p[0]);
@@ -223,6 +240,8 @@ static int load_ftrace_private(struct traceable *t)
 	close(p[1]);
 	f = pid > 0 ? fdopen(p[0], "re") : NULL;
 	if (!f) {
+		snprintf(t->ftrace_why, sizeof(t->ftrace_why), "a private tracefs mount: %s",
+			 strerror(errno));
 		close(p[0]);
 		while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
 			;
@@ -231,6 +250,8 @@ static int load_ftrace_private(struct traceable *t)
 	tag = fgetc(f);
 	if (tag == 'a' || tag == 'n')
 		err = tag == 'a' ? read_addrs(f, t) : read_names(f, t);
+	else if (tag == 'e' && fgets(why, sizeof(why), f))
+		snprintf(t->ftrace_why, sizeof(t->ftrace_why), "a private tracefs mount: %s", why);
 	/*
 	 * A read cut short (a signal: no SA_RESTART) or a child that failed part way gave a
 	 * partial list: unknown is safer than wrong.
@@ -239,28 +260,28 @@ static int load_ftrace_private(struct traceable *t)
 	fclose(f);
 	while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
-	if (bad || r != pid || !WIFEXITED(status) || WEXITSTATUS(status))
+	if (bad || r != pid || !WIFEXITED(status) || WEXITSTATUS(status)) {
 		drop_ftrace(t);
-	else if (t->nftrace_ips || t->nftrace_names)
+		snprintf(t->ftrace_why, sizeof(t->ftrace_why),
+			 "a private tracefs mount: the read was cut short");
+	} else if (t->nftrace_ips || t->nftrace_names) {
 		snprintf(t->ftrace_source, sizeof(t->ftrace_source),
 			 "a private tracefs mount (available_filter_functions%s)",
 			 tag == 'a' ? "_addrs" : "");
+		t->ftrace_why[0] = '\0';
+	}
 	return err;
 }
 
+/* ROOT "" is the real system, with the private mount as the fallback; else recorded files. */
 static int load_ftrace(struct traceable *t, const char *root)
 {
-	size_t i;
-	int err;
+	int err = load_ftrace_from(t, root, tracefs);
 
-	for (i = 0; i < sizeof(tracefs) / sizeof(tracefs[0]); i++) {
-		/* Looking into debugfs's tracing would automount a tracefs that stays. */
-		if (!*root && i)
-			break;
-		err = load_ftrace_from(t, root, tracefs[i]);
-		if (err || t->ftrace_source[0])
-			return err;
-	}
+	if (err || t->ftrace_source[0])
+		return err;
+	snprintf(t->ftrace_why, sizeof(t->ftrace_why), "%s%s: no available_filter_functions", root,
+		 tracefs);
 	return *root ? 0 : load_ftrace_private(t);
 }
 

@@ -22,9 +22,14 @@ struct traceable {
 	uint64_t (*blacklist)[2]; /* sorted [start, end) ranges */
 	size_t nblacklist;
 	char ftrace_source[160]; /* the file the ftrace set came from, or "" */
+	char ftrace_why[192];	 /* when it is "": why no list could be read */
 };
 
-/* Reads what is readable under ROOT ("" for the real /sys). Never fails for missing files. */
+/*
+ * Reads what is readable under ROOT: "" for the real /sys, where a tracefs that is not
+ * mounted is read through a private mount in a child; else a copy of the files (tests).
+ * Never fails for missing files.
+ */
 int traceable_load(struct traceable *t, const char *root);
 /*
  * Could ftrace (so kprobe-multi) hook function NAME of MODULE (NULL: vmlinux) at ADDR? True

@@ -42,9 +42,9 @@ static int tp_layout(const struct btf *btf, const struct btf_type *t, struct arg
 const struct funcset_kind tpset_tracepoints = {tp_name, tp_layout};
 
 int tpset_build(const struct funcset_btf *btfs, size_t nbtfs, const char *regex, struct funcset *fs,
-		char *err, size_t errlen)
+		struct pwru_err *e)
 {
 	const struct funcset_kind *kind = &tpset_tracepoints;
 
-	return funcset_walk(btfs, nbtfs, &kind, &fs, 1, regex, err, errlen);
+	return funcset_walk(btfs, nbtfs, &kind, &fs, 1, regex, e);
 }

@@ -15,6 +15,6 @@ extern const struct funcset_kind tpset_tracepoints;
 
 /* Like funcset_build(), for tracepoints whose name (without btf_trace_) REGEX matches. */
 int tpset_build(const struct funcset_btf *btfs, size_t nbtfs, const char *regex, struct funcset *fs,
-		char *err, size_t errlen);
+		struct pwru_err *e);
 
 #endif

@@ -42,9 +42,13 @@ static int fill(const struct btf *btf, const struct btf_type *t, struct drop_rea
 	if (!dr->r)
 		return -ENOMEM;
 	for (i = 0; i < n; i++) {
-		dr->r[i].value = enum_value(t, i);
-		dr->r[i].name = strdup(btf__name_by_offset(btf, enum_name_off(t, i)));
-		if (!dr->r[i].name)
+		const char *name = btf__name_by_offset(btf, enum_name_off(t, i));
+
+		if (!name) /* outside the strings: a broken BTF; the value prints as a number */
+			continue;
+		dr->r[dr->n].value = enum_value(t, i);
+		dr->r[dr->n].name = strdup(name);
+		if (!dr->r[dr->n].name)
 			return -ENOMEM;
 		dr->n++;
 	}

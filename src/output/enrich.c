@@ -50,7 +50,7 @@ void enrich_record(const struct enrich *e, struct pwru_record *r)
 	r->func = func_name(e, r->ev);
 	if (r->func)
 		drop_reason(e, r);
-	r->exe = e->procs ? proc_cache_exe(e->procs, r->ev->pid) : NULL;
+	r->exe = e->procs ? proc_cache_exe(e->procs, r->ev->pid, r->ev->comm) : NULL;
 	r->netns_name = e->netns ? netns_name(e->netns, r->ev->netns) : "";
 	r->wall_ns = (uint64_t)((int64_t)r->ev->ts + e->wall_offset);
 	if (e->last_ts) {

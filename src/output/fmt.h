@@ -67,7 +67,7 @@ static inline void fmt_json_str(struct fmt *f, const char *s)
 		if (c == '"' || c == '\\') {
 			fmt_char(f, '\\');
 			fmt_char(f, (char)c);
-		} else if (c < 0x20) {
+		} else if (c < 0x20 || c == 0x7f) { /* DEL too: a terminal reads it */
 			fmt_str(f, "\\u00");
 			fmt_char(f, digits[c >> 4]);
 			fmt_char(f, digits[c & 15]);

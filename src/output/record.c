@@ -101,6 +101,13 @@ size_t func_ref_text(const struct func_ref *r, char *buf, size_t len)
 	return (size_t)n < len ? (size_t)n : len - 1;
 }
 
+void record_printable(char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			*s = '?';
+}
+
 size_t record_process_text(const struct pwru_record *r, char *buf, size_t len)
 {
 	char comm[PWRU_COMMSIZ + 1];
@@ -116,6 +123,7 @@ size_t record_process_text(const struct pwru_record *r, char *buf, size_t len)
 	n = snprintf(buf, len, "%s:%u", exe, r->ev->pid);
 	if (n < 0)
 		return 0;
+	record_printable(buf);
 	return (size_t)n < len ? (size_t)n : len - 1;
 }
 

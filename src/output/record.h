@@ -58,7 +58,11 @@ struct func_ref record_func_ref(const struct pwru_record *r);
 size_t record_func_text(const struct pwru_record *r, char *buf, size_t len);
 size_t func_ref_text(const struct func_ref *f, char *buf, size_t len);
 
-/* PROCESS: "exe:pid", or the kernel's task name (or "<empty>") when there is no exe. */
+/*
+ * PROCESS: "exe:pid", or the kernel's task name (or "<empty>") when there is no exe. A
+ * process chooses both (the file it runs, prctl(PR_SET_NAME)): control characters are shown
+ * as '?', so no name can end a line or drive the terminal.
+ */
 size_t record_process_text(const struct pwru_record *r, char *buf, size_t len);
 
 /* "SYN|ACK": the names of the TCP flags set, FIN SYN RST PSH ACK URG ECE CWR order. */
@@ -66,5 +70,8 @@ size_t tcp_flags_text(uint8_t flags, char *buf, size_t len);
 
 /* The wall clock as pwru prints it: "2006-01-02T15:04:05.000", local time. */
 size_t wall_clock_text(uint64_t wall_ns, char *buf, size_t len);
+
+/* S with its control characters (below 0x20, and 0x7f) replaced by '?', as ls -q does. */
+void record_printable(char *s);
 
 #endif

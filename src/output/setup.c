@@ -52,16 +52,13 @@ static int add(struct output_setup *os, const char *sink, FILE *out)
 	return pipeline_add(&os->p, sink_find(sink), out, &os->so);
 }
 
-static int add_sinks(struct output_setup *os, const struct pwru_config *cfg, char *err,
-		     size_t errlen)
+static int add_sinks(struct output_setup *os, const struct pwru_config *cfg, struct pwru_err *e)
 {
 	FILE *out = events_stream(os, cfg), *pcap;
 
-	if (!out) {
-		snprintf(err, errlen, "cannot write --output-file %s: %s", cfg->output_file,
-			 strerror(errno));
-		return 2;
-	}
+	if (!out)
+		return err_bad_input(e, errno, "cannot write --output-file %s: %s",
+				     cfg->output_file, strerror(errno));
 	if (cfg->output_chains && !strcmp(cfg->output_chains, "path"))
 		add(os, "chains-path", out);
 	else if (cfg->output_chains)
@@ -70,11 +67,9 @@ static int add_sinks(struct output_setup *os, const struct pwru_config *cfg, cha
 		add(os, cfg->output_json ? "json" : "text", out);
 	if (cfg->output_pcap) {
 		pcap = fopen(cfg->output_pcap, "we");
-		if (!pcap) {
-			snprintf(err, errlen, "cannot write --output-pcap %s: %s", cfg->output_pcap,
-				 strerror(errno));
-			return 2;
-		}
+		if (!pcap)
+			return err_bad_input(e, errno, "cannot write --output-pcap %s: %s",
+					     cfg->output_pcap, strerror(errno));
 		os->files[os->nfiles++] = pcap;
 		add(os, "pcapng", pcap);
 	}
@@ -83,11 +78,8 @@ static int add_sinks(struct output_setup *os, const struct pwru_config *cfg, cha
 	return 0;
 }
 
-int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, char *err,
-		      size_t errlen)
+int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, struct pwru_err *e)
 {
-	int rc;
-
 	memset(os, 0, sizeof(*os));
 	os->so = (struct sink_opts){.meta = cfg->output_meta,
 				    .tuple = cfg->output_tuple,
@@ -96,9 +88,8 @@ int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, ch
 				    .netns_names = cfg->output_netns_names,
 				    .ts = ts_mode(cfg->timestamp)};
 	os->p.diag = stderr;
-	rc = add_sinks(os, cfg, err, errlen);
-	if (rc)
-		return rc;
+	if (add_sinks(os, cfg, e))
+		return -1;
 	os->p.en.procs = proc_cache_new();
 	os->p.en.wall_offset = enrich_wall_offset();
 	if (os->so.ts == TS_RELATIVE)
@@ -106,10 +97,8 @@ int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, ch
 	if (os->so.netns_names)
 		os->p.en.netns = netns_names_new("/run/netns");
 	if (!os->p.en.procs || (os->so.ts == TS_RELATIVE && !os->p.en.last_ts) ||
-	    (os->so.netns_names && !os->p.en.netns)) {
-		snprintf(err, errlen, "out of memory setting up the output");
-		return 1;
-	}
+	    (os->so.netns_names && !os->p.en.netns))
+		return err_from_errno(e, -ENOMEM, "setting up the output");
 	return 0;
 }
 

@@ -3,6 +3,7 @@
 #ifndef PWRU_OUTPUT_SETUP_H
 #define PWRU_OUTPUT_SETUP_H
 
+#include "src/error.h"
 #include "src/flags.h"
 #include "src/output/pipeline.h"
 
@@ -16,11 +17,10 @@ struct output_setup {
 /*
  * Opens the output files and adds the sinks CFG asks for (text or JSON on stdout or
  * --output-file, pcapng, summary). Called before anything is attached, so a path that
- * cannot be written fails early. Returns 0, or 2 (bad flag value) / 1 with a one-line
- * message in ERR.
+ * cannot be written fails early. Returns 0, or -1 with E set (bad input for a file that
+ * cannot be written).
  */
-int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, char *err,
-		      size_t errlen);
+int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, struct pwru_err *e);
 /* The BPF side's snap length: 0 unless a sink reads packet bytes. */
 uint32_t output_snaplen(const struct pwru_config *cfg);
 /*

@@ -115,7 +115,12 @@ static void put_meta(struct fmt *f, const struct pwru_record *r, bool cb)
 		struct fmt i_f = {iface, iface + sizeof(iface)};
 
 		if (n) {
-			fmt_mem(&i_f, ev->ifname, n);
+			char name[PWRU_IFNAMSIZ + 1];
+
+			memcpy(name, ev->ifname, n);
+			name[n] = '\0';
+			record_printable(name); /* the kernel refuses only '/', ':', spaces */
+			fmt_mem(&i_f, name, n);
 			fmt_char(&i_f, ':');
 		}
 		fmt_u64(&i_f, ev->ifindex);

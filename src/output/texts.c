@@ -21,8 +21,12 @@ static void func_text(struct texts *c, struct pwru_record *r)
 
 static void proc_text(struct texts *c, struct pwru_record *r)
 {
+	/*
+	 * The comm too, not only the exe pointer: after exec() or a reused pid the process
+	 * cache may hand out a new string at the old one's address.
+	 */
 	if (!c->primed || c->proc_pid != r->ev->pid || c->proc_exe != r->exe ||
-	    (!r->exe && memcmp(c->proc_comm, r->ev->comm, PWRU_COMMSIZ))) {
+	    memcmp(c->proc_comm, r->ev->comm, PWRU_COMMSIZ)) {
 		c->proc_pid = r->ev->pid;
 		c->proc_exe = r->exe;
 		memcpy(c->proc_comm, r->ev->comm, PWRU_COMMSIZ);

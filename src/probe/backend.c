@@ -78,7 +78,7 @@ static int choose_forced(const char *name, const struct backend_ctx *ctx,
 		return -1;
 	}
 	if (usable(b, ctx, why, sizeof(why))) {
-		snprintf(msg, len, "--backend %s is not usable here: %s", name, why);
+		snprintf(msg, len, "--backend %s is not usable on this kernel: %s", name, why);
 		return -1;
 	}
 	*out = b;
@@ -89,8 +89,8 @@ static int choose_forced(const char *name, const struct backend_ctx *ctx,
 int backend_choose(const char *name, const struct backend_ctx *ctx, const struct backend **out,
 		   char *msg, size_t len)
 {
-	char why[256], all[NTABLE * 300] = "";
-	size_t i, off = 0, skip = 0;
+	char why[256], all[NTABLE * 300] = "", reasons[NTABLE * 300] = "", names[128];
+	size_t i, off = 0, roff = 0, skip = 0;
 
 	*out = NULL;
 	msg[0] = '\0';
@@ -104,9 +104,14 @@ int backend_choose(const char *name, const struct backend_ctx *ctx, const struct
 		off += (size_t)snprintf(all + off, sizeof(all) - off, "%s%s unavailable (%s)",
 					i ? "; " : "", table[i]->name, why);
 		skip = off < sizeof(all) ? off : sizeof(all) - 1;
+		roff += (size_t)snprintf(reasons + roff, sizeof(reasons) - roff, "%s%s: %s",
+					 i ? "; " : "", table[i]->name, why);
+		roff = roff < sizeof(reasons) ? roff : sizeof(reasons) - 1;
 	}
 	if (!*out) {
-		snprintf(msg, len, "tracing is not possible here: %s", all);
+		snprintf(msg, len,
+			 "this kernel can run none of %s (%s); tracing is not possible here",
+			 backend_names(", ", names, sizeof(names)), reasons);
 		return -1;
 	}
 	if (i)
@@ -251,17 +256,19 @@ void backend_install_libbpf_print(void)
 }
 
 int backend_attach_end(const struct backend *b, struct backend_ctx *ctx, int rc,
-		       const struct attach_result *res, const char *none_why, char *err, size_t len)
+		       const struct attach_result *res, const char *none_why, struct pwru_err *e)
 {
 	if (!rc)
 		return 0;
-	if (rc != -EINTR && !res->attached)
-		snprintf(err, len, "none of the %zu matching %s could be traced with %s: %s",
-			 backend_set(b, ctx)->n,
-			 b->targets == TARGET_TRACEPOINTS ? "tracepoints" : "functions", b->name,
-			 none_why ? none_why : strerror(-rc));
+	if (rc == -EINTR)
+		err_stopped(e, "interrupted while attaching; everything detached");
+	else if (!res->attached)
+		err_not_possible(e, -rc, "none of the %zu matching %s could be traced with %s: %s",
+				 backend_set(b, ctx)->n,
+				 b->targets == TARGET_TRACEPOINTS ? "tracepoints" : "functions",
+				 b->name, none_why ? none_why : strerror(-rc));
 	else
-		snprintf(err, len, "%s attach failed: %s", b->name, strerror(-rc));
+		err_from_errno(e, rc, "%s attach failed", b->name);
 	b->detach(ctx);
-	return rc;
+	return -1;
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "src/error.h"
 #include "src/probe/splice_hooks.h"
 
 struct bpf_object;
@@ -80,8 +81,11 @@ struct backend {
 	 */
 	int (*prog_load)(struct backend_ctx *ctx, struct bpf_program *prog,
 			 struct bpf_prog_load_opts *opts, char *err, size_t len);
-	/* After load. On failure, ERR says why and nothing stays attached. */
-	int (*attach)(struct backend_ctx *ctx, struct attach_result *res, char *err, size_t len);
+	/*
+	 * After load. Returns 0, or -1 with E set and nothing attached: stopped when *stop was
+	 * set while attaching, else not possible.
+	 */
+	int (*attach)(struct backend_ctx *ctx, struct attach_result *res, struct pwru_err *e);
 	void (*detach)(struct backend_ctx *ctx);
 };
 
@@ -126,12 +130,12 @@ struct bpf_program *backend_program(const struct backend *b, struct bpf_object *
 struct bpf_program *backend_program_named(const char *prefix, struct bpf_object *obj, int pos);
 
 /*
- * The end of B's attach with result RC: on failure, says why in ERR (NONE_WHY, or RC's
- * text, when nothing attached) and detaches what did. Returns RC.
+ * The end of B's attach with result RC (0 or a negative errno, -EINTR when stopped): on
+ * failure, says why in E (NONE_WHY, or RC's text, when nothing attached) and detaches what
+ * did. Returns 0 or -1.
  */
 int backend_attach_end(const struct backend *b, struct backend_ctx *ctx, int rc,
-		       const struct attach_result *res, const char *none_why, char *err,
-		       size_t len);
+		       const struct attach_result *res, const char *none_why, struct pwru_err *e);
 
 /*
  * With ctx->debug: one line on stderr for each entry of B's set that HOOKED[i] says is not

@@ -250,7 +250,7 @@ static void run_copies(struct cloned *c, struct backend_ctx *ctx, uint8_t *hooke
 		what, c->n, c->t_load, c->t_attach);
 }
 
-static int fentry_attach(struct backend_ctx *ctx, struct attach_result *res, char *err, size_t len)
+static int fentry_attach(struct backend_ctx *ctx, struct attach_result *res, struct pwru_err *e)
 {
 	struct fentry_state *st = ctx->priv;
 	size_t n = ctx->fs->n ? ctx->fs->n : 1;
@@ -277,7 +277,7 @@ static int fentry_attach(struct backend_ctx *ctx, struct attach_result *res, cha
 	free(hooked);
 	free(ret_hooked);
 	free(errs);
-	return backend_attach_end(&backend_fentry, ctx, rc, res, NULL, err, len);
+	return backend_attach_end(&backend_fentry, ctx, rc, res, NULL, e);
 }
 
 static const struct hook_section fentry_sections[] = {

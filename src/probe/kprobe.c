@@ -197,13 +197,13 @@ static const char *kprobe_cannot_take(const struct backend_ctx *ctx, const struc
 	return "in the kprobe blacklist";
 }
 
-static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, char *err, size_t len)
+static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, struct pwru_err *e)
 {
 	struct kprobe_state *st = calloc(1, sizeof(*st));
 	int rc;
 
 	if (!st)
-		return -ENOMEM;
+		return err_from_errno(e, -ENOMEM, "kprobe attach");
 	ctx->priv = st;
 	st->pmu_type = read_pmu_type();
 	rc = st->pmu_type < 0 ? -ENOENT : collect(ctx, st);
@@ -211,7 +211,7 @@ static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, cha
 		pool_run(st->n, attach_threads(ctx, st->n), attach_one, st, ctx->stop);
 		rc = tally(ctx, st, res);
 	}
-	return backend_attach_end(&backend_kprobe, ctx, rc, res, NULL, err, len);
+	return backend_attach_end(&backend_kprobe, ctx, rc, res, NULL, e);
 }
 
 static const struct hook_section kprobe_sections[] = {

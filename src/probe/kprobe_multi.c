@@ -213,7 +213,7 @@ static void multi_detach(struct backend_ctx *ctx)
 	ctx->priv = NULL;
 }
 
-static int multi_attach(struct backend_ctx *ctx, struct attach_result *res, char *err, size_t len)
+static int multi_attach(struct backend_ctx *ctx, struct attach_result *res, struct pwru_err *e)
 {
 	size_t na = total_addrs(ctx->fs);
 	struct site *s = calloc(na ? na : 1, sizeof(*s));
@@ -226,6 +226,11 @@ static int multi_attach(struct backend_ctx *ctx, struct attach_result *res, char
 	ctx->priv = st;
 	if (!s || !addrs || !hooked || !errs || !st)
 		goto out;
+	if (!ctx->tr->ftrace_source[0])
+		fprintf(stderr,
+			"pwru: no list of traceable functions (%s): addresses the kernel refuses "
+			"are found by trial, which takes longer\n",
+			ctx->tr->ftrace_why);
 	backend_quiet(1);
 	for (rc = 0, pos = 1; pos <= backend_kprobe_multi.max_pos && !rc && !*ctx->stop; pos++)
 		rc = attach_pos(ctx, st, pos, s, addrs, hooked, errs);
@@ -234,7 +239,7 @@ static int multi_attach(struct backend_ctx *ctx, struct attach_result *res, char
 		rc = backend_tally(&backend_kprobe_multi, ctx, hooked, errs, res);
 out:
 	rc = backend_attach_end(&backend_kprobe_multi, ctx, rc, res,
-				rc == -ENOENT ? "notrace, or not ftrace-able" : NULL, err, len);
+				rc == -ENOENT ? "notrace, or not ftrace-able" : NULL, e);
 	free(s);
 	free(addrs);
 	free(hooked);

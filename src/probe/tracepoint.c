@@ -130,7 +130,7 @@ static void tp_detach(struct backend_ctx *ctx)
 	ctx->priv = NULL;
 }
 
-static int tp_attach(struct backend_ctx *ctx, struct attach_result *res, char *err, size_t len)
+static int tp_attach(struct backend_ctx *ctx, struct attach_result *res, struct pwru_err *e)
 {
 	struct cloned *c = ctx->priv;
 	size_t n = ctx->tps->n ? ctx->tps->n : 1;
@@ -145,7 +145,7 @@ static int tp_attach(struct backend_ctx *ctx, struct attach_result *res, char *e
 	}
 	free(hooked);
 	free(errs);
-	return backend_attach_end(&backend_tracepoint, ctx, rc, res, NULL, err, len);
+	return backend_attach_end(&backend_tracepoint, ctx, rc, res, NULL, e);
 }
 
 int tracepoint_names(const struct funcset *tps, char ***out)

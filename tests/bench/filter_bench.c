@@ -63,16 +63,17 @@ static int bench(const char *expr, const unsigned char *p, unsigned int len, dou
 	struct filter_checker *ours = NULL, *base = NULL;
 	double t_ours, t_base;
 	int m_ours = -1, m_base = -2, err;
-	char msg[512];
+	struct pwru_err e = {0};
+	char *msg = e.msg;
 
-	err = filter_checker_open_opts(expr, DLT_EN10MB, false, &ours, msg, sizeof(msg));
+	err = filter_checker_open_opts(expr, DLT_EN10MB, false, &ours, &e);
 	if (!err)
-		err = filter_checker_open_opts(expr, DLT_EN10MB, true, &base, msg, sizeof(msg));
+		err = filter_checker_open_opts(expr, DLT_EN10MB, true, &base, &e);
 	if (!err)
 		err = filter_checker_run(ours, p, len, len, &m_ours) ||
 		      filter_checker_run(base, p, len, len, &m_base);
 	if (!err && m_ours != m_base) {
-		snprintf(msg, sizeof(msg), "translations disagree: %d vs %d", m_ours, m_base);
+		snprintf(msg, sizeof(e.msg), "translations disagree: %d vs %d", m_ours, m_base);
 		err = -1;
 	}
 	if (!err)

@@ -96,7 +96,7 @@ static struct filter_checker *open_ours(struct diff_ctx *ctx, struct diff_outcom
 			 "filter_checker_open() is not linked in (src/check_filter.c)");
 		return NULL;
 	}
-	o->ours_ok = !filter_checker_open(expr, dlt, &c, o->our_err, sizeof(o->our_err));
+	o->ours_ok = !checker_open_msg(expr, dlt, &c, o->our_err, sizeof(o->our_err));
 	if (o->ours_ok && !c) {
 		o->ours_ok = 0;
 		snprintf(o->our_err, sizeof(o->our_err), "filter_checker_open gave no checker");

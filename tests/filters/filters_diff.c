@@ -34,12 +34,40 @@ struct opts {
 
 static void usage(void)
 {
-	fprintf(stderr,
-		"usage: filters-diff [--ref-only] [--only EXPR] [-j JOBS] [--exprs FILE]\n"
-		"                    [--exclusions FILE] [--pcaps DIR] [--regressions DIR]\n"
-		"                    [--seeds DIR] [--no-derive]\n"
-		"       filters-diff --decode FUZZ_INPUT   (print it as a regression file)\n"
-		"Run from the repository root (make test does).\n");
+	fprintf(
+	    stderr,
+	    "usage: filters-diff [--ref-only] [--only EXPR] [-j JOBS] [--exprs FILE]\n"
+	    "                    [--exclusions FILE] [--pcaps DIR] [--regressions DIR]\n"
+	    "                    [--seeds DIR] [--no-derive]\n"
+	    "       filters-diff --decode FUZZ_INPUT   (print it as a regression file)\n"
+	    "The defaults are found from the binary (build/tests/ of the repository), so it runs\n"
+	    "from any directory; the captures are the repository's ../shared/pcaps.\n");
+}
+
+/*
+ * REL under the repository this binary was built in (its path is REPO/build/tests/NAME),
+ * not under the current directory; REL itself when that cannot be told. The strings live
+ * for the whole run.
+ */
+static const char *repo_path(const char *rel)
+{
+	static char paths[8][4096];
+	static int used;
+	char exe[4000], *p;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	int up;
+
+	if (n <= 0 || used == 8)
+		return rel;
+	exe[n] = '\0';
+	for (up = 0; up < 3; up++) {
+		p = strrchr(exe, '/');
+		if (!p)
+			return rel;
+		*p = '\0';
+	}
+	snprintf(paths[used], sizeof(paths[used]), "%s/%s", exe, rel);
+	return paths[used++];
 }
 
 static void report(const struct verdict *v)
@@ -65,11 +93,11 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
-	o->exprs = "tests/filters/exprs.txt";
-	o->exclusions = "tests/filters/exclusions.txt";
-	o->pcaps = "../shared/pcaps";
-	o->regressions = "tests/filters/regressions";
-	o->seeds = "tests/fuzz/corpus";
+	o->exprs = repo_path("tests/filters/exprs.txt");
+	o->exclusions = repo_path("tests/filters/exclusions.txt");
+	o->pcaps = repo_path("../shared/pcaps");
+	o->regressions = repo_path("tests/filters/regressions");
+	o->seeds = repo_path("tests/fuzz/corpus");
 	o->jobs = 2;
 	while ((c = getopt_long(argc, argv, "j:", longs, NULL)) != -1) {
 		switch (c) {

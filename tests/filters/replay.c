@@ -33,7 +33,7 @@ static int replay_case(struct diff_ctx *ctx, const char *expr, enum capture_link
 		snprintf(why, whylen, "filter_checker_open() is not linked in");
 		return -1;
 	}
-	if (filter_checker_open(expr, capture_link_dlt(link), &c, oerr, sizeof(oerr))) {
+	if (checker_open_msg(expr, capture_link_dlt(link), &c, oerr, sizeof(oerr))) {
 		snprintf(why, whylen, "libpcap %s, ours fails to open: %s",
 			 ref_ok ? "compiles it" : "rejects it too", oerr);
 		return ref_ok ? -1 : 0;

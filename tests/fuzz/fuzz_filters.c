@@ -85,7 +85,7 @@ static void load(struct cached *e, const char *expr, int link)
 		st.ref_rejected++;
 		return;
 	}
-	if (filter_checker_open(expr, dlt, &e->ours, e->err, sizeof(e->err)) || !e->ours) {
+	if (checker_open_msg(expr, dlt, &e->ours, e->err, sizeof(e->err)) || !e->ours) {
 		e->ours = NULL;
 		st.open_failed++;
 		note("libpcap compiles '%s', ours fails: %s", expr, e->err);

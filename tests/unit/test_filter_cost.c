@@ -9,8 +9,7 @@
 #include <bpf/bpf.h>
 #include "tap.h"
 #include "src/check_filter.h"
-
-#define DLT_EN10MB 1
+#include "checker_tap.h"
 
 static int count_calls(const char *expr, bool per_load)
 {
@@ -18,11 +17,11 @@ static int count_calls(const char *expr, bool per_load)
 	__u32 len = sizeof(info), n;
 	struct filter_checker *c;
 	struct bpf_insn *insns;
-	char err[512];
+	struct pwru_err e = {0};
 	int fd, calls = 0;
 
-	if (filter_checker_open_opts(expr, DLT_EN10MB, per_load, &c, err, sizeof(err))) {
-		printf("# '%s': %s\n", expr, err);
+	if (filter_checker_open_opts(expr, DLT_EN10MB, per_load, &c, &e)) {
+		printf("# '%s': %s\n", expr, e.msg);
 		return -1;
 	}
 	fd = filter_checker_prog_fd(c);
@@ -49,12 +48,13 @@ int main(void)
 			  "ip[9] = 6 and ip[12] = 10 and ip[13] = 0 and ip[14] = 0 and "
 			  "ip[15] = 1 and ip[19] = 7";
 	int empty, one, many, base_one, base_many;
+	char why[512];
 
-	empty = count_calls("", false);
-	if (geteuid() != 0 || empty < 0) {
-		printf("1..0 # SKIP needs root and BPF_PROG_TEST_RUN\n");
+	if (!checker_loadable(why, sizeof(why))) {
+		printf("1..0 # SKIP %s\n", why);
 		return 0;
 	}
+	empty = count_calls("", false);
 	one = count_calls("tcp", false);
 	many = count_calls(ten, false);
 	base_one = count_calls("tcp", true);

@@ -4,7 +4,7 @@
  * (skb_iif 0, locally generated) is outbound whatever its pkt_type; a received one is
  * inbound. Run through the checker, whose ingress_ifindex becomes skb_iif in the kernel.
  * Also: the sk_buff offsets come from the BTF the caller passes.
- * Needs root; skips when BPF programs cannot be loaded.
+ * The kernel runs need root; skipped only where the checker cannot run at all.
  */
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -84,11 +84,12 @@ static void test_callers_btf(void)
 
 int main(void)
 {
-	if (geteuid() != 0 || !checker_can_load()) {
-		printf("1..0 # SKIP needs root and BPF_PROG_TEST_RUN\n");
-		return 0;
-	}
-	test_direction();
-	test_callers_btf();
+	char why[512];
+
+	test_callers_btf(); /* compiles only: runs anywhere */
+	if (checker_loadable(why, sizeof(why)))
+		test_direction();
+	else
+		printf("# skipping the kernel runs: %s\n", why);
 	return tap_done();
 }

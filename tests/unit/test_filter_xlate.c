@@ -3,7 +3,7 @@
  * The cBPF -> eBPF translator against libpcap's interpreter: hand-made classic programs for
  * each instruction class and edge case, loaded into the kernel (so the verifier sees them)
  * and run with BPF_PROG_TEST_RUN on crafted packets. libpcap's bpf_filter() is the oracle.
- * Needs root; skips when BPF programs cannot be loaded.
+ * Needs root; skips only where the checker cannot run at all (checker_loadable()).
  */
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -24,7 +24,7 @@ struct pkt {
 };
 
 static int open_prog(const struct bpf_insn *prog, size_t n, bool per_load,
-		     struct filter_checker **c, char *err, size_t errlen)
+		     struct filter_checker **c, struct pwru_err *e)
 {
 	struct pcap_filter_opts o = {.per_load_reads = per_load};
 	struct cbpf_insn *ci = calloc(n, sizeof(*ci));
@@ -33,11 +33,11 @@ static int open_prog(const struct bpf_insn *prog, size_t n, bool per_load,
 
 	for (size_t i = 0; i < n; i++)
 		ci[i] = (struct cbpf_insn){prog[i].code, prog[i].jt, prog[i].jf, prog[i].k};
-	ret = pcap_filter_from_cbpf(ci, n, &o, &f, err, errlen);
+	ret = pcap_filter_from_cbpf(ci, n, &o, &f, e->msg, sizeof(e->msg));
 	free(ci);
 	if (ret)
 		return ret;
-	return filter_checker_open_filter(f, DLT_EN10MB, c, err, errlen);
+	return filter_checker_open_filter(f, DLT_EN10MB, c, e);
 }
 
 static int kernel_match(struct filter_checker *c, const struct pkt *p)
@@ -69,12 +69,13 @@ static void same_as(const char *what, const struct bpf_insn *prog, size_t n, con
 {
 	for (int per_load = 0; per_load < 2; per_load++) {
 		struct filter_checker *c;
-		char err[512], diff[256] = "";
-		int ret = open_prog(prog, n, per_load, &c, err, sizeof(err)), bad = 0;
+		struct pwru_err e = {0};
+		char diff[256] = "";
+		int ret = open_prog(prog, n, per_load, &c, &e), bad = 0;
 
 		if (ret) {
 			ok(0, "%s (%s): loads", what, per_load ? "per-load" : "block");
-			printf("#   %s\n", err);
+			printf("#   %s\n", e.msg);
 			continue;
 		}
 		for (size_t i = 0; i < npkts; i++) {
@@ -251,8 +252,8 @@ static void test_div_by_zero(const struct pkt *pk, size_t np)
 				BPF_STMT(BPF_ALU | BPF_DIV | BPF_K, 0),
 				BPF_STMT(BPF_RET | BPF_K, 1)};
 	struct filter_checker *c;
-	char err[512];
-	int ret = open_prog(k0, N(k0), false, &c, err, sizeof(err));
+	struct pwru_err e = {0};
+	int ret = open_prog(k0, N(k0), false, &c, &e);
 
 	ok(!ret && kernel_match(c, &pk[np - 1]) == 0, "div by constant 0 loads and rejects");
 	if (!ret)
@@ -281,11 +282,11 @@ static void test_scratch(const struct pkt *pk, size_t np)
 				       BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1),
 				       BPF_STMT(BPF_RET | BPF_K, 1), BPF_STMT(BPF_RET | BPF_K, 0)};
 	struct filter_checker *c;
-	char err[512];
+	struct pwru_err e = {0};
 	int ret, all = 1;
 
 	same_as_libpcap("scratch M[3], M[9], M[15]", p, N(p), pk, np);
-	ret = open_prog(unwritten, N(unwritten), false, &c, err, sizeof(err));
+	ret = open_prog(unwritten, N(unwritten), false, &c, &e);
 	ok(!ret, "a program reading unwritten M[9] loads");
 	if (ret)
 		return;
@@ -438,12 +439,12 @@ static void test_geneve(void)
 					      0};
 	struct pkt p = {.caplen = sizeof(frame), .wirelen = sizeof(frame)};
 	struct filter_checker *c;
-	char err[512];
+	struct pwru_err e = {0};
 	int ret;
 
 	memcpy(p.data, frame, sizeof(frame));
 	ok(libpcap_says("geneve and tcp dst port 80", &p), "libpcap matches the geneve packet");
-	ret = filter_checker_open("geneve and tcp dst port 80", DLT_EN10MB, &c, err, sizeof(err));
+	ret = filter_checker_open("geneve and tcp dst port 80", DLT_EN10MB, &c, &e);
 	ok(!ret, "geneve and tcp dst port 80: loads");
 	if (ret)
 		return;
@@ -496,8 +497,8 @@ static void test_loops(const struct pkt *pk, size_t np)
 	struct bpf_insn forever[] = {BPF_STMT(BPF_LD | BPF_W | BPF_IMM, 1),
 				     BPF_STMT(BPF_JMP | BPF_JA, -2)};
 	struct filter_checker *c;
-	char err[512];
-	int ret = open_prog(forever, N(forever), false, &c, err, sizeof(err));
+	struct pwru_err e = {0};
+	int ret = open_prog(forever, N(forever), false, &c, &e);
 
 	ok(!ret, "an endless cBPF loop still loads (bounded at %d rounds)", 32);
 	if (!ret) {
@@ -506,7 +507,7 @@ static void test_loops(const struct pkt *pk, size_t np)
 	}
 	struct filter_checker *pc;
 
-	ret = filter_checker_open("ip6 protochain 89", DLT_RAW, &pc, err, sizeof(err));
+	ret = filter_checker_open("ip6 protochain 89", DLT_RAW, &pc, &e);
 	ok(!ret, "'ip6 protochain 89' (backward jumps) passes the verifier");
 	if (!ret)
 		filter_checker_close(pc);
@@ -544,8 +545,10 @@ int main(void)
 	static struct pkt pk[40];
 	size_t np = pkt_set(pk, N(pk));
 
-	if (geteuid() != 0 || !checker_can_load()) {
-		printf("1..0 # SKIP needs root and BPF_PROG_TEST_RUN\n");
+	char why[512];
+
+	if (!checker_loadable(why, sizeof(why))) {
+		printf("1..0 # SKIP %s\n", why);
 		return 0;
 	}
 	test_loads(pk, np);

@@ -6,14 +6,13 @@
 #include "src/flags.h"
 #include "src/discover/funcset.h"
 
-static char err[512];
+static struct pwru_err e;
 
 #define PARSE(cfg, ...)                                                                            \
 	({                                                                                         \
 		char *argv_[] = {"pwru", __VA_ARGS__, NULL};                                       \
-		err[0] = '\0';                                                                     \
-		flags_parse((int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_, cfg, err,          \
-			    sizeof(err));                                                          \
+		e = (struct pwru_err){0};                                                          \
+		flags_parse((int)(sizeof(argv_) / sizeof(argv_[0])) - 1, argv_, cfg, &e);          \
 	})
 
 static void test_defaults_and_forms(void)
@@ -73,15 +72,16 @@ static void test_errors(void)
 	struct pwru_config c;
 
 	is_int(PARSE(&c, "--bogus"), -1, "unknown flag");
-	is_str(err, "unknown flag --bogus (pwru --help lists the flags)", "says which flag");
+	is_int(err_exit_status(&e), 2, "a usage error is exit status 2");
+	is_str(e.msg, "unknown flag --bogus (pwru --help lists the flags)", "says which flag");
 	flags_free(&c);
 	is_int(PARSE(&c, "-x"), -1, "unknown short flag");
 	flags_free(&c);
 	is_int(PARSE(&c, "--filter-func"), -1, "missing value");
-	ok(strstr(err, "--filter-func needs a value") != NULL, "says what is missing");
+	ok(strstr(e.msg, "--filter-func needs a value") != NULL, "says what is missing");
 	flags_free(&c);
 	is_int(PARSE(&c, "--filter-func", "ip_(rcv"), -1, "bad regex caught while parsing");
-	ok(strstr(err, "not a valid regex") != NULL, "bad regex message");
+	ok(strstr(e.msg, "not a valid regex") != NULL, "bad regex message");
 	flags_free(&c);
 	is_int(PARSE(&c, "--backend", "nope"), -1, "unknown backend");
 	flags_free(&c);
@@ -110,14 +110,14 @@ static void test_regex_shared(void)
 	strcpy(long_re + i, "ip_rcv");
 	is_int(PARSE(&c, "--filter-func", long_re), 0, "a long regex is not refused while parsing");
 	flags_free(&c);
-	rc = funcset_regex_compile("ip_rcv", &re, err, sizeof(err));
+	rc = funcset_regex_compile("ip_rcv", &re, &e);
 	is_int(rc, 0, "compiles");
 	if (!rc) {
 		ok(!regexec(&re, "ip_rcv", 0, NULL, 0), "the whole name matches");
 		ok(regexec(&re, "ip_rcv_core", 0, NULL, 0), "a longer name does not");
 		regfree(&re);
 	}
-	rc = funcset_regex_compile("a|b", &re, err, sizeof(err));
+	rc = funcset_regex_compile("a|b", &re, &e);
 	is_int(rc, 0, "alternation");
 	if (!rc) {
 		ok(regexec(&re, "ab", 0, NULL, 0), "anchoring wraps the whole alternation");
@@ -125,9 +125,10 @@ static void test_regex_shared(void)
 	}
 	is_int(PARSE(&c, "--filter-func", "ip_(rcv"), -1, "bad regex while parsing");
 	flags_free(&c);
-	strcpy(long_re, err);
-	is_int(funcset_regex_compile("ip_(rcv", &re, err, sizeof(err)), -EINVAL, "bad regex");
-	is_str(err, long_re, "the same message as parsing gives");
+	strcpy(long_re, e.msg);
+	is_int(funcset_regex_compile("ip_(rcv", &re, &e), -1, "bad regex");
+	is_int(e.cls, PWRU_BAD_INPUT, "is bad input");
+	is_str(e.msg, long_re, "the same message as parsing gives");
 }
 
 int main(void)

@@ -106,7 +106,7 @@ static void test_live(void)
 	const struct ksym *s;
 
 	if (kallsyms_load(NULL, &ks)) {
-		ok(1, "# SKIP /proc/kallsyms unreadable");
+		ok(0, "/proc/kallsyms is readable");
 		return;
 	}
 	ok(kallsyms_count(ks) > 10000, "live /proc/kallsyms has many symbols");

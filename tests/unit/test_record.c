@@ -5,6 +5,7 @@
  */
 #include "sink_harness.h"
 #include "bpf_records.h"
+#include "src/output/texts.h"
 #include "src/output/tuple_text.h"
 
 static void test_decode_sections(void)
@@ -117,11 +118,30 @@ static void test_kernel_records(void)
 	   "the return value section between cb and the packet, both still found");
 }
 
+/* A reused pid whose new executable's path sits where the old one's was. */
+static void test_texts_pid_reuse(void)
+{
+	static struct texts c;
+	struct pwru_event ev = sample_event();
+	struct pwru_record r = {.ev = &ev};
+	char exe[32] = "/usr/bin/old";
+
+	r.exe = exe;
+	texts_fill(&c, &r);
+	is_str(r.proc_text, "/usr/bin/old:227116", "PROCESS text from the exe");
+	strcpy(exe, "/usr/bin/new");
+	memcpy(ev.comm, "new", 4);
+	texts_fill(&c, &r);
+	is_str(r.proc_text, "/usr/bin/new:227116",
+	       "same pid, same exe pointer, another comm: the text is made again");
+}
+
 int main(void)
 {
 	harness_init();
 	test_decode_sections();
 	test_kernel_records();
+	test_texts_pid_reuse();
 	harness_done();
 	return tap_done();
 }

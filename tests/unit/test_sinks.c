@@ -207,6 +207,39 @@ static void test_rotation(void)
 	ok(!system(cmd), "cleaned up");
 }
 
+/* --output-file-compress gzips rotated files; --output-file-max-age removes old ones. */
+static void test_rotation_compress_age(void)
+{
+	char dir[] = "/tmp/pwru-rot-XXXXXX", path[64], old[96], cmd[512], line[100];
+	struct rotate_opts ro = {.max_bytes = 1 << 20, .max_age_days = 1, .compress = true};
+	size_t biggest;
+	int i, bad = 0;
+	FILE *f;
+
+	ok(mkdtemp(dir) != NULL, "scratch dir");
+	snprintf(path, sizeof(path), "%s/t.log", dir);
+	/* a backup from three days ago */
+	snprintf(old, sizeof(old), "%s/t.log-2000-01-01T00-00-00.000.gz", dir);
+	snprintf(cmd, sizeof(cmd), "touch -d '3 days ago' %s", old);
+	ok(!system(cmd), "an old backup");
+	f = rotate_open(path, &ro);
+	memset(line, 'y', sizeof(line));
+	line[sizeof(line) - 1] = '\n';
+	for (i = 0; f && i < 25000; i++) /* 2.5 MB: two rotations */
+		bad |= fwrite(line, 1, sizeof(line), f) != sizeof(line);
+	ok(f && !bad && !fclose(f), "2.5 MB written");
+	ok(access(old, F_OK) != 0, "the backup older than --output-file-max-age 1 is removed");
+	is_int(count_files(dir, "t.log-", &biggest), 2, "two rotated files");
+	snprintf(cmd, sizeof(cmd),
+		 "cd %s && ls t.log-*.gz | wc -l | grep -qx 2 && for f in t.log-*.gz; do "
+		 "n=$(gunzip -c $f | wc -c); [ $n -le %d ] && [ $((n %% %d)) -eq 0 ] || exit 1; "
+		 "done && [ $(( $(cat t.log-*.gz | gunzip | wc -c) + $(wc -c < t.log) )) -eq %d ]",
+		 dir, 1 << 20, (int)sizeof(line), 25000 * (int)sizeof(line));
+	ok(!system(cmd), "both gzipped, whole lines of at most 1 MB each, nothing lost");
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	ok(!system(cmd), "cleaned up");
+}
+
 int main(void)
 {
 	harness_init();
@@ -214,6 +247,7 @@ int main(void)
 	test_pcapng();
 	test_summary();
 	test_rotation();
+	test_rotation_compress_age();
 	harness_done();
 	return tap_done();
 }

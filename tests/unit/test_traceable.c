@@ -1,4 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "tap.h"
 #include "src/discover/traceable.h"
 
@@ -29,8 +36,8 @@ static void test_names_and_nothing(void)
 	struct traceable t;
 
 	is_int(traceable_load(&t, "tests/data/traceable/names"), 0, "names-only tracefs loads");
-	is_str(t.ftrace_source, "/sys/kernel/debug/tracing/available_filter_functions",
-	       "debugfs path used when tracefs has nothing");
+	is_str(t.ftrace_source, "/sys/kernel/tracing/available_filter_functions",
+	       "the names file when there is no address list");
 	ok(traceable_ftrace(&t, "ip_rcv", 1), "listed name allowed at any address");
 	ok(!traceable_ftrace(&t, "veth_xmit", 1), "module entries are not vmlinux names");
 	ok(traceable_ftrace_in(&t, "veth_xmit", "veth", 1), "but are names of their module");
@@ -41,6 +48,9 @@ static void test_names_and_nothing(void)
 
 	is_int(traceable_load(&t, "tests/data/traceable/none"), 0, "nothing readable is fine");
 	ok(!t.ftrace_source[0] && traceable_ftrace(&t, "anything", 1), "unknown means allowed");
+	is_str(t.ftrace_why,
+	       "tests/data/traceable/none/sys/kernel/tracing: no available_filter_functions",
+	       "and why is kept");
 	traceable_free(&t);
 }
 
@@ -53,10 +63,60 @@ static void test_two_loads(void)
 	traceable_load(&b, "tests/data/traceable/names");
 	is_str(a.ftrace_source, "/sys/kernel/tracing/available_filter_functions_addrs",
 	       "a second load leaves the first one's source alone");
-	is_str(b.ftrace_source, "/sys/kernel/debug/tracing/available_filter_functions",
+	is_str(b.ftrace_source, "/sys/kernel/tracing/available_filter_functions",
 	       "and has its own");
 	traceable_free(&a);
 	traceable_free(&b);
+}
+
+static int tracefs_mounts(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/mounts", "re");
+	int n = 0;
+
+	while (f && fgets(line, sizeof(line), f))
+		n += strstr(line, " tracefs ") != NULL;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/*
+ * The path production takes where tracefs is not mounted: the list read through a tracefs
+ * mounted in a child's own mount namespace. Here /sys/kernel/tracing is hidden under an
+ * empty tmpfs in a mount namespace of the test's, so the private mount is the only way.
+ * A kernel that lets it read gives the list; a locked-down one refuses the read, and the
+ * child's reason comes back: either way the child ran, and nothing stays mounted.
+ */
+static void test_private_mount(void)
+{
+	struct traceable t;
+	int before;
+
+	if (geteuid() || unshare(CLONE_NEWNS) ||
+	    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+	    mount("none", "/sys/kernel/tracing", "tmpfs", 0, NULL)) {
+		printf("# skipping the private tracefs mount: needs root (%s)\n", strerror(errno));
+		return;
+	}
+	before = tracefs_mounts();
+	is_int(traceable_load(&t, ""), 0, "tracefs hidden: loads");
+	if (t.ftrace_source[0])
+		ok(!strncmp(t.ftrace_source, "a private tracefs mount (available_filter_functions",
+			    51) &&
+		       (t.nftrace_ips > 1000 || t.nftrace_names > 1000),
+		   "the list came through the private mount: %s (%zu addresses, %zu names)",
+		   t.ftrace_source, t.nftrace_ips, t.nftrace_names);
+	else
+		ok(!strncmp(t.ftrace_why,
+			    "a private tracefs mount: available_filter_functions: ", 52),
+		   "the child mounted tracefs and says why the kernel refused the read: %s",
+		   t.ftrace_why);
+	is_int(tracefs_mounts(), before, "the child's tracefs is not seen here");
+	ok(waitpid(-1, NULL, WNOHANG) < 0 && errno == ECHILD, "the child was reaped");
+	traceable_free(&t);
+	umount("/sys/kernel/tracing");
 }
 
 int main(void)
@@ -64,5 +124,6 @@ int main(void)
 	test_addrs();
 	test_names_and_nothing();
 	test_two_loads();
+	test_private_mount();
 	return tap_done();
 }

@@ -25,6 +25,19 @@ else
 	not_ok "pwru attached without tracefs" "$(head -n 5 "$SCRATCH/unmounted.err")"
 fi
 without=$(attached "$SCRATCH/unmounted.err")
+# Without a list kprobe-multi still attaches the same functions (by trial): the list must
+# have come through the private mount, or pwru says it had none.
+if ! grep -qx 'pwru: backend kprobe-multi' "$SCRATCH/unmounted.err"; then
+	diag "the kprobe backend does not use the list: its private read is checked on kprobe-multi kernels"
+elif [ -z "$without" ]; then
+	not_ok "without tracefs mounted: the list came through the private mount" \
+		"pwru did not attach"
+elif grep -q '^pwru: no list of traceable functions' "$SCRATCH/unmounted.err"; then
+	not_ok "without tracefs mounted: the list came through the private mount" \
+		"$(grep '^pwru: no list' "$SCRATCH/unmounted.err")"
+else
+	ok "without tracefs mounted: the list came through the private mount"
+fi
 if [ -n "$with" ] && [ "$with" = "$without" ]; then
 	ok "without tracefs mounted: the same functions ($without)"
 else
@@ -35,6 +48,10 @@ if pwru_start killed --filter-func "$FUNCS"; then
 	kill -KILL "$PWRU_PID"
 	wait "$PWRU_PID" 2>/dev/null
 	PWRU_PID=
+	ok "pwru attached without tracefs, then SIGKILL"
+else
+	not_ok "pwru attached without tracefs, then SIGKILL" "exit ${PWRU_STATUS:-?}" \
+		"$(head -n 5 "$SCRATCH/killed.err")"
 fi
 sleep 0.5
 if grep -q tracefs /proc/mounts; then

@@ -1,13 +1,13 @@
 # A flood through a deliberately small ring buffer (--ringbuf-size 8192): events are lost,
 # (few functions, so that detaching legacy kprobes on 5.10/6.1 stays within pwru_stop's wait)
 # and pwru says so while it happens (stderr, and a {"type":"lost"} object in JSON), counts
-# them at exit, and exits 0 on SIGINT.
+# them at exit, and exits 0 on SIGINT. The JSON also carries --timestamp current.
 . tests/vm/suite/lib.sh
 
 check "two netns joined by veth" netns_pair
 tcp_flood_start
 
-if pwru_start small --ringbuf-size 8192 --output-json \
+if pwru_start small --ringbuf-size 8192 --output-json --timestamp current \
 	--filter-func 'ip_rcv|ip_output|ip_finish_output2|tcp_v4_rcv|__dev_queue_xmit|veth_xmit|tcp_rcv_established' tcp; then
 	i=0
 	until grep -q '^pwru: [0-9]* events lost so far' "$SCRATCH/small.err" || [ $i -ge 100 ]; do
@@ -30,6 +30,9 @@ if pwru_start small --ringbuf-size 8192 --output-json \
 		not_ok "JSON: loss objects in the stream, the end object's count matches stderr" \
 			"$(grep -m2 '"lost"' "$SCRATCH/small.out")" "$(tail -c 300 "$SCRATCH/small.out")"
 	fi
+	check "JSON: --timestamp current puts the kernel's ns in time (the same as ts)" \
+		jq -e -s '[.[] | select(.type == "event")] | length > 0 and all(.time == .ts and .ts > 0)' \
+		"$SCRATCH/small.out"
 	if [ "$PWRU_STATUS" -eq 0 ]; then
 		ok "exits 0 on SIGINT under the flood (${PWRU_STOP_MS} ms)"
 	else

@@ -98,9 +98,10 @@ netns_cleanup() {
 }
 
 # pwru_start NAME ARGS... : runs pwru in the background, stdout to
-# $SCRATCH/NAME.out (or $PWRU_OUT) and stderr to $SCRATCH/NAME.err, and waits for its ready
-# file. Fails (status 1) if pwru exits first or is not ready within
-# PWRU_READY_TIMEOUT seconds (60: BTF and kallsyms parsing is slow under TCG).
+# $SCRATCH/NAME.out (PWRU_OUT, e.g. /dev/null for a long run) and stderr to
+# $SCRATCH/NAME.err, and waits for its ready file. Fails (status 1) if pwru
+# exits first or is not ready within PWRU_READY_TIMEOUT seconds (60: BTF and
+# kallsyms parsing is slow under TCG).
 pwru_start() {
 	local name=$1 waited=0
 	shift
@@ -134,14 +135,15 @@ now_ms() {
 	echo $((${up%.*} * 1000 + 10#${up#*.} * 10))
 }
 
-# pwru_stop : SIGINT, then waits up to 10 s. Sets PWRU_STATUS and
-# PWRU_STOP_MS (time from the signal to the exit).
+# pwru_stop [SECONDS] : SIGINT, then waits up to SECONDS (10; removing many
+# kprobes takes longer), then SIGKILL. Sets PWRU_STATUS and PWRU_STOP_MS (time
+# from the signal to the exit).
 pwru_stop() {
 	local t0 t1 i=0
 	[ -n "$PWRU_PID" ] || return 1
 	t0=$(now_ms)
 	kill -INT "$PWRU_PID"
-	while kill -0 "$PWRU_PID" 2>/dev/null && [ $i -lt 100 ]; do
+	while kill -0 "$PWRU_PID" 2>/dev/null && [ $i -lt $((${1:-10} * 10)) ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -187,7 +189,7 @@ refused_here() {
 	$PWRU --backend "$b" --filter-func ip_rcv icmp >/dev/null 2>"$SCRATCH/refused.err" </dev/null
 	st=$?
 	if [ $st -eq 1 ] && [ "$(grep -c . "$SCRATCH/refused.err")" -eq 1 ] &&
-		grep -q "^pwru: --backend $b is not usable here: " "$SCRATCH/refused.err"; then
+		grep -q "^pwru: --backend $b is not usable on this kernel: " "$SCRATCH/refused.err"; then
 		ok "$b: this kernel lacks it: refused in one line, exit 1 ($(cat "$SCRATCH/refused.err"))"
 	else
 		not_ok "$b: this kernel lacks it: refused in one line, exit 1" "status $st" \

@@ -1,0 +1,24 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <linux/btf.h>
+#include <bpf/btf.h>
+#include "src/discover/btf_check.h"
+
+bool btf_layout_ok(const struct btf *btf, char *why, size_t len)
+{
+	const struct btf_header *h;
+	__u32 size = 0;
+
+	h = btf__raw_data(btf, &size);
+	if (!h || size < sizeof(*h)) {
+		snprintf(why, len, "no BTF header");
+		return false;
+	}
+	/* the header itself was checked by libbpf; the types follow it at TYPE_OFF */
+	if ((h->hdr_len + h->type_off) % 4 || h->type_len % 4) {
+		snprintf(why, len, "its type section is not 4-byte aligned (offset %u, length %u)",
+			 h->hdr_len + h->type_off, h->type_len);
+		return false;
+	}
+	return true;
+}
