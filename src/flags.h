@@ -23,7 +23,7 @@ struct pwru_config {
 	char *check_filter;
 	bool list_funcs;
 	bool debug;
-	uint64_t kprobe_batch; /* pwru's --filter-kprobe-batch; FLAGS_UNSET: not given */
+	uint64_t kprobe_batch;	     /* pwru's --filter-kprobe-batch; FLAGS_UNSET: not given */
 	uint64_t output_limit_lines; /* 0: no limit */
 	bool output_meta;
 	bool output_tuple;

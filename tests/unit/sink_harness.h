@@ -135,10 +135,9 @@ static inline struct rendered render_recs(const struct sink_ops *ops, const stru
 	struct rendered res = {0};
 	size_t dlen = 0;
 	static const char *const tp_names[] = {"tp:net_dev_queue", "tp:kfree_skb"};
-	struct pipeline p = {.en = {.ksyms = harness_ks,
-				    .reasons = harness_dr,
-				    .tp_names = tp_names,
-				    .n_tp_names = 2}};
+	struct pipeline p = {
+	    .en = {
+		.ksyms = harness_ks, .reasons = harness_dr, .tp_names = tp_names, .n_tp_names = 2}};
 	FILE *out = open_memstream(&res.out, &res.out_len);
 	int i;
 
