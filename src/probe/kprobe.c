@@ -208,7 +208,12 @@ static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, str
 	st->pmu_type = read_pmu_type();
 	rc = st->pmu_type < 0 ? -ENOENT : collect(ctx, st);
 	if (!rc) {
-		pool_run(st->n, attach_threads(ctx, st->n), attach_one, st, ctx->stop);
+		int threads = attach_threads(ctx, st->n);
+
+		if (ctx->debug)
+			fprintf(stderr, "pwru: debug: kprobe: %zu addresses, %d attaching threads\n",
+				st->n, threads);
+		pool_run(st->n, threads, attach_one, st, ctx->stop);
 		rc = tally(ctx, st, res);
 	}
 	return backend_attach_end(&backend_kprobe, ctx, rc, res, NULL, e);

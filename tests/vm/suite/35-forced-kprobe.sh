@@ -33,3 +33,20 @@ else
 	not_ok "--backend kprobe: exits 0 on SIGINT" "status $PWRU_STATUS"
 fi
 check_nothing_attached
+
+# pwru's --filter-kprobe-batch N: one attaching thread per N addresses, so that scripts
+# written for pwru run unchanged.
+if pwru_start batch --backend kprobe --debug --filter-kprobe-batch 1 --filter-func 'ip_rcv|icmp_rcv'; then
+	check "--filter-kprobe-batch 1: ping while tracing" $IP netns exec a ping -c 1 -W 3 10.0.1.2
+	sleep 1
+	pwru_stop
+	naddr=$(sed -n 's/^pwru: debug: kprobe: \([0-9]*\) addresses, \([0-9]*\) attaching threads$/\1 \2/p' "$SCRATCH/batch.err")
+	if [ -n "$naddr" ] && [ "${naddr% *}" = "${naddr#* }" ]; then
+		ok "--filter-kprobe-batch 1: one attaching thread per address ($naddr)"
+	else
+		not_ok "--filter-kprobe-batch 1: one attaching thread per address" "$(grep kprobe "$SCRATCH/batch.err")"
+	fi
+	check_events "--filter-kprobe-batch 1: icmp_rcv traced" "$SCRATCH/batch.out" icmp_rcv "$TUPLE"
+else
+	not_ok "--filter-kprobe-batch 1 attached" "$(head -n 5 "$SCRATCH/batch.err")"
+fi

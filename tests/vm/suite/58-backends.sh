@@ -4,7 +4,16 @@
 . tests/vm/suite/lib.sh
 
 check "two netns joined by veth" netns_pair
-diag "backends this kernel runs: $(backends_here)"
+runs=$(backends_here)
+diag "backends this kernel runs: $runs"
+# --list-funcs names, for a function, the function backends among those
+want=$(echo "$runs" | tr ' ' '\n' | grep -v '^tracepoint$' | tr '\n' ',' | sed 's/,$//')
+line=$($PWRU --list-funcs --filter-func ip_rcv 2>/dev/null | grep '^ip_rcv ')
+if [ "$line" = "ip_rcv vmlinux 1 1 $want" ]; then
+	ok "--list-funcs: $line"
+else
+	not_ok "--list-funcs: ip_rcv vmlinux 1 1 $want" "got: $line"
+fi
 for b in kprobe-multi kprobe fentry tracepoint; do
 	if refused_here "$b"; then
 		check_nothing_attached "$b refused:"

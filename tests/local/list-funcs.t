@@ -1,0 +1,70 @@
+#!/bin/bash
+# --list-funcs and --debug on this machine's kernel: what would be traced, one line each,
+# with and without root; why functions found in BTF are left out.
+cd "$(dirname "$0")/../.." || exit 1
+n=0 failed=0
+pass() { n=$((n + 1)); echo "ok $n - $1"; }
+fail() {
+	n=$((n + 1))
+	failed=$((failed + 1))
+	echo "not ok $n - $1"
+	shift
+	printf '%s\n' "$@" | sed 's/^/#   /'
+}
+check() { if eval "$2"; then pass "$1"; else fail "$1" "${@:3}"; fi; }
+
+if [ "$(id -u)" != 0 ] || [ ! -x ./pwru ]; then
+	echo "1..0 # SKIP needs root and ./pwru"
+	exit 0
+fi
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+
+./pwru --list-funcs >"$tmp/all" 2>"$tmp/all.err"
+rc=$?
+check "--list-funcs exits 0" '[ $rc = 0 ]' "exit $rc" "$(cat "$tmp/all.err")"
+check "a header, then NAME MODULE POS ADDRS BACKENDS lines" \
+	'[ "$(head -n 1 "$tmp/all")" = "FUNC MODULE POS ADDRS BACKENDS" ] &&
+	 ! tail -n +2 "$tmp/all" | awk "NF != 5 || \$3 !~ /^[0-9]+\$/ { bad = 1 } END { exit !bad }"' \
+	"$(head -n 3 "$tmp/all")"
+check "ip_rcv: vmlinux, skb in slot 1, one address" \
+	'grep -q "^ip_rcv vmlinux 1 1 " "$tmp/all"' "$(grep '^ip_rcv ' "$tmp/all")"
+check "__skb_flow_dissect: the skb in slot 2" \
+	'grep -q "^__skb_flow_dissect vmlinux 2 " "$tmp/all"' "$(grep '^__skb_flow_dissect ' "$tmp/all")"
+check "tracepoints are listed as tp:NAME with the tracepoint backend, no address count" \
+	'grep -q "^tp:kfree_skb vmlinux 1 - tracepoint\$" "$tmp/all" &&
+	 grep -q "^tp:net_dev_queue vmlinux 1 - tracepoint\$" "$tmp/all"' \
+	"$(grep '^tp:' "$tmp/all" | head -n 3)"
+nfun=$(tail -n +2 "$tmp/all" | grep -vc '^tp:')
+ntp=$(grep -c '^tp:' "$tmp/all")
+check "stderr counts them and names the backends this kernel runs" \
+	'grep -q "^pwru: $nfun functions, $ntp tracepoints; backends this kernel runs: " "$tmp/all.err"' \
+	"$(cat "$tmp/all.err")"
+if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
+	check "no kprobes here: only tracepoints have a backend" \
+		'! tail -n +2 "$tmp/all" | grep -v "^tp:" | grep -qv " -\$"' \
+		"$(tail -n +2 "$tmp/all" | grep -v '^tp:' | grep -v ' -$' | head -n 3)"
+fi
+
+./pwru --list-funcs --filter-func 'ip_rcv|kfree_skb|net_dev_queue' >"$tmp/some" 2>/dev/null
+check "--filter-func narrows functions and tracepoints alike" \
+	'[ "$(tail -n +2 "$tmp/some" | cut -d" " -f1 | sort | tr "\n" " ")" = "ip_rcv tp:kfree_skb tp:net_dev_queue " ]' \
+	"$(cat "$tmp/some")"
+
+setpriv --reuid=65534 --regid=65534 --clear-groups ./pwru --list-funcs --filter-func ip_rcv \
+	>"$tmp/user" 2>"$tmp/user.err"
+rc=$?
+check "without root: exit 0, the addresses still counted by name" \
+	'[ $rc = 0 ] && grep -q "^ip_rcv vmlinux 1 1 kprobe-multi,kprobe,fentry\$" "$tmp/user"' \
+	"exit $rc" "$(cat "$tmp/user" "$tmp/user.err")"
+check "without root: stderr says the backends were not tried" \
+	'grep -q "not root: backends named by what they reach, not tried here" "$tmp/user.err"' \
+	"$(cat "$tmp/user.err")"
+
+./pwru --list-funcs --debug >/dev/null 2>"$tmp/debug"
+check "--debug names functions of BTF left out, with the reason" \
+	'grep -q "^pwru: debug: skipped [^ ]*: not in kallsyms (inlined everywhere, or a notrace alias)\$" "$tmp/debug"' \
+	"$(head -n 5 "$tmp/debug")"
+echo "1..$n"
+[ $failed = 0 ]
