@@ -7,6 +7,7 @@
 #include "src/flags.h"
 #include "src/discover/funcset.h"
 #include "src/probe/backend.h"
+#include "src/probe/track.h"
 
 /* F_OPTSTR: a string given only as --flag=VALUE; --flag alone means the first choice */
 enum flag_kind { F_BOOL, F_STRING, F_U64, F_MARK, F_OPTSTR };
@@ -35,6 +36,12 @@ static const struct flag flags[] = {
      "trace only skbs in this network namespace: inode:N or /proc/PID/ns/net"},
     {"filter-ifname", F_STRING, OFF(filter_ifname), "NAME",
      "trace only skbs on this interface (looked up in --filter-netns, else ours)"},
+    {"filter-track-skb", F_BOOL, OFF(filter_track_skb), NULL,
+     "once an skb matched, follow it (and its clones) until freed, whatever it becomes"},
+    {"filter-track-skb-by-stackid", F_BOOL, OFF(filter_track_skb_by_stackid), NULL,
+     "also show skbs on the stack a matched skb was last seen on (new skbs built there)"},
+    {"filter-track-size", F_U64, OFF(filter_track_size), "N",
+     "skbs followed at once (default 8192); pwru says when the table is full"},
     {"output-meta", F_BOOL, OFF(output_meta), NULL,
      "print NETNS MARK IFACE PROTO MTU LEN (default true; --output-meta=false)"},
     {"output-tuple", F_BOOL, OFF(output_tuple), NULL,
@@ -292,6 +299,9 @@ static int validate(struct pwru_config *cfg, struct pwru_err *e)
 				     "--kmods, --all-kmods and --no-kmods exclude each other: "
 				     "give one");
 	}
+	if (!cfg->filter_track_size || cfg->filter_track_size > TRACK_SIZE_MAX)
+		return err_bad_input(e, EINVAL, "--filter-track-size must be 1 to %u, not %llu",
+				     TRACK_SIZE_MAX, (unsigned long long)cfg->filter_track_size);
 	if (cfg->backend && !backend_find(cfg->backend)) {
 		char names[128];
 
@@ -318,6 +328,7 @@ int flags_parse(int argc, char **argv, struct pwru_config *cfg, struct pwru_err 
 	cfg->output_file_max_size = 100;
 	cfg->output_snaplen = 128;
 	cfg->ringbuf_size = 1u << 22;
+	cfg->filter_track_size = TRACK_SIZE_DEFAULT;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 

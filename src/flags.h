@@ -39,6 +39,9 @@ struct pwru_config {
 	bool summary;
 	char *output_chains;   /* NULL: off; "text" or "path" */
 	uint64_t ringbuf_size; /* bytes */
+	bool filter_track_skb;
+	bool filter_track_skb_by_stackid;
+	uint64_t filter_track_size; /* skbs followed at once */
 	bool help;
 	bool version;
 	char *pcap_expr; /* the positional arguments joined with spaces */

@@ -21,6 +21,7 @@
 #include "kallsyms/kallsyms.h"
 #include "src/probe/backend.h"
 #include "src/probe/loader.h"
+#include "src/probe/track.h"
 #include "src/check_filter.h"
 #include "src/output/drop_reason.h"
 #include "src/output/events.h"
@@ -63,6 +64,8 @@ struct tracer {
 	struct backend_ctx bctx;
 	struct loader ld;
 	struct output_setup out;
+	struct track_opts track_opts;
+	struct track *track;
 	uint32_t netns, ifindex;
 	size_t kmods_without_btf, kmods_from_ko, kmods_unreadable;
 };
@@ -211,8 +214,12 @@ static int load_bpf(struct tracer *t, struct pwru_err *e)
 		ro->cfg_snaplen = output_snaplen(t->cfg);
 		ro->cfg_wakeup_bytes = output_wakeup_bytes(t->cfg);
 		bpf_map__set_max_entries(t->ld.skel->maps.events, (uint32_t)t->cfg->ringbuf_size);
+		track_configure(t->ld.skel, &t->track_opts);
 		rc = loader_load(&t->ld, err, sizeof(err));
 	}
+	/* the lifetime hooks first: nothing gets followed before its end can be seen */
+	if (!rc)
+		rc = track_attach(t->ld.skel, t->btf, &t->track_opts, &t->track, err, sizeof(err));
 	/* the loader fails only for what this kernel or libbpf refuses */
 	return rc ? err_not_possible(e, rc < 0 ? -rc : EIO, "%s", err) : 0;
 }
@@ -284,6 +291,8 @@ static int stream_events(struct tracer *t, struct pwru_err *e)
 		events_close(ev);
 		return err_from_errno(e, rc ? rc : -ENOMEM, "cannot start reading events");
 	}
+	if (t->track)
+		events_watch(ev, track_report, t->track);
 	fprintf(stderr, "pwru: listening for events (Ctrl-C to stop)\n");
 	rc = events_run(ev, &stop);
 	events_stats(ev, &st);
@@ -299,6 +308,7 @@ static void teardown(struct tracer *t)
 {
 	if (t->backend)
 		t->backend->detach(&t->bctx);
+	track_detach(t->track);
 	loader_close(&t->ld);
 	pcap_filter_free(t->pcap);
 	traceable_free(&t->tr);
@@ -320,7 +330,10 @@ static int stopped(int rc, struct pwru_err *e)
 
 static int run(struct pwru_config *cfg, struct pwru_err *e)
 {
-	struct tracer t = {.cfg = cfg};
+	struct tracer t = {.cfg = cfg,
+			   .track_opts = {.by_addr = cfg->filter_track_skb,
+					  .by_stack = cfg->filter_track_skb_by_stackid,
+					  .size = (uint32_t)cfg->filter_track_size}};
 	char err[512];
 	int rc;
 

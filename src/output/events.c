@@ -26,6 +26,8 @@ struct events {
 	uint64_t lost;
 	uint64_t last_check;
 	volatile sig_atomic_t *stop;
+	void (*watch)(void *arg, int final);
+	void *watch_arg;
 };
 
 static void check_lost(struct events *ev, int force);
@@ -114,6 +116,14 @@ static void check_lost(struct events *ev, int force)
 		if (!force)
 			pipeline_lost(ev->p, total);
 	}
+	if (ev->watch)
+		ev->watch(ev->watch_arg, force);
+}
+
+void events_watch(struct events *ev, void (*fn)(void *arg, int final), void *arg)
+{
+	ev->watch = fn;
+	ev->watch_arg = arg;
 }
 
 /* The reader went away (pwru | head): stop now, not at the next event, which may never come. */

@@ -174,11 +174,12 @@ event_lines_re() {
 }
 
 # Programs, links and perf-event attachments of ours still in the kernel. Our
-# programs are named kprobe_* / pwru_*; bpftool truncates names to 15 bytes.
+# programs are named kprobe_* / pwru_* / trk_* (tracking hooks); bpftool
+# truncates names to 15 bytes.
 leftovers() {
 	$BPFTOOL prog show 2>/dev/null | awk '
-		{ for (i = 1; i < NF; i++) if ($i == "name" && $(i + 1) ~ /^(kprobe|pwru)/) print "prog: " $0 }'
-	$BPFTOOL link show 2>/dev/null | awk '/kprobe_multi|perf_event/ { print "link: " $0 }'
+		{ for (i = 1; i < NF; i++) if ($i == "name" && $(i + 1) ~ /^(kprobe|pwru|trk_)/) print "prog: " $0 }'
+	$BPFTOOL link show 2>/dev/null | awk '/kprobe_multi|perf_event|tracing|raw_tracepoint/ { print "link: " $0 }'
 	$BPFTOOL perf show 2>/dev/null | awk '/kprobe|kretprobe/ { print "perf: " $0 }'
 	[ -r /sys/kernel/tracing/kprobe_events ] &&
 		sed 's/^/kprobe_events: /' /sys/kernel/tracing/kprobe_events
