@@ -3,18 +3,9 @@
 # installed into a scratch root with dpkg, and the installed /usr/sbin/pwru
 # tracing a real ping in the 6.12 VM.
 cd "$(dirname "$0")/../.." || exit 1
-n=0
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
-	fi
-}
+. tests/tap.sh
 finish() {
-	echo "1..$n"
+	tap_plan
 	exit 0
 }
 tmp=$(mktemp -d)
