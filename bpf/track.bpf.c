@@ -4,14 +4,19 @@
  * stops being itself (freed, recycled), where a followed skb begets another (clones,
  * copies, GSO segments, morphs), where its data buffer moves. Loaded by src/probe/track.c
  * on the tracing object's tables, with fexit where the kernel runs trampolines, and a
- * slab tracepoint where it runs none. Nothing here emits events: the functions
- * themselves are traced by the tracing object like any other, and fexit runs after that
- * trace, so their own lines still show the skb as followed.
+ * slab tracepoint where it runs none. These emit no events: the functions themselves
+ * are traced by the tracing object like any other, and fexit runs after that trace, so
+ * their own lines still show the skb as followed.
+ *
+ * Also here: --filter-non-skb-funcs, a kprobe on functions without an skb that emits an
+ * event for the skb owning the stack it runs on, if any.
  */
 #include "kernel.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
+#include "event_fill.bpf.h"
+#include "kprobe_ip.h"
 #include "track.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -166,5 +171,20 @@ int trk_slab_free(__u64 *ctx)
 	if (bpf_map_lookup_elem(&track_skbs, &obj) || bpf_map_lookup_elem(&track_skb_stack, &obj))
 		gone((struct sk_buff *)obj);
 	track_drop(obj + bpf_core_type_size(struct sk_buff));
+	return 0;
+}
+
+/* A function without an skb: shown for the followed skb whose call path it runs on. */
+SEC("kprobe/pwru_non_skb")
+int trk_non_skb(struct pt_regs *ctx)
+{
+	__u64 sid = track_stack_id(), *owner = bpf_map_lookup_elem(&track_stacks, &sid);
+	struct sk_buff *skb;
+
+	if (!owner)
+		return 0;
+	skb = (struct sk_buff *)*owner;
+	emit_event(skb, BPF_CORE_READ(skb, dev), kprobe_func_ip(ctx, false), PWRU_EV_KPROBE,
+		   PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx));
 	return 0;
 }

@@ -40,6 +40,8 @@ static const struct flag flags[] = {
      "once an skb matched, follow it (and its clones) until freed, whatever it becomes"},
     {"filter-track-skb-by-stackid", F_BOOL, OFF(filter_track_skb_by_stackid), NULL,
      "also show skbs on the stack a matched skb was last seen on (new skbs built there)"},
+    {"filter-non-skb-funcs", F_STRING, OFF(filter_non_skb_funcs), "FUNC,...",
+     "also show these functions (no skb argument) on the call path of a followed skb"},
     {"filter-track-size", F_U64, OFF(filter_track_size), "N",
      "skbs followed at once (default 8192); pwru says when the table is full"},
     {"output-meta", F_BOOL, OFF(output_meta), NULL,

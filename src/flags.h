@@ -42,6 +42,7 @@ struct pwru_config {
 	bool filter_track_skb;
 	bool filter_track_skb_by_stackid;
 	uint64_t filter_track_size; /* skbs followed at once */
+	char *filter_non_skb_funcs; /* "f,g" */
 	bool help;
 	bool version;
 	char *pcap_expr; /* the positional arguments joined with spaces */

@@ -143,6 +143,7 @@ static int no_function(struct tracer *t, struct pwru_err *e)
 
 static int load_symbols(struct tracer *t, struct pwru_err *e)
 {
+	char why[256];
 	int rc;
 
 	if (load_btf(t, e))
@@ -156,6 +157,9 @@ static int load_symbols(struct tracer *t, struct pwru_err *e)
 	rc = drop_reasons_load(t->btf, &t->reasons);
 	if (rc)
 		return err_from_errno(e, rc, "reading the drop reasons from kernel BTF");
+	if (t->cfg->filter_non_skb_funcs &&
+	    track_check_funcs(t->ksyms, t->cfg->filter_non_skb_funcs, why, sizeof(why)))
+		return err_bad_input(e, EINVAL, "%s", why);
 	if (build_funcset(t, e))
 		return -1;
 	if (!t->fs.n)
@@ -332,8 +336,11 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 {
 	struct tracer t = {.cfg = cfg,
 			   .track_opts = {.by_addr = cfg->filter_track_skb,
-					  .by_stack = cfg->filter_track_skb_by_stackid,
-					  .size = (uint32_t)cfg->filter_track_size}};
+					  /* as in cilium/pwru: they live on the stack */
+					  .by_stack = cfg->filter_track_skb_by_stackid ||
+						      cfg->filter_non_skb_funcs,
+					  .size = (uint32_t)cfg->filter_track_size,
+					  .non_skb_funcs = cfg->filter_non_skb_funcs}};
 	char err[512];
 	int rc;
 

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 struct btf;
+struct kallsyms;
 struct pwru_bpf;
 struct track;
 
@@ -24,6 +25,8 @@ struct track_opts {
 	bool by_addr;  /* --filter-track-skb */
 	bool by_stack; /* --filter-track-skb-by-stackid */
 	uint32_t size; /* --filter-track-size: skbs (and stacks) followed at once */
+	/* --filter-non-skb-funcs: "f,g" kprobed, shown on a followed skb's stack; needs by_stack */
+	const char *non_skb_funcs;
 };
 
 static inline bool track_on(const struct track_opts *o)
@@ -42,6 +45,12 @@ void track_configure(struct pwru_bpf *skel, const struct track_opts *o);
  */
 int track_attach(struct pwru_bpf *skel, const struct btf *btf, const struct track_opts *o,
 		 struct track **out, char *err, size_t errlen);
+
+/*
+ * Every name of LIST ("f,g") is a kernel function in KS. 0, or -EINVAL with ERR naming
+ * the first that is not (a bad flag value).
+ */
+int track_check_funcs(const struct kallsyms *ks, const char *list, char *err, size_t errlen);
 
 /* Skbs that matched but could not be followed so far: the table was full. */
 uint64_t track_missed(struct track *t);
