@@ -91,18 +91,12 @@ size_t cilium_mark_text(uint32_t mark, char *buf, size_t len)
 }
 
 /*
- * cb[2] holds the datapath's error as it is, a negative DROP_* (-133 is 0xffffff7b), or
- * the wire form: the reason in the low byte and an extended error above it.
+ * cb[2] holds the wire form: the reason in the low byte, the extended error (an errno, a
+ * FIB result) in the next. Observed on bpf_lxc's policy drop in the VM: 0x00000085, not
+ * the datapath's negative -133, which would read as reason 0x7b and is refused.
  */
 static void cb_reason(uint32_t w, uint8_t *reason, int8_t *ext)
 {
-	int32_t err = (int32_t)w;
-
-	if (err < 0 && err > -256) {
-		*reason = (uint8_t)-err;
-		*ext = 0;
-		return;
-	}
 	*reason = w & 0xFF;
 	*ext = (int8_t)((w >> 8) & 0xFF);
 }
