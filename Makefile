@@ -132,8 +132,8 @@ $(OUT)/tests/data/fake-mod.ko: tests/data/srcline/fake_mod.c
 	ld -r --build-id=sha1 -o $@ $@.o
 $(OUT)/tests/test_srcline: $(FIXTURES)
 
-# BPF programs of the tests' own (tc programs loaded in unit tests and in the VM), built
-# against the system's UAPI headers.
+# BPF programs of the tests' own (tc and XDP programs loaded in unit tests and in the VM,
+# which carries build/tests/bpf), built against the system's UAPI headers.
 TEST_BPF_OBJS := $(patsubst tests/bpf/%.bpf.c,$(OUT)/tests/bpf/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 $(OUT)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
 	@mkdir -p $(@D)
@@ -202,13 +202,13 @@ deps:
 test: test-build pwru-arm64
 	$(PROVE) -e '' -j2 $(LOCAL_TESTS) $(VM_TESTS)
 
-test-build: pwru pwru.static $(UNIT_BINS) $(REPLAY_BINS) $(FDIFF_BIN)
+test-build: pwru pwru.static $(UNIT_BINS) $(REPLAY_BINS) $(FDIFF_BIN) $(TEST_BPF_OBJS)
 .PHONY: test-build
 
 test-unit test-local: test-build
 	$(PROVE) -e '' $(LOCAL_TESTS)
 
-test-vm: pwru pwru-arm64
+test-vm: pwru pwru-arm64 $(TEST_BPF_OBJS)
 	$(PROVE) -e '' -j2 $(VM_TESTS)
 
 demo: pwru

@@ -56,6 +56,8 @@ static const struct flag flags[] = {
      "print the skb control buffer as tc programs see it (__sk_buff->cb[])"},
     {"output-netns-names", F_BOOL, OFF(output_netns_names), NULL,
      "print the name of each network namespace (ip netns, /run/netns)"},
+    {"output-cilium", F_BOOL, OFF(output_cilium), NULL,
+     "decode skb->mark as Cilium lays it out: mark=IDENTITY,identity=2(world)"},
     {"timestamp", F_STRING, OFF(timestamp), "MODE",
      "none, current (kernel ns), relative (ns since the skb's previous event), absolute"},
     {"output-json", F_BOOL, OFF(output_json), NULL, "one JSON object per line (docs/json.md)"},

@@ -27,6 +27,7 @@ struct pwru_config {
 	bool output_tcp_flags;
 	bool output_skb_cb;
 	bool output_netns_names;
+	bool output_cilium; /* skb->mark in Cilium's layout */
 	bool output_json;
 	char *timestamp; /* none|current|relative|absolute; NULL: none */
 	char *output_file;

@@ -214,7 +214,7 @@ static int load_bpf(struct tracer *t, struct pwru_err *e)
 		ro->cfg_ifindex = t->ifindex;
 		ro->cfg_output_tuple = t->cfg->output_tuple;
 		ro->cfg_output_meta = t->cfg->output_meta;
-		ro->cfg_output_cb = t->cfg->output_skb_cb;
+		ro->cfg_output_cb = output_cb(t->cfg);
 		ro->cfg_snaplen = output_snaplen(t->cfg);
 		ro->cfg_wakeup_bytes = output_wakeup_bytes(t->cfg);
 		bpf_map__set_max_entries(t->ld.skel->maps.events, (uint32_t)t->cfg->ringbuf_size);

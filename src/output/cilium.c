@@ -58,10 +58,25 @@ static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
 		*n = *n + (size_t)k < len ? *n + (size_t)k : len - 1;
 }
 
+static uint32_t identity_of(uint32_t mark)
+{
+	return ((mark & 0xFF) << 16) | (mark >> 16);
+}
+
+bool cilium_mark_identity(uint32_t mark, uint32_t *identity)
+{
+	const struct cilium_magic *m = find_magic(mark);
+
+	if (!m || m->carries != CILIUM_CARRIES_IDENTITY)
+		return false;
+	*identity = identity_of(mark);
+	return true;
+}
+
 size_t cilium_mark_text(uint32_t mark, char *buf, size_t len)
 {
 	const struct cilium_magic *m = find_magic(mark);
-	uint32_t id = ((mark & 0xFF) << 16) | (mark >> 16);
+	uint32_t id = identity_of(mark);
 	size_t n = 0;
 
 	if (len)
@@ -87,6 +102,22 @@ size_t cilium_mark_text(uint32_t mark, char *buf, size_t len)
 	case CILIUM_CARRIES_NOTHING:
 		break;
 	}
+	return n;
+}
+
+size_t cilium_mark_token(uint32_t mark, char *buf, size_t len)
+{
+	size_t n = 0, i;
+
+	if (len)
+		buf[0] = '\0';
+	if (!find_magic(mark))
+		return 0;
+	append(buf, len, &n, "mark=");
+	n += cilium_mark_text(mark, buf + n, len - n);
+	for (i = 0; i < n; i++)
+		if (buf[i] == ' ')
+			buf[i] = ',';
 	return n;
 }
 
