@@ -58,6 +58,8 @@ static const struct flag flags[] = {
      "print the name of each network namespace (ip netns, /run/netns)"},
     {"output-cilium", F_BOOL, OFF(output_cilium), NULL,
      "decode skb->mark as Cilium lays it out: mark=IDENTITY,identity=2(world)"},
+    {"node-name", F_STRING, OFF(node_name), "NAME",
+     "add \"node\": NAME to every JSON object (tells nodes apart in merged cluster logs)"},
     {"timestamp", F_STRING, OFF(timestamp), "MODE",
      "none, current (kernel ns), relative (ns since the skb's previous event), absolute"},
     {"output-json", F_BOOL, OFF(output_json), NULL, "one JSON object per line (docs/json.md)"},

@@ -28,6 +28,7 @@ struct pwru_config {
 	bool output_skb_cb;
 	bool output_netns_names;
 	bool output_cilium; /* skb->mark in Cilium's layout */
+	char *node_name; /* --node-name: "node" in every JSON object */
 	bool output_json;
 	char *timestamp; /* none|current|relative|absolute; NULL: none */
 	char *output_file;

@@ -87,7 +87,8 @@ int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, st
 				    .cb = output_cb(cfg),
 				    .netns_names = cfg->output_netns_names,
 				    .cilium = cfg->output_cilium,
-				    .ts = ts_mode(cfg->timestamp)};
+				    .ts = ts_mode(cfg->timestamp),
+				    .node = cfg->node_name};
 	os->p.diag = stderr;
 	if (add_sinks(os, cfg, e))
 		return -1;

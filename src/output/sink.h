@@ -34,6 +34,7 @@ struct sink_opts {
 	bool progs;	  /* tc/XDP programs traced: their verdicts and Cilium's drops */
 	bool cilium;	  /* skb->mark decoded in Cilium's layout */
 	enum ts_mode ts;
+	const char *node; /* --node-name, or NULL */
 };
 
 struct sink {

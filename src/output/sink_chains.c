@@ -133,7 +133,12 @@ static int json_chain(struct chains_state *st, const struct chain *c)
 	uint32_t i;
 	size_t n;
 
-	fmt_str(&f, "{\"type\":\"chain\",\"skb\":\"0x");
+	fmt_str(&f, "{\"type\":\"chain\"");
+	if (st->s->opts->node) {
+		fmt_str(&f, ",\"node\":");
+		fmt_json_str(&f, st->s->opts->node);
+	}
+	fmt_str(&f, ",\"skb\":\"0x");
 	fmt_hex(&f, c->skb);
 	fmt_char(&f, '"');
 	json_tuple(&f, &c->tuple);

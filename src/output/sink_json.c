@@ -188,6 +188,15 @@ static int json_open(struct sink *o)
 	return o->priv ? 0 : -1;
 }
 
+/* Every object opens with its type, then the node when --node-name names one. */
+static void open_object(struct fmt *f, const struct sink *o, const char *type)
+{
+	fmt_char(f, '{');
+	key_str(f, "type", type);
+	if (o->opts->node)
+		key_str(f, "node", o->opts->node);
+}
+
 static int emit(struct sink *o, struct fmt *f, char *line)
 {
 	size_t n;
@@ -205,8 +214,7 @@ static int json_record(struct sink *o, const struct pwru_record *r)
 	struct fmt f = {st->line, st->line + sizeof(st->line) - 2};
 	char comm[PWRU_COMMSIZ + 1];
 
-	fmt_char(&f, '{');
-	key_str(&f, "type", "event");
+	open_object(&f, o, "event");
 	key_hex(&f, "skb", r->ev->skb);
 	key_u64(&f, "cpu", r->ev->cpu);
 	key_str(&f, "process", r->proc_text);
@@ -237,8 +245,7 @@ static void json_lost(struct sink *o, uint64_t total)
 	struct json_state *st = o->priv;
 	struct fmt f = {st->line, st->line + sizeof(st->line) - 2};
 
-	fmt_char(&f, '{');
-	key_str(&f, "type", "lost");
+	open_object(&f, o, "lost");
 	key_u64(&f, "lost", total);
 	emit(o, &f, st->line);
 }
@@ -249,8 +256,7 @@ static int json_close(struct sink *o, const struct output_stats *s)
 	struct fmt f = {st->line, st->line + sizeof(st->line) - 2};
 	int err;
 
-	fmt_char(&f, '{');
-	key_str(&f, "type", "end");
+	open_object(&f, o, "end");
 	key_u64(&f, "events", s->events);
 	key_u64(&f, "lost", s->lost);
 	err = emit(o, &f, st->line);
