@@ -354,7 +354,7 @@ int flags_parse(int argc, char **argv, struct pwru_config *cfg, struct pwru_err 
 		goto nomem;
 	return validate(cfg, e);
 nomem:
-	return err_bad_input(e, EINVAL, "out of memory");
+	return err_from_errno(e, -ENOMEM, "reading the command line");
 }
 
 void flags_free(struct pwru_config *cfg)
