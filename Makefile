@@ -87,6 +87,13 @@ pwru-arm64 pwru-arm64.static: FORCE
 	$(MAKE) ARCH=arm64 $@
 FORCE:
 .PHONY: FORCE
+
+# What carries the version (--version, the man page's footer) is rebuilt when it
+# changes (a commit, an edit making the tree dirty), not only when its sources do.
+$(OUT)/version: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
+$(OUT)/obj/src/main.o: $(OUT)/version
 endif
 
 static: $(BIN).static
@@ -234,7 +241,7 @@ install: pwru man completions
 # The man page and the completions, from the flag table (src/flags_doc.c).
 $(OUT)/gen-doc: $(OUT)/obj/src/gen_doc.o $(LIB_OBJS)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
-$(OUT)/pwru.8: $(OUT)/gen-doc docs/pwru.8.in
+$(OUT)/pwru.8: $(OUT)/gen-doc docs/pwru.8.in $(OUT)/version
 	$(OUT)/gen-doc man docs/pwru.8.in $(VERSION) > $@
 $(OUT)/completions/pwru: $(OUT)/gen-doc
 	@mkdir -p $(@D)

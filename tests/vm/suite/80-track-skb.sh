@@ -169,6 +169,12 @@ $IP netns exec a tc qdisc add dev va root netem delay 300ms
 if pwru_start full --filter-track-skb --filter-track-size 4 --filter-func __ip_local_out \
 	'icmp and dst host 10.0.1.2'; then
 	$IP netns exec a ping -c 30 -i 0.02 10.0.1.2 >/dev/null 2>&1
+	# The report while tracing comes at most once a second: wait for it, not a set time.
+	i=0
+	until grep -q 'not followed so far' "$SCRATCH/full.err" || [ $i -ge 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
 	pwru_stop
 fi
 if grep -q 'pwru: the tracking table is full (--filter-track-size 4): [0-9]* matching skbs not followed so far' \
