@@ -7,7 +7,8 @@
 #   make demo         trace a ping in a scratch netns (here, or in the 6.12 VM)
 #   make vm-shell KERNEL=6.12
 #   make bench        benchmarks, as ratios against a baseline measured in the same run
-#   make install      pwru into $(DESTDIR)$(PREFIX)/sbin (PREFIX=/usr/local)
+#   make install      pwru, its man page and completions under $(DESTDIR)$(PREFIX)
+#   make man completions   build/pwru.8, build/completions/ (from the flag table)
 #   make deb          a Debian package in build/deb/ (dpkg-buildpackage, debian/)
 #   make image        an OCI image archive in build/image/ (buildah, from scratch)
 #   make clean
@@ -55,7 +56,7 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_HDRS := $(wildcard bpf/*.h)
 SKELS    := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 SRC_DIRS := src src/discover src/probe src/output
-LIB_SRCS := $(filter-out src/main.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS)))) $(wildcard filters/*.c) \
+LIB_SRCS := $(filter-out src/main.c src/gen_doc.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS)))) $(wildcard filters/*.c) \
 	    $(wildcard kallsyms/*.c)
 LIB_HDRS := $(wildcard $(addsuffix /*.h,$(SRC_DIRS)) filters/*.h kallsyms/*.h)
 LIB_OBJS := $(patsubst %.c,$(OUT)/obj/%.o,$(LIB_SRCS))
@@ -69,7 +70,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 LOCAL_TESTS = $(UNIT_BINS) $(REPLAY_BINS) $(sort $(wildcard tests/local/*.t))
 VM_TESTS    := $(sort $(wildcard tests/vm/*.t))
 
-.PHONY: all static deps test test-unit test-local test-vm demo vm-shell bench clean format install deb image
+.PHONY: all static deps test test-unit test-local test-vm demo vm-shell bench clean format install deb image man completions
 .DELETE_ON_ERROR:
 # Keep generated objects and skeletons: they are inputs of several targets.
 .SECONDARY:
@@ -86,6 +87,13 @@ pwru-arm64 pwru-arm64.static: FORCE
 	$(MAKE) ARCH=arm64 $@
 FORCE:
 .PHONY: FORCE
+
+# What carries the version (--version, the man page's footer) is rebuilt when it
+# changes (a commit, an edit making the tree dirty), not only when its sources do.
+$(OUT)/version: FORCE
+	@mkdir -p $(@D)
+	@echo '$(VERSION)' | cmp -s - $@ || echo '$(VERSION)' > $@
+$(OUT)/obj/src/main.o: $(OUT)/version
 endif
 
 static: $(BIN).static
@@ -132,8 +140,8 @@ $(OUT)/tests/data/fake-mod.ko: tests/data/srcline/fake_mod.c
 	ld -r --build-id=sha1 -o $@ $@.o
 $(OUT)/tests/test_srcline: $(FIXTURES)
 
-# BPF programs of the tests' own (tc programs loaded in unit tests and in the VM), built
-# against the system's UAPI headers.
+# BPF programs of the tests' own (tc and XDP programs loaded in unit tests and in the VM,
+# which carries build/tests/bpf), built against the system's UAPI headers.
 TEST_BPF_OBJS := $(patsubst tests/bpf/%.bpf.c,$(OUT)/tests/bpf/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))
 $(OUT)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
 	@mkdir -p $(@D)
@@ -202,13 +210,13 @@ deps:
 test: test-build pwru-arm64
 	$(PROVE) -e '' -j2 $(LOCAL_TESTS) $(VM_TESTS)
 
-test-build: pwru pwru.static $(UNIT_BINS) $(REPLAY_BINS) $(FDIFF_BIN)
+test-build: pwru pwru.static man completions $(UNIT_BINS) $(REPLAY_BINS) $(FDIFF_BIN) $(TEST_BPF_OBJS)
 .PHONY: test-build
 
 test-unit test-local: test-build
 	$(PROVE) -e '' $(LOCAL_TESTS)
 
-test-vm: pwru pwru-arm64
+test-vm: pwru pwru-arm64 $(TEST_BPF_OBJS)
 	$(PROVE) -e '' -j2 $(VM_TESTS)
 
 demo: pwru
@@ -222,8 +230,27 @@ bench: pwru
 	./tests/bench/run
 
 PREFIX ?= /usr/local
-install: pwru
+install: pwru man completions
 	install -D -m 0755 pwru $(DESTDIR)$(PREFIX)/sbin/pwru
+	install -D -m 0644 $(OUT)/pwru.8 $(DESTDIR)$(PREFIX)/share/man/man8/pwru.8
+	install -D -m 0644 $(OUT)/completions/pwru \
+		$(DESTDIR)$(PREFIX)/share/bash-completion/completions/pwru
+	install -D -m 0644 $(OUT)/completions/_pwru \
+		$(DESTDIR)$(PREFIX)/share/zsh/vendor-completions/_pwru
+
+# The man page and the completions, from the flag table (src/flags_doc.c).
+$(OUT)/gen-doc: $(OUT)/obj/src/gen_doc.o $(LIB_OBJS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+$(OUT)/pwru.8: $(OUT)/gen-doc docs/pwru.8.in $(OUT)/version
+	$(OUT)/gen-doc man docs/pwru.8.in $(VERSION) > $@
+$(OUT)/completions/pwru: $(OUT)/gen-doc
+	@mkdir -p $(@D)
+	$(OUT)/gen-doc bash > $@
+$(OUT)/completions/_pwru: $(OUT)/gen-doc
+	@mkdir -p $(@D)
+	$(OUT)/gen-doc zsh > $@
+man: $(OUT)/pwru.8
+completions: $(OUT)/completions/pwru $(OUT)/completions/_pwru
 
 deb:
 	./contrib/deb/build $(OUT)/deb

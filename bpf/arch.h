@@ -13,12 +13,16 @@
 #define ARCH_PARM6(regs) ((regs)->r9)
 /* A kprobe without bpf_get_func_ip() sees ip just after its int3. */
 #define ARCH_KPROBE_IP_SKEW 1
+/* THREAD_SIZE (16 KiB; 32 with KASAN): how far a task's kernel stack reaches. */
+#define ARCH_THREAD_SIZE 16384
 #elif defined(__TARGET_ARCH_arm64)
 /* AAPCS64: eight argument registers, x0..x7. libbpf 1.1 names only five. */
 #define ARCH_REG_ARGS	    8
 #define ARCH_PARM6(x)	    (((const struct user_pt_regs *)(x))->regs[5])
 /* A kprobe's pc is the probed instruction itself (a BRK replaced it). */
 #define ARCH_KPROBE_IP_SKEW 0
+/* THREAD_SIZE with 4 KiB pages (32 KiB with KASAN). */
+#define ARCH_THREAD_SIZE 16384
 #else
 #error "pwru's BPF side knows x86-64 and arm64: add the architecture to bpf/arch.h"
 #endif

@@ -7,20 +7,12 @@
 #ifndef PWRU_ENTRY_KPROBE_H
 #define PWRU_ENTRY_KPROBE_H
 
-#include "arch.h"
+#include "kprobe_ip.h"
 #include "probe_sections.h"
 
 #ifndef PT_REGS_PARM6
 #define PT_REGS_PARM6(x) ARCH_PARM6(x)
 #endif
-
-static __always_inline __u64 kprobe_func_ip(struct pt_regs *ctx, bool multi)
-{
-	if (multi || bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_func_ip))
-		return bpf_get_func_ip(ctx);
-	/* Before 5.15 a kprobe program has no bpf_get_func_ip(). */
-	return PT_REGS_IP(ctx) - ARCH_KPROBE_IP_SKEW;
-}
 
 #define KPROBE_ENTRY(sec, prefix, ev_type, n, multi)                                               \
 	SEC(sec)                                                                                   \

@@ -38,6 +38,9 @@ enum pwru_event_type {
 	PWRU_EV_FENTRY = 2,
 	PWRU_EV_FEXIT = 3,
 	PWRU_EV_TRACEPOINT = 4,
+	/* A tc or XDP program's entry and exit (fentry, fexit on it): addr is its program id. */
+	PWRU_EV_PROG_ENTRY = 5,
+	PWRU_EV_PROG_EXIT = 6,
 };
 
 struct pwru_tuple {
@@ -75,11 +78,13 @@ struct pwru_event {
 };
 
 enum pwru_section_kind {
-	PWRU_SEC_PACKET = 1, /* struct pwru_packet: the bytes, up to the snap length */
-	PWRU_SEC_STACK = 2,  /* pwru_s64: bpf_get_stackid() result */
-	PWRU_SEC_RETVAL = 3, /* pwru_u64: the function's return value (fexit) */
-	PWRU_SEC_TUNNEL = 4, /* struct pwru_tuple: the encapsulated packet's */
-	PWRU_SEC_CB = 5,     /* pwru_u32[5]: qdisc_skb_cb data, as __sk_buff->cb[] */
+	PWRU_SEC_PACKET = 1,   /* struct pwru_packet: the bytes, up to the snap length */
+	PWRU_SEC_STACK = 2,    /* pwru_s64: bpf_get_stackid() result */
+	PWRU_SEC_RETVAL = 3,   /* pwru_u64: the function's return value (fexit) */
+	PWRU_SEC_TUNNEL = 4,   /* struct pwru_tuple: the encapsulated packet's */
+	PWRU_SEC_CB = 5,       /* pwru_u32[5]: qdisc_skb_cb data, as __sk_buff->cb[] */
+	PWRU_SEC_REDIRECT = 6, /* struct pwru_redirect: where a program's redirect sends it */
+	PWRU_SEC_NOTIFY = 7,   /* pwru_u8[PWRU_NOTIFY_LEN]: a bpf_skb_event_output() message */
 };
 
 struct pwru_section {
@@ -102,6 +107,20 @@ struct pwru_packet {
 	/* pwru_u8 data[cap_len] follows */
 };
 
+/* The target a tc or XDP program set with bpf_redirect*() before returning a redirect. */
+struct pwru_redirect {
+	pwru_u32 ifindex; /* with map_id set: the key in that map (bpf_redirect_map) */
+	pwru_u32 flags;	  /* BPF_F_INGRESS (1), and the kernel's own (2 neigh, 4 peer) */
+	pwru_u32 map_id;  /* 0: a device (bpf_redirect, _peer, _neigh) */
+	pwru_u32 pad;
+};
+
+/*
+ * How much of a message a program hands to bpf_skb_event_output() is kept: Cilium's drop
+ * notification header (struct drop_notify, 36 bytes) and a little more.
+ */
+#define PWRU_NOTIFY_LEN 40
+
 #define PWRU_ALIGN8(n) (((n) + 7) & ~7)
 
 /*
@@ -112,7 +131,7 @@ struct pwru_packet {
 #define PWRU_SNAPLEN_MASK 2047
 #define PWRU_RECORD_MAX                                                                            \
 	(sizeof(struct pwru_event) +                                                               \
-	 4 * (sizeof(struct pwru_section) + sizeof(struct pwru_tuple)) +                           \
+	 6 * (sizeof(struct pwru_section) + sizeof(struct pwru_tuple)) +                           \
 	 sizeof(struct pwru_section) + sizeof(struct pwru_packet) + PWRU_SNAPLEN_MASK + 1)
 
 #endif

@@ -26,12 +26,16 @@ typedef _Bool bool;
 #define true 1
 #define false 0
 
-enum { BPF_ANY = 0 };
-
 enum bpf_map_type {
+	BPF_MAP_TYPE_HASH = 1,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
 	BPF_MAP_TYPE_LRU_HASH = 9,
 	BPF_MAP_TYPE_RINGBUF = 27,
+};
+
+/* bpf_map_update_elem() flags. */
+enum {
+	BPF_ANY = 0,
 };
 
 /* bpf_ringbuf_output() flags and bpf_ringbuf_query() flags. */
@@ -80,6 +84,7 @@ struct dst_entry {
 } __attribute__((preserve_access_index));
 
 struct sk_buff {
+	struct sk_buff *next;
 	struct net_device *dev;
 	struct sock *sk;
 	unsigned long _skb_refdst;
@@ -109,6 +114,10 @@ struct user_pt_regs {
 	__u64 pstate;
 } __attribute__((preserve_access_index));
 #endif
+
+struct task_struct {
+	void *stack;
+} __attribute__((preserve_access_index));
 
 struct pt_regs {
 	unsigned long di;

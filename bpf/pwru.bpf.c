@@ -10,6 +10,7 @@
 #include <bpf/bpf_core_read.h>
 #include "event_fill.bpf.h"
 #include "filter.bpf.h"
+#include "track.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -43,12 +44,17 @@ struct hit {
 static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const struct hit *h)
 {
 	struct net_device *dev;
+	__u64 sid = cfg_track_stack ? track_stack_id() : 0;
+	int how;
 
 	if (!skb)
 		return 0;
 	dev = BPF_CORE_READ(skb, dev);
-	if (!filter_meta(skb, dev) || !filter_pcap(skb))
+	/* a followed packet is shown whatever its headers became */
+	how = track_lookup(skb, sid);
+	if (how == TRACK_NONE && (!filter_meta(skb, dev) || !filter_pcap(skb)))
 		return 0;
+	track_shown(skb, sid, how);
 	if (h->stash) {
 		struct pending_key k = {bpf_get_current_pid_tgid(), h->func_ip};
 		struct emit_extra x = {.stash = &k};

@@ -6,8 +6,8 @@
 #include <pcap/pcap.h>
 #include "src/check_filter.h"
 
-static int check_file(pcap_t *p, struct filter_checker *c, const char *file, FILE *out,
-		      struct pwru_err *e)
+int check_filter_capture(pcap_t *p, struct filter_checker *c, const char *file, FILE *out,
+			 struct pwru_err *e)
 {
 	struct pcap_pkthdr *h;
 	const unsigned char *pkt;
@@ -45,7 +45,7 @@ int check_filter_main(const char *file, const char *expr, FILE *out, struct pwru
 	if (ret)
 		err_prefix(e, "--check-filter %s", file);
 	else {
-		ret = check_file(p, c, file, out, e);
+		ret = check_filter_capture(p, c, file, out, e);
 		filter_checker_close(c);
 	}
 	pcap_close(p);

@@ -15,6 +15,16 @@
 int check_filter_main(const char *file, const char *expr, FILE *out, struct pwru_err *e);
 
 /*
+ * The packets of the capture P (libpcap's pcap_t, opened from FILE) through the checker C,
+ * loaded for P's link type, as check_filter_main does: for callers that run many captures
+ * through one filter (the fuzzer). Returns 0, or -1 with E set.
+ */
+struct pcap;
+struct filter_checker;
+int check_filter_capture(struct pcap *p, struct filter_checker *c, const char *file, FILE *out,
+			 struct pwru_err *e);
+
+/*
  * The same machinery in-process, for tests and the fuzzer: EXPR compiled and loaded for
  * link type DLT (DLT_EN10MB runs the L2 filter; DLT_RAW, DLT_IPV4, DLT_IPV6 the L3 one),
  * then run on packets with BPF_PROG_TEST_RUN.

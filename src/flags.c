@@ -7,6 +7,7 @@
 #include "src/flags.h"
 #include "src/discover/funcset.h"
 #include "src/probe/backend.h"
+#include "src/probe/track.h"
 
 /* F_OPTSTR: a string given only as --flag=VALUE; --flag alone means the first choice */
 enum flag_kind { F_BOOL, F_STRING, F_U64, F_MARK, F_OPTSTR };
@@ -17,6 +18,11 @@ struct flag {
 	size_t off;
 	const char *arg; /* placeholder shown in --help */
 	const char *help;
+	/*
+	 * What the value may be, for completions: words ("none current"), or one of @file,
+	 * @backend, @module (comma list), @ifname, @netns. NULL: anything.
+	 */
+	const char *values;
 };
 
 #define OFF(field) offsetof(struct pwru_config, field)
@@ -25,16 +31,25 @@ static const struct flag flags[] = {
     {"filter-func", F_STRING, OFF(filter_func), "REGEX",
      "trace only kernel functions whose whole name matches REGEX (POSIX extended)"},
     {"kmods", F_STRING, OFF(kmods), "MOD,...",
-     "look for functions in vmlinux and only these loaded modules (default: all of them)"},
+     "look for functions in vmlinux and only these loaded modules (default: all of them)",
+     "@module"},
     {"all-kmods", F_BOOL, OFF(all_kmods), NULL,
      "look for functions in vmlinux and every loaded module with BTF (the default)"},
     {"no-kmods", F_BOOL, OFF(no_kmods), NULL, "look for functions in vmlinux only"},
     {"filter-mark", F_MARK, OFF(filter_mark), "MARK[/MASK]",
      "trace only skbs with (skb->mark & MASK) == MARK; MASK defaults to 0xffffffff"},
     {"filter-netns", F_STRING, OFF(filter_netns), "NETNS",
-     "trace only skbs in this network namespace: inode:N or /proc/PID/ns/net"},
+     "trace only skbs in this network namespace: inode:N or /proc/PID/ns/net", "@netns"},
     {"filter-ifname", F_STRING, OFF(filter_ifname), "NAME",
-     "trace only skbs on this interface (looked up in --filter-netns, else ours)"},
+     "trace only skbs on this interface (looked up in --filter-netns, else ours)", "@ifname"},
+    {"filter-track-skb", F_BOOL, OFF(filter_track_skb), NULL,
+     "once an skb matched, follow it (and its clones) until freed, whatever it becomes"},
+    {"filter-track-skb-by-stackid", F_BOOL, OFF(filter_track_skb_by_stackid), NULL,
+     "also show skbs on the stack a matched skb was last seen on (new skbs built there)"},
+    {"filter-non-skb-funcs", F_STRING, OFF(filter_non_skb_funcs), "FUNC,...",
+     "also show these functions (no skb argument) on the call path of a followed skb"},
+    {"filter-track-size", F_U64, OFF(filter_track_size), "N",
+     "skbs followed at once (default 8192); pwru says when the table is full"},
     {"output-meta", F_BOOL, OFF(output_meta), NULL,
      "print NETNS MARK IFACE PROTO MTU LEN (default true; --output-meta=false)"},
     {"output-tuple", F_BOOL, OFF(output_tuple), NULL,
@@ -47,11 +62,16 @@ static const struct flag flags[] = {
      "print the skb control buffer as tc programs see it (__sk_buff->cb[])"},
     {"output-netns-names", F_BOOL, OFF(output_netns_names), NULL,
      "print the name of each network namespace (ip netns, /run/netns)"},
+    {"output-cilium", F_BOOL, OFF(output_cilium), NULL,
+     "decode skb->mark as Cilium lays it out: mark=IDENTITY,identity=2(world)"},
+    {"node-name", F_STRING, OFF(node_name), "NAME",
+     "add \"node\": NAME to every JSON object (tells nodes apart in merged cluster logs)"},
     {"timestamp", F_STRING, OFF(timestamp), "MODE",
-     "none, current (kernel ns), relative (ns since the skb's previous event), absolute"},
+     "none, current (kernel ns), relative (ns since the skb's previous event), absolute",
+     "none current relative absolute"},
     {"output-json", F_BOOL, OFF(output_json), NULL, "one JSON object per line (docs/json.md)"},
     {"output-file", F_STRING, OFF(output_file), "PATH",
-     "write events to PATH instead of stdout, rotated by size"},
+     "write events to PATH instead of stdout, rotated by size", "@file"},
     {"output-file-max-size", F_U64, OFF(output_file_max_size), "MB",
      "rotate --output-file past this many megabytes (default 100)"},
     {"output-file-max-backups", F_U64, OFF(output_file_max_backups), "N",
@@ -60,54 +80,73 @@ static const struct flag flags[] = {
      "remove rotated files older than DAYS (0: never)"},
     {"output-file-compress", F_BOOL, OFF(output_file_compress), NULL, "gzip rotated files"},
     {"output-pcap", F_STRING, OFF(output_pcap), "FILE",
-     "also write the packets seen, as pcapng (Wireshark, tshark)"},
+     "also write the packets seen, as pcapng (Wireshark, tshark)", "@file"},
     {"output-snaplen", F_U64, OFF(output_snaplen), "N",
      "bytes of each packet kept for --output-pcap (default 128, at most 1536)"},
     {"output-chains", F_OPTSTR, OFF(output_chains), "[=path]",
      "one block per packet when its life ends; =path: its tuple and functions only, "
-     "stable across runs (for diffs)"},
+     "stable across runs (for diffs)",
+     "path"},
     {"summary", F_BOOL, OFF(summary), NULL,
      "at exit, print events per function, drops per reason, losses (stderr)"},
     {"ringbuf-size", F_U64, OFF(ringbuf_size), "BYTES",
      "size of the kernel's event ring buffer, a power of two (default 4194304)"},
-    {"backend", F_STRING, OFF(backend), "NAME", NULL /* from the backend table */},
+    {"backend", F_STRING, OFF(backend), "NAME", NULL /* from the backend table */, "@backend"},
     {"kernel-btf", F_STRING, OFF(kernel_btf), "FILE",
-     "read kernel BTF from FILE instead of /sys/kernel/btf/vmlinux"},
-    {"ready-file", F_STRING, OFF(ready_file), "PATH", "create PATH once every probe is attached"},
+     "read kernel BTF from FILE instead of /sys/kernel/btf/vmlinux", "@file"},
+    {"ready-file", F_STRING, OFF(ready_file), "PATH", "create PATH once every probe is attached",
+     "@file"},
     {"list-funcs", F_BOOL, OFF(list_funcs), NULL,
      "list what would be traced (name, module, skb position, addresses, backends) and exit"},
     {"debug", F_BOOL, OFF(debug), NULL, "say why each function that is not traced was skipped"},
     {"filter-kprobe-batch", F_U64, OFF(kprobe_batch), "N",
      "kprobe backend: one attaching thread per N functions (pwru's flag; default: 2 threads)"},
     {"check-filter", F_STRING, OFF(check_filter), "PCAPFILE",
-     "run the pcap-filter over PCAPFILE's packets in the kernel, print INDEX MATCH each"},
+     "run the pcap-filter over PCAPFILE's packets in the kernel, print INDEX MATCH each", "@file"},
     {"help", F_BOOL, OFF(help), NULL, "show this help and exit"},
     {"version", F_BOOL, OFF(version), NULL, "print the version and exit"},
 };
 
 #define NFLAGS (sizeof(flags) / sizeof(flags[0]))
 
+size_t flags_doc_count(void)
+{
+	return NFLAGS;
+}
+
+void flags_doc_at(size_t i, struct flag_doc *d, char *buf, size_t len)
+{
+	const struct flag *f = &flags[i];
+	char names[128];
+
+	*d = (struct flag_doc){.name = f->name,
+			       .arg = f->arg,
+			       .optional_arg = f->kind == F_OPTSTR,
+			       .help = f->help,
+			       .values = f->values};
+	if (!d->help) {
+		snprintf(buf, len,
+			 "attach with %s (default: the first of these the kernel can run)",
+			 backend_names(", ", names, sizeof(names)));
+		d->help = buf;
+	}
+}
+
 void flags_usage(FILE *out)
 {
+	struct flag_doc d;
 	size_t i;
 
 	fprintf(out, "Usage: pwru [options] [pcap-filter]\n"
 		     "Traces a packet through the kernel functions that take it (struct sk_buff).\n"
 		     "The pcap-filter (see pcap-filter(7)) selects which packets are shown.\n\n");
 	for (i = 0; i < NFLAGS; i++) {
-		char left[48], names[128], help[256];
-		const char *h = flags[i].help;
+		char left[48], help[256];
 
-		snprintf(left, sizeof(left), "--%s%s%s", flags[i].name,
-			 flags[i].arg && flags[i].arg[0] != '[' ? " " : "",
-			 flags[i].arg ? flags[i].arg : "");
-		if (!h) {
-			snprintf(help, sizeof(help),
-				 "attach with %s (default: the first of these the kernel can run)",
-				 backend_names(", ", names, sizeof(names)));
-			h = help;
-		}
-		fprintf(out, "  %-30s %s\n", left, h);
+		flags_doc_at(i, &d, help, sizeof(help));
+		snprintf(left, sizeof(left), "--%s%s%s", d.name,
+			 d.arg && !d.optional_arg ? " " : "", d.arg ? d.arg : "");
+		fprintf(out, "  %-30s %s\n", left, d.help);
 	}
 	fprintf(out, "\nExample: pwru --filter-func 'ip_.*' 'icmp and host 10.0.0.1'\n");
 }
@@ -297,6 +336,9 @@ static int validate(struct pwru_config *cfg, struct pwru_err *e)
 				     "--kmods, --all-kmods and --no-kmods exclude each other: "
 				     "give one");
 	}
+	if (!cfg->filter_track_size || cfg->filter_track_size > TRACK_SIZE_MAX)
+		return err_bad_input(e, EINVAL, "--filter-track-size must be 1 to %u, not %llu",
+				     TRACK_SIZE_MAX, (unsigned long long)cfg->filter_track_size);
 	if (cfg->backend && !backend_find(cfg->backend)) {
 		char names[128];
 
@@ -326,6 +368,7 @@ int flags_parse(int argc, char **argv, struct pwru_config *cfg, struct pwru_err 
 	cfg->output_snaplen = 128;
 	cfg->ringbuf_size = 1u << 22;
 	cfg->kprobe_batch = FLAGS_UNSET;
+	cfg->filter_track_size = TRACK_SIZE_DEFAULT;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];
 
@@ -345,7 +388,7 @@ int flags_parse(int argc, char **argv, struct pwru_config *cfg, struct pwru_err 
 		goto nomem;
 	return validate(cfg, e);
 nomem:
-	return err_bad_input(e, EINVAL, "out of memory");
+	return err_from_errno(e, -ENOMEM, "reading the command line");
 }
 
 void flags_free(struct pwru_config *cfg)

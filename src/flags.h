@@ -30,6 +30,8 @@ struct pwru_config {
 	bool output_tcp_flags;
 	bool output_skb_cb;
 	bool output_netns_names;
+	bool output_cilium; /* skb->mark in Cilium's layout */
+	char *node_name;    /* --node-name: "node" in every JSON object */
 	bool output_json;
 	char *timestamp; /* none|current|relative|absolute; NULL: none */
 	char *output_file;
@@ -42,6 +44,10 @@ struct pwru_config {
 	bool summary;
 	char *output_chains;   /* NULL: off; "text" or "path" */
 	uint64_t ringbuf_size; /* bytes */
+	bool filter_track_skb;
+	bool filter_track_skb_by_stackid;
+	uint64_t filter_track_size; /* skbs followed at once */
+	char *filter_non_skb_funcs; /* "f,g" */
 	bool help;
 	bool version;
 	char *pcap_expr; /* the positional arguments joined with spaces */
@@ -52,6 +58,20 @@ struct pwru_config {
 /* Fills CFG from ARGV. Returns 0, or -1 with E set (bad input for every usage error). */
 int flags_parse(int argc, char **argv, struct pwru_config *cfg, struct pwru_err *e);
 void flags_usage(FILE *out);
+
+/* One flag as --help, the man page and the shell completions show it (src/flags_doc.c). */
+struct flag_doc {
+	const char *name;
+	const char *arg;   /* the value's placeholder; NULL: a switch (--name, --name=false) */
+	bool optional_arg; /* --name alone, or --name=VALUE */
+	const char *help;
+	/* words the value may be, or @file @backend @module @ifname @netns; NULL: anything */
+	const char *values;
+};
+
+size_t flags_doc_count(void);
+/* The I-th flag of the table; a help text made at run time (--backend's) goes into BUF. */
+void flags_doc_at(size_t i, struct flag_doc *d, char *buf, size_t len);
 void flags_free(struct pwru_config *cfg);
 
 /* "mark[/mask]", each hex (0x...) or decimal. Exposed for tests. */

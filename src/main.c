@@ -23,6 +23,7 @@
 #include "src/probe/backend.h"
 #include "src/probe/loader.h"
 #include "src/probe/tracepoint.h"
+#include "src/probe/track.h"
 #include "src/check_filter.h"
 #include "src/output/drop_reason.h"
 #include "src/output/events.h"
@@ -70,6 +71,8 @@ struct tracer {
 	struct backend_ctx bctx;
 	struct loader ld;
 	struct output_setup out;
+	struct track_opts track_opts;
+	struct track *track;
 	uint32_t netns, ifindex;
 	size_t kmods_without_btf, kmods_from_ko, kmods_unreadable;
 };
@@ -155,10 +158,30 @@ static int no_function(struct tracer *t, struct pwru_err *e)
 				 : "");
 }
 
-/* The kallsyms entries pwru uses: the functions found, and the backends' test target. */
-static int keep_symbol(const char *name, const char *module, void *fs)
+/* NAME is one of LIST's comma-separated names. */
+static int in_list(const char *list, const char *name)
 {
-	return funcset_has_name(fs, name) || (name[0] == 'b' && !strcmp(name, "bpf_fentry_test1"));
+	size_t n = strlen(name);
+	const char *at;
+
+	for (at = list; (at = strstr(at, name)); at += n)
+		if ((at == list || at[-1] == ',') && (at[n] == ',' || !at[n]))
+			return 1;
+	return 0;
+}
+
+/*
+ * The kallsyms entries pwru uses: the functions found, --filter-non-skb-funcs' (their
+ * events are named from here too), and the backends' test target.
+ */
+static int keep_symbol(const char *name, const char *module, void *arg)
+{
+	const struct tracer *t = arg;
+	const char *non_skb = t->cfg->filter_non_skb_funcs;
+
+	return funcset_has_name(&t->fs, name) ||
+	       (name[0] == 'b' && !strcmp(name, "bpf_fentry_test1")) ||
+	       (non_skb && in_list(non_skb, name));
 }
 
 /*
@@ -186,6 +209,7 @@ static int mark_retval(struct funcset *fs, struct pwru_err *e)
 
 static int load_symbols(struct tracer *t, struct pwru_err *e)
 {
+	char why[256];
 	int rc;
 
 	if (load_btf(t, e))
@@ -197,7 +221,7 @@ static int load_symbols(struct tracer *t, struct pwru_err *e)
 		return -1;
 	/* only the names that can matter: the file has 200,000 lines */
 	rc = kallsyms_load_filtered(
-	    NULL, &(struct kallsyms_filter){.types = "tTwW", .keep = keep_symbol, .arg = &t->fs},
+	    NULL, &(struct kallsyms_filter){.types = "tTwW", .keep = keep_symbol, .arg = t},
 	    &t->ksyms);
 	phase_done(PH_KALLSYMS);
 	/* --list-funcs does without addresses: it counts them by name */
@@ -206,6 +230,9 @@ static int load_symbols(struct tracer *t, struct pwru_err *e)
 					"/proc/kallsyms %s; run as root with kernel.kptr_restrict "
 					"below 2",
 					rc ? strerror(-rc) : "shows no addresses");
+	if (t->cfg->filter_non_skb_funcs &&
+	    track_check_funcs(t->ksyms, t->cfg->filter_non_skb_funcs, why, sizeof(why)))
+		return err_bad_input(e, EINVAL, "%s", why);
 	rc = funcset_join(&t->fs, t->ksyms, e);
 	phase_done(PH_FUNCS);
 	if (rc)
@@ -294,12 +321,16 @@ static int load_bpf(struct tracer *t, struct pwru_err *e)
 		ro->cfg_ifindex = t->ifindex;
 		ro->cfg_output_tuple = t->cfg->output_tuple;
 		ro->cfg_output_meta = t->cfg->output_meta;
-		ro->cfg_output_cb = t->cfg->output_skb_cb;
+		ro->cfg_output_cb = output_cb(t->cfg);
 		ro->cfg_snaplen = output_snaplen(t->cfg);
 		ro->cfg_wakeup_bytes = output_wakeup_bytes(t->cfg);
 		bpf_map__set_max_entries(t->ld.skel->maps.events, (uint32_t)t->cfg->ringbuf_size);
+		track_configure(t->ld.skel, &t->track_opts);
 		rc = loader_load(&t->ld, err, sizeof(err));
 	}
+	/* the lifetime hooks first: nothing gets followed before its end can be seen */
+	if (!rc)
+		rc = track_attach(t->ld.skel, t->btf, &t->track_opts, &t->track, err, sizeof(err));
 	/* the loader fails only for what this kernel or libbpf refuses */
 	return rc ? err_not_possible(e, rc < 0 ? -rc : EIO, "%s", err) : 0;
 }
@@ -377,6 +408,8 @@ static int stream_events(struct tracer *t, struct pwru_err *e)
 		events_close(ev);
 		return err_from_errno(e, rc ? rc : -ENOMEM, "cannot start reading events");
 	}
+	if (t->track)
+		events_watch(ev, track_report, t->track);
 	fprintf(stderr, "pwru: listening for events (Ctrl-C to stop)\n");
 	rc = events_run(ev, &stop);
 	events_stats(ev, &st);
@@ -392,6 +425,7 @@ static void teardown(struct tracer *t)
 {
 	if (t->backend)
 		t->backend->detach(&t->bctx);
+	track_detach(t->track);
 	loader_close(&t->ld);
 	pcap_filter_free(t->pcap);
 	traceable_free(&t->tr);
@@ -435,7 +469,13 @@ static int list_funcs(struct pwru_config *cfg, struct pwru_err *e)
 
 static int run(struct pwru_config *cfg, struct pwru_err *e)
 {
-	struct tracer t = {.cfg = cfg};
+	struct tracer t = {.cfg = cfg,
+			   .track_opts = {.by_addr = cfg->filter_track_skb,
+					  /* as in cilium/pwru: they live on the stack */
+					  .by_stack = cfg->filter_track_skb_by_stackid ||
+						      cfg->filter_non_skb_funcs,
+					  .size = (uint32_t)cfg->filter_track_size,
+					  .non_skb_funcs = cfg->filter_non_skb_funcs}};
 	char err[512];
 	int rc;
 

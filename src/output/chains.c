@@ -116,7 +116,7 @@ static void append(struct chains *cs, struct chain *c, const struct pwru_record 
 		c->steps = s;
 		c->cap = cap;
 	}
-	c->steps[c->n++] = (struct chain_step){record_func_ref(r), r->ev->ts};
+	c->steps[c->n++] = (struct chain_step){record_func_ref(r), r->ev->ts, r->ev->mark};
 }
 
 static struct chain *find_or_start(struct chains *cs, const struct pwru_record *r, int *rc)

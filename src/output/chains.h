@@ -13,6 +13,7 @@
 struct chain_step {
 	struct func_ref f;
 	uint64_t ts;
+	uint32_t mark; /* skb->mark there, for --output-cilium */
 };
 
 enum chain_end { CHAIN_FREED, CHAIN_DROPPED, CHAIN_IDLE, CHAIN_EXIT, CHAIN_FULL };

@@ -58,10 +58,25 @@ static void append(char *buf, size_t len, size_t *n, const char *fmt, ...)
 		*n = *n + (size_t)k < len ? *n + (size_t)k : len - 1;
 }
 
+static uint32_t identity_of(uint32_t mark)
+{
+	return ((mark & 0xFF) << 16) | (mark >> 16);
+}
+
+bool cilium_mark_identity(uint32_t mark, uint32_t *identity)
+{
+	const struct cilium_magic *m = find_magic(mark);
+
+	if (!m || m->carries != CILIUM_CARRIES_IDENTITY)
+		return false;
+	*identity = identity_of(mark);
+	return true;
+}
+
 size_t cilium_mark_text(uint32_t mark, char *buf, size_t len)
 {
 	const struct cilium_magic *m = find_magic(mark);
-	uint32_t id = ((mark & 0xFF) << 16) | (mark >> 16);
+	uint32_t id = identity_of(mark);
 	size_t n = 0;
 
 	if (len)
@@ -90,19 +105,29 @@ size_t cilium_mark_text(uint32_t mark, char *buf, size_t len)
 	return n;
 }
 
+size_t cilium_mark_token(uint32_t mark, char *buf, size_t len)
+{
+	size_t n = 0, i;
+
+	if (len)
+		buf[0] = '\0';
+	if (!find_magic(mark))
+		return 0;
+	append(buf, len, &n, "mark=");
+	n += cilium_mark_text(mark, buf + n, len - n);
+	for (i = 0; i < n; i++)
+		if (buf[i] == ' ')
+			buf[i] = ',';
+	return n;
+}
+
 /*
- * cb[2] holds the datapath's error as it is, a negative DROP_* (-133 is 0xffffff7b), or
- * the wire form: the reason in the low byte and an extended error above it.
+ * cb[2] holds the wire form: the reason in the low byte, the extended error (an errno, a
+ * FIB result) in the next. Observed on bpf_lxc's policy drop in the VM: 0x00000085, not
+ * the datapath's negative -133, which would read as reason 0x7b and is refused.
  */
 static void cb_reason(uint32_t w, uint8_t *reason, int8_t *ext)
 {
-	int32_t err = (int32_t)w;
-
-	if (err < 0 && err > -256) {
-		*reason = (uint8_t)-err;
-		*ext = 0;
-		return;
-	}
 	*reason = w & 0xFF;
 	*ext = (int8_t)((w >> 8) & 0xFF);
 }

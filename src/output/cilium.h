@@ -29,6 +29,10 @@ const char *cilium_file_name(uint8_t id);
  * Returns the length written.
  */
 size_t cilium_mark_text(uint32_t mark, char *buf, size_t len);
+/* cilium_mark_text as one token for a text line: "mark=IDENTITY,identity=2(world)", or "". */
+size_t cilium_mark_token(uint32_t mark, char *buf, size_t len);
+/* The security identity MARK carries, when its magic is one that carries one. */
+bool cilium_mark_identity(uint32_t mark, uint32_t *identity);
 
 /* A drop as Cilium records it: in skb->cb before its drop-notify tail call, or its event. */
 struct cilium_drop {

@@ -7,7 +7,9 @@
 #include "src/output/enrich.h"
 #include "src/output/netns_names.h"
 #include "src/output/proc_cache.h"
+#include "src/output/prog_names.h"
 #include "src/output/u64map.h"
+#include "src/output/verdict.h"
 
 static const char *func_at(const struct kallsyms *ks, uint64_t addr)
 {
@@ -20,8 +22,51 @@ static const char *func_at(const struct kallsyms *ks, uint64_t addr)
 	return s && off <= ARCH_ENTRY_SLACK ? s->name : NULL;
 }
 
-static const char *func_name(const struct enrich *e, const struct pwru_event *ev)
+static bool is_prog_event(const struct pwru_event *ev)
 {
+	return ev->type == PWRU_EV_PROG_ENTRY || ev->type == PWRU_EV_PROG_EXIT;
+}
+
+static const char *verdict_name(enum prog_kind kind, int32_t ret)
+{
+	if (kind == PROG_XDP)
+		return verdict_xdp_name((uint32_t)ret);
+	return kind == PROG_TCX ? verdict_tcx_name(ret) : verdict_tc_name(ret);
+}
+
+/*
+ * A program's exit: its result by name, where a redirect goes, and Cilium's drop metadata
+ * when a tc program dropped (CTX_ACT_DROP) after storing it in cb the way Cilium does.
+ */
+static void prog_exit_note(struct pwru_record *r, enum prog_kind kind)
+{
+	struct func_note *nt = &r->note;
+
+	if (r->ev->type != PWRU_EV_PROG_EXIT || !r->has_retval)
+		return;
+	nt->exit = true;
+	nt->ret = (int32_t)r->retval;
+	nt->verdict = verdict_name(kind, nt->ret);
+	if (r->redirect) {
+		nt->has_redirect = true;
+		nt->redirect = *r->redirect;
+	}
+	if (kind != PROG_XDP && nt->ret == 2 && r->cb)
+		nt->has_drop = cilium_drop_from_cb(r->cb, &nt->drop);
+}
+
+static const char *func_name(const struct enrich *e, struct pwru_record *r)
+{
+	const struct pwru_event *ev = r->ev;
+	enum prog_kind kind = PROG_TC;
+	const char *name;
+
+	if (is_prog_event(ev)) {
+		name = prog_names_get(e->progs, (uint32_t)ev->addr, &kind);
+		if (name)
+			prog_exit_note(r, kind);
+		return name;
+	}
 	if (ev->type == PWRU_EV_TRACEPOINT)
 		return ev->addr < e->n_tp_names ? e->tp_names[ev->addr] : NULL;
 	return func_at(e->ksyms, ev->addr);
@@ -47,9 +92,13 @@ static void drop_reason(const struct enrich *e, struct pwru_record *r)
 
 void enrich_record(const struct enrich *e, struct pwru_record *r)
 {
-	r->func = func_name(e, r->ev);
-	if (r->func)
+	r->func = func_name(e, r);
+	/* tp:kfree_skb carries its reason too */
+	if (r->func && !is_prog_event(r->ev))
 		drop_reason(e, r);
+	/* Cilium's drop notification, seen where its program hands it to the kernel */
+	if (r->notify)
+		r->note.has_drop = cilium_drop_from_notify(r->notify, r->notify_len, &r->note.drop);
 	r->exe = e->procs ? proc_cache_exe(e->procs, r->ev->pid, r->ev->comm) : NULL;
 	r->netns_name = e->netns ? netns_name(e->netns, r->ev->netns) : "";
 	r->wall_ns = (uint64_t)((int64_t)r->ev->ts + e->wall_offset);

@@ -2,7 +2,8 @@
 /*
  * Enrichment: what the kernel's record does not carry but a reader wants, looked up in
  * userspace: the function's name (kallsyms, or the probe layer's tracepoint names), the
- * drop reason's name (BTF), the process's executable (/proc).
+ * drop reason's name (BTF), a tc or XDP program's result and Cilium's drop reason, the
+ * process's executable (/proc).
  */
 #ifndef PWRU_ENRICH_H
 #define PWRU_ENRICH_H
@@ -15,6 +16,7 @@ struct drop_reasons;
 struct proc_cache;
 struct u64map;
 struct netns_names;
+struct prog_names;
 
 struct enrich {
 	const struct kallsyms *ksyms;
@@ -23,6 +25,8 @@ struct enrich {
 	/* PWRU_EV_TRACEPOINT records: addr indexes this table ("tp:kfree_skb") */
 	const char *const *tp_names;
 	size_t n_tp_names;
+	/* PWRU_EV_PROG_* records: addr is a program id, named here (NULL: none traced) */
+	struct prog_names *progs;
 	struct u64map *last_ts;	   /* skb -> its previous event's time; NULL: not wanted */
 	struct netns_names *netns; /* NULL: no names wanted */
 	int64_t wall_offset;	   /* wall clock minus the kernel's monotonic clock, ns */

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "bpf/event.h"
 #include "src/output/events.h"
 
 #define POLL_MS	      100 /* also the longest a record waits with batched wake-ups */
@@ -26,10 +27,30 @@ struct events {
 	uint64_t lost;
 	uint64_t last_check;
 	volatile sig_atomic_t *stop;
+	uint64_t stop_ns; /* when the stop was first seen: records up to it are still printed */
+	void (*watch)(void *arg, int final);
+	void *watch_arg;
 };
 
 static void check_lost(struct events *ev, int force);
 static uint64_t now_ns(void);
+
+/*
+ * What the kernel wrote before the stop (Ctrl-C) is what the user saw happen and
+ * waits for; what it writes after is not. A record's ts and now_ns() share the
+ * monotonic clock, so the stop ends the stream at a point in time and the
+ * backlog before it is not dropped, however far behind the reader is.
+ */
+static int after_stop(struct events *ev, const void *data, size_t size)
+{
+	const struct pwru_event *e = data;
+
+	if (!*ev->stop)
+		return 0;
+	if (!ev->stop_ns)
+		ev->stop_ns = now_ns();
+	return size < sizeof(*e) || e->ts > ev->stop_ns;
+}
 
 /*
  * libbpf's ring_buffer__poll() keeps consuming for as long as producers keep adding
@@ -40,7 +61,7 @@ static int on_event(void *ctx, void *data, size_t size)
 {
 	struct events *ev = ctx;
 
-	if (*ev->stop)
+	if (after_stop(ev, data, size))
 		return -EINTR;
 	if (pipeline_record(ev->p, data, size))
 		return OUTPUT_FAILED;
@@ -114,6 +135,14 @@ static void check_lost(struct events *ev, int force)
 		if (!force)
 			pipeline_lost(ev->p, total);
 	}
+	if (ev->watch)
+		ev->watch(ev->watch_arg, force);
+}
+
+void events_watch(struct events *ev, void (*fn)(void *arg, int final), void *arg)
+{
+	ev->watch = fn;
+	ev->watch_arg = arg;
 }
 
 /* The reader went away (pwru | head): stop now, not at the next event, which may never come. */
@@ -122,6 +151,17 @@ static int output_gone(const struct events *ev)
 	struct pollfd p = {.fd = ev->watch_fd};
 
 	return p.fd >= 0 && poll(&p, 1, 0) == 1 && (p.revents & (POLLERR | POLLHUP));
+}
+
+/* After a stop: the records written before it, which may still fill the ring. */
+static int drain(struct events *ev)
+{
+	int rc;
+
+	if (!ev->stop_ns)
+		ev->stop_ns = now_ns();
+	rc = ring_buffer__consume(ev->rb);
+	return rc == -EINTR ? 0 : rc;
 }
 
 int events_run(struct events *ev, volatile sig_atomic_t *stop)
@@ -149,6 +189,8 @@ int events_run(struct events *ev, volatile sig_atomic_t *stop)
 			break;
 		}
 	}
+	if (*stop && rc >= 0)
+		rc = drain(ev);
 	check_lost(ev, 1);
 	if (rc == LIMIT_REACHED)
 		return 0;

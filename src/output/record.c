@@ -38,6 +38,15 @@ static int take_section(struct pwru_record *r, const struct pwru_section *s, con
 			return -1;
 		r->cb = (const void *)p;
 		break;
+	case PWRU_SEC_REDIRECT:
+		if (s->len < sizeof(struct pwru_redirect))
+			return -1;
+		r->redirect = (const void *)p;
+		break;
+	case PWRU_SEC_NOTIFY:
+		r->notify = p;
+		r->notify_len = s->len;
+		break;
 	default: /* a newer producer's section: skipped */
 		break;
 	}
@@ -74,7 +83,8 @@ struct func_ref record_func_ref(const struct pwru_record *r)
 				 .reason = r->reason,
 				 .addr = r->ev->addr,
 				 .reason_value = r->reason_value,
-				 .is_drop = r->is_drop};
+				 .is_drop = r->is_drop,
+				 .note = r->note};
 }
 
 size_t record_func_text(const struct pwru_record *r, char *buf, size_t len)
@@ -84,21 +94,52 @@ size_t record_func_text(const struct pwru_record *r, char *buf, size_t len)
 	return func_ref_text(&f, buf, len);
 }
 
-size_t func_ref_text(const struct func_ref *r, char *buf, size_t len)
+static size_t clamp(int n, size_t len)
 {
-	int n;
-
-	if (!r->func)
-		n = snprintf(buf, len, "0x%" PRIx64, r->addr);
-	else if (r->is_drop && r->reason)
-		n = snprintf(buf, len, "%s(%s)", r->func, r->reason);
-	else if (r->is_drop)
-		n = snprintf(buf, len, "%s (%" PRIu64 ")", r->func, r->reason_value);
-	else
-		n = snprintf(buf, len, "%s", r->func);
-	if (n < 0)
+	if (n < 0 || !len)
 		return 0;
 	return (size_t)n < len ? (size_t)n : len - 1;
+}
+
+/* " TC_ACT_REDIRECT -> ifindex 4 ingress", " DROP_POLICY (133) bpf_lxc.c:1362" */
+static size_t note_text(const struct func_note *nt, char *buf, size_t len)
+{
+	size_t n = 0;
+
+	if (nt->exit && nt->verdict)
+		n += clamp(snprintf(buf, len, " %s", nt->verdict), len);
+	else if (nt->exit)
+		n += clamp(snprintf(buf, len, " ret %" PRId32, nt->ret), len);
+	if (nt->has_redirect && nt->redirect.map_id)
+		n += clamp(snprintf(buf + n, len - n, " -> map %u key %u", nt->redirect.map_id,
+				    nt->redirect.ifindex),
+			   len - n);
+	else if (nt->has_redirect)
+		n += clamp(snprintf(buf + n, len - n, " -> ifindex %u%s%s%s", nt->redirect.ifindex,
+				    nt->redirect.flags & 1 ? " ingress" : "",
+				    nt->redirect.flags & 2 ? " neigh" : "",
+				    nt->redirect.flags & 4 ? " peer" : ""),
+			   len - n);
+	if (nt->has_drop && n + 1 < len) {
+		buf[n++] = ' ';
+		n += cilium_drop_text(&nt->drop, buf + n, len - n);
+	}
+	return n;
+}
+
+size_t func_ref_text(const struct func_ref *r, char *buf, size_t len)
+{
+	size_t n;
+
+	if (!r->func)
+		n = clamp(snprintf(buf, len, "0x%" PRIx64, r->addr), len);
+	else if (r->is_drop && r->reason)
+		n = clamp(snprintf(buf, len, "%s(%s)", r->func, r->reason), len);
+	else if (r->is_drop)
+		n = clamp(snprintf(buf, len, "%s (%" PRIu64 ")", r->func, r->reason_value), len);
+	else
+		n = clamp(snprintf(buf, len, "%s", r->func), len);
+	return n + note_text(&r->note, buf + n, len - n);
 }
 
 void record_printable(char *s)

@@ -10,6 +10,21 @@
 #include <stddef.h>
 #include <stdint.h>
 #include "event.h"
+#include "src/output/cilium.h"
+
+/*
+ * What a tc or XDP program's events add to FUNC: at its exit, its result by name (and where
+ * a redirect goes); Cilium's drop reason, from cb at the exit or from a drop notification.
+ */
+struct func_note {
+	bool exit;	     /* a program's exit: ret is its result */
+	const char *verdict; /* ret by name; NULL when the value has none */
+	int32_t ret;
+	bool has_redirect;
+	struct pwru_redirect redirect;
+	bool has_drop;
+	struct cilium_drop drop;
+};
 
 struct pwru_record {
 	const struct pwru_event *ev;
@@ -19,6 +34,9 @@ struct pwru_record {
 	const uint8_t *pkt_data; /* pkt->cap_len bytes */
 	const uint32_t *cb;	 /* 5 values */
 	const struct pwru_tuple *tunnel;
+	const struct pwru_redirect *redirect;
+	const uint8_t *notify; /* notify_len bytes of a bpf_skb_event_output() message */
+	size_t notify_len;
 	bool has_stack;
 	int64_t stack_id;
 	bool has_retval;
@@ -28,6 +46,7 @@ struct pwru_record {
 	const char *reason; /* drop reason name at a drop point; NULL otherwise */
 	bool is_drop;	    /* a drop point: reason_value is meaningful */
 	uint64_t reason_value;
+	struct func_note note;
 	const char *exe;	/* executable of ev->pid; NULL: kernel thread, idle or gone */
 	const char *netns_name; /* /run/netns name of ev->netns, "" when none (if asked) */
 	uint64_t since_prev;	/* ns since the previous event of this skb; 0 for its first */
@@ -50,11 +69,16 @@ struct func_ref {
 	uint64_t addr;
 	uint64_t reason_value;
 	bool is_drop;
+	struct func_note note;
 };
 
 struct func_ref record_func_ref(const struct pwru_record *r);
 
-/* FUNC as pwru prints it: "name", "name(REASON)", "name (N)", or "0x<addr>". */
+/*
+ * FUNC as pwru prints it: "name", "name(REASON)", "name (N)", or "0x<addr>"; a program's
+ * exit adds its result ("cil_from_container(tc) TC_ACT_SHOT"), a redirect its target
+ * ("-> ifindex 4"), and Cilium's drop reason follows ("DROP_POLICY (133) bpf_lxc.c:1362").
+ */
 size_t record_func_text(const struct pwru_record *r, char *buf, size_t len);
 size_t func_ref_text(const struct func_ref *f, char *buf, size_t len);
 

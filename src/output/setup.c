@@ -84,9 +84,11 @@ int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, st
 	os->so = (struct sink_opts){.meta = cfg->output_meta,
 				    .tuple = cfg->output_tuple,
 				    .tcp_flags = cfg->output_tcp_flags,
-				    .cb = cfg->output_skb_cb,
+				    .cb = output_cb(cfg),
 				    .netns_names = cfg->output_netns_names,
-				    .ts = ts_mode(cfg->timestamp)};
+				    .cilium = cfg->output_cilium,
+				    .ts = ts_mode(cfg->timestamp),
+				    .node = cfg->node_name};
 	os->p.diag = stderr;
 	if (add_sinks(os, cfg, e))
 		return -1;
@@ -100,6 +102,11 @@ int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, st
 	    (os->so.netns_names && !os->p.en.netns))
 		return err_from_errno(e, -ENOMEM, "setting up the output");
 	return 0;
+}
+
+bool output_cb(const struct pwru_config *cfg)
+{
+	return cfg->output_skb_cb;
 }
 
 uint32_t output_snaplen(const struct pwru_config *cfg)

@@ -31,7 +31,10 @@ struct sink_opts {
 	bool tcp_flags;	  /* (tcp:SYN|ACK) */
 	bool cb;	  /* __sk_buff->cb[] */
 	bool netns_names; /* NETNS NAME from /run/netns */
+	bool progs;	  /* tc/XDP programs traced: their verdicts and Cilium's drops */
+	bool cilium;	  /* skb->mark decoded in Cilium's layout */
 	enum ts_mode ts;
+	const char *node; /* --node-name, or NULL */
 };
 
 struct sink {

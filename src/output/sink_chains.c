@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "src/output/chains.h"
+#include "src/output/cilium.h"
 #include "src/output/fmt.h"
 #include "src/output/sink.h"
 #include "src/output/tuple_text.h"
@@ -88,6 +89,10 @@ static int text_chain(struct chains_state *st, const struct chain *c)
 		fmt_mem(&f, num, (size_t)(nf.p - num));
 		fmt_str(&f, " ns  ");
 		fmt_mem(&f, fn, func_text(&c->steps[i].f, fn, sizeof(fn)));
+		if (st->s->opts->cilium && cilium_mark_token(c->steps[i].mark, fn, sizeof(fn))) {
+			fmt_char(&f, ' ');
+			fmt_str(&f, fn);
+		}
 		fmt_char(&f, '\n');
 	}
 	if (c->truncated)
@@ -128,7 +133,12 @@ static int json_chain(struct chains_state *st, const struct chain *c)
 	uint32_t i;
 	size_t n;
 
-	fmt_str(&f, "{\"type\":\"chain\",\"skb\":\"0x");
+	fmt_str(&f, "{\"type\":\"chain\"");
+	if (st->s->opts->node) {
+		fmt_str(&f, ",\"node\":");
+		fmt_json_str(&f, st->s->opts->node);
+	}
+	fmt_str(&f, ",\"skb\":\"0x");
 	fmt_hex(&f, c->skb);
 	fmt_char(&f, '"');
 	json_tuple(&f, &c->tuple);
@@ -153,6 +163,11 @@ static int json_chain(struct chains_state *st, const struct chain *c)
 		fmt_json_str(&f, fn);
 		fmt_str(&f, ",\"t\":");
 		fmt_u64(&f, c->steps[i].ts - c->first_ts);
+		if (st->s->opts->cilium) {
+			cilium_mark_text(c->steps[i].mark, fn, sizeof(fn));
+			fmt_str(&f, ",\"cilium_mark\":");
+			fmt_json_str(&f, fn);
+		}
 		fmt_char(&f, '}');
 	}
 	fmt_str(&f, "]}\n");

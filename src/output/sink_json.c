@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "src/output/cilium.h"
 #include "src/output/fmt.h"
 #include "src/output/sink.h"
 #include "src/output/tuple_text.h"
@@ -162,10 +163,45 @@ static void put_func(struct fmt *f, const struct pwru_record *r)
 		key_u64(f, "stack_id", (uint64_t)r->stack_id);
 }
 
+/* Present for the flags given: --filter-trace-tc/xdp, --output-cilium (docs/json.md). */
+static void put_cilium(struct fmt *f, const struct sink_opts *so, const struct pwru_record *r)
+{
+	const struct func_note *nt = &r->note;
+	char text[128];
+	uint32_t id = 0;
+	const char *name;
+
+	if (so->progs) {
+		key_str(f, "verdict", nt->exit && nt->verdict ? nt->verdict : "");
+		key_u64(f, "redirect_ifindex", nt->has_redirect ? nt->redirect.ifindex : 0);
+		if (nt->has_drop)
+			cilium_drop_text(&nt->drop, text, sizeof(text));
+		key_str(f, "cilium_drop", nt->has_drop ? text : "");
+		key_u64(f, "cilium_drop_code", nt->has_drop ? nt->drop.reason : 0);
+	}
+	if (so->cilium) {
+		cilium_mark_text(r->ev->mark, text, sizeof(text));
+		key_str(f, "cilium_mark", text);
+		cilium_mark_identity(r->ev->mark, &id);
+		key_u64(f, "cilium_identity", id);
+		name = cilium_identity_name(id);
+		key_str(f, "cilium_identity_name", name && id ? name : "");
+	}
+}
+
 static int json_open(struct sink *o)
 {
 	o->priv = calloc(1, sizeof(struct json_state));
 	return o->priv ? 0 : -1;
+}
+
+/* Every object opens with its type, then the node when --node-name names one. */
+static void open_object(struct fmt *f, const struct sink *o, const char *type)
+{
+	fmt_char(f, '{');
+	key_str(f, "type", type);
+	if (o->opts->node)
+		key_str(f, "node", o->opts->node);
 }
 
 static int emit(struct sink *o, struct fmt *f, char *line)
@@ -185,8 +221,7 @@ static int json_record(struct sink *o, const struct pwru_record *r)
 	struct fmt f = {st->line, st->line + sizeof(st->line) - 2};
 	char comm[PWRU_COMMSIZ + 1];
 
-	fmt_char(&f, '{');
-	key_str(&f, "type", "event");
+	open_object(&f, o, "event");
 	key_hex(&f, "skb", r->ev->skb);
 	key_u64(&f, "cpu", r->ev->cpu);
 	key_str(&f, "process", r->proc_text);
@@ -195,6 +230,7 @@ static int json_record(struct sink *o, const struct pwru_record *r)
 	comm[PWRU_COMMSIZ] = '\0';
 	key_str(&f, "comm", comm);
 	put_func(&f, r);
+	put_cilium(&f, so, r);
 	put_time(&f, so, r);
 	key_u64(&f, "ts", r->ev->ts);
 	if (so->meta)
@@ -216,8 +252,7 @@ static void json_lost(struct sink *o, uint64_t total)
 	struct json_state *st = o->priv;
 	struct fmt f = {st->line, st->line + sizeof(st->line) - 2};
 
-	fmt_char(&f, '{');
-	key_str(&f, "type", "lost");
+	open_object(&f, o, "lost");
 	key_u64(&f, "lost", total);
 	emit(o, &f, st->line);
 }
@@ -228,8 +263,7 @@ static int json_close(struct sink *o, const struct output_stats *s)
 	struct fmt f = {st->line, st->line + sizeof(st->line) - 2};
 	int err;
 
-	fmt_char(&f, '{');
-	key_str(&f, "type", "end");
+	open_object(&f, o, "end");
 	key_u64(&f, "events", s->events);
 	key_u64(&f, "lost", s->lost);
 	err = emit(o, &f, st->line);

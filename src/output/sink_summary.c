@@ -49,6 +49,9 @@ static int summary_record(struct sink *o, const struct pwru_record *r)
 	uint64_t key = r->ev->addr ^ (r->is_drop ? (r->reason_value + 1) << 48 : 0), *slot;
 	bool fresh;
 
+	/* a program's id (entry and exit on one row) is not a tracepoint's index */
+	if (r->ev->type == PWRU_EV_PROG_ENTRY || r->ev->type == PWRU_EV_PROG_EXIT)
+		key |= 1ull << 62;
 	u64map_get(st->skbs, r->ev->skb, &fresh);
 	st->packets += fresh;
 	slot = u64map_get(st->index, key, &fresh);

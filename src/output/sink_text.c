@@ -2,6 +2,7 @@
 /* cilium/pwru's default text layout, byte for byte: one line per event under one header. */
 #include <stdlib.h>
 #include <string.h>
+#include "src/output/cilium.h"
 #include "src/output/fmt.h"
 #include "src/output/sink.h"
 #include "src/output/tuple_text.h"
@@ -176,6 +177,18 @@ static void put_time(struct fmt *f, const struct sink_opts *so, const struct pwr
 	}
 }
 
+/* " mark=IDENTITY,identity=2(world)": one token, as pwru's " name=value" metadata. */
+static void put_cilium_mark(struct fmt *f, uint32_t mark)
+{
+	char m[96];
+	size_t n = cilium_mark_token(mark, m, sizeof(m));
+
+	if (!n)
+		return;
+	fmt_char(f, ' ');
+	fmt_mem(f, m, n);
+}
+
 static int text_record(struct sink *o, const struct pwru_record *r)
 {
 	const struct sink_opts *so = o->opts;
@@ -208,6 +221,8 @@ static int text_record(struct sink *o, const struct pwru_record *r)
 		put_tuple(&f, st, r, so->tcp_flags);
 	fmt_char(&f, ' ');
 	fmt_mem(&f, r->func_text, r->func_len);
+	if (so->cilium)
+		put_cilium_mark(&f, r->ev->mark);
 	*f.p++ = '\n';
 	/* One write per line: a reader never sees half an event. */
 	n = (size_t)(f.p - st->line);

@@ -7,6 +7,11 @@ static void func_text(struct texts *c, struct pwru_record *r)
 	uint64_t reason = r->is_drop ? r->reason_value : ~0ull;
 	size_t i = (size_t)((r->ev->addr >> 4) ^ reason) % TEXTS_FUNC_SLOTS;
 
+	if (r->note.exit || r->note.has_drop) {
+		r->func_len = record_func_text(r, c->noted, sizeof(c->noted));
+		r->func_text = c->noted;
+		return;
+	}
 	if (!c->primed || c->func[i].addr != r->ev->addr || c->func[i].reason != reason ||
 	    c->func[i].func != r->func) {
 		c->func[i].addr = r->ev->addr;

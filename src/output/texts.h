@@ -19,6 +19,7 @@ struct texts {
 		char text[160];
 		uint16_t len;
 	} func[TEXTS_FUNC_SLOTS];
+	char noted[256]; /* FUNC with a program's result or Cilium's reason: never cached */
 	uint32_t proc_pid;
 	const char *proc_exe;
 	char proc_comm[PWRU_COMMSIZ];

@@ -5,18 +5,9 @@
 # contents, read straight from the OCI layout with jq and tar, and its binary
 # is run from the unpacked layer in a chroot that holds nothing else.
 cd "$(dirname "$0")/../.." || exit 1
-n=0
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
-	fi
-}
+. tests/tap.sh
 finish() {
-	echo "1..$n"
+	tap_plan
 	exit 0
 }
 tmp=$(mktemp -d)

@@ -5,16 +5,7 @@
 # pwru-on-node's life cycle (apply, stream, delete on exit and on Ctrl-C)
 # driven through a stand-in kubectl that records what it is asked.
 cd "$(dirname "$0")/../.." || exit 1
-n=0
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
-	fi
-}
+. tests/tap.sh
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -87,4 +78,4 @@ wait $pid
 status=$?
 result "$([ $status = 130 ] && tail -n1 "$tmp/calls" | grep -q '^-n default delete pod pwru-worker-3-' && echo 0 || echo 1)" \
 	"on Ctrl-C it deletes the pod and exits 130" "status $status; calls: $(cat "$tmp/calls")"
-echo "1..$n"
+tap_plan

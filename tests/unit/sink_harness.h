@@ -14,6 +14,7 @@
 #include "kallsyms/kallsyms.h"
 #include "src/output/drop_reason.h"
 #include "src/output/pipeline.h"
+#include "src/output/prog_names.h"
 
 static const char harness_ksyms[] = "ffffffff81000000 T _text\n"
 				    "ffffffff81a00000 T nf_hook_slow\n"
@@ -22,7 +23,8 @@ static const char harness_ksyms[] = "ffffffff81000000 T _text\n"
 				    "ffffffff81d00000 t ip6_rcv_core\n"
 				    "ffffffff81e10000 T ip_rcv\n"
 				    "ffffffff81e20000 T icmp_rcv\n"
-				    "ffffffff81e30000 T kfree_skbmem\n";
+				    "ffffffff81e30000 T kfree_skbmem\n"
+				    "ffffffff81e40000 T bpf_skb_event_output\n";
 
 #define ADDR_NF_HOOK_SLOW 0xffffffff81a00000ULL
 #define ADDR_KFREE_REASON 0xffffffff81b00000ULL
@@ -31,9 +33,11 @@ static const char harness_ksyms[] = "ffffffff81000000 T _text\n"
 #define ADDR_IP_RCV	  0xffffffff81e10000ULL
 #define ADDR_ICMP_RCV	  0xffffffff81e20000ULL
 #define ADDR_KFREE_SKBMEM 0xffffffff81e30000ULL
+#define ADDR_SKB_OUTPUT	  0xffffffff81e40000ULL
 
 static struct kallsyms *harness_ks;
 static struct drop_reasons *harness_dr;
+static struct prog_names *harness_progs; /* tc/XDP programs: set by the tests that need it */
 
 /* A kernel-like enum, so the tests do not depend on this machine's drop reasons. */
 static inline void harness_init(void)
@@ -135,9 +139,11 @@ static inline struct rendered render_recs(const struct sink_ops *ops, const stru
 	struct rendered res = {0};
 	size_t dlen = 0;
 	static const char *const tp_names[] = {"tp:net_dev_queue", "tp:kfree_skb"};
-	struct pipeline p = {
-	    .en = {
-		.ksyms = harness_ks, .reasons = harness_dr, .tp_names = tp_names, .n_tp_names = 2}};
+	struct pipeline p = {.en = {.ksyms = harness_ks,
+				    .reasons = harness_dr,
+				    .progs = harness_progs,
+				    .tp_names = tp_names,
+				    .n_tp_names = 2}};
 	FILE *out = open_memstream(&res.out, &res.out_len);
 	int i;
 

@@ -96,6 +96,28 @@ static void test_errors(void)
 	flags_free(&c);
 }
 
+static void test_track(void)
+{
+	struct pwru_config c;
+
+	is_int(PARSE(&c, "icmp"), 0, "no tracking flag");
+	ok(!c.filter_track_skb && !c.filter_track_skb_by_stackid, "tracking is off by default");
+	is_int(c.filter_track_size, 8192, "the table holds 8192 skbs by default");
+	flags_free(&c);
+	is_int(PARSE(&c, "--filter-track-skb", "--filter-track-skb-by-stackid",
+		     "--filter-track-size", "16"),
+	       0, "tracking flags");
+	ok(c.filter_track_skb && c.filter_track_skb_by_stackid, "both switches on");
+	is_int(c.filter_track_size, 16, "table size");
+	flags_free(&c);
+	is_int(PARSE(&c, "--filter-track-size", "0"), -1, "a table of 0 is refused");
+	is_str(e.msg, "--filter-track-size must be 1 to 4194304, not 0", "says the range");
+	is_int(e.cls, PWRU_BAD_INPUT, "a bad value: exit 2");
+	flags_free(&c);
+	is_int(PARSE(&c, "--filter-track-size", "99999999"), -1, "a huge table is refused");
+	flags_free(&c);
+}
+
 /* Parsing accepts exactly the regexes the function set later compiles: one helper for both. */
 static void test_regex_shared(void)
 {
@@ -136,6 +158,7 @@ int main(void)
 	test_defaults_and_forms();
 	test_mark();
 	test_errors();
+	test_track();
 	test_regex_shared();
 	return tap_done();
 }

@@ -65,6 +65,16 @@ static void test_json(void)
 	ok(r.out && strstr(r.out, "{\"type\":\"end\",\"events\":2,\"lost\":5}\n"),
 	   "json: a closing object with the counts");
 	rendered_free(&r);
+
+	so.node = "worker-\"1\"";
+	r = render_events(&sink_json, &so, ev, 2, 5);
+	ok(r.out &&
+	       strstr(r.out, "{\"type\":\"event\",\"node\":\"worker-\\\"1\\\"\",\"skb\":") ==
+		   r.out &&
+	       strstr(r.out, "\n{\"type\":\"lost\",\"node\":\"worker-\\\"1\\\"\",\"lost\":5}\n") &&
+	       strstr(r.out, "{\"type\":\"end\",\"node\":\"worker-\\\"1\\\"\",\"events\":2,"),
+	   "json: --node-name puts the node, escaped, in every object after its type");
+	rendered_free(&r);
 	test_json_retval(&so);
 }
 

@@ -3,11 +3,11 @@
 # clean output, timeouts, the environment commands see), so that a failure in
 # the kernel suites is about pwru, not about the harness.
 cd "$(dirname "$0")/../.." || exit 1
+. tests/tap.sh
 repo=$(pwd)
 ARCH=${PWRU_VM_HARNESS_ARCH:-amd64}
 run="tests/vm/run --arch $ARCH"
 K=${PWRU_VM_HARNESS_KERNEL:-6.1}
-n=0
 
 # Fetch the kernel first: on a cold cache its download notes must not count as the
 # command's output in the checks below.
@@ -16,15 +16,6 @@ if ! why=$(tests/vm/kernel --arch "$ARCH" "$K" 2>&1 >/dev/null); then
 	exit 1
 fi
 
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
-	fi
-}
 
 out=$($run "$K" -- sh -c 'echo to-stdout; echo to-stderr >&2; exit 3' 2>&1)
 status=$?
@@ -69,4 +60,4 @@ $run "$K" >/dev/null 2>&1
 status=$?
 result $((status != 2)) "no command: usage, status 2" "status $status"
 
-echo "1..$n"
+tap_plan

@@ -3,18 +3,9 @@
 # installed into a scratch root with dpkg, and the installed /usr/sbin/pwru
 # tracing a real ping in the 6.12 VM.
 cd "$(dirname "$0")/../.." || exit 1
-n=0
-result() {
-	n=$((n + 1))
-	if [ "$1" = 0 ]; then
-		echo "ok $n - $2"
-	else
-		echo "not ok $n - $2"
-		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
-	fi
-}
+. tests/tap.sh
 finish() {
-	echo "1..$n"
+	tap_plan
 	exit 0
 }
 tmp=$(mktemp -d)
@@ -40,10 +31,14 @@ out=$("$root/usr/sbin/pwru" --version 2>&1)
 result "$([ "$out" = "pwru $version" ] && echo 0 || echo 1)" \
 	"the installed /usr/sbin/pwru --version says 'pwru $version'" "$out"
 missing=
-for f in usr/share/doc/pwru/copyright usr/share/doc/pwru/usage.md.gz; do
+for f in usr/share/doc/pwru/copyright usr/share/doc/pwru/usage.md.gz usr/share/man/man8/pwru.8.gz \
+	usr/share/bash-completion/completions/pwru usr/share/zsh/vendor-completions/_pwru; do
 	[ -e "$root/$f" ] || missing+=" $f"
 done
-result "$([ -z "$missing" ] && echo 0 || echo 1)" "docs are under /usr/share/doc/pwru" "missing:$missing"
+result "$([ -z "$missing" ] && echo 0 || echo 1)" \
+	"docs, the man page and the bash and zsh completions are installed" "missing:$missing"
+out=$(man -l "$root/usr/share/man/man8/pwru.8.gz" 2>&1 | col -b | grep -c -- '^ *--[a-z]')
+result "$([ "$out" -ge 20 ] && echo 0 || echo 1)" "the installed man page renders, with its options ($out)"
 
 # The installed binary, at its installed path, traces in the VM.
 out=$(PWRU_VM_EXTRA="$root/usr/sbin/pwru:/usr/sbin/pwru" tests/vm/run 6.12 -- \

@@ -213,11 +213,12 @@ check_events() {
 }
 
 # Programs, links and perf-event attachments of ours still in the kernel. Our
-# programs are named kprobe_* / pwru_* / fentry_* / fexit_* / tp_btf_* /
-# raw_tp_*; bpftool truncates names to 15 bytes. Links of every kind we make:
-# kprobe-multi, perf events, tracing (fentry, fexit, tp_btf), raw tracepoints,
-# and 7.2's tracing-multi (type 15, which this bpftool does not name).
-OUR_PROGS='^(kprobe|pwru|fentry|fexit|tp_btf|raw_tp)'
+# programs are named kprobe_* / pwru_* / trk_* (tracking hooks) / fentry_* /
+# fexit_* / tp_btf_* / raw_tp_*; bpftool truncates names to 15 bytes. Links of
+# every kind we make: kprobe-multi, perf events, tracing (fentry, fexit,
+# tp_btf), raw tracepoints, and 7.2's tracing-multi (type 15, which this
+# bpftool does not name).
+OUR_PROGS='^(kprobe|pwru|trk_|fentry|fexit|tp_btf|raw_tp)'
 leftovers() {
 	$BPFTOOL prog show 2>/dev/null | awk -v re="$OUR_PROGS" '
 		{ for (i = 1; i < NF; i++) if ($i == "name" && $(i + 1) ~ re) print "prog: " $0 }'

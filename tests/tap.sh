@@ -1,0 +1,19 @@
+# Sourced by the shell tests (tests/local/*.t, tests/vm/*.t) that number their own TAP
+# lines. result STATUS DESCRIPTION [DETAIL]: test n+1 passes when STATUS is 0; DETAIL
+# goes under a failure as diagnostics. tap_plan prints the plan.
+# shellcheck shell=bash
+n=0
+
+result() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then
+		echo "ok $n - $2"
+	else
+		echo "not ok $n - $2"
+		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
+	fi
+}
+
+tap_plan() {
+	echo "1..$n"
+}

@@ -1,0 +1,98 @@
+# --filter-track-skb-by-stackid: an skb built on the call path of a matched one
+# shows too. b answers a's echo request inside icmp_rcv, on the same stack: the
+# reply is a new skb that the filter ('icmp and dst host 10.0.1.3') does not
+# select, and shows only because it is built there. A second ping, to
+# 10.0.1.2, runs on the same CPUs and must show nowhere, request or reply.
+# --filter-non-skb-funcs fib_table_lookup (no skb argument): the route lookups
+# b does for the selected requests and their replies show with the request's
+# tuple; with a filter selecting nothing, no lookup shows.
+. tests/vm/suite/lib.sh
+
+FUNCS='icmp_rcv|__ip_local_out|ip_output|__dev_queue_xmit|kfree_skbmem'
+REQ='10.0.1.1:0->10.0.1.3:0(icmp)'
+REPLY='10.0.1.3:0->10.0.1.1:0(icmp)'
+
+check "two netns joined by veth" netns_pair
+check "b also answers on 10.0.1.3" $IP -n b addr add 10.0.1.3/24 dev vb
+
+# run NAME [--expr EXPR] FLAGS... : pwru with FLAGS during both pings.
+run() {
+	local name=$1 expr='icmp and dst host 10.0.1.3'
+	shift
+	if [ "$1" = --expr ]; then
+		expr=$2
+		shift 2
+	fi
+	if pwru_start "$name" --filter-func "$FUNCS" "$@" "$expr"; then
+		$IP netns exec a ping -c 20 -i 0.05 10.0.1.2 >/dev/null 2>&1 &
+		PING_PID=$!
+		$IP netns exec a ping -c 20 -i 0.05 10.0.1.3 >/dev/null 2>&1
+		wait "$PING_PID"
+		pwru_stop
+	else
+		not_ok "pwru $* attached" "$(head -n 5 "$SCRATCH/$name.err")"
+	fi
+}
+
+run plain
+if ! grep -qF -- "$REPLY" "$SCRATCH/plain.out" && grep -qF -- "$REQ" "$SCRATCH/plain.out"; then
+	ok "without it the replies do not show, the requests do"
+else
+	not_ok "without it the replies do not show, the requests do"
+	show "pwru stdout" "$SCRATCH/plain.out"
+fi
+
+run stack --filter-track-skb-by-stackid
+out=$SCRATCH/stack.out
+n=$(event_lines "$out" icmp_rcv "$REQ" | wc -l)
+if [ "$n" -ge 10 ]; then
+	ok "the selected requests show at icmp_rcv ($n)"
+else
+	not_ok "the selected requests show at icmp_rcv ($n)"
+	show "pwru stdout" "$out"
+fi
+# Built by icmp_reply and sent before the request is freed, all on icmp_rcv's stack.
+for fn in __ip_local_out ip_output __dev_queue_xmit; do
+	n=$(event_lines "$out" $fn "$REPLY" | wc -l)
+	if [ "$n" -ge 10 ]; then
+		ok "their replies, new skbs on the same stack, show at $fn ($n)"
+	else
+		not_ok "their replies, new skbs on the same stack, show at $fn ($n)"
+		show "pwru stdout" "$out" 30
+	fi
+done
+other=$(grep -E '10\.0\.1\.(1:0->10\.0\.1\.2|2:0->10\.0\.1\.1):0' "$out")
+if [ -z "$other" ]; then
+	ok "the other ping shows nowhere, request or reply"
+else
+	not_ok "the other ping shows nowhere, request or reply" "$(echo "$other" | head -n 5)"
+fi
+check "pwru --filter-track-skb-by-stackid exits 0 on SIGINT" test "${PWRU_STATUS:-x}" = 0
+
+FUNCS="ip_rcv|$FUNCS"
+run funcs --filter-non-skb-funcs fib_table_lookup
+n=$(event_lines "$SCRATCH/funcs.out" fib_table_lookup "$REQ" | wc -l)
+if [ "$n" -ge 10 ]; then
+	ok "--filter-non-skb-funcs fib_table_lookup: b's route lookups show for the selected requests ($n)"
+else
+	not_ok "--filter-non-skb-funcs fib_table_lookup: b's route lookups show for the selected requests ($n)"
+	show "pwru stdout" "$SCRATCH/funcs.out" 30
+	show "pwru stderr" "$SCRATCH/funcs.err"
+fi
+run nothing --expr 'icmp and dst host 10.0.1.9' --filter-non-skb-funcs fib_table_lookup
+if ! grep -q ' fib_table_lookup' "$SCRATCH/nothing.out" && grep -q '^SKB' "$SCRATCH/nothing.out"; then
+	ok "with nothing selected, no route lookup shows"
+else
+	not_ok "with nothing selected, no route lookup shows" "$(head -n 5 "$SCRATCH/nothing.out")"
+fi
+"$PWRU" --filter-non-skb-funcs fib_table_lookup,no_such_function_x icmp \
+	>"$SCRATCH/bad.out" 2>"$SCRATCH/bad.err"
+status=$?
+if [ $status -eq 2 ] && [ "$(wc -l <"$SCRATCH/bad.err")" -eq 1 ] &&
+	grep -q 'no kernel function no_such_function_x' "$SCRATCH/bad.err"; then
+	ok "an unknown --filter-non-skb-funcs name: exit 2, one line naming it"
+else
+	not_ok "an unknown --filter-non-skb-funcs name: exit 2, one line naming it" \
+		"exit $status" "$(cat "$SCRATCH/bad.err")"
+fi
+check_nothing_attached
