@@ -74,7 +74,6 @@ if start forced --backend tracepoint icmp; then
 	ours=$(our_progs "${before:-0}")
 	check "while tracing, bpftool shows our tracepoint programs" '[ -n "$ours" ]'
 	ip netns exec "$ns" ping -c 2 -W 1 127.0.0.1 >/dev/null 2>&1
-	sleep 0.5
 	stop
 	check "exits 0 on SIGINT" '[ "$status" = 0 ]' "status $status" "$(cat "$scratch/forced.err")"
 	for tp in net_dev_queue net_dev_start_xmit netif_receive_skb consume_skb; do
@@ -94,7 +93,6 @@ fi
 # The filter applies: an expression the ping does not match prints nothing.
 if start nomatch --backend tracepoint 'icmp and host 10.9.9.9'; then
 	ip netns exec "$ns" ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1
-	sleep 0.5
 	stop
 	check "a pcap filter the ping does not match: no event" \
 		"! grep -q '^0x' '$scratch/nomatch.out'" "$(head -n 5 "$scratch/nomatch.out")"
@@ -126,7 +124,6 @@ check "SIGKILL while attaching: no program of ours is left" '[ -z "$(our_progs "
 if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
 	if start auto icmp; then
 		ip netns exec "$ns" ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1
-		sleep 0.5
 		stop
 		check "no kprobes here: pwru icmp picks the tracepoint backend, saying why in one line" \
 			"grep -q '^pwru: kprobe-multi unavailable (.*); kprobe unavailable (.*); falling back to tracepoint\$' '$scratch/auto.err' && grep -qx 'pwru: backend tracepoint' '$scratch/auto.err'" \
