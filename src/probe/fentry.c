@@ -281,9 +281,9 @@ static int fentry_attach(struct backend_ctx *ctx, struct attach_result *res, str
 }
 
 static const struct hook_section fentry_sections[] = {
-    {PWRU_SEC_FENTRY "+", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY},
-    {PWRU_SEC_FENTRY_MULTI "+", BPF_PROG_TYPE_TRACING, FENTRY_MULTI_ATTACH},
-    {PWRU_SEC_FEXIT "+", BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT},
+    {PWRU_SEC_FENTRY, BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY},
+    {PWRU_SEC_FENTRY_MULTI, BPF_PROG_TYPE_TRACING, FENTRY_MULTI_ATTACH},
+    {PWRU_SEC_FEXIT, BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT},
 };
 
 const struct backend backend_fentry = {

@@ -220,7 +220,7 @@ static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, str
 }
 
 static const struct hook_section kprobe_sections[] = {
-    {PWRU_SEC_KPROBE "+", BPF_PROG_TYPE_KPROBE, 0},
+    {PWRU_SEC_KPROBE, BPF_PROG_TYPE_KPROBE, 0},
 };
 
 const struct backend backend_kprobe = {

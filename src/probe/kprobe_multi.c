@@ -248,7 +248,7 @@ out:
 }
 
 static const struct hook_section multi_sections[] = {
-    {PWRU_SEC_KPROBE_MULTI "+", BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI},
+    {PWRU_SEC_KPROBE_MULTI, BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI},
 };
 
 const struct backend backend_kprobe_multi = {

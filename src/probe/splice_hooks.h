@@ -15,7 +15,12 @@
 struct pcap_filter;
 struct splice_hooks;
 
-/* A section as libbpf's handler API wants it ("kprobe+": "kprobe" and "kprobe/..."). */
+/*
+ * A section as libbpf's handler API wants it. The backends name theirs exactly ("fexit",
+ * never "fexit+"): a handler stays registered while the tracing object lives, and a "+"
+ * would also take another object's SEC("fexit/kfree_skbmem") (the tracking hooks) away
+ * from libbpf's own handler, which finds its attach target.
+ */
 struct hook_section {
 	const char *sec;
 	enum bpf_prog_type type;

@@ -176,8 +176,8 @@ void tracepoint_names_free(char **names, size_t n)
 }
 
 static const struct hook_section tp_sections[] = {
-    {PWRU_SEC_TP_BTF "+", BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP},
-    {PWRU_SEC_RAW_TP "+", BPF_PROG_TYPE_RAW_TRACEPOINT, 0},
+    {PWRU_SEC_TP_BTF, BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP},
+    {PWRU_SEC_RAW_TP, BPF_PROG_TYPE_RAW_TRACEPOINT, 0},
 };
 
 const struct backend backend_tracepoint = {

@@ -109,6 +109,25 @@ static void test_table_covers_object(void)
 	pwru_bpf__destroy(skel);
 }
 
+/* Another object's programs keep libbpf's handlers: the tracking hooks' sections. */
+static void test_table_leaves_others(void)
+{
+	static const char *const others[] = {"fexit/kfree_skbmem", "raw_tp/kmem_cache_free",
+					      "kprobe/pwru_non_skb", "fentry/ip_rcv",
+					      "tp_btf/kfree_skb"};
+	const struct hook_section *secs[16];
+	size_t n = backend_sections(secs, 16), i, k;
+	int taken = 0;
+
+	for (k = 0; k < sizeof(others) / sizeof(others[0]); k++)
+		for (i = 0; i < n; i++)
+			if (covers(secs[i]->sec, others[k])) {
+				taken++;
+				printf("#   %s takes SEC(\"%s\")\n", secs[i]->sec, others[k]);
+			}
+	ok(!taken, "no backend section takes another object's SEC(\"type/target\")");
+}
+
 static void test_table(void)
 {
 	char names[128];
@@ -131,6 +150,7 @@ int main(void)
 	backend_quiet(1);
 	test_table();
 	test_table_covers_object();
+	test_table_leaves_others();
 	test_verify();
 	return tap_done();
 }
