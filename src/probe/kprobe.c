@@ -211,8 +211,9 @@ static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, str
 		int threads = attach_threads(ctx, st->n);
 
 		if (ctx->debug)
-			fprintf(stderr, "pwru: debug: kprobe: %zu addresses, %d attaching threads\n",
-				st->n, threads);
+			fprintf(stderr,
+				"pwru: debug: kprobe: %zu addresses, %d attaching threads\n", st->n,
+				threads);
 		pool_run(st->n, threads, attach_one, st, ctx->stop);
 		rc = tally(ctx, st, res);
 	}
