@@ -1,6 +1,7 @@
 # Sourced by the shell tests (tests/local/*.t, tests/vm/*.t) that number their own TAP
 # lines. result STATUS DESCRIPTION [DETAIL]: test n+1 passes when STATUS is 0; DETAIL
-# goes under a failure as diagnostics. tap_plan prints the plan.
+# goes under a failure as diagnostics. check DESCRIPTION EXPR [DETAIL...]: the same for
+# EXPR, eval'd; each DETAIL a line of diagnostics. tap_plan prints the plan.
 # shellcheck shell=bash
 n=0
 
@@ -11,6 +12,14 @@ result() {
 	else
 		echo "not ok $n - $2"
 		[ -n "${3:-}" ] && printf '%s\n' "$3" | sed 's/^/#   /'
+	fi
+}
+
+check() {
+	if eval "$2"; then
+		result 0 "$1"
+	else
+		result 1 "$1" "$(printf '%s\n' "${@:3}")"
 	fi
 }
 

@@ -2,16 +2,7 @@
 # --list-funcs and --debug on this machine's kernel: what would be traced, one line each,
 # with and without root; why functions found in BTF are left out.
 cd "$(dirname "$0")/../.." || exit 1
-n=0 failed=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	shift
-	printf '%s\n' "$@" | sed 's/^/#   /'
-}
-check() { if eval "$2"; then pass "$1"; else fail "$1" "${@:3}"; fi; }
+. tests/tap.sh
 
 if [ "$(id -u)" != 0 ] || [ ! -x ./pwru ]; then
 	echo "1..0 # SKIP needs root and ./pwru"
@@ -66,5 +57,4 @@ check "without root: stderr says the backends were not tried" \
 check "--debug names functions of BTF left out, with the reason" \
 	'grep -q "^pwru: debug: skipped [^ ]*: not in kallsyms (inlined everywhere, or a notrace alias)\$" "$tmp/debug"' \
 	"$(head -n 5 "$tmp/debug")"
-echo "1..$n"
-[ $failed = 0 ]
+tap_plan

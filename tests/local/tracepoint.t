@@ -3,16 +3,7 @@
 # loopback of a scratch network namespace. On a kernel that refuses kprobes and fentry
 # (a locked-down one) it is what `pwru icmp` must pick by itself, saying why in one line.
 cd "$(dirname "$0")/../.." || exit 1
-n=0 failed=0
-pass() { n=$((n + 1)); echo "ok $n - $1"; }
-fail() {
-	n=$((n + 1))
-	failed=$((failed + 1))
-	echo "not ok $n - $1"
-	shift
-	printf '%s\n' "$@" | sed 's/^/#   /'
-}
-check() { if eval "$2"; then pass "$1"; else fail "$1" "${@:3}"; fi; }
+. tests/tap.sh
 
 if [ "$(id -u)" != 0 ] || [ ! -x ./pwru ] || ! command -v ping >/dev/null; then
 	echo "1..0 # SKIP needs root, ./pwru and ping"
@@ -70,7 +61,7 @@ stop() { # SIGINT, wait; sets status
 tuple='127.0.0.1:0->127.0.0.1:0(icmp)'
 before=$(max_prog_id)
 if start forced --backend tracepoint icmp; then
-	pass "--backend tracepoint attaches ($(grep -m1 attached "$scratch/forced.err"))"
+	result 0 "--backend tracepoint attaches ($(grep -m1 attached "$scratch/forced.err"))"
 	ours=$(our_progs "${before:-0}")
 	check "while tracing, bpftool shows our tracepoint programs" '[ -n "$ours" ]'
 	ip netns exec "$ns" ping -c 2 -W 1 127.0.0.1 >/dev/null 2>&1
@@ -87,7 +78,7 @@ if start forced --backend tracepoint icmp; then
 	for id in $ours; do bpftool prog show id "$id" >/dev/null 2>&1 && left="$left $id"; done
 	check "after exit none of our programs is left" '[ -z "$left" ]' "still there:$left"
 else
-	fail "--backend tracepoint attaches" "$(cat "$scratch/forced.err")"
+	result 1 "--backend tracepoint attaches" "$(cat "$scratch/forced.err")"
 fi
 
 # The filter applies: an expression the ping does not match prints nothing.
@@ -97,7 +88,7 @@ if start nomatch --backend tracepoint 'icmp and host 10.9.9.9'; then
 	check "a pcap filter the ping does not match: no event" \
 		"! grep -q '^0x' '$scratch/nomatch.out'" "$(head -n 5 "$scratch/nomatch.out")"
 else
-	fail "--backend tracepoint with a non-matching filter attaches" "$(cat "$scratch/nomatch.err")"
+	result 1 "--backend tracepoint with a non-matching filter attaches" "$(cat "$scratch/nomatch.err")"
 fi
 
 # SIGKILL in the middle of attaching leaves nothing: the kernel owns nothing of ours
@@ -131,8 +122,7 @@ if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
 		check "and traces the ping" "grep -q ' $tuple tp:net_dev_queue\$' '$scratch/auto.out'" \
 			"$(head -n 5 "$scratch/auto.out")"
 	else
-		fail "no kprobes here: pwru icmp starts with the tracepoint backend" "$(cat "$scratch/auto.err")"
+		result 1 "no kprobes here: pwru icmp starts with the tracepoint backend" "$(cat "$scratch/auto.err")"
 	fi
 fi
-echo "1..$n"
-[ $failed = 0 ]
+tap_plan
