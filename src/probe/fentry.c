@@ -64,6 +64,9 @@ int fentry_can_take(const struct backend_ctx *ctx, const struct func_entry *f)
 	return !fentry_cannot_take(ctx, f);
 }
 
+/* The kernel's own ENOTSUPP (include/linux/errno.h), which no libc names. */
+#define ENOTSUPP_KERNEL 524
+
 /* Loads and runs a program that does nothing at TARGET: whether fentry works here at all. */
 static int try_fentry(const struct clone_target *tg, int attach, char *why, size_t len)
 {
@@ -86,6 +89,10 @@ static int try_fentry(const struct clone_target *tg, int attach, char *why, size
 		close(prog);
 	if (err == EPERM && prog < 0)
 		snprintf(why, len, "the kernel refuses fentry programs (EPERM: lockdown?)");
+	else if (err == ENOTSUPP_KERNEL && prog >= 0)
+		snprintf(why, len,
+			 "no BPF trampolines on this kernel's architecture (a test "
+			 "fentry program loads, its attach fails with ENOTSUPP)");
 	else if (err)
 		snprintf(why, len, "a test fentry program %s: %s",
 			 prog < 0 ? "does not load" : "does not attach", strerror(err));
@@ -94,16 +101,17 @@ static int try_fentry(const struct clone_target *tg, int attach, char *why, size
 
 /*
  * What a test program and the templates' stand-ins attach to: the function BPF's own tests
- * trace (in every kernel with BPF, never called on its own), else a plain function of the
- * set (no struct argument, all in registers, in vmlinux).
+ * trace (in every kernel with BPF, never called on its own; *TEST_FN set), else a plain
+ * function of the set (no struct argument, all in registers, in vmlinux).
  */
-static int probe_target(const struct backend_ctx *ctx, struct clone_target *tg)
+static int probe_target(const struct backend_ctx *ctx, struct clone_target *tg, int *test_fn)
 {
 	const struct funcset *fs = ctx->fs;
 	int id =
 	    ctx->btf ? btf__find_by_name_kind(ctx->btf, "bpf_fentry_test1", BTF_KIND_FUNC) : -1;
 	size_t i;
 
+	*test_fn = id > 0;
 	for (i = 0; id <= 0 && i < fs->n; i++) {
 		const struct func_entry *f = &fs->funcs[i];
 
@@ -118,13 +126,18 @@ static int probe_target(const struct backend_ctx *ctx, struct clone_target *tg)
 static int fentry_probe(const struct backend_ctx *ctx, char *why, size_t len)
 {
 	struct clone_target tg;
+	int test_fn;
 
-	if (probe_target(ctx, &tg)) {
+	if (probe_target(ctx, &tg, &test_fn)) {
 		snprintf(why, len, "no function to test it on (no bpf_fentry_test1 in BTF)");
 		return -1;
 	}
-	/* load only: attaching would patch a function the user asked to trace */
-	return try_fentry(&tg, 0, why, len) ? -1 : 0;
+	/*
+	 * A kernel without trampolines for its architecture (arm64 6.1) loads the program and
+	 * refuses the attach: attached on bpf_fentry_test1 only, never on a function the user
+	 * asked to trace.
+	 */
+	return try_fentry(&tg, test_fn, why, len) ? -1 : 0;
 }
 
 struct fentry_state {
@@ -194,6 +207,7 @@ static int prepare_ret(struct fentry_state *st, struct backend_ctx *ctx)
 static int fentry_prepare(const struct backend *b, struct backend_ctx *ctx)
 {
 	struct fentry_state *st = calloc(1, sizeof(*st));
+	int test_fn;
 
 	if (!st)
 		return -ENOMEM;
@@ -203,7 +217,7 @@ static int fentry_prepare(const struct backend *b, struct backend_ctx *ctx)
 				.set = ctx->fs,
 				.target = fentry_target,
 				.attach = fentry_link};
-	if (probe_target(ctx, &st->c.stand_in))
+	if (probe_target(ctx, &st->c.stand_in, &test_fn))
 		return -ENOENT;
 	/* the multi link takes vmlinux's functions; modules' get copies */
 	if (fentry_multi_usable(ctx)) {
