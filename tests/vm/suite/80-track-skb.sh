@@ -84,10 +84,15 @@ fi
 out=$SCRATCH/track.out
 
 check "b's socket got the data" grep -q 'hello through the NAT' "$SCRATCH/track.got"
-if grep -q 'following skbs: .* hooked with fexit' "$SCRATCH/track.err"; then
+if kernel_runs_fexit; then
+	how='following skbs: .* hooked with fexit'
+else
+	how='following skbs until their slab free (tracepoint); this kernel runs no fexit programs'
+fi
+if grep -q "$how" "$SCRATCH/track.err"; then
 	ok "stderr says how skbs are followed: $(grep -o 'following skbs.*' "$SCRATCH/track.err")"
 else
-	not_ok "stderr says how skbs are followed (fexit hooks)" "$(cat "$SCRATCH/track.err")"
+	not_ok "stderr says how skbs are followed ($how)" "$(cat "$SCRATCH/track.err")"
 fi
 
 pre=$(event_lines "$out" __ip_local_out "$PRE" | awk '{print $1}' | sort -u)
@@ -136,7 +141,9 @@ fi
 # The mirror's clones: other addresses, rewritten tuple, on mir0.
 clones=$(event_lines "$out" dummy_xmit "$POST" | grep ' mir0:' | awk '{print $1}' |
 	grep -v -F -x -f "$SCRATCH/pre.skbs" | sort -u | wc -l)
-if [ "$clones" -ge 1 ]; then
+if ! kernel_runs_fexit; then
+	ok "tc mirred's clones are followed to mir0 # SKIP $(uname -m) $(uname -r) runs no fexit programs"
+elif [ "$clones" -ge 1 ]; then
 	ok "tc mirred's clones are followed to mir0 (dummy_xmit, $clones clones)"
 else
 	not_ok "tc mirred's clones are followed to mir0 (dummy_xmit)"
