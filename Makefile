@@ -140,6 +140,16 @@ $(OUT)/tests/data/fake-mod.ko: tests/data/srcline/fake_mod.c
 	ld -r --build-id=sha1 -o $@ $@.o
 $(OUT)/tests/test_srcline: $(FIXTURES)
 
+# One module ops table per architecture pwru reads .ko files of (kernels without module BTF).
+KO_FIXTURES := $(OUT)/tests/data/ops-x86_64.ko $(OUT)/tests/data/ops-aarch64.ko
+$(OUT)/tests/data/ops-x86_64.ko: tests/fuzz/parsers/ko/seed_ops.c
+	@mkdir -p $(@D)
+	x86_64-linux-gnu-gcc -O1 -c -fno-pic -mcmodel=kernel -o $@ $<
+$(OUT)/tests/data/ops-aarch64.ko: tests/fuzz/parsers/ko/seed_ops.c
+	@mkdir -p $(@D)
+	aarch64-linux-gnu-gcc -O1 -c -fno-pic -o $@ $<
+$(OUT)/tests/test_kmod_ko: $(KO_FIXTURES)
+
 # BPF programs of the tests' own (tc and XDP programs loaded in unit tests and in the VM,
 # which carries build/tests/bpf), built against the system's UAPI headers.
 TEST_BPF_OBJS := $(patsubst tests/bpf/%.bpf.c,$(OUT)/tests/bpf/%.bpf.o,$(wildcard tests/bpf/*.bpf.c))

@@ -1,7 +1,8 @@
 # Sourced by the shell tests (tests/local/*.t, tests/vm/*.t) that number their own TAP
 # lines. result STATUS DESCRIPTION [DETAIL]: test n+1 passes when STATUS is 0; DETAIL
 # goes under a failure as diagnostics. check DESCRIPTION EXPR [DETAIL...]: the same for
-# EXPR, eval'd; each DETAIL a line of diagnostics. tap_plan prints the plan.
+# EXPR, eval'd; each DETAIL a line of diagnostics. tap_plan prints the plan; tap_finish
+# prints it and ends the test (what failed so far is already said).
 # shellcheck shell=bash
 n=0
 
@@ -25,4 +26,9 @@ check() {
 
 tap_plan() {
 	echo "1..$n"
+}
+
+tap_finish() {
+	tap_plan
+	exit 0
 }

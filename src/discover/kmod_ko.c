@@ -28,6 +28,7 @@ struct ko {
 	Elf *elf;
 	Elf_Data *syms;
 	size_t nsyms, strndx;
+	uint32_t abs64; /* the relocation storing a 64-bit address, in the .ko's architecture */
 	struct sym_key *objs, *funcs; /* sorted by section, then value, then index */
 	size_t nobjs, nfuncs;
 	struct slot *slots;
@@ -161,7 +162,7 @@ static int read_relocs(struct ko *k, Elf_Scn *rel, const GElf_Shdr *rsh)
 	n = gelf_fsize(k->elf, ELF_T_RELA, 1, EV_CURRENT);
 	n = n ? d->d_size / n : 0;
 	for (i = 0; i < n; i++) {
-		if (!gelf_getrela(d, (int)i, &r) || GELF_R_TYPE(r.r_info) != R_X86_64_64)
+		if (!gelf_getrela(d, (int)i, &r) || GELF_R_TYPE(r.r_info) != k->abs64)
 			continue;
 		/* Most data relocations (__mcount_loc, ...) are in no object: check that first. */
 		obj = object_at(k, rsh->sh_info, r.r_offset);
@@ -172,11 +173,35 @@ static int read_relocs(struct ko *k, Elf_Scn *rel, const GElf_Shdr *rsh)
 	return 0;
 }
 
+/*
+ * The module is of the kernel's architecture, which need not be the one pwru was built on
+ * (a cross-built pwru's tests, a .ko copied for analysis): its ELF header says which.
+ */
+static int abs64_reloc(Elf *elf, uint32_t *type)
+{
+	GElf_Ehdr eh;
+
+	if (!gelf_getehdr(elf, &eh))
+		return -EINVAL;
+	switch (eh.e_machine) {
+	case EM_X86_64:
+		*type = R_X86_64_64;
+		return 0;
+	case EM_AARCH64:
+		*type = R_AARCH64_ABS64;
+		return 0;
+	}
+	return -ENOENT;
+}
+
 static int read_ko(struct ko *k)
 {
 	Elf_Scn *scn = NULL;
 	GElf_Shdr sh;
-	int err;
+	int err = abs64_reloc(k->elf, &k->abs64);
+
+	if (err)
+		return err;
 
 	while ((scn = elf_nextscn(k->elf, scn)))
 		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB) {

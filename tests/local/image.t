@@ -6,21 +6,17 @@
 # is run from the unpacked layer in a chroot that holds nothing else.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/tap.sh
-finish() {
-	tap_plan
-	exit 0
-}
 tmp=$(mktemp -d)
 trap 'umount -l "$tmp/rootfs/proc" "$tmp/rootfs/sys" 2>/dev/null; rm -rf "$tmp"' EXIT
 
 if [ ! -x pwru.static ]; then
 	result 1 "pwru.static is built (make test-build builds it)"
-	finish
+	tap_finish
 fi
 out=$(contrib/image/build pwru.static "$tmp/pwru.oci.tar" 2>&1)
 result $? "contrib/image/build (make image) writes an OCI archive" "$out"
 mkdir -p "$tmp/oci" "$tmp/rootfs"
-tar -xf "$tmp/pwru.oci.tar" -C "$tmp/oci" 2>/dev/null || finish
+tar -xf "$tmp/pwru.oci.tar" -C "$tmp/oci" 2>/dev/null || tap_finish
 
 blob() { echo "$tmp/oci/blobs/${1/://}"; }
 manifest=$(blob "$(jq -r '.manifests[0].digest' "$tmp/oci/index.json")")
@@ -53,4 +49,4 @@ cp ../shared/pcaps/ethernet/tcpdump-RADIUS.pcap "$tmp/rootfs/p/x.pcap" 2>/dev/nu
 out=$(chroot "$tmp/rootfs" /usr/sbin/pwru --check-filter /p/x.pcap 'udp port radius or port http' 2>&1)
 result "$([ $? = 0 ] && echo "$out" | grep -q '^[0-9]* 1$' && echo 0 || echo 1)" \
 	"named ports resolve there (/etc/services): 'port radius' matches RADIUS packets" "$(echo "$out" | head -n 5)"
-finish
+tap_finish

@@ -4,17 +4,13 @@
 # tracing a real ping in the 6.12 VM.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/tap.sh
-finish() {
-	tap_plan
-	exit 0
-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 out=$(./contrib/deb/build "$tmp/deb" 2>&1)
 result $? "make deb builds the package" "$out"
 deb=$(ls "$tmp"/deb/pwru_*.deb 2>/dev/null | head -n1)
-[ -n "$deb" ] || finish
+[ -n "$deb" ] || tap_finish
 
 out=$(lintian --tag-display-limit 0 "$deb" 2>&1 | grep -v 'running with root privileges')
 result "$(echo "$out" | grep -q '^E:' && echo 1 || echo 0)" "lintian reports no errors" "$out"
@@ -48,4 +44,4 @@ fails=$(echo "$out" | grep -c '^not ok')
 oks=$(echo "$out" | grep -c '^ok')
 result "$([ $status = 0 ] && [ "$fails" = 0 ] && [ "$oks" -ge 3 ] && echo 0 || echo 1)" \
 	"/usr/sbin/pwru from the package traces a ping in the 6.12 VM ($oks checks)" "$out"
-finish
+tap_finish

@@ -212,6 +212,18 @@ check_events() {
 	fi
 }
 
+# kernel_runs_fexit : whether BPF trampolines attach to kernel functions here,
+# known from the kernel, not from pwru: x86-64 since 5.5; arm64 only from 6.4
+# (ftrace direct calls), so not on the matrix's arm64 6.1.
+kernel_runs_fexit() {
+	local v
+	v=$(uname -r | awk -F'[.-]' '{ print $1 * 100 + $2 }')
+	case $(uname -m) in
+	aarch64) [ "$v" -ge 604 ] ;;
+	*) [ "$v" -ge 505 ] ;;
+	esac
+}
+
 # Programs, links and perf-event attachments of ours still in the kernel. Our
 # programs are named kprobe_* / pwru_* / trk_* (tracking hooks) / fentry_* /
 # fexit_* / tp_btf_* / raw_tp_*; bpftool truncates names to 15 bytes. Links of

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Seed for make fuzz-ko: what a module's ops table looks like to kmod_ko.c, an object whose
- * R_X86_64_64 relocations put two functions at offsets 0 and 8 of 48 bytes (the shape of
+ * Seed for make fuzz-ko and the ops-ARCH.ko fixtures of tests/unit/test_kmod_ko.c: what a
+ * module's ops table looks like to kmod_ko.c, an object whose address relocations
+ * (R_X86_64_64, R_AARCH64_ABS64) put two functions at offsets 0 and 8 of 48 bytes (the shape of
  * struct header_ops: create(skb, ...), parse(skb, ...)). Built into seeds/header-ops.ko with
  * gcc -O1 -c -fno-pic -mcmodel=kernel (see tests/fuzz/parsers/run).
  */
