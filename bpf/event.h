@@ -79,13 +79,20 @@ struct pwru_event {
 
 enum pwru_section_kind {
 	PWRU_SEC_PACKET = 1,   /* struct pwru_packet: the bytes, up to the snap length */
-	PWRU_SEC_STACK = 2,    /* pwru_s64: bpf_get_stackid() result */
+	PWRU_SEC_STACK = 2,    /* pwru_u64[]: kernel stack, innermost first (bpf_get_stack) */
 	PWRU_SEC_RETVAL = 3,   /* pwru_u64: the function's return value (fexit) */
 	PWRU_SEC_TUNNEL = 4,   /* struct pwru_tuple: the encapsulated packet's */
 	PWRU_SEC_CB = 5,       /* pwru_u32[5]: qdisc_skb_cb data, as __sk_buff->cb[] */
 	PWRU_SEC_REDIRECT = 6, /* struct pwru_redirect: where a program's redirect sends it */
 	PWRU_SEC_NOTIFY = 7,   /* pwru_u8[PWRU_NOTIFY_LEN]: a bpf_skb_event_output() message */
+	PWRU_SEC_CALLER = 8,   /* pwru_u64: return address into the traced function's caller */
 };
+
+/*
+ * Frames kept per stack: network paths entered from a system call and handed through
+ * softirqs on the same stack run 40 to 60 deep.
+ */
+#define PWRU_STACK_MAX 64
 
 struct pwru_section {
 	pwru_u16 kind; /* enum pwru_section_kind */
@@ -132,6 +139,7 @@ struct pwru_redirect {
 #define PWRU_RECORD_MAX                                                                            \
 	(sizeof(struct pwru_event) +                                                               \
 	 6 * (sizeof(struct pwru_section) + sizeof(struct pwru_tuple)) +                           \
+	 sizeof(struct pwru_section) + PWRU_STACK_MAX * sizeof(pwru_u64) +                         \
 	 sizeof(struct pwru_section) + sizeof(struct pwru_packet) + PWRU_SNAPLEN_MASK + 1)
 
 #endif

@@ -294,12 +294,10 @@ static __always_inline __u64 wakeup_flags(void)
 		   : BPF_RB_NO_WAKEUP;
 }
 
-/* What some producers add: fexit's return value, a stack id (--output-stack). */
+/* What some producers add: fexit's return value. */
 struct emit_extra {
 	__u64 retval;
-	__s64 stack_id;
 	bool has_retval;
-	bool has_stack;
 	const struct pending_key *stash; /* held in `pending` under this key, not queued */
 };
 
@@ -345,8 +343,6 @@ static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device
 		size = fill_cb(skb, buf->b, size);
 	if (x && x->has_retval)
 		size = fill_u64_section(buf->b, size, PWRU_SEC_RETVAL, x->retval);
-	if (x && x->has_stack)
-		size = fill_u64_section(buf->b, size, PWRU_SEC_STACK, (__u64)x->stack_id);
 	if (cfg_snaplen)
 		size = fill_packet(skb, dev, buf->b, size);
 	if (size > sizeof(buf->b))

@@ -6,6 +6,8 @@
 
 /* Enough for every return address a busy trace shows; beyond it the cache starts over. */
 #define DEFAULT_CAP 65536
+/* Lookups one use may make past CAP before its trim: a stack and then some. */
+#define USE_HEADROOM 256
 
 struct symbolizer {
 	const struct kallsyms *ks;
@@ -13,7 +15,8 @@ struct symbolizer {
 	struct sym_frame *frames; /* open addressing, 2 * cap slots; addr 0 is empty */
 	size_t cap, slots, used;
 	struct sym_stats st;
-	struct sym_frame scratch; /* address 0 marks an empty slot: never cached */
+	/* address 0 marks an empty slot: never cached; nor anything once every slot is taken */
+	struct sym_frame scratch;
 };
 
 static size_t pow2_at_least(size_t n)
@@ -34,7 +37,7 @@ struct symbolizer *symbolizer_new(const struct kallsyms *ks, struct ksrc *src, s
 	s->ks = ks;
 	s->src = src;
 	s->cap = cap ? cap : DEFAULT_CAP;
-	s->slots = pow2_at_least(2 * s->cap);
+	s->slots = pow2_at_least(2 * (s->cap + USE_HEADROOM));
 	s->frames = calloc(s->slots, sizeof(*s->frames));
 	if (!s->frames) {
 		free(s);
@@ -90,18 +93,27 @@ const struct sym_frame *symbolizer_lookup(struct symbolizer *s, uint64_t addr, i
 			s->st.hits++;
 			return &s->frames[i];
 		}
-	if (s->used == s->cap) {
-		/* Frames handed out before stay valid only until the next lookup. */
-		memset(s->frames, 0, s->slots * sizeof(*s->frames));
-		s->used = 0;
-		s->st.resets++;
-		i = slot_of(s, addr, ret);
+	if (s->used + 1 >= s->slots) {
+		/* Untrimmed and full: resolved, not kept. */
+		f = &s->scratch;
+		*f = (struct sym_frame){.addr = addr, .ret = ret};
+		resolve(s, f);
+		return f;
 	}
 	f = &s->frames[i];
 	*f = (struct sym_frame){.addr = addr, .ret = ret};
 	resolve(s, f);
 	s->used++;
 	return f;
+}
+
+void symbolizer_trim(struct symbolizer *s)
+{
+	if (s->used < s->cap)
+		return;
+	memset(s->frames, 0, s->slots * sizeof(*s->frames));
+	s->used = 0;
+	s->st.resets++;
 }
 
 void symbolizer_stats(const struct symbolizer *s, struct sym_stats *st)

@@ -31,14 +31,23 @@ struct symbolizer;
 
 /*
  * KS must outlive the symbolizer; SRC (may be NULL: no lines) becomes its own. CAP bounds the
- * cache (entries); 0 picks the default.
+ * cache (entries) from one trim to the next, which one use may pass by 256 lookups; 0 picks
+ * the default.
  */
 struct symbolizer *symbolizer_new(const struct kallsyms *ks, struct ksrc *src, size_t cap);
 void symbolizer_free(struct symbolizer *s);
 int symbolizer_has_lines(const struct symbolizer *s);
 
-/* The frame at ADDR; RET when ADDR is a return address (every stack frame but the first). */
+/*
+ * The frame at ADDR; RET when ADDR is a return address (every stack frame but the first).
+ * The frame stays valid until the next symbolizer_trim().
+ */
 const struct sym_frame *symbolizer_lookup(struct symbolizer *s, uint64_t addr, int ret);
+/*
+ * Starts the cache over when it holds CAP frames; called between uses (one event's frames),
+ * so that the frames of one use stay valid together.
+ */
+void symbolizer_trim(struct symbolizer *s);
 void symbolizer_stats(const struct symbolizer *s, struct sym_stats *st);
 
 /* "ip_rcv+0x40/0x1e0", with " [module]" for module code; "0x<addr>" when unknown. */

@@ -3,6 +3,7 @@
 #include <time.h>
 #include "kallsyms/kallsyms.h"
 #include "src/arch.h"
+#include "kallsyms/symbolizer.h"
 #include "src/output/drop_reason.h"
 #include "src/output/enrich.h"
 #include "src/output/netns_names.h"
@@ -90,6 +91,31 @@ static void drop_reason(const struct enrich *e, struct pwru_record *r)
 	r->is_drop = !tp || r->reason;
 }
 
+static int in_bpf(const struct sym_frame *f)
+{
+	return f->pos.sym && f->pos.sym->module && !strcmp(f->pos.sym->module, "bpf");
+}
+
+/* Every address once through the symbolizer's cache; all of a record's frames stay valid. */
+static void symbolize(const struct enrich *e, struct pwru_record *r)
+{
+	const struct sym_frame *f;
+	size_t i;
+
+	symbolizer_trim(e->syms);
+	if (r->ev->type != PWRU_EV_TRACEPOINT && symbolizer_has_lines(e->syms))
+		r->func_frame = symbolizer_lookup(e->syms, r->ev->addr, 0);
+	if (r->has_caller)
+		r->caller_frame = symbolizer_lookup(e->syms, r->caller, 1);
+	for (i = 0; i < r->nstack && r->nframes < PWRU_STACK_MAX; i++) {
+		f = symbolizer_lookup(e->syms, r->stack[i], i > 0);
+		/* A trampoline and pwru's own program sit above the hooked function. */
+		if (!r->nframes && in_bpf(f))
+			continue;
+		r->frames[r->nframes++] = f;
+	}
+}
+
 void enrich_record(const struct enrich *e, struct pwru_record *r)
 {
 	r->func = func_name(e, r);
@@ -109,6 +135,8 @@ void enrich_record(const struct enrich *e, struct pwru_record *r)
 		r->since_prev = fresh || r->ev->ts < *last ? 0 : r->ev->ts - *last;
 		*last = r->ev->ts;
 	}
+	if (e->syms)
+		symbolize(e, r);
 }
 
 static int64_t clock_ns(clockid_t id)

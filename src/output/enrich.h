@@ -17,11 +17,13 @@ struct proc_cache;
 struct u64map;
 struct netns_names;
 struct prog_names;
+struct symbolizer;
 
 struct enrich {
 	const struct kallsyms *ksyms;
 	const struct drop_reasons *reasons;
 	struct proc_cache *procs; /* NULL: no executable lookups */
+	struct symbolizer *syms;  /* NULL: no source lines, stack or caller frames */
 	/* PWRU_EV_TRACEPOINT records: addr indexes this table ("tp:kfree_skb") */
 	const char *const *tp_names;
 	size_t n_tp_names;

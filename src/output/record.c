@@ -17,10 +17,15 @@ static int take_section(struct pwru_record *r, const struct pwru_section *s, con
 		r->pkt_data = p + sizeof(*r->pkt);
 		break;
 	case PWRU_SEC_STACK:
-		if (s->len < sizeof(int64_t))
+		/* 8-aligned like every section: the frames are read in place */
+		r->stack = (const void *)p;
+		r->nstack = s->len / sizeof(uint64_t);
+		break;
+	case PWRU_SEC_CALLER:
+		if (s->len < sizeof(uint64_t))
 			return -1;
-		memcpy(&r->stack_id, p, sizeof(int64_t));
-		r->has_stack = true;
+		memcpy(&r->caller, p, sizeof(uint64_t));
+		r->has_caller = true;
 		break;
 	case PWRU_SEC_RETVAL:
 		if (s->len < sizeof(uint64_t))

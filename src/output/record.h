@@ -26,6 +26,8 @@ struct func_note {
 	struct cilium_drop drop;
 };
 
+struct sym_frame;
+
 struct pwru_record {
 	const struct pwru_event *ev;
 	size_t size;
@@ -37,8 +39,10 @@ struct pwru_record {
 	const struct pwru_redirect *redirect;
 	const uint8_t *notify; /* notify_len bytes of a bpf_skb_event_output() message */
 	size_t notify_len;
-	bool has_stack;
-	int64_t stack_id;
+	const uint64_t *stack; /* kernel return addresses, innermost first */
+	size_t nstack;
+	bool has_caller;
+	uint64_t caller; /* return address into the traced function's caller */
 	bool has_retval;
 	uint64_t retval;
 	/* enrichment */
@@ -54,6 +58,11 @@ struct pwru_record {
 	/* texts.c: FUNC, PROCESS, TUPLE as text */
 	const char *func_text, *proc_text, *tuple_str;
 	size_t func_len, proc_len, tuple_len;
+	/* symbolized, valid while the record is handed to the sinks; NULL / 0 without */
+	const struct sym_frame *func_frame;   /* the traced function, for its source line */
+	const struct sym_frame *caller_frame; /* --output-caller */
+	const struct sym_frame *frames[PWRU_STACK_MAX]; /* --output-stack, innermost first */
+	size_t nframes;
 };
 
 /*

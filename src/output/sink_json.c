@@ -159,8 +159,6 @@ static void put_func(struct fmt *f, const struct pwru_record *r)
 			fmt_u64(f, r->retval);
 		}
 	}
-	if (r->has_stack)
-		key_u64(f, "stack_id", (uint64_t)r->stack_id);
 }
 
 /* Present for the flags given: --filter-trace-tc/xdp, --output-cilium (docs/json.md). */

@@ -13,23 +13,25 @@ static void test_decode_sections(void)
 {
 	struct pwru_event ev = sample_event();
 	uint32_t cb[5] = {1, 2, 3, 4, 5};
-	int64_t stack = 42;
+	uint64_t stack[3] = {0xffffffff81abe9d0ULL, 0xffffffff81a07000ULL, 0}, caller = 0x1234;
 	uint64_t ret = (uint64_t)-1, unknown = 7;
 	uint8_t bytes[3] = {0x45, 0, 0};
 	struct pwru_record r;
 	struct rec rec;
 
 	rec_start(&rec, &ev);
-	ok(!record_decode(rec.b, rec.len, &r) && !r.pkt && !r.cb && !r.has_stack,
+	ok(!record_decode(rec.b, rec.len, &r) && !r.pkt && !r.cb && !r.nstack && !r.has_caller,
 	   "a record without sections decodes to none");
 	rec_section(&rec, PWRU_SEC_CB, cb, sizeof(cb));
 	rec_section(&rec, 99, &unknown, 3); /* a kind from a newer producer */
-	rec_section(&rec, PWRU_SEC_STACK, &stack, sizeof(stack));
+	rec_section(&rec, PWRU_SEC_STACK, stack, 2 * sizeof(stack[0]));
+	rec_section(&rec, PWRU_SEC_CALLER, &caller, sizeof(caller));
 	rec_section(&rec, PWRU_SEC_RETVAL, &ret, sizeof(ret));
 	rec_packet(&rec, PWRU_LINK_RAW, bytes, 3, 84);
-	ok(!record_decode(rec.b, rec.len, &r), "five sections decode");
+	ok(!record_decode(rec.b, rec.len, &r), "six sections decode");
 	ok(r.cb && r.cb[4] == 5, "cb section");
-	ok(r.has_stack && r.stack_id == 42, "stack id section");
+	ok(r.nstack == 2 && r.stack[0] == stack[0] && r.stack[1] == stack[1], "stack section");
+	ok(r.has_caller && r.caller == 0x1234, "caller section");
 	ok(r.has_retval && r.retval == (uint64_t)-1, "return value section");
 	ok(r.pkt && r.pkt->cap_len == 3 && r.pkt->orig_len == 84 && r.pkt_data[0] == 0x45,
 	   "packet section after an unknown kind");
