@@ -15,14 +15,23 @@
 #define ARCH_KPROBE_IP_SKEW 1
 /* THREAD_SIZE (16 KiB; 32 with KASAN): how far a task's kernel stack reaches. */
 #define ARCH_THREAD_SIZE 16384
+/*
+ * At a function's entry the call has just pushed the return address: the stack's top is
+ * where it is (the caller is read from there, after the filters).
+ */
+#define ARCH_KPROBE_RET_IP(regs)   0
+#define ARCH_KPROBE_RET_SLOT(regs) PT_REGS_SP(regs)
 #elif defined(__TARGET_ARCH_arm64)
 /* AAPCS64: eight argument registers, x0..x7. libbpf 1.1 names only five. */
-#define ARCH_REG_ARGS	    8
-#define ARCH_PARM6(x)	    (((const struct user_pt_regs *)(x))->regs[5])
+#define ARCH_REG_ARGS		   8
+#define ARCH_PARM6(x)		   (((const struct user_pt_regs *)(x))->regs[5])
 /* A kprobe's pc is the probed instruction itself (a BRK replaced it). */
-#define ARCH_KPROBE_IP_SKEW 0
+#define ARCH_KPROBE_IP_SKEW	   0
 /* THREAD_SIZE with 4 KiB pages (32 KiB with KASAN). */
-#define ARCH_THREAD_SIZE 16384
+#define ARCH_THREAD_SIZE	   16384
+/* The return address is in the link register (x30) at a function's entry. */
+#define ARCH_KPROBE_RET_IP(r)	   (((const struct user_pt_regs *)(r))->regs[30])
+#define ARCH_KPROBE_RET_SLOT(regs) 0
 #else
 #error "pwru's BPF side knows x86-64 and arm64: add the architecture to bpf/arch.h"
 #endif

@@ -21,6 +21,8 @@
 		struct hit h = {.func_ip = kprobe_func_ip(ctx, multi),                             \
 				.arg2 = PT_REGS_PARM2(ctx),                                        \
 				.arg3 = PT_REGS_PARM3(ctx),                                        \
+				.ret_ip = ARCH_KPROBE_RET_IP(ctx),                                 \
+				.ret_slot = ARCH_KPROBE_RET_SLOT(ctx),                             \
 				.type = ev_type};                                                  \
                                                                                                    \
 		return handle_skb(ctx, (struct sk_buff *)PT_REGS_PARM##n(ctx), &h);                \

@@ -14,6 +14,8 @@ const volatile bool cfg_output_tuple = true;
 const volatile bool cfg_output_meta = true;
 const volatile bool cfg_output_cb = false;
 const volatile __u32 cfg_snaplen = 0; /* 0: no packet section */
+const volatile bool cfg_output_stack = false;
+const volatile bool cfg_output_caller = false;
 /* Wake the reader once this many bytes wait; 0: the kernel's choice (every caught-up record) */
 const volatile __u32 cfg_wakeup_bytes = 0;
 
@@ -214,6 +216,27 @@ static __always_inline __u32 put_section(__u8 *rec, __u32 off, __u16 kind, __u16
 	return off + sizeof(*s) + PWRU_ALIGN8(len);
 }
 
+/*
+ * The kernel stack, innermost first, read straight into the record: no stack map, so no
+ * per-event lookups in userspace and no stack lost to a bucket collision. Comes first after
+ * the event, at a constant offset; returns the offset after it.
+ */
+static __always_inline __u32 fill_stack(void *ctx, __u8 *rec, __u32 off)
+{
+	struct pwru_section *s = (void *)(rec + off);
+	long n = bpf_get_stack(ctx, s + 1, PWRU_STACK_MAX * sizeof(__u64), 0);
+
+	if (n <= 0)
+		return off;
+	n &= PWRU_STACK_MAX * sizeof(__u64) * 2 - 1;
+	if (n > PWRU_STACK_MAX * sizeof(__u64))
+		n = PWRU_STACK_MAX * sizeof(__u64);
+	s->kind = PWRU_SEC_STACK;
+	s->len = n;
+	s->pad = 0;
+	return off + sizeof(*s) + PWRU_ALIGN8(n);
+}
+
 /* qdisc_skb_cb: pkt_len (4), two u16, then data[20], which tc programs see as cb[0..4]. */
 static __always_inline __u32 fill_cb(struct sk_buff *skb, __u8 *rec, __u32 off)
 {
@@ -294,9 +317,15 @@ static __always_inline __u64 wakeup_flags(void)
 		   : BPF_RB_NO_WAKEUP;
 }
 
-/* What some producers add: fexit's return value. */
+/*
+ * What some producers add: fexit's return value; with --output-caller or --output-stack the
+ * return address into the hooked function's caller (0: unknown); with --output-stack the
+ * program's context to read the stack from (NULL: none).
+ */
 struct emit_extra {
 	__u64 retval;
+	__u64 caller;
+	void *stack_ctx;
 	bool has_retval;
 	const struct pending_key *stash; /* held in `pending` under this key, not queued */
 };
@@ -339,6 +368,11 @@ static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device
 		fill_meta(skb, dev, ev);
 	if (cfg_output_tuple)
 		fill_tuple(skb, &ev->tuple);
+	/* the caller, then the stack: fixed offsets first (bpf/event.h) */
+	if ((cfg_output_caller || cfg_output_stack) && x && x->caller)
+		size = fill_u64_section(buf->b, size, PWRU_SEC_CALLER, x->caller);
+	if (cfg_output_stack && x && x->stack_ctx)
+		size = fill_stack(x->stack_ctx, buf->b, size);
 	if (cfg_output_cb)
 		size = fill_cb(skb, buf->b, size);
 	if (x && x->has_retval)

@@ -37,12 +37,35 @@ struct hit {
 	__u64 func_ip; /* address of the hooked function, as kallsyms names it */
 	__u64 arg2;    /* second and third argument: drop reasons live there */
 	__u64 arg3;
+	/*
+	 * The return address into the caller, when the architecture keeps it in a register
+	 * (arm64), else where it is stored (x86-64: the stack's top), read only for events that
+	 * pass the filters, with --output-caller. Both plain loads in the entry point; 0: unknown.
+	 */
+	__u64 ret_ip;
+	__u64 ret_slot;
 	__u8 type;  /* enum pwru_event_type */
 	__u8 stash; /* hold the event until the function returns (fexit adds the result) */
 };
 
+static __always_inline __u64 caller_of(const struct hit *h)
+{
+	__u64 ret = 0;
+
+	/* The stack wants it too: arm64's unwinder misses the caller at a function's entry. */
+	if (!cfg_output_caller && !cfg_output_stack)
+		return 0;
+	if (h->ret_ip)
+		return h->ret_ip;
+	if (h->ret_slot)
+		bpf_probe_read_kernel(&ret, sizeof(ret), (void *)h->ret_slot);
+	return ret;
+}
+
 static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const struct hit *h)
 {
+	struct emit_extra x = {0};
+	struct pending_key k;
 	struct net_device *dev;
 	__u64 sid = cfg_track_stack ? track_stack_id() : 0;
 	int how;
@@ -55,14 +78,13 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const stru
 	if (how == TRACK_NONE && (!filter_meta(skb, dev) || !filter_pcap(skb)))
 		return 0;
 	track_shown(skb, sid, how);
+	x.caller = caller_of(h);
+	x.stack_ctx = ctx;
 	if (h->stash) {
-		struct pending_key k = {bpf_get_current_pid_tgid(), h->func_ip};
-		struct emit_extra x = {.stash = &k};
-
-		emit_event_ex(skb, dev, h->func_ip, h->type, h->arg2, h->arg3, &x);
-	} else {
-		emit_event(skb, dev, h->func_ip, h->type, h->arg2, h->arg3);
+		k = (struct pending_key){bpf_get_current_pid_tgid(), h->func_ip};
+		x.stash = &k;
 	}
+	emit_event_ex(skb, dev, h->func_ip, h->type, h->arg2, h->arg3, &x);
 	return 0;
 }
 

@@ -20,6 +20,9 @@ struct pwru_config {
 	bool all_kmods;
 	bool no_kmods;
 	char *ready_file;
+	bool output_stack;
+	bool output_caller;
+	char *vmlinux; /* NULL: look where distributions install debug info */
 	char *check_filter;
 	bool list_funcs;
 	bool debug;

@@ -36,6 +36,8 @@
 #include "src/phases.h"
 #include "src/netns_filter.h"
 #include "src/output/setup.h"
+#include "src/output/symbols.h"
+#include "kallsyms/symbolizer.h"
 #include "src/discover/traceable.h"
 #include "src/error.h"
 
@@ -73,6 +75,7 @@ struct tracer {
 	struct output_setup out;
 	struct track_opts track_opts;
 	struct track *track;
+	struct symbolizer *syms;
 	uint32_t netns, ifindex;
 	size_t kmods_without_btf, kmods_from_ko, kmods_unreadable;
 };
@@ -326,6 +329,8 @@ static int load_bpf(struct tracer *t, struct pwru_err *e)
 		ro->cfg_wakeup_bytes = output_wakeup_bytes(t->cfg);
 		bpf_map__set_max_entries(t->ld.skel->maps.events, (uint32_t)t->cfg->ringbuf_size);
 		track_configure(t->ld.skel, &t->track_opts);
+		ro->cfg_output_stack = t->cfg->output_stack;
+		ro->cfg_output_caller = t->cfg->output_caller;
 		rc = loader_load(&t->ld, err, sizeof(err));
 	}
 	/* the lifetime hooks first: nothing gets followed before its end can be seen */
@@ -401,6 +406,7 @@ static int stream_events(struct tracer *t, struct pwru_err *e)
 	p->en.reasons = t->reasons;
 	p->en.tp_names = (const char *const *)t->tp_names;
 	p->en.n_tp_names = t->tps.n;
+	p->en.syms = t->syms;
 	rc =
 	    events_open(bpf_map__fd(t->ld.skel->maps.events), bpf_map__fd(t->ld.skel->maps.lost), p,
 			t->cfg->output_file ? -1 : STDOUT_FILENO, t->cfg->output_limit_lines, &ev);
@@ -433,6 +439,7 @@ static void teardown(struct tracer *t)
 	funcset_free(&t->tps);
 	funcset_free(&t->fs);
 	drop_reasons_free(t->reasons);
+	symbolizer_free(t->syms);
 	kallsyms_free(t->ksyms);
 	btf__free(t->btf);
 }
@@ -496,6 +503,9 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 	raise_fd_limit();
 	phases_start();
 	rc = load_symbols(&t, e);
+	if (!rc)
+		t.syms = symbols_open(t.ksyms, cfg->vmlinux,
+				      cfg->output_stack || cfg->output_caller, stderr);
 	/* the start-up benchmark (tests/bench/startup): discovery only */
 	if (!rc && getenv("PWRU_BENCH_STARTUP")) {
 		phases_print(stderr);

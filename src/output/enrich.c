@@ -96,6 +96,20 @@ static int in_bpf(const struct sym_frame *f)
 	return f->pos.sym && f->pos.sym->module && !strcmp(f->pos.sym->module, "bpf");
 }
 
+/*
+ * A frame-pointer unwinder started at a function's entry (arm64) misses the caller: its
+ * frame record is not pushed yet. The caller's return address, read at entry, fills it in.
+ */
+static void add_caller(struct pwru_record *r)
+{
+	if (!r->caller_frame || r->nframes < 1 || r->nframes == PWRU_STACK_MAX ||
+	    (r->nframes > 1 && r->frames[1]->addr == r->caller))
+		return;
+	memmove(&r->frames[2], &r->frames[1], (r->nframes - 1) * sizeof(r->frames[0]));
+	r->frames[1] = r->caller_frame;
+	r->nframes++;
+}
+
 /* Every address once through the symbolizer's cache; all of a record's frames stay valid. */
 static void symbolize(const struct enrich *e, struct pwru_record *r)
 {
@@ -114,6 +128,7 @@ static void symbolize(const struct enrich *e, struct pwru_record *r)
 			continue;
 		r->frames[r->nframes++] = f;
 	}
+	add_caller(r);
 }
 
 void enrich_record(const struct enrich *e, struct pwru_record *r)

@@ -88,7 +88,9 @@ int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, st
 				    .netns_names = cfg->output_netns_names,
 				    .cilium = cfg->output_cilium,
 				    .ts = ts_mode(cfg->timestamp),
-				    .node = cfg->node_name};
+				    .node = cfg->node_name,
+				    .caller = cfg->output_caller,
+				    .stack = cfg->output_stack};
 	os->p.diag = stderr;
 	if (add_sinks(os, cfg, e))
 		return -1;

@@ -35,6 +35,8 @@ struct sink_opts {
 	bool cilium;	  /* skb->mark decoded in Cilium's layout */
 	enum ts_mode ts;
 	const char *node; /* --node-name, or NULL */
+	bool caller;	  /* CALLER */
+	bool stack;	  /* the kernel stack under each event */
 };
 
 struct sink {

@@ -5,13 +5,16 @@
 #include "src/output/cilium.h"
 #include "src/output/fmt.h"
 #include "src/output/sink.h"
+#include "src/output/stack_text.h"
 #include "src/output/tuple_text.h"
 
 #define COL_WIDTH 16 /* PROCESS, IFACE and NETNS NAME */
-#define LINE_MAX_ 8192
+/* A line, and under it a stack of 64 frames with their inlined functions. */
+#define LINE_MAX_ (64 * 1024)
 
 struct text_state {
 	int tuple_width; /* the longest tuple printed so far: columns only ever widen */
+	int func_width;	 /* with CALLER: the longest FUNC so far, as pwru pads it */
 	char line[LINE_MAX_];
 };
 
@@ -80,7 +83,7 @@ static void header(struct sink *o, struct fmt *f)
 	}
 	if (so->tuple)
 		fmt_str(f, " TUPLE");
-	fmt_str(f, " FUNC\n");
+	fmt_str(f, so->caller ? " FUNC CALLER\n" : " FUNC\n");
 }
 
 static int text_open(struct sink *o)
@@ -189,6 +192,29 @@ static void put_cilium_mark(struct fmt *f, uint32_t mark)
 	fmt_mem(f, m, n);
 }
 
+/*
+ * FUNC with its source line and Cilium's mark; with --output-caller, padded, then the
+ * caller.
+ */
+static void put_func(struct fmt *f, struct text_state *st, const struct sink_opts *so,
+		     const struct pwru_record *r)
+{
+	char *start = f->p;
+
+	fmt_mem(f, r->func_text, r->func_len);
+	f->p += stack_text_func_line(r, f->p, (size_t)(f->end - f->p) + 1);
+	if (so->cilium)
+		put_cilium_mark(f, r->ev->mark);
+	if (!so->caller)
+		return;
+	if (f->p - start > st->func_width)
+		st->func_width = (int)(f->p - start);
+	while (f->p - start < st->func_width)
+		fmt_char(f, ' ');
+	fmt_char(f, ' ');
+	f->p += stack_text_caller(r, f->p, (size_t)(f->end - f->p) + 1);
+}
+
 static int text_record(struct sink *o, const struct pwru_record *r)
 {
 	const struct sink_opts *so = o->opts;
@@ -220,10 +246,10 @@ static int text_record(struct sink *o, const struct pwru_record *r)
 	if (so->tuple)
 		put_tuple(&f, st, r, so->tcp_flags);
 	fmt_char(&f, ' ');
-	fmt_mem(&f, r->func_text, r->func_len);
-	if (so->cilium)
-		put_cilium_mark(&f, r->ev->mark);
+	put_func(&f, st, so, r);
 	*f.p++ = '\n';
+	if (r->nframes)
+		f.p += stack_text_frames(r, "    ", f.p, (size_t)(f.end - f.p) + 1);
 	/* One write per line: a reader never sees half an event. */
 	n = (size_t)(f.p - st->line);
 	return fwrite(st->line, 1, n, o->out) == n ? 0 : -1;

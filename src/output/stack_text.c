@@ -32,24 +32,29 @@ size_t stack_text_caller(const struct pwru_record *r, char *buf, size_t len)
 	return sym_format(r->caller_frame, buf, len);
 }
 
-/* Appends one line if it fits whole; returns the new length. */
-static size_t put_line(char *buf, size_t len, size_t n, const char *indent, const char *text,
-		       const char *suffix)
+/* Lines appended while they fit whole: a cut stack is a prefix of whole lines. */
+struct lines {
+	char *buf;
+	size_t len, n;
+	int full;
+};
+
+static void put_line(struct lines *l, const char *indent, const char *text, const char *suffix)
 {
 	int w;
 
-	if (n >= len)
-		return n;
-	w = snprintf(buf + n, len - n, "%s%s%s\n", indent, text, suffix);
-	if (w < 0 || (size_t)w >= len - n) {
-		buf[n] = '\0';
-		return n;
+	if (l->full)
+		return;
+	w = snprintf(l->buf + l->n, l->len - l->n, "%s%s%s\n", indent, text, suffix);
+	if (w < 0 || (size_t)w >= l->len - l->n) {
+		l->buf[l->n] = '\0';
+		l->full = 1;
+		return;
 	}
-	return n + (size_t)w;
+	l->n += (size_t)w;
 }
 
-static size_t put_frame(const struct sym_frame *f, const char *indent, char *buf, size_t len,
-			size_t n)
+static void put_frame(const struct sym_frame *f, const char *indent, struct lines *l)
 {
 	char text[768];
 	int i;
@@ -57,19 +62,20 @@ static size_t put_frame(const struct sym_frame *f, const char *indent, char *buf
 	for (i = 0; i + 1 < f->nsrc; i++) {
 		snprintf(text, sizeof(text), "%s (%s:%u)", f->src[i].func ? f->src[i].func : "??",
 			 f->src[i].file ? f->src[i].file : "??", f->src[i].line);
-		n = put_line(buf, len, n, indent, text, " (inlined)");
+		put_line(l, indent, text, " (inlined)");
 	}
 	sym_format(f, text, sizeof(text));
-	return put_line(buf, len, n, indent, text, "");
+	put_line(l, indent, text, "");
 }
 
 size_t stack_text_frames(const struct pwru_record *r, const char *indent, char *buf, size_t len)
 {
-	size_t i, n = 0;
+	struct lines l = {.buf = buf, .len = len, .full = !len};
+	size_t i;
 
 	if (len)
 		buf[0] = '\0';
 	for (i = 0; i < r->nframes; i++)
-		n = put_frame(r->frames[i], indent, buf, len, n);
-	return n;
+		put_frame(r->frames[i], indent, &l);
+	return l.n;
 }

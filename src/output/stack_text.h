@@ -20,7 +20,7 @@ size_t stack_text_caller(const struct pwru_record *r, char *buf, size_t len);
  * function itself, each line INDENT then the text and '\n':
  *     NF_HOOK (include/linux/netfilter.h:314) (inlined)
  *     ip_rcv+0x40/0x1e0 (net/ipv4/ip_input.c:569)
- * Returns the length written; lines that do not fit are left out whole.
+ * Returns the length written; from the first line that does not fit, nothing more.
  */
 size_t stack_text_frames(const struct pwru_record *r, const char *indent, char *buf, size_t len);
 

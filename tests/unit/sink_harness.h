@@ -38,6 +38,7 @@ static const char harness_ksyms[] = "ffffffff81000000 T _text\n"
 static struct kallsyms *harness_ks;
 static struct drop_reasons *harness_dr;
 static struct prog_names *harness_progs; /* tc/XDP programs: set by the tests that need it */
+static struct symbolizer *harness_syms; /* NULL: records are not symbolized */
 
 /* A kernel-like enum, so the tests do not depend on this machine's drop reasons. */
 static inline void harness_init(void)
@@ -143,7 +144,8 @@ static inline struct rendered render_recs(const struct sink_ops *ops, const stru
 				    .reasons = harness_dr,
 				    .progs = harness_progs,
 				    .tp_names = tp_names,
-				    .n_tp_names = 2}};
+				    .n_tp_names = 2,
+				    .syms = harness_syms}};
 	FILE *out = open_memstream(&res.out, &res.out_len);
 	int i;
 

@@ -1,0 +1,141 @@
+# --output-stack and --output-caller on a ping between two namespaces: each event's
+# stack starts at the traced function and its next frame is the CALLER; the
+# callers are the ones the kernel's code has (dev_hard_start_xmit calls
+# veth_xmit, __netif_receive_skb_one_core ip_rcv, ip_protocol_deliver_rcu
+# icmp_rcv); module frames name their module. A --vmlinux that is not a vmlinux
+# is one line on stderr and tracing goes on with kallsyms.
+. tests/vm/suite/lib.sh
+
+FUNCS='ip_rcv|icmp_rcv|veth_xmit'
+TUPLE='10.0.1.1:0->10.0.1.2:0(icmp)'
+OUT=$SCRATCH/stack.out
+
+check "two netns joined by veth" netns_pair
+
+if pwru_start stack --output-stack --output-caller --filter-func "$FUNCS" icmp; then
+	ok "pwru --output-stack --output-caller attached"
+else
+	not_ok "pwru --output-stack --output-caller attached" \
+		"pwru exited ${PWRU_STATUS:-?} before it was ready" "$(head -n 20 "$SCRATCH/stack.err")"
+	exit 0
+fi
+check "ping 10.0.1.1 -> 10.0.1.2 while tracing" $IP netns exec a ping -c 2 -W 3 10.0.1.2
+sleep 1
+pwru_stop
+
+if head -n 1 "$OUT" | grep -q ' TUPLE FUNC CALLER$'; then
+	ok "the header ends with FUNC CALLER"
+else
+	not_ok "the header ends with FUNC CALLER" "$(head -n 1 "$OUT")"
+fi
+
+# One line per event: FUNC, CALLER, the first two frames, the frame count, and
+# the frames that do not look like "name+0xOFF/0xSIZE [module]".
+awk -v tuple="$TUPLE" -v OFS='\t' '
+	function flush() {
+		if (fn != "")
+			print fn, caller, (f1 == "" ? "-" : f1), (f2 == "" ? "-" : f2), n, (bad == "" ? "-" : bad)
+		fn = ""
+	}
+	/^0x/ {
+		flush()
+		if (!index($0, tuple))
+			next
+		for (i = 1; i <= NF; i++)
+			if (index($i, "->")) { fn = $(i + 1); caller = $(i + 2); break }
+		f1 = f2 = bad = ""; n = 0
+		next
+	}
+	/^    / && fn != "" {
+		n++
+		line = substr($0, 5)
+		if (line !~ /^[A-Za-z0-9_.$]+\+0x[0-9a-f]+(\/0x[0-9a-f]+)?( \[[A-Za-z0-9_]+\])?$/)
+			bad = bad "|" line
+		if (n == 1) f1 = line
+		if (n == 2) f2 = line
+	}
+	END { flush() }
+' "$OUT" >"$SCRATCH/events"
+
+name_of() { sed 's/+0x.*//'; }
+
+for pair in veth_xmit:dev_hard_start_xmit ip_rcv:__netif_receive_skb_one_core \
+	icmp_rcv:ip_protocol_deliver_rcu; do
+	fn=${pair%%:*} want=${pair#*:}
+	got=$(awk -F'\t' -v fn="$fn" '$1 == fn { print $2 }' "$SCRATCH/events" | name_of | sort -u)
+	if [ "$got" = "$want" ]; then
+		ok "$fn is called by $want (CALLER of $(awk -F'\t' -v fn="$fn" '$1 == fn' "$SCRATCH/events" | wc -l) events)"
+	else
+		not_ok "$fn is called by $want" "CALLER seen: ${got:-none}"
+		show "pwru stdout" "$OUT" 40
+	fi
+done
+
+events=$(wc -l <"$SCRATCH/events")
+# The stack's first frame is the traced function, its second the caller, to the byte.
+mismatch=$(awk -F'\t' '{ f1 = $3; sub(/\+0x.*/, "", f1); c = $2; sub(/\/.*/, "", c); f2 = $4; sub(/\/.*/, "", f2)
+	if (f1 != $1 || f2 != c) print }' "$SCRATCH/events")
+if [ "$events" -ge 6 ] && [ -z "$mismatch" ]; then
+	ok "every stack starts at FUNC, then CALLER's address ($events events)"
+else
+	not_ok "every stack starts at FUNC, then CALLER's address ($events events)" \
+		"fn caller frame1 frame2 frames bad:" "$mismatch"
+	show "pwru stdout" "$OUT" 40
+fi
+
+bad=$(awk -F'\t' '$6 != "-" || $5 < 4' "$SCRATCH/events")
+if [ "$events" -ge 6 ] && [ -z "$bad" ]; then
+	ok "each stack has 4 or more frames, each func+0xOFF/0xSIZE [module]"
+else
+	not_ok "each stack has 4 or more frames, each func+0xOFF/0xSIZE [module]" "$bad"
+fi
+
+if awk -F'\t' '$1 == "veth_xmit" { print $3 }' "$SCRATCH/events" | grep -q '^veth_xmit+0x[0-9a-f]*/0x[0-9a-f]* \[veth\]$'; then
+	ok "veth_xmit's frame names its module: [veth]"
+else
+	not_ok "veth_xmit's frame names its module: [veth]" "$(awk -F'\t' '$1 == "veth_xmit"' "$SCRATCH/events")"
+fi
+check_nothing_attached "after --output-stack,"
+
+# The same in JSON: frames as objects, caller_func as pwru names it.
+if pwru_start json --output-json --output-stack --output-caller --filter-func "$FUNCS" icmp; then
+	$IP netns exec a ping -c 1 -W 3 10.0.1.2 >/dev/null 2>&1
+	sleep 1
+	pwru_stop
+	if jq -e -s '[.[] | select(.type == "event")] | length >= 3 and all(
+		.stack[0].func == .func and .stack[0].size > 0 and
+		.caller_func == .stack[1].func and .caller.addr == .stack[1].addr and
+		(.stack | length) >= 4)' "$SCRATCH/json.out" >"$SCRATCH/jq.out" 2>&1; then
+		ok "--output-json: stack[0] is func, caller is stack[1], frames with sizes"
+	else
+		not_ok "--output-json: stack[0] is func, caller is stack[1], frames with sizes" \
+			"$(cat "$SCRATCH/jq.out")" "$(head -c 1500 "$SCRATCH/json.out")"
+	fi
+else
+	not_ok "pwru --output-json --output-stack --output-caller attached" "$(cat "$SCRATCH/json.err")"
+fi
+
+# Not a vmlinux: said once, then symbols from kallsyms; no stack unless asked.
+if pwru_start badvml --vmlinux /etc/passwd --filter-func "$FUNCS" icmp; then
+	$IP netns exec a ping -c 1 -W 3 10.0.1.2 >/dev/null 2>&1
+	sleep 1
+	pwru_stop
+	msg=$(grep -c 'vmlinux /etc/passwd is not an ELF file; no source lines, symbols from kallsyms' \
+		"$SCRATCH/badvml.err")
+	n=$(event_lines "$SCRATCH/badvml.out" icmp_rcv "$TUPLE" | wc -l)
+	if [ "$msg" = 1 ] && [ "$n" -ge 1 ] && [ "$PWRU_STATUS" = 0 ]; then
+		ok "--vmlinux /etc/passwd: one line on stderr, tracing goes on ($n icmp_rcv events, exit 0)"
+	else
+		not_ok "--vmlinux /etc/passwd: one line on stderr, tracing goes on" \
+			"status $PWRU_STATUS, $n events" "$(cat "$SCRATCH/badvml.err")"
+	fi
+	if ! grep -q '^ ' "$SCRATCH/badvml.out" && ! head -n 1 "$SCRATCH/badvml.out" | grep -q CALLER; then
+		ok "without --output-stack/--output-caller: no stack lines, no CALLER column"
+	else
+		not_ok "without --output-stack/--output-caller: no stack lines, no CALLER column" \
+			"$(head -n 5 "$SCRATCH/badvml.out")"
+	fi
+else
+	not_ok "--vmlinux /etc/passwd: pwru still starts" "$(cat "$SCRATCH/badvml.err")"
+fi
+check_nothing_attached
