@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The address of the function a kprobe (or kprobe-multi) program fired in, as kallsyms has it. */
+/*
+ * The address of the function a kprobe (or kprobe-multi) program fired in, as kallsyms has
+ * it, and the return address into its caller.
+ */
 #ifndef PWRU_KPROBE_IP_H
 #define PWRU_KPROBE_IP_H
 
@@ -11,6 +14,24 @@ static __always_inline __u64 kprobe_func_ip(struct pt_regs *ctx, bool multi)
 		return bpf_get_func_ip(ctx);
 	/* Before 5.15 a kprobe program has no bpf_get_func_ip(). */
 	return PT_REGS_IP(ctx) - ARCH_KPROBE_IP_SKEW;
+}
+
+/*
+ * The caller, from what an entry point took with plain loads (ARCH_KPROBE_RET_IP and
+ * ARCH_KPROBE_RET_SLOT): wanted with --output-caller, and with --output-stack, since arm64's
+ * unwinder misses the caller at a function's entry. 0 when not wanted or unknown.
+ */
+static __always_inline __u64 kprobe_caller(__u64 ret_ip, __u64 ret_slot)
+{
+	__u64 ret = 0;
+
+	if (!cfg_output_caller && !cfg_output_stack)
+		return 0;
+	if (ret_ip)
+		return ret_ip;
+	if (ret_slot)
+		bpf_probe_read_kernel(&ret, sizeof(ret), (void *)ret_slot);
+	return ret;
 }
 
 #endif

@@ -9,6 +9,7 @@
 #include <bpf/bpf_tracing.h>
 #include <bpf/bpf_core_read.h>
 #include "event_fill.bpf.h"
+#include "kprobe_ip.h"
 #include "filter.bpf.h"
 #include "track.bpf.h"
 
@@ -48,20 +49,6 @@ struct hit {
 	__u8 stash; /* hold the event until the function returns (fexit adds the result) */
 };
 
-static __always_inline __u64 caller_of(const struct hit *h)
-{
-	__u64 ret = 0;
-
-	/* The stack wants it too: arm64's unwinder misses the caller at a function's entry. */
-	if (!cfg_output_caller && !cfg_output_stack)
-		return 0;
-	if (h->ret_ip)
-		return h->ret_ip;
-	if (h->ret_slot)
-		bpf_probe_read_kernel(&ret, sizeof(ret), (void *)h->ret_slot);
-	return ret;
-}
-
 static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const struct hit *h)
 {
 	struct emit_extra x = {0};
@@ -78,7 +65,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const stru
 	if (how == TRACK_NONE && (!filter_meta(skb, dev) || !filter_pcap(skb)))
 		return 0;
 	track_shown(skb, sid, how);
-	x.caller = caller_of(h);
+	x.caller = kprobe_caller(h->ret_ip, h->ret_slot);
 	x.stack_ctx = ctx;
 	if (h->stash) {
 		k = (struct pending_key){bpf_get_current_pid_tgid(), h->func_ip};

@@ -179,12 +179,15 @@ SEC("kprobe/pwru_non_skb")
 int trk_non_skb(struct pt_regs *ctx)
 {
 	__u64 sid = track_stack_id(), *owner = bpf_map_lookup_elem(&track_stacks, &sid);
+	struct emit_extra x = {.stack_ctx = ctx};
 	struct sk_buff *skb;
 
 	if (!owner)
 		return 0;
 	skb = (struct sk_buff *)*owner;
-	emit_event(skb, BPF_CORE_READ(skb, dev), kprobe_func_ip(ctx, false), PWRU_EV_KPROBE,
-		   PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx));
+	/* a helper's caller is the BPF program that called it */
+	x.caller = kprobe_caller(ARCH_KPROBE_RET_IP(ctx), ARCH_KPROBE_RET_SLOT(ctx));
+	emit_event_ex(skb, BPF_CORE_READ(skb, dev), kprobe_func_ip(ctx, false), PWRU_EV_KPROBE,
+		      PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx), &x);
 	return 0;
 }

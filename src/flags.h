@@ -22,6 +22,7 @@ struct pwru_config {
 	char *ready_file;
 	bool output_stack;
 	bool output_caller;
+	bool filter_track_bpf_helpers;
 	char *vmlinux; /* NULL: look where distributions install debug info */
 	char *check_filter;
 	bool list_funcs;

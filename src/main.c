@@ -37,6 +37,7 @@
 #include "src/netns_filter.h"
 #include "src/output/setup.h"
 #include "src/output/symbols.h"
+#include "src/discover/bpf_helpers.h"
 #include "kallsyms/symbolizer.h"
 #include "src/discover/traceable.h"
 #include "src/error.h"
@@ -76,6 +77,8 @@ struct tracer {
 	struct track_opts track_opts;
 	struct track *track;
 	struct symbolizer *syms;
+	struct bpf_helpers helpers; /* --filter-track-bpf-helpers */
+	char *helper_list;
 	uint32_t netns, ifindex;
 	size_t kmods_without_btf, kmods_from_ko, kmods_unreadable;
 };
@@ -308,6 +311,32 @@ static int pick_backend(struct tracer *t, struct pwru_err *e)
 	return 0;
 }
 
+/* --filter-track-bpf-helpers: what the skb-path BPF programs loaded now call. */
+static int find_helpers(struct tracer *t, struct pwru_err *e)
+{
+	char err[256];
+	int rc = bpf_helpers_find(t->ksyms, &t->helpers, err, sizeof(err));
+
+	return rc ? err_not_possible(e, -rc, "--filter-track-bpf-helpers: %s", err) : 0;
+}
+
+/* After pwru's programs loaded (those they call are left out): the helpers to probe. */
+static int list_helpers(struct tracer *t)
+{
+	size_t n;
+
+	t->helper_list = bpf_helpers_list(&t->helpers, t->ld.skel->obj, t->ksyms, &n);
+	if (!t->helper_list)
+		return -ENOMEM;
+	t->track_opts.helper_funcs = t->helper_list;
+	fprintf(stderr,
+		"pwru: tracking %zu BPF helpers called by the %zu tc, XDP, cgroup and socket "
+		"programs loaded%s%.400s%s\n",
+		n, t->helpers.progs, n ? ": " : "", t->helper_list,
+		strlen(t->helper_list) > 400 ? "..." : "");
+	return 0;
+}
+
 static int load_bpf(struct tracer *t, struct pwru_err *e)
 {
 	char err[512];
@@ -332,6 +361,10 @@ static int load_bpf(struct tracer *t, struct pwru_err *e)
 		ro->cfg_output_stack = t->cfg->output_stack;
 		ro->cfg_output_caller = t->cfg->output_caller;
 		rc = loader_load(&t->ld, err, sizeof(err));
+	}
+	if (!rc && t->cfg->filter_track_bpf_helpers && list_helpers(t)) {
+		rc = -ENOMEM;
+		snprintf(err, sizeof(err), "--filter-track-bpf-helpers: %s", strerror(ENOMEM));
 	}
 	/* the lifetime hooks first: nothing gets followed before its end can be seen */
 	if (!rc)
@@ -440,6 +473,8 @@ static void teardown(struct tracer *t)
 	funcset_free(&t->fs);
 	drop_reasons_free(t->reasons);
 	symbolizer_free(t->syms);
+	bpf_helpers_free(&t->helpers);
+	free(t->helper_list);
 	kallsyms_free(t->ksyms);
 	btf__free(t->btf);
 }
@@ -480,7 +515,8 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 			   .track_opts = {.by_addr = cfg->filter_track_skb,
 					  /* as in cilium/pwru: they live on the stack */
 					  .by_stack = cfg->filter_track_skb_by_stackid ||
-						      cfg->filter_non_skb_funcs,
+						      cfg->filter_non_skb_funcs ||
+						      cfg->filter_track_bpf_helpers,
 					  .size = (uint32_t)cfg->filter_track_size,
 					  .non_skb_funcs = cfg->filter_non_skb_funcs}};
 	char err[512];
@@ -506,6 +542,8 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 	if (!rc)
 		t.syms = symbols_open(t.ksyms, cfg->vmlinux,
 				      cfg->output_stack || cfg->output_caller, stderr);
+	if (!rc && cfg->filter_track_bpf_helpers)
+		rc = find_helpers(&t, e);
 	/* the start-up benchmark (tests/bench/startup): discovery only */
 	if (!rc && getenv("PWRU_BENCH_STARTUP")) {
 		phases_print(stderr);

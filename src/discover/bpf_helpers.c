@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/libbpf.h>
 #include "kallsyms/disasm.h"
 #include "kallsyms/kallsyms.h"
 #include "src/discover/bpf_helpers.h"
@@ -197,4 +198,43 @@ void bpf_helpers_free(struct bpf_helpers *h)
 {
 	free(h->v);
 	*h = (struct bpf_helpers){0};
+}
+
+static int called_by(const struct bpf_helpers *own, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < own->n; i++)
+		if (own->v[i].addr == addr)
+			return 1;
+	return 0;
+}
+
+char *bpf_helpers_list(const struct bpf_helpers *h, struct bpf_object *own_obj,
+		       const struct kallsyms *ks, size_t *n)
+{
+	struct bpf_helpers own = {0};
+	struct bpf_program *p;
+	size_t i, len = 1, used = 0;
+	char *list;
+
+	for (p = bpf_object__next_program(own_obj, NULL); p;
+	     p = bpf_object__next_program(own_obj, p))
+		if (bpf_program__fd(p) >= 0)
+			bpf_helpers_add_prog(ks, bpf_program__fd(p), &own);
+	for (i = 0; i < h->n; i++)
+		len += strlen(h->v[i].name) + 1;
+	list = malloc(len);
+	*n = 0;
+	for (i = 0; list && i < h->n; i++) {
+		if (h->v[i].module || called_by(&own, h->v[i].addr))
+			continue;
+		used += (size_t)snprintf(list + used, len - used, "%s%s", used ? "," : "",
+					 h->v[i].name);
+		(*n)++;
+	}
+	if (list)
+		list[used] = '\0';
+	bpf_helpers_free(&own);
+	return list;
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct bpf_object;
 struct kallsyms;
 
 struct bpf_helper {
@@ -38,5 +39,14 @@ int bpf_helpers_find(const struct kallsyms *ks, struct bpf_helpers *out, char *e
 /* The same for one program, PROG_FD; adds to OUT. */
 int bpf_helpers_add_prog(const struct kallsyms *ks, int prog_fd, struct bpf_helpers *out);
 void bpf_helpers_free(struct bpf_helpers *h);
+
+/*
+ * For --filter-track-bpf-helpers: the names of H's helpers as "a,b,c" (malloc'd, "" when
+ * none), leaving out those in modules (kprobed by name, a name is vmlinux's) and those
+ * the loaded programs of OWN call themselves (pwru's: their probes would fire inside
+ * pwru's own programs, only to be skipped). *N: how many are listed.
+ */
+char *bpf_helpers_list(const struct bpf_helpers *h, struct bpf_object *own,
+		       const struct kallsyms *ks, size_t *n);
 
 #endif

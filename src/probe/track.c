@@ -163,7 +163,7 @@ static int load_mode(struct track *t, struct pwru_bpf *skel, const struct btf *b
 		return rc;
 	*nfree = 0;
 	bpf_object__for_each_program(p, t->skel->obj) bpf_program__set_autoload(p, false);
-	if (o->non_skb_funcs) {
+	if (o->non_skb_funcs || (o->helper_funcs && *o->helper_funcs)) {
 		p = bpf_object__find_program_by_name(t->skel->obj, NON_SKB_PROG);
 		if (!p)
 			return -ENOENT;
@@ -222,8 +222,12 @@ static int attach_hooks(struct track *t, size_t *nhooked)
 	return 0;
 }
 
-/* One kprobe per name of the comma-separated LIST (checked by track_check_funcs). */
-static int attach_non_skb(struct track *t, const char *list, char *err, size_t errlen)
+/*
+ * One kprobe per name of the comma-separated LIST (checked by track_check_funcs). A name the
+ * kernel will not probe fails the whole, or with SKIP is counted in *SKIPPED.
+ */
+static int attach_non_skb(struct track *t, const char *list, int skip, size_t *skipped, char *err,
+			  size_t errlen)
 {
 	struct bpf_program *p = bpf_object__find_program_by_name(t->skel->obj, NON_SKB_PROG);
 	char *copy = strdup(list), *save = NULL, *name;
@@ -234,12 +238,34 @@ static int attach_non_skb(struct track *t, const char *list, char *err, size_t e
 	     name = strtok_r(NULL, ",", &save)) {
 		l = bpf_program__attach_kprobe(p, false, name);
 		rc = l ? keep_link(t, l) : -errno;
-		if (rc)
+		if (rc && !l && skip) {
+			(*skipped)++;
+			rc = 0;
+		} else if (rc) {
 			snprintf(err, errlen, "--filter-non-skb-funcs: cannot probe %s: %s", name,
 				 strerror(-rc));
+		}
 	}
 	free(copy);
 	return rc;
+}
+
+/* The helpers of --filter-track-bpf-helpers: one line says how many the kernel took. */
+static void attach_helpers(struct track *t, const char *list)
+{
+	size_t skipped = 0, n = 1;
+	const char *c;
+
+	for (c = list; *c; c++)
+		n += *c == ',';
+	backend_quiet(1); /* counted below */
+	attach_non_skb(t, list, 1, &skipped, NULL, 0);
+	backend_quiet(0);
+	if (skipped)
+		fprintf(stderr,
+			"pwru: %zu of the %zu BPF helpers cannot be probed (notrace or "
+			"kprobe blacklist): their calls are not shown\n",
+			skipped, n);
 }
 
 static void unload(struct track *t)
@@ -312,7 +338,9 @@ int track_attach(struct pwru_bpf *skel, const struct btf *btf, const struct trac
 			 "kmem_cache_free tracepoint): %s; --filter-track-skb needs one",
 			 strerror(-rc));
 	else if (o->non_skb_funcs)
-		rc = attach_non_skb(t, o->non_skb_funcs, err, errlen);
+		rc = attach_non_skb(t, o->non_skb_funcs, 0, NULL, err, errlen);
+	if (!rc && o->helper_funcs && *o->helper_funcs)
+		attach_helpers(t, o->helper_funcs);
 	if (rc) {
 		track_detach(t);
 		return rc;

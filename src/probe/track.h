@@ -27,6 +27,11 @@ struct track_opts {
 	uint32_t size; /* --filter-track-size: skbs (and stacks) followed at once */
 	/* --filter-non-skb-funcs: "f,g" kprobed, shown on a followed skb's stack; needs by_stack */
 	const char *non_skb_funcs;
+	/*
+	 * --filter-track-bpf-helpers: "f,g", kprobed like non_skb_funcs; one the kernel will
+	 * not probe is left out (and counted in the line saying how many are tracked).
+	 */
+	const char *helper_funcs;
 };
 
 static inline bool track_on(const struct track_opts *o)
