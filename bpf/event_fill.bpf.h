@@ -371,7 +371,8 @@ static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device
 	/* the caller, then the stack: fixed offsets first (bpf/event.h) */
 	if ((cfg_output_caller || cfg_output_stack) && x && x->caller)
 		size = fill_u64_section(buf->b, size, PWRU_SEC_CALLER, x->caller);
-	if (cfg_output_stack && x && x->stack_ctx)
+	/* without a caller from the entry point (fentry), it is the stack's second frame */
+	if (x && x->stack_ctx && (cfg_output_stack || (cfg_output_caller && !x->caller)))
 		size = fill_stack(x->stack_ctx, buf->b, size);
 	if (cfg_output_cb)
 		size = fill_cb(skb, buf->b, size);

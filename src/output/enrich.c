@@ -110,6 +110,21 @@ static void add_caller(struct pwru_record *r)
 	r->nframes++;
 }
 
+/*
+ * fentry (a trampoline) and fexit have no return-address slot to read at entry: the caller
+ * is the frame under the hooked function's, when the stack starts there.
+ */
+static void caller_from_stack(struct pwru_record *r)
+{
+	const struct ksym *s;
+
+	if (r->caller_frame || r->nframes < 2 || r->ev->type == PWRU_EV_TRACEPOINT)
+		return;
+	s = r->frames[0]->pos.sym;
+	if (s && s->addr == r->ev->addr)
+		r->caller_frame = r->frames[1];
+}
+
 /* Every address once through the symbolizer's cache; all of a record's frames stay valid. */
 static void symbolize(const struct enrich *e, struct pwru_record *r)
 {
@@ -129,6 +144,7 @@ static void symbolize(const struct enrich *e, struct pwru_record *r)
 		r->frames[r->nframes++] = f;
 	}
 	add_caller(r);
+	caller_from_stack(r);
 }
 
 void enrich_record(const struct enrich *e, struct pwru_record *r)

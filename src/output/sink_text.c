@@ -248,7 +248,7 @@ static int text_record(struct sink *o, const struct pwru_record *r)
 	fmt_char(&f, ' ');
 	put_func(&f, st, so, r);
 	*f.p++ = '\n';
-	if (r->nframes)
+	if (so->stack && r->nframes)
 		f.p += stack_text_frames(r, "    ", f.p, (size_t)(f.end - f.p) + 1);
 	/* One write per line: a reader never sees half an event. */
 	n = (size_t)(f.p - st->line);

@@ -53,7 +53,7 @@ static void test_sink(void)
 {
 	uint64_t stack[3] = {ADDR_ICMP_RCV + 4, ADDR_IP_RCV + 0x9a, ADDR_NF_HOOK_SLOW + 0x1234};
 	uint64_t caller = ADDR_IP_RCV + 0x9a, far = ADDR_SKB_OUTPUT + 0x20;
-	struct sink_opts so = {.caller = true};
+	struct sink_opts so = {.caller = true, .stack = true};
 	struct pwru_event ev = sample_event();
 	struct rec recs[2];
 	struct rendered out;
@@ -94,6 +94,28 @@ static void test_sink(void)
 	       "    ip_rcv+0x9a/0x10000\n"
 	       "    nf_hook_slow+0x1234/0x100000\n",
 	       "a stack without the caller gets it as its second frame");
+	rendered_free(&out);
+
+	/* fentry: no caller from the entry point; the stack's frame under FUNC is, unprinted. */
+	stack[1] = ADDR_IP_RCV + 0x9a;
+	rec_start(&recs[0], &ev);
+	put_u64s(&recs[0], PWRU_SEC_STACK, stack, 3);
+	so = (struct sink_opts){.caller = true};
+	out = render_recs(&sink_text, &so, recs, 1, 0);
+	is_str(out.out,
+	       "SKB                CPU PROCESS          FUNC CALLER\n"
+	       "0xffff8bb7038b6900 3   ~bin/curl:227116 icmp_rcv ip_rcv+0x9a/0x10000\n",
+	       "no caller in the record: the stack's second frame, the stack itself not printed");
+	rendered_free(&out);
+	/* a stack that does not start in FUNC (a tracepoint's, say) gives no caller */
+	stack[0] = ADDR_NF_HOOK_SLOW + 4;
+	rec_start(&recs[0], &ev);
+	put_u64s(&recs[0], PWRU_SEC_STACK, stack, 3);
+	out = render_recs(&sink_text, &so, recs, 1, 0);
+	is_str(out.out,
+	       "SKB                CPU PROCESS          FUNC CALLER\n"
+	       "0xffff8bb7038b6900 3   ~bin/curl:227116 icmp_rcv \n",
+	       "a stack that does not start in FUNC gives no caller");
 	rendered_free(&out);
 	symbolizer_free(harness_syms);
 	harness_syms = NULL;
