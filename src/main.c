@@ -185,7 +185,11 @@ static int keep_symbol(const char *name, const char *module, void *arg)
 	const struct tracer *t = arg;
 	const char *non_skb = t->cfg->filter_non_skb_funcs;
 
-	return funcset_has_name(&t->fs, name) ||
+	/* stacks, callers and BPF helpers can be any function, a BPF program's too */
+	if (t->cfg->output_stack || t->cfg->output_caller || t->cfg->filter_track_bpf_helpers)
+		return 1;
+	/* where the debug info's vmlinux is placed (KASLR), for FUNC's source line */
+	return !strcmp(name, "_text") || funcset_has_name(&t->fs, name) ||
 	       (name[0] == 'b' && !strcmp(name, "bpf_fentry_test1")) ||
 	       (non_skb && in_list(non_skb, name));
 }
