@@ -125,10 +125,33 @@ static void caller_from_stack(struct pwru_record *r)
 		r->caller_frame = r->frames[1];
 }
 
+/*
+ * Where the stack reaches the hooked function: above it sit pwru's program and, with fentry,
+ * its trampoline, loaded after kallsyms was read (no symbol, or the nearest module's last
+ * one). Without that function near the top (a tracepoint), [bpf] frames and frames with no
+ * symbol are what is left out.
+ */
+static size_t stack_start(const struct enrich *e, const struct pwru_record *r)
+{
+	const struct sym_frame *f;
+	size_t i;
+
+	for (i = 0; r->ev->type != PWRU_EV_TRACEPOINT && i < r->nstack && i < 4; i++) {
+		f = symbolizer_lookup(e->syms, r->stack[i], i > 0);
+		if (f->pos.sym && f->pos.sym->addr == r->ev->addr)
+			return i;
+	}
+	for (i = 0; i < r->nstack; i++) {
+		f = symbolizer_lookup(e->syms, r->stack[i], i > 0);
+		if (!in_bpf(f) && f->pos.sym)
+			break;
+	}
+	return i;
+}
+
 /* Every address once through the symbolizer's cache; all of a record's frames stay valid. */
 static void symbolize(const struct enrich *e, struct pwru_record *r)
 {
-	const struct sym_frame *f;
 	size_t i;
 
 	symbolizer_trim(e->syms);
@@ -136,13 +159,8 @@ static void symbolize(const struct enrich *e, struct pwru_record *r)
 		r->func_frame = symbolizer_lookup(e->syms, r->ev->addr, 0);
 	if (r->has_caller)
 		r->caller_frame = symbolizer_lookup(e->syms, r->caller, 1);
-	for (i = 0; i < r->nstack && r->nframes < PWRU_STACK_MAX; i++) {
-		f = symbolizer_lookup(e->syms, r->stack[i], i > 0);
-		/* A trampoline and pwru's own program sit above the hooked function. */
-		if (!r->nframes && in_bpf(f))
-			continue;
-		r->frames[r->nframes++] = f;
-	}
+	for (i = stack_start(e, r); i < r->nstack && r->nframes < PWRU_STACK_MAX; i++)
+		r->frames[r->nframes++] = symbolizer_lookup(e->syms, r->stack[i], i > 0);
 	add_caller(r);
 	caller_from_stack(r);
 }

@@ -96,10 +96,16 @@ static void test_sink(void)
 	       "a stack without the caller gets it as its second frame");
 	rendered_free(&out);
 
-	/* fentry: no caller from the entry point; the stack's frame under FUNC is, unprinted. */
-	stack[1] = ADDR_IP_RCV + 0x9a;
+	/*
+	 * fentry: no caller from the entry point; the stack's frame under FUNC is, unprinted.
+	 * Above FUNC: its trampoline and program, loaded after kallsyms was read: no symbol, or
+	 * (5.10) the last one below, a module's.
+	 */
+	uint64_t tramp[5] = {0xffffffff80001000ULL, ADDR_SKB_OUTPUT + 0x5000, ADDR_ICMP_RCV + 9,
+			     ADDR_IP_RCV + 0x9a, ADDR_NF_HOOK_SLOW + 0x1234};
+
 	rec_start(&recs[0], &ev);
-	put_u64s(&recs[0], PWRU_SEC_STACK, stack, 3);
+	put_u64s(&recs[0], PWRU_SEC_STACK, tramp, 5);
 	so = (struct sink_opts){.caller = true};
 	out = render_recs(&sink_text, &so, recs, 1, 0);
 	is_str(out.out,
@@ -109,6 +115,7 @@ static void test_sink(void)
 	rendered_free(&out);
 	/* a stack that does not start in FUNC (a tracepoint's, say) gives no caller */
 	stack[0] = ADDR_NF_HOOK_SLOW + 4;
+	stack[1] = ADDR_IP_RCV + 0x9a;
 	rec_start(&recs[0], &ev);
 	put_u64s(&recs[0], PWRU_SEC_STACK, stack, 3);
 	out = render_recs(&sink_text, &so, recs, 1, 0);
