@@ -138,4 +138,35 @@ if pwru_start badvml --vmlinux /etc/passwd --filter-func "$FUNCS" icmp; then
 else
 	not_ok "--vmlinux /etc/passwd: pwru still starts" "$(cat "$SCRATCH/badvml.err")"
 fi
+# fentry runs from a trampoline, with no return-address slot to read: CALLER comes from
+# the kernel's stack, the frame under the function's (and --output-caller alone prints no
+# stack).
+if ! refused_here fentry; then
+	if pwru_start fentry --backend fentry --output-caller --filter-func 'ip_rcv|icmp_rcv' icmp; then
+		$IP netns exec a ping -c 1 -W 3 10.0.1.2 >/dev/null 2>&1
+		for _ in $(seq 100); do
+			[ "$(event_lines "$SCRATCH/fentry.out" icmp_rcv "$TUPLE" | wc -l)" -ge 1 ] && break
+			sleep 0.1
+		done
+		pwru_stop
+		for pair in ip_rcv:__netif_receive_skb_one_core icmp_rcv:ip_protocol_deliver_rcu; do
+			fn=${pair%%:*} want=${pair#*:}
+			got=$(event_lines "$SCRATCH/fentry.out" "$fn" "$TUPLE" | awk '{ print $NF }' |
+				sed 's/+0x.*//' | sort -u)
+			if [ "$got" = "$want" ]; then
+				ok "--backend fentry: $fn is called by $want"
+			else
+				not_ok "--backend fentry: $fn is called by $want" "CALLER seen: ${got:-none}"
+				show "pwru stdout" "$SCRATCH/fentry.out" 20
+			fi
+		done
+		if ! grep -q '^ ' "$SCRATCH/fentry.out"; then
+			ok "--backend fentry --output-caller: no stack lines"
+		else
+			not_ok "--backend fentry --output-caller: no stack lines" "$(head -n 5 "$SCRATCH/fentry.out")"
+		fi
+	else
+		not_ok "pwru --backend fentry --output-caller attached" "$(head -n 5 "$SCRATCH/fentry.err")"
+	fi
+fi
 check_nothing_attached
