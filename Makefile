@@ -156,7 +156,7 @@ TEST_BPF_OBJS := $(patsubst tests/bpf/%.bpf.c,$(OUT)/tests/bpf/%.bpf.o,$(wildcar
 $(OUT)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
 	@mkdir -p $(@D)
 	$(CLANG) -g -O2 -target bpf -Wall -Werror -I/usr/include/$(shell $(CC) -dumpmachine) -c $< -o $@
-$(OUT)/tests/test_bpf_helpers: $(TEST_BPF_OBJS)
+$(OUT)/tests/test_bpf_helpers $(OUT)/tests/test_bpf_progs: $(TEST_BPF_OBJS)
 
 # The differential filter test (tests/local/filters-diff.t) and the filter fuzzer:
 # see docs/testing-filters.md.

@@ -122,6 +122,14 @@ static __always_inline __u32 skb_mtu(struct sk_buff *skb, struct net_device *dev
 	return mtu;
 }
 
+static __always_inline void fill_dev(struct net_device *dev, struct pwru_event *ev)
+{
+	if (dev) {
+		ev->ifindex = BPF_CORE_READ(dev, ifindex);
+		bpf_core_read(ev->ifname, sizeof(ev->ifname), &dev->name);
+	}
+}
+
 static __always_inline void fill_meta(struct sk_buff *skb, struct net_device *dev,
 				      struct pwru_event *ev)
 {
@@ -130,10 +138,7 @@ static __always_inline void fill_meta(struct sk_buff *skb, struct net_device *de
 	ev->len = BPF_CORE_READ(skb, len);
 	ev->protocol = bpf_ntohs(BPF_CORE_READ(skb, protocol));
 	ev->mtu = skb_mtu(skb, dev);
-	if (dev) {
-		ev->ifindex = BPF_CORE_READ(dev, ifindex);
-		bpf_core_read(ev->ifname, sizeof(ev->ifname), &dev->name);
-	}
+	fill_dev(dev, ev);
 }
 
 static __always_inline bool ip6_ext_hdr(__u8 nh)
@@ -180,15 +185,13 @@ static __always_inline void *parse_ip4(void *l3, struct pwru_tuple *t)
 	return l3 + (ip.ver_ihl & 0xf) * 4;
 }
 
-static __always_inline void fill_tuple(struct sk_buff *skb, struct pwru_tuple *t)
+/* The tuple of the IP packet at L3 (the first byte of its IP header). */
+static __always_inline void fill_tuple_l3(void *l3, struct pwru_tuple *t)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u16 nh_off = BPF_CORE_READ(skb, network_header);
-	void *l3 = head + nh_off, *l4 = NULL;
+	void *l4 = NULL;
 	__u8 l4hdr[14], version;
 
-	/* 0 as well as ~0: freshly allocated skbs have not set a network header yet. */
-	if (!nh_off || nh_off == HDR_UNSET || bpf_probe_read_kernel(&version, 1, l3))
+	if (bpf_probe_read_kernel(&version, 1, l3))
 		return;
 	version >>= 4;
 	if (version == 4)
@@ -203,6 +206,16 @@ static __always_inline void fill_tuple(struct sk_buff *skb, struct pwru_tuple *t
 	__builtin_memcpy(&t->dport, &l4hdr[2], 2);
 	if (t->l4_proto == 6)
 		t->tcp_flags = l4hdr[13];
+}
+
+static __always_inline void fill_tuple(struct sk_buff *skb, struct pwru_tuple *t)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u16 nh_off = BPF_CORE_READ(skb, network_header);
+
+	/* 0 as well as ~0: freshly allocated skbs have not set a network header yet. */
+	if (nh_off && nh_off != HDR_UNSET)
+		fill_tuple_l3(head + nh_off, t);
 }
 
 /* A fixed-size section at a constant offset; returns the offset after it. */
@@ -263,39 +276,50 @@ static __always_inline int packet_start(struct sk_buff *skb, struct net_device *
 	return 0;
 }
 
-/* The packet section, always last (its length varies); returns the record's new length. */
-static __always_inline __u32 fill_packet(struct sk_buff *skb, struct net_device *dev, __u8 *rec,
-					 __u32 off)
+/*
+ * The packet section, always last (its length varies): up to the snap length of the AVAIL
+ * bytes readable at START, of a packet ORIG bytes long from there. Returns the record's
+ * new length.
+ */
+static __always_inline __u32 fill_packet_bytes(__u8 *rec, __u32 off, void *start, __u32 avail,
+					       __u32 orig, int link)
 {
 	struct pwru_section *s = (void *)(rec + off);
 	struct pwru_packet *p = (void *)(s + 1);
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u32 tail = BPF_CORE_READ(skb, tail), len = BPF_CORE_READ(skb, len);
-	__u64 cap;
-	__u32 data_off = BPF_CORE_READ(skb, data) - head;
-	__u16 start = 0;
-	int link = packet_start(skb, dev, &start);
+	__u64 cap = avail;
 
-	if (!link || tail <= start)
-		return off;
-	cap = tail - start;
 	if (cap > cfg_snaplen)
 		cap = cfg_snaplen;
 	if (cap > PWRU_SNAPLEN_MAX)
 		cap = PWRU_SNAPLEN_MAX;
 	/* clang may hand the helper the unclamped register: bound it where the verifier sees */
 	asm volatile("%0 &= %1" : "+r"(cap) : "i"(PWRU_SNAPLEN_MASK));
-	if (bpf_probe_read_kernel(p + 1, cap, head + start))
+	if (bpf_probe_read_kernel(p + 1, cap, start))
 		return off;
 	s->kind = PWRU_SEC_PACKET;
 	s->len = sizeof(*p) + cap;
 	s->pad = 0;
-	/* skb->len counts from skb->data; the capture starts at START. */
-	p->orig_len = len + data_off - start;
+	p->orig_len = orig;
 	p->cap_len = cap;
 	p->link = link;
 	p->pad = 0;
 	return off + sizeof(*s) + sizeof(*p) + cap;
+}
+
+static __always_inline __u32 fill_packet(struct sk_buff *skb, struct net_device *dev, __u8 *rec,
+					 __u32 off)
+{
+	unsigned char *head = BPF_CORE_READ(skb, head);
+	__u32 tail = BPF_CORE_READ(skb, tail), len = BPF_CORE_READ(skb, len);
+	__u32 data_off = BPF_CORE_READ(skb, data) - head;
+	__u16 start = 0;
+	int link = packet_start(skb, dev, &start);
+
+	if (!link || tail <= start)
+		return off;
+	/* skb->len counts from skb->data; the capture starts at START. */
+	return fill_packet_bytes(rec, off, head + start, tail - start, len + data_off - start,
+				 link);
 }
 
 static __always_inline void count_lost(void)
@@ -320,7 +344,8 @@ static __always_inline __u64 wakeup_flags(void)
 /*
  * What some producers add: fexit's return value; with --output-caller or --output-stack the
  * return address into the hooked function's caller (0: unknown); with --output-stack the
- * program's context to read the stack from (NULL: none).
+ * program's context to read the stack from (NULL: none); a tc or XDP
+ * program's redirect target; the start of a bpf_skb_event_output() message.
  */
 struct emit_extra {
 	__u64 retval;
@@ -328,6 +353,9 @@ struct emit_extra {
 	void *stack_ctx;
 	bool has_retval;
 	const struct pending_key *stash; /* held in `pending` under this key, not queued */
+	const struct pwru_redirect *redirect;
+	const __u8 *notify; /* PWRU_NOTIFY_LEN bytes, notify_len of them meaningful */
+	__u32 notify_len;
 };
 
 static __always_inline __u32 fill_u64_section(__u8 *rec, __u32 off, __u16 kind, __u64 v)
@@ -336,6 +364,55 @@ static __always_inline __u32 fill_u64_section(__u8 *rec, __u32 off, __u16 kind, 
 
 	*(__u64 *)(rec + off + sizeof(struct pwru_section)) = v;
 	return next;
+}
+
+/* X's return value, redirect and notification sections; returns the offset after them. */
+static __always_inline __u32 fill_extra(__u8 *rec, __u32 size, const struct emit_extra *x)
+{
+	__u32 n;
+
+	if (x && x->has_retval)
+		size = fill_u64_section(rec, size, PWRU_SEC_RETVAL, x->retval);
+	if (x && x->redirect) {
+		n = put_section(rec, size, PWRU_SEC_REDIRECT, sizeof(*x->redirect));
+		__builtin_memcpy(rec + size + sizeof(struct pwru_section), x->redirect,
+				 sizeof(*x->redirect));
+		size = n;
+	}
+	if (x && x->notify) {
+		n = put_section(rec, size, PWRU_SEC_NOTIFY,
+				x->notify_len < PWRU_NOTIFY_LEN ? x->notify_len : PWRU_NOTIFY_LEN);
+		__builtin_memcpy(rec + size + sizeof(struct pwru_section), x->notify,
+				 PWRU_NOTIFY_LEN);
+		size = n;
+	}
+	return size;
+}
+
+/* The fixed part every record starts with: who, when, where. */
+static __always_inline void fill_header(struct pwru_event *ev, __u64 skb, __u64 addr, __u8 type,
+					__u64 arg2, __u64 arg3)
+{
+	__builtin_memset(ev, 0, sizeof(*ev));
+	ev->skb = skb;
+	ev->addr = addr;
+	ev->ts = bpf_ktime_get_ns();
+	ev->arg2 = arg2;
+	ev->arg3 = arg3;
+	ev->pid = bpf_get_current_pid_tgid() >> 32;
+	ev->cpu = bpf_get_smp_processor_id();
+	ev->type = type;
+	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+}
+
+/* Queues the record of SIZE bytes built in BUF; counts it lost when the ring is full. */
+static __always_inline void emit_record(struct record_buf *buf, __u32 size)
+{
+	if (size > sizeof(buf->b))
+		return;
+	((struct pwru_event *)buf->b)->size = size;
+	if (bpf_ringbuf_output(&events, buf, size, wakeup_flags()))
+		count_lost();
 }
 
 /*
@@ -354,16 +431,7 @@ static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device
 	if (!buf)
 		return;
 	ev = (void *)buf->b;
-	__builtin_memset(ev, 0, sizeof(*ev));
-	ev->skb = (__u64)skb;
-	ev->addr = addr;
-	ev->ts = bpf_ktime_get_ns();
-	ev->arg2 = arg2;
-	ev->arg3 = arg3;
-	ev->pid = bpf_get_current_pid_tgid() >> 32;
-	ev->cpu = bpf_get_smp_processor_id();
-	ev->type = type;
-	bpf_get_current_comm(ev->comm, sizeof(ev->comm));
+	fill_header(ev, (__u64)skb, addr, type, arg2, arg3);
 	if (cfg_output_meta)
 		fill_meta(skb, dev, ev);
 	if (cfg_output_tuple)
@@ -376,19 +444,17 @@ static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device
 		size = fill_stack(x->stack_ctx, buf->b, size);
 	if (cfg_output_cb)
 		size = fill_cb(skb, buf->b, size);
-	if (x && x->has_retval)
-		size = fill_u64_section(buf->b, size, PWRU_SEC_RETVAL, x->retval);
+	size = fill_extra(buf->b, size, x);
 	if (cfg_snaplen)
 		size = fill_packet(skb, dev, buf->b, size);
-	if (size > sizeof(buf->b))
-		return;
-	ev->size = size;
 	if (x && x->stash) {
+		if (size > sizeof(buf->b))
+			return;
+		ev->size = size;
 		bpf_map_update_elem(&pending, x->stash, buf, BPF_ANY);
 		return;
 	}
-	if (bpf_ringbuf_output(&events, buf, size, wakeup_flags()))
-		count_lost();
+	emit_record(buf, size);
 }
 
 /* The record held under K, with RETVAL added, queued; nothing when none is held. */
@@ -402,12 +468,8 @@ static __always_inline void emit_pending(const struct pending_key *k, __u64 retv
 		return;
 	ev = (void *)buf->b;
 	size = ev->size;
-	if (size <= sizeof(buf->b) - sizeof(struct pwru_section) - sizeof(__u64)) {
-		size = fill_u64_section(buf->b, size, PWRU_SEC_RETVAL, retval);
-		ev->size = size;
-		if (bpf_ringbuf_output(&events, buf, size, wakeup_flags()))
-			count_lost();
-	}
+	if (size <= sizeof(buf->b) - sizeof(struct pwru_section) - sizeof(__u64))
+		emit_record(buf, fill_u64_section(buf->b, size, PWRU_SEC_RETVAL, retval));
 	bpf_map_delete_elem(&pending, k);
 }
 

@@ -139,4 +139,31 @@ static __always_inline bool filter_pcap(struct sk_buff *skb)
 	return filter_pcap_skb(skb, FILTER_PCAP_AUTO, 0, 0);
 }
 
+/*
+ * The filter over LEN bytes from an Ethernet header at DATA, with no sk_buff behind them:
+ * an XDP program's packet. Linux ancillary loads (which read the skb) find nothing.
+ */
+static __always_inline bool filter_pcap_frame(void *data, __u32 len)
+{
+	struct filter_pcap_percpu *pc;
+	__u32 key = 0;
+
+	if (!filter_pcap_gate())
+		return true;
+	pc = bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
+	if (!pc || !len)
+		return false;
+	pc->s.data = (__u64)data;
+	pc->s.caplen = len;
+	pc->s.len = len;
+	pc->s.skb = 0;
+	/*
+	 * A constant size, as for an skb: an XDP frame sits in a page with tailroom for
+	 * skb_shared_info after it; bytes past caplen are never looked at.
+	 */
+	if (bpf_probe_read_kernel(pc->s.buf, FILTER_PCAP_BUF, data))
+		return false;
+	return filter_pcap_l2(&pc->s);
+}
+
 #endif

@@ -99,6 +99,36 @@ struct sk_buff {
 	unsigned char *data;
 } __attribute__((preserve_access_index));
 
+/* What an XDP program's context (struct xdp_md) is in the kernel. */
+struct xdp_rxq_info {
+	struct net_device *dev;
+} __attribute__((preserve_access_index));
+
+struct xdp_buff {
+	void *data;
+	void *data_end;
+	struct xdp_rxq_info *rxq;
+} __attribute__((preserve_access_index));
+
+/*
+ * Where bpf_redirect*() leaves its target until the program returns: a per-CPU variable
+ * until 6.10, current->bpf_net_context->ri since 6.11. tgt_index grew from u32 to u64.
+ */
+struct bpf_map {
+	__u32 id;
+} __attribute__((preserve_access_index));
+
+struct bpf_redirect_info {
+	__u64 tgt_index;
+	__u32 flags;
+	__u32 map_id;	     /* 5.16+ */
+	struct bpf_map *map; /* before */
+} __attribute__((preserve_access_index));
+
+struct bpf_net_context {
+	struct bpf_redirect_info ri;
+} __attribute__((preserve_access_index));
+
 /* tc programs only: the user-visible context, for bpf_cast_to_kern_ctx(). */
 struct __sk_buff {
 	__u32 len;
@@ -117,6 +147,7 @@ struct user_pt_regs {
 
 struct task_struct {
 	void *stack;
+	struct bpf_net_context *bpf_net_context; /* 6.11+ */
 } __attribute__((preserve_access_index));
 
 struct pt_regs {

@@ -18,5 +18,10 @@
 /* Templates too, cloned per tracepoint: typed (tp_btf) where the kernel allows, else raw. */
 #define PWRU_SEC_TP_BTF "tp_btf"
 #define PWRU_SEC_RAW_TP "raw_tp"
+/* Templates cloned once per traced tc or XDP program (src/probe/progtrace.c). */
+#define PWRU_SEC_PROG_ENTRY "fentry.prog"
+#define PWRU_SEC_PROG_EXIT  "fexit.prog"
+/* Where Cilium hands its drop notifications to the kernel, for a tc program. */
+#define PWRU_SEC_SKB_OUTPUT "fentry/bpf_skb_event_output"
 
 #endif

@@ -22,15 +22,28 @@ const volatile __u32 cfg_mark_mask = 0; /* 0: no mark filter */
 const volatile __u32 cfg_ifindex = 0;
 
 /* The cheap tests, done before the pcap filter touches packet bytes. */
-static __always_inline bool filter_meta(struct sk_buff *skb, struct net_device *dev)
+static __always_inline bool filter_meta_at(__u32 netns, struct net_device *dev, __u32 mark)
 {
-	if (cfg_netns && skb_netns(skb, dev) != cfg_netns)
+	if (cfg_netns && netns != cfg_netns)
 		return false;
-	if (cfg_mark_mask && (BPF_CORE_READ(skb, mark) & cfg_mark_mask) != cfg_mark)
+	if (cfg_mark_mask && (mark & cfg_mark_mask) != cfg_mark)
 		return false;
 	if (cfg_ifindex && (!dev || BPF_CORE_READ(dev, ifindex) != cfg_ifindex))
 		return false;
 	return true;
+}
+
+static __always_inline bool filter_meta(struct sk_buff *skb, struct net_device *dev)
+{
+	return filter_meta_at(cfg_netns ? skb_netns(skb, dev) : 0, dev,
+			      cfg_mark_mask ? BPF_CORE_READ(skb, mark) : 0);
+}
+
+/* A packet known by its device only: XDP's, which has no sk_buff and no mark. */
+static __always_inline bool filter_meta_dev(struct net_device *dev)
+{
+	return filter_meta_at(cfg_netns && dev ? BPF_CORE_READ(dev, nd_net.net, ns.inum) : 0, dev,
+			      0);
 }
 
 /* What an entry point knows about the hook that fired. */
@@ -49,22 +62,32 @@ struct hit {
 	__u8 stash; /* hold the event until the function returns (fexit adds the result) */
 };
 
+/*
+ * Whether SKB is shown: a packet followed (--filter-track-skb) whatever its headers
+ * became, else one passing the filters.
+ */
+static __always_inline bool skb_shown(struct sk_buff *skb, struct net_device *dev)
+{
+	__u64 sid = cfg_track_stack ? track_stack_id() : 0;
+	int how = track_lookup(skb, sid);
+
+	if (how == TRACK_NONE && (!filter_meta(skb, dev) || !filter_pcap(skb)))
+		return false;
+	track_shown(skb, sid, how);
+	return true;
+}
+
 static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const struct hit *h)
 {
 	struct emit_extra x = {0};
 	struct pending_key k;
 	struct net_device *dev;
-	__u64 sid = cfg_track_stack ? track_stack_id() : 0;
-	int how;
 
 	if (!skb)
 		return 0;
 	dev = BPF_CORE_READ(skb, dev);
-	/* a followed packet is shown whatever its headers became */
-	how = track_lookup(skb, sid);
-	if (how == TRACK_NONE && (!filter_meta(skb, dev) || !filter_pcap(skb)))
+	if (!skb_shown(skb, dev))
 		return 0;
-	track_shown(skb, sid, how);
 	x.caller = kprobe_caller(h->ret_ip, h->ret_slot);
 	x.stack_ctx = ctx;
 	if (h->stash) {
@@ -87,3 +110,4 @@ static __always_inline int handle_ret(void *ctx, __u64 func_ip, __u64 ret)
 #include "entry_kprobe.h"
 #include "entry_fentry.h"
 #include "entry_tp.h"
+#include "entry_prog.h"

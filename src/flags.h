@@ -19,6 +19,8 @@ struct pwru_config {
 	char *kmods; /* "a,b": modules to scan besides vmlinux; NULL: see all_kmods/no_kmods */
 	bool all_kmods;
 	bool no_kmods;
+	bool filter_trace_tc;  /* fentry/fexit on every tc program with BTF */
+	bool filter_trace_xdp; /* and on every XDP program */
 	char *ready_file;
 	bool output_stack;
 	bool output_caller;

@@ -23,10 +23,12 @@
 #include "src/probe/backend.h"
 #include "src/probe/loader.h"
 #include "src/probe/tracepoint.h"
+#include "src/probe/progtrace.h"
 #include "src/probe/track.h"
 #include "src/check_filter.h"
 #include "src/output/drop_reason.h"
 #include "src/output/events.h"
+#include "src/output/prog_names.h"
 #include "src/flags.h"
 #include "src/discover/funcset.h"
 #include "src/discover/btf_check.h"
@@ -79,6 +81,8 @@ struct tracer {
 	struct symbolizer *syms;
 	struct bpf_helpers helpers; /* --filter-track-bpf-helpers */
 	char *helper_list;
+	struct progtrace *pt;	  /* --filter-trace-tc/xdp */
+	struct prog_names *progs; /* the programs it traces, for the output */
 	uint32_t netns, ifindex;
 	size_t kmods_without_btf, kmods_from_ko, kmods_unreadable;
 };
@@ -177,6 +181,18 @@ static int in_list(const char *list, const char *name)
 }
 
 /*
+ * What --filter-trace-tc/xdp read from kallsyms: where Cilium's notifications go, and a
+ * redirect's target where BTF has no per-CPU variables (bpf/redirect.bpf.h): bpf_redirect_info
+ * is an 'A' symbol there (x86-64's per-CPU offsets), __per_cpu_offset a 'D'.
+ */
+#define PROG_SYMBOLS "bpf_skb_event_output,bpf_redirect_info,__per_cpu_offset"
+
+static bool traces_programs(const struct pwru_config *cfg)
+{
+	return cfg->filter_trace_tc || cfg->filter_trace_xdp;
+}
+
+/*
  * The kallsyms entries pwru uses: the functions found, --filter-non-skb-funcs' (their
  * events are named from here too), and the backends' test target.
  */
@@ -191,7 +207,8 @@ static int keep_symbol(const char *name, const char *module, void *arg)
 	/* where the debug info's vmlinux is placed (KASLR), for FUNC's source line */
 	return !strcmp(name, "_text") || funcset_has_name(&t->fs, name) ||
 	       (name[0] == 'b' && !strcmp(name, "bpf_fentry_test1")) ||
-	       (non_skb && in_list(non_skb, name));
+	       (non_skb && in_list(non_skb, name)) ||
+	       (traces_programs(t->cfg) && !module && in_list(PROG_SYMBOLS, name));
 }
 
 /*
@@ -231,7 +248,10 @@ static int load_symbols(struct tracer *t, struct pwru_err *e)
 		return -1;
 	/* only the names that can matter: the file has 200,000 lines */
 	rc = kallsyms_load_filtered(
-	    NULL, &(struct kallsyms_filter){.types = "tTwW", .keep = keep_symbol, .arg = t},
+	    NULL,
+	    &(struct kallsyms_filter){.types = traces_programs(t->cfg) ? "tTwWAD" : "tTwW",
+				      .keep = keep_symbol,
+				      .arg = t},
 	    &t->ksyms);
 	phase_done(PH_KALLSYMS);
 	/* --list-funcs does without addresses: it counts them by name */
@@ -341,12 +361,37 @@ static int list_helpers(struct tracer *t)
 	return 0;
 }
 
+/* NAME's address in vmlinux, 0 when absent. */
+static uint64_t symbol_addr(const struct kallsyms *ks, const char *name)
+{
+	const struct ksym *s;
+
+	return kallsyms_lookup_name(ks, name, NULL, &s) ? s->addr : 0;
+}
+
+/* --filter-trace-tc/xdp: checked before anything is loaded, so a refusal is one line. */
+static int trace_programs(struct tracer *t, struct pwru_err *e)
+{
+	struct progtrace_opts o = {.tc = t->cfg->filter_trace_tc,
+				   .xdp = t->cfg->filter_trace_xdp,
+				   .vmlinux = t->btf,
+				   .diag = stderr};
+
+	if (!o.tc && !o.xdp)
+		return 0;
+	if (progtrace_probe(t->btf, e))
+		return -1;
+	o.names = t->progs = prog_names_new();
+	t->pt = o.names ? progtrace_new(&o) : NULL;
+	return t->pt ? 0 : err_from_errno(e, -ENOMEM, "--filter-trace-tc/xdp");
+}
+
 static int load_bpf(struct tracer *t, struct pwru_err *e)
 {
 	char err[512];
 	int rc;
 
-	rc = loader_open(&t->ld, t->pcap, t->backend, &t->bctx, t->cfg->kernel_btf, err,
+	rc = loader_open(&t->ld, t->pcap, t->backend, &t->bctx, t->pt, t->cfg->kernel_btf, err,
 			 sizeof(err));
 	if (!rc) {
 		struct pwru_bpf__rodata *ro = t->ld.skel->rodata;
@@ -360,6 +405,7 @@ static int load_bpf(struct tracer *t, struct pwru_err *e)
 		ro->cfg_output_cb = output_cb(t->cfg);
 		ro->cfg_snaplen = output_snaplen(t->cfg);
 		ro->cfg_wakeup_bytes = output_wakeup_bytes(t->cfg);
+		ro->cfg_skb_output_addr = symbol_addr(t->ksyms, "bpf_skb_event_output");
 		bpf_map__set_max_entries(t->ld.skel->maps.events, (uint32_t)t->cfg->ringbuf_size);
 		track_configure(t->ld.skel, &t->track_opts);
 		ro->cfg_output_stack = t->cfg->output_stack;
@@ -400,7 +446,7 @@ static int attach(struct tracer *t, struct pwru_err *e)
 	else
 		fprintf(stderr, "pwru: attached %zu functions, skipped %zu\n", res.attached,
 			res.skipped + t->fs.no_symbol + t->fs.ambiguous);
-	return 0;
+	return t->pt ? progtrace_start(t->pt, t->ld.skel->obj, e) : 0;
 }
 
 /* Checked before attaching: a script waiting for the file must not wait for ever. */
@@ -444,6 +490,7 @@ static int stream_events(struct tracer *t, struct pwru_err *e)
 	p->en.tp_names = (const char *const *)t->tp_names;
 	p->en.n_tp_names = t->tps.n;
 	p->en.syms = t->syms;
+	p->en.progs = t->progs;
 	rc =
 	    events_open(bpf_map__fd(t->ld.skel->maps.events), bpf_map__fd(t->ld.skel->maps.lost), p,
 			t->cfg->output_file ? -1 : STDOUT_FILENO, t->cfg->output_limit_lines, &ev);
@@ -466,6 +513,8 @@ static int stream_events(struct tracer *t, struct pwru_err *e)
 
 static void teardown(struct tracer *t)
 {
+	progtrace_free(t->pt);
+	prog_names_free(t->progs);
 	if (t->backend)
 		t->backend->detach(&t->bctx);
 	track_detach(t->track);
@@ -569,6 +618,8 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 	if (!rc)
 		rc = pick_backend(&t, e);
 	phase_done(PH_BACKEND);
+	if (!rc)
+		rc = trace_programs(&t, e);
 	if (!rc) {
 		fprintf(stderr, "pwru: backend %s\n", t.backend->name);
 		rc = stopped(load_bpf(&t, e), e);

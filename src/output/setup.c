@@ -86,6 +86,7 @@ int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, st
 				    .tcp_flags = cfg->output_tcp_flags,
 				    .cb = output_cb(cfg),
 				    .netns_names = cfg->output_netns_names,
+				    .progs = cfg->filter_trace_tc || cfg->filter_trace_xdp,
 				    .cilium = cfg->output_cilium,
 				    .ts = ts_mode(cfg->timestamp),
 				    .node = cfg->node_name,
@@ -108,7 +109,7 @@ int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, st
 
 bool output_cb(const struct pwru_config *cfg)
 {
-	return cfg->output_skb_cb;
+	return cfg->output_skb_cb || cfg->filter_trace_tc; /* as pwru */
 }
 
 uint32_t output_snaplen(const struct pwru_config *cfg)

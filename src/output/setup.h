@@ -21,7 +21,7 @@ struct output_setup {
  * cannot be written).
  */
 int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, struct pwru_err *e);
-/* Whether events carry cb (--output-skb-cb). */
+/* Whether events carry cb: --output-skb-cb, or --filter-trace-tc (as pwru). */
 bool output_cb(const struct pwru_config *cfg);
 /* The BPF side's snap length: 0 unless a sink reads packet bytes. */
 uint32_t output_snaplen(const struct pwru_config *cfg);

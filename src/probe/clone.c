@@ -107,6 +107,7 @@ int clone_load(const struct clone_tpl *t, const struct clone_target *tg, char *l
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = t->attach,
 		    .attach_btf_id = tg->btf_id, .attach_btf_obj_fd = tg->btf_obj_fd,
+		    .attach_prog_fd = tg->attach_prog_fd,
 		    .prog_btf_fd = t->prog_btf_fd, .prog_flags = t->prog_flags,
 		    .func_info = t->img.func_info, .func_info_cnt = t->img.func_cnt,
 		    .func_info_rec_size = t->img.func_rec, .line_info = t->img.line_info,

@@ -6,6 +6,7 @@
 #include "pwru.skel.h"
 #include "src/probe/backend.h"
 #include "src/probe/loader.h"
+#include "src/probe/progtrace.h"
 #include "src/probe/splice_hooks.h"
 
 #define MAX_SECTIONS 16
@@ -15,21 +16,31 @@ static int backend_step(void *arg, struct bpf_program *prog, struct bpf_prog_loa
 {
 	struct loader *ld = arg;
 
+	if (ld->pt && progtrace_owns(prog))
+		return progtrace_prog_load(ld->pt, prog, opts, err, errlen);
 	if (!ld->b->prog_load)
 		return 0;
 	return ld->b->prog_load(ld->ctx, prog, opts, err, errlen);
 }
 
+size_t loader_sections(const struct hook_section **out, size_t max)
+{
+	size_t n = backend_sections(out, max);
+
+	return n + progtrace_sections(out + n, max - n);
+}
+
 int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *b,
-		struct backend_ctx *ctx, const char *kernel_btf, char *err, size_t errlen)
+		struct backend_ctx *ctx, struct progtrace *pt, const char *kernel_btf, char *err,
+		size_t errlen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = kernel_btf);
 	const struct hook_section *p[MAX_SECTIONS];
 	struct hook_section secs[MAX_SECTIONS];
-	size_t n = backend_sections(p, MAX_SECTIONS), i;
+	size_t n = loader_sections(p, MAX_SECTIONS), i;
 	int rc;
 
-	*ld = (struct loader){.b = b, .ctx = ctx};
+	*ld = (struct loader){.b = b, .ctx = ctx, .pt = pt};
 	for (i = 0; i < n; i++)
 		secs[i] = *p[i];
 	/* Every section, not only B's: a program libbpf types by its own handler escapes us. */
@@ -53,6 +64,11 @@ int loader_load(struct loader *ld, char *err, size_t errlen)
 	rc = backend_prepare(ld->b, ld->ctx);
 	if (rc) {
 		snprintf(err, errlen, "preparing the %s programs: %s", ld->b->name, strerror(-rc));
+		return rc;
+	}
+	rc = ld->pt ? progtrace_prepare(ld->pt, ld->skel->obj) : 0;
+	if (rc) {
+		snprintf(err, errlen, "preparing the tc/XDP programs' probes: %s", strerror(-rc));
 		return rc;
 	}
 	rc = pwru_bpf__load(ld->skel);

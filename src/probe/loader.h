@@ -13,6 +13,8 @@
 struct backend;
 struct backend_ctx;
 struct pcap_filter;
+struct hook_section;
+struct progtrace;
 struct pwru_bpf;
 struct splice_hooks;
 
@@ -21,11 +23,18 @@ struct loader {
 	struct splice_hooks *hooks;
 	const struct backend *b;
 	struct backend_ctx *ctx; /* the backend's, for its per-program step */
+	struct progtrace *pt;	 /* NULL, or the tc/XDP program tracer, which has its own step */
 };
 
-/* Hooks F and B's per-program step, then opens the object (KERNEL_BTF: CO-RE source). */
+/* Every section the object's programs live in: the backends', the tc/XDP tracer's. */
+size_t loader_sections(const struct hook_section **out, size_t max);
+/*
+ * Hooks F and the per-program steps (B's, PT's for its own programs), then opens the
+ * object (KERNEL_BTF: CO-RE source).
+ */
 int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *b,
-		struct backend_ctx *ctx, const char *kernel_btf, char *err, size_t errlen);
+		struct backend_ctx *ctx, struct progtrace *pt, const char *kernel_btf, char *err,
+		size_t errlen);
 /* B's program choice and load; on success ctx->obj is the loaded object. */
 int loader_load(struct loader *ld, char *err, size_t errlen);
 void loader_close(struct loader *ld);

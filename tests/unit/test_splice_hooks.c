@@ -13,6 +13,7 @@
 #include "pwru.skel.h"
 #include "filters/pcap_filter.h"
 #include "src/probe/backend.h"
+#include "src/probe/loader.h"
 #include "src/probe/splice_hooks.h"
 
 static const struct hook_section tc = {"tc", BPF_PROG_TYPE_SCHED_CLS, 0};
@@ -84,7 +85,7 @@ static int covers(const char *hook, const char *sec)
 static void test_table_covers_object(void)
 {
 	const struct hook_section *secs[16];
-	size_t n = backend_sections(secs, 16), i, progs = 0, bare = 0;
+	size_t n = loader_sections(secs, 16), i, progs = 0, bare = 0;
 	struct pwru_bpf *skel = pwru_bpf__open();
 	struct bpf_program *p;
 
@@ -101,11 +102,11 @@ static void test_table_covers_object(void)
 		progs++;
 		if (!hit) {
 			bare++;
-			printf("#   %s: SEC(\"%s\") has no backend listing it\n",
+			printf("#   %s: SEC(\"%s\") is hooked by no one\n",
 			       bpf_program__name(p), sec);
 		}
 	}
-	ok(progs >= 10 && !bare, "every one of the %zu programs is in a backend's section", progs);
+	ok(progs >= 10 && !bare, "every one of the %zu programs is in a section the loader hooks", progs);
 	pwru_bpf__destroy(skel);
 }
 

@@ -1,49 +1,137 @@
-# tc programs of the tests' own (tests/bpf/, in build/tests/bpf): what a user of Cilium
-# checks in pwru's output. cilium_like.bpf.o marks b's incoming IPv4 packets with
-# security identity 6 (remote-node) in Cilium's mark layout.
+# tc and XDP programs of the tests' own (tests/bpf/, built into build/tests/bpf): what a
+# user of Cilium checks in pwru's output. cilium_like.bpf.o marks b's incoming IPv4
+# packets with security identity 6 (remote-node) in Cilium's mark layout and drops UDP to
+# port 4242 the way Cilium does (drop metadata in cb, a drop notification through
+# bpf_skb_event_output, TC_ACT_SHOT); tc_redirect.bpf.o redirects echo requests to lo;
+# xdp_drop.bpf.o drops them. The kernel keeps 15 characters of each name.
 . tests/vm/suite/lib.sh
 
 TC=/usr/sbin/tc
 INB="nsenter --net=/run/netns/b" # keeps our mount namespace (ip netns exec remounts /sys)
 OBJ=build/tests/bpf
-TUPLE='10.0.1.1:0->10.0.1.2:0(icmp)'
+PING='10.0.1.1:0->10.0.1.2:0(icmp)'
+CIL=test_cilium_like_identity
+
+udp_to_b() {
+	$IP netns exec a bash -c "echo x >/dev/udp/10.0.1.2/$1"
+}
+
+# expect DESC FILE REGEX [TUPLE]: a line of FILE whose end (FUNC and after) matches REGEX.
+expect() {
+	if grep -F -- "${4:-}" "$2" | grep -qE -- "$3"; then
+		ok "$1"
+	else
+		not_ok "$1" "wanted: $3 ${4:+(tuple $4)}"
+		show "pwru stdout" "$2" 40
+	fi
+}
+
+# wait_for FILE TEXT: up to 10 s for pwru to say TEXT on stderr.
+wait_for() {
+	local i
+	for i in $(seq 100); do
+		grep -qF -- "$2" "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
 
 check "two netns joined by veth" netns_pair
-check "cilium_like on vb's tc ingress" sh -c "$INB $TC qdisc add dev vb clsact &&
-	$INB $TC filter add dev vb ingress bpf da obj $OBJ/cilium_like.bpf.o sec tc"
+check "$CIL on vb's tc ingress" sh -c "$INB $TC qdisc add dev vb clsact &&
+	$INB $TC filter add dev vb ingress pref 10 bpf da obj $OBJ/cilium_like.bpf.o sec tc"
 
-# --output-cilium: the mark decoded after FUNC, the raw mark kept in MARK/x.
-if pwru_start mark --output-cilium --filter-func 'ip_rcv|icmp_rcv' icmp; then
-	$IP netns exec a ping -c 1 -W 2 10.0.1.2 >/dev/null 2>&1
-	sleep 0.5
-	pwru_stop
-	line=$(event_lines "$SCRATCH/mark.out" icmp_rcv "$TUPLE" | head -n 1)
-	case $line in
-	*" 60f00 "*" icmp_rcv mark=IDENTITY,identity=6(remote-node)")
-		ok "--output-cilium: icmp_rcv in b shows mark 60f00 as IDENTITY,identity=6(remote-node)" ;;
-	*)
-		not_ok "--output-cilium: icmp_rcv in b shows mark 60f00 as IDENTITY,identity=6(remote-node)" "line: $line"
-		show "pwru stdout" "$SCRATCH/mark.out" ;;
-	esac
-	line=$(grep -F '10.0.1.2:0->10.0.1.1:0(icmp) icmp_rcv' "$SCRATCH/mark.out" | head -n 1)
-	case $line in
-	*"(icmp) icmp_rcv") ok "the reply in a, unmarked, has nothing added" ;;
-	*) not_ok "the reply in a, unmarked, has nothing added" "line: $line" ;;
-	esac
-else
-	not_ok "pwru --output-cilium attached" "$(head -n 20 "$SCRATCH/mark.err")"
+if ! pwru_start tc --filter-trace-tc --output-cilium \
+	--filter-func 'icmp_rcv|kfree_skb_reason|sk_skb_reason_drop|kfree_skb' 'icmp or udp'; then
+	not_ok "pwru --filter-trace-tc attached" "$(head -n 20 "$SCRATCH/tc.err")"
+	exit 0
 fi
+check "stderr counts the tc program traced at start" grep -q 'tracing 1 tc and 0 XDP programs' "$SCRATCH/tc.err"
+$IP netns exec a ping -c 1 -W 2 10.0.1.2 >/dev/null 2>&1
+udp_to_b 4242
 
-if pwru_start markjson --output-cilium --output-json --filter-func icmp_rcv 'dst host 10.0.1.2'; then
-	$IP netns exec a ping -c 1 -W 2 10.0.1.2 >/dev/null 2>&1
-	sleep 0.5
-	pwru_stop
-	check "--output-json --output-cilium: cilium_identity 6, remote-node" \
-		jq -e -s '[.[] | select(.type == "event" and .func == "icmp_rcv")] | length >= 1 and
-			all(.mark == 397056 and .cilium_mark == "IDENTITY identity=6(remote-node)" and
-			    .cilium_identity == 6 and .cilium_identity_name == "remote-node")' \
-		"$SCRATCH/markjson.out"
+# A program loaded while tracing is picked up; one removed is let go.
+$INB $TC filter add dev vb ingress pref 1 bpf da obj $OBJ/tc_redirect.bpf.o sec tc
+if wait_for "$SCRATCH/tc.err" "test_tc_redirect_to_loopback(tc), program"; then
+	ok "a tc program loaded after start is traced: $(grep -F 'test_tc_redirect_to_loopback(tc)' "$SCRATCH/tc.err" | head -n 1)"
 else
-	not_ok "pwru --output-cilium --output-json attached" "$(head -n 20 "$SCRATCH/markjson.err")"
+	not_ok "a tc program loaded after start is traced" "$(cat "$SCRATCH/tc.err")"
 fi
+$IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
+cil_id=$($BPFTOOL prog show | awk '/name test_cilium_like_identity/ { sub(":", "", $1); print $1 }')
+$INB $TC filter del dev vb ingress pref 10
+if wait_for "$SCRATCH/tc.err" "$CIL(tc), program $cil_id, is gone: detached"; then
+	ok "a program removed from tc is let go: $CIL(tc), program $cil_id, is gone: detached"
+else
+	not_ok "a program removed from tc is let go" "$(cat "$SCRATCH/tc.err")"
+fi
+sleep 0.5
+if $BPFTOOL prog show id "$cil_id" >/dev/null 2>&1; then
+	not_ok "and the kernel frees it (pwru holds nothing of it)" "$($BPFTOOL prog show id "$cil_id")"
+else
+	ok "and the kernel frees it (pwru holds nothing of it)"
+fi
+$INB $TC filter del dev vb ingress pref 1
+
+sleep 0.5
+pwru_stop
+[ "$PWRU_STATUS" = 0 ] && ok "pwru exits 0 on SIGINT" || not_ok "pwru exits 0 on SIGINT" "status $PWRU_STATUS"
+
+expect "entry: the program's full name, not the kernel's 15 characters" "$SCRATCH/tc.out" " $CIL\(tc\)$" "$PING"
+expect "exit: TC_ACT_OK, and the identity the program set, decoded" "$SCRATCH/tc.out" \
+	" $CIL\(tc\) TC_ACT_OK mark=IDENTITY,identity=6\(remote-node\)$" "$PING"
+expect "icmp_rcv in b shows the mark as Cilium's identity 6" "$SCRATCH/tc.out" \
+	" 60f00 .* icmp_rcv mark=IDENTITY,identity=6\(remote-node\)$" "$PING"
+expect "the UDP drop: TC_ACT_SHOT with Cilium's reason and source line from cb" "$SCRATCH/tc.out" \
+	" $CIL\(tc\) TC_ACT_SHOT DROP_NO_SERVICE \(158\) bpf_host.c:4242 mark=" ':4242(udp)'
+expect "and its drop notification, where the program hands it to the kernel" "$SCRATCH/tc.out" \
+	" bpf_skb_event_output DROP_NO_SERVICE \(158\) bpf_host.c:4242 mark=" ':4242(udp)'
+expect "the cb column shows the five words raw" "$SCRATCH/tc.out" \
+	'\[0x00000006,0x00000002,0x0000009E,0x00000000,0x10920102\]' ':4242(udp)'
+expect "the kernel frees it after the tc verdict" "$SCRATCH/tc.out" \
+	' (kfree_skb_reason|sk_skb_reason_drop)\(SKB_DROP_REASON_TC_INGRESS\)|kfree_skb( |$)' ':4242(udp)'
+expect "a redirect names its target: TC_ACT_REDIRECT -> ifindex 1 ingress" "$SCRATCH/tc.out" \
+	' test_tc_redirect_to_loopback\(tc\) TC_ACT_REDIRECT -> ifindex 1 ingress$' "$PING"
 check_nothing_attached
+
+# XDP, generic then veth native, loaded while tracing: the echo request dropped, in JSON.
+if pwru_start xdp --filter-trace-xdp --output-json --filter-func icmp_rcv icmp; then
+	for mode in xdpgeneric xdpdrv; do
+		$IP -n b link set dev vb $mode obj $OBJ/xdp_drop.bpf.o sec xdp
+		id=$($BPFTOOL prog show | awk '/name test_xdp_drop_echo_request/ { sub(":", "", $1); print $1 }')
+		wait_for "$SCRATCH/xdp.err" "test_xdp_drop_echo_request(xdp), program $id," ||
+			diag "$mode: stderr never said it traces program $id"
+		$IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
+		$IP -n b link set dev vb $mode off
+		echo "$mode $id" >>"$SCRATCH/xdp.ids"
+	done
+	sleep 0.5
+	pwru_stop
+	while read -r mode id; do
+		check "$mode: the echo request at XDP program $id: NAME(xdp), then XDP_DROP (JSON)" \
+			jq -e -s --arg addr "$(printf 0x%x "$id")" '[.[] | select(.type == "event" and .func_addr == $addr)] as $e |
+				($e | map(.func) | index("test_xdp_drop_echo_request(xdp)")) != null and
+				($e | map(select(.verdict == "XDP_DROP" and .retval == 1 and
+					.func == "test_xdp_drop_echo_request(xdp) XDP_DROP" and
+					.tuple.saddr == "10.0.1.1" and .tuple.proto == 1)) | length) >= 1' \
+			"$SCRATCH/xdp.out"
+	done <"$SCRATCH/xdp.ids"
+else
+	not_ok "pwru --filter-trace-xdp attached" "$(head -n 20 "$SCRATCH/xdp.err")"
+fi
+
+# The pcap filter applies to programs as to functions: 'udp' leaves the ping out.
+$INB $TC filter add dev vb ingress pref 10 bpf da obj $OBJ/cilium_like.bpf.o sec tc
+if pwru_start filt --filter-trace-tc --filter-func icmp_rcv udp; then
+	$IP netns exec a ping -c 1 -W 2 10.0.1.2 >/dev/null 2>&1
+	udp_to_b 4242
+	sleep 0.5
+	pwru_stop
+	if grep -q '(icmp)' "$SCRATCH/filt.out" || ! grep -q "$CIL(tc) TC_ACT_SHOT" "$SCRATCH/filt.out"; then
+		not_ok "pcap-filter 'udp': the program's UDP events, none of the ping's"
+		show "pwru stdout" "$SCRATCH/filt.out"
+	else
+		ok "pcap-filter 'udp': the program's UDP events, none of the ping's"
+	fi
+else
+	not_ok "pwru --filter-trace-tc udp attached" "$(head -n 20 "$SCRATCH/filt.err")"
+fi

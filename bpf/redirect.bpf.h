@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Where a tc or XDP program that returned a redirect sends the packet: bpf_redirect*()
+ * leaves the target in struct bpf_redirect_info, read here at the program's exit, before
+ * the kernel acts on it. Until 6.10 that is a per-CPU variable; from 6.11 it hangs off the
+ * task (current->bpf_net_context). CO-RE picks the one the running kernel has.
+ */
+#ifndef PWRU_REDIRECT_BPF_H
+#define PWRU_REDIRECT_BPF_H
+
+#include "event.h"
+
+extern struct bpf_redirect_info bpf_redirect_info __ksym __weak;
+
+/* A field of SIZE bytes (a relocated constant), zero-extended. */
+static __always_inline __u64 read_sized(const void *p, __u32 size)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, size < sizeof(v) ? size : sizeof(v), p);
+	return v;
+}
+
+static __always_inline struct bpf_redirect_info *redirect_info(void)
+{
+	struct task_struct *t;
+	struct bpf_net_context *nc;
+
+	if (bpf_core_field_exists(((struct task_struct *)0)->bpf_net_context)) {
+		t = (void *)bpf_get_current_task();
+		nc = BPF_CORE_READ(t, bpf_net_context);
+		return nc ? &nc->ri : NULL;
+	}
+	if (&bpf_redirect_info)
+		return bpf_this_cpu_ptr(&bpf_redirect_info);
+	return NULL;
+}
+
+static __always_inline bool read_redirect(struct pwru_redirect *rd)
+{
+	struct bpf_redirect_info *ri = redirect_info();
+	struct bpf_map *map;
+
+	if (!ri)
+		return false;
+	rd->ifindex = read_sized(&ri->tgt_index, bpf_core_field_size(ri->tgt_index));
+	rd->flags = read_sized(&ri->flags, bpf_core_field_size(ri->flags));
+	rd->map_id = 0;
+	rd->pad = 0;
+	if (bpf_core_field_exists(ri->map_id)) {
+		rd->map_id = read_sized(&ri->map_id, bpf_core_field_size(ri->map_id));
+	} else if (bpf_core_field_exists(ri->map)) {
+		bpf_probe_read_kernel(&map, sizeof(map), &ri->map);
+		if (map)
+			rd->map_id = BPF_CORE_READ(map, id);
+	}
+	return true;
+}
+
+#endif
