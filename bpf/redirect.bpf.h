@@ -3,7 +3,8 @@
  * Where a tc or XDP program that returned a redirect sends the packet: bpf_redirect*()
  * leaves the target in struct bpf_redirect_info, read here at the program's exit, before
  * the kernel acts on it. Until 6.10 that is a per-CPU variable; from 6.11 it hangs off the
- * task (current->bpf_net_context). CO-RE picks the one the running kernel has.
+ * task (current->bpf_net_context). CO-RE picks the one the running kernel has. A kernel
+ * whose BTF has no per-CPU variables (5.10) gets the variable's place from kallsyms.
  */
 #ifndef PWRU_REDIRECT_BPF_H
 #define PWRU_REDIRECT_BPF_H
@@ -11,6 +12,20 @@
 #include "event.h"
 
 extern struct bpf_redirect_info bpf_redirect_info __ksym __weak;
+
+/* Set by userspace from kallsyms: bpf_redirect_info's per-CPU symbol, &__per_cpu_offset. */
+const volatile __u64 cfg_redirect_info_sym = 0;
+const volatile __u64 cfg_per_cpu_offset = 0;
+
+/* This CPU's copy of a per-CPU symbol, as per_cpu_ptr() finds it. */
+static __always_inline void *per_cpu_sym(__u64 sym)
+{
+	__u64 base, at = cfg_per_cpu_offset + 8 * (__u64)bpf_get_smp_processor_id();
+
+	if (bpf_probe_read_kernel(&base, sizeof(base), (void *)at))
+		return NULL;
+	return (void *)(base + sym);
+}
 
 /* A field of SIZE bytes (a relocated constant), zero-extended. */
 static __always_inline __u64 read_sized(const void *p, __u32 size)
@@ -33,6 +48,8 @@ static __always_inline struct bpf_redirect_info *redirect_info(void)
 	}
 	if (&bpf_redirect_info)
 		return bpf_this_cpu_ptr(&bpf_redirect_info);
+	if (cfg_redirect_info_sym && cfg_per_cpu_offset)
+		return per_cpu_sym(cfg_redirect_info_sym);
 	return NULL;
 }
 

@@ -406,6 +406,8 @@ static int load_bpf(struct tracer *t, struct pwru_err *e)
 		ro->cfg_snaplen = output_snaplen(t->cfg);
 		ro->cfg_wakeup_bytes = output_wakeup_bytes(t->cfg);
 		ro->cfg_skb_output_addr = symbol_addr(t->ksyms, "bpf_skb_event_output");
+		ro->cfg_redirect_info_sym = symbol_addr(t->ksyms, "bpf_redirect_info");
+		ro->cfg_per_cpu_offset = symbol_addr(t->ksyms, "__per_cpu_offset");
 		bpf_map__set_max_entries(t->ld.skel->maps.events, (uint32_t)t->cfg->ringbuf_size);
 		track_configure(t->ld.skel, &t->track_opts);
 		ro->cfg_output_stack = t->cfg->output_stack;
