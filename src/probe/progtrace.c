@@ -88,8 +88,9 @@ int progtrace_probe(const struct btf *vmlinux, struct pwru_err *e)
 
 	if (stand_in(vmlinux, &tg))
 		return err_not_possible(e, ENOENT,
-					"--filter-trace-tc/--filter-trace-xdp: no bpf_fentry_test1 "
-					"in kernel BTF to try fentry on");
+					"--filter-trace-tc/--filter-trace-xdp trace BPF programs with "
+					"fentry/fexit, which this kernel refuses (no bpf_fentry_test1 "
+					"in its BTF to try them on)");
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FENTRY,
 		    .attach_btf_id = tg.btf_id);
 	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "pwru_probe", "GPL", ret0, 2, &o);

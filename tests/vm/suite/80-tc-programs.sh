@@ -64,7 +64,11 @@ if wait_for "$SCRATCH/tc.err" "$CIL(tc), program $cil_id, is gone: detached"; th
 else
 	not_ok "a program removed from tc is let go" "$(cat "$SCRATCH/tc.err")"
 fi
-sleep 0.5
+# freed once an RCU grace period has passed: up to 10 s
+for i in $(seq 100); do
+	$BPFTOOL prog show id "$cil_id" >/dev/null 2>&1 || break
+	sleep 0.1
+done
 if $BPFTOOL prog show id "$cil_id" >/dev/null 2>&1; then
 	not_ok "and the kernel frees it (pwru holds nothing of it)" "$($BPFTOOL prog show id "$cil_id")"
 else
@@ -81,6 +85,11 @@ expect "exit: TC_ACT_OK, and the identity the program set, decoded" "$SCRATCH/tc
 	" $CIL\(tc\) TC_ACT_OK mark=IDENTITY,identity=6\(remote-node\)$" "$PING"
 expect "icmp_rcv in b shows the mark as Cilium's identity 6" "$SCRATCH/tc.out" \
 	" 60f00 .* icmp_rcv mark=IDENTITY,identity=6\(remote-node\)$" "$PING"
+line=$(grep -F '10.0.1.2:0->10.0.1.1:0(icmp) icmp_rcv' "$SCRATCH/tc.out" | head -n 1)
+case $line in
+*"(icmp) icmp_rcv") ok "the reply in a, unmarked, has nothing added" ;;
+*) not_ok "the reply in a, unmarked, has nothing added" "line: $line" ;;
+esac
 expect "the UDP drop: TC_ACT_SHOT with Cilium's reason and source line from cb" "$SCRATCH/tc.out" \
 	" $CIL\(tc\) TC_ACT_SHOT DROP_NO_SERVICE \(158\) bpf_host.c:4242 mark=" ':4242(udp)'
 expect "and its drop notification, where the program hands it to the kernel" "$SCRATCH/tc.out" \
@@ -135,3 +144,17 @@ if pwru_start filt --filter-trace-tc --filter-func icmp_rcv udp; then
 else
 	not_ok "pwru --filter-trace-tc udp attached" "$(head -n 20 "$SCRATCH/filt.err")"
 fi
+
+if pwru_start markjson --output-cilium --output-json --filter-func icmp_rcv 'dst host 10.0.1.2'; then
+	$IP netns exec a ping -c 1 -W 2 10.0.1.2 >/dev/null 2>&1
+	sleep 0.5
+	pwru_stop
+	check "--output-json --output-cilium: cilium_identity 6, remote-node" \
+		jq -e -s '[.[] | select(.type == "event" and .func == "icmp_rcv")] | length >= 1 and
+			all(.mark == 397056 and .cilium_mark == "IDENTITY identity=6(remote-node)" and
+			    .cilium_identity == 6 and .cilium_identity_name == "remote-node")' \
+		"$SCRATCH/markjson.out"
+else
+	not_ok "pwru --output-cilium --output-json attached" "$(head -n 20 "$SCRATCH/markjson.err")"
+fi
+check_nothing_attached
