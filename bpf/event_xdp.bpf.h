@@ -10,9 +10,9 @@
 
 #include "event_fill.bpf.h"
 
-#define ETH_HLEN	 14
-#define ETH_P_8021Q	 0x8100
-#define VLAN_HLEN	 4
+#define ETH_HLEN    14
+#define ETH_P_8021Q 0x8100
+#define VLAN_HLEN   4
 
 /* The network header after the Ethernet header (and one VLAN tag); 0 when not IP. */
 static __always_inline __u16 xdp_l3(void *data, __u32 len, __u16 *proto)

@@ -52,9 +52,8 @@ int bpf_progs_describe(int fd, const struct bpf_progs_scan *s, struct bpf_prog_t
 	t->id = info.id;
 	t->fd = fd;
 	/* The first record is the program's entry function (instruction 0). */
-	info = (struct bpf_prog_info){.nr_func_info = 1,
-				      .func_info_rec_size = sizeof(fi),
-				      .func_info = (uintptr_t)&fi};
+	info = (struct bpf_prog_info){
+	    .nr_func_info = 1, .func_info_rec_size = sizeof(fi), .func_info = (uintptr_t)&fi};
 	len = sizeof(info);
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		return -errno;
@@ -87,9 +86,8 @@ static int scan_one(struct bpf_progs_scan *s, uint32_t id,
 	return fn(arg, &t);
 }
 
-int bpf_progs_scan(struct bpf_progs_scan *s,
-		   int (*fn)(void *arg, const struct bpf_prog_target *t), void *arg, char *err,
-		   size_t errlen)
+int bpf_progs_scan(struct bpf_progs_scan *s, int (*fn)(void *arg, const struct bpf_prog_target *t),
+		   void *arg, char *err, size_t errlen)
 {
 	uint32_t id = s->after;
 	int rc;

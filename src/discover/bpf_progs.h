@@ -40,9 +40,8 @@ struct bpf_progs_scan {
  * id order; FN takes T->fd or closes it, and returns 0 or a negative errno that stops the
  * scan. Returns 0, or a negative errno with ERR set.
  */
-int bpf_progs_scan(struct bpf_progs_scan *s,
-		   int (*fn)(void *arg, const struct bpf_prog_target *t), void *arg, char *err,
-		   size_t errlen);
+int bpf_progs_scan(struct bpf_progs_scan *s, int (*fn)(void *arg, const struct bpf_prog_target *t),
+		   void *arg, char *err, size_t errlen);
 
 /* Fills T for the program open as FD (0, -ENOENT: not a wanted kind or no BTF, -errno). */
 int bpf_progs_describe(int fd, const struct bpf_progs_scan *s, struct bpf_prog_target *t);

@@ -35,8 +35,7 @@ struct prog_refs *prog_refs_open(char *err, size_t errlen)
 	return r;
 }
 
-int prog_refs_read(struct prog_refs *r, void (*fn)(void *arg, uint32_t id, int64_t refs),
-		   void *arg)
+int prog_refs_read(struct prog_refs *r, void (*fn)(void *arg, uint32_t id, int64_t refs), void *arg)
 {
 	struct prog_ref buf[256];
 	ssize_t n;

@@ -87,10 +87,11 @@ int progtrace_probe(const struct btf *vmlinux, struct pwru_err *e)
 	int fd;
 
 	if (stand_in(vmlinux, &tg))
-		return err_not_possible(e, ENOENT,
-					"--filter-trace-tc/--filter-trace-xdp trace BPF programs with "
-					"fentry/fexit, which this kernel refuses (no bpf_fentry_test1 "
-					"in its BTF to try them on)");
+		return err_not_possible(
+		    e, ENOENT,
+		    "--filter-trace-tc/--filter-trace-xdp trace BPF programs with "
+		    "fentry/fexit, which this kernel refuses (no bpf_fentry_test1 "
+		    "in its BTF to try them on)");
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FENTRY,
 		    .attach_btf_id = tg.btf_id);
 	fd = bpf_prog_load(BPF_PROG_TYPE_TRACING, "pwru_probe", "GPL", ret0, 2, &o);
@@ -241,8 +242,7 @@ static int trace_one(struct progtrace *pt, const struct bpf_prog_target *t)
 		note_refusal(pt, t, rc);
 		return rc == -ENOMEM ? rc : 0;
 	}
-	snprintf(n->label, sizeof(n->label), "%s(%s)", t->name,
-		 kind == PROG_XDP ? "xdp" : "tc");
+	snprintf(n->label, sizeof(n->label), "%s(%s)", t->name, kind == PROG_XDP ? "xdp" : "tc");
 	pt->n++;
 	return 0;
 }
@@ -262,8 +262,9 @@ static int on_program(void *arg, const struct bpf_prog_target *t)
 		fprintf(c->pt->o.diag, "pwru: tracing %s, program %u, loaded after start\n",
 			c->pt->t[before].label, t->id);
 	else if (c->later && c->pt->refused > refused)
-		fprintf(c->pt->o.diag, "pwru: cannot trace %s, program %u, loaded after start: %s\n",
-			t->name, t->id, strerror(-c->pt->last_rc));
+		fprintf(c->pt->o.diag,
+			"pwru: cannot trace %s, program %u, loaded after start: %s\n", t->name,
+			t->id, strerror(-c->pt->last_rc));
 	close((int)t->fd);
 	return rc;
 }

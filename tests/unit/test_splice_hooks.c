@@ -102,11 +102,12 @@ static void test_table_covers_object(void)
 		progs++;
 		if (!hit) {
 			bare++;
-			printf("#   %s: SEC(\"%s\") is hooked by no one\n",
-			       bpf_program__name(p), sec);
+			printf("#   %s: SEC(\"%s\") is hooked by no one\n", bpf_program__name(p),
+			       sec);
 		}
 	}
-	ok(progs >= 10 && !bare, "every one of the %zu programs is in a section the loader hooks", progs);
+	ok(progs >= 10 && !bare, "every one of the %zu programs is in a section the loader hooks",
+	   progs);
 	pwru_bpf__destroy(skel);
 }
 

@@ -268,6 +268,28 @@ check_nothing_attached() {
 	fi
 }
 
+# expect_line DESC FILE REGEX [TUPLE] : one test, passing when a line of FILE
+# carrying TUPLE matches REGEX (ERE; anchor it at the end to match FUNC and what
+# follows it); shows the file when not.
+expect_line() {
+	if grep -F -- "${4:-}" "$2" | grep -qE -- "$3"; then
+		ok "$1"
+	else
+		not_ok "$1" "wanted: $3 ${4:+(tuple $4)}"
+		show "pwru stdout" "$2" 40
+	fi
+}
+
+# wait_text FILE TEXT : up to 10 s for TEXT to appear in FILE (pwru's stderr).
+wait_text() {
+	local i
+	for i in $(seq 100); do
+		grep -qF -- "$2" "$1" && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
 cleanup() {
 	if [ -n "$PWRU_PID" ]; then
 		kill -KILL "$PWRU_PID" 2>/dev/null
