@@ -38,7 +38,9 @@ check "$CIL on vb's tc ingress" sh -c "$INB $TC qdisc add dev vb clsact &&
 
 # Where the kernel runs no trampolines (arm64 6.1) the flags are refused in one line.
 if ! kernel_runs_fexit; then
-	"$PWRU" --filter-trace-tc >"$SCRATCH/refused.out" 2>"$SCRATCH/refused.err"
+	# bounded: were it not refused, it would trace until stopped
+	timeout 120 "$PWRU" --filter-trace-tc --filter-func icmp_rcv >"$SCRATCH/refused.out" \
+		2>"$SCRATCH/refused.err"
 	st=$?
 	if [ $st = 1 ] && [ ! -s "$SCRATCH/refused.out" ] && tail -n 1 "$SCRATCH/refused.err" |
 		grep -q '^pwru: --filter-trace-tc/--filter-trace-xdp trace BPF programs with fentry/fexit, which this kernel refuses ('; then
