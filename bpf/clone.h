@@ -13,8 +13,9 @@
 #define CLONE_MAGIC_FLAGS   0x70777275666c6167ULL /* "pwruflag": enum clone_flags */
 
 enum clone_flags {
-	CLONE_STASH = 1,   /* hold the entry event for the exit's return value */
-	CLONE_RET_S32 = 2, /* the return value is a signed 32-bit integer: sign-extend it */
+	CLONE_STASH = 1,    /* hold the entry event for the exit's return value */
+	CLONE_RET_S32 = 2,  /* the return value is a signed 32-bit integer: sign-extend it */
+	CLONE_NF_STATE = 4, /* nf_hook_slow(): arg 2 is its hook and family, not the pointer */
 };
 
 #ifdef __bpf__

@@ -8,18 +8,32 @@
 #define PWRU_ENTRY_CLONED_H
 
 #include "clone.h"
+#include "event.h"
+
+/*
+ * nf_hook_slow()'s hook and family, read at its entry: its verdict is named with them at
+ * the exit (src/output/enrich.c).
+ */
+static __always_inline __u64 nf_state_word(struct nf_hook_state *st)
+{
+	return PWRU_NF_WORD(BPF_CORE_READ(st, pf), BPF_CORE_READ(st, hook));
+}
 
 #define CLONED_ENTRY(sec, name, ev_type, n)                                                        \
 	SEC(sec)                                                                                   \
 	int name(__u64 *ctx)                                                                       \
 	{                                                                                          \
+		/* each marker once: the loader rewrites one instruction per marker */             \
 		__u64 nargs = CLONE_VALUE(CLONE_MAGIC_NARGS);                                      \
+		__u64 flags = CLONE_VALUE(CLONE_MAGIC_FLAGS);                                      \
 		struct hit h = {.func_ip = CLONE_VALUE(CLONE_MAGIC_FUNC_IP),                       \
 				.type = (ev_type),                                                 \
-				.stash = CLONE_VALUE(CLONE_MAGIC_FLAGS) & CLONE_STASH};            \
+				.stash = flags & CLONE_STASH};                                     \
                                                                                                    \
 		if (nargs >= 2)                                                                    \
 			h.arg2 = CTX_SLOT(ctx, 1);                                                 \
+		if (flags & CLONE_NF_STATE)                                                        \
+			h.arg2 = nf_state_word((struct nf_hook_state *)h.arg2);                    \
 		if (nargs >= 3)                                                                    \
 			h.arg3 = CTX_SLOT(ctx, 2);                                                 \
 		return handle_skb(ctx, (struct sk_buff *)CTX_SLOT(ctx, (n)-1), &h);                \

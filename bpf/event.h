@@ -43,6 +43,14 @@ enum pwru_event_type {
 	PWRU_EV_PROG_EXIT = 6,
 };
 
+/*
+ * nf_hook_slow()'s event with its return value (fentry): arg2 holds the hook and the
+ * family (NFPROTO_*) from its struct nf_hook_state instead of the pointer.
+ */
+#define PWRU_NF_WORD(pf, hook) ((pwru_u64)(pf) << 8 | (pwru_u8)(hook))
+#define PWRU_NF_PF(word)       ((pwru_u8)((word) >> 8))
+#define PWRU_NF_HOOK(word)     ((pwru_u8)(word))
+
 struct pwru_tuple {
 	pwru_u8 saddr[16]; /* network order; IPv4 uses the first 4 bytes */
 	pwru_u8 daddr[16];

@@ -83,6 +83,12 @@ struct dst_entry {
 	unsigned long _metrics;
 } __attribute__((preserve_access_index));
 
+/* nf_hook_slow()'s second argument. hook was an unsigned int before 5.13: its low byte. */
+struct nf_hook_state {
+	__u8 hook;
+	__u8 pf;
+} __attribute__((preserve_access_index));
+
 struct sk_buff {
 	struct sk_buff *next;
 	struct net_device *dev;

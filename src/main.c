@@ -212,8 +212,9 @@ static int keep_symbol(const char *name, const char *module, void *arg)
 }
 
 /*
- * The functions whose events carry their return value: no user flag yet (the Cilium view
- * will choose them); PWRU_RETVAL_FUNCS=REGEX asks for it in tests.
+ * The functions whose events carry their return value (where the backend has fexit):
+ * nf_hook_slow, whose result is netfilter's verdict; PWRU_RETVAL_FUNCS=REGEX asks for
+ * others in tests.
  */
 static int mark_retval(struct funcset *fs, struct pwru_err *e)
 {
@@ -221,6 +222,9 @@ static int mark_retval(struct funcset *fs, struct pwru_err *e)
 	regex_t re;
 	size_t i;
 
+	for (i = 0; i < fs->n; i++)
+		if (!fs->funcs[i].module && !strcmp(fs->funcs[i].name, "nf_hook_slow"))
+			fs->funcs[i].flags |= FUNC_WANT_RET | FUNC_NF_HOOK;
 	if (!re_text || !*re_text)
 		return 0;
 	if (funcset_regex_compile(re_text, &re, e)) {

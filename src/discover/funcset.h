@@ -33,6 +33,7 @@ enum func_flags {
 	FUNC_SYNTHETIC = 1 << 4, /* typed by pwru, the kernel has no BTF for it */
 	FUNC_WANT_RET = 1 << 5,	 /* its event should carry its return value (fexit) */
 	FUNC_RET_S32 = 1 << 6,	 /* returns a signed 32-bit integer (int, or an enum) */
+	FUNC_NF_HOOK = 1 << 7,	 /* nf_hook_slow: its event carries the hook and family */
 };
 
 /* Where a prototype's skb is, and what else a backend needs to know about its arguments. */

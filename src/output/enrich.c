@@ -56,6 +56,17 @@ static void prog_exit_note(struct pwru_record *r, enum prog_kind kind)
 		nt->has_drop = cilium_drop_from_cb(r->cb, &nt->drop);
 }
 
+/* nf_hook_slow's result, with the hook and family its entry read (PWRU_NF_WORD in arg2). */
+static void nf_note(struct pwru_record *r)
+{
+	struct func_note *nt = &r->note;
+
+	nt->has_nf = true;
+	nt->ret = (int32_t)r->retval;
+	nt->nf_pf = PWRU_NF_PF(r->ev->arg2);
+	nt->nf_hook = PWRU_NF_HOOK(r->ev->arg2);
+}
+
 static const char *func_name(const struct enrich *e, struct pwru_record *r)
 {
 	const struct pwru_event *ev = r->ev;
@@ -171,6 +182,9 @@ void enrich_record(const struct enrich *e, struct pwru_record *r)
 	/* tp:kfree_skb carries its reason too */
 	if (r->func && !is_prog_event(r->ev))
 		drop_reason(e, r);
+	if (r->func && r->has_retval && r->ev->type == PWRU_EV_FENTRY &&
+	    !strcmp(r->func, "nf_hook_slow"))
+		nf_note(r);
 	/* Cilium's drop notification, seen where its program hands it to the kernel */
 	if (r->notify)
 		r->note.has_drop = cilium_drop_from_notify(r->notify, r->notify_len, &r->note.drop);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include <time.h>
 #include "src/output/record.h"
+#include "src/output/verdict.h"
 
 static int take_section(struct pwru_record *r, const struct pwru_section *s, const uint8_t *p)
 {
@@ -111,6 +112,10 @@ static size_t note_text(const struct func_note *nt, char *buf, size_t len)
 {
 	size_t n = 0;
 
+	if (nt->has_nf && len > 1) {
+		buf[n++] = ' ';
+		n += verdict_nf_text(nt->ret, nt->nf_pf, nt->nf_hook, buf + n, len - n);
+	}
 	if (nt->exit && nt->verdict)
 		n += clamp(snprintf(buf, len, " %s", nt->verdict), len);
 	else if (nt->exit)

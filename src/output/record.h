@@ -24,6 +24,8 @@ struct func_note {
 	struct pwru_redirect redirect;
 	bool has_drop;
 	struct cilium_drop drop;
+	bool has_nf; /* nf_hook_slow's exit: ret is netfilter's verdict at hook nf_hook of nf_pf */
+	uint8_t nf_pf, nf_hook;
 };
 
 struct sym_frame;

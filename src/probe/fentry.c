@@ -154,7 +154,8 @@ static void fentry_target(const struct cloned *c, const struct func_entry *f,
 	    .values = {[CLONE_FUNC_IP] = f->addrs[0],
 		       [CLONE_NARGS] = f->nslots,
 		       [CLONE_FLAGS] = (f->flags & FUNC_WANT_RET ? CLONE_STASH : 0) |
-				       (f->flags & FUNC_RET_S32 ? CLONE_RET_S32 : 0)}};
+				       (f->flags & FUNC_RET_S32 ? CLONE_RET_S32 : 0) |
+				       (f->flags & FUNC_NF_HOOK ? CLONE_NF_STATE : 0)}};
 }
 
 static int fentry_link(const struct cloned *c, const struct func_entry *f, int prog)

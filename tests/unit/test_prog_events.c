@@ -240,6 +240,38 @@ static void test_chains(void)
 	free(t);
 }
 
+/* nf_hook_slow with its return value (fentry): netfilter's verdict at its hook. */
+static void test_nf_verdict(void)
+{
+	struct pwru_event ev[3] = {sample_event(), sample_event(), sample_event()};
+	struct sink_opts so = {.meta = true, .tuple = true};
+	uint64_t drop = (uint64_t)-1, accept = 1;
+	struct rec recs[3];
+	char *t;
+
+	ev[0].type = ev[1].type = PWRU_EV_FENTRY;
+	ev[0].arg2 = PWRU_NF_WORD(2, 1);   /* NFPROTO_IPV4, NF_INET_LOCAL_IN */
+	ev[1].arg2 = PWRU_NF_WORD(10, 4);  /* NFPROTO_IPV6, NF_INET_POST_ROUTING */
+	ev[2].type = PWRU_EV_KPROBE_MULTI; /* no return value: arg2 is the state pointer */
+	ev[2].arg2 = 0xffff888012345678ULL;
+	rec_start(&recs[0], &ev[0]);
+	rec_section(&recs[0], PWRU_SEC_RETVAL, &drop, sizeof(drop));
+	rec_start(&recs[1], &ev[1]);
+	rec_section(&recs[1], PWRU_SEC_RETVAL, &accept, sizeof(accept));
+	rec_start(&recs[2], &ev[2]);
+	t = render(recs, 3, so, &sink_text);
+	ok(t && strstr(t, "(tcp) nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP (-EPERM)\n"),
+	   "a drop: hook, family, errno");
+	ok(t && strstr(t, "(tcp) nf_hook_slow NF_INET_POST_ROUTING/ipv6 ACCEPT\n"), "an accept");
+	ok(t && strstr(t, "(tcp) nf_hook_slow\n"), "a kprobe's event, without a result, as before");
+	free(t);
+	t = render(recs, 1, so, &sink_json);
+	ok(t && strstr(t, "\"func\":\"nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP (-EPERM)\"") &&
+	       strstr(t, "\"retval\":-1"),
+	   "JSON: the same in func, the number in retval");
+	free(t);
+}
+
 int main(void)
 {
 	harness_init();
@@ -253,6 +285,7 @@ int main(void)
 	test_mark();
 	test_json();
 	test_chains();
+	test_nf_verdict();
 	prog_names_free(harness_progs);
 	harness_done();
 	return tap_done();

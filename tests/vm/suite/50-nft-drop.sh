@@ -40,4 +40,31 @@ else
 	show "pwru stdout" "$SCRATCH/drop.out"
 	show "pwru stderr" "$SCRATCH/drop.err"
 fi
+
+# With fentry, nf_hook_slow's event carries its result: netfilter's verdict by name, at
+# its hook and family, before the kernel frees the packet for it.
+if ! kernel_runs_fexit; then
+	ok "nf_hook_slow's verdict # SKIP $(uname -m) $(uname -r) runs no fexit programs"
+elif ! $IP netns exec b $NFT add chain inet pwru_test pre \
+	'{ type filter hook prerouting priority 0; policy accept; }'; then
+	not_ok "nft: a prerouting chain that accepts, in b"
+elif pwru_start nf --backend fentry --filter-func "nf_hook_slow|$funcs" icmp; then
+	$IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
+	pwru_stop
+	expect_line "nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP (-EPERM) (--backend fentry)" \
+		"$SCRATCH/nf.out" ' nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP [(]-EPERM[)]$' "$TUPLE"
+	order=$(grep -F -- "$TUPLE" "$SCRATCH/nf.out" | awk '
+		/ nf_hook_slow NF_INET_LOCAL_IN/ { printf "verdict " }
+		/ (kfree_skb_reason|sk_skb_reason_drop|kfree_skb)/ { printf "kernel-drop " }' | cut -d' ' -f1-2)
+	if [ "$order" = "kernel-drop verdict" ]; then
+		ok "the kernel's drop, then the verdict (the event is sent at nf_hook_slow's exit)"
+	else
+		not_ok "the kernel's drop, then the verdict" "got: $order"
+		show "pwru stdout" "$SCRATCH/nf.out"
+	fi
+	expect_line "and before it, prerouting's accept: NF_INET_PRE_ROUTING/ipv4 ACCEPT" \
+		"$SCRATCH/nf.out" ' nf_hook_slow NF_INET_PRE_ROUTING/ipv4 ACCEPT$' "$TUPLE"
+else
+	not_ok "pwru --backend fentry --filter-func 'nf_hook_slow|$funcs' attached" "$(head -n 20 "$SCRATCH/nf.err")"
+fi
 check_nothing_attached
