@@ -34,7 +34,7 @@ if jq -e -s --argjson ns "$nsb" '[.[] | select(.func == "nf_hook_slow NF_INET_LO
 else
 	not_ok "the dropped echo request: nf_hook_slow in b returns -1 (-EPERM)" "$(head -c 1500 "$SCRATCH/rv.out")"
 fi
-if jq -e -s --argjson ns "$nsa" '[.[] | select((.func | test("^nf_hook_slow NF_INET_[A-Z_]+/ipv4 ACCEPT$")) and .netns == $ns and .retval == 1)] | length >= 1' "$SCRATCH/rv.out" >/dev/null; then
+if jq -e -s --argjson ns "$nsa" '[.[] | select((.func // "" | startswith("nf_hook_slow NF_INET_") and endswith("/ipv4 ACCEPT")) and .netns == $ns and .retval == 1)] | length >= 1' "$SCRATCH/rv.out" >/dev/null; then
 	ok "the accepted one: nf_hook_slow in a returns 1 (NF_ACCEPT)"
 else
 	not_ok "the accepted one: nf_hook_slow in a returns 1 (NF_ACCEPT)" "$(head -c 1500 "$SCRATCH/rv.out")"
