@@ -67,8 +67,7 @@ int fentry_can_take(const struct backend_ctx *ctx, const struct func_entry *f)
 /* The kernel's own ENOTSUPP (include/linux/errno.h), which no libc names. */
 #define ENOTSUPP_KERNEL 524
 
-/* Loads and runs a program that does nothing at TARGET: whether fentry works here at all. */
-static int try_fentry(const struct clone_target *tg, int attach, char *why, size_t len)
+int fentry_try(const struct clone_target *tg, int attach, char *why, size_t len)
 {
 	const struct bpf_insn insns[] = {
 	    {.code = 0xb7, .dst_reg = 0, .imm = 0}, /* r0 = 0 */
@@ -137,7 +136,7 @@ static int fentry_probe(const struct backend_ctx *ctx, char *why, size_t len)
 	 * refuses the attach: attached on bpf_fentry_test1 only, never on a function the user
 	 * asked to trace.
 	 */
-	return try_fentry(&tg, test_fn, why, len) ? -1 : 0;
+	return fentry_try(&tg, test_fn, why, len) ? -1 : 0;
 }
 
 struct fentry_state {

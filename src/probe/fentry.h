@@ -9,6 +9,7 @@
 
 struct attach_result;
 struct backend_ctx;
+struct clone_target;
 struct func_entry;
 
 /* Linux 7.2's attach type and link (uapi numbers; Debian's libbpf 1.1 predates them). */
@@ -20,6 +21,12 @@ struct func_entry;
  * enter F (its ftrace call site), as far as is known before trying.
  */
 int fentry_can_take(const struct backend_ctx *ctx, const struct func_entry *f);
+
+/*
+ * Loads a program that does nothing at TG's target, and attaches it if ATTACH: whether
+ * fentry works here at all. 0, or a negative errno with WHY saying it.
+ */
+int fentry_try(const struct clone_target *tg, int attach, char *why, size_t len);
 
 struct fentry_multi;
 

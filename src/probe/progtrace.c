@@ -13,6 +13,7 @@
 #include "src/discover/bpf_progs.h"
 #include "src/output/prog_names.h"
 #include "src/probe/clone.h"
+#include "src/probe/fentry.h"
 #include "src/probe/prog_refs.h"
 #include "src/probe/progtrace.h"
 
@@ -77,46 +78,20 @@ static int stand_in(const struct btf *vmlinux, struct clone_target *tg)
 	return 0;
 }
 
-#define ENOTSUPP 524 /* the kernel's own: no trampoline on this architecture or kernel */
-
-/* Loaded and attached: arm64 before 6.4 loads fentry programs and refuses to attach them. */
-static int try_fentry(const struct clone_target *tg)
-{
-	static const struct bpf_insn ret0[] = {
-	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0},
-	    {.code = BPF_JMP | BPF_EXIT},
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = BPF_TRACE_FENTRY,
-		    .attach_btf_id = tg->btf_id);
-	int prog = bpf_prog_load(BPF_PROG_TYPE_TRACING, "pwru_probe", "GPL", ret0, 2, &o), link;
-	int err = prog < 0 ? errno : 0;
-
-	if (prog >= 0 && (link = bpf_raw_tracepoint_open(NULL, prog)) < 0)
-		err = errno;
-	else if (prog >= 0)
-		close(link);
-	if (prog >= 0)
-		close(prog);
-	return err;
-}
-
 int progtrace_probe(const struct btf *vmlinux, struct pwru_err *e)
 {
-	static const char what[] = "--filter-trace-tc/--filter-trace-xdp trace BPF programs "
-				   "with fentry/fexit, which this kernel refuses";
+	static const char what[] = "--filter-trace-tc/--filter-trace-xdp need fentry/fexit on "
+				   "BPF programs";
 	struct clone_target tg;
+	char why[160];
 	int err;
 
 	if (stand_in(vmlinux, &tg))
-		return err_not_possible(e, ENOENT,
-					"%s (no bpf_fentry_test1 in its BTF to try them on)", what);
-	err = try_fentry(&tg);
-	if (!err)
-		return 0;
-	if (err == ENOTSUPP)
-		return err_not_possible(e, err, "%s (ENOTSUPP: no trampolines here)", what);
-	return err_not_possible(e, err, "%s (%s%s)", what, strerror(err),
-				err == EPERM ? ": lockdown?" : "");
+		return err_not_possible(e, ENOENT, "%s: no bpf_fentry_test1 in kernel BTF to try",
+					what);
+	/* attached too: arm64 before 6.4 loads fentry programs and refuses to attach them */
+	err = fentry_try(&tg, 1, why, sizeof(why));
+	return err ? err_not_possible(e, -err, "%s: %s", what, why) : 0;
 }
 
 struct progtrace *progtrace_new(const struct progtrace_opts *o)

@@ -173,8 +173,8 @@ fi
 in_vm "loading the BPF programs failed: ..." 30-bad-input.sh "loading the BPF programs failed"
 in_vm "none of the N matching functions could be traced with B: ..." 30-bad-input.sh \
 	"matching functions could be traced with"
-in_vm "--filter-trace-tc/--filter-trace-xdp trace BPF programs with fentry/fexit, which this kernel refuses (...)" \
-	80-tc-programs.sh "which this kernel refuses ("
+in_vm "--filter-trace-tc/--filter-trace-xdp need fentry/fexit on BPF programs: ..." \
+	80-tc-programs.sh "need fentry/fexit on BPF programs: "
 walk "--check-filter FILE: cannot load BPF programs (...): run as root" 1 \
 	"--check-filter $tmp/eth.pcap: cannot load BPF programs \(.*\): run as root$" \
 	nobody ./pwru --check-filter "$tmp/eth.pcap" tcp

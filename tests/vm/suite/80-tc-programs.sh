@@ -43,7 +43,7 @@ if ! kernel_runs_fexit; then
 		2>"$SCRATCH/refused.err"
 	st=$?
 	if [ $st = 1 ] && [ ! -s "$SCRATCH/refused.out" ] && tail -n 1 "$SCRATCH/refused.err" |
-		grep -q '^pwru: --filter-trace-tc/--filter-trace-xdp trace BPF programs with fentry/fexit, which this kernel refuses ('; then
+		grep -q '^pwru: --filter-trace-tc/--filter-trace-xdp need fentry/fexit on BPF programs: '; then
 		ok "no trampolines here: refused, exit 1: $(tail -n 1 "$SCRATCH/refused.err")"
 	else
 		not_ok "no trampolines here: refused in one line, exit 1" "status $st" "$(cat "$SCRATCH/refused.err")"
