@@ -67,10 +67,7 @@ int pwru_tc_entry(__u64 *ctx)
 	__u64 id = CLONE_VALUE(CLONE_MAGIC_FUNC_IP);
 	struct net_device *dev;
 
-	if (!skb)
-		return 0;
-	dev = BPF_CORE_READ(skb, dev);
-	if (!skb_shown(skb, dev))
+	if (!skb_shown(skb, &dev))
 		return 0;
 	prog_remember((__u64)skb, id);
 	emit_event(skb, dev, id, PWRU_EV_PROG_ENTRY, 0, 0);
@@ -154,8 +151,7 @@ int pwru_skb_output(__u64 *ctx)
 	if (n > PWRU_NOTIFY_LEN || bpf_probe_read_kernel(msg, n, (void *)meta))
 		return 0;
 	x.notify_len = n;
-	dev = BPF_CORE_READ(skb, dev);
-	if (skb_shown(skb, dev))
+	if (skb_shown(skb, &dev))
 		emit_event_ex(skb, dev, cfg_skb_output_addr, PWRU_EV_FENTRY, 0, 0, &x);
 	return 0;
 }

@@ -64,14 +64,19 @@ struct hit {
 
 /*
  * Whether SKB is shown: a packet followed (--filter-track-skb) whatever its headers
- * became, else one passing the filters.
+ * became, else one passing the filters. *DEV: its device, for the event.
  */
-static __always_inline bool skb_shown(struct sk_buff *skb, struct net_device *dev)
+static __always_inline bool skb_shown(struct sk_buff *skb, struct net_device **dev)
 {
-	__u64 sid = cfg_track_stack ? track_stack_id() : 0;
-	int how = track_lookup(skb, sid);
+	__u64 sid;
+	int how;
 
-	if (how == TRACK_NONE && (!filter_meta(skb, dev) || !filter_pcap(skb)))
+	if (!skb)
+		return false;
+	*dev = BPF_CORE_READ(skb, dev);
+	sid = cfg_track_stack ? track_stack_id() : 0;
+	how = track_lookup(skb, sid);
+	if (how == TRACK_NONE && (!filter_meta(skb, *dev) || !filter_pcap(skb)))
 		return false;
 	track_shown(skb, sid, how);
 	return true;
@@ -83,10 +88,7 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const stru
 	struct pending_key k;
 	struct net_device *dev;
 
-	if (!skb)
-		return 0;
-	dev = BPF_CORE_READ(skb, dev);
-	if (!skb_shown(skb, dev))
+	if (!skb_shown(skb, &dev))
 		return 0;
 	x.caller = kprobe_caller(h->ret_ip, h->ret_slot);
 	x.stack_ctx = ctx;
