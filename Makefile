@@ -220,7 +220,16 @@ deps:
 test: test-build pwru-arm64
 	$(PROVE) -e '' -j2 $(LOCAL_TESTS) $(VM_TESTS)
 
-test-build: pwru pwru.static man completions $(UNIT_BINS) $(REPLAY_BINS) $(FDIFF_BIN) $(TEST_BPF_OBJS)
+# The benchmarks' programs are built with the tests (not run), so that an interface they
+# use cannot change without them.
+BENCH_BINS := $(patsubst tests/bench/%.c,$(OUT)/bench/%,$(wildcard tests/bench/*.c))
+$(OUT)/bench/%: tests/bench/%.c $(LIB_OBJS) $(SKELS)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $< $(LIB_OBJS) $(LDLIBS)
+bench-build: $(BENCH_BINS)
+.PHONY: bench-build
+
+test-build: pwru pwru.static man completions bench-build $(UNIT_BINS) $(REPLAY_BINS) $(FDIFF_BIN) $(TEST_BPF_OBJS)
 .PHONY: test-build
 
 test-unit test-local: test-build

@@ -94,18 +94,18 @@ int main(void)
 	struct backend_ctx ctx = {.btf = btf, .fs = &fs, .tps = &tps, .stop = &stop};
 	struct loader ld;
 	char err[512], why[256];
+	struct pwru_err e = {0};
 	double one, two, four, obj;
 
 	backend_quiet(1);
 	if (!btf ||
-	    tpset_build(&vm, 1, "net_dev_.*|netif_.*|napi_.*|consume_skb|kfree_skb", &tps, err,
-			sizeof(err)) ||
+	    tpset_build(&vm, 1, "net_dev_.*|netif_.*|napi_.*|consume_skb|kfree_skb", &tps, &e) ||
 	    pcap_filter_compile(EXPR, &f, err, sizeof(err)) ||
 	    backend_tracepoint.probe(&ctx, why, sizeof(why))) {
 		fprintf(stderr, "clone-bench: cannot set up here\n");
 		return 1;
 	}
-	if (loader_open(&ld, f, &backend_tracepoint, &ctx, NULL, err, sizeof(err)) ||
+	if (loader_open(&ld, f, &backend_tracepoint, &ctx, NULL, NULL, err, sizeof(err)) ||
 	    loader_load(&ld, err, sizeof(err))) {
 		fprintf(stderr, "clone-bench: %s\n", err);
 		return 1;

@@ -6,7 +6,9 @@
  *
  *	udpflood DST PORT SECONDS
  */
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
