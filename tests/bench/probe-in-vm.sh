@@ -35,7 +35,9 @@ stop_pwru() {
 	echo $((($(now_ms) - t0) / 10)) | awk '{ printf "%.2f", $1 / 100 }'
 }
 
-ffargs() { [ -n "$FUNCS" ] && printf '%s\n' --filter-func "$FUNCS"; }
+# no process substitution: the VM has no /dev/fd
+ff=()
+[ -n "$FUNCS" ] && ff=(--filter-func "$FUNCS")
 
 untraced=$(flood)
 echo "# untraced: $untraced datagrams/s"
@@ -43,7 +45,6 @@ for b in $runs; do
 	targets=$SCRATCH/targets.$b
 	rm -f "$targets"
 	t0=$(now_ms)
-	mapfile -t ff < <(ffargs)
 	if ! PWRU_BENCH_TARGETS=$targets pwru_start att --backend "$b" --debug "${ff[@]}" icmp; then
 		echo "# $b did not attach: $(grep -v debug "$SCRATCH/att.err" | head -n 3)"
 		continue
