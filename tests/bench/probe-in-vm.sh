@@ -52,7 +52,7 @@ for b in $runs; do
 	ready=$(( $(now_ms) - t0 ))
 	n=$(sed -n 's/^pwru: attached \([0-9]*\) .*/\1/p' "$SCRATCH/att.err")
 	phases=$(sed -n 's/^pwru: debug: phases (s): //p' "$SCRATCH/att.err" |
-		sed 's/; ready at.*//; s/[a-z]* //g; s/,//g')
+		sed 's/; ready at.*//; s/[a-z][a-z]* //g; s/,//g')
 	exit_s=$(stop_pwru)
 	grep -v '^pwru: debug: \(fentry\|kprobe\|tracepoint\|kprobe-multi\): skipped' "$SCRATCH/att.err" |
 		grep -E 'phases|fentry:|attached' | sed 's/^/# /'
