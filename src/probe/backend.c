@@ -7,7 +7,11 @@
 #include "src/probe/backend.h"
 #include "src/discover/funcset.h"
 
-/* In order of preference: the automatic choice takes the first the kernel can run. */
+/*
+ * In order of preference: the automatic choice takes the first the kernel can run.
+ * kprobe-multi before fentry: on 6.12 it is ready 21x sooner and 3.5x cheaper per hit than
+ * one fentry program per function (docs/performance.md).
+ */
 static const struct backend *const table[] = {
     &backend_kprobe_multi,
     &backend_kprobe,
