@@ -6,6 +6,13 @@
 # Without the flag no helper shows.
 . tests/vm/suite/lib.sh
 
+# arm64's JIT calls a helper through a register (its address built by mov/movk, then blr),
+# which the image reader does not follow yet: no helper is found there (docs/usage.md).
+if [ "$(uname -m)" = aarch64 ]; then
+	ok "--filter-track-bpf-helpers # SKIP arm64 JITed calls go through a register: not read yet"
+	exit 0
+fi
+
 TC=/usr/sbin/tc
 INB="nsenter --net=/run/netns/b" # keeps our mount namespace (ip netns exec remounts /sys)
 OBJ=build/tests/bpf
