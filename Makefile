@@ -158,6 +158,15 @@ $(OUT)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
 	$(CLANG) -g -O2 -target bpf -Wall -Werror -I/usr/include/$(shell $(CC) -dumpmachine) -c $< -o $@
 $(OUT)/tests/test_bpf_helpers $(OUT)/tests/test_bpf_progs: $(TEST_BPF_OBJS)
 
+# Loaders the VM scenarios run next to those programs (tcx links: the VM's iproute2 cannot
+# make them), linked statically: the VM copies build/tests/bpf without libraries. amd64.
+ifeq ($(ARCH),amd64)
+TEST_TOOLS := $(OUT)/tests/bpf/tcx-attach
+endif
+$(OUT)/tests/bpf/tcx-attach: tests/tools/tcx_attach.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -static -o $@ $< -lbpf -lelf -lz
+
 # The differential filter test (tests/local/filters-diff.t) and the filter fuzzer:
 # see docs/testing-filters.md.
 FDIFF_SRCS := $(wildcard tests/filters/*.c) tests/fuzz/fuzz_input.c tests/fuzz/expr_gen.c
@@ -229,13 +238,13 @@ $(OUT)/bench/%: tests/bench/%.c $(LIB_OBJS) $(SKELS)
 bench-build: $(BENCH_BINS)
 .PHONY: bench-build
 
-test-build: pwru pwru.static man completions bench-build $(UNIT_BINS) $(REPLAY_BINS) $(FDIFF_BIN) $(TEST_BPF_OBJS)
+test-build: pwru pwru.static man completions bench-build $(UNIT_BINS) $(REPLAY_BINS) $(FDIFF_BIN) $(TEST_BPF_OBJS) $(TEST_TOOLS)
 .PHONY: test-build
 
 test-unit test-local: test-build
 	$(PROVE) -e '' $(LOCAL_TESTS)
 
-test-vm: pwru pwru-arm64 $(TEST_BPF_OBJS)
+test-vm: pwru pwru-arm64 $(TEST_BPF_OBJS) $(TEST_TOOLS)
 	$(PROVE) -e '' -j2 $(VM_TESTS)
 
 demo: pwru
