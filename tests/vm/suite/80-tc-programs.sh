@@ -119,7 +119,9 @@ check_nothing_attached
 if pwru_start xdp --filter-trace-xdp --output-json --filter-func icmp_rcv icmp; then
 	for mode in xdpgeneric xdpdrv; do
 		$IP -n b link set dev vb $mode obj $OBJ/xdp_drop.bpf.o sec xdp
-		id=$($BPFTOOL prog show | awk '/name test_xdp_drop_echo_request/ { sub(":", "", $1); print $1 }')
+		# The id attached to vb, not a name lookup: the previous mode's program can
+		# still be listed while the kernel frees it.
+		id=$($IP -n b link show dev vb | awk '$1 == "prog/xdp" && $2 == "id" { print $3 }')
 		wait_text "$SCRATCH/xdp.err" "test_xdp_drop_echo_request(xdp), program $id," ||
 			diag "$mode: stderr never said it traces program $id"
 		$IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
