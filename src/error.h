@@ -42,6 +42,12 @@ int err_from_errno(struct pwru_err *e, int rc, const char *fmt, ...) PWRU_PRINTF
 /* Puts "PREFIX: " (formatted) in front of E's message, keeping its class and errno. */
 void err_prefix(struct pwru_err *e, const char *fmt, ...) PWRU_PRINTF(2, 3);
 
+/*
+ * strerror(), but also naming the kernel's internal errnos (512 to 530) that the bpf()
+ * syscall lets out and no libc knows, so a user reads "ENOTSUPP" and not "Unknown error 524".
+ */
+const char *err_str(int errnum);
+
 /* 0, 1 or 2, from E's class. */
 int err_exit_status(const struct pwru_err *e);
 /* Writes "pwru: MSG" to OUT when E holds a message; returns err_exit_status(E). */

@@ -188,7 +188,7 @@ void backend_report_skips(const struct backend *b, const struct backend_ctx *ctx
 		why = b->cannot_take ? b->cannot_take(ctx, f) : NULL;
 		pre = "";
 		if (!why && errs && errs[i]) {
-			why = strerror(-errs[i]);
+			why = err_str(-errs[i]);
 			pre = "the kernel refused it: ";
 		}
 		fprintf(stderr, "pwru: debug: %s: skipped %s%s%s%s: %s%s\n", b->name, f->name,
@@ -270,7 +270,7 @@ int backend_attach_end(const struct backend *b, struct backend_ctx *ctx, int rc,
 		err_not_possible(e, -rc, "none of the %zu matching %s could be traced with %s: %s",
 				 backend_set(b, ctx)->n,
 				 b->targets == TARGET_TRACEPOINTS ? "tracepoints" : "functions",
-				 b->name, none_why ? none_why : strerror(-rc));
+				 b->name, none_why ? none_why : err_str(-rc));
 	else
 		err_from_errno(e, rc, "%s attach failed", b->name);
 	b->detach(ctx);

@@ -76,10 +76,28 @@ static void test_long(void)
 	is_int(strlen(e.msg), sizeof(e.msg) - 1, "and a long errno message");
 }
 
+static void test_kernel_errnos(void)
+{
+	struct pwru_err e = {0};
+	char libc[64];
+
+	ok(strstr(err_str(524), "ENOTSUPP") != NULL, "524 is named ENOTSUPP: '%s'", err_str(524));
+	ok(strstr(err_str(517), "EPROBE_DEFER") != NULL, "517 too: '%s'", err_str(517));
+	ok(!strcmp(err_str(ENOENT), strerror(ENOENT)), "libc's errnos are libc's text");
+	/* libc's text for an unknown errno lives until its next call: keep a copy */
+	snprintf(libc, sizeof(libc), "%s", strerror(520));
+	ok(!strcmp(err_str(520), libc), "a hole in the kernel's list is libc's text");
+	snprintf(libc, sizeof(libc), "%s", strerror(-1));
+	ok(!strcmp(err_str(-1), libc), "out of range is libc's text");
+	err_from_errno(&e, -524, "attaching");
+	ok(strstr(e.msg, "ENOTSUPP") != NULL, "errno messages use the name: '%s'", e.msg);
+}
+
 int main(void)
 {
 	test_classes();
 	test_helpers();
 	test_long();
+	test_kernel_errnos();
 	return tap_done();
 }
