@@ -24,6 +24,7 @@
 #include "src/probe/loader.h"
 #include "src/probe/tracepoint.h"
 #include "src/probe/progtrace.h"
+#include "src/probe/retsplit.h"
 #include "src/probe/track.h"
 #include "src/check_filter.h"
 #include "src/output/drop_reason.h"
@@ -74,6 +75,7 @@ struct tracer {
 	struct drop_reasons *reasons;
 	const struct backend *backend;
 	struct backend_ctx bctx;
+	struct retsplit rs; /* return values through fentry where the backend has none */
 	struct loader ld;
 	struct output_setup out;
 	struct track_opts track_opts;
@@ -336,7 +338,8 @@ static int pick_backend(struct tracer *t, struct pwru_err *e)
 		return err_not_possible(e, EOPNOTSUPP, "%s", msg);
 	if (*msg)
 		fprintf(stderr, "pwru: %s\n", msg);
-	return 0;
+	return retsplit_init(&t->rs, t->backend, &t->bctx) ? err_from_errno(e, -ENOMEM, "backend")
+							  : 0;
 }
 
 /* --filter-track-bpf-helpers: what the skb-path BPF programs loaded now call. */
@@ -400,6 +403,7 @@ static int load_bpf(struct tracer *t, struct pwru_err *e)
 	if (!rc) {
 		struct pwru_bpf__rodata *ro = t->ld.skel->rodata;
 
+		t->ld.rs = &t->rs;
 		ro->cfg_netns = t->netns;
 		ro->cfg_mark = t->cfg->filter_mark;
 		ro->cfg_mark_mask = t->cfg->filter_mark_mask;
@@ -444,7 +448,11 @@ static int attach(struct tracer *t, struct pwru_err *e)
 {
 	struct attach_result res = {0};
 
-	if (t->backend->attach(&t->bctx, &res, e))
+	/* all of the functions may have gone to fentry for their return values */
+	if ((t->bctx.fs->n || t->backend->targets != TARGET_FUNCS) &&
+	    t->backend->attach(&t->bctx, &res, e))
+		return -1;
+	if (retsplit_attach(&t->rs, &res, e))
 		return -1;
 	if (t->backend->targets == TARGET_TRACEPOINTS)
 		fprintf(stderr, "pwru: attached %zu tracepoints, skipped %zu\n", res.attached,
@@ -523,6 +531,7 @@ static void teardown(struct tracer *t)
 	prog_names_free(t->progs);
 	if (t->backend)
 		t->backend->detach(&t->bctx);
+	retsplit_free(&t->rs);
 	track_detach(t->track);
 	loader_close(&t->ld);
 	pcap_filter_free(t->pcap);

@@ -7,6 +7,7 @@
 #include "src/probe/backend.h"
 #include "src/probe/loader.h"
 #include "src/probe/progtrace.h"
+#include "src/probe/retsplit.h"
 #include "src/probe/splice_hooks.h"
 
 #define MAX_SECTIONS 16
@@ -15,12 +16,16 @@ static int backend_step(void *arg, struct bpf_program *prog, struct bpf_prog_loa
 			char *err, size_t errlen)
 {
 	struct loader *ld = arg;
+	struct backend_ctx *ctx2;
+	const struct backend *b2 = ld->rs ? retsplit_backend(ld->rs, &ctx2) : NULL;
+	int rc;
 
 	if (ld->pt && progtrace_owns(prog))
 		return progtrace_prog_load(ld->pt, prog, opts, err, errlen);
-	if (!ld->b->prog_load)
-		return 0;
-	return ld->b->prog_load(ld->ctx, prog, opts, err, errlen);
+	rc = ld->b->prog_load ? ld->b->prog_load(ld->ctx, prog, opts, err, errlen) : 0;
+	if (!rc && b2 && b2 != ld->b && b2->prog_load)
+		rc = b2->prog_load(ctx2, prog, opts, err, errlen);
+	return rc;
 }
 
 size_t loader_sections(const struct hook_section **out, size_t max)
@@ -64,6 +69,12 @@ int loader_load(struct loader *ld, char *err, size_t errlen)
 	rc = backend_prepare(ld->b, ld->ctx);
 	if (rc) {
 		snprintf(err, errlen, "preparing the %s programs: %s", ld->b->name, strerror(-rc));
+		return rc;
+	}
+	rc = ld->rs ? retsplit_prepare(ld->rs, ld->skel->obj) : 0;
+	if (rc) {
+		snprintf(err, errlen, "preparing the fentry programs for return values: %s",
+			 strerror(-rc));
 		return rc;
 	}
 	rc = ld->pt ? progtrace_prepare(ld->pt, ld->skel->obj) : 0;

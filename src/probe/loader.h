@@ -24,6 +24,7 @@ struct loader {
 	const struct backend *b;
 	struct backend_ctx *ctx; /* the backend's, for its per-program step */
 	struct progtrace *pt;	 /* NULL, or the tc/XDP program tracer, which has its own step */
+	struct retsplit *rs;	 /* NULL, or the functions fentry hooks for their return values */
 };
 
 /* Every section the object's programs live in: the backends', the tc/XDP tracer's. */

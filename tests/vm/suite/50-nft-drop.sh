@@ -20,8 +20,10 @@ else
 	want='kfree_skb'
 fi
 
-if ! pwru_start drop --filter-func "$funcs" icmp; then
-	not_ok "pwru --filter-func '$funcs' icmp attached" "$(head -n 20 "$SCRATCH/drop.err")"
+# The default backend, as a user runs pwru: nf_hook_slow's verdict comes through fentry and
+# fexit where the kernel runs them, whatever the backend chosen for the rest.
+if ! pwru_start drop --filter-func "nf_hook_slow|$funcs" icmp; then
+	not_ok "pwru --filter-func 'nf_hook_slow|$funcs' icmp attached" "$(head -n 20 "$SCRATCH/drop.err")"
 	exit 0
 fi
 if $IP netns exec a ping -c 2 -W 1 10.0.1.2 >"$SCRATCH/ping" 2>&1; then
@@ -39,6 +41,18 @@ else
 	not_ok "the drop shows as $want with the ping's tuple"
 	show "pwru stdout" "$SCRATCH/drop.out"
 	show "pwru stderr" "$SCRATCH/drop.err"
+fi
+backend=$(sed -n 's/^pwru: backend //p' "$SCRATCH/drop.err")
+if ! kernel_runs_fexit; then
+	expect_line "nf_hook_slow, without its verdict: no fexit here ($backend)" "$SCRATCH/drop.out" \
+		' nf_hook_slow$' "$TUPLE"
+elif [ "$backend" = fentry ]; then
+	ok "the default backend is fentry: its own verdicts are checked below"
+else
+	expect_line "stderr: nf_hook_slow through fentry/fexit ($backend has no return values)" \
+		"$SCRATCH/drop.err" "^pwru: nf_hook_slow through fentry/fexit for its return value \\($backend has none\\)$"
+	expect_line "nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP (-EPERM) with the default backend ($backend)" \
+		"$SCRATCH/drop.out" ' nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP [(]-EPERM[)]$' "$TUPLE"
 fi
 
 # With fentry, nf_hook_slow's event carries its result: netfilter's verdict by name, at
