@@ -67,39 +67,78 @@ static void nf_note(struct pwru_record *r)
 	nt->nf_hook = PWRU_NF_HOOK(r->ev->arg2);
 }
 
-static const char *func_name(const struct enrich *e, struct pwru_record *r)
-{
-	const struct pwru_event *ev = r->ev;
-	enum prog_kind kind = PROG_TC;
-	const char *name;
+/* What a function's arguments or result say, beyond its name. */
+enum func_kind {
+	FK_PLAIN,
+	FK_REASON_ARG2, /* kfree_skb_reason (5.17..6.10) */
+	FK_REASON_ARG3, /* sk_skb_reason_drop (6.11+) */
+	FK_TP_REASON,	/* the kfree_skb tracepoint: a reason from 5.17, none before */
+	FK_NF_HOOK,	/* nf_hook_slow: its result is netfilter's verdict */
+};
 
-	if (is_prog_event(ev)) {
-		name = prog_names_get(e->progs, (uint32_t)ev->addr, &kind);
-		if (name)
-			prog_exit_note(r, kind);
-		return name;
-	}
+static uint8_t func_kind(const char *name)
+{
+	if (!name)
+		return FK_PLAIN;
+	if (!strcmp(name, "kfree_skb_reason"))
+		return FK_REASON_ARG2;
+	if (!strcmp(name, "sk_skb_reason_drop"))
+		return FK_REASON_ARG3;
+	if (!strcmp(name, "tp:kfree_skb"))
+		return FK_TP_REASON;
+	return strcmp(name, "nf_hook_slow") ? FK_PLAIN : FK_NF_HOOK;
+}
+
+/* A kernel function's or tracepoint's name and kind, from the cache or looked up once. */
+static const struct enrich_func *func_of(struct enrich *e, const struct pwru_event *ev)
+{
+	struct enrich_func *f = &e->funcs[(ev->addr >> 4 ^ ev->addr) % ENRICH_FUNC_SLOTS];
+
+	if (f->used && f->addr == ev->addr && f->type == ev->type)
+		return f;
+	f->addr = ev->addr;
+	f->type = ev->type;
 	if (ev->type == PWRU_EV_TRACEPOINT)
-		return ev->addr < e->n_tp_names ? e->tp_names[ev->addr] : NULL;
-	return func_at(e->ksyms, ev->addr);
+		f->name = ev->addr < e->n_tp_names ? e->tp_names[ev->addr] : NULL;
+	else
+		f->name = func_at(e->ksyms, ev->addr);
+	f->kind = func_kind(f->name);
+	f->used = true;
+	return f;
 }
 
 /*
- * kfree_skb_reason (5.17..6.10) has the reason in arg 2, sk_skb_reason_drop (6.11+) in 3,
- * the kfree_skb tracepoint in its third argument from 5.17 (before, it has no reason: a
- * value without a name there is left out).
+ * The drop reason's value is an enum: the register's upper half is not defined. Before
+ * 5.17 the kfree_skb tracepoint has no reason: a value without a name there is left out.
  */
-static void drop_reason(const struct enrich *e, struct pwru_record *r)
+static void drop_reason(const struct enrich *e, struct pwru_record *r, uint8_t kind)
 {
-	const char *name = r->func;
-	int tp = !strcmp(name, "tp:kfree_skb");
-
-	if (strcmp(name, "kfree_skb_reason") && strcmp(name, "sk_skb_reason_drop") && !tp)
-		return;
-	/* an enum: the register's upper half is not defined */
-	r->reason_value = (uint32_t)(name[0] == 'k' ? r->ev->arg2 : r->ev->arg3);
+	r->reason_value = (uint32_t)(kind == FK_REASON_ARG2 ? r->ev->arg2 : r->ev->arg3);
 	r->reason = drop_reason_name(e->reasons, r->reason_value);
-	r->is_drop = !tp || r->reason;
+	r->is_drop = kind != FK_TP_REASON || r->reason;
+}
+
+/* The function's name, its drop reason, netfilter's verdict, a program's result. */
+static void func_name(struct enrich *e, struct pwru_record *r)
+{
+	const struct pwru_event *ev = r->ev;
+	enum prog_kind kind = PROG_TC;
+	const struct enrich_func *f;
+
+	if (is_prog_event(ev)) {
+		r->func = prog_names_get(e->progs, (uint32_t)ev->addr, &kind);
+		if (r->func)
+			prog_exit_note(r, kind);
+		return;
+	}
+	f = func_of(e, ev);
+	r->func = f->name;
+	if (f->kind == FK_NF_HOOK) {
+		if (r->has_retval && ev->type == PWRU_EV_FENTRY)
+			nf_note(r);
+	} else if (f->kind != FK_PLAIN) {
+		drop_reason(e, r, f->kind);
+	}
 }
 
 static int in_bpf(const struct sym_frame *f)
@@ -176,15 +215,9 @@ static void symbolize(const struct enrich *e, struct pwru_record *r)
 	caller_from_stack(r);
 }
 
-void enrich_record(const struct enrich *e, struct pwru_record *r)
+void enrich_record(struct enrich *e, struct pwru_record *r)
 {
-	r->func = func_name(e, r);
-	/* tp:kfree_skb carries its reason too */
-	if (r->func && !is_prog_event(r->ev))
-		drop_reason(e, r);
-	if (r->func && r->has_retval && r->ev->type == PWRU_EV_FENTRY &&
-	    !strcmp(r->func, "nf_hook_slow"))
-		nf_note(r);
+	func_name(e, r);
 	/* Cilium's drop notification, seen where its program hands it to the kernel */
 	if (r->notify)
 		r->note.has_drop = cilium_drop_from_notify(r->notify, r->notify_len, &r->note.drop);

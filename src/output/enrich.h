@@ -19,6 +19,17 @@ struct netns_names;
 struct prog_names;
 struct symbolizer;
 
+/* Per function address: its name and what its arguments mean, worked out once. */
+#define ENRICH_FUNC_SLOTS 256
+
+struct enrich_func {
+	uint64_t addr;
+	const char *name;
+	uint8_t type; /* the event's type: a tracepoint's addr is an index */
+	uint8_t kind; /* enum func_kind (enrich.c) */
+	bool used;
+};
+
 struct enrich {
 	const struct kallsyms *ksyms;
 	const struct drop_reasons *reasons;
@@ -32,9 +43,11 @@ struct enrich {
 	struct u64map *last_ts;	   /* skb -> its previous event's time; NULL: not wanted */
 	struct netns_names *netns; /* NULL: no names wanted */
 	int64_t wall_offset;	   /* wall clock minus the kernel's monotonic clock, ns */
+	/* a traced path hits the same few functions: kallsyms is searched once for each */
+	struct enrich_func funcs[ENRICH_FUNC_SLOTS];
 };
 
-void enrich_record(const struct enrich *e, struct pwru_record *r);
+void enrich_record(struct enrich *e, struct pwru_record *r);
 
 /* The wall-clock offset of the kernel's bpf_ktime_get_ns() clock, measured now. */
 int64_t enrich_wall_offset(void);

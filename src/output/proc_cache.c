@@ -6,6 +6,7 @@
  * twice, and memory never holds more than PROC_CACHE_MAX entries.
  */
 #include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +30,21 @@ struct gen {
 	size_t n;
 };
 
+/*
+ * The last answer, asked again and again under a flood: it spares the hash and the search.
+ * Its exe stays valid: only a lookup that misses it can drop a generation, and that lookup
+ * replaces it.
+ */
+struct last {
+	uint32_t pid;
+	bool used;
+	char comm[COMM_LEN];
+	const char *exe;
+};
+
 struct proc_cache {
 	struct gen cur, old;
+	struct last last;
 	struct proc_cache_stats st;
 };
 
@@ -132,15 +146,22 @@ static char *read_exe(uint32_t pid)
 	return strdup(target);
 }
 
-const char *proc_cache_exe(struct proc_cache *pc, uint32_t pid, const char *comm)
+static const char *remember(struct proc_cache *pc, uint32_t pid, const char *comm, const char *exe)
 {
-	struct slot *s = find(&pc->cur, pid, comm ? comm : ""), *o;
+	pc->last = (struct last){.pid = pid, .used = true, .exe = exe};
+	strncpy(pc->last.comm, comm, COMM_LEN);
+	return exe;
+}
+
+static const char *lookup(struct proc_cache *pc, uint32_t pid, const char *comm)
+{
+	struct slot *s = find(&pc->cur, pid, comm), *o;
 	char key[COMM_LEN] = "", *exe = NULL;
 	int moved = 0;
 
 	if (s->used)
 		return s->exe;
-	strncpy(key, comm ? comm : "", COMM_LEN);
+	strncpy(key, comm, COMM_LEN);
 	if (pc->old.slots) {
 		o = find(&pc->old, pid, key);
 		if (o->used) { /* moved forward: the older table is dropped as a whole */
@@ -162,6 +183,27 @@ const char *proc_cache_exe(struct proc_cache *pc, uint32_t pid, const char *comm
 	memcpy(s->comm, key, COMM_LEN);
 	pc->cur.n++;
 	return exe;
+}
+
+/* strncmp(A, B, COMM_LEN) == 0, inline: it runs for every event */
+static bool same_comm(const char *a, const char *b)
+{
+	size_t i;
+
+	for (i = 0; i < COMM_LEN && a[i] == b[i]; i++)
+		if (!a[i])
+			return true;
+	return i == COMM_LEN;
+}
+
+const char *proc_cache_exe(struct proc_cache *pc, uint32_t pid, const char *comm)
+{
+	if (!comm)
+		comm = "";
+	if (pc->last.used && pc->last.pid == pid && same_comm(pc->last.comm, comm))
+		return pc->last.exe;
+	pc->last.used = false;
+	return remember(pc, pid, comm, lookup(pc, pid, comm));
 }
 
 void proc_cache_stats(const struct proc_cache *pc, struct proc_cache_stats *st)

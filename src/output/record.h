@@ -63,8 +63,9 @@ struct pwru_record {
 	/* symbolized, valid while the record is handed to the sinks; NULL / 0 without */
 	const struct sym_frame *func_frame;   /* the traced function, for its source line */
 	const struct sym_frame *caller_frame; /* --output-caller */
-	const struct sym_frame *frames[PWRU_STACK_MAX]; /* --output-stack, innermost first */
 	size_t nframes;
+	/* --output-stack, innermost first; last: record_decode leaves it as it was */
+	const struct sym_frame *frames[PWRU_STACK_MAX];
 };
 
 /*
