@@ -16,10 +16,36 @@ struct fmt {
 
 static inline void fmt_mem(struct fmt *f, const char *s, size_t n)
 {
-	if (n > (size_t)(f->end - f->p))
-		n = (size_t)(f->end - f->p);
+	/* the common case on its own: with N known (a literal) the compiler inlines the copy */
+	if (__builtin_expect(n <= (size_t)(f->end - f->p), 1)) {
+		memcpy(f->p, s, n);
+		f->p += n;
+		return;
+	}
+	n = (size_t)(f->end - f->p);
 	memcpy(f->p, s, n);
 	f->p += n;
+}
+
+/* A string literal, its length known when compiled. */
+#define fmt_lit(f, lit) fmt_mem(f, "" lit, sizeof(lit) - 1)
+
+/* N spaces. */
+static inline void fmt_pad(struct fmt *f, size_t n)
+{
+	if (n > (size_t)(f->end - f->p))
+		n = (size_t)(f->end - f->p);
+	memset(f->p, ' ', n);
+	f->p += n;
+}
+
+/* Spaces until WIDTH bytes were written since START. */
+static inline void fmt_pad_to(struct fmt *f, const char *start, size_t width)
+{
+	size_t n = (size_t)(f->p - start);
+
+	if (n < width)
+		fmt_pad(f, width - n);
 }
 
 static inline void fmt_str(struct fmt *f, const char *s)
@@ -35,13 +61,24 @@ static inline void fmt_char(struct fmt *f, char c)
 
 static inline void fmt_u64(struct fmt *f, uint64_t v)
 {
-	char tmp[20];
-	int n = 0;
+	/* two digits a division */
+	static const char pairs[] =
+	    "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142"
+	    "43444546474849505152535455565758596061626364656667686970717273747576777879808182838485"
+	    "8687888990919293949596979899";
+	char tmp[20], *q = tmp + sizeof(tmp);
 
-	do
-		tmp[sizeof(tmp) - ++n] = (char)('0' + v % 10);
-	while ((v /= 10));
-	fmt_mem(f, tmp + sizeof(tmp) - n, (size_t)n);
+	for (; v >= 100; v /= 100) {
+		q -= 2;
+		memcpy(q, pairs + v % 100 * 2, 2);
+	}
+	if (v >= 10) {
+		q -= 2;
+		memcpy(q, pairs + v * 2, 2);
+	} else {
+		*--q = (char)('0' + v);
+	}
+	fmt_mem(f, q, (size_t)(tmp + sizeof(tmp) - q));
 }
 
 static inline void fmt_hex(struct fmt *f, uint64_t v)
@@ -62,30 +99,36 @@ static inline void fmt_json_str(struct fmt *f, const char *s)
 	static const char digits[] = "0123456789abcdef";
 	unsigned char c;
 
+	const char *run;
+
 	fmt_char(f, '"');
-	for (; (c = (unsigned char)*s); s++) {
+	for (;;) {
+		/* the plain run up to the next character to escape, or the end, in one copy */
+		for (run = s; (c = (unsigned char)*s) >= 0x20 && c != '"' && c != '\\' && c != 0x7f;
+		     s++)
+			;
+		fmt_mem(f, run, (size_t)(s - run));
+		if (!c)
+			break;
+		s++;
 		if (c == '"' || c == '\\') {
 			fmt_char(f, '\\');
 			fmt_char(f, (char)c);
-		} else if (c < 0x20 || c == 0x7f) { /* DEL too: a terminal reads it */
-			fmt_str(f, "\\u00");
+		} else { /* control characters, DEL too: a terminal reads it */
+			fmt_lit(f, "\\u00");
 			fmt_char(f, digits[c >> 4]);
 			fmt_char(f, digits[c & 15]);
-		} else {
-			fmt_char(f, (char)c);
 		}
 	}
 	fmt_char(f, '"');
 }
 
-/* ,"key": */
-static inline void fmt_key(struct fmt *f, const char *key)
-{
-	if (f->p[-1] != '{')
-		fmt_char(f, ',');
-	fmt_char(f, '"');
-	fmt_str(f, key);
-	fmt_str(f, "\":");
-}
+/* ,"key": (no comma after '{'); KEY a string literal */
+#define fmt_key(f, key)                                                                            \
+	do {                                                                                       \
+		if ((f)->p[-1] != '{')                                                             \
+			fmt_char(f, ',');                                                          \
+		fmt_lit(f, "\"" key "\":");                                                        \
+	} while (0)
 
 #endif

@@ -30,31 +30,32 @@ struct json_state {
 	bool primed;
 };
 
-static void key_u64(struct fmt *f, const char *key, uint64_t v)
-{
-	fmt_key(f, key);
-	fmt_u64(f, v);
-}
+/* Macros: each key is a literal, its ,"key": one copy of known length. */
+#define key_u64(f, key, v)                                                                         \
+	do {                                                                                       \
+		fmt_key(f, key);                                                                   \
+		fmt_u64(f, v);                                                                     \
+	} while (0)
 
-static void key_str(struct fmt *f, const char *key, const char *v)
-{
-	fmt_key(f, key);
-	fmt_json_str(f, v);
-}
+#define key_str(f, key, v)                                                                         \
+	do {                                                                                       \
+		fmt_key(f, key);                                                                   \
+		fmt_json_str(f, v);                                                                \
+	} while (0)
 
-static void key_hex(struct fmt *f, const char *key, uint64_t v)
-{
-	fmt_key(f, key);
-	fmt_str(f, "\"0x");
-	fmt_hex(f, v);
-	fmt_char(f, '"');
-}
+#define key_hex(f, key, v)                                                                         \
+	do {                                                                                       \
+		fmt_key(f, key);                                                                   \
+		fmt_lit(f, "\"0x");                                                                \
+		fmt_hex(f, v);                                                                     \
+		fmt_char(f, '"');                                                                  \
+	} while (0)
 
-static void put_tuple(struct fmt *f, const char *key, const struct pwru_tuple *t, bool flags)
+/* The tuple's object, after its key. */
+static void put_tuple(struct fmt *f, const struct pwru_tuple *t, bool flags)
 {
 	char a[64];
 
-	fmt_key(f, key);
 	fmt_char(f, '{');
 	addr_text(t->saddr, t->l3_proto, a, sizeof(a));
 	key_str(f, "saddr", a);
@@ -78,7 +79,8 @@ static void put_cached_tuple(struct fmt *f, struct json_state *st, const struct 
 
 	if (!st->primed || memcmp(&st->tuple, t, sizeof(*t))) {
 		st->tuple_json[0] = ' '; /* see put_dev */
-		put_tuple(&d, "tuple", t, flags);
+		fmt_key(&d, "tuple");
+		put_tuple(&d, t, flags);
 		st->tuple_len = (size_t)(d.p - st->tuple_json) - 1;
 		st->tuple = *t;
 	}
@@ -305,8 +307,10 @@ static int json_record(struct sink *o, const struct pwru_record *r)
 	if (so->tuple)
 		put_cached_tuple(&f, st, &r->ev->tuple, so->tcp_flags);
 	st->primed = true;
-	if (r->tunnel)
-		put_tuple(&f, "tunnel_tuple", r->tunnel, so->tcp_flags);
+	if (r->tunnel) {
+		fmt_key(&f, "tunnel_tuple");
+		put_tuple(&f, r->tunnel, so->tcp_flags);
+	}
 	if (r->pkt) {
 		key_u64(&f, "pkt_len", r->pkt->orig_len);
 		key_u64(&f, "pkt_caplen", r->pkt->cap_len);

@@ -15,6 +15,12 @@
 struct text_state {
 	int tuple_width; /* the longest tuple printed so far: columns only ever widen */
 	int func_width;	 /* with CALLER: the longest FUNC so far, as pwru pads it */
+	/* IFACE's column repeats along a packet's path: made once per device */
+	char ifname[PWRU_IFNAMSIZ];
+	uint32_t ifindex;
+	bool iface_made;
+	char iface[COL_WIDTH + PWRU_IFNAMSIZ + 16];
+	size_t iface_len;
 	char line[LINE_MAX_];
 };
 
@@ -22,8 +28,8 @@ struct text_state {
 static void pad_right(struct fmt *f, const char *s, size_t n, size_t width)
 {
 	fmt_mem(f, s, n);
-	while (n++ < width)
-		fmt_char(f, ' ');
+	if (n < width)
+		fmt_pad(f, width - n);
 }
 
 /* Longer than the column: keep the tail, mark the cut with '~'. Left-aligned. */
@@ -40,15 +46,14 @@ static void put_tail(struct fmt *f, const char *s, size_t n)
 /* Centred in the column, cut like put_tail. */
 static void put_centred(struct fmt *f, const char *s, size_t n)
 {
-	size_t left, i;
+	size_t left;
 
 	if (n > COL_WIDTH) {
 		put_tail(f, s, n);
 		return;
 	}
 	left = (COL_WIDTH - n) / 2;
-	for (i = 0; i < left; i++)
-		fmt_char(f, ' ');
+	fmt_pad(f, left);
 	pad_right(f, s, n, COL_WIDTH - left);
 }
 
@@ -57,8 +62,7 @@ static void put_u64(struct fmt *f, uint64_t v, size_t width)
 	char *start = f->p;
 
 	fmt_u64(f, v);
-	while ((size_t)(f->p - start) < width)
-		fmt_char(f, ' ');
+	fmt_pad_to(f, start, width);
 }
 
 static void header(struct sink *o, struct fmt *f)
@@ -100,24 +104,17 @@ static int text_open(struct sink *o)
 	return fflush(o->out) ? -1 : 0;
 }
 
-static void put_meta(struct fmt *f, const struct pwru_record *r, bool cb)
+/* "name:index" centred in its column, made when the device changes. */
+static void put_iface(struct fmt *f, struct text_state *st, const struct pwru_event *ev)
 {
-	const struct pwru_event *ev = r->ev;
-	char iface[PWRU_IFNAMSIZ + 16], *start;
-	size_t n = strnlen(ev->ifname, PWRU_IFNAMSIZ);
-	int i;
+	char iface[PWRU_IFNAMSIZ + 16];
+	struct fmt i_f = {iface, iface + sizeof(iface)},
+		   c = {st->iface, st->iface + sizeof(st->iface)};
+	size_t n;
 
-	fmt_char(f, ' ');
-	put_u64(f, ev->netns, 10);
-	fmt_char(f, ' ');
-	start = f->p;
-	fmt_hex(f, ev->mark);
-	while (f->p - start < 8)
-		fmt_char(f, ' ');
-	fmt_char(f, ' ');
-	{
-		struct fmt i_f = {iface, iface + sizeof(iface)};
-
+	if (!st->iface_made || st->ifindex != ev->ifindex ||
+	    memcmp(st->ifname, ev->ifname, PWRU_IFNAMSIZ)) {
+		n = strnlen(ev->ifname, PWRU_IFNAMSIZ);
 		if (n) {
 			char name[PWRU_IFNAMSIZ + 1];
 
@@ -128,11 +125,33 @@ static void put_meta(struct fmt *f, const struct pwru_record *r, bool cb)
 			fmt_char(&i_f, ':');
 		}
 		fmt_u64(&i_f, ev->ifindex);
-		put_centred(f, iface, (size_t)(i_f.p - iface));
+		put_centred(&c, iface, (size_t)(i_f.p - iface));
+		st->iface_len = (size_t)(c.p - st->iface);
+		memcpy(st->ifname, ev->ifname, PWRU_IFNAMSIZ);
+		st->ifindex = ev->ifindex;
+		st->iface_made = true;
 	}
-	fmt_str(f, " 0x");
-	for (i = 12; i >= 0; i -= 4)
-		fmt_char(f, "0123456789abcdef"[(ev->protocol >> i) & 15]);
+	fmt_mem(f, st->iface, st->iface_len);
+}
+
+static void put_meta(struct fmt *f, struct text_state *st, const struct pwru_record *r, bool cb)
+{
+	static const char digits[] = "0123456789abcdef";
+	const struct pwru_event *ev = r->ev;
+	char *start, proto[7] = " 0x";
+	int i;
+
+	fmt_char(f, ' ');
+	put_u64(f, ev->netns, 10);
+	fmt_char(f, ' ');
+	start = f->p;
+	fmt_hex(f, ev->mark);
+	fmt_pad_to(f, start, 8);
+	fmt_char(f, ' ');
+	put_iface(f, st, ev);
+	for (i = 0; i < 4; i++)
+		proto[3 + i] = digits[(ev->protocol >> (12 - 4 * i)) & 15];
+	fmt_mem(f, proto, sizeof(proto));
 	fmt_char(f, ' ');
 	put_u64(f, ev->mtu, 5);
 	fmt_char(f, ' ');
@@ -153,19 +172,21 @@ static void put_meta(struct fmt *f, const struct pwru_record *r, bool cb)
 static void put_tuple(struct fmt *f, struct text_state *st, const struct pwru_record *r, bool flags)
 {
 	char tuple[TUPLE_TEXT_MAX + 48];
+	const char *t = r->tuple_str;
 	size_t w = r->tuple_len;
 
-	memcpy(tuple, r->tuple_str, w);
 	if (flags && r->ev->tuple.l4_proto == 6 && r->ev->tuple.l3_proto &&
 	    r->ev->tuple.tcp_flags) {
+		memcpy(tuple, r->tuple_str, w);
 		tuple[w - 1] = ':';
 		w += tcp_flags_text(r->ev->tuple.tcp_flags, tuple + w, sizeof(tuple) - w - 1);
 		tuple[w++] = ')';
+		t = tuple;
 	}
 	if ((int)w > st->tuple_width)
 		st->tuple_width = (int)w;
 	fmt_char(f, ' ');
-	pad_right(f, tuple, w, (size_t)st->tuple_width);
+	pad_right(f, t, w, (size_t)st->tuple_width);
 }
 
 static void put_time(struct fmt *f, const struct sink_opts *so, const struct pwru_record *r)
@@ -209,8 +230,7 @@ static void put_func(struct fmt *f, struct text_state *st, const struct sink_opt
 		return;
 	if (f->p - start > st->func_width)
 		st->func_width = (int)(f->p - start);
-	while (f->p - start < st->func_width)
-		fmt_char(f, ' ');
+	fmt_pad_to(f, start, (size_t)st->func_width);
 	fmt_char(f, ' ');
 	f->p += stack_text_caller(r, f->p, (size_t)(f->end - f->p) + 1);
 }
@@ -224,11 +244,10 @@ static int text_record(struct sink *o, const struct pwru_record *r)
 	size_t n;
 
 	put_time(&f, so, r);
-	fmt_str(&f, "0x");
+	fmt_lit(&f, "0x");
 	start = f.p;
 	fmt_hex(&f, r->ev->skb);
-	while (f.p - start < 16)
-		fmt_char(&f, ' ');
+	fmt_pad_to(&f, start, 16);
 	fmt_char(&f, ' ');
 	put_u64(&f, r->ev->cpu, 3);
 	fmt_char(&f, ' ');
@@ -238,7 +257,7 @@ static int text_record(struct sink *o, const struct pwru_record *r)
 		put_u64(&f, so->ts == TS_CURRENT ? r->ev->ts : r->since_prev, 16);
 	}
 	if (so->meta)
-		put_meta(&f, r, so->cb);
+		put_meta(&f, st, r, so->cb);
 	if (so->netns_names) {
 		fmt_char(&f, ' ');
 		put_centred(&f, r->netns_name, strlen(r->netns_name));
