@@ -59,68 +59,129 @@ static inline void fmt_char(struct fmt *f, char c)
 		*f->p++ = c;
 }
 
-static inline void fmt_u64(struct fmt *f, uint64_t v)
+/* V's decimal digits, written backwards to end at END. */
+static inline void fmt_dec_back(char *end, uint64_t v)
 {
-	/* two digits a division */
 	static const char pairs[] =
 	    "00010203040506070809101112131415161718192021222324252627282930313233343536373839404142"
 	    "43444546474849505152535455565758596061626364656667686970717273747576777879808182838485"
 	    "8687888990919293949596979899";
-	char tmp[20], *q = tmp + sizeof(tmp);
 
-	for (; v >= 100; v /= 100) {
-		q -= 2;
-		memcpy(q, pairs + v % 100 * 2, 2);
+	for (; v >= 100; v /= 100) { /* two digits a division */
+		end -= 2;
+		memcpy(end, pairs + v % 100 * 2, 2);
 	}
-	if (v >= 10) {
-		q -= 2;
-		memcpy(q, pairs + v * 2, 2);
-	} else {
-		*--q = (char)('0' + v);
+	if (v >= 10)
+		memcpy(end - 2, pairs + v * 2, 2);
+	else
+		end[-1] = (char)('0' + v);
+}
+
+static inline size_t fmt_dec_len(uint64_t v)
+{
+	uint64_t p = 10;
+	size_t n = 1;
+
+	for (; n < 20 && v >= p; p *= 10)
+		n++;
+	return n;
+}
+
+/* Digits straight into the line when they fit: no copy of a copy. */
+static inline void fmt_u64(struct fmt *f, uint64_t v)
+{
+	size_t n = fmt_dec_len(v);
+	char tmp[20];
+
+	if (__builtin_expect(n <= (size_t)(f->end - f->p), 1)) {
+		f->p += n;
+		fmt_dec_back(f->p, v);
+		return;
 	}
-	fmt_mem(f, q, (size_t)(tmp + sizeof(tmp) - q));
+	fmt_dec_back(tmp + n, v);
+	fmt_mem(f, tmp, n);
 }
 
 static inline void fmt_hex(struct fmt *f, uint64_t v)
 {
 	static const char digits[] = "0123456789abcdef";
-	char tmp[16];
-	int n = 0;
+	size_t n = v ? (size_t)(67 - __builtin_clzll(v)) / 4 : 1;
+	char tmp[16], *q = n <= (size_t)(f->end - f->p) ? f->p : tmp;
+	size_t i = n;
 
 	do
-		tmp[sizeof(tmp) - ++n] = digits[v & 15];
+		q[--i] = digits[v & 15];
 	while ((v >>= 4));
-	fmt_mem(f, tmp + sizeof(tmp) - n, (size_t)n);
+	if (q == f->p)
+		f->p += n;
+	else
+		fmt_mem(f, tmp, n);
 }
 
-/* A JSON string, quoted: control characters, quote and backslash escaped. */
-static inline void fmt_json_str(struct fmt *f, const char *s)
+/* Whether one of the 8 bytes of X must be escaped in JSON: below 0x20, '"', '\\', DEL. */
+static inline int fmt_json_special8(uint64_t x)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = ones << 7;
+	uint64_t q = x ^ (ones * '"'), b = x ^ (ones * '\\'), d = x ^ (ones * 0x7f);
+
+	return !!(
+	    (((x - ones * 0x20) & ~x) | ((q - ones) & ~q) | ((b - ones) & ~b) | ((d - ones) & ~d)) &
+	    high);
+}
+
+static inline int fmt_json_special(unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\' || c == 0x7f; /* DEL too: a terminal reads it */
+}
+
+/* How many of the N bytes at S go out as they are: eight at a time, then one by one. */
+static inline size_t fmt_json_plain(const char *s, size_t n)
+{
+	size_t i = 0;
+	uint64_t x;
+
+	for (; i + 8 <= n; i += 8) {
+		memcpy(&x, s + i, 8);
+		if (fmt_json_special8(x))
+			break;
+	}
+	while (i < n && !fmt_json_special((unsigned char)s[i]))
+		i++;
+	return i;
+}
+
+/* N bytes (no NUL among them) as a JSON string, quoted, its plain runs copied whole. */
+static inline void fmt_json_mem(struct fmt *f, const char *s, size_t n)
 {
 	static const char digits[] = "0123456789abcdef";
 	unsigned char c;
-
-	const char *run;
+	size_t i;
 
 	fmt_char(f, '"');
 	for (;;) {
-		/* the plain run up to the next character to escape, or the end, in one copy */
-		for (run = s; (c = (unsigned char)*s) >= 0x20 && c != '"' && c != '\\' && c != 0x7f;
-		     s++)
-			;
-		fmt_mem(f, run, (size_t)(s - run));
-		if (!c)
+		i = fmt_json_plain(s, n);
+		fmt_mem(f, s, i);
+		if (i == n)
 			break;
-		s++;
+		c = (unsigned char)s[i];
+		s += i + 1;
+		n -= i + 1;
 		if (c == '"' || c == '\\') {
 			fmt_char(f, '\\');
 			fmt_char(f, (char)c);
-		} else { /* control characters, DEL too: a terminal reads it */
+		} else {
 			fmt_lit(f, "\\u00");
 			fmt_char(f, digits[c >> 4]);
 			fmt_char(f, digits[c & 15]);
 		}
 	}
 	fmt_char(f, '"');
+}
+
+/* A JSON string, quoted: control characters, quote and backslash escaped. */
+static inline void fmt_json_str(struct fmt *f, const char *s)
+{
+	fmt_json_mem(f, s, strlen(s));
 }
 
 /* ,"key": (no comma after '{'); KEY a string literal */

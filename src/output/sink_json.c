@@ -279,7 +279,7 @@ static int emit(struct sink *o, struct fmt *f, char *line)
 	fmt_char(f, '}');
 	*f->p++ = '\n';
 	n = (size_t)(f->p - line);
-	return fwrite(line, 1, n, o->out) == n ? 0 : -1;
+	return fwrite_unlocked(line, 1, n, o->out) == n ? 0 : -1;
 }
 
 static int json_record(struct sink *o, const struct pwru_record *r)
@@ -287,16 +287,15 @@ static int json_record(struct sink *o, const struct pwru_record *r)
 	const struct sink_opts *so = o->opts;
 	struct json_state *st = o->priv;
 	struct fmt f = {st->line, st->line + sizeof(st->line) - 2};
-	char comm[PWRU_COMMSIZ + 1];
 
 	open_object(&f, o, "event");
 	key_hex(&f, "skb", r->ev->skb);
 	key_u64(&f, "cpu", r->ev->cpu);
-	key_str(&f, "process", r->proc_text);
+	fmt_key(&f, "process");
+	fmt_json_mem(&f, r->proc_text, r->proc_len);
 	key_u64(&f, "pid", r->ev->pid);
-	memcpy(comm, r->ev->comm, PWRU_COMMSIZ);
-	comm[PWRU_COMMSIZ] = '\0';
-	key_str(&f, "comm", comm);
+	fmt_key(&f, "comm");
+	fmt_json_mem(&f, r->ev->comm, strnlen(r->ev->comm, PWRU_COMMSIZ));
 	put_func(&f, r);
 	put_cilium(&f, so, r);
 	put_symbols(&f, so, r);

@@ -12,15 +12,20 @@
 /* A line, and under it a stack of 64 frames with their inlined functions. */
 #define LINE_MAX_ (64 * 1024)
 
-struct text_state {
-	int tuple_width; /* the longest tuple printed so far: columns only ever widen */
-	int func_width;	 /* with CALLER: the longest FUNC so far, as pwru pads it */
-	/* IFACE's column repeats along a packet's path: made once per device */
+/* What NETNS to LEN are made of: no padding inside, so it compares as bytes. */
+struct meta_key {
+	uint32_t netns, mark, ifindex, mtu, len;
+	uint16_t protocol, zero;
 	char ifname[PWRU_IFNAMSIZ];
-	uint32_t ifindex;
-	bool iface_made;
-	char iface[COL_WIDTH + PWRU_IFNAMSIZ + 16];
-	size_t iface_len;
+};
+
+struct text_state {
+	int tuple_width;	  /* the longest tuple printed so far: columns only ever widen */
+	int func_width;		  /* with CALLER: the longest FUNC so far, as pwru pads it */
+	struct meta_key meta_key; /* NETNS to LEN: the text made last, and of what */
+	bool meta_made;
+	char meta[128];
+	size_t meta_len;
 	char line[LINE_MAX_];
 };
 
@@ -104,41 +109,30 @@ static int text_open(struct sink *o)
 	return fflush(o->out) ? -1 : 0;
 }
 
-/* "name:index" centred in its column, made when the device changes. */
-static void put_iface(struct fmt *f, struct text_state *st, const struct pwru_event *ev)
+/* "name:index" centred in its column. */
+static void put_iface(struct fmt *f, const struct pwru_event *ev)
 {
 	char iface[PWRU_IFNAMSIZ + 16];
-	struct fmt i_f = {iface, iface + sizeof(iface)},
-		   c = {st->iface, st->iface + sizeof(st->iface)};
-	size_t n;
+	struct fmt i_f = {iface, iface + sizeof(iface)};
+	size_t n = strnlen(ev->ifname, PWRU_IFNAMSIZ);
 
-	if (!st->iface_made || st->ifindex != ev->ifindex ||
-	    memcmp(st->ifname, ev->ifname, PWRU_IFNAMSIZ)) {
-		n = strnlen(ev->ifname, PWRU_IFNAMSIZ);
-		if (n) {
-			char name[PWRU_IFNAMSIZ + 1];
+	if (n) {
+		char name[PWRU_IFNAMSIZ + 1];
 
-			memcpy(name, ev->ifname, n);
-			name[n] = '\0';
-			record_printable(name); /* the kernel refuses only '/', ':', spaces */
-			fmt_mem(&i_f, name, n);
-			fmt_char(&i_f, ':');
-		}
-		fmt_u64(&i_f, ev->ifindex);
-		put_centred(&c, iface, (size_t)(i_f.p - iface));
-		st->iface_len = (size_t)(c.p - st->iface);
-		memcpy(st->ifname, ev->ifname, PWRU_IFNAMSIZ);
-		st->ifindex = ev->ifindex;
-		st->iface_made = true;
+		memcpy(name, ev->ifname, n);
+		name[n] = '\0';
+		record_printable(name); /* the kernel refuses only '/', ':', spaces */
+		fmt_mem(&i_f, name, n);
+		fmt_char(&i_f, ':');
 	}
-	fmt_mem(f, st->iface, st->iface_len);
+	fmt_u64(&i_f, ev->ifindex);
+	put_centred(f, iface, (size_t)(i_f.p - iface));
 }
 
-static void put_meta(struct fmt *f, struct text_state *st, const struct pwru_record *r, bool cb)
+static void format_meta(struct fmt *f, const struct pwru_event *ev)
 {
 	static const char digits[] = "0123456789abcdef";
-	const struct pwru_event *ev = r->ev;
-	char *start, proto[7] = " 0x";
+	char *start;
 	int i;
 
 	fmt_char(f, ' ');
@@ -148,14 +142,32 @@ static void put_meta(struct fmt *f, struct text_state *st, const struct pwru_rec
 	fmt_hex(f, ev->mark);
 	fmt_pad_to(f, start, 8);
 	fmt_char(f, ' ');
-	put_iface(f, st, ev);
-	for (i = 0; i < 4; i++)
-		proto[3 + i] = digits[(ev->protocol >> (12 - 4 * i)) & 15];
-	fmt_mem(f, proto, sizeof(proto));
+	put_iface(f, ev);
+	fmt_lit(f, " 0x");
+	for (i = 12; i >= 0; i -= 4)
+		fmt_char(f, digits[(ev->protocol >> i) & 15]);
 	fmt_char(f, ' ');
 	put_u64(f, ev->mtu, 5);
 	fmt_char(f, ' ');
 	put_u64(f, ev->len, 5);
+}
+
+/* NETNS to LEN, made again only when one of them changed: along a path they repeat. */
+static void put_meta(struct fmt *f, struct text_state *st, const struct pwru_record *r, bool cb)
+{
+	const struct pwru_event *ev = r->ev;
+	struct meta_key k = {ev->netns, ev->mark, ev->ifindex, ev->mtu, ev->len, ev->protocol, 0};
+
+	memcpy(k.ifname, ev->ifname, PWRU_IFNAMSIZ);
+	if (!st->meta_made || memcmp(&k, &st->meta_key, sizeof(k))) {
+		struct fmt m = {st->meta, st->meta + sizeof(st->meta)};
+
+		format_meta(&m, ev);
+		st->meta_len = (size_t)(m.p - st->meta);
+		st->meta_key = k;
+		st->meta_made = true;
+	}
+	fmt_mem(f, st->meta, st->meta_len);
 	if (cb) {
 		char c[64];
 		uint32_t v[5] = {0};
@@ -271,7 +283,7 @@ static int text_record(struct sink *o, const struct pwru_record *r)
 		f.p += stack_text_frames(r, "    ", f.p, (size_t)(f.end - f.p) + 1);
 	/* One write per line: a reader never sees half an event. */
 	n = (size_t)(f.p - st->line);
-	return fwrite(st->line, 1, n, o->out) == n ? 0 : -1;
+	return fwrite_unlocked(st->line, 1, n, o->out) == n ? 0 : -1;
 }
 
 static int text_close(struct sink *o, const struct output_stats *s)
