@@ -102,10 +102,37 @@ static inline void fmt_u64(struct fmt *f, uint64_t v)
 	fmt_mem(f, tmp, n);
 }
 
+/* The 8 hex digits of V as a word whose bytes in memory read most significant first. */
+static inline uint64_t fmt_hex8(uint32_t v)
+{
+	const uint64_t ones = 0x0101010101010101ull;
+	uint64_t x = v;
+
+	/* one nibble a byte, the lowest in the first byte */
+	x = (x & 0xffff0000ull) << 16 | (x & 0xffffull);
+	x = (x & 0x0000ff000000ff00ull) << 8 | (x & 0x000000ff000000ffull);
+	x = (x & 0x00f000f000f000f0ull) << 4 | (x & 0x000f000f000f000full);
+	/* '0' + n, and 'a' - '0' - 10 more where n > 9 */
+	x += ones * '0' + ((x + ones * 6) >> 4 & ones) * ('a' - '0' - 10);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	x = __builtin_bswap64(x); /* big-endian stores the highest byte first as it is */
+#endif
+	return x;
+}
+
 static inline void fmt_hex(struct fmt *f, uint64_t v)
 {
 	static const char digits[] = "0123456789abcdef";
 	size_t n = v ? (size_t)(67 - __builtin_clzll(v)) / 4 : 1;
+
+	if (n == 16 && (size_t)(f->end - f->p) >= 16) { /* kernel addresses: all 16 at once */
+		uint64_t hi = fmt_hex8((uint32_t)(v >> 32)), lo = fmt_hex8((uint32_t)v);
+
+		memcpy(f->p, &hi, 8);
+		memcpy(f->p + 8, &lo, 8);
+		f->p += 16;
+		return;
+	}
 	char tmp[16], *q = n <= (size_t)(f->end - f->p) ? f->p : tmp;
 	size_t i = n;
 

@@ -63,10 +63,16 @@ static int take_section(struct pwru_record *r, const struct pwru_section *s, con
 int record_decode(const void *data, size_t size, struct pwru_record *r)
 {
 	const uint8_t *base = data;
-	size_t off = sizeof(struct pwru_event), end;
+	size_t off = sizeof(struct pwru_event), end, zero;
 
-	/* frames[] is read only up to nframes: zeroing its 512 bytes per event is a cost */
-	memset(r, 0, offsetof(struct pwru_record, frames));
+	/*
+	 * frames[] is read only up to nframes: not zeroed. The rest goes through libc's memset:
+	 * for a size it knows the compiler inlines "rep stos", which starts slowly (6 ns a
+	 * record of the consumer's 50 here). The empty asm hides the size.
+	 */
+	zero = offsetof(struct pwru_record, frames);
+	__asm__("" : "+r"(zero));
+	memset(r, 0, zero);
 	if (size < sizeof(struct pwru_event))
 		return -1;
 	r->ev = data;

@@ -9,6 +9,7 @@
 #include "src/output/cilium.h"
 #include "kallsyms/symbolizer.h"
 #include "src/output/fmt.h"
+#include "src/output/frag.h"
 #include "src/output/sink.h"
 #include "src/output/tuple_text.h"
 
@@ -28,6 +29,20 @@ struct json_state {
 	char dev_json[128];
 	size_t dev_len;
 	bool primed;
+	/* the process, the function and the device metadata as made last: they repeat */
+	struct frag proc, func, meta;
+	struct proc_key {
+		uint32_t pid;
+		char comm[PWRU_COMMSIZ];
+		char text[256];
+		size_t len;
+	} proc_key;
+	struct func_key {
+		uint64_t addr, reason_value;
+		const char *func, *reason;
+		bool is_drop;
+	} func_key;
+	struct frag_meta_key meta_key;
 };
 
 /* Macros: each key is a literal, its ,"key": one copy of known length. */
@@ -124,11 +139,10 @@ static void put_dev(struct fmt *f, struct json_state *st, const struct pwru_even
 	fmt_mem(f, st->dev_json + 1, st->dev_len);
 }
 
-static void put_meta(struct fmt *f, struct json_state *st, const struct sink_opts *so,
-		     const struct pwru_record *r)
+static void format_meta(struct fmt *f, struct json_state *st, const struct sink_opts *so,
+			const struct pwru_record *r)
 {
 	const struct pwru_event *ev = r->ev;
-	int i;
 
 	key_u64(f, "netns", ev->netns);
 	if (so->netns_names)
@@ -138,6 +152,21 @@ static void put_meta(struct fmt *f, struct json_state *st, const struct sink_opt
 	key_u64(f, "proto", ev->protocol);
 	key_u64(f, "mtu", ev->mtu);
 	key_u64(f, "len", ev->len);
+}
+
+static void put_meta(struct fmt *f, struct json_state *st, const struct sink_opts *so,
+		     const struct pwru_record *r)
+{
+	char *start = f->p;
+	int i;
+
+	if (so->netns_names) { /* a name by inode: not in the key */
+		format_meta(f, st, so, r);
+	} else if (!frag_meta_same(&st->meta_key, r->ev) || !frag_put(&st->meta, f)) {
+		format_meta(f, st, so, r);
+		frag_keep(&st->meta, f, start);
+		frag_meta_set(&st->meta_key, r->ev);
+	}
 	if (so->cb) {
 		fmt_key(f, "cb");
 		fmt_char(f, '[');
@@ -150,12 +179,33 @@ static void put_meta(struct fmt *f, struct json_state *st, const struct sink_opt
 	}
 }
 
-static void put_func(struct fmt *f, const struct pwru_record *r)
+static void format_func(struct fmt *f, const struct pwru_record *r)
 {
 	key_str(f, "func", r->func_text);
 	key_hex(f, "func_addr", r->ev->addr);
 	key_str(f, "drop_reason", r->is_drop && r->reason ? r->reason : "");
 	key_u64(f, "drop_reason_value", r->is_drop ? r->reason_value : 0);
+}
+
+static void put_func(struct fmt *f, struct json_state *st, const struct pwru_record *r)
+{
+	const struct func_note *nt = &r->note;
+	struct func_key *k = &st->func_key;
+	char *start = f->p;
+
+	/* a note (a program's result, Cilium's drop, netfilter's verdict) is never kept */
+	if (nt->exit || nt->has_drop || nt->has_nf) {
+		format_func(f, r);
+		st->func.len = 0;
+	} else if (k->addr != r->ev->addr || k->reason_value != r->reason_value ||
+		   k->func != r->func || k->reason != r->reason || k->is_drop != r->is_drop ||
+		   !frag_put(&st->func, f)) {
+		format_func(f, r);
+		frag_keep(&st->func, f, start);
+		/* names live for the run (kallsyms, BTF): their addresses stand for them */
+		*k =
+		    (struct func_key){r->ev->addr, r->reason_value, r->func, r->reason, r->is_drop};
+	}
 	if (r->has_retval) { /* signed: the producer sign-extends an int result (-1 is -EPERM) */
 		fmt_key(f, "retval");
 		if ((int64_t)r->retval < 0) {
@@ -165,6 +215,37 @@ static void put_func(struct fmt *f, const struct pwru_record *r)
 			fmt_u64(f, r->retval);
 		}
 	}
+}
+
+static bool same_process(const struct proc_key *k, const struct pwru_record *r)
+{
+	return k->pid == r->ev->pid && k->len == r->proc_len &&
+	       !memcmp(k->comm, r->ev->comm, PWRU_COMMSIZ) &&
+	       !memcmp(k->text, r->proc_text, k->len);
+}
+
+/* "process", "pid", "comm": kept with what they are made of, when the text is short. */
+static void put_process(struct fmt *f, struct json_state *st, const struct pwru_record *r)
+{
+	struct proc_key *k = &st->proc_key;
+	char *start = f->p;
+
+	if (same_process(k, r) && frag_put(&st->proc, f))
+		return;
+	fmt_key(f, "process");
+	fmt_json_mem(f, r->proc_text, r->proc_len);
+	key_u64(f, "pid", r->ev->pid);
+	fmt_key(f, "comm");
+	fmt_json_mem(f, r->ev->comm, strnlen(r->ev->comm, PWRU_COMMSIZ));
+	frag_keep(&st->proc, f, start);
+	if (r->proc_len > sizeof(k->text)) {
+		st->proc.len = 0;
+		return;
+	}
+	k->pid = r->ev->pid;
+	memcpy(k->comm, r->ev->comm, PWRU_COMMSIZ);
+	memcpy(k->text, r->proc_text, r->proc_len);
+	k->len = r->proc_len;
 }
 
 /* Present for the flags given: --filter-trace-tc/xdp, --output-cilium (docs/json.md). */
@@ -291,12 +372,8 @@ static int json_record(struct sink *o, const struct pwru_record *r)
 	open_object(&f, o, "event");
 	key_hex(&f, "skb", r->ev->skb);
 	key_u64(&f, "cpu", r->ev->cpu);
-	fmt_key(&f, "process");
-	fmt_json_mem(&f, r->proc_text, r->proc_len);
-	key_u64(&f, "pid", r->ev->pid);
-	fmt_key(&f, "comm");
-	fmt_json_mem(&f, r->ev->comm, strnlen(r->ev->comm, PWRU_COMMSIZ));
-	put_func(&f, r);
+	put_process(&f, st, r);
+	put_func(&f, st, r);
 	put_cilium(&f, so, r);
 	put_symbols(&f, so, r);
 	put_time(&f, so, r);

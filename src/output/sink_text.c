@@ -4,6 +4,7 @@
 #include <string.h>
 #include "src/output/cilium.h"
 #include "src/output/fmt.h"
+#include "src/output/frag.h"
 #include "src/output/sink.h"
 #include "src/output/stack_text.h"
 #include "src/output/tuple_text.h"
@@ -12,20 +13,11 @@
 /* A line, and under it a stack of 64 frames with their inlined functions. */
 #define LINE_MAX_ (64 * 1024)
 
-/* What NETNS to LEN are made of: no padding inside, so it compares as bytes. */
-struct meta_key {
-	uint32_t netns, mark, ifindex, mtu, len;
-	uint16_t protocol, zero;
-	char ifname[PWRU_IFNAMSIZ];
-};
-
 struct text_state {
-	int tuple_width;	  /* the longest tuple printed so far: columns only ever widen */
-	int func_width;		  /* with CALLER: the longest FUNC so far, as pwru pads it */
-	struct meta_key meta_key; /* NETNS to LEN: the text made last, and of what */
-	bool meta_made;
-	char meta[128];
-	size_t meta_len;
+	int tuple_width;  /* the longest tuple printed so far: columns only ever widen */
+	int func_width;	  /* with CALLER: the longest FUNC so far, as pwru pads it */
+	struct frag meta; /* NETNS to LEN, and what they were made of */
+	struct frag_meta_key meta_key;
 	char line[LINE_MAX_];
 };
 
@@ -155,19 +147,13 @@ static void format_meta(struct fmt *f, const struct pwru_event *ev)
 /* NETNS to LEN, made again only when one of them changed: along a path they repeat. */
 static void put_meta(struct fmt *f, struct text_state *st, const struct pwru_record *r, bool cb)
 {
-	const struct pwru_event *ev = r->ev;
-	struct meta_key k = {ev->netns, ev->mark, ev->ifindex, ev->mtu, ev->len, ev->protocol, 0};
+	char *start = f->p;
 
-	memcpy(k.ifname, ev->ifname, PWRU_IFNAMSIZ);
-	if (!st->meta_made || memcmp(&k, &st->meta_key, sizeof(k))) {
-		struct fmt m = {st->meta, st->meta + sizeof(st->meta)};
-
-		format_meta(&m, ev);
-		st->meta_len = (size_t)(m.p - st->meta);
-		st->meta_key = k;
-		st->meta_made = true;
+	if (!frag_meta_same(&st->meta_key, r->ev) || !frag_put(&st->meta, f)) {
+		format_meta(f, r->ev);
+		frag_keep(&st->meta, f, start);
+		frag_meta_set(&st->meta_key, r->ev);
 	}
-	fmt_mem(f, st->meta, st->meta_len);
 	if (cb) {
 		char c[64];
 		uint32_t v[5] = {0};
