@@ -344,14 +344,13 @@ static int json_open(struct sink *o)
 	return o->priv ? 0 : -1;
 }
 
-/* Every object opens with its type, then the node when --node-name names one. */
-static void open_object(struct fmt *f, const struct sink *o, const char *type)
-{
-	fmt_char(f, '{');
-	key_str(f, "type", type);
-	if (o->opts->node)
-		key_str(f, "node", o->opts->node);
-}
+/* Every object opens with its type (a literal), then the node when --node-name names one. */
+#define open_object(f, o, type)                                                                    \
+	do {                                                                                       \
+		fmt_lit(f, "{\"type\":\"" type "\"");                                              \
+		if ((o)->opts->node)                                                               \
+			key_str(f, "node", (o)->opts->node);                                       \
+	} while (0)
 
 static int emit(struct sink *o, struct fmt *f, char *line)
 {
