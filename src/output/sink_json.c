@@ -71,11 +71,11 @@ static void put_tuple(struct fmt *f, const struct pwru_tuple *t, bool flags)
 {
 	char a[64];
 
-	fmt_char(f, '{');
-	addr_text(t->saddr, t->l3_proto, a, sizeof(a));
-	key_str(f, "saddr", a);
-	addr_text(t->daddr, t->l3_proto, a, sizeof(a));
-	key_str(f, "daddr", a);
+	fmt_lit(f, "{\"saddr\":\""); /* an address needs no escaping */
+	addr_fmt(f, t->saddr, t->l3_proto);
+	fmt_lit(f, "\",\"daddr\":\"");
+	addr_fmt(f, t->daddr, t->l3_proto);
+	fmt_char(f, '"');
 	key_u64(f, "sport", (uint16_t)(t->sport >> 8 | t->sport << 8));
 	key_u64(f, "dport", (uint16_t)(t->dport >> 8 | t->dport << 8));
 	key_u64(f, "proto", t->l4_proto);
