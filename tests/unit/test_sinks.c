@@ -8,7 +8,7 @@
 #include "sink_harness.h"
 #include "src/output/rotate.h"
 
-extern const struct sink_ops sink_json, sink_pcapng, sink_summary;
+extern const struct sink_ops sink_json, sink_pcapng, sink_summary, sink_text;
 
 /* fexit's return value: signed, since the producer sign-extends an int result. */
 static void test_json_retval(const struct sink_opts *so)
@@ -250,9 +250,101 @@ static void test_rotation_compress_age(void)
 	ok(!system(cmd), "cleaned up");
 }
 
+/* A copy of OUT's line K from the end (1: the last). */
+static char *line_from_end(const char *out, int k)
+{
+	const char *end = out + strlen(out), *start = out;
+
+	while (k--) {
+		start = end - 1;
+		while (start > out && start[-1] != '\n')
+			start--;
+		if (k)
+			end = start;
+	}
+	return strndup(start, (size_t)(end - start));
+}
+
+/*
+ * The sinks keep what repeats from one event to the next (the process, FUNC, the device
+ * metadata, the tuple): an event after another that differs in one field prints as it
+ * does alone.
+ */
+static void test_kept_pieces(void)
+{
+	static const char *const fields[] = {"netns", "mark", "ifindex", "ifname",
+					     "mtu",   "len",  "proto",	 "pid",
+					     "comm",  "func", "reason",	 "tuple"};
+	const struct sink_ops *ops[] = {&sink_text, &sink_json};
+	struct sink_opts so = {.meta = true, .tuple = true};
+	struct pwru_event ev[2];
+	size_t i, k;
+
+	for (i = 0; i < sizeof(fields) / sizeof(fields[0]); i++) {
+		ev[0] = ev[1] = sample_event();
+		switch (i) {
+		case 0:
+			ev[1].netns++;
+			break;
+		case 1:
+			ev[1].mark = 0x5;
+			break;
+		case 2:
+			ev[1].ifindex = 3;
+			break;
+		case 3:
+			strcpy(ev[1].ifname, "eth1");
+			break;
+		case 4:
+			ev[1].mtu = 9000;
+			break;
+		case 5:
+			ev[1].len = 61;
+			break;
+		case 6:
+			ev[1].protocol = 0x86dd;
+			break;
+		case 7:
+			ev[1].pid++;
+			break;
+		case 8:
+			strcpy(ev[1].comm, "/usr/bin/wget");
+			break;
+		case 9:
+			ev[1].addr = ADDR_IP_RCV;
+			break;
+		case 10:
+			ev[0].addr = ev[1].addr = ADDR_KFREE_REASON;
+			ev[0].arg2 = 2;
+			ev[1].arg2 = 6;
+			break;
+		default:
+			ev[1].tuple.sport++;
+			break;
+		}
+		for (k = 0; k < 2; k++) {
+			struct rendered both = render_events(ops[k], &so, ev, 2, 0);
+			struct rendered alone = render_events(ops[k], &so, &ev[1], 1, 0);
+			int from_end = ops[k] == &sink_json ? 2 : 1; /* before JSON's end object */
+			char *a = line_from_end(both.out, from_end),
+			     *b = line_from_end(alone.out, from_end);
+
+			is_str(
+			    a, b,
+			    "%s: an event that differs from the one before in %s prints as alone",
+			    ops[k]->name, fields[i]);
+			free(a);
+			free(b);
+			rendered_free(&both);
+			rendered_free(&alone);
+		}
+	}
+}
+
 int main(void)
 {
 	harness_init();
+	test_kept_pieces();
 	test_json();
 	test_pcapng();
 	test_summary();
