@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <capstone/capstone.h>
 #include "kallsyms/disasm.h"
+#include "kallsyms/disasm_int.h"
 
 enum disasm_arch disasm_host_arch(void)
 {
@@ -13,32 +14,29 @@ enum disasm_arch disasm_host_arch(void)
 #endif
 }
 
-/* The target of a direct call, or 0. */
-static uint64_t call_target(enum disasm_arch arch, const cs_insn *insn)
+/* The target of a direct call ("call rel32"), or 0. */
+static uint64_t call_target(const cs_insn *insn)
 {
 	const cs_detail *d = insn->detail;
 
-	if (arch == DISASM_X86_64 && insn->id == X86_INS_CALL && d->x86.op_count == 1 &&
+	if (insn->id == X86_INS_CALL && d->x86.op_count == 1 &&
 	    d->x86.operands[0].type == X86_OP_IMM)
 		return (uint64_t)d->x86.operands[0].imm;
-	if (arch == DISASM_ARM64 && insn->id == ARM64_INS_BL && d->arm64.op_count == 1 &&
-	    d->arm64.operands[0].type == ARM64_OP_IMM)
-		return (uint64_t)d->arm64.operands[0].imm;
 	return 0;
 }
 
-static int push(uint64_t **v, size_t *n, size_t *cap, uint64_t x)
+int disasm_out_push(struct disasm_out *o, uint64_t x)
 {
 	uint64_t *nv;
 
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		nv = realloc(*v, *cap * sizeof(**v));
+	if (o->n == o->cap) {
+		o->cap = o->cap ? o->cap * 2 : 16;
+		nv = realloc(o->v, o->cap * sizeof(*o->v));
 		if (!nv)
 			return -ENOMEM;
-		*v = nv;
+		o->v = nv;
 	}
-	(*v)[(*n)++] = x;
+	o->v[o->n++] = x;
 	return 0;
 }
 
@@ -62,26 +60,23 @@ static size_t uniq(uint64_t *v, size_t n)
 	return k;
 }
 
-/* Decodes CODE, stepping over what does not decode (an x86 decoder resynchronises). */
-static int walk(csh h, enum disasm_arch arch, const uint8_t *code, size_t len, uint64_t addr,
-		uint64_t **v, size_t *n)
+/* Decodes x86-64 CODE, stepping a byte over what does not decode (the decoder resynchronises). */
+static int walk_x86(csh h, const uint8_t *code, size_t len, uint64_t addr, struct disasm_out *o)
 {
-	size_t cap = 0, step = arch == DISASM_ARM64 ? 4 : 1;
 	cs_insn *insn = cs_malloc(h);
 	uint64_t t;
 	int rc = insn ? 0 : -ENOMEM;
 
 	while (!rc && len) {
 		if (!cs_disasm_iter(h, &code, &len, &addr, insn)) {
-			step = step < len ? step : len;
-			code += step;
-			len -= step;
-			addr += step;
+			code++;
+			len--;
+			addr++;
 			continue;
 		}
-		t = call_target(arch, insn);
+		t = call_target(insn);
 		if (t)
-			rc = push(v, n, &cap, t);
+			rc = disasm_out_push(o, t);
 	}
 	if (insn)
 		cs_free(insn, 1);
@@ -93,7 +88,7 @@ int disasm_call_targets(enum disasm_arch arch, const uint8_t *code, size_t len, 
 {
 	cs_arch a = arch == DISASM_ARM64 ? CS_ARCH_ARM64 : CS_ARCH_X86;
 	cs_mode m = arch == DISASM_ARM64 ? CS_MODE_ARM : CS_MODE_64;
-	uint64_t *v = NULL;
+	struct disasm_out o = {0};
 	csh h;
 	int rc;
 
@@ -102,14 +97,16 @@ int disasm_call_targets(enum disasm_arch arch, const uint8_t *code, size_t len, 
 	if (cs_open(a, m, &h) != CS_ERR_OK)
 		return -ENOTSUP;
 	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
-	rc = walk(h, arch, code, len, addr, &v, n);
+	if (arch == DISASM_ARM64)
+		rc = disasm_arm64_walk(h, code, len, addr, &o);
+	else
+		rc = walk_x86(h, code, len, addr, &o);
 	cs_close(&h);
 	if (rc) {
-		free(v);
-		*n = 0;
+		free(o.v);
 		return rc;
 	}
-	*n = uniq(v, *n);
-	*targets = v;
+	*n = uniq(o.v, o.n);
+	*targets = o.v;
 	return 0;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Direct call targets in machine code (capstone): what a JITed BPF program calls. */
+/* Call targets in machine code (capstone): what a JITed BPF program calls. */
 #ifndef PWRU_DISASM_H
 #define PWRU_DISASM_H
 
@@ -15,9 +15,10 @@ enum disasm_arch {
 enum disasm_arch disasm_host_arch(void);
 
 /*
- * The targets of the direct calls (x86-64 "call rel32", arm64 "bl") in CODE, LEN bytes
- * loaded at ADDR: sorted, each once, in a malloc'd array. Indirect calls and jumps are not
- * calls to a known place and are left out. Bytes that do not decode are skipped.
+ * The targets of the calls in CODE, LEN bytes loaded at ADDR: x86-64 "call rel32"; arm64
+ * "bl", and "blr Xn" where the code before it built Xn's address (disasm_arm64.c). Sorted,
+ * each once, in a malloc'd array. Other indirect calls, and jumps, are not calls to a known
+ * place and are left out. Bytes that do not decode are skipped.
  * Returns 0 or -errno (-ENOTSUP: capstone lacks the architecture).
  */
 int disasm_call_targets(enum disasm_arch arch, const uint8_t *code, size_t len, uint64_t addr,

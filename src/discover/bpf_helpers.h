@@ -2,8 +2,8 @@
 /*
  * The kernel functions the loaded BPF programs on the skb path call: helpers, kfuncs and the
  * map operations the verifier calls directly, found in each program's JITed image
- * (BPF_OBJ_GET_INFO_BY_FD, no /proc/kcore) by disassembling it and naming the direct call
- * targets with kallsyms.
+ * (BPF_OBJ_GET_INFO_BY_FD, no /proc/kcore) by disassembling it and naming the call targets
+ * with kallsyms (kallsyms/disasm.h).
  */
 #ifndef PWRU_BPF_HELPERS_H
 #define PWRU_BPF_HELPERS_H
