@@ -94,6 +94,7 @@ enum pwru_section_kind {
 	PWRU_SEC_REDIRECT = 6, /* struct pwru_redirect: where a program's redirect sends it */
 	PWRU_SEC_NOTIFY = 7,   /* pwru_u8[PWRU_NOTIFY_LEN]: a bpf_skb_event_output() message */
 	PWRU_SEC_CALLER = 8,   /* pwru_u64: return address into the traced function's caller */
+	PWRU_SEC_NFT = 9,      /* struct pwru_nft: the chain nft_do_chain() runs */
 };
 
 /*
@@ -136,6 +137,20 @@ struct pwru_redirect {
  */
 #define PWRU_NOTIFY_LEN 40
 
+/* Of an nft table's and chain's names (up to 255 characters), the first 63 are kept. */
+#define PWRU_NFT_NAMESZ 64
+
+/*
+ * The base chain nft_do_chain() runs a packet through, read at its entry; the verdict comes
+ * at its exit, as the record's PWRU_SEC_RETVAL.
+ */
+struct pwru_nft {
+	pwru_u8 family; /* the table's NFPROTO_* */
+	pwru_u8 pad[7];
+	char table[PWRU_NFT_NAMESZ];
+	char chain[PWRU_NFT_NAMESZ];
+};
+
 #define PWRU_ALIGN8(n) (((n) + 7) & ~7)
 
 /*
@@ -148,6 +163,7 @@ struct pwru_redirect {
 	(sizeof(struct pwru_event) +                                                               \
 	 6 * (sizeof(struct pwru_section) + sizeof(struct pwru_tuple)) +                           \
 	 sizeof(struct pwru_section) + PWRU_STACK_MAX * sizeof(pwru_u64) +                         \
+	 sizeof(struct pwru_section) + sizeof(struct pwru_nft) +                                   \
 	 sizeof(struct pwru_section) + sizeof(struct pwru_packet) + PWRU_SNAPLEN_MASK + 1)
 
 #endif

@@ -356,6 +356,7 @@ struct emit_extra {
 	const struct pwru_redirect *redirect;
 	const __u8 *notify; /* PWRU_NOTIFY_LEN bytes, notify_len of them meaningful */
 	__u32 notify_len;
+	const struct pwru_nft *nft;
 };
 
 static __always_inline __u32 fill_u64_section(__u8 *rec, __u32 off, __u16 kind, __u64 v)
@@ -366,7 +367,7 @@ static __always_inline __u32 fill_u64_section(__u8 *rec, __u32 off, __u16 kind, 
 	return next;
 }
 
-/* X's return value, redirect and notification sections; returns the offset after them. */
+/* X's return value, redirect, notification and nft sections; returns the offset after them. */
 static __always_inline __u32 fill_extra(__u8 *rec, __u32 size, const struct emit_extra *x)
 {
 	__u32 n;
@@ -384,6 +385,11 @@ static __always_inline __u32 fill_extra(__u8 *rec, __u32 size, const struct emit
 				x->notify_len < PWRU_NOTIFY_LEN ? x->notify_len : PWRU_NOTIFY_LEN);
 		__builtin_memcpy(rec + size + sizeof(struct pwru_section), x->notify,
 				 PWRU_NOTIFY_LEN);
+		size = n;
+	}
+	if (x && x->nft) {
+		n = put_section(rec, size, PWRU_SEC_NFT, sizeof(*x->nft));
+		__builtin_memcpy(rec + size + sizeof(struct pwru_section), x->nft, sizeof(*x->nft));
 		size = n;
 	}
 	return size;

@@ -23,5 +23,7 @@
 #define PWRU_SEC_PROG_EXIT  "fexit.prog"
 /* Where Cilium hands its drop notifications to the kernel, for a tc program. */
 #define PWRU_SEC_SKB_OUTPUT "fentry/bpf_skb_event_output"
+#define PWRU_SEC_NFT_ENTRY  "fentry/nft_do_chain"
+#define PWRU_SEC_NFT_EXIT   "fexit/nft_do_chain"
 
 #endif

@@ -113,3 +113,4 @@ static __always_inline int handle_ret(void *ctx, __u64 func_ip, __u64 ret)
 #include "entry_fentry.h"
 #include "entry_tp.h"
 #include "entry_prog.h"
+#include "entry_nft.h"

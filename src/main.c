@@ -209,6 +209,7 @@ static int keep_symbol(const char *name, const char *module, void *arg)
 	/* where the debug info's vmlinux is placed (KASLR), for FUNC's source line */
 	return !strcmp(name, "_text") || funcset_has_name(&t->fs, name) ||
 	       (name[0] == 'b' && !strcmp(name, "bpf_fentry_test1")) ||
+	       (name[0] == 'n' && !strcmp(name, "nft_do_chain")) ||
 	       (non_skb && in_list(non_skb, name)) ||
 	       (traces_programs(t->cfg) && !module && in_list(PROG_SYMBOLS, name));
 }
@@ -339,7 +340,7 @@ static int pick_backend(struct tracer *t, struct pwru_err *e)
 	if (*msg)
 		fprintf(stderr, "pwru: %s\n", msg);
 	return retsplit_init(&t->rs, t->backend, &t->bctx) ? err_from_errno(e, -ENOMEM, "backend")
-							  : 0;
+							   : 0;
 }
 
 /* --filter-track-bpf-helpers: what the skb-path BPF programs loaded now call. */
@@ -368,12 +369,17 @@ static int list_helpers(struct tracer *t)
 	return 0;
 }
 
-/* NAME's address in vmlinux, 0 when absent. */
-static uint64_t symbol_addr(const struct kallsyms *ks, const char *name)
+/* NAME's address in MODULE (NULL: vmlinux), 0 when absent. */
+static uint64_t symbol_in(const struct kallsyms *ks, const char *name, const char *module)
 {
 	const struct ksym *s;
 
-	return kallsyms_lookup_name(ks, name, NULL, &s) ? s->addr : 0;
+	return kallsyms_lookup_name(ks, name, module, &s) ? s->addr : 0;
+}
+
+static uint64_t symbol_addr(const struct kallsyms *ks, const char *name)
+{
+	return symbol_in(ks, name, NULL);
 }
 
 /* --filter-trace-tc/xdp: checked before anything is loaded, so a refusal is one line. */
@@ -416,6 +422,7 @@ static int load_bpf(struct tracer *t, struct pwru_err *e)
 		ro->cfg_skb_output_addr = symbol_addr(t->ksyms, "bpf_skb_event_output");
 		ro->cfg_redirect_info_sym = symbol_addr(t->ksyms, "bpf_redirect_info");
 		ro->cfg_per_cpu_offset = symbol_addr(t->ksyms, "__per_cpu_offset");
+		ro->cfg_nft_chain_addr = symbol_in(t->ksyms, "nft_do_chain", "nf_tables");
 		bpf_map__set_max_entries(t->ld.skel->maps.events, (uint32_t)t->cfg->ringbuf_size);
 		track_configure(t->ld.skel, &t->track_opts);
 		ro->cfg_output_stack = t->cfg->output_stack;

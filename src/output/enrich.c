@@ -7,6 +7,7 @@
 #include "src/output/drop_reason.h"
 #include "src/output/enrich.h"
 #include "src/output/netns_names.h"
+#include "src/output/nft_names.h"
 #include "src/output/proc_cache.h"
 #include "src/output/prog_names.h"
 #include "src/output/u64map.h"
@@ -218,6 +219,10 @@ static void symbolize(const struct enrich *e, struct pwru_record *r)
 void enrich_record(struct enrich *e, struct pwru_record *r)
 {
 	func_name(e, r);
+	if (r->nft && r->has_retval && e->nft) {
+		r->note.nft_chain = nft_names_get(e->nft, r->nft);
+		r->note.ret = (int32_t)r->retval;
+	}
 	/* Cilium's drop notification, seen where its program hands it to the kernel */
 	if (r->notify)
 		r->note.has_drop = cilium_drop_from_notify(r->notify, r->notify_len, &r->note.drop);

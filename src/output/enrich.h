@@ -16,6 +16,7 @@ struct drop_reasons;
 struct proc_cache;
 struct u64map;
 struct netns_names;
+struct nft_names;
 struct prog_names;
 struct symbolizer;
 
@@ -42,6 +43,7 @@ struct enrich {
 	struct prog_names *progs;
 	struct u64map *last_ts;	   /* skb -> its previous event's time; NULL: not wanted */
 	struct netns_names *netns; /* NULL: no names wanted */
+	struct nft_names *nft;	   /* nft_do_chain's chains; NULL: not shown */
 	int64_t wall_offset;	   /* wall clock minus the kernel's monotonic clock, ns */
 	/* a traced path hits the same few functions: kallsyms is searched once for each */
 	struct enrich_func funcs[ENRICH_FUNC_SLOTS];

@@ -54,6 +54,10 @@ static int take_section(struct pwru_record *r, const struct pwru_section *s, con
 		r->notify = p;
 		r->notify_len = s->len;
 		break;
+	case PWRU_SEC_NFT:
+		if (s->len >= sizeof(*r->nft))
+			r->nft = (const void *)p;
+		break;
 	default: /* a newer producer's section: skipped */
 		break;
 	}
@@ -123,6 +127,10 @@ static size_t note_text(const struct func_note *nt, char *buf, size_t len)
 	if (nt->has_nf && len > 1) {
 		buf[n++] = ' ';
 		n += verdict_nf_text(nt->ret, nt->nf_pf, nt->nf_hook, buf + n, len - n);
+	}
+	if (nt->nft_chain && len > 1) {
+		n += clamp(snprintf(buf + n, len - n, " %s ", nt->nft_chain), len - n);
+		n += verdict_nft_text((uint32_t)nt->ret, buf + n, len - n);
 	}
 	if (nt->exit && nt->verdict)
 		n += clamp(snprintf(buf, len, " %s", nt->verdict), len);

@@ -26,6 +26,7 @@ struct func_note {
 	struct cilium_drop drop;
 	bool has_nf; /* nf_hook_slow's exit: ret is netfilter's verdict at hook nf_hook of nf_pf */
 	uint8_t nf_pf, nf_hook;
+	const char *nft_chain; /* nft_do_chain's exit: "inet/filter/input", ret its verdict */
 };
 
 struct sym_frame;
@@ -41,6 +42,7 @@ struct pwru_record {
 	const struct pwru_redirect *redirect;
 	const uint8_t *notify; /* notify_len bytes of a bpf_skb_event_output() message */
 	size_t notify_len;
+	const struct pwru_nft *nft;
 	const uint64_t *stack; /* kernel return addresses, innermost first */
 	size_t nstack;
 	bool has_caller;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "src/output/netns_names.h"
+#include "src/output/nft_names.h"
 #include "src/output/proc_cache.h"
 #include "src/output/rotate.h"
 #include "src/output/setup.h"
@@ -96,12 +97,13 @@ int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, st
 	if (add_sinks(os, cfg, e))
 		return -1;
 	os->p.en.procs = proc_cache_new();
+	os->p.en.nft = nft_names_new();
 	os->p.en.wall_offset = enrich_wall_offset();
 	if (os->so.ts == TS_RELATIVE)
 		os->p.en.last_ts = u64map_new(SKB_TIMES);
 	if (os->so.netns_names)
 		os->p.en.netns = netns_names_new("/run/netns");
-	if (!os->p.en.procs || (os->so.ts == TS_RELATIVE && !os->p.en.last_ts) ||
+	if (!os->p.en.procs || !os->p.en.nft || (os->so.ts == TS_RELATIVE && !os->p.en.last_ts) ||
 	    (os->so.netns_names && !os->p.en.netns))
 		return err_from_errno(e, -ENOMEM, "setting up the output");
 	return 0;
@@ -132,5 +134,6 @@ void output_setup_free(struct output_setup *os)
 	proc_cache_free(os->p.en.procs);
 	u64map_free(os->p.en.last_ts);
 	netns_names_free(os->p.en.netns);
+	nft_names_free(os->p.en.nft);
 	memset(&os->p.en, 0, sizeof(os->p.en));
 }

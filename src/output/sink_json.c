@@ -193,8 +193,8 @@ static void put_func(struct fmt *f, struct json_state *st, const struct pwru_rec
 	struct func_key *k = &st->func_key;
 	char *start = f->p;
 
-	/* a note (a program's result, Cilium's drop, netfilter's verdict) is never kept */
-	if (nt->exit || nt->has_drop || nt->has_nf) {
+	/* a note (a program's result, Cilium's drop, netfilter's verdict, nft's) is never kept */
+	if (nt->exit || nt->has_drop || nt->has_nf || nt->nft_chain) {
 		format_func(f, r);
 		st->func.len = 0;
 	} else if (k->addr != r->ev->addr || k->reason_value != r->reason_value ||

@@ -110,3 +110,26 @@ size_t verdict_nf_text(int32_t ret, uint8_t pf, uint32_t hook, char *buf, size_t
 		return 0;
 	return (size_t)n < len ? (size_t)n : len - 1;
 }
+
+size_t verdict_nft_text(uint32_t verdict, char *buf, size_t len)
+{
+	static const char *const names[] = {"DROP", "ACCEPT", "STOLEN", "QUEUE", "REPEAT", "STOP"};
+	const char *name = NAME_AT(names, verdict & 0xff), *err = NULL;
+	int n;
+
+	/*
+	 * The errno above the code: NF_DROP_ERR(-err) (NF_DROP), or from 6.8 or so
+	 * NF_DROP_REASON() (NF_STOLEN: nft_do_chain freed the packet itself)
+	 */
+	if ((verdict & 0xff) <= 2 && (verdict & 0xff) != 1 && verdict >> 16)
+		err = strerrorname_np((int)(verdict >> 16));
+	if (err)
+		n = snprintf(buf, len, "DROP (-%s)", err);
+	else if (name)
+		n = snprintf(buf, len, "%s", name);
+	else
+		n = snprintf(buf, len, "(%u)", verdict);
+	if (n < 0 || !len)
+		return 0;
+	return (size_t)n < len ? (size_t)n : len - 1;
+}

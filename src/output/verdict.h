@@ -28,4 +28,11 @@ const char *verdict_nf_family_name(uint8_t pf);
  */
 size_t verdict_nf_text(int32_t ret, uint8_t pf, uint32_t hook, char *buf, size_t len);
 
+/*
+ * nft_do_chain()'s verdict: "DROP", "ACCEPT", "STOLEN", "QUEUE", "REPEAT", "STOP", a drop
+ * with its errno "DROP (-EPERM)" (NF_DROP with an errno, or NF_STOLEN with one: the packet
+ * freed by nftables for a drop), else the number. Returns the length.
+ */
+size_t verdict_nft_text(uint32_t verdict, char *buf, size_t len);
+
 #endif

@@ -32,7 +32,8 @@ size_t loader_sections(const struct hook_section **out, size_t max)
 {
 	size_t n = backend_sections(out, max);
 
-	return n + progtrace_sections(out + n, max - n);
+	n += progtrace_sections(out + n, max - n);
+	return n + retsplit_sections(out + n, max - n);
 }
 
 int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *b,

@@ -2,9 +2,28 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <bpf/libbpf.h>
+#include "bpf/probe_sections.h"
 #include "src/probe/fentry.h"
 #include "src/probe/retsplit.h"
+
+/* Exit first: an entry's held event always finds its exit. */
+static const char *const nft_progs[2] = {"pwru_nft_exit", "pwru_nft_entry"};
+
+static const struct hook_section nft_sections[2] = {
+    {PWRU_SEC_NFT_EXIT, BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT},
+    {PWRU_SEC_NFT_ENTRY, BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY},
+};
+
+size_t retsplit_sections(const struct hook_section **out, size_t max)
+{
+	size_t i;
+
+	for (i = 0; i < 2 && i < max; i++)
+		out[i] = &nft_sections[i];
+	return i;
+}
 
 static bool splits(const struct backend_ctx *ctx, const struct func_entry *f)
 {
@@ -23,14 +42,22 @@ int retsplit_init(struct retsplit *s, const struct backend *b, struct backend_ct
 {
 	const struct funcset *all = ctx->fs;
 	size_t i, n = 0;
+	bool nf = false;
 	char why[256];
 
 	*s = (struct retsplit){0};
-	/* only fentry has exits; the tracepoint backend hooks no function */
-	if (b == &backend_fentry || b->targets != TARGET_FUNCS)
+	/* the tracepoint backend hooks no function */
+	if (b->targets != TARGET_FUNCS)
 		return 0;
-	for (i = 0; i < all->n; i++)
+	for (i = 0; i < all->n; i++) {
 		n += splits(ctx, &all->funcs[i]);
+		nf |= splits(ctx, &all->funcs[i]) && (all->funcs[i].flags & FUNC_NF_HOOK);
+	}
+	/* only fentry has exits */
+	if (b == &backend_fentry) {
+		s->nft = nf;
+		return 0;
+	}
 	if (!n || backend_fentry.probe(ctx, why, sizeof(why)))
 		return 0;
 	if (view(&s->rest, all, all->n - n) || view(&s->ret, all, n)) {
@@ -46,6 +73,7 @@ int retsplit_init(struct retsplit *s, const struct backend *b, struct backend_ct
 	s->ctx.fs = &s->ret;
 	ctx->fs = &s->rest;
 	s->on = true;
+	s->nft = nf;
 	fprintf(stderr, "pwru: %s%s through fentry/fexit for %s return value (%s has none)\n",
 		s->ret.funcs[0].name, n > 1 ? " and others" : "", n > 1 ? "their" : "its", b->name);
 	return 0;
@@ -57,15 +85,60 @@ const struct backend *retsplit_backend(struct retsplit *s, struct backend_ctx **
 	return s->on ? &backend_fentry : NULL;
 }
 
-int retsplit_prepare(struct retsplit *s, struct bpf_object *obj)
+/* nft_do_chain's types and target are in nf_tables' BTF: only where it has some. */
+static int nft_prepare(struct retsplit *s, struct bpf_object *obj)
+{
+	struct bpf_program *p[2];
+	int i, rc = 0;
+
+	for (i = 0; i < 2; i++) {
+		p[i] = bpf_object__find_program_by_name(obj, nft_progs[i]);
+		if (!p[i])
+			return -ENOENT;
+		bpf_program__set_autoload(p[i], false);
+	}
+	if (!s->nft)
+		return 0;
+	backend_quiet(1);
+	for (i = 0; i < 2 && !rc; i++)
+		rc = bpf_program__set_attach_target(p[i], 0, "nft_do_chain");
+	backend_quiet(0);
+	if (rc) {
+		fprintf(stderr, "pwru: nft tables and chains are not shown: nft_do_chain has no "
+				"BTF here (nf_tables not loaded, or a kernel before 5.11)\n");
+		return 0;
+	}
+	for (i = 0; i < 2; i++) {
+		bpf_program__set_autoload(p[i], true);
+		s->nft_prog[i] = p[i];
+	}
+	return 0;
+}
+
+static void nft_attach(struct retsplit *s)
+{
+	int i;
+
+	for (i = 0; i < 2 && s->nft_prog[i]; i++) {
+		s->nft_link[i] = bpf_program__attach_trace(s->nft_prog[i]);
+		if (!s->nft_link[i]) {
+			fprintf(stderr, "pwru: nft tables and chains are not shown: %s: %s\n",
+				nft_progs[i], strerror(errno));
+			bpf_link__destroy(s->nft_link[0]);
+			s->nft_link[0] = NULL;
+			return;
+		}
+	}
+}
+
+/* fentry's prepare on top of the chosen backend's. */
+static int prepare_split(struct retsplit *s, struct bpf_object *obj)
 {
 	struct bpf_program *p;
 	bool *keep;
 	size_t n = 0, i = 0;
 	int rc;
 
-	if (!s->on)
-		return 0;
 	bpf_object__for_each_program(p, obj) n++;
 	keep = calloc(n ? n : 1, sizeof(*keep));
 	if (!keep)
@@ -80,11 +153,19 @@ int retsplit_prepare(struct retsplit *s, struct bpf_object *obj)
 	return rc;
 }
 
+int retsplit_prepare(struct retsplit *s, struct bpf_object *obj)
+{
+	int rc = s->on ? prepare_split(s, obj) : 0;
+
+	return rc ? rc : nft_prepare(s, obj);
+}
+
 int retsplit_attach(struct retsplit *s, struct attach_result *res, struct pwru_err *e)
 {
 	struct attach_result r = {0};
 	struct pwru_err why = {0};
 
+	nft_attach(s);
 	if (!s->on)
 		return 0;
 	if (backend_fentry.attach(&s->ctx, &r, &why)) {
@@ -103,7 +184,9 @@ int retsplit_attach(struct retsplit *s, struct attach_result *res, struct pwru_e
 
 void retsplit_free(struct retsplit *s)
 {
-	backend_fentry.detach(&s->ctx); /* nothing when it never prepared */
+	backend_fentry.detach(&s->ctx);	   /* nothing when it never prepared */
+	bpf_link__destroy(s->nft_link[1]); /* entry first: no event held past its exit */
+	bpf_link__destroy(s->nft_link[0]);
 	free(s->rest.funcs);
 	free(s->ret.funcs);
 	*s = (struct retsplit){0};

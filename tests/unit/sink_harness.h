@@ -14,6 +14,7 @@
 #include "kallsyms/kallsyms.h"
 #include "src/output/drop_reason.h"
 #include "src/output/pipeline.h"
+#include "src/output/nft_names.h"
 #include "src/output/prog_names.h"
 
 static const char harness_ksyms[] = "ffffffff81000000 T _text\n"
@@ -24,7 +25,8 @@ static const char harness_ksyms[] = "ffffffff81000000 T _text\n"
 				    "ffffffff81e10000 T ip_rcv\n"
 				    "ffffffff81e20000 T icmp_rcv\n"
 				    "ffffffff81e30000 T kfree_skbmem\n"
-				    "ffffffff81e40000 T bpf_skb_event_output\n";
+				    "ffffffff81e40000 T bpf_skb_event_output\n"
+				    "ffffffffc0a00000 t nft_do_chain\t[nf_tables]\n";
 
 #define ADDR_NF_HOOK_SLOW 0xffffffff81a00000ULL
 #define ADDR_KFREE_REASON 0xffffffff81b00000ULL
@@ -33,6 +35,10 @@ static const char harness_ksyms[] = "ffffffff81000000 T _text\n"
 #define ADDR_IP_RCV	  0xffffffff81e10000ULL
 #define ADDR_ICMP_RCV	  0xffffffff81e20000ULL
 #define ADDR_KFREE_SKBMEM 0xffffffff81e30000ULL
+#define ADDR_NFT_DO_CHAIN 0xffffffffc0a00000ULL
+
+/* nft_do_chain's chains as FUNC names them: NULL unless a test sets it. */
+static struct nft_names *harness_nft;
 #define ADDR_SKB_OUTPUT	  0xffffffff81e40000ULL
 
 static struct kallsyms *harness_ks;
@@ -145,7 +151,8 @@ static inline struct rendered render_recs(const struct sink_ops *ops, const stru
 				    .progs = harness_progs,
 				    .tp_names = tp_names,
 				    .n_tp_names = 2,
-				    .syms = harness_syms}};
+				    .syms = harness_syms,
+				    .nft = harness_nft}};
 	FILE *out = open_memstream(&res.out, &res.out_len);
 	int i;
 

@@ -272,6 +272,45 @@ static void test_nf_verdict(void)
 	free(t);
 }
 
+/* nft_do_chain's exit: the table and base chain that decided, and their verdict. */
+static void test_nft_chain(void)
+{
+	struct pwru_nft a = {.family = 1, .table = "pwru_test", .chain = "input"};
+	struct pwru_nft b = {.family = 2, .table = "t\x1b[2J", .chain = "c"};
+	uint64_t drop = 0, drop_err = 13 << 16;
+	struct pwru_event ev = sample_event();
+	struct sink_opts so = {.meta = true, .tuple = true};
+	struct rec recs[2];
+	char *t;
+
+	ev.type = PWRU_EV_FENTRY;
+	ev.addr = ADDR_NFT_DO_CHAIN;
+	rec_start(&recs[0], &ev);
+	rec_section(&recs[0], PWRU_SEC_NFT, &a, sizeof(a));
+	rec_section(&recs[0], PWRU_SEC_RETVAL, &drop, sizeof(drop));
+	rec_start(&recs[1], &ev);
+	rec_section(&recs[1], PWRU_SEC_NFT, &b, sizeof(b));
+	rec_section(&recs[1], PWRU_SEC_RETVAL, &drop_err, sizeof(drop_err));
+	harness_nft = nft_names_new();
+	t = render(recs, 2, so, &sink_text);
+	ok(t && strstr(t, "(tcp) nft_do_chain inet/pwru_test/input DROP\n"),
+	   "a drop: family, table, base chain, verdict");
+	ok(t && strstr(t, "(tcp) nft_do_chain ip/t?[2J/c DROP (-EACCES)\n"),
+	   "a drop with the errno a rule chose; control characters of a name as ?");
+	free(t);
+	t = render(recs, 2, so, &sink_json);
+	ok(t && strstr(t, "\"func\":\"nft_do_chain inet/pwru_test/input DROP\"") &&
+	       strstr(t, "\"func\":\"nft_do_chain ip/t?[2J/c DROP (-EACCES)\""),
+	   "JSON: in func, each event its own");
+	free(t);
+	t = render(recs, 2, so, &sink_chains);
+	ok(t && strstr(t, " ns  nft_do_chain inet/pwru_test/input DROP\n"),
+	   "chains: the step keeps its text past its record");
+	free(t);
+	nft_names_free(harness_nft);
+	harness_nft = NULL;
+}
+
 int main(void)
 {
 	harness_init();
@@ -286,6 +325,7 @@ int main(void)
 	test_json();
 	test_chains();
 	test_nf_verdict();
+	test_nft_chain();
 	prog_names_free(harness_progs);
 	harness_done();
 	return tap_done();

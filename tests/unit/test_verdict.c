@@ -32,5 +32,20 @@ int main(void)
 	is_str(buf, "NF_NETDEV_INGRESS/netdev DROP (-EHOSTUNREACH)", "netdev ingress");
 	verdict_nf_text(-EPERM, 99, 9, buf, sizeof(buf));
 	is_str(buf, "NF_HOOK?/? DROP (-EPERM)", "unknown family and hook");
+	verdict_nft_text(0, buf, sizeof(buf));
+	is_str(buf, "DROP", "nft: NF_DROP");
+	verdict_nft_text(1, buf, sizeof(buf));
+	is_str(buf, "ACCEPT", "nft: NF_ACCEPT");
+	verdict_nft_text(EACCES << 16, buf, sizeof(buf));
+	is_str(buf, "DROP (-EACCES)", "nft: NF_DROP_ERR(-EACCES)");
+	verdict_nft_text(2 | EPERM << 16, buf, sizeof(buf));
+	is_str(buf, "DROP (-EPERM)",
+	       "nft: NF_DROP_REASON (stolen with an errno: freed for a drop)");
+	verdict_nft_text(2, buf, sizeof(buf));
+	is_str(buf, "STOLEN", "nft: NF_STOLEN");
+	verdict_nft_text(3 | 5 << 16, buf, sizeof(buf));
+	is_str(buf, "QUEUE", "nft: a queue number above NF_QUEUE");
+	verdict_nft_text(42, buf, sizeof(buf));
+	is_str(buf, "(42)", "nft: unknown");
 	return tap_done();
 }

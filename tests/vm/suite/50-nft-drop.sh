@@ -54,6 +54,18 @@ else
 	expect_line "nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP (-EPERM) with the default backend ($backend)" \
 		"$SCRATCH/drop.out" ' nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP [(]-EPERM[)]$' "$TUPLE"
 fi
+# The nft table and base chain that dropped it: nft_do_chain's types are in nf_tables' BTF
+# (5.11+; the rule above loaded the module).
+if ! kernel_runs_fexit; then
+	ok "nft_do_chain # SKIP $(uname -m) $(uname -r) runs no fexit programs"
+elif [ -e /sys/kernel/btf/nf_tables ]; then
+	# from 6.8 or so nftables frees a dropped packet itself: NF_STOLEN with the errno
+	expect_line "nft_do_chain inet/pwru_test/input DROP: the table and chain that dropped it" \
+		"$SCRATCH/drop.out" ' nft_do_chain inet/pwru_test/input DROP( [(]-EPERM[)])?$' "$TUPLE"
+else
+	expect_line "no nf_tables BTF here: stderr says the tables and chains are not shown" \
+		"$SCRATCH/drop.err" '^pwru: nft tables and chains are not shown: nft_do_chain has no BTF here'
+fi
 
 # With fentry, nf_hook_slow's event carries its result: netfilter's verdict by name, at
 # its hook and family, before the kernel frees the packet for it.

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * fentry and fexit on nft_do_chain(pkt, priv) (module nf_tables): the base chain nftables
+ * runs a packet through, its table, and the verdict, for a packet the filters select. The
+ * event is made at the entry, while the packet is whole (from 6.8 or so nft_do_chain frees
+ * a dropped packet itself and returns NF_STOLEN with the errno), held in `pending` and sent
+ * at the exit with the verdict, as for nf_hook_slow. The types live in nf_tables' BTF:
+ * src/probe/retsplit.c loads these programs only where the module is loaded and has BTF
+ * (5.11+), so that their relocations resolve. Included by pwru.bpf.c after handle_ret().
+ */
+#ifndef PWRU_ENTRY_NFT_H
+#define PWRU_ENTRY_NFT_H
+
+#include "clone.h"
+#include "probe_sections.h"
+
+/* ___pwru: local flavours of the module's types, matched by name without the suffix */
+struct nft_pktinfo___pwru {
+	struct sk_buff *skb;
+} __attribute__((preserve_access_index));
+
+struct nft_table___pwru {
+	char *name;
+	__u16 family : 6, flags : 8, genmask : 2;
+} __attribute__((preserve_access_index));
+
+struct nft_chain___pwru {
+	struct nft_table___pwru *table;
+	char *name;
+} __attribute__((preserve_access_index));
+
+/* Set by userspace: nft_do_chain's address, which names the event. */
+const volatile __u64 cfg_nft_chain_addr = 0;
+
+SEC(PWRU_SEC_NFT_ENTRY)
+int pwru_nft_entry(__u64 *ctx)
+{
+	struct nft_pktinfo___pwru *pkt = (void *)CTX_SLOT(ctx, 0);
+	struct nft_chain___pwru *chain = (void *)CTX_SLOT(ctx, 1);
+	struct pending_key k = {bpf_get_current_pid_tgid(), cfg_nft_chain_addr};
+	struct nft_table___pwru *table;
+	struct pwru_nft nft = {};
+	struct emit_extra x = {.nft = &nft, .stash = &k};
+	struct sk_buff *skb = BPF_CORE_READ(pkt, skb);
+	struct net_device *dev;
+
+	if (!skb || !chain || !skb_shown(skb, &dev))
+		return 0;
+	table = BPF_CORE_READ(chain, table);
+	nft.family = (__u8)BPF_CORE_READ_BITFIELD_PROBED(table, family);
+	bpf_probe_read_kernel_str(nft.table, sizeof(nft.table), BPF_CORE_READ(table, name));
+	bpf_probe_read_kernel_str(nft.chain, sizeof(nft.chain), BPF_CORE_READ(chain, name));
+	emit_event_ex(skb, dev, cfg_nft_chain_addr, PWRU_EV_FENTRY, 0, 0, &x);
+	return 0;
+}
+
+SEC(PWRU_SEC_NFT_EXIT)
+int pwru_nft_exit(__u64 *ctx)
+{
+	return handle_ret(ctx, cfg_nft_chain_addr, (__u32)CTX_SLOT(ctx, 2));
+}
+
+#endif
