@@ -2,7 +2,9 @@
 # return value, held from the entry until the exit adds it. Checked on a known one:
 # nf_hook_slow() returns 1 when the hook accepts and -EPERM when a rule drops.
 # nf_hook_slow always carries it (netfilter's verdict, named in FUNC);
-# PWRU_RETVAL_FUNCS, the tests' way in for other functions, names it too.
+# PWRU_RETVAL_FUNCS, the tests' way in for other functions, names it too. With
+# --output-caller the event held from the entry keeps the entry's stack: CALLER is the
+# frame under the function's.
 . tests/vm/suite/lib.sh
 
 check "two netns joined by veth" netns_pair
@@ -45,3 +47,28 @@ else
 	not_ok "functions not asked for carry no return value" "$(grep ip_rcv "$SCRATCH/rv.out" | head -n 3)"
 fi
 check_nothing_attached
+
+if pwru_start rvcaller --backend fentry --output-json --output-caller \
+	--filter-func 'nf_hook_slow|ip_rcv' icmp; then
+	$IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
+	for _ in $(seq 100); do
+		grep -q 'NF_INET_LOCAL_IN/ipv4 DROP' "$SCRATCH/rvcaller.out" && break
+		sleep 0.1
+	done
+	pwru_stop
+	if jq -e -s --argjson ns "$nsb" '[.[] | select(.func == "nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP (-EPERM)" and .netns == $ns)] | length >= 1 and all(.retval == -1 and .caller_func == "ip_local_deliver" and (.caller.offset > 0))' "$SCRATCH/rvcaller.out" >/dev/null; then
+		ok "--output-caller: the drop at its exit (-1) names nf_hook_slow's CALLER ip_local_deliver"
+	else
+		not_ok "--output-caller: the drop at its exit (-1) names nf_hook_slow's CALLER ip_local_deliver" \
+			"$(grep 'LOCAL_IN' "$SCRATCH/rvcaller.out" | head -c 1500)"
+	fi
+	if jq -e -s '[.[] | select(.func == "ip_rcv")] | length >= 1 and all(.caller_func == "__netif_receive_skb_one_core" and (has("stack") | not))' "$SCRATCH/rvcaller.out" >/dev/null; then
+		ok "--output-caller: ip_rcv's CALLER is __netif_receive_skb_one_core, no stack printed"
+	else
+		not_ok "--output-caller: ip_rcv's CALLER is __netif_receive_skb_one_core, no stack printed" \
+			"$(grep '"ip_rcv"' "$SCRATCH/rvcaller.out" | head -c 1500)"
+	fi
+else
+	not_ok "pwru --backend fentry --output-caller attached" "$(head -n 20 "$SCRATCH/rvcaller.err")"
+fi
+check_nothing_attached "after --output-caller,"
