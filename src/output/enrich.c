@@ -163,24 +163,63 @@ static void add_caller(struct pwru_record *r)
 
 /*
  * fentry (a trampoline) and fexit have no return-address slot to read at entry: the caller
- * is the frame under the hooked function's, when the stack starts there.
+ * is the frame under the hooked function's, when the stack starts there. A tracepoint's is
+ * the function that fired it, where its stack starts (TP_SITE).
  */
-static void caller_from_stack(struct pwru_record *r)
+static void caller_from_stack(struct pwru_record *r, bool tp_site)
 {
 	const struct ksym *s;
 
-	if (r->caller_frame || r->nframes < 2 || r->ev->type == PWRU_EV_TRACEPOINT)
+	if (r->caller_frame || !r->nframes)
 		return;
+	if (r->ev->type == PWRU_EV_TRACEPOINT) {
+		if (tp_site)
+			r->caller_frame = r->frames[0];
+		return;
+	}
 	s = r->frames[0]->pos.sym;
-	if (s && s->addr == r->ev->addr)
+	if (r->nframes > 1 && s && s->addr == r->ev->addr)
 		r->caller_frame = r->frames[1];
+}
+
+static bool has_prefix(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+/* The code that runs a tracepoint's BPF programs, between them and the function that fired. */
+static bool is_tp_machinery(const struct sym_frame *f)
+{
+	static const char *const pfx[] = {"bpf_trace_run", "__bpf_trace_", "__traceiter_",
+					  "trace_",	   "perf_trace_",  "__probestub_"};
+	size_t i;
+
+	for (i = 0; f->pos.sym && !f->pos.sym->module && i < sizeof(pfx) / sizeof(pfx[0]); i++)
+		if (has_prefix(f->pos.sym->name, pfx[i]))
+			return true;
+	return false;
+}
+
+/*
+ * A tracepoint's stack starts under the last of its machinery's frames near the top: at the
+ * function that fired it. Above sit pwru's program, resolved on 5.10 to the last symbol of a
+ * module (loaded after kallsyms was read). Returns the index, or 0 when there is none.
+ */
+static size_t tp_site(const struct enrich *e, const struct pwru_record *r)
+{
+	size_t i, site = 0;
+
+	for (i = 0; i < r->nstack && i < 6; i++)
+		if (is_tp_machinery(symbolizer_lookup(e->syms, r->stack[i], i > 0)))
+			site = i + 1;
+	return site < r->nstack ? site : 0;
 }
 
 /*
  * Where the stack reaches the hooked function: above it sit pwru's program and, with fentry,
  * its trampoline, loaded after kallsyms was read (no symbol, or the nearest module's last
- * one). Without that function near the top (a tracepoint), [bpf] frames and frames with no
- * symbol are what is left out.
+ * one). Without that function near the top, [bpf] frames and frames with no symbol are what
+ * is left out.
  */
 static size_t stack_start(const struct enrich *e, const struct pwru_record *r)
 {
@@ -203,17 +242,19 @@ static size_t stack_start(const struct enrich *e, const struct pwru_record *r)
 /* Every address once through the symbolizer's cache; all of a record's frames stay valid. */
 static void symbolize(const struct enrich *e, struct pwru_record *r)
 {
-	size_t i;
+	size_t i, site = 0;
 
 	symbolizer_trim(e->syms);
 	if (r->ev->type != PWRU_EV_TRACEPOINT && symbolizer_has_lines(e->syms))
 		r->func_frame = symbolizer_lookup(e->syms, r->ev->addr, 0);
 	if (r->has_caller)
 		r->caller_frame = symbolizer_lookup(e->syms, r->caller, 1);
-	for (i = stack_start(e, r); i < r->nstack && r->nframes < PWRU_STACK_MAX; i++)
+	if (r->ev->type == PWRU_EV_TRACEPOINT)
+		site = tp_site(e, r);
+	for (i = site ? site : stack_start(e, r); i < r->nstack && r->nframes < PWRU_STACK_MAX; i++)
 		r->frames[r->nframes++] = symbolizer_lookup(e->syms, r->stack[i], i > 0);
 	add_caller(r);
-	caller_from_stack(r);
+	caller_from_stack(r, site > 0);
 }
 
 void enrich_record(struct enrich *e, struct pwru_record *r)

@@ -22,6 +22,7 @@ static const char harness_ksyms[] = "ffffffff81000000 T _text\n"
 				    "ffffffff81b00000 T kfree_skb_reason\n"
 				    "ffffffff81c00000 T sk_skb_reason_drop\n"
 				    "ffffffff81d00000 t ip6_rcv_core\n"
+				    "ffffffff81d80000 T bpf_trace_run4\n"
 				    "ffffffff81e10000 T ip_rcv\n"
 				    "ffffffff81e20000 T icmp_rcv\n"
 				    "ffffffff81e30000 T kfree_skbmem\n"
@@ -32,6 +33,7 @@ static const char harness_ksyms[] = "ffffffff81000000 T _text\n"
 #define ADDR_KFREE_REASON 0xffffffff81b00000ULL
 #define ADDR_SK_DROP	  0xffffffff81c00000ULL
 #define ADDR_IP6_RCV_CORE 0xffffffff81d00000ULL
+#define ADDR_TRACE_RUN4	  0xffffffff81d80000ULL
 #define ADDR_IP_RCV	  0xffffffff81e10000ULL
 #define ADDR_ICMP_RCV	  0xffffffff81e20000ULL
 #define ADDR_KFREE_SKBMEM 0xffffffff81e30000ULL

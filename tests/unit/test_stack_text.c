@@ -128,6 +128,52 @@ static void test_sink(void)
 	harness_syms = NULL;
 }
 
+/*
+ * A tracepoint's CALLER is the function that fired it: the frame under the machinery that
+ * runs its programs (bpf_trace_run*), where its stack starts too.
+ */
+static void test_tracepoint(void)
+{
+	/* pwru's program: no symbol here, a module's last one on 5.10 */
+	uint64_t stack[4] = {0xffffffff80001000ULL, ADDR_TRACE_RUN4 + 0x90, ADDR_SK_DROP + 0x94,
+			     ADDR_ICMP_RCV + 0x1e6};
+	struct sink_opts so = {.caller = true, .stack = true};
+	struct pwru_event ev = sample_event();
+	struct rendered out;
+	struct rec rec;
+
+	harness_syms = symbolizer_new(harness_ks, NULL, 0);
+	ev.type = PWRU_EV_TRACEPOINT;
+	ev.addr = 1; /* tp:kfree_skb */
+	ev.arg3 = 6;
+	rec_start(&rec, &ev);
+	put_u64s(&rec, PWRU_SEC_STACK, stack, 4);
+	out = render_recs(&sink_text, &so, &rec, 1, 0);
+	is_str(
+	    out.out,
+	    "SKB                CPU PROCESS          FUNC CALLER\n"
+	    "0xffff8bb7038b6900 3   ~bin/curl:227116 tp:kfree_skb(SKB_DROP_REASON_NETFILTER_DROP) "
+	    "sk_skb_reason_drop+0x94/0x100000\n"
+	    "    sk_skb_reason_drop+0x94/0x100000\n"
+	    "    icmp_rcv+0x1e6/0x10000\n",
+	    "tracepoint: CALLER and the stack start under bpf_trace_run4");
+	rendered_free(&out);
+	/* no machinery seen: the stack from its first known frame, and no CALLER */
+	rec_start(&rec, &ev);
+	put_u64s(&rec, PWRU_SEC_STACK, stack + 2, 2);
+	out = render_recs(&sink_text, &so, &rec, 1, 0);
+	is_str(out.out,
+	       "SKB                CPU PROCESS          FUNC CALLER\n"
+	       "0xffff8bb7038b6900 3   ~bin/curl:227116 "
+	       "tp:kfree_skb(SKB_DROP_REASON_NETFILTER_DROP) \n"
+	       "    sk_skb_reason_drop+0x94/0x100000\n"
+	       "    icmp_rcv+0x1e6/0x10000\n",
+	       "tracepoint: without its machinery in the stack, no CALLER");
+	rendered_free(&out);
+	symbolizer_free(harness_syms);
+	harness_syms = NULL;
+}
+
 /* jq -e EXPR on TEXT (one JSON object per line, the first event's). */
 static int jq_true(const char *text, const char *expr)
 {
@@ -205,6 +251,7 @@ int main(void)
 	harness_init();
 	test_frames_layout();
 	test_sink();
+	test_tracepoint();
 	test_json();
 	harness_done();
 	return tap_done();

@@ -1,6 +1,8 @@
 # The tracepoint backend on real kernels: a ping between two namespaces shows at
 # the skb tracepoints as tp:NAME with its tuple, and an nftables drop at
-# tp:kfree_skb with its reason (kernels from 5.17 pass one).
+# tp:kfree_skb with its reason (kernels from 5.17 pass one). A tracepoint's CALLER is the
+# function that fired it, where its stack starts: under the machinery that runs the
+# programs (bpf_trace_run*), which is not shown.
 . tests/vm/suite/lib.sh
 
 TUPLE='10.0.1.1:0->10.0.1.2:0(icmp)'
@@ -39,3 +41,48 @@ else
 	not_ok "exits 0 on SIGINT" "status $PWRU_STATUS"
 fi
 check_nothing_attached
+
+# Where the kernel frees a dropped skb (and fires tp:kfree_skb) on this kernel.
+drop_site=kfree_skb
+for f in kfree_skb_reason sk_skb_reason_drop; do
+	grep -qE " $f\$" /proc/kallsyms && drop_site=$f
+done
+
+# The echo requests are dropped in b now: queued and sent in a, freed in b.
+tp_traffic() {
+	$IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
+	for _ in $(seq 100); do
+		grep -q 'tp:kfree_skb' "$1" && break
+		sleep 0.1
+	done
+}
+
+if pwru_start tpcaller --backend tracepoint --output-caller 'icmp and host 10.0.1.2'; then
+	tp_traffic "$SCRATCH/tpcaller.out"
+	pwru_stop
+	for pair in tp:net_dev_queue:__dev_queue_xmit tp:net_dev_start_xmit:dev_hard_start_xmit \
+		"tp:kfree_skb:$drop_site"; do
+		tp=${pair%:*} want=${pair##*:}
+		got=$(awk -v tp="$tp" 'index($0, "10.0.1.1:0->10.0.1.2:0(icmp)") {
+			for (i = 1; i <= NF; i++) if ($i == tp || index($i, tp "(") == 1) print $NF }' \
+			"$SCRATCH/tpcaller.out" | sed 's/+0x.*//' | sort -u)
+		check_caller "--output-caller: $tp's CALLER is $want, which fired it" "$want" "$got" \
+			"$SCRATCH/tpcaller.out"
+	done
+	check_no_stack "--output-caller alone prints no stack" "$SCRATCH/tpcaller.out"
+else
+	not_ok "pwru --backend tracepoint --output-caller attached" "$(head -n 20 "$SCRATCH/tpcaller.err")"
+fi
+
+if pwru_start tpstack --backend tracepoint --output-json --output-stack --output-caller \
+	'icmp and host 10.0.1.2'; then
+	tp_traffic "$SCRATCH/tpstack.out"
+	pwru_stop
+	check "--output-stack: each event's stack starts at its CALLER, no bpf_trace_run frame (jq -e)" \
+		jq -e -s '[.[] | select(.type == "event")] | length >= 3 and all(
+			.caller != null and .caller.addr == .stack[0].addr and (.stack | length) >= 4 and
+			all(.stack[]; .func | startswith("bpf_trace_run") | not))' "$SCRATCH/tpstack.out"
+else
+	not_ok "pwru --backend tracepoint --output-stack attached" "$(head -n 20 "$SCRATCH/tpstack.err")"
+fi
+check_nothing_attached "after --output-caller,"

@@ -153,18 +153,10 @@ if ! refused_here fentry; then
 			fn=${pair%%:*} want=${pair#*:}
 			got=$(event_lines "$SCRATCH/fentry.out" "$fn" "$TUPLE" | awk '{ print $NF }' |
 				sed 's/+0x.*//' | sort -u)
-			if [ "$got" = "$want" ]; then
-				ok "--backend fentry: $fn is called by $want"
-			else
-				not_ok "--backend fentry: $fn is called by $want" "CALLER seen: ${got:-none}"
-				show "pwru stdout" "$SCRATCH/fentry.out" 20
-			fi
+			check_caller "--backend fentry: $fn is called by $want" "$want" "$got" \
+				"$SCRATCH/fentry.out"
 		done
-		if ! grep -q '^ ' "$SCRATCH/fentry.out"; then
-			ok "--backend fentry --output-caller: no stack lines"
-		else
-			not_ok "--backend fentry --output-caller: no stack lines" "$(head -n 5 "$SCRATCH/fentry.out")"
-		fi
+		check_no_stack "--backend fentry --output-caller: no stack lines" "$SCRATCH/fentry.out"
 	else
 		not_ok "pwru --backend fentry --output-caller attached" "$(head -n 5 "$SCRATCH/fentry.err")"
 	fi

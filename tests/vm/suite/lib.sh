@@ -268,6 +268,25 @@ check_nothing_attached() {
 	fi
 }
 
+# CALLER names seen (GOT, sorted and unique) are WANT; else FILE, pwru's output, is shown.
+check_caller() {
+	if [ "$3" = "$2" ]; then
+		ok "$1"
+	else
+		not_ok "$1" "CALLER seen: ${3:-none}"
+		show "pwru stdout" "$4" 20
+	fi
+}
+
+# pwru's text output FILE has no stack lines (--output-caller alone).
+check_no_stack() {
+	if ! grep -q '^ ' "$2"; then
+		ok "$1"
+	else
+		not_ok "$1" "$(head -n 5 "$2")"
+	fi
+}
+
 # expect_line DESC FILE REGEX [TUPLE] : one test, passing when a line of FILE
 # carrying TUPLE matches REGEX (ERE; anchor it at the end to match FUNC and what
 # follows it); shows the file when not.
