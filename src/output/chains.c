@@ -6,6 +6,7 @@
 
 #define IDLE_NS	  1000000000ull /* no event for 1 s: the packet is gone or parked */
 #define ENDING_NS 100000000ull	/* after a free or drop point, 100 ms of quiet ends it */
+#define SYM_BYTES (64u << 20)
 
 struct chains {
 	struct chain *c;    /* MAX slots; skb 0 marks a free one */
@@ -16,6 +17,8 @@ struct chains {
 	void *ctx;
 	uint64_t cut;
 	uint64_t now; /* the latest event's time */
+	size_t sym_held, sym_max;
+	uint64_t sym_dropped;
 };
 
 struct chains *chains_new(size_t max_chains, uint32_t max_steps, chain_done_fn done, void *ctx)
@@ -31,6 +34,7 @@ struct chains *chains_new(size_t max_chains, uint32_t max_steps, chain_done_fn d
 	cs->max_steps = max_steps;
 	cs->done = done;
 	cs->ctx = ctx;
+	cs->sym_max = SYM_BYTES;
 	if (!cs->c || !cs->idx) {
 		chains_free(cs);
 		return NULL;
@@ -62,6 +66,17 @@ bool chain_is_release(const struct func_ref *f)
 	return !f->is_drop && (is_free_point(f->func) || is_final(f->func));
 }
 
+static void free_steps(struct chains *cs, struct chain *c)
+{
+	uint32_t i;
+
+	for (i = 0; i < c->n; i++) {
+		cs->sym_held -= c->steps[i].sym_len;
+		free(c->steps[i].sym);
+	}
+	free(c->steps);
+}
+
 static int finish(struct chains *cs, struct chain *c, enum chain_end end)
 {
 	uint64_t skb = c->skb;
@@ -70,7 +85,7 @@ static int finish(struct chains *cs, struct chain *c, enum chain_end end)
 	c->end = c->dropped && end != CHAIN_FULL ? CHAIN_DROPPED : end;
 	rc = cs->done(cs->ctx, c);
 	u64map_del(cs->idx, skb);
-	free(c->steps);
+	free_steps(cs, c);
 	memset(c, 0, sizeof(*c));
 	cs->n--;
 	return rc;
@@ -101,7 +116,8 @@ static void start(struct chain *c, const struct pwru_record *r)
 	c->first_ts = ev->ts;
 }
 
-static void append(struct chains *cs, struct chain *c, const struct pwru_record *r)
+static void append(struct chains *cs, struct chain *c, const struct pwru_record *r, void *sym,
+		   size_t len)
 {
 	struct chain_step *s;
 
@@ -111,12 +127,22 @@ static void append(struct chains *cs, struct chain *c, const struct pwru_record 
 
 		if (c->cap >= cs->max_steps || !(s = realloc(c->steps, cap * sizeof(*s)))) {
 			c->truncated = true;
+			free(sym);
 			return;
 		}
 		c->steps = s;
 		c->cap = cap;
 	}
-	c->steps[c->n++] = (struct chain_step){record_func_ref(r), r->ev->ts, r->ev->mark};
+	if (sym && cs->sym_held + len > cs->sym_max) {
+		cs->sym_dropped++;
+		free(sym);
+		sym = NULL;
+	}
+	if (!sym)
+		len = 0;
+	cs->sym_held += len;
+	c->steps[c->n++] =
+	    (struct chain_step){record_func_ref(r), r->ev->ts, r->ev->mark, sym, len};
 }
 
 static struct chain *find_or_start(struct chains *cs, const struct pwru_record *r, int *rc)
@@ -145,11 +171,18 @@ static struct chain *find_or_start(struct chains *cs, const struct pwru_record *
 
 int chains_add(struct chains *cs, const struct pwru_record *r)
 {
+	return chains_add_sym(cs, r, NULL, 0);
+}
+
+int chains_add_sym(struct chains *cs, const struct pwru_record *r, void *sym, size_t len)
+{
 	struct chain *c;
 	int rc = 0;
 
-	if (!r->ev->skb)
+	if (!r->ev->skb) {
+		free(sym);
 		return 0;
+	}
 	if (r->ev->ts > cs->now)
 		cs->now = r->ev->ts;
 	c = find_or_start(cs, r, &rc);
@@ -158,7 +191,7 @@ int chains_add(struct chains *cs, const struct pwru_record *r)
 		rc |= finish(cs, c, CHAIN_FREED);
 		c = find_or_start(cs, r, &rc);
 	}
-	append(cs, c, r);
+	append(cs, c, r, sym, len);
 	if (r->is_drop && !c->dropped) {
 		c->dropped = true;
 		c->drop = record_func_ref(r);
@@ -208,6 +241,16 @@ uint64_t chains_cut(const struct chains *cs)
 	return cs->cut;
 }
 
+void chains_set_sym_budget(struct chains *cs, size_t bytes)
+{
+	cs->sym_max = bytes;
+}
+
+uint64_t chains_sym_dropped(const struct chains *cs)
+{
+	return cs->sym_dropped;
+}
+
 const char *chain_end_name(enum chain_end e)
 {
 	static const char *const names[] = {"freed", "dropped", "idle", "exit", "table full"};
@@ -222,7 +265,7 @@ void chains_free(struct chains *cs)
 	if (!cs)
 		return;
 	for (i = 0; cs->c && i < cs->max; i++)
-		free(cs->c[i].steps);
+		free_steps(cs, &cs->c[i]);
 	free(cs->c);
 	u64map_free(cs->idx);
 	free(cs);

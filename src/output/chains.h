@@ -3,7 +3,9 @@
  * Events grouped per packet (skb): a chain starts at an skb's first event and ends when the
  * skb is freed (kfree_skbmem, or a free or drop point followed by quiet), after an idle
  * timeout, or at exit. Bounded: at most MAX chains in flight and STEPS events per chain;
- * reaching either is counted and said.
+ * reaching either is counted and said. A step may carry what its sink made of the event's
+ * symbols (caller, stack) while they were valid: the sink's bytes, freed with the chain, at
+ * most SYM_BYTES of them held at once (past it, dropped and counted).
  */
 #ifndef PWRU_CHAINS_H
 #define PWRU_CHAINS_H
@@ -14,6 +16,8 @@ struct chain_step {
 	struct func_ref f;
 	uint64_t ts;
 	uint32_t mark; /* skb->mark there, for --output-cilium */
+	void *sym;     /* the sink's, or NULL */
+	size_t sym_len;
 };
 
 enum chain_end { CHAIN_FREED, CHAIN_DROPPED, CHAIN_IDLE, CHAIN_EXIT, CHAIN_FULL };
@@ -41,6 +45,11 @@ struct chains;
 struct chains *chains_new(size_t max_chains, uint32_t max_steps, chain_done_fn done, void *ctx);
 /* Adds R to its skb's chain; chains that end on the way are handed to DONE. */
 int chains_add(struct chains *cs, const struct pwru_record *r);
+/* The same, the step keeping SYM (LEN bytes, malloc'ed: the chains' from here on). */
+int chains_add_sym(struct chains *cs, const struct pwru_record *r, void *sym, size_t len);
+/* Held symbol bytes at the most (default 64 MiB), and how many steps' were dropped. */
+void chains_set_sym_budget(struct chains *cs, size_t bytes);
+uint64_t chains_sym_dropped(const struct chains *cs);
 /* Ends chains idle at NOW (the kernel's monotonic ns). */
 int chains_tick(struct chains *cs, uint64_t now);
 /* Ends every chain in flight (at exit). */

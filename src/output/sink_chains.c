@@ -5,6 +5,9 @@
  * function with the time since the first, the end), JSON (one object per chain), and
  * "path" for CI: per packet, the tuple and the function sequence with the drop reason and
  * nothing that changes between runs; each distinct path once, sorted, printed at exit.
+ * With --output-caller and --output-stack (and source lines with debug info) the text and
+ * JSON forms keep what the event's symbols said while they were valid, per step; the path
+ * form none of it: offsets and lines change between kernels.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -12,12 +15,18 @@
 #include "src/output/cilium.h"
 #include "src/output/fmt.h"
 #include "src/output/sink.h"
+#include "src/output/stack_json.h"
+#include "src/output/stack_text.h"
 #include "src/output/tuple_text.h"
 
 #define MAX_CHAINS 16384
 #define MAX_STEPS  512
 #define MAX_PATHS  200000
-#define LINE_MAX_  65536
+#define LINE_MAX_  (128 * 1024)
+/* One step's symbols at the most: a step and its line fit in one buffer */
+#define SYM_MAX (LINE_MAX_ / 2)
+/* Under a step's line, its stack: indented past the time column, below FUNC. */
+#define STACK_INDENT "                     "
 
 enum form { FORM_TEXT, FORM_JSON, FORM_PATH };
 
@@ -32,9 +41,27 @@ struct chains_state {
 	uint32_t eph_lo, eph_hi; /* ephemeral ports: masked in paths */
 };
 
+/* What a step of the text form keeps of its event's symbols (src/output/stack_text.h). */
+struct text_sym {
+	uint32_t line_len;   /* " (file:line)" after FUNC, with debug info */
+	uint32_t caller_len; /* CALLER, with --output-caller */
+	char text[];	     /* the two, then the stack's lines; NUL-terminated */
+};
+
 static size_t func_text(const struct func_ref *f, char *buf, size_t len)
 {
 	return func_ref_text(f, buf, len);
+}
+
+/* Writes out what F holds when less than NEED bytes are left: a chain may outgrow one line. */
+static int room(struct chains_state *st, struct fmt *f, size_t need)
+{
+	size_t n = (size_t)(f->p - st->line);
+
+	if ((size_t)(f->end - f->p) >= need)
+		return 0;
+	f->p = st->line;
+	return fwrite(st->line, 1, n, st->s->out) == n ? 0 : -1;
 }
 
 static void put_iface(struct fmt *f, const struct chain *c)
@@ -60,48 +87,102 @@ static void put_end(struct fmt *f, const struct chain *c)
 	}
 }
 
+static void put_header(struct fmt *f, const struct chain *c)
+{
+	char t[TUPLE_TEXT_MAX];
+
+	fmt_str(f, "skb 0x");
+	fmt_hex(f, c->skb);
+	fmt_char(f, ' ');
+	fmt_mem(f, t, tuple_text(&c->tuple, t, sizeof(t)));
+	fmt_str(f, " netns ");
+	fmt_u64(f, c->netns);
+	fmt_str(f, " iface ");
+	put_iface(f, c);
+	fmt_str(f, " process ");
+	fmt_str(f, c->process);
+	fmt_char(f, '\n');
+}
+
+/* FUNC of step S with its source line and Cilium's mark, as the events' FUNC column. */
+static size_t step_func(const struct chains_state *st, const struct chain_step *s, char *buf,
+			size_t len)
+{
+	const struct text_sym *ts = s->sym;
+	struct fmt f = {buf, buf + len - 1};
+	char tok[96];
+
+	f.p += func_text(&s->f, buf, len);
+	if (ts)
+		fmt_mem(&f, ts->text, ts->line_len);
+	if (st->s->opts->cilium && cilium_mark_token(s->mark, tok, sizeof(tok))) {
+		fmt_char(&f, ' ');
+		fmt_str(&f, tok);
+	}
+	*f.p = '\0';
+	return (size_t)(f.p - buf);
+}
+
+/* With --output-caller, FUNC is padded to the chain's longest, as the events' is. */
+static size_t func_width(const struct chains_state *st, const struct chain *c)
+{
+	char fn[512];
+	size_t w = 0, n;
+	uint32_t i;
+
+	for (i = 0; st->s->opts->caller && i < c->n; i++)
+		if ((n = step_func(st, &c->steps[i], fn, sizeof(fn))) > w)
+			w = n;
+	return w;
+}
+
+static void put_step(struct chains_state *st, struct fmt *f, const struct chain *c,
+		     const struct chain_step *s, size_t width)
+{
+	const struct text_sym *ts = s->sym;
+	char num[24], fn[512];
+	struct fmt nf = {num, num + sizeof(num)};
+	size_t n;
+
+	fmt_char(&nf, '+');
+	fmt_u64(&nf, s->ts - c->first_ts);
+	for (n = (size_t)(nf.p - num); n < 14; n++)
+		fmt_char(f, ' ');
+	fmt_mem(f, num, (size_t)(nf.p - num));
+	fmt_str(f, " ns  ");
+	fmt_mem(f, fn, n = step_func(st, s, fn, sizeof(fn)));
+	if (st->s->opts->caller) {
+		for (; n < width; n++)
+			fmt_char(f, ' ');
+		fmt_char(f, ' ');
+		if (ts)
+			fmt_mem(f, ts->text + ts->line_len, ts->caller_len);
+	}
+	fmt_char(f, '\n');
+	if (ts)
+		fmt_str(f, ts->text + ts->line_len + ts->caller_len);
+}
+
 static int text_chain(struct chains_state *st, const struct chain *c)
 {
 	struct fmt f = {st->line, st->line + sizeof(st->line) - 1};
-	char t[TUPLE_TEXT_MAX], fn[256];
+	size_t width = func_width(st, c), n;
 	uint32_t i;
-	size_t n;
+	int rc = 0;
 
-	fmt_str(&f, "skb 0x");
-	fmt_hex(&f, c->skb);
-	fmt_char(&f, ' ');
-	fmt_mem(&f, t, tuple_text(&c->tuple, t, sizeof(t)));
-	fmt_str(&f, " netns ");
-	fmt_u64(&f, c->netns);
-	fmt_str(&f, " iface ");
-	put_iface(&f, c);
-	fmt_str(&f, " process ");
-	fmt_str(&f, c->process);
-	fmt_char(&f, '\n');
+	put_header(&f, c);
 	for (i = 0; i < c->n; i++) {
-		char num[24];
-		struct fmt nf = {num, num + sizeof(num)};
-
-		fmt_char(&nf, '+');
-		fmt_u64(&nf, c->steps[i].ts - c->first_ts);
-		for (n = (size_t)(nf.p - num); n < 14; n++)
-			fmt_char(&f, ' ');
-		fmt_mem(&f, num, (size_t)(nf.p - num));
-		fmt_str(&f, " ns  ");
-		fmt_mem(&f, fn, func_text(&c->steps[i].f, fn, sizeof(fn)));
-		if (st->s->opts->cilium && cilium_mark_token(c->steps[i].mark, fn, sizeof(fn))) {
-			fmt_char(&f, ' ');
-			fmt_str(&f, fn);
-		}
-		fmt_char(&f, '\n');
+		rc |= room(st, &f, c->steps[i].sym_len + 1024);
+		put_step(st, &f, c, &c->steps[i], width);
 	}
+	rc |= room(st, &f, 1024);
 	if (c->truncated)
 		fmt_str(&f, "  ... more events than kept per packet\n");
 	fmt_str(&f, "  end: ");
 	put_end(&f, c);
 	fmt_str(&f, "\n\n");
 	n = (size_t)(f.p - st->line);
-	return fwrite(st->line, 1, n, st->s->out) == n ? 0 : -1;
+	return !rc && fwrite(st->line, 1, n, st->s->out) == n ? 0 : -1;
 }
 
 static void json_tuple(struct fmt *f, const struct pwru_tuple *t)
@@ -132,6 +213,7 @@ static int json_chain(struct chains_state *st, const struct chain *c)
 	struct fmt i_f = {iface, iface + sizeof(iface) - 1};
 	uint32_t i;
 	size_t n;
+	int rc = 0;
 
 	fmt_str(&f, "{\"type\":\"chain\"");
 	if (st->s->opts->node) {
@@ -158,6 +240,7 @@ static int json_chain(struct chains_state *st, const struct chain *c)
 	fmt_str(&f, c->truncated ? "true" : "false");
 	fmt_str(&f, ",\"events\":[");
 	for (i = 0; i < c->n; i++) {
+		rc |= room(st, &f, c->steps[i].sym_len + 1024);
 		func_text(&c->steps[i].f, fn, sizeof(fn));
 		fmt_str(&f, i ? ",{\"func\":" : "{\"func\":");
 		fmt_json_str(&f, fn);
@@ -168,11 +251,13 @@ static int json_chain(struct chains_state *st, const struct chain *c)
 			fmt_str(&f, ",\"cilium_mark\":");
 			fmt_json_str(&f, fn);
 		}
+		if (c->steps[i].sym)
+			fmt_mem(&f, c->steps[i].sym, c->steps[i].sym_len);
 		fmt_char(&f, '}');
 	}
 	fmt_str(&f, "]}\n");
 	n = (size_t)(f.p - st->line);
-	return fwrite(st->line, 1, n, st->s->out) == n ? 0 : -1;
+	return !rc && fwrite(st->line, 1, n, st->s->out) == n ? 0 : -1;
 }
 
 static void path_port(struct fmt *f, const struct chains_state *st, uint16_t be)
@@ -293,11 +378,58 @@ static int chains_path_open(struct sink *s)
 	return open_form(s, FORM_PATH);
 }
 
+/* The step's text_sym: FUNC's line, the caller, the stack. */
+static void *text_sym(struct chains_state *st, const struct pwru_record *r, size_t *len)
+{
+	const struct sink_opts *so = st->s->opts;
+	char *b = st->line, *end = st->line + SYM_MAX;
+	size_t fl, cl = 0, sl = 0;
+	struct text_sym *t;
+
+	fl = stack_text_func_line(r, b, (size_t)(end - b));
+	if (so->caller)
+		cl = stack_text_caller(r, b + fl, (size_t)(end - b) - fl);
+	if (so->stack)
+		sl = stack_text_frames(r, STACK_INDENT, b + fl + cl, (size_t)(end - b) - fl - cl);
+	*len = sizeof(*t) + fl + cl + sl + 1;
+	t = malloc(*len);
+	if (!t)
+		return NULL;
+	t->line_len = (uint32_t)fl;
+	t->caller_len = (uint32_t)cl;
+	memcpy(t->text, b, fl + cl + sl);
+	t->text[fl + cl + sl] = '\0';
+	return t;
+}
+
+/* The JSON form's: the keys JSON events have for the same (src/output/stack_json.h). */
+static void *json_sym(struct chains_state *st, const struct pwru_record *r, size_t *len)
+{
+	const struct sink_opts *so = st->s->opts;
+	/* [0] is for fmt_key to look back at: the fragment starts with ',' */
+	struct fmt f = {st->line + 1, st->line + SYM_MAX};
+	char *t;
+
+	st->line[0] = ' ';
+	stack_json(&f, so->caller, so->stack, r);
+	*len = (size_t)(f.p - st->line) - 1;
+	t = *len ? malloc(*len) : NULL;
+	if (t)
+		memcpy(t, st->line + 1, *len);
+	return t;
+}
+
 static int chains_record(struct sink *s, const struct pwru_record *r)
 {
 	struct chains_state *st = s->priv;
+	const struct sink_opts *so = s->opts;
+	size_t len = 0;
+	void *sym = NULL;
 
-	return chains_add(st->cs, r);
+	/* made before the step is added: the record's frames are valid only now */
+	if (st->form != FORM_PATH && (so->caller || so->stack || r->func_frame))
+		sym = st->form == FORM_JSON ? json_sym(st, r, &len) : text_sym(st, r, &len);
+	return chains_add_sym(st->cs, r, sym, sym ? len : 0);
 }
 
 static int chains_tick_(struct sink *s, uint64_t now)
@@ -341,6 +473,11 @@ static int chains_close(struct sink *s, const struct output_stats *stats)
 		fprintf(s->diag,
 			"pwru: more than %d packets in flight %llu times: their chains were cut\n",
 			MAX_CHAINS, (unsigned long long)chains_cut(st->cs));
+	if (chains_sym_dropped(st->cs))
+		fprintf(s->diag,
+			"pwru: stacks and callers of %llu chain events not kept: the chains in "
+			"flight held 64 MiB of them\n",
+			(unsigned long long)chains_sym_dropped(st->cs));
 	if (st->paths_dropped)
 		fprintf(s->diag,
 			"pwru: %llu packets past the first %d not kept for the path form\n",

@@ -7,16 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include "src/output/cilium.h"
-#include "kallsyms/symbolizer.h"
 #include "src/output/fmt.h"
 #include "src/output/frag.h"
 #include "src/output/sink.h"
+#include "src/output/stack_json.h"
 #include "src/output/tuple_text.h"
 
 /* An event, and a stack of 64 frames with their inlined functions. */
 #define LINE_MAX_ (128 * 1024)
-/* Room one more frame may need; past it the stack's remaining frames are left out. */
-#define FRAME_JSON_MAX 4096
 
 struct json_state {
 	char line[LINE_MAX_];
@@ -274,70 +272,6 @@ static void put_cilium(struct fmt *f, const struct sink_opts *so, const struct p
 	}
 }
 
-static void put_src(struct fmt *f, const struct ksrc_frame *s)
-{
-	key_str(f, "func", s->func ? s->func : "");
-	key_str(f, "file", s->file ? s->file : "");
-	key_u64(f, "line", s->line);
-}
-
-/* Where kallsyms puts the address, its source line, and the functions inlined there. */
-static void put_frame(struct fmt *f, const struct sym_frame *fr)
-{
-	const struct ksym *s = fr->pos.sym;
-	const struct ksrc_frame *fn = fr->nsrc ? &fr->src[fr->nsrc - 1] : NULL;
-	int i;
-
-	fmt_char(f, '{');
-	key_hex(f, "addr", fr->addr);
-	key_str(f, "func", s ? s->name : "");
-	key_u64(f, "offset", fr->pos.off);
-	key_u64(f, "size", fr->pos.size);
-	key_str(f, "module", s && s->module ? s->module : "");
-	key_str(f, "file", fn && fn->file ? fn->file : "");
-	key_u64(f, "line", fn ? fn->line : 0);
-	fmt_key(f, "inlined");
-	fmt_char(f, '[');
-	for (i = 0; i + 1 < fr->nsrc; i++) {
-		if (i)
-			fmt_char(f, ',');
-		fmt_char(f, '{');
-		put_src(f, &fr->src[i]);
-		fmt_char(f, '}');
-	}
-	fmt_str(f, "]}");
-}
-
-/* Source line of FUNC (with debug info), --output-caller, --output-stack. */
-static void put_symbols(struct fmt *f, const struct sink_opts *so, const struct pwru_record *r)
-{
-	const struct sym_frame *c = r->caller_frame, *fn = r->func_frame;
-	size_t i;
-
-	if (fn && fn->nsrc) {
-		key_str(f, "func_file", fn->src[fn->nsrc - 1].file);
-		key_u64(f, "func_line", fn->src[fn->nsrc - 1].line);
-	}
-	if (so->caller) {
-		key_str(f, "caller_func", c && c->pos.sym ? c->pos.sym->name : "");
-		fmt_key(f, "caller");
-		if (c)
-			put_frame(f, c);
-		else
-			fmt_str(f, "null");
-	}
-	if (!so->stack)
-		return;
-	fmt_key(f, "stack");
-	fmt_char(f, '[');
-	for (i = 0; i < r->nframes && f->end - f->p > FRAME_JSON_MAX; i++) {
-		if (i)
-			fmt_char(f, ',');
-		put_frame(f, r->frames[i]);
-	}
-	fmt_char(f, ']');
-}
-
 static int json_open(struct sink *o)
 {
 	o->priv = calloc(1, sizeof(struct json_state));
@@ -374,7 +308,7 @@ static int json_record(struct sink *o, const struct pwru_record *r)
 	put_process(&f, st, r);
 	put_func(&f, st, r);
 	put_cilium(&f, so, r);
-	put_symbols(&f, so, r);
+	stack_json(&f, so->caller, so->stack, r);
 	put_time(&f, so, r);
 	key_u64(&f, "ts", r->ev->ts);
 	if (so->meta)

@@ -165,4 +165,46 @@ if grep -q ' (inlined)$' "$SCRATCH/lines.out"; then
 else
 	not_ok "inlined functions are shown"
 fi
+
+# --output-chains keeps the same per step: FUNC's line, CALLER's and the stack's, as the
+# events above showed them (checked against eu-addr2line), made while the frames were valid.
+if pwru_start chains --output-chains --output-stack --output-caller --filter-func "$FUNCS" icmp; then
+	$IP netns exec a ping -c 1 -W 3 10.0.1.2 >/dev/null
+	# a chain is printed after 1 s without events; the lookups take their time under TCG
+	for _ in $(seq 600); do
+		[ "$(grep -c "^skb .*$TUPLE" "$SCRATCH/chains.out")" -ge 1 ] && break
+		sleep 0.2
+	done
+	pwru_stop
+	# FUNC (file:line) CALLER (file:line), from the echo request's steps and events
+	awk -v tuple="$TUPLE" '
+		/^skb / { on = index($0, tuple) > 0; next }
+		on && /^ +\+[0-9]+ ns  / { sub(/^ +\+[0-9]+ ns  /, ""); gsub(/  +/, " "); print }
+	' "$SCRATCH/chains.out" | sort -u >"$SCRATCH/chain.funcs"
+	awk -v tuple="$TUPLE" 'index($0, tuple) {
+		for (i = 1; i <= NF; i++) if (index($i, "->")) break
+		s = $(i + 1); for (i += 2; i <= NF; i++) s = s " " $i; print s }' \
+		"$SCRATCH/lines.out" | sort -u >"$SCRATCH/event.funcs"
+	missing=$(comm -23 "$SCRATCH/chain.funcs" "$SCRATCH/event.funcs")
+	if [ "$(wc -l <"$SCRATCH/chain.funcs")" -ge 3 ] && [ -z "$missing" ] &&
+		grep -q '^icmp_rcv (net/ipv4/icmp.c:[0-9]*) ip_protocol_deliver_rcu+0x[0-9a-f]*/0x[0-9a-f]* (net/ipv4/ip_input.c:[0-9]*)$' "$SCRATCH/chain.funcs"; then
+		ok "chains: each step's FUNC and CALLER with the events' source lines ($(wc -l <"$SCRATCH/chain.funcs") steps)"
+	else
+		not_ok "chains: each step's FUNC and CALLER with the events' source lines" \
+			"not among the events': ${missing:-none}" "$(cat "$SCRATCH/chain.funcs")"
+	fi
+	# every stack line under a step, as under the events
+	grep '^                     [^ ]' "$SCRATCH/chains.out" | sed 's/^ *//' | sort -u >"$SCRATCH/chain.frames"
+	grep '^    [^ ]' "$SCRATCH/lines.out" | sed 's/^ *//' | sort -u >"$SCRATCH/event.frames"
+	missing=$(comm -23 "$SCRATCH/chain.frames" "$SCRATCH/event.frames")
+	if [ "$(grep -c ' (inlined)$' "$SCRATCH/chain.frames")" -ge 1 ] && [ -z "$missing" ]; then
+		ok "chains: the steps' stacks with the events' lines and inlined functions ($(wc -l <"$SCRATCH/chain.frames") frames)"
+	else
+		not_ok "chains: the steps' stacks with the events' lines and inlined functions" \
+			"not among the events': $(echo "$missing" | head -n 5)"
+	fi
+	diag "$(awk -v tuple="$TUPLE" '/^skb / { on = index($0, tuple) > 0 } on' "$SCRATCH/chains.out" | head -n 30)"
+else
+	not_ok "pwru --output-chains with debug info attached" "$(cat "$SCRATCH/chains.err")"
+fi
 check_nothing_attached
