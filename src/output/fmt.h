@@ -79,12 +79,30 @@ static inline void fmt_dec_back(char *end, uint64_t v)
 
 static inline size_t fmt_dec_len(uint64_t v)
 {
-	uint64_t p = 10;
-	size_t n = 1;
+	static const uint64_t pow10[20] = {1ull,
+					   10ull,
+					   100ull,
+					   1000ull,
+					   10000ull,
+					   100000ull,
+					   1000000ull,
+					   10000000ull,
+					   100000000ull,
+					   1000000000ull,
+					   10000000000ull,
+					   100000000000ull,
+					   1000000000000ull,
+					   10000000000000ull,
+					   100000000000000ull,
+					   1000000000000000ull,
+					   10000000000000000ull,
+					   100000000000000000ull,
+					   1000000000000000000ull,
+					   10000000000000000000ull};
+	/* digits of 2^bits, then one fewer when V is below that power of ten */
+	size_t n = (size_t)(64 - __builtin_clzll(v | 1)) * 1233 >> 12;
 
-	for (; n < 20 && v >= p; p *= 10)
-		n++;
-	return n;
+	return n + ((v | 1) >= pow10[n]); /* 0 has one digit too */
 }
 
 /* Digits straight into the line when they fit: no copy of a copy. */
