@@ -8,11 +8,13 @@
 #define PWRU_EVENT_FILL_BPF_H
 
 #include "event.h"
+#include "tunnel.bpf.h"
 
 /* Set by userspace before load; the verifier sees them as constants and prunes. */
 const volatile bool cfg_output_tuple = true;
 const volatile bool cfg_output_meta = true;
 const volatile bool cfg_output_cb = false;
+const volatile bool cfg_output_tunnel = false;
 const volatile __u32 cfg_snaplen = 0; /* 0: no packet section */
 const volatile bool cfg_output_stack = false;
 const volatile bool cfg_output_caller = false;
@@ -250,6 +252,19 @@ static __always_inline __u32 fill_stack(void *ctx, __u8 *rec, __u32 off)
 	return off + sizeof(*s) + PWRU_ALIGN8(n);
 }
 
+/* --output-tunnel: the inner packet's tuple, when SKB carries a VXLAN or Geneve tunnel. */
+static __always_inline __u32 fill_tunnel(struct sk_buff *skb, __u8 *rec, __u32 off)
+{
+	struct pwru_tuple *t = (void *)(rec + off + sizeof(struct pwru_section));
+	struct tunnel_at in;
+
+	if (!tunnel_inner(skb, &in))
+		return off;
+	__builtin_memset(t, 0, sizeof(*t));
+	fill_tuple_l3(BPF_CORE_READ(skb, head) + in.net, t);
+	return put_section(rec, off, PWRU_SEC_TUNNEL, sizeof(*t));
+}
+
 /* qdisc_skb_cb: pkt_len (4), two u16, then data[20], which tc programs see as cb[0..4]. */
 static __always_inline __u32 fill_cb(struct sk_buff *skb, __u8 *rec, __u32 off)
 {
@@ -450,6 +465,8 @@ static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device
 		size = fill_stack(x->stack_ctx, buf->b, size);
 	if (cfg_output_cb)
 		size = fill_cb(skb, buf->b, size);
+	if (cfg_output_tunnel)
+		size = fill_tunnel(skb, buf->b, size);
 	size = fill_extra(buf->b, size, x);
 	if (cfg_snaplen)
 		size = fill_packet(skb, dev, buf->b, size);

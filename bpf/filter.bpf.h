@@ -37,26 +37,30 @@ struct {
 	__type(value, struct filter_pcap_percpu);
 } filter_pcap_scratch_map SEC(".maps");
 
-/* The asm keeps clang from folding the stubs' results into their callers. */
-static __noinline bool filter_pcap_gate(void)
-{
-	int on;
+/*
+ * A gate (its calls become a constant at load) and a filter stub over the scratch (its body
+ * replaced), by name: filters/pcap_filter.c knows them by these names. The asm keeps clang
+ * from folding their results into their callers.
+ */
+#define FILTER_GATE(name)                                                                          \
+	static __noinline bool name(void)                                                          \
+	{                                                                                          \
+		int on;                                                                            \
+                                                                                                   \
+		asm volatile("%0 = 0" : "=r"(on));                                                 \
+		return on;                                                                         \
+	}
 
-	asm volatile("%0 = 0" : "=r"(on));
-	return on;
-}
+#define FILTER_STUB(name)                                                                          \
+	static __noinline bool name(struct filter_pcap_scratch *s)                                 \
+	{                                                                                          \
+		asm volatile("" : "+r"(s));                                                        \
+		return s != 0;                                                                     \
+	}
 
-static __noinline bool filter_pcap_l2(struct filter_pcap_scratch *s)
-{
-	asm volatile("" : "+r"(s));
-	return s != 0;
-}
-
-static __noinline bool filter_pcap_l3(struct filter_pcap_scratch *s)
-{
-	asm volatile("" : "+r"(s));
-	return s != 0;
-}
+FILTER_GATE(filter_pcap_gate)
+FILTER_STUB(filter_pcap_l2)
+FILTER_STUB(filter_pcap_l3)
 
 #define FILTER_PCAP_SKB_OFF(field) bpf_core_field_offset(struct sk_buff, field)
 #define FILTER_PCAP_META_AT(m, type, field)                                                        \
@@ -66,41 +70,79 @@ static __noinline bool filter_pcap_l3(struct filter_pcap_scratch *s)
  * L2 when the skb has a MAC header of its own: mac_header set and distinct from the network
  * header (devices without a link header, like tun or wireguard, set both to the same
  * offset). Otherwise L3 from the network header, if one is set: on the transmit path before
- * neigh output (ip_output, ip_finish_output2) mac_header is still unset for local traffic.
+ * neigh output (ip_output, ip_finish_output2) mac_header is still unset for local traffic,
+ * or still the inner frame's when the packet is a tunnel's outer one.
  */
 static __always_inline int filter_pcap_pick(__u16 mac, __u16 net)
 {
-	if (mac != (__u16)~0U && mac != net)
+	bool net_set = net != 0 && net != (__u16)~0U;
+
+	/*
+	 * A MAC header after the network header is the inner frame of a tunnel this host
+	 * is encapsulating (vxlan, geneve): the outer packet has no link header yet.
+	 */
+	if (mac != (__u16)~0U && mac != net && !(net_set && mac > net))
 		return FILTER_PCAP_L2;
-	if (net != 0 && net != (__u16)~0U)
+	if (net_set)
 		return FILTER_PCAP_L3;
 	return -1;
 }
 
+/* The sk_buff fields from ->len to ->data, read once into PC->meta. */
+static __always_inline bool filter_pcap_read_meta(struct filter_pcap_percpu *pc,
+						  struct sk_buff *skb)
+{
+	__u32 n = FILTER_PCAP_SKB_OFF(data) + sizeof(void *) - FILTER_PCAP_SKB_OFF(len);
+
+	if (n > FILTER_PCAP_META)
+		return false;
+	return !bpf_probe_read_kernel(pc->meta, n, (void *)skb + FILTER_PCAP_SKB_OFF(len));
+}
+
 /*
- * LAYER: FILTER_PCAP_AUTO for tracing; the checker forces L3 for raw IP captures. MISSING:
- * bytes the capture lacks (wire length minus captured length), added to `len`. PAD: bytes
- * appended by the checker to reach a minimum size, hidden from the filter.
+ * Points the scratch at the packet from START (an offset from skb->head) and copies its
+ * first bytes. MISSING: bytes the capture lacks (wire length minus captured length),
+ * added to `len`. PAD: bytes appended by the checker to reach a minimum size, hidden from
+ * the filter.
  */
+static __always_inline bool filter_pcap_point(struct filter_pcap_percpu *pc, struct sk_buff *skb,
+					      __u32 start, __u32 missing, __u32 pad)
+{
+	__u8 *m = pc->meta;
+	unsigned char *head = FILTER_PCAP_META_AT(m, unsigned char *, head);
+	unsigned char *data = FILTER_PCAP_META_AT(m, unsigned char *, data);
+	__u32 tail = FILTER_PCAP_META_AT(m, __u32, tail);
+	__u32 data_off = data - head;
+	__u32 len = FILTER_PCAP_META_AT(m, __u32, len);
+
+	if (start > tail || tail - start < pad || len + data_off < start + pad)
+		return false;
+	pc->s.data = (__u64)(head + start);
+	pc->s.caplen = tail - start - pad;
+	pc->s.len = len + data_off - start - pad + missing;
+	pc->s.skb = (__u64)skb;
+	/*
+	 * A constant size keeps every verifier happy, and is safe: start <= tail <= end, and
+	 * skb_shared_info (bigger than the block) follows end in the same allocation. Bytes
+	 * past caplen are never looked at.
+	 */
+	return !bpf_probe_read_kernel(pc->s.buf, FILTER_PCAP_BUF, head + start);
+}
+
+/* LAYER: FILTER_PCAP_AUTO for tracing; the checker forces L3 for raw IP captures. */
 static __always_inline bool filter_pcap_skb(struct sk_buff *skb, int layer, __u32 missing,
 					    __u32 pad)
 {
 	struct filter_pcap_percpu *pc;
-	__u32 key = 0, start, tail, data_off, len, linear, n;
-	unsigned char *head, *data;
+	__u32 key = 0, start;
 	__u8 *m;
 
 	if (!filter_pcap_gate())
 		return true;
 	pc = bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
-	if (!pc)
+	if (!pc || !filter_pcap_read_meta(pc, skb))
 		return false;
 	m = pc->meta;
-	n = FILTER_PCAP_SKB_OFF(data) + sizeof(void *) - FILTER_PCAP_SKB_OFF(len);
-	if (n > FILTER_PCAP_META)
-		return false;
-	if (bpf_probe_read_kernel(m, n, (void *)skb + FILTER_PCAP_SKB_OFF(len)))
-		return false;
 	if (layer == FILTER_PCAP_AUTO)
 		layer = filter_pcap_pick(FILTER_PCAP_META_AT(m, __u16, mac_header),
 					 FILTER_PCAP_META_AT(m, __u16, network_header));
@@ -110,24 +152,7 @@ static __always_inline bool filter_pcap_skb(struct sk_buff *skb, int layer, __u3
 		start = FILTER_PCAP_META_AT(m, __u16, network_header);
 	else
 		return false;
-	head = FILTER_PCAP_META_AT(m, unsigned char *, head);
-	data = FILTER_PCAP_META_AT(m, unsigned char *, data);
-	tail = FILTER_PCAP_META_AT(m, __u32, tail);
-	data_off = data - head;
-	len = FILTER_PCAP_META_AT(m, __u32, len);
-	if (start > tail || tail - start < pad || len + data_off < start + pad)
-		return false;
-	linear = tail - start - pad;
-	pc->s.data = (__u64)(head + start);
-	pc->s.caplen = linear;
-	pc->s.len = len + data_off - start - pad + missing;
-	pc->s.skb = (__u64)skb;
-	/*
-	 * A constant size keeps every verifier happy, and is safe: start <= tail <= end, and
-	 * skb_shared_info (bigger than the block) follows end in the same allocation. Bytes
-	 * past caplen are never looked at.
-	 */
-	if (bpf_probe_read_kernel(pc->s.buf, FILTER_PCAP_BUF, head + start))
+	if (!filter_pcap_point(pc, skb, start, missing, pad))
 		return false;
 	if (layer == FILTER_PCAP_L2)
 		return filter_pcap_l2(&pc->s);

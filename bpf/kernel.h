@@ -100,6 +100,8 @@ struct sk_buff {
 	__be16 protocol;
 	__u16 network_header;
 	__u16 mac_header;
+	__u16 inner_network_header;
+	__u16 inner_mac_header;
 	unsigned int tail;
 	unsigned char *head;
 	unsigned char *data;

@@ -19,13 +19,34 @@
 #include "filters/skb_btf.h"
 #include "filters/splice.h"
 
-#define STUB_GATE "filter_pcap_gate"
-#define STUB_L2	  "filter_pcap_l2"
-#define STUB_L3	  "filter_pcap_l3"
+#define STUB_L2	       "filter_pcap_l2"
+#define STUB_L3	       "filter_pcap_l3"
+#define STUB_TUNNEL_L2 "filter_tunnel_l2"
+#define STUB_TUNNEL_L3 "filter_tunnel_l3"
+
+/*
+ * Every gate of the BPF side, indexed by enum filter_gate: each one is removed from every
+ * program, its calls replaced by whether its stubs got a body, so a gate can never stay
+ * in place and let everything through (or nothing).
+ */
+static const char *const gate_names[FILTER_NGATES] = {
+    [FILTER_GATE_PCAP] = "filter_pcap_gate",
+    [FILTER_GATE_TUNNEL] = "filter_tunnel_gate",
+    [FILTER_GATE_SKB_EXPR] = "filter_skb_expr_gate",
+    [FILTER_GATE_METADATA] = "skb_metadata_gate",
+};
+
+#define MAX_EXTRA 4
 
 struct pcap_filter {
 	bool empty;
 	struct ebpf_code l2, l3;
+	bool gate_on[FILTER_NGATES]; /* but FILTER_GATE_PCAP: !empty */
+	struct {
+		char name[64];
+		struct ebpf_code code;
+	} extra[MAX_EXTRA];
+	size_t nextra;
 	char l3_note[256];
 	char last_err[256];
 	/* func_info and line_info handed to libbpf: they must outlive the load */
@@ -244,6 +265,26 @@ static const char *func_name(const struct btf *btf, const void *func_info, __u32
 	return t ? btf__name_by_offset(btf, t->name_off) : NULL;
 }
 
+static int gate_index(const char *name)
+{
+	for (int g = 0; g < FILTER_NGATES; g++)
+		if (!strcmp(name, gate_names[g]))
+			return g;
+	return -1;
+}
+
+static const struct ebpf_code *stub_body(const struct pcap_filter *f, const char *name)
+{
+	if (!f->empty && !strcmp(name, STUB_L2))
+		return &f->l2;
+	if (!f->empty && !strcmp(name, STUB_L3))
+		return &f->l3;
+	for (size_t k = 0; k < f->nextra; k++)
+		if (!strcmp(name, f->extra[k].name))
+			return &f->extra[k].code;
+	return NULL;
+}
+
 /* One edit per stub found in the program; returns how many. */
 static size_t find_stubs(const struct pcap_filter *f, const struct btf *btf,
 			 const struct bpf_prog_load_opts *o, struct splice_edit *e, size_t max)
@@ -252,26 +293,65 @@ static size_t find_stubs(const struct pcap_filter *f, const struct btf *btf,
 
 	for (__u32 i = 0; i < o->func_info_cnt && n < max; i++) {
 		const char *name = func_name(btf, o->func_info, o->func_info_rec_size, i);
-		const struct ebpf_code *body = NULL;
+		const struct ebpf_code *body;
+		int g;
 
 		if (!name)
 			continue;
-		if (!strcmp(name, STUB_GATE)) {
-			e[n++] =
-			    (struct splice_edit){.func = i, .remove = true, .value = !f->empty};
+		g = gate_index(name);
+		if (g >= 0) {
+			int on = g == FILTER_GATE_PCAP ? !f->empty : f->gate_on[g];
+
+			e[n++] = (struct splice_edit){.func = i, .remove = true, .value = on};
 			continue;
 		}
-		if (f->empty)
-			continue;
-		if (!strcmp(name, STUB_L2))
-			body = &f->l2;
-		else if (!strcmp(name, STUB_L3))
-			body = &f->l3;
+		body = stub_body(f, name);
 		if (body)
 			e[n++] =
 			    (struct splice_edit){.func = i, .body = body->insns, .cnt = body->cnt};
 	}
 	return n;
+}
+
+int pcap_filter_add_tunnel(struct pcap_filter *f, const char *l2, const char *l3,
+			   const struct pcap_filter_opts *opts, char *err, size_t errlen)
+{
+	struct pcap_filter *t = NULL;
+	int rc = 0;
+
+	if (!is_blank(l2)) {
+		rc = pcap_filter_compile_opts(l2, opts, &t, err, errlen);
+		if (!rc)
+			rc = pcap_filter_add_stub(f, FILTER_GATE_TUNNEL, STUB_TUNNEL_L2, &t->l2);
+		pcap_filter_free(t);
+		t = NULL;
+	}
+	if (!rc && !is_blank(l3)) {
+		rc = pcap_filter_compile_opts(l3, opts, &t, err, errlen);
+		if (!rc && *t->l3_note) {
+			snprintf(err, errlen,
+				 "it cannot judge an IP packet (%s): use --filter-tunnel-pcap-l2",
+				 t->l3_note);
+			rc = -EINVAL;
+		}
+		if (!rc)
+			rc = pcap_filter_add_stub(f, FILTER_GATE_TUNNEL, STUB_TUNNEL_L3, &t->l3);
+		pcap_filter_free(t);
+	}
+	return rc;
+}
+
+int pcap_filter_add_stub(struct pcap_filter *f, enum filter_gate gate, const char *stub,
+			 struct ebpf_code *code)
+{
+	if (gate <= FILTER_GATE_PCAP || gate >= FILTER_NGATES || f->nextra == MAX_EXTRA ||
+	    strlen(stub) >= sizeof(f->extra[0].name) || stub_body(f, stub))
+		return -EINVAL;
+	snprintf(f->extra[f->nextra].name, sizeof(f->extra[0].name), "%s", stub);
+	f->extra[f->nextra++].code = *code;
+	*code = (struct ebpf_code){0};
+	f->gate_on[gate] = true;
+	return 0;
 }
 
 static int keep_image(struct pcap_filter *f, const struct prog_image *img)
@@ -320,7 +400,7 @@ static int splice_prog(struct pcap_filter *f, struct bpf_program *prog,
 int pcap_filter_splice(struct pcap_filter *f, struct bpf_program *prog,
 		       struct bpf_prog_load_opts *opts)
 {
-	struct splice_edit edits[8];
+	struct splice_edit edits[16];
 	struct btf *btf;
 	size_t n;
 	int err;
@@ -383,7 +463,7 @@ int pcap_filter_check_loaded(int prog_fd, const char *name, char *err, size_t er
 	for (i = 0; !ret && i < n; i++) {
 		const struct btf_type *t = btf__type_by_id(btf, fi[i].type_id);
 
-		if (t && !strcmp(btf__name_by_offset(btf, t->name_off), STUB_GATE))
+		if (t && gate_index(btf__name_by_offset(btf, t->name_off)) >= 0)
 			ret = -ENOEXEC;
 	}
 	if (ret == -ENOEXEC)
@@ -422,6 +502,8 @@ void pcap_filter_free(struct pcap_filter *f)
 		return;
 	ebpf_code_free(&f->l2);
 	ebpf_code_free(&f->l3);
+	for (size_t k = 0; k < f->nextra; k++)
+		ebpf_code_free(&f->extra[k].code);
 	for (size_t i = 0; i < f->nkept; i++)
 		prog_image_free(&f->kept[i]);
 	free(f->kept);

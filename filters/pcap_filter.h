@@ -16,6 +16,21 @@
 #include <stddef.h>
 
 struct pcap_filter;
+struct ebpf_code;
+
+/*
+ * The gates of the BPF side (bpf/filter.bpf.h and friends): subprograms whose calls the
+ * splice turns into a constant, so that what is not asked for costs nothing. The pcap
+ * gate is on when the expression is not empty; the others when a stub behind them got a
+ * body (pcap_filter_add_stub).
+ */
+enum filter_gate {
+	FILTER_GATE_PCAP,     /* filter_pcap_gate: filter_pcap_l2/l3 */
+	FILTER_GATE_TUNNEL,   /* filter_tunnel_gate: filter_tunnel_l2/l3 */
+	FILTER_GATE_SKB_EXPR, /* filter_skb_expr_gate: filter_skb_expr */
+	FILTER_GATE_METADATA, /* skb_metadata_gate: skb_metadata_fill */
+	FILTER_NGATES,
+};
 
 /*
  * Compiles EXPR for L2 (DLT_EN10MB) and L3 (DLT_RAW). An empty or NULL expression compiles
@@ -69,6 +84,23 @@ int pcap_filter_splice(struct pcap_filter *f, struct bpf_program *prog,
  * reading it back, with a one-line reason in ERR otherwise.
  */
 int pcap_filter_check_loaded(int prog_fd, const char *name, char *err, size_t errlen);
+
+/*
+ * Adds the tunnel filters to F (bpf/filter_tunnel.bpf.h): L2 compiled for Ethernet, run
+ * on the inner frame; L3 compiled for raw IP, run on the inner IP packet (NULL or blank:
+ * none). Returns 0, or -EINVAL with libpcap's message (or why L3 cannot judge an IP
+ * packet) in ERR.
+ */
+int pcap_filter_add_tunnel(struct pcap_filter *f, const char *l2, const char *l3,
+			   const struct pcap_filter_opts *opts, char *err, size_t errlen);
+
+/*
+ * Splices CODE (taken over: *CODE is emptied) in place of the stub subprogram named STUB,
+ * and turns GATE on, wherever F is spliced. Returns 0, or -EINVAL for the pcap gate, an
+ * unknown gate, a stub that already has a body, or too many stubs.
+ */
+int pcap_filter_add_stub(struct pcap_filter *f, enum filter_gate gate, const char *stub,
+			 struct ebpf_code *code);
 
 /* True when the expression was empty: the stubs are removed and nothing is filtered. */
 bool pcap_filter_is_empty(const struct pcap_filter *f);

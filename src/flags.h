@@ -54,6 +54,9 @@ struct pwru_config {
 	bool filter_track_skb_by_stackid;
 	uint64_t filter_track_size; /* skbs followed at once */
 	char *filter_non_skb_funcs; /* "f,g" */
+	char *filter_tunnel_pcap_l2; /* pcap expressions on a tunnel's inner packet */
+	char *filter_tunnel_pcap_l3;
+	bool output_tunnel;
 	bool help;
 	bool version;
 	char *pcap_expr; /* the positional arguments joined with spaces */

@@ -30,6 +30,7 @@
 #include "src/output/drop_reason.h"
 #include "src/output/events.h"
 #include "src/output/prog_names.h"
+#include "src/filter_setup.h"
 #include "src/flags.h"
 #include "src/discover/funcset.h"
 #include "src/discover/btf_check.h"
@@ -417,6 +418,7 @@ static int load_bpf(struct tracer *t, struct pwru_err *e)
 		ro->cfg_output_tuple = t->cfg->output_tuple;
 		ro->cfg_output_meta = t->cfg->output_meta;
 		ro->cfg_output_cb = output_cb(t->cfg);
+		ro->cfg_output_tunnel = t->cfg->output_tunnel;
 		ro->cfg_snaplen = output_snaplen(t->cfg);
 		ro->cfg_wakeup_bytes = output_wakeup_bytes(t->cfg);
 		ro->cfg_skb_output_addr = symbol_addr(t->ksyms, "bpf_skb_event_output");
@@ -594,7 +596,6 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 						      cfg->filter_track_bpf_helpers,
 					  .size = (uint32_t)cfg->filter_track_size,
 					  .non_skb_funcs = cfg->filter_non_skb_funcs}};
-	char err[512];
 	int rc;
 
 	if (geteuid())
@@ -627,15 +628,8 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 		return 0;
 	}
 	/* after load_symbols: the filter's sk_buff offsets come from the same BTF (t.btf) */
-	if (!rc) {
-		rc = pcap_filter_compile_btf(cfg->pcap_expr, t.btf, &t.pcap, err, sizeof(err));
-		/* -EINVAL is the expression's fault (pcap_filter.h); the rest is this kernel's */
-		if (rc == -EINVAL)
-			rc = err_bad_input(e, EINVAL, "bad pcap-filter '%s': %s", cfg->pcap_expr,
-					   err);
-		else if (rc)
-			rc = err_not_possible(e, -rc, "pcap-filter '%s': %s", cfg->pcap_expr, err);
-	}
+	if (!rc)
+		rc = filter_setup(cfg, t.btf, &t.pcap, e);
 	rc = stopped(rc, e);
 	if (!rc)
 		rc = pick_backend(&t, e);

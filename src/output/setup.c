@@ -88,6 +88,7 @@ int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, st
 				    .cb = output_cb(cfg),
 				    .netns_names = cfg->output_netns_names,
 				    .progs = cfg->filter_trace_tc || cfg->filter_trace_xdp,
+				    .tunnel = cfg->output_tunnel,
 				    .cilium = cfg->output_cilium,
 				    .ts = ts_mode(cfg->timestamp),
 				    .node = cfg->node_name,

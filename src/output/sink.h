@@ -33,6 +33,7 @@ struct sink_opts {
 	bool netns_names; /* NETNS NAME from /run/netns */
 	bool progs;	  /* tc/XDP programs traced: their verdicts and Cilium's drops */
 	bool cilium;	  /* skb->mark decoded in Cilium's layout */
+	bool tunnel;	  /* TUNNEL: the inner packet's tuple */
 	enum ts_mode ts;
 	const char *node; /* --node-name, or NULL */
 	bool caller;	  /* CALLER */

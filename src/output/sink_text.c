@@ -84,7 +84,10 @@ static void header(struct sink *o, struct fmt *f)
 	}
 	if (so->tuple)
 		fmt_str(f, " TUPLE");
-	fmt_str(f, so->caller ? " FUNC CALLER\n" : " FUNC\n");
+	fmt_str(f, so->caller ? " FUNC CALLER" : " FUNC");
+	if (so->tunnel)
+		fmt_str(f, " TUNNEL");
+	fmt_char(f, '\n');
 }
 
 static int text_open(struct sink *o)
@@ -264,6 +267,14 @@ static int text_record(struct sink *o, const struct pwru_record *r)
 		put_tuple(&f, st, r, so->tcp_flags);
 	fmt_char(&f, ' ');
 	put_func(&f, st, so, r);
+	if (so->tunnel) {
+		/* as cilium/pwru: a packet without a tunnel shows an empty tuple */
+		static const struct pwru_tuple none;
+		char t[TUPLE_TEXT_MAX];
+
+		fmt_char(&f, ' ');
+		fmt_mem(&f, t, tuple_text(r->tunnel ? r->tunnel : &none, t, sizeof(t)));
+	}
 	*f.p++ = '\n';
 	if (so->stack && r->nframes)
 		f.p += stack_text_frames(r, "    ", f.p, (size_t)(f.end - f.p) + 1);

@@ -103,6 +103,12 @@ walk "--filter-func 'RE' is not a valid regex: ..." 2 "--filter-func '\(' is not
 	./pwru --filter-func '('
 walk "bad pcap-filter 'EXPR': ..." 2 "bad pcap-filter 'host 10.0.0.0/16': .*did you mean 'net 10.0.0.0/16'" \
 	./pwru host 10.0.0.0/16
+walk "bad --filter-tunnel-pcap-lN 'EXPR': ..." 2 \
+	"bad --filter-tunnel-pcap-l3 'arp': it cannot judge an IP packet .*: use --filter-tunnel-pcap-l2$" \
+	./pwru --filter-tunnel-pcap-l3 arp icmp
+walk "--filter-non-skb-funcs: no kernel function X in /proc/kallsyms" 2 \
+	'--filter-non-skb-funcs: no kernel function no_such_function_x in /proc/kallsyms$' \
+	./pwru --filter-non-skb-funcs fib_table_lookup,no_such_function_x icmp
 walk "--filter-netns inode:N wants a non-zero number, not 'V'" 2 \
 	"--filter-netns inode:N wants a non-zero number, not 'inode:0'$" ./pwru --filter-netns inode:0
 walk "--filter-netns PATH: ERROR (give inode:N or /proc/PID/ns/net)" 2 \

@@ -183,6 +183,31 @@ static void test_lost(void)
 	rendered_free(&r);
 }
 
+/* --output-tunnel: the inner tuple last, an empty one when the record has none. */
+static void test_tunnel(void)
+{
+	struct sink_opts so = {.meta = true, .tuple = true, .tunnel = true};
+	struct pwru_event ev = sample_event();
+	struct pwru_tuple in = {.saddr = {192, 168, 42, 1},
+				.daddr = {192, 168, 42, 3},
+				.l3_proto = 0x0800,
+				.l4_proto = 1};
+	struct rec recs[2];
+	struct rendered r;
+
+	rec_start(&recs[0], &ev);
+	rec_section(&recs[0], PWRU_SEC_TUNNEL, &in, sizeof(in));
+	rec_start(&recs[1], &ev);
+	r = render_recs(&sink_text, &so, recs, 2, 0);
+	ok(!r.rc && r.out, "rendered");
+	ok(r.out && strstr(r.out, " TUPLE FUNC TUNNEL\n"), "the header ends with TUNNEL");
+	ok(r.out && strstr(r.out, " nf_hook_slow 192.168.42.1:0->192.168.42.3:0(icmp)\n"),
+	   "the inner tuple follows FUNC");
+	ok(r.out && strstr(r.out, " nf_hook_slow :0->:0()\n"),
+	   "no tunnel: an empty tuple, as cilium/pwru");
+	rendered_free(&r);
+}
+
 int main(void)
 {
 	harness_init();
@@ -192,6 +217,7 @@ int main(void)
 	test_columns();
 	test_addr_text();
 	test_lost();
+	test_tunnel();
 	harness_done();
 	return tap_done();
 }

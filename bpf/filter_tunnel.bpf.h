@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * --filter-tunnel-pcap-l2/-l3: pcap filters on the inner packet of a tunnel, spliced at
+ * load like the main one (filters/). As in cilium/pwru, they only judge tunnelled
+ * packets: one that carries no tunnel passes them, the main filter decides alone. The L2
+ * expression is run from the inner Ethernet header, the L3 one from the inner IP header;
+ * a stub left without a body (one of the two flags not given) passes.
+ */
+#ifndef PWRU_FILTER_TUNNEL_BPF_H
+#define PWRU_FILTER_TUNNEL_BPF_H
+
+#include "filter.bpf.h"
+#include "tunnel.bpf.h"
+
+FILTER_GATE(filter_tunnel_gate)
+FILTER_STUB(filter_tunnel_l2)
+FILTER_STUB(filter_tunnel_l3)
+
+static __always_inline bool filter_tunnel(struct sk_buff *skb)
+{
+	struct filter_pcap_percpu *pc;
+	struct tunnel_at in;
+	__u32 key = 0;
+
+	if (!filter_tunnel_gate() || !tunnel_inner(skb, &in))
+		return true;
+	pc = bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
+	if (!pc || !filter_pcap_read_meta(pc, skb))
+		return false;
+	if (in.mac != TUNNEL_NO_HDR &&
+	    (!filter_pcap_point(pc, skb, in.mac, 0, 0) || !filter_tunnel_l2(&pc->s)))
+		return false;
+	return filter_pcap_point(pc, skb, in.net, 0, 0) && filter_tunnel_l3(&pc->s);
+}
+
+#endif

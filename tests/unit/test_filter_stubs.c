@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The filter's extra stubs: the tunnel filters' compile and what is refused, and the
+ * rules for a stub another stage adds (filters/pcap_filter.h).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "tap.h"
+#include "filters/cbpf_xlate.h"
+#include "filters/pcap_filter.h"
+
+static struct pcap_filter *compiled(const char *expr)
+{
+	struct pcap_filter *f = NULL;
+	char err[512];
+
+	if (pcap_filter_compile(expr, &f, err, sizeof(err)))
+		printf("#   %s: %s\n", expr, err);
+	return f;
+}
+
+static void test_tunnel(void)
+{
+	struct pcap_filter *f = compiled("udp port 4789");
+	char err[512] = "";
+
+	if (!f) {
+		ok(0, "the main filter compiles");
+		return;
+	}
+	is_int(pcap_filter_add_tunnel(f, "ether src 2:0:0:0:0:1", "host 192.168.42.3", NULL, err,
+				      sizeof(err)),
+	       0, "an L2 and an L3 tunnel filter compile");
+	is_int(pcap_filter_add_tunnel(f, "arp", NULL, NULL, err, sizeof(err)), -EINVAL,
+	       "a second L2 tunnel filter is refused (one stub, one body)");
+	pcap_filter_free(f);
+
+	f = compiled("");
+	is_int(pcap_filter_add_tunnel(f, NULL, "arp", NULL, err, sizeof(err)), -EINVAL,
+	       "'arp' as the L3 tunnel filter is refused");
+	ok(strstr(err, "cannot judge an IP packet") && strstr(err, "--filter-tunnel-pcap-l2"),
+	   "and the message points to the L2 flag: %s", err);
+	is_int(pcap_filter_add_tunnel(f, NULL, "ether host 1:2:3:4:5:6", NULL, err, sizeof(err)),
+	       -EINVAL, "an Ethernet address in the L3 tunnel filter is refused");
+	is_int(pcap_filter_add_tunnel(f, "hosst x", NULL, NULL, err, sizeof(err)), -EINVAL,
+	       "a syntax error in the L2 tunnel filter");
+	ok(strstr(err, "syntax error") != NULL, "libpcap's message: %s", err);
+	is_int(pcap_filter_add_tunnel(f, " ", "", NULL, err, sizeof(err)), 0,
+	       "blank tunnel filters add nothing");
+	ok(pcap_filter_is_empty(f), "an empty main filter stays empty with tunnel filters");
+	pcap_filter_free(f);
+}
+
+static void test_add_stub(void)
+{
+	struct pcap_filter *f = compiled("icmp");
+	struct ebpf_code c = {0};
+
+	if (!f || cbpf_xlate_reject_all(&c)) {
+		ok(0, "setup");
+		return;
+	}
+	is_int(pcap_filter_add_stub(f, FILTER_GATE_PCAP, "x", &c), -EINVAL,
+	       "the pcap gate is the expression's, no other stub's");
+	is_int(pcap_filter_add_stub(f, FILTER_NGATES, "x", &c), -EINVAL, "an unknown gate");
+	is_int(pcap_filter_add_stub(f, FILTER_GATE_SKB_EXPR, "filter_pcap_l2", &c), -EINVAL,
+	       "a stub that already has a body");
+	is_int(pcap_filter_add_stub(f, FILTER_GATE_SKB_EXPR, "filter_skb_expr", &c), 0,
+	       "a new stub behind its gate");
+	ok(c.insns == NULL && c.cnt == 0, "the code is taken over");
+	ebpf_code_free(&c);
+	pcap_filter_free(f);
+}
+
+int main(void)
+{
+	test_tunnel();
+	test_add_stub();
+	return tap_done();
+}
