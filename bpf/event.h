@@ -86,15 +86,16 @@ struct pwru_event {
 };
 
 enum pwru_section_kind {
-	PWRU_SEC_PACKET = 1,   /* struct pwru_packet: the bytes, up to the snap length */
-	PWRU_SEC_STACK = 2,    /* pwru_u64[]: kernel stack, innermost first (bpf_get_stack) */
-	PWRU_SEC_RETVAL = 3,   /* pwru_u64: the function's return value (fexit) */
-	PWRU_SEC_TUNNEL = 4,   /* struct pwru_tuple: the encapsulated packet's */
-	PWRU_SEC_CB = 5,       /* pwru_u32[5]: qdisc_skb_cb data, as __sk_buff->cb[] */
-	PWRU_SEC_REDIRECT = 6, /* struct pwru_redirect: where a program's redirect sends it */
-	PWRU_SEC_NOTIFY = 7,   /* pwru_u8[PWRU_NOTIFY_LEN]: a bpf_skb_event_output() message */
-	PWRU_SEC_CALLER = 8,   /* pwru_u64: return address into the traced function's caller */
-	PWRU_SEC_NFT = 9,      /* struct pwru_nft: the chain nft_do_chain() runs */
+	PWRU_SEC_PACKET = 1,	/* struct pwru_packet: the bytes, up to the snap length */
+	PWRU_SEC_STACK = 2,	/* pwru_u64[]: kernel stack, innermost first (bpf_get_stack) */
+	PWRU_SEC_RETVAL = 3,	/* pwru_u64: the function's return value (fexit) */
+	PWRU_SEC_TUNNEL = 4,	/* struct pwru_tuple: the encapsulated packet's */
+	PWRU_SEC_CB = 5,	/* pwru_u32[5]: qdisc_skb_cb data, as __sk_buff->cb[] */
+	PWRU_SEC_REDIRECT = 6,	/* struct pwru_redirect: where a program's redirect sends it */
+	PWRU_SEC_NOTIFY = 7,	/* pwru_u8[PWRU_NOTIFY_LEN]: a bpf_skb_event_output() message */
+	PWRU_SEC_CALLER = 8,	/* pwru_u64: return address into the traced function's caller */
+	PWRU_SEC_NFT = 9,	/* struct pwru_nft: the chain nft_do_chain() runs */
+	PWRU_SEC_METADATA = 10, /* pwru_u64[PWRU_METADATA_N]: --output-skb-metadata values */
 };
 
 /*
@@ -151,6 +152,10 @@ struct pwru_nft {
 	char chain[PWRU_NFT_NAMESZ];
 };
 
+/* --output-skb-metadata: at most this many values, each read into 64 bits */
+#define PWRU_METADATA_N	  4
+#define PWRU_METADATA_LEN (PWRU_METADATA_N * 8)
+
 #define PWRU_ALIGN8(n) (((n) + 7) & ~7)
 
 /*
@@ -163,7 +168,7 @@ struct pwru_nft {
 	(sizeof(struct pwru_event) +                                                               \
 	 6 * (sizeof(struct pwru_section) + sizeof(struct pwru_tuple)) +                           \
 	 sizeof(struct pwru_section) + PWRU_STACK_MAX * sizeof(pwru_u64) +                         \
-	 sizeof(struct pwru_section) + sizeof(struct pwru_nft) +                                   \
-	 sizeof(struct pwru_section) + sizeof(struct pwru_packet) + PWRU_SNAPLEN_MASK + 1)
+	 sizeof(struct pwru_section) + sizeof(struct pwru_nft) + sizeof(struct pwru_section) +     \
+	 sizeof(struct pwru_packet) + PWRU_SNAPLEN_MASK + 1)
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "event.h"
 #include "tunnel.bpf.h"
+#include "skb_expr.bpf.h"
 
 /* Set by userspace before load; the verifier sees them as constants and prunes. */
 const volatile bool cfg_output_tuple = true;
@@ -265,6 +266,13 @@ static __always_inline __u32 fill_tunnel(struct sk_buff *skb, __u8 *rec, __u32 o
 	return put_section(rec, off, PWRU_SEC_TUNNEL, sizeof(*t));
 }
 
+/* --output-skb-metadata: the values skb_metadata_fill() reads, spliced in at load. */
+static __always_inline __u32 fill_metadata(struct sk_buff *skb, __u8 *rec, __u32 off)
+{
+	skb_metadata_fill(skb, (void *)(rec + off + sizeof(struct pwru_section)));
+	return put_section(rec, off, PWRU_SEC_METADATA, PWRU_METADATA_LEN);
+}
+
 /* qdisc_skb_cb: pkt_len (4), two u16, then data[20], which tc programs see as cb[0..4]. */
 static __always_inline __u32 fill_cb(struct sk_buff *skb, __u8 *rec, __u32 off)
 {
@@ -467,6 +475,8 @@ static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device
 		size = fill_cb(skb, buf->b, size);
 	if (cfg_output_tunnel)
 		size = fill_tunnel(skb, buf->b, size);
+	if (skb_metadata_gate())
+		size = fill_metadata(skb, buf->b, size);
 	size = fill_extra(buf->b, size, x);
 	if (cfg_snaplen)
 		size = fill_packet(skb, dev, buf->b, size);

@@ -76,8 +76,8 @@ static __always_inline bool skb_shown(struct sk_buff *skb, struct net_device **d
 	*dev = BPF_CORE_READ(skb, dev);
 	sid = cfg_track_stack ? track_stack_id() : 0;
 	how = track_lookup(skb, sid);
-	if (how == TRACK_NONE &&
-	    (!filter_meta(skb, *dev) || !filter_pcap(skb) || !filter_tunnel(skb)))
+	if (how == TRACK_NONE && (!filter_meta(skb, *dev) || !filter_skb(skb) ||
+				  !filter_pcap(skb) || !filter_tunnel(skb)))
 		return false;
 	track_shown(skb, sid, how);
 	return true;

@@ -14,7 +14,7 @@
 
 /* Bit offset of NAME in the struct TYPE_ID, descending into anonymous members. */
 static long member_bits(const struct btf *btf, __u32 type_id, const char *name, __u32 *bitsz,
-			int depth)
+			__u32 *member_type, int depth)
 {
 	const struct btf_type *t = btf__type_by_id(btf, btf__resolve_type(btf, type_id));
 	const struct btf_member *m;
@@ -28,22 +28,30 @@ static long member_bits(const struct btf *btf, __u32 type_id, const char *name, 
 
 		if (mn && !strcmp(mn, name)) {
 			*bitsz = btf_member_bitfield_size(t, i);
+			*member_type = m->type;
 			return btf_member_bit_offset(t, i);
 		}
 		if (mn && *mn)
 			continue;
-		inner = member_bits(btf, m->type, name, bitsz, depth + 1);
+		inner = member_bits(btf, m->type, name, bitsz, member_type, depth + 1);
 		if (inner >= 0)
 			return btf_member_bit_offset(t, i) + inner;
 	}
 	return -1;
 }
 
+long btf_member_find(const struct btf *btf, __u32 type_id, const char *name, __u32 *bitsz,
+		     __u32 *member_type)
+{
+	return member_bits(btf, type_id, name, bitsz, member_type, 0);
+}
+
 static long find(const struct btf *btf, const char *type, const char *field, __u32 *bitsz)
 {
 	__s32 id = btf__find_by_name_kind(btf, type, BTF_KIND_STRUCT);
+	__u32 unused;
 
-	return id < 0 ? -1 : member_bits(btf, (__u32)id, field, bitsz, 0);
+	return id < 0 ? -1 : btf_member_find(btf, (__u32)id, field, bitsz, &unused);
 }
 
 int skb_layout_from_btf(const struct btf *btf, struct skb_layout *l, char *err, size_t errlen)

@@ -1,9 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include "bpf/event.h"
+#include "filters/cbpf_xlate.h"
 #include "filters/pcap_filter.h"
+#include "filters/skb_expr.h"
 #include "src/error.h"
 #include "src/filter_setup.h"
 #include "src/flags.h"
+
+_Static_assert(SKB_METADATA_MAX == PWRU_METADATA_N && FLAG_LIST_MAX == PWRU_METADATA_N,
+	       "one --output-skb-metadata value per slot of the record's section");
 
 /* -EINVAL is the expression's fault (pcap_filter.h); the rest is this kernel's. */
 static int compile_error(struct pwru_err *e, int rc, const char *what, const char *expr,
@@ -32,13 +38,50 @@ static int add_tunnel(const struct pwru_config *cfg, const struct btf *btf, stru
 	return 0;
 }
 
+/* The compiled CODE as the body of STUB behind GATE; CODE is freed either way. */
+static int add_stub(struct pcap_filter *f, enum filter_gate gate, const char *stub,
+		    struct ebpf_code *code, struct pwru_err *e)
+{
+	int rc = pcap_filter_add_stub(f, gate, stub, code);
+
+	ebpf_code_free(code);
+	return rc ? err_from_errno(e, rc, "splicing %s", stub) : 0;
+}
+
+static int add_skb_expr(const struct pwru_config *cfg, const struct btf *btf, struct pcap_filter *f,
+			enum skb_value_kind *kinds, struct pwru_err *e)
+{
+	const struct flag_list *m = &cfg->output_skb_metadata;
+	struct ebpf_code code = {0};
+	char why[512];
+	size_t bad = 0;
+	int rc;
+
+	if (cfg->filter_skb_expr && *cfg->filter_skb_expr) {
+		rc = skb_expr_filter(btf, cfg->filter_skb_expr, &code, why, sizeof(why));
+		if (rc)
+			return compile_error(e, rc, "--filter-skb-expr", cfg->filter_skb_expr, why);
+		if (add_stub(f, FILTER_GATE_SKB_EXPR, "filter_skb_expr", &code, e))
+			return -1;
+	}
+	if (!m->n)
+		return 0;
+	rc = skb_expr_metadata(btf, (const char *const *)m->v, (size_t)m->n, &code, kinds, &bad,
+			       why, sizeof(why));
+	if (rc)
+		return compile_error(e, rc, "--output-skb-metadata", m->v[bad], why);
+	return add_stub(f, FILTER_GATE_METADATA, "skb_metadata_fill", &code, e);
+}
+
 int filter_setup(const struct pwru_config *cfg, const struct btf *btf, struct pcap_filter **out,
-		 struct pwru_err *e)
+		 enum skb_value_kind *kinds, struct pwru_err *e)
 {
 	char why[512];
 	int rc = pcap_filter_compile_btf(cfg->pcap_expr, btf, out, why, sizeof(why));
 
 	if (rc)
 		return compile_error(e, rc, "pcap-filter", cfg->pcap_expr, why);
-	return add_tunnel(cfg, btf, *out, e);
+	if (add_tunnel(cfg, btf, *out, e))
+		return -1;
+	return add_skb_expr(cfg, btf, *out, kinds, e);
 }

@@ -9,8 +9,11 @@
 #include "src/probe/backend.h"
 #include "src/probe/track.h"
 
-/* F_OPTSTR: a string given only as --flag=VALUE; --flag alone means the first choice */
-enum flag_kind { F_BOOL, F_STRING, F_U64, F_MARK, F_OPTSTR };
+/*
+ * F_OPTSTR: a string given only as --flag=VALUE; --flag alone means the first choice.
+ * F_LIST: a string that may be given up to FLAG_LIST_MAX times (struct flag_list).
+ */
+enum flag_kind { F_BOOL, F_STRING, F_U64, F_MARK, F_OPTSTR, F_LIST };
 
 struct flag {
 	const char *name;
@@ -52,6 +55,8 @@ static const struct flag flags[] = {
      "pcap-filter on the inner Ethernet frame of VXLAN/Geneve packets (others pass)"},
     {"filter-tunnel-pcap-l3", F_STRING, OFF(filter_tunnel_pcap_l3), "EXPR",
      "pcap-filter on the inner IP packet of VXLAN/Geneve packets (others pass)"},
+    {"filter-skb-expr", F_STRING, OFF(filter_skb_expr), "EXPR",
+     "trace only skbs for which EXPR holds: skb->dev->ifindex == 2 && skb->mark & 0xff"},
     {"filter-track-size", F_U64, OFF(filter_track_size), "N",
      "skbs followed at once (default 8192); pwru says when the table is full"},
     {"filter-trace-tc", F_BOOL, OFF(filter_trace_tc), NULL,
@@ -64,6 +69,8 @@ static const struct flag flags[] = {
      "print the address/port tuple (default true; --output-tuple=false)"},
     {"output-tunnel", F_BOOL, OFF(output_tunnel), NULL,
      "print the inner tuple of VXLAN/Geneve packets (TUNNEL column; JSON tunnel_tuple)"},
+    {"output-skb-metadata", F_LIST, OFF(output_skb_metadata), "EXPR",
+     "print this skb field after FUNC: skb->hash, skb->dev->mtu (up to 4 times)"},
     {"output-limit-lines", F_U64, OFF(output_limit_lines), "N",
      "exit after printing N events (0: no limit)"},
     {"output-tcp-flags", F_BOOL, OFF(output_tcp_flags), NULL,
@@ -224,6 +231,18 @@ static int parse_bool(const char *v, bool *out)
 	return 0;
 }
 
+static int list_add(struct flag_list *l, const char *name, const char *v, struct pwru_err *e)
+{
+	if (l->n == FLAG_LIST_MAX)
+		return err_bad_input(e, EINVAL, "--%s can be given at most %d times", name,
+				     FLAG_LIST_MAX);
+	l->v[l->n] = strdup(v);
+	if (!l->v[l->n])
+		return err_from_errno(e, -ENOMEM, "--%s", name);
+	l->n++;
+	return 0;
+}
+
 static int set_value(const struct flag *f, const char *v, struct pwru_config *cfg,
 		     struct pwru_err *e)
 {
@@ -244,6 +263,8 @@ static int set_value(const struct flag *f, const char *v, struct pwru_config *cf
 		free(*str);
 		*str = strdup(v);
 		return *str ? 0 : err_from_errno(e, -ENOMEM, "--%s", f->name);
+	case F_LIST:
+		return list_add((struct flag_list *)base, f->name, v, e);
 	case F_U64:
 		errno = 0;
 		*(uint64_t *)base = strtoull(v, &end, 0);
@@ -409,6 +430,12 @@ nomem:
 	return err_from_errno(e, -ENOMEM, "reading the command line");
 }
 
+static void list_free(struct flag_list *l)
+{
+	while (l->n)
+		free(l->v[--l->n]);
+}
+
 void flags_free(struct pwru_config *cfg)
 {
 	size_t i;
@@ -416,6 +443,8 @@ void flags_free(struct pwru_config *cfg)
 	for (i = 0; i < NFLAGS; i++)
 		if (flags[i].kind == F_STRING || flags[i].kind == F_OPTSTR)
 			free(*(char **)((char *)cfg + flags[i].off));
+		else if (flags[i].kind == F_LIST)
+			list_free((struct flag_list *)((char *)cfg + flags[i].off));
 	free(cfg->pcap_expr);
 	memset(cfg, 0, sizeof(*cfg));
 }

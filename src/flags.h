@@ -8,6 +8,14 @@
 #include <stdio.h>
 #include "src/error.h"
 
+#define FLAG_LIST_MAX 4
+
+/* A flag given several times, in order. */
+struct flag_list {
+	char *v[FLAG_LIST_MAX];
+	int n;
+};
+
 struct pwru_config {
 	char *filter_func;
 	char *filter_netns; /* "inode:N" or a path such as /proc/PID/ns/net */
@@ -52,11 +60,13 @@ struct pwru_config {
 	uint64_t ringbuf_size; /* bytes */
 	bool filter_track_skb;
 	bool filter_track_skb_by_stackid;
-	uint64_t filter_track_size; /* skbs followed at once */
-	char *filter_non_skb_funcs; /* "f,g" */
+	uint64_t filter_track_size;  /* skbs followed at once */
+	char *filter_non_skb_funcs;  /* "f,g" */
 	char *filter_tunnel_pcap_l2; /* pcap expressions on a tunnel's inner packet */
 	char *filter_tunnel_pcap_l3;
 	bool output_tunnel;
+	char *filter_skb_expr;		      /* on BTF fields: skb->dev->ifindex == 2 */
+	struct flag_list output_skb_metadata; /* skb->hash ... */
 	bool help;
 	bool version;
 	char *pcap_expr; /* the positional arguments joined with spaces */

@@ -629,7 +629,7 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 	}
 	/* after load_symbols: the filter's sk_buff offsets come from the same BTF (t.btf) */
 	if (!rc)
-		rc = filter_setup(cfg, t.btf, &t.pcap, e);
+		rc = filter_setup(cfg, t.btf, &t.pcap, t.out.so.metadata_kind, e);
 	rc = stopped(rc, e);
 	if (!rc)
 		rc = pick_backend(&t, e);

@@ -163,6 +163,13 @@ static inline void fmt_hex(struct fmt *f, uint64_t v)
 		fmt_mem(f, tmp, n);
 }
 
+static inline void fmt_s64(struct fmt *f, int64_t v)
+{
+	if (v < 0)
+		fmt_char(f, '-');
+	fmt_u64(f, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+}
+
 /* Whether one of the 8 bytes of X must be escaped in JSON: below 0x20, '"', '\\', DEL. */
 static inline int fmt_json_special8(uint64_t x)
 {

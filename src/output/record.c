@@ -40,6 +40,11 @@ static int take_section(struct pwru_record *r, const struct pwru_section *s, con
 			return -1;
 		r->tunnel = (const void *)p;
 		break;
+	case PWRU_SEC_METADATA:
+		if (s->len < PWRU_METADATA_LEN)
+			return -1;
+		r->metadata = (const void *)p;
+		break;
 	case PWRU_SEC_CB:
 		if (s->len < 5 * sizeof(uint32_t))
 			return -1;

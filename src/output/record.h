@@ -39,6 +39,7 @@ struct pwru_record {
 	const uint8_t *pkt_data; /* pkt->cap_len bytes */
 	const uint32_t *cb;	 /* 5 values */
 	const struct pwru_tuple *tunnel;
+	const uint64_t *metadata; /* PWRU_METADATA_N values */
 	const struct pwru_redirect *redirect;
 	const uint8_t *notify; /* notify_len bytes of a bpf_skb_event_output() message */
 	size_t notify_len;

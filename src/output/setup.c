@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -79,6 +81,23 @@ static int add_sinks(struct output_setup *os, const struct pwru_config *cfg, str
 	return 0;
 }
 
+/* --output-skb-metadata as shown: without blanks, one word in the text line */
+static int metadata_names(struct output_setup *os, const struct flag_list *l)
+{
+	for (int i = 0; i < l->n; i++) {
+		char *d = malloc(strlen(l->v[i]) + 1), *p = d;
+
+		if (!d)
+			return -1;
+		for (const char *s = l->v[i]; *s; s++)
+			if (!isspace((unsigned char)*s))
+				*p++ = *s;
+		*p = '\0';
+		os->metadata[os->so.nmetadata++] = d;
+	}
+	return 0;
+}
+
 int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, struct pwru_err *e)
 {
 	memset(os, 0, sizeof(*os));
@@ -89,12 +108,15 @@ int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, st
 				    .netns_names = cfg->output_netns_names,
 				    .progs = cfg->filter_trace_tc || cfg->filter_trace_xdp,
 				    .tunnel = cfg->output_tunnel,
+				    .metadata = os->metadata,
 				    .cilium = cfg->output_cilium,
 				    .ts = ts_mode(cfg->timestamp),
 				    .node = cfg->node_name,
 				    .caller = cfg->output_caller,
 				    .stack = cfg->output_stack};
 	os->p.diag = stderr;
+	if (metadata_names(os, &cfg->output_skb_metadata))
+		return err_from_errno(e, -ENOMEM, "setting up the output");
 	if (add_sinks(os, cfg, e))
 		return -1;
 	os->p.en.procs = proc_cache_new();
@@ -137,4 +159,6 @@ void output_setup_free(struct output_setup *os)
 	netns_names_free(os->p.en.netns);
 	nft_names_free(os->p.en.nft);
 	memset(&os->p.en, 0, sizeof(os->p.en));
+	while (os->so.nmetadata)
+		free(os->metadata[--os->so.nmetadata]);
 }

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "filters/skb_expr.h"
+#include "src/output/fmt.h"
 #include "src/output/record.h"
 
 struct output_stats {
@@ -34,6 +36,10 @@ struct sink_opts {
 	bool progs;	  /* tc/XDP programs traced: their verdicts and Cilium's drops */
 	bool cilium;	  /* skb->mark decoded in Cilium's layout */
 	bool tunnel;	  /* TUNNEL: the inner packet's tuple */
+	/* --output-skb-metadata: the expressions as given, how their values print */
+	char *const *metadata; /* without blanks */
+	int nmetadata;
+	enum skb_value_kind metadata_kind[SKB_METADATA_MAX];
 	enum ts_mode ts;
 	const char *node; /* --node-name, or NULL */
 	bool caller;	  /* CALLER */
@@ -63,5 +69,22 @@ struct sink_ops {
 
 /* The sink called NAME, or NULL. */
 const struct sink_ops *sink_find(const char *name);
+
+/* An --output-skb-metadata value: decimal, signed where the field is; a pointer in hex
+ * between QUOTEs. */
+static inline void fmt_metadata_value(struct fmt *f, enum skb_value_kind k, uint64_t v,
+				      const char *quote)
+{
+	if (k == SKB_VALUE_POINTER) {
+		fmt_str(f, quote);
+		fmt_str(f, "0x");
+		fmt_hex(f, v);
+		fmt_str(f, quote);
+	} else if (k == SKB_VALUE_SIGNED) {
+		fmt_s64(f, (int64_t)v);
+	} else {
+		fmt_u64(f, v);
+	}
+}
 
 #endif

@@ -296,6 +296,23 @@ static int emit(struct sink *o, struct fmt *f, char *line)
 	return fwrite_unlocked(line, 1, n, o->out) == n ? 0 : -1;
 }
 
+/* "metadata":{"skb->hash":2911}, a pointer as a "0x..." string */
+static void put_metadata(struct fmt *f, const struct sink_opts *so, const uint64_t *v)
+{
+	if (!v || !so->nmetadata)
+		return;
+	fmt_key(f, "metadata");
+	fmt_char(f, '{');
+	for (int i = 0; i < so->nmetadata; i++) {
+		if (i)
+			fmt_char(f, ',');
+		fmt_json_str(f, so->metadata[i]);
+		fmt_char(f, ':');
+		fmt_metadata_value(f, so->metadata_kind[i], v[i], "\"");
+	}
+	fmt_char(f, '}');
+}
+
 static int json_record(struct sink *o, const struct pwru_record *r)
 {
 	const struct sink_opts *so = o->opts;
@@ -320,6 +337,7 @@ static int json_record(struct sink *o, const struct pwru_record *r)
 		fmt_key(&f, "tunnel_tuple");
 		put_tuple(&f, r->tunnel, so->tcp_flags);
 	}
+	put_metadata(&f, so, r->metadata);
 	if (r->pkt) {
 		key_u64(&f, "pkt_len", r->pkt->orig_len);
 		key_u64(&f, "pkt_caplen", r->pkt->cap_len);

@@ -236,6 +236,17 @@ static void put_func(struct fmt *f, struct text_state *st, const struct sink_opt
 	f->p += stack_text_caller(r, f->p, (size_t)(f->end - f->p) + 1);
 }
 
+/* " skb->hash=2911", as cilium/pwru's " name=value"; a pointer in hex */
+static void put_metadata(struct fmt *f, const struct sink_opts *so, const uint64_t *v)
+{
+	for (int i = 0; v && i < so->nmetadata; i++) {
+		fmt_char(f, ' ');
+		fmt_str(f, so->metadata[i]);
+		fmt_char(f, '=');
+		fmt_metadata_value(f, so->metadata_kind[i], v[i], "");
+	}
+}
+
 static int text_record(struct sink *o, const struct pwru_record *r)
 {
 	const struct sink_opts *so = o->opts;
@@ -267,6 +278,7 @@ static int text_record(struct sink *o, const struct pwru_record *r)
 		put_tuple(&f, st, r, so->tcp_flags);
 	fmt_char(&f, ' ');
 	put_func(&f, st, so, r);
+	put_metadata(&f, so, r->metadata);
 	if (so->tunnel) {
 		/* as cilium/pwru: a packet without a tunnel shows an empty tuple */
 		static const struct pwru_tuple none;

@@ -106,6 +106,16 @@ walk "bad pcap-filter 'EXPR': ..." 2 "bad pcap-filter 'host 10.0.0.0/16': .*did 
 walk "bad --filter-tunnel-pcap-lN 'EXPR': ..." 2 \
 	"bad --filter-tunnel-pcap-l3 'arp': it cannot judge an IP packet .*: use --filter-tunnel-pcap-l2$" \
 	./pwru --filter-tunnel-pcap-l3 arp icmp
+walk "bad --filter-skb-expr 'EXPR': ..." 2 \
+	"bad --filter-skb-expr 'skb->dev->ifindexx == 2': no field 'ifindexx' in struct net_device$" \
+	./pwru --filter-skb-expr 'skb->dev->ifindexx == 2' icmp
+walk "bad --output-skb-metadata 'EXPR': ..." 2 \
+	"bad --output-skb-metadata 'skb->hash == 1': expected the end .*, not '=='$" \
+	./pwru --output-skb-metadata 'skb->hash == 1' icmp
+walk "--output-skb-metadata can be given at most 4 times" 2 \
+	'--output-skb-metadata can be given at most 4 times$' \
+	./pwru --output-skb-metadata a --output-skb-metadata b --output-skb-metadata c \
+	--output-skb-metadata d --output-skb-metadata e
 walk "--filter-non-skb-funcs: no kernel function X in /proc/kallsyms" 2 \
 	'--filter-non-skb-funcs: no kernel function no_such_function_x in /proc/kallsyms$' \
 	./pwru --filter-non-skb-funcs fib_table_lookup,no_such_function_x icmp

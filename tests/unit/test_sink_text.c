@@ -208,6 +208,33 @@ static void test_tunnel(void)
 	rendered_free(&r);
 }
 
+/* --output-skb-metadata: " name=value" after FUNC, by kind; nothing without the section. */
+static void test_metadata(void)
+{
+	char *names[] = {"skb->len", "skb->dev->ifindex", "skb->sk"};
+	struct sink_opts so = {
+	    .meta = true,
+	    .tuple = true,
+	    .metadata = names,
+	    .nmetadata = 3,
+	    .metadata_kind = {SKB_VALUE_UNSIGNED, SKB_VALUE_SIGNED, SKB_VALUE_POINTER}};
+	uint64_t v[PWRU_METADATA_N] = {1028, (uint64_t)-1, 0xffff888001234500ULL};
+	struct pwru_event ev = sample_event();
+	struct rec recs[2];
+	struct rendered r;
+
+	rec_start(&recs[0], &ev);
+	rec_section(&recs[0], PWRU_SEC_METADATA, v, sizeof(v));
+	rec_start(&recs[1], &ev);
+	r = render_recs(&sink_text, &so, recs, 2, 0);
+	ok(!r.rc && r.out, "rendered");
+	ok(r.out && strstr(r.out, " nf_hook_slow skb->len=1028 skb->dev->ifindex=-1 "
+				  "skb->sk=0xffff888001234500\n"),
+	   "the values after FUNC: unsigned, signed, a pointer in hex");
+	ok(r.out && strstr(r.out, " nf_hook_slow\n"), "a record without the section: none");
+	rendered_free(&r);
+}
+
 int main(void)
 {
 	harness_init();
@@ -218,6 +245,7 @@ int main(void)
 	test_addr_text();
 	test_lost();
 	test_tunnel();
+	test_metadata();
 	harness_done();
 	return tap_done();
 }

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * --filter-skb-expr and --output-skb-metadata against this machine's BTF: what is refused
+ * and how the message names the field and the struct; what compiles goes through the
+ * verifier in the tracing object's kprobe program (loading needs no kprobe support). What
+ * the code computes on real skbs is checked in the VM (tests/vm/suite/85-skb-expr.sh).
+ */
+#include <errno.h>
+#include <string.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "tap.h"
+#include "pwru.skel.h"
+#include "bpf/probe_sections.h"
+#include "filters/cbpf_xlate.h"
+#include "filters/pcap_filter.h"
+#include "filters/skb_expr.h"
+#include "src/probe/splice_hooks.h"
+
+static const struct btf *btf;
+
+static void refused(const char *expr, const char *why)
+{
+	struct ebpf_code c = {0};
+	char err[256] = "";
+	int rc = skb_expr_filter(btf, expr, &c, err, sizeof(err));
+
+	ok(rc == -EINVAL && strstr(err, why), "'%s' refused: %s", expr, err);
+	ebpf_code_free(&c);
+}
+
+static void test_refused(void)
+{
+	refused("skb->devv->ifindex == 2", "no field 'devv' in struct sk_buff");
+	refused("skb->dev->ifindexx == 2", "no field 'ifindexx' in struct net_device");
+	refused("skb->sk->__sk_common.skc_familyy == 2",
+		"no field 'skc_familyy' in struct sock_common");
+	refused("sk->mark", "expected 'skb'");
+	refused("skb.mark", "skb is a pointer");
+	refused("skb->dev.ifindex", "'skb->dev' is a pointer, not a struct");
+	refused("skb->mark->x", "'skb->mark' is an integer, not a pointer to a struct");
+	refused("skb->dev->name == 1", "'skb->dev->name' is an array");
+	refused("skb->cb[48]", "index 48 past the end of 'skb->cb' (48 elements)");
+	refused("skb->mark[0]", "'skb->mark' is not an array");
+	refused("skb->mark ==", "expected a number, found the end");
+	refused("skb->mark == 1 )", "not ')'");
+	refused("(skb->mark == 1", "expected ')'");
+	refused("skb->mark = 1", "not '='");
+	refused("skb->len == 12abc", "expected a number, not '12abc'");
+	refused("skb->len == 99999999999999999999", "expected a number");
+	refused("", "expected 'skb'");
+	refused("!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!skb->mark", "nested more than 32 deep");
+	refused("((((((((((((((((((((((((((((((((((((((((skb->mark)))))))))))))))))))))))))))))))))"
+		")))))))",
+		"nested more than 32 deep");
+}
+
+static int load_in_kprobe(struct pcap_filter *f, char *err, size_t len)
+{
+	static const struct hook_section sec = {PWRU_SEC_KPROBE "+", BPF_PROG_TYPE_KPROBE, 0};
+	struct splice_hooks *h = NULL;
+	struct pwru_bpf *skel = NULL;
+	struct bpf_program *p;
+	bool one = false;
+	int rc = splice_hooks_install(f, &sec, 1, NULL, NULL, &h, err, len);
+
+	if (!rc && !(skel = pwru_bpf__open()))
+		rc = -errno;
+	if (!rc) {
+		bpf_object__for_each_program(p, skel->obj)
+		{
+			bool want = !one && !strcmp(bpf_program__section_name(p), PWRU_SEC_KPROBE);
+
+			one |= want;
+			bpf_program__set_autoload(p, want);
+		}
+		rc = pwru_bpf__load(skel);
+		if (!rc)
+			rc = splice_hooks_verify(skel->obj, err, len);
+		else
+			snprintf(err, len, "%s", splice_hooks_error(h));
+	}
+	pwru_bpf__destroy(skel);
+	splice_hooks_remove(h);
+	return rc;
+}
+
+static void test_loads(void)
+{
+	static const char *const meta[] = {"skb->hash", "skb->dev->ifindex", "skb->pkt_type",
+					   "skb->sk & 0xfff"};
+	const char *expr = "skb->mark & 0xff == 1 && !(skb->len < 100) || skb->pkt_type == 3 || "
+			   "skb->dev->ifindex >= -1 || (skb->cb[2] & 0xffffffff00) > 0x100000000 "
+			   "|| skb->sk->__sk_common.skc_family != 2 && skb->dev <= 0";
+	enum skb_value_kind kinds[SKB_METADATA_MAX];
+	struct pcap_filter *f = NULL;
+	struct ebpf_code c = {0};
+	char err[512] = "";
+	size_t bad = 9;
+	int rc;
+
+	is_int(skb_expr_filter(btf, expr, &c, err, sizeof(err)), 0, "every operator compiles: %s",
+	       err);
+	ok(c.cnt > 50, "into %zu instructions", c.cnt);
+	if (pcap_filter_compile_btf("", btf, &f, err, sizeof(err)) ||
+	    pcap_filter_add_stub(f, FILTER_GATE_SKB_EXPR, "filter_skb_expr", &c)) {
+		ok(0, "the filter is added: %s", err);
+		return;
+	}
+	is_int(skb_expr_metadata(btf, meta, 4, &c, kinds, &bad, err, sizeof(err)), 0,
+	       "four metadata expressions compile: %s", err);
+	ok(kinds[0] == SKB_VALUE_UNSIGNED && kinds[1] == SKB_VALUE_SIGNED &&
+	       kinds[2] == SKB_VALUE_UNSIGNED && kinds[3] == SKB_VALUE_POINTER,
+	   "their kinds: u32, int, a bitfield, a pointer");
+	is_int(pcap_filter_add_stub(f, FILTER_GATE_METADATA, "skb_metadata_fill", &c), 0,
+	       "the metadata is added");
+	rc = load_in_kprobe(f, err, sizeof(err));
+	if (rc == -EPERM)
+		printf("# skipping the load: not allowed here (%s)\n", err);
+	else
+		is_int(rc, 0, "the kprobe program with both spliced loads: %s", err);
+	pcap_filter_free(f);
+
+	is_int(skb_expr_metadata(btf, (const char *const[]){"skb->hash", "skb->nope"}, 2, &c, kinds,
+				 &bad, err, sizeof(err)),
+	       -EINVAL, "a bad metadata expression is refused");
+	ok(bad == 1 && strstr(err, "no field 'nope' in struct sk_buff"), "and named: %zu, %s", bad,
+	   err);
+	is_int(skb_expr_metadata(btf, (const char *const[]){"skb->hash == 1"}, 1, &c, kinds, &bad,
+				 err, sizeof(err)),
+	       -EINVAL, "a comparison is not a value: %s", err);
+}
+
+int main(void)
+{
+	struct btf *b = btf__load_vmlinux_btf();
+
+	if (!b) {
+		printf("1..0 # SKIP no kernel BTF here\n");
+		return 0;
+	}
+	btf = b;
+	test_refused();
+	test_loads();
+	btf__free(b);
+	return tap_done();
+}

@@ -1,0 +1,126 @@
+# --filter-skb-expr and --output-skb-metadata on real skbs: two pings side by
+# side from netns a to b, small (IP length 128) and large (1028), which an nft
+# rule in a marks 0x2233 and 0x1142. At a's ip_finish_output2 (skb->dev is set
+# there, not yet at ip_output's entry) each expression must
+# select exactly the pings it describes: every comparison operator at the
+# edge that tells it from its neighbour (< from <=, > from >=), masks, &&, ||,
+# !, a signed field against -1, a bitfield, pointers followed three deep. The
+# metadata shows each skb's own values in text and JSON. A wrong field: exit 2,
+# one line naming the field and the struct, nothing attached.
+. tests/vm/suite/lib.sh
+
+SMALL=128
+LARGE=1028
+
+mark_pings() {
+	$IP netns exec a nft -f - <<-'EOF'
+		table ip t {
+			chain out {
+				type filter hook output priority 0;
+				ip protocol icmp ip length 128 meta mark set 0x2233
+				ip protocol icmp ip length 1028 meta mark set 0x1142
+			}
+		}
+	EOF
+}
+
+check "two netns joined by veth" netns_pair
+check "nft in a marks the small and the large pings" mark_pings
+A_NS=$($IP netns exec a readlink /proc/self/ns/net | tr -dc 0-9)
+
+# run NAME EXPR [FLAGS...] : pwru at ip_finish_output2 in a's netns, during both pings.
+run() {
+	local name=$1 expr=$2
+	shift 2
+	if pwru_start "$name" --filter-func ip_finish_output2 --filter-netns "inode:$A_NS" \
+		--filter-skb-expr "$expr" "$@" icmp; then
+		$IP netns exec a ping -s 100 -c 5 -i 0.1 10.0.1.2 >/dev/null 2>&1 &
+		PING_PID=$!
+		$IP netns exec a ping -s 1000 -c 5 -i 0.1 10.0.1.2 >/dev/null 2>&1
+		wait "$PING_PID"
+		PING_PID=
+		pwru_stop
+	else
+		not_ok "pwru --filter-skb-expr '$expr' attached" "$(head -n 5 "$SCRATCH/$name.err")"
+	fi
+}
+
+# count NAME LEN : ip_finish_output2 lines with that LEN column
+count() {
+	awk -v len="$2" '$11 == "ip_finish_output2" && $9 == len' "$SCRATCH/$1.out" | wc -l
+}
+
+# expect NAME EXPR WHICH : WHICH (small, large, both, none) of the pings show.
+n=0
+expect() {
+	local name=e$n expr=$2 which=$3 s l want_s=0 want_l=0
+	n=$((n + 1))
+	run "$name" "$expr"
+	s=$(count "$name" $SMALL)
+	l=$(count "$name" $LARGE)
+	case $which in
+	small | both) want_s=5 ;;
+	esac
+	case $which in
+	large | both) want_l=5 ;;
+	esac
+	if [ "$s" -eq "$want_s" ] && [ "$l" -eq "$want_l" ] &&
+		[ "$(grep -c ip_finish_output2 "$SCRATCH/$name.out")" -eq $((s + l)) ]; then
+		ok "$1: '$expr' selects $which ($s small, $l large)"
+	else
+		not_ok "$1: '$expr' selects $which" "$s small (want $want_s), $l large (want $want_l)"
+		show "pwru stdout" "$SCRATCH/$name.out"
+	fi
+}
+
+expect "==" "skb->len == $LARGE" large
+expect "!=" "skb->len != $LARGE" small
+expect "< (the edge left out)" "skb->len < $LARGE" small
+expect "<= (the edge kept)" "skb->len <= $SMALL" small
+expect "> (the edge left out)" "skb->len > $SMALL" large
+expect ">= (the edge kept)" "skb->len >= $LARGE" large
+expect "a mask" "skb->mark & 0xff == 0x42" large
+expect "a field alone (not zero)" "skb->mark & 0x1000" large
+expect "&&, a mask in parentheses" "(skb->mark & 0xff00) == 0x1100 && skb->len == $LARGE" large
+expect "||" "skb->mark == 0x2233 || skb->len == $LARGE" both
+expect "!" "!(skb->mark == 0x2233)" large
+expect "a signed field, a bitfield (PACKET_HOST)" \
+	"skb->dev->ifindex > -1 && skb->pkt_type == 0 && skb->len == $SMALL" small
+expect "three pointers" \
+	"skb->dev->nd_net.net->ns.inum == $((A_NS + 1)) || skb->dev->nd_net.net->ns.inum == $A_NS && skb->len == $SMALL" small
+
+# --output-skb-metadata: each line carries its own skb's values
+run meta "skb->len > 0" --output-skb-metadata 'skb->len' --output-skb-metadata 'skb->mark & 0xff00' \
+	--output-skb-metadata 'skb->dev->ifindex'
+ifx=$($IP netns exec a cat /sys/class/net/va/ifindex)
+good=$(awk -v ifx="$ifx" '$11 == "ip_finish_output2" &&
+	(($9 == 128 && $12 == "skb->len=128" && $13 == "skb->mark&0xff00=8704") ||
+	 ($9 == 1028 && $12 == "skb->len=1028" && $13 == "skb->mark&0xff00=4352")) &&
+	$14 == "skb->dev->ifindex=" ifx' "$SCRATCH/meta.out" | wc -l)
+if [ "$good" -eq 10 ]; then
+	ok "--output-skb-metadata: len, the masked mark and the ifindex after FUNC, per skb ($good)"
+else
+	not_ok "--output-skb-metadata: len, the masked mark and the ifindex after FUNC, per skb ($good)"
+	show "pwru stdout" "$SCRATCH/meta.out"
+fi
+run metajson "skb->len == $LARGE" --output-json --output-skb-metadata 'skb->mark'
+good=$(jq -c 'select(.type == "event" and .metadata["skb->mark"] == 4418)' \
+	"$SCRATCH/metajson.out" 2>/dev/null | wc -l)
+if [ "$good" -eq 5 ]; then
+	ok "JSON: \"metadata\": {\"skb->mark\": 4418} on the large pings ($good)"
+else
+	not_ok "JSON: \"metadata\": {\"skb->mark\": 4418} on the large pings ($good)"
+	show "pwru stdout" "$SCRATCH/metajson.out"
+fi
+
+"$PWRU" --filter-func ip_finish_output2 --filter-skb-expr 'skb->dev->ifindexx == 2' \
+	>"$SCRATCH/bad.out" 2>"$SCRATCH/bad.err"
+status=$?
+if [ $status -eq 2 ] && [ "$(wc -l <"$SCRATCH/bad.err")" -eq 1 ] &&
+	grep -q "no field 'ifindexx' in struct net_device" "$SCRATCH/bad.err"; then
+	ok "a wrong field: exit 2, one line naming the field and the struct"
+else
+	not_ok "a wrong field: exit 2, one line naming the field and the struct" "exit $status" \
+		"$(cat "$SCRATCH/bad.err")"
+fi
+check_nothing_attached
