@@ -96,6 +96,9 @@ enum pwru_section_kind {
 	PWRU_SEC_CALLER = 8,	/* pwru_u64: return address into the traced function's caller */
 	PWRU_SEC_NFT = 9,	/* struct pwru_nft: the chain nft_do_chain() runs */
 	PWRU_SEC_METADATA = 10, /* pwru_u64[PWRU_METADATA_N]: --output-skb-metadata values */
+	/* char[PWRU_DUMP_LEN]: bpf_snprintf_btf() of the sk_buff, of its skb_shared_info */
+	PWRU_SEC_SKB_DUMP = 11,
+	PWRU_SEC_SHINFO = 12,
 };
 
 /*
@@ -156,19 +159,25 @@ struct pwru_nft {
 #define PWRU_METADATA_N	  4
 #define PWRU_METADATA_LEN (PWRU_METADATA_N * 8)
 
+/* --output-skb, --output-skb-shared-info: a NUL-terminated dump, cut to this many bytes */
+#define PWRU_DUMP_LEN 4096
+
 #define PWRU_ALIGN8(n) (((n) + 7) & ~7)
 
 /*
  * Longest record: the scratch buffer the BPF side builds it in. The verifier bounds the
- * packet copy by a mask (2047), so the buffer leaves room for that much.
+ * packet copy by a mask (2047), so the buffer leaves room for that much. Seven sections
+ * of at most a tuple's size: tunnel, cb, redirect, notification, caller, return value and
+ * metadata.
  */
 #define PWRU_SNAPLEN_MAX  1536
 #define PWRU_SNAPLEN_MASK 2047
 #define PWRU_RECORD_MAX                                                                            \
 	(sizeof(struct pwru_event) +                                                               \
-	 6 * (sizeof(struct pwru_section) + sizeof(struct pwru_tuple)) +                           \
+	 7 * (sizeof(struct pwru_section) + sizeof(struct pwru_tuple)) +                           \
 	 sizeof(struct pwru_section) + PWRU_STACK_MAX * sizeof(pwru_u64) +                         \
-	 sizeof(struct pwru_section) + sizeof(struct pwru_nft) + sizeof(struct pwru_section) +     \
+	 sizeof(struct pwru_section) + sizeof(struct pwru_nft) +                                   \
+	 2 * (sizeof(struct pwru_section) + PWRU_DUMP_LEN) + sizeof(struct pwru_section) +         \
 	 sizeof(struct pwru_packet) + PWRU_SNAPLEN_MASK + 1)
 
 #endif

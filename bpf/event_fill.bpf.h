@@ -16,6 +16,8 @@ const volatile bool cfg_output_tuple = true;
 const volatile bool cfg_output_meta = true;
 const volatile bool cfg_output_cb = false;
 const volatile bool cfg_output_tunnel = false;
+const volatile bool cfg_output_skb = false; /* bpf_snprintf_btf(): 5.10 and later */
+const volatile bool cfg_output_shinfo = false;
 const volatile __u32 cfg_snaplen = 0; /* 0: no packet section */
 const volatile bool cfg_output_stack = false;
 const volatile bool cfg_output_caller = false;
@@ -273,6 +275,40 @@ static __always_inline __u32 fill_metadata(struct sk_buff *skb, __u8 *rec, __u32
 	return put_section(rec, off, PWRU_SEC_METADATA, PWRU_METADATA_LEN);
 }
 
+/*
+ * --output-skb, --output-skb-shared-info: the struct as the kernel prints it from BTF. A
+ * fixed-size section (its offset stays known to the verifier); an error leaves it empty.
+ */
+static __always_inline __u32 fill_dump(__u8 *rec, __u32 off, __u16 kind, void *ptr, __u32 type)
+{
+	char *str = (void *)(rec + off + sizeof(struct pwru_section));
+	struct btf_ptr p = {.ptr = ptr, .type_id = type};
+
+	long n = bpf_snprintf_btf(str, PWRU_DUMP_LEN, &p, sizeof(p), 0);
+
+	if (n < 0) {
+		str[0] = '\0';
+	} else if (n >= PWRU_DUMP_LEN) { /* cut: say so where it ends */
+		str[PWRU_DUMP_LEN - 5] = '\n';
+		str[PWRU_DUMP_LEN - 4] = '.';
+		str[PWRU_DUMP_LEN - 3] = '.';
+		str[PWRU_DUMP_LEN - 2] = '.';
+	}
+	return put_section(rec, off, kind, PWRU_DUMP_LEN);
+}
+
+static __always_inline __u32 fill_dumps(struct sk_buff *skb, __u8 *rec, __u32 off)
+{
+	if (cfg_output_skb)
+		off = fill_dump(rec, off, PWRU_SEC_SKB_DUMP, skb,
+				bpf_core_type_id_kernel(struct sk_buff));
+	if (cfg_output_shinfo)
+		off = fill_dump(rec, off, PWRU_SEC_SHINFO,
+				BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, end),
+				bpf_core_type_id_kernel(struct skb_shared_info));
+	return off;
+}
+
 /* qdisc_skb_cb: pkt_len (4), two u16, then data[20], which tc programs see as cb[0..4]. */
 static __always_inline __u32 fill_cb(struct sk_buff *skb, __u8 *rec, __u32 off)
 {
@@ -477,6 +513,7 @@ static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device
 		size = fill_tunnel(skb, buf->b, size);
 	if (skb_metadata_gate())
 		size = fill_metadata(skb, buf->b, size);
+	size = fill_dumps(skb, buf->b, size);
 	size = fill_extra(buf->b, size, x);
 	if (cfg_snaplen)
 		size = fill_packet(skb, dev, buf->b, size);

@@ -105,6 +105,7 @@ struct sk_buff {
 	unsigned int tail;
 	unsigned char *head;
 	unsigned char *data;
+	unsigned int end; /* an offset from head on 64-bit kernels */
 } __attribute__((preserve_access_index));
 
 /* What an XDP program's context (struct xdp_md) is in the kernel. */
@@ -136,6 +137,18 @@ struct bpf_redirect_info {
 struct bpf_net_context {
 	struct bpf_redirect_info ri;
 } __attribute__((preserve_access_index));
+
+/* Only its type id is wanted (--output-skb-shared-info). */
+struct skb_shared_info {
+	__u8 nr_frags;
+} __attribute__((preserve_access_index));
+
+/* bpf_snprintf_btf()'s argument, from the UAPI. */
+struct btf_ptr {
+	void *ptr;
+	__u32 type_id;
+	__u32 flags;
+};
 
 /* tc programs only: the user-visible context, for bpf_cast_to_kern_ctx(). */
 struct __sk_buff {

@@ -67,6 +67,8 @@ struct pwru_config {
 	bool output_tunnel;
 	char *filter_skb_expr;		      /* on BTF fields: skb->dev->ifindex == 2 */
 	struct flag_list output_skb_metadata; /* skb->hash ... */
+	bool output_skb;		      /* bpf_snprintf_btf() dumps */
+	bool output_skb_shared_info;
 	bool help;
 	bool version;
 	char *pcap_expr; /* the positional arguments joined with spaces */

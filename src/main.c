@@ -419,6 +419,8 @@ static int load_bpf(struct tracer *t, struct pwru_err *e)
 		ro->cfg_output_meta = t->cfg->output_meta;
 		ro->cfg_output_cb = output_cb(t->cfg);
 		ro->cfg_output_tunnel = t->cfg->output_tunnel;
+		ro->cfg_output_skb = t->cfg->output_skb;
+		ro->cfg_output_shinfo = t->cfg->output_skb_shared_info;
 		ro->cfg_snaplen = output_snaplen(t->cfg);
 		ro->cfg_wakeup_bytes = output_wakeup_bytes(t->cfg);
 		ro->cfg_skb_output_addr = symbol_addr(t->ksyms, "bpf_skb_event_output");
@@ -586,6 +588,18 @@ static int list_funcs(struct pwru_config *cfg, struct pwru_err *e)
 	return rc;
 }
 
+/* --output-skb and --output-skb-shared-info call bpf_snprintf_btf(), Linux 5.10 and later. */
+static int check_dumps(const struct pwru_config *cfg, const struct btf *btf, struct pwru_err *e)
+{
+	if ((cfg->output_skb || cfg->output_skb_shared_info) &&
+	    !btf_enum_has(btf, "bpf_func_id", "BPF_FUNC_snprintf_btf"))
+		return err_not_possible(e, ENOTSUP,
+					"--output-skb%s needs the bpf_snprintf_btf helper (Linux "
+					"5.10 and later), which this kernel lacks",
+					cfg->output_skb ? "" : "-shared-info");
+	return 0;
+}
+
 static int run(struct pwru_config *cfg, struct pwru_err *e)
 {
 	struct tracer t = {.cfg = cfg,
@@ -628,6 +642,8 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 		return 0;
 	}
 	/* after load_symbols: the filter's sk_buff offsets come from the same BTF (t.btf) */
+	if (!rc)
+		rc = check_dumps(cfg, t.btf, e);
 	if (!rc)
 		rc = filter_setup(cfg, t.btf, &t.pcap, t.out.so.metadata_kind, e);
 	rc = stopped(rc, e);

@@ -15,4 +15,7 @@ struct btf;
 /* True when BTF's sections are laid out as the kernel writes them; else WHY says what. */
 bool btf_layout_ok(const struct btf *btf, char *why, size_t len);
 
+/* True when BTF's enum ENUM has the value NAME: a helper in bpf_func_id, say. */
+bool btf_enum_has(const struct btf *btf, const char *enum_name, const char *name);
+
 #endif

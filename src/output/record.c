@@ -45,6 +45,13 @@ static int take_section(struct pwru_record *r, const struct pwru_section *s, con
 			return -1;
 		r->metadata = (const void *)p;
 		break;
+	case PWRU_SEC_SKB_DUMP:
+	case PWRU_SEC_SHINFO:
+		/* the BPF side writes a NUL within the section; a record is not trusted to */
+		if (!s->len || !memchr(p, '\0', s->len))
+			return -1;
+		*(s->kind == PWRU_SEC_SKB_DUMP ? &r->skb_dump : &r->shinfo_dump) = (const char *)p;
+		break;
 	case PWRU_SEC_CB:
 		if (s->len < 5 * sizeof(uint32_t))
 			return -1;

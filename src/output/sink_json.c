@@ -13,8 +13,8 @@
 #include "src/output/stack_json.h"
 #include "src/output/tuple_text.h"
 
-/* An event, and a stack of 64 frames with their inlined functions. */
-#define LINE_MAX_ (128 * 1024)
+/* An event, a stack of 64 frames with their inlined functions, --output-skb's dumps. */
+#define LINE_MAX_ (128 * 1024 + 4 * PWRU_DUMP_LEN)
 
 struct json_state {
 	char line[LINE_MAX_];
@@ -338,6 +338,10 @@ static int json_record(struct sink *o, const struct pwru_record *r)
 		put_tuple(&f, r->tunnel, so->tcp_flags);
 	}
 	put_metadata(&f, so, r->metadata);
+	if (r->skb_dump)
+		key_str(&f, "skb_dump", r->skb_dump);
+	if (r->shinfo_dump)
+		key_str(&f, "shinfo_dump", r->shinfo_dump);
 	if (r->pkt) {
 		key_u64(&f, "pkt_len", r->pkt->orig_len);
 		key_u64(&f, "pkt_caplen", r->pkt->cap_len);

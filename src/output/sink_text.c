@@ -10,8 +10,8 @@
 #include "src/output/tuple_text.h"
 
 #define COL_WIDTH 16 /* PROCESS, IFACE and NETNS NAME */
-/* A line, and under it a stack of 64 frames with their inlined functions. */
-#define LINE_MAX_ (64 * 1024)
+/* A line, --output-skb's dumps, a stack of 64 frames with their inlined functions. */
+#define LINE_MAX_ (64 * 1024 + 2 * PWRU_DUMP_LEN)
 
 struct text_state {
 	int tuple_width;  /* the longest tuple printed so far: columns only ever widen */
@@ -286,6 +286,15 @@ static int text_record(struct sink *o, const struct pwru_record *r)
 
 		fmt_char(&f, ' ');
 		fmt_mem(&f, t, tuple_text(r->tunnel ? r->tunnel : &none, t, sizeof(t)));
+	}
+	/* --output-skb and --output-skb-shared-info: the dumps under the line, as cilium/pwru */
+	if (r->skb_dump) {
+		fmt_char(&f, '\n');
+		fmt_str(&f, r->skb_dump);
+	}
+	if (r->shinfo_dump) {
+		fmt_char(&f, '\n');
+		fmt_str(&f, r->shinfo_dump);
 	}
 	*f.p++ = '\n';
 	if (so->stack && r->nframes)

@@ -196,6 +196,8 @@ walk "--check-filter FILE: cannot load BPF programs (...): run as root" 1 \
 	nobody ./pwru --check-filter "$tmp/eth.pcap" tcp
 in_vm "--check-filter FILE: this kernel lacks the bpf_cast_to_kern_ctx kfunc (Linux 6.2 and later), which --check-filter needs" \
 	30-bad-input.sh "lacks the bpf_cast_to_kern_ctx kfunc"
+elsewhere "--output-skb needs the bpf_snprintf_btf helper (Linux 5.10 and later), which this kernel lacks" \
+	tests/unit/test_skb_expr.c "a bpf_func_id without it (a kernel before 5.10)"
 elsewhere "WHAT: ERROR" tests/unit/test_error.c 'err_from_errno(&e, -ENOMEM, "reading %s", "module BTF")'
 
 # --- 0: stopped ---

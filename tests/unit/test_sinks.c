@@ -78,6 +78,32 @@ static void test_json(void)
 	test_json_retval(&so);
 }
 
+/* --output-skb-metadata and --output-skb in JSON: an object of values, the dumps as strings */
+static void test_json_metadata(void)
+{
+	char *names[] = {"skb->dev->ifindex", "skb->sk"};
+	struct sink_opts so = {.metadata = names,
+			       .nmetadata = 2,
+			       .metadata_kind = {SKB_VALUE_SIGNED, SKB_VALUE_POINTER}};
+	uint64_t v[PWRU_METADATA_N] = {(uint64_t)-1, 0xffff888001234500ULL};
+	static char dump[PWRU_DUMP_LEN] = "(struct sk_buff){\n .len = (unsigned int)84,\n}";
+	struct pwru_event ev = sample_event();
+	struct rec rec;
+	struct rendered r;
+
+	rec_start(&rec, &ev);
+	rec_section(&rec, PWRU_SEC_METADATA, v, sizeof(v));
+	rec_section(&rec, PWRU_SEC_SKB_DUMP, dump, sizeof(dump));
+	r = render_recs(&sink_json, &so, &rec, 1, 0);
+	ok(r.out && strstr(r.out, ",\"metadata\":{\"skb->dev->ifindex\":-1,"
+				  "\"skb->sk\":\"0xffff888001234500\"}"),
+	   "json: metadata values by kind, a pointer as a string");
+	ok(r.out && strstr(r.out, ",\"skb_dump\":\"(struct sk_buff){\\u000a .len = (unsigned "
+				  "int)84,\\u000a}\""),
+	   "json: the dump as one escaped string");
+	rendered_free(&r);
+}
+
 /* tshark's fields for the file at PATH, one packet per line; NULL if tshark failed. */
 static char *tshark_fields(const char *path)
 {
@@ -346,6 +372,7 @@ int main(void)
 	harness_init();
 	test_kept_pieces();
 	test_json();
+	test_json_metadata();
 	test_pcapng();
 	test_summary();
 	test_rotation();

@@ -15,6 +15,7 @@
 #include "filters/cbpf_xlate.h"
 #include "filters/pcap_filter.h"
 #include "filters/skb_expr.h"
+#include "src/discover/btf_check.h"
 #include "src/probe/splice_hooks.h"
 
 static const struct btf *btf;
@@ -74,9 +75,12 @@ static int load_in_kprobe(struct pcap_filter *f, char *err, size_t len)
 			one |= want;
 			bpf_program__set_autoload(p, want);
 		}
+		/* the dumps' code too: it shares the record with the metadata */
+		skel->rodata->cfg_output_skb = true;
+		skel->rodata->cfg_output_shinfo = true;
 		rc = pwru_bpf__load(skel);
 		if (!rc)
-			rc = splice_hooks_verify(skel->obj, err, len);
+			rc = splice_hooks_verify(h, skel->obj, err, len);
 		else
 			snprintf(err, len, "%s", splice_hooks_error(h));
 	}
@@ -118,7 +122,7 @@ static void test_loads(void)
 	if (rc == -EPERM)
 		printf("# skipping the load: not allowed here (%s)\n", err);
 	else
-		is_int(rc, 0, "the kprobe program with both spliced loads: %s", err);
+		is_int(rc, 0, "the kprobe program with both spliced and the dumps loads: %s", err);
 	pcap_filter_free(f);
 
 	is_int(skb_expr_metadata(btf, (const char *const[]){"skb->hash", "skb->nope"}, 2, &c, kinds,
@@ -129,6 +133,97 @@ static void test_loads(void)
 	is_int(skb_expr_metadata(btf, (const char *const[]){"skb->hash == 1"}, 1, &c, kinds, &bad,
 				 err, sizeof(err)),
 	       -EINVAL, "a comparison is not a value: %s", err);
+}
+
+/* --output-skb's check for bpf_snprintf_btf, on a BTF that has it and one that has not */
+static void test_helper_check(void)
+{
+	struct btf *empty = btf__new_empty();
+	int id = empty ? btf__add_enum(empty, "bpf_func_id", 4) : -1;
+
+	ok(btf_enum_has(btf, "bpf_func_id", "BPF_FUNC_snprintf_btf"),
+	   "this kernel's BTF has BPF_FUNC_snprintf_btf");
+	ok(!btf_enum_has(btf, "bpf_func_id", "BPF_FUNC_no_such_helper"), "and no made-up helper");
+	if (id > 0)
+		btf__add_enum_value(empty, "BPF_FUNC_map_lookup_elem", 1);
+	ok(id > 0 && !btf_enum_has(empty, "bpf_func_id", "BPF_FUNC_snprintf_btf"),
+	   "a bpf_func_id without it (a kernel before 5.10): --output-skb needs the "
+	   "bpf_snprintf_btf helper");
+	btf__free(empty);
+}
+
+/* A random well-formed expression of up to DEPTH levels into EXPR. */
+static void gen_expr(char *expr, size_t len, unsigned int *seed, int depth)
+{
+	static const char *const vals[] = {"skb->len",
+					   "skb->mark & 0xff00",
+					   "skb->dev->ifindex",
+					   "skb->pkt_type",
+					   "skb->cb[7]",
+					   "skb->sk",
+					   "skb->dev->nd_net.net->ns.inum"};
+	static const char *const cmps[] = {" == ", " != ", " < ", " <= ", " > ", " >= "};
+	static const char *const joins[] = {" && ", " || "};
+	int r = (int)(rand_r(seed) % 4);
+
+	if (depth <= 0 || r == 0) {
+		snprintf(expr + strlen(expr), len - strlen(expr), "%s%s%d",
+			 vals[rand_r(seed) % (sizeof(vals) / sizeof(vals[0]))],
+			 cmps[rand_r(seed) % (sizeof(cmps) / sizeof(cmps[0]))],
+			 (int)(rand_r(seed) % 2000) - 1000);
+	} else if (r == 1) {
+		strncat(expr, "!(", len - strlen(expr) - 1);
+		gen_expr(expr, len, seed, depth - 1);
+		strncat(expr, ")", len - strlen(expr) - 1);
+	} else {
+		strncat(expr, "(", len - strlen(expr) - 1);
+		gen_expr(expr, len, seed, depth - 1);
+		strncat(expr, joins[r - 2], len - strlen(expr) - 1);
+		gen_expr(expr, len, seed, depth - 1);
+		strncat(expr, ")", len - strlen(expr) - 1);
+	}
+}
+
+/*
+ * Random expressions, under ASan/UBSan: well-formed ones compile, token soup is refused
+ * with a message; never a crash.
+ */
+static void test_random(void)
+{
+	static const char *const toks[] = {
+	    "skb",	"->",	  ".",	 "dev", "ifindex", "mark",	  "len",
+	    "cb",	"[",	  "]",	 "3",	"0xff",	   "-1",	  "==",
+	    "!=",	"<",	  "<=",	 ">",	">=",	   "&",		  "&&",
+	    "||",	"!",	  "(",	 ")",	"sk",	   "__sk_common", "skc_family",
+	    "pkt_type", "nd_net", "net", "ns",	"inum",	   " ",		  "99999999999999999999"};
+	unsigned int seed = 42, compiled = 0, refused_n = 0, bad = 0;
+
+	for (int i = 0; i < 3000; i++) {
+		char expr[512] = "", err[256] = "";
+		struct ebpf_code c = {0};
+		int n = 1 + rand_r(&seed) % 24, rc;
+
+		if (i % 2)
+			gen_expr(expr, sizeof(expr), &seed, 4);
+		else
+			for (int k = 0; k < n; k++)
+				strncat(expr,
+					toks[rand_r(&seed) % (sizeof(toks) / sizeof(toks[0]))],
+					sizeof(expr) - strlen(expr) - 1);
+		rc = skb_expr_filter(btf, expr, &c, err, sizeof(err));
+		if (i % 2 && rc && bad++ < 3)
+			printf("#   well-formed '%s' refused: %s\n", expr, err);
+		if (!rc && c.cnt)
+			compiled++;
+		else if (rc == -EINVAL && *err)
+			refused_n++;
+		else if (bad++ < 3)
+			printf("#   '%s': rc %d, %zu insns, '%s'\n", expr, rc, c.cnt, err);
+		ebpf_code_free(&c);
+	}
+	ok(!bad && compiled >= 1500,
+	   "3000 random expressions, half well-formed: %u compiled, %u refused with a reason",
+	   compiled, refused_n);
 }
 
 int main(void)
@@ -142,6 +237,8 @@ int main(void)
 	btf = b;
 	test_refused();
 	test_loads();
+	test_helper_check();
+	test_random();
 	btf__free(b);
 	return tap_done();
 }

@@ -113,6 +113,30 @@ else
 	show "pwru stdout" "$SCRATCH/metajson.out"
 fi
 
+# --output-skb, --output-skb-shared-info: the kernel's BTF dumps under each line
+run dump "skb->len == $LARGE" --output-skb --output-skb-shared-info
+out=$SCRATCH/dump.out
+skbs=$(grep -c '^(struct sk_buff){' "$out")
+lens=$(grep -c '^[[:space:]]*\.len = (unsigned int)1028,' "$out")
+marks=$(grep -c '^[[:space:]]*\.mark = (__u32)4418,' "$out")
+shinfos=$(grep -c '^(struct skb_shared_info){' "$out")
+if [ "$skbs" -eq 5 ] && [ "$lens" -eq 5 ] && [ "$marks" -ge 5 ] && [ "$shinfos" -eq 5 ]; then
+	ok "--output-skb and --output-skb-shared-info: both dumps under each of the 5 lines, len 1028 and mark 4418 in them"
+else
+	not_ok "--output-skb and --output-skb-shared-info: both dumps under each of the 5 lines" \
+		"sk_buff $skbs, len $lens, mark $marks, skb_shared_info $shinfos"
+	show "pwru stdout" "$out"
+fi
+run dumpjson "skb->len == $LARGE" --output-json --output-skb
+good=$(jq -c 'select(.type == "event" and (.skb_dump | startswith("(struct sk_buff){")))' \
+	"$SCRATCH/dumpjson.out" 2>/dev/null | wc -l)
+if [ "$good" -eq 5 ]; then
+	ok "JSON: skb_dump holds the dump ($good)"
+else
+	not_ok "JSON: skb_dump holds the dump ($good)"
+	show "pwru stdout" "$SCRATCH/dumpjson.out"
+fi
+
 "$PWRU" --filter-func ip_finish_output2 --filter-skb-expr 'skb->dev->ifindexx == 2' \
 	>"$SCRATCH/bad.out" 2>"$SCRATCH/bad.err"
 status=$?
