@@ -9,6 +9,10 @@
 # drop), datagrams per second untraced, under the floor's programs, under pwru with a
 # filter nothing matches, and with one everything matches (events to /dev/null).
 #	RESULT hit B UNTRACED_PPS FLOOR_PPS NOMATCH_PPS MATCH_PPS
+# Tracking: the matching and the no-match runs again with --filter-track-skb (every
+# datagram followed from its first function to its free; with no match, the lookup every
+# hit pays), alternating with the plain ones, best of two each.
+#	RESULT track B UNTRACED_PPS MATCH_PPS MATCH_TRACK_PPS NOMATCH_PPS NOMATCH_TRACK_PPS
 . tests/vm/suite/lib.sh
 
 SECS=${PWRU_BENCH_SECS:-5}
@@ -38,6 +42,18 @@ stop_pwru() {
 # no process substitution: the VM has no /dev/fd
 ff=()
 [ -n "$FUNCS" ] && ff=(--filter-func "$FUNCS")
+
+best() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { print (a + 0 > b + 0 ? a : b) }'; }
+
+# rate NAME EXPR [FLAGS...] : datagrams per second of a flood under pwru (events dropped)
+rate() {
+	local name=$1 expr=$2
+	shift 2
+	if PWRU_OUT=/dev/null pwru_start "$name" --backend "$b" "${ff[@]}" "$@" "$expr"; then
+		flood
+		stop_pwru >/dev/null
+	fi
+}
 
 untraced=$(flood)
 echo "# untraced: $untraced datagrams/s"
@@ -80,4 +96,13 @@ for b in $runs; do
 		echo "# $b matching: $(tail -n 1 "$SCRATCH/m.err")"
 	fi
 	echo "RESULT hit $b $untraced $floor_pps $nomatch $match"
+	m_off=$match m_on=0 n_off=$nomatch n_on=0
+	for round in 1 2; do
+		m_on=$(best "$m_on" "$(rate mt udp --filter-track-skb)")
+		n_on=$(best "$n_on" "$(rate nt 'udp and port 9' --filter-track-skb)")
+		[ $round = 2 ] && break
+		m_off=$(best "$m_off" "$(rate m udp)")
+		n_off=$(best "$n_off" "$(rate nm 'udp and port 9')")
+	done
+	echo "RESULT track $b $untraced $m_off $m_on $n_off $n_on"
 done
