@@ -85,14 +85,6 @@ if ! grep -q ' fib_table_lookup' "$SCRATCH/nothing.out" && grep -q '^SKB' "$SCRA
 else
 	not_ok "with nothing selected, no route lookup shows" "$(head -n 5 "$SCRATCH/nothing.out")"
 fi
-"$PWRU" --filter-non-skb-funcs fib_table_lookup,no_such_function_x icmp \
-	>"$SCRATCH/bad.out" 2>"$SCRATCH/bad.err"
-status=$?
-if [ $status -eq 2 ] && [ "$(wc -l <"$SCRATCH/bad.err")" -eq 1 ] &&
-	grep -q 'no kernel function no_such_function_x' "$SCRATCH/bad.err"; then
-	ok "an unknown --filter-non-skb-funcs name: exit 2, one line naming it"
-else
-	not_ok "an unknown --filter-non-skb-funcs name: exit 2, one line naming it" \
-		"exit $status" "$(cat "$SCRATCH/bad.err")"
-fi
+check_bad_input "an unknown --filter-non-skb-funcs name: exit 2, one line naming it" \
+	'no kernel function no_such_function_x' --filter-non-skb-funcs fib_table_lookup,no_such_function_x icmp
 check_nothing_attached

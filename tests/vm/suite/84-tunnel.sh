@@ -157,13 +157,6 @@ else
 	show "pwru stdout" "$SCRATCH/gnjson.out"
 fi
 
-"$PWRU" --filter-tunnel-pcap-l3 arp icmp >"$SCRATCH/bad.out" 2>"$SCRATCH/bad.err"
-status=$?
-if [ $status -eq 2 ] && [ "$(wc -l <"$SCRATCH/bad.err")" -eq 1 ] &&
-	grep -q "bad --filter-tunnel-pcap-l3 'arp'" "$SCRATCH/bad.err"; then
-	ok "an L3 tunnel filter that cannot judge IP: exit 2, one line"
-else
-	not_ok "an L3 tunnel filter that cannot judge IP: exit 2, one line" "exit $status" \
-		"$(cat "$SCRATCH/bad.err")"
-fi
+check_bad_input "an L3 tunnel filter that cannot judge IP: exit 2, one line" \
+	"bad --filter-tunnel-pcap-l3 'arp'" --filter-tunnel-pcap-l3 arp icmp
 check_nothing_attached

@@ -137,14 +137,7 @@ else
 	show "pwru stdout" "$SCRATCH/dumpjson.out"
 fi
 
-"$PWRU" --filter-func ip_finish_output2 --filter-skb-expr 'skb->dev->ifindexx == 2' \
-	>"$SCRATCH/bad.out" 2>"$SCRATCH/bad.err"
-status=$?
-if [ $status -eq 2 ] && [ "$(wc -l <"$SCRATCH/bad.err")" -eq 1 ] &&
-	grep -q "no field 'ifindexx' in struct net_device" "$SCRATCH/bad.err"; then
-	ok "a wrong field: exit 2, one line naming the field and the struct"
-else
-	not_ok "a wrong field: exit 2, one line naming the field and the struct" "exit $status" \
-		"$(cat "$SCRATCH/bad.err")"
-fi
+check_bad_input "a wrong field: exit 2, one line naming the field and the struct" \
+	"no field 'ifindexx' in struct net_device" \
+	--filter-func ip_finish_output2 --filter-skb-expr 'skb->dev->ifindexx == 2'
 check_nothing_attached

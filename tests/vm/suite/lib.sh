@@ -258,6 +258,21 @@ wait_leftovers_gone() {
 	done
 }
 
+# check_bad_input DESC TEXT ARGS... : pwru ARGS is bad input: exit 2, one line on
+# stderr, holding TEXT (fixed string).
+check_bad_input() {
+	local desc=$1 text=$2 st
+	shift 2
+	"$PWRU" "$@" >"$SCRATCH/bad.out" 2>"$SCRATCH/bad.err" </dev/null
+	st=$?
+	if [ $st -eq 2 ] && [ "$(grep -c '' "$SCRATCH/bad.err")" -eq 1 ] &&
+		grep -qF -- "$text" "$SCRATCH/bad.err"; then
+		ok "$desc ($(cat "$SCRATCH/bad.err"))"
+	else
+		not_ok "$desc" "exit $st" "$(cat "$SCRATCH/bad.err")"
+	fi
+}
+
 check_nothing_attached() {
 	local left
 	left=$(leftovers)
