@@ -157,6 +157,30 @@ else
 	show "pwru stdout" "$SCRATCH/gnjson.out"
 fi
 
+# The tracepoint backend: the same filter at a's tp:net_dev_queue (the outer packets
+# leaving va, the kernel's inner headers set) and b's tp:netif_receive_skb (parsed);
+# pings of the default size, not fragmented.
+if pwru_start vxtp --backend tracepoint --filter-func 'net_dev_queue|netif_receive_skb' \
+	--output-tunnel --filter-tunnel-pcap-l3 'host 192.168.42.3' 'udp port 4789'; then
+	$IP netns exec a ping -c 5 -i 0.1 192.168.42.2 >/dev/null 2>&1 &
+	PING_PID=$!
+	$IP netns exec a ping -c 5 -i 0.1 192.168.42.3 >/dev/null 2>&1
+	wait "$PING_PID"
+	pwru_stop
+	req='192.168.42.1:0->192.168.42.3:0(icmp)'
+	q=$(lines "$SCRATCH/vxtp.out" tp:net_dev_queue "$A_NS" "$req")
+	r=$(lines "$SCRATCH/vxtp.out" tp:netif_receive_skb "$B_NS" "$req")
+	if [ "$q" -ge 5 ] && [ "$r" -ge 5 ] && ! grep -qF '192.168.42.2:0' "$SCRATCH/vxtp.out"; then
+		ok "tracepoint backend: the .3 requests at a's tp:net_dev_queue ($q) and b's tp:netif_receive_skb ($r), the .2 flow nowhere"
+	else
+		not_ok "tracepoint backend: the .3 requests at a's tp:net_dev_queue and b's tp:netif_receive_skb, the .2 flow nowhere" \
+			"net_dev_queue $q, netif_receive_skb $r"
+		show "pwru stdout" "$SCRATCH/vxtp.out"
+	fi
+else
+	not_ok "pwru --backend tracepoint with a tunnel filter attached" "$(head -n 5 "$SCRATCH/vxtp.err")"
+fi
+
 check_bad_input "an L3 tunnel filter that cannot judge IP: exit 2, one line" \
 	"bad --filter-tunnel-pcap-l3 'arp'" --filter-tunnel-pcap-l3 arp icmp
 check_nothing_attached

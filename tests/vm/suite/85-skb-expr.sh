@@ -32,7 +32,7 @@ A_NS=$($IP netns exec a readlink /proc/self/ns/net | tr -dc 0-9)
 run() {
 	local name=$1 expr=$2
 	shift 2
-	if pwru_start "$name" --filter-func ip_finish_output2 --filter-netns "inode:$A_NS" \
+	if pwru_start "$name" --filter-func "${AT:-ip_finish_output2}" --filter-netns "inode:$A_NS" \
 		--filter-skb-expr "$expr" "$@" icmp; then
 		$IP netns exec a ping -s 100 -c 5 -i 0.1 10.0.1.2 >/dev/null 2>&1 &
 		PING_PID=$!
@@ -103,15 +103,20 @@ else
 	not_ok "--output-skb-metadata: len, the masked mark and the ifindex after FUNC, per skb ($good)"
 	show "pwru stdout" "$SCRATCH/meta.out"
 fi
+# json_five DESC NAME COND : the 5 large pings' event objects in NAME's output meet COND (jq).
+json_five() {
+	local good
+	good=$(jq -c "select(.type == \"event\" and ($3))" "$SCRATCH/$2.out" 2>/dev/null | wc -l)
+	if [ "$good" -eq 5 ]; then
+		ok "$1 ($good)"
+	else
+		not_ok "$1 ($good)"
+		show "pwru stdout" "$SCRATCH/$2.out"
+	fi
+}
 run metajson "skb->len == $LARGE" --output-json --output-skb-metadata 'skb->mark'
-good=$(jq -c 'select(.type == "event" and .metadata["skb->mark"] == 4418)' \
-	"$SCRATCH/metajson.out" 2>/dev/null | wc -l)
-if [ "$good" -eq 5 ]; then
-	ok "JSON: \"metadata\": {\"skb->mark\": 4418} on the large pings ($good)"
-else
-	not_ok "JSON: \"metadata\": {\"skb->mark\": 4418} on the large pings ($good)"
-	show "pwru stdout" "$SCRATCH/metajson.out"
-fi
+json_five "JSON: \"metadata\": {\"skb->mark\": 4418} on the large pings" metajson \
+	'.metadata["skb->mark"] == 4418'
 
 # --output-skb, --output-skb-shared-info: the kernel's BTF dumps under each line
 run dump "skb->len == $LARGE" --output-skb --output-skb-shared-info
@@ -128,13 +133,21 @@ else
 	show "pwru stdout" "$out"
 fi
 run dumpjson "skb->len == $LARGE" --output-json --output-skb
-good=$(jq -c 'select(.type == "event" and (.skb_dump | startswith("(struct sk_buff){")))' \
-	"$SCRATCH/dumpjson.out" 2>/dev/null | wc -l)
-if [ "$good" -eq 5 ]; then
-	ok "JSON: skb_dump holds the dump ($good)"
+json_five "JSON: skb_dump holds the dump" dumpjson '.skb_dump | startswith("(struct sk_buff){")'
+
+# The tracepoint backend: an expression, metadata and the dump at a's tp:net_dev_queue
+# (the Ethernet header pushed: LEN 1042).
+AT=net_dev_queue run tp "skb->mark & 0xff == 0x42" --backend tracepoint \
+	--output-skb-metadata 'skb->mark' --output-skb
+good=$(awk '$11 == "tp:net_dev_queue" && $9 == 1042 && $12 == "skb->mark=4418"' "$SCRATCH/tp.out" | wc -l)
+all=$(grep -c ' tp:net_dev_queue ' "$SCRATCH/tp.out")
+skbs=$(grep -c '^(struct sk_buff){' "$SCRATCH/tp.out")
+if [ "$good" -eq 5 ] && [ "$all" -eq 5 ] && [ "$skbs" -eq 5 ]; then
+	ok "tracepoint backend: the expression selects the large pings at tp:net_dev_queue, with metadata and dump ($good)"
 else
-	not_ok "JSON: skb_dump holds the dump ($good)"
-	show "pwru stdout" "$SCRATCH/dumpjson.out"
+	not_ok "tracepoint backend: the expression selects the large pings at tp:net_dev_queue, with metadata and dump" \
+		"$good good lines of $all, $skbs dumps"
+	show "pwru stdout" "$SCRATCH/tp.out"
 fi
 
 check_bad_input "a wrong field: exit 2, one line naming the field and the struct" \
