@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * One run of pwru: everything main's stages build and tear down, in the order they do.
+ * main.c drives the stages; tracer_discover.c fills the first part (BTF, functions, symbols).
+ */
+#ifndef PWRU_TRACER_H
+#define PWRU_TRACER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <bpf/btf.h>
+#include "filters/pcap_filter.h"
+#include "kallsyms/kallsyms.h"
+#include "kallsyms/symbolizer.h"
+#include "src/discover/bpf_helpers.h"
+#include "src/discover/funcset.h"
+#include "src/discover/traceable.h"
+#include "src/error.h"
+#include "src/flags.h"
+#include "src/output/drop_reason.h"
+#include "src/output/prog_names.h"
+#include "src/output/setup.h"
+#include "src/probe/backend.h"
+#include "src/probe/loader.h"
+#include "src/probe/progtrace.h"
+#include "src/probe/retsplit.h"
+#include "src/probe/track.h"
+
+struct tracer {
+	struct pwru_config *cfg;
+	struct pcap_filter *pcap;
+	struct btf *btf;
+	struct kallsyms *ksyms;
+	struct funcset fs;
+	struct funcset tps;
+	char **tp_names; /* "tp:NAME" by index in tps: a tracepoint event's address */
+	struct traceable tr;
+	struct drop_reasons *reasons;
+	const struct backend *backend;
+	struct backend_ctx bctx;
+	struct retsplit rs; /* return values through fentry where the backend has none */
+	struct loader ld;
+	struct output_setup out;
+	struct track_opts track_opts;
+	struct track *track;
+	struct symbolizer *syms;
+	struct bpf_helpers helpers; /* --filter-track-bpf-helpers */
+	char *helper_list;
+	struct progtrace *pt;	  /* --filter-trace-tc/xdp */
+	struct prog_names *progs; /* the programs it traces, for the output */
+	uint32_t netns, ifindex;
+	size_t kmods_without_btf, kmods_from_ko, kmods_unreadable;
+};
+
+/*
+ * The kernel's BTF, its drop reasons, the function and tracepoint sets (modules included),
+ * kallsyms (the names that matter only) and the traceable list, into T; fails with one
+ * line in E when nothing can be traced or an input is unreadable.
+ */
+int tracer_discover(struct tracer *t, struct pwru_err *e);
+/* --filter-trace-tc/xdp was given. */
+bool tracer_traces_programs(const struct pwru_config *cfg);
+/* Said once tracing goes ahead: modules whose BTF was unreadable or absent. */
+void tracer_module_notes(const struct tracer *t);
+/* --debug: the functions of BTF that are not in the set, and why. */
+void tracer_report_dropped(const struct funcset *fs);
+
+#endif

@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What there is to trace on this kernel: BTF, the functions taking an skb (modules too), the
+ * tracepoints, and the few kallsyms names pwru needs, read once at start.
+ */
+#include <errno.h>
+#include <regex.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/libbpf.h>
+#include "src/discover/btf_check.h"
+#include "src/discover/kmod_btf.h"
+#include "src/discover/tracepoints.h"
+#include "src/phases.h"
+#include "src/probe/tracepoint.h"
+#include "src/tracer.h"
+
+/*
+ * Module BTFs are split on the running kernel's vmlinux BTF: with another --kernel-btf they
+ * would be read against the wrong base, so modules are scanned only when asked for.
+ */
+static enum kmod_mode kmod_mode(const struct pwru_config *cfg)
+{
+	if (cfg->kmods)
+		return KMOD_LIST;
+	return cfg->no_kmods || (cfg->kernel_btf && !cfg->all_kmods) ? KMOD_NONE : KMOD_ALL;
+}
+
+static int build_funcset(struct tracer *t, struct pwru_err *e)
+{
+	struct kmod_btfs kb;
+	int rc;
+
+	backend_quiet(1); /* an unreadable module BTF is counted and reported below */
+	rc = kmod_btfs_load(t->btf, kmod_mode(t->cfg), t->cfg->kmods, "", &kb, e);
+	backend_quiet(0);
+	if (rc)
+		return rc;
+	phase_done(PH_MODULES);
+	t->kmods_unreadable = kb.skipped;
+	t->kmods_without_btf = kb.from_ko + kb.untyped;
+	t->kmods_from_ko = kb.from_ko;
+	/* one pass over each BTF for functions and tracepoints */
+	rc = funcset_walk(kb.v, kb.n,
+			  (const struct funcset_kind *[]){&funcset_functions, &tpset_tracepoints},
+			  (struct funcset *[]){&t->fs, &t->tps}, 2, t->cfg->filter_func, e);
+	if (!rc)
+		rc = funcset_finish(&t->fs, e);
+	if (!rc && tracepoint_names(&t->tps, &t->tp_names))
+		rc = err_from_errno(e, -ENOMEM, "naming the tracepoints");
+	kmod_btfs_free(&kb);
+	phase_done(PH_FUNCS);
+	return rc;
+}
+
+static int load_btf(struct tracer *t, struct pwru_err *e)
+{
+	const char *path = t->cfg->kernel_btf ? t->cfg->kernel_btf : "/sys/kernel/btf/vmlinux";
+	char why[128];
+	int errnum;
+
+	backend_quiet(1); /* the one line below says it all */
+	t->btf = t->cfg->kernel_btf ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
+	errnum = errno;
+	backend_quiet(0);
+	phase_done(PH_BTF);
+	if (t->btf && btf_layout_ok(t->btf, why, sizeof(why)))
+		return 0;
+	if (t->btf) {
+		btf__free(t->btf);
+		t->btf = NULL;
+		errnum = EINVAL;
+	} else {
+		libbpf_strerror(errnum, why, sizeof(why));
+	}
+	if (t->cfg->kernel_btf) /* a bad --kernel-btf is a bad flag value */
+		return err_bad_input(e, errnum,
+				     "cannot read kernel BTF from %s: %s (give a BTF blob or an "
+				     "ELF file with a .BTF section)",
+				     path, why);
+	return err_not_possible(e, errnum,
+				"cannot read kernel BTF from %s: %s (needs "
+				"CONFIG_DEBUG_INFO_BTF=y, or --kernel-btf FILE)",
+				path, why);
+}
+
+static int no_function(struct tracer *t, struct pwru_err *e)
+{
+	return err_not_possible(
+	    e, ENOENT,
+	    "no kernel function taking an skb matches --filter-func '%s' (%zu matched in BTF, "
+	    "%zu of them absent from kallsyms%s; nor does any tracepoint)",
+	    t->cfg->filter_func ? t->cfg->filter_func : "", t->fs.btf_matches, t->fs.no_symbol,
+	    t->kmods_without_btf ? "; modules without BTF are searched only for callbacks in "
+				   "their ops tables"
+				 : "");
+}
+
+/* NAME is one of LIST's comma-separated names. */
+static int in_list(const char *list, const char *name)
+{
+	size_t n = strlen(name);
+	const char *at;
+
+	for (at = list; (at = strstr(at, name)); at += n)
+		if ((at == list || at[-1] == ',') && (at[n] == ',' || !at[n]))
+			return 1;
+	return 0;
+}
+
+/*
+ * What --filter-trace-tc/xdp read from kallsyms: where Cilium's notifications go, and a
+ * redirect's target where BTF has no per-CPU variables (bpf/redirect.bpf.h): bpf_redirect_info
+ * is an 'A' symbol there (x86-64's per-CPU offsets), __per_cpu_offset a 'D'.
+ */
+#define PROG_SYMBOLS "bpf_skb_event_output,bpf_redirect_info,__per_cpu_offset"
+
+bool tracer_traces_programs(const struct pwru_config *cfg)
+{
+	return cfg->filter_trace_tc || cfg->filter_trace_xdp;
+}
+
+/*
+ * The kallsyms entries pwru uses: the functions found, --filter-non-skb-funcs' (their
+ * events are named from here too), and the backends' test target.
+ */
+static int keep_symbol(const char *name, const char *module, void *arg)
+{
+	const struct tracer *t = arg;
+	const char *non_skb = t->cfg->filter_non_skb_funcs;
+
+	/* stacks, callers and BPF helpers can be any function, a BPF program's too */
+	if (t->cfg->output_stack || t->cfg->output_caller || t->cfg->filter_track_bpf_helpers)
+		return 1;
+	/* where the debug info's vmlinux is placed (KASLR), for FUNC's source line */
+	return !strcmp(name, "_text") || funcset_has_name(&t->fs, name) ||
+	       (name[0] == 'b' && !strcmp(name, "bpf_fentry_test1")) ||
+	       (name[0] == 'n' && !strcmp(name, "nft_do_chain")) ||
+	       (non_skb && in_list(non_skb, name)) ||
+	       (tracer_traces_programs(t->cfg) && !module && in_list(PROG_SYMBOLS, name));
+}
+
+/*
+ * The functions whose events carry their return value (where the backend has fexit):
+ * nf_hook_slow, whose result is netfilter's verdict; PWRU_RETVAL_FUNCS=REGEX asks for
+ * others in tests.
+ */
+static int mark_retval(struct funcset *fs, struct pwru_err *e)
+{
+	const char *re_text = getenv("PWRU_RETVAL_FUNCS");
+	regex_t re;
+	size_t i;
+
+	for (i = 0; i < fs->n; i++)
+		if (!fs->funcs[i].module && !strcmp(fs->funcs[i].name, "nf_hook_slow"))
+			fs->funcs[i].flags |= FUNC_WANT_RET | FUNC_NF_HOOK;
+	if (!re_text || !*re_text)
+		return 0;
+	if (funcset_regex_compile(re_text, &re, e)) {
+		err_prefix(e, "PWRU_RETVAL_FUNCS");
+		return -1;
+	}
+	for (i = 0; i < fs->n; i++)
+		if (!regexec(&re, fs->funcs[i].name, 0, NULL, 0))
+			fs->funcs[i].flags |= FUNC_WANT_RET;
+	regfree(&re);
+	return 0;
+}
+
+int tracer_discover(struct tracer *t, struct pwru_err *e)
+{
+	char why[256];
+	int rc;
+
+	if (load_btf(t, e))
+		return -1;
+	rc = drop_reasons_load(t->btf, &t->reasons);
+	if (rc)
+		return err_from_errno(e, rc, "reading the drop reasons from kernel BTF");
+	if (build_funcset(t, e))
+		return -1;
+	/* only the names that can matter: the file has 200,000 lines */
+	rc = kallsyms_load_filtered(
+	    NULL,
+	    &(struct kallsyms_filter){.types = tracer_traces_programs(t->cfg) ? "tTwWAD" : "tTwW",
+				      .keep = keep_symbol,
+				      .arg = t},
+	    &t->ksyms);
+	phase_done(PH_KALLSYMS);
+	/* --list-funcs does without addresses: it counts them by name */
+	if (rc || (kallsyms_hidden(t->ksyms) && !t->cfg->list_funcs))
+		return err_not_possible(e, rc ? -rc : EPERM,
+					"/proc/kallsyms %s; run as root with kernel.kptr_restrict "
+					"below 2",
+					rc ? strerror(-rc) : "shows no addresses");
+	if (t->cfg->filter_non_skb_funcs &&
+	    track_check_funcs(t->ksyms, t->cfg->filter_non_skb_funcs, why, sizeof(why)))
+		return err_bad_input(e, EINVAL, "%s", why);
+	rc = funcset_join(&t->fs, t->ksyms, e);
+	phase_done(PH_FUNCS);
+	if (rc)
+		return -1;
+	if (!t->fs.n && !t->tps.n)
+		return no_function(t, e);
+	if (mark_retval(&t->fs, e))
+		return -1;
+	rc = traceable_load(&t->tr, "");
+	phase_done(PH_TRACEABLE);
+	if (rc)
+		return err_from_errno(e, rc, "reading the list of traceable functions");
+	return 0;
+}
+
+/* A failure before tracing is one line, whatever the modules: these come after. */
+void tracer_module_notes(const struct tracer *t)
+{
+	if (t->kmods_unreadable)
+		fprintf(stderr,
+			"pwru: the BTF of %zu modules could not be read; their functions "
+			"are not traced\n",
+			t->kmods_unreadable);
+	if (t->kmods_without_btf)
+		fprintf(stderr,
+			"pwru: %zu modules have no BTF (kernel before 5.11, or built without "
+			"it): only callbacks typed from the .ko of %zu of them are traced\n",
+			t->kmods_without_btf, t->kmods_from_ko);
+}
+
+void tracer_report_dropped(const struct funcset *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->ndropped; i++) {
+		const struct func_entry *f = &fs->dropped[i];
+
+		fprintf(stderr, "pwru: debug: skipped %s%s%s%s: %s\n", f->name,
+			f->module ? " [" : "", f->module ? f->module : "", f->module ? "]" : "",
+			f->dropped == DROPPED_AMBIGUOUS
+			    ? "ambiguous: copies of this name disagree on the skb's argument"
+			    : "not in kallsyms (inlined everywhere, or a notrace alias)");
+	}
+}
