@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <linux/bpf.h>
@@ -98,9 +99,9 @@ static void load_one(void *arg, size_t i)
 	int obj = strcmp(x->module, "-") && x->module[0] ? btf_objs_fd(&mods, x->module) : 0;
 
 	if (!strcmp(x->kind, "fentry") || !strcmp(x->kind, "fexit"))
-		x->prog =
-		    nop_prog(BPF_PROG_TYPE_TRACING,
-			     x->kind[1] == 'e' ? BPF_TRACE_FENTRY : BPF_TRACE_FEXIT, x->id, obj);
+		x->prog = nop_prog(BPF_PROG_TYPE_TRACING,
+				   !strcmp(x->kind, "fentry") ? BPF_TRACE_FENTRY : BPF_TRACE_FEXIT,
+				   x->id, obj);
 	else if (!strcmp(x->kind, "tp_btf"))
 		x->prog = nop_prog(BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, x->id, obj);
 	else if (!strcmp(x->kind, "raw_tp"))
@@ -208,10 +209,19 @@ int main(int argc, char **argv)
 	size_t links = 0, i;
 	double t0, t_attach, t_detach;
 	struct sigaction sa = {.sa_handler = on_signal};
+	struct rlimit rl;
 
 	if (argc < 2 || read_targets(argv[argc - 1]) || !n) {
 		fprintf(stderr, "usage: attach_floor [--hold] TARGETS (from PWRU_BENCH_TARGETS)\n");
 		return 2;
+	}
+	/*
+	 * A program and a link per function: ~3,200 descriptors for every skb function, past
+	 * the default 1024 (pwru raises its limit too). Without this the floor attached none.
+	 */
+	if (!getrlimit(RLIMIT_NOFILE, &rl)) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

@@ -30,13 +30,15 @@ flood() { # the datagrams per second of one flood
 	$IP netns exec a "$FLOOD" 10.0.1.2 9000 "$SECS" | sed -n 's/^PPS //p'
 }
 
-# stop_pwru: SIGINT, waits as long as detaching takes; prints the seconds it took.
+# stop_pwru: SIGINT, waits as long as detaching takes; sets EXIT_S to the seconds it took.
+# Not in a command substitution: a subshell cannot wait for its parent's child, so the
+# wait returned at once and the exit time read 0.04 s while the kernel still detached.
 stop_pwru() {
 	local t0=$(now_ms)
 	kill -INT "$PWRU_PID"
 	wait "$PWRU_PID"
 	PWRU_PID=
-	echo $((($(now_ms) - t0) / 10)) | awk '{ printf "%.2f", $1 / 100 }'
+	EXIT_S=$(echo $((($(now_ms) - t0) / 10)) | awk '{ printf "%.2f", $1 / 100 }')
 }
 
 # no process substitution: the VM has no /dev/fd
@@ -69,30 +71,33 @@ for b in $runs; do
 	n=$(sed -n 's/^pwru: attached \([0-9]*\) .*/\1/p' "$SCRATCH/att.err")
 	phases=$(sed -n 's/^pwru: debug: phases (s): //p' "$SCRATCH/att.err" |
 		sed 's/; ready at.*//; s/[a-z][a-z]* //g; s/,//g')
-	exit_s=$(stop_pwru)
+	stop_pwru
+	exit_s=$EXIT_S
 	grep -v '^pwru: debug: \(fentry\|kprobe\|tracepoint\|kprobe-multi\): skipped' "$SCRATCH/att.err" |
 		grep -E 'phases|fentry:|attached' | sed 's/^/# /'
-	set -- $("$FLOOR" "$targets" 2>/dev/null | sed -n 's/^FLOOR attachments [0-9]* attach \([0-9.]*\) detach \([0-9.]*\)/\1 \2/p')
+	set -- $("$FLOOR" "$targets" 2>"$SCRATCH/floor.err" | sed -n 's/^FLOOR attachments [0-9]* attach \([0-9.]*\) detach \([0-9.]*\)/\1 \2/p')
+	sed 's/^/# /' "$SCRATCH/floor.err"
 	echo "RESULT attach $b $n $(awk -v ms="$ready" 'BEGIN { printf "%.2f", ms / 1000 }') $phases $exit_s ${1:--} ${2:--}"
 
 	# per hit
-	"$FLOOR" --hold "$targets" >"$SCRATCH/floor.out" 2>/dev/null &
+	"$FLOOR" --hold "$targets" >"$SCRATCH/floor.out" 2>"$SCRATCH/floor.err" &
 	fpid=$!
 	for _ in $(seq 6000); do
 		grep -q READY "$SCRATCH/floor.out" 2>/dev/null && break
 		sleep 0.1
 	done
+	sed 's/^/# per hit: /' "$SCRATCH/floor.err"
 	floor_pps=$(flood)
 	kill -INT "$fpid"
 	wait "$fpid"
 	nomatch=- match=-
 	if pwru_start nm --backend "$b" "${ff[@]}" 'udp and port 9'; then
 		nomatch=$(flood)
-		stop_pwru >/dev/null
+		stop_pwru
 	fi
 	if PWRU_OUT=/dev/null pwru_start m --backend "$b" "${ff[@]}" udp; then
 		match=$(flood)
-		stop_pwru >/dev/null
+		stop_pwru
 		echo "# $b matching: $(tail -n 1 "$SCRATCH/m.err")"
 	fi
 	echo "RESULT hit $b $untraced $floor_pps $nomatch $match"
