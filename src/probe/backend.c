@@ -9,8 +9,9 @@
 
 /*
  * In order of preference: the automatic choice takes the first the kernel can run.
- * kprobe-multi before fentry: on 6.12 it is ready 21x sooner and 3.5x cheaper per hit than
- * one fentry program per function (docs/performance.md).
+ * kprobe-multi before fentry: on 6.12, for every skb function, it is ready 21x sooner and
+ * detaches in under a second where one fentry program per function takes minutes; per hit
+ * neither is clearly cheaper (docs/performance.md).
  */
 static const struct backend *const table[] = {
     &backend_kprobe_multi,
