@@ -159,13 +159,18 @@ $(OUT)/tests/bpf/%.bpf.o: tests/bpf/%.bpf.c
 $(OUT)/tests/test_bpf_helpers $(OUT)/tests/test_bpf_progs: $(TEST_BPF_OBJS)
 
 # Loaders the VM scenarios run next to those programs (tcx links: the VM's iproute2 cannot
-# make them), linked statically: the VM copies build/tests/bpf without libraries. amd64.
+# make them), linked statically: the VM copies build/tests/bpf without libraries. One per
+# architecture of the matrix, the arm64 one cross-built against the arm64 sysroot.
 ifeq ($(ARCH),amd64)
-TEST_TOOLS := $(OUT)/tests/bpf/tcx-attach
+TEST_TOOLS := $(OUT)/tests/bpf/tcx-attach $(OUT)/tests/bpf/tcx-attach.arm64
 endif
 $(OUT)/tests/bpf/tcx-attach: tests/tools/tcx_attach.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -static -o $@ $< -lbpf -lelf -lz
+$(OUT)/tests/bpf/tcx-attach.arm64: tests/tools/tcx_attach.c
+	@mkdir -p $(@D)
+	aarch64-linux-gnu-gcc --sysroot=$$(tests/vm/sysroot arm64) $(CFLAGS) -static -o $@ $< \
+		-lbpf -lelf -lz
 
 # The differential filter test (tests/local/filters-diff.t) and the filter fuzzer:
 # see docs/testing-filters.md.

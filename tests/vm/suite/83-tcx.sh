@@ -15,8 +15,11 @@ if ! grep -qa BPF_TCX_INGRESS /sys/kernel/btf/vmlinux; then
 	ok "tcx programs traced # SKIP $(uname -r) has no tcx (Linux 6.6+: its BTF has no BPF_TCX_INGRESS)"
 	exit 0
 fi
-if [ "$(uname -m)" != x86_64 ] || [ ! -x $OBJ/tcx-attach ]; then
-	ok "tcx programs traced # SKIP tcx-attach is built for amd64 only"
+# make builds one per architecture of the matrix (static: the VM has no libraries for it)
+TOOL=$OBJ/tcx-attach
+[ "$(uname -m)" = aarch64 ] && TOOL=$OBJ/tcx-attach.arm64
+if [ ! -x $TOOL ]; then
+	not_ok "$TOOL is built (make test-vm builds it)"
 	exit 0
 fi
 
@@ -25,7 +28,7 @@ fi
 tcx_attach() {
 	local name=$1 ns=$2 pid i
 	shift 2
-	nsenter --net=/run/netns/"$ns" $OBJ/tcx-attach "$SCRATCH/$name.ready" \
+	nsenter --net=/run/netns/"$ns" $TOOL "$SCRATCH/$name.ready" \
 		$OBJ/tcx_verdicts.bpf.o "$@" 2>"$SCRATCH/$name.err" &
 	pid=$!
 	TOOL_PIDS="$TOOL_PIDS $pid"
