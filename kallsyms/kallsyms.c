@@ -7,6 +7,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "kallsyms/kallsyms.h"
+#include "kallsyms/kmodules.h"
 
 struct kallsyms {
 	char *text;	      /* the file, with names cut in place */
@@ -14,6 +15,7 @@ struct kallsyms {
 	struct ksym *by_name; /* every symbol */
 	size_t n, ntext;
 	uint64_t max_addr;
+	struct kmodules *mods; /* NULL: module ends unknown */
 };
 
 int kallsyms_is_text(char type)
@@ -379,6 +381,7 @@ void kallsyms_free(struct kallsyms *ks)
 	free(ks->text);
 	free(ks->by_addr);
 	free(ks->by_name);
+	kmodules_free(ks->mods);
 	free(ks);
 }
 
@@ -463,6 +466,25 @@ static int same_owner(const struct ksym *a, const struct ksym *b)
 	return !strcmp(a->module, b->module);
 }
 
+void kallsyms_set_modules(struct kallsyms *ks, struct kmodules *m)
+{
+	kmodules_free(ks->mods);
+	ks->mods = m;
+}
+
+/* Whether ADDR, past S, the last known function of its owner, can still be S's. */
+static int past_last_is_own(const struct kallsyms *ks, const struct ksym *s, uint64_t addr)
+{
+	uint64_t start, end;
+
+	if (addr - s->addr >= UNKNOWN_END_SLACK)
+		return 0;
+	if (!ks->mods || !s->module || !strcmp(s->module, "bpf"))
+		return 1;
+	/* a module no longer (or never) listed bounds nothing we can trust */
+	return kmodules_range(ks->mods, s->module, &start, &end) && addr < end;
+}
+
 int kallsyms_locate(const struct kallsyms *ks, uint64_t addr, struct ksym_pos *pos)
 {
 	size_t i = floor_index(ks, addr), j;
@@ -476,7 +498,7 @@ int kallsyms_locate(const struct kallsyms *ks, uint64_t addr, struct ksym_pos *p
 		;
 	if (j < ks->ntext && same_owner(s, &ks->by_addr[j]))
 		pos->size = ks->by_addr[j].addr - s->addr;
-	else if (addr - s->addr >= UNKNOWN_END_SLACK)
+	else if (!past_last_is_own(ks, s, addr))
 		return -ENOENT;
 	pos->sym = s;
 	pos->off = addr - s->addr;

@@ -72,6 +72,12 @@ struct ksym_pos {
 	uint64_t off, size;
 };
 
+struct kmodules;
+/*
+ * Bounds each module's last function by the module's end (kmodules.h); KS owns M from here.
+ * Without it, an address up to a slack past the last function is named after it.
+ */
+void kallsyms_set_modules(struct kallsyms *ks, struct kmodules *m);
 /* Fills POS; returns 0, or -ENOENT below the first function or too far past the last one. */
 int kallsyms_locate(const struct kallsyms *ks, uint64_t addr, struct ksym_pos *pos);
 /*

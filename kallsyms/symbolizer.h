@@ -17,6 +17,7 @@
 struct sym_frame {
 	uint64_t addr;
 	int ret;	     /* a return address: its line is the call's, at addr - 1 */
+	unsigned gen;	     /* the symbolizer's table generation it was resolved with */
 	struct ksym_pos pos; /* pos.sym NULL: no function known */
 	/* Source, innermost inlined function first, the function of pos last; 0 without lines. */
 	int nsrc;
@@ -36,6 +37,13 @@ struct symbolizer;
  */
 struct symbolizer *symbolizer_new(const struct kallsyms *ks, struct ksrc *src, size_t cap);
 void symbolizer_free(struct symbolizer *s);
+/*
+ * On a miss for a kernel address, read KALLSYMS_PATH and MODULES_PATH again (NULL: the /proc
+ * files), at most once per INTERVAL_MS, and look up in the new table: code loaded after the
+ * start. KS stays the caller's; the tables read here are the symbolizer's.
+ */
+void symbolizer_enable_reload(struct symbolizer *s, const char *kallsyms_path,
+			      const char *modules_path, unsigned interval_ms);
 int symbolizer_has_lines(const struct symbolizer *s);
 
 /*

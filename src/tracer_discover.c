@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
+#include "kallsyms/kmodules.h"
 #include "src/discover/btf_check.h"
 #include "src/discover/kmod_btf.h"
 #include "src/discover/tracepoints.h"
@@ -170,6 +171,7 @@ static int mark_retval(struct funcset *fs, struct pwru_err *e)
 
 int tracer_discover(struct tracer *t, struct pwru_err *e)
 {
+	struct kmodules *mods = NULL;
 	char why[256];
 	int rc;
 
@@ -187,6 +189,8 @@ int tracer_discover(struct tracer *t, struct pwru_err *e)
 				      .keep = keep_symbol,
 				      .arg = t},
 	    &t->ksyms);
+	if (!rc && !kmodules_load(NULL, &mods)) /* bounds each module's last function */
+		kallsyms_set_modules(t->ksyms, mods);
 	phase_done(PH_KALLSYMS);
 	/* --list-funcs does without addresses: it counts them by name */
 	if (rc || (kallsyms_hidden(t->ksyms) && !t->cfg->list_funcs))

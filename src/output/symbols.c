@@ -28,5 +28,7 @@ struct symbolizer *symbols_open(const struct kallsyms *ks, const char *vmlinux, 
 	s = symbolizer_new(ks, src, 0);
 	if (!s)
 		ksrc_free(src);
+	else /* modules and BPF programs loaded after the start get their names too */
+		symbolizer_enable_reload(s, NULL, NULL, 1000);
 	return s;
 }
