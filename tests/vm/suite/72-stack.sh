@@ -161,4 +161,35 @@ if ! refused_here fentry; then
 		not_ok "pwru --backend fentry --output-caller attached" "$(head -n 5 "$SCRATCH/fentry.err")"
 	fi
 fi
+# Code loaded after pwru read kallsyms: the nft reject below loads nf_tables (when no
+# scenario before did) and nft_reject_inet; __icmp_send, called from the reject, has their
+# frames in its stack. Each is named after its own function and module (kallsyms read
+# again on the miss), never after the last function of a module loaded before it.
+LATE="nft_do_chain+0x[0-9a-f]+(/0x[0-9a-f]+)? \\[nf_tables\\]"
+if pwru_start late --output-stack --filter-func '__icmp_send' icmp; then
+	$IP netns exec b $NFT add table inet late \; \
+		add chain inet late input '{ type filter hook input priority 0; policy accept; }' \; \
+		add rule inet late input icmp type echo-request reject
+	$IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
+	for _ in $(seq 100); do
+		grep -Eq "^    $LATE$" "$SCRATCH/late.out" && break
+		sleep 0.1
+	done
+	pwru_stop
+	$IP netns exec b $NFT delete table inet late
+	if grep -Eq "^    $LATE$" "$SCRATCH/late.out"; then
+		ok "a module loaded after the start: its frame is nft_do_chain [nf_tables]"
+	else
+		not_ok "a module loaded after the start: its frame is nft_do_chain [nf_tables]" \
+			"$(head -n 30 "$SCRATCH/late.out")"
+	fi
+	wrong=$(grep -E '^    .*(veth_set_channels|cleanup_module)' "$SCRATCH/late.out" | head -n 3)
+	if [ -z "$wrong" ]; then
+		ok "no frame named after an earlier module's last function"
+	else
+		not_ok "no frame named after an earlier module's last function" "$wrong"
+	fi
+else
+	not_ok "pwru --output-stack --filter-func __icmp_send attached" "$(head -n 5 "$SCRATCH/late.err")"
+fi
 check_nothing_attached
