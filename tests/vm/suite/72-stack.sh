@@ -165,7 +165,7 @@ fi
 # scenario before did) and nft_reject_inet; __icmp_send, called from the reject, has their
 # frames in its stack. Each is named after its own function and module (kallsyms read
 # again on the miss), never after the last function of a module loaded before it.
-LATE="nft_do_chain+0x[0-9a-f]+(/0x[0-9a-f]+)? \\[nf_tables\\]"
+LATE="nft_do_chain\\+0x[0-9a-f]+(/0x[0-9a-f]+)? \\[nf_tables\\]"
 if pwru_start late --output-stack --filter-func '__icmp_send' icmp; then
 	$IP netns exec b $NFT add table inet late \; \
 		add chain inet late input '{ type filter hook input priority 0; policy accept; }' \; \
