@@ -178,8 +178,17 @@ static void caller_from_stack(struct pwru_record *r, bool tp_site)
 		return;
 	}
 	s = r->frames[0]->pos.sym;
-	if (r->nframes > 1 && s && s->addr == r->ev->addr)
-		r->caller_frame = r->frames[1];
+	if (s && s->addr == r->ev->addr) {
+		if (r->nframes > 1)
+			r->caller_frame = r->frames[1];
+		return;
+	}
+	/*
+	 * A trampoline that calls the function itself (fexit attached too) may leave the
+	 * function's frame out (seen on 7.2): the stack then starts in the caller.
+	 */
+	if (s && r->has_retval && r->ev->type == PWRU_EV_FENTRY)
+		r->caller_frame = r->frames[0];
 }
 
 static bool has_prefix(const char *s, const char *p)

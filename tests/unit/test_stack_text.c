@@ -52,7 +52,7 @@ static void put_u64s(struct rec *r, uint16_t kind, const uint64_t *v, size_t n)
 static void test_sink(void)
 {
 	uint64_t stack[3] = {ADDR_ICMP_RCV + 4, ADDR_IP_RCV + 0x9a, ADDR_NF_HOOK_SLOW + 0x1234};
-	uint64_t caller = ADDR_IP_RCV + 0x9a, far = ADDR_SKB_OUTPUT + 0x20;
+	uint64_t caller = ADDR_IP_RCV + 0x9a, far = ADDR_SKB_OUTPUT + 0x20, retval = 1;
 	struct sink_opts so = {.caller = true, .stack = true};
 	struct pwru_event ev = sample_event();
 	struct rec recs[2];
@@ -123,6 +123,19 @@ static void test_sink(void)
 	       "SKB                CPU PROCESS          FUNC CALLER\n"
 	       "0xffff8bb7038b6900 3   ~bin/curl:227116 icmp_rcv \n",
 	       "a stack that does not start in FUNC gives no caller");
+	rendered_free(&out);
+	/* with fexit too (a return value), the trampoline may leave FUNC's frame out (7.2) */
+	ev.type = PWRU_EV_FENTRY;
+	stack[0] = ADDR_IP_RCV + 0x9a;
+	stack[1] = ADDR_NF_HOOK_SLOW + 0x1234;
+	rec_start(&recs[0], &ev);
+	put_u64s(&recs[0], PWRU_SEC_RETVAL, &retval, 1);
+	put_u64s(&recs[0], PWRU_SEC_STACK, stack, 2);
+	out = render_recs(&sink_text, &so, recs, 1, 0);
+	is_str(out.out,
+	       "SKB                CPU PROCESS          FUNC CALLER\n"
+	       "0xffff8bb7038b6900 3   ~bin/curl:227116 icmp_rcv ip_rcv+0x9a/0x10000\n",
+	       "fexit: a stack that starts in the caller names it");
 	rendered_free(&out);
 	symbolizer_free(harness_syms);
 	harness_syms = NULL;
