@@ -7,6 +7,7 @@
 #ifndef PWRU_ENTRY_KPROBE_H
 #define PWRU_ENTRY_KPROBE_H
 
+#include "entry_cloned.h"
 #include "kprobe_ip.h"
 #include "probe_sections.h"
 
@@ -14,23 +15,43 @@
 #define PT_REGS_PARM6(x) ARCH_PARM6(x)
 #endif
 
-#define KPROBE_ENTRY(sec, prefix, ev_type, n, multi)                                               \
+/*
+ * A holding kprobe's attach cookie is its function's enum clone_flags (kretprobe.c): for
+ * nf_hook_slow, argument 2 is read as its hook and family, as fentry's copies do.
+ */
+static __always_inline __u64 kprobe_arg2(struct pt_regs *ctx, bool hold)
+{
+	__u64 arg2 = PT_REGS_PARM2(ctx);
+
+	if (hold && (bpf_get_attach_cookie(ctx) & CLONE_NF_STATE))
+		return nf_state_word((struct nf_hook_state *)arg2);
+	return arg2;
+}
+
+#define KPROBE_ENTRY(sec, prefix, ev_type, n, multi, hold)                                         \
 	SEC(sec)                                                                                   \
 	int prefix##n(struct pt_regs *ctx)                                                         \
 	{                                                                                          \
 		struct hit h = {.func_ip = kprobe_func_ip(ctx, multi),                             \
-				.arg2 = PT_REGS_PARM2(ctx),                                        \
+				.arg2 = kprobe_arg2(ctx, hold),                                    \
 				.arg3 = PT_REGS_PARM3(ctx),                                        \
 				.ret_ip = ARCH_KPROBE_RET_IP(ctx),                                 \
 				.ret_slot = ARCH_KPROBE_RET_SLOT(ctx),                             \
-				.type = ev_type};                                                  \
+				.type = ev_type,                                                   \
+				.stash = hold};                                                    \
                                                                                                    \
 		return handle_skb(ctx, (struct sk_buff *)PT_REGS_PARM##n(ctx), &h);                \
 	}
 
 #define KPROBE_MULTI_ENTRY(n)                                                                      \
-	KPROBE_ENTRY(PWRU_SEC_KPROBE_MULTI, kprobe_multi_skb_, PWRU_EV_KPROBE_MULTI, n, true)
-#define KPROBE_SINGLE_ENTRY(n) KPROBE_ENTRY(PWRU_SEC_KPROBE, kprobe_skb_, PWRU_EV_KPROBE, n, false)
+	KPROBE_ENTRY(PWRU_SEC_KPROBE_MULTI, kprobe_multi_skb_, PWRU_EV_KPROBE_MULTI, n, true, 0)
+/*
+ * kprobe_skb_N, and kprobe_hold_skb_N: the same, holding the event for a kretprobe to send
+ * with the return value (src/probe/kretprobe.c, where fexit cannot run).
+ */
+#define KPROBE_SINGLE_ENTRY(n)                                                                     \
+	KPROBE_ENTRY(PWRU_SEC_KPROBE, kprobe_skb_, PWRU_EV_KPROBE, n, false, 0)                    \
+	KPROBE_ENTRY(PWRU_SEC_KPROBE, kprobe_hold_skb_, PWRU_EV_KPROBE, n, false, 1)
 
 KPROBE_MULTI_ENTRY(1)
 KPROBE_MULTI_ENTRY(2)
@@ -44,5 +65,22 @@ KPROBE_SINGLE_ENTRY(3)
 KPROBE_SINGLE_ENTRY(4)
 KPROBE_SINGLE_ENTRY(5)
 KPROBE_SINGLE_ENTRY(6)
+
+/*
+ * The exit of a function whose kprobe held its event: a perf-event kretprobe has no
+ * bpf_get_func_ip() that names the function, so its attach cookie does (5.15+).
+ */
+SEC(PWRU_SEC_KRETPROBE)
+int kprobe_exit_ret(struct pt_regs *ctx)
+{
+	return handle_ret(ctx, bpf_get_attach_cookie(ctx), PT_REGS_RC(ctx));
+}
+
+/* The same for a function returning a signed 32-bit value: the register's upper half is not. */
+SEC(PWRU_SEC_KRETPROBE)
+int kprobe_exit_ret_s32(struct pt_regs *ctx)
+{
+	return handle_ret(ctx, bpf_get_attach_cookie(ctx), (__s64)(__s32)PT_REGS_RC(ctx));
+}
 
 #endif

@@ -8,6 +8,7 @@
 
 #define PWRU_SEC_KPROBE_MULTI "kprobe.multi"
 #define PWRU_SEC_KPROBE	      "kprobe"
+#define PWRU_SEC_KRETPROBE    "kretprobe"
 /* kprobe_skb_N and kprobe_multi_skb_N exist for N up to this (registers both ISAs have). */
 #define PWRU_KPROBE_POSITIONS 6
 /* Templates: cloned per function (src/probe/clone.c), never loaded as written. */

@@ -135,7 +135,8 @@ static void func_name(struct enrich *e, struct pwru_record *r)
 	f = func_of(e, ev);
 	r->func = f->name;
 	if (f->kind == FK_NF_HOOK) {
-		if (r->has_retval && ev->type == PWRU_EV_FENTRY)
+		/* held to its exit: the entry read the hook and family (fentry, kprobe) */
+		if (r->has_retval)
 			nf_note(r);
 	} else if (f->kind != FK_PLAIN) {
 		drop_reason(e, r, f->kind);

@@ -93,6 +93,8 @@ extern const struct backend backend_kprobe_multi;
 extern const struct backend backend_kprobe;
 extern const struct backend backend_fentry;
 extern const struct backend backend_tracepoint;
+/* Not in the table: return values where fexit cannot run (retsplit.c's). */
+extern const struct backend backend_kretprobe;
 
 /* The table, in order of preference; NULL past its end. */
 const struct backend *backend_at(size_t i);

@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 #include "bpf/probe_sections.h"
 #include "src/probe/backend.h"
+#include "src/probe/kprobe.h"
 #include "src/probe/pool.h"
 #include "src/discover/funcset.h"
 #include "src/discover/traceable.h"
@@ -38,43 +39,63 @@ struct kprobe_state {
 	int pmu_type;
 };
 
-static int read_pmu_type(void)
+/* One integer from a sysfs file, after PREFIX ("config:" in a PMU's format file); -1 if none. */
+static int read_sysfs_int(const char *path, const char *prefix)
 {
-	FILE *f = fopen(pmu_type_path, "re");
-	int type = -1;
+	FILE *f = fopen(path, "re");
+	char fmt[32];
+	int v = -1;
 
 	if (!f)
 		return -1;
-	if (fscanf(f, "%d", &type) != 1)
-		type = -1;
+	snprintf(fmt, sizeof(fmt), "%s%%d", prefix);
+	if (fscanf(f, fmt, &v) != 1)
+		v = -1;
 	fclose(f);
-	return type;
+	return v;
+}
+
+int kprobe_pmu_type(void)
+{
+	return read_sysfs_int(pmu_type_path, "");
+}
+
+int kprobe_retprobe_bit(void)
+{
+	return read_sysfs_int("/sys/bus/event_source/devices/kprobe/format/retprobe", "config:");
 }
 
 static int kprobe_probe(const struct backend_ctx *ctx, char *why, size_t len)
 {
-	if (read_pmu_type() >= 0)
+	if (kprobe_pmu_type() >= 0)
 		return 0;
 	snprintf(why, len, "no kprobe PMU at %s: kernel built without CONFIG_KPROBES",
 		 pmu_type_path);
 	return -1;
 }
 
-static int open_kprobe(int pmu_type, uint64_t addr, int prog_fd)
+int kprobe_perf_open(int pmu_type, uint64_t addr, uint64_t config)
 {
 	struct perf_event_attr attr = {
 	    .size = sizeof(attr),
 	    .type = (uint32_t)pmu_type,
+	    .config = config,
 	    .config1 = 0,    /* no symbol name: */
 	    .config2 = addr, /* probe this address */
 	    .sample_period = 1,
 	    .wakeup_events = 1,
 	};
-	int fd, err;
+	int fd = (int)syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
 
-	fd = (int)syscall(SYS_perf_event_open, &attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+	return fd < 0 ? -errno : fd;
+}
+
+static int kprobe_open_bpf(int pmu_type, uint64_t addr, int prog_fd)
+{
+	int fd = kprobe_perf_open(pmu_type, addr, 0), err;
+
 	if (fd < 0)
-		return -errno;
+		return fd;
 	if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, prog_fd) || ioctl(fd, PERF_EVENT_IOC_ENABLE, 0)) {
 		err = -errno;
 		close(fd);
@@ -87,7 +108,7 @@ static void attach_one(void *arg, size_t i)
 {
 	struct kprobe_state *st = arg;
 
-	st->sites[i].fd = open_kprobe(st->pmu_type, st->sites[i].addr, st->sites[i].prog_fd);
+	st->sites[i].fd = kprobe_open_bpf(st->pmu_type, st->sites[i].addr, st->sites[i].prog_fd);
 }
 
 static void detach_one(void *arg, size_t i)
@@ -160,7 +181,6 @@ static void kprobe_detach(struct backend_ctx *ctx)
 }
 
 /* Functions with at least one address hooked count as attached; the first error explains. */
-/* Functions with at least one address hooked count as attached; the first error explains. */
 static int tally(struct backend_ctx *ctx, struct kprobe_state *st, struct attach_result *res)
 {
 	uint8_t *hooked = calloc(ctx->fs->n ? ctx->fs->n : 1, 1);
@@ -185,7 +205,7 @@ static int tally(struct backend_ctx *ctx, struct kprobe_state *st, struct attach
 	return rc;
 }
 
-static const char *kprobe_cannot_take(const struct backend_ctx *ctx, const struct func_entry *f)
+const char *kprobe_cannot_take(const struct backend_ctx *ctx, const struct func_entry *f)
 {
 	uint32_t k;
 
@@ -205,7 +225,7 @@ static int kprobe_attach(struct backend_ctx *ctx, struct attach_result *res, str
 	if (!st)
 		return err_from_errno(e, -ENOMEM, "kprobe attach");
 	ctx->priv = st;
-	st->pmu_type = read_pmu_type();
+	st->pmu_type = kprobe_pmu_type();
 	rc = st->pmu_type < 0 ? -ENOENT : collect(ctx, st);
 	if (!rc) {
 		int threads = attach_threads(ctx, st->n);

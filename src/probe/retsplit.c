@@ -11,23 +11,41 @@
 /* Exit first: an entry's held event always finds its exit. */
 static const char *const nft_progs[2] = {"pwru_nft_exit", "pwru_nft_entry"};
 
-static const struct hook_section nft_sections[2] = {
+static const struct hook_section ret_sections[] = {
     {PWRU_SEC_NFT_EXIT, BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT},
     {PWRU_SEC_NFT_ENTRY, BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY},
+    {PWRU_SEC_KRETPROBE, BPF_PROG_TYPE_KPROBE, 0},
 };
+
+#define NRET_SECTIONS (sizeof(ret_sections) / sizeof(ret_sections[0]))
 
 size_t retsplit_sections(const struct hook_section **out, size_t max)
 {
 	size_t i;
 
-	for (i = 0; i < 2 && i < max; i++)
-		out[i] = &nft_sections[i];
+	for (i = 0; i < NRET_SECTIONS && i < max; i++)
+		out[i] = &ret_sections[i];
 	return i;
 }
 
-static bool splits(const struct backend_ctx *ctx, const struct func_entry *f)
+/* fexit where trampolines run, else a kretprobe; NULL when neither can. */
+static const struct backend *ret_backend(const struct backend_ctx *ctx)
 {
-	return (f->flags & FUNC_WANT_RET) && fentry_can_take(ctx, f);
+	char why[256];
+
+	if (!backend_fentry.probe(ctx, why, sizeof(why)))
+		return &backend_fentry;
+	if (!backend_kretprobe.probe(ctx, why, sizeof(why)))
+		return &backend_kretprobe;
+	return NULL;
+}
+
+static bool splits(const struct backend *rb, const struct backend_ctx *ctx,
+		   const struct func_entry *f)
+{
+	if (!(f->flags & FUNC_WANT_RET))
+		return false;
+	return rb == &backend_fentry ? fentry_can_take(ctx, f) : !rb->cannot_take(ctx, f);
 }
 
 static int view(struct funcset *v, const struct funcset *all, size_t n)
@@ -41,48 +59,57 @@ static int view(struct funcset *v, const struct funcset *all, size_t n)
 int retsplit_init(struct retsplit *s, const struct backend *b, struct backend_ctx *ctx)
 {
 	const struct funcset *all = ctx->fs;
+	const struct backend *rb;
 	size_t i, n = 0;
 	bool nf = false;
-	char why[256];
 
 	*s = (struct retsplit){0};
 	/* the tracepoint backend hooks no function */
 	if (b->targets != TARGET_FUNCS)
 		return 0;
-	for (i = 0; i < all->n; i++) {
-		n += splits(ctx, &all->funcs[i]);
-		nf |= splits(ctx, &all->funcs[i]) && (all->funcs[i].flags & FUNC_NF_HOOK);
-	}
 	/* only fentry has exits */
 	if (b == &backend_fentry) {
-		s->nft = nf;
+		for (i = 0; i < all->n; i++)
+			s->nft |=
+			    splits(b, ctx, &all->funcs[i]) && (all->funcs[i].flags & FUNC_NF_HOOK);
 		return 0;
 	}
-	if (!n || backend_fentry.probe(ctx, why, sizeof(why)))
+	for (i = 0; i < all->n; i++)
+		n += (all->funcs[i].flags & FUNC_WANT_RET) != 0;
+	rb = n ? ret_backend(ctx) : NULL;
+	for (i = 0, n = 0; rb && i < all->n; i++) {
+		n += splits(rb, ctx, &all->funcs[i]);
+		nf |= splits(rb, ctx, &all->funcs[i]) && (all->funcs[i].flags & FUNC_NF_HOOK);
+	}
+	if (!rb || !n)
 		return 0;
 	if (view(&s->rest, all, all->n - n) || view(&s->ret, all, n)) {
 		retsplit_free(s);
 		return -ENOMEM;
 	}
 	for (i = 0; i < all->n; i++) {
-		struct funcset *to = splits(ctx, &all->funcs[i]) ? &s->ret : &s->rest;
+		struct funcset *to = splits(rb, ctx, &all->funcs[i]) ? &s->ret : &s->rest;
 
 		to->funcs[to->n++] = all->funcs[i];
 	}
+	s->rb = rb;
 	s->ctx = *ctx;
 	s->ctx.fs = &s->ret;
 	ctx->fs = &s->rest;
 	s->on = true;
-	s->nft = nf;
-	fprintf(stderr, "pwru: %s%s through fentry/fexit for %s return value (%s has none)\n",
-		s->ret.funcs[0].name, n > 1 ? " and others" : "", n > 1 ? "their" : "its", b->name);
+	/* nft_do_chain's programs are fentry/fexit too */
+	s->nft = nf && rb == &backend_fentry;
+	fprintf(stderr, "pwru: %s%s through %s for %s return value (%s has none)\n",
+		s->ret.funcs[0].name, n > 1 ? " and others" : "",
+		rb == &backend_fentry ? "fentry/fexit" : rb->name, n > 1 ? "their" : "its",
+		b->name);
 	return 0;
 }
 
 const struct backend *retsplit_backend(struct retsplit *s, struct backend_ctx **ctx)
 {
 	*ctx = &s->ctx;
-	return s->on ? &backend_fentry : NULL;
+	return s->on ? s->rb : NULL;
 }
 
 /* nft_do_chain's types and target are in nf_tables' BTF: only where it has some. */
@@ -146,7 +173,7 @@ static int prepare_split(struct retsplit *s, struct bpf_object *obj)
 	/* a backend's prepare selects its own programs and turns the others off */
 	bpf_object__for_each_program(p, obj) keep[i++] = bpf_program__autoload(p);
 	s->ctx.obj = obj;
-	rc = backend_prepare(&backend_fentry, &s->ctx);
+	rc = backend_prepare(s->rb, &s->ctx);
 	i = 0;
 	bpf_object__for_each_program(p, obj) if (keep[i++]) bpf_program__set_autoload(p, true);
 	free(keep);
@@ -168,7 +195,7 @@ int retsplit_attach(struct retsplit *s, struct attach_result *res, struct pwru_e
 	nft_attach(s);
 	if (!s->on)
 		return 0;
-	if (backend_fentry.attach(&s->ctx, &r, &why)) {
+	if (s->rb->attach(&s->ctx, &r, &why)) {
 		s->on = false;
 		if (why.cls == PWRU_STOPPED) {
 			*e = why;
@@ -184,7 +211,8 @@ int retsplit_attach(struct retsplit *s, struct attach_result *res, struct pwru_e
 
 void retsplit_free(struct retsplit *s)
 {
-	backend_fentry.detach(&s->ctx);	   /* nothing when it never prepared */
+	if (s->rb)
+		s->rb->detach(&s->ctx);	   /* nothing when it never prepared */
 	bpf_link__destroy(s->nft_link[1]); /* entry first: no event held past its exit */
 	bpf_link__destroy(s->nft_link[0]);
 	free(s->rest.funcs);

@@ -3,11 +3,12 @@
  * Return values where the chosen backend has none, and what netfilter decided.
  * kprobe-multi and kprobe carry no return value, so nf_hook_slow (netfilter's verdict) and
  * the other functions whose events want theirs (FUNC_WANT_RET) are handed to the fentry
- * backend, entry and exit, when this kernel runs trampolines; the chosen backend hooks the
- * rest. Where trampolines do not run (arm64 before 6.4, lockdown) nothing is split: those
- * functions show without their result. Wherever nf_hook_slow shows its verdict, an fexit
- * on nft_do_chain (bpf/entry_nft.h) names the nft table and base chain and their verdict,
- * where nf_tables is loaded and has BTF.
+ * backend, entry and exit, when this kernel runs trampolines, else to a kprobe and a
+ * kretprobe (arm64 before 6.4; kretprobe.c); the chosen backend hooks the rest. Where
+ * neither runs (lockdown) nothing is split: those functions show without their result.
+ * Where nf_hook_slow's verdict comes through fexit, an fexit on nft_do_chain
+ * (bpf/entry_nft.h) names the nft table and base chain and their verdict, where nf_tables
+ * is loaded and has BTF.
  */
 #ifndef PWRU_RETSPLIT_H
 #define PWRU_RETSPLIT_H
@@ -20,6 +21,7 @@ struct bpf_link;
 
 struct retsplit {
 	bool on;
+	const struct backend *rb;	 /* what hooks the split-off functions */
 	/* views of the whole set (arrays of their own, entries shared with it) */
 	struct funcset rest;		 /* the chosen backend's */
 	struct funcset ret;		 /* fentry's */

@@ -20,8 +20,24 @@ else
 	want='kfree_skb'
 fi
 
+# The kernel frees the dropped packet inside nf_hook_slow; its event, sent at the exit with
+# the verdict, comes after that drop.
+check_drop_then_verdict() {
+	local order
+	order=$(grep -F -- "$TUPLE" "$1" | awk '
+		/ nf_hook_slow NF_INET_LOCAL_IN/ { printf "verdict " }
+		/ (kfree_skb_reason|sk_skb_reason_drop|kfree_skb)/ { printf "kernel-drop " }' | cut -d' ' -f1-2)
+	if [ "$order" = "kernel-drop verdict" ]; then
+		ok "the kernel's drop, then the verdict (the event is sent at nf_hook_slow's exit)"
+	else
+		not_ok "the kernel's drop, then the verdict" "got: $order"
+		show "pwru stdout" "$1"
+	fi
+}
+
 # The default backend, as a user runs pwru: nf_hook_slow's verdict comes through fentry and
-# fexit where the kernel runs them, whatever the backend chosen for the rest.
+# fexit where the kernel runs them, else a kprobe and a kretprobe, whatever the backend chosen
+# for the rest.
 if ! pwru_start drop --filter-func "nf_hook_slow|$funcs" icmp; then
 	not_ok "pwru --filter-func 'nf_hook_slow|$funcs' icmp attached" "$(head -n 20 "$SCRATCH/drop.err")"
 	exit 0
@@ -43,16 +59,17 @@ else
 	show "pwru stderr" "$SCRATCH/drop.err"
 fi
 backend=$(sed -n 's/^pwru: backend //p' "$SCRATCH/drop.err")
-if ! kernel_runs_fexit; then
-	expect_line "nf_hook_slow, without its verdict: no fexit here ($backend)" "$SCRATCH/drop.out" \
-		' nf_hook_slow$' "$TUPLE"
-elif [ "$backend" = fentry ]; then
+# Without trampolines (arm64 6.1) a kprobe holds nf_hook_slow's event and a kretprobe sends it.
+via=fentry/fexit
+kernel_runs_fexit || via=kprobe/kretprobe
+if [ "$backend" = fentry ]; then
 	ok "the default backend is fentry: its own verdicts are checked below"
 else
-	expect_line "stderr: nf_hook_slow through fentry/fexit ($backend has no return values)" \
-		"$SCRATCH/drop.err" "^pwru: nf_hook_slow through fentry/fexit for its return value \\($backend has none\\)$"
-	expect_line "nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP (-EPERM) with the default backend ($backend)" \
+	expect_line "stderr: nf_hook_slow through $via ($backend has no return values)" \
+		"$SCRATCH/drop.err" "^pwru: nf_hook_slow through $via for its return value \\($backend has none\\)$"
+	expect_line "nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP (-EPERM) with the default backend ($backend, $via)" \
 		"$SCRATCH/drop.out" ' nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP [(]-EPERM[)]$' "$TUPLE"
+	check_drop_then_verdict "$SCRATCH/drop.out"
 fi
 # The nft table and base chain that dropped it: nft_do_chain's types are in nf_tables' BTF
 # (5.11+; the rule above loaded the module).
@@ -79,15 +96,7 @@ elif pwru_start nf --backend fentry --filter-func "nf_hook_slow|$funcs" icmp; th
 	pwru_stop
 	expect_line "nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP (-EPERM) (--backend fentry)" \
 		"$SCRATCH/nf.out" ' nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP [(]-EPERM[)]$' "$TUPLE"
-	order=$(grep -F -- "$TUPLE" "$SCRATCH/nf.out" | awk '
-		/ nf_hook_slow NF_INET_LOCAL_IN/ { printf "verdict " }
-		/ (kfree_skb_reason|sk_skb_reason_drop|kfree_skb)/ { printf "kernel-drop " }' | cut -d' ' -f1-2)
-	if [ "$order" = "kernel-drop verdict" ]; then
-		ok "the kernel's drop, then the verdict (the event is sent at nf_hook_slow's exit)"
-	else
-		not_ok "the kernel's drop, then the verdict" "got: $order"
-		show "pwru stdout" "$SCRATCH/nf.out"
-	fi
+	check_drop_then_verdict "$SCRATCH/nf.out"
 	expect_line "and before it, prerouting's accept: NF_INET_PRE_ROUTING/ipv4 ACCEPT" \
 		"$SCRATCH/nf.out" ' nf_hook_slow NF_INET_PRE_ROUTING/ipv4 ACCEPT$' "$TUPLE"
 else
