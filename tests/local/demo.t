@@ -1,0 +1,42 @@
+#!/bin/bash
+# The README's first command, `make deps demo`, past its set-up: tests/demo.sh on this
+# machine's kernel, as a person runs it, saying no to the VM (PWRU_DEMO_VM=0). It must
+# trace the ping both ways, lose nothing, exit 0 and leave no namespace or program behind.
+# Where this kernel has no kprobes the trace is its skb tracepoints and the VM is offered.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/tap.sh
+
+if [ "$(id -u)" != 0 ] || [ ! -x ./pwru ] || ! command -v ping >/dev/null; then
+	echo "1..0 # SKIP needs root, ./pwru and ping"
+	exit 0
+fi
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+our_progs() { bpftool prog show 2>/dev/null | grep -cE ' name (kprobe|tp_btf|raw_tp|fentry|pwru)_'; }
+before=$(our_progs)
+
+PWRU_DEMO_VM=0 timeout 120 tests/demo.sh >"$out" 2>&1
+status=$?
+check "make demo exits 0" '[ $status = 0 ]' "exit $status" "$(tail -n 20 "$out")"
+
+# A line per kernel function or tracepoint the packet passes: the request and the reply.
+lines() { grep -cF -- "$1" "$out"; }
+req=$(lines '10.0.1.1:0->10.0.1.2:0(icmp)')
+rep=$(lines '10.0.1.2:0->10.0.1.1:0(icmp)')
+check "the echo request is traced at 4 or more places ($req lines)" '[ "$req" -ge 4 ]' "$(head -n 30 "$out")"
+check "the echo reply is traced at 4 or more places ($rep lines)" '[ "$rep" -ge 4 ]'
+if [ -e /sys/bus/event_source/devices/kprobe ]; then
+	check "kernel functions by name: ip_rcv on the request" \
+		'grep -F -- "10.0.1.1:0->10.0.1.2:0(icmp)" "$out" | grep -q " ip_rcv$"'
+else
+	check "no kprobes here: the skb tracepoints, tp:netif_receive_skb on the request" \
+		'grep -F -- "10.0.1.1:0->10.0.1.2:0(icmp)" "$out" | grep -q " tp:netif_receive_skb$"'
+	check "and the VM is offered for the rest, declined" \
+		'grep -qF "demo: to run it later: PWRU_DEMO_VM=1 make demo" "$out"'
+fi
+check "pwru's last line: every event printed, none lost" \
+	'grep -qE "^pwru: [1-9][0-9]* events, 0 lost$" "$out"' "$(grep '^pwru:' "$out")"
+check "the demo's namespaces are gone" '! ip netns list | grep -q pwru-demo'
+after=$(our_progs)
+check "no program of pwru's is left ($before before, $after after)" '[ "$after" -le "$before" ]'
+tap_finish
