@@ -68,7 +68,10 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 
 # Every test is an executable printing TAP; prove runs them and prints the result line.
 LOCAL_TESTS = $(UNIT_BINS) $(REPLAY_BINS) $(sort $(wildcard tests/local/*.t))
-VM_TESTS    := $(sort $(wildcard tests/vm/*.t))
+# The longest first (arm64 is emulated on amd64, and these suites run most), so that
+# neither of prove's two slots idles while the other finishes a long one at the end.
+VM_LONGEST  := $(addprefix tests/vm/kernel-,arm64-7.t arm64-6.12.t 6.12.t 7.t 6.1.t)
+VM_TESTS    := $(VM_LONGEST) $(filter-out $(VM_LONGEST),$(sort $(wildcard tests/vm/*.t)))
 
 .PHONY: all static deps test test-unit test-local test-vm demo vm-shell bench clean format install deb image man completions
 .DELETE_ON_ERROR:
@@ -232,7 +235,7 @@ deps:
 
 # Two at a time: each VM is one single-threaded qemu, so two fill two cores.
 test: test-build pwru-arm64
-	$(PROVE) -e '' -j2 $(LOCAL_TESTS) $(VM_TESTS)
+	$(PROVE) -e '' -j2 $(VM_TESTS) $(LOCAL_TESTS)
 
 # The benchmarks' programs are built with the tests (not run), so that an interface they
 # use cannot change without them.

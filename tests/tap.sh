@@ -32,3 +32,10 @@ tap_finish() {
 	tap_plan
 	exit 0
 }
+
+# Tests that attach to this machine's kernel and then count what is left take turns,
+# machine-wide: prove runs two at once, and other clones may run theirs.
+attach_lock() {
+	exec 9>/tmp/pwru-local-attach.lock
+	flock 9
+}

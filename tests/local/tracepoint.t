@@ -9,6 +9,7 @@ if [ "$(id -u)" != 0 ] || [ ! -x ./pwru ] || ! command -v ping >/dev/null; then
 	echo "1..0 # SKIP needs root, ./pwru and ping"
 	exit 0
 fi
+attach_lock
 ns=pwru-tp-$$
 scratch=$(mktemp -d)
 pid=
