@@ -6,8 +6,17 @@
 . tests/vm/suite/lib.sh
 
 TUPLE='10.0.1.1:0->10.0.1.2:0(icmp)'
+# Where the kernel frees a dropped skb (and fires tp:kfree_skb) on this kernel: kfree_skb_reason
+# (5.17) came with the tracepoint's reason argument; 6.11 renamed it sk_skb_reason_drop.
+# (One read of kallsyms: under TCG each takes a second.)
+sites=" $(grep -oE ' (kfree_skb_reason|sk_skb_reason_drop)$' /proc/kallsyms | tr -d '\n') "
+case $sites in
+*" sk_skb_reason_drop "*) drop_site=sk_skb_reason_drop ;;
+*" kfree_skb_reason "*) drop_site=kfree_skb_reason ;;
+*) drop_site= ;;
+esac
 check "two netns joined by veth" netns_pair
-if ! pwru_start tp --backend tracepoint 'icmp and host 10.0.1.2'; then
+if ! pwru_start_live tp --backend tracepoint 'icmp and host 10.0.1.2'; then
 	not_ok "pwru --backend tracepoint attached" "$(head -n 20 "$SCRATCH/tp.err")"
 	exit 0
 fi
@@ -16,14 +25,13 @@ check "nft in b drops echo requests" $IP netns exec b $NFT add table inet pt \; 
 	add chain inet pt input '{ type filter hook input priority 0; policy accept; }' \; \
 	add rule inet pt input icmp type echo-request drop
 $IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
-sleep 1
+wait_lines "$SCRATCH/tp.out" ' tp:kfree_skb'
 pwru_stop
 
 for tp in net_dev_queue net_dev_start_xmit net_dev_xmit netif_rx netif_receive_skb; do
 	check_events "tp:$tp lines carry the ping's tuple" "$SCRATCH/tp.out" "tp:$tp" "$TUPLE"
 done
-# kfree_skb_reason (5.17) came with the tracepoint's reason argument
-if grep -qE ' (kfree_skb_reason|sk_skb_reason_drop)$' /proc/kallsyms; then
+if [ -n "$drop_site" ]; then
 	want='tp:kfree_skb[(]SKB_DROP_REASON_NETFILTER_DROP[)]'
 else
 	want='tp:kfree_skb'
@@ -42,22 +50,15 @@ else
 fi
 check_nothing_attached
 
-# Where the kernel frees a dropped skb (and fires tp:kfree_skb) on this kernel.
-drop_site=kfree_skb
-for f in kfree_skb_reason sk_skb_reason_drop; do
-	grep -qE " $f\$" /proc/kallsyms && drop_site=$f
-done
+: "${drop_site:=kfree_skb}"
 
 # The echo requests are dropped in b now: queued and sent in a, freed in b.
 tp_traffic() {
 	$IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
-	for _ in $(seq 100); do
-		grep -q 'tp:kfree_skb' "$1" && break
-		sleep 0.1
-	done
+	wait_lines "$1" 'tp:kfree_skb'
 }
 
-if pwru_start tpcaller --backend tracepoint --output-caller 'icmp and host 10.0.1.2'; then
+if pwru_start_live tpcaller --backend tracepoint --output-caller 'icmp and host 10.0.1.2'; then
 	tp_traffic "$SCRATCH/tpcaller.out"
 	pwru_stop
 	for pair in tp:net_dev_queue:__dev_queue_xmit tp:net_dev_start_xmit:dev_hard_start_xmit \
@@ -74,7 +75,7 @@ else
 	not_ok "pwru --backend tracepoint --output-caller attached" "$(head -n 20 "$SCRATCH/tpcaller.err")"
 fi
 
-if pwru_start tpstack --backend tracepoint --output-json --output-stack --output-caller \
+if pwru_start_live tpstack --backend tracepoint --output-json --output-stack --output-caller \
 	'icmp and host 10.0.1.2'; then
 	tp_traffic "$SCRATCH/tpstack.out"
 	pwru_stop

@@ -1,13 +1,13 @@
 # A long run: every function attached, steady traffic from short-lived processes
 # (a new pid each: the process cache must stay bounded) and a TCP stream, for
-# PWRU_SOAK_SECONDS (30 in the suite; the hour-long run of docs/testing.md is
+# PWRU_SOAK_SECONDS (15 in the suite; the hour-long run of docs/testing.md is
 # the same script). pwru's resident memory and open descriptors are sampled;
 # after a warm-up neither may grow. In the suite, kernels on the kprobe backend
 # attach the networking functions only (attaching and removing ~1500 kprobes
 # takes minutes there); PWRU_SOAK_ALL=1 attaches every function on any kernel.
 . tests/vm/suite/lib.sh
 
-secs=${PWRU_SOAK_SECONDS:-30}
+secs=${PWRU_SOAK_SECONDS:-15}
 funcs=
 min_attached=1000
 if [ "${PWRU_VM_EXPECT_BACKEND:-}" = kprobe ] && [ -z "${PWRU_SOAK_ALL:-}" ]; then

@@ -8,11 +8,13 @@
 
 FUNCS='ip_rcv|icmp_rcv|veth_xmit'
 TUPLE='10.0.1.1:0->10.0.1.2:0(icmp)'
+# a request's icmp_rcv line (FUNC follows the tuple), the last of its events
+AT_ICMP_RCV='10\.0\.1\.1:0->10\.0\.1\.2:0\(icmp\) icmp_rcv( |$)'
 OUT=$SCRATCH/stack.out
 
 check "two netns joined by veth" netns_pair
 
-if pwru_start stack --output-stack --output-caller --filter-func "$FUNCS" icmp; then
+if pwru_start_live stack --output-stack --output-caller --filter-func "$FUNCS" icmp; then
 	ok "pwru --output-stack --output-caller attached"
 else
 	not_ok "pwru --output-stack --output-caller attached" \
@@ -20,7 +22,7 @@ else
 	exit 0
 fi
 check "ping 10.0.1.1 -> 10.0.1.2 while tracing" $IP netns exec a ping -c 2 -W 3 10.0.1.2
-sleep 1
+wait_lines "$OUT" "$AT_ICMP_RCV" 2
 pwru_stop
 
 if head -n 1 "$OUT" | grep -q ' TUPLE FUNC CALLER$'; then
@@ -98,9 +100,9 @@ fi
 check_nothing_attached "after --output-stack,"
 
 # The same in JSON: frames as objects, caller_func as pwru names it.
-if pwru_start json --output-json --output-stack --output-caller --filter-func "$FUNCS" icmp; then
+if pwru_start_live json --output-json --output-stack --output-caller --filter-func "$FUNCS" icmp; then
 	$IP netns exec a ping -c 1 -W 3 10.0.1.2 >/dev/null 2>&1
-	sleep 1
+	wait_lines "$SCRATCH/json.out" '"func": ?"icmp_rcv"'
 	pwru_stop
 	if jq -e -s '[.[] | select(.type == "event")] | length >= 3 and all(
 		.stack[0].func == .func and .stack[0].size > 0 and
@@ -116,9 +118,9 @@ else
 fi
 
 # Not a vmlinux: said once, then symbols from kallsyms; no stack unless asked.
-if pwru_start badvml --vmlinux /etc/passwd --filter-func "$FUNCS" icmp; then
+if pwru_start_live badvml --vmlinux /etc/passwd --filter-func "$FUNCS" icmp; then
 	$IP netns exec a ping -c 1 -W 3 10.0.1.2 >/dev/null 2>&1
-	sleep 1
+	wait_lines "$SCRATCH/badvml.out" "$AT_ICMP_RCV"
 	pwru_stop
 	msg=$(grep -c 'vmlinux /etc/passwd is not an ELF file; no source lines, symbols from kallsyms' \
 		"$SCRATCH/badvml.err")
@@ -142,12 +144,9 @@ fi
 # the kernel's stack, the frame under the function's (and --output-caller alone prints no
 # stack).
 if ! refused_here fentry; then
-	if pwru_start fentry --backend fentry --output-caller --filter-func 'ip_rcv|icmp_rcv' icmp; then
+	if pwru_start_live fentry --backend fentry --output-caller --filter-func 'ip_rcv|icmp_rcv' icmp; then
 		$IP netns exec a ping -c 1 -W 3 10.0.1.2 >/dev/null 2>&1
-		for _ in $(seq 100); do
-			[ "$(event_lines "$SCRATCH/fentry.out" icmp_rcv "$TUPLE" | wc -l)" -ge 1 ] && break
-			sleep 0.1
-		done
+		wait_lines "$SCRATCH/fentry.out" "$AT_ICMP_RCV"
 		pwru_stop
 		for pair in ip_rcv:__netif_receive_skb_one_core icmp_rcv:ip_protocol_deliver_rcu; do
 			fn=${pair%%:*} want=${pair#*:}
@@ -166,15 +165,12 @@ fi
 # frames in its stack. Each is named after its own function and module (kallsyms read
 # again on the miss), never after the last function of a module loaded before it.
 LATE="nft_do_chain\\+0x[0-9a-f]+(/0x[0-9a-f]+)? \\[nf_tables\\]"
-if pwru_start late --output-stack --filter-func '__icmp_send' icmp; then
+if pwru_start_live late --output-stack --filter-func '__icmp_send' icmp; then
 	$IP netns exec b $NFT add table inet late \; \
 		add chain inet late input '{ type filter hook input priority 0; policy accept; }' \; \
 		add rule inet late input icmp type echo-request reject
 	$IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
-	for _ in $(seq 100); do
-		grep -Eq "^    $LATE$" "$SCRATCH/late.out" && break
-		sleep 0.1
-	done
+	wait_lines "$SCRATCH/late.out" "^    $LATE$"
 	pwru_stop
 	$IP netns exec b $NFT delete table inet late
 	if grep -Eq "^    $LATE$" "$SCRATCH/late.out"; then

@@ -24,15 +24,12 @@ check "helpers.bpf.o on vb's tc ingress" sh -c "$INB $TC qdisc add dev vb clsact
 run() {
 	local name=$1
 	shift
-	if ! pwru_start "$name" --filter-func 'tcf_classify|tcf_classify_ingress|icmp_rcv' "$@" icmp; then
+	if ! pwru_start_live "$name" --filter-func 'tcf_classify|tcf_classify_ingress|icmp_rcv' "$@" icmp; then
 		not_ok "pwru $* attached" "exit ${PWRU_STATUS:-?}" "$(head -n 5 "$SCRATCH/$name.err")"
 		return 1
 	fi
 	$IP netns exec a ping -c 3 -i 0.2 -W 3 10.0.1.2 >/dev/null 2>&1
-	for _ in $(seq 100); do
-		[ "$(event_lines "$SCRATCH/$name.out" icmp_rcv "$REQ" | wc -l)" -ge 3 ] && break
-		sleep 0.1
-	done
+	wait_lines "$SCRATCH/$name.out" '10\.0\.1\.1:0->10\.0\.1\.2:0\(icmp\) icmp_rcv( |$)' 3
 	pwru_stop
 }
 

@@ -34,8 +34,8 @@ setup() {
 connect() {
 	$IP netns exec b nc -l -p 7777 >"$SCRATCH/$1.got" &
 	local nc_pid=$! i=0
-	# listening (port 7777 is 1E61 in /proc/net/tcp) before a connects
-	until $IP netns exec b grep -q ':1E61 ' /proc/net/tcp || [ $i -ge 50 ]; do
+	# listening (port 7777 is 1E61) before a connects; busybox nc listens on IPv6 (tcp6)
+	until $IP netns exec b grep -qs ':1E61 ' /proc/net/tcp6 /proc/net/tcp || [ $i -ge 50 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done

@@ -118,6 +118,7 @@ pwru_start() {
 			wait "$PWRU_PID"
 			PWRU_STATUS=$?
 			PWRU_PID=
+			drain_wait
 			return 1
 		fi
 		if [ $waited -ge $((${PWRU_READY_TIMEOUT:-60} * 10)) ]; then
@@ -126,6 +127,34 @@ pwru_start() {
 		sleep 0.1
 		waited=$((waited + 1))
 	done
+}
+
+# pwru_start_live NAME ARGS... : pwru_start with pwru's stdout a pipe into NAME.out. Into a
+# regular file pwru writes in blocks (at its exit at the latest); into a pipe, each event
+# as it comes, so that the scenario can wait for the lines it expects (wait_lines) and
+# stop pwru then, not after a fixed time.
+pwru_start_live() {
+	rm -f "$SCRATCH/$1.pipe"
+	mkfifo "$SCRATCH/$1.pipe" || return 1
+	cat "$SCRATCH/$1.pipe" >"$SCRATCH/$1.out" &
+	DRAIN_PID=$!
+	PWRU_OUT=$SCRATCH/$1.pipe pwru_start "$@"
+}
+
+# The pipe's reader ends at pwru's exit, once it wrote out the last lines.
+drain_wait() {
+	[ -n "${DRAIN_PID:-}" ] && wait "$DRAIN_PID" 2>/dev/null
+	DRAIN_PID=
+}
+
+# wait_lines FILE ERE [N] : up to 10 s for N (1) lines of FILE to match ERE.
+wait_lines() {
+	local i
+	for i in $(seq 100); do
+		[ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ] && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 # Milliseconds since boot; busybox's date has no %N, /proc/uptime has 10 ms.
@@ -155,6 +184,7 @@ pwru_stop() {
 	t1=$(now_ms)
 	PWRU_STOP_MS=$((t1 - t0))
 	PWRU_PID=
+	drain_wait
 }
 
 # event_lines FILE FUNC TUPLE : lines of pwru's text output naming FUNC (a
@@ -329,6 +359,7 @@ cleanup() {
 		kill -KILL "$PWRU_PID" 2>/dev/null
 		wait "$PWRU_PID" 2>/dev/null
 	fi
+	[ -n "${DRAIN_PID:-}" ] && kill "$DRAIN_PID" 2>/dev/null
 	[ -n "${PING_PID:-}" ] && kill "$PING_PID" 2>/dev/null
 	[ -n "${PING2_PID:-}" ] && kill "$PING2_PID" 2>/dev/null
 	netns_cleanup
