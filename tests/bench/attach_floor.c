@@ -7,7 +7,10 @@
  * detach:
  *	FLOOR attachments N attach SECONDS detach SECONDS
  *
- *	attach_floor [--hold] FILE
+ *	attach_floor [--hold] [--read] FILE
+ *
+ * --read: each program reads 8 bytes at its first argument (bpf_probe_read_kernel), the
+ * least a program that looks at the skb can do: the floor of any per-hit filter.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -42,6 +45,14 @@ static size_t n;
 static struct btf_objs mods;
 static int pmu_type = -1;
 static volatile sig_atomic_t done;
+static int read_arg;
+
+/* Where a program's context keeps the first argument: pt_regs' or the trampoline's. */
+#ifdef __x86_64__
+#define KPROBE_ARG1_OFF 112 /* offsetof(struct pt_regs, di) */
+#else
+#define KPROBE_ARG1_OFF 0 /* arm64: regs[0] */
+#endif
 
 static void on_signal(int sig)
 {
@@ -50,13 +61,22 @@ static void on_signal(int sig)
 
 static int nop_prog(enum bpf_prog_type type, enum bpf_attach_type at, uint32_t id, int obj_fd)
 {
-	const struct bpf_insn insns[] = {
+	const struct bpf_insn reads[] = {
+	    {.code = BPF_LDX | BPF_MEM | BPF_DW,
+	     .dst_reg = 3,
+	     .src_reg = 1,
+	     .off = type == BPF_PROG_TYPE_KPROBE ? KPROBE_ARG1_OFF : 0},
+	    {.code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = 1, .src_reg = 10},
+	    {.code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = 1, .imm = -8},
+	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 2, .imm = 8},
+	    {.code = BPF_JMP | BPF_CALL, .imm = BPF_FUNC_probe_read_kernel},
 	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = 0, .imm = 0},
 	    {.code = BPF_JMP | BPF_EXIT},
 	};
+	const struct bpf_insn *insns = read_arg ? reads : reads + 5;
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = at, .attach_btf_id = id,
 		    .attach_btf_obj_fd = obj_fd);
-	int fd = bpf_prog_load(type, "floor", "GPL", insns, 2, &o);
+	int fd = bpf_prog_load(type, "floor", "GPL", insns, read_arg ? 7 : 2, &o);
 
 	return fd < 0 ? -errno : fd;
 }
@@ -205,14 +225,20 @@ static int read_pmu(void)
 
 int main(int argc, char **argv)
 {
-	int hold = argc > 2 && !strcmp(argv[1], "--hold"), fds[2 * MAX_POS], ok = 0;
+	int hold = 0, fds[2 * MAX_POS], ok = 0, a;
 	size_t links = 0, i;
 	double t0, t_attach, t_detach;
 	struct sigaction sa = {.sa_handler = on_signal};
 	struct rlimit rl;
 
+	for (a = 1; a < argc - 1; a++) {
+		hold |= !strcmp(argv[a], "--hold");
+		read_arg |= !strcmp(argv[a], "--read");
+	}
 	if (argc < 2 || read_targets(argv[argc - 1]) || !n) {
-		fprintf(stderr, "usage: attach_floor [--hold] TARGETS (from PWRU_BENCH_TARGETS)\n");
+		fprintf(
+		    stderr,
+		    "usage: attach_floor [--hold] [--read] TARGETS (from PWRU_BENCH_TARGETS)\n");
 		return 2;
 	}
 	/*

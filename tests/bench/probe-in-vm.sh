@@ -8,7 +8,9 @@
 # Per hit: a UDP flood from namespace a to b (nothing listens: the path ends in udp_rcv's
 # drop), datagrams per second untraced, under the floor's programs, under pwru with a
 # filter nothing matches, and with one everything matches (events to /dev/null).
-#	RESULT hit B UNTRACED_PPS FLOOR_PPS NOMATCH_PPS MATCH_PPS
+#	RESULT hit B UNTRACED_PPS FLOOR_PPS NOMATCH_PPS MATCH_PPS READ_FLOOR_PPS
+# (READ_FLOOR: the floor's programs each reading 8 bytes of their first argument, the least
+# any filter does.)
 # Tracking: the matching and the no-match runs again with --filter-track-skb (every
 # datagram followed from its first function to its free; with no match, the lookup every
 # hit pays), alternating with the plain ones, best of two each.
@@ -45,6 +47,34 @@ stop_pwru() {
 ff=()
 [ -n "$FUNCS" ] && ff=(--filter-func "$FUNCS")
 
+# prog_stats: with PWRU_BENCH_STATS, each program that ran during the no-match flood
+# (kernel.bpf_stats_enabled): runs, ns per run, name, then the totals per datagram.
+# A flood of its own: the statistics' clock reads slow every run down.
+prog_stats() {
+	local pps
+	echo 1 >/proc/sys/kernel/bpf_stats_enabled
+	pps=$(flood)
+	echo 0 >/proc/sys/kernel/bpf_stats_enabled
+	$BPFTOOL -j prog show | tr '{' '\n' |
+		sed -n 's/.*"name":"\([^"]*\)".*"run_time_ns":\([0-9]*\),"run_cnt":\([0-9]*\).*/\3 \2 \1/p' |
+		awk -v n="$pps" -v s="$SECS" '$1 > 0 { printf "# stats: %9d runs %6.0f ns/run %s\n", $1, $2 / $1, $3; ns += $2; runs += $1 }
+			END { if (n > 0) printf "# stats: %.1f runs, %.2f us of programs per datagram\n", runs / (n * s), ns / 1000 / (n * s) }'
+}
+
+# floor_flood [--read]: a flood's rate under attach_floor's programs on $targets
+floor_flood() {
+	"$FLOOR" --hold "$@" "$targets" >"$SCRATCH/floor.out" 2>"$SCRATCH/floor.err" &
+	local fpid=$!
+	for _ in $(seq 6000); do
+		grep -q READY "$SCRATCH/floor.out" 2>/dev/null && break
+		sleep 0.1
+	done
+	sed "s/^/# per hit $*: /" "$SCRATCH/floor.err" >&2
+	flood
+	kill -INT "$fpid"
+	wait "$fpid"
+}
+
 best() { awk -v a="${1:-0}" -v b="${2:-0}" 'BEGIN { print (a + 0 > b + 0 ? a : b) }'; }
 
 # rate NAME EXPR [FLAGS...] : datagrams per second of a flood under pwru (events dropped)
@@ -57,6 +87,9 @@ rate() {
 	fi
 }
 
+# The first flood of a boot runs slower (caches, the neighbour entry, socket memory):
+# thrown away, so the untraced rate is one of a warm path like every later one.
+flood >/dev/null
 untraced=$(flood)
 echo "# untraced: $untraced datagrams/s"
 for b in $runs; do
@@ -80,27 +113,21 @@ for b in $runs; do
 	echo "RESULT attach $b $n $(awk -v ms="$ready" 'BEGIN { printf "%.2f", ms / 1000 }') $phases $exit_s ${1:--} ${2:--}"
 
 	# per hit
-	"$FLOOR" --hold "$targets" >"$SCRATCH/floor.out" 2>"$SCRATCH/floor.err" &
-	fpid=$!
-	for _ in $(seq 6000); do
-		grep -q READY "$SCRATCH/floor.out" 2>/dev/null && break
-		sleep 0.1
-	done
-	sed 's/^/# per hit: /' "$SCRATCH/floor.err"
-	floor_pps=$(flood)
-	kill -INT "$fpid"
-	wait "$fpid"
+	floor_pps=$(floor_flood)
+	read_pps=$(floor_flood --read)
 	nomatch=- match=-
 	if pwru_start nm --backend "$b" "${ff[@]}" 'udp and port 9'; then
 		nomatch=$(flood)
+		[ -n "${PWRU_BENCH_STATS:-}" ] && prog_stats
 		stop_pwru
 	fi
 	if PWRU_OUT=/dev/null pwru_start m --backend "$b" "${ff[@]}" udp; then
 		match=$(flood)
 		stop_pwru
-		echo "# $b matching: $(tail -n 1 "$SCRATCH/m.err")"
+		echo "# $b matching: $(grep "events, .* lost" "$SCRATCH/m.err")"
 	fi
-	echo "RESULT hit $b $untraced $floor_pps $nomatch $match"
+	echo "RESULT hit $b $untraced $floor_pps $nomatch $match $read_pps"
+	[ "${PWRU_BENCH_TRACK:-1}" = 0 ] && continue
 	m_off=$match m_on=0 n_off=$nomatch n_on=0
 	for round in 1 2; do
 		m_on=$(best "$m_on" "$(rate mt udp --filter-track-skb)")
