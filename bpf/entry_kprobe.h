@@ -32,7 +32,7 @@ static __always_inline __u64 kprobe_arg2(struct pt_regs *ctx, bool hold)
 	SEC(sec)                                                                                   \
 	int prefix##n(struct pt_regs *ctx)                                                         \
 	{                                                                                          \
-		struct hit h = {.func_ip = kprobe_func_ip(ctx, multi),                             \
+		struct hit h = {.kprobe = (multi) ? 2 : 1,                                         \
 				.arg2 = kprobe_arg2(ctx, hold),                                    \
 				.arg3 = PT_REGS_PARM3(ctx),                                        \
 				.ret_ip = ARCH_KPROBE_RET_IP(ctx),                                 \

@@ -114,6 +114,7 @@ static __always_inline bool filter_pcap_point(struct filter_pcap_percpu *pc, str
 	__u32 tail = FILTER_PCAP_META_AT(m, __u32, tail);
 	__u32 data_off = data - head;
 	__u32 len = FILTER_PCAP_META_AT(m, __u32, len);
+	__u32 n;
 
 	if (start > tail || tail - start < pad || len + data_off < start + pad)
 		return false;
@@ -122,11 +123,14 @@ static __always_inline bool filter_pcap_point(struct filter_pcap_percpu *pc, str
 	pc->s.len = len + data_off - start - pad + missing;
 	pc->s.skb = (__u64)skb;
 	/*
-	 * A constant size keeps every verifier happy, and is safe: start <= tail <= end, and
-	 * skb_shared_info (bigger than the block) follows end in the same allocation. Bytes
-	 * past caplen are never looked at.
+	 * Only the captured bytes (most packets are short: a copy costs per byte), at most the
+	 * block; bytes past caplen are never looked at.
 	 */
-	return !bpf_probe_read_kernel(pc->s.buf, FILTER_PCAP_BUF, head + start);
+	/* read back: a 32-bit load the verifier bounds on the register it then passes */
+	n = *(volatile __u32 *)&pc->s.caplen;
+	if (n > FILTER_PCAP_BUF)
+		n = FILTER_PCAP_BUF;
+	return !bpf_probe_read_kernel(pc->s.buf, n, head + start);
 }
 
 /* LAYER: FILTER_PCAP_AUTO for tracing; the checker forces L3 for raw IP captures. */

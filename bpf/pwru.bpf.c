@@ -49,6 +49,11 @@ static __always_inline bool filter_meta_dev(struct net_device *dev)
 /* What an entry point knows about the hook that fired. */
 struct hit {
 	__u64 func_ip; /* address of the hooked function, as kallsyms names it */
+	/*
+	 * kprobes: func_ip is left 0 and asked of the kernel (a helper call) only for a
+	 * packet that is shown; 1: kprobe, 2: kprobe-multi. Constant per entry point.
+	 */
+	__u8 kprobe;
 	__u64 arg2;    /* second and third argument: drop reasons live there */
 	__u64 arg3;
 	/*
@@ -73,12 +78,20 @@ static __always_inline bool skb_shown(struct sk_buff *skb, struct net_device **d
 
 	if (!skb)
 		return false;
-	*dev = BPF_CORE_READ(skb, dev);
+	/*
+	 * Most hits are rejected: the device (a helper call) is read before the filters only
+	 * when they look at it, else once the packet is shown.
+	 */
+	*dev = NULL;
+	if (cfg_netns || cfg_ifindex)
+		*dev = BPF_CORE_READ(skb, dev);
 	sid = cfg_track_stack ? track_stack_id() : 0;
 	how = track_lookup(skb, sid);
 	if (how == TRACK_NONE && (!filter_meta(skb, *dev) || !filter_skb(skb) ||
 				  !filter_pcap(skb) || !filter_tunnel(skb)))
 		return false;
+	if (!cfg_netns && !cfg_ifindex)
+		*dev = BPF_CORE_READ(skb, dev);
 	track_shown(skb, sid, how);
 	return true;
 }
@@ -88,16 +101,19 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const stru
 	struct emit_extra x = {0};
 	struct pending_key k;
 	struct net_device *dev;
+	__u64 func_ip = h->func_ip;
 
 	if (!skb_shown(skb, &dev))
 		return 0;
+	if (h->kprobe)
+		func_ip = kprobe_func_ip(ctx, h->kprobe == 2);
 	x.caller = kprobe_caller(h->ret_ip, h->ret_slot);
 	x.stack_ctx = ctx;
 	if (h->stash) {
-		k = (struct pending_key){bpf_get_current_pid_tgid(), h->func_ip};
+		k = (struct pending_key){bpf_get_current_pid_tgid(), func_ip};
 		x.stash = &k;
 	}
-	emit_event_ex(skb, dev, h->func_ip, h->type, h->arg2, h->arg3, &x);
+	emit_event_ex(skb, dev, func_ip, h->type, h->arg2, h->arg3, &x);
 	return 0;
 }
 
