@@ -179,6 +179,10 @@ int events_run(struct events *ev, volatile sig_atomic_t *stop)
 			rc = 0;
 		if (rc < 0)
 			break;
+		if (rc > 0 && pipeline_flush(ev->p)) {
+			rc = OUTPUT_FAILED;
+			break;
+		}
 		if (output_gone(ev)) {
 			rc = OUTPUT_FAILED;
 			break;

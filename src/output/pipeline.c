@@ -56,6 +56,17 @@ int pipeline_tick(struct pipeline *p, uint64_t now)
 	return rc ? -1 : 0;
 }
 
+int pipeline_flush(struct pipeline *p)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; i < p->n; i++)
+		if (p->sinks[i].out)
+			rc |= fflush(p->sinks[i].out);
+	return rc ? -1 : 0;
+}
+
 void pipeline_lost(struct pipeline *p, uint64_t total)
 {
 	size_t i;

@@ -32,6 +32,12 @@ int pipeline_open(struct pipeline *p);
 int pipeline_record(struct pipeline *p, const void *data, size_t size);
 /* Time passes: NOW is the kernel's monotonic clock. Returns 0 or -1. */
 int pipeline_tick(struct pipeline *p, uint64_t now);
+/*
+ * The ring buffer is drained: what the sinks buffered goes out, so that a file being
+ * written shows each event within a poll, as a terminal or a pipe does (under a flood the
+ * buffers fill and write on their own). Returns 0 or -1.
+ */
+int pipeline_flush(struct pipeline *p);
 /* The kernel's loss count grew to TOTAL. */
 void pipeline_lost(struct pipeline *p, uint64_t total);
 /* Closes every sink and prints "pwru: N events, M lost". Returns 0 or -1. */

@@ -65,8 +65,26 @@ if start forced --backend tracepoint icmp; then
 	result 0 "--backend tracepoint attaches ($(grep -m1 attached "$scratch/forced.err"))"
 	ours=$(our_progs "${before:-0}")
 	check "while tracing, bpftool shows our tracepoint programs" '[ -n "$ours" ]'
-	ip netns exec "$ns" ping -c 2 -W 1 127.0.0.1 >/dev/null 2>&1
+	ip netns exec "$ns" ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1
+	# Into a file, as `pwru ... > trace.txt` with `tail -f trace.txt` beside it: every
+	# event is in it while pwru runs, not only once it exits (one ping's events are far
+	# less than stdio's buffer). Up to 5 s for the count to hold still for a second.
+	live=0 still=0
+	for i in $(seq 25); do
+		n_now=$(grep -c '^0x' "$scratch/forced.out")
+		if [ "$n_now" -gt 0 ] && [ "$n_now" = "$live" ]; then
+			still=$((still + 1))
+			[ $still -ge 5 ] && break
+		else
+			still=0
+		fi
+		live=$n_now
+		sleep 0.2
+	done
 	stop
+	n_final=$(grep -c '^0x' "$scratch/forced.out")
+	check "stdout a file: all $n_final events were in it before pwru stopped ($live were)" \
+		'[ "$live" -gt 0 ] && [ "$live" = "$n_final" ]'
 	check "exits 0 on SIGINT" '[ "$status" = 0 ]' "status $status" "$(cat "$scratch/forced.err")"
 	for tp in net_dev_queue net_dev_start_xmit netif_receive_skb consume_skb; do
 		check "the ping shows at tp:$tp with its tuple" \
