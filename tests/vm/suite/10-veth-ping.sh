@@ -10,7 +10,7 @@ TUPLE='10.0.1.1:0->10.0.1.2:0(icmp)'
 
 check "two netns joined by veth" netns_pair
 
-if pwru_start trace --filter-func "$FUNCS"; then
+if pwru_start_live trace --filter-func "$FUNCS"; then
 	ok "pwru --filter-func '$FUNCS' attached and touched its ready file"
 else
 	not_ok "pwru --filter-func '$FUNCS' attached and touched its ready file" \
@@ -29,8 +29,8 @@ fi
 
 check "ping 10.0.1.1 -> 10.0.1.2 while tracing" \
 	$IP netns exec a ping -c 3 -W 3 10.0.1.2
-# Events of the last reply may still be in the ring buffer.
-sleep 1
+# Events of the last reply may still be on their way: up to its icmp_rcv in a.
+wait_events "$SCRATCH/trace.out" icmp_rcv '10.0.1.2:0->10.0.1.1:0(icmp)' 3
 pwru_stop
 
 if head -n 1 "$SCRATCH/trace.out" | grep -q '^SKB                CPU PROCESS'; then

@@ -42,7 +42,7 @@ WANT="no kernel function taking an skb matches" \
 	fails "--no-kmods --filter-func veth_xmit (veth_xmit is only in a module)" \
 	--no-kmods --filter-func veth_xmit
 
-if pwru_start kmods --kmods veth --filter-func 'veth_.*'; then
+if pwru_start_live kmods --kmods veth --filter-func 'veth_.*'; then
 	ok "pwru --kmods veth --filter-func 'veth_.*' attached"
 else
 	not_ok "pwru --kmods veth --filter-func 'veth_.*' attached" \
@@ -50,7 +50,7 @@ else
 	exit 0
 fi
 check "ping 10.0.1.1 -> 10.0.1.2 while tracing" $IP netns exec a ping -c 2 -W 3 10.0.1.2
-sleep 1
+wait_events "$SCRATCH/kmods.out" veth_xmit '10.0.1.2:0->10.0.1.1:0(icmp)' 2
 pwru_stop
 
 attached=$(sed -n 's/^pwru: attached \([0-9]*\) functions.*/\1/p' "$SCRATCH/kmods.err")

@@ -8,15 +8,15 @@ check "two netns joined by veth" netns_pair
 $IP netns exec a ping -W 1 10.0.1.2 >/dev/null 2>&1 &
 PING_PID=$!
 
-if pwru_start icmp --filter-func icmp_rcv; then
+if pwru_start_live icmp --filter-func icmp_rcv; then
 	ok "pwru --filter-func icmp_rcv attached"
 else
 	not_ok "pwru --filter-func icmp_rcv attached" \
 		"pwru exited ${PWRU_STATUS:-?} before it was ready" "$(head -n 20 "$SCRATCH/icmp.err")"
 	exit 0
 fi
-# Three pings at one a second.
-sleep 3
+# Two of the pings at one a second: two rounds of every function they cross.
+wait_events "$SCRATCH/icmp.out" icmp_rcv "$TUPLE" 2
 pwru_stop
 
 n=$(event_lines "$SCRATCH/icmp.out" icmp_rcv "$TUPLE" | wc -l)

@@ -13,11 +13,12 @@ check "two netns joined by veth" netns_pair
 $IP netns exec a ping -i 0.3 -W 1 10.0.1.2 >/dev/null 2>&1 &
 PING_PID=$!
 
-# trace NAME EXPR : pwru with EXPR for 3 s of pinging.
+# trace NAME EXPR FUNC : pwru with EXPR during three of the pings (0.3 s apart), the
+# third seen at FUNC.
 trace() {
-	if pwru_start "$1" --filter-func "$FUNCS" "$2"; then
+	if pwru_start_live "$1" --filter-func "$FUNCS" "$2"; then
 		ok "pwru with the filter '$2' attached"
-		sleep 3
+		wait_events "$SCRATCH/$1.out" "$3" "$REQ" 3
 		pwru_stop
 	else
 		not_ok "pwru with the filter '$2' attached" \
@@ -52,14 +53,14 @@ expect() {
 	fi
 }
 
-trace outbound 'icmp and outbound'
+trace outbound 'icmp and outbound' ip_finish_output2
 diag "kernel $(uname -r), $(grep -m1 '^pwru: backend' "$SCRATCH/outbound.err")"
 expect outbound ip_output some
 expect outbound ip_finish_output2 some
 expect outbound ip_rcv none
 expect outbound icmp_rcv none
 
-trace inbound 'icmp and inbound'
+trace inbound 'icmp and inbound' icmp_rcv
 expect inbound ip_rcv some
 expect inbound icmp_rcv some
 expect inbound ip_output none

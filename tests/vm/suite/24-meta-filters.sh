@@ -11,15 +11,16 @@ PING2_PID=$!
 inode_b=$(ls -Li /var/run/netns/b | awk '{ print $1 }')
 
 # run NAME WANT-DESC AWK-COND ARGS... : every event line must satisfy AWK-COND
-# (fields: $4 NETNS, $5 MARK, $6 IFACE), and there must be some.
+# (fields: $4 NETNS, $5 MARK, $6 IFACE), and there must be some: EVENTS of them, what two
+# rounds of the pings (0.5 s apart) give through the filter.
 run() {
 	local name=$1 desc=$2 cond=$3 n bad
 	shift 3
-	if ! pwru_start "$name" --filter-func "$FUNCS" "$@"; then
+	if ! pwru_start_live "$name" --filter-func "$FUNCS" "$@"; then
 		not_ok "$name: pwru attached" "$(head -n 5 "$SCRATCH/$name.err")"
 		return
 	fi
-	sleep 3
+	wait_lines "$SCRATCH/$name.out" '^0x' "$EVENTS"
 	pwru_stop
 	n=$(grep -c '^0x' "$SCRATCH/$name.out")
 	bad=$(awk "/^0x/ && !($cond)" "$SCRATCH/$name.out" | head -n 3)
@@ -31,22 +32,22 @@ run() {
 	fi
 }
 
-run netns "in netns b ($inode_b)" "\$4 == $inode_b" --filter-netns /var/run/netns/b
-run ifname "on vb in netns b" "\$6 ~ /^vb:[0-9]+\$/" \
+EVENTS=12 run netns "in netns b ($inode_b)" "\$4 == $inode_b" --filter-netns /var/run/netns/b
+EVENTS=4 run ifname "on vb in netns b" "\$6 ~ /^vb:[0-9]+\$/" \
 	--filter-netns /var/run/netns/b --filter-ifname vb
 
 check "nft marks a's echo requests with 0x5" \
 	$IP netns exec a $NFT add table inet pwru_mark \; \
 	add chain inet pwru_mark out '{ type route hook output priority 0; }' \; \
 	add rule inet pwru_mark out icmp type echo-request meta mark set 5
-run mark "with mark 5" "\$5 == \"5\"" --filter-mark 0x5
+EVENTS=2 run mark "with mark 5" "\$5 == \"5\"" --filter-mark 0x5
 # In a, the requests leave marked and the replies arrive unmarked: mark 0 keeps
 # only the replies.
-run unmarked "unmarked replies in a" "\$5 == \"0\" && \$NF != \"ip_output\"" --filter-mark 0 \
+EVENTS=4 run unmarked "unmarked replies in a" "\$5 == \"0\" && \$NF != \"ip_output\"" --filter-mark 0 \
 	--filter-netns /var/run/netns/a
 
-if pwru_start plain --filter-func icmp_rcv --output-meta=false --output-tuple=false; then
-	sleep 2
+if pwru_start_live plain --filter-func icmp_rcv --output-meta=false --output-tuple=false; then
+	wait_lines "$SCRATCH/plain.out" '^0x'
 	pwru_stop
 	header=$(sed -n 1p "$SCRATCH/plain.out")
 	line=$(grep -m1 '^0x' "$SCRATCH/plain.out")

@@ -38,7 +38,7 @@ check_drop_then_verdict() {
 # The default backend, as a user runs pwru: nf_hook_slow's verdict comes through fentry and
 # fexit where the kernel runs them, else a kprobe and a kretprobe, whatever the backend chosen
 # for the rest.
-if ! pwru_start drop --filter-func "nf_hook_slow|$funcs" icmp; then
+if ! pwru_start_live drop --filter-func "nf_hook_slow|$funcs" icmp; then
 	not_ok "pwru --filter-func 'nf_hook_slow|$funcs' icmp attached" "$(head -n 20 "$SCRATCH/drop.err")"
 	exit 0
 fi
@@ -47,7 +47,12 @@ if $IP netns exec a ping -c 2 -W 1 10.0.1.2 >"$SCRATCH/ping" 2>&1; then
 else
 	ok "the ping is dropped"
 fi
-sleep 1
+# both requests' drops, and their verdicts (sent at nf_hook_slow's exit, after the drop)
+both_drops() {
+	[ "$(event_lines_re "$SCRATCH/drop.out" "$want" "$TUPLE" | wc -l)" -ge 2 ] &&
+		has_lines "$SCRATCH/drop.out" ' nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP' 2
+}
+wait_until both_drops
 pwru_stop
 
 n=$(event_lines_re "$SCRATCH/drop.out" "$want" "$TUPLE" | wc -l)

@@ -4,7 +4,8 @@
 . tests/vm/suite/lib.sh
 
 check "two netns joined by veth" netns_pair
-runs=$(backends_here)
+backends_here
+runs=$BACKENDS_HERE
 diag "backends this kernel runs: $runs"
 # --list-funcs names, for a function, the function backends among those
 want=$(echo "$runs" | tr ' ' '\n' | grep -v '^tracepoint$' | tr '\n' ',' | sed 's/,$//')

@@ -33,12 +33,9 @@ setup() {
 # connect NAME : one connection through the DNAT, one line of data, read by b.
 connect() {
 	$IP netns exec b nc -l -p 7777 >"$SCRATCH/$1.got" &
-	local nc_pid=$! i=0
+	local nc_pid=$!
 	# listening (port 7777 is 1E61) before a connects; busybox nc listens on IPv6 (tcp6)
-	until $IP netns exec b grep -qs ':1E61 ' /proc/net/tcp6 /proc/net/tcp || [ $i -ge 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_until $IP netns exec b grep -qs ':1E61 ' /proc/net/tcp6 /proc/net/tcp
 	echo "hello through the NAT" | $IP netns exec a nc -w 3 10.0.9.9 7777
 	wait "$nc_pid"
 }
@@ -177,11 +174,7 @@ if pwru_start full --filter-track-skb --filter-track-size 4 --filter-func __ip_l
 	'icmp and dst host 10.0.1.2'; then
 	$IP netns exec a ping -c 30 -i 0.02 10.0.1.2 >/dev/null 2>&1
 	# The report while tracing comes at most once a second: wait for it, not a set time.
-	i=0
-	until grep -q 'not followed so far' "$SCRATCH/full.err" || [ $i -ge 50 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_text "$SCRATCH/full.err" 'not followed so far'
 	pwru_stop
 fi
 if grep -q 'pwru: the tracking table is full (--filter-track-size 4): [0-9]* matching skbs not followed so far' \

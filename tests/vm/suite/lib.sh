@@ -147,15 +147,29 @@ drain_wait() {
 	DRAIN_PID=
 }
 
-# wait_lines FILE ERE [N] : up to 10 s for N (1) lines of FILE to match ERE.
-wait_lines() {
+# wait_until CMD... : up to 10 s for CMD to succeed.
+wait_until() {
 	local i
 	for i in $(seq 100); do
-		[ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ] && return 0
+		"$@" && return 0
 		sleep 0.1
 	done
 	return 1
 }
+
+# has_lines FILE ERE [N] : N (1) lines of FILE match ERE.
+has_lines() {
+	[ "$(grep -cE -- "$2" "$1" 2>/dev/null)" -ge "${3:-1}" ]
+}
+
+# has_events FILE FUNC TUPLE [N] : N (1) event lines of FILE at FUNC carry TUPLE.
+has_events() {
+	[ "$(event_lines "$1" "$2" "$3" | wc -l)" -ge "${4:-1}" ]
+}
+
+# wait_lines FILE ERE [N], wait_events FILE FUNC TUPLE [N] : up to 10 s for them.
+wait_lines() { wait_until has_lines "$@"; }
+wait_events() { wait_until has_events "$@"; }
 
 # Milliseconds since boot; busybox's date has no %N, /proc/uptime has 10 ms.
 now_ms() {
@@ -203,17 +217,20 @@ event_lines_re() {
 	' "$1"
 }
 
-# backends_here : the backends this kernel runs, as pwru --list-funcs says.
+# backends_here : sets BACKENDS_HERE, the backends this kernel runs, as pwru --list-funcs
+# says (asked once: under TCG each run takes seconds).
+BACKENDS_HERE=
 backends_here() {
-	$PWRU --list-funcs --filter-func ip_rcv 2>&1 >/dev/null |
-		sed -n 's/.*backends this kernel runs: //p' | tr -d ,
+	[ -n "$BACKENDS_HERE" ] || BACKENDS_HERE=$($PWRU --list-funcs --filter-func ip_rcv 2>&1 >/dev/null |
+		sed -n 's/.*backends this kernel runs: //p' | tr -d ,)
 }
 
 # refused_here NAME : when this kernel does not run backend NAME, one test
 # that --backend NAME is refused in one line with exit 1, then status 0.
 refused_here() {
 	local b=$1 st
-	case " $(backends_here) " in
+	backends_here
+	case " $BACKENDS_HERE " in
 	*" $b "*) return 1 ;;
 	esac
 	$PWRU --backend "$b" --filter-func ip_rcv icmp >/dev/null 2>"$SCRATCH/refused.err" </dev/null
@@ -345,14 +362,7 @@ expect_line() {
 }
 
 # wait_text FILE TEXT : up to 10 s for TEXT to appear in FILE (pwru's stderr).
-wait_text() {
-	local i
-	for i in $(seq 100); do
-		grep -qF -- "$2" "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
+wait_text() { wait_until grep -qF -- "$2" "$1"; }
 
 cleanup() {
 	if [ -n "$PWRU_PID" ]; then
