@@ -9,9 +9,9 @@
 
 /*
  * In order of preference: the automatic choice takes the first the kernel can run.
- * kprobe-multi before fentry: per-function fentry (before 7.2) is ready 4.5x (~250 functions)
- * to 21x (all) later and takes minutes to detach; through 7.2's tracing-multi link fentry is
- * 2-6% cheaper per hit but 1.5x slower to ready and 6x to detach (docs/performance.md).
+ * kprobes before fentry: fentry is 2-28% cheaper per hit, but per function (before 7.2) it is
+ * ready 1.6-21x later and detaches in minutes; 7.2's multi link: 1.5x later, 6x slower to
+ * detach, 6% cheaper (docs/performance.md).
  */
 static const struct backend *const table[] = {
     &backend_kprobe_multi,
