@@ -6,11 +6,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/tap.sh
 
-if [ "$(id -u)" != 0 ] || [ ! -x ./pwru ] || ! command -v ping >/dev/null; then
-	echo "1..0 # SKIP needs root, ./pwru and ping"
-	exit 0
-fi
-attach_lock
+local_trace_start
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
 our_progs() { bpftool prog show 2>/dev/null | grep -cE ' name (kprobe|tp_btf|raw_tp|fentry|pwru)_'; }

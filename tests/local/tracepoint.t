@@ -5,11 +5,7 @@
 cd "$(dirname "$0")/../.." || exit 1
 . tests/tap.sh
 
-if [ "$(id -u)" != 0 ] || [ ! -x ./pwru ] || ! command -v ping >/dev/null; then
-	echo "1..0 # SKIP needs root, ./pwru and ping"
-	exit 0
-fi
-attach_lock
+local_trace_start
 ns=pwru-tp-$$
 scratch=$(mktemp -d)
 pid=
