@@ -66,9 +66,11 @@ result "$([ $status = 0 ] && echo "$out" | grep -q 'ip_rcv' && echo "$calls" | g
 	"pwru-on-node applies the pod, streams its output, deletes it when pwru exits" "status $status; $out; calls: $calls"
 
 : >"$tmp/calls"
-# Job control: its own process group, and SIGINT not ignored (as from a terminal).
+# Job control: its own process group. SIGINT as from a terminal: a shell started in the
+# background (a CI runner's `cmd &`) ignores it, and bash can neither trap nor reset a
+# signal ignored when it started, so env resets it for the script under test.
 set -m
-contrib/k8s/pwru-on-node worker-3 icmp >"$tmp/out" 2>&1 &
+env --default-signal=INT contrib/k8s/pwru-on-node worker-3 icmp >"$tmp/out" 2>&1 &
 pid=$!
 set +m
 for _ in $(seq 50); do grep -q ip_rcv "$tmp/out" 2>/dev/null && break; sleep 0.1; done
