@@ -27,6 +27,9 @@ struct kret_site {
 	int exit, exit_link;   /* the kretprobe */
 };
 
+/* The exit programs: the plain return value, and a signed 32-bit one sign-extended. */
+static const char *const exits[2] = {"kprobe_exit_ret", "kprobe_exit_ret_s32"};
+
 struct kret_state {
 	struct kret_site *sites;
 	size_t n;
@@ -48,7 +51,6 @@ static int kret_probe(const struct backend_ctx *ctx, char *why, size_t len)
 
 static int kret_prepare(const struct backend *b, struct backend_ctx *ctx)
 {
-	static const char *const exits[] = {"kprobe_exit_ret", "kprobe_exit_ret_s32"};
 	struct bpf_program *p;
 	size_t i;
 
@@ -116,8 +118,8 @@ static int prog_fd(struct bpf_object *obj, const char *name)
 static int attach_all(struct backend_ctx *ctx, struct kret_state *st, uint8_t *hooked, int *errs)
 {
 	uint64_t config = 1ull << kprobe_retprobe_bit();
-	int pmu = kprobe_pmu_type(), exit_fd[2] = {prog_fd(ctx->obj, "kprobe_exit_ret"),
-						   prog_fd(ctx->obj, "kprobe_exit_ret_s32")};
+	int pmu = kprobe_pmu_type(),
+	    exit_fd[2] = {prog_fd(ctx->obj, exits[0]), prog_fd(ctx->obj, exits[1])};
 	size_t i, k;
 
 	for (i = 0; i < ctx->fs->n && !*ctx->stop; i++) {

@@ -5,7 +5,6 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "bpf/probe_sections.h"
-#include "src/probe/fentry.h"
 #include "src/probe/retsplit.h"
 
 /* Exit first: an entry's held event always finds its exit. */
@@ -43,9 +42,7 @@ static const struct backend *ret_backend(const struct backend_ctx *ctx)
 static bool splits(const struct backend *rb, const struct backend_ctx *ctx,
 		   const struct func_entry *f)
 {
-	if (!(f->flags & FUNC_WANT_RET))
-		return false;
-	return rb == &backend_fentry ? fentry_can_take(ctx, f) : !rb->cannot_take(ctx, f);
+	return (f->flags & FUNC_WANT_RET) && !rb->cannot_take(ctx, f);
 }
 
 static int view(struct funcset *v, const struct funcset *all, size_t n)
