@@ -11,9 +11,11 @@
 
 /*
  * F_OPTSTR: a string given only as --flag=VALUE; --flag alone means the first choice.
- * F_LIST: a string that may be given up to FLAG_LIST_MAX times (struct flag_list).
+ * F_LIST: up to FLAG_LIST_MAX strings (struct flag_list), as comma lists or repeated flags.
+ * F_CSV: a comma list kept as one string; a repeated flag adds to it.
+ * The last two are pflag's string slices, so that cilium/pwru's command lines mean the same.
  */
-enum flag_kind { F_BOOL, F_STRING, F_U64, F_MARK, F_OPTSTR, F_LIST };
+enum flag_kind { F_BOOL, F_STRING, F_U64, F_MARK, F_OPTSTR, F_LIST, F_CSV };
 
 struct flag {
 	const char *name;
@@ -33,7 +35,7 @@ struct flag {
 static const struct flag flags[] = {
     {"filter-func", F_STRING, OFF(filter_func), "REGEX",
      "trace only kernel functions whose whole name matches REGEX (POSIX extended)"},
-    {"kmods", F_STRING, OFF(kmods), "MOD,...",
+    {"kmods", F_CSV, OFF(kmods), "MOD,...",
      "look for functions in vmlinux and only these loaded modules (default: all of them)",
      "@module"},
     {"all-kmods", F_BOOL, OFF(all_kmods), NULL,
@@ -49,7 +51,7 @@ static const struct flag flags[] = {
      "once an skb matched, follow it (and its clones) until freed, whatever it becomes"},
     {"filter-track-skb-by-stackid", F_BOOL, OFF(filter_track_skb_by_stackid), NULL,
      "also show skbs on the stack a matched skb was last seen on (new skbs built there)"},
-    {"filter-non-skb-funcs", F_STRING, OFF(filter_non_skb_funcs), "FUNC,...",
+    {"filter-non-skb-funcs", F_CSV, OFF(filter_non_skb_funcs), "FUNC,...",
      "also show these functions (no skb argument) on the call path of a followed skb"},
     {"filter-tunnel-pcap-l2", F_STRING, OFF(filter_tunnel_pcap_l2), "EXPR",
      "pcap-filter on the inner Ethernet frame of VXLAN/Geneve packets (others pass)"},
@@ -224,26 +226,57 @@ int flags_parse_mark(const char *s, uint32_t *mark, uint32_t *mask)
 	return (*mark & ~*mask) ? -1 : 0;
 }
 
+/* The spellings of Go's strconv.ParseBool, which pwru's flags take. */
 static int parse_bool(const char *v, bool *out)
 {
-	if (!strcmp(v, "true") || !strcmp(v, "1") || !strcmp(v, "t") || !strcmp(v, "TRUE"))
-		*out = true;
-	else if (!strcmp(v, "false") || !strcmp(v, "0") || !strcmp(v, "f") || !strcmp(v, "FALSE"))
-		*out = false;
-	else
-		return -1;
+	static const char *const yes[] = {"1", "t", "T", "TRUE", "true", "True", NULL};
+	static const char *const no[] = {"0", "f", "F", "FALSE", "false", "False", NULL};
+	const char *const *w;
+
+	for (w = yes; *w; w++)
+		if (!strcmp(v, *w))
+			return *out = true, 0;
+	for (w = no; *w; w++)
+		if (!strcmp(v, *w))
+			return *out = false, 0;
+	return -1;
+}
+
+/* Each item of the comma list V. */
+static int list_add(struct flag_list *l, const char *name, const char *v, struct pwru_err *e)
+{
+	const char *p = v;
+	size_t n;
+
+	do {
+		n = strcspn(p, ",");
+		if (!n)
+			return err_bad_input(e, EINVAL, "--%s: an empty value in '%s'", name, v);
+		if (l->n == FLAG_LIST_MAX)
+			return err_bad_input(e, EINVAL, "--%s can be given at most %d times", name,
+					     FLAG_LIST_MAX);
+		l->v[l->n] = strndup(p, n);
+		if (!l->v[l->n])
+			return err_from_errno(e, -ENOMEM, "--%s", name);
+		l->n++;
+		p += n;
+	} while (*p++);
 	return 0;
 }
 
-static int list_add(struct flag_list *l, const char *name, const char *v, struct pwru_err *e)
+/* "OLD,V": a repeated comma-list flag adds to what it had. */
+static int csv_add(char **str, const char *name, const char *v, struct pwru_err *e)
 {
-	if (l->n == FLAG_LIST_MAX)
-		return err_bad_input(e, EINVAL, "--%s can be given at most %d times", name,
-				     FLAG_LIST_MAX);
-	l->v[l->n] = strdup(v);
-	if (!l->v[l->n])
+	char *n;
+
+	if (!*str)
+		n = strdup(v);
+	else if (asprintf(&n, "%s,%s", *str, v) < 0)
+		n = NULL;
+	if (!n)
 		return err_from_errno(e, -ENOMEM, "--%s", name);
-	l->n++;
+	free(*str);
+	*str = n;
 	return 0;
 }
 
@@ -269,6 +302,8 @@ static int set_value(const struct flag *f, const char *v, struct pwru_config *cf
 		return *str ? 0 : err_from_errno(e, -ENOMEM, "--%s", f->name);
 	case F_LIST:
 		return list_add((struct flag_list *)base, f->name, v, e);
+	case F_CSV:
+		return csv_add(str, f->name, v, e);
 	case F_U64:
 		errno = 0;
 		*(uint64_t *)base = strtoull(v, &end, 0);
@@ -445,7 +480,8 @@ void flags_free(struct pwru_config *cfg)
 	size_t i;
 
 	for (i = 0; i < NFLAGS; i++)
-		if (flags[i].kind == F_STRING || flags[i].kind == F_OPTSTR)
+		if (flags[i].kind == F_STRING || flags[i].kind == F_OPTSTR ||
+		    flags[i].kind == F_CSV)
 			free(*(char **)((char *)cfg + flags[i].off));
 		else if (flags[i].kind == F_LIST)
 			list_free((struct flag_list *)((char *)cfg + flags[i].off));

@@ -112,6 +112,8 @@ walk "bad --filter-skb-expr 'EXPR': ..." 2 \
 walk "bad --output-skb-metadata 'EXPR': ..." 2 \
 	"bad --output-skb-metadata 'skb->hash == 1': expected the end .*, not '=='$" \
 	./pwru --output-skb-metadata 'skb->hash == 1' icmp
+walk "--X: an empty value in 'V'" 2 "--output-skb-metadata: an empty value in 'skb->mark,'\$" \
+	./pwru --output-skb-metadata 'skb->mark,' icmp
 walk "--output-skb-metadata can be given at most 4 times" 2 \
 	'--output-skb-metadata can be given at most 4 times$' \
 	./pwru --output-skb-metadata a --output-skb-metadata b --output-skb-metadata c \

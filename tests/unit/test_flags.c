@@ -153,8 +153,51 @@ static void test_regex_shared(void)
 	is_str(e.msg, long_re, "the same message as parsing gives");
 }
 
+/* pflag's forms, so that cilium/pwru's command lines work unchanged. */
+static void test_pflag_forms(void)
+{
+	struct pwru_config c;
+
+	is_int(PARSE(&c, "--output-meta=False", "--output-tuple=F", "--output-json=True",
+		     "--output-stack=T"),
+	       0, "booleans as Go's strconv.ParseBool spells them");
+	ok(!c.output_meta && !c.output_tuple && c.output_json && c.output_stack,
+	   "False, F, True, T read right");
+	flags_free(&c);
+
+	is_int(PARSE(&c, "--kmods", "veth", "--kmods", "nf_tables,bridge"), 0, "--kmods twice");
+	is_str(c.kmods, "veth,nf_tables,bridge", "a repeated list flag adds, as pflag's slices");
+	flags_free(&c);
+	is_int(PARSE(&c, "--filter-non-skb-funcs", "a", "--filter-non-skb-funcs=b"), 0,
+	       "--filter-non-skb-funcs twice");
+	is_str(c.filter_non_skb_funcs, "a,b", "both kept");
+	flags_free(&c);
+
+	is_int(PARSE(&c, "--output-skb-metadata", "skb->mark,skb->hash", "--output-skb-metadata",
+		     "skb->len"),
+	       0, "--output-skb-metadata with a comma list");
+	is_int(c.output_skb_metadata.n, 3, "split at commas, as pflag's string slices");
+	if (c.output_skb_metadata.n == 3) {
+		is_str(c.output_skb_metadata.v[0], "skb->mark", "first");
+		is_str(c.output_skb_metadata.v[1], "skb->hash", "second");
+		is_str(c.output_skb_metadata.v[2], "skb->len", "third, from the second flag");
+	}
+	flags_free(&c);
+	is_int(PARSE(&c, "--output-skb-metadata", "skb->mark,skb->hash,skb->len,skb->dev,skb->sk"),
+	       -1, "five values in one flag");
+	is_str(e.msg, "--output-skb-metadata can be given at most 4 times",
+	       "the limit still holds");
+	flags_free(&c);
+	is_int(PARSE(&c, "--output-skb-metadata", "skb->mark,"), -1, "an empty value");
+	is_str(e.msg, "--output-skb-metadata: an empty value in 'skb->mark,'",
+	       "says which one is wrong");
+	is_int(e.cls, PWRU_BAD_INPUT, "bad input");
+	flags_free(&c);
+}
+
 int main(void)
 {
+	test_pflag_forms();
 	test_defaults_and_forms();
 	test_mark();
 	test_errors();

@@ -38,6 +38,9 @@ fi
 
 WANT="'no_such_mod' is not a loaded module" \
 	fails "--kmods no_such_mod" --kmods veth,no_such_mod --filter-func veth_xmit
+# pwru's --kmods is a list flag: given twice it adds, the first module is not forgotten
+WANT="'no_such_mod' is not a loaded module" \
+	fails "--kmods no_such_mod --kmods veth" --kmods no_such_mod --kmods veth --filter-func veth_xmit
 WANT="no kernel function taking an skb matches" \
 	fails "--no-kmods --filter-func veth_xmit (veth_xmit is only in a module)" \
 	--no-kmods --filter-func veth_xmit
