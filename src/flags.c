@@ -85,6 +85,8 @@ static const struct flag flags[] = {
      "print the skb control buffer as tc programs see it (__sk_buff->cb[])"},
     {"output-netns-names", F_BOOL, OFF(output_netns_names), NULL,
      "print the name of each network namespace (ip netns, /run/netns)"},
+    {"netns-names-max-length", F_U64, OFF(netns_names_max_length), "N",
+     "width of the NETNS NAME column, longer names cut (default 16, at least 10, at most 255)"},
     {"output-cilium", F_BOOL, OFF(output_cilium), NULL,
      "decode skb->mark as Cilium lays it out: mark=IDENTITY,identity=2(world)"},
     {"node-name", F_STRING, OFF(node_name), "NAME",
@@ -122,6 +124,9 @@ static const struct flag flags[] = {
     {"list-funcs", F_BOOL, OFF(list_funcs), NULL,
      "list what would be traced (name, module, skb position, addresses, backends) and exit"},
     {"debug", F_BOOL, OFF(debug), NULL, "say why each function that is not traced was skipped"},
+    {"set-percpu-buf", F_U64, OFF(set_percpu_buf), "BYTES",
+     "pwru's flag, accepted so its scripts run unchanged: --output-skb's dumps have their own "
+     "buffer"},
     {"filter-kprobe-batch", F_U64, OFF(kprobe_batch), "N",
      "kprobe backend: one attaching thread per N functions (pwru's flag; default: 2 threads)"},
     {"output-stack", F_BOOL, OFF(output_stack), NULL,
@@ -337,6 +342,19 @@ static int append_expr(struct pwru_config *cfg, const char *word)
 	return 0;
 }
 
+/* cilium/pwru's flags that are not here: a user coming from it is told so. */
+static bool pwru_only(const char *name, size_t len)
+{
+	static const char *const names[] = {"filter-xdp-expr", "output-xdp-metadata",
+					    "output-bpfmap", NULL};
+	const char *const *n;
+
+	for (n = names; *n; n++)
+		if (strlen(*n) == len && !strncmp(*n, name, len))
+			return true;
+	return false;
+}
+
 /* One "--name[=value]" at ARGV[*I]; may consume the next argument as the value. */
 static int parse_one(int argc, char **argv, int *i, struct pwru_config *cfg, struct pwru_err *e)
 {
@@ -346,6 +364,13 @@ static int parse_one(int argc, char **argv, int *i, struct pwru_config *cfg, str
 	if (!strcmp(arg, "-h"))
 		name = "help";
 	f = find_flag(name, eq ? (size_t)(eq - name) : strlen(name));
+	if (!f && arg[1] == '-' && pwru_only(name, eq ? (size_t)(eq - name) : strlen(name))) {
+		return err_bad_input(
+		    e, EINVAL,
+		    "%.*s is a cilium/pwru flag this pwru does not have (docs/usage.md, "
+		    "\"Where pwru differs\")",
+		    (int)(eq ? eq - arg : (long)strlen(arg)), arg);
+	}
 	if (!f || (arg[1] != '-' && strcmp(arg, "-h"))) {
 		return err_bad_input(e, EINVAL, "unknown flag %s (pwru --help lists the flags)",
 				     arg);
@@ -397,6 +422,10 @@ static int validate_output(struct pwru_config *cfg, struct pwru_err *e)
 		    e, EINVAL,
 		    "--ringbuf-size must be a power of two from 4096 to 1073741824, not %llu",
 		    (unsigned long long)rb);
+	if (cfg->netns_names_max_length > 255)
+		return err_bad_input(e, EINVAL,
+				     "--netns-names-max-length must be at most 255, not %llu",
+				     (unsigned long long)cfg->netns_names_max_length);
 	if (!cfg->output_file_max_size)
 		return err_bad_input(e, EINVAL, "--output-file-max-size must be at least 1 (MB)");
 	if (cfg->output_pcap && cfg->output_file && !strcmp(cfg->output_pcap, cfg->output_file))
@@ -446,6 +475,8 @@ int flags_parse(int argc, char **argv, struct pwru_config *cfg, struct pwru_err 
 	cfg->output_snaplen = 128;
 	cfg->ringbuf_size = 1u << 22;
 	cfg->kprobe_batch = FLAGS_UNSET;
+	cfg->netns_names_max_length = 16;
+	cfg->set_percpu_buf = 4096;
 	cfg->filter_track_size = TRACK_SIZE_DEFAULT;
 	for (i = 1; i < argc; i++) {
 		const char *a = argv[i];

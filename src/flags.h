@@ -44,8 +44,10 @@ struct pwru_config {
 	bool output_tcp_flags;
 	bool output_skb_cb;
 	bool output_netns_names;
-	bool output_cilium; /* skb->mark in Cilium's layout */
-	char *node_name;    /* --node-name: "node" in every JSON object */
+	uint64_t netns_names_max_length; /* NETNS NAME's width */
+	uint64_t set_percpu_buf;	 /* pwru's, accepted and not used */
+	bool output_cilium;		 /* skb->mark in Cilium's layout */
+	char *node_name;		 /* --node-name: "node" in every JSON object */
 	bool output_json;
 	char *timestamp; /* none|current|relative|absolute; NULL: none */
 	char *output_file;

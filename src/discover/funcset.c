@@ -123,12 +123,37 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(x->module, y->module);
 }
 
+/*
+ * cilium/pwru's --filter-func is RE2: escapes POSIX lacks (\d, \p{..}, \A, \z, \Q..\E,
+ * \x41) would compile here as plain letters and silently match nothing. NULL: none.
+ */
+static const char *re2_escape(const char *regex)
+{
+	for (; *regex; regex++) {
+		if (*regex != '\\' || !regex[1])
+			continue;
+		if (strchr("dDpPAzQEx", regex[1]))
+			return regex;
+		regex++;
+	}
+	return NULL;
+}
+
 int funcset_regex_compile(const char *regex, regex_t *re, struct pwru_err *e)
 {
+	const char *re2 = re2_escape(regex);
 	size_t n = strlen(regex) + 5;
-	char *anchored = malloc(n);
+	char *anchored;
 	int rc;
 
+	if (re2) {
+		return err_bad_input(
+		    e, EINVAL,
+		    "--filter-func '%s' is not a valid regex: \\%c is RE2 syntax "
+		    "(cilium/pwru's), this is a POSIX extended regex (digits: [0-9])",
+		    regex, re2[1]);
+	}
+	anchored = malloc(n);
 	if (!anchored)
 		return err_from_errno(e, -ENOMEM, "--filter-func");
 	snprintf(anchored, n, "^(%s)$", regex);

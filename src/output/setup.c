@@ -106,6 +106,7 @@ int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, st
 				    .tcp_flags = cfg->output_tcp_flags,
 				    .cb = output_cb(cfg),
 				    .netns_names = cfg->output_netns_names,
+				    .netns_width = (int)cfg->netns_names_max_length,
 				    .progs = cfg->filter_trace_tc || cfg->filter_trace_xdp,
 				    .tunnel = cfg->output_tunnel,
 				    .metadata = os->metadata,

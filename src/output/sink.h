@@ -33,6 +33,7 @@ struct sink_opts {
 	bool tcp_flags;	  /* (tcp:SYN|ACK) */
 	bool cb;	  /* __sk_buff->cb[] */
 	bool netns_names; /* NETNS NAME from /run/netns */
+	int netns_width;  /* its column: --netns-names-max-length (below 10: 10) */
 	bool progs;	  /* tc/XDP programs traced: their verdicts and Cilium's drops */
 	bool cilium;	  /* skb->mark decoded in Cilium's layout */
 	bool tunnel;	  /* TUNNEL: the inner packet's tuple */

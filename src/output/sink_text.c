@@ -9,7 +9,7 @@
 #include "src/output/stack_text.h"
 #include "src/output/tuple_text.h"
 
-#define COL_WIDTH 16 /* PROCESS, IFACE and NETNS NAME */
+#define COL_WIDTH 16 /* PROCESS and IFACE; NETNS NAME's is --netns-names-max-length */
 /* A line, --output-skb's dumps, a stack of 64 frames with their inlined functions. */
 #define LINE_MAX_ (64 * 1024 + 2 * PWRU_DUMP_LEN)
 
@@ -29,29 +29,29 @@ static void pad_right(struct fmt *f, const char *s, size_t n, size_t width)
 		fmt_pad(f, width - n);
 }
 
-/* Longer than the column: keep the tail, mark the cut with '~'. Left-aligned. */
-static void put_tail(struct fmt *f, const char *s, size_t n)
+/* Longer than the column (WIDTH): keep the tail, mark the cut with '~'. Left-aligned. */
+static void put_tail(struct fmt *f, const char *s, size_t n, size_t width)
 {
-	if (n <= COL_WIDTH) {
-		pad_right(f, s, n, COL_WIDTH);
+	if (n <= width) {
+		pad_right(f, s, n, width);
 		return;
 	}
 	fmt_char(f, '~');
-	fmt_mem(f, s + n - COL_WIDTH + 1, COL_WIDTH - 1);
+	fmt_mem(f, s + n - width + 1, width - 1);
 }
 
 /* Centred in the column, cut like put_tail. */
-static void put_centred(struct fmt *f, const char *s, size_t n)
+static void put_centred(struct fmt *f, const char *s, size_t n, size_t width)
 {
 	size_t left;
 
-	if (n > COL_WIDTH) {
-		put_tail(f, s, n);
+	if (n > width) {
+		put_tail(f, s, n, width);
 		return;
 	}
-	left = (COL_WIDTH - n) / 2;
+	left = (width - n) / 2;
 	fmt_pad(f, left);
-	pad_right(f, s, n, COL_WIDTH - left);
+	pad_right(f, s, n, width - left);
 }
 
 static void put_u64(struct fmt *f, uint64_t v, size_t width)
@@ -60,6 +60,12 @@ static void put_u64(struct fmt *f, uint64_t v, size_t width)
 
 	fmt_u64(f, v);
 	fmt_pad_to(f, start, width);
+}
+
+/* pwru's floor for --netns-names-max-length; 0 (not set) is the floor too. */
+static size_t netns_width(const struct sink_opts *so)
+{
+	return so->netns_width > 10 ? (size_t)so->netns_width : 10;
 }
 
 static void header(struct sink *o, struct fmt *f)
@@ -73,14 +79,14 @@ static void header(struct sink *o, struct fmt *f)
 		fmt_str(f, " TIMESTAMP       ");
 	if (so->meta) {
 		fmt_str(f, " NETNS      MARK/x   ");
-		put_centred(f, "IFACE", 5);
+		put_centred(f, "IFACE", 5, COL_WIDTH);
 		fmt_str(f, " PROTO  MTU   LEN  ");
 		if (so->cb)
 			pad_right(f, " __sk_buff->cb[]", 16, 57);
 	}
 	if (so->netns_names) {
 		fmt_char(f, ' ');
-		put_centred(f, "NETNS NAME", 10);
+		put_centred(f, "NETNS NAME", 10, netns_width(so));
 	}
 	if (so->tuple)
 		fmt_str(f, " TUPLE");
@@ -121,7 +127,7 @@ static void put_iface(struct fmt *f, const struct pwru_event *ev)
 		fmt_char(&i_f, ':');
 	}
 	fmt_u64(&i_f, ev->ifindex);
-	put_centred(f, iface, (size_t)(i_f.p - iface));
+	put_centred(f, iface, (size_t)(i_f.p - iface), COL_WIDTH);
 }
 
 static void format_meta(struct fmt *f, const struct pwru_event *ev)
@@ -263,7 +269,7 @@ static int text_record(struct sink *o, const struct pwru_record *r)
 	fmt_char(&f, ' ');
 	put_u64(&f, r->ev->cpu, 3);
 	fmt_char(&f, ' ');
-	put_tail(&f, r->proc_text, r->proc_len);
+	put_tail(&f, r->proc_text, r->proc_len, COL_WIDTH);
 	if (so->ts == TS_CURRENT || so->ts == TS_RELATIVE) {
 		fmt_char(&f, ' ');
 		put_u64(&f, so->ts == TS_CURRENT ? r->ev->ts : r->since_prev, 16);
@@ -272,7 +278,7 @@ static int text_record(struct sink *o, const struct pwru_record *r)
 		put_meta(&f, st, r, so->cb);
 	if (so->netns_names) {
 		fmt_char(&f, ' ');
-		put_centred(&f, r->netns_name, strlen(r->netns_name));
+		put_centred(&f, r->netns_name, strlen(r->netns_name), netns_width(so));
 	}
 	if (so->tuple)
 		put_tuple(&f, st, r, so->tcp_flags);

@@ -77,6 +77,9 @@ nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 # --- 2: bad input ---
 walk "unknown flag --X (pwru --help lists the flags)" 2 \
 	'unknown flag --nope \(pwru --help lists the flags\)$' ./pwru --nope
+walk "--X is a cilium/pwru flag this pwru does not have (...)" 2 \
+	'--output-xdp-metadata is a cilium/pwru flag this pwru does not have \(docs/usage.md, "Where pwru differs"\)$' \
+	./pwru --output-xdp-metadata 'xdp->rxq->queue_index'
 walk "--X needs a value (ARG)" 2 '--output-limit-lines needs a value \(N\)$' \
 	./pwru --output-limit-lines
 walk "--X wants ..., not 'V'" 2 "--output-limit-lines wants a non-negative number, not '-1'$" \

@@ -75,10 +75,35 @@ static void test_errors(void)
 	is_int(err_exit_status(&e), 2, "a usage error is exit status 2");
 	is_str(e.msg, "unknown flag --bogus (pwru --help lists the flags)", "says which flag");
 	flags_free(&c);
+	is_int(PARSE(&c, "--output-bpfmap"), -1, "a cilium/pwru flag not implemented here");
+	is_str(e.msg,
+	       "--output-bpfmap is a cilium/pwru flag this pwru does not have (docs/usage.md, "
+	       "\"Where pwru differs\")",
+	       "says it is pwru's, not a typo");
+	is_int(err_exit_status(&e), 2, "exit 2");
+	flags_free(&c);
+	is_int(PARSE(&c, "--filter-xdp-expr=xdp->rxq"), -1, "the = form too");
+	ok(!strncmp(e.msg, "--filter-xdp-expr is a cilium/pwru flag", 39), "names the flag only");
+	flags_free(&c);
+	is_int(PARSE(&c, "--set-percpu-buf", "8192", "--netns-names-max-length", "20"), 0,
+	       "pwru's --set-percpu-buf and --netns-names-max-length are taken");
+	is_int(c.netns_names_max_length, 20, "the NETNS NAME width");
+	flags_free(&c);
+	is_int(PARSE(&c, "--netns-names-max-length", "256"), -1, "a uint8 in pwru");
+	is_str(e.msg, "--netns-names-max-length must be at most 255, not 256", "says the range");
+	flags_free(&c);
 	is_int(PARSE(&c, "-x"), -1, "unknown short flag");
 	flags_free(&c);
 	is_int(PARSE(&c, "--filter-func"), -1, "missing value");
 	ok(strstr(e.msg, "--filter-func needs a value") != NULL, "says what is missing");
+	flags_free(&c);
+	is_int(PARSE(&c, "--filter-func", "ip_\\d"), -1, "RE2's \\d, which POSIX reads as d");
+	is_str(e.msg,
+	       "--filter-func 'ip_\\d' is not a valid regex: \\d is RE2 syntax (cilium/pwru's), "
+	       "this is a POSIX extended regex (digits: [0-9])",
+	       "says what to write instead");
+	flags_free(&c);
+	is_int(PARSE(&c, "--filter-func", "ip_\\.rcv|\\\\d"), 0, "escaped dot, escaped backslash");
 	flags_free(&c);
 	is_int(PARSE(&c, "--filter-func", "ip_(rcv"), -1, "bad regex caught while parsing");
 	ok(strstr(e.msg, "not a valid regex") != NULL, "bad regex message");

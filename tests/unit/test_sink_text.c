@@ -137,6 +137,23 @@ static void test_columns(void)
 	free(t);
 }
 
+/* --output-netns-names' column is --netns-names-max-length wide, at least 10 (pwru's floor). */
+static void test_netns_name_width(void)
+{
+	struct pwru_event ev = sample_event();
+	struct sink_opts so = {.meta = true, .tuple = true, .netns_names = true, .netns_width = 12};
+	struct rendered r = render_events(&sink_text, &so, &ev, 1, 0);
+
+	ok(r.out && strstr(r.out, " LEN    NETNS NAME  TUPLE FUNC\n"),
+	   "header: NETNS NAME centred in 12");
+	ok(r.out && strstr(r.out, " 60                 10.0.2.15:"), "no name: 12 blanks");
+	rendered_free(&r);
+	so.netns_width = 4;
+	r = render_events(&sink_text, &so, &ev, 1, 0);
+	ok(r.out && strstr(r.out, " LEN   NETNS NAME TUPLE FUNC\n"), "below 10: 10, as pwru");
+	rendered_free(&r);
+}
+
 static void test_addr_text(void)
 {
 	unsigned char a[16] = {0};
@@ -242,6 +259,7 @@ int main(void)
 	test_drop_and_v6();
 	test_tracepoints();
 	test_columns();
+	test_netns_name_width();
 	test_addr_text();
 	test_lost();
 	test_tunnel();

@@ -67,8 +67,17 @@ fi
 # --- text flags, pcapng, summary ---
 PCAP=$SCRATCH/trace.pcapng
 if TCP=1 traced text --timestamp absolute --output-tcp-flags --output-skb-cb \
+	--output-netns-names --netns-names-max-length 12 \
 	--output-pcap "$PCAP" --output-snaplen 96 --summary 'icmp or tcp port 8080'; then
 	out=$SCRATCH/text.out
+	# pwru's --netns-names-max-length: "a" and "b" centred in 12 columns, after cb
+	if head -n 1 "$out" | grep -q '  NETNS NAME  TUPLE FUNC$' &&
+		grep -Eq '\] {6}a {7}10\.0\.1\.2:0->10\.0\.1\.1:0\(icmp\) ' "$out" &&
+		grep -Eq '\] {6}b {7}10\.0\.1\.1:0->10\.0\.1\.2:0\(icmp\) ' "$out"; then
+		ok "text: NETNS NAME 12 wide (--netns-names-max-length 12), a and b centred"
+	else
+		not_ok "text: NETNS NAME 12 wide (--netns-names-max-length 12)" "$(head -n 3 "$out")"
+	fi
 	if head -n 1 "$out" | grep -q '^TIME                    SKB                CPU PROCESS          NETNS      MARK/x        IFACE       PROTO  MTU   LEN   __sk_buff->cb\[\]'; then
 		ok "text: TIME first, cb column after LEN"
 	else
