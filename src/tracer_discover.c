@@ -213,6 +213,10 @@ int tracer_discover(struct tracer *t, struct pwru_err *e)
 	phase_done(PH_TRACEABLE);
 	if (rc)
 		return err_from_errno(e, rc, "reading the list of traceable functions");
+	if (t->cfg->debug)
+		fprintf(stderr, "pwru: debug: traceable functions: %zu from %s\n",
+			t->tr.nftrace_ips ? t->tr.nftrace_ips : t->tr.nftrace_names,
+			t->tr.ftrace_source[0] ? t->tr.ftrace_source : t->tr.ftrace_why);
 	return 0;
 }
 

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "src/discover/traceable.h"
+#include "src/discover/traceable_cache.h"
 
 /* The ftrace call sits after an endbr64 when IBT is on: allow that far into a function. */
 #define FTRACE_SLACK 8
@@ -207,9 +208,11 @@ static void drop_ftrace(struct traceable *t)
 {
 	size_t i;
 
-	for (i = 0; i < t->nftrace_names; i++)
+	for (i = 0; !t->names_blob && i < t->nftrace_names; i++)
 		free(t->ftrace_names[i]);
+	free(t->names_blob);
 	free(t->ftrace_names);
+	t->names_blob = NULL;
 	free(t->ftrace_ips);
 	t->ftrace_names = NULL;
 	t->ftrace_ips = NULL;
@@ -274,7 +277,7 @@ static int load_ftrace_private(struct traceable *t)
 }
 
 /* ROOT "" is the real system, with the private mount as the fallback; else recorded files. */
-static int load_ftrace(struct traceable *t, const char *root)
+static int read_ftrace(struct traceable *t, const char *root)
 {
 	int err = load_ftrace_from(t, root, tracefs);
 
@@ -283,6 +286,19 @@ static int load_ftrace(struct traceable *t, const char *root)
 	snprintf(t->ftrace_why, sizeof(t->ftrace_why), "%s%s: no available_filter_functions", root,
 		 tracefs);
 	return *root ? 0 : load_ftrace_private(t);
+}
+
+static int load_ftrace(struct traceable *t, const char *root)
+{
+	struct traceable_key key;
+	int err;
+
+	if (traceable_cache_read(t, root, &key))
+		return 0;
+	err = read_ftrace(t, root);
+	if (!err && t->ftrace_source[0])
+		traceable_cache_write(t, root, &key);
+	return err;
 }
 
 int traceable_load(struct traceable *t, const char *root)

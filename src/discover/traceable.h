@@ -19,6 +19,7 @@ struct traceable {
 	size_t nftrace_ips;
 	char **ftrace_names; /* sorted "name" or "name [module]", when only names are known */
 	size_t nftrace_names;
+	char *names_blob;	  /* where ftrace_names point when they came from the cache */
 	uint64_t (*blacklist)[2]; /* sorted [start, end) ranges */
 	size_t nblacklist;
 	char ftrace_source[160]; /* the file the ftrace set came from, or "" */
@@ -28,7 +29,9 @@ struct traceable {
 /*
  * Reads what is readable under ROOT: "" for the real /sys, where a tracefs that is not
  * mounted is read through a private mount in a child; else a copy of the files (tests).
- * Never fails for missing files.
+ * The ftrace set comes from ROOT/run/pwru when this boot's copy is there
+ * (src/discover/traceable_cache.h), and goes there when read. Never fails for missing
+ * files.
  */
 int traceable_load(struct traceable *t, const char *root);
 /*

@@ -2,8 +2,10 @@
 #include <errno.h>
 #include <sched.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include "tap.h"
@@ -69,6 +71,115 @@ static void test_two_loads(void)
 	traceable_free(&b);
 }
 
+static void put(const char *root, const char *path, const char *text)
+{
+	char full[512];
+	FILE *f;
+
+	snprintf(full, sizeof(full), "%s%s", root, path);
+	f = fopen(full, "we");
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* A recorded system with ROOT/run, this boot's id and two modules. */
+static void make_root(char *root, const char *from)
+{
+	char cmd[512];
+
+	strcpy(root, "/tmp/pwru-tcache.XXXXXX");
+	if (!mkdtemp(root))
+		return;
+	snprintf(cmd, sizeof(cmd), "cp -r %s/sys %s/ && mkdir -p %s/run %s/proc/sys/kernel/random",
+		 from, root, root, root);
+	if (system(cmd))
+		return;
+	put(root, "/proc/sys/kernel/random/boot_id", "8c1f1fd2-4f1e-4f55-9d4e-0d5a3d1e2b7a\n");
+	put(root, "/proc/modules",
+	    "veth 40960 0 - Live 0xffffffffc0a00000\nnf_tables 315392 3 nft_ct, Live "
+	    "0xffffffffc0b00000\n");
+}
+
+static void remove_root(const char *root)
+{
+	char cmd[512];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
+	if (system(cmd))
+		fprintf(stderr, "# could not remove %s\n", root);
+}
+
+static bool from_copy(const struct traceable *t)
+{
+	return strstr(t->ftrace_source, "kept in ") != NULL;
+}
+
+/* Loads ROOT and says whether the set came from the kept copy. */
+static bool load_says_copy(struct traceable *t, const char *root)
+{
+	traceable_free(t);
+	traceable_load(t, root);
+	return from_copy(t);
+}
+
+static void test_cache_addrs(void)
+{
+	char root[64], dir[128];
+	struct traceable t = {0};
+	struct stat st;
+	size_t n;
+
+	make_root(root, "tests/data/traceable/addrs");
+	ok(!load_says_copy(&t, root), "first start reads the file: %s", t.ftrace_source);
+	n = t.nftrace_ips;
+	snprintf(dir, sizeof(dir), "%s/run/pwru", root);
+	ok(!stat(dir, &st) && (st.st_mode & 0777) == 0700, "the copy's folder is closed to others");
+	ok(load_says_copy(&t, root), "the next start takes the copy: %s", t.ftrace_source);
+	is_int((int)t.nftrace_ips, (int)n, "with the same number of call sites");
+	ok(traceable_ftrace(&t, "ip_rcv", 0xffffffff81ff8c00ULL) &&
+	       traceable_ftrace_in(&t, "veth_xmit", "veth", 0xffffffffc0a01000ULL) &&
+	       !traceable_ftrace(&t, "notrace_fn", 0xffffffff81ff7f00ULL),
+	   "and the same answers");
+	put(root, "/proc/modules",
+	    "veth 40960 2 - Live 0xffffffffc0a00000\nnf_tables 315392 7 nft_ct,nft_nat, Live "
+	    "0xffffffffc0b00000\n");
+	ok(load_says_copy(&t, root), "modules merely used more still take the copy");
+	put(root, "/proc/modules", "veth 40960 0 - Live 0xffffffffc0a00000\n");
+	ok(!load_says_copy(&t, root), "a module gone: the file is read again");
+	ok(load_says_copy(&t, root), "and kept again");
+	put(root, "/proc/modules", "veth 40960 0 - Live 0xffffffffc0c00000\n");
+	ok(!load_says_copy(&t, root), "a module loaded again elsewhere: read again");
+	put(root, "/proc/sys/kernel/random/boot_id", "0e4f0cbb-8a49-4f83-a2f6-2b1f7b1c9a11\n");
+	ok(!load_says_copy(&t, root), "another boot: read again");
+	setenv("PWRU_NO_CACHE", "1", 1);
+	ok(!load_says_copy(&t, root), "PWRU_NO_CACHE=1: the file, whatever is kept");
+	unsetenv("PWRU_NO_CACHE");
+	chmod(dir, 0777);
+	ok(!load_says_copy(&t, root), "a folder others can write is not trusted");
+	put(root, "/proc/modules", "veth 40960 0 - Live 0x0000000000000000\n");
+	chmod(dir, 0700);
+	ok(!load_says_copy(&t, root), "hidden module addresses: nothing kept");
+	traceable_free(&t);
+	remove_root(root);
+}
+
+static void test_cache_names(void)
+{
+	char root[64];
+	struct traceable t = {0};
+
+	make_root(root, "tests/data/traceable/names");
+	ok(!load_says_copy(&t, root), "names only: first start reads the file");
+	ok(load_says_copy(&t, root), "names only: the next takes the copy: %s", t.ftrace_source);
+	ok(traceable_ftrace(&t, "ip_rcv", 1) && traceable_ftrace_in(&t, "veth_xmit", "veth", 1) &&
+	       !traceable_ftrace(&t, "veth_xmit", 1) && !traceable_ftrace(&t, "schedule", 1),
+	   "with the same answers");
+	traceable_free(&t);
+	remove_root(root);
+}
+
 static int tracefs_mounts(void)
 {
 	char line[512];
@@ -101,7 +212,9 @@ static void test_private_mount(void)
 		return;
 	}
 	before = tracefs_mounts();
+	setenv("PWRU_NO_CACHE", "1", 1); /* this boot's kept copy would hide the child */
 	is_int(traceable_load(&t, ""), 0, "tracefs hidden: loads");
+	unsetenv("PWRU_NO_CACHE");
 	if (t.ftrace_source[0])
 		ok(!strncmp(t.ftrace_source, "a private tracefs mount (available_filter_functions",
 			    51) &&
@@ -124,6 +237,8 @@ int main(void)
 	test_addrs();
 	test_names_and_nothing();
 	test_two_loads();
+	test_cache_addrs();
+	test_cache_names();
 	test_private_mount();
 	return tap_done();
 }

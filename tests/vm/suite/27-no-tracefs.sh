@@ -5,6 +5,59 @@
 
 FUNCS='ip_.*|icmp_.*|__dev_queue_xmit'
 attached() { sed -n 's/^pwru: \(attached [0-9]* functions, skipped [0-9]*\).*/\1/p' "$1"; }
+# "N from SOURCE": how many traceable functions the list had, and where it came from.
+listed() { sed -n 's/^pwru: debug: traceable functions: //p' "$1"; }
+
+# The list is kept in /run/pwru for the rest of the boot, until modules change.
+rm -rf /run/pwru
+spare=
+for m in dummy ifb macvlan ipvlan; do
+	grep -q "^$m " /proc/modules || { spare=$m; break; }
+done
+for run in cold warm; do
+	if pwru_start $run --debug --filter-func "$FUNCS|${spare:-none}_.*"; then
+		pwru_stop
+	else
+		not_ok "pwru attached ($run start)" "$(head -n 5 "$SCRATCH/$run.err")"
+	fi
+done
+case $(listed "$SCRATCH/cold.err") in
+[1-9]*' from /sys/kernel/tracing/available_filter_functions'*'kept in'*)
+	not_ok "first start of the boot reads the list" "$(listed "$SCRATCH/cold.err")" ;;
+[1-9]*' from /sys/kernel/tracing/available_filter_functions'*)
+	ok "first start of the boot reads the list: $(listed "$SCRATCH/cold.err")" ;;
+*) not_ok "first start of the boot reads the list" "$(listed "$SCRATCH/cold.err")" ;;
+esac
+cold_n=$(listed "$SCRATCH/cold.err" | cut -d' ' -f1)
+if [ "$(listed "$SCRATCH/warm.err")" = "$(listed "$SCRATCH/cold.err"), kept in /run/pwru" ] &&
+	[ -n "$(attached "$SCRATCH/warm.err")" ] &&
+	[ "$(attached "$SCRATCH/warm.err")" = "$(attached "$SCRATCH/cold.err")" ]; then
+	ok "the next start takes the kept list and attaches the same: $(attached "$SCRATCH/warm.err")"
+else
+	not_ok "the next start takes the kept list and attaches the same" \
+		"cold: $(listed "$SCRATCH/cold.err"); $(attached "$SCRATCH/cold.err")" \
+		"warm: $(listed "$SCRATCH/warm.err"); $(attached "$SCRATCH/warm.err")"
+fi
+# A module loaded since: its functions are in the kernel's list, so the kept one is stale.
+if [ -n "$spare" ] && modprobe "$spare"; then
+	if pwru_start module --debug --filter-func "$FUNCS|${spare}_.*"; then
+		pwru_stop
+	fi
+	module_n=$(listed "$SCRATCH/module.err" | cut -d' ' -f1)
+	n_of() { attached "$1" | cut -d' ' -f2; }
+	if listed "$SCRATCH/module.err" | grep -q 'kept in'; then
+		not_ok "after modprobe $spare the list is read again" "$(listed "$SCRATCH/module.err")"
+	elif [ "${module_n:-0}" -gt "${cold_n:-0}" ] &&
+		[ "$(n_of "$SCRATCH/module.err")" -gt "$(n_of "$SCRATCH/cold.err")" ]; then
+		ok "after modprobe $spare the list is read again, and $spare's functions are traced ($(attached "$SCRATCH/module.err"))"
+	else
+		not_ok "after modprobe $spare the list is read again, and $spare's functions are traced" \
+			"before: $(listed "$SCRATCH/cold.err"); $(attached "$SCRATCH/cold.err")" \
+			"after: $(listed "$SCRATCH/module.err"); $(attached "$SCRATCH/module.err")"
+	fi
+else
+	diag "no module left to load (${spare:-none}): the kept list's renewal is not checked here"
+fi
 
 if pwru_start mounted --filter-func "$FUNCS"; then
 	pwru_stop
@@ -19,7 +72,7 @@ if grep -q tracefs /proc/mounts; then
 	not_ok "tracefs unmounted for the test" "$(grep tracefs /proc/mounts)"
 fi
 
-if pwru_start unmounted --filter-func "$FUNCS"; then
+if PWRU_NO_CACHE=1 pwru_start unmounted --filter-func "$FUNCS"; then
 	pwru_stop
 else
 	not_ok "pwru attached without tracefs" "$(head -n 5 "$SCRATCH/unmounted.err")"
@@ -44,7 +97,7 @@ else
 	not_ok "without tracefs mounted: the same functions" "mounted: '$with', unmounted: '$without'"
 fi
 
-if pwru_start killed --filter-func "$FUNCS"; then
+if PWRU_NO_CACHE=1 pwru_start killed --filter-func "$FUNCS"; then
 	kill -KILL "$PWRU_PID"
 	wait "$PWRU_PID" 2>/dev/null
 	PWRU_PID=
