@@ -4,6 +4,7 @@
 #include <net/if.h>
 #include <linux/nsfs.h>
 #include <sched.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +30,7 @@ static int parse_inode(const char *s, uint32_t *inode)
 static int ifindex_in(int there, const char *path, const char *ifname, uint32_t *ifindex,
 		      struct pwru_err *e)
 {
+	bool own = !strcmp(path, "/proc/self/ns/net"); /* no --filter-netns */
 	int home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	int rc = 0;
 
@@ -45,10 +47,14 @@ static int ifindex_in(int there, const char *path, const char *ifname, uint32_t 
 		rc = err_not_possible(e, errno, "cannot return to our network namespace: %s",
 				      strerror(errno));
 	else if (!*ifindex)
-		rc = err_bad_input(e, ENODEV,
-				   "--filter-ifname: no interface '%s' in network namespace %s (ip "
-				   "link lists them)",
-				   ifname, path);
+		rc =
+		    err_bad_input(e, ENODEV,
+				  "--filter-ifname: no interface '%s' in network namespace %s (ip "
+				  "link lists them%s)",
+				  ifname, path,
+				  own ? "; one of another namespace, a pod's, needs --filter-netns "
+					"/proc/PID/ns/net"
+				      : "");
 out:
 	close(home);
 	return rc;

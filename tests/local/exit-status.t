@@ -131,8 +131,8 @@ walk "--filter-netns PATH: ERROR (give inode:N or /proc/PID/ns/net)" 2 \
 	./pwru --filter-netns /nonexistent
 walk "--filter-netns PATH is not a network namespace file (...)" 2 \
 	'--filter-netns /etc/passwd is not a network namespace file \(' ./pwru --filter-netns /etc/passwd
-walk "--filter-ifname: no interface 'X' in network namespace PATH (ip link lists them)" 2 \
-	"--filter-ifname: no interface 'nosuch0' in network namespace /proc/self/ns/net \(ip link lists them\)$" \
+walk "--filter-ifname: no interface 'X' in network namespace PATH (ip link lists them...)" 2 \
+	"--filter-ifname: no interface 'nosuch0' in network namespace /proc/self/ns/net \(ip link lists them; one of another namespace, a pod's, needs --filter-netns /proc/PID/ns/net\)$" \
 	./pwru --filter-ifname nosuch0
 walk "--kmods: 'X' is not a loaded module (...); load it first (modprobe X) or leave it out" 2 \
 	"--kmods: 'no_such_mod' is not a loaded module \(.*\); load it first \(modprobe no_such_mod\) or leave it out$" \
