@@ -12,6 +12,7 @@
 #include "src/output/rotate.h"
 
 #define CARRY_MAX 65536
+#define STAMP_LEN 23 /* 2006-01-02T15-04-05.000 */
 
 struct rot {
 	char *path;
@@ -60,7 +61,34 @@ static int by_name(const struct dirent **a, const struct dirent **b)
 	return strcmp((*b)->d_name, (*a)->d_name); /* newest first: names carry the time */
 }
 
-/* Backups are PATH's name, '-', a timestamp: they sort by age. */
+/*
+ * Backups are named as lumberjack (cilium/pwru's) names them: trace.json becomes
+ * trace-2006-01-02T15-04-05.000.json (.gz): the name's extension, what is before it.
+ */
+static const char *path_ext(const char *path)
+{
+	const char *base = strrchr(path, '/'), *dot;
+
+	dot = strrchr(base ? base + 1 : path, '.');
+	return dot ? dot : path + strlen(path);
+}
+
+/* NAME (a directory entry) is a backup of R's file: PREFIX-STAMP.EXT[.gz]. */
+static bool is_backup(const struct rot *r, const char *base, size_t nprefix, const char *name)
+{
+	const char *ext = path_ext(r->path), *end;
+	size_t next = strlen(ext);
+
+	if (strncmp(name, base, nprefix) || name[nprefix] != '-')
+		return false;
+	end = name + nprefix + 1 + STAMP_LEN;
+	if (strnlen(name, nprefix + 1 + STAMP_LEN) < nprefix + 1 + STAMP_LEN ||
+	    strncmp(end, ext, next))
+		return false;
+	return !end[next] || !strcmp(end + next, ".gz");
+}
+
+/* Backups sort by age: their names differ only in the time. */
 static void prune(struct rot *r)
 {
 	char *dup = strdup(r->path), *dir, *base, full[4096 + 256];
@@ -68,17 +96,19 @@ static void prune(struct rot *r)
 	int n, i, kept = 0;
 	struct stat st;
 	time_t now = time(NULL);
+	size_t nprefix;
 
 	if (!dup)
 		return;
 	dir = dirname(dup);
 	base = basename(r->path);
+	nprefix = strlen(base) - strlen(path_ext(r->path));
 	n = scandir(dir, &ents, NULL, by_name);
 	for (i = 0; i < n; i++) {
 		const char *name = ents[i]->d_name;
 		bool old;
 
-		if (strncmp(name, base, strlen(base)) || name[strlen(base)] != '-')
+		if (!is_backup(r, base, nprefix, name))
 			goto next;
 		snprintf(full, sizeof(full), "%s/%s", dir, name);
 		old = r->o.max_age_days && !stat(full, &st) &&
@@ -94,6 +124,7 @@ static void prune(struct rot *r)
 
 static void rotate(struct rot *r)
 {
+	const char *ext = path_ext(r->path);
 	char stamp[64], dst[4096 + 80];
 	struct timespec ts;
 	struct tm tm;
@@ -101,7 +132,8 @@ static void rotate(struct rot *r)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H-%M-%S", &tm);
-	snprintf(dst, sizeof(dst), "%s-%s.%03ld", r->path, stamp, ts.tv_nsec / 1000000);
+	snprintf(dst, sizeof(dst), "%.*s-%s.%03ld%s", (int)(ext - r->path), r->path, stamp,
+		 ts.tv_nsec / 1000000, ext);
 	close(r->fd);
 	if (!rename(r->path, dst) && r->o.compress)
 		gzip_file(dst);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * --output-file with rotation (pwru's lumberjack options): a FILE * whose writes go to PATH
- * until it would pass MAX_BYTES, then PATH is renamed to PATH-<time> (gzipped with COMPRESS)
+ * until it would pass MAX_BYTES, then PATH (NAME.EXT) is renamed to NAME-<time>.EXT, as
+ * lumberjack names it (gzipped with COMPRESS)
  * and a new PATH started, always between two lines. Old files beyond MAX_BACKUPS or older
  * than MAX_AGE_DAYS are removed (0: keep).
  */

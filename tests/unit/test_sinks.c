@@ -220,13 +220,15 @@ static int count_files(const char *dir, const char *prefix, size_t *max_size)
 
 static void test_rotation(void)
 {
-	char dir[] = "/tmp/pwru-rot-XXXXXX", path[64], line[100], cmd[128];
+	char dir[] = "/tmp/pwru-rot-XXXXXX", path[64], line[100], cmd[256];
 	struct rotate_opts ro = {.max_bytes = 1 << 20, .max_backups = 2};
 	size_t biggest;
 	int i, bad = 0;
 	FILE *f;
 
 	ok(mkdtemp(dir) != NULL, "scratch dir");
+	snprintf(cmd, sizeof(cmd), "touch %s/trace-notes.txt", dir);
+	ok(!system(cmd), "a file of the user's beside it");
 	snprintf(path, sizeof(path), "%s/trace.txt", dir);
 	f = rotate_open(path, &ro);
 	ok(f != NULL, "rotate_open");
@@ -235,8 +237,14 @@ static void test_rotation(void)
 	for (i = 0; f && i < 50000; i++) /* 5 MB */
 		bad |= fwrite(line, 1, sizeof(line), f) != sizeof(line);
 	ok(f && !bad && !fclose(f), "5 MB written through it");
-	is_int(count_files(dir, "trace.txt", &biggest), 3,
-	       "the current file and --output-file-max-backups 2 rotated ones");
+	is_int(count_files(dir, "trace", &biggest), 4,
+	       "the current file, --output-file-max-backups 2 rotated ones, the user's file");
+	/* lumberjack's names, as cilium/pwru's: the time before the extension */
+	snprintf(cmd, sizeof(cmd),
+		 "ls %s | grep -Ec '^trace-[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}-[0-9]{2}-[0-9]{2}"
+		 "\\.[0-9]{3}\\.txt$' | grep -qx 2 && [ -e %s/trace-notes.txt ]",
+		 dir, dir);
+	ok(!system(cmd), "rotated files are trace-TIME.txt; trace-notes.txt is not one of them");
 	ok(biggest <= (1 << 20) && biggest % sizeof(line) == 0,
 	   "each at most 1 MB and made of whole lines (%zu bytes)", biggest);
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
@@ -255,7 +263,7 @@ static void test_rotation_compress_age(void)
 	ok(mkdtemp(dir) != NULL, "scratch dir");
 	snprintf(path, sizeof(path), "%s/t.log", dir);
 	/* a backup from three days ago */
-	snprintf(old, sizeof(old), "%s/t.log-2000-01-01T00-00-00.000.gz", dir);
+	snprintf(old, sizeof(old), "%s/t-2000-01-01T00-00-00.000.log.gz", dir);
 	snprintf(cmd, sizeof(cmd), "touch -d '3 days ago' %s", old);
 	ok(!system(cmd), "an old backup");
 	f = rotate_open(path, &ro);
@@ -265,11 +273,11 @@ static void test_rotation_compress_age(void)
 		bad |= fwrite(line, 1, sizeof(line), f) != sizeof(line);
 	ok(f && !bad && !fclose(f), "2.5 MB written");
 	ok(access(old, F_OK) != 0, "the backup older than --output-file-max-age 1 is removed");
-	is_int(count_files(dir, "t.log-", &biggest), 2, "two rotated files");
+	is_int(count_files(dir, "t-", &biggest), 2, "two rotated files");
 	snprintf(cmd, sizeof(cmd),
-		 "cd %s && ls t.log-*.gz | wc -l | grep -qx 2 && for f in t.log-*.gz; do "
+		 "cd %s && ls t-*.log.gz | wc -l | grep -qx 2 && for f in t-*.log.gz; do "
 		 "n=$(gunzip -c $f | wc -c); [ $n -le %d ] && [ $((n %% %d)) -eq 0 ] || exit 1; "
-		 "done && [ $(( $(cat t.log-*.gz | gunzip | wc -c) + $(wc -c < t.log) )) -eq %d ]",
+		 "done && [ $(( $(cat t-*.log.gz | gunzip | wc -c) + $(wc -c < t.log) )) -eq %d ]",
 		 dir, 1 << 20, (int)sizeof(line), 25000 * (int)sizeof(line));
 	ok(!system(cmd), "both gzipped, whole lines of at most 1 MB each, nothing lost");
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
