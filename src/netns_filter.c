@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -24,6 +25,39 @@ static int parse_inode(const char *s, uint32_t *inode)
 		return -1;
 	*inode = (uint32_t)v;
 	return 0;
+}
+
+/* Some entry of DIR (/proc/PID or /run/netns/NAME, with SUFFIX) is namespace INODE. */
+static bool inode_under(const char *dir, const char *suffix, uint32_t inode)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char path[300];
+	struct stat st;
+	bool found = false;
+
+	while (d && !found && (de = readdir(d))) {
+		snprintf(path, sizeof(path), "%s/%s%s", dir, de->d_name, suffix);
+		found = de->d_name[0] != '.' && !stat(path, &st) && st.st_ino == inode;
+	}
+	if (d)
+		closedir(d);
+	return found;
+}
+
+/*
+ * inode:N cannot be checked the way a path is: a mistyped number traces nothing, silently.
+ * Say so when no process we can see and no ip-netns name is in it (it may still exist:
+ * held by a process in another PID namespace, or only by a socket).
+ */
+static void warn_unseen(uint32_t inode)
+{
+	if (inode_under("/proc", "/ns/net", inode) || inode_under("/run/netns", "", inode))
+		return;
+	fprintf(stderr,
+		"pwru: no process here and no /run/netns name is in network namespace inode:%u: "
+		"check the number (lsns -t net); tracing it anyway\n",
+		inode);
 }
 
 /* if_nametoindex() inside the namespace THERE (an open nsfs file), then back home. */
@@ -89,8 +123,10 @@ int netns_filter_resolve(const char *netns, const char *ifname, uint32_t *inode,
 
 	*inode = *ifindex = 0;
 	if (netns && !strncmp(netns, "inode:", 6)) {
-		if (!parse_inode(netns + 6, inode))
+		if (!parse_inode(netns + 6, inode)) {
+			warn_unseen(*inode);
 			return 0;
+		}
 		return err_bad_input(
 		    e, EINVAL, "--filter-netns inode:N wants a non-zero number, not '%s'", netns);
 	}
