@@ -295,6 +295,8 @@ static int scan_lines(char *buf, size_t *have, struct kept *k, uint64_t *max_add
 	int r;
 
 	while ((nl = memchr(line, '\n', (size_t)(end - line)))) {
+		if (f->tee)
+			f->tee(line, (size_t)(nl - line) + 1, f->arg);
 		*nl = '\0';
 		r = fast_line(line, nl, f, &s, max_addr);
 		if (r < 0 && !parse_line(line, &s)) {
@@ -343,15 +345,24 @@ static int build_filtered(struct kept *k, uint64_t max_addr, struct kallsyms **o
 
 int kallsyms_load_filtered(const char *path, const struct kallsyms_filter *f, struct kallsyms **out)
 {
+	int fd = open(path ? path : "/proc/kallsyms", O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return -errno;
+	err = kallsyms_load_filtered_fd(fd, f, out);
+	close(fd);
+	return err;
+}
+
+int kallsyms_load_filtered_fd(int fd, const struct kallsyms_filter *f, struct kallsyms **out)
+{
 	struct kept k = {0};
 	char buf[1 << 16];
 	size_t have = 0;
 	uint64_t max_addr = 0;
 	ssize_t r = 0;
-	int fd = open(path ? path : "/proc/kallsyms", O_RDONLY | O_CLOEXEC), err = 0;
+	int err = 0;
 
-	if (fd < 0)
-		return -errno;
 	while (!err && (r = read(fd, buf + have, sizeof(buf) - 1 - have)) > 0) {
 		have += (size_t)r;
 		err = scan_lines(buf, &have, &k, &max_addr, f);
@@ -364,7 +375,6 @@ int kallsyms_load_filtered(const char *path, const struct kallsyms_filter *f, st
 		buf[have++] = '\n';
 		err = scan_lines(buf, &have, &k, &max_addr, f);
 	}
-	close(fd);
 	if (!err)
 		err = build_filtered(&k, max_addr, out);
 	if (err) {

@@ -24,6 +24,8 @@ int kallsyms_load(const char *path, struct kallsyms **out);
 struct kallsyms_filter {
 	const char *types; /* "tTwW": lines of other types are skipped unparsed */
 	int (*keep)(const char *name, const char *module, void *arg); /* NULL module: vmlinux */
+	/* when set: every line read, whole with its newline, before it is looked at */
+	void (*tee)(const char *line, size_t len, void *arg);
 	void *arg;
 };
 
@@ -35,6 +37,8 @@ struct kallsyms_filter {
  */
 int kallsyms_load_filtered(const char *path, const struct kallsyms_filter *f,
 			   struct kallsyms **out);
+/* The same from FD, read from where it stands to its end; FD stays open. */
+int kallsyms_load_filtered_fd(int fd, const struct kallsyms_filter *f, struct kallsyms **out);
 /* Parses an in-memory copy of the file; BUF is copied. */
 int kallsyms_parse(const char *buf, size_t len, struct kallsyms **out);
 void kallsyms_free(struct kallsyms *ks);

@@ -11,6 +11,7 @@
 #include <bpf/libbpf.h>
 #include "kallsyms/kmodules.h"
 #include "src/discover/btf_check.h"
+#include "src/discover/ksyms_cache.h"
 #include "src/discover/kmod_btf.h"
 #include "src/discover/tracepoints.h"
 #include "src/phases.h"
@@ -123,6 +124,16 @@ bool tracer_traces_programs(const struct pwru_config *cfg)
 }
 
 /*
+ * Stacks, callers and helpers can be in BPF programs, whose symbols come and go; traced
+ * programs need data symbols: these read the kernel's kallsyms, not the boot's copy.
+ */
+static bool needs_dynamic_symbols(const struct pwru_config *cfg)
+{
+	return cfg->output_stack || cfg->output_caller || cfg->filter_track_bpf_helpers ||
+	       tracer_traces_programs(cfg);
+}
+
+/*
  * The kallsyms entries pwru uses: the functions found, --filter-non-skb-funcs' (their
  * events are named from here too), and the backends' test target.
  */
@@ -172,6 +183,7 @@ static int mark_retval(struct funcset *fs, struct pwru_err *e)
 int tracer_discover(struct tracer *t, struct pwru_err *e)
 {
 	struct kmodules *mods = NULL;
+	const char *ksyms_from;
 	char why[256];
 	int rc;
 
@@ -183,12 +195,12 @@ int tracer_discover(struct tracer *t, struct pwru_err *e)
 	if (build_funcset(t, e))
 		return -1;
 	/* only the names that can matter: the file has 200,000 lines */
-	rc = kallsyms_load_filtered(
-	    NULL,
+	rc = ksyms_cache_load(
+	    "",
 	    &(struct kallsyms_filter){.types = tracer_traces_programs(t->cfg) ? "tTwWAD" : "tTwW",
 				      .keep = keep_symbol,
 				      .arg = t},
-	    &t->ksyms);
+	    !needs_dynamic_symbols(t->cfg), &t->ksyms, &ksyms_from);
 	if (!rc && !kmodules_load(NULL, &mods)) /* bounds each module's last function */
 		kallsyms_set_modules(t->ksyms, mods);
 	phase_done(PH_KALLSYMS);
@@ -198,6 +210,9 @@ int tracer_discover(struct tracer *t, struct pwru_err *e)
 					"/proc/kallsyms %s; run as root with kernel.kptr_restrict "
 					"below 2",
 					rc ? strerror(-rc) : "shows no addresses");
+	if (t->cfg->debug)
+		fprintf(stderr, "pwru: debug: kallsyms: %zu symbols kept from %s\n",
+			kallsyms_count(t->ksyms), ksyms_from);
 	if (t->cfg->filter_non_skb_funcs &&
 	    track_check_funcs(t->ksyms, t->cfg->filter_non_skb_funcs, why, sizeof(why)))
 		return err_bad_input(e, EINVAL, "%s", why);

@@ -290,7 +290,7 @@ static int read_ftrace(struct traceable *t, const char *root)
 
 static int load_ftrace(struct traceable *t, const char *root)
 {
-	struct traceable_key key;
+	struct boot_key key;
 	int err;
 
 	if (traceable_cache_read(t, root, &key))

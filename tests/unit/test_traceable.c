@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 #include "tap.h"
+#include "fake_root.h"
 #include "src/discover/traceable.h"
 
 static void test_addrs(void)
@@ -69,46 +70,6 @@ static void test_two_loads(void)
 	       "and has its own");
 	traceable_free(&a);
 	traceable_free(&b);
-}
-
-static void put(const char *root, const char *path, const char *text)
-{
-	char full[512];
-	FILE *f;
-
-	snprintf(full, sizeof(full), "%s%s", root, path);
-	f = fopen(full, "we");
-	if (f) {
-		fputs(text, f);
-		fclose(f);
-	}
-}
-
-/* A recorded system with ROOT/run, this boot's id and two modules. */
-static void make_root(char *root, const char *from)
-{
-	char cmd[512];
-
-	strcpy(root, "/tmp/pwru-tcache.XXXXXX");
-	if (!mkdtemp(root))
-		return;
-	snprintf(cmd, sizeof(cmd), "cp -r %s/sys %s/ && mkdir -p %s/run %s/proc/sys/kernel/random",
-		 from, root, root, root);
-	if (system(cmd))
-		return;
-	put(root, "/proc/sys/kernel/random/boot_id", "8c1f1fd2-4f1e-4f55-9d4e-0d5a3d1e2b7a\n");
-	put(root, "/proc/modules",
-	    "veth 40960 0 - Live 0xffffffffc0a00000\nnf_tables 315392 3 nft_ct, Live "
-	    "0xffffffffc0b00000\n");
-}
-
-static void remove_root(const char *root)
-{
-	char cmd[512];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf %s", root);
-	if (system(cmd))
-		fprintf(stderr, "# could not remove %s\n", root);
 }
 
 static bool from_copy(const struct traceable *t)

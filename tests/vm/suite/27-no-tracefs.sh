@@ -14,13 +14,34 @@ spare=
 for m in dummy ifb macvlan ipvlan; do
 	grep -q "^$m " /proc/modules || { spare=$m; break; }
 done
+# kallsyms' functions too: "N symbols kept from SOURCE".
+symbols_from() { sed -n 's/^pwru: debug: kallsyms: [0-9]* symbols kept from //p' "$1"; }
+# The functions a run showed, one each, sorted.
+funcs_seen() { awk '{print $NF}' "$1" | sort -u; }
 for run in cold warm; do
-	if pwru_start $run --debug --filter-func "$FUNCS|${spare:-none}_.*"; then
+	if pwru_start $run --debug --filter-func "$FUNCS|${spare:-none}_.*" icmp; then
+		ping -c 2 -i 0.2 127.0.0.1 >/dev/null
+		wait_events "$SCRATCH/$run.out" icmp_rcv 127.0.0.1 4
 		pwru_stop
 	else
 		not_ok "pwru attached ($run start)" "$(head -n 5 "$SCRATCH/$run.err")"
 	fi
 done
+if [ "$(symbols_from "$SCRATCH/cold.err")" = /proc/kallsyms ] &&
+	[ "$(symbols_from "$SCRATCH/warm.err")" = "/proc/kallsyms's functions, kept in /run/pwru" ]; then
+	ok "kallsyms' functions: the kernel's file first, this boot's copy next"
+else
+	not_ok "kallsyms' functions: the kernel's file first, this boot's copy next" \
+		"cold: $(symbols_from "$SCRATCH/cold.err")" "warm: $(symbols_from "$SCRATCH/warm.err")"
+fi
+if [ -n "$(funcs_seen "$SCRATCH/cold.out")" ] &&
+	[ "$(funcs_seen "$SCRATCH/warm.out")" = "$(funcs_seen "$SCRATCH/cold.out")" ]; then
+	ok "a ping shows the same functions from the copies: $(funcs_seen "$SCRATCH/warm.out" | grep -c .) of them"
+else
+	not_ok "a ping shows the same functions from the copies" \
+		"cold: $(funcs_seen "$SCRATCH/cold.out" | tr '\n' ' ')" \
+		"warm: $(funcs_seen "$SCRATCH/warm.out" | tr '\n' ' ')"
+fi
 case $(listed "$SCRATCH/cold.err") in
 [1-9]*' from /sys/kernel/tracing/available_filter_functions'*'kept in'*)
 	not_ok "first start of the boot reads the list" "$(listed "$SCRATCH/cold.err")" ;;
