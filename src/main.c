@@ -58,6 +58,7 @@ static void install_signals(void)
 	signal(SIGPIPE, SIG_IGN);
 }
 
+#include "src/probe/closer.h"
 #include "src/tracer.h"
 
 static void set_backend_ctx(struct tracer *t)
@@ -281,6 +282,7 @@ static int stream_events(struct tracer *t, struct pwru_err *e)
 
 static void teardown(struct tracer *t)
 {
+	closer_wait(); /* the feature probes' test links first: they may still be closing */
 	progtrace_free(t->pt);
 	prog_names_free(t->progs);
 	if (t->backend)

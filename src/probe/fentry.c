@@ -21,6 +21,7 @@
 #include "src/discover/funcset.h"
 #include "src/discover/traceable.h"
 #include "src/probe/backend.h"
+#include "src/probe/closer.h"
 #include "src/probe/cloned.h"
 #include "src/probe/fentry.h"
 
@@ -84,10 +85,7 @@ int fentry_try(const struct clone_target *tg, int attach, char *why, size_t len)
 		err = errno;
 	else if (attach && (link = bpf_raw_tracepoint_open(NULL, prog)) < 0)
 		err = errno;
-	if (link >= 0)
-		close(link);
-	if (prog >= 0)
-		close(prog);
+	closer_defer((int[]){link, prog}, 2);
 	if (err == EPERM && prog < 0)
 		snprintf(why, len, "the kernel refuses fentry programs (EPERM: lockdown?)");
 	else if (err == ENOTSUPP_KERNEL && prog >= 0)

@@ -14,6 +14,7 @@
 #include "kallsyms/kallsyms.h"
 #include "bpf/probe_sections.h"
 #include "src/probe/backend.h"
+#include "src/probe/closer.h"
 #include "src/discover/funcset.h"
 #include "src/discover/traceable.h"
 
@@ -60,9 +61,7 @@ static int multi_probe(const struct backend_ctx *ctx, char *why, size_t len)
 	lopts.kprobe_multi.cnt = 1;
 	link = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &lopts);
 	err = link < 0 ? errno : 0;
-	if (link >= 0)
-		close(link);
-	close(prog);
+	closer_defer((int[]){link, prog}, 2);
 	if (!err)
 		return 0;
 	if (err == EINVAL)
