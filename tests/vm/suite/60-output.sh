@@ -2,7 +2,7 @@
 # JSON through jq -e (every key present, zero values too, the ping's tuple, netns names
 # from /run/netns, relative times); text with --timestamp absolute, --output-tcp-flags,
 # --output-skb-cb; --output-pcap (a pcapng file with one block per event with bytes);
-# --summary; --output-file (the JSON run writes there).
+# --summary; --output-file (the JSON run writes there) and its rotation under a TCP flood.
 . tests/vm/suite/lib.sh
 
 FUNCS='ip_rcv|icmp_rcv|veth_xmit|tcp_v4_rcv|ip_output'
@@ -116,6 +116,34 @@ if TCP=1 traced text --timestamp absolute --output-tcp-flags --output-skb-cb \
 	else
 		not_ok "summary: totals and events per function on stderr" "$(tail -n 12 "$SCRATCH/text.err")"
 	fi
+fi
+
+# --- --output-file rotation under a TCP flood: lumberjack's names, whole JSON lines ---
+mkdir -p "$SCRATCH/rot"
+tcp_flood_start
+if PWRU_OUT=/dev/null pwru_start rot --output-json --output-file "$SCRATCH/rot/trace.json" \
+	--output-file-max-size 1 --output-file-max-backups 2 --filter-func 'ip_rcv|tcp_v4_rcv' \
+	'tcp port 8080'; then
+	rotated() { ls "$SCRATCH/rot" | grep -E '^trace-[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}-[0-9]{2}-[0-9]{2}\.[0-9]{3}\.json$'; }
+	# up to 60 s: the flood's pace under TCG varies (2 backups at most: the VM's /tmp is RAM)
+	for _ in $(seq 600); do
+		[ -n "$(rotated)" ] && break
+		sleep 0.1
+	done
+	pwru_stop
+	tcp_flood_stop
+	first=$(rotated | head -n 1)
+	if [ -n "$first" ] && [ -s "$SCRATCH/rot/trace.json" ] &&
+		[ "$(wc -c <"$SCRATCH/rot/$first")" -le 1048576 ] &&
+		jq -e -s 'length > 0 and all(.[]; type == "object")' "$SCRATCH/rot/$first" >/dev/null; then
+		ok "--output-file-max-size 1: rotated to $first (as pwru names it), at most 1 MiB of whole JSON lines"
+	else
+		not_ok "--output-file-max-size 1: rotated to trace-TIME.json, whole JSON lines" \
+			"files: $(ls -l "$SCRATCH/rot" | tr '\n' ' ')" "$(tail -n 3 "$SCRATCH/rot.err")"
+	fi
+else
+	tcp_flood_stop
+	not_ok "--output-file rotation: pwru attached" "$(head -n 5 "$SCRATCH/rot.err")"
 fi
 
 # --- bad values: one line, exit 2, nothing attached ---
