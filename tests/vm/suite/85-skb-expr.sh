@@ -34,9 +34,9 @@ run() {
 	shift 2
 	if pwru_start "$name" --filter-func "${AT:-ip_finish_output2}" --filter-netns "inode:$A_NS" \
 		--filter-skb-expr "$expr" "$@" icmp; then
-		$IP netns exec a ping -s 100 -c 5 -i 0.1 10.0.1.2 >/dev/null 2>&1 &
+		$IP netns exec a ping -s 100 -c 5 -i 0.02 10.0.1.2 >/dev/null 2>&1 &
 		PING_PID=$!
-		$IP netns exec a ping -s 1000 -c 5 -i 0.1 10.0.1.2 >/dev/null 2>&1
+		$IP netns exec a ping -s 1000 -c 5 -i 0.02 10.0.1.2 >/dev/null 2>&1
 		wait "$PING_PID"
 		PING_PID=
 		pwru_stop
@@ -50,12 +50,15 @@ count() {
 	awk -v len="$2" '$11 == "ip_finish_output2" && $9 == len' "$SCRATCH/$1.out" | wc -l
 }
 
-# expect NAME EXPR WHICH : WHICH (small, large, both, none) of the pings show.
+# expect DESC EXPR WHICH [FLAGS...] : WHICH (small, large, both, none) of the pings show;
+# the output stays in $SCRATCH/$LAST.out for more checks (FLAGS: output flags).
 n=0
 expect() {
-	local name=e$n expr=$2 which=$3 s l want_s=0 want_l=0
+	local desc=$1 name=e$n expr=$2 which=$3 s l want_s=0 want_l=0
+	shift 3
 	n=$((n + 1))
-	run "$name" "$expr"
+	LAST=$name
+	run "$name" "$expr" "$@"
 	s=$(count "$name" $SMALL)
 	l=$(count "$name" $LARGE)
 	case $which in
@@ -66,9 +69,9 @@ expect() {
 	esac
 	if [ "$s" -eq "$want_s" ] && [ "$l" -eq "$want_l" ] &&
 		[ "$(grep -c ip_finish_output2 "$SCRATCH/$name.out")" -eq $((s + l)) ]; then
-		ok "$1: '$expr' selects $which ($s small, $l large)"
+		ok "$desc: '$expr' selects $which ($s small, $l large)"
 	else
-		not_ok "$1: '$expr' selects $which" "$s small (want $want_s), $l large (want $want_l)"
+		not_ok "$desc: '$expr' selects $which" "$s small (want $want_s), $l large (want $want_l)"
 		show "pwru stdout" "$SCRATCH/$name.out"
 	fi
 }
@@ -82,58 +85,57 @@ expect ">= (the edge kept)" "skb->len >= $LARGE" large
 expect "a mask" "skb->mark & 0xff == 0x42" large
 expect "a field alone (not zero)" "skb->mark & 0x1000" large
 expect "&&, a mask in parentheses" "(skb->mark & 0xff00) == 0x1100 && skb->len == $LARGE" large
-expect "||" "skb->mark == 0x2233 || skb->len == $LARGE" both
 expect "!" "!(skb->mark == 0x2233)" large
 expect "a signed field, a bitfield (PACKET_HOST)" \
 	"skb->dev->ifindex > -1 && skb->pkt_type == 0 && skb->len == $SMALL" small
 expect "three pointers" \
 	"skb->dev->nd_net.net->ns.inum == $((A_NS + 1)) || skb->dev->nd_net.net->ns.inum == $A_NS && skb->len == $SMALL" small
 
-# --output-skb-metadata: each line carries its own skb's values
-run meta "skb->len > 0" --output-skb-metadata 'skb->len' --output-skb-metadata 'skb->mark & 0xff00' \
-	--output-skb-metadata 'skb->dev->ifindex'
+# --output-skb-metadata, --output-skb, --output-skb-shared-info on the run of || (both
+# pings): each line carries its own skb's values, the kernel's BTF dumps under each line.
+expect "||" "skb->mark == 0x2233 || skb->len == $LARGE" both \
+	--output-skb-metadata 'skb->len' --output-skb-metadata 'skb->mark & 0xff00' \
+	--output-skb-metadata 'skb->dev->ifindex' --output-skb --output-skb-shared-info
+out=$SCRATCH/$LAST.out
 ifx=$($IP netns exec a cat /sys/class/net/va/ifindex)
 good=$(awk -v ifx="$ifx" '$11 == "ip_finish_output2" &&
 	(($9 == 128 && $12 == "skb->len=128" && $13 == "skb->mark&0xff00=8704") ||
 	 ($9 == 1028 && $12 == "skb->len=1028" && $13 == "skb->mark&0xff00=4352")) &&
-	$14 == "skb->dev->ifindex=" ifx' "$SCRATCH/meta.out" | wc -l)
+	$14 == "skb->dev->ifindex=" ifx' "$out" | wc -l)
 if [ "$good" -eq 10 ]; then
 	ok "--output-skb-metadata: len, the masked mark and the ifindex after FUNC, per skb ($good)"
 else
 	not_ok "--output-skb-metadata: len, the masked mark and the ifindex after FUNC, per skb ($good)"
-	show "pwru stdout" "$SCRATCH/meta.out"
+	show "pwru stdout" "$out"
 fi
-# json_five DESC NAME COND : the 5 large pings' event objects in NAME's output meet COND (jq).
+skbs=$(grep -c '^(struct sk_buff){' "$out")
+shinfos=$(grep -c '^(struct skb_shared_info){' "$out")
+lens=$(grep -c '^[[:space:]]*\.len = (unsigned int)1028,' "$out")
+slens=$(grep -c '^[[:space:]]*\.len = (unsigned int)128,' "$out")
+marks=$(grep -c '^[[:space:]]*\.mark = (__u32)4418,' "$out")
+smarks=$(grep -c '^[[:space:]]*\.mark = (__u32)8755,' "$out")
+if [ "$skbs" -eq 10 ] && [ "$shinfos" -eq 10 ] && [ "$lens" -eq 5 ] && [ "$slens" -eq 5 ] &&
+	[ "$marks" -ge 5 ] && [ "$smarks" -ge 5 ]; then
+	ok "--output-skb and --output-skb-shared-info: both dumps under each of the 10 lines, each skb's len and mark in them"
+else
+	not_ok "--output-skb and --output-skb-shared-info: both dumps under each of the 10 lines" \
+		"sk_buff $skbs, skb_shared_info $shinfos, len 1028 $lens, len 128 $slens, mark 4418 $marks, mark 8755 $smarks"
+	show "pwru stdout" "$out"
+fi
+# json_five DESC COND : the 5 large pings' event objects in the JSON run's output meet COND (jq).
 json_five() {
 	local good
-	good=$(jq -c "select(.type == \"event\" and ($3))" "$SCRATCH/$2.out" 2>/dev/null | wc -l)
+	good=$(jq -c "select(.type == \"event\" and ($2))" "$SCRATCH/json.out" 2>/dev/null | wc -l)
 	if [ "$good" -eq 5 ]; then
 		ok "$1 ($good)"
 	else
 		not_ok "$1 ($good)"
-		show "pwru stdout" "$SCRATCH/$2.out"
+		show "pwru stdout" "$SCRATCH/json.out"
 	fi
 }
-run metajson "skb->len == $LARGE" --output-json --output-skb-metadata 'skb->mark'
-json_five "JSON: \"metadata\": {\"skb->mark\": 4418} on the large pings" metajson \
-	'.metadata["skb->mark"] == 4418'
-
-# --output-skb, --output-skb-shared-info: the kernel's BTF dumps under each line
-run dump "skb->len == $LARGE" --output-skb --output-skb-shared-info
-out=$SCRATCH/dump.out
-skbs=$(grep -c '^(struct sk_buff){' "$out")
-lens=$(grep -c '^[[:space:]]*\.len = (unsigned int)1028,' "$out")
-marks=$(grep -c '^[[:space:]]*\.mark = (__u32)4418,' "$out")
-shinfos=$(grep -c '^(struct skb_shared_info){' "$out")
-if [ "$skbs" -eq 5 ] && [ "$lens" -eq 5 ] && [ "$marks" -ge 5 ] && [ "$shinfos" -eq 5 ]; then
-	ok "--output-skb and --output-skb-shared-info: both dumps under each of the 5 lines, len 1028 and mark 4418 in them"
-else
-	not_ok "--output-skb and --output-skb-shared-info: both dumps under each of the 5 lines" \
-		"sk_buff $skbs, len $lens, mark $marks, skb_shared_info $shinfos"
-	show "pwru stdout" "$out"
-fi
-run dumpjson "skb->len == $LARGE" --output-json --output-skb
-json_five "JSON: skb_dump holds the dump" dumpjson '.skb_dump | startswith("(struct sk_buff){")'
+run json "skb->len == $LARGE" --output-json --output-skb-metadata 'skb->mark' --output-skb
+json_five "JSON: \"metadata\": {\"skb->mark\": 4418} on the large pings" '.metadata["skb->mark"] == 4418'
+json_five "JSON: skb_dump holds the dump" '.skb_dump | startswith("(struct sk_buff){")'
 
 # The tracepoint backend: an expression, metadata and the dump at a's tp:net_dev_queue
 # (the Ethernet header pushed: LEN 1042).
