@@ -28,7 +28,7 @@ else
 fi
 
 check "ping 10.0.1.1 -> 10.0.1.2 while tracing" \
-	$IP netns exec a ping -c 3 -W 3 10.0.1.2
+	$IP netns exec a ping -c 3 -i 0.2 -W 3 10.0.1.2
 # Events of the last reply may still be on their way: up to its icmp_rcv in a.
 wait_events "$SCRATCH/trace.out" icmp_rcv '10.0.1.2:0->10.0.1.1:0(icmp)' 3
 pwru_stop

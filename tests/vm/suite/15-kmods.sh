@@ -52,7 +52,7 @@ else
 		"pwru exited ${PWRU_STATUS:-?} before it was ready" "$(head -n 20 "$SCRATCH/kmods.err")"
 	exit 0
 fi
-check "ping 10.0.1.1 -> 10.0.1.2 while tracing" $IP netns exec a ping -c 2 -W 3 10.0.1.2
+check "ping 10.0.1.1 -> 10.0.1.2 while tracing" $IP netns exec a ping -c 2 -i 0.2 -W 3 10.0.1.2
 wait_events "$SCRATCH/kmods.out" veth_xmit '10.0.1.2:0->10.0.1.1:0(icmp)' 2
 pwru_stop
 

@@ -14,7 +14,7 @@ if grep -qx 'pwru: backend kprobe' "$SCRATCH/forced.err"; then
 else
 	not_ok "--backend kprobe: stderr says backend kprobe" "$(cat "$SCRATCH/forced.err")"
 fi
-check "ping while tracing" $IP netns exec a ping -c 2 -W 3 10.0.1.2
+check "ping while tracing" $IP netns exec a ping -c 2 -i 0.2 -W 3 10.0.1.2
 wait_events "$SCRATCH/forced.out" icmp_rcv '10.0.1.2:0->10.0.1.1:0(icmp)' 2
 pwru_stop
 

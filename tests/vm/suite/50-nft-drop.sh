@@ -42,7 +42,7 @@ if ! pwru_start_live drop --filter-func "nf_hook_slow|$funcs" icmp; then
 	not_ok "pwru --filter-func 'nf_hook_slow|$funcs' icmp attached" "$(head -n 20 "$SCRATCH/drop.err")"
 	exit 0
 fi
-if $IP netns exec a ping -c 2 -W 1 10.0.1.2 >"$SCRATCH/ping" 2>&1; then
+if $IP netns exec a ping -c 2 -i 0.2 -W 1 10.0.1.2 >"$SCRATCH/ping" 2>&1; then
 	not_ok "the ping is dropped" "$(cat "$SCRATCH/ping")"
 else
 	ok "the ping is dropped"

@@ -20,7 +20,7 @@ if echo "$attached_now" | grep -q 'name fentry_skb'; then
 else
 	not_ok "while tracing, bpftool sees our fentry programs" "$attached_now"
 fi
-check "ping while tracing" $IP netns exec a ping -c 2 -W 3 10.0.1.2
+check "ping while tracing" $IP netns exec a ping -c 2 -i 0.2 -W 3 10.0.1.2
 wait_events "$SCRATCH/fe.out" icmp_rcv '10.0.1.2:0->10.0.1.1:0(icmp)' 2
 pwru_stop
 

@@ -23,7 +23,7 @@ if ! PWRU_RETVAL_FUNCS=nf_hook_slow pwru_start_live rv --backend fentry --output
 	not_ok "pwru --backend fentry with return values attached" "$(head -n 20 "$SCRATCH/rv.err")"
 	exit 0
 fi
-$IP netns exec a ping -c 2 -W 1 10.0.1.2 >/dev/null 2>&1
+$IP netns exec a ping -c 2 -i 0.2 -W 1 10.0.1.2 >/dev/null 2>&1
 wait_lines "$SCRATCH/rv.out" 'NF_INET_LOCAL_IN/ipv4 DROP' 2
 pwru_stop
 if grep -q '^pwru: fentry: one exit program per function: 1 loaded' "$SCRATCH/rv.err"; then

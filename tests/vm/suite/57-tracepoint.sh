@@ -20,7 +20,7 @@ if ! pwru_start_live tp --backend tracepoint 'icmp and host 10.0.1.2'; then
 	not_ok "pwru --backend tracepoint attached" "$(head -n 20 "$SCRATCH/tp.err")"
 	exit 0
 fi
-check "ping while tracing" $IP netns exec a ping -c 2 -W 3 10.0.1.2
+check "ping while tracing" $IP netns exec a ping -c 2 -i 0.2 -W 3 10.0.1.2
 check "nft in b drops echo requests" $IP netns exec b $NFT add table inet pt \; \
 	add chain inet pt input '{ type filter hook input priority 0; policy accept; }' \; \
 	add rule inet pt input icmp type echo-request drop

@@ -17,16 +17,19 @@ traced() {
 		not_ok "$name: pwru attached" "$(head -n 20 "$SCRATCH/$name.err")"
 		return 1
 	fi
-	$IP netns exec a ping -c 2 -W 3 10.0.1.2 >/dev/null
+	$IP netns exec a ping -c 2 -i 0.2 -W 3 10.0.1.2 >/dev/null
 	if [ -n "${TCP:-}" ]; then
 		tcp_exchange
 	fi
-	sleep 1
+	# the two replies at icmp_rcv in a (text or JSON, in OUT or stdout)
+	wait_lines "${OUT:-$SCRATCH/$name.out}" "$REPLY_RE" 2
 	pwru_stop
 }
+REPLY_RE='10\.0\.1\.2:0->10\.0\.1\.1:0\(icmp\) icmp_rcv$|"func":"icmp_rcv".*"saddr":"10\.0\.1\.2"'
+REPLY_RE="$REPLY_RE"'|"saddr":"10\.0\.1\.2".*"func":"icmp_rcv"'
 
 # --- JSON ---
-if traced json --output-json --output-file "$SCRATCH/trace.json" --timestamp relative \
+if OUT=$SCRATCH/trace.json traced json --output-json --output-file "$SCRATCH/trace.json" --timestamp relative \
 	--output-netns-names --output-skb-cb icmp; then
 	out=$SCRATCH/trace.json
 	if [ ! -s "$SCRATCH/json.out" ] && [ -s "$out" ]; then

@@ -46,7 +46,7 @@ if ! pwru_start_live lines --output-stack --output-caller --filter-func "$FUNCS"
 	not_ok "pwru with debug info attached" "$(cat "$SCRATCH/lines.err")"
 	exit 0
 fi
-check "ping 10.0.1.1 -> 10.0.1.2 while tracing" $IP netns exec a ping -c 2 -W 3 10.0.1.2
+check "ping 10.0.1.1 -> 10.0.1.2 while tracing" $IP netns exec a ping -c 2 -i 0.2 -W 3 10.0.1.2
 # Each new address costs a DWARF walk (milliseconds natively, far more under TCG):
 # wait for the six request events (veth_xmit, ip_rcv, icmp_rcv per ping).
 for _ in $(seq 600); do

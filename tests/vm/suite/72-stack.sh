@@ -21,7 +21,7 @@ else
 		"pwru exited ${PWRU_STATUS:-?} before it was ready" "$(head -n 20 "$SCRATCH/stack.err")"
 	exit 0
 fi
-check "ping 10.0.1.1 -> 10.0.1.2 while tracing" $IP netns exec a ping -c 2 -W 3 10.0.1.2
+check "ping 10.0.1.1 -> 10.0.1.2 while tracing" $IP netns exec a ping -c 2 -i 0.2 -W 3 10.0.1.2
 wait_lines "$OUT" "$AT_ICMP_RCV" 2
 pwru_stop
 

@@ -20,7 +20,7 @@ udp_to_b() {
 mark_json() {
 	if pwru_start markjson --output-cilium --output-json --filter-func icmp_rcv 'dst host 10.0.1.2'; then
 		$IP netns exec a ping -c 1 -W 2 10.0.1.2 >/dev/null 2>&1
-		sleep 0.5
+		wait_lines "$SCRATCH/markjson.out" '"func":"icmp_rcv"'
 		pwru_stop
 		check "--output-json --output-cilium: cilium_identity 6, remote-node" \
 			jq -e -s '[.[] | select(.type == "event" and .func == "icmp_rcv")] | length >= 1 and
@@ -89,7 +89,8 @@ else
 fi
 $INB $TC filter del dev vb ingress pref 1
 
-sleep 0.5
+# the last events the checks need: the redirected ping's
+wait_lines "$SCRATCH/tc.out" ' test_tc_redirect_to_loopback\(tc\) TC_ACT_REDIRECT '
 pwru_stop
 [ "$PWRU_STATUS" = 0 ] && ok "pwru exits 0 on SIGINT" || not_ok "pwru exits 0 on SIGINT" "status $PWRU_STATUS"
 
@@ -128,7 +129,7 @@ if pwru_start xdp --filter-trace-xdp --output-json --filter-func icmp_rcv icmp; 
 		$IP -n b link set dev vb $mode off
 		echo "$mode $id" >>"$SCRATCH/xdp.ids"
 	done
-	sleep 0.5
+	wait_lines "$SCRATCH/xdp.out" '"verdict":"XDP_DROP"' 2
 	pwru_stop
 	while read -r mode id; do
 		check "$mode: the echo request at XDP program $id: NAME(xdp), then XDP_DROP (JSON)" \
@@ -148,7 +149,7 @@ $INB $TC filter add dev vb ingress pref 10 bpf da obj $OBJ/cilium_like.bpf.o sec
 if pwru_start filt --filter-trace-tc --filter-func icmp_rcv udp; then
 	$IP netns exec a ping -c 1 -W 2 10.0.1.2 >/dev/null 2>&1
 	udp_to_b 4242
-	sleep 0.5
+	wait_lines "$SCRATCH/filt.out" " $CIL\(tc\) TC_ACT_SHOT"
 	pwru_stop
 	if grep -q '(icmp)' "$SCRATCH/filt.out" || ! grep -q "$CIL(tc) TC_ACT_SHOT" "$SCRATCH/filt.out"; then
 		not_ok "pcap-filter 'udp': the program's UDP events, none of the ping's"

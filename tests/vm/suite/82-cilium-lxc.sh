@@ -44,7 +44,8 @@ check "every one of Cilium's $n tc programs is traced, tail calls included" \
 $IP netns exec a ping -c 1 -W 1 10.0.1.2 >"$SCRATCH/ping" 2>&1 &&
 	not_ok "the ping is denied" "$(cat "$SCRATCH/ping")"
 $IP netns exec a bash -c 'echo x >/dev/udp/10.0.1.2/5353'
-sleep 1
+# the last event the checks need: the kernel's drop of the datagram
+wait_lines "$SCRATCH/lxc.out" '5353\(udp\) .*(kfree_skb_reason|sk_skb_reason_drop|kfree_skb)'
 pwru_stop
 
 for what in ping udp; do
@@ -74,7 +75,7 @@ fi
 if pwru_start lxcjson --filter-trace-tc --output-json \
 	--filter-func 'kfree_skb_reason|sk_skb_reason_drop|kfree_skb' udp; then
 	$IP netns exec a bash -c 'echo x >/dev/udp/10.0.1.2/5353'
-	sleep 1
+	wait_lines "$SCRATCH/lxcjson.out" '"verdict":"TC_ACT_SHOT"'
 	pwru_stop
 	check "JSON: the verdict and Cilium's drop as keys of their own" \
 		jq -e -s '[.[] | select(.type == "event" and .verdict == "TC_ACT_SHOT")] | length >= 1 and
