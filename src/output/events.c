@@ -179,16 +179,13 @@ int events_run(struct events *ev, volatile sig_atomic_t *stop)
 			rc = 0;
 		if (rc < 0)
 			break;
-		if (rc > 0 && pipeline_flush(ev->p)) {
-			rc = OUTPUT_FAILED;
-			break;
-		}
 		if (output_gone(ev)) {
 			rc = OUTPUT_FAILED;
 			break;
 		}
 		check_lost(ev, 0);
-		if (pipeline_tick(ev->p, now_ns())) {
+		/* After the tick: chains it ended on their own (idle) show in a file too. */
+		if (pipeline_tick(ev->p, now_ns()) || pipeline_flush(ev->p)) {
 			rc = OUTPUT_FAILED;
 			break;
 		}

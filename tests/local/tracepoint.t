@@ -106,6 +106,22 @@ else
 	result 1 "--backend tracepoint with a non-matching filter attaches" "$(cat "$scratch/nomatch.err")"
 fi
 
+# A chain ends on its own after 1 s without events (tp:consume_skb is no release the chains
+# know): what that tick writes is in a file while pwru runs, as its events are.
+if start chains --backend tracepoint --output-chains icmp; then
+	ip netns exec "$ns" ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1
+	for i in $(seq 50); do
+		grep -q '^skb ' "$scratch/chains.out" && break
+		sleep 0.1
+	done
+	live=$(grep -c '^skb .*(icmp) netns ' "$scratch/chains.out")
+	stop
+	check "--output-chains into a file: the ping's chains, ended idle, were in it before pwru stopped ($live)" \
+		'[ "$live" -ge 1 ]' "$(head -n 20 "$scratch/chains.out")"
+else
+	result 1 "--backend tracepoint --output-chains attaches" "$(cat "$scratch/chains.err")"
+fi
+
 # SIGKILL in the middle of attaching leaves nothing: the kernel owns nothing of ours
 # without our file descriptors.
 before=$(max_prog_id)

@@ -10,7 +10,7 @@ TUPLE='10.0.1.1:0->10.0.1.2:0(icmp)'
 
 check "two netns joined by veth" netns_pair
 
-if pwru_start_live trace --filter-func "$FUNCS"; then
+if pwru_start trace --filter-func "$FUNCS"; then
 	ok "pwru --filter-func '$FUNCS' attached and touched its ready file"
 else
 	not_ok "pwru --filter-func '$FUNCS' attached and touched its ready file" \

@@ -45,7 +45,7 @@ WANT="no kernel function taking an skb matches" \
 	fails "--no-kmods --filter-func veth_xmit (veth_xmit is only in a module)" \
 	--no-kmods --filter-func veth_xmit
 
-if pwru_start_live kmods --kmods veth --filter-func 'veth_.*'; then
+if pwru_start kmods --kmods veth --filter-func 'veth_.*'; then
 	ok "pwru --kmods veth --filter-func 'veth_.*' attached"
 else
 	not_ok "pwru --kmods veth --filter-func 'veth_.*' attached" \

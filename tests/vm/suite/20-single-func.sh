@@ -8,7 +8,7 @@ check "two netns joined by veth" netns_pair
 $IP netns exec a ping -W 1 10.0.1.2 >/dev/null 2>&1 &
 PING_PID=$!
 
-if pwru_start_live icmp --filter-func icmp_rcv; then
+if pwru_start icmp --filter-func icmp_rcv; then
 	ok "pwru --filter-func icmp_rcv attached"
 else
 	not_ok "pwru --filter-func icmp_rcv attached" \

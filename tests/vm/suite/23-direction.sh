@@ -16,7 +16,7 @@ PING_PID=$!
 # trace NAME EXPR FUNC : pwru with EXPR during three of the pings (0.3 s apart), the
 # third seen at FUNC.
 trace() {
-	if pwru_start_live "$1" --filter-func "$FUNCS" "$2"; then
+	if pwru_start "$1" --filter-func "$FUNCS" "$2"; then
 		ok "pwru with the filter '$2' attached"
 		wait_events "$SCRATCH/$1.out" "$3" "$REQ" 3
 		pwru_stop

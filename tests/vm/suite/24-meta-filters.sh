@@ -16,7 +16,7 @@ inode_b=$(ls -Li /var/run/netns/b | awk '{ print $1 }')
 run() {
 	local name=$1 desc=$2 cond=$3 n bad
 	shift 3
-	if ! pwru_start_live "$name" --filter-func "$FUNCS" "$@"; then
+	if ! pwru_start "$name" --filter-func "$FUNCS" "$@"; then
 		not_ok "$name: pwru attached" "$(head -n 5 "$SCRATCH/$name.err")"
 		return
 	fi
@@ -65,7 +65,7 @@ EVENTS=2 run mark "with mark 5" "\$5 == \"5\"" --filter-mark 0x5
 EVENTS=4 run unmarked "unmarked replies in a" "\$5 == \"0\" && \$NF != \"ip_output\"" --filter-mark 0 \
 	--filter-netns /var/run/netns/a
 
-if pwru_start_live plain --filter-func icmp_rcv --output-meta=false --output-tuple=false; then
+if pwru_start plain --filter-func icmp_rcv --output-meta=false --output-tuple=false; then
 	wait_lines "$SCRATCH/plain.out" '^0x'
 	pwru_stop
 	header=$(sed -n 1p "$SCRATCH/plain.out")

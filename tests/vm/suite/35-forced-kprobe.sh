@@ -5,7 +5,7 @@
 TUPLE='10.0.1.1:0->10.0.1.2:0(icmp)'
 
 check "two netns joined by veth" netns_pair
-if ! pwru_start_live forced --backend kprobe --filter-func 'ip_rcv|icmp_rcv'; then
+if ! pwru_start forced --backend kprobe --filter-func 'ip_rcv|icmp_rcv'; then
 	not_ok "pwru --backend kprobe attached" "pwru exited ${PWRU_STATUS:-?}" "$(head -n 20 "$SCRATCH/forced.err")"
 	exit 0
 fi
@@ -36,7 +36,7 @@ check_nothing_attached
 
 # pwru's --filter-kprobe-batch N: one attaching thread per N addresses, so that scripts
 # written for pwru run unchanged.
-if pwru_start_live batch --backend kprobe --debug --filter-kprobe-batch 1 --filter-func 'ip_rcv|icmp_rcv'; then
+if pwru_start batch --backend kprobe --debug --filter-kprobe-batch 1 --filter-func 'ip_rcv|icmp_rcv'; then
 	check "--filter-kprobe-batch 1: ping while tracing" $IP netns exec a ping -c 1 -W 3 10.0.1.2
 	wait_events "$SCRATCH/batch.out" icmp_rcv '10.0.1.2:0->10.0.1.1:0(icmp)'
 	pwru_stop

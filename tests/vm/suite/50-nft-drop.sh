@@ -38,7 +38,7 @@ check_drop_then_verdict() {
 # The default backend, as a user runs pwru: nf_hook_slow's verdict comes through fentry and
 # fexit where the kernel runs them, else a kprobe and a kretprobe, whatever the backend chosen
 # for the rest.
-if ! pwru_start_live drop --filter-func "nf_hook_slow|$funcs" icmp; then
+if ! pwru_start drop --filter-func "nf_hook_slow|$funcs" icmp; then
 	not_ok "pwru --filter-func 'nf_hook_slow|$funcs' icmp attached" "$(head -n 20 "$SCRATCH/drop.err")"
 	exit 0
 fi

@@ -10,7 +10,7 @@ FUNCS='ip_rcv|icmp_rcv|veth_xmit'
 check "two netns joined by veth" netns_pair
 # arm64 6.1 has no BPF trampolines
 refused_here fentry && exit 0
-if ! pwru_start_live fe --backend fentry --debug --filter-func "$FUNCS"; then
+if ! pwru_start fe --backend fentry --debug --filter-func "$FUNCS"; then
 	not_ok "pwru --backend fentry attached" "pwru exited ${PWRU_STATUS:-?}" "$(head -n 20 "$SCRATCH/fe.err")"
 	exit 0
 fi
@@ -65,7 +65,7 @@ PATHF='ip_output|ip_finish_output|ip_finish_output2|__dev_queue_xmit|__netif_rec
 path_of() { # NAME ARGS...: the FUNC column of the echo request's lines
 	local name=$1
 	shift
-	if ! pwru_start_live "$name" "$@" --filter-func "$PATHF" 'icmp and dst host 10.0.1.2'; then
+	if ! pwru_start "$name" "$@" --filter-func "$PATHF" 'icmp and dst host 10.0.1.2'; then
 		echo "start failed: $(head -n 3 "$SCRATCH/$name.err")"
 		return
 	fi

@@ -18,7 +18,7 @@ check "nft in b drops echo requests at input; a has an accepting output chain" s
 nsb=$($IP netns exec b readlink /proc/self/ns/net | tr -dc 0-9)
 nsa=$($IP netns exec a readlink /proc/self/ns/net | tr -dc 0-9)
 
-if ! PWRU_RETVAL_FUNCS=nf_hook_slow pwru_start_live rv --backend fentry --output-json \
+if ! PWRU_RETVAL_FUNCS=nf_hook_slow pwru_start rv --backend fentry --output-json \
 	--filter-func 'nf_hook_slow|ip_rcv' icmp; then
 	not_ok "pwru --backend fentry with return values attached" "$(head -n 20 "$SCRATCH/rv.err")"
 	exit 0
@@ -48,7 +48,7 @@ else
 fi
 check_nothing_attached
 
-if pwru_start_live rvcaller --backend fentry --output-json --output-caller \
+if pwru_start rvcaller --backend fentry --output-json --output-caller \
 	--filter-func 'nf_hook_slow|ip_rcv' icmp; then
 	$IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
 	wait_lines "$SCRATCH/rvcaller.out" 'NF_INET_LOCAL_IN/ipv4 DROP'

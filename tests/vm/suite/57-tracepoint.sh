@@ -16,7 +16,7 @@ case $sites in
 *) drop_site= ;;
 esac
 check "two netns joined by veth" netns_pair
-if ! pwru_start_live tp --backend tracepoint 'icmp and host 10.0.1.2'; then
+if ! pwru_start tp --backend tracepoint 'icmp and host 10.0.1.2'; then
 	not_ok "pwru --backend tracepoint attached" "$(head -n 20 "$SCRATCH/tp.err")"
 	exit 0
 fi
@@ -58,7 +58,7 @@ tp_traffic() {
 	wait_lines "$1" 'tp:kfree_skb'
 }
 
-if pwru_start_live tpcaller --backend tracepoint --output-caller 'icmp and host 10.0.1.2'; then
+if pwru_start tpcaller --backend tracepoint --output-caller 'icmp and host 10.0.1.2'; then
 	tp_traffic "$SCRATCH/tpcaller.out"
 	pwru_stop
 	for pair in tp:net_dev_queue:__dev_queue_xmit tp:net_dev_start_xmit:dev_hard_start_xmit \
@@ -75,7 +75,7 @@ else
 	not_ok "pwru --backend tracepoint --output-caller attached" "$(head -n 20 "$SCRATCH/tpcaller.err")"
 fi
 
-if pwru_start_live tpstack --backend tracepoint --output-json --output-stack --output-caller \
+if pwru_start tpstack --backend tracepoint --output-json --output-stack --output-caller \
 	'icmp and host 10.0.1.2'; then
 	tp_traffic "$SCRATCH/tpstack.out"
 	pwru_stop

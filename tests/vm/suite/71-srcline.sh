@@ -42,7 +42,7 @@ command -v eu-addr2line >/dev/null || {
 }
 
 check "two netns joined by veth" netns_pair
-if ! pwru_start_live lines --output-stack --output-caller --filter-func "$FUNCS" icmp; then
+if ! pwru_start lines --output-stack --output-caller --filter-func "$FUNCS" icmp; then
 	not_ok "pwru with debug info attached" "$(cat "$SCRATCH/lines.err")"
 	exit 0
 fi
@@ -168,7 +168,7 @@ fi
 
 # --output-chains keeps the same per step: FUNC's line, CALLER's and the stack's, as the
 # events above showed them (checked against eu-addr2line), made while the frames were valid.
-if pwru_start_live chains --output-chains --output-stack --output-caller --filter-func "$FUNCS" icmp; then
+if pwru_start chains --output-chains --output-stack --output-caller --filter-func "$FUNCS" icmp; then
 	$IP netns exec a ping -c 1 -W 3 10.0.1.2 >/dev/null
 	# a chain is printed after 1 s without events; the lookups take their time under TCG
 	for _ in $(seq 600); do

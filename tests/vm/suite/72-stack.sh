@@ -14,7 +14,7 @@ OUT=$SCRATCH/stack.out
 
 check "two netns joined by veth" netns_pair
 
-if pwru_start_live stack --output-stack --output-caller --filter-func "$FUNCS" icmp; then
+if pwru_start stack --output-stack --output-caller --filter-func "$FUNCS" icmp; then
 	ok "pwru --output-stack --output-caller attached"
 else
 	not_ok "pwru --output-stack --output-caller attached" \
@@ -100,7 +100,7 @@ fi
 check_nothing_attached "after --output-stack,"
 
 # The same in JSON: frames as objects, caller_func as pwru names it.
-if pwru_start_live json --output-json --output-stack --output-caller --filter-func "$FUNCS" icmp; then
+if pwru_start json --output-json --output-stack --output-caller --filter-func "$FUNCS" icmp; then
 	$IP netns exec a ping -c 1 -W 3 10.0.1.2 >/dev/null 2>&1
 	wait_lines "$SCRATCH/json.out" '"func": ?"icmp_rcv"'
 	pwru_stop
@@ -118,7 +118,7 @@ else
 fi
 
 # Not a vmlinux: said once, then symbols from kallsyms; no stack unless asked.
-if pwru_start_live badvml --vmlinux /etc/passwd --filter-func "$FUNCS" icmp; then
+if pwru_start badvml --vmlinux /etc/passwd --filter-func "$FUNCS" icmp; then
 	$IP netns exec a ping -c 1 -W 3 10.0.1.2 >/dev/null 2>&1
 	wait_lines "$SCRATCH/badvml.out" "$AT_ICMP_RCV"
 	pwru_stop
@@ -144,7 +144,7 @@ fi
 # the kernel's stack, the frame under the function's (and --output-caller alone prints no
 # stack).
 if ! refused_here fentry; then
-	if pwru_start_live fentry --backend fentry --output-caller --filter-func 'ip_rcv|icmp_rcv' icmp; then
+	if pwru_start fentry --backend fentry --output-caller --filter-func 'ip_rcv|icmp_rcv' icmp; then
 		$IP netns exec a ping -c 1 -W 3 10.0.1.2 >/dev/null 2>&1
 		wait_lines "$SCRATCH/fentry.out" "$AT_ICMP_RCV"
 		pwru_stop
@@ -165,7 +165,7 @@ fi
 # frames in its stack. Each is named after its own function and module (kallsyms read
 # again on the miss), never after the last function of a module loaded before it.
 LATE="nft_do_chain\\+0x[0-9a-f]+(/0x[0-9a-f]+)? \\[nf_tables\\]"
-if pwru_start_live late --output-stack --filter-func '__icmp_send' icmp; then
+if pwru_start late --output-stack --filter-func '__icmp_send' icmp; then
 	$IP netns exec b $NFT add table inet late \; \
 		add chain inet late input '{ type filter hook input priority 0; policy accept; }' \; \
 		add rule inet late input icmp type echo-request reject

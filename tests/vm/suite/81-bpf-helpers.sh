@@ -24,7 +24,7 @@ check "helpers.bpf.o on vb's tc ingress" sh -c "$INB $TC qdisc add dev vb clsact
 run() {
 	local name=$1
 	shift
-	if ! pwru_start_live "$name" --filter-func 'tcf_classify|tcf_classify_ingress|icmp_rcv' "$@" icmp; then
+	if ! pwru_start "$name" --filter-func 'tcf_classify|tcf_classify_ingress|icmp_rcv' "$@" icmp; then
 		not_ok "pwru $* attached" "exit ${PWRU_STATUS:-?}" "$(head -n 5 "$SCRATCH/$name.err")"
 		return 1
 	fi

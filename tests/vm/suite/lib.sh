@@ -99,7 +99,8 @@ netns_cleanup() {
 
 # pwru_start NAME ARGS... : runs pwru in the background, stdout to
 # $SCRATCH/NAME.out (PWRU_OUT, e.g. /dev/null for a long run) and stderr to
-# $SCRATCH/NAME.err, and waits for its ready file. Fails (status 1) if pwru
+# $SCRATCH/NAME.err, and waits for its ready file. pwru writes out its events each
+# time it drains the ring buffer, so a wait on NAME.out sees them as they come. Fails (status 1) if pwru
 # exits first or is not ready within PWRU_READY_TIMEOUT seconds (60: BTF and
 # kallsyms parsing is slow under TCG).
 pwru_start() {
@@ -118,7 +119,6 @@ pwru_start() {
 			wait "$PWRU_PID"
 			PWRU_STATUS=$?
 			PWRU_PID=
-			drain_wait
 			return 1
 		fi
 		if [ $waited -ge $((${PWRU_READY_TIMEOUT:-60} * 10)) ]; then
@@ -127,24 +127,6 @@ pwru_start() {
 		sleep 0.1
 		waited=$((waited + 1))
 	done
-}
-
-# pwru_start_live NAME ARGS... : pwru_start with pwru's stdout a pipe into NAME.out. Into a
-# regular file pwru writes in blocks (at its exit at the latest); into a pipe, each event
-# as it comes, so that the scenario can wait for the lines it expects (wait_lines) and
-# stop pwru then, not after a fixed time.
-pwru_start_live() {
-	rm -f "$SCRATCH/$1.pipe"
-	mkfifo "$SCRATCH/$1.pipe" || return 1
-	cat "$SCRATCH/$1.pipe" >"$SCRATCH/$1.out" &
-	DRAIN_PID=$!
-	PWRU_OUT=$SCRATCH/$1.pipe pwru_start "$@"
-}
-
-# The pipe's reader ends at pwru's exit, once it wrote out the last lines.
-drain_wait() {
-	[ -n "${DRAIN_PID:-}" ] && wait "$DRAIN_PID" 2>/dev/null
-	DRAIN_PID=
 }
 
 # wait_until CMD... : up to 10 s for CMD to succeed.
@@ -198,7 +180,6 @@ pwru_stop() {
 	t1=$(now_ms)
 	PWRU_STOP_MS=$((t1 - t0))
 	PWRU_PID=
-	drain_wait
 }
 
 # event_lines FILE FUNC TUPLE : lines of pwru's text output naming FUNC (a
@@ -369,7 +350,6 @@ cleanup() {
 		kill -KILL "$PWRU_PID" 2>/dev/null
 		wait "$PWRU_PID" 2>/dev/null
 	fi
-	[ -n "${DRAIN_PID:-}" ] && kill "$DRAIN_PID" 2>/dev/null
 	[ -n "${PING_PID:-}" ] && kill "$PING_PID" 2>/dev/null
 	[ -n "${PING2_PID:-}" ] && kill "$PING2_PID" 2>/dev/null
 	netns_cleanup
