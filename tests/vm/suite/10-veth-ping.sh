@@ -40,13 +40,8 @@ else
 fi
 
 for fn in ip_rcv icmp_rcv veth_xmit; do
-	n=$(event_lines "$SCRATCH/trace.out" "$fn" "$TUPLE" | wc -l)
-	if [ "$n" -ge 1 ]; then
-		ok "$fn lines carry the ping's tuple $TUPLE ($n lines)"
-	else
-		not_ok "$fn lines carry the ping's tuple $TUPLE"
-		show "pwru stdout" "$SCRATCH/trace.out"
-	fi
+	at_least "$fn lines carry the ping's tuple $TUPLE" \
+		"$(event_lines "$SCRATCH/trace.out" "$fn" "$TUPLE" | wc -l)" 1 "$SCRATCH/trace.out"
 done
 
 others=$(awk '/^0x/ && $NF !~ /^(ip_rcv|icmp_rcv|veth_xmit)$/ { print $NF }' "$SCRATCH/trace.out" | sort -u)

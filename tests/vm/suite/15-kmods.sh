@@ -75,12 +75,8 @@ if [ ! -e /sys/kernel/btf/veth ]; then
 	fi
 fi
 
-n=$(event_lines "$SCRATCH/kmods.out" veth_xmit "$TUPLE" | wc -l)
-if [ "$n" -ge 1 ]; then
-	ok "veth_xmit lines carry the ping's tuple ($n lines)"
-else
-	not_ok "veth_xmit lines carry the ping's tuple" "$(head -n 10 "$SCRATCH/kmods.out")"
-fi
+at_least "veth_xmit lines carry the ping's tuple" \
+	"$(event_lines "$SCRATCH/kmods.out" veth_xmit "$TUPLE" | wc -l)" 1 "$SCRATCH/kmods.out"
 
 # Every function printed is one of veth's own symbols, named as kallsyms has it.
 seen=$(awk '/^0x/ { print $NF }' "$SCRATCH/kmods.out" | sed 's/(.*//' | sort -u)

@@ -19,13 +19,8 @@ fi
 wait_events "$SCRATCH/icmp.out" icmp_rcv "$TUPLE" 2
 pwru_stop
 
-n=$(event_lines "$SCRATCH/icmp.out" icmp_rcv "$TUPLE" | wc -l)
-if [ "$n" -ge 1 ]; then
-	ok "icmp_rcv lines carry the ping's tuple $TUPLE ($n lines)"
-else
-	not_ok "icmp_rcv lines carry the ping's tuple $TUPLE"
-	show "pwru stdout" "$SCRATCH/icmp.out"
-fi
+at_least "icmp_rcv lines carry the ping's tuple $TUPLE" \
+	"$(event_lines "$SCRATCH/icmp.out" icmp_rcv "$TUPLE" | wc -l)" 1 "$SCRATCH/icmp.out"
 
 others=$(awk '/^0x/ && $NF != "icmp_rcv" { print $NF }' "$SCRATCH/icmp.out" | sort -u)
 if [ -z "$others" ]; then

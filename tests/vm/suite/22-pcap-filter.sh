@@ -22,22 +22,13 @@ else
 fi
 kill "$PING2_PID" 2>/dev/null
 
-n=$(event_lines "$SCRATCH/pcap.out" icmp_rcv '10.0.1.1:0->10.0.1.3:0(icmp)' | wc -l)
-if [ "$n" -ge 1 ]; then
-	ok "the selected ping shows: 10.0.1.1:0->10.0.1.3:0(icmp) at icmp_rcv ($n lines)"
-else
-	not_ok "the selected ping shows: 10.0.1.1:0->10.0.1.3:0(icmp) at icmp_rcv"
-	show "pwru stdout" "$SCRATCH/pcap.out"
-	show "pwru stderr" "$SCRATCH/pcap.err"
-fi
+at_least "the selected ping shows: 10.0.1.1:0->10.0.1.3:0(icmp) at icmp_rcv" \
+	"$(event_lines "$SCRATCH/pcap.out" icmp_rcv '10.0.1.1:0->10.0.1.3:0(icmp)' | wc -l)" 1 \
+	"$SCRATCH/pcap.out" "$SCRATCH/pcap.err"
 for fn in ip_output ip_finish_output2; do
-	n=$(event_lines "$SCRATCH/pcap.out" $fn '10.0.1.1:0->10.0.1.3:0(icmp)' | wc -l)
-	if [ "$n" -ge 1 ]; then
-		ok "the L3 filter matches on the transmit path: $fn ($n lines)"
-	else
-		not_ok "the L3 filter matches on the transmit path: $fn"
-		show "pwru stdout" "$SCRATCH/pcap.out"
-	fi
+	at_least "the L3 filter matches on the transmit path: $fn" \
+		"$(event_lines "$SCRATCH/pcap.out" $fn '10.0.1.1:0->10.0.1.3:0(icmp)' | wc -l)" 1 \
+		"$SCRATCH/pcap.out"
 done
 other=$(grep '^0x' "$SCRATCH/pcap.out" | grep -v -F -- '->10.0.1.3:0(icmp)')
 if [ -z "$other" ]; then

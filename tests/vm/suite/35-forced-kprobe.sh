@@ -19,13 +19,8 @@ wait_events "$SCRATCH/forced.out" icmp_rcv '10.0.1.2:0->10.0.1.1:0(icmp)' 2
 pwru_stop
 
 for fn in ip_rcv icmp_rcv; do
-	n=$(event_lines "$SCRATCH/forced.out" "$fn" "$TUPLE" | wc -l)
-	if [ "$n" -ge 1 ]; then
-		ok "--backend kprobe: $fn lines carry $TUPLE ($n lines)"
-	else
-		not_ok "--backend kprobe: $fn lines carry $TUPLE"
-		show "pwru stdout" "$SCRATCH/forced.out"
-	fi
+	at_least "--backend kprobe: $fn lines carry $TUPLE" \
+		"$(event_lines "$SCRATCH/forced.out" "$fn" "$TUPLE" | wc -l)" 1 "$SCRATCH/forced.out"
 done
 if [ "$PWRU_STATUS" -eq 0 ]; then
 	ok "--backend kprobe: exits 0 on SIGINT (${PWRU_STOP_MS} ms)"

@@ -153,12 +153,8 @@ else
 fi
 
 # Freed addresses: the other ping's skbs reuse them, and are not the selected ones.
-n=$(event_lines "$out" icmp_rcv '10.0.1.1:0->10.0.1.3:0(icmp)' | wc -l)
-if [ "$n" -ge 20 ]; then
-	ok "the selected ping shows (icmp_rcv: $n of 40 requests)"
-else
-	not_ok "the selected ping shows (icmp_rcv: $n of 40 requests)"
-fi
+at_least "the selected ping shows (icmp_rcv, of 40 requests)" \
+	"$(event_lines "$out" icmp_rcv '10.0.1.1:0->10.0.1.3:0(icmp)' | wc -l)" 20 "$out"
 other=$(grep -E '10\.0\.1\.1:0->10\.0\.1\.2:0|10\.0\.1\.2:0->10\.0\.1\.1:0' "$out")
 if [ -z "$other" ]; then
 	ok "the other ping, on the addresses the selected one's skbs were freed from, does not show"

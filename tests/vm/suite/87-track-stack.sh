@@ -44,22 +44,11 @@ fi
 
 run stack --filter-track-skb-by-stackid
 out=$SCRATCH/stack.out
-n=$(event_lines "$out" icmp_rcv "$REQ" | wc -l)
-if [ "$n" -ge 10 ]; then
-	ok "the selected requests show at icmp_rcv ($n)"
-else
-	not_ok "the selected requests show at icmp_rcv ($n)"
-	show "pwru stdout" "$out"
-fi
+at_least "the selected requests show at icmp_rcv" "$(event_lines "$out" icmp_rcv "$REQ" | wc -l)" 10 "$out"
 # Built by icmp_reply and sent before the request is freed, all on icmp_rcv's stack.
 for fn in __ip_local_out ip_output __dev_queue_xmit; do
-	n=$(event_lines "$out" $fn "$REPLY" | wc -l)
-	if [ "$n" -ge 10 ]; then
-		ok "their replies, new skbs on the same stack, show at $fn ($n)"
-	else
-		not_ok "their replies, new skbs on the same stack, show at $fn ($n)"
-		show "pwru stdout" "$out" 30
-	fi
+	at_least "their replies, new skbs on the same stack, show at $fn" \
+		"$(event_lines "$out" $fn "$REPLY" | wc -l)" 10 "$out"
 done
 other=$(grep -E '10\.0\.1\.(1:0->10\.0\.1\.2|2:0->10\.0\.1\.1):0' "$out")
 if [ -z "$other" ]; then
@@ -71,14 +60,9 @@ check "pwru --filter-track-skb-by-stackid exits 0 on SIGINT" test "${PWRU_STATUS
 
 FUNCS="ip_rcv|$FUNCS"
 run funcs --filter-non-skb-funcs fib_table_lookup
-n=$(event_lines "$SCRATCH/funcs.out" fib_table_lookup "$REQ" | wc -l)
-if [ "$n" -ge 10 ]; then
-	ok "--filter-non-skb-funcs fib_table_lookup: b's route lookups show for the selected requests ($n)"
-else
-	not_ok "--filter-non-skb-funcs fib_table_lookup: b's route lookups show for the selected requests ($n)"
-	show "pwru stdout" "$SCRATCH/funcs.out" 30
-	show "pwru stderr" "$SCRATCH/funcs.err"
-fi
+at_least "--filter-non-skb-funcs fib_table_lookup: b's route lookups show for the selected requests" \
+	"$(event_lines "$SCRATCH/funcs.out" fib_table_lookup "$REQ" | wc -l)" 10 \
+	"$SCRATCH/funcs.out" "$SCRATCH/funcs.err"
 run nothing --expr 'icmp and dst host 10.0.1.9' --filter-non-skb-funcs fib_table_lookup
 if ! grep -q ' fib_table_lookup' "$SCRATCH/nothing.out" && grep -q '^SKB' "$SCRATCH/nothing.out"; then
 	ok "with nothing selected, no route lookup shows"

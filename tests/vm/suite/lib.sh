@@ -240,6 +240,24 @@ check_events() {
 	fi
 }
 
+# at_least DESC N MIN [FILE...] : one test, passing when N (what the scenario counted in
+# pwru's output) is MIN or more; else the FILEs (NAME.out, NAME.err) are shown.
+at_least() {
+	local desc=$1 n=$2 min=$3 f
+	shift 3
+	if [ "$n" -ge "$min" ]; then
+		ok "$desc ($n)"
+		return
+	fi
+	not_ok "$desc ($n, $min or more wanted)"
+	for f in "$@"; do
+		case $f in
+		*.err) show "pwru stderr" "$f" ;;
+		*) show "pwru stdout" "$f" 20 ;;
+		esac
+	done
+}
+
 # kernel_runs_fexit : whether BPF trampolines attach to kernel functions here,
 # known from the kernel, not from pwru: x86-64 since 5.5; arm64 only from 6.4
 # (ftrace direct calls), so not on the matrix's arm64 6.1.
