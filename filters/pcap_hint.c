@@ -74,6 +74,77 @@ static const char *last_word(const char *expr, size_t *n)
 	return start;
 }
 
+/* Edit distance with adjacent swaps (hots/host: 1), of words of at most 15 letters. */
+static int distance(const char *a, size_t na, const char *b, size_t nb)
+{
+	int d[16][16];
+	size_t i, j;
+
+	for (i = 0; i <= na; i++)
+		d[i][0] = (int)i;
+	for (j = 0; j <= nb; j++)
+		d[0][j] = (int)j;
+	for (i = 1; i <= na; i++) {
+		for (j = 1; j <= nb; j++) {
+			int c = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
+
+			if (d[i - 1][j] + 1 < c)
+				c = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < c)
+				c = d[i][j - 1] + 1;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+			    d[i - 2][j - 2] + 1 < c)
+				c = d[i - 2][j - 2] + 1;
+			d[i][j] = c;
+		}
+	}
+	return d[na][nb];
+}
+
+/*
+ * libpcap reads a word it does not know as a host name, so a misspelt keyword ends in a
+ * bare "syntax error". The first such word close to a common keyword gets a suggestion.
+ */
+static int hint_keyword(const char *expr, char *out, size_t outlen)
+{
+	static const char *const words[] = {
+	    "host", "net",  "port",    "portrange", "src",	 "dst",	  "ether",   "ip",  "ip6",
+	    "arp",  "tcp",  "udp",     "icmp",	    "icmp6",	 "proto", "vlan",    "and", "or",
+	    "not",  "less", "greater", "broadcast", "multicast", "sctp",  "gateway", NULL};
+	const char *p = expr, *const * w, *best;
+	size_t n;
+	int d, best_d;
+
+	for (; *p; p += n) {
+		while (*p && !isalnum((unsigned char)*p))
+			p++;
+		if (!*p)
+			break;
+		n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789-");
+		if (!n) /* an upper-case letter */
+			n = 1;
+		if (n < 3 || n > 15 || !isalpha((unsigned char)*p))
+			continue;
+		best = NULL;
+		best_d = n > 3 ? 3 : 2; /* farther is no typo */
+		for (w = words; *w; w++) {
+			if (strlen(*w) == n && !strncmp(*w, p, n))
+				break; /* a keyword */
+			d = distance(p, n, *w, strlen(*w));
+			if (d < best_d) {
+				best = *w;
+				best_d = d;
+			}
+		}
+		if (!*w && best) {
+			snprintf(out, outlen, "'%.*s' is no pcap-filter word: did you mean '%s'?",
+				 (int)n, p, best);
+			return 1;
+		}
+	}
+	return 0;
+}
+
 static void hint_syntax(const char *expr, char *out, size_t outlen)
 {
 	int open = 0, close = 0;
@@ -92,6 +163,8 @@ static void hint_syntax(const char *expr, char *out, size_t outlen)
 	if ((n == 3 && (!strncmp(w, "and", 3) || !strncmp(w, "not", 3))) ||
 	    (n == 2 && !strncmp(w, "or", 2)))
 		snprintf(out, outlen, "the expression ends with '%.*s'", (int)n, w);
+	else
+		hint_keyword(expr, out, outlen);
 }
 
 /* The quoted name in "unknown port 'foo'". */

@@ -50,6 +50,13 @@ int main(void)
 	bad("tcp port htp", "unknown port 'htp' ('htp' is not a service name in /etc/services");
 	bad("ip proto nosuchproto", "use a protocol number");
 	bad("tcp port 99999", "illegal port number");
+	/* a misspelt keyword is read as a host name, then a syntax error */
+	bad("hots 10.0.1.7", "syntax error ('hots' is no pcap-filter word: did you mean 'host'?)");
+	bad("tcp prot 80", "did you mean 'port'?");
+	bad("icmp and dts host 10.0.0.1", "did you mean 'dst'?");
+	bad("tcp port 80 80 )(", "syntax error"); /* ends in non-word characters */
+	bad("tcp port 80 80 ((", "unbalanced parentheses");
+	bad("tcp port 80 80 !!", "syntax error");
 
 	good("tcp port 80", "");
 	good("arp", "rejects all packets");

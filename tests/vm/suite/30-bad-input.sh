@@ -36,6 +36,9 @@ bad_input "--filter-ifname nosuch0" 2 "--filter-ifname: no interface 'nosuch0' i
 bad_input "--kmods no_such_mod" 2 "--kmods: 'no_such_mod' is not a loaded module " \
 	--kmods no_such_mod --filter-func icmp_rcv
 bad_input "bad pcap-filter" 2 "bad pcap-filter 'icmp and': " --filter-func icmp_rcv icmp and
+bad_input "misspelt pcap-filter keyword" 2 \
+	"bad pcap-filter 'hots 10.0.1.7': .*\('hots' is no pcap-filter word: did you mean 'host'\?\)\$" \
+	--filter-func icmp_rcv hots 10.0.1.7
 bad_input "unreadable --kernel-btf" 2 "cannot read kernel BTF from /etc/passwd: .*give a BTF blob" \
 	--kernel-btf /etc/passwd --filter-func icmp_rcv
 # Kernels without kprobe-multi (5.10: no link type; Debian's 6.1: no CONFIG_FPROBE)
