@@ -6,14 +6,14 @@
 
 check "two netns joined by veth" netns_pair
 check "b also answers on 10.0.1.3" $IP -n b addr add 10.0.1.3/24 dev vb
-$IP netns exec a ping -i 0.5 -W 1 10.0.1.2 >/dev/null 2>&1 &
+$IP netns exec a ping -i 0.2 -W 1 10.0.1.2 >/dev/null 2>&1 &
 PING_PID=$!
-$IP netns exec a ping -i 0.5 -W 1 10.0.1.3 >/dev/null 2>&1 &
+$IP netns exec a ping -i 0.2 -W 1 10.0.1.3 >/dev/null 2>&1 &
 PING2_PID=$!
 
 if pwru_start pcap --filter-func 'ip_rcv|icmp_rcv|ip_output|ip_finish_output2' 'icmp and dst host 10.0.1.3'; then
 	ok "pwru with the filter 'icmp and dst host 10.0.1.3' attached"
-	# two rounds of both pings (0.5 s apart), the selected one's requests up to icmp_rcv
+	# two rounds of both pings (0.2 s apart), the selected one's requests up to icmp_rcv
 	wait_events "$SCRATCH/pcap.out" icmp_rcv '10.0.1.1:0->10.0.1.3:0(icmp)' 2
 	pwru_stop
 else

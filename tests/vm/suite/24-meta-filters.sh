@@ -4,15 +4,15 @@
 
 FUNCS='ip_output|ip_rcv|icmp_rcv'
 check "two netns joined by veth" netns_pair
-$IP netns exec a ping -i 0.5 -W 1 10.0.1.2 >/dev/null 2>&1 &
+$IP netns exec a ping -i 0.2 -W 1 10.0.1.2 >/dev/null 2>&1 &
 PING_PID=$!
-$IP netns exec b ping -i 0.5 -W 1 127.0.0.1 >/dev/null 2>&1 &
+$IP netns exec b ping -i 0.2 -W 1 127.0.0.1 >/dev/null 2>&1 &
 PING2_PID=$!
 inode_b=$(ls -Li /var/run/netns/b | awk '{ print $1 }')
 
 # run NAME WANT-DESC AWK-COND ARGS... : every event line must satisfy AWK-COND
 # (fields: $4 NETNS, $5 MARK, $6 IFACE), and there must be some: EVENTS of them, what two
-# rounds of the pings (0.5 s apart) give through the filter.
+# rounds of the pings (0.2 s apart) give through the filter.
 run() {
 	local name=$1 desc=$2 cond=$3 n bad
 	shift 3

@@ -84,7 +84,8 @@ tcp_exchange() {
 	local srv
 	$IP netns exec b sh -c 'echo hi | nc -l -p 8080 >/dev/null' &
 	srv=$!
-	sleep 0.3
+	# listening (8080 is 1F90, state 0A) before a connects; busybox nc listens on tcp6
+	wait_until $IP netns exec b grep -qsE ':1F90 [0-9A-F]+:0000 0A ' /proc/net/tcp6 /proc/net/tcp
 	echo hello | $IP netns exec a nc -w 2 10.0.1.2 8080 >/dev/null
 	sleep 0.3
 	kill "$srv" 2>/dev/null
