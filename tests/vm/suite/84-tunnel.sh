@@ -39,9 +39,9 @@ setup_geneve() {
 
 # pings NET : one ping to NET.2 and one to NET.3 from a, side by side.
 pings() {
-	$IP netns exec a ping -s 1460 -c 10 -i 0.1 "$1.2" >/dev/null 2>&1 &
+	$IP netns exec a ping -s 1460 -c 10 -i 0.02 "$1.2" >/dev/null 2>&1 &
 	PING_PID=$!
-	$IP netns exec a ping -s 1460 -c 10 -i 0.1 "$1.3" >/dev/null 2>&1
+	$IP netns exec a ping -s 1460 -c 10 -i 0.02 "$1.3" >/dev/null 2>&1
 	wait "$PING_PID"
 }
 
@@ -162,9 +162,9 @@ fi
 # pings of the default size, not fragmented.
 if pwru_start vxtp --backend tracepoint --filter-func 'net_dev_queue|netif_receive_skb' \
 	--output-tunnel --filter-tunnel-pcap-l3 'host 192.168.42.3' 'udp port 4789'; then
-	$IP netns exec a ping -c 5 -i 0.1 192.168.42.2 >/dev/null 2>&1 &
+	$IP netns exec a ping -c 5 -i 0.02 192.168.42.2 >/dev/null 2>&1 &
 	PING_PID=$!
-	$IP netns exec a ping -c 5 -i 0.1 192.168.42.3 >/dev/null 2>&1
+	$IP netns exec a ping -c 5 -i 0.02 192.168.42.3 >/dev/null 2>&1
 	wait "$PING_PID"
 	pwru_stop
 	req='192.168.42.1:0->192.168.42.3:0(icmp)'
