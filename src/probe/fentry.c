@@ -262,15 +262,19 @@ static void fentry_detach(struct backend_ctx *ctx)
 	ctx->priv = NULL;
 }
 
+#define FEW_COPIES 32
+
 static void run_copies(struct cloned *c, struct backend_ctx *ctx, uint8_t *hooked, int *errs,
 		       const char *what)
 {
 	cloned_run(c, LOAD_THREADS, ATTACH_THREADS, ctx->stop);
 	cloned_results(c, hooked, errs);
-	fprintf(stderr,
-		"pwru: fentry: one %s program per function: %zu loaded in %.1f s, "
-		"attached in %.1f s\n",
-		what, c->n, c->t_load, c->t_attach);
+	/* a few copies (nf_hook_slow's exit beside kprobe-multi) take no time worth a line */
+	if (c->n >= FEW_COPIES || ctx->debug)
+		fprintf(stderr,
+			"pwru: fentry: one %s program per function: %zu loaded in %.1f s, "
+			"attached in %.1f s\n",
+			what, c->n, c->t_load, c->t_attach);
 }
 
 static int fentry_attach(struct backend_ctx *ctx, struct attach_result *res, struct pwru_err *e)

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/libbpf.h>
 #include "bpf/probe_sections.h"
 #include "src/probe/retsplit.h"
@@ -64,6 +65,7 @@ int retsplit_init(struct retsplit *s, const struct backend *b, struct backend_ct
 	/* the tracepoint backend hooks no function */
 	if (b->targets != TARGET_FUNCS)
 		return 0;
+	s->debug = ctx->debug;
 	/* only fentry has exits */
 	if (b == &backend_fentry) {
 		for (i = 0; i < all->n; i++)
@@ -96,10 +98,11 @@ int retsplit_init(struct retsplit *s, const struct backend *b, struct backend_ct
 	s->on = true;
 	/* nft_do_chain's programs are fentry/fexit too */
 	s->nft = nf && rb == &backend_fentry;
-	fprintf(stderr, "pwru: %s%s through %s for %s return value (%s has none)\n",
-		s->ret.funcs[0].name, n > 1 ? " and others" : "",
-		rb == &backend_fentry ? "fentry/fexit" : rb->name, n > 1 ? "their" : "its",
-		b->name);
+	if (ctx->debug)
+		fprintf(stderr, "pwru: debug: %s%s through %s for %s return value (%s has none)\n",
+			s->ret.funcs[0].name, n > 1 ? " and others" : "",
+			rb == &backend_fentry ? "fentry/fexit" : rb->name, n > 1 ? "their" : "its",
+			b->name);
 	return 0;
 }
 
@@ -127,11 +130,15 @@ static int nft_prepare(struct retsplit *s, struct bpf_object *obj)
 	for (i = 0; i < 2 && !rc; i++)
 		rc = bpf_program__set_attach_target(p[i], 0, "nft_do_chain");
 	backend_quiet(0);
-	if (rc) {
-		fprintf(stderr, "pwru: nft tables and chains are not shown: nft_do_chain has no "
-				"BTF here (nf_tables not loaded, or a kernel before 5.11)\n");
+	/* without nf_tables there is no table to name: only a module without BTF is news */
+	if (rc && !access("/sys/module/nf_tables", F_OK))
+		fprintf(stderr, "pwru: nft tables and chains are not shown: nf_tables has no BTF "
+				"here (a kernel before 5.11, or built without module BTF)\n");
+	else if (rc && s->debug)
+		fprintf(stderr, "pwru: debug: nft tables and chains are not shown: nf_tables is "
+				"not loaded (load it before pwru to see them)\n");
+	if (rc)
 		return 0;
-	}
 	for (i = 0; i < 2; i++) {
 		bpf_program__set_autoload(p[i], true);
 		s->nft_prog[i] = p[i];

@@ -21,12 +21,13 @@ struct bpf_link;
 
 struct retsplit {
 	bool on;
-	const struct backend *rb;	 /* what hooks the split-off functions */
+	const struct backend *rb; /* what hooks the split-off functions */
 	/* views of the whole set (arrays of their own, entries shared with it) */
 	struct funcset rest;		 /* the chosen backend's */
 	struct funcset ret;		 /* fentry's */
 	struct backend_ctx ctx;		 /* fentry's, on ret */
 	bool nft;			 /* nft_do_chain wanted */
+	bool debug;			 /* --debug */
 	struct bpf_program *nft_prog[2]; /* exit, entry */
 	struct bpf_link *nft_link[2];
 };

@@ -18,7 +18,7 @@ check "nft in b drops echo requests at input; a has an accepting output chain" s
 nsb=$($IP netns exec b readlink /proc/self/ns/net | tr -dc 0-9)
 nsa=$($IP netns exec a readlink /proc/self/ns/net | tr -dc 0-9)
 
-if ! PWRU_RETVAL_FUNCS=nf_hook_slow pwru_start rv --backend fentry --output-json \
+if ! PWRU_RETVAL_FUNCS=nf_hook_slow pwru_start rv --backend fentry --debug --output-json \
 	--filter-func 'nf_hook_slow|ip_rcv' icmp; then
 	not_ok "pwru --backend fentry with return values attached" "$(head -n 20 "$SCRATCH/rv.err")"
 	exit 0
