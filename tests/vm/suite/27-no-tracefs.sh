@@ -8,7 +8,9 @@ attached() { sed -n 's/^pwru: \(attached [0-9]* functions, skipped [0-9]*\).*/\1
 # "N from SOURCE": how many traceable functions the list had, and where it came from.
 listed() { sed -n 's/^pwru: debug: traceable functions: //p' "$1"; }
 
-# The list is kept in /run/pwru for the rest of the boot, until modules change.
+# The list is kept in /run/pwru for the rest of the boot, until modules change. A few
+# functions of a ping's path: each one costs a kprobe on the kprobe kernels.
+PING_FUNCS='ip_rcv|ip_local_deliver|ip_output|icmp_rcv|icmp_echo'
 rm -rf /run/pwru
 spare=
 for m in dummy ifb macvlan ipvlan; do
@@ -19,7 +21,7 @@ symbols_from() { sed -n 's/^pwru: debug: kallsyms: [0-9]* symbols kept from //p'
 # The functions a run showed, one each, sorted.
 funcs_seen() { awk '{print $NF}' "$1" | sort -u; }
 for run in cold warm; do
-	if pwru_start $run --debug --filter-func "$FUNCS|${spare:-none}_.*" icmp; then
+	if pwru_start $run --debug --filter-func "$PING_FUNCS|${spare:-none}_.*" icmp; then
 		ping -c 2 -i 0.2 127.0.0.1 >/dev/null
 		wait_events "$SCRATCH/$run.out" icmp_rcv 127.0.0.1 4
 		pwru_stop
@@ -61,7 +63,7 @@ else
 fi
 # A module loaded since: its functions are in the kernel's list, so the kept one is stale.
 if [ -n "$spare" ] && modprobe "$spare"; then
-	if pwru_start module --debug --filter-func "$FUNCS|${spare}_.*"; then
+	if pwru_start module --debug --filter-func "$PING_FUNCS|${spare}_.*"; then
 		pwru_stop
 	fi
 	module_n=$(listed "$SCRATCH/module.err" | cut -d' ' -f1)
