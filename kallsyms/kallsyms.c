@@ -296,7 +296,7 @@ static int scan_lines(char *buf, size_t *have, struct kept *k, uint64_t *max_add
 
 	while ((nl = memchr(line, '\n', (size_t)(end - line)))) {
 		if (f->tee)
-			f->tee(line, (size_t)(nl - line) + 1, f->arg);
+			f->tee(line, (size_t)(nl - line) + 1, f->tee_arg);
 		*nl = '\0';
 		r = fast_line(line, nl, f, &s, max_addr);
 		if (r < 0 && !parse_line(line, &s)) {

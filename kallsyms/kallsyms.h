@@ -24,9 +24,10 @@ int kallsyms_load(const char *path, struct kallsyms **out);
 struct kallsyms_filter {
 	const char *types; /* "tTwW": lines of other types are skipped unparsed */
 	int (*keep)(const char *name, const char *module, void *arg); /* NULL module: vmlinux */
-	/* when set: every line read, whole with its newline, before it is looked at */
-	void (*tee)(const char *line, size_t len, void *arg);
 	void *arg;
+	/* when set: every line read, whole with its newline, before it is looked at */
+	void (*tee)(const char *line, size_t len, void *tee_arg);
+	void *tee_arg;
 };
 
 /*

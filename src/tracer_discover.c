@@ -123,14 +123,19 @@ bool tracer_traces_programs(const struct pwru_config *cfg)
 	return cfg->filter_trace_tc || cfg->filter_trace_xdp;
 }
 
+/* Stacks, callers and BPF helpers can be any function, a BPF program's too. */
+static bool keeps_every_symbol(const struct pwru_config *cfg)
+{
+	return cfg->output_stack || cfg->output_caller || cfg->filter_track_bpf_helpers;
+}
+
 /*
- * Stacks, callers and helpers can be in BPF programs, whose symbols come and go; traced
- * programs need data symbols: these read the kernel's kallsyms, not the boot's copy.
+ * BPF programs' symbols come and go, and traced programs need data symbols: these runs
+ * read the kernel's kallsyms, not the boot's copy.
  */
 static bool needs_dynamic_symbols(const struct pwru_config *cfg)
 {
-	return cfg->output_stack || cfg->output_caller || cfg->filter_track_bpf_helpers ||
-	       tracer_traces_programs(cfg);
+	return keeps_every_symbol(cfg) || tracer_traces_programs(cfg);
 }
 
 /*
@@ -142,8 +147,7 @@ static int keep_symbol(const char *name, const char *module, void *arg)
 	const struct tracer *t = arg;
 	const char *non_skb = t->cfg->filter_non_skb_funcs;
 
-	/* stacks, callers and BPF helpers can be any function, a BPF program's too */
-	if (t->cfg->output_stack || t->cfg->output_caller || t->cfg->filter_track_bpf_helpers)
+	if (keeps_every_symbol(t->cfg))
 		return 1;
 	/* where the debug info's vmlinux is placed (KASLR), for FUNC's source line */
 	return !strcmp(name, "_text") || funcset_has_name(&t->fs, name) ||

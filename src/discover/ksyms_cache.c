@@ -11,17 +11,9 @@
 #define COPY_NAME "kallsyms"
 
 struct teeing {
-	const struct kallsyms_filter *user;
 	FILE *copy;
 	uint32_t lines;
 };
-
-static int keep_for_user(const char *name, const char *module, void *arg)
-{
-	const struct teeing *t = arg;
-
-	return t->user->keep(name, module, t->user->arg);
-}
 
 /* "ffffffff81000000 T name" or "... t name\t[module]": not BPF's nor the kernel's own. */
 static bool static_function(const char *line, size_t len)
@@ -84,7 +76,7 @@ static int from_kernel(const char *root, const char *path, const struct kallsyms
 {
 	struct boot_cache_new *n = boot_cache_create(root, COPY_NAME, key);
 	int rc, dfd = n ? dup(boot_cache_fd(n)) : -1;
-	struct teeing t = {.user = f, .copy = dfd >= 0 ? fdopen(dfd, "w") : NULL};
+	struct teeing t = {.copy = dfd >= 0 ? fdopen(dfd, "w") : NULL};
 	struct kallsyms_filter tf = *f;
 	struct boot_copy c = {.kind = 'k'};
 	bool copied;
@@ -92,9 +84,8 @@ static int from_kernel(const char *root, const char *path, const struct kallsyms
 	if (!t.copy && dfd >= 0)
 		close(dfd);
 	if (t.copy) {
-		tf.keep = keep_for_user;
 		tf.tee = copy_line;
-		tf.arg = &t;
+		tf.tee_arg = &t;
 	}
 	rc = kallsyms_load_filtered(path, &tf, out);
 	copied = t.copy && !fclose(t.copy);
