@@ -153,6 +153,21 @@ int boot_cache_open(const char *root, const char *name, struct boot_key *key, st
 	return fd;
 }
 
+/*
+ * An unnamed file in DIR (O_TMPFILE), named only once complete: a start killed while
+ * writing leaves nothing behind. Where the file system lacks it, a named temporary.
+ */
+static int open_new(struct boot_cache_new *n, const char *dir)
+{
+	n->fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (n->fd >= 0) {
+		n->tmp[0] = '\0';
+		return 0;
+	}
+	n->fd = mkstemp(n->tmp);
+	return n->fd < 0 ? -1 : 0;
+}
+
 struct boot_cache_new *boot_cache_create(const char *root, const char *name,
 					 const struct boot_key *key)
 {
@@ -169,13 +184,15 @@ struct boot_cache_new *boot_cache_create(const char *root, const char *name,
 	snprintf(n->path, sizeof(n->path), "%s/%s", dir, name);
 	memcpy(n->head.magic, CACHE_MAGIC, sizeof(CACHE_MAGIC));
 	n->head.key = *key;
-	n->fd = mkstemp(n->tmp);
+	if (open_new(n, dir)) {
+		free(n);
+		return NULL;
+	}
 	/* room for the header, written once the body's size is known */
-	if (n->fd < 0 || write(n->fd, &blank, sizeof(blank)) != sizeof(blank)) {
-		if (n->fd >= 0) {
-			close(n->fd);
+	if (write(n->fd, &blank, sizeof(blank)) != sizeof(blank)) {
+		close(n->fd);
+		if (n->tmp[0])
 			unlink(n->tmp);
-		}
 		free(n);
 		return NULL;
 	}
@@ -187,6 +204,26 @@ int boot_cache_fd(const struct boot_cache_new *n)
 	return n->fd;
 }
 
+/*
+ * An unnamed file gets a name of its own first (linkat cannot replace), then takes the
+ * copy's by rename, so a reader never opens half a copy.
+ */
+static int name_new(struct boot_cache_new *n)
+{
+	char self[32];
+
+	if (n->tmp[0])
+		return 0;
+	snprintf(self, sizeof(self), "/proc/self/fd/%d", n->fd);
+	/* the pid's own name: one left by a killed start of the same pid goes */
+	snprintf(n->tmp, sizeof(n->tmp), "%s.%d", n->path, getpid());
+	unlink(n->tmp);
+	if (!linkat(AT_FDCWD, self, AT_FDCWD, n->tmp, AT_SYMLINK_FOLLOW))
+		return 0;
+	n->tmp[0] = '\0';
+	return -1;
+}
+
 void boot_cache_commit(struct boot_cache_new *n, const struct boot_copy *c, bool ok)
 {
 	if (!n)
@@ -194,7 +231,9 @@ void boot_cache_commit(struct boot_cache_new *n, const struct boot_copy *c, bool
 	n->head.copy = *c;
 	if (ok && pwrite(n->fd, &n->head, sizeof(n->head), 0) != sizeof(n->head))
 		ok = false;
-	if (close(n->fd) || !ok || rename(n->tmp, n->path))
+	if (ok && name_new(n))
+		ok = false;
+	if ((close(n->fd) || !ok || rename(n->tmp, n->path)) && n->tmp[0])
 		unlink(n->tmp);
 	free(n);
 }

@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <dirent.h>
 #include <stdbool.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include "tap.h"
 #include "fake_root.h"
 #include "kallsyms/kallsyms.h"
 #include "src/discover/ksyms_cache.h"
+#include "src/discover/boot_cache.h"
 
 /* x86-64's first lines are per-CPU offsets: zero even when addresses are shown */
 static const char table[] =
@@ -73,8 +77,57 @@ static void test_copy(void)
 	remove_root(root);
 }
 
+/* The names in ROOT/run/pwru, one after another, in ONE. */
+static int names_in(const char *root, char *one, size_t len)
+{
+	char dir[128];
+	struct dirent *e;
+	int n = 0;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/run/pwru", root);
+	d = opendir(dir);
+	one[0] = '\0';
+	while (d && (e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..") && ++n)
+			snprintf(one, len, "%s", e->d_name);
+	if (d)
+		closedir(d);
+	return n;
+}
+
+/* A start killed while writing a copy, or one that finished: what /run/pwru holds after. */
+static void test_leftovers(void)
+{
+	struct boot_copy c = {.bytes = 4};
+	struct boot_cache_new *n;
+	struct boot_key key;
+	char root[64], name[64];
+	int status = -1;
+	pid_t pid;
+
+	make_root(root, NULL);
+	boot_cache_open(root, "x", &key, &c);
+	pid = fork();
+	if (!pid) {
+		n = boot_cache_create(root, "x", &key);
+		_exit(n && write(boot_cache_fd(n), "body", 4) == 4 ? 0 : 1);
+	}
+	waitpid(pid, &status, 0);
+	ok(status == 0 && names_in(root, name, sizeof(name)) == 0,
+	   "a start killed while writing its copy leaves nothing in /run/pwru (%s)", name);
+	n = boot_cache_create(root, "x", &key);
+	ok(n && write(boot_cache_fd(n), "body", 4) == 4, "a copy written");
+	boot_cache_commit(n, &c, true);
+	ok(names_in(root, name, sizeof(name)) == 1 && !strcmp(name, "x"),
+	   "a finished copy is there under its name alone (%s)", name);
+	ok(boot_cache_open(root, "x", &key, &c) >= 0 && c.bytes == 4, "and opens as this boot's");
+	remove_root(root);
+}
+
 int main(void)
 {
 	test_copy();
+	test_leftovers();
 	return tap_done();
 }
