@@ -100,7 +100,7 @@ int pwru_xdp_entry(__u64 *ctx)
 		return 0;
 	data = BPF_CORE_READ(xdp, data);
 	if (!filter_meta_dev(BPF_CORE_READ(xdp, rxq, dev)) ||
-	    !filter_pcap_frame(data, BPF_CORE_READ(xdp, data_end) - data))
+	    !filter_pcap_frame(data, BPF_CORE_READ(xdp, data_end) - data) || !filter_xdp(xdp))
 		return 0;
 	prog_remember((__u64)xdp, id);
 	emit_xdp_event(xdp, id, PWRU_EV_PROG_ENTRY, NULL);

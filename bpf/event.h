@@ -99,6 +99,7 @@ enum pwru_section_kind {
 	/* char[PWRU_DUMP_LEN]: bpf_snprintf_btf() of the sk_buff, of its skb_shared_info */
 	PWRU_SEC_SKB_DUMP = 11,
 	PWRU_SEC_SHINFO = 12,
+	PWRU_SEC_XDP_METADATA = 13, /* as PWRU_SEC_METADATA: --output-xdp-metadata values */
 };
 
 /*

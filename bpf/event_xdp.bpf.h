@@ -58,6 +58,10 @@ static __always_inline void emit_xdp_event(struct xdp_buff *xdp, __u64 addr, __u
 	}
 	if (cfg_output_tuple && l3)
 		fill_tuple_l3(data + l3, &ev->tuple);
+	if (xdp_metadata_gate()) {
+		xdp_metadata_fill(xdp, (void *)(buf->b + size + sizeof(struct pwru_section)));
+		size = put_section(buf->b, size, PWRU_SEC_XDP_METADATA, PWRU_METADATA_LEN);
+	}
 	size = fill_extra(buf->b, size, x);
 	if (cfg_snaplen && len)
 		size = fill_packet_bytes(buf->b, size, data, len, len, PWRU_LINK_ETH);

@@ -34,9 +34,11 @@ static const char *const gate_names[FILTER_NGATES] = {
     [FILTER_GATE_TUNNEL] = "filter_tunnel_gate",
     [FILTER_GATE_SKB_EXPR] = "filter_skb_expr_gate",
     [FILTER_GATE_METADATA] = "skb_metadata_gate",
+    [FILTER_GATE_XDP_EXPR] = "filter_xdp_expr_gate",
+    [FILTER_GATE_XDP_METADATA] = "xdp_metadata_gate",
 };
 
-#define MAX_EXTRA 4
+#define MAX_EXTRA 6 /* tunnel l2, l3; the skb and xdp expressions and metadata */
 
 struct pcap_filter {
 	bool empty;

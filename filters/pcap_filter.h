@@ -25,10 +25,12 @@ struct ebpf_code;
  * body (pcap_filter_add_stub).
  */
 enum filter_gate {
-	FILTER_GATE_PCAP,     /* filter_pcap_gate: filter_pcap_l2/l3 */
-	FILTER_GATE_TUNNEL,   /* filter_tunnel_gate: filter_tunnel_l2/l3 */
-	FILTER_GATE_SKB_EXPR, /* filter_skb_expr_gate: filter_skb_expr */
-	FILTER_GATE_METADATA, /* skb_metadata_gate: skb_metadata_fill */
+	FILTER_GATE_PCAP,	  /* filter_pcap_gate: filter_pcap_l2/l3 */
+	FILTER_GATE_TUNNEL,	  /* filter_tunnel_gate: filter_tunnel_l2/l3 */
+	FILTER_GATE_SKB_EXPR,	  /* filter_skb_expr_gate: filter_skb_expr */
+	FILTER_GATE_METADATA,	  /* skb_metadata_gate: skb_metadata_fill */
+	FILTER_GATE_XDP_EXPR,	  /* filter_xdp_expr_gate: filter_xdp_expr */
+	FILTER_GATE_XDP_METADATA, /* xdp_metadata_gate: xdp_metadata_fill */
 	FILTER_NGATES,
 };
 

@@ -9,7 +9,7 @@
 #include "filters/skb_expr_ast.h"
 #include "filters/xlate_emit.h"
 
-#define RSKB BPF_REG_6 /* the skb, kept across helper calls */
+#define RSKB BPF_REG_6 /* the root (skb, xdp), kept across helper calls */
 #define RVAL BPF_REG_7 /* the value read */
 #define RK   BPF_REG_8 /* a 64-bit constant */
 #define ROUT BPF_REG_9 /* metadata: where the values go */
@@ -162,8 +162,8 @@ static void ret(struct gen *g, int v)
 	xl_emit(&g->x, BPF_JMP | BPF_EXIT, 0, 0, 0, 0);
 }
 
-int skb_expr_filter(const struct btf *btf, const char *expr, struct ebpf_code *out, char *err,
-		    size_t errlen)
+int skb_expr_filter(const struct btf *btf, enum expr_root root, const char *expr,
+		    struct ebpf_code *out, char *err, size_t errlen)
 {
 	struct skb_tree *t = calloc(1, sizeof(*t));
 	uint32_t yes, no;
@@ -172,7 +172,7 @@ int skb_expr_filter(const struct btf *btf, const char *expr, struct ebpf_code *o
 
 	if (!t)
 		return -ENOMEM;
-	rc = skb_expr_parse_filter(btf, expr, t, err, errlen);
+	rc = skb_expr_parse_filter(btf, root, expr, t, err, errlen);
 	if (!rc) {
 		start(&g, err, errlen);
 		yes = new_label(&g);
@@ -188,9 +188,9 @@ int skb_expr_filter(const struct btf *btf, const char *expr, struct ebpf_code *o
 	return rc;
 }
 
-int skb_expr_metadata(const struct btf *btf, const char *const *exprs, size_t n,
-		      struct ebpf_code *out, enum skb_value_kind *kinds, size_t *bad, char *err,
-		      size_t errlen)
+int skb_expr_metadata(const struct btf *btf, enum expr_root root, const char *const *exprs,
+		      size_t n, struct ebpf_code *out, enum skb_value_kind *kinds, size_t *bad,
+		      char *err, size_t errlen)
 {
 	struct skb_access a[SKB_METADATA_MAX];
 	struct gen g;
@@ -201,7 +201,7 @@ int skb_expr_metadata(const struct btf *btf, const char *const *exprs, size_t n,
 		return -EINVAL;
 	for (size_t i = 0; i < n; i++) {
 		*bad = i;
-		rc = skb_expr_parse_value(btf, exprs[i], &a[i], err, errlen);
+		rc = skb_expr_parse_value(btf, root, exprs[i], &a[i], err, errlen);
 		if (rc)
 			return rc;
 		kinds[i] = a[i].kind;

@@ -2,13 +2,15 @@
 /*
  * --filter-skb-expr and --output-skb-metadata: C-like expressions on the traced skb,
  * resolved against the kernel's BTF at start and compiled to the eBPF body of a stub
- * subprogram (bpf/skb_expr.bpf.h), so that nothing is interpreted per event.
+ * subprogram (bpf/skb_expr.bpf.h), so that nothing is interpreted per event. The same for
+ * --filter-xdp-expr and --output-xdp-metadata, from an XDP program's `xdp` (struct
+ * xdp_buff *) in place of `skb`.
  *
  *   filter := or;  or := and ('||' and)*;  and := unary ('&&' unary)*
  *   unary  := '!' unary | '(' or ')' | cmp
  *   cmp    := value [('=='|'!='|'<'|'<='|'>'|'>=') NUMBER]      (alone: != 0)
  *   value  := access ['&' NUMBER] | '(' access '&' NUMBER ')'
- *   access := 'skb' ('->' FIELD | '.' FIELD | '[' NUMBER ']')*
+ *   access := ROOT ('->' FIELD | '.' FIELD | '[' NUMBER ']')*     (ROOT: 'skb' or 'xdp')
  *
  * The access ends on an integer, an enum or a pointer of at most 8 bytes (bitfields
  * too); '&' binds tighter than the comparisons (unlike C: `skb->mark & 0xff == 1` is the
@@ -26,6 +28,12 @@ struct ebpf_code;
 
 #define SKB_METADATA_MAX 4
 
+/* What an expression starts from. */
+enum expr_root {
+	EXPR_ROOT_SKB, /* skb: struct sk_buff * */
+	EXPR_ROOT_XDP, /* xdp: struct xdp_buff * */
+};
+
 /* How --output-skb-metadata values print. */
 enum skb_value_kind {
 	SKB_VALUE_UNSIGNED,
@@ -34,22 +42,24 @@ enum skb_value_kind {
 };
 
 /*
- * The body of `bool filter_skb_expr(struct sk_buff *skb)`: 1 when EXPR holds. A pointer
- * on the way that is NULL or cannot be read makes the comparison false. Returns 0, or
+ * The body of `bool filter_skb_expr(struct sk_buff *skb)` (ROOT: EXPR_ROOT_SKB; for
+ * EXPR_ROOT_XDP the same over `struct xdp_buff *xdp`): 1 when EXPR holds. A pointer on
+ * the way that is NULL or cannot be read makes the comparison false. Returns 0, or
  * -EINVAL with the reason in ERR (an unknown field names the struct it was looked up in),
- * -ENOENT when BTF lacks struct sk_buff, -ENOMEM.
+ * -ENOENT when BTF lacks the root's struct, -ENOMEM.
  */
-int skb_expr_filter(const struct btf *btf, const char *expr, struct ebpf_code *out, char *err,
-		    size_t errlen);
+int skb_expr_filter(const struct btf *btf, enum expr_root root, const char *expr,
+		    struct ebpf_code *out, char *err, size_t errlen);
 
 /*
- * The body of `bool skb_metadata_fill(struct sk_buff *skb, __u64 *out)`: out[i] = the value
+ * The body of `bool skb_metadata_fill(struct sk_buff *skb, __u64 *out)` (or over the
+ * xdp_buff, as above): out[i] = the value
  * of EXPRS[i] (an access, optionally masked), 0 when a pointer on the way is NULL. KINDS
  * gets how each prints. Errors as skb_expr_filter(); *BAD is the index of the expression at
  * fault.
  */
-int skb_expr_metadata(const struct btf *btf, const char *const *exprs, size_t n,
-		      struct ebpf_code *out, enum skb_value_kind *kinds, size_t *bad, char *err,
-		      size_t errlen);
+int skb_expr_metadata(const struct btf *btf, enum expr_root root, const char *const *exprs,
+		      size_t n, struct ebpf_code *out, enum skb_value_kind *kinds, size_t *bad,
+		      char *err, size_t errlen);
 
 #endif

@@ -11,7 +11,7 @@
 #define SKB_ACCESS_MAX_HOPS 8
 #define SKB_EXPR_MAX_NODES  64
 
-/* A field of the skb, or behind pointers from it, as byte offsets. */
+/* A field of the root (skb, xdp), or behind pointers from it, as byte offsets. */
 struct skb_access {
 	uint32_t nhops;
 	int32_t hop[SKB_ACCESS_MAX_HOPS]; /* where each pointer followed lies, from the last */
@@ -41,11 +41,11 @@ struct skb_tree {
 };
 
 /* Parses a filter into T. 0, or -EINVAL/-ENOENT with the reason in ERR. */
-int skb_expr_parse_filter(const struct btf *btf, const char *expr, struct skb_tree *t, char *err,
-			  size_t errlen);
+int skb_expr_parse_filter(const struct btf *btf, enum expr_root root, const char *expr,
+			  struct skb_tree *t, char *err, size_t errlen);
 
 /* Parses one metadata expression (an access, optionally masked). Errors as above. */
-int skb_expr_parse_value(const struct btf *btf, const char *expr, struct skb_access *a, char *err,
-			 size_t errlen);
+int skb_expr_parse_value(const struct btf *btf, enum expr_root root, const char *expr,
+			 struct skb_access *a, char *err, size_t errlen);
 
 #endif

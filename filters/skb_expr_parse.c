@@ -30,7 +30,18 @@ struct parser {
 	size_t errlen;
 	int rc;
 	int depth; /* of '!' and '(': a command line can nest deeper than the stack */
-	__u32 skb_id;
+	const struct expr_root_desc *root;
+	__u32 skb_id; /* the root's struct */
+};
+
+/* What an expression starts from: the variable's name and the struct it points to. */
+struct expr_root_desc {
+	const char *var, *type, *what;
+};
+
+static const struct expr_root_desc roots[] = {
+    [EXPR_ROOT_SKB] = {"skb", "sk_buff", "the traced skb"},
+    [EXPR_ROOT_XDP] = {"xdp", "xdp_buff", "the XDP program's xdp_buff"},
 };
 
 static int fail(struct parser *ps, int rc, const char *fmt, ...)
@@ -168,7 +179,7 @@ static void struct_desc(const struct parser *ps, const struct btf_type *t, char 
 
 /* The resolution of an access as it goes: where the value lies, and its type. */
 struct walk {
-	bool in_reg; /* the value is skb itself, a pointer to struct sk_buff */
+	bool in_reg; /* the value is the root itself (skb: a pointer to struct sk_buff) */
 	__u32 type;
 	long bits; /* bit offset from the last pointer */
 	__u32 bitsz;
@@ -233,7 +244,8 @@ static int dot(struct parser *ps, struct walk *w)
 	const struct btf_type *t = w->in_reg ? NULL : resolved(ps, w->type);
 
 	if (w->in_reg)
-		return fail(ps, -EINVAL, "skb is a pointer: 'skb->', not 'skb.'");
+		return fail(ps, -EINVAL, "%s is a pointer: '%s->', not '%s.'", ps->root->var,
+			    ps->root->var, ps->root->var);
 	if (!t || (!btf_is_struct(t) && !btf_is_union(t)))
 		return fail(ps, -EINVAL, "'%.*s' is %s, not a struct: no '.'",
 			    (int)(ps->p - 1 - w->start), w->start, t ? kind_name(t) : "unknown");
@@ -272,8 +284,12 @@ static int leaf(struct parser *ps, const struct walk *w, struct skb_access *a)
 
 	while (len && isspace((unsigned char)w->start[len - 1]))
 		len--;
-	if (w->in_reg)
-		return unexpected(ps, "'->' and a field after 'skb'");
+	if (w->in_reg) {
+		char wanted[64];
+
+		snprintf(wanted, sizeof(wanted), "'->' and a field after '%s'", ps->root->var);
+		return unexpected(ps, wanted);
+	}
 	if (!t || !(btf_is_int(t) || btf_is_enum(t) || btf_is_enum64(t) || btf_is_ptr(t)))
 		return fail(ps, -EINVAL, "'%.*s' is %s: only integers, enums and pointers compare",
 			    len, w->start, t ? kind_name(t) : "unknown");
@@ -306,9 +322,14 @@ static int access(struct parser *ps, struct skb_access *a)
 	int rc = 0;
 
 	*a = (struct skb_access){0};
-	if (root.kind != TOK_IDENT || root.len != 3 || strncmp(root.at, "skb", 3)) {
+	const char *var = ps->root->var;
+	char wanted[96];
+
+	if (root.kind != TOK_IDENT || root.len != strlen(var) || strncmp(root.at, var, root.len)) {
 		ps->p = root.at;
-		return unexpected(ps, "'skb' (expressions start from the traced skb)");
+		snprintf(wanted, sizeof(wanted), "'%s' (expressions start from %s)", var,
+			 ps->root->what);
+		return unexpected(ps, wanted);
 	}
 	while (!rc) {
 		if (accept(ps, "->"))
@@ -432,14 +453,15 @@ static int or_expr(struct parser *ps)
 	return binary(ps, "||", SKB_NODE_OR, and_expr);
 }
 
-static int start(struct parser *ps, const struct btf *btf, const char *expr, char *err,
-		 size_t errlen)
+static int start(struct parser *ps, const struct btf *btf, enum expr_root root, const char *expr,
+		 char *err, size_t errlen)
 {
-	__s32 id = btf__find_by_name_kind(btf, "sk_buff", BTF_KIND_STRUCT);
+	const struct expr_root_desc *r = &roots[root];
+	__s32 id = btf__find_by_name_kind(btf, r->type, BTF_KIND_STRUCT);
 
-	*ps = (struct parser){.btf = btf, .p = expr, .err = err, .errlen = errlen};
+	*ps = (struct parser){.btf = btf, .p = expr, .err = err, .errlen = errlen, .root = r};
 	if (id < 0)
-		return fail(ps, -ENOENT, "kernel BTF has no struct sk_buff");
+		return fail(ps, -ENOENT, "kernel BTF has no struct %s", r->type);
 	ps->skb_id = (__u32)id;
 	return 0;
 }
@@ -451,12 +473,12 @@ static int finish(struct parser *ps, const char *wanted)
 	return ps->rc;
 }
 
-int skb_expr_parse_filter(const struct btf *btf, const char *expr, struct skb_tree *t, char *err,
-			  size_t errlen)
+int skb_expr_parse_filter(const struct btf *btf, enum expr_root root, const char *expr,
+			  struct skb_tree *t, char *err, size_t errlen)
 {
 	struct parser ps;
 
-	if (start(&ps, btf, expr, err, errlen))
+	if (start(&ps, btf, root, expr, err, errlen))
 		return ps.rc;
 	ps.t = t;
 	t->count = 0;
@@ -464,12 +486,12 @@ int skb_expr_parse_filter(const struct btf *btf, const char *expr, struct skb_tr
 	return finish(&ps, "'&&', '||', a comparison or the end");
 }
 
-int skb_expr_parse_value(const struct btf *btf, const char *expr, struct skb_access *a, char *err,
-			 size_t errlen)
+int skb_expr_parse_value(const struct btf *btf, enum expr_root root, const char *expr,
+			 struct skb_access *a, char *err, size_t errlen)
 {
 	struct parser ps;
 
-	if (start(&ps, btf, expr, err, errlen) || masked(&ps, a))
+	if (start(&ps, btf, root, expr, err, errlen) || masked(&ps, a))
 		return ps.rc;
 	return finish(&ps, "the end (a value: a field, or a field & MASK)");
 }

@@ -48,33 +48,60 @@ static int add_stub(struct pcap_filter *f, enum filter_gate gate, const char *st
 	return rc ? err_from_errno(e, rc, "splicing %s", stub) : 0;
 }
 
-static int add_skb_expr(const struct pwru_config *cfg, const struct btf *btf, struct pcap_filter *f,
-			enum skb_value_kind *kinds, struct pwru_err *e)
+/* Each root's flags, and the stubs they are spliced into (bpf/skb_expr.bpf.h). */
+static const struct expr_flags {
+	const char *filter_flag, *filter_stub, *meta_flag, *meta_stub;
+	enum filter_gate filter_gate, meta_gate;
+} expr_flags[] = {
+    [EXPR_ROOT_SKB] = {"--filter-skb-expr", "filter_skb_expr", "--output-skb-metadata",
+		       "skb_metadata_fill", FILTER_GATE_SKB_EXPR, FILTER_GATE_METADATA},
+    [EXPR_ROOT_XDP] = {"--filter-xdp-expr", "filter_xdp_expr", "--output-xdp-metadata",
+		       "xdp_metadata_fill", FILTER_GATE_XDP_EXPR, FILTER_GATE_XDP_METADATA},
+};
+
+static int add_exprs(enum expr_root root, const char *filter, const struct flag_list *m,
+		     const struct btf *btf, struct pcap_filter *f, enum skb_value_kind *kinds,
+		     struct pwru_err *e)
 {
-	const struct flag_list *m = &cfg->output_skb_metadata;
+	const struct expr_flags *x = &expr_flags[root];
 	struct ebpf_code code = {0};
 	char why[512];
 	size_t bad = 0;
 	int rc;
 
-	if (cfg->filter_skb_expr && *cfg->filter_skb_expr) {
-		rc = skb_expr_filter(btf, cfg->filter_skb_expr, &code, why, sizeof(why));
+	if (filter && *filter) {
+		rc = skb_expr_filter(btf, root, filter, &code, why, sizeof(why));
 		if (rc)
-			return compile_error(e, rc, "--filter-skb-expr", cfg->filter_skb_expr, why);
-		if (add_stub(f, FILTER_GATE_SKB_EXPR, "filter_skb_expr", &code, e))
+			return compile_error(e, rc, x->filter_flag, filter, why);
+		if (add_stub(f, x->filter_gate, x->filter_stub, &code, e))
 			return -1;
 	}
 	if (!m->n)
 		return 0;
-	rc = skb_expr_metadata(btf, (const char *const *)m->v, (size_t)m->n, &code, kinds, &bad,
-			       why, sizeof(why));
+	rc = skb_expr_metadata(btf, root, (const char *const *)m->v, (size_t)m->n, &code, kinds,
+			       &bad, why, sizeof(why));
 	if (rc)
-		return compile_error(e, rc, "--output-skb-metadata", m->v[bad], why);
-	return add_stub(f, FILTER_GATE_METADATA, "skb_metadata_fill", &code, e);
+		return compile_error(e, rc, x->meta_flag, m->v[bad], why);
+	return add_stub(f, x->meta_gate, x->meta_stub, &code, e);
+}
+
+/*
+ * The XDP ones are compiled whether or not --filter-trace-xdp asks for XDP programs, as
+ * cilium/pwru does: a bad expression is refused the same way either way.
+ */
+static int add_skb_expr(const struct pwru_config *cfg, const struct btf *btf, struct pcap_filter *f,
+			enum skb_value_kind *kinds, enum skb_value_kind *xdp_kinds,
+			struct pwru_err *e)
+{
+	if (add_exprs(EXPR_ROOT_SKB, cfg->filter_skb_expr, &cfg->output_skb_metadata, btf, f, kinds,
+		      e))
+		return -1;
+	return add_exprs(EXPR_ROOT_XDP, cfg->filter_xdp_expr, &cfg->output_xdp_metadata, btf, f,
+			 xdp_kinds, e);
 }
 
 int filter_setup(const struct pwru_config *cfg, const struct btf *btf, struct pcap_filter **out,
-		 enum skb_value_kind *kinds, struct pwru_err *e)
+		 enum skb_value_kind *kinds, enum skb_value_kind *xdp_kinds, struct pwru_err *e)
 {
 	char why[512];
 	int rc = pcap_filter_compile_btf(cfg->pcap_expr, btf, out, why, sizeof(why));
@@ -83,5 +110,5 @@ int filter_setup(const struct pwru_config *cfg, const struct btf *btf, struct pc
 		return compile_error(e, rc, "pcap-filter", cfg->pcap_expr, why);
 	if (add_tunnel(cfg, btf, *out, e))
 		return -1;
-	return add_skb_expr(cfg, btf, *out, kinds, e);
+	return add_skb_expr(cfg, btf, *out, kinds, xdp_kinds, e);
 }

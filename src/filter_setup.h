@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Everything spliced into the tracing programs, from the flags: the pcap-filter, the
- * tunnel filters, --filter-skb-expr, --output-skb-metadata; one struct pcap_filter carries
- * them all to the loader.
+ * tunnel filters, --filter-skb-expr, --output-skb-metadata and their XDP twins; one
+ * struct pcap_filter carries them all to the loader.
  */
 #ifndef PWRU_FILTER_SETUP_H
 #define PWRU_FILTER_SETUP_H
@@ -15,10 +15,11 @@ struct pwru_config;
 struct pwru_err;
 
 /*
- * Compiles CFG's filters and --output-skb-metadata against BTF (the traced kernel's) into
- * *OUT; how each metadata value prints into KINDS. 0, or -1 with E set.
+ * Compiles CFG's filters and --output-skb/xdp-metadata against BTF (the traced kernel's)
+ * into *OUT; how each metadata value prints into KINDS (skb) and XDP_KINDS. 0, or -1 with
+ * E set.
  */
 int filter_setup(const struct pwru_config *cfg, const struct btf *btf, struct pcap_filter **out,
-		 enum skb_value_kind *kinds, struct pwru_err *e);
+		 enum skb_value_kind *kinds, enum skb_value_kind *xdp_kinds, struct pwru_err *e);
 
 #endif

@@ -59,6 +59,8 @@ static const struct flag flags[] = {
      "pcap-filter on the inner IP packet of VXLAN/Geneve packets (others pass)"},
     {"filter-skb-expr", F_STRING, OFF(filter_skb_expr), "EXPR",
      "trace only skbs for which EXPR holds: skb->dev->ifindex == 2 && skb->mark & 0xff"},
+    {"filter-xdp-expr", F_STRING, OFF(filter_xdp_expr), "EXPR",
+     "show --filter-trace-xdp's events only where EXPR holds: xdp->rxq->dev->ifindex == 2"},
     {"filter-track-size", F_U64, OFF(filter_track_size), "N",
      "skbs followed at once (default 8192); pwru says when the table is full"},
     {"filter-trace-tc", F_BOOL, OFF(filter_trace_tc), NULL,
@@ -73,6 +75,8 @@ static const struct flag flags[] = {
      "print the inner tuple of VXLAN/Geneve packets (TUNNEL column; JSON tunnel_tuple)"},
     {"output-skb-metadata", F_LIST, OFF(output_skb_metadata), "EXPR",
      "print this skb field after FUNC: skb->hash, skb->dev->mtu (up to 4 times)"},
+    {"output-xdp-metadata", F_LIST, OFF(output_xdp_metadata), "EXPR",
+     "print this xdp_buff field after FUNC on XDP events: xdp->rxq->queue_index (up to 4)"},
     {"output-skb", F_BOOL, OFF(output_skb), NULL,
      "print the struct sk_buff under each event, as the kernel dumps it from BTF"},
     {"output-skb-shared-info", F_BOOL, OFF(output_skb_shared_info), NULL,
@@ -345,8 +349,7 @@ static int append_expr(struct pwru_config *cfg, const char *word)
 /* cilium/pwru's flags that are not here: a user coming from it is told so. */
 static bool pwru_only(const char *name, size_t len)
 {
-	static const char *const names[] = {"filter-xdp-expr", "output-xdp-metadata",
-					    "output-bpfmap", NULL};
+	static const char *const names[] = {"output-bpfmap", NULL};
 	const char *const *n;
 
 	for (n = names; *n; n++)

@@ -69,6 +69,8 @@ struct pwru_config {
 	bool output_tunnel;
 	char *filter_skb_expr;		      /* on BTF fields: skb->dev->ifindex == 2 */
 	struct flag_list output_skb_metadata; /* skb->hash ... */
+	char *filter_xdp_expr;		      /* the same on --filter-trace-xdp's xdp_buff */
+	struct flag_list output_xdp_metadata; /* xdp->rxq->queue_index ... */
 	bool output_skb;		      /* bpf_snprintf_btf() dumps */
 	bool output_skb_shared_info;
 	bool help;

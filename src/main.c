@@ -390,7 +390,8 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 	if (!rc)
 		rc = check_dumps(cfg, t.btf, e);
 	if (!rc)
-		rc = filter_setup(cfg, t.btf, &t.pcap, t.out.so.metadata_kind, e);
+		rc = filter_setup(cfg, t.btf, &t.pcap, t.out.so.metadata.kind,
+				  t.out.so.xdp_metadata.kind, e);
 	rc = stopped(rc, e);
 	if (!rc)
 		rc = pick_backend(&t, e);

@@ -40,6 +40,11 @@ static int take_section(struct pwru_record *r, const struct pwru_section *s, con
 			return -1;
 		r->tunnel = (const void *)p;
 		break;
+	case PWRU_SEC_XDP_METADATA:
+		if (s->len < PWRU_METADATA_LEN)
+			return -1;
+		r->xdp_metadata = (const void *)p;
+		break;
 	case PWRU_SEC_METADATA:
 		if (s->len < PWRU_METADATA_LEN)
 			return -1;

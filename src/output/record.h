@@ -39,8 +39,9 @@ struct pwru_record {
 	const uint8_t *pkt_data; /* pkt->cap_len bytes */
 	const uint32_t *cb;	 /* 5 values */
 	const struct pwru_tuple *tunnel;
-	const uint64_t *metadata; /* PWRU_METADATA_N values */
-	const char *skb_dump;	  /* NUL-terminated; NULL when none */
+	const uint64_t *metadata;     /* PWRU_METADATA_N values */
+	const uint64_t *xdp_metadata; /* the same, of an XDP event */
+	const char *skb_dump;	      /* NUL-terminated; NULL when none */
 	const char *shinfo_dump;
 	const struct pwru_redirect *redirect;
 	const uint8_t *notify; /* notify_len bytes of a bpf_skb_event_output() message */

@@ -81,9 +81,10 @@ static int add_sinks(struct output_setup *os, const struct pwru_config *cfg, str
 	return 0;
 }
 
-/* --output-skb-metadata as shown: without blanks, one word in the text line */
-static int metadata_names(struct output_setup *os, const struct flag_list *l)
+/* --output-skb/xdp-metadata as shown: without blanks, one word in the text line */
+static int metadata_names(char **names, struct metadata_opts *m, const struct flag_list *l)
 {
+	m->names = names;
 	for (int i = 0; i < l->n; i++) {
 		char *d = malloc(strlen(l->v[i]) + 1), *p = d;
 
@@ -93,7 +94,7 @@ static int metadata_names(struct output_setup *os, const struct flag_list *l)
 			if (!isspace((unsigned char)*s))
 				*p++ = *s;
 		*p = '\0';
-		os->metadata[os->so.nmetadata++] = d;
+		names[m->n++] = d;
 	}
 	return 0;
 }
@@ -109,14 +110,14 @@ int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, st
 				    .netns_width = (int)cfg->netns_names_max_length,
 				    .progs = cfg->filter_trace_tc || cfg->filter_trace_xdp,
 				    .tunnel = cfg->output_tunnel,
-				    .metadata = os->metadata,
 				    .cilium = cfg->output_cilium,
 				    .ts = ts_mode(cfg->timestamp),
 				    .node = cfg->node_name,
 				    .caller = cfg->output_caller,
 				    .stack = cfg->output_stack};
 	os->p.diag = stderr;
-	if (metadata_names(os, &cfg->output_skb_metadata))
+	if (metadata_names(os->metadata, &os->so.metadata, &cfg->output_skb_metadata) ||
+	    metadata_names(os->xdp_metadata, &os->so.xdp_metadata, &cfg->output_xdp_metadata))
 		return err_from_errno(e, -ENOMEM, "setting up the output");
 	if (add_sinks(os, cfg, e))
 		return -1;
@@ -160,6 +161,8 @@ void output_setup_free(struct output_setup *os)
 	netns_names_free(os->p.en.netns);
 	nft_names_free(os->p.en.nft);
 	memset(&os->p.en, 0, sizeof(os->p.en));
-	while (os->so.nmetadata)
-		free(os->metadata[--os->so.nmetadata]);
+	while (os->so.metadata.n)
+		free(os->metadata[--os->so.metadata.n]);
+	while (os->so.xdp_metadata.n)
+		free(os->xdp_metadata[--os->so.xdp_metadata.n]);
 }

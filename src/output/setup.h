@@ -12,7 +12,8 @@ struct output_setup {
 	struct sink_opts so;
 	FILE *files[PIPELINE_MAX_SINKS]; /* opened here, closed by output_setup_free */
 	size_t nfiles;
-	char *metadata[FLAG_LIST_MAX]; /* so.metadata: the names shown */
+	char *metadata[FLAG_LIST_MAX];	   /* so.metadata: the names shown */
+	char *xdp_metadata[FLAG_LIST_MAX]; /* so.xdp_metadata's */
 };
 
 /*

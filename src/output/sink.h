@@ -27,6 +27,13 @@ enum ts_mode {
 };
 
 /* What the user asked to see; every sink reads the same options. */
+/* --output-skb/xdp-metadata: the expressions as given, how their values print */
+struct metadata_opts {
+	char *const *names; /* without blanks */
+	int n;
+	enum skb_value_kind kind[SKB_METADATA_MAX];
+};
+
 struct sink_opts {
 	bool meta;	  /* NETNS MARK IFACE PROTO MTU LEN */
 	bool tuple;	  /* TUPLE */
@@ -37,10 +44,8 @@ struct sink_opts {
 	bool progs;	  /* tc/XDP programs traced: their verdicts and Cilium's drops */
 	bool cilium;	  /* skb->mark decoded in Cilium's layout */
 	bool tunnel;	  /* TUNNEL: the inner packet's tuple */
-	/* --output-skb-metadata: the expressions as given, how their values print */
-	char *const *metadata; /* without blanks */
-	int nmetadata;
-	enum skb_value_kind metadata_kind[SKB_METADATA_MAX];
+	struct metadata_opts metadata;	   /* --output-skb-metadata */
+	struct metadata_opts xdp_metadata; /* --output-xdp-metadata: with XDP events */
 	enum ts_mode ts;
 	const char *node; /* --node-name, or NULL */
 	bool caller;	  /* CALLER */

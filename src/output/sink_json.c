@@ -296,19 +296,22 @@ static int emit(struct sink *o, struct fmt *f, char *line)
 	return fwrite_unlocked(line, 1, n, o->out) == n ? 0 : -1;
 }
 
-/* "metadata":{"skb->hash":2911}, a pointer as a "0x..." string */
-static void put_metadata(struct fmt *f, const struct sink_opts *so, const uint64_t *v)
+/*
+ * "metadata":{"skb->hash":2911}, a pointer as a "0x..." string; an XDP event's
+ * {"xdp->rxq->queue_index":0} under the same key (an event has one or the other).
+ */
+static void put_metadata(struct fmt *f, const struct metadata_opts *m, const uint64_t *v)
 {
-	if (!v || !so->nmetadata)
+	if (!v || !m->n)
 		return;
 	fmt_key(f, "metadata");
 	fmt_char(f, '{');
-	for (int i = 0; i < so->nmetadata; i++) {
+	for (int i = 0; i < m->n; i++) {
 		if (i)
 			fmt_char(f, ',');
-		fmt_json_str(f, so->metadata[i]);
+		fmt_json_str(f, m->names[i]);
 		fmt_char(f, ':');
-		fmt_metadata_value(f, so->metadata_kind[i], v[i], "\"");
+		fmt_metadata_value(f, m->kind[i], v[i], "\"");
 	}
 	fmt_char(f, '}');
 }
@@ -337,7 +340,8 @@ static int json_record(struct sink *o, const struct pwru_record *r)
 		fmt_key(&f, "tunnel_tuple");
 		put_tuple(&f, r->tunnel, so->tcp_flags);
 	}
-	put_metadata(&f, so, r->metadata);
+	put_metadata(&f, &so->metadata, r->metadata);
+	put_metadata(&f, &so->xdp_metadata, r->xdp_metadata);
 	if (r->skb_dump)
 		key_str(&f, "skb_dump", r->skb_dump);
 	if (r->shinfo_dump)

@@ -243,13 +243,13 @@ static void put_func(struct fmt *f, struct text_state *st, const struct sink_opt
 }
 
 /* " skb->hash=2911", as cilium/pwru's " name=value"; a pointer in hex */
-static void put_metadata(struct fmt *f, const struct sink_opts *so, const uint64_t *v)
+static void put_metadata(struct fmt *f, const struct metadata_opts *m, const uint64_t *v)
 {
-	for (int i = 0; v && i < so->nmetadata; i++) {
+	for (int i = 0; v && i < m->n; i++) {
 		fmt_char(f, ' ');
-		fmt_str(f, so->metadata[i]);
+		fmt_str(f, m->names[i]);
 		fmt_char(f, '=');
-		fmt_metadata_value(f, so->metadata_kind[i], v[i], "");
+		fmt_metadata_value(f, m->kind[i], v[i], "");
 	}
 }
 
@@ -284,7 +284,8 @@ static int text_record(struct sink *o, const struct pwru_record *r)
 		put_tuple(&f, st, r, so->tcp_flags);
 	fmt_char(&f, ' ');
 	put_func(&f, st, so, r);
-	put_metadata(&f, so, r->metadata);
+	put_metadata(&f, &so->metadata, r->metadata);
+	put_metadata(&f, &so->xdp_metadata, r->xdp_metadata);
 	if (so->tunnel) {
 		/* as cilium/pwru: a packet without a tunnel shows an empty tuple */
 		static const struct pwru_tuple none;

@@ -78,8 +78,8 @@ nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 walk "unknown flag --X (pwru --help lists the flags)" 2 \
 	'unknown flag --nope \(pwru --help lists the flags\)$' ./pwru --nope
 walk "--X is a cilium/pwru flag this pwru does not have (...)" 2 \
-	'--output-xdp-metadata is a cilium/pwru flag this pwru does not have \(docs/usage.md, "Where pwru differs"\)$' \
-	./pwru --output-xdp-metadata 'xdp->rxq->queue_index'
+	'--output-bpfmap is a cilium/pwru flag this pwru does not have \(docs/usage.md, "Where pwru differs"\)$' \
+	./pwru --output-bpfmap
 walk "--X needs a value (ARG)" 2 '--output-limit-lines needs a value \(N\)$' \
 	./pwru --output-limit-lines
 walk "--X wants ..., not 'V'" 2 "--output-limit-lines wants a non-negative number, not '-1'$" \
@@ -115,6 +115,12 @@ walk "bad --filter-skb-expr 'EXPR': ..." 2 \
 walk "bad --output-skb-metadata 'EXPR': ..." 2 \
 	"bad --output-skb-metadata 'skb->hash == 1': expected the end .*, not '=='$" \
 	./pwru --output-skb-metadata 'skb->hash == 1' icmp
+walk "bad --filter-xdp-expr 'EXPR': ..." 2 \
+	"bad --filter-xdp-expr 'skb->len > 0': expected 'xdp' \\(expressions start from the XDP program's xdp_buff\\), not 'skb'\$" \
+	./pwru --filter-trace-xdp --filter-xdp-expr 'skb->len > 0' icmp
+walk "bad --output-xdp-metadata 'EXPR': ..." 2 \
+	"bad --output-xdp-metadata 'xdp->rxq->devv': no field 'devv' in struct xdp_rxq_info\$" \
+	./pwru --output-xdp-metadata 'xdp->rxq->queue_index,xdp->rxq->devv' icmp
 walk "--X: an empty value in 'V'" 2 "--output-skb-metadata: an empty value in 'skb->mark,'\$" \
 	./pwru --output-skb-metadata 'skb->mark,' icmp
 walk "--output-skb-metadata can be given at most 4 times" 2 \

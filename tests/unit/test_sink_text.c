@@ -225,30 +225,37 @@ static void test_tunnel(void)
 	rendered_free(&r);
 }
 
-/* --output-skb-metadata: " name=value" after FUNC, by kind; nothing without the section. */
+/*
+ * --output-skb-metadata: " name=value" after FUNC, by kind; nothing without the section.
+ * --output-xdp-metadata's names go with the XDP section.
+ */
 static void test_metadata(void)
 {
-	char *names[] = {"skb->len", "skb->dev->ifindex", "skb->sk"};
+	char *names[] = {"skb->len", "skb->dev->ifindex", "skb->sk"}, *xdp[] = {"xdp->rxq"};
 	struct sink_opts so = {
 	    .meta = true,
 	    .tuple = true,
-	    .metadata = names,
-	    .nmetadata = 3,
-	    .metadata_kind = {SKB_VALUE_UNSIGNED, SKB_VALUE_SIGNED, SKB_VALUE_POINTER}};
-	uint64_t v[PWRU_METADATA_N] = {1028, (uint64_t)-1, 0xffff888001234500ULL};
+	    .metadata = {names, 3, {SKB_VALUE_UNSIGNED, SKB_VALUE_SIGNED, SKB_VALUE_POINTER}},
+	    .xdp_metadata = {xdp, 1, {SKB_VALUE_POINTER}}};
+	uint64_t v[PWRU_METADATA_N] = {1028, (uint64_t)-1, 0xffff888001234500ULL},
+		 xv[PWRU_METADATA_N] = {0xffff888001234500ULL};
 	struct pwru_event ev = sample_event();
-	struct rec recs[2];
+	struct rec recs[3];
 	struct rendered r;
 
 	rec_start(&recs[0], &ev);
 	rec_section(&recs[0], PWRU_SEC_METADATA, v, sizeof(v));
 	rec_start(&recs[1], &ev);
-	r = render_recs(&sink_text, &so, recs, 2, 0);
+	rec_start(&recs[2], &ev);
+	rec_section(&recs[2], PWRU_SEC_XDP_METADATA, xv, sizeof(xv));
+	r = render_recs(&sink_text, &so, recs, 3, 0);
 	ok(!r.rc && r.out, "rendered");
 	ok(r.out && strstr(r.out, " nf_hook_slow skb->len=1028 skb->dev->ifindex=-1 "
 				  "skb->sk=0xffff888001234500\n"),
 	   "the values after FUNC: unsigned, signed, a pointer in hex");
 	ok(r.out && strstr(r.out, " nf_hook_slow\n"), "a record without the section: none");
+	ok(r.out && strstr(r.out, " nf_hook_slow xdp->rxq=0xffff888001234500\n"),
+	   "an XDP section: the --output-xdp-metadata names");
 	rendered_free(&r);
 }
 

@@ -82,22 +82,26 @@ static void test_json(void)
 static void test_json_metadata(void)
 {
 	char *names[] = {"skb->dev->ifindex", "skb->sk"};
-	struct sink_opts so = {.metadata = names,
-			       .nmetadata = 2,
-			       .metadata_kind = {SKB_VALUE_SIGNED, SKB_VALUE_POINTER}};
-	uint64_t v[PWRU_METADATA_N] = {(uint64_t)-1, 0xffff888001234500ULL};
+	struct sink_opts so = {.metadata = {names, 2, {SKB_VALUE_SIGNED, SKB_VALUE_POINTER}},
+			       .xdp_metadata = {names + 1, 1, {SKB_VALUE_UNSIGNED}}};
+	uint64_t v[PWRU_METADATA_N] = {(uint64_t)-1, 0xffff888001234500ULL},
+		 xv[PWRU_METADATA_N] = {0xffff888001234500ULL};
 	static char dump[PWRU_DUMP_LEN] = "(struct sk_buff){\n .len = (unsigned int)84,\n}";
 	struct pwru_event ev = sample_event();
-	struct rec rec;
+	struct rec rec[2];
 	struct rendered r;
 
-	rec_start(&rec, &ev);
-	rec_section(&rec, PWRU_SEC_METADATA, v, sizeof(v));
-	rec_section(&rec, PWRU_SEC_SKB_DUMP, dump, sizeof(dump));
-	r = render_recs(&sink_json, &so, &rec, 1, 0);
+	rec_start(&rec[0], &ev);
+	rec_section(&rec[0], PWRU_SEC_METADATA, v, sizeof(v));
+	rec_section(&rec[0], PWRU_SEC_SKB_DUMP, dump, sizeof(dump));
+	rec_start(&rec[1], &ev);
+	rec_section(&rec[1], PWRU_SEC_XDP_METADATA, xv, sizeof(xv));
+	r = render_recs(&sink_json, &so, rec, 2, 0);
 	ok(r.out && strstr(r.out, ",\"metadata\":{\"skb->dev->ifindex\":-1,"
 				  "\"skb->sk\":\"0xffff888001234500\"}"),
 	   "json: metadata values by kind, a pointer as a string");
+	ok(r.out && strstr(r.out, ",\"metadata\":{\"skb->sk\":18446612682089121024}"),
+	   "json: an XDP event's --output-xdp-metadata under the same key");
 	ok(r.out && strstr(r.out, ",\"skb_dump\":\"(struct sk_buff){\\u000a .len = (unsigned "
 				  "int)84,\\u000a}\""),
 	   "json: the dump as one escaped string");

@@ -20,14 +20,19 @@
 
 static const struct btf *btf;
 
-static void refused(const char *expr, const char *why)
+static void refused_from(enum expr_root root, const char *expr, const char *why)
 {
 	struct ebpf_code c = {0};
 	char err[256] = "";
-	int rc = skb_expr_filter(btf, expr, &c, err, sizeof(err));
+	int rc = skb_expr_filter(btf, root, expr, &c, err, sizeof(err));
 
 	ok(rc == -EINVAL && strstr(err, why), "'%s' refused: %s", expr, err);
 	ebpf_code_free(&c);
+}
+
+static void refused(const char *expr, const char *why)
+{
+	refused_from(EXPR_ROOT_SKB, expr, why);
 }
 
 static void test_refused(void)
@@ -54,6 +59,43 @@ static void test_refused(void)
 	refused("((((((((((((((((((((((((((((((((((((((((skb->mark)))))))))))))))))))))))))))))))))"
 		")))))))",
 		"nested more than 32 deep");
+}
+
+/* --filter-xdp-expr, --output-xdp-metadata: the same grammar from `xdp`, a struct xdp_buff * */
+static void test_xdp(void)
+{
+	static const char *const meta[] = {"xdp->rxq->queue_index", "xdp->rxq->dev->ifindex",
+					   "xdp->data_end", "xdp->frame_sz"};
+	enum skb_value_kind kinds[SKB_METADATA_MAX];
+	struct ebpf_code c = {0};
+	char err[512] = "";
+	size_t bad = 9;
+
+	refused_from(EXPR_ROOT_XDP, "skb->len > 0",
+		     "expected 'xdp' (expressions start from the XDP program's xdp_buff), not "
+		     "'skb'");
+	refused("xdp->frame_sz",
+		"expected 'skb' (expressions start from the traced skb), not 'xdp'");
+	refused_from(EXPR_ROOT_XDP, "xdp->nope == 1", "no field 'nope' in struct xdp_buff");
+	refused_from(EXPR_ROOT_XDP, "xdp->rxq->devv", "no field 'devv' in struct xdp_rxq_info");
+	refused_from(EXPR_ROOT_XDP, "xdp.frame_sz", "xdp is a pointer: 'xdp->', not 'xdp.'");
+	refused_from(EXPR_ROOT_XDP, "xdp == 1", "expected '->' and a field after 'xdp'");
+	is_int(skb_expr_filter(btf, EXPR_ROOT_XDP,
+			       "xdp->rxq->dev->ifindex == 9 && !(xdp->rxq->queue_index > 3)", &c,
+			       err, sizeof(err)),
+	       0, "an xdp filter compiles: %s", err);
+	ok(c.cnt > 20, "into %zu instructions", c.cnt);
+	ebpf_code_free(&c);
+	is_int(skb_expr_metadata(btf, EXPR_ROOT_XDP, meta, 4, &c, kinds, &bad, err, sizeof(err)), 0,
+	       "four xdp metadata expressions compile: %s", err);
+	ok(kinds[0] == SKB_VALUE_UNSIGNED && kinds[1] == SKB_VALUE_SIGNED &&
+	       kinds[2] == SKB_VALUE_POINTER && kinds[3] == SKB_VALUE_UNSIGNED,
+	   "their kinds: u32, int, a pointer, u32");
+	ebpf_code_free(&c);
+	is_int(skb_expr_metadata(btf, EXPR_ROOT_XDP, (const char *const[]){"xdp->rxq", "skb->len"},
+				 2, &c, kinds, &bad, err, sizeof(err)),
+	       -EINVAL, "an skb expression among xdp metadata is refused");
+	ok(bad == 1 && strstr(err, "expected 'xdp'"), "and named: %zu, %s", bad, err);
 }
 
 static int load_in_kprobe(struct pcap_filter *f, char *err, size_t len)
@@ -103,15 +145,15 @@ static void test_loads(void)
 	size_t bad = 9;
 	int rc;
 
-	is_int(skb_expr_filter(btf, expr, &c, err, sizeof(err)), 0, "every operator compiles: %s",
-	       err);
+	is_int(skb_expr_filter(btf, EXPR_ROOT_SKB, expr, &c, err, sizeof(err)), 0,
+	       "every operator compiles: %s", err);
 	ok(c.cnt > 50, "into %zu instructions", c.cnt);
 	if (pcap_filter_compile_btf("", btf, &f, err, sizeof(err)) ||
 	    pcap_filter_add_stub(f, FILTER_GATE_SKB_EXPR, "filter_skb_expr", &c)) {
 		ok(0, "the filter is added: %s", err);
 		return;
 	}
-	is_int(skb_expr_metadata(btf, meta, 4, &c, kinds, &bad, err, sizeof(err)), 0,
+	is_int(skb_expr_metadata(btf, EXPR_ROOT_SKB, meta, 4, &c, kinds, &bad, err, sizeof(err)), 0,
 	       "four metadata expressions compile: %s", err);
 	ok(kinds[0] == SKB_VALUE_UNSIGNED && kinds[1] == SKB_VALUE_SIGNED &&
 	       kinds[2] == SKB_VALUE_UNSIGNED && kinds[3] == SKB_VALUE_POINTER,
@@ -125,13 +167,14 @@ static void test_loads(void)
 		is_int(rc, 0, "the kprobe program with both spliced and the dumps loads: %s", err);
 	pcap_filter_free(f);
 
-	is_int(skb_expr_metadata(btf, (const char *const[]){"skb->hash", "skb->nope"}, 2, &c, kinds,
+	is_int(skb_expr_metadata(btf, EXPR_ROOT_SKB,
+				 (const char *const[]){"skb->hash", "skb->nope"}, 2, &c, kinds,
 				 &bad, err, sizeof(err)),
 	       -EINVAL, "a bad metadata expression is refused");
 	ok(bad == 1 && strstr(err, "no field 'nope' in struct sk_buff"), "and named: %zu, %s", bad,
 	   err);
-	is_int(skb_expr_metadata(btf, (const char *const[]){"skb->hash == 1"}, 1, &c, kinds, &bad,
-				 err, sizeof(err)),
+	is_int(skb_expr_metadata(btf, EXPR_ROOT_SKB, (const char *const[]){"skb->hash == 1"}, 1, &c,
+				 kinds, &bad, err, sizeof(err)),
 	       -EINVAL, "a comparison is not a value: %s", err);
 }
 
@@ -210,7 +253,7 @@ static void test_random(void)
 				strncat(expr,
 					toks[rand_r(&seed) % (sizeof(toks) / sizeof(toks[0]))],
 					sizeof(expr) - strlen(expr) - 1);
-		rc = skb_expr_filter(btf, expr, &c, err, sizeof(err));
+		rc = skb_expr_filter(btf, EXPR_ROOT_SKB, expr, &c, err, sizeof(err));
 		if (i % 2 && rc && bad++ < 3)
 			printf("#   well-formed '%s' refused: %s\n", expr, err);
 		if (!rc && c.cnt)
@@ -236,6 +279,7 @@ int main(void)
 	}
 	btf = b;
 	test_refused();
+	test_xdp();
 	test_loads();
 	test_helper_check();
 	test_random();

@@ -39,6 +39,13 @@ bad_input "bad pcap-filter" 2 "bad pcap-filter 'icmp and': " --filter-func icmp_
 bad_input "misspelt pcap-filter keyword" 2 \
 	"bad pcap-filter 'hots 10.0.1.7': .*\('hots' is no pcap-filter word: did you mean 'host'\?\)\$" \
 	--filter-func icmp_rcv hots 10.0.1.7
+bad_input "--filter-xdp-expr on the skb" 2 \
+	"bad --filter-xdp-expr 'skb->len > 0': expected 'xdp' \\(expressions start from the XDP program's xdp_buff\\), not 'skb'\$" \
+	--filter-trace-xdp --filter-func icmp_rcv --filter-xdp-expr 'skb->len > 0'
+# as cilium/pwru: checked against BTF even without --filter-trace-xdp
+bad_input "--output-xdp-metadata with a wrong field" 2 \
+	"bad --output-xdp-metadata 'xdp->rxq->devv': no field 'devv' in struct xdp_rxq_info\$" \
+	--filter-func icmp_rcv --output-xdp-metadata 'xdp->rxq->queue_index,xdp->rxq->devv'
 bad_input "unreadable --kernel-btf" 2 "cannot read kernel BTF from /etc/passwd: .*give a BTF blob" \
 	--kernel-btf /etc/passwd --filter-func icmp_rcv
 # Kernels without kprobe-multi (5.10: no link type; Debian's 6.1: no CONFIG_FPROBE)

@@ -144,6 +144,40 @@ else
 	not_ok "pwru --filter-trace-xdp attached" "$(head -n 20 "$SCRATCH/xdp.err")"
 fi
 
+# --filter-xdp-expr on vb's xdp_buff (generic XDP): one that holds shows the program's
+# events with --output-xdp-metadata's values (vb's ifindex, as ip -o link has it; rx queue
+# 0); one that does not shows none, while a's ip_output still shows both pings.
+xdp_expr() {
+	local name=$1 expr=$2
+	if pwru_start "$name" --filter-trace-xdp --filter-xdp-expr "$expr" \
+		--output-xdp-metadata 'xdp->rxq->dev->ifindex, xdp->rxq->queue_index' \
+		--filter-func ip_output icmp; then
+		# the second ping leaves a after vb's program saw the first (one CPU)
+		$IP netns exec a ping -c 2 -i 0.2 -W 1 10.0.1.2 >/dev/null 2>&1
+		wait_events "$SCRATCH/$name.out" ip_output "$PING" 2
+		pwru_stop
+	else
+		not_ok "pwru --filter-xdp-expr '$expr' attached" "$(head -n 20 "$SCRATCH/$name.err")"
+	fi
+}
+$IP -n b link set dev vb xdpgeneric obj $OBJ/xdp_drop.bpf.o sec xdp
+VB=$($IP -n b -o link show dev vb | awk -F': ' '{ print $1 }')
+xdp_expr xdpyes "xdp->rxq->dev->ifindex == $VB && xdp->rxq->queue_index == 0"
+expect_line "--filter-xdp-expr that holds: NAME(xdp) with --output-xdp-metadata's values" \
+	"$SCRATCH/xdpyes.out" \
+	" test_xdp_drop_echo_request\(xdp\) xdp->rxq->dev->ifindex=$VB xdp->rxq->queue_index=0$" "$PING"
+expect_line "and the exit: XDP_DROP, the same values" "$SCRATCH/xdpyes.out" \
+	" test_xdp_drop_echo_request\(xdp\) XDP_DROP xdp->rxq->dev->ifindex=$VB xdp->rxq->queue_index=0$" "$PING"
+expect_line "skb events carry no XDP values" "$SCRATCH/xdpyes.out" ' ip_output$' "$PING"
+xdp_expr xdpno "xdp->rxq->dev->ifindex != $VB"
+if grep -q '(xdp)' "$SCRATCH/xdpno.out" || ! has_events "$SCRATCH/xdpno.out" ip_output "$PING" 2; then
+	not_ok "--filter-xdp-expr that does not hold: no XDP event, the ip_output ones still"
+	show "pwru stdout" "$SCRATCH/xdpno.out"
+else
+	ok "--filter-xdp-expr that does not hold: no XDP event, the ip_output ones still"
+fi
+$IP -n b link set dev vb xdpgeneric off
+
 # The pcap filter applies to programs as to functions: 'udp' leaves the ping out.
 $INB $TC filter add dev vb ingress pref 10 bpf da obj $OBJ/cilium_like.bpf.o sec tc
 if pwru_start filt --filter-trace-tc --filter-func icmp_rcv udp; then
