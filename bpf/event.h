@@ -100,6 +100,7 @@ enum pwru_section_kind {
 	PWRU_SEC_SKB_DUMP = 11,
 	PWRU_SEC_SHINFO = 12,
 	PWRU_SEC_XDP_METADATA = 13, /* as PWRU_SEC_METADATA: --output-xdp-metadata values */
+	PWRU_SEC_BPFMAP = 14, /* struct pwru_bpfmap: --output-bpfmap, a traced map operation */
 };
 
 /*
@@ -163,13 +164,39 @@ struct pwru_nft {
 /* --output-skb, --output-skb-shared-info: a NUL-terminated dump, cut to this many bytes */
 #define PWRU_DUMP_LEN 4096
 
+/* --output-bpfmap: a map's key and value are cut to this many bytes, as in cilium/pwru */
+#define PWRU_BPFMAP_DATA 256
+
+enum pwru_bpfmap_value {
+	PWRU_BPFMAP_NO_VALUE = 0, /* a delete: only a key */
+	PWRU_BPFMAP_VALUE = 1,	  /* an update's new value, a lookup's result */
+	PWRU_BPFMAP_MISS = 2,	  /* a lookup that found no element */
+	PWRU_BPFMAP_UNREAD = 3,	  /* a lookup whose value this pwru cannot read (per-CPU) */
+};
+
+/*
+ * The map a BPF program on the packet's path looks up, updates or deletes in, always the last
+ * section: a lookup's record is held from the call to its return, which writes the value in.
+ */
+struct pwru_bpfmap {
+	pwru_u32 id;
+	pwru_u32 map_type; /* BPF_MAP_TYPE_* */
+	pwru_u32 key_size; /* the map's: key[] holds at most PWRU_BPFMAP_DATA of them */
+	pwru_u32 value_size;
+	pwru_u8 value; /* enum pwru_bpfmap_value */
+	pwru_u8 pad[7];
+	char name[16]; /* BPF_OBJ_NAME_LEN */
+	pwru_u8 key[PWRU_BPFMAP_DATA];
+	pwru_u8 val[PWRU_BPFMAP_DATA];
+};
+
 #define PWRU_ALIGN8(n) (((n) + 7) & ~7)
 
 /*
  * Longest record: the scratch buffer the BPF side builds it in. The verifier bounds the
  * packet copy by a mask (2047), so the buffer leaves room for that much. Seven sections
  * of at most a tuple's size: tunnel, cb, redirect, notification, caller, return value and
- * metadata.
+ * metadata. Last, --output-bpfmap's map operation.
  */
 #define PWRU_SNAPLEN_MAX  1536
 #define PWRU_SNAPLEN_MASK 2047
@@ -179,6 +206,7 @@ struct pwru_nft {
 	 sizeof(struct pwru_section) + PWRU_STACK_MAX * sizeof(pwru_u64) +                         \
 	 sizeof(struct pwru_section) + sizeof(struct pwru_nft) +                                   \
 	 2 * (sizeof(struct pwru_section) + PWRU_DUMP_LEN) + sizeof(struct pwru_section) +         \
-	 sizeof(struct pwru_packet) + PWRU_SNAPLEN_MASK + 1)
+	 sizeof(struct pwru_packet) + PWRU_SNAPLEN_MASK + 1 + sizeof(struct pwru_section) +        \
+	 sizeof(struct pwru_bpfmap))
 
 #endif

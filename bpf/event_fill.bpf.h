@@ -416,6 +416,7 @@ struct emit_extra {
 	const __u8 *notify; /* PWRU_NOTIFY_LEN bytes, notify_len of them meaningful */
 	__u32 notify_len;
 	const struct pwru_nft *nft;
+	const struct bpfmap_op *map; /* --output-bpfmap: the map operation, last in the record */
 };
 
 static __always_inline __u32 fill_u64_section(__u8 *rec, __u32 off, __u16 kind, __u64 v)
@@ -480,6 +481,8 @@ static __always_inline void emit_record(struct record_buf *buf, __u32 size)
 		count_lost();
 }
 
+#include "bpfmap.bpf.h"
+
 /*
  * Builds the record for SKB at function ADDR and queues it. ARG2/ARG3 are the function's
  * second and third arguments (drop reasons), TYPE an enum pwru_event_type, X NULL or what
@@ -517,6 +520,8 @@ static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device
 	size = fill_extra(buf->b, size, x);
 	if (cfg_snaplen)
 		size = fill_packet(skb, dev, buf->b, size);
+	if (x && x->map)
+		size = fill_bpfmap(buf->b, size, x->map);
 	if (x && x->stash) {
 		if (size > sizeof(buf->b))
 			return;

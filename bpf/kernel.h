@@ -28,8 +28,10 @@ typedef _Bool bool;
 
 enum bpf_map_type {
 	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_PERCPU_HASH = 5,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
 	BPF_MAP_TYPE_LRU_HASH = 9,
+	BPF_MAP_TYPE_LRU_PERCPU_HASH = 10,
 	BPF_MAP_TYPE_RINGBUF = 27,
 };
 
@@ -124,7 +126,11 @@ struct xdp_buff {
  * until 6.10, current->bpf_net_context->ri since 6.11. tgt_index grew from u32 to u64.
  */
 struct bpf_map {
+	enum bpf_map_type map_type;
+	__u32 key_size;
+	__u32 value_size;
 	__u32 id;
+	char name[16];
 } __attribute__((preserve_access_index));
 
 struct bpf_redirect_info {

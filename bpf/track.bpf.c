@@ -174,20 +174,79 @@ int trk_slab_free(__u64 *ctx)
 	return 0;
 }
 
-/* A function without an skb: shown for the followed skb whose call path it runs on. */
-SEC("kprobe/pwru_non_skb")
-int trk_non_skb(struct pt_regs *ctx)
+/*
+ * A function without an skb run on a followed skb's call path: its event, for that skb. OP:
+ * the map operation it makes (--output-bpfmap), NULL for others; HOLD: held until the
+ * function returns.
+ */
+static __always_inline int non_skb(struct pt_regs *ctx, const struct bpfmap_op *op, bool hold)
 {
 	__u64 sid = track_stack_id(), *owner = bpf_map_lookup_elem(&track_stacks, &sid);
-	struct emit_extra x = {.stack_ctx = ctx};
+	struct pending_key k = {bpf_get_current_pid_tgid(), BPFMAP_HOLD};
+	struct emit_extra x = {.stack_ctx = ctx, .map = op, .stash = hold ? &k : NULL};
 	struct sk_buff *skb;
 
-	if (!owner)
+	if (!owner || (op && bpfmap_own(op->map)))
 		return 0;
 	skb = (struct sk_buff *)*owner;
 	/* a helper's caller is the BPF program that called it */
 	x.caller = kprobe_caller(ARCH_KPROBE_RET_IP(ctx), ARCH_KPROBE_RET_SLOT(ctx));
 	emit_event_ex(skb, BPF_CORE_READ(skb, dev), kprobe_func_ip(ctx, false), PWRU_EV_KPROBE,
 		      PT_REGS_PARM2(ctx), PT_REGS_PARM3(ctx), &x);
+	return 0;
+}
+
+SEC("kprobe/pwru_non_skb")
+int trk_non_skb(struct pt_regs *ctx)
+{
+	return non_skb(ctx, NULL, false);
+}
+
+/*
+ * --output-bpfmap: the map functions (first argument the struct bpf_map), kprobed instead of
+ * trk_non_skb. An update shows its key and value, a delete its key; a lookup's value comes
+ * with its return, until which its event is held.
+ */
+SEC("kprobe/pwru_map_update")
+int trk_map_update(struct pt_regs *ctx)
+{
+	struct bpfmap_op op = {(void *)PT_REGS_PARM1(ctx), (void *)PT_REGS_PARM2(ctx),
+			       (void *)PT_REGS_PARM3(ctx)};
+
+	return non_skb(ctx, &op, false);
+}
+
+SEC("kprobe/pwru_map_delete")
+int trk_map_delete(struct pt_regs *ctx)
+{
+	struct bpfmap_op op = {(void *)PT_REGS_PARM1(ctx), (void *)PT_REGS_PARM2(ctx), NULL};
+
+	return non_skb(ctx, &op, false);
+}
+
+SEC("kprobe/pwru_map_lookup")
+int trk_map_lookup(struct pt_regs *ctx)
+{
+	struct bpfmap_op op = {(void *)PT_REGS_PARM1(ctx), (void *)PT_REGS_PARM2(ctx), NULL};
+
+	return non_skb(ctx, &op, true);
+}
+
+SEC("kretprobe/pwru_map_lookup")
+int trk_map_lookup_ret(struct pt_regs *ctx)
+{
+	struct pending_key k = {bpf_get_current_pid_tgid(), BPFMAP_HOLD};
+
+	emit_bpfmap_lookup(&k, PT_REGS_RC(ctx), false);
+	return 0;
+}
+
+/* A hash map's inlined lookup calls __htab_map_lookup_elem(), which returns the element. */
+SEC("kretprobe/pwru_map_lookup_elem")
+int trk_map_elem_ret(struct pt_regs *ctx)
+{
+	struct pending_key k = {bpf_get_current_pid_tgid(), BPFMAP_HOLD};
+
+	emit_bpfmap_lookup(&k, PT_REGS_RC(ctx), true);
 	return 0;
 }

@@ -139,6 +139,9 @@ static const struct flag flags[] = {
      "print the function that called the traced one (CALLER column)"},
     {"filter-track-bpf-helpers", F_BOOL, OFF(filter_track_bpf_helpers), NULL,
      "also trace the helpers the loaded tc/XDP/cgroup/socket BPF programs call (amd64, arm64)"},
+    {"output-bpfmap", F_BOOL, OFF(output_bpfmap), NULL,
+     "with --filter-track-bpf-helpers: print the map, key and value of each map lookup, "
+     "update and delete under its line"},
     {"vmlinux", F_STRING, OFF(vmlinux), "FILE",
      "vmlinux with DWARF for source lines (default: the distribution's debug package)", "@file"},
     {"check-filter", F_STRING, OFF(check_filter), "PCAPFILE",
@@ -346,18 +349,6 @@ static int append_expr(struct pwru_config *cfg, const char *word)
 	return 0;
 }
 
-/* cilium/pwru's flags that are not here: a user coming from it is told so. */
-static bool pwru_only(const char *name, size_t len)
-{
-	static const char *const names[] = {"output-bpfmap", NULL};
-	const char *const *n;
-
-	for (n = names; *n; n++)
-		if (strlen(*n) == len && !strncmp(*n, name, len))
-			return true;
-	return false;
-}
-
 /* One "--name[=value]" at ARGV[*I]; may consume the next argument as the value. */
 static int parse_one(int argc, char **argv, int *i, struct pwru_config *cfg, struct pwru_err *e)
 {
@@ -367,13 +358,6 @@ static int parse_one(int argc, char **argv, int *i, struct pwru_config *cfg, str
 	if (!strcmp(arg, "-h"))
 		name = "help";
 	f = find_flag(name, eq ? (size_t)(eq - name) : strlen(name));
-	if (!f && arg[1] == '-' && pwru_only(name, eq ? (size_t)(eq - name) : strlen(name))) {
-		return err_bad_input(
-		    e, EINVAL,
-		    "%.*s is a cilium/pwru flag this pwru does not have (docs/usage.md, "
-		    "\"Where pwru differs\")",
-		    (int)(eq ? eq - arg : (long)strlen(arg)), arg);
-	}
 	if (!f || (arg[1] != '-' && strcmp(arg, "-h"))) {
 		return err_bad_input(e, EINVAL, "unknown flag %s (pwru --help lists the flags)",
 				     arg);
@@ -457,6 +441,10 @@ static int validate(struct pwru_config *cfg, struct pwru_err *e)
 	}
 	if (validate_output(cfg, e))
 		return -1;
+	if (cfg->output_bpfmap && !cfg->filter_track_bpf_helpers && !cfg->filter_non_skb_funcs)
+		return err_bad_input(e, EINVAL,
+				     "--output-bpfmap shows the map operations of the BPF helpers "
+				     "traced: add --filter-track-bpf-helpers");
 	if (!cfg->kprobe_batch)
 		return err_bad_input(e, EINVAL, "--filter-kprobe-batch must be at least 1");
 	if (cfg->filter_ifname && cfg->filter_netns && !strncmp(cfg->filter_netns, "inode:", 6)) {

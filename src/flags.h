@@ -33,7 +33,8 @@ struct pwru_config {
 	bool output_stack;
 	bool output_caller;
 	bool filter_track_bpf_helpers;
-	char *vmlinux; /* NULL: look where distributions install debug info */
+	bool output_bpfmap; /* the map operations of the functions those add */
+	char *vmlinux;	    /* NULL: look where distributions install debug info */
 	char *check_filter;
 	bool list_funcs;
 	bool debug;

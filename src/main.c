@@ -36,6 +36,7 @@
 #include "src/output/setup.h"
 #include "src/output/symbols.h"
 #include "src/discover/bpf_helpers.h"
+#include "src/probe/bpfmap.h"
 #include "kallsyms/symbolizer.h"
 #include "src/discover/traceable.h"
 #include "src/error.h"
@@ -97,12 +98,19 @@ static int find_helpers(struct tracer *t, struct pwru_err *e)
 	return rc ? err_not_possible(e, -rc, "--filter-track-bpf-helpers: %s", err) : 0;
 }
 
+/* --output-bpfmap: map functions are probed even where pwru's programs call them too. */
+static int map_func(const char *name, void *btf)
+{
+	return bpfmap_kind(btf, name) != BPFMAP_NONE;
+}
+
 /* After pwru's programs loaded (those they call are left out): the helpers to probe. */
 static int list_helpers(struct tracer *t)
 {
 	size_t n;
 
-	t->helper_list = bpf_helpers_list(&t->helpers, t->ld.skel->obj, t->ksyms, &n);
+	t->helper_list = bpf_helpers_list(&t->helpers, t->ld.skel->obj, t->ksyms,
+					  t->cfg->output_bpfmap ? map_func : NULL, t->btf, &n);
 	if (!t->helper_list)
 		return -ENOMEM;
 	t->track_opts.helper_funcs = t->helper_list;
@@ -354,7 +362,8 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 						      cfg->filter_non_skb_funcs ||
 						      cfg->filter_track_bpf_helpers,
 					  .size = (uint32_t)cfg->filter_track_size,
-					  .non_skb_funcs = cfg->filter_non_skb_funcs}};
+					  .non_skb_funcs = cfg->filter_non_skb_funcs,
+					  .bpfmap = cfg->output_bpfmap}};
 	int rc;
 
 	if (geteuid())

@@ -211,7 +211,8 @@ static int called_by(const struct bpf_helpers *own, uint64_t addr)
 }
 
 char *bpf_helpers_list(const struct bpf_helpers *h, struct bpf_object *own_obj,
-		       const struct kallsyms *ks, size_t *n)
+		       const struct kallsyms *ks, int (*keep)(const char *name, void *arg),
+		       void *arg, size_t *n)
 {
 	struct bpf_helpers own = {0};
 	struct bpf_program *p;
@@ -227,7 +228,8 @@ char *bpf_helpers_list(const struct bpf_helpers *h, struct bpf_object *own_obj,
 	list = malloc(len);
 	*n = 0;
 	for (i = 0; list && i < h->n; i++) {
-		if (h->v[i].module || called_by(&own, h->v[i].addr))
+		if (h->v[i].module ||
+		    (called_by(&own, h->v[i].addr) && !(keep && keep(h->v[i].name, arg))))
 			continue;
 		used += (size_t)snprintf(list + used, len - used, "%s%s", used ? "," : "",
 					 h->v[i].name);

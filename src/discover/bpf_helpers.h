@@ -44,9 +44,11 @@ void bpf_helpers_free(struct bpf_helpers *h);
  * For --filter-track-bpf-helpers: the names of H's helpers as "a,b,c" (malloc'd, "" when
  * none), leaving out those in modules (kprobed by name, a name is vmlinux's) and those
  * the loaded programs of OWN call themselves (pwru's: their probes would fire inside
- * pwru's own programs, only to be skipped). *N: how many are listed.
+ * pwru's own programs, only to be skipped), unless KEEP(name, ARG) keeps them (KEEP NULL:
+ * none). *N: how many are listed.
  */
 char *bpf_helpers_list(const struct bpf_helpers *h, struct bpf_object *own,
-		       const struct kallsyms *ks, size_t *n);
+		       const struct kallsyms *ks, int (*keep)(const char *name, void *arg),
+		       void *arg, size_t *n);
 
 #endif

@@ -75,6 +75,11 @@ static int take_section(struct pwru_record *r, const struct pwru_section *s, con
 		if (s->len >= sizeof(*r->nft))
 			r->nft = (const void *)p;
 		break;
+	case PWRU_SEC_BPFMAP:
+		if (s->len < sizeof(*r->bpfmap))
+			return -1;
+		r->bpfmap = (const void *)p;
+		break;
 	default: /* a newer producer's section: skipped */
 		break;
 	}

@@ -47,7 +47,8 @@ struct pwru_record {
 	const uint8_t *notify; /* notify_len bytes of a bpf_skb_event_output() message */
 	size_t notify_len;
 	const struct pwru_nft *nft;
-	const uint64_t *stack; /* kernel return addresses, innermost first */
+	const struct pwru_bpfmap *bpfmap; /* --output-bpfmap */
+	const uint64_t *stack;		  /* kernel return addresses, innermost first */
 	size_t nstack;
 	bool has_caller;
 	uint64_t caller; /* return address into the traced function's caller */

@@ -2,6 +2,7 @@
 /* cilium/pwru's default text layout, byte for byte: one line per event under one header. */
 #include <stdlib.h>
 #include <string.h>
+#include "src/output/bpfmap_text.h"
 #include "src/output/cilium.h"
 #include "src/output/fmt.h"
 #include "src/output/frag.h"
@@ -10,8 +11,8 @@
 #include "src/output/tuple_text.h"
 
 #define COL_WIDTH 16 /* PROCESS and IFACE; NETNS NAME's is --netns-names-max-length */
-/* A line, --output-skb's dumps, a stack of 64 frames with their inlined functions. */
-#define LINE_MAX_ (64 * 1024 + 2 * PWRU_DUMP_LEN)
+/* A line, --output-skb's dumps, a stack of 64 frames with their inlined functions, a map's. */
+#define LINE_MAX_ (64 * 1024 + 2 * PWRU_DUMP_LEN + BPFMAP_TEXT_MAX)
 
 struct text_state {
 	int tuple_width;  /* the longest tuple printed so far: columns only ever widen */
@@ -306,6 +307,11 @@ static int text_record(struct sink *o, const struct pwru_record *r)
 	*f.p++ = '\n';
 	if (so->stack && r->nframes)
 		f.p += stack_text_frames(r, "    ", f.p, (size_t)(f.end - f.p) + 1);
+	/* --output-bpfmap: last, then an empty line, as cilium/pwru */
+	if (r->bpfmap && f.p < f.end) {
+		f.p += bpfmap_text(r->bpfmap, f.p, (size_t)(f.end - f.p));
+		fmt_char(&f, '\n');
+	}
 	/* One write per line: a reader never sees half an event. */
 	n = (size_t)(f.p - st->line);
 	return fwrite_unlocked(st->line, 1, n, o->out) == n ? 0 : -1;

@@ -10,6 +10,7 @@
 #include "track.skel.h"
 #include "kallsyms/kallsyms.h"
 #include "src/probe/backend.h"
+#include "src/probe/bpfmap.h"
 #include "src/probe/track.h"
 
 /* The fexit hooks of bpf/track.bpf.c, with the argument count each was written for. */
@@ -42,6 +43,7 @@ enum track_mode { MODE_FEXIT, MODE_SLAB };
 
 struct track {
 	struct track_bpf *skel;
+	const struct btf *btf; /* with --output-bpfmap: tells map functions apart */
 	struct bpf_link **links;
 	size_t nlinks, cap;
 	int stats_fd;
@@ -61,6 +63,9 @@ void track_configure(struct pwru_bpf *skel, const struct track_opts *o)
 	bpf_map__set_max_entries(skel->maps.track_skbs, o->by_addr ? n : 1);
 	bpf_map__set_max_entries(skel->maps.track_stacks, o->by_stack ? n : 1);
 	bpf_map__set_max_entries(skel->maps.track_skb_stack, o->by_stack ? n : 1);
+	/* map lookups held until their return: one per CPU inside one, and some slack */
+	if (o->bpfmap && bpf_map__max_entries(skel->maps.pending) < 64)
+		bpf_map__set_max_entries(skel->maps.pending, 64);
 }
 
 static const char *hooked_func(const struct bpf_program *p)
@@ -91,6 +96,7 @@ static int reuse_maps(struct track_bpf *tk, struct pwru_bpf *skel)
 	    {tk->maps.track_stats, skel->maps.track_stats},
 	    {tk->maps.events, skel->maps.events},
 	    {tk->maps.lost, skel->maps.lost},
+	    {tk->maps.pending, skel->maps.pending},
 	};
 	size_t i;
 	int rc;
@@ -169,6 +175,10 @@ static int load_mode(struct track *t, struct pwru_bpf *skel, const struct btf *b
 			return -ENOENT;
 		bpf_program__set_autoload(p, true);
 	}
+	rc = o->bpfmap ? bpfmap_configure(t->skel, skel, btf) : 0;
+	if (rc)
+		return rc;
+	t->btf = o->bpfmap ? btf : NULL;
 	if (mode == MODE_SLAB) {
 		p = bpf_object__find_program_by_name(t->skel->obj, SLAB_PROG);
 		*nfree = 1;
@@ -212,7 +222,8 @@ static int attach_hooks(struct track *t, size_t *nhooked)
 	*nhooked = 0;
 	bpf_object__for_each_program(p, t->skel->obj)
 	{
-		if (!bpf_program__autoload(p) || !strcmp(bpf_program__name(p), NON_SKB_PROG))
+		/* kprobes (--filter-non-skb-funcs, --output-bpfmap) attach by name, below */
+		if (!bpf_program__autoload(p) || strstr(bpf_program__section_name(p), "probe/"))
 			continue;
 		l = bpf_program__attach(p);
 		if (!l || keep_link(t, l))
@@ -220,6 +231,28 @@ static int attach_hooks(struct track *t, size_t *nhooked)
 		(*nhooked)++;
 	}
 	return 0;
+}
+
+/* NAME's kprobe (a map function's own with --output-bpfmap); *L: NULL when none attached. */
+static int attach_one(struct track *t, struct bpf_program *p, const char *name, struct bpf_link **l)
+{
+	enum bpfmap_kind kind = t->btf ? bpfmap_kind(t->btf, name) : BPFMAP_NONE;
+	struct bpf_link *two[2];
+	size_t i, n;
+	int rc;
+
+	if (kind == BPFMAP_NONE) {
+		*l = bpf_program__attach_kprobe(p, false, name);
+		return *l ? keep_link(t, *l) : -errno;
+	}
+	rc = bpfmap_attach(t->skel, name, kind, two, &n);
+	*l = rc ? NULL : two[0];
+	for (i = 0; i < n; i++)
+		if (rc)
+			bpf_link__destroy(two[i]);
+		else if (keep_link(t, two[i]))
+			rc = -ENOMEM;
+	return rc;
 }
 
 /*
@@ -236,8 +269,7 @@ static int attach_non_skb(struct track *t, const char *list, int skip, size_t *s
 
 	for (name = copy ? strtok_r(copy, ",", &save) : NULL; name && !rc;
 	     name = strtok_r(NULL, ",", &save)) {
-		l = bpf_program__attach_kprobe(p, false, name);
-		rc = l ? keep_link(t, l) : -errno;
+		rc = attach_one(t, p, name, &l);
 		if (rc && !l && skip) {
 			(*skipped)++;
 			rc = 0;

@@ -32,6 +32,8 @@ struct track_opts {
 	 * not probe is left out (and counted in the line saying how many are tracked).
 	 */
 	const char *helper_funcs;
+	/* --output-bpfmap: the map functions of those two get their own probes (bpfmap.h) */
+	bool bpfmap;
 };
 
 static inline bool track_on(const struct track_opts *o)

@@ -77,8 +77,8 @@ nobody() { setpriv --reuid=65534 --regid=65534 --clear-groups "$@"; }
 # --- 2: bad input ---
 walk "unknown flag --X (pwru --help lists the flags)" 2 \
 	'unknown flag --nope \(pwru --help lists the flags\)$' ./pwru --nope
-walk "--X is a cilium/pwru flag this pwru does not have (...)" 2 \
-	'--output-bpfmap is a cilium/pwru flag this pwru does not have \(docs/usage.md, "Where pwru differs"\)$' \
+walk "--output-bpfmap shows the map operations of the BPF helpers traced: add --filter-track-bpf-helpers" 2 \
+	'--output-bpfmap shows the map operations of the BPF helpers traced: add --filter-track-bpf-helpers$' \
 	./pwru --output-bpfmap
 walk "--X needs a value (ARG)" 2 '--output-limit-lines needs a value \(N\)$' \
 	./pwru --output-limit-lines

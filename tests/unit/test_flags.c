@@ -75,15 +75,19 @@ static void test_errors(void)
 	is_int(err_exit_status(&e), 2, "a usage error is exit status 2");
 	is_str(e.msg, "unknown flag --bogus (pwru --help lists the flags)", "says which flag");
 	flags_free(&c);
-	is_int(PARSE(&c, "--output-bpfmap"), -1, "a cilium/pwru flag not implemented here");
+	is_int(PARSE(&c, "--output-bpfmap"), -1, "--output-bpfmap without helpers to trace");
 	is_str(e.msg,
-	       "--output-bpfmap is a cilium/pwru flag this pwru does not have (docs/usage.md, "
-	       "\"Where pwru differs\")",
-	       "says it is pwru's, not a typo");
+	       "--output-bpfmap shows the map operations of the BPF helpers traced: add "
+	       "--filter-track-bpf-helpers",
+	       "says which flag to add");
 	is_int(err_exit_status(&e), 2, "exit 2");
 	flags_free(&c);
-	is_int(PARSE(&c, "--output-bpfmap=true"), -1, "the = form too");
-	ok(!strncmp(e.msg, "--output-bpfmap is a cilium/pwru flag", 37), "names the flag only");
+	is_int(PARSE(&c, "--output-bpfmap", "--filter-track-bpf-helpers"), 0,
+	       "--output-bpfmap with --filter-track-bpf-helpers");
+	ok(c.output_bpfmap && c.filter_track_bpf_helpers, "both set");
+	flags_free(&c);
+	is_int(PARSE(&c, "--filter-non-skb-funcs", "htab_map_update_elem", "--output-bpfmap"), 0,
+	       "or with --filter-non-skb-funcs (map functions named), as cilium/pwru");
 	flags_free(&c);
 	is_int(PARSE(&c, "--set-percpu-buf", "8192", "--netns-names-max-length", "20"), 0,
 	       "pwru's --set-percpu-buf and --netns-names-max-length are taken");

@@ -18,37 +18,9 @@ check "two netns joined by veth" netns_pair
 check "helpers.bpf.o on vb's tc ingress" sh -c "$INB $TC qdisc add dev vb clsact &&
 	$INB $TC filter add dev vb ingress bpf da obj $OBJ/helpers.bpf.o sec tc"
 
-# run NAME FLAGS... : pwru on the function running the program (tcf_classify;
-# tcf_classify_ingress on 5.10) and icmp_rcv during three pings, waiting
-# (bounded) for the three requests at icmp_rcv.
-run() {
-	local name=$1
-	shift
-	if ! pwru_start "$name" --filter-func 'tcf_classify|tcf_classify_ingress|icmp_rcv' "$@" icmp; then
-		not_ok "pwru $* attached" "exit ${PWRU_STATUS:-?}" "$(head -n 5 "$SCRATCH/$name.err")"
-		return 1
-	fi
-	$IP netns exec a ping -c 3 -i 0.2 -W 3 10.0.1.2 >/dev/null 2>&1
-	wait_lines "$SCRATCH/$name.out" '10\.0\.1\.1:0->10\.0\.1\.2:0\(icmp\) icmp_rcv( |$)' 3
-	pwru_stop
-}
-
-if run track --filter-track-bpf-helpers --output-caller; then
+if ping_through_prog track --filter-track-bpf-helpers --output-caller; then
 	out=$SCRATCH/track.out
-	line=$(grep '^pwru: tracking .* BPF helpers' "$SCRATCH/track.err")
-	missing=
-	for h in $HELPERS; do
-		case ",${line##*: }," in
-		*",$h,"*) ;;
-		*) missing="$missing $h" ;;
-		esac
-	done
-	if [ -n "$line" ] && [ -z "$missing" ]; then
-		ok "found in the program's JITed image: $HELPERS"
-	else
-		not_ok "found in the program's JITed image: $HELPERS" "missing:$missing" \
-			"$(cat "$SCRATCH/track.err")"
-	fi
+	check_helpers_found "$SCRATCH/track.err" $HELPERS
 	for h in $HELPERS; do
 		lines=$(event_lines "$out" "$h" "$REQ")
 		n=$(printf '%s' "$lines" | grep -c .)
@@ -86,7 +58,7 @@ if run track --filter-track-bpf-helpers --output-caller; then
 	fi
 fi
 
-if run plain; then
+if ping_through_prog plain; then
 	if event_lines "$SCRATCH/plain.out" icmp_rcv "$REQ" | grep -q . &&
 		! grep -qE ' bpf_(skb_load_bytes|skb_change_proto|get_hash_recalc)( |$)' "$SCRATCH/plain.out"; then
 		ok "without --filter-track-bpf-helpers the requests show, no helper does"

@@ -133,9 +133,7 @@ json_five() {
 		show "pwru stdout" "$SCRATCH/json.out"
 	fi
 }
-# the XDP flags without --filter-trace-xdp: accepted (as cilium/pwru), they change nothing
-run json "skb->len == $LARGE" --output-json --output-skb-metadata 'skb->mark' --output-skb \
-	--filter-xdp-expr 'xdp->frame_sz == 1' --output-xdp-metadata 'xdp->rxq->queue_index'
+run json "skb->len == $LARGE" --output-json --output-skb-metadata 'skb->mark' --output-skb
 json_five "JSON: \"metadata\": {\"skb->mark\": 4418} on the large pings" '.metadata["skb->mark"] == 4418'
 json_five "JSON: skb_dump holds the dump" '.skb_dump | startswith("(struct sk_buff){")'
 

@@ -364,6 +364,41 @@ expect_line() {
 # wait_text FILE TEXT : up to 10 s for TEXT to appear in FILE (pwru's stderr).
 wait_text() { wait_until grep -qF -- "$2" "$1"; }
 
+# ping_through_prog NAME FLAGS... : for the tc programs on vb's ingress (81, 88): pwru
+# FLAGS on the function running them (tcf_classify; tcf_classify_ingress on 5.10) and on
+# icmp_rcv during three pings from a, waiting (bounded) for the three requests at
+# icmp_rcv. Status 1 (and a failed test) when pwru did not attach.
+ping_through_prog() {
+	local name=$1
+	shift
+	if ! pwru_start "$name" --filter-func 'tcf_classify|tcf_classify_ingress|icmp_rcv' "$@" icmp; then
+		not_ok "pwru $* attached" "exit ${PWRU_STATUS:-?}" "$(head -n 5 "$SCRATCH/$name.err")"
+		return 1
+	fi
+	$IP netns exec a ping -c 3 -i 0.2 -W 3 10.0.1.2 >/dev/null 2>&1
+	wait_lines "$SCRATCH/$name.out" '10\.0\.1\.1:0->10\.0\.1\.2:0\(icmp\) icmp_rcv( |$)' 3
+	pwru_stop
+}
+
+# check_helpers_found ERRFILE NAMES... : pwru's stderr (ERRFILE) says the helpers it tracks,
+# NAMES among them (--filter-track-bpf-helpers).
+check_helpers_found() {
+	local err=$1 line missing= h
+	shift
+	line=$(grep '^pwru: tracking .* BPF helpers' "$err")
+	for h in "$@"; do
+		case ",${line##*: }," in
+		*",$h,"*) ;;
+		*) missing="$missing $h" ;;
+		esac
+	done
+	if [ -n "$line" ] && [ -z "$missing" ]; then
+		ok "found in the program's JITed image: $*"
+	else
+		not_ok "found in the program's JITed image: $*" "missing:$missing" "$(cat "$err")"
+	fi
+}
+
 cleanup() {
 	if [ -n "$PWRU_PID" ]; then
 		kill -KILL "$PWRU_PID" 2>/dev/null
