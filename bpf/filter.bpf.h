@@ -7,9 +7,10 @@
  * filter_pcap_gate() with a constant, so an empty expression costs no call at all and the
  * verifier prunes the rest. Left untouched (no filter installed), every skb matches.
  *
- * Per packet the glue does three helper calls whatever the expression: the scratch lookup,
- * one read of the sk_buff fields it needs, one read of the first FILTER_PCAP_BUF bytes of the
- * packet. The filter then loads from that copy; only loads past it read the skb again.
+ * Per packet the glue does, whatever the expression: the scratch lookup, the sk_buff fields
+ * it needs (plain loads through bpf_rdonly_cast where the kernel has it, 6.2+; else one
+ * helper copy of them), one read of the packet's first bytes (at most FILTER_PCAP_BUF). The
+ * filter then loads from that copy; only loads past it read the skb again.
  */
 #ifndef PWRU_FILTER_BPF_H
 #define PWRU_FILTER_BPF_H
@@ -88,6 +89,22 @@ static __always_inline int filter_pcap_pick(__u16 mac, __u16 net)
 	return -1;
 }
 
+/*
+ * kfunc (6.2+): the skb as read-only kernel memory of its BTF type, so that its fields are
+ * plain loads the JIT guards against faults, not a helper call copying them. Weak: older
+ * kernels lack it, and cfg_skb_direct (set by the loader from the kernel's BTF) keeps the
+ * verifier from ever reaching the call there.
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+const volatile bool cfg_skb_direct = false;
+
+/* What the glue reads of an sk_buff to find the packet. */
+struct filter_pcap_view {
+	unsigned char *head, *data;
+	__u32 len, tail;
+	__u16 mac, net;
+};
+
 /* The sk_buff fields from ->len to ->data, read once into PC->meta. */
 static __always_inline bool filter_pcap_read_meta(struct filter_pcap_percpu *pc,
 						  struct sk_buff *skb)
@@ -99,6 +116,33 @@ static __always_inline bool filter_pcap_read_meta(struct filter_pcap_percpu *pc,
 	return !bpf_probe_read_kernel(pc->meta, n, (void *)skb + FILTER_PCAP_SKB_OFF(len));
 }
 
+static __always_inline bool filter_pcap_read_view(struct filter_pcap_percpu *pc,
+						  struct sk_buff *skb, struct filter_pcap_view *v)
+{
+	struct sk_buff *s;
+	__u8 *m = pc->meta;
+
+	if (cfg_skb_direct) {
+		s = bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff));
+		v->head = s->head;
+		v->data = s->data;
+		v->len = s->len;
+		v->tail = s->tail;
+		v->mac = s->mac_header;
+		v->net = s->network_header;
+		return true;
+	}
+	if (!filter_pcap_read_meta(pc, skb))
+		return false;
+	v->head = FILTER_PCAP_META_AT(m, unsigned char *, head);
+	v->data = FILTER_PCAP_META_AT(m, unsigned char *, data);
+	v->len = FILTER_PCAP_META_AT(m, __u32, len);
+	v->tail = FILTER_PCAP_META_AT(m, __u32, tail);
+	v->mac = FILTER_PCAP_META_AT(m, __u16, mac_header);
+	v->net = FILTER_PCAP_META_AT(m, __u16, network_header);
+	return true;
+}
+
 /*
  * Points the scratch at the packet from START (an offset from skb->head) and copies its
  * first bytes. MISSING: bytes the capture lacks (wire length minus captured length),
@@ -106,21 +150,18 @@ static __always_inline bool filter_pcap_read_meta(struct filter_pcap_percpu *pc,
  * the filter.
  */
 static __always_inline bool filter_pcap_point(struct filter_pcap_percpu *pc, struct sk_buff *skb,
-					      __u32 start, __u32 missing, __u32 pad)
+					      const struct filter_pcap_view *v, __u32 start,
+					      __u32 missing, __u32 pad)
 {
-	__u8 *m = pc->meta;
-	unsigned char *head = FILTER_PCAP_META_AT(m, unsigned char *, head);
-	unsigned char *data = FILTER_PCAP_META_AT(m, unsigned char *, data);
-	__u32 tail = FILTER_PCAP_META_AT(m, __u32, tail);
-	__u32 data_off = data - head;
-	__u32 len = FILTER_PCAP_META_AT(m, __u32, len);
+	__u32 data_off = v->data - v->head;
+	__u32 tail = v->tail;
 	__u32 n;
 
-	if (start > tail || tail - start < pad || len + data_off < start + pad)
+	if (start > tail || tail - start < pad || v->len + data_off < start + pad)
 		return false;
-	pc->s.data = (__u64)(head + start);
+	pc->s.data = (__u64)(v->head + start);
 	pc->s.caplen = tail - start - pad;
-	pc->s.len = len + data_off - start - pad + missing;
+	pc->s.len = v->len + data_off - start - pad + missing;
 	pc->s.skb = (__u64)skb;
 	/*
 	 * Only the captured bytes (most packets are short: a copy costs per byte), at most the
@@ -130,7 +171,7 @@ static __always_inline bool filter_pcap_point(struct filter_pcap_percpu *pc, str
 	n = *(volatile __u32 *)&pc->s.caplen;
 	if (n > FILTER_PCAP_BUF)
 		n = FILTER_PCAP_BUF;
-	return !bpf_probe_read_kernel(pc->s.buf, n, head + start);
+	return !bpf_probe_read_kernel(pc->s.buf, n, v->head + start);
 }
 
 /* LAYER: FILTER_PCAP_AUTO for tracing; the checker forces L3 for raw IP captures. */
@@ -138,25 +179,23 @@ static __always_inline bool filter_pcap_skb(struct sk_buff *skb, int layer, __u3
 					    __u32 pad)
 {
 	struct filter_pcap_percpu *pc;
+	struct filter_pcap_view v;
 	__u32 key = 0, start;
-	__u8 *m;
 
 	if (!filter_pcap_gate())
 		return true;
 	pc = bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
-	if (!pc || !filter_pcap_read_meta(pc, skb))
+	if (!pc || !filter_pcap_read_view(pc, skb, &v))
 		return false;
-	m = pc->meta;
 	if (layer == FILTER_PCAP_AUTO)
-		layer = filter_pcap_pick(FILTER_PCAP_META_AT(m, __u16, mac_header),
-					 FILTER_PCAP_META_AT(m, __u16, network_header));
+		layer = filter_pcap_pick(v.mac, v.net);
 	if (layer == FILTER_PCAP_L2)
-		start = FILTER_PCAP_META_AT(m, __u16, mac_header);
+		start = v.mac;
 	else if (layer == FILTER_PCAP_L3)
-		start = FILTER_PCAP_META_AT(m, __u16, network_header);
+		start = v.net;
 	else
 		return false;
-	if (!filter_pcap_point(pc, skb, start, missing, pad))
+	if (!filter_pcap_point(pc, skb, &v, start, missing, pad))
 		return false;
 	if (layer == FILTER_PCAP_L2)
 		return filter_pcap_l2(&pc->s);

@@ -19,18 +19,19 @@ FILTER_STUB(filter_tunnel_l3)
 static __always_inline bool filter_tunnel(struct sk_buff *skb)
 {
 	struct filter_pcap_percpu *pc;
+	struct filter_pcap_view v;
 	struct tunnel_at in;
 	__u32 key = 0;
 
 	if (!filter_tunnel_gate() || !tunnel_inner(skb, &in))
 		return true;
 	pc = bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
-	if (!pc || !filter_pcap_read_meta(pc, skb))
+	if (!pc || !filter_pcap_read_view(pc, skb, &v))
 		return false;
 	if (in.mac != TUNNEL_NO_HDR &&
-	    (!filter_pcap_point(pc, skb, in.mac, 0, 0) || !filter_tunnel_l2(&pc->s)))
+	    (!filter_pcap_point(pc, skb, &v, in.mac, 0, 0) || !filter_tunnel_l2(&pc->s)))
 		return false;
-	return filter_pcap_point(pc, skb, in.net, 0, 0) && filter_tunnel_l3(&pc->s);
+	return filter_pcap_point(pc, skb, &v, in.net, 0, 0) && filter_tunnel_l3(&pc->s);
 }
 
 #endif

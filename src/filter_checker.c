@@ -151,6 +151,7 @@ static int load(struct filter_checker *c, struct pwru_err *e)
 		ret = err_from_errno(e, -errno, "cannot open the BPF object");
 		goto out;
 	}
+	c->skel->rodata->cfg_skb_direct = kernel_has_kfunc("bpf_rdonly_cast");
 	ret = check_filter_bpf__load(c->skel);
 	if (ret) {
 		ret = explain_load_failure(h, ret, e);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "pwru.skel.h"
 #include "src/probe/backend.h"
@@ -83,6 +84,10 @@ int loader_load(struct loader *ld, char *err, size_t errlen)
 		snprintf(err, errlen, "preparing the tc/XDP programs' probes: %s", strerror(-rc));
 		return rc;
 	}
+	/* the skb's fields as plain loads where the kernel can cast (bpf/filter.bpf.h) */
+	ld->skel->rodata->cfg_skb_direct =
+	    ld->ctx->btf &&
+	    btf__find_by_name_kind(ld->ctx->btf, "bpf_rdonly_cast", BTF_KIND_FUNC) >= 0;
 	rc = pwru_bpf__load(ld->skel);
 	if (rc) {
 		why = splice_hooks_error(ld->hooks);
