@@ -4,12 +4,13 @@
 #include <string.h>
 #include "src/output/bpfmap_text.h"
 
+static const char hex[] = "0123456789abcdef";
+
 #define DUMP_LINE 79 /* "00000000  " 16 x "xx " two gaps, " |" 16 chars "|\n" */
 
 /* One line of up to 16 bytes at offset OFF: the missing bytes' columns are blank. */
 static size_t dump_line(const uint8_t *p, size_t n, size_t off, char *out)
 {
-	static const char hex[] = "0123456789abcdef";
 	char *o = out + sprintf(out, "%08zx  ", off);
 	size_t i;
 
@@ -51,6 +52,17 @@ size_t bpfmap_hexdump(const uint8_t *p, size_t n, char *buf, size_t len)
 static size_t cut(size_t size)
 {
 	return size < PWRU_BPFMAP_DATA ? size : PWRU_BPFMAP_DATA;
+}
+
+void bpfmap_hex(const uint8_t *p, uint32_t size, char out[BPFMAP_HEX_MAX])
+{
+	size_t i, n = cut(size);
+
+	for (i = 0; i < n; i++) {
+		out[2 * i] = hex[p[i] >> 4];
+		out[2 * i + 1] = hex[p[i] & 15];
+	}
+	out[2 * n] = '\0';
 }
 
 size_t bpfmap_text(const struct pwru_bpfmap *m, char *buf, size_t len)

@@ -21,4 +21,8 @@ size_t bpfmap_text(const struct pwru_bpfmap *m, char *buf, size_t len);
 /* The LEN bytes at P as one dump's lines ("" for none); same return. */
 size_t bpfmap_hexdump(const uint8_t *p, size_t n, char *buf, size_t len);
 
+/* For JSON: the first PWRU_BPFMAP_DATA of SIZE bytes at P as hex digits into OUT, NUL-ended. */
+#define BPFMAP_HEX_MAX (2 * PWRU_BPFMAP_DATA + 1)
+void bpfmap_hex(const uint8_t *p, uint32_t size, char out[BPFMAP_HEX_MAX]);
+
 #endif

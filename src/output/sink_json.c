@@ -6,6 +6,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include "src/output/bpfmap_text.h"
 #include "src/output/cilium.h"
 #include "src/output/fmt.h"
 #include "src/output/frag.h"
@@ -316,6 +317,35 @@ static void put_metadata(struct fmt *f, const struct metadata_opts *m, const uin
 	fmt_char(f, '}');
 }
 
+/*
+ * --output-bpfmap: {"id":..,"name":..,"key_size":..,"key":"0a000101",...}: key and value as
+ * hex (cut at PWRU_BPFMAP_DATA bytes); "value" null for a lookup that found nothing, absent
+ * for a delete and for what could not be read.
+ */
+static void put_bpfmap(struct fmt *f, const struct pwru_bpfmap *m)
+{
+	char name[sizeof(m->name) + 1], hex[BPFMAP_HEX_MAX];
+
+	fmt_key(f, "bpfmap");
+	fmt_char(f, '{');
+	key_u64(f, "id", m->id);
+	memcpy(name, m->name, sizeof(m->name));
+	name[sizeof(m->name)] = '\0';
+	key_str(f, "name", name);
+	key_u64(f, "key_size", m->key_size);
+	bpfmap_hex(m->key, m->key_size, hex);
+	key_str(f, "key", hex);
+	key_u64(f, "value_size", m->value_size);
+	if (m->value == PWRU_BPFMAP_VALUE) {
+		bpfmap_hex(m->val, m->value_size, hex);
+		key_str(f, "value", hex);
+	} else if (m->value == PWRU_BPFMAP_MISS) {
+		fmt_key(f, "value");
+		fmt_lit(f, "null");
+	}
+	fmt_char(f, '}');
+}
+
 static int json_record(struct sink *o, const struct pwru_record *r)
 {
 	const struct sink_opts *so = o->opts;
@@ -346,6 +376,8 @@ static int json_record(struct sink *o, const struct pwru_record *r)
 		key_str(&f, "skb_dump", r->skb_dump);
 	if (r->shinfo_dump)
 		key_str(&f, "shinfo_dump", r->shinfo_dump);
+	if (r->bpfmap)
+		put_bpfmap(&f, r->bpfmap);
 	if (r->pkt) {
 		key_u64(&f, "pkt_len", r->pkt->orig_len);
 		key_u64(&f, "pkt_caplen", r->pkt->cap_len);

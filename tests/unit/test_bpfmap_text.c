@@ -8,7 +8,7 @@
 #include "src/output/bpfmap_text.h"
 #include "src/output/sink.h"
 
-extern const struct sink_ops sink_text;
+extern const struct sink_ops sink_text, sink_json;
 
 static void test_hexdump(void)
 {
@@ -127,12 +127,45 @@ static void test_sink_text(void)
 	rendered_free(&r);
 }
 
+static void test_sink_json(void)
+{
+	static const uint8_t kinds[3] = {PWRU_BPFMAP_VALUE, PWRU_BPFMAP_MISS, PWRU_BPFMAP_NO_VALUE};
+	struct sink_opts so = {.meta = true, .tuple = true};
+	struct pwru_event ev = sample_event();
+	struct pwru_bpfmap m;
+	struct rec recs[3];
+	struct rendered r;
+	const char *p, *want = "\"bpfmap\":{\"id\":42,\"name\":\"pwru_test_map\",\"key_size\":8,"
+			       "\"key\":\"0a00010170777275\",\"value_size\":8,"
+			       "\"value\":\"7365656e02000000\"}";
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		m = sample_map(kinds[i]);
+		if (i == 1)
+			memcpy(m.name, "sixteen_chars\"\\x", 16);
+		rec_start(&recs[i], &ev);
+		rec_section(&recs[i], PWRU_SEC_BPFMAP, &m, sizeof(m));
+	}
+	r = render_recs(&sink_json, &so, recs, 3, 0);
+	p = r.out ? strstr(r.out, "\"bpfmap\":{") : NULL;
+	ok(p && !strncmp(p, want, strlen(want)), "JSON: id, name, key and value as hex");
+	p = p ? strstr(p + 1, "\"bpfmap\":{") : NULL;
+	ok(p && strstr(p, "\"name\":\"sixteen_chars\\\"\\\\x\",") &&
+	       strstr(p, "\"value_size\":8,\"value\":null}"),
+	   "a name of 16, escaped; a lookup that found nothing: value null");
+	p = p ? strstr(p + 1, "\"bpfmap\":{") : NULL;
+	ok(p && strstr(p, "\"value_size\":8}") && !strstr(p, "\"value\":"), "a delete: no value");
+	rendered_free(&r);
+}
+
 int main(void)
 {
 	harness_init();
 	test_hexdump();
 	test_map_text();
 	test_sink_text();
+	test_sink_json();
 	harness_done();
 	return tap_done();
 }

@@ -123,6 +123,21 @@ if ping_through_prog nonskb --filter-non-skb-funcs htab_map_update_elem --output
 	fi
 fi
 
+# JSON: the same calls as the event's "bpfmap" object.
+if PTP_WAIT='"func":"icmp_rcv".*"saddr":"10\.0\.1\.1"' \
+	ping_through_prog json --filter-track-bpf-helpers --output-bpfmap --output-json; then
+	want='"bpfmap":{"id":'$map_id',"name":"pwru_test_map","key_size":8,"key":"0a00010170777275","value_size":8,"value":"7365656e'
+	n=$(grep '"func":"htab_map_update_elem"' "$SCRATCH/json.out" | grep -cF "$want")
+	# the map keeps the earlier runs' element: every lookup finds it
+	found=$(grep '"func":"__htab_map_lookup_elem"' "$SCRATCH/json.out" | grep -cF "$want")
+	if [ "$n" -ge 3 ] && [ "$found" -ge 3 ]; then
+		ok "JSON: each update's and lookup's bpfmap object, key and value as hex ($n, $found)"
+	else
+		not_ok "JSON: each update's and lookup's bpfmap object, key and value as hex ($n, $found)" \
+			"$(grep -m 3 bpfmap "$SCRATCH/json.out")"
+	fi
+fi
+
 if ping_through_prog plain --filter-track-bpf-helpers; then
 	if event_lines "$SCRATCH/plain.out" icmp_rcv "$REQ" | grep -q . &&
 		! grep -q '^map_' "$SCRATCH/plain.out"; then

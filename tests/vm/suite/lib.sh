@@ -367,7 +367,8 @@ wait_text() { wait_until grep -qF -- "$2" "$1"; }
 # ping_through_prog NAME FLAGS... : for the tc programs on vb's ingress (81, 88): pwru
 # FLAGS on the function running them (tcf_classify; tcf_classify_ingress on 5.10) and on
 # icmp_rcv during three pings from a, waiting (bounded) for the three requests at
-# icmp_rcv. Status 1 (and a failed test) when pwru did not attach.
+# icmp_rcv (PTP_WAIT: what they are in pwru's output, the text lines by default). Status 1
+# (and a failed test) when pwru did not attach.
 ping_through_prog() {
 	local name=$1
 	shift
@@ -376,9 +377,10 @@ ping_through_prog() {
 		return 1
 	fi
 	$IP netns exec a ping -c 3 -i 0.2 -W 3 10.0.1.2 >/dev/null 2>&1
-	wait_lines "$SCRATCH/$name.out" '10\.0\.1\.1:0->10\.0\.1\.2:0\(icmp\) icmp_rcv( |$)' 3
+	wait_lines "$SCRATCH/$name.out" "${PTP_WAIT:-$PTP_WAIT_TEXT}" 3
 	pwru_stop
 }
+PTP_WAIT_TEXT='10\.0\.1\.1:0->10\.0\.1\.2:0\(icmp\) icmp_rcv( |$)'
 
 # check_helpers_found ERRFILE NAMES... : pwru's stderr (ERRFILE) says the helpers it tracks,
 # NAMES among them (--filter-track-bpf-helpers).
