@@ -9,6 +9,7 @@
 #include "src/probe/loader.h"
 #include "src/probe/progtrace.h"
 #include "src/probe/retsplit.h"
+#include "src/probe/rodata_fold.h"
 #include "src/probe/splice_hooks.h"
 
 #define MAX_SECTIONS 16
@@ -21,6 +22,13 @@ static int backend_step(void *arg, struct bpf_program *prog, struct bpf_prog_loa
 	const struct backend *b2 = ld->rs ? retsplit_backend(ld->rs, &ctx2) : NULL;
 	int rc;
 
+	rc = rodata_fold(prog, bpf_map__fd(ld->skel->maps.rodata), ld->skel->rodata,
+			 bpf_map__value_size(ld->skel->maps.rodata));
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: folding its .rodata loads: %s", bpf_program__name(prog),
+			 strerror(-rc));
+		return rc;
+	}
 	if (ld->pt && progtrace_owns(prog))
 		return progtrace_prog_load(ld->pt, prog, opts, err, errlen);
 	rc = ld->b->prog_load ? ld->b->prog_load(ld->ctx, prog, opts, err, errlen) : 0;

@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/bpf.h>
+#include <bpf/libbpf.h>
+#include "src/probe/rodata_fold.h"
+
+static bool is_jump(const struct bpf_insn *in)
+{
+	uint8_t cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
+
+	return (cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_EXIT &&
+	       !(op == BPF_CALL && in->src_reg != BPF_PSEUDO_CALL);
+}
+
+/* Where some jump or call lands, one flag per instruction. */
+static bool *landings(const struct bpf_insn *in, size_t n)
+{
+	bool *t = calloc(n + 1, sizeof(*t));
+	size_t i;
+
+	for (i = 0; t && i < n; i++) {
+		int64_t to;
+
+		/* a callback's address (bpf_loop and the like) */
+		if (in[i].code == (BPF_LD | BPF_IMM | BPF_DW) && in[i].src_reg == BPF_PSEUDO_FUNC) {
+			to = (int64_t)i + 1 + in[i].imm;
+			if (to >= 0 && (size_t)to <= n)
+				t[to] = true;
+			continue;
+		}
+		if (!is_jump(&in[i]))
+			continue;
+		to = (int64_t)i + 1 +
+		     (BPF_OP(in[i].code) == BPF_CALL ||
+			      (BPF_CLASS(in[i].code) == BPF_JMP32 && BPF_OP(in[i].code) == BPF_JA)
+			  ? in[i].imm
+			  : in[i].off);
+		if (to >= 0 && (size_t)to <= n)
+			t[to] = true;
+	}
+	return t;
+}
+
+/* The LEN-byte little-endian value at OFF of DATA, if it is there. */
+static bool value_at(const void *data, size_t size, uint32_t off, int len, uint64_t *v)
+{
+	const uint8_t *p = data;
+	int k;
+
+	if (off > size || size - off < (size_t)len)
+		return false;
+	*v = 0;
+	for (k = len - 1; k >= 0; k--)
+		*v = *v << 8 | p[off + k];
+	return true;
+}
+
+static int load_size(uint8_t code)
+{
+	switch (BPF_SIZE(code)) {
+	case BPF_B:
+		return 1;
+	case BPF_H:
+		return 2;
+	case BPF_W:
+		return 4;
+	}
+	return 8;
+}
+
+/*
+ * I: `rX = map value + OFF` (ld_imm64, two slots) followed by `rX = *(size *)(rX + K)`,
+ * reached only from I (no jump lands on the load), X overwritten by the load: the pair is
+ * `wX = value`, then two `ja +0` the verifier removes.
+ */
+static bool fold_at(struct bpf_insn *in, size_t n, size_t i, const bool *land, int fd,
+		    const void *data, size_t size)
+{
+	struct bpf_insn *ld = &in[i], *mem = &in[i + 2];
+	uint64_t v;
+	int len;
+
+	if (i + 2 >= n || ld->code != (BPF_LD | BPF_IMM | BPF_DW) ||
+	    ld->src_reg != BPF_PSEUDO_MAP_VALUE || ld->imm != fd || land[i + 1] || land[i + 2])
+		return false;
+	if (BPF_CLASS(mem->code) != BPF_LDX || BPF_MODE(mem->code) != BPF_MEM ||
+	    mem->src_reg != ld->dst_reg || mem->dst_reg != ld->dst_reg || mem->off < 0)
+		return false;
+	len = load_size(mem->code);
+	if (!value_at(data, size, (uint32_t)in[i + 1].imm + (uint32_t)mem->off, len, &v) ||
+	    v > UINT32_MAX)
+		return false;
+	/* a 32-bit move zero-extends, as the load does */
+	in[i] = (struct bpf_insn){
+	    .code = BPF_ALU | BPF_MOV | BPF_K, .dst_reg = ld->dst_reg, .imm = (int32_t)(uint32_t)v};
+	in[i + 1] = (struct bpf_insn){.code = BPF_JMP | BPF_JA};
+	in[i + 2] = (struct bpf_insn){.code = BPF_JMP | BPF_JA};
+	return true;
+}
+
+int rodata_fold_insns(struct bpf_insn *in, size_t n, int map_fd, const void *data, size_t size)
+{
+	bool *land = landings(in, n);
+	int folded = 0;
+	size_t i;
+
+	if (!land)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		if (fold_at(in, n, i, land, map_fd, data, size)) {
+			folded++;
+			i += 2;
+		}
+	free(land);
+	return folded;
+}
+
+int rodata_fold(struct bpf_program *prog, int map_fd, const void *data, size_t size)
+{
+	size_t n = bpf_program__insn_cnt(prog);
+	struct bpf_insn *in = malloc((n ? n : 1) * sizeof(*in));
+	int folded, rc = 0;
+
+	if (!in)
+		return -ENOMEM;
+	memcpy(in, bpf_program__insns(prog), n * sizeof(*in));
+	folded = rodata_fold_insns(in, n, map_fd, data, size);
+	if (folded > 0)
+		rc = bpf_program__set_insns(prog, in, n);
+	free(in);
+	return rc ? rc : folded;
+}
