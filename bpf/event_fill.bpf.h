@@ -102,35 +102,35 @@ struct ip6_hdr {
 static __always_inline __u32 skb_netns(struct sk_buff *skb, struct net_device *dev)
 {
 	if (dev)
-		return BPF_CORE_READ(dev, nd_net.net, ns.inum);
-	return BPF_CORE_READ(skb, sk, __sk_common.skc_net.net, ns.inum);
+		return KERNEL_READ(dev, nd_net.net, ns.inum);
+	return KERNEL_READ(skb, sk, __sk_common.skc_net.net, ns.inum);
 }
 
 /* Route MTU when the skb has a route, else the device's: what the packet will be held to. */
 static __always_inline __u32 skb_mtu(struct sk_buff *skb, struct net_device *dev)
 {
-	unsigned long refdst = BPF_CORE_READ(skb, _skb_refdst);
+	unsigned long refdst = KERNEL_READ(skb, _skb_refdst);
 	struct dst_entry *dst = (struct dst_entry *)(refdst & ~1UL);
 	__u32 mtu = 0;
 
 	if (dst) {
-		unsigned long metrics = BPF_CORE_READ(dst, _metrics) & ~3UL;
+		struct dst_metrics *m = (void *)(KERNEL_READ(dst, _metrics) & ~3UL);
 
 		/* RTAX_MTU is 2, and metrics are stored from RTAX_LOCK + 1 on. */
-		if (metrics)
-			bpf_probe_read_kernel(&mtu, sizeof(mtu), (void *)(metrics + 4));
+		if (m)
+			mtu = KERNEL_READ(m, metrics[1]);
 		if (!mtu)
-			mtu = BPF_CORE_READ(dst, dev, mtu);
+			mtu = KERNEL_READ(dst, dev, mtu);
 	}
 	if (!mtu && dev)
-		mtu = BPF_CORE_READ(dev, mtu);
+		mtu = KERNEL_READ(dev, mtu);
 	return mtu;
 }
 
 static __always_inline void fill_dev(struct net_device *dev, struct pwru_event *ev)
 {
 	if (dev) {
-		ev->ifindex = BPF_CORE_READ(dev, ifindex);
+		ev->ifindex = KERNEL_READ(dev, ifindex);
 		bpf_core_read(ev->ifname, sizeof(ev->ifname), &dev->name);
 	}
 }
@@ -139,9 +139,9 @@ static __always_inline void fill_meta(struct sk_buff *skb, struct net_device *de
 				      struct pwru_event *ev)
 {
 	ev->netns = skb_netns(skb, dev);
-	ev->mark = BPF_CORE_READ(skb, mark);
-	ev->len = BPF_CORE_READ(skb, len);
-	ev->protocol = bpf_ntohs(BPF_CORE_READ(skb, protocol));
+	ev->mark = KERNEL_READ(skb, mark);
+	ev->len = KERNEL_READ(skb, len);
+	ev->protocol = bpf_ntohs(KERNEL_READ(skb, protocol));
 	ev->mtu = skb_mtu(skb, dev);
 	fill_dev(dev, ev);
 }
@@ -215,8 +215,8 @@ static __always_inline void fill_tuple_l3(void *l3, struct pwru_tuple *t)
 
 static __always_inline void fill_tuple(struct sk_buff *skb, struct pwru_tuple *t)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u16 nh_off = BPF_CORE_READ(skb, network_header);
+	unsigned char *head = KERNEL_READ(skb, head);
+	__u16 nh_off = KERNEL_READ(skb, network_header);
 
 	/* 0 as well as ~0: freshly allocated skbs have not set a network header yet. */
 	if (nh_off && nh_off != HDR_UNSET)
@@ -264,7 +264,7 @@ static __always_inline __u32 fill_tunnel(struct sk_buff *skb, __u8 *rec, __u32 o
 	if (!tunnel_inner(skb, &in))
 		return off;
 	__builtin_memset(t, 0, sizeof(*t));
-	fill_tuple_l3(BPF_CORE_READ(skb, head) + in.net, t);
+	fill_tuple_l3(KERNEL_READ(skb, head) + in.net, t);
 	return put_section(rec, off, PWRU_SEC_TUNNEL, sizeof(*t));
 }
 
@@ -304,7 +304,7 @@ static __always_inline __u32 fill_dumps(struct sk_buff *skb, __u8 *rec, __u32 of
 				bpf_core_type_id_kernel(struct sk_buff));
 	if (cfg_output_shinfo)
 		off = fill_dump(rec, off, PWRU_SEC_SHINFO,
-				BPF_CORE_READ(skb, head) + BPF_CORE_READ(skb, end),
+				KERNEL_READ(skb, head) + KERNEL_READ(skb, end),
 				bpf_core_type_id_kernel(struct skb_shared_info));
 	return off;
 }
@@ -321,8 +321,8 @@ static __always_inline __u32 fill_cb(struct sk_buff *skb, __u8 *rec, __u32 off)
 /* Where the bytes start: the MAC header of an Ethernet device, else the network header. */
 static __always_inline int packet_start(struct sk_buff *skb, struct net_device *dev, __u16 *start)
 {
-	__u16 mac = BPF_CORE_READ(skb, mac_header), nh = BPF_CORE_READ(skb, network_header);
-	__u16 type = dev ? BPF_CORE_READ(dev, type) : 0;
+	__u16 mac = KERNEL_READ(skb, mac_header), nh = KERNEL_READ(skb, network_header);
+	__u16 type = dev ? KERNEL_READ(dev, type) : 0;
 
 	if (mac != HDR_UNSET && mac < nh && (type == ARPHRD_ETHER || type == ARPHRD_LOOPBACK)) {
 		*start = mac;
@@ -368,9 +368,9 @@ static __always_inline __u32 fill_packet_bytes(__u8 *rec, __u32 off, void *start
 static __always_inline __u32 fill_packet(struct sk_buff *skb, struct net_device *dev, __u8 *rec,
 					 __u32 off)
 {
-	unsigned char *head = BPF_CORE_READ(skb, head);
-	__u32 tail = BPF_CORE_READ(skb, tail), len = BPF_CORE_READ(skb, len);
-	__u32 data_off = BPF_CORE_READ(skb, data) - head;
+	unsigned char *head = KERNEL_READ(skb, head);
+	__u32 tail = KERNEL_READ(skb, tail), len = KERNEL_READ(skb, len);
+	__u32 data_off = KERNEL_READ(skb, data) - head;
 	__u16 start = 0;
 	int link = packet_start(skb, dev, &start);
 

@@ -98,6 +98,17 @@ static __always_inline int filter_pcap_pick(__u16 mac, __u16 net)
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 const volatile bool cfg_skb_direct = false;
 
+/* P, a kernel object's address, as read-only memory of its BTF type (needs cfg_skb_direct). */
+#define KERNEL_CAST(p) ((typeof(p))bpf_rdonly_cast((p), bpf_core_type_id_kernel(typeof(*(p)))))
+
+/*
+ * BPF_CORE_READ(P, FIELDS...), as plain loads where the kernel can cast: the pointers on the
+ * way are untrusted BTF pointers too, so a chain costs no helper call. Scalar and pointer
+ * fields only: arrays and packet bytes stay helper copies.
+ */
+#define KERNEL_READ(p, ...)                                                                        \
+	(cfg_skb_direct ? ___arrow(KERNEL_CAST(p), __VA_ARGS__) : BPF_CORE_READ(p, __VA_ARGS__))
+
 /* What the glue reads of an sk_buff to find the packet. */
 struct filter_pcap_view {
 	unsigned char *head, *data;

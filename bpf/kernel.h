@@ -85,6 +85,11 @@ struct dst_entry {
 	unsigned long _metrics;
 } __attribute__((preserve_access_index));
 
+/* What dst_entry->_metrics points at (its low two bits are flags). */
+struct dst_metrics {
+	__u32 metrics[17];
+} __attribute__((preserve_access_index));
+
 /* nf_hook_slow()'s second argument. hook was an unsigned int before 5.13: its low byte. */
 struct nf_hook_state {
 	__u8 hook;
