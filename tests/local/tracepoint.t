@@ -21,12 +21,13 @@ ip netns add "$ns" && ip -n "$ns" link set lo up || {
 	exit 1
 }
 
-# Our programs are the ones created after this id.
-max_prog_id() { bpftool prog show 2>/dev/null | sed -n 's/^\([0-9]*\): .*/\1/p' | sort -n | tail -n1; }
-# Program ids above $1 named like our tracepoint copies.
-our_progs() {
-	bpftool prog show 2>/dev/null |
-		awk -v min="$1" -F'[: ]+' '/^[0-9]+: / && $1 > min && / name (tp_btf|raw_tp)_skb_/ { print $1 }'
+# The programs process $1 holds (its descriptors' fdinfo): ours, whatever else runs on the
+# machine at the same time (another pwru's programs have the same names and newer ids).
+held_progs() { grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -un; }
+# Those of ids $@ the kernel still has.
+still_there() {
+	local id
+	for id in "$@"; do bpftool prog show id "$id" >/dev/null 2>&1 && printf ' %s' "$id"; done
 }
 
 # start NAME ARGS...: pwru in the background, waits for its ready file; sets pid.
@@ -56,11 +57,11 @@ stop() { # SIGINT, wait; sets status
 }
 
 tuple='127.0.0.1:0->127.0.0.1:0(icmp)'
-before=$(max_prog_id)
 if start forced --backend tracepoint icmp; then
 	result 0 "--backend tracepoint attaches ($(grep -m1 attached "$scratch/forced.err"))"
-	ours=$(our_progs "${before:-0}")
-	check "while tracing, bpftool shows our tracepoint programs" '[ -n "$ours" ]'
+	ours=$(held_progs "$pid")
+	check "while tracing, bpftool shows our tracepoint programs" \
+		"bpftool prog show | grep -E '^($(echo $ours | tr ' ' '|')): .* name (tp_btf|raw_tp)_skb_' | grep -q ."
 	ip netns exec "$ns" ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1
 	# Into a file, as `pwru ... > trace.txt` with `tail -f trace.txt` beside it: every
 	# event is in it while pwru runs, not only once it exits (one ping's events are far
@@ -89,8 +90,7 @@ if start forced --backend tracepoint icmp; then
 	check "every event is a tracepoint event with the ping's tuple" \
 		"! awk '/^0x/ && !(index(\$0, \"$tuple tp:\"))' '$scratch/forced.out' | grep -q ." \
 		"$(awk '/^0x/ && !index($0, "tp:")' "$scratch/forced.out" | head -n 5)"
-	left=
-	for id in $ours; do bpftool prog show id "$id" >/dev/null 2>&1 && left="$left $id"; done
+	left=$(still_there $ours)
 	check "after exit none of our programs is left" '[ -z "$left" ]' "still there:$left"
 else
 	result 1 "--backend tracepoint attaches" "$(cat "$scratch/forced.err")"
@@ -124,24 +124,25 @@ fi
 
 # SIGKILL in the middle of attaching leaves nothing: the kernel owns nothing of ours
 # without our file descriptors.
-before=$(max_prog_id)
 set -m
 ./pwru --backend tracepoint --filter-netns "/var/run/netns/$ns" icmp >/dev/null 2>"$scratch/kill.err" &
 pid=$!
 set +m
+held=
 for _ in $(seq 200); do
-	[ -n "$(our_progs "${before:-0}")" ] && break
+	held=$(held_progs "$pid")
+	[ -n "$held" ] && break
 	sleep 0.01
 done
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 pid=
 for _ in 1 2 3 4 5 6 7 8 9 10; do
-	[ -z "$(our_progs "${before:-0}")" ] && break
+	[ -z "$(still_there $held)" ] && break
 	sleep 0.2
 done
-check "SIGKILL while attaching: no program of ours is left" '[ -z "$(our_progs "${before:-0}")" ]' \
-	"$(our_progs "${before:-0}")"
+check "SIGKILL while attaching: no program of ours is left" '[ -n "$held" ] && [ -z "$(still_there $held)" ]' \
+	"held: $held" "left: $(still_there $held)"
 
 if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
 	if start auto icmp; then
