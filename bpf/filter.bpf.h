@@ -134,7 +134,7 @@ static __always_inline bool filter_pcap_read_view(struct filter_pcap_percpu *pc,
 	__u8 *m = pc->meta;
 
 	if (cfg_skb_direct) {
-		s = bpf_rdonly_cast(skb, bpf_core_type_id_kernel(struct sk_buff));
+		s = KERNEL_CAST(skb);
 		v->head = s->head;
 		v->data = s->data;
 		v->len = s->len;
