@@ -44,3 +44,13 @@ local_trace_start() {
 	exec 9>/tmp/pwru-local-attach.lock
 	flock 9
 }
+
+# The programs process $1 holds (its descriptors' fdinfo). Tests that check what pwru leaves
+# attached name its programs this way, not by counting every pwru-named program: prove runs
+# two tests at once, and another test's pwru has the same program names and newer ids.
+held_progs() { grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -un; }
+# Those of program ids $@ the kernel still has.
+still_there() {
+	local id
+	for id in "$@"; do bpftool prog show id "$id" >/dev/null 2>&1 && printf ' %s' "$id"; done
+}

@@ -21,15 +21,6 @@ ip netns add "$ns" && ip -n "$ns" link set lo up || {
 	exit 1
 }
 
-# The programs process $1 holds (its descriptors' fdinfo): ours, whatever else runs on the
-# machine at the same time (another pwru's programs have the same names and newer ids).
-held_progs() { grep -h '^prog_id:' /proc/"$1"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -un; }
-# Those of ids $@ the kernel still has.
-still_there() {
-	local id
-	for id in "$@"; do bpftool prog show id "$id" >/dev/null 2>&1 && printf ' %s' "$id"; done
-}
-
 # start NAME ARGS...: pwru in the background, waits for its ready file; sets pid.
 start() {
 	local name=$1 i
