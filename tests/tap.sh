@@ -54,3 +54,15 @@ still_there() {
 	local id
 	for id in "$@"; do bpftool prog show id "$id" >/dev/null 2>&1 && printf ' %s' "$id"; done
 }
+# Those of program ids $@ still there 2 s after their holder exited: the kernel frees a
+# program after its last link and descriptor, from a work queue and after an RCU grace
+# period, so for a moment after a clean exit it is still listed.
+left_after_exit() {
+	local i left
+	for i in $(seq 20); do
+		left=$(still_there "$@")
+		[ -z "$left" ] && return 0
+		sleep 0.1
+	done
+	printf '%s' "$left"
+}

@@ -45,7 +45,7 @@ fi
 check "pwru's last line: every event printed, none lost" \
 	'grep -qE "^pwru: [1-9][0-9]* events, 0 lost$" "$out"' "$(grep '^pwru:' "$out")"
 check "the demo's namespaces are gone" '! ip netns list | grep -q pwru-demo'
-left=$(still_there $held)
+left=$(left_after_exit $held)
 check "no program of the demo's pwru is left ($(echo $held | wc -w) held while tracing)" \
 	'[ -n "$held" ] && [ -z "$left" ]' "left: $left"
 tap_finish

@@ -81,7 +81,7 @@ if start forced --backend tracepoint icmp; then
 	check "every event is a tracepoint event with the ping's tuple" \
 		"! awk '/^0x/ && !(index(\$0, \"$tuple tp:\"))' '$scratch/forced.out' | grep -q ." \
 		"$(awk '/^0x/ && !index($0, "tp:")' "$scratch/forced.out" | head -n 5)"
-	left=$(still_there $ours)
+	left=$(left_after_exit $ours)
 	check "after exit none of our programs is left" '[ -z "$left" ]' "still there:$left"
 else
 	result 1 "--backend tracepoint attaches" "$(cat "$scratch/forced.err")"
@@ -128,12 +128,9 @@ done
 kill -KILL "$pid"
 wait "$pid" 2>/dev/null
 pid=
-for _ in 1 2 3 4 5 6 7 8 9 10; do
-	[ -z "$(still_there $held)" ] && break
-	sleep 0.2
-done
-check "SIGKILL while attaching: no program of ours is left" '[ -n "$held" ] && [ -z "$(still_there $held)" ]' \
-	"held: $held" "left: $(still_there $held)"
+left=$(left_after_exit $held)
+check "SIGKILL while attaching: no program of ours is left" '[ -n "$held" ] && [ -z "$left" ]' \
+	"held: $held" "left: $left"
 
 if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
 	if start auto icmp; then

@@ -29,7 +29,6 @@ if pwru_start kill --filter-func 'ip_rcv|icmp_rcv'; then
 	kill -KILL "$PWRU_PID"
 	wait "$PWRU_PID" 2>/dev/null
 	PWRU_PID=
-	wait_leftovers_gone
 	check_nothing_attached "after SIGKILL"
 else
 	not_ok "SIGKILL: pwru attached" "$(head -n 20 "$SCRATCH/kill.err")"

@@ -47,6 +47,5 @@ for b in kprobe-multi kprobe fentry tracepoint; do
 	else
 		not_ok "$b: killed with SIGKILL while attaching" "nothing was ever attached" "$(cat "$SCRATCH/$b.err")"
 	fi
-	wait_leftovers_gone
 	check_nothing_attached "$b after SIGKILL:"
 done

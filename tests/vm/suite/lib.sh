@@ -296,15 +296,6 @@ export_file() {
 	base64 "$2" | sed "s/^/PWRU-VM-FILE $1 /"
 }
 
-# After a SIGKILL: the kernel releases links and programs when the last fd
-# closes, which may trail the exit by an RCU grace period.
-wait_leftovers_gone() {
-	for _ in 1 2 3 4 5 6 7 8 9 10; do
-		[ -z "$(leftovers)" ] && return 0
-		sleep 0.2
-	done
-}
-
 # check_bad_input DESC TEXT ARGS... : pwru ARGS is bad input: exit 2, one line on
 # stderr, holding TEXT (fixed string).
 check_bad_input() {
@@ -320,9 +311,16 @@ check_bad_input() {
 	fi
 }
 
+# The kernel releases links and programs after the last fd closes, from a work queue
+# and after an RCU grace period: for a moment after any exit, clean or killed, they are
+# still listed. Up to 2 s for them to go.
 check_nothing_attached() {
 	local left
-	left=$(leftovers)
+	for _ in $(seq 10); do
+		left=$(leftovers)
+		[ -z "$left" ] && break
+		sleep 0.2
+	done
 	if [ -z "$left" ]; then
 		ok "${1:-after exit} nothing of ours is attached (bpftool prog/link/perf, kprobe_events)"
 	else
