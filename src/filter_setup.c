@@ -112,3 +112,13 @@ int filter_setup(const struct pwru_config *cfg, const struct btf *btf, struct pc
 		return -1;
 	return add_skb_expr(cfg, btf, *out, kinds, xdp_kinds, e);
 }
+
+int filter_check_pcap(const struct pwru_config *cfg, struct pwru_err *e)
+{
+	struct pcap_filter *f = NULL;
+	char why[512];
+	int rc = pcap_filter_compile(cfg->pcap_expr, &f, why, sizeof(why));
+
+	pcap_filter_free(f);
+	return rc == -EINVAL ? compile_error(e, rc, "pcap-filter", cfg->pcap_expr, why) : 0;
+}

@@ -22,4 +22,10 @@ struct pwru_err;
 int filter_setup(const struct pwru_config *cfg, const struct btf *btf, struct pcap_filter **out,
 		 enum skb_value_kind *kinds, enum skb_value_kind *xdp_kinds, struct pwru_err *e);
 
+/*
+ * The pcap-filter alone, without the kernel's BTF or privileges: -1 with E set when it is
+ * bad input, else 0 (what only the traced kernel can judge is left to filter_setup()).
+ */
+int filter_check_pcap(const struct pwru_config *cfg, struct pwru_err *e);
+
 #endif

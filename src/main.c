@@ -366,6 +366,9 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 					  .bpfmap = cfg->output_bpfmap}};
 	int rc;
 
+	/* a bad expression is the user's to fix first, root or not: exit 2, not 1 */
+	if (geteuid() && filter_check_pcap(cfg, e))
+		return -1;
 	if (geteuid())
 		return err_not_possible(e, EPERM,
 					"must run as root (loading BPF programs and kprobes needs "

@@ -106,6 +106,9 @@ walk "--filter-func 'RE' is not a valid regex: ..." 2 "--filter-func '\(' is not
 	./pwru --filter-func '('
 walk "bad pcap-filter 'EXPR': ..." 2 "bad pcap-filter 'host 10.0.0.0/16': .*did you mean 'net 10.0.0.0/16'" \
 	./pwru host 10.0.0.0/16
+# not root: still the input's error first (the user fixes it before reaching for sudo)
+walk "bad pcap-filter 'EXPR': ..." 2 "bad pcap-filter 'hots 10.0.0.1': .*did you mean 'host'" \
+	nobody ./pwru hots 10.0.0.1
 walk "bad --filter-tunnel-pcap-lN 'EXPR': ..." 2 \
 	"bad --filter-tunnel-pcap-l3 'arp': it cannot judge an IP packet .*: use --filter-tunnel-pcap-l2$" \
 	./pwru --filter-tunnel-pcap-l3 arp icmp
