@@ -277,10 +277,16 @@ static int list_add(struct flag_list *l, const char *name, const char *v, struct
 }
 
 /* "OLD,V": a repeated comma-list flag adds to what it had. */
-static int csv_add(char **str, const char *name, const char *v, struct pwru_err *e)
+/* ARG is the flag's "NAME,...". An empty V stays allowed: --kmods= is vmlinux alone. */
+static int csv_add(char **str, const char *name, const char *arg, const char *v,
+		   struct pwru_err *e)
 {
+	int one = (int)strcspn(arg, ",");
 	char *n;
 
+	if (*v == ',' || v[strlen(v) - 1] == ',' || strstr(v, ",,"))
+		return err_bad_input(e, EINVAL, "--%s wants %.*s[,%.*s...], not '%s'", name, one,
+				     arg, one, arg, v);
 	if (!*str)
 		n = strdup(v);
 	else if (asprintf(&n, "%s,%s", *str, v) < 0)
@@ -315,7 +321,7 @@ static int set_value(const struct flag *f, const char *v, struct pwru_config *cf
 	case F_LIST:
 		return list_add((struct flag_list *)base, f->name, v, e);
 	case F_CSV:
-		return csv_add(str, f->name, v, e);
+		return csv_add(str, f->name, f->arg, v, e);
 	case F_U64:
 		errno = 0;
 		*(uint64_t *)base = strtoull(v, &end, 0);

@@ -84,6 +84,8 @@ walk "--X needs a value (ARG)" 2 '--output-limit-lines needs a value \(N\)$' \
 	./pwru --output-limit-lines
 walk "--X wants ..., not 'V'" 2 "--output-limit-lines wants a non-negative number, not '-1'$" \
 	./pwru --output-limit-lines=-1
+walk "--X wants ..., not 'V'" 2 "--kmods wants MOD\\[,MOD\\.\\.\\.\\], not 'veth,,tun'$" \
+	./pwru --kmods veth,,tun
 walk "--kmods, --all-kmods and --no-kmods exclude each other: give one" 2 \
 	'--kmods, --all-kmods and --no-kmods exclude each other: give one$' \
 	./pwru --kmods veth --no-kmods
