@@ -132,7 +132,7 @@ static const struct flag flags[] = {
      "pwru's flag, accepted so its scripts run unchanged: --output-skb's dumps have their own "
      "buffer"},
     {"filter-kprobe-batch", F_U64, OFF(kprobe_batch), "N",
-     "kprobe backend: one attaching thread per N functions (pwru's flag; default: 2 threads)"},
+     "kprobe backend: one attaching thread per N addresses (pwru's flag; default: 2 threads)"},
     {"output-stack", F_BOOL, OFF(output_stack), NULL,
      "print each event's kernel stack under its line, one function per line"},
     {"output-caller", F_BOOL, OFF(output_caller), NULL,
@@ -175,21 +175,34 @@ void flags_doc_at(size_t i, struct flag_doc *d, char *buf, size_t len)
 	}
 }
 
+/* "--name ARG", the left column of --help */
+static void usage_left(size_t i, char *left, size_t len, struct flag_doc *d, char *help,
+		       size_t helplen)
+{
+	flags_doc_at(i, d, help, helplen);
+	snprintf(left, len, "--%s%s%s", d->name, d->arg && !d->optional_arg ? " " : "",
+		 d->arg ? d->arg : "");
+}
+
 void flags_usage(FILE *out)
 {
+	char left[48], help[256];
 	struct flag_doc d;
+	int width = 0;
 	size_t i;
 
+	/* the widest left column sets the help column, so that every help text lines up */
+	for (i = 0; i < NFLAGS; i++) {
+		usage_left(i, left, sizeof(left), &d, help, sizeof(help));
+		if ((int)strlen(left) > width)
+			width = (int)strlen(left);
+	}
 	fprintf(out, "Usage: pwru [options] [pcap-filter]\n"
 		     "Traces a packet through the kernel functions that take it (struct sk_buff).\n"
 		     "The pcap-filter (see pcap-filter(7)) selects which packets are shown.\n\n");
 	for (i = 0; i < NFLAGS; i++) {
-		char left[48], help[256];
-
-		flags_doc_at(i, &d, help, sizeof(help));
-		snprintf(left, sizeof(left), "--%s%s%s", d.name,
-			 d.arg && !d.optional_arg ? " " : "", d.arg ? d.arg : "");
-		fprintf(out, "  %-30s %s\n", left, d.help);
+		usage_left(i, left, sizeof(left), &d, help, sizeof(help));
+		fprintf(out, "  %-*s %s\n", width, left, d.help);
 	}
 	fprintf(out, "\nExample: pwru --filter-func 'ip_.*' 'icmp and host 10.0.0.1'\n");
 }

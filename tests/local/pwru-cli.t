@@ -40,6 +40,17 @@ stdout_has() {
 t "--help exits 0" 0 '^$' -- ./pwru --help
 stdout_has "help lists the flags" '^  --filter-func REGEX ' '^  --output-limit-lines N ' \
 	'^  --check-filter PCAPFILE ' '^Usage: pwru \[options\] \[pcap-filter\]$'
+# one column for every help text: the start of the text after each "  --flag ARG" and its gap
+cols=$(awk '/^  --/ { match($0, /^  --[^ ]+( [^ ]+)? +/); print RLENGTH }' /tmp/pwru-cli.$$.out |
+	sort -u)
+n=$((n + 1))
+if [ "$(echo "$cols" | wc -l)" = 1 ]; then
+	echo "ok $n - every flag's help starts in one column ($cols)"
+else
+	echo "not ok $n - every flag's help starts in one column"
+	echo "#   columns: $(echo $cols)"
+	failed=$((failed + 1))
+fi
 t "--version exits 0" 0 '^$' -- ./pwru --version
 stdout_has "version printed" '^pwru [^ ]+$'
 t "flags after the expression, --flag=value and -- work together" 2 \
