@@ -167,6 +167,11 @@ $(OUT)/tests/test_bpf_helpers $(OUT)/tests/test_bpf_progs: $(TEST_BPF_OBJS)
 ifeq ($(ARCH),amd64)
 TEST_TOOLS := $(OUT)/tests/bpf/tcx-attach $(OUT)/tests/bpf/tcx-attach.arm64
 endif
+# Local: a kernel that refuses every bpf(2) call, for tests/local/exit-status.t.
+TEST_TOOLS += $(OUT)/tests/no-bpf
+$(OUT)/tests/no-bpf: tests/tools/no_bpf.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
 $(OUT)/tests/bpf/tcx-attach: tests/tools/tcx_attach.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -static -o $@ $< -lbpf -lelf -lz

@@ -91,6 +91,39 @@ static int choose_forced(const char *name, const struct backend_ctx *ctx,
 	return 0;
 }
 
+/*
+ * Nothing usable, but some backend the kernel runs found nothing that matches (a locked-down
+ * kernel runs tracepoints, and --filter-func named only functions): say that, with why the
+ * others cannot run, rather than "tracing is not possible". 1 with MSG written, else 0.
+ */
+static int only_unmatched(const struct backend_ctx *ctx, char *msg, size_t len)
+{
+	char why[256], runs[128] = "", cannot[NTABLE * 300] = "";
+	size_t i, roff = 0, coff = 0;
+	int kinds = 0; /* bit 0: a function backend runs; bit 1: the tracepoint one */
+
+	for (i = 0; i < NTABLE; i++) {
+		if (table[i]->probe(ctx, why, sizeof(why))) {
+			coff += (size_t)snprintf(cannot + coff, sizeof(cannot) - coff, "%s%s: %s",
+						 coff ? "; " : "", table[i]->name, why);
+			coff = coff < sizeof(cannot) ? coff : sizeof(cannot) - 1;
+			continue;
+		}
+		kinds |= table[i]->targets == TARGET_TRACEPOINTS ? 2 : 1;
+		roff += (size_t)snprintf(runs + roff, sizeof(runs) - roff, "%s%s",
+					 roff ? ", " : "", table[i]->name);
+		roff = roff < sizeof(runs) ? roff : sizeof(runs) - 1;
+	}
+	if (!kinds || !coff)
+		return 0;
+	snprintf(msg, len,
+		 "nothing selected can be traced: this kernel runs only the %s backend%s (%s), "
+		 "and no %s taking an skb matches; pwru --list-funcs shows what can be traced",
+		 runs, strchr(runs, ',') ? "s" : "", cannot,
+		 kinds == 2 ? "tracepoint" : kinds == 1 ? "kernel function" : "function or tracepoint");
+	return 1;
+}
+
 int backend_choose(const char *name, const struct backend_ctx *ctx, const struct backend **out,
 		   char *msg, size_t len)
 {
@@ -114,9 +147,10 @@ int backend_choose(const char *name, const struct backend_ctx *ctx, const struct
 		roff = roff < sizeof(reasons) ? roff : sizeof(reasons) - 1;
 	}
 	if (!*out) {
-		snprintf(msg, len,
-			 "this kernel can run none of %s (%s); tracing is not possible here",
-			 backend_names(", ", names, sizeof(names)), reasons);
+		if (!only_unmatched(ctx, msg, len))
+			snprintf(msg, len,
+				 "this kernel can run none of %s (%s); tracing is not possible here",
+				 backend_names(", ", names, sizeof(names)), reasons);
 		return -1;
 	}
 	if (i)

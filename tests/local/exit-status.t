@@ -188,15 +188,19 @@ in_vm "--kmods: module 'X' is loaded but the kernel has no BTF for it (...)" 30-
 	"is loaded but the kernel has no BTF for it"
 in_vm "--kmods: cannot read the BTF of module X: ..." 30-bad-input.sh \
 	"--kmods: cannot read the BTF of module veth: "
+# a kernel that refuses every BPF program: bpf(2) failing EPERM under a seccomp filter
+walk "this kernel can run none of NAMES (...); tracing is not possible here" 1 \
+	'this kernel can run none of [a-z, -]+ \(.*tracepoint: the kernel refuses raw tracepoint programs: Operation not permitted\); tracing is not possible here$' \
+	build/tests/no-bpf ./pwru icmp
 if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
-	walk "this kernel can run none of NAMES (...); tracing is not possible here" 1 \
-		'this kernel can run none of [a-z, -]+ \(.*\); tracing is not possible here$' \
+	walk "nothing selected can be traced: this kernel runs only the NAMES backend (...), and no KIND taking an skb matches; pwru --list-funcs shows what can be traced" 1 \
+		'nothing selected can be traced: this kernel runs only the tracepoint backend \(kprobe-multi: .*; fentry: .*\), and no tracepoint taking an skb matches; pwru --list-funcs shows what can be traced$' \
 		./pwru --filter-func ip_rcv
 	walk "--backend B is not usable on this kernel: ..." 1 \
 		'--backend kprobe is not usable on this kernel: no kprobe PMU' \
 		./pwru --backend kprobe --filter-func ip_rcv
 else
-	walked["this kernel can run none of NAMES (...); tracing is not possible here"]=skip
+	walked["nothing selected can be traced: this kernel runs only the NAMES backend (...), and no KIND taking an skb matches; pwru --list-funcs shows what can be traced"]=skip
 	n=$((n + 1))
 	echo "ok $n # skip this machine can run kprobes: the row is walked where it cannot"
 	in_vm "--backend B is not usable on this kernel: ..." 30-bad-input.sh \
