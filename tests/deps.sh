@@ -8,7 +8,7 @@ bpftool libclang-rt-14-dev perl qemu-system-x86 qemu-system-arm gcc-aarch64-linu
 busybox-static iproute2 nftables kmod
 iputils-ping xz-utils zstd cpio debian-archive-keyring dpkg-dev debhelper lintian
 buildah jq
-elfutils e2fsprogs tshark man-db groff-base bsdextrautils zsh"
+elfutils e2fsprogs tshark tcpdump man-db groff-base bsdextrautils zsh"
 if [ "$(id -u)" -ne 0 ]; then
 	echo "make deps: run as root (it calls apt-get install)" >&2
 	exit 1

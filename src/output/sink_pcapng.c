@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * --output-pcap FILE: the packet section of each record as pcapng, readable by stock
- * Wireshark and tshark. Two interfaces: 0 for bytes from the MAC header (Ethernet), 1 for
- * bytes from the network header (LINKTYPE_RAW: IPv4 or IPv6). Nanosecond timestamps; one
- * comment per packet naming function, skb, netns, mark and drop reason.
+ * --output-pcap FILE: the packet section of each record as pcapng, readable by libpcap
+ * (tcpdump, pwru --check-filter) as well as Wireshark and tshark. One Ethernet interface:
+ * libpcap refuses a pcapng file whose interfaces differ in link type, so packets captured
+ * from the network header (no MAC header yet, or a device that has none) get a made-up
+ * Ethernet header, zero addresses and the EtherType of their IP version, and say so in
+ * their comment (l2=none); pcap filters then behave alike on both kinds. Nanosecond
+ * timestamps; one comment per packet naming function, skb, netns, mark and drop reason.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +18,7 @@
 #define BT_EPB 0x00000006
 
 #define LINKTYPE_ETHERNET 1
-#define LINKTYPE_RAW	  101
+#define ETH_HLEN	  14
 
 #define OPT_END	    0
 #define OPT_COMMENT 1
@@ -69,10 +72,8 @@ static int finish(struct sink *o, struct blk *b)
 static int write_headers(struct sink *o, struct blk *b)
 {
 	static const uint8_t tsresol = 9; /* 10^-9: nanoseconds */
-	static const char *const names[] = {"pwru (from the MAC header)",
-					    "pwru (from the network header)"};
-	static const uint16_t links[] = {LINKTYPE_ETHERNET, LINKTYPE_RAW};
-	int i, rc;
+	static const char name[] = "pwru";
+	int rc;
 
 	begin(b, BT_SHB);
 	put32(b, 0x1A2B3C4D);
@@ -82,16 +83,14 @@ static int write_headers(struct sink *o, struct blk *b)
 	put_opt(b, OPT_SHB_APP, "pwru", 4);
 	put_opt(b, OPT_END, NULL, 0);
 	rc = finish(o, b);
-	for (i = 0; i < 2; i++) {
-		begin(b, BT_IDB);
-		put32(b, links[i]); /* link type, reserved */
-		put32(b, PWRU_SNAPLEN_MAX);
-		put_opt(b, OPT_IF_NAME, names[i], (uint16_t)strlen(names[i]));
-		put_opt(b, OPT_TSRESOL, &tsresol, 1);
-		put_opt(b, OPT_END, NULL, 0);
-		rc |= finish(o, b);
-	}
-	return rc;
+	begin(b, BT_IDB);
+	put32(b, LINKTYPE_ETHERNET); /* link type, reserved */
+	/* libpcap cuts longer packets to this: a made-up header comes on top of the snap */
+	put32(b, PWRU_SNAPLEN_MAX + ETH_HLEN);
+	put_opt(b, OPT_IF_NAME, name, sizeof(name) - 1);
+	put_opt(b, OPT_TSRESOL, &tsresol, 1);
+	put_opt(b, OPT_END, NULL, 0);
+	return rc | finish(o, b);
 }
 
 static int pcapng_open(struct sink *o)
@@ -104,7 +103,7 @@ static int pcapng_open(struct sink *o)
 	return write_headers(o, &st->blk) || fflush(o->out) ? -1 : 0;
 }
 
-static size_t comment(const struct pwru_record *r, char *buf, size_t len)
+static size_t comment(const struct pwru_record *r, bool made_up_l2, char *buf, size_t len)
 {
 	struct fmt f = {buf, buf + len - 1};
 
@@ -123,7 +122,18 @@ static size_t comment(const struct pwru_record *r, char *buf, size_t len)
 		else
 			fmt_u64(&f, r->reason_value);
 	}
+	if (made_up_l2)
+		fmt_str(&f, " l2=none");
 	return (size_t)(f.p - buf);
+}
+
+/* Zero addresses, then the EtherType of IP version V (4 or 6), big endian. */
+static void put_made_up_eth(struct blk *b, uint8_t v)
+{
+	memset(b->b + b->n, 0, ETH_HLEN - 2);
+	b->b[b->n + ETH_HLEN - 2] = v == 4 ? 0x08 : 0x86;
+	b->b[b->n + ETH_HLEN - 1] = v == 4 ? 0x00 : 0xdd;
+	b->n += ETH_HLEN;
 }
 
 static int pcapng_record(struct sink *o, const struct pwru_record *r)
@@ -132,27 +142,33 @@ static int pcapng_record(struct sink *o, const struct pwru_record *r)
 	struct blk *b = &st->blk;
 	const struct pwru_packet *p = r->pkt;
 	uint8_t v = p && p->cap_len ? r->pkt_data[0] >> 4 : 0;
+	uint32_t hdr, cap, orig;
 	char text[512];
 	size_t pad;
 
 	if (!p || !p->cap_len)
 		return 0;
-	/* LINKTYPE_RAW is IP only: an ARP or other frame without a MAC header cannot be shown */
+	/* Without a MAC header only IP gets an EtherType we can trust (the version nibble) */
 	if (p->link != PWRU_LINK_ETH && v != 4 && v != 6) {
 		st->skipped++;
 		return 0;
 	}
+	hdr = p->link == PWRU_LINK_ETH ? 0 : ETH_HLEN;
+	cap = p->cap_len + hdr;
+	orig = (p->orig_len < p->cap_len ? p->cap_len : p->orig_len) + hdr;
 	begin(b, BT_EPB);
-	put32(b, p->link == PWRU_LINK_ETH ? 0 : 1);
+	put32(b, 0); /* the one interface */
 	put32(b, (uint32_t)(r->wall_ns >> 32));
 	put32(b, (uint32_t)r->wall_ns);
-	put32(b, p->cap_len);
-	put32(b, p->orig_len < p->cap_len ? p->cap_len : p->orig_len);
+	put32(b, cap);
+	put32(b, orig);
+	if (hdr)
+		put_made_up_eth(b, v);
 	memcpy(b->b + b->n, r->pkt_data, p->cap_len);
-	pad = (4 - p->cap_len % 4) % 4;
+	pad = (4 - cap % 4) % 4;
 	memset(b->b + b->n + p->cap_len, 0, pad);
 	b->n += p->cap_len + pad;
-	put_opt(b, OPT_COMMENT, text, (uint16_t)comment(r, text, sizeof(text)));
+	put_opt(b, OPT_COMMENT, text, (uint16_t)comment(r, hdr != 0, text, sizeof(text)));
 	put_opt(b, OPT_END, NULL, 0);
 	return finish(o, b);
 }

@@ -97,6 +97,33 @@ else
 	result 1 "--backend tracepoint with a non-matching filter attaches" "$(cat "$scratch/nomatch.err")"
 fi
 
+# --output-pcap of the ping, read back by libpcap (pwru --check-filter, as tcpdump reads it):
+# every packet is there, each one an Ethernet frame that 'icmp' matches, 'tcp' none. Both
+# kinds come: frames from the MAC header (lo is Ethernet), and packets with no MAC header
+# yet (the reply handed to ping's socket), which get a made-up one and say l2=none.
+if start pcap --backend tracepoint --output-pcap "$scratch/p.pcapng" icmp; then
+	ip netns exec "$ns" ping -c 2 -i 0.2 -W 1 127.0.0.1 >/dev/null 2>&1
+	stop
+	events=$(grep -c '^0x' "$scratch/pcap.out")
+	./pwru --check-filter "$scratch/p.pcapng" icmp >"$scratch/icmp" 2>&1
+	./pwru --check-filter "$scratch/p.pcapng" tcp >"$scratch/tcp" 2>&1
+	read_all=$(grep -c '' "$scratch/icmp")
+	icmp=$(grep -cx '[0-9]* 1' "$scratch/icmp")
+	tcp=$(grep -cx '[0-9]* 0' "$scratch/tcp")
+	check "pcapng: libpcap reads all $events packets ($read_all) and 'icmp' matches each ($icmp)" \
+		'[ "$events" -ge 8 ] && [ "$read_all" = "$events" ] && [ "$icmp" = "$events" ]' \
+		"$(head -n 3 "$scratch/icmp")"
+	check "pcapng: 'tcp' matches none of them" '[ "$tcp" = "$events" ]' "$(head -n 3 "$scratch/tcp")"
+	# the made-up header's packets by their comment: libpcap's 'icmp' matched them too
+	tshark -r "$scratch/p.pcapng" -T fields -e frame.number -e frame.comment 2>/dev/null |
+		awk -F'\t' '/ l2=none$/ { print $1 " 1" }' >"$scratch/none"
+	check "pcapng: packets without a MAC header are there (l2=none) and match 'icmp'" \
+		"[ -s '$scratch/none' ] && ! grep -vxFf '$scratch/icmp' '$scratch/none' | grep -q ." \
+		"$(tshark -r "$scratch/p.pcapng" -T fields -e frame.comment 2>&1 | head -n 5)"
+else
+	result 1 "--backend tracepoint --output-pcap attaches" "$(cat "$scratch/pcap.err")"
+fi
+
 # A chain ends on its own after 1 s without events (tp:consume_skb is no release the chains
 # know): what that tick writes is in a file while pwru runs, as its events are.
 if start chains --backend tracepoint --output-chains icmp; then

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The JSON, pcapng and summary sinks on recorded events through the real pipeline, and
- * --output-file's rotation. The pcapng file is read back by stock tshark.
+ * --output-file's rotation. The pcapng file is read back by stock tshark and by libpcap.
  */
 #include <dirent.h>
 #include <unistd.h>
+#include <pcap/pcap.h>
 #include "sink_harness.h"
 #include "src/output/rotate.h"
 
@@ -131,6 +132,51 @@ static char *tshark_fields(const char *path)
 	return buf;
 }
 
+/* Packet N of libpcap's reading: its lengths, and whether it starts with HEAD. */
+static bool is_packet(struct pcap_pkthdr *h, const uint8_t *d, uint32_t cap, uint32_t len,
+		      const uint8_t *head, size_t head_len)
+{
+	return h->caplen == cap && h->len == len && !memcmp(d, head, head_len);
+}
+
+/*
+ * libpcap (tcpdump, pwru --check-filter) reads the file: one Ethernet link type, the
+ * frame as captured, the raw IPv4 and IPv6 packets behind a made-up header of zero
+ * addresses and their EtherType; pcap filters see them as IP.
+ */
+static void check_libpcap(const char *path, const uint8_t *frame, const uint8_t *ip6)
+{
+	uint8_t eth4[14 + 20] = {[12] = 0x08, [13] = 0x00},
+			  eth6[14 + 40] = {[12] = 0x86, [13] = 0xdd};
+	char err[PCAP_ERRBUF_SIZE] = "";
+	pcap_t *p = pcap_open_offline(path, err);
+	struct bpf_program prog = {0};
+	struct pcap_pkthdr *h;
+	const uint8_t *d;
+	int n = 0, good = 0, ret = 0, v6 = 0;
+
+	ok(p != NULL, "libpcap opens the file%s%s", *err ? ": " : "", err);
+	if (!p)
+		return;
+	memcpy(eth4 + 14, frame + 14, 20);
+	memcpy(eth6 + 14, ip6, 40);
+	is_int(pcap_datalink(p), DLT_EN10MB, "libpcap: the file's link type is Ethernet");
+	ok(!pcap_compile(p, &prog, "ip6 and icmp6", 1, PCAP_NETMASK_UNKNOWN), "filter compiles");
+	while ((ret = pcap_next_ex(p, &h, &d)) == 1) {
+		n++;
+		good += n == 1 && is_packet(h, d, 64, 74, frame, 64);
+		good += n == 2 && is_packet(h, d, 74, 74, eth4, sizeof(eth4));
+		good += n == 3 && is_packet(h, d, 62, 62, eth6, sizeof(eth6));
+		v6 += pcap_offline_filter(&prog, h, d) ? n : 0;
+	}
+	ok(ret == PCAP_ERROR_BREAK && n == 3 && good == 3,
+	   "libpcap: 3 packets, the raw ones 14 bytes longer behind a made-up header (%s)",
+	   ret == PCAP_ERROR ? pcap_geterr(p) : "");
+	is_int(v6, 3, "libpcap: 'ip6 and icmp6' matches the third packet alone");
+	pcap_freecode(&prog);
+	pcap_close(p);
+}
+
 static void test_pcapng(void)
 {
 	struct pwru_event ev = sample_event();
@@ -139,9 +185,11 @@ static void test_pcapng(void)
 			     0x00, 0x45, 0, 0,	60, 0, 1,    0x40, 0,	 64,   6,    0,	   0,
 			     10,   0,	 2, 15, 1,  0, 0,    1,	   0xa8, 0x12, 0x1f, 0x90, 0,
 			     0,	   0,	 1, 0,	0,  0, 0,    0x50, 0x02, 0xff, 0xff};
+	uint8_t ip6[48] = {0x60, 0,    0,	 0,	      0,	8,	   58,
+			   64,	 0xfd, [23] = 1, [24] = 0xfd, [39] = 2, [40] = 128};
 	uint8_t arp[28] = {0, 1, 8, 0, 6, 4, 0, 1};
 	char path[] = "/tmp/pwru-test-XXXXXX.pcapng", *fields;
-	struct rec recs[3];
+	struct rec recs[4];
 	struct rendered r;
 	FILE *f;
 	int fd;
@@ -153,8 +201,10 @@ static void test_pcapng(void)
 	rec_start(&recs[1], &ev);
 	rec_packet(&recs[1], PWRU_LINK_RAW, frame + 14, 60, 60);
 	rec_start(&recs[2], &ev);
-	rec_packet(&recs[2], PWRU_LINK_RAW, arp, 28, 28); /* not IP: cannot be shown raw */
-	r = render_recs(&sink_pcapng, &so, recs, 3, 0);
+	rec_packet(&recs[2], PWRU_LINK_RAW, ip6, 48, 48);
+	rec_start(&recs[3], &ev);
+	rec_packet(&recs[3], PWRU_LINK_RAW, arp, 28, 28); /* no EtherType to give it */
+	r = render_recs(&sink_pcapng, &so, recs, 4, 0);
 	ok(!r.rc && r.out_len > 100, "pcapng: %zu bytes written", r.out_len);
 	ok(r.diag && strstr(r.diag, "pwru: 1 packets not written to the pcapng file"),
 	   "pcapng: the non-IP packet without a MAC header is counted, not written");
@@ -167,11 +217,16 @@ static void test_pcapng(void)
 	    fields,
 	    "0 74 64 10.0.2.15 1.0.0.1 8080 func=nf_hook_slow skb=0xffff8bb7038b6900 "
 	    "netns=4026531840 mark=0x0\n"
-	    "1 60 60 10.0.2.15 1.0.0.1 8080 func=kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP) "
+	    "0 74 74 10.0.2.15 1.0.0.1 8080 func=kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP) "
 	    "skb=0xffff8bb7038b6900 netns=4026531840 mark=0x0 "
-	    "reason=SKB_DROP_REASON_NETFILTER_DROP\n",
-	    "tshark: Ethernet on interface 0 (cut at the snap length), raw IP on 1, comments");
+	    "reason=SKB_DROP_REASON_NETFILTER_DROP l2=none\n"
+	    "0 62 62    func=kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP) "
+	    "skb=0xffff8bb7038b6900 netns=4026531840 mark=0x0 "
+	    "reason=SKB_DROP_REASON_NETFILTER_DROP l2=none\n",
+	    "tshark: one interface; Ethernet cut at the snap length, raw IP behind a made-up "
+	    "header (l2=none), comments");
 	free(fields);
+	check_libpcap(path, frame, ip6);
 	unlink(path);
 	rendered_free(&r);
 }
