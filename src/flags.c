@@ -291,8 +291,7 @@ static int list_add(struct flag_list *l, const char *name, const char *v, struct
 
 /* "OLD,V": a repeated comma-list flag adds to what it had. */
 /* ARG is the flag's "NAME,...". An empty V stays allowed: --kmods= is vmlinux alone. */
-static int csv_add(char **str, const char *name, const char *arg, const char *v,
-		   struct pwru_err *e)
+static int csv_add(char **str, const char *name, const char *arg, const char *v, struct pwru_err *e)
 {
 	int one = (int)strcspn(arg, ",");
 	char *n;

@@ -100,6 +100,8 @@ static int only_unmatched(const struct backend_ctx *ctx, char *msg, size_t len)
 {
 	char why[256], runs[128] = "", cannot[NTABLE * 300] = "";
 	size_t i, roff = 0, coff = 0;
+	static const char *const nouns[] = {"", "kernel function", "tracepoint",
+					    "function or tracepoint"};
 	int kinds = 0; /* bit 0: a function backend runs; bit 1: the tracepoint one */
 
 	for (i = 0; i < NTABLE; i++) {
@@ -110,8 +112,8 @@ static int only_unmatched(const struct backend_ctx *ctx, char *msg, size_t len)
 			continue;
 		}
 		kinds |= table[i]->targets == TARGET_TRACEPOINTS ? 2 : 1;
-		roff += (size_t)snprintf(runs + roff, sizeof(runs) - roff, "%s%s",
-					 roff ? ", " : "", table[i]->name);
+		roff += (size_t)snprintf(runs + roff, sizeof(runs) - roff, "%s%s", roff ? ", " : "",
+					 table[i]->name);
 		roff = roff < sizeof(runs) ? roff : sizeof(runs) - 1;
 	}
 	if (!kinds || !coff)
@@ -119,8 +121,7 @@ static int only_unmatched(const struct backend_ctx *ctx, char *msg, size_t len)
 	snprintf(msg, len,
 		 "nothing selected can be traced: this kernel runs only the %s backend%s (%s), "
 		 "and no %s taking an skb matches; pwru --list-funcs shows what can be traced",
-		 runs, strchr(runs, ',') ? "s" : "", cannot,
-		 kinds == 2 ? "tracepoint" : kinds == 1 ? "kernel function" : "function or tracepoint");
+		 runs, strchr(runs, ',') ? "s" : "", cannot, nouns[kinds]);
 	return 1;
 }
 
@@ -148,9 +149,10 @@ int backend_choose(const char *name, const struct backend_ctx *ctx, const struct
 	}
 	if (!*out) {
 		if (!only_unmatched(ctx, msg, len))
-			snprintf(msg, len,
-				 "this kernel can run none of %s (%s); tracing is not possible here",
-				 backend_names(", ", names, sizeof(names)), reasons);
+			snprintf(
+			    msg, len,
+			    "this kernel can run none of %s (%s); tracing is not possible here",
+			    backend_names(", ", names, sizeof(names)), reasons);
 		return -1;
 	}
 	if (i)
