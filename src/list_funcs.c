@@ -38,7 +38,7 @@ void list_funcs_print(const struct backend_ctx *ctx, int probe, FILE *out, FILE 
 	size_t k, off = 0;
 
 	for (k = 0; (b = backend_at(k)) && k < MAX_BACKENDS; k++) {
-		runs[k] = !probe || !b->probe(ctx, why, sizeof(why));
+		runs[k] = !probe || !backend_probe(b, ctx, why, sizeof(why));
 		if (probe && runs[k] && off < sizeof(list))
 			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
 						off ? ", " : "", b->name);

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "src/probe/backend.h"
+#include "src/probe/verdicts.h"
 #include "src/discover/funcset.h"
 
 /*
@@ -62,6 +63,26 @@ const struct funcset *backend_set(const struct backend *b, const struct backend_
 	return b->targets == TARGET_TRACEPOINTS ? ctx->tps : ctx->fs;
 }
 
+int backend_probe(const struct backend *b, const struct backend_ctx *ctx, char *why, size_t len)
+{
+	int rc;
+
+	if (b->probe_kept && verdicts_passed("", b->name)) {
+		if (ctx->debug)
+			fprintf(stderr,
+				"pwru: debug: backend %s usable: kept from this boot's "
+				"earlier probe (/run/pwru)\n",
+				b->name);
+		return 0;
+	}
+	rc = b->probe(ctx, why, len);
+	if (!rc && b->probe_kept)
+		verdicts_keep("", b->name);
+	if (!rc && ctx->debug)
+		fprintf(stderr, "pwru: debug: backend %s usable: probed\n", b->name);
+	return rc;
+}
+
 static int usable(const struct backend *b, const struct backend_ctx *ctx, char *why, size_t len)
 {
 	if (!backend_set(b, ctx)->n) {
@@ -69,7 +90,7 @@ static int usable(const struct backend *b, const struct backend_ctx *ctx, char *
 			 b->targets == TARGET_TRACEPOINTS ? "tracepoint" : "kernel function");
 		return -1;
 	}
-	return b->probe(ctx, why, len);
+	return backend_probe(b, ctx, why, len);
 }
 
 static int choose_forced(const char *name, const struct backend_ctx *ctx,

@@ -10,6 +10,7 @@
 #define PWRU_BACKEND_H
 
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -65,6 +66,11 @@ struct backend {
 	 */
 	int (*probe)(const struct backend_ctx *ctx, char *why, size_t len);
 	/*
+	 * Its probe tests only what the kernel can run and leaves no state behind: a pass is
+	 * kept for the rest of the boot (src/probe/verdicts.h).
+	 */
+	bool probe_kept;
+	/*
 	 * NULL when it could hook F as far as is known before trying (its entry points reach
 	 * the skb, the kernel's lists allow it), else why not, in a few words.
 	 */
@@ -103,6 +109,12 @@ const struct backend *backend_find(const char *name);
 const char *backend_names(const char *sep, char *buf, size_t len);
 /* Every section of every backend (the object holds them all), into OUT; returns how many. */
 size_t backend_sections(const struct hook_section **out, size_t max);
+
+/*
+ * B's probe (0, or -1 with a reason in WHY), or its pass kept from earlier in this boot;
+ * with ctx->debug, a line says which.
+ */
+int backend_probe(const struct backend *b, const struct backend_ctx *ctx, char *why, size_t len);
 
 /* The set B hooks: ctx->fs or ctx->tps. */
 const struct funcset *backend_set(const struct backend *b, const struct backend_ctx *ctx);

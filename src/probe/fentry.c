@@ -321,6 +321,7 @@ const struct backend backend_fentry = {
     .max_pos = FUNCSET_MAX_POS,
     .prog_prefix = template_prefix,
     .probe = fentry_probe,
+    .probe_kept = true,
     .cannot_take = fentry_cannot_take,
     .prepare = fentry_prepare,
     .prog_load = fentry_prog_load,

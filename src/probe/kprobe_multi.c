@@ -254,6 +254,7 @@ const struct backend backend_kprobe_multi = {
     .name = "kprobe-multi",
     .targets = TARGET_FUNCS,
     .probe = multi_probe,
+    .probe_kept = true,
     .cannot_take = multi_cannot_take,
     .sections = multi_sections,
     .nsections = 1,

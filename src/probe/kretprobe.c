@@ -181,6 +181,7 @@ const struct backend backend_kretprobe = {
     .name = "kprobe/kretprobe",
     .targets = TARGET_FUNCS,
     .probe = kret_probe,
+    .probe_kept = true,
     .cannot_take = kprobe_cannot_take,
     .prepare = kret_prepare,
     .max_pos = PWRU_KPROBE_POSITIONS,

@@ -33,9 +33,9 @@ static const struct backend *ret_backend(const struct backend_ctx *ctx)
 {
 	char why[256];
 
-	if (!backend_fentry.probe(ctx, why, sizeof(why)))
+	if (!backend_probe(&backend_fentry, ctx, why, sizeof(why)))
 		return &backend_fentry;
-	if (!backend_kretprobe.probe(ctx, why, sizeof(why)))
+	if (!backend_probe(&backend_kretprobe, ctx, why, sizeof(why)))
 		return &backend_kretprobe;
 	return NULL;
 }

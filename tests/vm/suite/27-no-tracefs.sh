@@ -36,6 +36,22 @@ else
 	not_ok "kallsyms' functions: the kernel's file first, this boot's copy next" \
 		"cold: $(symbols_from "$SCRATCH/cold.err")" "warm: $(symbols_from "$SCRATCH/warm.err")"
 fi
+# The backend's probe (a test program, attached) is kept for the boot where it tests only
+# what the kernel runs: kprobe-multi's and fentry's; kprobe's reads sysfs.
+probed() { sed -n "s/^pwru: debug: backend $1 usable: //p" "$2"; }
+backend=$(sed -n 's/^pwru: backend //p' "$SCRATCH/warm.err")
+case $backend in
+kprobe-multi | fentry)
+	if [ "$(probed "$backend" "$SCRATCH/cold.err")" = probed ] &&
+		[ "$(probed "$backend" "$SCRATCH/warm.err")" = "kept from this boot's earlier probe (/run/pwru)" ]; then
+		ok "$backend's probe: run by the boot's first start, its pass kept for the next"
+	else
+		not_ok "$backend's probe: run by the boot's first start, its pass kept for the next" \
+			"cold: $(probed "$backend" "$SCRATCH/cold.err")" "warm: $(probed "$backend" "$SCRATCH/warm.err")"
+	fi
+	;;
+*) diag "backend ${backend:-none}: its probe is not kept" ;;
+esac
 if [ -n "$(funcs_seen "$SCRATCH/cold.out")" ] &&
 	[ "$(funcs_seen "$SCRATCH/warm.out")" = "$(funcs_seen "$SCRATCH/cold.out")" ]; then
 	ok "a ping shows the same functions from the copies: $(funcs_seen "$SCRATCH/warm.out" | grep -c .) of them"
