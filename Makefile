@@ -19,6 +19,7 @@
 CC      ?= gcc
 CLANG   ?= clang
 BPFTOOL ?= bpftool
+LLVM_OBJCOPY ?= llvm-objcopy
 PROVE   ?= prove
 
 # The architecture pwru is built for: its BPF objects, its register rules (src/arch.h,
@@ -110,6 +111,9 @@ $(BIN).static: $(OUT)/obj/src/main.o $(LIB_OBJS) $(OUT)/obj/src/static/sd_shim.o
 $(OUT)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	@# libbpf reads the symbols at each start: clang leaves one per basic block (LBB*), and
+	@# DWARF nothing reads (BTF stays)
+	$(LLVM_OBJCOPY) --strip-debug --wildcard --strip-symbol='LBB*' $@
 
 $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
