@@ -8,9 +8,16 @@
 
 #include "arch.h"
 
+/*
+ * The kernel has bpf_get_func_ip() (5.15), set by the loader from the BTF it has read: a
+ * constant, where a CO-RE check of enum bpf_func_id had libbpf walk every type of vmlinux
+ * BTF for the enum at each start (~10 ms under icount, docs/performance.md).
+ */
+const volatile bool cfg_get_func_ip = false;
+
 static __always_inline __u64 kprobe_func_ip(struct pt_regs *ctx, bool multi)
 {
-	if (multi || bpf_core_enum_value_exists(enum bpf_func_id, BPF_FUNC_get_func_ip))
+	if (multi || cfg_get_func_ip)
 		return bpf_get_func_ip(ctx);
 	/* Before 5.15 a kprobe program has no bpf_get_func_ip(). */
 	return PT_REGS_IP(ctx) - ARCH_KPROBE_IP_SKEW;

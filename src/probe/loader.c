@@ -5,6 +5,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "pwru.skel.h"
+#include "src/discover/btf_check.h"
 #include "src/probe/backend.h"
 #include "src/probe/loader.h"
 #include "src/probe/progtrace.h"
@@ -96,6 +97,8 @@ int loader_load(struct loader *ld, char *err, size_t errlen)
 	ld->skel->rodata->cfg_skb_direct =
 	    ld->ctx->btf &&
 	    btf__find_by_name_kind(ld->ctx->btf, "bpf_rdonly_cast", BTF_KIND_FUNC) >= 0;
+	ld->skel->rodata->cfg_get_func_ip =
+	    ld->ctx->btf && btf_enum_has(ld->ctx->btf, "bpf_func_id", "BPF_FUNC_get_func_ip");
 	rc = pwru_bpf__load(ld->skel);
 	if (rc) {
 		why = splice_hooks_error(ld->hooks);
