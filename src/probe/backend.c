@@ -126,7 +126,7 @@ static int only_unmatched(const struct backend_ctx *ctx, char *msg, size_t len)
 	int kinds = 0; /* bit 0: a function backend runs; bit 1: the tracepoint one */
 
 	for (i = 0; i < NTABLE; i++) {
-		if (table[i]->probe(ctx, why, sizeof(why))) {
+		if (backend_probe(table[i], ctx, why, sizeof(why))) {
 			coff += (size_t)snprintf(cannot + coff, sizeof(cannot) - coff, "%s%s: %s",
 						 coff ? "; " : "", table[i]->name, why);
 			coff = coff < sizeof(cannot) ? coff : sizeof(cannot) - 1;
