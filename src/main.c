@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <libgen.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +27,7 @@
 #include "src/check_filter.h"
 #include "src/output/drop_reason.h"
 #include "src/output/events.h"
+#include "src/output/outstream.h"
 #include "src/output/prog_names.h"
 #include "src/filter_setup.h"
 #include "src/flags.h"
@@ -43,8 +45,11 @@
 
 static volatile sig_atomic_t stop;
 
+/* A second one: the user gives up on output that its reader does not take (docs/usage.md). */
 static void on_signal(int sig)
 {
+	if (stop)
+		outstream_abandoned = 1;
 	stop = 1;
 }
 
@@ -252,16 +257,25 @@ static int touch_ready_file(const char *path, struct pwru_err *e)
 	return 0;
 }
 
-static int stream_events(struct tracer *t, struct pwru_err *e)
+/*
+ * An output that failed: one line naming it. EPIPE on stdout is its reader going away
+ * (pwru | head), a normal way to stop.
+ */
+static int output_error(const struct pipeline *p, struct pwru_err *e)
+{
+	const char *label;
+	int err = pipeline_error(p, &label);
+
+	if (!err || (err == EPIPE && !strcmp(label, "stdout")))
+		return 0;
+	return err_not_possible(e, err, "writing %s: %s", label, strerror(err));
+}
+
+static int open_output(struct tracer *t, struct events **ev, struct pwru_err *e)
 {
 	struct pipeline *p = &t->out.p;
-	struct output_stats st = {0};
-	struct events *ev = NULL;
 	int rc;
 
-	/* the ring buffer already holds what happens from here on */
-	if (t->cfg->ready_file && touch_ready_file(t->cfg->ready_file, e))
-		return -1;
 	p->en.ksyms = t->ksyms;
 	p->en.reasons = t->reasons;
 	p->en.tp_names = (const char *const *)t->tp_names;
@@ -270,20 +284,50 @@ static int stream_events(struct tracer *t, struct pwru_err *e)
 	p->en.progs = t->progs;
 	rc =
 	    events_open(bpf_map__fd(t->ld.skel->maps.events), bpf_map__fd(t->ld.skel->maps.lost), p,
-			t->cfg->output_file ? -1 : STDOUT_FILENO, t->cfg->output_limit_lines, &ev);
-	if (rc || pipeline_open(p)) {
-		events_close(ev);
-		return err_from_errno(e, rc ? rc : -ENOMEM, "cannot start reading events");
+			t->cfg->output_file ? -1 : STDOUT_FILENO, t->cfg->output_limit_lines, ev);
+	if (rc)
+		return err_from_errno(e, rc, "cannot start reading events");
+	/* the headers: a failure (>/dev/full) is said before the ready file tells of a trace */
+	if (pipeline_open(p)) {
+		events_close(*ev);
+		return output_error(p, e) ? -1 : 1; /* 1: stdout's reader is gone already */
 	}
+	/* the ring buffer already holds what happens from here on */
+	if (t->cfg->ready_file && touch_ready_file(t->cfg->ready_file, e)) {
+		pipeline_close(p, 0);
+		events_close(*ev);
+		return -1;
+	}
+	return 0;
+}
+
+static int stream_events(struct tracer *t, struct pwru_err *e)
+{
+	struct pipeline *p = &t->out.p;
+	struct output_stats st = {0};
+	struct events *ev = NULL;
+	uint64_t unwritten;
+	int rc = open_output(t, &ev, e);
+
+	if (rc)
+		return rc > 0 ? 0 : rc;
 	if (t->track)
 		events_watch(ev, track_report, t->track);
 	fprintf(stderr, "pwru: listening for events (Ctrl-C to stop)\n");
 	rc = events_run(ev, &stop);
 	events_stats(ev, &st);
+	unwritten = st.unwritten + pipeline_unwritten(p);
 	/* before detaching, which can take a while with kprobes */
 	if (pipeline_close(p, st.lost) && !rc)
-		rc = -EIO;
+		rc = EVENTS_OUTPUT_FAILED;
 	events_close(ev);
+	if (outstream_abandoned)
+		return err_stopped(e,
+				   "stopped again while writing: %" PRIu64
+				   " events recorded before the stop were not written",
+				   unwritten);
+	if (rc == EVENTS_OUTPUT_FAILED)
+		return output_error(p, e);
 	/* EPIPE: the reader went away (pwru | head), a normal way to stop */
 	return rc && rc != -EPIPE ? err_from_errno(e, rc, "reading events") : 0;
 }

@@ -9,11 +9,12 @@
 #include <bpf/libbpf.h>
 #include "bpf/event.h"
 #include "src/output/events.h"
+#include "src/output/outstream.h"
 
 #define POLL_MS	      100 /* also the longest a record waits with batched wake-ups */
 #define LOSS_CHECK_NS 1000000000ull
 #define LIMIT_REACHED (-ECANCELED)
-#define OUTPUT_FAILED (-EPIPE)
+#define OUTPUT_GONE   (-EPIPE) /* the reader of stdout went away */
 
 struct events {
 	struct ring_buffer *rb;
@@ -27,7 +28,8 @@ struct events {
 	uint64_t lost;
 	uint64_t last_check;
 	volatile sig_atomic_t *stop;
-	uint64_t stop_ns; /* when the stop was first seen: records up to it are still printed */
+	uint64_t stop_ns;   /* when the stop was first seen: records up to it are still printed */
+	uint64_t unwritten; /* records before it that a second stop left unwritten */
 	void (*watch)(void *arg, int final);
 	void *watch_arg;
 };
@@ -53,6 +55,19 @@ static int after_stop(struct events *ev, const void *data, size_t size)
 }
 
 /*
+ * An output failed (pipeline_error() says which): stop. Unless the user gave up on the
+ * output (a second signal): then what the kernel recorded before the stop is still taken
+ * from the ring, only to be counted.
+ */
+static int output_failed(struct events *ev)
+{
+	if (!outstream_abandoned)
+		return EVENTS_OUTPUT_FAILED;
+	ev->unwritten++;
+	return 0;
+}
+
+/*
  * libbpf's ring_buffer__poll() keeps consuming for as long as producers keep adding
  * records, so under a flood it never returns: the stop flag and the loss counter are
  * looked at from here too, or Ctrl-C would wait for the traffic to end.
@@ -63,15 +78,15 @@ static int on_event(void *ctx, void *data, size_t size)
 
 	if (after_stop(ev, data, size))
 		return -EINTR;
-	if (pipeline_record(ev->p, data, size))
-		return OUTPUT_FAILED;
+	if (outstream_abandoned || pipeline_record(ev->p, data, size))
+		return output_failed(ev);
 	if (++ev->printed == ev->limit)
 		return LIMIT_REACHED;
 	if (!(ev->printed & 1023)) {
 		check_lost(ev, 0);
 		/* under a flood the poll never returns: time passes from here too */
-		if (pipeline_tick(ev->p, now_ns()))
-			return OUTPUT_FAILED;
+		if (pipeline_tick(ev->p, now_ns()) && !outstream_abandoned)
+			return EVENTS_OUTPUT_FAILED;
 	}
 	return 0;
 }
@@ -180,13 +195,14 @@ int events_run(struct events *ev, volatile sig_atomic_t *stop)
 		if (rc < 0)
 			break;
 		if (output_gone(ev)) {
-			rc = OUTPUT_FAILED;
+			rc = OUTPUT_GONE;
 			break;
 		}
 		check_lost(ev, 0);
 		/* After the tick: chains it ended on their own (idle) show in a file too. */
-		if (pipeline_tick(ev->p, now_ns()) || pipeline_flush(ev->p)) {
-			rc = OUTPUT_FAILED;
+		if ((pipeline_tick(ev->p, now_ns()) || pipeline_flush(ev->p)) &&
+		    !outstream_abandoned) {
+			rc = EVENTS_OUTPUT_FAILED;
 			break;
 		}
 	}
@@ -202,6 +218,7 @@ void events_stats(struct events *ev, struct output_stats *st)
 {
 	st->events = ev->printed;
 	st->lost = ev->lost;
+	st->unwritten = ev->unwritten;
 }
 
 void events_close(struct events *ev)

@@ -3,11 +3,15 @@
 #ifndef PWRU_EVENTS_H
 #define PWRU_EVENTS_H
 
+#include <errno.h>
 #include <signal.h>
 #include <stdint.h>
 #include "src/output/pipeline.h"
 
 struct events;
+
+/* events_run(): an output failed to write (pipeline_error() says which and why) */
+#define EVENTS_OUTPUT_FAILED (-ECOMM)
 
 /*
  * RINGBUF_FD: the events ring buffer; LOST_FD: the per-CPU count of failed reservations;
@@ -17,7 +21,9 @@ int events_open(int ringbuf_fd, int lost_fd, struct pipeline *p, int watch_fd, u
 		struct events **out);
 /*
  * Delivers events until *STOP is set, LIMIT events were printed, or the output fails.
- * Sleeps in epoll between events. Returns 0 or a negative errno.
+ * Sleeps in epoll between events. Returns 0, -EPIPE when the reader of stdout went away,
+ * EVENTS_OUTPUT_FAILED, or another negative errno. After outstream_abandoned is set, the
+ * records before the stop are counted (output_stats.unwritten), not written.
  */
 int events_run(struct events *ev, volatile sig_atomic_t *stop);
 /*

@@ -18,6 +18,8 @@ struct pipeline {
 	FILE *diag; /* loss notices and the closing count: stderr */
 	uint64_t malformed;
 	struct output_stats st;
+	int fail_err;		/* the first write that failed: its errno */
+	const char *fail_label; /* and the output's name */
 };
 
 /*
@@ -26,6 +28,9 @@ struct pipeline {
  */
 int pipeline_add(struct pipeline *p, const struct sink_ops *ops, FILE *out,
 		 const struct sink_opts *opts);
+/* The same, writing to OS (pwru's own streams): its failures are seen with their errno. */
+int pipeline_add_stream(struct pipeline *p, const struct sink_ops *ops, struct outstream *os,
+			const struct sink_opts *opts);
 /* Opens every sink in order; on failure the ones opened are closed. */
 int pipeline_open(struct pipeline *p);
 /* One record from the ring buffer. Returns 0, or -1 when a sink failed to write. */
@@ -40,7 +45,20 @@ int pipeline_tick(struct pipeline *p, uint64_t now);
 int pipeline_flush(struct pipeline *p);
 /* The kernel's loss count grew to TOTAL. */
 void pipeline_lost(struct pipeline *p, uint64_t total);
-/* Closes every sink and prints "pwru: N events, M lost". Returns 0 or -1. */
+/*
+ * Closes every sink and prints "pwru: N events, M lost", N the events that got out whole
+ * (pipeline_unwritten() less than those recorded). Returns 0 or -1.
+ */
 int pipeline_close(struct pipeline *p, uint64_t lost);
+/*
+ * Of the events recorded, those whose bytes did not all get out (still buffered when an
+ * output failed), on the output that lost the most.
+ */
+uint64_t pipeline_unwritten(const struct pipeline *p);
+/*
+ * The errno of the first output that failed (0: none), its name in *LABEL ("stdout",
+ * "--output-file PATH", or the sink's name).
+ */
+int pipeline_error(const struct pipeline *p, const char **label);
 
 #endif

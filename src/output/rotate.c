@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
+#include "src/output/outstream.h"
 #include "src/output/rotate.h"
 
 #define CARRY_MAX 65536
@@ -19,6 +20,7 @@ struct rot {
 	struct rotate_opts o;
 	int fd;
 	uint64_t size;
+	uint64_t taken; /* into all the files, since the start */
 	/* the unfinished line at the end of the last write: files only ever hold whole lines */
 	char carry[CARRY_MAX];
 	size_t ncarry;
@@ -143,19 +145,11 @@ static void rotate(struct rot *r)
 
 static int write_all(struct rot *r, const char *buf, size_t n)
 {
-	ssize_t w;
+	uint64_t before = r->taken;
+	int rc = outstream_write_all(r->fd, buf, n, &r->taken);
 
-	while (n) {
-		w = write(r->fd, buf, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return -1;
-		buf += w;
-		n -= (size_t)w;
-		r->size += (uint64_t)w;
-	}
-	return 0;
+	r->size += r->taken - before;
+	return rc;
 }
 
 /* Whole lines: into this file, or the next one if they would take it past the limit. */
@@ -166,9 +160,8 @@ static int write_lines(struct rot *r, const char *buf, size_t n)
 	return r->fd < 0 ? -1 : write_all(r, buf, n);
 }
 
-static ssize_t rot_write(void *cookie, const char *buf, size_t n)
+static int write_chunk(struct rot *r, const char *buf, size_t n)
 {
-	struct rot *r = cookie;
 	const char *nl = memrchr(buf, '\n', n);
 	size_t head = nl ? (size_t)(nl - buf) + 1 : 0, i, start = 0;
 
@@ -196,17 +189,41 @@ static ssize_t rot_write(void *cookie, const char *buf, size_t n)
 		if (write_lines(r, r->carry, r->ncarry) || write_all(r, buf + head, n - head))
 			return -1;
 		r->ncarry = 0;
-		return (ssize_t)n;
+		return 0;
 	}
 	memcpy(r->carry + r->ncarry, buf + head, n - head);
 	r->ncarry += n - head;
-	return (ssize_t)n;
+	return 0;
+}
+
+/*
+ * After a failure the carry is dropped: what of it got out is counted already, and the
+ * stream writes nothing more.
+ */
+static int rot_write(void *cookie, const char *buf, size_t n)
+{
+	struct rot *r = cookie;
+	int rc = write_chunk(r, buf, n);
+
+	if (rc)
+		r->ncarry = 0;
+	return rc;
+}
+
+/* The carried start of a line is taken: it goes out with the line's end. */
+static uint64_t rot_taken(void *cookie)
+{
+	struct rot *r = cookie;
+
+	return r->taken + r->ncarry;
 }
 
 static int rot_close(void *cookie)
 {
 	struct rot *r = cookie;
-	int rc = r->ncarry && r->fd >= 0 ? write_all(r, r->carry, r->ncarry) : 0;
+	/* after a failure (or the user gave up on the output) the rest stays unwritten */
+	int rc =
+	    r->ncarry && r->fd >= 0 && !outstream_abandoned ? write_all(r, r->carry, r->ncarry) : 0;
 
 	rc |= r->fd >= 0 ? close(r->fd) : -1;
 
@@ -215,11 +232,12 @@ static int rot_close(void *cookie)
 	return rc;
 }
 
-FILE *rotate_open(const char *path, const struct rotate_opts *ro)
+struct outstream *rotate_open(const char *path, const struct rotate_opts *ro, const char *label)
 {
-	cookie_io_functions_t io = {.write = rot_write, .close = rot_close};
+	static const struct outstream_io io = {
+	    .write = rot_write, .taken = rot_taken, .close = rot_close};
 	struct rot *r = calloc(1, sizeof(*r));
-	FILE *f;
+	struct outstream *s;
 
 	if (!r || !(r->path = strdup(path))) {
 		free(r);
@@ -235,8 +253,8 @@ FILE *rotate_open(const char *path, const struct rotate_opts *ro)
 		errno = e;
 		return NULL;
 	}
-	f = fopencookie(r, "w", io);
-	if (!f)
+	s = outstream_new(label, &io, r);
+	if (!s)
 		rot_close(r);
-	return f;
+	return s;
 }

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "src/output/outstream.h"
 
 struct rotate_opts {
 	uint64_t max_bytes;
@@ -20,7 +21,10 @@ struct rotate_opts {
 	bool compress;
 };
 
-/* NULL with errno set when PATH cannot be opened for appending. */
-FILE *rotate_open(const char *path, const struct rotate_opts *ro);
+/*
+ * The stream LABEL (for messages) appending to PATH; NULL with errno set when PATH cannot
+ * be opened for appending.
+ */
+struct outstream *rotate_open(const char *path, const struct rotate_opts *ro, const char *label);
 
 #endif

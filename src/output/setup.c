@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,42 +24,64 @@ static enum ts_mode ts_mode(const char *s)
 	return !strcmp(s, "relative") ? TS_RELATIVE : TS_ABSOLUTE;
 }
 
-static void setup_stdout(void)
+static struct outstream *keep(struct output_setup *os, struct outstream *s)
 {
-	struct stat st;
-
-	/* Someone watching (terminal, or a pipe into grep) sees each event at once. */
-	if (isatty(STDOUT_FILENO) || (!fstat(STDOUT_FILENO, &st) && S_ISFIFO(st.st_mode)))
-		setvbuf(stdout, NULL, _IOLBF, 0);
+	if (s)
+		os->streams[os->nstreams++] = s;
+	return s;
 }
 
-static FILE *events_stream(struct output_setup *os, const struct pwru_config *cfg)
+/* Someone watching (terminal, or a pipe into grep) sees each event at once. */
+static struct outstream *open_stdout(struct output_setup *os)
+{
+	struct outstream *s = keep(os, outstream_fd(STDOUT_FILENO, "stdout", 0));
+	struct stat st;
+
+	if (s && (isatty(STDOUT_FILENO) || (!fstat(STDOUT_FILENO, &st) && S_ISFIFO(st.st_mode))))
+		setvbuf(outstream_file(s), NULL, _IOLBF, 0);
+	return s;
+}
+
+static struct outstream *events_stream(struct output_setup *os, const struct pwru_config *cfg)
 {
 	struct rotate_opts ro = {.max_bytes = cfg->output_file_max_size << 20,
 				 .max_backups = cfg->output_file_max_backups,
 				 .max_age_days = cfg->output_file_max_age,
 				 .compress = cfg->output_file_compress};
-	FILE *f;
+	char label[4096 + 32];
 
-	if (!cfg->output_file) {
-		setup_stdout();
-		return stdout;
-	}
-	f = rotate_open(cfg->output_file, &ro);
-	if (f)
-		os->files[os->nfiles++] = f;
-	return f;
+	if (!cfg->output_file)
+		return open_stdout(os);
+	snprintf(label, sizeof(label), "--output-file %s", cfg->output_file);
+	return keep(os, rotate_open(cfg->output_file, &ro, label));
 }
 
-static int add(struct output_setup *os, const char *sink, FILE *out)
+static struct outstream *pcap_stream(struct output_setup *os, const char *path)
 {
-	return pipeline_add(&os->p, sink_find(sink), out, &os->so);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	char label[4096 + 32];
+	struct outstream *s;
+
+	if (fd < 0)
+		return NULL;
+	snprintf(label, sizeof(label), "--output-pcap %s", path);
+	s = keep(os, outstream_fd(fd, label, 1));
+	if (!s)
+		close(fd);
+	return s;
+}
+
+static int add(struct output_setup *os, const char *sink, struct outstream *out)
+{
+	return pipeline_add_stream(&os->p, sink_find(sink), out, &os->so);
 }
 
 static int add_sinks(struct output_setup *os, const struct pwru_config *cfg, struct pwru_err *e)
 {
-	FILE *out = events_stream(os, cfg), *pcap;
+	struct outstream *out = events_stream(os, cfg), *pcap;
 
+	if (!out && !cfg->output_file)
+		return err_not_possible(e, errno, "writing stdout: %s", strerror(errno));
 	if (!out)
 		return err_bad_input(e, errno, "cannot write --output-file %s: %s",
 				     cfg->output_file, strerror(errno));
@@ -69,15 +92,14 @@ static int add_sinks(struct output_setup *os, const struct pwru_config *cfg, str
 	else
 		add(os, cfg->output_json ? "json" : "text", out);
 	if (cfg->output_pcap) {
-		pcap = fopen(cfg->output_pcap, "we");
+		pcap = pcap_stream(os, cfg->output_pcap);
 		if (!pcap)
 			return err_bad_input(e, errno, "cannot write --output-pcap %s: %s",
 					     cfg->output_pcap, strerror(errno));
-		os->files[os->nfiles++] = pcap;
 		add(os, "pcapng", pcap);
 	}
 	if (cfg->summary)
-		add(os, "summary", stderr);
+		pipeline_add(&os->p, sink_find("summary"), stderr, &os->so);
 	return 0;
 }
 
@@ -153,9 +175,9 @@ void output_setup_free(struct output_setup *os)
 {
 	size_t i;
 
-	for (i = 0; i < os->nfiles; i++)
-		fclose(os->files[i]);
-	os->nfiles = 0;
+	for (i = 0; i < os->nstreams; i++)
+		outstream_close(os->streams[i]);
+	os->nstreams = 0;
 	proc_cache_free(os->p.en.procs);
 	u64map_free(os->p.en.last_ts);
 	netns_names_free(os->p.en.netns);

@@ -5,13 +5,15 @@
 
 #include "src/error.h"
 #include "src/flags.h"
+#include "src/output/outstream.h"
 #include "src/output/pipeline.h"
 
 struct output_setup {
 	struct pipeline p;
 	struct sink_opts so;
-	FILE *files[PIPELINE_MAX_SINKS]; /* opened here, closed by output_setup_free */
-	size_t nfiles;
+	struct outstream
+	    *streams[PIPELINE_MAX_SINKS]; /* opened here, closed by output_setup_free */
+	size_t nstreams;
 	char *metadata[FLAG_LIST_MAX];	   /* so.metadata: the names shown */
 	char *xdp_metadata[FLAG_LIST_MAX]; /* so.xdp_metadata's */
 };

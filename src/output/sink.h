@@ -15,8 +15,9 @@
 #include "src/output/record.h"
 
 struct output_stats {
-	uint64_t events; /* delivered to the sinks */
-	uint64_t lost;	 /* dropped in the kernel: ring buffer full */
+	uint64_t events;    /* delivered to the sinks */
+	uint64_t lost;	    /* dropped in the kernel: ring buffer full */
+	uint64_t unwritten; /* recorded before a stop, left unwritten at a second one */
 };
 
 enum ts_mode {
@@ -52,10 +53,13 @@ struct sink_opts {
 	bool stack;	  /* the kernel stack under each event */
 };
 
+struct outstream;
+
 struct sink {
 	const struct sink_ops *ops;
 	FILE *out;
-	FILE *diag; /* notes for the user: stderr */
+	struct outstream *stream; /* out's, NULL for stderr (and the tests' memory streams) */
+	FILE *diag;		  /* notes for the user: stderr */
 	const struct sink_opts *opts;
 	void *priv;
 };

@@ -218,11 +218,17 @@ in_vm "--check-filter FILE: this kernel lacks the bpf_cast_to_kern_ctx kfunc (Li
 	30-bad-input.sh "lacks the bpf_cast_to_kern_ctx kfunc"
 elsewhere "--output-skb needs the bpf_snprintf_btf helper (Linux 5.10 and later), which this kernel lacks" \
 	tests/unit/test_skb_expr.c "a bpf_func_id without it (a kernel before 5.10)"
+# stdout closed: found before anything is loaded (the rest, a disk filling while tracing,
+# by tests/local/write-errors.t)
+walk "writing OUTPUT: ERROR" 1 'writing stdout: Bad file descriptor$' sh -c './pwru icmp >&-'
+walked_by local "writing OUTPUT: ERROR" tests/local/write-errors.t "No space left on device"
 elsewhere "WHAT: ERROR" tests/unit/test_error.c 'err_from_errno(&e, -ENOMEM, "reading %s", "module BTF")'
 
 # --- 0: stopped ---
 in_vm "interrupted while attaching; everything detached" 40-signals.sh \
 	"pwru: interrupted while attaching; everything detached"
+walked_by local "stopped again while writing: N events recorded before the stop were not written" \
+	tests/local/write-errors.t "pwru: stopped again while writing: "
 # Ctrl-C while pwru waits for its --kernel-btf (a FIFO no one writes to): the read the
 # signal cut short is not a bad file, pwru stops and says so
 interrupt_btf() {

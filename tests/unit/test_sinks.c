@@ -283,19 +283,21 @@ static void test_rotation(void)
 	struct rotate_opts ro = {.max_bytes = 1 << 20, .max_backups = 2};
 	size_t biggest;
 	int i, bad = 0;
+	struct outstream *rs;
 	FILE *f;
 
 	ok(mkdtemp(dir) != NULL, "scratch dir");
 	snprintf(cmd, sizeof(cmd), "touch %s/trace-notes.txt", dir);
 	ok(!system(cmd), "a file of the user's beside it");
 	snprintf(path, sizeof(path), "%s/trace.txt", dir);
-	f = rotate_open(path, &ro);
+	rs = rotate_open(path, &ro, "--output-file t");
+	f = rs ? outstream_file(rs) : NULL;
 	ok(f != NULL, "rotate_open");
 	memset(line, 'x', sizeof(line));
 	line[sizeof(line) - 1] = '\n';
 	for (i = 0; f && i < 50000; i++) /* 5 MB */
 		bad |= fwrite(line, 1, sizeof(line), f) != sizeof(line);
-	ok(f && !bad && !fclose(f), "5 MB written through it");
+	ok(f && !bad && !outstream_close(rs), "5 MB written through it");
 	is_int(count_files(dir, "trace", &biggest), 4,
 	       "the current file, --output-file-max-backups 2 rotated ones, the user's file");
 	/* lumberjack's names, as cilium/pwru's: the time before the extension */
@@ -317,6 +319,7 @@ static void test_rotation_compress_age(void)
 	struct rotate_opts ro = {.max_bytes = 1 << 20, .max_age_days = 1, .compress = true};
 	size_t biggest;
 	int i, bad = 0;
+	struct outstream *rs;
 	FILE *f;
 
 	ok(mkdtemp(dir) != NULL, "scratch dir");
@@ -325,12 +328,13 @@ static void test_rotation_compress_age(void)
 	snprintf(old, sizeof(old), "%s/t-2000-01-01T00-00-00.000.log.gz", dir);
 	snprintf(cmd, sizeof(cmd), "touch -d '3 days ago' %s", old);
 	ok(!system(cmd), "an old backup");
-	f = rotate_open(path, &ro);
+	rs = rotate_open(path, &ro, "--output-file t");
+	f = rs ? outstream_file(rs) : NULL;
 	memset(line, 'y', sizeof(line));
 	line[sizeof(line) - 1] = '\n';
 	for (i = 0; f && i < 25000; i++) /* 2.5 MB: two rotations */
 		bad |= fwrite(line, 1, sizeof(line), f) != sizeof(line);
-	ok(f && !bad && !fclose(f), "2.5 MB written");
+	ok(f && !bad && !outstream_close(rs), "2.5 MB written");
 	ok(access(old, F_OK) != 0, "the backup older than --output-file-max-age 1 is removed");
 	is_int(count_files(dir, "t-", &biggest), 2, "two rotated files");
 	snprintf(cmd, sizeof(cmd),

@@ -1,0 +1,234 @@
+#!/bin/bash
+# Outputs that cannot be written, on this machine's kernel with real pings: a full disk
+# (a 64 KiB tmpfs) under JSON, text and pcapng, stdout on /dev/full, and a reader that stops
+# reading. pwru says which output failed and why in one line, exits 1, counts only the
+# events that got out whole and leaves nothing attached; a second Ctrl-C ends a drain that
+# a stalled reader blocks, saying what was not written.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/tap.sh
+
+local_trace_start
+ns=pwru-we-$$
+scratch=$(mktemp -d)
+mnt=$scratch/full
+pid= holder= pinger=
+cleanup() {
+	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+	[ -n "$holder" ] && kill "$holder" 2>/dev/null
+	[ -n "$pinger" ] && kill "$pinger" 2>/dev/null
+	umount "$mnt" 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	rm -rf "$scratch"
+}
+trap cleanup EXIT
+mkdir "$mnt"
+if ! ip netns add "$ns" || ! ip -n "$ns" link set lo up || ! mount -t tmpfs -o size=64k pwru-we "$mnt"; then
+	echo "1..1"
+	echo "not ok 1 - a scratch network namespace and a 64 KiB tmpfs"
+	exit 1
+fi
+
+# start NAME OUT ARGS...: pwru in the background, stdout to OUT; waits for its ready file and
+# notes the programs it holds (ours). Sets pid.
+start() {
+	local name=$1 out=$2 i
+	shift 2
+	rm -f "$scratch/ready"
+	set -m
+	./pwru --ready-file "$scratch/ready" --filter-netns "/var/run/netns/$ns" "$@" \
+		>"$out" 2>"$scratch/$name.err" </dev/null &
+	pid=$!
+	set +m
+	for i in $(seq 300); do
+		[ -e "$scratch/ready" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	ours=$(held_progs "$pid")
+	[ -e "$scratch/ready" ]
+}
+
+# exited_within DS: pwru ended within DS tenths of a second; sets status
+exited_within() {
+	local i
+	for i in $(seq "$1"); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -KILL "$pid"
+		wait "$pid" 2>/dev/null
+		status=124
+	else
+		wait "$pid"
+		status=$?
+	fi
+	pid=
+}
+
+# flood_until_exit: pings until pwru ends by itself (up to 20 s); sets status (124: it did not)
+flood_until_exit() {
+	ip netns exec "$ns" ping -f -c 20000 127.0.0.1 >/dev/null 2>&1 &
+	pinger=$!
+	exited_within 200
+	kill "$pinger" 2>/dev/null
+	wait "$pinger" 2>/dev/null
+	pinger=
+}
+
+# the events pwru says it wrote ("pwru: N events, M lost")
+said() { sed -n 's/^pwru: \([0-9]*\) events, [0-9]* lost$/\1/p' "$scratch/$1.err"; }
+# newline-ended lines of FILE starting with PREFIX
+whole_lines() { perl -ne "\$n++ if /^\\Q$2\\E.*\\n\\z/; END { print \$n + 0 }" "$1"; }
+# Enhanced Packet Blocks of a pcapng FILE that are there whole
+whole_epbs() {
+	perl -e 'local $/; my $d = <>; my ($o, $n) = (0, 0);
+		while ($o + 8 <= length $d) { my ($t, $l) = unpack "VV", substr $d, $o, 8;
+			last if $l < 12 || $o + $l > length $d; $n++ if $t == 6; $o += $l }
+		print $n' "$1"
+}
+
+# check_failed NAME LABEL COUNTED: exit 1 by itself, the last line names LABEL with ENOSPC,
+# it is the one error line, COUNTED (the whole events in the output) is what pwru said.
+check_failed() {
+	local name=$1 label=$2 counted=$3 err=$scratch/$1.err
+	check "$name: a full disk ends the trace, exit 1 (not 0)" '[ "$status" = 1 ]' \
+		"status $status" "$(cat "$err")"
+	check "$name: one line: 'pwru: writing $label: No space left on device', the last" \
+		"[ \"\$(tail -n 1 '$err')\" = 'pwru: writing $label: No space left on device' ] &&
+		 [ \"\$(grep -c '^pwru: writing' '$err')\" = 1 ]" "$(cat "$err")"
+	check "$name: the events counted ($(said "$name")) are those in the output whole ($counted)" \
+		'[ -n "$(said "$name")" ] && [ "$(said "$name")" = "$counted" ] && [ "$counted" -gt 0 ]'
+	left=$(left_after_exit $ours)
+	check "$name: none of its programs is left" '[ -n "$ours" ] && [ -z "$left" ]' \
+		"held: $ours" "left:$left"
+}
+
+if start json /dev/null --output-json --output-file "$mnt/t.json" icmp; then
+	flood_until_exit
+	check_failed json "--output-file $mnt/t.json" "$(whole_lines "$mnt/t.json" '{"type":"event"')"
+else
+	result 1 "json: pwru attached" "$(cat "$scratch/json.err")"
+fi
+rm -f "$mnt"/*
+
+if start text "$mnt/t.txt" icmp; then
+	flood_until_exit
+	check_failed text stdout "$(whole_lines "$mnt/t.txt" 0x)"
+else
+	result 1 "text: pwru attached" "$(cat "$scratch/text.err")"
+fi
+rm -f "$mnt"/*
+
+# The pcapng file fills, the text on stdout is fine: the trace still ends, and says why.
+if start pcap "$scratch/pcap.out" --output-pcap "$mnt/p.pcapng" icmp; then
+	flood_until_exit
+	check_failed pcap "--output-pcap $mnt/p.pcapng" "$(whole_epbs "$mnt/p.pcapng")"
+	check "pcap: the healthy text output has every event counted" \
+		'[ "$(whole_lines "$scratch/pcap.out" 0x)" -ge "$(said pcap)" ]'
+else
+	result 1 "pcap: pwru attached" "$(cat "$scratch/pcap.err")"
+fi
+rm -f "$mnt"/*
+
+# The header cannot be written: said before the ready file, which is not left behind.
+rm -f "$scratch/ready"
+set -m
+./pwru --ready-file "$scratch/ready" --filter-netns "/var/run/netns/$ns" icmp >/dev/full \
+	2>"$scratch/full.err" </dev/null &
+pid=$!
+set +m
+held=
+while kill -0 "$pid" 2>/dev/null; do
+	h=$(held_progs "$pid")
+	[ -n "$h" ] && held=$h
+done
+wait "$pid"
+status=$?
+pid=
+check "stdout /dev/full: exit 1, last line 'pwru: writing stdout: No space left on device'" \
+	"[ \$status = 1 ] && [ \"\$(tail -n 1 '$scratch/full.err')\" = 'pwru: writing stdout: No space left on device' ]" \
+	"status $status" "$(cat "$scratch/full.err")"
+check "stdout /dev/full: no ready file, never 'listening'" \
+	"[ ! -e '$scratch/ready' ] && ! grep -q listening '$scratch/full.err'"
+left=$(left_after_exit $held)
+check "stdout /dev/full: none of its programs is left" '[ -z "$left" ]' "held: $held" "left:$left"
+
+# A reader that does not read (| less, a stalled ssh): pwru blocks writing. One Ctrl-C
+# drains what was recorded before it, waiting for the reader; a second gives up.
+# stall NAME: pwru into a FIFO held open by a reader that does not read, a flood until
+# pwru is blocked writing (up to 20 s)
+stall() {
+	local i
+	mkfifo "$scratch/$1.fifo"
+	sleep 600 <>"$scratch/$1.fifo" &
+	holder=$!
+	start "$1" "$scratch/$1.fifo" icmp || return 1
+	ip netns exec "$ns" ping -f -c 20000 127.0.0.1 >/dev/null 2>&1 &
+	pinger=$!
+	for i in $(seq 200); do
+		grep -q pipe_write "/proc/$pid/wchan" 2>/dev/null && break
+		sleep 0.1
+	done
+	kill "$pinger" 2>/dev/null
+	wait "$pinger" 2>/dev/null
+	pinger=
+	grep -q pipe_write "/proc/$pid/wchan"
+}
+
+# int_taken: pwru took the SIGINT sent (no longer pending), up to 5 s: two signals sent at
+# once are one (a signal pending is not queued twice)
+int_taken() {
+	local i p
+	for i in $(seq 50); do
+		p=$(awk '/^(ShdPnd|SigPnd):/ { printf "%s ", $2 }' "/proc/$pid/status" 2>/dev/null)
+		set -- $p
+		[ $(((16#${1:-0} | 16#${2:-0}) & 2)) = 0 ] && return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+if stall twice; then
+	kill -INT "$pid"
+	int_taken
+	kill -INT "$pid"
+	exited_within 100
+	err=$scratch/twice.err
+	check "stalled reader, SIGINT twice: pwru exits 0 within 10 s (124: it did not)" \
+		'[ "$status" = 0 ]' "status $status" "$(cat "$err")"
+	check "stalled reader, SIGINT twice: the last line says how many recorded events were not written" \
+		"tail -n 1 '$err' | grep -qE '^pwru: stopped again while writing: [1-9][0-9]* events recorded before the stop were not written\$'" \
+		"$(cat "$err")"
+	left=$(left_after_exit $ours)
+	check "stalled reader, SIGINT twice: none of its programs is left" \
+		'[ -n "$ours" ] && [ -z "$left" ]' "held: $ours" "left:$left"
+else
+	result 1 "stalled reader: pwru blocks writing into the FIFO" "$(cat "$scratch/twice.err")"
+fi
+kill "$holder" 2>/dev/null
+holder=
+
+# One SIGINT, then the reader reads again: every event counted reached it, none lost to the
+# signal that cut a write short.
+if stall once; then
+	kill -INT "$pid"
+	# the reader opens before the holder goes (no moment without one: EPIPE), read-only
+	# (it sees the end when pwru closes)
+	exec 5<"$scratch/once.fifo"
+	cat <&5 >"$scratch/once.out" &
+	reader=$!
+	exec 5<&-
+	kill "$holder" 2>/dev/null
+	holder=
+	exited_within 300
+	wait "$reader"
+	check "stalled reader, one SIGINT, then it reads: exit 0" '[ "$status" = 0 ]' \
+		"status $status" "$(cat "$scratch/once.err")"
+	check "stalled reader, one SIGINT: the $(said once) events counted are the lines read" \
+		'[ -n "$(said once)" ] && [ "$(whole_lines "$scratch/once.out" 0x)" = "$(said once)" ]' \
+		"read $(whole_lines "$scratch/once.out" 0x)"
+else
+	result 1 "stalled reader: pwru blocks writing into the FIFO" "$(cat "$scratch/once.err")"
+fi
+tap_plan
