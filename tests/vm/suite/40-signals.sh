@@ -79,3 +79,44 @@ else
 	show "pwru stderr" "$SCRATCH/head.err"
 fi
 check_nothing_attached "after the reader went away"
+
+# A reader that does not read (| less left open, a stalled ssh) under a TCP flood: pwru
+# blocks writing. One SIGINT starts the drain, which waits for the reader; a second gives
+# it up: pwru says how many recorded events were not written, detaches and exits 0.
+mkfifo "$SCRATCH/stall.fifo"
+sleep 600 <>"$SCRATCH/stall.fifo" &
+HOLDER_PID=$!
+tcp_flood_start
+# pwru took the SIGINT sent (not pending): two sent at once would be one
+int_taken() { ! grep -qE '^(ShdPnd|SigPnd):.*[2367abef]$' "/proc/$PWRU_PID/status"; }
+if PWRU_OUT=$SCRATCH/stall.fifo pwru_start stall \
+	--filter-func 'ip_rcv|tcp_v4_rcv|ip_finish_output2|__dev_queue_xmit' tcp; then
+	wait_until grep -q pipe_write "/proc/$PWRU_PID/wchan"
+	kill -INT "$PWRU_PID"
+	wait_until int_taken
+	t0=$(now_ms)
+	kill -INT "$PWRU_PID"
+	wait_until grep -q '^pwru: stopped again while writing' "$SCRATCH/stall.err"
+	said_ms=$(($(now_ms) - t0))
+	for _ in $(seq 1200); do
+		kill -0 "$PWRU_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$PWRU_PID" 2>/dev/null
+	wait "$PWRU_PID"
+	status=$?
+	PWRU_PID=
+	if [ $status -eq 0 ] && tail -n 1 "$SCRATCH/stall.err" |
+		grep -qE '^pwru: stopped again while writing: [1-9][0-9]* events recorded before the stop were not written$'; then
+		ok "stalled reader, SIGINT twice: exit 0, 'stopped again while writing: N events ... not written' after ${said_ms} ms"
+	else
+		not_ok "stalled reader, SIGINT twice: exit 0, 'stopped again while writing: N events ... not written'" \
+			"exit status $status (137: killed after 120 s)"
+		show "pwru stderr" "$SCRATCH/stall.err"
+	fi
+else
+	not_ok "stalled reader: pwru attached" "$(head -n 20 "$SCRATCH/stall.err")"
+fi
+tcp_flood_stop
+kill "$HOLDER_PID" 2>/dev/null
+check_nothing_attached "after giving up on a stalled reader"
