@@ -9,8 +9,9 @@
  *
  * Per packet the glue does, whatever the expression: the scratch lookup, the sk_buff fields
  * it needs (plain loads through bpf_rdonly_cast where the kernel has it, 6.2+; else one
- * helper copy of them), one read of the packet's first bytes (at most FILTER_PCAP_BUF). The
- * filter then loads from that copy; only loads past it read the skb again.
+ * helper copy of them). Where the kernel has bpf_rdonly_cast the filter loads the packet's
+ * bytes in place; elsewhere the glue copies its first bytes (at most FILTER_PCAP_BUF), the
+ * filter loads from that copy, and only loads past it read the skb again.
  */
 #ifndef PWRU_FILTER_BPF_H
 #define PWRU_FILTER_BPF_H
@@ -60,6 +61,8 @@ struct {
 	}
 
 FILTER_GATE(filter_pcap_gate)
+/* On when a spliced body loads from the copy (filters/ knows which), off: no copy at all. */
+FILTER_GATE(filter_pcap_copy_gate)
 FILTER_STUB(filter_pcap_l2)
 FILTER_STUB(filter_pcap_l3)
 
@@ -156,9 +159,9 @@ static __always_inline bool filter_pcap_read_view(struct filter_pcap_percpu *pc,
 
 /*
  * Points the scratch at the packet from START (an offset from skb->head) and copies its
- * first bytes. MISSING: bytes the capture lacks (wire length minus captured length),
- * added to `len`. PAD: bytes appended by the checker to reach a minimum size, hidden from
- * the filter.
+ * first bytes if the filter loads from the copy. MISSING: bytes the capture lacks (wire length
+ * minus captured length), added to `len`. PAD: bytes appended by the checker to reach a minimum
+ * size, hidden from the filter.
  */
 static __always_inline bool filter_pcap_point(struct filter_pcap_percpu *pc, struct sk_buff *skb,
 					      const struct filter_pcap_view *v, __u32 start,
@@ -174,6 +177,8 @@ static __always_inline bool filter_pcap_point(struct filter_pcap_percpu *pc, str
 	pc->s.caplen = tail - start - pad;
 	pc->s.len = v->len + data_off - start - pad + missing;
 	pc->s.skb = (__u64)skb;
+	if (!filter_pcap_copy_gate())
+		return true;
 	/*
 	 * Only the captured bytes (most packets are short: a copy costs per byte), at most the
 	 * block; bytes past caplen are never looked at.
@@ -236,6 +241,8 @@ static __always_inline bool filter_pcap_frame(void *data, __u32 len)
 	pc->s.caplen = len;
 	pc->s.len = len;
 	pc->s.skb = 0;
+	if (!filter_pcap_copy_gate())
+		return filter_pcap_l2(&pc->s);
 	/*
 	 * A constant size, as for an skb: an XDP frame sits in a page with tailroom for
 	 * skb_shared_info after it; bytes past caplen are never looked at.

@@ -368,16 +368,24 @@ static int xlate_all(struct xl *x)
 }
 
 int cbpf_xlate(const struct sock_filter *prog, size_t n, enum cbpf_xlate_mode mode,
-	       const struct skb_layout *layout, struct ebpf_code *out, char *err, size_t errlen)
+	       const struct skb_layout *layout, const struct cbpf_cast *cast, struct ebpf_code *out,
+	       char *err, size_t errlen)
 {
-	struct xl x = {
-	    .prog = prog, .n = n, .mode = mode, .lay = layout, .err = err, .errlen = errlen};
+	struct xl x = {.prog = prog,
+		       .n = n,
+		       .mode = mode,
+		       .lay = layout,
+		       .cast = cast,
+		       .err = err,
+		       .errlen = errlen};
 	int ret;
 
 	if (errlen)
 		err[0] = '\0';
 	if (!n)
 		return xl_fail(&x, "empty cBPF program");
+	if (mode == CBPF_XLATE_DIRECT && (!cast || cast->kfunc <= 0 || cast->type <= 0))
+		return xl_fail(&x, "in-place packet loads need the kernel's bpf_rdonly_cast");
 	ret = xlate_all(&x);
 	if (ret == -ENOMEM && !err[0])
 		snprintf(err, errlen, "out of memory translating the filter");
@@ -389,6 +397,7 @@ int cbpf_xlate(const struct sock_filter *prog, size_t n, enum cbpf_xlate_mode mo
 	}
 	out->insns = x.out;
 	out->cnt = x.cnt;
+	out->reads_copy = x.reads_copy;
 	return 0;
 }
 
@@ -397,7 +406,7 @@ int cbpf_xlate_reject_all(struct ebpf_code *out)
 	static const struct sock_filter reject = BPF_STMT(BPF_RET | BPF_K, 0);
 	char err[64];
 
-	return cbpf_xlate(&reject, 1, CBPF_XLATE_BLOCK, NULL, out, err, sizeof(err));
+	return cbpf_xlate(&reject, 1, CBPF_XLATE_BLOCK, NULL, NULL, out, err, sizeof(err));
 }
 
 void ebpf_code_free(struct ebpf_code *c)
@@ -405,4 +414,5 @@ void ebpf_code_free(struct ebpf_code *c)
 	free(c->insns);
 	c->insns = NULL;
 	c->cnt = 0;
+	c->reads_copy = false;
 }

@@ -8,6 +8,7 @@
 #ifndef PWRU_CBPF_XLATE_H
 #define PWRU_CBPF_XLATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <linux/bpf.h>
@@ -18,6 +19,18 @@ enum cbpf_xlate_mode {
 	CBPF_XLATE_BLOCK = 0,
 	/* every packet load calls bpf_probe_read_kernel (pwru's method): the bench baseline */
 	CBPF_XLATE_PER_LOAD = 1,
+	/*
+	 * packet loads read the kernel in place through the kfunc bpf_rdonly_cast (6.2+), so
+	 * the glue copies nothing: each load casts its own address (the verifier wants a
+	 * constant offset into the cast type) and the JIT guards it against faults
+	 */
+	CBPF_XLATE_DIRECT = 2,
+};
+
+/* What CBPF_XLATE_DIRECT's loads call, as ids in the running kernel's vmlinux BTF. */
+struct cbpf_cast {
+	int32_t kfunc; /* FUNC bpf_rdonly_cast */
+	int32_t type;  /* a STRUCT whose first member spans at least 4 bytes of integers */
 };
 
 /* Where the kernel keeps what Linux ancillary loads (SKF_AD_*) read; from vmlinux BTF. */
@@ -37,18 +50,20 @@ struct skb_layout {
 struct ebpf_code {
 	struct bpf_insn *insns;
 	size_t cnt;
+	bool reads_copy; /* loads the scratch's copy of the packet: the glue must fill it */
 };
 
 /* True when PROG has a load that needs struct skb_layout. */
 int cbpf_needs_skb_layout(const struct sock_filter *prog, size_t n);
 
 /*
- * Translates PROG. LAYOUT may be NULL when cbpf_needs_skb_layout() is false. Returns 0, or
- * -EINVAL with a message in ERR for programs it cannot run (unknown opcodes or ancillary
- * loads, jumps out of range).
+ * Translates PROG. LAYOUT may be NULL when cbpf_needs_skb_layout() is false; CAST is used
+ * (and needed) only by CBPF_XLATE_DIRECT. Returns 0, or -EINVAL with a message in ERR for
+ * programs it cannot run (unknown opcodes or ancillary loads, jumps out of range).
  */
 int cbpf_xlate(const struct sock_filter *prog, size_t n, enum cbpf_xlate_mode mode,
-	       const struct skb_layout *layout, struct ebpf_code *out, char *err, size_t errlen);
+	       const struct skb_layout *layout, const struct cbpf_cast *cast, struct ebpf_code *out,
+	       char *err, size_t errlen);
 
 /* The body of a filter that never matches. */
 int cbpf_xlate_reject_all(struct ebpf_code *out);

@@ -36,6 +36,7 @@ static const char *const gate_names[FILTER_NGATES] = {
     [FILTER_GATE_METADATA] = "skb_metadata_gate",
     [FILTER_GATE_XDP_EXPR] = "filter_xdp_expr_gate",
     [FILTER_GATE_XDP_METADATA] = "xdp_metadata_gate",
+    [FILTER_GATE_PCAP_COPY] = "filter_pcap_copy_gate",
 };
 
 #define MAX_EXTRA 6 /* tunnel l2, l3; the skb and xdp expressions and metadata */
@@ -88,36 +89,58 @@ static bool indexes_link_layer(const char *expr)
 	return false;
 }
 
-/* The sk_buff layout, resolved when a program first needs it: at most one BTF parse. */
+/*
+ * The kernel's BTF as the translator needs it: the sk_buff layout, resolved when a program
+ * first needs it, and the in-place loads' cast when asked for; at most one BTF parse.
+ */
 struct layout_src {
-	const struct btf *btf; /* the caller's; NULL: /sys/kernel/btf/vmlinux */
+	const struct btf *btf; /* the caller's, or OWN; NULL: not parsed yet */
+	struct btf *own;       /* parsed from /sys/kernel/btf/vmlinux */
 	struct skb_layout lay;
-	int ret; /* 1 until resolved, then 0 or a negative errno */
+	int ret;	       /* 1 until resolved, then 0 or a negative errno */
+	struct cbpf_cast cast; /* kfunc 0: packet loads read the copy */
 	char err[256];
 };
 
-static void resolve_layout(struct layout_src *ls)
+static const struct btf *src_btf(struct layout_src *ls)
 {
-	struct btf *own = NULL;
-
 	if (!ls->btf) {
-		own = btf__load_vmlinux_btf();
-		if (!own) {
+		ls->own = btf__load_vmlinux_btf();
+		ls->btf = ls->own;
+		if (!ls->btf)
 			snprintf(ls->err, sizeof(ls->err),
 				 "cannot read the kernel's BTF (/sys/kernel/btf/vmlinux): %s",
 				 strerror(errno));
-			ls->ret = -ENOENT;
-			return;
-		}
 	}
-	ls->ret = skb_layout_from_btf(own ? own : ls->btf, &ls->lay, ls->err, sizeof(ls->err));
-	btf__free(own);
+	return ls->btf;
+}
+
+static void layout_src_init(struct layout_src *ls, const struct pcap_filter_opts *opts)
+{
+	*ls = (struct layout_src){.btf = opts ? opts->btf : NULL, .ret = 1};
+	/* without the kfunc (5.10, 6.1) the loads read the copy */
+	if (opts && opts->direct_loads && !opts->per_load_reads && src_btf(ls))
+		cbpf_cast_from_btf(ls->btf, &ls->cast);
+}
+
+static void layout_src_done(struct layout_src *ls)
+{
+	btf__free(ls->own);
+}
+
+static void resolve_layout(struct layout_src *ls)
+{
+	ls->ret = src_btf(ls) ? skb_layout_from_btf(ls->btf, &ls->lay, ls->err, sizeof(ls->err))
+			      : -ENOENT;
 }
 
 static int translate(const struct cbpf_insn *prog, size_t n, bool per_load, struct layout_src *ls,
 		     struct ebpf_code *out, char *err, size_t errlen)
 {
 	struct sock_filter *sf = calloc(n ? n : 1, sizeof(*sf));
+	enum cbpf_xlate_mode mode = per_load		 ? CBPF_XLATE_PER_LOAD
+				    : ls->cast.kfunc > 0 ? CBPF_XLATE_DIRECT
+							 : CBPF_XLATE_BLOCK;
 	const struct skb_layout *lp = NULL;
 	int ret = 0;
 
@@ -134,8 +157,7 @@ static int translate(const struct cbpf_insn *prog, size_t n, bool per_load, stru
 		lp = &ls->lay;
 	}
 	if (!ret)
-		ret = cbpf_xlate(sf, n, per_load ? CBPF_XLATE_PER_LOAD : CBPF_XLATE_BLOCK, lp, out,
-				 err, errlen);
+		ret = cbpf_xlate(sf, n, mode, lp, &ls->cast, out, err, errlen);
 	free(sf);
 	return ret;
 }
@@ -186,8 +208,8 @@ int pcap_filter_compile_opts(const char *expr, const struct pcap_filter_opts *op
 			     struct pcap_filter **out, char *err, size_t errlen)
 {
 	bool per_load = opts && opts->per_load_reads;
-	struct layout_src ls = {.btf = opts ? opts->btf : NULL, .ret = 1};
 	struct pcap_filter *f = calloc(1, sizeof(*f));
+	struct layout_src ls;
 	int ret = 0;
 
 	*out = NULL;
@@ -197,9 +219,11 @@ int pcap_filter_compile_opts(const char *expr, const struct pcap_filter_opts *op
 	}
 	f->empty = is_blank(expr);
 	if (!f->empty) {
+		layout_src_init(&ls, opts);
 		ret = compile_l2(f, expr, per_load, &ls, err, errlen);
 		if (!ret)
 			ret = compile_l3(f, expr, per_load, &ls, err, errlen);
+		layout_src_done(&ls);
 	}
 	if (ret) {
 		pcap_filter_free(f);
@@ -214,8 +238,8 @@ int pcap_filter_from_cbpf(const struct cbpf_insn *prog, size_t n,
 			  size_t errlen)
 {
 	bool per_load = opts && opts->per_load_reads;
-	struct layout_src ls = {.btf = opts ? opts->btf : NULL, .ret = 1};
 	struct pcap_filter *f = calloc(1, sizeof(*f));
+	struct layout_src ls;
 	int ret;
 
 	*out = NULL;
@@ -223,9 +247,11 @@ int pcap_filter_from_cbpf(const struct cbpf_insn *prog, size_t n,
 		snprintf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
+	layout_src_init(&ls, opts);
 	ret = translate(prog, n, per_load, &ls, &f->l2, err, errlen);
 	if (!ret)
 		ret = translate(prog, n, per_load, &ls, &f->l3, err, errlen);
+	layout_src_done(&ls);
 	if (ret) {
 		pcap_filter_free(f);
 		return ret;
@@ -287,6 +313,16 @@ static const struct ebpf_code *stub_body(const struct pcap_filter *f, const char
 	return NULL;
 }
 
+/* The glue copies the packet's first bytes only for bodies that load from that copy. */
+static bool reads_copy(const struct pcap_filter *f)
+{
+	bool any = !f->empty && (f->l2.reads_copy || f->l3.reads_copy);
+
+	for (size_t k = 0; k < f->nextra; k++)
+		any = any || f->extra[k].code.reads_copy;
+	return any;
+}
+
 /* One edit per stub found in the program; returns how many. */
 static size_t find_stubs(const struct pcap_filter *f, const struct btf *btf,
 			 const struct bpf_prog_load_opts *o, struct splice_edit *e, size_t max)
@@ -302,7 +338,9 @@ static size_t find_stubs(const struct pcap_filter *f, const struct btf *btf,
 			continue;
 		g = gate_index(name);
 		if (g >= 0) {
-			int on = g == FILTER_GATE_PCAP ? !f->empty : f->gate_on[g];
+			int on = g == FILTER_GATE_PCAP	      ? !f->empty
+				 : g == FILTER_GATE_PCAP_COPY ? reads_copy(f)
+							      : f->gate_on[g];
 
 			e[n++] = (struct splice_edit){.func = i, .remove = true, .value = on};
 			continue;
@@ -346,7 +384,7 @@ int pcap_filter_add_tunnel(struct pcap_filter *f, const char *l2, const char *l3
 int pcap_filter_add_stub(struct pcap_filter *f, enum filter_gate gate, const char *stub,
 			 struct ebpf_code *code)
 {
-	if (gate <= FILTER_GATE_PCAP || gate >= FILTER_NGATES || f->nextra == MAX_EXTRA ||
+	if (gate <= FILTER_GATE_PCAP || gate >= FILTER_GATE_PCAP_COPY || f->nextra == MAX_EXTRA ||
 	    strlen(stub) >= sizeof(f->extra[0].name) || stub_body(f, stub))
 		return -EINVAL;
 	snprintf(f->extra[f->nextra].name, sizeof(f->extra[0].name), "%s", stub);

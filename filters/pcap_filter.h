@@ -31,6 +31,7 @@ enum filter_gate {
 	FILTER_GATE_METADATA,	  /* skb_metadata_gate: skb_metadata_fill */
 	FILTER_GATE_XDP_EXPR,	  /* filter_xdp_expr_gate: filter_xdp_expr */
 	FILTER_GATE_XDP_METADATA, /* xdp_metadata_gate: xdp_metadata_fill */
+	FILTER_GATE_PCAP_COPY,	  /* filter_pcap_copy_gate: a spliced pcap filter reads the copy */
 	FILTER_NGATES,
 };
 
@@ -46,6 +47,11 @@ struct btf;
 struct pcap_filter_opts {
 	/* translate every packet load into its own bpf_probe_read_kernel (bench baseline) */
 	bool per_load_reads;
+	/*
+	 * Load packet bytes in place through the kfunc bpf_rdonly_cast where the kernel's BTF
+	 * (below) has it (6.2+), so that the glue copies nothing; else from the copy.
+	 */
+	bool direct_loads;
 	/*
 	 * The traced kernel's BTF, for the sk_buff offsets of `inbound`, `outbound`, `ifindex`
 	 * (the caller keeps ownership). NULL: /sys/kernel/btf/vmlinux, parsed only when the
@@ -98,7 +104,7 @@ int pcap_filter_add_tunnel(struct pcap_filter *f, const char *l2, const char *l3
 
 /*
  * Splices CODE (taken over: *CODE is emptied) in place of the stub subprogram named STUB,
- * and turns GATE on, wherever F is spliced. Returns 0, or -EINVAL for the pcap gate, an
+ * and turns GATE on, wherever F is spliced. Returns 0, or -EINVAL for the pcap gates, an
  * unknown gate, a stub that already has a body, or too many stubs.
  */
 int pcap_filter_add_stub(struct pcap_filter *f, enum filter_gate gate, const char *stub,

@@ -82,3 +82,27 @@ int skb_layout_from_btf(const struct btf *btf, struct skb_layout *l, char *err, 
 	l->skb_iif = (int32_t)(iif / 8);
 	return 0;
 }
+
+/*
+ * The cast type: struct ethhdr, whose first member (h_dest, 6 bytes) lets the verifier take
+ * a 1, 2 or 4 byte load at offset 0 as a load of integers. Checked, not assumed.
+ */
+int cbpf_cast_from_btf(const struct btf *btf, struct cbpf_cast *c)
+{
+	__s32 fn = btf__find_by_name_kind(btf, "bpf_rdonly_cast", BTF_KIND_FUNC);
+	__s32 id = btf__find_by_name_kind(btf, "ethhdr", BTF_KIND_STRUCT);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, (__u32)id) : NULL;
+	const struct btf_type *m;
+
+	if (fn <= 0 || !t || !btf_vlen(t) || btf_member_bit_offset(t, 0))
+		return -ENOENT;
+	m = btf__type_by_id(btf, btf__resolve_type(btf, btf_members(t)->type));
+	if (!m || !btf_is_array(m) || btf__resolve_size(btf, btf_members(t)->type) < 4)
+		return -ENOENT;
+	m = btf__type_by_id(btf, btf__resolve_type(btf, btf_array(m)->type));
+	if (!m || !btf_is_int(m))
+		return -ENOENT;
+	c->kfunc = fn;
+	c->type = id;
+	return 0;
+}

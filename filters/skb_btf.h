@@ -13,6 +13,12 @@ struct btf;
 int skb_layout_from_btf(const struct btf *btf, struct skb_layout *l, char *err, size_t errlen);
 
 /*
+ * The ids CBPF_XLATE_DIRECT's loads need, from the running kernel's vmlinux BTF. Returns 0,
+ * or -ENOENT when the kernel lacks the kfunc (before 6.2) or the cast type.
+ */
+int cbpf_cast_from_btf(const struct btf *btf, struct cbpf_cast *c);
+
+/*
  * Bit offset of the member NAME of the struct or union TYPE_ID (typedefs and modifiers
  * resolved), found in anonymous members too; its bitfield size (0: not one) in *BITSZ and
  * its type in *MEMBER_TYPE. -1 when there is none.

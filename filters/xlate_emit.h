@@ -36,6 +36,8 @@ struct xl {
 	size_t n;
 	enum cbpf_xlate_mode mode;
 	const struct skb_layout *lay;
+	const struct cbpf_cast *cast; /* CBPF_XLATE_DIRECT */
+	bool reads_copy;	      /* a load reads the scratch's copy */
 	struct bpf_insn *out;
 	size_t cnt, cap;
 	struct fixup *fix;

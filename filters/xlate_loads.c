@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Packet loads and Linux ancillary loads. In block mode a load inside the first
- * FILTER_PCAP_BUF bytes is a plain load from the scratch copy; anything else reads the
+ * FILTER_PCAP_BUF bytes is a plain load from the scratch copy; in direct mode every
+ * captured byte is a plain load from the kernel's own memory; anything else reads the
  * kernel with bpf_probe_read_kernel. Loads outside the captured bytes reject, as in
  * libpcap's interpreter.
  */
@@ -39,10 +40,39 @@ static void emit_probe_read(struct xl *x, uint8_t dst, int bytes)
 	xl_emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, BPF_REG_10, READ_SLOT, 0);
 }
 
-static void emit_data_ptr(struct xl *x)
+/* REG = the kernel address of the packet's first byte the filter sees. */
+static void emit_data_ptr(struct xl *x, uint8_t reg)
 {
-	xl_emit(x, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, RS,
-		offsetof(struct filter_pcap_scratch, data), 0);
+	xl_emit(x, BPF_LDX | BPF_MEM | BPF_DW, reg, RS, offsetof(struct filter_pcap_scratch, data),
+		0);
+}
+
+/*
+ * dst = bytes at kernel address R1 (already set, inside the captured bytes), loaded in
+ * place: the cast makes R1 a read-only pointer of the cast type, which the verifier lets
+ * a program load from at a constant offset as a fault-guarded load (a fault reads 0), and
+ * which it rewrites into a register move. A fresh cast per load, because X varies.
+ */
+static void emit_direct_load(struct xl *x, uint8_t dst, int bytes)
+{
+	xl_emit(x, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, x->cast->type);
+	xl_emit(x, BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, x->cast->kfunc);
+	xl_emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, BPF_REG_0, 0, 0);
+}
+
+/* dst = bytes at the packet's address in REG plus what was added to it. */
+static void emit_kernel_load(struct xl *x, uint8_t dst, int bytes)
+{
+	if (x->mode == CBPF_XLATE_DIRECT)
+		emit_direct_load(x, dst, bytes);
+	else
+		emit_probe_read(x, dst, bytes);
+}
+
+/* The register emit_kernel_load() takes the address in. */
+static uint8_t addr_reg(const struct xl *x)
+{
+	return x->mode == CBPF_XLATE_DIRECT ? BPF_REG_1 : BPF_REG_3;
 }
 
 void emit_ntoh(struct xl *x, uint8_t dst, int bytes)
@@ -64,10 +94,11 @@ void emit_load_abs(struct xl *x, uint8_t dst, int bytes, uint32_t k)
 	if (x->mode == CBPF_XLATE_BLOCK && end <= FILTER_PCAP_BUF) {
 		xl_emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, RS,
 			(int16_t)(offsetof(struct filter_pcap_scratch, buf) + k), 0);
+		x->reads_copy = true;
 	} else {
-		emit_data_ptr(x);
-		xl_emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, (int32_t)k);
-		emit_probe_read(x, dst, bytes);
+		emit_data_ptr(x, addr_reg(x));
+		xl_emit(x, BPF_ALU64 | BPF_ADD | BPF_K, addr_reg(x), 0, 0, (int32_t)k);
+		emit_kernel_load(x, dst, bytes);
 	}
 	emit_ntoh(x, dst, bytes);
 }
@@ -95,10 +126,11 @@ void emit_load_ind(struct xl *x, uint8_t dst, int bytes, uint32_t k)
 			offsetof(struct filter_pcap_scratch, buf), 0);
 		to_done = xl_emit(x, BPF_JMP | BPF_JA, 0, 0, 0, 0);
 		xl_patch_local(x, to_slow);
+		x->reads_copy = true;
 	}
-	emit_data_ptr(x);
-	xl_emit(x, BPF_ALU64 | BPF_ADD | BPF_X, BPF_REG_3, BPF_REG_0, 0, 0);
-	emit_probe_read(x, dst, bytes);
+	emit_data_ptr(x, addr_reg(x));
+	xl_emit(x, BPF_ALU64 | BPF_ADD | BPF_X, addr_reg(x), BPF_REG_0, 0, 0);
+	emit_kernel_load(x, dst, bytes);
 	if (to_done != SIZE_MAX)
 		xl_patch_local(x, to_done);
 	emit_ntoh(x, dst, bytes);

@@ -216,7 +216,9 @@ int filter_checker_open_filter(struct pcap_filter *f, int dlt, struct filter_che
 int filter_checker_open_opts(const char *expr, int dlt, bool per_load_reads,
 			     struct filter_checker **out, struct pwru_err *e)
 {
-	struct pcap_filter_opts fo = {.per_load_reads = per_load_reads};
+	/* PWRU_FILTER_COPY=1: the copy path of kernels before 6.2, for the differential tests */
+	struct pcap_filter_opts fo = {.per_load_reads = per_load_reads,
+				      .direct_loads = !getenv("PWRU_FILTER_COPY")};
 	struct pcap_filter *f;
 	char err[sizeof(e->msg)];
 	int ret;

@@ -23,7 +23,7 @@ static int compile_error(struct pwru_err *e, int rc, const char *what, const cha
 static int add_tunnel(const struct pwru_config *cfg, const struct btf *btf, struct pcap_filter *f,
 		      struct pwru_err *e)
 {
-	struct pcap_filter_opts o = {.btf = btf};
+	struct pcap_filter_opts o = {.btf = btf, .direct_loads = !cfg->kernel_btf};
 	const char *l2 = cfg->filter_tunnel_pcap_l2, *l3 = cfg->filter_tunnel_pcap_l3;
 	char why[512];
 	int rc;
@@ -103,8 +103,13 @@ static int add_skb_expr(const struct pwru_config *cfg, const struct btf *btf, st
 int filter_setup(const struct pwru_config *cfg, const struct btf *btf, struct pcap_filter **out,
 		 enum skb_value_kind *kinds, enum skb_value_kind *xdp_kinds, struct pwru_err *e)
 {
+	/*
+	 * Packet bytes loaded in place where the kernel can cast (filters/cbpf_xlate.h); the
+	 * kfunc's id must be the running kernel's, which a --kernel-btf file may not give.
+	 */
+	struct pcap_filter_opts o = {.btf = btf, .direct_loads = !cfg->kernel_btf};
 	char why[512];
-	int rc = pcap_filter_compile_btf(cfg->pcap_expr, btf, out, why, sizeof(why));
+	int rc = pcap_filter_compile_opts(cfg->pcap_expr, &o, out, why, sizeof(why));
 
 	if (rc)
 		return compile_error(e, rc, "pcap-filter", cfg->pcap_expr, why);

@@ -2,16 +2,19 @@
 /*
  * What the kernel really runs, counted in call instructions of the loaded (xlated) program:
  * the empty expression must leave none, and the block translation must not grow with the
- * number of packet loads, where the per-load baseline adds one helper call per load.
+ * number of packet loads, where the per-load baseline adds one helper call per load. Where
+ * the kernel can cast (6.2+), the packet is loaded in place: no helper call at all.
  */
 #include <stdlib.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include "tap.h"
 #include "src/check_filter.h"
 #include "checker_tap.h"
 
-static int count_calls(const char *expr, bool per_load)
+/* Calls of helpers only (not subprograms) when HELPERS is set. */
+static int count_calls_of(const char *expr, bool per_load, bool helpers)
 {
 	struct bpf_prog_info info = {0};
 	__u32 len = sizeof(info), n;
@@ -36,10 +39,25 @@ static int count_calls(const char *expr, bool per_load)
 	len = sizeof(info);
 	if (!bpf_obj_get_info_by_fd(fd, &info, &len))
 		for (__u32 i = 0; i < n; i++)
-			calls += insns[i].code == (BPF_JMP | BPF_CALL);
+			calls += insns[i].code == (BPF_JMP | BPF_CALL) &&
+				 (!helpers || insns[i].src_reg == 0);
 	free(insns);
 	filter_checker_close(c);
 	return calls;
+}
+
+static int count_calls(const char *expr, bool per_load)
+{
+	return count_calls_of(expr, per_load, false);
+}
+
+static bool kernel_can_cast(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool yes = btf && btf__find_by_name_kind(btf, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0;
+
+	btf__free(btf);
+	return yes;
 }
 
 int main(void)
@@ -65,5 +83,13 @@ int main(void)
 	ok(base_many - base_one >= 9,
 	   "the per-load baseline adds a helper call per load (%d vs %d calls)", base_many,
 	   base_one);
+	if (kernel_can_cast()) {
+		is_int(count_calls_of("tcp", false, true), 0,
+		       "'tcp' in place (bpf_rdonly_cast): no helper call, no packet copy");
+		setenv("PWRU_FILTER_COPY", "1", 1);
+		is_int(count_calls_of("tcp", false, true), 1,
+		       "'tcp' on the copy path: one helper call, the packet copy");
+		unsetenv("PWRU_FILTER_COPY");
+	}
 	return tap_done();
 }
