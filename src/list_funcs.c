@@ -3,6 +3,7 @@
 #include "src/discover/funcset.h"
 #include "src/list_funcs.h"
 #include "src/probe/backend.h"
+#include "src/tp_name.h"
 
 #define MAX_BACKENDS 16
 
@@ -25,8 +26,9 @@ static void print_set(const struct backend_ctx *ctx, enum backend_targets kind, 
 							off ? "," : "", b->name);
 		if (kind == TARGET_FUNCS)
 			snprintf(addrs, sizeof(addrs), "%u", f->naddrs);
-		fprintf(out, "%s%s %s %u %s %s\n", kind == TARGET_TRACEPOINTS ? "tp:" : "", f->name,
-			f->module ? f->module : "vmlinux", f->pos, addrs, *names ? names : "-");
+		fprintf(out, "%s%s %s %u %s %s\n", kind == TARGET_TRACEPOINTS ? TP_NAME_PREFIX : "",
+			f->name, f->module ? f->module : "vmlinux", f->pos, addrs,
+			*names ? names : "-");
 	}
 }
 

@@ -228,6 +228,19 @@ struct walk_set {
 	size_t cap;
 };
 
+/* RE (NULL: all) matches NAME, or NAME as pwru shows it (KIND's prefix before it). */
+static bool name_matches(const struct funcset_kind *kind, const regex_t *re, const char *name)
+{
+	char shown[256];
+
+	if (!re || !regexec(re, name, 0, NULL, 0))
+		return true;
+	if (!kind->shown)
+		return false;
+	snprintf(shown, sizeof(shown), "%s%s", kind->shown, name);
+	return !regexec(re, shown, 0, NULL, 0);
+}
+
 static int collect(const struct funcset_btf *b, struct walk_set *w, size_t nw, const regex_t *re)
 {
 	const struct btf *btf = b->btf, *base = btf__base_btf(btf);
@@ -243,7 +256,7 @@ static int collect(const struct funcset_btf *b, struct walk_set *w, size_t nw, c
 			const char *name = w[k].kind->name(btf, t);
 
 			/* a name outside the strings: a broken BTF */
-			if (!name || !*name || (re && regexec(re, name, 0, NULL, 0)))
+			if (!name || !*name || !name_matches(w[k].kind, re, name))
 				continue;
 			if (!w[k].kind->layout(btf, t, &l))
 				continue;

@@ -110,10 +110,14 @@ int funcset_regex_compile(const char *regex, regex_t *re, struct pwru_err *e);
  */
 int funcset_build(const struct funcset_btf *btfs, size_t nbtfs, const struct kallsyms *ks,
 		  const char *regex, struct funcset *fs, struct pwru_err *e);
-/* What to collect from BTF: NAME gives a type's name when it is one (else NULL). */
+/*
+ * What to collect from BTF: NAME gives a type's name when it is one (else NULL). SHOWN: the
+ * prefix pwru prints before those names (NULL: none); the regex matches either form.
+ */
 struct funcset_kind {
 	const char *(*name)(const struct btf *btf, const struct btf_type *t);
 	int (*layout)(const struct btf *btf, const struct btf_type *t, struct arg_layout *l);
+	const char *shown;
 };
 
 /* Functions: the kind funcset_build() collects. */

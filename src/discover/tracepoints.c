@@ -2,6 +2,7 @@
 #include <string.h>
 #include <bpf/btf.h>
 #include "src/discover/tracepoints.h"
+#include "src/tp_name.h"
 
 static const char prefix[] = "btf_trace_";
 
@@ -39,7 +40,7 @@ static int tp_layout(const struct btf *btf, const struct btf_type *t, struct arg
 	return l->pos;
 }
 
-const struct funcset_kind tpset_tracepoints = {tp_name, tp_layout};
+const struct funcset_kind tpset_tracepoints = {tp_name, tp_layout, TP_NAME_PREFIX};
 
 int tpset_build(const struct funcset_btf *btfs, size_t nbtfs, const char *regex, struct funcset *fs,
 		struct pwru_err *e)

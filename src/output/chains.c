@@ -2,6 +2,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "src/output/chains.h"
+#include "src/output/skb_life.h"
 #include "src/output/u64map.h"
 
 #define IDLE_NS	  1000000000ull /* no event for 1 s: the packet is gone or parked */
@@ -42,28 +43,9 @@ struct chains *chains_new(size_t max_chains, uint32_t max_steps, chain_done_fn d
 	return cs;
 }
 
-static bool starts_with(const char *s, const char *p)
-{
-	return !strncmp(s, p, strlen(p));
-}
-
-/* Where an skb's life ends: freed for good, or handed to a free or drop function. */
-static bool is_final(const char *f)
-{
-	return f && !strcmp(f, "kfree_skbmem");
-}
-
-static bool is_free_point(const char *f)
-{
-	return f && (starts_with(f, "kfree_skb") || starts_with(f, "consume_skb") ||
-		     starts_with(f, "__kfree_skb") || starts_with(f, "napi_consume_skb") ||
-		     starts_with(f, "sk_skb_reason_drop") || starts_with(f, "__dev_kfree_skb") ||
-		     starts_with(f, "dev_kfree_skb"));
-}
-
 bool chain_is_release(const struct func_ref *f)
 {
-	return !f->is_drop && (is_free_point(f->func) || is_final(f->func));
+	return !f->is_drop && skb_point_of(f->func) != SKB_POINT_NONE;
 }
 
 static void free_steps(struct chains *cs, struct chain *c)
@@ -186,19 +168,17 @@ int chains_add_sym(struct chains *cs, const struct pwru_record *r, void *sym, si
 	if (r->ev->ts > cs->now)
 		cs->now = r->ev->ts;
 	c = find_or_start(cs, r, &rc);
-	/* after the free, anything but more freeing is a new skb at a reused address */
-	if (c->ending && !is_free_point(r->func) && !is_final(r->func)) {
+	if (skb_life_next(&c->life, r->func) && c->n) { /* a new skb at a reused address */
 		rc |= finish(cs, c, CHAIN_FREED);
 		c = find_or_start(cs, r, &rc);
+		skb_life_next(&c->life, r->func);
 	}
 	append(cs, c, r, sym, len);
 	if (r->is_drop && !c->dropped) {
 		c->dropped = true;
 		c->drop = record_func_ref(r);
 	}
-	if (is_free_point(r->func))
-		c->ending = true;
-	if (is_final(r->func))
+	if (c->life == SKB_GONE)
 		rc |= finish(cs, c, CHAIN_FREED);
 	return rc;
 }
@@ -213,8 +193,10 @@ int chains_tick(struct chains *cs, uint64_t now)
 	for (i = 0; i < cs->max && cs->n; i++) {
 		struct chain *c = &cs->c[i];
 
-		if (c->skb && now - c->last_ts > (c->ending ? ENDING_NS : IDLE_NS))
-			rc |= finish(cs, c, c->ending ? CHAIN_FREED : CHAIN_IDLE);
+		bool ending = c->life == SKB_ENDING;
+
+		if (c->skb && now - c->last_ts > (ending ? ENDING_NS : IDLE_NS))
+			rc |= finish(cs, c, ending ? CHAIN_FREED : CHAIN_IDLE);
 	}
 	return rc;
 }
@@ -231,7 +213,7 @@ int chains_flush(struct chains *cs)
 		for (i = 0; i < cs->max; i++)
 			if (cs->c[i].skb && (!oldest || cs->c[i].first_ts < oldest->first_ts))
 				oldest = &cs->c[i];
-		rc |= finish(cs, oldest, oldest->ending ? CHAIN_FREED : CHAIN_EXIT);
+		rc |= finish(cs, oldest, oldest->life == SKB_ENDING ? CHAIN_FREED : CHAIN_EXIT);
 	}
 	return rc;
 }

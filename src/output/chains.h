@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Events grouped per packet (skb): a chain starts at an skb's first event and ends when the
- * skb is freed (kfree_skbmem, or a free or drop point followed by quiet), after an idle
+ * skb is freed (kfree_skbmem, or a free or drop point followed by quiet or by another
+ * packet's event at the address: skb_life.h, every backend's names), after an idle
  * timeout, or at exit. Bounded: at most MAX chains in flight and STEPS events per chain;
  * reaching either is counted and said. A step may carry what its sink made of the event's
  * symbols (caller, stack) while they were valid: the sink's bytes, freed with the chain, at
@@ -32,7 +33,7 @@ struct chain {
 	struct chain_step *steps;
 	uint32_t n, cap;
 	bool truncated; /* more events than the step limit */
-	bool ending;	/* a free or drop point was seen */
+	uint8_t life;	/* enum skb_life: SKB_ENDING after a free or drop point */
 	bool dropped;
 	struct func_ref drop; /* the drop point, with its reason */
 	enum chain_end end;
@@ -57,7 +58,8 @@ int chains_flush(struct chains *cs);
 /* How often the table was full and chains were cut. */
 uint64_t chains_cut(const struct chains *cs);
 const char *chain_end_name(enum chain_end e);
-/* A free that is not a drop (consume_skb, kfree_skbmem, ...): when it comes is timing. */
+/* A free that is not a drop (consume_skb, tp:consume_skb, kfree_skbmem, ...): when it comes
+ * is timing. */
 bool chain_is_release(const struct func_ref *f);
 void chains_free(struct chains *cs);
 

@@ -12,6 +12,7 @@
 #include "src/output/prog_names.h"
 #include "src/output/u64map.h"
 #include "src/output/verdict.h"
+#include "src/tp_name.h"
 
 static const char *func_at(const struct kallsyms *ks, uint64_t addr)
 {
@@ -79,14 +80,16 @@ enum func_kind {
 
 static uint8_t func_kind(const char *name)
 {
+	const char *tp = tp_name_of(name);
+
 	if (!name)
 		return FK_PLAIN;
+	if (tp) /* not the function of the same name: the tracepoint's arguments */
+		return strcmp(tp, "kfree_skb") ? FK_PLAIN : FK_TP_REASON;
 	if (!strcmp(name, "kfree_skb_reason"))
 		return FK_REASON_ARG2;
 	if (!strcmp(name, "sk_skb_reason_drop"))
 		return FK_REASON_ARG3;
-	if (!strcmp(name, "tp:kfree_skb"))
-		return FK_TP_REASON;
 	return strcmp(name, "nf_hook_slow") ? FK_PLAIN : FK_NF_HOOK;
 }
 

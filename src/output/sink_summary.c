@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * --summary: at exit, events per function, drops per function and reason, events lost,
- * packets matched (distinct skbs). Bounded: at most MAX_ROWS distinct rows are counted,
- * the rest summed in one line that says so.
+ * packets matched: skb lifetimes, an address seen again after its free being another
+ * packet (skb_life.h, as --output-chains tells them apart). Bounded: at most MAX_ROWS distinct rows
+ * are counted, the rest summed in one line that says so.
  */
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include "src/output/sink.h"
+#include "src/output/skb_life.h"
 #include "src/output/u64map.h"
 
 #define MAX_ROWS 4096
@@ -24,7 +26,7 @@ struct row {
 
 struct summary_state {
 	struct u64map *index; /* key -> row + 1 */
-	struct u64map *skbs;
+	struct u64map *skbs;  /* skb -> enum skb_life */
 	struct row rows[MAX_ROWS];
 	size_t n;
 	uint64_t overflow;
@@ -46,14 +48,19 @@ static int summary_open(struct sink *o)
 static int summary_record(struct sink *o, const struct pwru_record *r)
 {
 	struct summary_state *st = o->priv;
-	uint64_t key = r->ev->addr ^ (r->is_drop ? (r->reason_value + 1) << 48 : 0), *slot;
+	uint64_t key = r->ev->addr ^ (r->is_drop ? (r->reason_value + 1) << 48 : 0), *slot, *life;
 	bool fresh;
 
 	/* a program's id (entry and exit on one row) is not a tracepoint's index */
 	if (r->ev->type == PWRU_EV_PROG_ENTRY || r->ev->type == PWRU_EV_PROG_EXIT)
 		key |= 1ull << 62;
-	u64map_get(st->skbs, r->ev->skb, &fresh);
-	st->packets += fresh;
+	life = u64map_get(st->skbs, r->ev->skb, &fresh);
+	if (life) {
+		uint8_t l = (uint8_t)*life;
+
+		st->packets += skb_life_next(&l, r->func);
+		*life = l;
+	}
 	slot = u64map_get(st->index, key, &fresh);
 	if (fresh && st->n == MAX_ROWS) {
 		u64map_del(st->index, key);
@@ -97,8 +104,7 @@ static int summary_close(struct sink *o, const struct output_stats *s)
 
 	qsort(st->rows, st->n, sizeof(st->rows[0]), by_count);
 	fprintf(o->out,
-		"pwru summary: %" PRIu64 " events, %" PRIu64 " lost, %" PRIu64
-		" packets (distinct skbs)\n",
+		"pwru summary: %" PRIu64 " events, %" PRIu64 " lost, %" PRIu64 " packets (skbs)\n",
 		s->events, s->lost, st->packets);
 	/* skb addresses are reused after a free: the packet count can be low under a flood */
 	if (u64map_resets(st->skbs))

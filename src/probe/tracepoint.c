@@ -18,6 +18,7 @@
 #include "src/probe/backend.h"
 #include "src/probe/cloned.h"
 #include "src/probe/tracepoint.h"
+#include "src/tp_name.h"
 
 #define LOAD_THREADS 0 /* one per CPU (cloned.h) */
 
@@ -157,7 +158,7 @@ int tracepoint_names(const struct funcset *tps, char ***out)
 	if (!v)
 		return -ENOMEM;
 	for (i = 0; i < tps->n; i++)
-		if (asprintf(&v[i], "tp:%s", tps->funcs[i].name) < 0) {
+		if (asprintf(&v[i], TP_NAME_PREFIX "%s", tps->funcs[i].name) < 0) {
 			v[i] = NULL;
 			tracepoint_names_free(v, i);
 			return -ENOMEM;

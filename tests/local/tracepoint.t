@@ -124,8 +124,8 @@ else
 	result 1 "--backend tracepoint --output-pcap attaches" "$(cat "$scratch/pcap.err")"
 fi
 
-# A chain ends on its own after 1 s without events (tp:consume_skb is no release the chains
-# know): what that tick writes is in a file while pwru runs, as its events are.
+# A chain ends on its own 100 ms after its tp:consume_skb: what that tick writes is in a
+# file while pwru runs, as its events are.
 if start chains --backend tracepoint --output-chains icmp; then
 	ip netns exec "$ns" ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1
 	for i in $(seq 50); do
@@ -134,7 +134,7 @@ if start chains --backend tracepoint --output-chains icmp; then
 	done
 	live=$(grep -c '^skb .*(icmp) netns ' "$scratch/chains.out")
 	stop
-	check "--output-chains into a file: the ping's chains, ended idle, were in it before pwru stopped ($live)" \
+	check "--output-chains into a file: the ping's chains, ended freed, were in it before pwru stopped ($live)" \
 		'[ "$live" -ge 1 ]' "$(head -n 20 "$scratch/chains.out")"
 else
 	result 1 "--backend tracepoint --output-chains attaches" "$(cat "$scratch/chains.err")"

@@ -41,6 +41,8 @@ static const char harness_ksyms[] = "ffffffff81000000 T _text\n"
 
 /* nft_do_chain's chains as FUNC names them: NULL unless a test sets it. */
 static struct nft_names *harness_nft;
+/* PWRU_EV_TRACEPOINT events: addr is the index into render_recs' tp_names */
+enum { TP_NET_DEV_QUEUE, TP_KFREE_SKB, TP_CONSUME_SKB, TP_SKB_COPY_DATAGRAM_IOVEC };
 #define ADDR_SKB_OUTPUT	  0xffffffff81e40000ULL
 
 static struct kallsyms *harness_ks;
@@ -147,12 +149,13 @@ static inline struct rendered render_recs(const struct sink_ops *ops, const stru
 {
 	struct rendered res = {0};
 	size_t dlen = 0;
-	static const char *const tp_names[] = {"tp:net_dev_queue", "tp:kfree_skb"};
+	static const char *const tp_names[] = {"tp:net_dev_queue", "tp:kfree_skb", "tp:consume_skb",
+					       "tp:skb_copy_datagram_iovec"};
 	struct pipeline p = {.en = {.ksyms = harness_ks,
 				    .reasons = harness_dr,
 				    .progs = harness_progs,
 				    .tp_names = tp_names,
-				    .n_tp_names = 2,
+				    .n_tp_names = 4,
 				    .syms = harness_syms,
 				    .nft = harness_nft}};
 	FILE *out = open_memstream(&res.out, &res.out_len);

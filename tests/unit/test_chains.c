@@ -123,12 +123,94 @@ static void test_path(void)
 	rendered_free(&r2);
 }
 
+/*
+ * What the tracepoint backend saw of `ping -c 1` between two namespaces (tests/local
+ * tp-chains.t traces the real one): the echo request is consumed at skb A, then the reply's
+ * copy for the ping socket takes A's address; the reply itself (B) is dropped.
+ */
+static int tp_story(struct pwru_event *ev, uint64_t t0)
+{
+	static const struct {
+		int tp;
+		uint64_t skb;
+		bool reply;
+	} steps[] = {
+	    {TP_NET_DEV_QUEUE, 0xa00, false},	       {TP_CONSUME_SKB, 0xa00, false},
+	    {TP_NET_DEV_QUEUE, 0xb00, true},	       {TP_KFREE_SKB, 0xb00, true},
+	    {TP_SKB_COPY_DATAGRAM_IOVEC, 0xa00, true}, {TP_CONSUME_SKB, 0xa00, true},
+	};
+	int i;
+
+	for (i = 0; i < 6; i++) {
+		ev[i] = sample_event();
+		ev[i].type = PWRU_EV_TRACEPOINT;
+		ev[i].addr = (uint64_t)steps[i].tp;
+		ev[i].skb = 0xffff888000000000ULL | steps[i].skb;
+		ev[i].ts = t0 + 1000 * (uint64_t)i;
+		ev[i].arg3 = 2; /* tp:kfree_skb's reason */
+		if (steps[i].reply) {
+			struct pwru_tuple t = ev[i].tuple;
+
+			memcpy(ev[i].tuple.saddr, t.daddr, sizeof(t.daddr));
+			memcpy(ev[i].tuple.daddr, t.saddr, sizeof(t.saddr));
+			ev[i].tuple.sport = t.dport;
+			ev[i].tuple.dport = t.sport;
+		}
+	}
+	return 6;
+}
+
+static void test_tracepoints(void)
+{
+	struct pwru_event ev[12];
+	struct sink_opts so = {0};
+	struct rendered r, r2;
+	int n = tp_story(ev, 1000);
+
+	r = render_events(&sink_chains, &so, ev, n, 0);
+	is_str(r.out,
+	       "skb 0xffff888000000a00 10.0.2.15:43026->1.0.0.1:8080(tcp) netns 4026531840 iface "
+	       "eth0:2 process /usr/bin/curl:227116\n"
+	       "            +0 ns  tp:net_dev_queue\n"
+	       "         +1000 ns  tp:consume_skb\n"
+	       "  end: freed\n\n"
+	       "skb 0xffff888000000b00 1.0.0.1:8080->10.0.2.15:43026(tcp) netns 4026531840 iface "
+	       "eth0:2 process /usr/bin/curl:227116\n"
+	       "            +0 ns  tp:net_dev_queue\n"
+	       "         +1000 ns  tp:kfree_skb(SKB_DROP_REASON_NOT_SPECIFIED)\n"
+	       "  end: dropped at tp:kfree_skb(SKB_DROP_REASON_NOT_SPECIFIED)\n\n"
+	       "skb 0xffff888000000a00 1.0.0.1:8080->10.0.2.15:43026(tcp) netns 4026531840 iface "
+	       "eth0:2 process /usr/bin/curl:227116\n"
+	       "            +0 ns  tp:skb_copy_datagram_iovec\n"
+	       "         +1000 ns  tp:consume_skb\n"
+	       "  end: freed\n\n",
+	       "chains, tracepoint backend: the request ends freed at tp:consume_skb; the reply's "
+	       "copy at the reused address is a chain of its own, with its tuple");
+	rendered_free(&r);
+	/* two pings: the second's events at the same addresses, 0.2 s or 1.3 s later */
+	tp_story(ev + n, 200001000);
+	r = render_events(&sink_chains_path, &so, ev, 2 * n, 0);
+	tp_story(ev + n, 1300001000);
+	r2 = render_events(&sink_chains_path, &so, ev, 2 * n, 0);
+	is_str(r.out,
+	       "1.0.0.1:8080->10.0.2.15:*(tcp) tp:net_dev_queue tp:kfree_skb(SKB_DROP_REASON_NOT_"
+	       "SPECIFIED) => dropped at tp:kfree_skb(SKB_DROP_REASON_NOT_SPECIFIED)\n"
+	       "1.0.0.1:8080->10.0.2.15:*(tcp) tp:skb_copy_datagram_iovec\n"
+	       "10.0.2.15:*->1.0.0.1:8080(tcp) tp:net_dev_queue\n",
+	       "path, tracepoint backend: one line per packet, releases left out");
+	is_str(r2.out, r.out,
+	       "path, tracepoint backend: the same pings 1.3 s apart, the same file");
+	rendered_free(&r);
+	rendered_free(&r2);
+}
+
 int main(void)
 {
 	harness_init();
 	test_text();
 	test_json();
 	test_path();
+	test_tracepoints();
 	harness_done();
 	return tap_done();
 }

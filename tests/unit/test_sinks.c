@@ -243,12 +243,34 @@ static void test_summary(void)
 	r = render_events(&sink_summary, &so, ev, 4, 3);
 	ok(!r.rc, "summary: pipeline calls succeed");
 	is_str(r.out,
-	       "pwru summary: 4 events, 3 lost, 2 packets (distinct skbs)\n"
+	       "pwru summary: 4 events, 3 lost, 2 packets (skbs)\n"
 	       "events by function:\n"
 	       "           2  nf_hook_slow\n"
 	       "drops by function and reason:\n"
 	       "           2  kfree_skb_reason  SKB_DROP_REASON_NETFILTER_DROP\n",
 	       "summary: totals, events per function, drops per function and reason");
+	rendered_free(&r);
+}
+
+/* One address on the tracepoint backend: a ping's request, then the reply's socket copy. */
+static void test_summary_lifetimes(void)
+{
+	static const int tps[] = {TP_NET_DEV_QUEUE, TP_CONSUME_SKB, TP_SKB_COPY_DATAGRAM_IOVEC,
+				  TP_CONSUME_SKB, TP_NET_DEV_QUEUE};
+	struct pwru_event ev[5];
+	struct sink_opts so = {0};
+	struct rendered r;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		ev[i] = sample_event();
+		ev[i].type = PWRU_EV_TRACEPOINT;
+		ev[i].addr = (uint64_t)tps[i];
+	}
+	r = render_events(&sink_summary, &so, ev, 5, 0);
+	ok(r.out && !strncmp(r.out, "pwru summary: 5 events, 0 lost, 3 packets (skbs)\n", 49),
+	   "summary: an address seen again after tp:consume_skb is another packet (%.49s)",
+	   r.out ? r.out : "");
 	rendered_free(&r);
 }
 
@@ -446,6 +468,7 @@ int main(void)
 	test_json_metadata();
 	test_pcapng();
 	test_summary();
+	test_summary_lifetimes();
 	test_rotation();
 	test_rotation_compress_age();
 	harness_done();

@@ -87,3 +87,25 @@ else
 	not_ok "pwru --backend tracepoint --output-stack attached" "$(head -n 20 "$SCRATCH/tpstack.err")"
 fi
 check_nothing_attached "after --output-caller,"
+
+# --output-chains with tracepoints picked as pwru prints them (--filter-func 'tp:.*', no
+# --backend: no function is so named, so a kprobe kernel falls back to tracepoints too):
+# each dropped echo request is a chain of its own that ends at tp:kfree_skb, freed (no
+# reason before 5.17) or dropped, never glued to the next one at a reused address.
+if pwru_start tpchains --filter-func 'tp:.*' --output-chains 'icmp and host 10.0.1.2'; then
+	$IP netns exec a ping -c 3 -i 0.3 -W 1 10.0.1.2 >/dev/null 2>&1
+	wait_lines "$SCRATCH/tpchains.out" '^  end: ' 3
+	pwru_stop
+	n=$(grep -c "^skb [^ ]* $TUPLE " "$SCRATCH/tpchains.out") # BRE: (icmp) is literal
+	ends=$(grep '^  end: ' "$SCRATCH/tpchains.out" | sort | uniq -c)
+	if grep -qx 'pwru: backend tracepoint' "$SCRATCH/tpchains.err" && [ "$n" -ge 3 ] &&
+		! grep '^  end: ' "$SCRATCH/tpchains.out" | grep -Eqv 'end: (freed|dropped at tp:kfree_skb)'; then
+		ok "--filter-func 'tp:.*' --output-chains: $n request chains, each ended at tp:kfree_skb ($(echo $ends))"
+	else
+		not_ok "--filter-func 'tp:.*' --output-chains: each request a chain ended at tp:kfree_skb" \
+			"$(head -n 40 "$SCRATCH/tpchains.out")" "$(cat "$SCRATCH/tpchains.err")"
+	fi
+else
+	not_ok "pwru --filter-func 'tp:.*' --output-chains attached" "$(head -n 20 "$SCRATCH/tpchains.err")"
+fi
+check_nothing_attached "after --output-chains,"

@@ -1,0 +1,95 @@
+#!/bin/bash
+# Packets told apart on the tracepoint backend (the one a locked-down kernel leaves), with
+# real pings between two network namespaces: --output-chains ends each packet at
+# tp:consume_skb / tp:kfree_skb, the slab's reuse of an address starts a new chain, =path
+# does not depend on the pings' spacing, --summary counts the same packets, and
+# --filter-func takes the tp:NAME pwru prints.
+cd "$(dirname "$0")/../.." || exit 1
+. tests/tap.sh
+
+local_trace_start
+a=pwru-tpc-a-$$ b=pwru-tpc-b-$$
+ip_a=10.213.$(($$ % 250)).1 ip_b=10.213.$(($$ % 250)).2
+scratch=$(mktemp -d)
+pid=
+cleanup() {
+	[ -n "$pid" ] && kill -KILL "$pid" 2>/dev/null
+	ip netns del "$a" 2>/dev/null
+	ip netns del "$b" 2>/dev/null
+	rm -rf "$scratch"
+}
+trap cleanup EXIT
+if ! { ip netns add "$a" && ip netns add "$b" &&
+	ip link add tpc-a netns "$a" type veth peer name tpc-b netns "$b" &&
+	ip -n "$a" addr add "$ip_a/24" dev tpc-a && ip -n "$b" addr add "$ip_b/24" dev tpc-b &&
+	ip -n "$a" link set tpc-a up && ip -n "$b" link set tpc-b up &&
+	ip netns exec "$a" ping -c 1 -W 2 "$ip_b" >/dev/null; }; then
+	echo "1..1"
+	echo "not ok 1 - two network namespaces joined by a veth, pinging"
+	exit 1
+fi
+
+# trace NAME INTERVAL ARGS...: pwru --backend tracepoint ARGS while namespace a pings b
+# twice INTERVAL apart; its stdout in NAME.out, stderr NAME.err, exit status in NAME.rc.
+trace() {
+	local name=$1 iv=$2 i
+	shift 2
+	set -m
+	./pwru --backend tracepoint --ready-file "$scratch/$name.ready" "$@" "host $ip_b" \
+		>"$scratch/$name.out" 2>"$scratch/$name.err" </dev/null &
+	pid=$!
+	set +m
+	for i in $(seq 300); do
+		[ -e "$scratch/$name.ready" ] && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	ip netns exec "$a" ping -c 2 -i "$iv" -W 2 "$ip_b" >/dev/null 2>&1
+	kill -INT "$pid" 2>/dev/null
+	wait "$pid"
+	echo $? >"$scratch/$name.rc"
+	pid=
+}
+
+req="$ip_a:0->$ip_b:0(icmp)" rep="$ip_b:0->$ip_a:0(icmp)"
+trace chains 0.2 --output-chains --summary
+out=$scratch/chains.out
+n_chains=$(grep -c '^skb ' "$out")
+check "--output-chains: the two pings' requests and replies are chains of their own ($n_chains)" \
+	"[ \$(grep -c '^skb [^ ]* $req ' '$out') -ge 2 ] && [ \$(grep -c '^skb [^ ]* $rep ' '$out') -ge 2 ]" \
+	"$(cat "$out" "$scratch/chains.err")"
+check "every chain ends at a tracepoint free point: freed or dropped, none at exit or idle" \
+	"[ \$(grep -c '^  end: ' '$out') = $n_chains ] && ! grep '^  end: ' '$out' | grep -Eqv 'end: (freed|dropped at tp:kfree_skb)'" \
+	"$(grep '^  end: ' "$out")"
+# The socket copy of the reply takes the request's address once that is consumed: it is in
+# a chain of the reply's tuple, never glued to the request's.
+check "no request chain goes on past its tp:consume_skb with the reply's socket copy" \
+	"! awk '/^skb /{ req = index(\$0, \" $req \") } req && / tp:skb_copy_datagram_iovec\$/' '$out' | grep -q ." \
+	"$(cat "$out")"
+check "no chain goes on after its tp:consume_skb" \
+	"! awk '/^skb /{ freed = 0 } /^ /&&freed&&!/^  end:/{ print } / tp:consume_skb\$/{ freed = 1 }' '$out' | grep -q ." \
+	"$(cat "$out")"
+packets=$(sed -n 's/^pwru summary: [0-9]* events, [0-9]* lost, \([0-9]*\) packets.*/\1/p' "$scratch/chains.err")
+check "--summary counts the packets the chains show ($packets), an address reused after its free again" \
+	"[ '$packets' = '$n_chains' ] && [ '$packets' -ge 4 ]" "$(cat "$scratch/chains.err")"
+
+# The same traffic, pings 0.2 s and 1.3 s apart: the same file (the slab reuses the
+# addresses either way; a chain must not run into the next ping's at the same address).
+trace path1 0.2 --output-chains=path
+trace path2 1.3 --output-chains=path
+check "--output-chains=path: pings 0.2 s or 1.3 s apart give the same file" \
+	"[ -s '$scratch/path1.out' ] && cmp -s '$scratch/path1.out' '$scratch/path2.out'" \
+	"$(diff "$scratch/path1.out" "$scratch/path2.out")" "$(cat "$scratch/path1.err")"
+check "=path: a request's line has no socket copy" \
+	"grep -q '^$req tp:net_dev_queue' '$scratch/path1.out' && ! grep '^$req' '$scratch/path1.out' | grep -q skb_copy_datagram_iovec" \
+	"$(cat "$scratch/path1.out")"
+
+# The ping's reply reaches namespace a's ICMP layer with no socket of its own (ping's is a
+# copy): the kernel drops it at tp:kfree_skb, the name pwru prints for it.
+trace tpfunc 0.2 --filter-func 'tp:kfree_skb'
+check "--filter-func tp:kfree_skb attaches that tracepoint alone" \
+	"grep -qx 'pwru: attached 1 tracepoints, skipped 0' '$scratch/tpfunc.err'" "$(cat "$scratch/tpfunc.err")"
+check "and shows the pings there, nothing else" \
+	"grep -q ' tp:kfree_skb' '$scratch/tpfunc.out' && ! grep '^0x' '$scratch/tpfunc.out' | grep -qv ' tp:kfree_skb'" \
+	"$(cat "$scratch/tpfunc.out")"
+tap_plan
