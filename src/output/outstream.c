@@ -4,6 +4,7 @@
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "src/output/outstream.h"
 
@@ -18,7 +19,8 @@ struct outstream {
 	struct outstream_io io;
 	void *arg;
 	int err;
-	uint64_t done; /* bytes the writer took (io.taken) */
+	uint64_t done;	/* bytes the writer took (io.taken) */
+	uint64_t whole; /* the end of what is whole without an event: the headers */
 	uint64_t marks;
 	uint64_t ends[ENDS]; /* where the last events end, as done will count them */
 };
@@ -65,6 +67,24 @@ static int fd_write(void *arg, const char *buf, size_t n)
 static uint64_t fd_taken(void *arg)
 {
 	return ((struct fd_arg *)arg)->taken;
+}
+
+/* Regular files only: the end of a pipe's or a terminal's output is the reader's. */
+void outstream_cut_fd(int fd, uint64_t n)
+{
+	struct stat st;
+	off_t end;
+
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode))
+		return;
+	end = lseek(fd, 0, SEEK_CUR);
+	if (end >= 0 && (uint64_t)end >= n && ftruncate(fd, end - (off_t)n) == 0)
+		lseek(fd, end - (off_t)n, SEEK_SET);
+}
+
+static void fd_cut(void *arg, uint64_t n)
+{
+	outstream_cut_fd(((struct fd_arg *)arg)->fd, n);
 }
 
 static int fd_close(void *arg)
@@ -124,7 +144,7 @@ struct outstream *outstream_new(const char *label, const struct outstream_io *io
 struct outstream *outstream_fd(int fd, const char *label, int own)
 {
 	static const struct outstream_io io = {
-	    .write = fd_write, .taken = fd_taken, .close = fd_close};
+	    .write = fd_write, .taken = fd_taken, .cut = fd_cut, .close = fd_close};
 	int fl = fcntl(fd, F_GETFL);
 	struct fd_arg *a;
 	struct outstream *s;
@@ -161,6 +181,11 @@ void outstream_mark(struct outstream *s)
 	s->ends[s->marks++ % ENDS] = s->err ? UINT64_MAX : s->done + __fpending(s->f);
 }
 
+void outstream_whole(struct outstream *s)
+{
+	s->whole = s->done + __fpending(s->f);
+}
+
 int outstream_error(const struct outstream *s)
 {
 	return s->err;
@@ -175,12 +200,27 @@ uint64_t outstream_unwritten(const struct outstream *s)
 	return u;
 }
 
+/* The end of the last whole event (or header) that got out. */
+static uint64_t last_whole(const struct outstream *s)
+{
+	uint64_t n = s->marks < ENDS ? s->marks : ENDS, k, end = s->whole;
+
+	for (k = 0; k < n; k++)
+		if (s->ends[k] <= s->done && s->ends[k] > end)
+			end = s->ends[k];
+	return end;
+}
+
 int outstream_close(struct outstream *s)
 {
 	int rc;
 
 	if (!s)
 		return 0;
+	/* stdio's buffer first: after a failure it is refused, and done stays put */
+	fflush(s->f);
+	if (s->err && s->io.cut && s->done > last_whole(s))
+		s->io.cut(s->arg, s->done - last_whole(s));
 	rc = fclose(s->f) ? -1 : 0;
 	free(s->label);
 	free(s);

@@ -24,11 +24,13 @@ struct outstream;
 
 /*
  * Where the bytes go: WRITE takes all N (0) or fails (-1, errno set); TAKEN counts the bytes
- * taken so far, those of a write that failed part way included.
+ * taken so far, those of a write that failed part way included; CUT (optional) removes the
+ * last N bytes taken, where they went to a regular file.
  */
 struct outstream_io {
 	int (*write)(void *arg, const char *buf, size_t n);
 	uint64_t (*taken)(void *arg);
+	void (*cut)(void *arg, uint64_t n);
 	int (*close)(void *arg);
 };
 
@@ -47,15 +49,23 @@ struct outstream *outstream_fd(int fd, const char *label, int own);
  * unless abandoned. 0, or -1 with errno.
  */
 int outstream_write_all(int fd, const char *buf, size_t n, uint64_t *done);
+/* Removes the last N bytes written to FD when it is a regular file (an outstream_io.cut). */
+void outstream_cut_fd(int fd, uint64_t n);
 FILE *outstream_file(const struct outstream *s);
 const char *outstream_label(const struct outstream *s);
 /* One event's bytes end here (what the sinks wrote so far, buffered or not). */
 void outstream_mark(struct outstream *s);
+/* What was written so far (a header) is whole, though no event: a failure keeps it. */
+void outstream_whole(struct outstream *s);
 /* The errno of the first failed write (ECANCELED: abandoned), 0 while none failed. */
 int outstream_error(const struct outstream *s);
 /* The events marked whose bytes did not all get out: they were still buffered at a failure. */
 uint64_t outstream_unwritten(const struct outstream *s);
-/* Flushes (nothing, after a failure), frees. Returns 0 or -1. */
+/*
+ * Flushes (nothing, after a failure), frees. After a failure a regular file is cut back to
+ * the end of its last whole event: a reader (jq, tcpdump) finds no half record. Returns 0
+ * or -1.
+ */
 int outstream_close(struct outstream *s);
 
 #endif

@@ -53,6 +53,9 @@ int pipeline_open(struct pipeline *p)
 		p->n = 0;
 		return -1;
 	}
+	for (i = 0; i < p->n; i++)
+		if (p->sinks[i].stream)
+			outstream_whole(p->sinks[i].stream);
 	return 0;
 }
 

@@ -210,6 +210,14 @@ static int rot_write(void *cookie, const char *buf, size_t n)
 	return rc;
 }
 
+static void rot_cut(void *cookie, uint64_t n)
+{
+	struct rot *r = cookie;
+
+	if (r->fd >= 0 && n <= r->size)
+		outstream_cut_fd(r->fd, n);
+}
+
 /* The carried start of a line is taken: it goes out with the line's end. */
 static uint64_t rot_taken(void *cookie)
 {
@@ -235,7 +243,7 @@ static int rot_close(void *cookie)
 struct outstream *rotate_open(const char *path, const struct rotate_opts *ro, const char *label)
 {
 	static const struct outstream_io io = {
-	    .write = rot_write, .taken = rot_taken, .close = rot_close};
+	    .write = rot_write, .taken = rot_taken, .cut = rot_cut, .close = rot_close};
 	struct rot *r = calloc(1, sizeof(*r));
 	struct outstream *s;
 

@@ -107,6 +107,9 @@ check_failed() {
 if start json /dev/null --output-json --output-file "$mnt/t.json" icmp; then
 	flood_until_exit
 	check_failed json "--output-file $mnt/t.json" "$(whole_lines "$mnt/t.json" '{"type":"event"')"
+	check "json: the file is cut back to its last whole event: every line is JSON (jq -e)" \
+		"[ \"\$(tail -c 1 '$mnt/t.json' | od -An -c | tr -d ' ')\" = '\\n' ] && jq -e . '$mnt/t.json' >/dev/null" \
+		"$(tail -c 200 "$mnt/t.json")"
 else
 	result 1 "json: pwru attached" "$(cat "$scratch/json.err")"
 fi
@@ -115,6 +118,8 @@ rm -f "$mnt"/*
 if start text "$mnt/t.txt" icmp; then
 	flood_until_exit
 	check_failed text stdout "$(whole_lines "$mnt/t.txt" 0x)"
+	check "text: the file ends with a whole line" \
+		"[ \"\$(tail -c 1 '$mnt/t.txt' | od -An -c | tr -d ' ')\" = '\\n' ]" "$(tail -c 200 "$mnt/t.txt")"
 else
 	result 1 "text: pwru attached" "$(cat "$scratch/text.err")"
 fi
@@ -124,6 +129,11 @@ rm -f "$mnt"/*
 if start pcap "$scratch/pcap.out" --output-pcap "$mnt/p.pcapng" icmp; then
 	flood_until_exit
 	check_failed pcap "--output-pcap $mnt/p.pcapng" "$(whole_epbs "$mnt/p.pcapng")"
+	tshark -r "$mnt/p.pcapng" >/dev/null 2>"$scratch/tshark.err"
+	tshark_rc=$?
+	check "pcap: the file is whole blocks, none cut (tshark reads it to the end)" \
+		"[ \$tshark_rc = 0 ] && ! grep -q 'cut short' '$scratch/tshark.err'" \
+		"tshark: exit $tshark_rc, $(grep -v 'Running as user' "$scratch/tshark.err")"
 	check "pcap: the healthy text output has every event counted" \
 		'[ "$(whole_lines "$scratch/pcap.out" 0x)" -ge "$(said pcap)" ]'
 else

@@ -6,6 +6,9 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -109,6 +112,39 @@ static void test_bad_fd(void)
 	ok(!outstream_fd(fd, "stdout", 0) && errno == EBADF, "closed: EBADF");
 }
 
+/*
+ * A file that cannot grow past 4096 bytes (RLIMIT_FSIZE: EFBIG, as a full disk): at the
+ * end it is cut back to the last whole event, so a reader finds no half line.
+ */
+static void test_cut(void)
+{
+	char path[] = "/tmp/pwru-outstream-XXXXXX";
+	struct rlimit old, lim = {.rlim_cur = 4096};
+	int fd = mkstemp(path);
+	struct outstream *s = outstream_fd(fd, "--output-file x", 1);
+	struct stat st;
+
+	signal(SIGXFSZ, SIG_IGN);
+	getrlimit(RLIMIT_FSIZE, &old);
+	lim.rlim_max = old.rlim_max;
+	ok(s && !setrlimit(RLIMIT_FSIZE, &lim), "a file limited to 4096 bytes");
+	if (!s)
+		return;
+	fputs("HEADER\n", outstream_file(s));
+	fflush(outstream_file(s));
+	outstream_whole(s);
+	write_events(s, 100);
+	fflush(outstream_file(s));
+	is_int(outstream_error(s), EFBIG, "the write past it fails: EFBIG");
+	is_int((int)outstream_unwritten(s), 100 - (4096 - 7) / LINE,
+	       "the events not in it whole are counted out");
+	outstream_close(s);
+	setrlimit(RLIMIT_FSIZE, &old);
+	ok(!stat(path, &st) && st.st_size == 7 + (4096 - 7) / LINE * LINE,
+	   "cut back to the header and the whole events (%lld bytes)", (long long)st.st_size);
+	unlink(path);
+}
+
 /* --output-file on a full disk: the rotating stream keeps the error too. */
 static void test_rotate_full(void)
 {
@@ -131,6 +167,7 @@ int main(void)
 	test_partial();
 	test_abandoned();
 	test_bad_fd();
+	test_cut();
 	test_rotate_full();
 	return tap_done();
 }
