@@ -130,13 +130,15 @@ static __always_inline bool filter_pcap_read_meta(struct filter_pcap_percpu *pc,
 	return !bpf_probe_read_kernel(pc->meta, n, (void *)skb + FILTER_PCAP_SKB_OFF(len));
 }
 
+/* DIRECT: cfg_skb_direct, or a constant where the caller has specialised on it. */
 static __always_inline bool filter_pcap_read_view(struct filter_pcap_percpu *pc,
-						  struct sk_buff *skb, struct filter_pcap_view *v)
+						  struct sk_buff *skb, struct filter_pcap_view *v,
+						  bool direct)
 {
 	struct sk_buff *s;
 	__u8 *m = pc->meta;
 
-	if (cfg_skb_direct) {
+	if (direct) {
 		s = KERNEL_CAST(skb);
 		v->head = s->head;
 		v->data = s->data;
@@ -190,18 +192,15 @@ static __always_inline bool filter_pcap_point(struct filter_pcap_percpu *pc, str
 	return !bpf_probe_read_kernel(pc->s.buf, n, v->head + start);
 }
 
-/* LAYER: FILTER_PCAP_AUTO for tracing; the checker forces L3 for raw IP captures. */
-static __always_inline bool filter_pcap_skb(struct sk_buff *skb, int layer, __u32 missing,
-					    __u32 pad)
+static __always_inline bool filter_pcap_run(struct sk_buff *skb, int layer, __u32 missing,
+					    __u32 pad, bool direct)
 {
 	struct filter_pcap_percpu *pc;
 	struct filter_pcap_view v;
 	__u32 key = 0, start;
 
-	if (!filter_pcap_gate())
-		return true;
 	pc = bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
-	if (!pc || !filter_pcap_read_view(pc, skb, &v))
+	if (!pc || !filter_pcap_read_view(pc, skb, &v, direct))
 		return false;
 	if (layer == FILTER_PCAP_AUTO)
 		layer = filter_pcap_pick(v.mac, v.net);
@@ -216,6 +215,21 @@ static __always_inline bool filter_pcap_skb(struct sk_buff *skb, int layer, __u3
 	if (layer == FILTER_PCAP_L2)
 		return filter_pcap_l2(&pc->s);
 	return filter_pcap_l3(&pc->s);
+}
+
+/*
+ * LAYER: FILTER_PCAP_AUTO for tracing; the checker forces L3 for raw IP captures. One copy
+ * of the glue per way of reading the skb (the verifier keeps one): a shared copy merges the
+ * two ways' loads, and clang then computes every field's address up front and spills them.
+ */
+static __always_inline bool filter_pcap_skb(struct sk_buff *skb, int layer, __u32 missing,
+					    __u32 pad)
+{
+	if (!filter_pcap_gate())
+		return true;
+	if (cfg_skb_direct)
+		return filter_pcap_run(skb, layer, missing, pad, true);
+	return filter_pcap_run(skb, layer, missing, pad, false);
 }
 
 static __always_inline bool filter_pcap(struct sk_buff *skb)

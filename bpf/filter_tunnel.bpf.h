@@ -26,7 +26,7 @@ static __always_inline bool filter_tunnel(struct sk_buff *skb)
 	if (!filter_tunnel_gate() || !tunnel_inner(skb, &in))
 		return true;
 	pc = bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
-	if (!pc || !filter_pcap_read_view(pc, skb, &v))
+	if (!pc || !filter_pcap_read_view(pc, skb, &v, cfg_skb_direct))
 		return false;
 	if (in.mac != TUNNEL_NO_HDR &&
 	    (!filter_pcap_point(pc, skb, &v, in.mac, 0, 0) || !filter_tunnel_l2(&pc->s)))
