@@ -15,6 +15,7 @@
 #include "src/discover/kmod_btf.h"
 #include "src/discover/tracepoints.h"
 #include "src/phases.h"
+#include "src/probe/kprobe.h"
 #include "src/probe/tracepoint.h"
 #include "src/tracer.h"
 
@@ -220,6 +221,12 @@ int tracer_discover(struct tracer *t, struct pwru_err *e)
 	if (t->cfg->filter_non_skb_funcs &&
 	    track_check_funcs(t->ksyms, t->cfg->filter_non_skb_funcs, why, sizeof(why)))
 		return err_bad_input(e, EINVAL, "%s", why);
+	/* its probes are kprobes on any backend: said here, before anything is loaded */
+	if (t->cfg->filter_non_skb_funcs && kprobe_missing(why, sizeof(why)))
+		return err_not_possible(e, EOPNOTSUPP,
+					"--filter-non-skb-funcs needs kprobes, which this kernel "
+					"lacks (%s)",
+					why);
 	rc = funcset_join(&t->fs, t->ksyms, e);
 	phase_done(PH_FUNCS);
 	if (rc)

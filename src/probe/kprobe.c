@@ -65,13 +65,18 @@ int kprobe_retprobe_bit(void)
 	return read_sysfs_int("/sys/bus/event_source/devices/kprobe/format/retprobe", "config:");
 }
 
-static int kprobe_probe(const struct backend_ctx *ctx, char *why, size_t len)
+int kprobe_missing(char *why, size_t len)
 {
 	if (kprobe_pmu_type() >= 0)
 		return 0;
 	snprintf(why, len, "no kprobe PMU at %s: kernel built without CONFIG_KPROBES",
 		 pmu_type_path);
 	return -1;
+}
+
+static int kprobe_probe(const struct backend_ctx *ctx, char *why, size_t len)
+{
+	return kprobe_missing(why, len);
 }
 
 int kprobe_perf_open(int pmu_type, uint64_t addr, uint64_t config)

@@ -3,6 +3,7 @@
 #ifndef PWRU_KPROBE_H
 #define PWRU_KPROBE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 struct backend_ctx;
@@ -10,6 +11,11 @@ struct func_entry;
 
 /* The kprobe PMU's perf type, or -1 (a kernel without CONFIG_KPROBES). */
 int kprobe_pmu_type(void);
+/*
+ * -1 with the reason in WHY when this kernel runs no kprobe at all (the backend, and
+ * --filter-non-skb-funcs' probes), else 0.
+ */
+int kprobe_missing(char *why, size_t len);
 /* The bit of perf_event_attr.config that makes a kprobe a kretprobe, or -1. */
 int kprobe_retprobe_bit(void);
 /* A perf event probing ADDR (a kretprobe when CONFIG says so): its fd, or a negative errno. */
