@@ -449,6 +449,11 @@ static int validate(struct pwru_config *cfg, struct pwru_err *e)
 				     "--kmods, --all-kmods and --no-kmods exclude each other: "
 				     "give one");
 	}
+	/* the path form is text for diffs, it has no JSON: not silently text either */
+	if (cfg->output_json && cfg->output_chains && !strcmp(cfg->output_chains, "path"))
+		return err_bad_input(e, EINVAL,
+				     "--output-chains=path is plain text: leave out --output-json "
+				     "(--output-chains --output-json gives JSON chain objects)");
 	if (!cfg->filter_track_size || cfg->filter_track_size > TRACK_SIZE_MAX)
 		return err_bad_input(e, EINVAL, "--filter-track-size must be 1 to %u, not %llu",
 				     TRACK_SIZE_MAX, (unsigned long long)cfg->filter_track_size);

@@ -134,15 +134,21 @@ int flags_doc_bash(FILE *out)
 		flags_doc_at(i, &d, buf, sizeof(buf));
 		if (!d.arg)
 			continue;
-		fprintf(out, "\t--%s)\n\t\t", d.name);
-		/* an optional value only comes as --flag=VALUE: a next word is not it */
+		const char *in = d.optional_arg ? "\t\t\t" : "\t\t";
+
+		fprintf(out, "\t--%s)\n", d.name);
+		/* an optional value only comes as --flag=VALUE: a next word is the next flag */
 		if (d.optional_arg)
-			fputs("[[ -n $eq ]] || return\n\t\t", out);
+			fputs("\t\tif [[ -n $eq ]]; then\n", out);
+		fputs(in, out);
 		if (d.values)
 			bash_values(out, d.values);
 		else
 			fputs("COMPREPLY=()", out);
-		fputs("\n\t\treturn\n\t\t;;\n", out);
+		fprintf(out, "\n%sreturn\n", in);
+		if (d.optional_arg)
+			fputs("\t\tfi\n", out);
+		fputs("\t\t;;\n", out);
 	}
 	fputs("\tesac\n"
 	      "\tif [[ $cur == -* ]]; then\n"

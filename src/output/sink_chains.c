@@ -87,7 +87,8 @@ static void put_end(struct fmt *f, const struct chain *c)
 	}
 }
 
-static void put_header(struct fmt *f, const struct chain *c)
+/* --output-meta=false: the kernel read no netns and interface, so none is shown. */
+static void put_header(struct fmt *f, const struct chain *c, bool meta)
 {
 	char t[TUPLE_TEXT_MAX];
 
@@ -95,10 +96,12 @@ static void put_header(struct fmt *f, const struct chain *c)
 	fmt_hex(f, c->skb);
 	fmt_char(f, ' ');
 	fmt_mem(f, t, tuple_text(&c->tuple, t, sizeof(t)));
-	fmt_str(f, " netns ");
-	fmt_u64(f, c->netns);
-	fmt_str(f, " iface ");
-	put_iface(f, c);
+	if (meta) {
+		fmt_str(f, " netns ");
+		fmt_u64(f, c->netns);
+		fmt_str(f, " iface ");
+		put_iface(f, c);
+	}
 	fmt_str(f, " process ");
 	fmt_str(f, c->process);
 	fmt_char(f, '\n');
@@ -170,7 +173,7 @@ static int text_chain(struct chains_state *st, const struct chain *c)
 	uint32_t i;
 	int rc = 0;
 
-	put_header(&f, c);
+	put_header(&f, c, st->s->opts->meta);
 	for (i = 0; i < c->n; i++) {
 		rc |= room(st, &f, c->steps[i].sym_len + 1024);
 		put_step(st, &f, c, &c->steps[i], width);

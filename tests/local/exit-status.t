@@ -89,6 +89,9 @@ walk "--X wants ..., not 'V'" 2 "--kmods wants MOD\\[,MOD\\.\\.\\.\\], not 'veth
 walk "--kmods, --all-kmods and --no-kmods exclude each other: give one" 2 \
 	'--kmods, --all-kmods and --no-kmods exclude each other: give one$' \
 	./pwru --kmods veth --no-kmods
+walk "--output-chains=path is plain text: leave out --output-json (...)" 2 \
+	'--output-chains=path is plain text: leave out --output-json \(--output-chains --output-json gives JSON chain objects\)$' \
+	./pwru --output-chains=path --output-json icmp
 walk "--backend must be one of NAMES, not 'V'" 2 \
 	"--backend must be one of [a-z, -]+, not 'nope'$" ./pwru --backend nope
 walk "--X must be ..." 2 "--ringbuf-size must be a power of two from 4096 to 1073741824, not 5000$" \

@@ -61,6 +61,9 @@ got=$(offer pwru --filter-ifname l)
 result "$(echo "$got" | grep -qw lo && echo 0 || echo 1)" "--filter-ifname offers interfaces (lo)" "$got"
 got=$(offer pwru --output-chains '')
 result "$([ -z "$got" ] && echo 0 || echo 1)" "--output-chains takes no next word as its value" "$got"
+got=$(offer pwru --output-chains --output-j)
+result "$([ "$got" = "--output-json " ] && echo 0 || echo 1)" \
+	"after --output-chains the next flag completes (--output-j to --output-json)" "$got"
 got=$(offer pwru --output-chains =)
 result "$([ "$got" = "path " ] && echo 0 || echo 1)" "--output-chains= offers path" "$got"
 got=$(offer pwru --output-pcap tests/local/ma)

@@ -35,7 +35,8 @@ static int story(struct pwru_event *ev)
 static void test_text(void)
 {
 	struct pwru_event ev[8];
-	struct sink_opts so = {0};
+	struct sink_opts so = {.meta = true};
+	const char *head;
 	int n = story(ev);
 	struct rendered r = render_events(&sink_chains, &so, ev, n, 0);
 
@@ -58,6 +59,13 @@ static void test_text(void)
 	       "  end: exit\n\n",
 	       "chains: a block per packet, ended by its free, the drop reason at the end; a "
 	       "reused address starts a new chain; the rest ends at exit, oldest first");
+	rendered_free(&r);
+	so.meta = false; /* the kernel read no netns nor interface: none made up */
+	head = "skb 0xffff8bb7038b6900 10.0.2.15:40000->1.0.0.1:8080(tcp) process "
+	       "/usr/bin/curl:227116\n";
+	r = render_events(&sink_chains, &so, ev, n, 0);
+	ok(r.out && !strncmp(r.out, head, strlen(head)),
+	   "chains, --output-meta=false: the header has no netns nor iface");
 	rendered_free(&r);
 }
 
@@ -163,7 +171,7 @@ static int tp_story(struct pwru_event *ev, uint64_t t0)
 static void test_tracepoints(void)
 {
 	struct pwru_event ev[12];
-	struct sink_opts so = {0};
+	struct sink_opts so = {.meta = true};
 	struct rendered r, r2;
 	int n = tp_story(ev, 1000);
 

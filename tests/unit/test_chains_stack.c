@@ -45,7 +45,7 @@ static int story(struct rec *recs)
 
 static void test_text(void)
 {
-	struct sink_opts so = {.caller = true, .stack = true};
+	struct sink_opts so = {.meta = true, .caller = true, .stack = true};
 	struct rec recs[3];
 	int n = story(recs);
 	struct rendered r = render_recs(&sink_chains, &so, recs, n, 0);
@@ -63,7 +63,7 @@ static void test_text(void)
 	       "text: CALLER after FUNC padded to the chain's longest, the stack under each step");
 	rendered_free(&r);
 
-	so = (struct sink_opts){.caller = true};
+	so = (struct sink_opts){.meta = true, .caller = true};
 	r = render_recs(&sink_chains, &so, recs, n, 0);
 	is_str(r.out,
 	       HEAD "            +0 ns  ip_rcv       nf_hook_slow+0x1234/0x100000\n"
@@ -73,7 +73,7 @@ static void test_text(void)
 	       "text: --output-caller alone, no stack lines");
 	rendered_free(&r);
 
-	so = (struct sink_opts){.stack = true};
+	so = (struct sink_opts){.meta = true, .stack = true};
 	r = render_recs(&sink_chains_path, &so, recs, n, 0);
 	is_str(r.out, "10.0.2.15:*->1.0.0.1:8080(tcp) ip_rcv icmp_rcv\n",
 	       "path: no stacks, callers or offsets (they change between kernels)");
@@ -82,7 +82,7 @@ static void test_text(void)
 
 static void test_json(void)
 {
-	struct sink_opts so = {.caller = true, .stack = true};
+	struct sink_opts so = {.meta = true, .caller = true, .stack = true};
 	struct rec recs[3];
 	int n = story(recs);
 	struct rendered r = render_recs(&sink_chains_json, &so, recs, n, 0);
@@ -114,7 +114,7 @@ static void test_json(void)
 /* Source lines (as the debug info gives them) kept past the record, straight into the sink. */
 static void test_lines(void)
 {
-	struct sink_opts so = {.caller = true, .stack = true};
+	struct sink_opts so = {.meta = true, .caller = true, .stack = true};
 	struct sym_frame inl = {.addr = ADDR_IP_RCV + 0x40, .ret = 1, .nsrc = 2};
 	struct pwru_event ev = sample_event();
 	struct sink s = {.ops = &sink_chains, .opts = &so};
