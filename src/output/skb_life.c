@@ -8,25 +8,31 @@ static bool starts_with(const char *s, const char *p)
 	return !strncmp(s, p, strlen(p));
 }
 
+static bool is_free_point(const char *f)
+{
+	return starts_with(f, "kfree_skb") || starts_with(f, "consume_skb") ||
+	       starts_with(f, "__kfree_skb") || starts_with(f, "napi_consume_skb") ||
+	       starts_with(f, "sk_skb_reason_drop") || starts_with(f, "__dev_kfree_skb") ||
+	       starts_with(f, "dev_kfree_skb");
+}
+
 /*
- * By the kernel's name, so a tracepoint counts as the function it fires in: tp:kfree_skb
- * (kfree_skb's, sk_skb_reason_drop's) and tp:consume_skb are the tracepoint backend's free
- * points; it has no slab free, so its chains end after the free point's quiet.
+ * A free function may be called on an skb that still has users (only the last call frees
+ * it) and calls others on its way to kfree_skbmem, so after one more freeing can follow.
+ * The free tracepoints (tp:kfree_skb, tp:consume_skb) fire once per skb, when it is freed
+ * for good: nothing of that skb follows them, as after kfree_skbmem.
  */
 enum skb_point skb_point_of(const char *func)
 {
-	const char *f = tp_kernel_name(func);
+	const char *tp = tp_name_of(func);
 
-	if (!f)
+	if (!func)
 		return SKB_POINT_NONE;
-	if (!strcmp(f, "kfree_skbmem"))
+	if (tp)
+		return is_free_point(tp) ? SKB_POINT_FINAL : SKB_POINT_NONE;
+	if (!strcmp(func, "kfree_skbmem"))
 		return SKB_POINT_FINAL;
-	if (starts_with(f, "kfree_skb") || starts_with(f, "consume_skb") ||
-	    starts_with(f, "__kfree_skb") || starts_with(f, "napi_consume_skb") ||
-	    starts_with(f, "sk_skb_reason_drop") || starts_with(f, "__dev_kfree_skb") ||
-	    starts_with(f, "dev_kfree_skb"))
-		return SKB_POINT_FREE;
-	return SKB_POINT_NONE;
+	return is_free_point(func) ? SKB_POINT_FREE : SKB_POINT_NONE;
 }
 
 bool skb_life_next(uint8_t *life, const char *func)

@@ -14,7 +14,7 @@
 enum skb_point {
 	SKB_POINT_NONE,
 	SKB_POINT_FREE,	 /* a free or drop point: more freeing of the same skb may follow */
-	SKB_POINT_FINAL, /* the slab free (kfree_skbmem): nothing of this skb follows */
+	SKB_POINT_FINAL, /* kfree_skbmem, a free tracepoint: nothing of this skb follows */
 };
 
 /* What the event named FUNC (as pwru shows it; NULL: unknown) is in an skb's life. */

@@ -92,4 +92,12 @@ check "--filter-func tp:kfree_skb attaches that tracepoint alone" \
 check "and shows the pings there, nothing else" \
 	"grep -q ' tp:kfree_skb' '$scratch/tpfunc.out' && ! grep '^0x' '$scratch/tpfunc.out' | grep -qv ' tp:kfree_skb'" \
 	"$(cat "$scratch/tpfunc.out")"
+# Seen only where they are freed, the two replies are two chains, one step each: a free
+# tracepoint fires once per skb, so a second one at the address is another packet's, even
+# within the 100 ms a free point's chain waits for more freeing (pings 20 ms apart).
+trace tpchains 0.02 --filter-func 'tp:kfree_skb' --output-chains
+steps=$(grep -cE '^ +\+[0-9]+ ns  ' "$scratch/tpchains.out")
+blocks=$(grep -c '^skb ' "$scratch/tpchains.out")
+check "--filter-func tp:kfree_skb --output-chains: a chain per freed packet ($blocks), one step each" \
+	"[ '$blocks' -ge 2 ] && [ '$steps' = '$blocks' ]" "$(cat "$scratch/tpchains.out")"
 tap_plan

@@ -26,8 +26,8 @@ static void test_points(void)
 	    {"sk_skb_reason_drop", SKB_POINT_FREE},
 	    {"consume_skb", SKB_POINT_FREE},
 	    {"napi_consume_skb", SKB_POINT_FREE},
-	    {"tp:kfree_skb", SKB_POINT_FREE},
-	    {"tp:consume_skb", SKB_POINT_FREE},
+	    {"tp:kfree_skb", SKB_POINT_FINAL},
+	    {"tp:consume_skb", SKB_POINT_FINAL},
 	    {"tp:net_dev_queue", SKB_POINT_NONE},
 	    {"tp:skb_copy_datagram_iovec", SKB_POINT_NONE},
 	    {"ip_rcv", SKB_POINT_NONE},
@@ -38,7 +38,7 @@ static void test_points(void)
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		is_int(skb_point_of(cases[i].func), cases[i].want, "%s is %s",
 		       cases[i].func ? cases[i].func : "an unknown function",
-		       cases[i].want == SKB_POINT_FINAL	 ? "the slab free"
+		       cases[i].want == SKB_POINT_FINAL	 ? "the skb's end"
 		       : cases[i].want == SKB_POINT_FREE ? "a free point"
 							 : "no free");
 }
@@ -60,6 +60,8 @@ static void test_lives(void)
 					   "tp:consume_skb", "tp:skb_copy_datagram_iovec",
 					   "tp:consume_skb", "tp:net_dev_queue", NULL}),
 	       3, "tracepoints: after tp:consume_skb, another event at the address is a new skb");
+	is_int(lives((const char *const[]){"tp:kfree_skb", "tp:kfree_skb", "tp:consume_skb", NULL}),
+	       3, "tracepoints: each free tracepoint is one skb's (they fire once, at the free)");
 	is_int(lives((const char *const[]){"ip_rcv", "kfree_skb_reason", "kfree_skbmem",
 					   "kfree_skbmem", NULL}),
 	       2, "kprobes: more freeing continues a life, after the slab free anything is new");
