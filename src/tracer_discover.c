@@ -188,7 +188,7 @@ static int mark_retval(struct funcset *fs, struct pwru_err *e)
 int tracer_discover(struct tracer *t, struct pwru_err *e)
 {
 	struct kmodules *mods = NULL;
-	const char *ksyms_from;
+	const char *ksyms_from, *kflag;
 	char why[256];
 	int rc;
 
@@ -221,12 +221,13 @@ int tracer_discover(struct tracer *t, struct pwru_err *e)
 	if (t->cfg->filter_non_skb_funcs &&
 	    track_check_funcs(t->ksyms, t->cfg->filter_non_skb_funcs, why, sizeof(why)))
 		return err_bad_input(e, EINVAL, "%s", why);
-	/* its probes are kprobes on any backend: said here, before anything is loaded */
-	if (t->cfg->filter_non_skb_funcs && kprobe_missing(why, sizeof(why)))
-		return err_not_possible(e, EOPNOTSUPP,
-					"--filter-non-skb-funcs needs kprobes, which this kernel "
-					"lacks (%s)",
-					why);
+	/* their probes are kprobes on any backend: said here, before anything is loaded */
+	kflag = t->cfg->filter_non_skb_funcs	   ? "--filter-non-skb-funcs"
+		: t->cfg->filter_track_bpf_helpers ? "--filter-track-bpf-helpers"
+						   : NULL;
+	if (kflag && kprobe_missing(why, sizeof(why)))
+		return err_not_possible(
+		    e, EOPNOTSUPP, "%s needs kprobes, which this kernel lacks (%s)", kflag, why);
 	rc = funcset_join(&t->fs, t->ksyms, e);
 	phase_done(PH_FUNCS);
 	if (rc)

@@ -203,11 +203,14 @@ if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
 		'--backend kprobe is not usable on this kernel: no kprobe PMU' \
 		./pwru --backend kprobe --filter-func ip_rcv
 	# one line, before anything is loaded: no libbpf line about a failed kprobe above it
-	walk "--filter-non-skb-funcs needs kprobes, which this kernel lacks (...)" 1 \
+	walk "--X needs kprobes, which this kernel lacks (...)" 1 \
 		'--filter-non-skb-funcs needs kprobes, which this kernel lacks \(no kprobe PMU at .*\)$' \
 		./pwru --filter-non-skb-funcs fib_table_lookup icmp
+	walk "--X needs kprobes, which this kernel lacks (...)" 1 \
+		'--filter-track-bpf-helpers needs kprobes, which this kernel lacks \(no kprobe PMU at .*\)$' \
+		./pwru --filter-track-bpf-helpers --output-bpfmap icmp
 else
-	walked["--filter-non-skb-funcs needs kprobes, which this kernel lacks (...)"]=skip
+	walked["--X needs kprobes, which this kernel lacks (...)"]=skip
 	walked["nothing selected can be traced: this kernel runs only the NAMES backend (...), and no KIND taking an skb matches; pwru --list-funcs shows what can be traced"]=skip
 	n=$((n + 1))
 	echo "ok $n # skip this machine can run kprobes: the row is walked where it cannot"
