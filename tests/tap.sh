@@ -66,3 +66,22 @@ left_after_exit() {
 	done
 	printf '%s' "$left"
 }
+
+# pwru_start READY OUT ERR ARGS...: ./pwru ARGS in the background, stdout to OUT, stderr to
+# ERR, in a process group of its own (job control: SIGINT at its default, as in a terminal).
+# Waits up to 30 s for its --ready-file READY. Sets pid. 0 once ready, 1 if it ended first.
+pwru_start() {
+	local ready=$1 out=$2 err=$3 i
+	shift 3
+	rm -f "$ready"
+	set -m
+	./pwru --ready-file "$ready" "$@" >"$out" 2>"$err" </dev/null &
+	pid=$!
+	set +m
+	for i in $(seq 300); do
+		[ -e "$ready" ] && return 0
+		kill -0 "$pid" 2>/dev/null || return 1
+		sleep 0.1
+	done
+	return 1
+}

@@ -32,18 +32,10 @@ fi
 # trace NAME INTERVAL ARGS...: pwru --backend tracepoint ARGS while namespace a pings b
 # twice INTERVAL apart; its stdout in NAME.out, stderr NAME.err, exit status in NAME.rc.
 trace() {
-	local name=$1 iv=$2 i
+	local name=$1 iv=$2
 	shift 2
-	set -m
-	./pwru --backend tracepoint --ready-file "$scratch/$name.ready" "$@" "host $ip_b" \
-		>"$scratch/$name.out" 2>"$scratch/$name.err" </dev/null &
-	pid=$!
-	set +m
-	for i in $(seq 300); do
-		[ -e "$scratch/$name.ready" ] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	pwru_start "$scratch/$name.ready" "$scratch/$name.out" "$scratch/$name.err" \
+		--backend tracepoint "$@" "host $ip_b"
 	ip netns exec "$a" ping -c 2 -i "$iv" -W 2 "$ip_b" >/dev/null 2>&1
 	kill -INT "$pid" 2>/dev/null
 	wait "$pid"

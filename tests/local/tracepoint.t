@@ -23,18 +23,11 @@ ip netns add "$ns" && ip -n "$ns" link set lo up || {
 
 # start NAME ARGS...: pwru in the background, waits for its ready file; sets pid.
 start() {
-	local name=$1 i
+	local name=$1
 	shift
-	set -m
-	./pwru --ready-file "$scratch/$name.ready" --filter-netns "/var/run/netns/$ns" "$@" \
-		>"$scratch/$name.out" 2>"$scratch/$name.err" </dev/null &
-	pid=$!
-	set +m
-	for i in $(seq 300); do
-		[ -e "$scratch/$name.ready" ] && return 0
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	pwru_start "$scratch/$name.ready" "$scratch/$name.out" "$scratch/$name.err" \
+		--filter-netns "/var/run/netns/$ns" "$@" && return 0
+	kill "$pid" 2>/dev/null
 	wait "$pid"
 	pid=
 	return 1

@@ -31,21 +31,13 @@ fi
 # start NAME OUT ARGS...: pwru in the background, stdout to OUT; waits for its ready file and
 # notes the programs it holds (ours). Sets pid.
 start() {
-	local name=$1 out=$2 i
+	local name=$1 out=$2 rc
 	shift 2
-	rm -f "$scratch/ready"
-	set -m
-	./pwru --ready-file "$scratch/ready" --filter-netns "/var/run/netns/$ns" "$@" \
-		>"$out" 2>"$scratch/$name.err" </dev/null &
-	pid=$!
-	set +m
-	for i in $(seq 300); do
-		[ -e "$scratch/ready" ] && break
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
+	pwru_start "$scratch/ready" "$out" "$scratch/$name.err" \
+		--filter-netns "/var/run/netns/$ns" "$@"
+	rc=$?
 	ours=$(held_progs "$pid")
-	[ -e "$scratch/ready" ]
+	return $rc
 }
 
 # exited_within DS: pwru ended within DS tenths of a second; sets status
