@@ -61,11 +61,31 @@ struct {
 	}
 
 FILTER_GATE(filter_pcap_gate)
-/* On when a spliced body loads from the copy (filters/ knows which), off: no copy at all. */
-FILTER_GATE(filter_pcap_copy_gate)
 FILTER_STUB(filter_pcap_l2)
 FILTER_STUB(filter_pcap_l3)
 
+/*
+ * How many of the packet's first bytes the spliced bodies may load from the copy (filters/
+ * knows, from their loads' offsets): a gate whose calls become that number at load, so the
+ * glue copies no more, and nothing where the bodies load the packet in place.
+ */
+static __noinline __u32 filter_pcap_copy_len(void)
+{
+	__u32 n;
+
+	asm volatile("%0 = 0" : "=r"(n));
+	return n;
+}
+
+/* N captured bytes, as many of them as the copy is to hold. */
+static __always_inline __u32 filter_pcap_copy_clamp(__u32 n)
+{
+	__u32 most = filter_pcap_copy_len();
+
+	if (n > most)
+		n = most;
+	return n > FILTER_PCAP_BUF ? FILTER_PCAP_BUF : n;
+}
 #define FILTER_PCAP_SKB_OFF(field) bpf_core_field_offset(struct sk_buff, field)
 #define FILTER_PCAP_META_AT(m, type, field)                                                        \
 	(*(type *)((m) + FILTER_PCAP_SKB_OFF(field) - FILTER_PCAP_SKB_OFF(len)))
@@ -179,17 +199,13 @@ static __always_inline bool filter_pcap_point(struct filter_pcap_percpu *pc, str
 	pc->s.caplen = tail - start - pad;
 	pc->s.len = v->len + data_off - start - pad + missing;
 	pc->s.skb = (__u64)skb;
-	if (!filter_pcap_copy_gate())
-		return true;
 	/*
-	 * Only the captured bytes (most packets are short: a copy costs per byte), at most the
-	 * block; bytes past caplen are never looked at.
+	 * Only the captured bytes the filter can load (most packets are short, and a copy
+	 * costs per byte); bytes past caplen are never looked at. Read back: a 32-bit load
+	 * the verifier bounds on the register it then passes.
 	 */
-	/* read back: a 32-bit load the verifier bounds on the register it then passes */
-	n = *(volatile __u32 *)&pc->s.caplen;
-	if (n > FILTER_PCAP_BUF)
-		n = FILTER_PCAP_BUF;
-	return !bpf_probe_read_kernel(pc->s.buf, n, v->head + start);
+	n = filter_pcap_copy_clamp(*(volatile __u32 *)&pc->s.caplen);
+	return !n || !bpf_probe_read_kernel(pc->s.buf, n, v->head + start);
 }
 
 static __always_inline bool filter_pcap_run(struct sk_buff *skb, int layer, __u32 missing,
@@ -244,7 +260,7 @@ static __always_inline bool filter_pcap(struct sk_buff *skb)
 static __always_inline bool filter_pcap_frame(void *data, __u32 len)
 {
 	struct filter_pcap_percpu *pc;
-	__u32 key = 0;
+	__u32 key = 0, n;
 
 	if (!filter_pcap_gate())
 		return true;
@@ -255,13 +271,12 @@ static __always_inline bool filter_pcap_frame(void *data, __u32 len)
 	pc->s.caplen = len;
 	pc->s.len = len;
 	pc->s.skb = 0;
-	if (!filter_pcap_copy_gate())
-		return filter_pcap_l2(&pc->s);
 	/*
-	 * A constant size, as for an skb: an XDP frame sits in a page with tailroom for
+	 * A size fixed at load, not LEN: an XDP frame sits in a page with tailroom for
 	 * skb_shared_info after it; bytes past caplen are never looked at.
 	 */
-	if (bpf_probe_read_kernel(pc->s.buf, FILTER_PCAP_BUF, data))
+	n = filter_pcap_copy_clamp(FILTER_PCAP_BUF);
+	if (n && bpf_probe_read_kernel(pc->s.buf, n, data))
 		return false;
 	return filter_pcap_l2(&pc->s);
 }

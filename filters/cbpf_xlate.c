@@ -367,6 +367,29 @@ static int xlate_all(struct xl *x)
 	return err ? err : resolve_jumps(x);
 }
 
+/*
+ * The most X can hold anywhere in PROG, whatever the path: `ldxb 4*([k]&0xf)` at most 60, an
+ * immediate its value; UINT32_MAX once X can take a loaded or computed value. It bounds the
+ * bytes an indexed load can reach, so that the glue copies no more than the loads can read.
+ */
+static uint32_t x_max(const struct sock_filter *prog, size_t n)
+{
+	uint32_t m = 0, v;
+
+	for (size_t i = 0; i < n; i++) {
+		uint16_t c = prog[i].code;
+
+		if (BPF_CLASS(c) == BPF_LDX)
+			v = BPF_MODE(c) == BPF_MSH   ? 60
+			    : BPF_MODE(c) == BPF_IMM ? prog[i].k
+						     : UINT32_MAX;
+		else
+			v = c == (BPF_MISC | BPF_TAX) ? UINT32_MAX : 0;
+		m = v > m ? v : m;
+	}
+	return m;
+}
+
 int cbpf_xlate(const struct sock_filter *prog, size_t n, enum cbpf_xlate_mode mode,
 	       const struct skb_layout *layout, const struct cbpf_cast *cast, struct ebpf_code *out,
 	       char *err, size_t errlen)
@@ -386,6 +409,7 @@ int cbpf_xlate(const struct sock_filter *prog, size_t n, enum cbpf_xlate_mode mo
 		return xl_fail(&x, "empty cBPF program");
 	if (mode == CBPF_XLATE_DIRECT && (!cast || cast->kfunc <= 0 || cast->type <= 0))
 		return xl_fail(&x, "in-place packet loads need the kernel's bpf_rdonly_cast");
+	x.x_max = x_max(prog, n);
 	ret = xlate_all(&x);
 	if (ret == -ENOMEM && !err[0])
 		snprintf(err, errlen, "out of memory translating the filter");
@@ -397,7 +421,7 @@ int cbpf_xlate(const struct sock_filter *prog, size_t n, enum cbpf_xlate_mode mo
 	}
 	out->insns = x.out;
 	out->cnt = x.cnt;
-	out->reads_copy = x.reads_copy;
+	out->copy_len = x.copy_len;
 	return 0;
 }
 
@@ -414,5 +438,5 @@ void ebpf_code_free(struct ebpf_code *c)
 	free(c->insns);
 	c->insns = NULL;
 	c->cnt = 0;
-	c->reads_copy = false;
+	c->copy_len = 0;
 }

@@ -50,7 +50,8 @@ struct skb_layout {
 struct ebpf_code {
 	struct bpf_insn *insns;
 	size_t cnt;
-	bool reads_copy; /* loads the scratch's copy of the packet: the glue must fill it */
+	/* the bytes from the packet's start its loads may take from the scratch's copy */
+	uint32_t copy_len;
 };
 
 /* True when PROG has a load that needs struct skb_layout. */

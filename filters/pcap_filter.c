@@ -36,7 +36,7 @@ static const char *const gate_names[FILTER_NGATES] = {
     [FILTER_GATE_METADATA] = "skb_metadata_gate",
     [FILTER_GATE_XDP_EXPR] = "filter_xdp_expr_gate",
     [FILTER_GATE_XDP_METADATA] = "xdp_metadata_gate",
-    [FILTER_GATE_PCAP_COPY] = "filter_pcap_copy_gate",
+    [FILTER_GATE_PCAP_COPY] = "filter_pcap_copy_len",
 };
 
 #define MAX_EXTRA 6 /* tunnel l2, l3; the skb and xdp expressions and metadata */
@@ -313,14 +313,19 @@ static const struct ebpf_code *stub_body(const struct pcap_filter *f, const char
 	return NULL;
 }
 
-/* The glue copies the packet's first bytes only for bodies that load from that copy. */
-static bool reads_copy(const struct pcap_filter *f)
+static uint32_t max_u32(uint32_t a, uint32_t b)
 {
-	bool any = !f->empty && (f->l2.reads_copy || f->l3.reads_copy);
+	return a > b ? a : b;
+}
+
+/* The glue copies the packet's first bytes only as far as a spliced body loads from them. */
+static uint32_t copy_len(const struct pcap_filter *f)
+{
+	uint32_t n = f->empty ? 0 : max_u32(f->l2.copy_len, f->l3.copy_len);
 
 	for (size_t k = 0; k < f->nextra; k++)
-		any = any || f->extra[k].code.reads_copy;
-	return any;
+		n = max_u32(n, f->extra[k].code.copy_len);
+	return n;
 }
 
 /* One edit per stub found in the program; returns how many. */
@@ -339,7 +344,7 @@ static size_t find_stubs(const struct pcap_filter *f, const struct btf *btf,
 		g = gate_index(name);
 		if (g >= 0) {
 			int on = g == FILTER_GATE_PCAP	      ? !f->empty
-				 : g == FILTER_GATE_PCAP_COPY ? reads_copy(f)
+				 : g == FILTER_GATE_PCAP_COPY ? (int)copy_len(f)
 							      : f->gate_on[g];
 
 			e[n++] = (struct splice_edit){.func = i, .remove = true, .value = on};

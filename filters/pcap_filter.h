@@ -31,7 +31,7 @@ enum filter_gate {
 	FILTER_GATE_METADATA,	  /* skb_metadata_gate: skb_metadata_fill */
 	FILTER_GATE_XDP_EXPR,	  /* filter_xdp_expr_gate: filter_xdp_expr */
 	FILTER_GATE_XDP_METADATA, /* xdp_metadata_gate: xdp_metadata_fill */
-	FILTER_GATE_PCAP_COPY,	  /* filter_pcap_copy_gate: a spliced pcap filter reads the copy */
+	FILTER_GATE_PCAP_COPY, /* filter_pcap_copy_len: the bytes pcap filters load from the copy */
 	FILTER_NGATES,
 };
 

@@ -37,7 +37,8 @@ struct xl {
 	enum cbpf_xlate_mode mode;
 	const struct skb_layout *lay;
 	const struct cbpf_cast *cast; /* CBPF_XLATE_DIRECT */
-	bool reads_copy;	      /* a load reads the scratch's copy */
+	uint32_t x_max;		      /* the most X can hold (UINT32_MAX: unknown) */
+	uint32_t copy_len;	      /* bytes the loads may take from the copy */
 	struct bpf_insn *out;
 	size_t cnt, cap;
 	struct fixup *fix;

@@ -81,6 +81,15 @@ void emit_ntoh(struct xl *x, uint8_t dst, int bytes)
 		xl_emit(x, BPF_ALU | BPF_END | BPF_TO_BE, dst, 0, 0, bytes * 8);
 }
 
+/* A load may take bytes up to END from the copy (at most all of it): the glue copies them. */
+static void copy_reach(struct xl *x, uint64_t end)
+{
+	if (end > FILTER_PCAP_BUF)
+		end = FILTER_PCAP_BUF;
+	if (end > x->copy_len)
+		x->copy_len = (uint32_t)end;
+}
+
 /* dst = packet bytes [k, k+bytes), big endian; no match when they are not captured. */
 void emit_load_abs(struct xl *x, uint8_t dst, int bytes, uint32_t k)
 {
@@ -94,7 +103,7 @@ void emit_load_abs(struct xl *x, uint8_t dst, int bytes, uint32_t k)
 	if (x->mode == CBPF_XLATE_BLOCK && end <= FILTER_PCAP_BUF) {
 		xl_emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, RS,
 			(int16_t)(offsetof(struct filter_pcap_scratch, buf) + k), 0);
-		x->reads_copy = true;
+		copy_reach(x, end);
 	} else {
 		emit_data_ptr(x, addr_reg(x));
 		xl_emit(x, BPF_ALU64 | BPF_ADD | BPF_K, addr_reg(x), 0, 0, (int32_t)k);
@@ -126,7 +135,7 @@ void emit_load_ind(struct xl *x, uint8_t dst, int bytes, uint32_t k)
 			offsetof(struct filter_pcap_scratch, buf), 0);
 		to_done = xl_emit(x, BPF_JMP | BPF_JA, 0, 0, 0, 0);
 		xl_patch_local(x, to_slow);
-		x->reads_copy = true;
+		copy_reach(x, (uint64_t)x->x_max + k + bytes);
 	}
 	emit_data_ptr(x, addr_reg(x));
 	xl_emit(x, BPF_ALU64 | BPF_ADD | BPF_X, addr_reg(x), BPF_REG_0, 0, 0);
