@@ -141,13 +141,13 @@ set -m
 pid=$!
 set +m
 held=
-while kill -0 "$pid" 2>/dev/null; do
+for _ in $(seq 3000); do # up to 30 s
+	kill -0 "$pid" 2>/dev/null || break
 	h=$(held_progs "$pid")
 	[ -n "$h" ] && held=$h
+	sleep 0.01
 done
-wait "$pid"
-status=$?
-pid=
+exited_within 1
 check "stdout /dev/full: exit 1, last line 'pwru: writing stdout: No space left on device'" \
 	"[ \$status = 1 ] && [ \"\$(tail -n 1 '$scratch/full.err')\" = 'pwru: writing stdout: No space left on device' ]" \
 	"status $status" "$(cat "$scratch/full.err")"
@@ -163,7 +163,7 @@ check "stdout /dev/full: none of its programs is left" '[ -z "$left" ]' "held: $
 stall() {
 	local i
 	mkfifo "$scratch/$1.fifo"
-	sleep 600 <>"$scratch/$1.fifo" &
+	sleep 600 <>"$scratch/$1.fifo" >/dev/null 2>&1 &
 	holder=$!
 	start "$1" "$scratch/$1.fifo" icmp || return 1
 	ip netns exec "$ns" ping -f -c 20000 127.0.0.1 >/dev/null 2>&1 &
