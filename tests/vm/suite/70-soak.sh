@@ -36,6 +36,14 @@ PING2_PID=$!
 # reader first reaches them (however far behind it once fell, up to --ringbuf-size), are
 # steps, never a leak's slope.
 rss_kb() { awk '/^Anonymous:/ { print $2 }' "/proc/$1/smaps_rollup"; }
+huge_kb() { awk '/^AnonHugePages:/ { print $2 }' "/proc/$1/smaps_rollup"; }
+# Transparent huge pages off for the soak: with Debian's "always", khugepaged turns any
+# 2 MB range of the heap with one page in use into a whole huge page, at a moment of its own
+# choosing: a 2 MB step late in an arm64 6.1 CI run. A step of the kernel's, not pwru's.
+thp=/sys/kernel/mm/transparent_hugepage/enabled
+thp_was=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$thp" 2>/dev/null)
+[ -n "$thp_was" ] && echo never >"$thp"
+trap '[ -n "$thp_was" ] && echo "$thp_was" >"$thp"; cleanup' EXIT
 fds() { ls "/proc/$1/fd" | wc -l; }
 
 # every function, output read and thrown away: the cost is pwru's, not a file's;
@@ -57,11 +65,12 @@ fi
 # the ring buffer and of the allocator: on 5.10 a one-time step of about 1 MB comes some
 # seconds in), whose highest value the second half may not pass by more than the slack: a
 # leak is a slope, a warm-up a step.
-rss_samples= fd_samples= t=0
+rss_samples= huge_samples= fd_samples= t=0
 while [ $t -lt "$secs" ] && kill -0 "$PWRU_PID" 2>/dev/null; do
 	sleep "$every"
 	t=$((t + every))
 	rss_samples="$rss_samples $(rss_kb "$PWRU_PID")"
+	huge_samples="$huge_samples $(huge_kb "$PWRU_PID")"
 	fd_samples="$fd_samples $(fds "$PWRU_PID")"
 done
 set -- $rss_samples
@@ -72,7 +81,8 @@ EOS
 read -r fd_warm fd_max <<EOS
 $(echo $fd_samples | awk -v w=$warm_n '{ for (i = 1; i <= NF; i++) if (i <= w) { if ($i > a) a = $i } else if ($i > b) b = $i; print a + 0, b + 0 }')
 EOS
-diag "anonymous memory (kB) every ${every}s:$rss_samples; descriptors:$fd_samples"
+diag "anonymous memory (kB) every ${every}s:$rss_samples; of it in huge pages:$huge_samples;" \
+	"descriptors:$fd_samples (transparent huge pages were: ${thp_was:-not offered})"
 pwru_stop 120 # removing many kprobes takes the kernel a while (an RCU grace period each)
 events=$(sed -n 's/^pwru: \([0-9]*\) events, [0-9]* lost$/\1/p' "$SCRATCH/soak.err")
 kill "$PING2_PID" "$SINK_PID" 2>/dev/null
