@@ -1,3 +1,11 @@
 #!/bin/sh
 # The VM suite on Debian's newest arm64 6.12 cloud kernel, with the cross-built pwru-arm64: no kprobe-multi there (built without FPROBE), so kprobe.
-exec "$(dirname "$0")/lib/tap-kernel" --arch arm64 6.12 kprobe
+# Its debug package comes as a disk, with bookworm's arm64 eu-addr2line to check pwru's
+# source lines against (scenario 71-srcline), as on amd64 6.12.
+here=$(dirname "$0")
+if disk=$("$here/debuginfo" --arch arm64 6.12); then
+	export PWRU_VM_DISK="$disk"
+	d=$(dirname "$disk")
+	export PWRU_VM_EXTRA="${PWRU_VM_EXTRA:+$PWRU_VM_EXTRA }$d/eu-addr2line:/usr/bin/eu-addr2line $d/libstdc++.so.6:/usr/lib/aarch64-linux-gnu/libstdc++.so.6"
+fi
+exec "$here/lib/tap-kernel" --arch arm64 6.12 kprobe
