@@ -110,7 +110,7 @@ static const struct flag flags[] = {
      "remove rotated files older than DAYS (0: never)"},
     {"output-file-compress", F_BOOL, OFF(output_file_compress), NULL, "gzip rotated files"},
     {"output-pcap", F_STRING, OFF(output_pcap), "FILE",
-     "also write the packets seen, as pcapng (tcpdump, Wireshark)", "@file"},
+     "also write the packets seen, as pcapng (tcpdump, Wireshark); - for stdout", "@file"},
     {"output-snaplen", F_U64, OFF(output_snaplen), "N",
      "bytes of each packet kept for --output-pcap (default 128, at most 1536)"},
     {"output-chains", F_OPTSTR, OFF(output_chains), "[=path]",

@@ -282,9 +282,9 @@ static int open_output(struct tracer *t, struct events **ev, struct pwru_err *e)
 	p->en.n_tp_names = t->tps.n;
 	p->en.syms = t->syms;
 	p->en.progs = t->progs;
-	rc =
-	    events_open(bpf_map__fd(t->ld.skel->maps.events), bpf_map__fd(t->ld.skel->maps.lost), p,
-			t->cfg->output_file ? -1 : STDOUT_FILENO, t->cfg->output_limit_lines, ev);
+	rc = events_open(bpf_map__fd(t->ld.skel->maps.events), bpf_map__fd(t->ld.skel->maps.lost),
+			 p, t->cfg->output_file && !output_pcap_stdout(t->cfg) ? -1 : STDOUT_FILENO,
+			 t->cfg->output_limit_lines, ev);
 	if (rc)
 		return err_from_errno(e, rc, "cannot start reading events");
 	/* the headers: a failure (>/dev/full) is said before the ready file tells of a trace */

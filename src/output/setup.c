@@ -31,13 +31,18 @@ static struct outstream *keep(struct output_setup *os, struct outstream *s)
 	return s;
 }
 
-/* Someone watching (terminal, or a pipe into grep) sees each event at once. */
-static struct outstream *open_stdout(struct output_setup *os)
+bool output_pcap_stdout(const struct pwru_config *cfg)
 {
-	struct outstream *s = keep(os, outstream_fd(STDOUT_FILENO, "stdout", 0));
+	return cfg->output_pcap && !strcmp(cfg->output_pcap, "-");
+}
+
+/* Someone watching (terminal, or a pipe into grep) sees each event at once. */
+static struct outstream *open_std(struct output_setup *os, int fd, const char *label)
+{
+	struct outstream *s = keep(os, outstream_fd(fd, label, 0));
 	struct stat st;
 
-	if (s && (isatty(STDOUT_FILENO) || (!fstat(STDOUT_FILENO, &st) && S_ISFIFO(st.st_mode))))
+	if (s && (isatty(fd) || (!fstat(fd, &st) && S_ISFIFO(st.st_mode))))
 		setvbuf(outstream_file(s), NULL, _IOLBF, 0);
 	return s;
 }
@@ -50,18 +55,24 @@ static struct outstream *events_stream(struct output_setup *os, const struct pwr
 				 .compress = cfg->output_file_compress};
 	char label[4096 + 32];
 
+	/* stdout carries the pcapng: the events go beside pwru's messages, as tcpdump -w - */
+	if (!cfg->output_file && output_pcap_stdout(cfg))
+		return open_std(os, STDERR_FILENO, "stderr");
 	if (!cfg->output_file)
-		return open_stdout(os);
+		return open_std(os, STDOUT_FILENO, "stdout");
 	snprintf(label, sizeof(label), "--output-file %s", cfg->output_file);
 	return keep(os, rotate_open(cfg->output_file, &ro, label));
 }
 
 static struct outstream *pcap_stream(struct output_setup *os, const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	char label[4096 + 32];
 	struct outstream *s;
+	int fd;
 
+	if (!strcmp(path, "-")) /* labelled so: its reader going away is a normal stop */
+		return keep(os, outstream_fd(STDOUT_FILENO, "stdout", 0));
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return NULL;
 	snprintf(label, sizeof(label), "--output-pcap %s", path);
@@ -78,10 +89,17 @@ static int add(struct output_setup *os, const char *sink, struct outstream *out)
 
 static int add_sinks(struct output_setup *os, const struct pwru_config *cfg, struct pwru_err *e)
 {
-	struct outstream *out = events_stream(os, cfg), *pcap;
+	struct outstream *out, *pcap;
 
+	if (output_pcap_stdout(cfg) && isatty(STDOUT_FILENO))
+		return err_bad_input(e, EINVAL,
+				     "--output-pcap - writes pcapng to stdout, here a terminal: "
+				     "pipe it (| tshark -r -) or redirect it (> FILE)");
+	out = events_stream(os, cfg);
 	if (!out && !cfg->output_file)
-		return err_not_possible(e, errno, "writing stdout: %s", strerror(errno));
+		return err_not_possible(e, errno, "writing %s: %s",
+					output_pcap_stdout(cfg) ? "stderr" : "stdout",
+					strerror(errno));
 	if (!out)
 		return err_bad_input(e, errno, "cannot write --output-file %s: %s",
 				     cfg->output_file, strerror(errno));
@@ -93,6 +111,8 @@ static int add_sinks(struct output_setup *os, const struct pwru_config *cfg, str
 		add(os, cfg->output_json ? "json" : "text", out);
 	if (cfg->output_pcap) {
 		pcap = pcap_stream(os, cfg->output_pcap);
+		if (!pcap && output_pcap_stdout(cfg))
+			return err_not_possible(e, errno, "writing stdout: %s", strerror(errno));
 		if (!pcap)
 			return err_bad_input(e, errno, "cannot write --output-pcap %s: %s",
 					     cfg->output_pcap, strerror(errno));

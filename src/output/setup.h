@@ -25,6 +25,8 @@ struct output_setup {
  * cannot be written).
  */
 int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, struct pwru_err *e);
+/* --output-pcap -: the pcapng goes to stdout, the events (no --output-file) to stderr. */
+bool output_pcap_stdout(const struct pwru_config *cfg);
 /* Whether events carry cb: --output-skb-cb, or --filter-trace-tc (as pwru). */
 bool output_cb(const struct pwru_config *cfg);
 /* The BPF side's snap length: 0 unless a sink reads packet bytes. */

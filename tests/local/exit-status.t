@@ -104,6 +104,12 @@ walk "--output-pcap and --output-file name the same file" 2 \
 	./pwru --output-pcap "$tmp/o" --output-file "$tmp/o"
 walk "cannot write --output-X PATH: ..." 2 'cannot write --output-pcap /nonexistent/o.pcapng: No such file' \
 	./pwru --output-pcap /nonexistent/o.pcapng
+# on a terminal: script(1) gives pwru one for stdout, its stderr stays ours (bounded: a pwru
+# that took the terminal would trace on)
+on_tty() { timeout 20 script -qec "$* 2>&3" /dev/null 3>&2 >/dev/null; }
+walk "--output-pcap - writes pcapng to stdout, here a terminal: ..." 2 \
+	'--output-pcap - writes pcapng to stdout, here a terminal: pipe it \(\| tshark -r -\) or redirect it \(> FILE\)$' \
+	on_tty ./pwru --output-pcap - icmp
 walk "--filter-ifname needs --filter-netns as a path (/proc/PID/ns/net), not inode:N" 2 \
 	'--filter-ifname needs --filter-netns as a path \(/proc/PID/ns/net\), not inode:N$' \
 	./pwru --filter-ifname lo --filter-netns inode:4026531840
