@@ -6,7 +6,8 @@
  * from the network header (no MAC header yet, or a device that has none) get a made-up
  * Ethernet header, zero addresses and the EtherType of their IP version, and say so in
  * their comment (l2=none); pcap filters then behave alike on both kinds. Nanosecond
- * timestamps; one comment per packet naming function, skb, netns, mark and drop reason.
+ * timestamps; one comment per packet naming function, skb, netns, mark, ifindex and drop
+ * reason.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -103,7 +104,9 @@ static int pcapng_open(struct sink *o)
 	return write_headers(o, &st->blk) || fflush(o->out) ? -1 : 0;
 }
 
-static size_t comment(const struct pwru_record *r, bool made_up_l2, char *buf, size_t len)
+/* --output-meta=false: the kernel read no netns, mark nor device, so none is made up. */
+static size_t comment(const struct pwru_record *r, bool meta, bool made_up_l2, char *buf,
+		      size_t len)
 {
 	struct fmt f = {buf, buf + len - 1};
 
@@ -111,10 +114,14 @@ static size_t comment(const struct pwru_record *r, bool made_up_l2, char *buf, s
 	fmt_mem(&f, r->func_text, r->func_len);
 	fmt_str(&f, " skb=0x");
 	fmt_hex(&f, r->ev->skb);
-	fmt_str(&f, " netns=");
-	fmt_u64(&f, r->ev->netns);
-	fmt_str(&f, " mark=0x");
-	fmt_hex(&f, r->ev->mark);
+	if (meta) {
+		fmt_str(&f, " netns=");
+		fmt_u64(&f, r->ev->netns);
+		fmt_str(&f, " mark=0x");
+		fmt_hex(&f, r->ev->mark);
+		fmt_str(&f, " if=");
+		fmt_u64(&f, r->ev->ifindex);
+	}
 	if (r->is_drop) {
 		fmt_str(&f, " reason=");
 		if (r->reason)
@@ -168,7 +175,8 @@ static int pcapng_record(struct sink *o, const struct pwru_record *r)
 	pad = (4 - cap % 4) % 4;
 	memset(b->b + b->n + p->cap_len, 0, pad);
 	b->n += p->cap_len + pad;
-	put_opt(b, OPT_COMMENT, text, (uint16_t)comment(r, hdr != 0, text, sizeof(text)));
+	put_opt(b, OPT_COMMENT, text,
+		(uint16_t)comment(r, o->opts->meta, hdr != 0, text, sizeof(text)));
 	put_opt(b, OPT_END, NULL, 0);
 	return finish(o, b);
 }

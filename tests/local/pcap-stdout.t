@@ -2,7 +2,8 @@
 # --output-pcap - on this machine's kernel (the tracepoint backend), with real pings on the
 # loopback of a scratch network namespace: the pcapng goes to stdout, as tcpdump -w - does,
 # read live by tcpdump -r - and tshark -r -; the events go to stderr then (or to
-# --output-file), and a reader that quits is a normal stop.
+# --output-file), and a reader that quits is a normal stop. Each packet's comment names
+# its interface (if=N), the IFACE column's index.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/tap.sh
 
@@ -71,7 +72,8 @@ if start td "$scratch/td.fifo" --output-pcap - icmp; then
 		 grep -q "ICMP echo request" "$scratch/td" && grep -q "ICMP echo reply" "$scratch/td"' \
 		"$(head -n 3 "$scratch/td")" "$(cat "$scratch/td.err")"
 	check "| tcpdump -r -: the $events events are on stderr, beside pwru's own lines" \
-		'[ "${events:-0}" -ge 8 ] && [ "$(grep -c "^0x" "$scratch/td.err")" = "$events" ]' "$(head -n 8 "$scratch/td.err")"
+		'[ "${events:-0}" -ge 8 ] && [ "$(grep -c "^0x" "$scratch/td.err")" = "$events" ]' \
+		"$(head -n 8 "$scratch/td.err")"
 	check "| tcpdump -r -: no file named - is written" '[ ! -e ./- ]'
 else
 	result 1 "--output-pcap - into tcpdump -r - attaches" "$(cat "$scratch/td.err")"
@@ -106,16 +108,22 @@ fi
 [ -n "$reader" ] && kill "$reader" 2>/dev/null
 reader=
 
-# with --output-file the events go there, the pcapng to stdout
+# with --output-file the events go there, the pcapng to stdout; if=N in each comment is
+# the ifindex of the event's IFACE column (lo:1 -> 1, a bare 0 -> 0), packet by packet
 if start of "$scratch/of.pcapng" --output-file "$scratch/of.txt" --output-pcap - icmp; then
 	ping_twice
 	stop
 	tshark -r "$scratch/of.pcapng" -T fields -e frame.comment >"$scratch/of.comments" 2>/dev/null
 	awk '/^0x/ { n = split($6, a, ":"); print a[n] }' "$scratch/of.txt" >"$scratch/of.if"
+	sed 's/.* if=\([0-9]*\)\( .*\)\?$/\1/' "$scratch/of.comments" >"$scratch/of.commentif"
 	check "--output-file: the events in it, none on stderr, tshark reads as many packets" \
 		'[ "$status" = 0 ] && [ -s "$scratch/of.if" ] && ! grep -q "^0x" "$scratch/of.err" &&
 		 [ "$(grep -c "" "$scratch/of.comments")" = "$(grep -c "" "$scratch/of.if")" ]' \
 		"status $status" "$(head -n 3 "$scratch/of.comments")" "$(tail -n 3 "$scratch/of.err")"
+	check "pcapng comment: if=N, the event's ifindex, for each packet (lo: 1, no device: 0)" \
+		'cmp -s "$scratch/of.if" "$scratch/of.commentif" && grep -q "^1$" "$scratch/of.if" &&
+		 grep -q "^0$" "$scratch/of.if"' \
+		"$(paste "$scratch/of.if" "$scratch/of.comments" | head -n 6)"
 else
 	result 1 "--output-file and --output-pcap - attach" "$(cat "$scratch/of.err")"
 fi

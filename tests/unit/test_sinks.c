@@ -189,6 +189,8 @@ static void test_pcapng(void)
 			   64,	 0xfd, [23] = 1, [24] = 0xfd, [39] = 2, [40] = 128};
 	uint8_t arp[28] = {0, 1, 8, 0, 6, 4, 0, 1};
 	char path[] = "/tmp/pwru-test-XXXXXX.pcapng", *fields;
+	/* the comment, then the end of options: nothing after the skb */
+	static const char meta_off[] = "func=nf_hook_slow skb=0xffff8bb7038b6900";
 	struct rec recs[4];
 	struct rendered r;
 	FILE *f;
@@ -216,18 +218,24 @@ static void test_pcapng(void)
 	is_str(
 	    fields,
 	    "0 74 64 10.0.2.15 1.0.0.1 8080 func=nf_hook_slow skb=0xffff8bb7038b6900 "
-	    "netns=4026531840 mark=0x0\n"
+	    "netns=4026531840 mark=0x0 if=2\n"
 	    "0 74 74 10.0.2.15 1.0.0.1 8080 func=kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP) "
-	    "skb=0xffff8bb7038b6900 netns=4026531840 mark=0x0 "
+	    "skb=0xffff8bb7038b6900 netns=4026531840 mark=0x0 if=2 "
 	    "reason=SKB_DROP_REASON_NETFILTER_DROP l2=none\n"
 	    "0 62 62    func=kfree_skb_reason(SKB_DROP_REASON_NETFILTER_DROP) "
-	    "skb=0xffff8bb7038b6900 netns=4026531840 mark=0x0 "
+	    "skb=0xffff8bb7038b6900 netns=4026531840 mark=0x0 if=2 "
 	    "reason=SKB_DROP_REASON_NETFILTER_DROP l2=none\n",
 	    "tshark: one interface; Ethernet cut at the snap length, raw IP behind a made-up "
 	    "header (l2=none), comments");
 	free(fields);
 	check_libpcap(path, frame, ip6);
 	unlink(path);
+	rendered_free(&r);
+	so.meta = false; /* the kernel read no netns, mark nor device: none made up */
+	r = render_recs(&sink_pcapng, &so, recs, 1, 0);
+	ok(!r.rc && memmem(r.out, r.out_len, meta_off, sizeof(meta_off)) &&
+	       !memmem(r.out, r.out_len, "netns=", 6),
+	   "pcapng, --output-meta=false: the comment has no netns, mark nor if");
 	rendered_free(&r);
 }
 
