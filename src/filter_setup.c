@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <string.h>
 #include "bpf/event.h"
 #include "filters/cbpf_xlate.h"
 #include "filters/pcap_filter.h"
@@ -18,6 +19,23 @@ static int compile_error(struct pwru_err *e, int rc, const char *what, const cha
 	if (rc == -EINVAL)
 		return err_bad_input(e, EINVAL, "bad %s '%s': %s", what, expr, why);
 	return err_not_possible(e, -rc, "%s '%s': %s", what, expr, why);
+}
+
+/*
+ * --output-chains takes its value only as =path: in "--output-chains path icmp" the word
+ * went to the pcap-filter, where it is a syntax error; said so, whatever libpcap hinted.
+ */
+static int pcap_error(const struct pwru_config *cfg, int rc, const char *why, struct pwru_err *e)
+{
+	const char *x = cfg->pcap_expr;
+
+	if (rc == -EINVAL && cfg->output_chains && !strcmp(cfg->output_chains, "text") &&
+	    !strncmp(x, "path", 4) && (!x[4] || x[4] == ' '))
+		return err_bad_input(e, EINVAL,
+				     "bad pcap-filter '%s': %s (--output-chains takes its value "
+				     "after '=': did you mean --output-chains=path?)",
+				     x, why);
+	return compile_error(e, rc, "pcap-filter", x, why);
 }
 
 static int add_tunnel(const struct pwru_config *cfg, const struct btf *btf, struct pcap_filter *f,
@@ -112,7 +130,7 @@ int filter_setup(const struct pwru_config *cfg, const struct btf *btf, struct pc
 	int rc = pcap_filter_compile_opts(cfg->pcap_expr, &o, out, why, sizeof(why));
 
 	if (rc)
-		return compile_error(e, rc, "pcap-filter", cfg->pcap_expr, why);
+		return pcap_error(cfg, rc, why, e);
 	if (add_tunnel(cfg, btf, *out, e))
 		return -1;
 	return add_skb_expr(cfg, btf, *out, kinds, xdp_kinds, e);
@@ -125,5 +143,5 @@ int filter_check_pcap(const struct pwru_config *cfg, struct pwru_err *e)
 	int rc = pcap_filter_compile(cfg->pcap_expr, &f, why, sizeof(why));
 
 	pcap_filter_free(f);
-	return rc == -EINVAL ? compile_error(e, rc, "pcap-filter", cfg->pcap_expr, why) : 0;
+	return rc == -EINVAL ? pcap_error(cfg, rc, why, e) : 0;
 }

@@ -322,10 +322,11 @@ static int set_value(const struct flag *f, const char *v, struct pwru_config *cf
 		if (!parse_bool(v, (bool *)base))
 			return 0;
 		return err_bad_input(e, EINVAL, "--%s wants true or false, not '%s'", f->name, v);
-	case F_OPTSTR:
-		if (strcmp(v, "text") && strcmp(v, "path"))
+	case F_OPTSTR: /* NULL: the flag alone, "text"; "=text" is no form of it */
+		if (v && strcmp(v, "path"))
 			return err_bad_input(e, EINVAL, "--%s takes =path or nothing, not '%s'",
 					     f->name, v);
+		v = v ? v : "text";
 		/* fall through */
 	case F_STRING:
 		free(*str);
@@ -386,7 +387,7 @@ static int parse_one(int argc, char **argv, int *i, struct pwru_config *cfg, str
 	if (f->kind == F_BOOL)
 		return set_value(f, "true", cfg, e);
 	if (f->kind == F_OPTSTR)
-		return set_value(f, "text", cfg, e);
+		return set_value(f, NULL, cfg, e);
 	if (*i + 1 >= argc) {
 		return err_bad_input(e, EINVAL, "--%s needs a value (%s)", f->name, f->arg);
 	}

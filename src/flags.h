@@ -59,7 +59,7 @@ struct pwru_config {
 	char *output_pcap;
 	uint64_t output_snaplen;
 	bool summary;
-	char *output_chains;   /* NULL: off; "text" or "path" */
+	char *output_chains;   /* NULL: off; "text": the flag alone; "path": =path */
 	uint64_t ringbuf_size; /* bytes */
 	bool filter_track_skb;
 	bool filter_track_skb_by_stackid;

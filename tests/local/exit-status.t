@@ -120,6 +120,13 @@ walk "bad pcap-filter 'EXPR': ..." 2 "bad pcap-filter 'host 10.0.0.0/16': .*did 
 # not root: still the input's error first (the user fixes it before reaching for sudo)
 walk "bad pcap-filter 'EXPR': ..." 2 "bad pcap-filter 'hots 10.0.0.1': .*did you mean 'host'" \
 	nobody ./pwru hots 10.0.0.1
+# --output-chains takes =path only: the space form leaves 'path' to the pcap-filter
+walk "bad pcap-filter 'EXPR': ..." 2 \
+	"bad pcap-filter 'path icmp': .*syntax error \\(--output-chains takes its value after '=': did you mean --output-chains=path\\?\\)\$" \
+	./pwru --output-chains path icmp
+walk "bad pcap-filter 'EXPR': ..." 2 \
+	"bad pcap-filter 'path': .*\\(--output-chains takes its value after '=': did you mean --output-chains=path\\?\\)\$" \
+	nobody ./pwru --output-chains path
 walk "bad --filter-tunnel-pcap-lN 'EXPR': ..." 2 \
 	"bad --filter-tunnel-pcap-l3 'arp': it cannot judge an IP packet .*: use --filter-tunnel-pcap-l2$" \
 	./pwru --filter-tunnel-pcap-l3 arp icmp

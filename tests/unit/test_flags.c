@@ -42,6 +42,18 @@ static void test_defaults_and_forms(void)
 	is_str(c.pcap_expr, "--not-a-flag", "what follows -- is expression");
 	flags_free(&c);
 
+	is_int(PARSE(&c, "--output-chains", "path", "icmp"), 0, "--output-chains alone");
+	ok(c.output_chains && !strcmp(c.output_chains, "text") && !strcmp(c.pcap_expr, "path icmp"),
+	   "--output-chains takes no separate value: 'path' is the pcap-filter's");
+	flags_free(&c);
+	is_int(PARSE(&c, "--output-chains=path"), 0, "--output-chains=path");
+	is_str(c.output_chains, "path", "=path stored");
+	flags_free(&c);
+	is_int(PARSE(&c, "--output-chains=text"), -1, "--output-chains=text is no form of it");
+	is_str(e.msg, "--output-chains takes =path or nothing, not 'text'",
+	       "said as for any other");
+	flags_free(&c);
+
 	is_int(PARSE(&c, "-h"), 0, "-h");
 	ok(c.help, "-h is --help");
 	flags_free(&c);
