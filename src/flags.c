@@ -127,7 +127,8 @@ static const struct flag flags[] = {
     {"ready-file", F_STRING, OFF(ready_file), "PATH", "create PATH once every probe is attached",
      "@file"},
     {"list-funcs", F_BOOL, OFF(list_funcs), NULL,
-     "list what would be traced (name, module, skb position, addresses, backends) and exit"},
+     "list what would be traced (name, module, skb position, addresses, backends) and exit; "
+     "takes --output-json, --output-file"},
     {"debug", F_BOOL, OFF(debug), NULL, "say why each function that is not traced was skipped"},
     {"set-percpu-buf", F_U64, OFF(set_percpu_buf), "BYTES",
      "pwru's flag, accepted so its scripts run unchanged: --output-skb's dumps have their own "

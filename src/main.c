@@ -369,20 +369,25 @@ static int stopped(int rc, struct pwru_err *e)
 static int list_funcs(struct pwru_config *cfg, struct pwru_err *e)
 {
 	struct tracer t = {.cfg = cfg};
+	struct pwru_err later;
+	FILE *out = list_funcs_open(cfg, e);
 	int rc;
 
+	if (!out)
+		return -1;
 	backend_install_libbpf_print();
 	backend_quiet(1); /* probing backends without root: the summary line says so */
 	rc = tracer_discover(&t, e);
 	if (!rc) {
 		set_backend_ctx(&t);
-		list_funcs_print(&t.bctx, !geteuid(), stdout, stderr);
+		list_funcs_print(&t.bctx, !geteuid(), cfg, out, stderr);
 		if (cfg->debug)
 			tracer_report_dropped(&t.fs);
 	}
 	backend_quiet(0);
 	teardown(&t);
-	return rc;
+	/* the first failure is the one said */
+	return list_funcs_close(out, cfg, rc ? &later : e) || rc ? -1 : 0;
 }
 
 /* --output-skb and --output-skb-shared-info call bpf_snprintf_btf(), Linux 5.10 and later. */

@@ -53,6 +53,22 @@ check "without root: stderr says the backends were not tried" \
 	'grep -q "not root: backends named by what they reach, not tried here" "$tmp/user.err"' \
 	"$(cat "$tmp/user.err")"
 
+# --output-json: a JSON object a function, the text line's columns as keys (docs/json.md)
+./pwru --list-funcs --output-json >"$tmp/json" 2>/dev/null
+check "--output-json: one object per function and tracepoint, as many as the text lines, no header" \
+	'jq -e -s "all(.[]; .type == \"func\") and length == $((nfun + ntp))" "$tmp/json" >/dev/null' \
+	"$(head -n 3 "$tmp/json")"
+check "--output-json: ip_rcv and tp:kfree_skb with the text's values (a tracepoint's addrs null)" \
+	'jq -e -s "any(.[]; .name == \"ip_rcv\" and .module == \"vmlinux\" and .pos == 1 and .addrs == 1 and (.backends | type) == \"array\") and
+		   any(.[]; .name == \"tp:kfree_skb\" and .addrs == null and .backends == [\"tracepoint\"])" "$tmp/json" >/dev/null' \
+	"$(grep -E '"(ip_rcv|tp:kfree_skb)"' "$tmp/json")"
+# --output-file: the list there (appended, as events), nothing on stdout
+./pwru --list-funcs --output-file "$tmp/file" >"$tmp/file.out" 2>/dev/null
+./pwru --list-funcs --output-json --output-file "$tmp/file" >>"$tmp/file.out" 2>/dev/null
+check "--output-file: the text list, then the JSON one appended; stdout empty" \
+	'[ ! -s "$tmp/file.out" ] && cat "$tmp/all" "$tmp/json" | cmp -s - "$tmp/file"' \
+	"$(wc -l "$tmp/file" "$tmp/all" "$tmp/json")"
+
 ./pwru --list-funcs --debug >/dev/null 2>"$tmp/debug"
 check "--debug names functions of BTF left out, with the reason" \
 	'grep -q "^pwru: debug: skipped [^ ]*: not in kallsyms (inlined everywhere, or a notrace alias)\$" "$tmp/debug"' \
