@@ -45,6 +45,15 @@ local_trace_start() {
 	flock 9
 }
 
+# scratch_netns NS: a network namespace NS with lo up for a test's pings, or the test's one
+# failure and its end.
+scratch_netns() {
+	ip netns add "$1" && ip -n "$1" link set lo up && return 0
+	echo "1..1"
+	echo "not ok 1 - a scratch network namespace with lo up"
+	exit 1
+}
+
 # The programs process $1 holds (its descriptors' fdinfo). Tests that check what pwru leaves
 # attached name its programs this way, not by counting every pwru-named program: prove runs
 # two tests at once, and another test's pwru has the same program names and newer ids.

@@ -23,11 +23,7 @@ cleanup() {
 	rm -rf "$scratch"
 }
 trap cleanup EXIT
-ip netns add "$ns" && ip -n "$ns" link set lo up || {
-	echo "1..1"
-	echo "not ok 1 - a scratch network namespace with lo up"
-	exit 1
-}
+scratch_netns "$ns"
 
 # start NAME OUT ARGS...: pwru in the background, stdout to OUT; sets pid
 start() {
