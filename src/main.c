@@ -45,12 +45,15 @@
 
 static volatile sig_atomic_t stop;
 
-/* A second one: the user gives up on output that its reader does not take (docs/usage.md). */
+/*
+ * The first: the trace ends, what was recorded before is written (a reader that takes
+ * nothing for the stall time is given up); a second: the outputs are given up at once
+ * (docs/usage.md).
+ */
 static void on_signal(int sig)
 {
-	if (stop)
-		outstream_abandoned = 1;
 	stop = 1;
+	outstream_stop();
 }
 
 /* No SA_RESTART: a signal must wake the epoll wait and any attach loop. */
@@ -58,10 +61,25 @@ static void install_signals(void)
 {
 	struct sigaction sa = {.sa_handler = on_signal};
 
+	outstream_stop_arm();
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
+}
+
+/*
+ * pwru's messages through outstream's write loop: a reader that stops reading stderr
+ * (2>&1 | less) cannot hold pwru after a stop. glibc lets stderr be assigned.
+ */
+static struct outstream *own_stderr(FILE **real)
+{
+	struct outstream *s = outstream_diag(STDERR_FILENO);
+
+	*real = stderr;
+	if (s)
+		stderr = outstream_file(s);
+	return s;
 }
 
 #include "src/probe/closer.h"
@@ -301,6 +319,22 @@ static int open_output(struct tracer *t, struct events **ev, struct pwru_err *e)
 	return 0;
 }
 
+/* The drain of what was recorded before the stop was given up: UNWRITTEN events are not out. */
+static int gave_up(const struct pipeline *p, uint64_t unwritten, struct pwru_err *e)
+{
+	const char *label;
+
+	if (pipeline_error(p, &label) == ETIMEDOUT)
+		return err_stopped(e,
+				   "%s took nothing for %u s after the stop: %" PRIu64
+				   " events recorded before the stop were not written",
+				   label, outstream_stall_ms / 1000, unwritten);
+	return err_stopped(e,
+			   "stopped again while writing: %" PRIu64
+			   " events recorded before the stop were not written",
+			   unwritten);
+}
+
 static int stream_events(struct tracer *t, struct pwru_err *e)
 {
 	struct pipeline *p = &t->out.p;
@@ -321,11 +355,9 @@ static int stream_events(struct tracer *t, struct pwru_err *e)
 	if (pipeline_close(p, st.lost) && !rc)
 		rc = EVENTS_OUTPUT_FAILED;
 	events_close(ev);
+	outstream_stop_disarm();
 	if (outstream_abandoned)
-		return err_stopped(e,
-				   "stopped again while writing: %" PRIu64
-				   " events recorded before the stop were not written",
-				   unwritten);
+		return gave_up(p, unwritten, e);
 	if (rc == EVENTS_OUTPUT_FAILED)
 		return output_error(p, e);
 	/* EPIPE: the reader went away (pwru | head), a normal way to stop */
@@ -482,8 +514,11 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 
 int main(int argc, char **argv)
 {
+	struct outstream *err_out = NULL;
 	struct pwru_config cfg;
 	struct pwru_err e = {0};
+	FILE *real_stderr;
+	int rc;
 
 	if (flags_parse(argc, argv, &cfg, &e)) {
 		flags_free(&cfg);
@@ -497,8 +532,15 @@ int main(int argc, char **argv)
 		check_filter_main(cfg.check_filter, cfg.pcap_expr, stdout, &e);
 	else if (cfg.list_funcs)
 		list_funcs(&cfg, &e);
-	else
+	else {
+		err_out = own_stderr(&real_stderr);
 		run(&cfg, &e);
+	}
 	flags_free(&cfg);
-	return err_report(&e, stderr);
+	rc = err_report(&e, stderr);
+	if (err_out) {
+		stderr = real_stderr;
+		outstream_close(err_out);
+	}
+	return rc;
 }

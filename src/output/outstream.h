@@ -15,10 +15,31 @@
 #include <sys/types.h>
 
 /*
- * Set by a second SIGINT/SIGTERM: writes blocked on a reader that does not read give up
- * (ECANCELED) instead of retrying.
+ * After the first SIGINT/SIGTERM (outstream_stop()), how long a write waits for an output that
+ * takes nothing before it gives up (docs/usage.md: a dead reader must not hold pwru). Tests
+ * shorten it.
+ */
+#define OUTSTREAM_STALL_MS 5000
+extern unsigned int outstream_stall_ms;
+
+/*
+ * Set by a second SIGINT/SIGTERM, or by an output that took nothing for outstream_stall_ms
+ * after the first (its error is then ETIMEDOUT): the outputs give up (ECANCELED) instead of
+ * waiting for their reader.
  */
 extern volatile sig_atomic_t outstream_abandoned;
+/* Set by the first outstream_stop(). */
+extern volatile sig_atomic_t outstream_stopping;
+
+/*
+ * From the SIGINT/SIGTERM handler (async-signal-safe). The first: from here on a write waits
+ * for room in poll(2), with the stall limit; the second: the outputs give up.
+ */
+void outstream_stop(void);
+/* Before the first stop can come: the handler of the kick (SIGALRM) outstream_stop() sends. */
+void outstream_stop_arm(void);
+/* After the outputs are closed: no kick is left to cut short what follows (detaching). */
+void outstream_stop_disarm(void);
 
 struct outstream;
 
@@ -45,8 +66,15 @@ struct outstream *outstream_new(const char *label, const struct outstream_io *io
  */
 struct outstream *outstream_fd(int fd, const char *label, int own);
 /*
+ * pwru's own messages (stderr, unbuffered) over the same loop: after the stop a message
+ * waits at most outstream_stall_ms for room, and not at all once the outputs were given up;
+ * then it is dropped, and so is every later one. Giving up here does not end the outputs.
+ */
+struct outstream *outstream_diag(int fd);
+/*
  * write(2) until all of BUF is out, adding what the kernel took to *DONE; EINTR retried
- * unless abandoned. 0, or -1 with errno.
+ * unless abandoned, and after the stop each write waits for room (the stall limit). 0, or
+ * -1 with errno (ECANCELED: abandoned; ETIMEDOUT: stalled).
  */
 int outstream_write_all(int fd, const char *buf, size_t n, uint64_t *done);
 /* Removes the last N bytes written to FD when it is a regular file (an outstream_io.cut). */
@@ -57,7 +85,10 @@ const char *outstream_label(const struct outstream *s);
 void outstream_mark(struct outstream *s);
 /* What was written so far (a header) is whole, though no event: a failure keeps it. */
 void outstream_whole(struct outstream *s);
-/* The errno of the first failed write (ECANCELED: abandoned), 0 while none failed. */
+/*
+ * The errno of the first failed write (ECANCELED: abandoned, ETIMEDOUT: stalled), 0 while
+ * none failed.
+ */
 int outstream_error(const struct outstream *s);
 /* The events marked whose bytes did not all get out: they were still buffered at a failure. */
 uint64_t outstream_unwritten(const struct outstream *s);

@@ -253,6 +253,8 @@ in_vm "interrupted while attaching; everything detached" 40-signals.sh \
 	"pwru: interrupted while attaching; everything detached"
 walked_by local "stopped again while writing: N events recorded before the stop were not written" \
 	tests/local/write-errors.t "pwru: stopped again while writing: "
+walked_by local "OUTPUT took nothing for 5 s after the stop: N events recorded before the stop were not written" \
+	tests/local/write-errors.t "pwru: stdout took nothing for 5 s after the stop: "
 # Ctrl-C while pwru waits for its --kernel-btf (a FIFO no one writes to): the read the
 # signal cut short is not a bad file, pwru stops and says so
 interrupt_btf() {

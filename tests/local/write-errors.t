@@ -3,7 +3,8 @@
 # (a 64 KiB tmpfs) under JSON, text and pcapng, stdout on /dev/full, and a reader that stops
 # reading. pwru says which output failed and why in one line, exits 1, counts only the
 # events that got out whole and leaves nothing attached; a second Ctrl-C ends a drain that
-# a stalled reader blocks, saying what was not written.
+# a stalled reader blocks, and so does a reader that takes nothing for 5 s after a single
+# SIGTERM, saying what was not written; stderr that nobody reads does not hold pwru.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/tap.sh
 
@@ -159,23 +160,31 @@ check "stdout /dev/full: none of its programs is left" '[ -z "$left" ]' "held: $
 # A reader that does not read (| less, a stalled ssh): pwru blocks writing. One Ctrl-C
 # drains what was recorded before it, waiting for the reader; a second gives up.
 # stall NAME: pwru into a FIFO held open by a reader that does not read, a flood until
-# pwru is blocked writing (up to 20 s)
+# pwru is blocked writing (up to 20 s); a failing test when it is not
 stall() {
 	local i
 	mkfifo "$scratch/$1.fifo"
 	sleep 600 <>"$scratch/$1.fifo" >/dev/null 2>&1 &
 	holder=$!
-	start "$1" "$scratch/$1.fifo" icmp || return 1
-	ip netns exec "$ns" ping -f -c 20000 127.0.0.1 >/dev/null 2>&1 &
-	pinger=$!
-	for i in $(seq 200); do
-		grep -q pipe_write "/proc/$pid/wchan" 2>/dev/null && break
-		sleep 0.1
-	done
-	kill "$pinger" 2>/dev/null
-	wait "$pinger" 2>/dev/null
-	pinger=
-	grep -q pipe_write "/proc/$pid/wchan"
+	if start "$1" "$scratch/$1.fifo" icmp; then
+		ip netns exec "$ns" ping -f -c 20000 127.0.0.1 >/dev/null 2>&1 &
+		pinger=$!
+		for i in $(seq 200); do
+			grep -q pipe_write "/proc/$pid/wchan" 2>/dev/null && break
+			sleep 0.1
+		done
+		kill "$pinger" 2>/dev/null
+		wait "$pinger" 2>/dev/null
+		pinger=
+		grep -q pipe_write "/proc/$pid/wchan" && return 0
+	fi
+	result 1 "stalled reader: pwru blocks writing into the FIFO" "$(cat "$scratch/$1.err")"
+	return 1
+}
+# unstall: the FIFO's holder goes
+unstall() {
+	kill "$holder" 2>/dev/null
+	holder=
 }
 
 # int_taken: pwru took the SIGINT sent (no longer pending), up to 5 s: two signals sent at
@@ -191,25 +200,70 @@ int_taken() {
 	return 1
 }
 
+# ended WHAT DETAIL: the run ended by itself (exited_within): exit 0, and none of its
+# programs is left
+ended() {
+	check "$1: pwru exits 0 by itself (124: it did not)" '[ "$status" = 0 ]' "status $status" "$2"
+	left=$(left_after_exit $ours)
+	check "$1: none of its programs is left" '[ -n "$ours" ] && [ -z "$left" ]' \
+		"held: $ours" "left:$left"
+}
+# gave_up NAME HOW LAST: the stalled run NAME, stopped HOW, ended, and its last line
+# matches LAST (how many recorded events were not written)
+gave_up() {
+	ended "stalled reader, $2" "$(cat "$scratch/$1.err")"
+	check "stalled reader, $2: the last line says how many recorded events were not written" \
+		"tail -n 1 '$scratch/$1.err' | grep -qE '$3'" "$(cat "$scratch/$1.err")"
+}
+
 if stall twice; then
 	kill -INT "$pid"
 	int_taken
 	kill -INT "$pid"
 	exited_within 100
-	err=$scratch/twice.err
-	check "stalled reader, SIGINT twice: pwru exits 0 within 10 s (124: it did not)" \
-		'[ "$status" = 0 ]' "status $status" "$(cat "$err")"
-	check "stalled reader, SIGINT twice: the last line says how many recorded events were not written" \
-		"tail -n 1 '$err' | grep -qE '^pwru: stopped again while writing: [1-9][0-9]* events recorded before the stop were not written\$'" \
-		"$(cat "$err")"
-	left=$(left_after_exit $ours)
-	check "stalled reader, SIGINT twice: none of its programs is left" \
-		'[ -n "$ours" ] && [ -z "$left" ]' "held: $ours" "left:$left"
-else
-	result 1 "stalled reader: pwru blocks writing into the FIFO" "$(cat "$scratch/twice.err")"
+	gave_up twice "SIGINT twice (within 10 s)" \
+		'^pwru: stopped again while writing: [1-9][0-9]* events recorded before the stop were not written$'
 fi
-kill "$holder" 2>/dev/null
-holder=
+unstall
+
+# One SIGTERM (timeout, systemd, kubectl) and a reader that never reads again: the drain
+# waits at most 5 s for a byte to be taken, then pwru says what it did not write and ends.
+if stall term; then
+	kill -TERM "$pid"
+	exited_within 300
+	check "stalled reader, one SIGTERM: 'pwru: N events, M lost' is said before the last line" \
+		"tail -n 2 '$scratch/term.err' | head -n 1 | grep -qE '^pwru: [0-9]+ events, [0-9]+ lost\$'" \
+		"$(cat "$scratch/term.err")"
+	gave_up term "one SIGTERM (within 30 s)" \
+		'^pwru: stdout took nothing for 5 s after the stop: [1-9][0-9]* events recorded before the stop were not written$'
+fi
+unstall
+
+# stderr that nobody reads (pwru ... 2>&1 | less, scrolled back), stdout a file: the
+# closing line cannot be written, and one SIGTERM still ends pwru, its trace whole.
+mkfifo "$scratch/err.fifo"
+sleep 600 <>"$scratch/err.fifo" >/dev/null 2>&1 &
+holder=$!
+out=$scratch/errstall.out
+if pwru_start "$scratch/ready" "$out" "$scratch/err.fifo" --filter-netns "/var/run/netns/$ns" icmp; then
+	ours=$(held_progs "$pid")
+	# fill the FIFO: from here on a write to stderr blocks
+	dd if=/dev/zero of="$scratch/err.fifo" bs=4096 count=16 oflag=nonblock 2>/dev/null
+	ip netns exec "$ns" ping -c 2 -i 0.2 127.0.0.1 >/dev/null 2>&1
+	for _ in $(seq 100); do
+		grep -q '^0x' "$out" && break
+		sleep 0.1
+	done
+	kill -TERM "$pid"
+	exited_within 300
+	ended "stderr not read, one SIGTERM (within 30 s)"
+	check "stderr not read: the trace on stdout holds the pings and ends with a whole line" \
+		"grep -q '^0x' '$out' && [ \"\$(tail -c 1 '$out' | od -An -c | tr -d ' ')\" = '\\n' ]" \
+		"$(tail -n 3 "$out")"
+else
+	result 1 "stderr not read: pwru attached" "$(timeout 1 cat "$scratch/err.fifo")"
+fi
+unstall
 
 # One SIGINT, then the reader reads again: every event counted reached it, none lost to the
 # signal that cut a write short.
@@ -221,8 +275,7 @@ if stall once; then
 	cat <&5 >"$scratch/once.out" &
 	reader=$!
 	exec 5<&-
-	kill "$holder" 2>/dev/null
-	holder=
+	unstall
 	exited_within 300
 	wait "$reader"
 	check "stalled reader, one SIGINT, then it reads: exit 0" '[ "$status" = 0 ]' \
@@ -230,7 +283,5 @@ if stall once; then
 	check "stalled reader, one SIGINT: the $(said once) events counted are the lines read" \
 		'[ -n "$(said once)" ] && [ "$(whole_lines "$scratch/once.out" 0x)" = "$(said once)" ]' \
 		"read $(whole_lines "$scratch/once.out" 0x)"
-else
-	result 1 "stalled reader: pwru blocks writing into the FIFO" "$(cat "$scratch/once.err")"
 fi
 tap_plan

@@ -2,15 +2,20 @@
 /*
  * pwru's output streams: a failed write is kept with its errno (stdio alone reports a
  * buffered line as written), the events whose bytes did not all get out are counted, and
- * a second signal (outstream_abandoned) ends writing without waiting for the reader.
+ * a second signal (outstream_abandoned) ends writing without waiting for the reader, and
+ * after the first one no write waits longer than the stall limit for a reader that does not
+ * read, not even one a signal reached just before write(2) began.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include "tap.h"
 #include "src/output/outstream.h"
@@ -161,13 +166,241 @@ static void test_rotate_full(void)
 	outstream_close(s);
 }
 
+/* A pipe of 4096 bytes, full, its reader open but not reading: a write into it blocks. */
+static int full_pipe(int p[2])
+{
+	char b[4096] = {0};
+
+	if (pipe2(p, O_CLOEXEC) || fcntl(p[1], F_SETPIPE_SZ, 4096) != 4096 ||
+	    fcntl(p[1], F_SETFL, O_NONBLOCK))
+		return -1;
+	while (write(p[1], b, sizeof(b)) > 0)
+		;
+	return fcntl(p[1], F_SETFL, 0);
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+static void stop_reset(void)
+{
+	outstream_stopping = 0;
+	outstream_abandoned = 0;
+	outstream_stall_ms = OUTSTREAM_STALL_MS;
+}
+
+/*
+ * The writer's guard: once WRITER blocks in a pipe write (its wchan), SIG is sent to it (0:
+ * none); if the write has not ended 10 s later the reader's end is closed, so that a
+ * broken stream fails the test (EPIPE) instead of hanging it.
+ */
+struct guard {
+	pthread_t thread, writer;
+	pid_t writer_tid;
+	int sig, reader, done[2];
+};
+
+static int blocked_writing(pid_t tid)
+{
+	char path[64], w[64] = "";
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%d/wchan", (int)tid);
+	f = fopen(path, "r");
+	if (f) {
+		if (!fgets(w, sizeof(w), f))
+			w[0] = 0;
+		fclose(f);
+	}
+	return strstr(w, "pipe_write") != NULL;
+}
+
+static void *guarding(void *arg)
+{
+	struct guard *g = arg;
+	struct pollfd p = {.fd = g->done[0], .events = POLLIN};
+	int i;
+
+	for (i = 0; g->sig && i < 500 && !blocked_writing(g->writer_tid); i++)
+		poll(&p, 1, 10);
+	if (g->sig)
+		pthread_kill(g->writer, g->sig);
+	if (poll(&p, 1, 10000) == 0)
+		close(g->reader);
+	return NULL;
+}
+
+static void guard_start(struct guard *g, int sig, int reader)
+{
+	*g = (struct guard){
+	    .writer = pthread_self(), .writer_tid = gettid(), .sig = sig, .reader = reader};
+	if (pipe2(g->done, O_CLOEXEC) || pthread_create(&g->thread, NULL, guarding, g))
+		abort();
+}
+
+static void guard_end(struct guard *g)
+{
+	close(g->done[1]);
+	pthread_join(g->thread, NULL);
+	close(g->done[0]);
+}
+
+/*
+ * After the stop (a SIGTERM from timeout or systemd) a reader that takes nothing is given up
+ * after the stall limit: the error is ETIMEDOUT, and the outputs are given up with it, as a
+ * second signal would.
+ */
+static void test_stall(void)
+{
+	struct outstream *s;
+	struct guard g;
+	double t;
+	int p[2];
+
+	ok(!full_pipe(p), "a full pipe");
+	s = outstream_fd(p[1], "stdout", 1);
+	outstream_stall_ms = 200;
+	outstream_stop();
+	guard_start(&g, 0, p[0]);
+	t = now_s();
+	write_events(s, 3);
+	ok(fflush(outstream_file(s)) != 0, "stalled after the stop: the flush fails");
+	guard_end(&g);
+	is_int(outstream_error(s), ETIMEDOUT, "with ETIMEDOUT");
+	ok(now_s() - t < 5, "within the stall limit (%.2f s), not at the guard's 10 s",
+	   now_s() - t);
+	ok(outstream_abandoned, "the outputs are given up");
+	is_int((int)outstream_unwritten(s), 3, "its 3 events are not written");
+	outstream_close(s);
+	close(p[0]);
+	stop_reset();
+}
+
+/* After the stop, a reader with room takes everything, in writes of at most PIPE_BUF. */
+static void test_drain_room(void)
+{
+	static char big[20000], back[sizeof(big)];
+	uint64_t done = 0;
+	ssize_t got = 0, r;
+	int p[2];
+
+	memset(big, 'y', sizeof(big));
+	ok(!pipe2(p, O_CLOEXEC) && fcntl(p[1], F_SETPIPE_SZ, 65536) >= 65536, "a 64 KiB pipe");
+	outstream_stop();
+	ok(!outstream_write_all(p[1], big, sizeof(big), &done) && done == sizeof(big),
+	   "after the stop, %zu bytes written whole", sizeof(big));
+	fcntl(p[0], F_SETFL, O_NONBLOCK);
+	while ((r = read(p[0], back + got, sizeof(back) - (size_t)got)) > 0)
+		got += r;
+	ok(got == (ssize_t)sizeof(big) && !memcmp(big, back, sizeof(big)), "the reader has them");
+	close(p[0]);
+	close(p[1]);
+	stop_reset();
+}
+
+/* A handler as pwru's, but restarting: what a signal just before write(2) leaves. */
+static void on_usr1(int sig)
+{
+	outstream_stop();
+}
+
+/*
+ * The stop reaches a write already blocked, with SA_RESTART: the kernel starts the write
+ * again as if the signal had landed just before it, so nothing is left to end it but the
+ * kick outstream_stop() sends. Without it the write blocks until the guard closes the
+ * reader (EPIPE).
+ */
+static void test_stop_before_write(void)
+{
+	struct sigaction sa = {.sa_handler = on_usr1, .sa_flags = SA_RESTART};
+	struct outstream *s;
+	struct guard g;
+	int p[2];
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGUSR1, &sa, NULL);
+	outstream_stop_arm();
+	ok(!full_pipe(p), "a full pipe");
+	s = outstream_fd(p[1], "stdout", 1);
+	outstream_stall_ms = 200;
+	guard_start(&g, SIGUSR1, p[0]);
+	write_events(s, 3);
+	fflush(outstream_file(s));
+	guard_end(&g);
+	is_int(outstream_error(s), ETIMEDOUT,
+	       "a stop the write never saw: kicked, then given up (not EPIPE from the guard)");
+	outstream_stop_disarm();
+	outstream_close(s);
+	close(p[0]);
+	stop_reset();
+}
+
+/*
+ * stderr (pwru 2>&1 | less): after the stop a message waits at most the stall limit and is
+ * dropped, with every later one, without giving up the outputs; once they are given up, it
+ * does not wait at all.
+ */
+static void test_diag(void)
+{
+	struct outstream *d;
+	struct guard g;
+	double t;
+	int p[2];
+
+	ok(!full_pipe(p), "a full pipe");
+	d = outstream_diag(p[1]);
+	outstream_stall_ms = 200;
+	outstream_stop();
+	guard_start(&g, 0, p[0]);
+	ok(fprintf(outstream_file(d), "pwru: 1 events, 0 lost\n") < 0, "stderr stalled: dropped");
+	is_int(outstream_error(d), ETIMEDOUT, "with ETIMEDOUT");
+	ok(!outstream_abandoned, "the outputs are not given up for it");
+	t = now_s();
+	ok(fprintf(outstream_file(d), "pwru: more\n") < 0 && now_s() - t < 0.1,
+	   "a later message is dropped at once");
+	guard_end(&g);
+	outstream_close(d);
+	close(p[0]);
+	close(p[1]);
+	stop_reset();
+
+	ok(!full_pipe(p), "a full pipe");
+	d = outstream_diag(p[1]);
+	outstream_stop();
+	outstream_stop();
+	guard_start(&g, 0, p[0]);
+	t = now_s();
+	ok(fprintf(outstream_file(d), "pwru: stopped again\n") < 0 && now_s() - t < 1,
+	   "after a second stop, a stalled stderr is not waited for (%.2f s)", now_s() - t);
+	guard_end(&g);
+	outstream_close(d);
+	read(p[0], (char[4096]){0}, 4096);
+	d = outstream_diag(p[1]);
+	ok(fprintf(outstream_file(d), "pwru: stopped again\n") > 0,
+	   "but a stderr with room still gets it");
+	outstream_close(d);
+	close(p[0]);
+	close(p[1]);
+	stop_reset();
+}
+
 int main(void)
 {
+	signal(SIGPIPE, SIG_IGN);
 	test_full();
 	test_partial();
 	test_abandoned();
 	test_bad_fd();
 	test_cut();
 	test_rotate_full();
+	test_stall();
+	test_drain_room();
+	test_stop_before_write();
+	test_diag();
 	return tap_done();
 }

@@ -81,42 +81,53 @@ fi
 check_nothing_attached "after the reader went away"
 
 # A reader that does not read (| less left open, a stalled ssh) under a TCP flood: pwru
-# blocks writing. One SIGINT starts the drain, which waits for the reader; a second gives
-# it up: pwru says how many recorded events were not written, detaches and exits 0.
-mkfifo "$SCRATCH/stall.fifo"
-sleep 600 <>"$SCRATCH/stall.fifo" &
-HOLDER_PID=$!
-tcp_flood_start
+# blocks writing. One signal starts the drain, which waits for the reader; a second gives
+# it up, and so does a reader that takes nothing for 5 s after one SIGTERM (timeout,
+# systemd): pwru says how many recorded events were not written, detaches and exits 0.
 # pwru took the SIGINT sent (not pending): two sent at once would be one
 int_taken() { ! grep -qE '^(ShdPnd|SigPnd):.*[2367abef]$' "/proc/$PWRU_PID/status"; }
-if PWRU_OUT=$SCRATCH/stall.fifo pwru_start stall \
-	--filter-func 'ip_rcv|tcp_v4_rcv|ip_finish_output2|__dev_queue_xmit' tcp; then
-	wait_until grep -q pipe_write "/proc/$PWRU_PID/wchan"
-	kill -INT "$PWRU_PID"
-	wait_until int_taken
-	t0=$(now_ms)
-	kill -INT "$PWRU_PID"
-	wait_until grep -q '^pwru: stopped again while writing' "$SCRATCH/stall.err"
-	said_ms=$(($(now_ms) - t0))
-	for _ in $(seq 1200); do
-		kill -0 "$PWRU_PID" 2>/dev/null || break
-		sleep 0.1
-	done
-	kill -KILL "$PWRU_PID" 2>/dev/null
-	wait "$PWRU_PID"
-	status=$?
-	PWRU_PID=
-	if [ $status -eq 0 ] && tail -n 1 "$SCRATCH/stall.err" |
-		grep -qE '^pwru: stopped again while writing: [1-9][0-9]* events recorded before the stop were not written$'; then
-		ok "stalled reader, SIGINT twice: exit 0, 'stopped again while writing: N events ... not written' after ${said_ms} ms"
-	else
-		not_ok "stalled reader, SIGINT twice: exit 0, 'stopped again while writing: N events ... not written'" \
-			"exit status $status (137: killed after 120 s)"
-		show "pwru stderr" "$SCRATCH/stall.err"
+# stalled NAME SIG...: pwru into a FIFO held open by a reader that never reads, each SIG
+# sent once pwru blocks writing and took the one before; up to 120 s for pwru to end. Sets
+# status (1: pwru did not attach) and ms (from the last signal to the exit).
+stalled() {
+	local name=$1 sig t0
+	shift
+	mkfifo "$SCRATCH/$name.fifo"
+	sleep 600 <>"$SCRATCH/$name.fifo" &
+	HOLDER_PID=$!
+	status=1
+	if PWRU_OUT=$SCRATCH/$name.fifo pwru_start "$name" \
+		--filter-func 'ip_rcv|tcp_v4_rcv|ip_finish_output2|__dev_queue_xmit' tcp; then
+		wait_until grep -q pipe_write "/proc/$PWRU_PID/wchan"
+		for sig; do
+			wait_until int_taken
+			t0=$(now_ms)
+			kill -"$sig" "$PWRU_PID"
+		done
+		pwru_wait_end 120 "$t0"
+		status=$PWRU_STATUS
+		ms=$PWRU_STOP_MS
 	fi
-else
-	not_ok "stalled reader: pwru attached" "$(head -n 20 "$SCRATCH/stall.err")"
-fi
-tcp_flood_stop
-kill "$HOLDER_PID" 2>/dev/null
+	kill "$HOLDER_PID" 2>/dev/null
+}
+
+# last_line_is NAME ERE DESC: pwru exited 0 and its last line on stderr matches ERE
+last_line_is() {
+	if [ "$status" -eq 0 ] && tail -n 1 "$SCRATCH/$1.err" | grep -qE "$2"; then
+		ok "$3 after ${ms} ms"
+	else
+		not_ok "$3" "exit status $status (137: killed after 120 s)"
+		show "pwru stderr" "$SCRATCH/$1.err"
+	fi
+}
+
+tcp_flood_start
+stalled stall INT INT
+last_line_is stall '^pwru: stopped again while writing: [1-9][0-9]* events recorded before the stop were not written$' \
+	"stalled reader, SIGINT twice: exit 0, 'stopped again while writing: N events ... not written'"
 check_nothing_attached "after giving up on a stalled reader"
+stalled term1 TERM
+last_line_is term1 '^pwru: stdout took nothing for 5 s after the stop: [1-9][0-9]* events recorded before the stop were not written$' \
+	"stalled reader, one SIGTERM: exit 0, 'stdout took nothing for 5 s after the stop: N events ... not written'"
+tcp_flood_stop
+check_nothing_attached "after a stalled reader and one SIGTERM"

@@ -20,16 +20,9 @@ if pwru_start flood --filter-func '(ip|tcp|__dev|dev|netif|__netif|veth|skb|__sk
 	kill -INT "$PWRU_PID"
 	wait_until grep -q '^pwru: [0-9]* events, [0-9]* lost' "$SCRATCH/flood.err"
 	stopped_ms=$(($(now_ms) - t0))
-	i=0
-	while kill -0 "$PWRU_PID" 2>/dev/null && [ $i -lt 1200 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	kill -KILL "$PWRU_PID" 2>/dev/null
-	wait "$PWRU_PID"
-	status=$?
-	exit_ms=$(($(now_ms) - t0))
-	PWRU_PID=
+	pwru_wait_end 120 "$t0"
+	status=$PWRU_STATUS
+	exit_ms=$PWRU_STOP_MS
 	if [ "$n" -gt 100 ] && [ "$stopped_ms" -lt 5000 ]; then
 		ok "SIGINT under a flood ($n events in ${flood_ms} ms): the event loop stops in ${stopped_ms} ms"
 	else

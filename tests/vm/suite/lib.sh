@@ -161,26 +161,30 @@ now_ms() {
 	echo $((${up%.*} * 1000 + 10#${up#*.} * 10))
 }
 
+# pwru_wait_end SECONDS T0 : waits up to SECONDS for pwru to end, then SIGKILL.
+# Sets PWRU_STATUS and PWRU_STOP_MS (time from T0, a now_ms, to the exit).
+pwru_wait_end() {
+	local i=0
+	while kill -0 "$PWRU_PID" 2>/dev/null && [ $i -lt $(($1 * 10)) ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	kill -KILL "$PWRU_PID" 2>/dev/null
+	wait "$PWRU_PID"
+	PWRU_STATUS=$?
+	PWRU_STOP_MS=$(($(now_ms) - $2))
+	PWRU_PID=
+}
+
 # pwru_stop [SECONDS] : SIGINT, then waits up to SECONDS (10; removing many
 # kprobes takes longer), then SIGKILL. Sets PWRU_STATUS and PWRU_STOP_MS (time
 # from the signal to the exit).
 pwru_stop() {
-	local t0 t1 i=0
+	local t0
 	[ -n "$PWRU_PID" ] || return 1
 	t0=$(now_ms)
 	kill -INT "$PWRU_PID"
-	while kill -0 "$PWRU_PID" 2>/dev/null && [ $i -lt $((${1:-10} * 10)) ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-	if kill -0 "$PWRU_PID" 2>/dev/null; then
-		kill -KILL "$PWRU_PID"
-	fi
-	wait "$PWRU_PID"
-	PWRU_STATUS=$?
-	t1=$(now_ms)
-	PWRU_STOP_MS=$((t1 - t0))
-	PWRU_PID=
+	pwru_wait_end "${1:-10}" "$t0"
 }
 
 # event_lines FILE FUNC TUPLE : lines of pwru's text output naming FUNC (a
