@@ -146,7 +146,8 @@ int bpf_helpers_add_prog(const struct kallsyms *ks, int prog_fd, struct bpf_help
 		free(t);
 	}
 	jit_image_free(&j);
-	if (!rc)
+	/* none found yet: out->v is still NULL, which qsort must not be given */
+	if (!rc && out->n)
 		qsort(out->v, out->n, sizeof(*out->v), cmp_helper);
 	return rc;
 }
