@@ -18,8 +18,9 @@ for m in dummy ifb macvlan ipvlan; do
 done
 # kallsyms' functions too: "N symbols kept from SOURCE".
 symbols_from() { sed -n 's/^pwru: debug: kallsyms: [0-9]* symbols kept from //p' "$1"; }
-# The functions a run showed, one each, sorted.
-funcs_seen() { awk '{print $NF}' "$1" | sort -u; }
+# The functions a run showed, one each, sorted (event lines only: the header's FUNC would make
+# two runs that showed nothing look alike).
+funcs_seen() { awk '/^0x/ { print $NF }' "$1" | sort -u; }
 for run in cold warm; do
 	if pwru_start $run --debug --filter-func "$PING_FUNCS|${spare:-none}_.*" icmp; then
 		ping -c 2 -i 0.2 127.0.0.1 >/dev/null
