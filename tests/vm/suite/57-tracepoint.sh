@@ -98,7 +98,9 @@ if pwru_start tpchains --filter-func 'tp:.*' --output-chains 'icmp and host 10.0
 	pwru_stop
 	n=$(grep -c "^skb [^ ]* $TUPLE " "$SCRATCH/tpchains.out") # BRE: (icmp) is literal
 	ends=$(grep '^  end: ' "$SCRATCH/tpchains.out" | sort | uniq -c)
+	# every chain has its end line, so that the check of what they say covers them all
 	if grep -qx 'pwru: backend tracepoint' "$SCRATCH/tpchains.err" && [ "$n" -ge 3 ] &&
+		[ "$(grep -c '^  end: ' "$SCRATCH/tpchains.out")" = "$(grep -c '^skb ' "$SCRATCH/tpchains.out")" ] &&
 		! grep '^  end: ' "$SCRATCH/tpchains.out" | grep -Eqv 'end: (freed|dropped at tp:kfree_skb)'; then
 		ok "--filter-func 'tp:.*' --output-chains: $n request chains, each ended at tp:kfree_skb ($(echo $ends))"
 	else
