@@ -71,17 +71,24 @@ if start forced --backend tracepoint icmp; then
 		"! awk '/^0x/ && !(index(\$0, \"$tuple tp:\"))' '$scratch/forced.out' | grep -q ." \
 		"$(awk '/^0x/ && !index($0, "tp:")' "$scratch/forced.out" | head -n 5)"
 	left=$(left_after_exit $ours)
-	check "after exit none of our programs is left" '[ -z "$left" ]' "still there:$left"
+	check "after exit none of our programs is left" '[ -n "$ours" ] && [ -z "$left" ]' \
+		"held: $ours" "still there:$left"
 else
 	result 1 "--backend tracepoint attaches" "$(cat "$scratch/forced.err")"
 fi
 
-# The filter applies: an expression the ping does not match prints nothing.
-if start nomatch --backend tracepoint 'icmp and host 10.9.9.9'; then
+# The filter applies: of two pings, the one the expression does not match prints nothing,
+# while the one it matches shows (else an empty output would pass).
+if start nomatch --backend tracepoint 'icmp and host 127.0.0.2'; then
 	ip netns exec "$ns" ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1
+	ip netns exec "$ns" ping -c 1 -W 1 127.0.0.2 >/dev/null 2>&1
 	stop
-	check "a pcap filter the ping does not match: no event" \
-		"! grep -q '^0x' '$scratch/nomatch.out'" "$(head -n 5 "$scratch/nomatch.out")"
+	check "a pcap filter: the ping it matches shows (127.0.0.2)" \
+		"grep -q '^0x.* 127\.0\.0\.1:0->127\.0\.0\.2:0(icmp) ' '$scratch/nomatch.out'" \
+		"$(head -n 5 "$scratch/nomatch.out")"
+	check "and the one it does not match (127.0.0.1 to itself) shows nowhere" \
+		"! grep '^0x' '$scratch/nomatch.out' | grep -qv '127\.0\.0\.2:0'" \
+		"$(grep -v '127\.0\.0\.2:0' "$scratch/nomatch.out" | head -n 5)"
 else
 	result 1 "--backend tracepoint with a non-matching filter attaches" "$(cat "$scratch/nomatch.err")"
 fi
