@@ -55,8 +55,10 @@ check "every chain ends at a tracepoint free point: freed or dropped, none at ex
 	"$(grep '^  end: ' "$out")"
 # The socket copy of the reply takes the request's address once that is consumed: it is in
 # a chain of the reply's tuple, never glued to the request's.
+# (the socket copy is there, in a reply's chain: else the check would judge nothing)
 check "no request chain goes on past its tp:consume_skb with the reply's socket copy" \
-	"! awk '/^skb /{ req = index(\$0, \" $req \") } req && / tp:skb_copy_datagram_iovec\$/' '$out' | grep -q ." \
+	"awk '/^skb /{ rep = index(\$0, \" $rep \") } rep && / tp:skb_copy_datagram_iovec\$/' '$out' | grep -q . &&
+	 ! awk '/^skb /{ req = index(\$0, \" $req \") } req && / tp:skb_copy_datagram_iovec\$/' '$out' | grep -q ." \
 	"$(cat "$out")"
 check "no chain goes on after its tp:consume_skb" \
 	"! awk '/^skb /{ freed = 0 } /^ /&&freed&&!/^  end:/{ print } / tp:consume_skb\$/{ freed = 1 }' '$out' | grep -q ." \
@@ -72,8 +74,9 @@ trace path2 1.3 --output-chains=path
 check "--output-chains=path: pings 0.2 s or 1.3 s apart give the same file" \
 	"[ -s '$scratch/path1.out' ] && cmp -s '$scratch/path1.out' '$scratch/path2.out'" \
 	"$(diff "$scratch/path1.out" "$scratch/path2.out")" "$(cat "$scratch/path1.err")"
-check "=path: a request's line has no socket copy" \
-	"grep -q '^$req tp:net_dev_queue' '$scratch/path1.out' && ! grep '^$req' '$scratch/path1.out' | grep -q skb_copy_datagram_iovec" \
+check "=path: a request's line has no socket copy (a reply's has)" \
+	"grep -q '^$req tp:net_dev_queue' '$scratch/path1.out' && grep -q '^$rep tp:skb_copy_datagram_iovec' '$scratch/path1.out' &&
+	 ! grep '^$req' '$scratch/path1.out' | grep -q skb_copy_datagram_iovec" \
 	"$(cat "$scratch/path1.out")"
 
 # The ping's reply reaches namespace a's ICMP layer with no socket of its own (ping's is a
