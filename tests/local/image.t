@@ -16,7 +16,11 @@ fi
 out=$(contrib/image/build pwru.static "$tmp/pwru.oci.tar" 2>&1)
 result $? "contrib/image/build (make image) writes an OCI archive" "$out"
 mkdir -p "$tmp/oci" "$tmp/rootfs"
-tar -xf "$tmp/pwru.oci.tar" -C "$tmp/oci" 2>/dev/null || tap_finish
+# (a build that said 0 but left no archive would otherwise end the test with nothing failed)
+out=$(tar -xf "$tmp/pwru.oci.tar" -C "$tmp/oci" 2>&1) || {
+	result 1 "the OCI archive unpacks" "$out"
+	tap_finish
+}
 
 blob() { echo "$tmp/oci/blobs/${1/://}"; }
 manifest=$(blob "$(jq -r '.manifests[0].digest' "$tmp/oci/index.json")")
