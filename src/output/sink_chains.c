@@ -227,12 +227,14 @@ static int json_chain(struct chains_state *st, const struct chain *c)
 	fmt_hex(&f, c->skb);
 	fmt_char(&f, '"');
 	json_tuple(&f, &c->tuple);
-	fmt_str(&f, ",\"netns\":");
-	fmt_u64(&f, c->netns);
-	put_iface(&i_f, c);
-	*i_f.p = '\0';
-	fmt_str(&f, ",\"iface\":");
-	fmt_json_str(&f, iface);
+	if (st->s->opts->meta) { /* as an event's: without it the kernel read neither */
+		fmt_str(&f, ",\"netns\":");
+		fmt_u64(&f, c->netns);
+		put_iface(&i_f, c);
+		*i_f.p = '\0';
+		fmt_str(&f, ",\"iface\":");
+		fmt_json_str(&f, iface);
+	}
 	fmt_str(&f, ",\"process\":");
 	fmt_json_str(&f, c->process);
 	fmt_str(&f, ",\"end\":");

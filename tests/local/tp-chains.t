@@ -79,6 +79,16 @@ check "=path: a request's line has no socket copy (a reply's has)" \
 	 ! grep '^$req' '$scratch/path1.out' | grep -q skb_copy_datagram_iovec" \
 	"$(cat "$scratch/path1.out")"
 
+# --output-meta=false: the kernel reads no netns nor device, so chains show none (not 0)
+trace nometa 0.2 --output-chains --output-meta=false
+trace nometajson 0.2 --output-chains --output-json --output-meta=false
+check "--output-meta=false: chain headers have the tuple and process, no netns nor iface" \
+	"grep -q '^skb [^ ]* $req process ' '$scratch/nometa.out' && ! grep -Eq '^skb .* (netns|iface) ' '$scratch/nometa.out'" \
+	"$(grep '^skb ' "$scratch/nometa.out" | head -n 3)"
+check "--output-meta=false --output-json: chain objects without netns and iface keys" \
+	"jq -e -s 'map(select(.type == \"chain\")) | length >= 4 and all(has(\"netns\") or has(\"iface\") | not)' '$scratch/nometajson.out' >/dev/null" \
+	"$(grep -m 2 chain "$scratch/nometajson.out")"
+
 # The ping's reply reaches namespace a's ICMP layer with no socket of its own (ping's is a
 # copy): the kernel drops it at tp:kfree_skb, the name pwru prints for it.
 trace tpfunc 0.2 --filter-func 'tp:kfree_skb'

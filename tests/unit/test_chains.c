@@ -72,7 +72,7 @@ static void test_text(void)
 static void test_json(void)
 {
 	struct pwru_event ev[8];
-	struct sink_opts so = {0};
+	struct sink_opts so = {.meta = true};
 	int n = story(ev);
 	struct rendered r = render_events(&sink_chains_json, &so, ev, n, 0);
 
@@ -89,6 +89,12 @@ static void test_json(void)
 	   "chains json: one object per chain");
 	ok(r.out && strstr(r.out, "\"end\":\"exit\"") && strstr(r.out, "\"end\":\"dropped\""),
 	   "chains json: the open chains end at exit");
+	rendered_free(&r);
+	so.meta = false; /* no netns nor iface read: the keys are left out, as an event's */
+	r = render_events(&sink_chains_json, &so, ev, n, 0);
+	ok(r.out && strstr(r.out, "\"proto\":6},\"process\":") && !strstr(r.out, "\"netns\"") &&
+	       !strstr(r.out, "\"iface\""),
+	   "chains json, --output-meta=false: no netns, no iface");
 	rendered_free(&r);
 }
 
