@@ -45,7 +45,7 @@ struct chains *chains_new(size_t max_chains, uint32_t max_steps, chain_done_fn d
 
 bool chain_is_release(const struct func_ref *f)
 {
-	return !f->is_drop && skb_point_of(f->func) != SKB_POINT_NONE;
+	return !f->is_drop && f->skb_point != SKB_POINT_NONE;
 }
 
 static void free_steps(struct chains *cs, struct chain *c)
@@ -168,10 +168,10 @@ int chains_add_sym(struct chains *cs, const struct pwru_record *r, void *sym, si
 	if (r->ev->ts > cs->now)
 		cs->now = r->ev->ts;
 	c = find_or_start(cs, r, &rc);
-	if (skb_life_next(&c->life, r->func) && c->n) { /* a new skb at a reused address */
+	if (skb_life_next(&c->life, r->skb_point) && c->n) { /* a new skb at a reused address */
 		rc |= finish(cs, c, CHAIN_FREED);
 		c = find_or_start(cs, r, &rc);
-		skb_life_next(&c->life, r->func);
+		skb_life_next(&c->life, r->skb_point);
 	}
 	append(cs, c, r, sym, len);
 	if (r->is_drop && !c->dropped) {

@@ -10,6 +10,7 @@
 #include "src/output/nft_names.h"
 #include "src/output/proc_cache.h"
 #include "src/output/prog_names.h"
+#include "src/output/skb_life.h"
 #include "src/output/u64map.h"
 #include "src/output/verdict.h"
 #include "src/tp_name.h"
@@ -107,6 +108,7 @@ static const struct enrich_func *func_of(struct enrich *e, const struct pwru_eve
 	else
 		f->name = func_at(e->ksyms, ev->addr);
 	f->kind = func_kind(f->name);
+	f->point = skb_point_of(f->name);
 	f->used = true;
 	return f;
 }
@@ -137,6 +139,7 @@ static void func_name(struct enrich *e, struct pwru_record *r)
 	}
 	f = func_of(e, ev);
 	r->func = f->name;
+	r->skb_point = f->point;
 	if (f->kind == FK_NF_HOOK) {
 		/* held to its exit: the entry read the hook and family (fentry, kprobe) */
 		if (r->has_retval)

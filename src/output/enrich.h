@@ -26,8 +26,9 @@ struct symbolizer;
 struct enrich_func {
 	uint64_t addr;
 	const char *name;
-	uint8_t type; /* the event's type: a tracepoint's addr is an index */
-	uint8_t kind; /* enum func_kind (enrich.c) */
+	uint8_t type;  /* the event's type: a tracepoint's addr is an index */
+	uint8_t kind;  /* enum func_kind (enrich.c) */
+	uint8_t point; /* enum skb_point: chains and --summary ask it of every event */
 	bool used;
 };
 

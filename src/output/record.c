@@ -124,6 +124,7 @@ struct func_ref record_func_ref(const struct pwru_record *r)
 				 .addr = r->ev->addr,
 				 .reason_value = r->reason_value,
 				 .is_drop = r->is_drop,
+				 .skb_point = r->skb_point,
 				 .note = r->note};
 }
 

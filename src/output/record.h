@@ -56,6 +56,7 @@ struct pwru_record {
 	uint64_t retval;
 	/* enrichment */
 	const char *func;   /* function name; NULL when unknown (shown as 0x<addr>) */
+	uint8_t skb_point;  /* enum skb_point of func (skb_life.h); 0 for a program's */
 	const char *reason; /* drop reason name at a drop point; NULL otherwise */
 	bool is_drop;	    /* a drop point: reason_value is meaningful */
 	uint64_t reason_value;
@@ -88,6 +89,7 @@ struct func_ref {
 	uint64_t addr;
 	uint64_t reason_value;
 	bool is_drop;
+	uint8_t skb_point; /* the record's */
 	struct func_note note;
 };
 

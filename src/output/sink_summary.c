@@ -58,7 +58,7 @@ static int summary_record(struct sink *o, const struct pwru_record *r)
 	if (life) {
 		uint8_t l = (uint8_t)*life;
 
-		st->packets += skb_life_next(&l, r->func);
+		st->packets += skb_life_next(&l, r->skb_point);
 		*life = l;
 	}
 	slot = u64map_get(st->index, key, &fresh);

@@ -35,9 +35,8 @@ enum skb_point skb_point_of(const char *func)
 	return is_free_point(func) ? SKB_POINT_FREE : SKB_POINT_NONE;
 }
 
-bool skb_life_next(uint8_t *life, const char *func)
+bool skb_life_next(uint8_t *life, enum skb_point p)
 {
-	enum skb_point p = skb_point_of(func);
 	bool fresh = *life == SKB_UNSEEN || *life == SKB_GONE ||
 		     (*life == SKB_ENDING && p == SKB_POINT_NONE);
 

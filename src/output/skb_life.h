@@ -17,16 +17,20 @@ enum skb_point {
 	SKB_POINT_FINAL, /* kfree_skbmem, a free tracepoint: nothing of this skb follows */
 };
 
-/* What the event named FUNC (as pwru shows it; NULL: unknown) is in an skb's life. */
+/*
+ * What the event named FUNC (as pwru shows it; NULL: unknown) is in an skb's life: by its
+ * name, so worked out once per function (enrich's cache), not per event.
+ */
 enum skb_point skb_point_of(const char *func);
 
 /* One address's state between its events; 0 is an address not seen yet. */
 enum skb_life { SKB_UNSEEN, SKB_LIVE, SKB_ENDING, SKB_GONE };
 
 /*
- * Moves *LIFE on by an event named FUNC at that address. True when the event starts a new
- * skb's life there: the address is new, or after a free point anything but more freeing.
+ * Moves *LIFE on by an event at that address that is point P (its function's). True when
+ * the event starts a new skb's life there: the address is new, or after a free point
+ * anything but more freeing.
  */
-bool skb_life_next(uint8_t *life, const char *func);
+bool skb_life_next(uint8_t *life, enum skb_point p);
 
 #endif

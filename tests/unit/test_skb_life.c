@@ -50,7 +50,7 @@ static int lives(const char *const *funcs)
 	int n = 0;
 
 	for (; *funcs; funcs++)
-		n += skb_life_next(&life, *funcs);
+		n += skb_life_next(&life, skb_point_of(*funcs));
 	return n;
 }
 
