@@ -126,19 +126,26 @@ static int nft_prepare(struct retsplit *s, struct bpf_object *obj)
 	}
 	if (!s->nft)
 		return 0;
+	/*
+	 * Without nf_tables there is no table to name, and libbpf would look for nft_do_chain
+	 * in every module's BTF, loading each (docs/performance.md).
+	 */
+	if (access("/sys/module/nf_tables", F_OK)) {
+		if (s->debug)
+			fprintf(stderr,
+				"pwru: debug: nft tables and chains are not shown: nf_tables "
+				"is not loaded (load it before pwru to see them)\n");
+		return 0;
+	}
 	backend_quiet(1);
 	for (i = 0; i < 2 && !rc; i++)
 		rc = bpf_program__set_attach_target(p[i], 0, "nft_do_chain");
 	backend_quiet(0);
-	/* without nf_tables there is no table to name: only a module without BTF is news */
-	if (rc && !access("/sys/module/nf_tables", F_OK))
+	if (rc) {
 		fprintf(stderr, "pwru: nft tables and chains are not shown: nf_tables has no BTF "
 				"here (a kernel before 5.11, or built without module BTF)\n");
-	else if (rc && s->debug)
-		fprintf(stderr, "pwru: debug: nft tables and chains are not shown: nf_tables is "
-				"not loaded (load it before pwru to see them)\n");
-	if (rc)
 		return 0;
+	}
 	for (i = 0; i < 2; i++) {
 		bpf_program__set_autoload(p[i], true);
 		s->nft_prog[i] = p[i];
