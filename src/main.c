@@ -355,7 +355,6 @@ static int stream_events(struct tracer *t, struct pwru_err *e)
 	if (pipeline_close(p, st.lost) && !rc)
 		rc = EVENTS_OUTPUT_FAILED;
 	events_close(ev);
-	outstream_stop_disarm();
 	if (outstream_abandoned)
 		return gave_up(p, unwritten, e);
 	if (rc == EVENTS_OUTPUT_FAILED)
@@ -366,6 +365,7 @@ static int stream_events(struct tracer *t, struct pwru_err *e)
 
 static void teardown(struct tracer *t)
 {
+	outstream_stop_disarm(); /* a kick left from a stop while writing is not the detach's */
 	closer_wait(); /* the feature probes' test links first: they may still be closing */
 	progtrace_free(t->pt);
 	prog_names_free(t->progs);

@@ -38,7 +38,7 @@ extern volatile sig_atomic_t outstream_stopping;
 void outstream_stop(void);
 /* Before the first stop can come: the handler of the kick (SIGALRM) outstream_stop() sends. */
 void outstream_stop_arm(void);
-/* After the outputs are closed: no kick is left to cut short what follows (detaching). */
+/* Before detaching: a kick left from a stop while writing does not cut it short. */
 void outstream_stop_disarm(void);
 
 struct outstream;
