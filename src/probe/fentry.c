@@ -262,15 +262,12 @@ static void fentry_detach(struct backend_ctx *ctx)
 	ctx->priv = NULL;
 }
 
-#define FEW_COPIES 32
-
 static void run_copies(struct cloned *c, struct backend_ctx *ctx, uint8_t *hooked, int *errs,
 		       const char *what)
 {
 	cloned_run(c, LOAD_THREADS, ATTACH_THREADS, ctx->stop);
 	cloned_results(c, hooked, errs);
-	/* a few copies (nf_hook_slow's exit beside kprobe-multi) take no time worth a line */
-	if (c->n >= FEW_COPIES || ctx->debug)
+	if (c->n >= FENTRY_SAY_FROM || ctx->debug)
 		fprintf(stderr,
 			"pwru: fentry: one %s program per function: %zu loaded in %.1f s, "
 			"attached in %.1f s\n",

@@ -16,6 +16,10 @@ struct func_entry;
 #define FENTRY_MULTI_ATTACH 59
 #define FEXIT_MULTI_ATTACH  60
 
+/* Functions from which fentry's start-up lines are said without --debug: a few (nf_hook_slow's
+ * exit beside kprobe-multi) take no time worth a line. */
+#define FENTRY_SAY_FROM 32
+
 /*
  * Whether a trampoline can reach F's skb (slot, argument kinds, the kernel's own BTF) and
  * enter F (its ftrace call site), as far as is known before trying.

@@ -176,8 +176,10 @@ int fentry_multi_attach(struct fentry_multi *m, struct backend_ctx *ctx, uint8_t
 		attach_ids(m, ctx, bpf_program__fd(p), ids, func, hooked, errs, n);
 		linked += n;
 	}
-	fprintf(stderr, "pwru: fentry: tracing-multi link: %zu functions, %zu links, %.1f s\n",
-		linked, m->nfds, mono_now() - t0);
+	if (linked >= FENTRY_SAY_FROM || ctx->debug)
+		fprintf(stderr,
+			"pwru: fentry: tracing-multi link: %zu functions, %zu links, %.1f s\n",
+			linked, m->nfds, mono_now() - t0);
 	rc = -m->fatal;
 out:
 	free(ids);
