@@ -23,6 +23,11 @@ static __always_inline __u64 nf_state_word(struct nf_hook_state *st)
 	SEC(sec)                                                                                   \
 	int name(__u64 *ctx)                                                                       \
 	{                                                                                          \
+		struct sk_buff *skb = (struct sk_buff *)CTX_SLOT(ctx, (n)-1);                      \
+		struct net_device *dev;                                                            \
+                                                                                                   \
+		if (!skb_shown(skb, &dev))                                                         \
+			return 0;                                                                  \
 		/* each marker once: the loader rewrites one instruction per marker */             \
 		__u64 nargs = CLONE_VALUE(CLONE_MAGIC_NARGS);                                      \
 		__u64 flags = CLONE_VALUE(CLONE_MAGIC_FLAGS);                                      \
@@ -36,7 +41,7 @@ static __always_inline __u64 nf_state_word(struct nf_hook_state *st)
 			h.arg2 = nf_state_word((struct nf_hook_state *)h.arg2);                    \
 		if (nargs >= 3)                                                                    \
 			h.arg3 = CTX_SLOT(ctx, 2);                                                 \
-		return handle_skb(ctx, (struct sk_buff *)CTX_SLOT(ctx, (n)-1), &h);                \
+		return handle_shown(ctx, skb, dev, &h);                                            \
 	}
 
 #endif

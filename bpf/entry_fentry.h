@@ -22,13 +22,17 @@
 	SEC(PWRU_SEC_FENTRY_MULTI)                                                                 \
 	int fentry_multi_skb_##n(__u64 *ctx)                                                       \
 	{                                                                                          \
-		struct hit h = {.func_ip = bpf_get_func_ip(ctx), .type = PWRU_EV_FENTRY};          \
+		struct net_device *dev;                                                            \
 		__u64 skb = 0;                                                                     \
+                                                                                                   \
+		bpf_get_func_arg(ctx, (n)-1, &skb);                                                \
+		if (!skb_shown((struct sk_buff *)skb, &dev))                                       \
+			return 0;                                                                  \
+		struct hit h = {.func_ip = bpf_get_func_ip(ctx), .type = PWRU_EV_FENTRY};          \
                                                                                                    \
 		bpf_get_func_arg(ctx, 1, &h.arg2);                                                 \
 		bpf_get_func_arg(ctx, 2, &h.arg3);                                                 \
-		bpf_get_func_arg(ctx, (n)-1, &skb);                                                \
-		return handle_skb(ctx, (struct sk_buff *)skb, &h);                                 \
+		return handle_shown(ctx, (struct sk_buff *)skb, dev, &h);                          \
 	}
 
 #define FENTRY_ENTRIES(n) FENTRY_ENTRY(n) FENTRY_MULTI_ENTRY(n)

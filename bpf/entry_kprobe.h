@@ -32,6 +32,11 @@ static __always_inline __u64 kprobe_arg2(struct pt_regs *ctx, bool hold)
 	SEC(sec)                                                                                   \
 	int prefix##n(struct pt_regs *ctx)                                                         \
 	{                                                                                          \
+		struct sk_buff *skb = (struct sk_buff *)PT_REGS_PARM##n(ctx);                      \
+		struct net_device *dev;                                                            \
+                                                                                                   \
+		if (!skb_shown(skb, &dev))                                                         \
+			return 0;                                                                  \
 		struct hit h = {.kprobe = (multi) ? 2 : 1,                                         \
 				.arg2 = kprobe_arg2(ctx, hold),                                    \
 				.arg3 = PT_REGS_PARM3(ctx),                                        \
@@ -40,7 +45,7 @@ static __always_inline __u64 kprobe_arg2(struct pt_regs *ctx, bool hold)
 				.type = ev_type,                                                   \
 				.stash = hold};                                                    \
                                                                                                    \
-		return handle_skb(ctx, (struct sk_buff *)PT_REGS_PARM##n(ctx), &h);                \
+		return handle_shown(ctx, skb, dev, &h);                                            \
 	}
 
 #define KPROBE_MULTI_ENTRY(n)                                                                      \

@@ -64,17 +64,33 @@ FILTER_GATE(filter_pcap_gate)
 FILTER_STUB(filter_pcap_l2)
 FILTER_STUB(filter_pcap_l3)
 
+/* A marker of filter_scratch.h, as the value the splice gives it. */
+#define FILTER_MARK(magic)                                                                         \
+	({                                                                                         \
+		__u64 v_;                                                                          \
+		asm volatile("%0 = %1 ll" : "=r"(v_) : "i"(magic));                                \
+		v_;                                                                                \
+	})
+
 /*
  * How many of the packet's first bytes the spliced bodies may load from the copy (filters/
- * knows, from their loads' offsets): a gate whose calls become that number at load, so the
- * glue copies no more, and nothing where the bodies load the packet in place.
+ * knows, from their loads' offsets), so the glue copies no more, and nothing where the
+ * bodies load the packet in place.
  */
-static __noinline __u32 filter_pcap_copy_len(void)
+static __always_inline __u32 filter_pcap_copy_len(void)
 {
-	__u32 n;
+	__u64 n = FILTER_MARK(FILTER_MARK_COPY_LEN);
 
-	asm volatile("%0 = 0" : "=r"(n));
-	return n;
+	return n > FILTER_PCAP_BUF ? FILTER_PCAP_BUF : n;
+}
+
+/*
+ * Whether a spliced body reads the scratch's `len` or `skb` (`len`, `greater`, `less`, Linux
+ * ancillary loads): only then does the glue read the skb's len and data and fill them in.
+ */
+static __always_inline bool filter_pcap_meta_gate(void)
+{
+	return FILTER_MARK(FILTER_MARK_META) != 0;
 }
 
 /* N captured bytes, as many of them as the copy is to hold. */
@@ -99,14 +115,19 @@ static __always_inline __u32 filter_pcap_copy_clamp(__u32 n)
  */
 static __always_inline int filter_pcap_pick(__u16 mac, __u16 net)
 {
-	bool net_set = net != 0 && net != (__u16)~0U;
+	/* set: neither 0 nor ~0, in one compare */
+	bool net_set = (__u16)(net - 1) < (__u16)~1U;
 
 	/*
 	 * A MAC header after the network header is the inner frame of a tunnel this host
-	 * is encapsulating (vxlan, geneve): the outer packet has no link header yet.
+	 * is encapsulating (vxlan, geneve): the outer packet has no link header yet. Nested
+	 * ifs: as one condition, clang computes every comparison as a 0/1 value and spills.
 	 */
-	if (mac != (__u16)~0U && mac != net && !(net_set && mac > net))
-		return FILTER_PCAP_L2;
+	if (mac != (__u16)~0U && mac != net) {
+		if (!net_set || mac < net)
+			return FILTER_PCAP_L2;
+		return FILTER_PCAP_L3;
+	}
 	if (net_set)
 		return FILTER_PCAP_L3;
 	return -1;
@@ -161,11 +182,16 @@ static __always_inline bool filter_pcap_read_view(struct filter_pcap_percpu *pc,
 	if (direct) {
 		s = KERNEL_CAST(skb);
 		v->head = s->head;
-		v->data = s->data;
-		v->len = s->len;
 		v->tail = s->tail;
 		v->mac = s->mac_header;
 		v->net = s->network_header;
+		/* defined either way: clang sees two markers, not one answer */
+		v->data = 0;
+		v->len = 0;
+		if (filter_pcap_meta_gate()) {
+			v->data = s->data;
+			v->len = s->len;
+		}
 		return true;
 	}
 	if (!filter_pcap_read_meta(pc, skb))
@@ -185,31 +211,44 @@ static __always_inline bool filter_pcap_read_view(struct filter_pcap_percpu *pc,
  * minus captured length), added to `len`. PAD: bytes appended by the checker to reach a minimum
  * size, hidden from the filter.
  */
-static __always_inline bool filter_pcap_point(struct filter_pcap_percpu *pc, struct sk_buff *skb,
-					      const struct filter_pcap_view *v, __u32 start,
-					      __u32 missing, __u32 pad)
+static __always_inline bool filter_pcap_point_as(struct filter_pcap_percpu *pc, struct sk_buff *skb,
+						 const struct filter_pcap_view *v, __u32 start,
+						 __u32 missing, __u32 pad, bool copy)
 {
-	__u32 data_off = v->data - v->head;
 	__u32 tail = v->tail;
-	__u32 n;
+	__u32 data_off, n;
 
-	if (start > tail || tail - start < pad || v->len + data_off < start + pad)
+	if (start > tail || tail - start < pad)
 		return false;
 	pc->s.data = (__u64)(v->head + start);
 	pc->s.caplen = tail - start - pad;
-	pc->s.len = v->len + data_off - start - pad + missing;
-	pc->s.skb = (__u64)skb;
+	if (filter_pcap_meta_gate()) {
+		data_off = v->data - v->head;
+		if (v->len + data_off < start + pad)
+			return false;
+		pc->s.len = v->len + data_off - start - pad + missing;
+		pc->s.skb = (__u64)skb;
+	}
 	/*
 	 * Only the captured bytes the filter can load (most packets are short, and a copy
 	 * costs per byte); bytes past caplen are never looked at. Read back: a 32-bit load
 	 * the verifier bounds on the register it then passes.
 	 */
+	if (!copy)
+		return true;
 	n = filter_pcap_copy_clamp(*(volatile __u32 *)&pc->s.caplen);
 	return !n || !bpf_probe_read_kernel(pc->s.buf, n, v->head + start);
 }
 
+static __always_inline bool filter_pcap_point(struct filter_pcap_percpu *pc, struct sk_buff *skb,
+					      const struct filter_pcap_view *v, __u32 start,
+					      __u32 missing, __u32 pad)
+{
+	return filter_pcap_point_as(pc, skb, v, start, missing, pad, true);
+}
+
 static __always_inline bool filter_pcap_run(struct sk_buff *skb, int layer, __u32 missing,
-					    __u32 pad, bool direct)
+					    __u32 pad, bool direct, bool copy)
 {
 	struct filter_pcap_percpu *pc;
 	struct filter_pcap_view v;
@@ -226,7 +265,7 @@ static __always_inline bool filter_pcap_run(struct sk_buff *skb, int layer, __u3
 		start = v.net;
 	else
 		return false;
-	if (!filter_pcap_point(pc, skb, &v, start, missing, pad))
+	if (!filter_pcap_point_as(pc, skb, &v, start, missing, pad, copy))
 		return false;
 	if (layer == FILTER_PCAP_L2)
 		return filter_pcap_l2(&pc->s);
@@ -235,8 +274,10 @@ static __always_inline bool filter_pcap_run(struct sk_buff *skb, int layer, __u3
 
 /*
  * LAYER: FILTER_PCAP_AUTO for tracing; the checker forces L3 for raw IP captures. One copy
- * of the glue per way of reading the skb (the verifier keeps one): a shared copy merges the
- * two ways' loads, and clang then computes every field's address up front and spills them.
+ * of the glue per way of reading the skb and per need of a copy (the verifier keeps one):
+ * a shared copy merges the two ways' loads, and clang then computes every field's address
+ * up front and spills them; and values live across the copy's helper call, even one never
+ * made, go to the stack.
  */
 static __always_inline bool filter_pcap_skb(struct sk_buff *skb, int layer, __u32 missing,
 					    __u32 pad)
@@ -244,8 +285,10 @@ static __always_inline bool filter_pcap_skb(struct sk_buff *skb, int layer, __u3
 	if (!filter_pcap_gate())
 		return true;
 	if (cfg_skb_direct)
-		return filter_pcap_run(skb, layer, missing, pad, true);
-	return filter_pcap_run(skb, layer, missing, pad, false);
+		return filter_pcap_copy_len()
+			   ? filter_pcap_run(skb, layer, missing, pad, true, true)
+			   : filter_pcap_run(skb, layer, missing, pad, true, false);
+	return filter_pcap_run(skb, layer, missing, pad, false, true);
 }
 
 static __always_inline bool filter_pcap(struct sk_buff *skb)

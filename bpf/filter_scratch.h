@@ -10,6 +10,14 @@
 #include <linux/types.h>
 #endif
 
+/*
+ * Values the splice writes into the 64-bit immediates holding these markers
+ * (filters/pcap_filter.c): a marker is a register load, not a call, so clang keeps values
+ * in registers around it. Left as they are (no filter spliced), both ask for everything.
+ */
+#define FILTER_MARK_COPY_LEN 0x70777275636f7079ULL /* "pwrucopy": bytes to copy */
+#define FILTER_MARK_META     0x707772756d657461ULL /* "pwrumeta": fill the scratch's len, skb */
+
 /* Packet bytes copied up front; loads past them fall back to a read of their own. */
 #define FILTER_PCAP_BUF 256
 

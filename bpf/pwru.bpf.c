@@ -54,7 +54,7 @@ struct hit {
 	 * packet that is shown; 1: kprobe, 2: kprobe-multi. Constant per entry point.
 	 */
 	__u8 kprobe;
-	__u64 arg2;    /* second and third argument: drop reasons live there */
+	__u64 arg2; /* second and third argument: drop reasons live there */
 	__u64 arg3;
 	/*
 	 * The return address into the caller, when the architecture keeps it in a register
@@ -96,15 +96,19 @@ static __always_inline bool skb_shown(struct sk_buff *skb, struct net_device **d
 	return true;
 }
 
-static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const struct hit *h)
+/*
+ * The event of SKB, shown (skb_shown() said so; DEV its device). Entry points whose hook
+ * gives more than the skb call skb_shown() first and read the rest only for a packet
+ * shown: most hits are rejected, and clang does not move reads of the context below the
+ * filter's call.
+ */
+static __always_inline int handle_shown(void *ctx, struct sk_buff *skb, struct net_device *dev,
+					const struct hit *h)
 {
 	struct emit_extra x = {0};
 	struct pending_key k;
-	struct net_device *dev;
 	__u64 func_ip = h->func_ip;
 
-	if (!skb_shown(skb, &dev))
-		return 0;
 	if (h->kprobe)
 		func_ip = kprobe_func_ip(ctx, h->kprobe == 2);
 	x.caller = kprobe_caller(h->ret_ip, h->ret_slot);
@@ -115,6 +119,15 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const stru
 	}
 	emit_event_ex(skb, dev, func_ip, h->type, h->arg2, h->arg3, &x);
 	return 0;
+}
+
+static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const struct hit *h)
+{
+	struct net_device *dev;
+
+	if (!skb_shown(skb, &dev))
+		return 0;
+	return handle_shown(ctx, skb, dev, h);
 }
 
 /* At a function's exit: the event its entry held, with the return value RET. */

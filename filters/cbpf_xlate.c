@@ -26,6 +26,7 @@ static int xlate_ld(struct xl *x, const struct sock_filter *f, uint8_t dst)
 		xl_emit(x, BPF_ALU | BPF_MOV | BPF_K, dst, 0, 0, (int32_t)f->k);
 		return 0;
 	case BPF_LEN:
+		x->reads_meta = true;
 		xl_emit(x, BPF_LDX | BPF_MEM | BPF_W, dst, RS,
 			offsetof(struct filter_pcap_scratch, len), 0);
 		return 0;
@@ -422,6 +423,7 @@ int cbpf_xlate(const struct sock_filter *prog, size_t n, enum cbpf_xlate_mode mo
 	out->insns = x.out;
 	out->cnt = x.cnt;
 	out->copy_len = x.copy_len;
+	out->reads_meta = x.reads_meta;
 	return 0;
 }
 
@@ -439,4 +441,5 @@ void ebpf_code_free(struct ebpf_code *c)
 	c->insns = NULL;
 	c->cnt = 0;
 	c->copy_len = 0;
+	c->reads_meta = false;
 }

@@ -52,6 +52,8 @@ struct ebpf_code {
 	size_t cnt;
 	/* the bytes from the packet's start its loads may take from the scratch's copy */
 	uint32_t copy_len;
+	/* it reads the scratch's len or skb (filter_pcap_meta_gate) */
+	bool reads_meta;
 };
 
 /* True when PROG has a load that needs struct skb_layout. */

@@ -12,6 +12,7 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+#include "bpf/filter_scratch.h"
 #include "filters/cbpf_xlate.h"
 #include "filters/pcap_compile.h"
 #include "filters/pcap_filter.h"
@@ -36,7 +37,6 @@ static const char *const gate_names[FILTER_NGATES] = {
     [FILTER_GATE_METADATA] = "skb_metadata_gate",
     [FILTER_GATE_XDP_EXPR] = "filter_xdp_expr_gate",
     [FILTER_GATE_XDP_METADATA] = "xdp_metadata_gate",
-    [FILTER_GATE_PCAP_COPY] = "filter_pcap_copy_len",
 };
 
 #define MAX_EXTRA 6 /* tunnel l2, l3; the skb and xdp expressions and metadata */
@@ -328,6 +328,44 @@ static uint32_t copy_len(const struct pcap_filter *f)
 	return n;
 }
 
+/* Whether a spliced body reads the scratch's len or skb: the glue fills them only then. */
+static bool reads_meta(const struct pcap_filter *f)
+{
+	bool on = !f->empty && (f->l2.reads_meta || f->l3.reads_meta);
+
+	for (size_t k = 0; k < f->nextra; k++)
+		on = on || f->extra[k].code.reads_meta;
+	return on;
+}
+
+int pcap_filter_mark_value(const struct pcap_filter *f, uint64_t mark, uint64_t *value)
+{
+	if (mark == FILTER_MARK_COPY_LEN)
+		*value = copy_len(f);
+	else if (mark == FILTER_MARK_META)
+		*value = reads_meta(f);
+	else
+		return -ENOENT;
+	return 0;
+}
+
+/* The glue's markers (bpf/filter_scratch.h) in INSNS, as the values this filter gives them. */
+static void set_marks(const struct pcap_filter *f, struct bpf_insn *insns, size_t cnt)
+{
+	for (size_t i = 0; i + 1 < cnt; i++) {
+		uint64_t imm = (uint32_t)insns[i].imm | (uint64_t)(uint32_t)insns[i + 1].imm << 32;
+		uint64_t v;
+
+		if (insns[i].code != (BPF_LD | BPF_DW | BPF_IMM) || insns[i].src_reg)
+			continue;
+		if (!pcap_filter_mark_value(f, imm, &v)) {
+			insns[i].imm = (int32_t)(uint32_t)v;
+			insns[i + 1].imm = (int32_t)(uint32_t)(v >> 32);
+		}
+		i++; /* the immediate's second half */
+	}
+}
+
 /* One edit per stub found in the program; returns how many. */
 static size_t find_stubs(const struct pcap_filter *f, const struct btf *btf,
 			 const struct bpf_prog_load_opts *o, struct splice_edit *e, size_t max)
@@ -343,9 +381,7 @@ static size_t find_stubs(const struct pcap_filter *f, const struct btf *btf,
 			continue;
 		g = gate_index(name);
 		if (g >= 0) {
-			int on = g == FILTER_GATE_PCAP	      ? !f->empty
-				 : g == FILTER_GATE_PCAP_COPY ? (int)copy_len(f)
-							      : f->gate_on[g];
+			int on = g == FILTER_GATE_PCAP ? !f->empty : f->gate_on[g];
 
 			e[n++] = (struct splice_edit){.func = i, .remove = true, .value = on};
 			continue;
@@ -389,7 +425,7 @@ int pcap_filter_add_tunnel(struct pcap_filter *f, const char *l2, const char *l3
 int pcap_filter_add_stub(struct pcap_filter *f, enum filter_gate gate, const char *stub,
 			 struct ebpf_code *code)
 {
-	if (gate <= FILTER_GATE_PCAP || gate >= FILTER_GATE_PCAP_COPY || f->nextra == MAX_EXTRA ||
+	if (gate <= FILTER_GATE_PCAP || gate >= FILTER_NGATES || f->nextra == MAX_EXTRA ||
 	    strlen(stub) >= sizeof(f->extra[0].name) || stub_body(f, stub))
 		return -EINVAL;
 	snprintf(f->extra[f->nextra].name, sizeof(f->extra[0].name), "%s", stub);
@@ -428,6 +464,7 @@ static int splice_prog(struct pcap_filter *f, struct bpf_program *prog,
 
 	if (err)
 		return err;
+	set_marks(f, out.insns, out.cnt);
 	err = bpf_program__set_insns(prog, out.insns, out.cnt);
 	if (!err)
 		err = keep_image(f, &out);

@@ -14,6 +14,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct pcap_filter;
 struct ebpf_code;
@@ -31,7 +32,6 @@ enum filter_gate {
 	FILTER_GATE_METADATA,	  /* skb_metadata_gate: skb_metadata_fill */
 	FILTER_GATE_XDP_EXPR,	  /* filter_xdp_expr_gate: filter_xdp_expr */
 	FILTER_GATE_XDP_METADATA, /* xdp_metadata_gate: xdp_metadata_fill */
-	FILTER_GATE_PCAP_COPY, /* filter_pcap_copy_len: the bytes pcap filters load from the copy */
 	FILTER_NGATES,
 };
 
@@ -112,6 +112,12 @@ int pcap_filter_add_stub(struct pcap_filter *f, enum filter_gate gate, const cha
 
 /* True when the expression was empty: the stubs are removed and nothing is filtered. */
 bool pcap_filter_is_empty(const struct pcap_filter *f);
+
+/*
+ * *VALUE: what the splice writes into the glue's marker MARK (FILTER_MARK_* of
+ * bpf/filter_scratch.h) for this filter; -ENOENT for another number.
+ */
+int pcap_filter_mark_value(const struct pcap_filter *f, uint64_t mark, uint64_t *value);
 
 /* Why the L3 filter matches nothing ("" when it has an L3 form), for verbose output. */
 const char *pcap_filter_l3_note(const struct pcap_filter *f);

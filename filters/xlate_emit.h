@@ -39,6 +39,7 @@ struct xl {
 	const struct cbpf_cast *cast; /* CBPF_XLATE_DIRECT */
 	uint32_t x_max;		      /* the most X can hold (UINT32_MAX: unknown) */
 	uint32_t copy_len;	      /* bytes the loads may take from the copy */
+	bool reads_meta;	      /* loads the scratch's len or skb */
 	struct bpf_insn *out;
 	size_t cnt, cap;
 	struct fixup *fix;

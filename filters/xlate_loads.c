@@ -147,6 +147,7 @@ void emit_load_ind(struct xl *x, uint8_t dst, int bytes, uint32_t k)
 
 static void emit_skb_read(struct xl *x, int32_t off, int bytes)
 {
+	x->reads_meta = true;
 	xl_emit(x, BPF_LDX | BPF_MEM | BPF_DW, BPF_REG_3, RS,
 		offsetof(struct filter_pcap_scratch, skb), 0);
 	xl_emit(x, BPF_ALU64 | BPF_ADD | BPF_K, BPF_REG_3, 0, 0, off);

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "tap.h"
+#include "bpf/filter_scratch.h"
 #include "filters/cbpf_xlate.h"
 #include "filters/pcap_filter.h"
 
@@ -73,9 +74,43 @@ static void test_add_stub(void)
 	pcap_filter_free(f);
 }
 
+static uint64_t mark_of(const char *expr, const char *tunnel_l3, uint64_t mark)
+{
+	struct pcap_filter *f = compiled(expr);
+	uint64_t v = UINT64_MAX;
+	char err[512];
+
+	if (f && tunnel_l3 && pcap_filter_add_tunnel(f, NULL, tunnel_l3, NULL, err, sizeof(err)))
+		printf("#   %s: %s\n", tunnel_l3, err);
+	if (f && pcap_filter_mark_value(f, mark, &v))
+		v = UINT64_MAX - 1;
+	pcap_filter_free(f);
+	return v;
+}
+
+/* What the glue is told: how much of the packet to copy, whether to fill len and skb. */
+static void test_marks(void)
+{
+	uint64_t v;
+
+	/* 14 + 20 + the ports (ihl at most 15 words: X up to 60) + 2 at X + 16 */
+	is_int((int)mark_of("udp and port 9", NULL, FILTER_MARK_COPY_LEN), 78,
+	       "'udp and port 9' copies 78 bytes (the ports behind the longest IP header)");
+	is_int((int)mark_of("", NULL, FILTER_MARK_COPY_LEN), 0, "no filter: nothing copied");
+	is_int((int)mark_of("udp and port 9", NULL, FILTER_MARK_META), 0,
+	       "'udp and port 9' reads no len: the glue leaves it");
+	is_int((int)mark_of("len > 100", NULL, FILTER_MARK_META), 1, "'len > 100' reads len");
+	is_int((int)mark_of("greater 60", NULL, FILTER_MARK_META), 1, "'greater 60' too");
+	is_int((int)mark_of("", NULL, FILTER_MARK_META), 0, "no filter: no len");
+	is_int((int)mark_of("udp", "less 100", FILTER_MARK_META), 1,
+	       "a tunnel filter reading len turns it on");
+	is_int(pcap_filter_mark_value(NULL, 42, &v), -ENOENT, "another number is no marker");
+}
+
 int main(void)
 {
 	test_tunnel();
 	test_add_stub();
+	test_marks();
 	return tap_done();
 }
