@@ -54,10 +54,10 @@ struct {
 	}
 
 #define FILTER_STUB(name)                                                                          \
-	static __noinline bool name(struct filter_pcap_scratch *s)                                 \
+	static __noinline bool name(struct filter_pcap_scratch *s, __u64 data, __u32 caplen)       \
 	{                                                                                          \
-		asm volatile("" : "+r"(s));                                                        \
-		return s != 0;                                                                     \
+		asm volatile("" : "+r"(s), "+r"(data), "+r"(caplen));                              \
+		return s || data || caplen;                                                        \
 	}
 
 FILTER_GATE(filter_pcap_gate)
@@ -91,6 +91,12 @@ static __always_inline __u32 filter_pcap_copy_len(void)
 static __always_inline bool filter_pcap_meta_gate(void)
 {
 	return FILTER_MARK(FILTER_MARK_META) != 0;
+}
+
+/* Whether a spliced body reads the scratch at all: else the glue does not look it up. */
+static __always_inline bool filter_pcap_scratch_gate(void)
+{
+	return FILTER_MARK(FILTER_MARK_SCRATCH) != 0;
 }
 
 /* N captured bytes, as many of them as the copy is to hold. */
@@ -205,23 +211,32 @@ static __always_inline bool filter_pcap_read_view(struct filter_pcap_percpu *pc,
 	return true;
 }
 
+/* Where a filter body starts: its first byte's kernel address, and the bytes captured. */
+struct filter_pcap_at {
+	__u64 data;
+	__u32 caplen;
+};
+
 /*
- * Points the scratch at the packet from START (an offset from skb->head) and copies its
- * first bytes if the filter loads from the copy. MISSING: bytes the capture lacks (wire length
- * minus captured length), added to `len`. PAD: bytes appended by the checker to reach a minimum
- * size, hidden from the filter.
+ * Points AT at the packet from START (an offset from skb->head), fills the scratch PC (NULL:
+ * no body reads it) and copies the packet's first bytes into it if the filter loads from the
+ * copy. MISSING: bytes the capture lacks (wire length minus captured length), added to
+ * `len`. PAD: bytes appended by the checker to reach a minimum size, hidden from the filter.
  */
 static __always_inline bool filter_pcap_point_as(struct filter_pcap_percpu *pc, struct sk_buff *skb,
 						 const struct filter_pcap_view *v, __u32 start,
-						 __u32 missing, __u32 pad, bool copy)
+						 __u32 missing, __u32 pad, bool copy,
+						 struct filter_pcap_at *at)
 {
 	__u32 tail = v->tail;
 	__u32 data_off, n;
 
 	if (start > tail || tail - start < pad)
 		return false;
-	pc->s.data = (__u64)(v->head + start);
-	pc->s.caplen = tail - start - pad;
+	at->data = (__u64)(v->head + start);
+	at->caplen = tail - start - pad;
+	if (!pc)
+		return true;
 	if (filter_pcap_meta_gate()) {
 		data_off = v->data - v->head;
 		if (v->len + data_off < start + pad)
@@ -236,26 +251,33 @@ static __always_inline bool filter_pcap_point_as(struct filter_pcap_percpu *pc, 
 	 */
 	if (!copy)
 		return true;
+	pc->s.caplen = at->caplen;
 	n = filter_pcap_copy_clamp(*(volatile __u32 *)&pc->s.caplen);
 	return !n || !bpf_probe_read_kernel(pc->s.buf, n, v->head + start);
 }
 
 static __always_inline bool filter_pcap_point(struct filter_pcap_percpu *pc, struct sk_buff *skb,
 					      const struct filter_pcap_view *v, __u32 start,
-					      __u32 missing, __u32 pad)
+					      __u32 missing, __u32 pad, struct filter_pcap_at *at)
 {
-	return filter_pcap_point_as(pc, skb, v, start, missing, pad, true);
+	return filter_pcap_point_as(pc, skb, v, start, missing, pad, true, at);
 }
 
 static __always_inline bool filter_pcap_run(struct sk_buff *skb, int layer, __u32 missing,
 					    __u32 pad, bool direct, bool copy)
 {
-	struct filter_pcap_percpu *pc;
+	struct filter_pcap_percpu *pc = NULL;
 	struct filter_pcap_view v;
+	struct filter_pcap_at at;
 	__u32 key = 0, start;
 
-	pc = bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
-	if (!pc || !filter_pcap_read_view(pc, skb, &v, direct))
+	/* in place, a body that reads no len nor skb field takes its packet in registers */
+	if (!direct || copy || filter_pcap_scratch_gate()) {
+		pc = bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
+		if (!pc)
+			return false;
+	}
+	if (!filter_pcap_read_view(pc, skb, &v, direct))
 		return false;
 	if (layer == FILTER_PCAP_AUTO)
 		layer = filter_pcap_pick(v.mac, v.net);
@@ -265,11 +287,11 @@ static __always_inline bool filter_pcap_run(struct sk_buff *skb, int layer, __u3
 		start = v.net;
 	else
 		return false;
-	if (!filter_pcap_point_as(pc, skb, &v, start, missing, pad, copy))
+	if (!filter_pcap_point_as(pc, skb, &v, start, missing, pad, copy, &at))
 		return false;
 	if (layer == FILTER_PCAP_L2)
-		return filter_pcap_l2(&pc->s);
-	return filter_pcap_l3(&pc->s);
+		return filter_pcap_l2(pc ? &pc->s : NULL, at.data, at.caplen);
+	return filter_pcap_l3(pc ? &pc->s : NULL, at.data, at.caplen);
 }
 
 /*
@@ -310,7 +332,6 @@ static __always_inline bool filter_pcap_frame(void *data, __u32 len)
 	pc = bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
 	if (!pc || !len)
 		return false;
-	pc->s.data = (__u64)data;
 	pc->s.caplen = len;
 	pc->s.len = len;
 	pc->s.skb = 0;
@@ -321,7 +342,7 @@ static __always_inline bool filter_pcap_frame(void *data, __u32 len)
 	n = filter_pcap_copy_clamp(FILTER_PCAP_BUF);
 	if (n && bpf_probe_read_kernel(pc->s.buf, n, data))
 		return false;
-	return filter_pcap_l2(&pc->s);
+	return filter_pcap_l2(&pc->s, (__u64)data, len);
 }
 
 #endif

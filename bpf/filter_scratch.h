@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * What the BPF glue hands to the compiled filter: filters/ emits loads at these offsets, so
- * BPF and userspace must agree on the layout. Fixed-width types only.
+ * What the BPF glue hands to the compiled filter besides the packet's address and captured
+ * length (its arguments): filters/ emits loads at these offsets, so BPF and userspace must
+ * agree on the layout. Fixed-width types only.
  */
 #ifndef PWRU_FILTER_SCRATCH_H
 #define PWRU_FILTER_SCRATCH_H
@@ -13,18 +14,18 @@
 /*
  * Values the splice writes into the 64-bit immediates holding these markers
  * (filters/pcap_filter.c): a marker is a register load, not a call, so clang keeps values
- * in registers around it. Left as they are (no filter spliced), both ask for everything.
+ * in registers around it. Left as they are (no filter spliced), they ask for everything.
  */
 #define FILTER_MARK_COPY_LEN 0x70777275636f7079ULL /* "pwrucopy": bytes to copy */
 #define FILTER_MARK_META     0x707772756d657461ULL /* "pwrumeta": fill the scratch's len, skb */
+#define FILTER_MARK_SCRATCH  0x7077727573637274ULL /* "pwruscrt": a body reads the scratch */
 
 /* Packet bytes copied up front; loads past them fall back to a read of their own. */
 #define FILTER_PCAP_BUF 256
 
 struct filter_pcap_scratch {
-	__u64 data;   /* kernel address of the first byte the filter sees (MAC or IP header) */
 	__u64 skb;    /* the struct sk_buff, for Linux ancillary loads */
-	__u32 caplen; /* bytes readable from data: the linear part only */
+	__u32 caplen; /* bytes captured (the linear part only), as the body gets them in R3 */
 	__u32 len;    /* what `len`, `greater`, `less` see */
 	/*
 	 * A and X pass through here on backward jumps: the verifier does not track map memory,

@@ -20,6 +20,7 @@ static __always_inline bool filter_tunnel(struct sk_buff *skb)
 {
 	struct filter_pcap_percpu *pc;
 	struct filter_pcap_view v;
+	struct filter_pcap_at at;
 	struct tunnel_at in;
 	__u32 key = 0;
 
@@ -28,10 +29,11 @@ static __always_inline bool filter_tunnel(struct sk_buff *skb)
 	pc = bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
 	if (!pc || !filter_pcap_read_view(pc, skb, &v, cfg_skb_direct))
 		return false;
-	if (in.mac != TUNNEL_NO_HDR &&
-	    (!filter_pcap_point(pc, skb, &v, in.mac, 0, 0) || !filter_tunnel_l2(&pc->s)))
+	if (in.mac != TUNNEL_NO_HDR && (!filter_pcap_point(pc, skb, &v, in.mac, 0, 0, &at) ||
+					!filter_tunnel_l2(&pc->s, at.data, at.caplen)))
 		return false;
-	return filter_pcap_point(pc, skb, &v, in.net, 0, 0) && filter_tunnel_l3(&pc->s);
+	return filter_pcap_point(pc, skb, &v, in.net, 0, 0, &at) &&
+	       filter_tunnel_l3(&pc->s, at.data, at.caplen);
 }
 
 #endif

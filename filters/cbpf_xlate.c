@@ -279,6 +279,60 @@ static int mark_reachable(struct xl *x, bool *seen)
 	return 0;
 }
 
+/*
+ * Whether F needs the scratch in CBPF_XLATE_DIRECT (len, skb fields, loops), or the
+ * packet's address as a number (indexed loads, fixed ones past the window's reach).
+ */
+static bool needs_scratch(const struct sock_filter *f)
+{
+	uint16_t c = f->code;
+
+	if ((BPF_CLASS(c) == BPF_LD || BPF_CLASS(c) == BPF_LDX) && BPF_MODE(c) == BPF_LEN)
+		return true;
+	if (BPF_CLASS(c) == BPF_LD && BPF_MODE(c) == BPF_ABS && f->k >= (uint32_t)SKF_AD_OFF)
+		return true;
+	return BPF_CLASS(c) == BPF_JMP && BPF_OP(c) == BPF_JA && (int32_t)f->k < 0;
+}
+
+static bool needs_address(const struct xl *x, const struct sock_filter *f)
+{
+	uint16_t c = f->code;
+
+	if (BPF_CLASS(c) == BPF_LD && BPF_MODE(c) == BPF_IND)
+		return true;
+	return !x->window || ((BPF_CLASS(c) == BPF_LD || BPF_CLASS(c) == BPF_LDX) &&
+			      (BPF_MODE(c) == BPF_ABS || BPF_MODE(c) == BPF_MSH) &&
+			      (uint64_t)f->k + 4 > WINDOW_REACH);
+}
+
+/*
+ * A and X start at 0; the captured length comes in R3, the packet's address in R2: kept on
+ * the stack for the loads that compute theirs, or cast once into the window (RS) when the
+ * body needs no scratch.
+ */
+static void emit_entry(struct xl *x, const bool *seen)
+{
+	bool address = false;
+
+	x->window = x->mode == CBPF_XLATE_DIRECT && x->cast->window > 0;
+	for (size_t i = 0; i < x->n; i++)
+		if (seen[i] && needs_scratch(&x->prog[i]))
+			x->window = false;
+	for (size_t i = 0; i < x->n; i++)
+		address |= seen[i] && needs_address(x, &x->prog[i]);
+	if (address)
+		xl_emit(x, BPF_STX | BPF_MEM | BPF_DW, BPF_REG_10, BPF_REG_2, DATA_SLOT, 0);
+	xl_emit(x, BPF_ALU | BPF_MOV | BPF_X, RCAP, BPF_REG_3, 0, 0);
+	if (x->window) {
+		xl_emit(x, BPF_ALU64 | BPF_MOV | BPF_X, BPF_REG_1, BPF_REG_2, 0, 0);
+		xl_emit(x, BPF_ALU64 | BPF_MOV | BPF_K, BPF_REG_2, 0, 0, x->cast->window);
+		xl_emit(x, BPF_JMP | BPF_CALL, 0, BPF_PSEUDO_KFUNC_CALL, 0, x->cast->kfunc);
+		xl_emit(x, BPF_ALU64 | BPF_MOV | BPF_X, RS, BPF_REG_0, 0, 0);
+	} else {
+		xl_emit(x, BPF_ALU64 | BPF_MOV | BPF_X, RS, BPF_REG_1, 0, 0);
+	}
+}
+
 static void emit_prologue(struct xl *x, const bool *seen)
 {
 	bool zero[SCRATCH_SLOTS] = {false}, loops = false;
@@ -295,9 +349,7 @@ static void emit_prologue(struct xl *x, const bool *seen)
 		if (cls == BPF_JMP && BPF_OP(f->code) == BPF_JA && (int32_t)f->k < 0)
 			loops = true;
 	}
-	xl_emit(x, BPF_ALU64 | BPF_MOV | BPF_X, RS, BPF_REG_1, 0, 0);
-	xl_emit(x, BPF_LDX | BPF_MEM | BPF_W, RCAP, RS,
-		offsetof(struct filter_pcap_scratch, caplen), 0);
+	emit_entry(x, seen);
 	xl_emit(x, BPF_ALU | BPF_MOV | BPF_K, RA, 0, 0, 0);
 	xl_emit(x, BPF_ALU | BPF_MOV | BPF_K, RX, 0, 0, 0);
 	/* libpcap's interpreter starts with M[] zeroed; only slots the program reads matter */
@@ -424,6 +476,7 @@ int cbpf_xlate(const struct sock_filter *prog, size_t n, enum cbpf_xlate_mode mo
 	out->cnt = x.cnt;
 	out->copy_len = x.copy_len;
 	out->reads_meta = x.reads_meta;
+	out->needs_scratch = !x.window;
 	return 0;
 }
 
@@ -442,4 +495,5 @@ void ebpf_code_free(struct ebpf_code *c)
 	c->cnt = 0;
 	c->copy_len = 0;
 	c->reads_meta = false;
+	c->needs_scratch = false;
 }

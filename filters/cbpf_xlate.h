@@ -3,7 +3,9 @@
  * Classic BPF (as libpcap emits it) -> eBPF body of a filter stub.
  *
  * The generated code is the whole body of a static BPF subprogram called with R1 = a
- * struct filter_pcap_scratch * (bpf/filter_scratch.h) and returns 0 or 1 in R0.
+ * struct filter_pcap_scratch * (bpf/filter_scratch.h), R2 = the kernel address of the
+ * packet's first byte, R3 = the captured length, and returns 0 or 1 in R0. A body that
+ * does not need the scratch (ebpf_code.needs_scratch) may be called with R1 = 0.
  */
 #ifndef PWRU_CBPF_XLATE_H
 #define PWRU_CBPF_XLATE_H
@@ -31,6 +33,12 @@ enum cbpf_xlate_mode {
 struct cbpf_cast {
 	int32_t kfunc; /* FUNC bpf_rdonly_cast */
 	int32_t type;  /* a STRUCT whose first member spans at least 4 bytes of integers */
+	/*
+	 * 0, or a STRUCT of no size but a trailing array of integers (bpf_raw_tracepoint_args):
+	 * the verifier takes a load of any size at any constant offset from it, so one cast of
+	 * the packet's address serves every load at a fixed offset (the "window")
+	 */
+	int32_t window;
 };
 
 /* Where the kernel keeps what Linux ancillary loads (SKF_AD_*) read; from vmlinux BTF. */
@@ -52,8 +60,10 @@ struct ebpf_code {
 	size_t cnt;
 	/* the bytes from the packet's start its loads may take from the scratch's copy */
 	uint32_t copy_len;
-	/* it reads the scratch's len or skb (filter_pcap_meta_gate) */
+	/* it reads the scratch's len or skb (FILTER_MARK_META) */
 	bool reads_meta;
+	/* it reads the scratch at all (FILTER_MARK_SCRATCH): all but in-place window bodies */
+	bool needs_scratch;
 };
 
 /* True when PROG has a load that needs struct skb_layout. */

@@ -338,12 +338,24 @@ static bool reads_meta(const struct pcap_filter *f)
 	return on;
 }
 
+/* Whether a spliced pcap body reads the scratch (all but in-place window bodies). */
+static bool needs_scratch(const struct pcap_filter *f)
+{
+	bool on = !f->empty && (f->l2.needs_scratch || f->l3.needs_scratch);
+
+	for (size_t k = 0; k < f->nextra; k++)
+		on = on || f->extra[k].code.needs_scratch;
+	return on;
+}
+
 int pcap_filter_mark_value(const struct pcap_filter *f, uint64_t mark, uint64_t *value)
 {
 	if (mark == FILTER_MARK_COPY_LEN)
 		*value = copy_len(f);
 	else if (mark == FILTER_MARK_META)
 		*value = reads_meta(f);
+	else if (mark == FILTER_MARK_SCRATCH)
+		*value = needs_scratch(f);
 	else
 		return -ENOENT;
 	return 0;

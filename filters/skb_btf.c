@@ -87,6 +87,26 @@ int skb_layout_from_btf(const struct btf *btf, struct skb_layout *l, char *err, 
  * The cast type: struct ethhdr, whose first member (h_dest, 6 bytes) lets the verifier take
  * a 1, 2 or 4 byte load at offset 0 as a load of integers. Checked, not assumed.
  */
+/*
+ * bpf_raw_tracepoint_args (UAPI, in every vmlinux BTF): a struct of size 0 whose only member
+ * is a flexible array of u64 at offset 0. The verifier lets a program load any size at any
+ * constant offset past a struct's end when its last member is such an array of integers.
+ */
+static int32_t window_type(const struct btf *btf)
+{
+	__s32 id = btf__find_by_name_kind(btf, "bpf_raw_tracepoint_args", BTF_KIND_STRUCT);
+	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, (__u32)id) : NULL;
+	const struct btf_type *m;
+
+	if (!t || t->size || btf_vlen(t) != 1 || btf_member_bit_offset(t, 0))
+		return 0;
+	m = btf__type_by_id(btf, btf__resolve_type(btf, btf_members(t)->type));
+	if (!m || !btf_is_array(m) || btf_array(m)->nelems)
+		return 0;
+	m = btf__type_by_id(btf, btf__resolve_type(btf, btf_array(m)->type));
+	return m && btf_is_int(m) ? id : 0;
+}
+
 int cbpf_cast_from_btf(const struct btf *btf, struct cbpf_cast *c)
 {
 	__s32 fn = btf__find_by_name_kind(btf, "bpf_rdonly_cast", BTF_KIND_FUNC);
@@ -104,5 +124,6 @@ int cbpf_cast_from_btf(const struct btf *btf, struct cbpf_cast *c)
 		return -ENOENT;
 	c->kfunc = fn;
 	c->type = id;
+	c->window = window_type(btf);
 	return 0;
 }

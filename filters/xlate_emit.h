@@ -21,6 +21,8 @@
 #define SCRATCH_SLOTS 16
 #define LOOP_SLOT     (-8 * (SCRATCH_SLOTS / 2) - 8)
 #define READ_SLOT     (LOOP_SLOT - 8)
+#define DATA_SLOT     (READ_SLOT - 8) /* the packet's address, a number */
+#define WINDOW_REACH  INT16_MAX	      /* a load's offset is 16 bits: fixed loads through RS */
 
 #define PROBE_READ_KERNEL 113 /* BPF_FUNC_probe_read_kernel, fixed by the kernel ABI */
 
@@ -40,6 +42,11 @@ struct xl {
 	uint32_t x_max;		      /* the most X can hold (UINT32_MAX: unknown) */
 	uint32_t copy_len;	      /* bytes the loads may take from the copy */
 	bool reads_meta;	      /* loads the scratch's len or skb */
+	/*
+	 * CBPF_XLATE_DIRECT without the scratch: RS holds the packet's address cast to the
+	 * window type, and loads at a fixed offset read through it
+	 */
+	bool window;
 	struct bpf_insn *out;
 	size_t cnt, cap;
 	struct fixup *fix;

@@ -40,11 +40,10 @@ static void emit_probe_read(struct xl *x, uint8_t dst, int bytes)
 	xl_emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, BPF_REG_10, READ_SLOT, 0);
 }
 
-/* REG = the kernel address of the packet's first byte the filter sees. */
+/* REG = the kernel address of the packet's first byte the filter sees (emit_entry kept it). */
 static void emit_data_ptr(struct xl *x, uint8_t reg)
 {
-	xl_emit(x, BPF_LDX | BPF_MEM | BPF_DW, reg, RS, offsetof(struct filter_pcap_scratch, data),
-		0);
+	xl_emit(x, BPF_LDX | BPF_MEM | BPF_DW, reg, BPF_REG_10, DATA_SLOT, 0);
 }
 
 /*
@@ -104,6 +103,9 @@ void emit_load_abs(struct xl *x, uint8_t dst, int bytes, uint32_t k)
 		xl_emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, RS,
 			(int16_t)(offsetof(struct filter_pcap_scratch, buf) + k), 0);
 		copy_reach(x, end);
+	} else if (x->window && k + 4 <= WINDOW_REACH) {
+		/* a fault-guarded load through the window, no cast of its own */
+		xl_emit(x, BPF_LDX | BPF_MEM | size_code(bytes), dst, RS, (int16_t)k, 0);
 	} else {
 		emit_data_ptr(x, addr_reg(x));
 		xl_emit(x, BPF_ALU64 | BPF_ADD | BPF_K, addr_reg(x), 0, 0, (int32_t)k);
@@ -145,6 +147,7 @@ void emit_load_ind(struct xl *x, uint8_t dst, int bytes, uint32_t k)
 	emit_ntoh(x, dst, bytes);
 }
 
+/* RS is the scratch here: emit_entry() keeps no window for a body with skb reads. */
 static void emit_skb_read(struct xl *x, int32_t off, int bytes)
 {
 	x->reads_meta = true;

@@ -90,6 +90,9 @@ int main(void)
 		is_int(count_calls_of("tcp", false, true), 1,
 		       "'tcp' on the copy path: one helper call, the packet copy");
 		unsetenv("PWRU_FILTER_COPY");
+		/* fixed loads past a load's 16-bit offset cast their own address */
+		ok(count_calls_of("ether[40000] = 1 or udp port 9", false, true) == 0,
+		   "in place, a load at 40000 and the window's loads pass the verifier");
 	}
 	return tap_done();
 }

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <bpf/btf.h>
 #include "tap.h"
 #include "bpf/filter_scratch.h"
 #include "filters/cbpf_xlate.h"
@@ -74,12 +75,15 @@ static void test_add_stub(void)
 	pcap_filter_free(f);
 }
 
-static uint64_t mark_of(const char *expr, const char *tunnel_l3, uint64_t mark)
+static uint64_t mark_as(const char *expr, const char *tunnel_l3, uint64_t mark, bool direct)
 {
-	struct pcap_filter *f = compiled(expr);
+	struct pcap_filter_opts o = {.direct_loads = direct};
+	struct pcap_filter *f = NULL;
 	uint64_t v = UINT64_MAX;
 	char err[512];
 
+	if (pcap_filter_compile_opts(expr, &o, &f, err, sizeof(err)))
+		printf("#   %s: %s\n", expr, err);
 	if (f && tunnel_l3 && pcap_filter_add_tunnel(f, NULL, tunnel_l3, NULL, err, sizeof(err)))
 		printf("#   %s: %s\n", tunnel_l3, err);
 	if (f && pcap_filter_mark_value(f, mark, &v))
@@ -88,7 +92,24 @@ static uint64_t mark_of(const char *expr, const char *tunnel_l3, uint64_t mark)
 	return v;
 }
 
-/* What the glue is told: how much of the packet to copy, whether to fill len and skb. */
+static uint64_t mark_of(const char *expr, const char *tunnel_l3, uint64_t mark)
+{
+	return mark_as(expr, tunnel_l3, mark, false);
+}
+
+static bool kernel_can_cast(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	bool yes = btf && btf__find_by_name_kind(btf, "bpf_rdonly_cast", BTF_KIND_FUNC) > 0;
+
+	btf__free(btf);
+	return yes;
+}
+
+/*
+ * What the glue is told: how much of the packet to copy, whether to fill len and skb, and
+ * whether to look the scratch up at all.
+ */
 static void test_marks(void)
 {
 	uint64_t v;
@@ -105,6 +126,18 @@ static void test_marks(void)
 	is_int((int)mark_of("udp", "less 100", FILTER_MARK_META), 1,
 	       "a tunnel filter reading len turns it on");
 	is_int(pcap_filter_mark_value(NULL, 42, &v), -ENOENT, "another number is no marker");
+	is_int((int)mark_of("udp and port 9", NULL, FILTER_MARK_SCRATCH), 1,
+	       "from the copy, the body reads the scratch");
+	if (!kernel_can_cast())
+		return;
+	is_int((int)mark_as("udp and port 9", NULL, FILTER_MARK_SCRATCH, true), 0,
+	       "in place, 'udp and port 9' needs no scratch (its packet comes in registers)");
+	is_int((int)mark_as("udp and port 9", NULL, FILTER_MARK_COPY_LEN, true), 0,
+	       "and nothing is copied");
+	is_int((int)mark_as("len > 100", NULL, FILTER_MARK_SCRATCH, true), 1,
+	       "in place, 'len > 100' reads len from the scratch");
+	is_int((int)mark_as("udp", "less 100", FILTER_MARK_SCRATCH, true), 1,
+	       "so does a tunnel filter reading len");
 }
 
 int main(void)
