@@ -159,12 +159,20 @@ const volatile bool cfg_skb_direct = false;
 #define KERNEL_READ(p, ...)                                                                        \
 	(cfg_skb_direct ? ___arrow(KERNEL_CAST(p), __VA_ARGS__) : BPF_CORE_READ(p, __VA_ARGS__))
 
-/* What the glue reads of an sk_buff to find the packet. */
+/*
+ * What the glue reads of an sk_buff to find the packet: the headers' offsets, then the other
+ * fields where they are used (FILTER_PCAP_FIELD), so that few values are live at once and
+ * clang keeps them in registers. In place (DIRECT) from the cast skb S, else from the copy M.
+ */
 struct filter_pcap_view {
-	unsigned char *head, *data;
-	__u32 len, tail;
+	struct sk_buff *s;
+	__u8 *m;
+	bool direct;
 	__u16 mac, net;
 };
+
+#define FILTER_PCAP_FIELD(v, type, field)                                                          \
+	((v)->direct ? (type)(v)->s->field : FILTER_PCAP_META_AT((v)->m, type, field))
 
 /* The sk_buff fields from ->len to ->data, read once into PC->meta. */
 static __always_inline bool filter_pcap_read_meta(struct filter_pcap_percpu *pc,
@@ -182,32 +190,18 @@ static __always_inline bool filter_pcap_read_view(struct filter_pcap_percpu *pc,
 						  struct sk_buff *skb, struct filter_pcap_view *v,
 						  bool direct)
 {
-	struct sk_buff *s;
-	__u8 *m = pc->meta;
-
+	v->direct = direct;
 	if (direct) {
-		s = KERNEL_CAST(skb);
-		v->head = s->head;
-		v->tail = s->tail;
-		v->mac = s->mac_header;
-		v->net = s->network_header;
-		/* defined either way: clang sees two markers, not one answer */
-		v->data = 0;
-		v->len = 0;
-		if (filter_pcap_meta_gate()) {
-			v->data = s->data;
-			v->len = s->len;
-		}
+		v->s = KERNEL_CAST(skb);
+		v->mac = v->s->mac_header;
+		v->net = v->s->network_header;
 		return true;
 	}
 	if (!filter_pcap_read_meta(pc, skb))
 		return false;
-	v->head = FILTER_PCAP_META_AT(m, unsigned char *, head);
-	v->data = FILTER_PCAP_META_AT(m, unsigned char *, data);
-	v->len = FILTER_PCAP_META_AT(m, __u32, len);
-	v->tail = FILTER_PCAP_META_AT(m, __u32, tail);
-	v->mac = FILTER_PCAP_META_AT(m, __u16, mac_header);
-	v->net = FILTER_PCAP_META_AT(m, __u16, network_header);
+	v->m = pc->meta;
+	v->mac = FILTER_PCAP_META_AT(v->m, __u16, mac_header);
+	v->net = FILTER_PCAP_META_AT(v->m, __u16, network_header);
 	return true;
 }
 
@@ -228,20 +222,22 @@ static __always_inline bool filter_pcap_point_as(struct filter_pcap_percpu *pc, 
 						 __u32 missing, __u32 pad, bool copy,
 						 struct filter_pcap_at *at)
 {
-	__u32 tail = v->tail;
-	__u32 data_off, n;
+	__u32 tail = FILTER_PCAP_FIELD(v, __u32, tail), len, data_off, n;
+	unsigned char *head;
 
 	if (start > tail || tail - start < pad)
 		return false;
-	at->data = (__u64)(v->head + start);
+	head = FILTER_PCAP_FIELD(v, unsigned char *, head);
+	at->data = (__u64)(head + start);
 	at->caplen = tail - start - pad;
 	if (!pc)
 		return true;
 	if (filter_pcap_meta_gate()) {
-		data_off = v->data - v->head;
-		if (v->len + data_off < start + pad)
+		data_off = FILTER_PCAP_FIELD(v, unsigned char *, data) - head;
+		len = FILTER_PCAP_FIELD(v, __u32, len);
+		if (len + data_off < start + pad)
 			return false;
-		pc->s.len = v->len + data_off - start - pad + missing;
+		pc->s.len = len + data_off - start - pad + missing;
 		pc->s.skb = (__u64)skb;
 	}
 	/*
@@ -253,7 +249,7 @@ static __always_inline bool filter_pcap_point_as(struct filter_pcap_percpu *pc, 
 		return true;
 	pc->s.caplen = at->caplen;
 	n = filter_pcap_copy_clamp(*(volatile __u32 *)&pc->s.caplen);
-	return !n || !bpf_probe_read_kernel(pc->s.buf, n, v->head + start);
+	return !n || !bpf_probe_read_kernel(pc->s.buf, n, head + start);
 }
 
 static __always_inline bool filter_pcap_point(struct filter_pcap_percpu *pc, struct sk_buff *skb,
