@@ -16,24 +16,35 @@ FILTER_GATE(filter_tunnel_gate)
 FILTER_STUB(filter_tunnel_l2)
 FILTER_STUB(filter_tunnel_l3)
 
-static __always_inline bool filter_tunnel(struct sk_buff *skb)
+/* DIRECT: a constant, as in filter_pcap_skb(): the view's reads then pick no address. */
+static __always_inline bool filter_tunnel_as(struct sk_buff *skb, const struct tunnel_at *inner,
+					     bool direct)
 {
+	struct tunnel_at in = *inner;
 	struct filter_pcap_percpu *pc;
 	struct filter_pcap_view v;
 	struct filter_pcap_at at;
-	struct tunnel_at in;
 	__u32 key = 0;
 
-	if (!filter_tunnel_gate() || !tunnel_inner(skb, &in))
-		return true;
 	pc = bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
-	if (!pc || !filter_pcap_read_view(pc, skb, &v, cfg_skb_direct))
+	if (!pc || !filter_pcap_read_view(pc, skb, &v, direct))
 		return false;
 	if (in.mac != TUNNEL_NO_HDR && (!filter_pcap_point(pc, skb, &v, in.mac, 0, 0, &at) ||
 					!filter_tunnel_l2(&pc->s, at.data, at.caplen)))
 		return false;
 	return filter_pcap_point(pc, skb, &v, in.net, 0, 0, &at) &&
 	       filter_tunnel_l3(&pc->s, at.data, at.caplen);
+}
+
+static __always_inline bool filter_tunnel(struct sk_buff *skb)
+{
+	struct tunnel_at in;
+
+	if (!filter_tunnel_gate() || !tunnel_inner(skb, &in))
+		return true;
+	if (cfg_skb_direct)
+		return filter_tunnel_as(skb, &in, true);
+	return filter_tunnel_as(skb, &in, false);
 }
 
 #endif
