@@ -5,8 +5,11 @@
 #include "src/output/skb_life.h"
 #include "src/output/u64map.h"
 
-#define IDLE_NS	  1000000000ull /* no event for 1 s: the packet is gone or parked */
-#define ENDING_NS 100000000ull	/* after a free or drop point, 100 ms of quiet ends it */
+#define IDLE_NS 1000000000ull /* no event for 1 s: the packet is gone or parked */
+/* after a free or drop point, 100 ms of quiet ends it: its late events come in micro-seconds */
+#define ENDING_NS 100000000ull
+/* after skb_attempt_defer_free, the free comes at the next softirq of the skb's CPU */
+#define DEFER_NS  10000000000ull
 #define SYM_BYTES (64u << 20)
 
 struct chains {
@@ -98,12 +101,25 @@ static void start(struct chain *c, const struct pwru_record *r)
 	c->first_ts = ev->ts;
 }
 
+/*
+ * Where a step at TS goes: after every step not younger. A late event (sent at its
+ * function's exit with its entry's time: skb_life.h) goes back to where it happened.
+ */
+static uint32_t place(const struct chain *c, uint64_t ts)
+{
+	uint32_t i = c->n;
+
+	while (i && c->steps[i - 1].ts > ts)
+		i--;
+	return i;
+}
+
 static void append(struct chains *cs, struct chain *c, const struct pwru_record *r, void *sym,
 		   size_t len)
 {
 	struct chain_step *s;
+	uint32_t at;
 
-	c->last_ts = r->ev->ts;
 	if (c->n == c->cap) {
 		uint32_t cap = c->cap ? 2 * c->cap : 8;
 
@@ -123,8 +139,34 @@ static void append(struct chains *cs, struct chain *c, const struct pwru_record 
 	if (!sym)
 		len = 0;
 	cs->sym_held += len;
-	c->steps[c->n++] =
-	    (struct chain_step){record_func_ref(r), r->ev->ts, r->ev->mark, sym, len};
+	at = place(c, r->ev->ts);
+	if (!at && c->n) /* before the first: the chain starts there, with its tuple */
+		start(c, r);
+	if (r->ev->ts > c->last_ts)
+		c->last_ts = r->ev->ts;
+	memmove(&c->steps[at + 1], &c->steps[at], (c->n - at) * sizeof(*c->steps));
+	c->n++;
+	c->steps[at] = (struct chain_step){record_func_ref(r), r->ev->ts, r->ev->mark, sym, len};
+}
+
+static bool ended(const struct chain *c)
+{
+	return skb_life_state(c->life) >= SKB_ENDING;
+}
+
+/* Ends the chains of packets freed for good; returns a slot made free, or NULL. */
+static struct chain *end_gone(struct chains *cs, int *rc)
+{
+	struct chain *free_slot = NULL;
+	size_t i;
+
+	for (i = 0; i < cs->max; i++) {
+		if (!cs->c[i].skb || skb_life_state(cs->c[i].life) != SKB_GONE)
+			continue;
+		*rc |= finish(cs, &cs->c[i], CHAIN_FREED);
+		free_slot = &cs->c[i];
+	}
+	return free_slot;
 }
 
 static struct chain *find_or_start(struct chains *cs, const struct pwru_record *r, int *rc)
@@ -137,7 +179,9 @@ static struct chain *find_or_start(struct chains *cs, const struct pwru_record *
 	if (!fresh)
 		return &cs->c[*ix - 1];
 	c = slot(cs);
-	if (!c) { /* full: every chain in flight is cut here */
+	if (!c) /* full: the packets already gone end first, */
+		c = end_gone(cs, rc);
+	if (!c) { /* then every chain in flight is cut here */
 		cs->cut++;
 		for (i = 0; i < cs->max; i++)
 			if (cs->c[i].skb)
@@ -168,18 +212,23 @@ int chains_add_sym(struct chains *cs, const struct pwru_record *r, void *sym, si
 	if (r->ev->ts > cs->now)
 		cs->now = r->ev->ts;
 	c = find_or_start(cs, r, &rc);
-	if (skb_life_next(&c->life, r->skb_point) && c->n) { /* a new skb at a reused address */
+	if (skb_life_next(&c->life, r->skb_point, r->ev->ts) &&
+	    c->n) { /* a new skb at a reused address */
 		rc |= finish(cs, c, CHAIN_FREED);
 		c = find_or_start(cs, r, &rc);
-		skb_life_next(&c->life, r->skb_point);
+		skb_life_next(&c->life, r->skb_point, r->ev->ts);
 	}
 	append(cs, c, r, sym, len);
+	if (r->skb_point != SKB_POINT_NONE && r->skb_point != SKB_POINT_RELEASE)
+		c->deferred = r->skb_point == SKB_POINT_DEFER;
 	if (r->is_drop && !c->dropped) {
 		c->dropped = true;
 		c->drop = record_func_ref(r);
 	}
-	if (c->life == SKB_GONE)
-		rc |= finish(cs, c, CHAIN_FREED);
+	/*
+	 * A chain freed for good stays until the address's next packet or a short quiet:
+	 * late events of its own (skb_life.h) may still come.
+	 */
 	return rc;
 }
 
@@ -193,9 +242,10 @@ int chains_tick(struct chains *cs, uint64_t now)
 	for (i = 0; i < cs->max && cs->n; i++) {
 		struct chain *c = &cs->c[i];
 
-		bool ending = c->life == SKB_ENDING;
+		bool ending = ended(c);
+		uint64_t quiet = c->deferred ? DEFER_NS : ending ? ENDING_NS : IDLE_NS;
 
-		if (c->skb && now - c->last_ts > (ending ? ENDING_NS : IDLE_NS))
+		if (c->skb && now - c->last_ts > quiet)
 			rc |= finish(cs, c, ending ? CHAIN_FREED : CHAIN_IDLE);
 	}
 	return rc;
@@ -213,7 +263,7 @@ int chains_flush(struct chains *cs)
 		for (i = 0; i < cs->max; i++)
 			if (cs->c[i].skb && (!oldest || cs->c[i].first_ts < oldest->first_ts))
 				oldest = &cs->c[i];
-		rc |= finish(cs, oldest, oldest->life == SKB_ENDING ? CHAIN_FREED : CHAIN_EXIT);
+		rc |= finish(cs, oldest, ended(oldest) ? CHAIN_FREED : CHAIN_EXIT);
 	}
 	return rc;
 }

@@ -3,7 +3,10 @@
  * Events grouped per packet (skb): a chain starts at an skb's first event and ends when the
  * skb is freed (kfree_skbmem, or a free or drop point followed by quiet or by another
  * packet's event at the address: skb_life.h, every backend's names), after an idle
- * timeout, or at exit. Bounded: at most MAX chains in flight and STEPS events per chain;
+ * timeout, or at exit. A freed skb's chain waits for the address's next packet or a short
+ * quiet before it is handed on: events sent at a function's exit with its entry's time
+ * come after the free and go back into the chain where they happened (steps are in time
+ * order). Bounded: at most MAX chains in flight and STEPS events per chain;
  * reaching either is counted and said. A step may carry what its sink made of the event's
  * symbols (caller, stack) while they were valid: the sink's bytes, freed with the chain, at
  * most SYM_BYTES of them held at once (past it, dropped and counted).
@@ -33,7 +36,8 @@ struct chain {
 	struct chain_step *steps;
 	uint32_t n, cap;
 	bool truncated; /* more events than the step limit */
-	uint8_t life;	/* enum skb_life: SKB_ENDING after a free or drop point */
+	uint64_t life;	/* skb_life_next()'s: SKB_ENDING after a free or drop point */
+	bool deferred;	/* its last free point was skb_attempt_defer_free: its free comes later */
 	bool dropped;
 	struct func_ref drop; /* the drop point, with its reason */
 	enum chain_end end;

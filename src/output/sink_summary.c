@@ -26,7 +26,7 @@ struct row {
 
 struct summary_state {
 	struct u64map *index; /* key -> row + 1 */
-	struct u64map *skbs;  /* skb -> enum skb_life */
+	struct u64map *skbs;  /* skb -> its life (skb_life_next) */
 	struct row rows[MAX_ROWS];
 	size_t n;
 	uint64_t overflow;
@@ -55,12 +55,8 @@ static int summary_record(struct sink *o, const struct pwru_record *r)
 	if (r->ev->type == PWRU_EV_PROG_ENTRY || r->ev->type == PWRU_EV_PROG_EXIT)
 		key |= 1ull << 62;
 	life = u64map_get(st->skbs, r->ev->skb, &fresh);
-	if (life) {
-		uint8_t l = (uint8_t)*life;
-
-		st->packets += skb_life_next(&l, r->skb_point);
-		*life = l;
-	}
+	if (life)
+		st->packets += skb_life_next(life, r->skb_point, r->ev->ts);
 	slot = u64map_get(st->index, key, &fresh);
 	if (fresh && st->n == MAX_ROWS) {
 		u64map_del(st->index, key);

@@ -18,6 +18,10 @@
 #include "src/output/prog_names.h"
 
 static const char harness_ksyms[] = "ffffffff81000000 T _text\n"
+				    "ffffffff81100000 T consume_skb\n"
+				    "ffffffff81200000 t skb_release_head_state\n"
+				    "ffffffff81300000 t skb_release_data\n"
+				    "ffffffff81400000 T tcp_v4_rcv\n"
 				    "ffffffff81a00000 T nf_hook_slow\n"
 				    "ffffffff81b00000 T kfree_skb_reason\n"
 				    "ffffffff81c00000 T sk_skb_reason_drop\n"
@@ -27,7 +31,8 @@ static const char harness_ksyms[] = "ffffffff81000000 T _text\n"
 				    "ffffffff81e20000 T icmp_rcv\n"
 				    "ffffffff81e30000 T kfree_skbmem\n"
 				    "ffffffff81e40000 T bpf_skb_event_output\n"
-				    "ffffffffc0a00000 t nft_do_chain\t[nf_tables]\n";
+				    "ffffffffc0a00000 t nft_do_chain\t[nf_tables]\n"
+				    "ffffffffc0a10000 t nft_do_chain_inet\t[nf_tables]\n";
 
 #define ADDR_NF_HOOK_SLOW 0xffffffff81a00000ULL
 #define ADDR_KFREE_REASON 0xffffffff81b00000ULL
@@ -44,11 +49,16 @@ static struct nft_names *harness_nft;
 /* PWRU_EV_TRACEPOINT events: addr is the index into render_recs' tp_names */
 enum { TP_NET_DEV_QUEUE, TP_KFREE_SKB, TP_CONSUME_SKB, TP_SKB_COPY_DATAGRAM_IOVEC };
 #define ADDR_SKB_OUTPUT	  0xffffffff81e40000ULL
+#define ADDR_CONSUME_SKB  0xffffffff81100000ULL
+#define ADDR_RELEASE_HEAD 0xffffffff81200000ULL
+#define ADDR_RELEASE_DATA 0xffffffff81300000ULL
+#define ADDR_TCP_V4_RCV	  0xffffffff81400000ULL
+#define ADDR_NFT_INET	  0xffffffffc0a10000ULL
 
 static struct kallsyms *harness_ks;
 static struct drop_reasons *harness_dr;
 static struct prog_names *harness_progs; /* tc/XDP programs: set by the tests that need it */
-static struct symbolizer *harness_syms; /* NULL: records are not symbolized */
+static struct symbolizer *harness_syms;	 /* NULL: records are not symbolized */
 
 /* A kernel-like enum, so the tests do not depend on this machine's drop reasons. */
 static inline void harness_init(void)

@@ -2,7 +2,7 @@
 /* --output-chains in its three forms, on recorded events through the real pipeline. */
 #include "sink_harness.h"
 
-extern const struct sink_ops sink_chains, sink_chains_json, sink_chains_path;
+extern const struct sink_ops sink_chains, sink_chains_json, sink_chains_path, sink_summary;
 
 /* skb A: a ping dropped at kfree_skb_reason then freed; skb B: never freed; then A's
  * address reused by a new packet after its free. */
@@ -218,6 +218,91 @@ static void test_tracepoints(void)
 	rendered_free(&r2);
 }
 
+/*
+ * The review's 6.12 run, every function traced: a SYN to :9999 dropped by nft, whose
+ * nf_hook_slow and nft_do_chain events come at their exits after the free, with their
+ * entries' times; then a SYN to :8080 at the same address 0.5 ms later (T0 + 500000),
+ * consumed. Each event is at T0 + its time here.
+ */
+static int nft_story(struct pwru_event *ev, uint64_t t0)
+{
+	static const struct {
+		uint64_t addr, ts;
+		uint16_t dport;
+	} steps[] = {
+	    {ADDR_IP_RCV, 100, 9999},	       {ADDR_NFT_INET, 130, 9999},
+	    {ADDR_SK_DROP, 150, 9999},	       {ADDR_RELEASE_HEAD, 160, 9999},
+	    {ADDR_RELEASE_DATA, 170, 9999},    {ADDR_KFREE_SKBMEM, 180, 9999},
+	    {ADDR_NFT_DO_CHAIN, 140, 9999},    {ADDR_NF_HOOK_SLOW, 120, 9999},
+	    {ADDR_IP_RCV, 500000, 8080},       {ADDR_TCP_V4_RCV, 500010, 8080},
+	    {ADDR_CONSUME_SKB, 500020, 8080},  {ADDR_RELEASE_HEAD, 500030, 8080},
+	    {ADDR_RELEASE_DATA, 500040, 8080}, {ADDR_KFREE_SKBMEM, 500050, 8080},
+	};
+	int i, n = (int)(sizeof(steps) / sizeof(steps[0]));
+
+	for (i = 0; i < n; i++) {
+		ev[i] = sample_event();
+		ev[i].addr = steps[i].addr;
+		ev[i].ts = t0 + steps[i].ts;
+		ev[i].arg3 = 6; /* sk_skb_reason_drop(sk, skb, reason) */
+		ev[i].tuple.dport = htons(steps[i].dport);
+	}
+	return n;
+}
+
+static void test_late_verdicts(void)
+{
+	struct pwru_event ev[32];
+	struct sink_opts so = {.meta = false};
+	int n = nft_story(ev, 1000), i;
+	struct rendered r = render_events(&sink_chains, &so, ev, n, 0), r2;
+
+	is_str(r.out,
+	       "skb 0xffff8bb7038b6900 10.0.2.15:43026->1.0.0.1:9999(tcp) process "
+	       "/usr/bin/curl:227116\n"
+	       "            +0 ns  ip_rcv\n"
+	       "           +20 ns  nf_hook_slow\n"
+	       "           +30 ns  nft_do_chain_inet\n"
+	       "           +40 ns  nft_do_chain\n"
+	       "           +50 ns  sk_skb_reason_drop(SKB_DROP_REASON_NETFILTER_DROP)\n"
+	       "           +60 ns  skb_release_head_state\n"
+	       "           +70 ns  skb_release_data\n"
+	       "           +80 ns  kfree_skbmem\n"
+	       "  end: dropped at sk_skb_reason_drop(SKB_DROP_REASON_NETFILTER_DROP)\n\n"
+	       "skb 0xffff8bb7038b6900 10.0.2.15:43026->1.0.0.1:8080(tcp) process "
+	       "/usr/bin/curl:227116\n"
+	       "            +0 ns  ip_rcv\n"
+	       "           +10 ns  tcp_v4_rcv\n"
+	       "           +20 ns  consume_skb\n"
+	       "           +30 ns  skb_release_head_state\n"
+	       "           +40 ns  skb_release_data\n"
+	       "           +50 ns  kfree_skbmem\n"
+	       "  end: freed\n\n",
+	       "chains: verdicts sent after the free go back into their packet's chain, in time "
+	       "order; the free path stays in its chain; the next packet at the address is its "
+	       "own, under its own tuple");
+	rendered_free(&r);
+	r = render_events(&sink_chains_path, &so, ev, n, 0);
+	is_str(r.out,
+	       "10.0.2.15:*->1.0.0.1:8080(tcp) ip_rcv tcp_v4_rcv\n"
+	       "10.0.2.15:*->1.0.0.1:9999(tcp) ip_rcv nf_hook_slow nft_do_chain_inet nft_do_chain "
+	       "sk_skb_reason_drop(SKB_DROP_REASON_NETFILTER_DROP) => dropped at "
+	       "sk_skb_reason_drop(SKB_DROP_REASON_NETFILTER_DROP)\n",
+	       "path: one line per packet, no release-only line");
+	/* the same traffic, the second SYN 1.2 s later: past the idle time, the same file */
+	nft_story(ev, 1000);
+	for (i = 8; i < n; i++)
+		ev[i].ts += 1200000000;
+	r2 = render_events(&sink_chains_path, &so, ev, n, 0);
+	is_str(r2.out, r.out, "path: the same traffic with other timing gives the same file");
+	rendered_free(&r);
+	rendered_free(&r2);
+	r = render_events(&sink_summary, &so, ev, n, 0);
+	ok(r.out && strstr(r.out, " 14 events, 0 lost, 2 packets (skbs)"),
+	   "summary: two packets, the late verdicts and the free path counted in theirs");
+	rendered_free(&r);
+}
+
 int main(void)
 {
 	harness_init();
@@ -225,6 +310,7 @@ int main(void)
 	test_json();
 	test_path();
 	test_tracepoints();
+	test_late_verdicts();
 	harness_done();
 	return tap_done();
 }

@@ -81,6 +81,25 @@ else
 		"$SCRATCH/drop.out" ' nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP [(]-EPERM[)]$' "$TUPLE"
 	check_drop_then_verdict "$SCRATCH/drop.out"
 fi
+# --output-chains: the verdict, sent after the free, goes back into its packet's block where
+# it happened, before the drop and the slab free; one block per ping.
+if pwru_start chains --output-chains --filter-func "nf_hook_slow|$funcs|kfree_skbmem" icmp; then
+	$IP netns exec a ping -c 2 -i 0.2 -W 1 10.0.1.2 >/dev/null 2>&1
+	pwru_stop
+	blocks=$(awk '/^skb 0x/ { if (b != "") print b; b = $0; next }
+		/^ +[+][0-9]+ ns  / { sub(/^ +[+][0-9]+ ns  /, ""); b = b " | " $0; next }
+		/^  end: / { sub(/^  /, ""); b = b " | " $0 }
+		END { if (b != "") print b }' "$SCRATCH/chains.out" | grep -F -- "$TUPLE")
+	want=" [|] nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP [(]-EPERM[)] [|] (nft_do_chain [^|]* [|] )?($want) [|] kfree_skbmem [|] end: (dropped at |freed)"
+	if [ "$(echo "$blocks" | grep -cE -- "$want")" -ge 2 ] && ! echo "$blocks" | grep -vqE -- "$want"; then
+		ok "chains: each ping's block holds its verdict before the drop and the free"
+	else
+		not_ok "chains: each ping's block holds its verdict before the drop and the free" \
+			"want: $want" "$(echo "${blocks:-no block}" | cut -c1-300)"
+	fi
+else
+	not_ok "pwru --output-chains --filter-func 'nf_hook_slow|$funcs|kfree_skbmem' attached" "$(head -n 20 "$SCRATCH/chains.err")"
+fi
 # The nft table and base chain that dropped it: nft_do_chain's types are in nf_tables' BTF
 # (5.11+; the rule above loaded the module).
 if ! kernel_runs_fexit; then

@@ -3,7 +3,10 @@
 # objects through jq -e, and the path form run twice on the same traffic: identical (each
 # distinct path once: TCP's segment and ACK counts vary from run to run). With
 # --output-stack and --output-caller each step keeps its event's CALLER and stack, in text
-# and JSON.
+# and JSON. Then every function traced (pwru's default) with a SYN an nft rule drops: one
+# block per packet (the free path's functions in it, no second block of them), the drop's
+# verdicts (sent at nf_hook_slow's and nft_do_chain's exits, after the free) back in their
+# packet's block in time order, no packet under another's tuple, the same path file twice.
 . tests/vm/suite/lib.sh
 
 FUNCS='ip_output|veth_xmit|ip_rcv|icmp_rcv|tcp_v4_rcv|consume_skb|kfree_skbmem'
@@ -109,19 +112,124 @@ if chains_run stackjson --output-chains --output-json --output-stack --output-ca
 			.caller.addr == .stack[1].addr and (.stack | length) >= 4)' "$SCRATCH/stackjson.out"
 fi
 
-if chains_run path1 --output-chains=path && chains_run path2 --output-chains=path; then
-	if [ -s "$SCRATCH/path1.out" ] && cmp -s "$SCRATCH/path1.out" "$SCRATCH/path2.out"; then
-		ok "path: two runs of the same traffic give the same output ($(wc -l <"$SCRATCH/path1.out") distinct paths)"
+# same_paths WHAT A B : the two runs' path files are the same, and not empty.
+same_paths() {
+	if [ -s "$SCRATCH/$2.out" ] && cmp -s "$SCRATCH/$2.out" "$SCRATCH/$3.out"; then
+		ok "$1: two runs of the same traffic give the same file ($(wc -l <"$SCRATCH/$2.out") distinct paths)"
 	else
-		not_ok "path: two runs of the same traffic give the same output" \
-			"$(diff "$SCRATCH/path1.out" "$SCRATCH/path2.out" | head -n 20)"
+		not_ok "$1: two runs of the same traffic give the same file" \
+			"$(diff "$SCRATCH/$2.out" "$SCRATCH/$3.out" | cut -c1-300 | head -n 20)"
 	fi
+}
+
+if chains_run path1 --output-chains=path && chains_run path2 --output-chains=path; then
+	same_paths path path1 path2
 	if grep -q '^10\.0\.1\.1:0->10\.0\.1\.2:0(icmp) ip_output veth_xmit ip_rcv icmp_rcv$' "$SCRATCH/path1.out" &&
 		grep -q '^10\.0\.1\.1:\*->10\.0\.1\.2:8080(tcp) ' "$SCRATCH/path1.out" &&
 		! grep -q '0x[0-9a-f]\{8\}' "$SCRATCH/path1.out"; then
 		ok "path: the ping's path (releases left out), the TCP client port as *, no addresses"
 	else
 		not_ok "path: the ping's path, the TCP client port as *, no addresses" "$(cat "$SCRATCH/path1.out")"
+	fi
+fi
+# Every function, as a user runs pwru: the SYN to :9999 is dropped in b's input hook, and
+# the slab hands its address to the next SYN (8080's) at once.
+check "nft drops SYNs to :9999 in b's input hook" \
+	$IP netns exec b $NFT add table inet chains_test \; \
+	add chain inet chains_test input '{ type filter hook input priority 0; policy accept; }' \; \
+	add rule inet chains_test input tcp dport 9999 drop
+# A ping, the SYN nft drops, then a SYN to a closed port (a RST back): paths that do not
+# depend on timing, and the slab's reuse of the dropped SYN's address; with "tcp" a TCP
+# exchange too, whose received data TCP frees deferred (skb_attempt_defer_free).
+every_traffic() {
+	$IP netns exec a ping -c 1 -W 3 10.0.1.2 >/dev/null
+	$IP netns exec a sh -c 'echo x | nc -w 1 10.0.1.2 9999' >/dev/null 2>&1
+	$IP netns exec a sh -c 'echo x | nc -w 1 10.0.1.2 7777' >/dev/null 2>&1
+	[ "$1" != tcp ] || tcp_exchange
+	sleep 1
+}
+every_run() {
+	local name=$1 traffic=$2
+	shift 2
+	# attaching every function takes a while under TCG
+	if PWRU_READY_TIMEOUT=300 pwru_start "$name" "$@" 'host 10.0.1.2'; then
+		every_traffic "$traffic"
+		pwru_stop 60
+		return 0
+	fi
+	not_ok "$name (every function): pwru attached" "$(head -n 20 "$SCRATCH/$name.err")"
+	return 1
+}
+# The blocks of FILE, one a line: the header, then "| +NS FUNC..." per step, then "| end: ...".
+blocks() {
+	awk '/^skb 0x/ { if (b != "") print b; b = $0; next }
+		/^ +\+[0-9]+ ns  / { sub(/^ +/, ""); b = b " | " $0; next }
+		/^  end: / { sub(/^  /, ""); b = b " | " $0 }
+		END { if (b != "") print b }' "$1"
+}
+# only_of ERE BLOCKS: the blocks whose every step's function matches ERE.
+only_of() {
+	awk -F' [|] ' -v re="$1" '{ for (i = 2; i <= NF; i++) { if ($i ~ /^end: /) continue
+			f = $i; sub(/^[+][0-9]+ ns  /, "", f); sub(/[( ].*/, "", f); if (f !~ re) next }
+		print }' "$2"
+}
+RELEASE_PATH='^(skb_release_[a-z_]+|skb_free_head|kfree_skbmem|sock_[rweop]free|sock_edemux|__sock_wfree|tcp_wfree|napi_skb_cache_put)$'
+RELEASES='^(consume_skb|napi_consume_skb|kfree_skb[a-z_]*|__kfree_skb[a-z_]*|sk_skb_reason_drop|skb_release_[a-z_]+|skb_free_head|kfree_skbmem|sock_[rweop]free|sock_edemux|__sock_wfree|tcp_wfree|skb_attempt_defer_free|napi_skb_cache_put)$'
+if every_run every tcp --output-chains; then
+	blocks "$SCRATCH/every.out" >"$SCRATCH/every.blocks"
+	n=$(grep -c '^skb 0x[0-9a-f]* 10\.0\.1\.1:0->10\.0\.1\.2:0(icmp) .* icmp_rcv .* kfree_skbmem | end: freed$' "$SCRATCH/every.blocks")
+	all=$(grep -c '^skb 0x[0-9a-f]* 10\.0\.1\.1:0->10\.0\.1\.2:0(icmp) ' "$SCRATCH/every.blocks")
+	if [ "$n" = 1 ] && [ "$all" = 1 ]; then
+		ok "every function: the echo request is one block, icmp_rcv .. kfree_skbmem, end: freed"
+	else
+		not_ok "every function: the echo request is one block, icmp_rcv .. kfree_skbmem" \
+			"$all blocks, $n whole" "$(grep -F '10.0.1.1:0->10.0.1.2:0(icmp)' "$SCRATCH/every.blocks" | cut -c1-400)"
+	fi
+	# a block of what follows a free point (skb_release_*, ..., kfree_skbmem) is a packet
+	# counted twice
+	bad=$(only_of "$RELEASE_PATH" "$SCRATCH/every.blocks")
+	total=$(wc -l <"$SCRATCH/every.blocks")
+	if [ "$total" -ge 3 ] && [ -z "$bad" ]; then
+		ok "every function: none of the $total blocks is a free path's tail alone"
+	else
+		not_ok "every function: no block is a free path's tail alone ($total blocks)" "$(echo "$bad" | head -n 5 | cut -c1-300)"
+	fi
+	# a free point's own block: the packet's earlier block ended (idle, deferred) before it
+	only_of "$RELEASES" "$SCRATCH/every.blocks" | cut -c1-200 | sed 's/^/free only: /' | while read -r l; do diag "$l"; done
+	bad=$(awk -F' [|] ' '{ last = -1; for (i = 2; i <= NF; i++) if ($i ~ /^\+[0-9]+ ns/) {
+			t = $i; sub(/^\+/, "", t); sub(/ .*/, "", t); if (t + 0 < last) { print; next } last = t + 0 } }' \
+		"$SCRATCH/every.blocks")
+	if [ -z "$bad" ]; then
+		ok "every function: each block's steps in time order"
+	else
+		not_ok "every function: each block's steps in time order" "$(echo "$bad" | head -n 3 | cut -c1-600)"
+	fi
+	# The dropped SYN's block: the verdicts before the drop's free, the end a drop; no
+	# other connection's packet in it (8080's SYN reaches tcp_v4_rcv, this one never).
+	syn=$(grep -E '^skb 0x[0-9a-f]+ 10\.0\.1\.1:[0-9]+->10\.0\.1\.2:9999\(tcp\) ' "$SCRATCH/every.blocks")
+	nft=' nft_do_chain inet/chains_test/input DROP( [(]-EPERM[)])? .*'
+	[ -e /sys/kernel/btf/nf_tables ] && kernel_runs_fexit || nft=
+	want=" nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP [(]-EPERM[)] .*$nft kfree_skbmem [|] end: (dropped at |freed)"
+	if [ -n "$syn" ] && ! echo "$syn" | grep -vqE -- "$want" && ! echo "$syn" | grep -q ' tcp_v4_rcv'; then
+		ok "every function: the dropped SYN's block holds its verdicts before its free, no other packet"
+	else
+		not_ok "every function: the dropped SYN's block holds its verdicts before its free, no other packet" \
+			"want: $want" "$(echo "${syn:-no block}" | cut -c1-900)"
+	fi
+	bad=$(only_of '^(nf_hook_slow|nft_do_chain)$' "$SCRATCH/every.blocks")
+	if [ -z "$bad" ]; then
+		ok "every function: no block made of verdicts alone"
+	else
+		not_ok "every function: no block made of verdicts alone" "$(echo "$bad" | head -n 3 | cut -c1-400)"
+	fi
+fi
+if every_run every1 - --output-chains=path && every_run every2 - --output-chains=path; then
+	same_paths "every function, path" every1 every2
+	bad=$(grep -E ':9999[(]tcp[)] ' "$SCRATCH/every1.out" "$SCRATCH/every2.out" | grep -vE ' nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP ')
+	if grep -qE ':9999[(]tcp[)] .* nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP ' "$SCRATCH/every1.out" && [ -z "$bad" ]; then
+		ok "every function, path: the dropped SYN's one path, its verdict in it"
+	else
+		not_ok "every function, path: the dropped SYN's one path, its verdict in it" "$(grep -h ':9999(tcp)' "$SCRATCH/every1.out" "$SCRATCH/every2.out" | cut -c1-500)"
 	fi
 fi
 check_nothing_attached
