@@ -40,7 +40,8 @@ int pwru_nft_entry(__u64 *ctx)
 	struct pending_key k = {bpf_get_current_pid_tgid(), cfg_nft_chain_addr};
 	struct nft_table___pwru *table;
 	struct pwru_nft nft = {};
-	struct emit_extra x = {.nft = &nft, .stash = &k};
+	/* the caller (nft_do_chain_inet, ...) and the stack as fentry's events have them */
+	struct emit_extra x = {.nft = &nft, .stash = &k, .stack_ctx = ctx};
 	struct sk_buff *skb = BPF_CORE_READ(pkt, skb);
 	struct net_device *dev;
 

@@ -11,7 +11,7 @@
 #include "src/output/proc_cache.h"
 #include "src/output/prog_names.h"
 #include "src/output/skb_life.h"
-#include "src/output/u64map.h"
+#include "src/output/skb_times.h"
 #include "src/output/verdict.h"
 #include "src/tp_name.h"
 
@@ -286,13 +286,8 @@ void enrich_record(struct enrich *e, struct pwru_record *r)
 	r->exe = e->procs ? proc_cache_exe(e->procs, r->ev->pid, r->ev->comm) : NULL;
 	r->netns_name = e->netns ? netns_name(e->netns, r->ev->netns) : "";
 	r->wall_ns = (uint64_t)((int64_t)r->ev->ts + e->wall_offset);
-	if (e->last_ts) {
-		bool fresh;
-		uint64_t *last = u64map_get(e->last_ts, r->ev->skb, &fresh);
-
-		r->since_prev = fresh || r->ev->ts < *last ? 0 : r->ev->ts - *last;
-		*last = r->ev->ts;
-	}
+	if (e->times)
+		r->since_prev = skb_times_since(e->times, r->ev->skb, r->ev->ts);
 	if (e->syms)
 		symbolize(e, r);
 }

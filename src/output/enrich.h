@@ -14,7 +14,7 @@
 struct kallsyms;
 struct drop_reasons;
 struct proc_cache;
-struct u64map;
+struct skb_times;
 struct netns_names;
 struct nft_names;
 struct prog_names;
@@ -42,7 +42,7 @@ struct enrich {
 	size_t n_tp_names;
 	/* PWRU_EV_PROG_* records: addr is a program id, named here (NULL: none traced) */
 	struct prog_names *progs;
-	struct u64map *last_ts;	   /* skb -> its previous event's time; NULL: not wanted */
+	struct skb_times *times;   /* --timestamp relative's; NULL: not wanted */
 	struct netns_names *netns; /* NULL: no names wanted */
 	struct nft_names *nft;	   /* nft_do_chain's chains; NULL: not shown */
 	int64_t wall_offset;	   /* wall clock minus the kernel's monotonic clock, ns */

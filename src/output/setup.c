@@ -11,7 +11,7 @@
 #include "src/output/proc_cache.h"
 #include "src/output/rotate.h"
 #include "src/output/setup.h"
-#include "src/output/u64map.h"
+#include "src/output/skb_times.h"
 
 #define SKB_TIMES 65536 /* skbs in flight whose previous event time is kept */
 
@@ -167,10 +167,10 @@ int output_setup_open(struct output_setup *os, const struct pwru_config *cfg, st
 	os->p.en.nft = nft_names_new();
 	os->p.en.wall_offset = enrich_wall_offset();
 	if (os->so.ts == TS_RELATIVE)
-		os->p.en.last_ts = u64map_new(SKB_TIMES);
+		os->p.en.times = skb_times_new(SKB_TIMES);
 	if (os->so.netns_names)
 		os->p.en.netns = netns_names_new("/run/netns");
-	if (!os->p.en.procs || !os->p.en.nft || (os->so.ts == TS_RELATIVE && !os->p.en.last_ts) ||
+	if (!os->p.en.procs || !os->p.en.nft || (os->so.ts == TS_RELATIVE && !os->p.en.times) ||
 	    (os->so.netns_names && !os->p.en.netns))
 		return err_from_errno(e, -ENOMEM, "setting up the output");
 	return 0;
@@ -199,7 +199,7 @@ void output_setup_free(struct output_setup *os)
 		outstream_close(os->streams[i]);
 	os->nstreams = 0;
 	proc_cache_free(os->p.en.procs);
-	u64map_free(os->p.en.last_ts);
+	skb_times_free(os->p.en.times);
 	netns_names_free(os->p.en.netns);
 	nft_names_free(os->p.en.nft);
 	memset(&os->p.en, 0, sizeof(os->p.en));

@@ -131,4 +131,25 @@ elif pwru_start nf --backend fentry --filter-func "nf_hook_slow|$funcs" icmp; th
 else
 	not_ok "pwru --backend fentry --filter-func 'nf_hook_slow|$funcs' attached" "$(head -n 20 "$SCRATCH/nf.err")"
 fi
+# --timestamp relative: the verdicts' events have their entries' times but come at the
+# exits, after the events of what they called; each is measured from the event before it
+# in time, so none of the ping's events but its first shows 0 (a negative delta made 0).
+# With --output-caller nft_do_chain's event names its caller as any fentry event does.
+if pwru_start rel --output-json --timestamp relative --output-caller \
+	--filter-func "ip_rcv|nf_hook_slow|$funcs" icmp; then
+	$IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
+	wait_lines "$SCRATCH/rel.out" '"func":"nf_hook_slow NF_INET_LOCAL_IN'
+	pwru_stop
+	check "relative: the ping's events after its first are all > 0 ns, verdicts too (jq -e)" \
+		jq -e -s '[.[] | select(.tuple.saddr == "10.0.1.1" and .tuple.proto == 1)] |
+			length >= 3 and .[0].time == 0 and (.[1:] | all(.time > 0)) and
+			any(.func | startswith("nf_hook_slow NF_INET_LOCAL_IN"))' "$SCRATCH/rel.out"
+	if [ -e /sys/kernel/btf/nf_tables ] && kernel_runs_fexit; then
+		check "nft_do_chain's event names its caller nft_do_chain_inet (jq -e)" \
+			jq -e -s '[.[] | select(.func // "" | startswith("nft_do_chain "))] | length >= 1 and
+				all(.caller_func == "nft_do_chain_inet")' "$SCRATCH/rel.out"
+	fi
+else
+	not_ok "pwru --output-json --timestamp relative attached" "$(head -n 20 "$SCRATCH/rel.err")"
+fi
 check_nothing_attached
