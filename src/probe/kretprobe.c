@@ -51,6 +51,7 @@ static int kret_probe(const struct backend_ctx *ctx, char *why, size_t len)
 
 static int kret_prepare(const struct backend *b, struct backend_ctx *ctx)
 {
+	struct bpf_map *pending = bpf_object__find_map_by_name(ctx->obj, "pending");
 	struct bpf_program *p;
 	size_t i;
 
@@ -61,7 +62,8 @@ static int kret_prepare(const struct backend *b, struct backend_ctx *ctx)
 			return -ENOENT;
 		bpf_program__set_autoload(p, true);
 	}
-	return 0;
+	/* held events, as fentry's: left at its one record, two at once evicted each other */
+	return pending ? bpf_map__set_max_entries(pending, 1024) : -ENOENT;
 }
 
 /* A perf event probing ADDR (CONFIG: kprobe or kretprobe), running PROG with COOKIE. */
