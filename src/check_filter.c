@@ -12,9 +12,10 @@ int check_filter_capture(pcap_t *p, struct filter_checker *c, const char *file, 
 	struct pcap_pkthdr *h;
 	const unsigned char *pkt;
 	unsigned long index = 0;
-	int ret, match;
+	int ret = 0, match;
 
-	while ((ret = pcap_next_ex(p, &h, &pkt)) == 1) {
+	/* after a failed write (a reader that quit) the rest would be run for nothing */
+	while (!ferror(out) && (ret = pcap_next_ex(p, &h, &pkt)) == 1) {
 		index++;
 		ret = filter_checker_run(c, pkt, h->caplen, h->len, &match);
 		if (ret)

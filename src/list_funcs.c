@@ -110,11 +110,8 @@ void list_funcs_print(const struct backend_ctx *ctx, int probe, const struct pwr
 
 FILE *list_funcs_open(const struct pwru_config *cfg, struct pwru_err *e)
 {
-	FILE *f;
+	FILE *f = fopen(cfg->output_file, "ae"); /* appended, as the events are */
 
-	if (!cfg->output_file)
-		return stdout;
-	f = fopen(cfg->output_file, "ae"); /* appended, as the events are */
 	if (!f)
 		err_bad_input(e, errno, "cannot write --output-file %s: %s", cfg->output_file,
 			      strerror(errno));
@@ -125,14 +122,11 @@ int list_funcs_close(FILE *out, const struct pwru_config *cfg, struct pwru_err *
 {
 	int bad = ferror(out), rc = fflush(out) ? errno : 0;
 
-	if (out != stdout && fclose(out) && !rc)
+	if (fclose(out) && !rc)
 		rc = errno;
 	if (!rc && bad)
 		rc = EIO;
-	/* the reader going away (pwru --list-funcs | head) is a normal stop */
-	if (!rc || (rc == EPIPE && out == stdout))
-		return 0;
-	return err_not_possible(e, rc, "writing %s%s: %s",
-				cfg->output_file ? "--output-file " : "stdout",
-				cfg->output_file ? cfg->output_file : "", strerror(rc));
+	return rc ? err_not_possible(e, rc, "writing --output-file %s: %s", cfg->output_file,
+				     strerror(rc))
+		  : 0;
 }

@@ -18,9 +18,9 @@ struct backend_ctx;
  */
 void list_funcs_print(const struct backend_ctx *ctx, int probe, const struct pwru_config *cfg,
 		      FILE *out, FILE *err);
-/* Where the list goes: --output-file (appended), else stdout. NULL with E set (bad input). */
+/* --output-file, where the list goes (appended); NULL with E set (bad input). */
 FILE *list_funcs_open(const struct pwru_config *cfg, struct pwru_err *e);
-/* Flushes and closes OUT (not stdout): 0, or -1 with E set when a write failed. */
+/* Flushes and closes that file: 0, or -1 with E set when a write failed. */
 int list_funcs_close(FILE *out, const struct pwru_config *cfg, struct pwru_err *e);
 
 #endif

@@ -65,7 +65,6 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 }
 
 /*
@@ -276,17 +275,22 @@ static int touch_ready_file(const char *path, struct pwru_err *e)
 }
 
 /*
- * An output that failed: one line naming it. EPIPE on stdout is its reader going away
- * (pwru | head), a normal way to stop.
+ * A write to the output LABEL that failed with ERR: one line naming it. EPIPE on stdout is
+ * its reader going away (pwru | head, pwru --list-funcs | head), a normal way to stop.
  */
+static int write_failed(int err, const char *label, struct pwru_err *e)
+{
+	if (!err || (err == EPIPE && !strcmp(label, "stdout")))
+		return 0;
+	return err_not_possible(e, err, "writing %s: %s", label, strerror(err));
+}
+
 static int output_error(const struct pipeline *p, struct pwru_err *e)
 {
 	const char *label;
 	int err = pipeline_error(p, &label);
 
-	if (!err || (err == EPIPE && !strcmp(label, "stdout")))
-		return 0;
-	return err_not_possible(e, err, "writing %s: %s", label, strerror(err));
+	return write_failed(err, label, e);
 }
 
 static int open_output(struct tracer *t, struct events **ev, struct pwru_err *e)
@@ -397,12 +401,56 @@ static int stopped(int rc, struct pwru_err *e)
 	return stop ? err_stopped(e, "interrupted before attaching; nothing was attached") : rc;
 }
 
+/*
+ * The stdout of a one-shot (--help, --version, --check-filter, --list-funcs) over the write
+ * loop the events' stdout has: a failed write keeps its errno (>/dev/full, >&-), and a
+ * reader that quits early is the normal end it is for the events.
+ */
+static FILE *oneshot_open(struct outstream **s, struct pwru_err *e)
+{
+	*s = outstream_fd(STDOUT_FILENO, "stdout", 0);
+	if (!*s)
+		err_not_possible(e, errno, "writing stdout: %s", strerror(errno));
+	return *s ? outstream_file(*s) : NULL;
+}
+
+static int oneshot_close(struct outstream *s, struct pwru_err *e)
+{
+	int err;
+
+	fflush(outstream_file(s));
+	err = outstream_error(s);
+	if (outstream_close(s) && !err)
+		err = errno ? errno : EIO;
+	return write_failed(err, "stdout", e);
+}
+
+static void one_shot(const struct pwru_config *cfg, struct pwru_err *e)
+{
+	struct pwru_err later;
+	struct outstream *s;
+	FILE *out = oneshot_open(&s, e);
+	int rc = 0;
+
+	if (!out)
+		return;
+	if (cfg->help)
+		flags_usage(out);
+	else if (cfg->version)
+		fprintf(out, "pwru %s\n", PWRU_VERSION);
+	else
+		rc = check_filter_main(cfg->check_filter, cfg->pcap_expr, out, e);
+	/* the first failure is the one said */
+	oneshot_close(s, rc ? &later : e);
+}
+
 /* --list-funcs: discovery only; root is not needed where BTF is readable. */
 static int list_funcs(struct pwru_config *cfg, struct pwru_err *e)
 {
 	struct tracer t = {.cfg = cfg};
+	struct outstream *s = NULL;
 	struct pwru_err later;
-	FILE *out = list_funcs_open(cfg, e);
+	FILE *out = cfg->output_file ? list_funcs_open(cfg, e) : oneshot_open(&s, e);
 	int rc;
 
 	if (!out)
@@ -419,6 +467,8 @@ static int list_funcs(struct pwru_config *cfg, struct pwru_err *e)
 	backend_quiet(0);
 	teardown(&t);
 	/* the first failure is the one said */
+	if (s)
+		return oneshot_close(s, rc ? &later : e) || rc ? -1 : 0;
 	return list_funcs_close(out, cfg, rc ? &later : e) || rc ? -1 : 0;
 }
 
@@ -520,16 +570,14 @@ int main(int argc, char **argv)
 	FILE *real_stderr;
 	int rc;
 
+	/* a reader that quits (pwru | head): the write's EPIPE, a normal end, not a kill */
+	signal(SIGPIPE, SIG_IGN);
 	if (flags_parse(argc, argv, &cfg, &e)) {
 		flags_free(&cfg);
 		return err_report(&e, stderr);
 	}
-	if (cfg.help)
-		flags_usage(stdout);
-	else if (cfg.version)
-		printf("pwru %s\n", PWRU_VERSION);
-	else if (cfg.check_filter)
-		check_filter_main(cfg.check_filter, cfg.pcap_expr, stdout, &e);
+	if (cfg.help || cfg.version || cfg.check_filter)
+		one_shot(&cfg, &e);
 	else if (cfg.list_funcs)
 		list_funcs(&cfg, &e);
 	else {

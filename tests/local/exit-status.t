@@ -245,6 +245,7 @@ elsewhere "--output-skb needs the bpf_snprintf_btf helper (Linux 5.10 and later)
 # stdout closed: found before anything is loaded (the rest, a disk filling while tracing,
 # by tests/local/write-errors.t)
 walk "writing OUTPUT: ERROR" 1 'writing stdout: Bad file descriptor$' sh -c './pwru icmp >&-'
+walk "writing OUTPUT: ERROR" 1 'writing stdout: No space left on device$' sh -c './pwru --help >/dev/full'
 walked_by local "writing OUTPUT: ERROR" tests/local/write-errors.t "No space left on device"
 elsewhere "WHAT: ERROR" tests/unit/test_error.c 'err_from_errno(&e, -ENOMEM, "reading %s", "module BTF")'
 

@@ -56,6 +56,33 @@ stdout_has "version printed" '^pwru [^ ]+$'
 t "flags after the expression, --flag=value and -- work together" 2 \
 	"^pwru: --filter-mark wants MARK or MARK/MASK .*not '1/2/3'\$" -- \
 	./pwru icmp --output-meta=false --filter-mark=1/2/3 -- and tcp
+
+# One-shots whose reader quits (pwru --list-funcs | head): the end the reader chose, exit 0
+# (not 141, killed by SIGPIPE), no message; a stdout that takes nothing (>/dev/full, closed):
+# exit 1, one line naming it. The reader here is gone before pwru writes its first byte.
+pcap=/tmp/pwru-cli.$$.pcap
+printf 'd4c3b2a1020004000000000000000000ffff000001000000%s' \
+	00000000000000001000000010000000ffffffffffff00010203040508004500 | xxd -r -p >"$pcap"
+for args in --help --version --list-funcs "--check-filter $pcap icmp"; do
+	# shellcheck disable=SC2086
+	{ sleep 0.3; exec ./pwru $args 2>/tmp/pwru-cli.$$.err; } | true
+	rc=${PIPESTATUS[0]}
+	n=$((n + 1))
+	if [ "$rc" = 0 ] && ! grep -v '^pwru: [0-9]* functions, ' /tmp/pwru-cli.$$.err | grep -q .; then
+		echo "ok $n - pwru ${args%% *} | a reader that quits: exit 0, nothing said"
+	else
+		echo "not ok $n - pwru ${args%% *} | a reader that quits: exit 0, nothing said"
+		echo "#   exit $rc: $(head -n 3 /tmp/pwru-cli.$$.err)"
+		failed=$((failed + 1))
+	fi
+	# shellcheck disable=SC2086
+	t "pwru ${args%% *} >/dev/full: exit 1, the write's error" 1 \
+		'pwru: writing stdout: No space left on device$' -- sh -c "./pwru $args >/dev/full"
+	# shellcheck disable=SC2086
+	t "pwru ${args%% *} >&-: exit 1, the write's error" 1 \
+		'^pwru: writing stdout: Bad file descriptor$' -- sh -c "./pwru $args >&-"
+done
+rm -f "$pcap" /tmp/pwru-cli.$$.err
 # Every error message and exit status: tests/local/exit-status.t.
 rm -f /tmp/pwru-cli.$$.out
 echo "1..$n"
