@@ -439,6 +439,14 @@ static int validate_output(struct pwru_config *cfg, struct pwru_err *e)
 	if (cfg->output_pcap && cfg->output_file && !strcmp(cfg->output_pcap, cfg->output_file))
 		return err_bad_input(e, EINVAL,
 				     "--output-pcap and --output-file name the same file");
+	/* the events would go to stderr, where pwru's own lines break a JSON reader's stream */
+	if (cfg->output_json && !cfg->output_file && cfg->output_pcap &&
+	    !strcmp(cfg->output_pcap, "-"))
+		return err_bad_input(
+		    e, EINVAL,
+		    "--output-json with --output-pcap -: stdout is the pcapng's, and "
+		    "JSON events on stderr would mix with pwru's own lines; give "
+		    "them --output-file PATH");
 	return 0;
 }
 

@@ -102,6 +102,9 @@ walk "--X takes =path or nothing, not 'V'" 2 "--output-chains takes =path or not
 walk "--output-pcap and --output-file name the same file" 2 \
 	'--output-pcap and --output-file name the same file$' \
 	./pwru --output-pcap "$tmp/o" --output-file "$tmp/o"
+walk "--output-json with --output-pcap -: stdout is the pcapng's, and JSON events on stderr would mix with pwru's own lines; give them --output-file PATH" 2 \
+	"--output-json with --output-pcap -: stdout is the pcapng's, and JSON events on stderr would mix with pwru's own lines; give them --output-file PATH\$" \
+	./pwru --output-json --output-pcap - icmp
 walk "cannot write --output-X PATH: ..." 2 'cannot write --output-pcap /nonexistent/o.pcapng: No such file' \
 	./pwru --output-pcap /nonexistent/o.pcapng
 # on a terminal: script(1) gives pwru one for stdout, its stderr stays ours (bounded: a pwru
