@@ -84,7 +84,7 @@ fi
 # --output-chains: the verdict, sent after the free, goes back into its packet's block where
 # it happened, before the drop and the slab free; one block per ping.
 if pwru_start chains --output-chains --filter-func "nf_hook_slow|$funcs|kfree_skbmem" icmp; then
-	$IP netns exec a ping -c 2 -i 0.2 -W 1 10.0.1.2 >/dev/null 2>&1
+	ping_dropped "$SCRATCH/chains.out" '^  end: ' 2 -c 2 -i 0.2 -W 1 10.0.1.2
 	pwru_stop
 	blocks=$(awk '/^skb 0x/ { if (b != "") print b; b = $0; next }
 		/^ +[+][0-9]+ ns  / { sub(/^ +[+][0-9]+ ns  /, ""); b = b " | " $0; next }
@@ -121,7 +121,7 @@ elif ! $IP netns exec b $NFT add chain inet pwru_test pre \
 	'{ type filter hook prerouting priority 0; policy accept; }'; then
 	not_ok "nft: a prerouting chain that accepts, in b"
 elif pwru_start nf --backend fentry --filter-func "nf_hook_slow|$funcs" icmp; then
-	$IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
+	ping_dropped "$SCRATCH/nf.out" ' nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP' 1 -c 1 -W 1 10.0.1.2
 	pwru_stop
 	expect_line "nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP (-EPERM) (--backend fentry)" \
 		"$SCRATCH/nf.out" ' nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP [(]-EPERM[)]$' "$TUPLE"
@@ -137,8 +137,7 @@ fi
 # With --output-caller nft_do_chain's event names its caller as any fentry event does.
 if pwru_start rel --output-json --timestamp relative --output-caller \
 	--filter-func "ip_rcv|nf_hook_slow|$funcs" icmp; then
-	$IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
-	wait_lines "$SCRATCH/rel.out" '"func":"nf_hook_slow NF_INET_LOCAL_IN'
+	ping_dropped "$SCRATCH/rel.out" '"func":"nf_hook_slow NF_INET_LOCAL_IN' 1 -c 1 -W 1 10.0.1.2
 	pwru_stop
 	check "relative: the ping's events after its first are all > 0 ns, verdicts too (jq -e)" \
 		jq -e -s '[.[] | select(.tuple.saddr == "10.0.1.1" and .tuple.proto == 1)] |

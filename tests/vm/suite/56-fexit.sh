@@ -23,8 +23,7 @@ if ! PWRU_RETVAL_FUNCS=nf_hook_slow pwru_start rv --backend fentry --debug --out
 	not_ok "pwru --backend fentry with return values attached" "$(head -n 20 "$SCRATCH/rv.err")"
 	exit 0
 fi
-$IP netns exec a ping -c 2 -i 0.2 -W 1 10.0.1.2 >/dev/null 2>&1
-wait_lines "$SCRATCH/rv.out" 'NF_INET_LOCAL_IN/ipv4 DROP' 2
+ping_dropped "$SCRATCH/rv.out" 'NF_INET_LOCAL_IN/ipv4 DROP' 2 -c 2 -i 0.2 -W 1 10.0.1.2
 pwru_stop
 if grep -q '^pwru: fentry: one exit program per function: 1 loaded' "$SCRATCH/rv.err"; then
 	ok "one exit program, for nf_hook_slow"
@@ -50,8 +49,7 @@ check_nothing_attached
 
 if pwru_start rvcaller --backend fentry --output-json --output-caller \
 	--filter-func 'nf_hook_slow|ip_rcv' icmp; then
-	$IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
-	wait_lines "$SCRATCH/rvcaller.out" 'NF_INET_LOCAL_IN/ipv4 DROP'
+	ping_dropped "$SCRATCH/rvcaller.out" 'NF_INET_LOCAL_IN/ipv4 DROP' 1 -c 1 -W 1 10.0.1.2
 	pwru_stop
 	if jq -e -s --argjson ns "$nsb" '[.[] | select(.func == "nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP (-EPERM)" and .netns == $ns)] | length >= 1 and all(.retval == -1 and .caller_func == "ip_local_deliver" and (.caller.offset > 0))' "$SCRATCH/rvcaller.out" >/dev/null; then
 		ok "--output-caller: the drop at its exit (-1) names nf_hook_slow's CALLER ip_local_deliver"

@@ -154,6 +154,23 @@ has_events() {
 wait_lines() { wait_until has_lines "$@"; }
 wait_events() { wait_until has_events "$@"; }
 
+# ping_dropped FILE ERE N PING-ARGS... : ping PING-ARGS from a in the background, whose echo
+# requests are dropped, and up to 10 s for N more lines of FILE to match ERE than before it
+# (what earlier traffic left there does not count); then the ping is stopped: it would wait
+# out its -W for a reply that never comes (a second each, under TCG too). Status: the wait's.
+ping_dropped() {
+	local file=$1 ere=$2 n=$3 pid st before
+	shift 3
+	before=$(grep -cE -- "$ere" "$file" 2>/dev/null)
+	$IP netns exec a ping "$@" >/dev/null 2>&1 &
+	pid=$!
+	wait_lines "$file" "$ere" $((${before:-0} + n))
+	st=$?
+	kill "$pid" 2>/dev/null
+	wait "$pid" 2>/dev/null
+	return $st
+}
+
 # Milliseconds since boot; busybox's date has no %N, /proc/uptime has 10 ms.
 now_ms() {
 	local up
