@@ -151,12 +151,20 @@ static __always_inline bool ip6_ext_hdr(__u8 nh)
 	return nh == 0 || nh == 43 || nh == 60; /* hop-by-hop, routing, destination options */
 }
 
-/* Returns the L4 header address, or NULL when there are no ports to read. */
+#define IP6_FRAGMENT 44
+
+/*
+ * Returns the L4 header address, or NULL when there are no ports to read. A fragment
+ * header (8 bytes, its second byte reserved) is walked like the others, so that a fragment
+ * names its protocol as an IPv4 one does; only the first fragment (offset 0) holds the
+ * ports.
+ */
 static __always_inline void *parse_ip6(void *l3, struct pwru_tuple *t)
 {
 	struct ip6_hdr ip6;
 	void *l4 = l3 + sizeof(ip6);
-	__u8 nh, ext[2];
+	__u8 nh, ext[4];
+	bool later_fragment = false;
 	int i;
 
 	if (bpf_probe_read_kernel(&ip6, sizeof(ip6), l3))
@@ -165,14 +173,19 @@ static __always_inline void *parse_ip6(void *l3, struct pwru_tuple *t)
 	__builtin_memcpy(t->daddr, ip6.daddr, 16);
 	t->l3_proto = ETH_P_IPV6;
 	nh = ip6.nexthdr;
-	for (i = 0; i < 4 && ip6_ext_hdr(nh); i++) {
+	for (i = 0; i < 4 && (ip6_ext_hdr(nh) || nh == IP6_FRAGMENT); i++) {
 		if (bpf_probe_read_kernel(ext, sizeof(ext), l4))
 			return NULL;
+		if (nh == IP6_FRAGMENT) {
+			/* the offset: the upper 13 bits of bytes 2 and 3 */
+			later_fragment = ext[2] || (ext[3] & 0xf8);
+			ext[1] = 0;
+		}
 		nh = ext[0];
 		l4 += (ext[1] + 1) * 8;
 	}
 	t->l4_proto = nh;
-	return l4;
+	return later_fragment ? NULL : l4;
 }
 
 static __always_inline void *parse_ip4(void *l3, struct pwru_tuple *t)

@@ -93,6 +93,21 @@ else
 	result 1 "--backend tracepoint with a non-matching filter attaches" "$(cat "$scratch/nomatch.err")"
 fi
 
+# IPv6 fragments name their protocol, as IPv4 ones do: a 2000-byte ping over an lo of MTU
+# 1280 leaves in two fragments, each queued on lo (tp:net_dev_queue) with the fragment
+# header before ICMPv6.
+if ip -n "$ns" link set lo mtu 1280 && start frag6 --backend tracepoint ip6; then
+	ip netns exec "$ns" ping -6 -c 1 -W 1 -s 2000 ::1 >/dev/null 2>&1
+	stop
+	ip -n "$ns" link set lo mtu 65536
+	frags=$(grep -c '^0x.* \[::1\]:0->\[::1\]:0(icmp6) tp:net_dev_queue$' "$scratch/frag6.out")
+	check "IPv6 fragments: both of the ping's show as (icmp6) at tp:net_dev_queue ($frags)" \
+		'[ "$frags" -ge 2 ] && ! grep -q "^0x.*:0() tp:" "$scratch/frag6.out"' \
+		"$(head -n 8 "$scratch/frag6.out")"
+else
+	result 1 "--backend tracepoint ip6 attaches (lo at MTU 1280)" "$(cat "$scratch/frag6.err")"
+fi
+
 # --output-pcap of the ping, read back by libpcap (pwru --check-filter, as tcpdump reads it):
 # every packet is there, each one an Ethernet frame that 'icmp' matches, 'tcp' none. Both
 # kinds come: frames from the MAC header (lo is Ethernet), and packets with no MAC header
