@@ -24,8 +24,7 @@ check "ping while tracing" $IP netns exec a ping -c 2 -i 0.2 -W 3 10.0.1.2
 check "nft in b drops echo requests" $IP netns exec b $NFT add table inet pt \; \
 	add chain inet pt input '{ type filter hook input priority 0; policy accept; }' \; \
 	add rule inet pt input icmp type echo-request drop
-$IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
-wait_lines "$SCRATCH/tp.out" ' tp:kfree_skb'
+ping_dropped "$SCRATCH/tp.out" ' tp:kfree_skb' 1 -c 1 -W 1 10.0.1.2
 pwru_stop
 
 for tp in net_dev_queue net_dev_start_xmit net_dev_xmit netif_rx netif_receive_skb; do
@@ -54,8 +53,7 @@ check_nothing_attached
 
 # The echo requests are dropped in b now: queued and sent in a, freed in b.
 tp_traffic() {
-	$IP netns exec a ping -c 1 -W 1 10.0.1.2 >/dev/null 2>&1
-	wait_lines "$1" 'tp:kfree_skb'
+	ping_dropped "$1" 'tp:kfree_skb' 1 -c 1 -W 1 10.0.1.2
 }
 
 if pwru_start tpcaller --backend tracepoint --output-caller 'icmp and host 10.0.1.2'; then
@@ -93,8 +91,7 @@ check_nothing_attached "after --output-caller,"
 # each dropped echo request is a chain of its own that ends at tp:kfree_skb, freed (no
 # reason before 5.17) or dropped, never glued to the next one at a reused address.
 if pwru_start tpchains --filter-func 'tp:.*' --output-chains 'icmp and host 10.0.1.2'; then
-	$IP netns exec a ping -c 3 -i 0.3 -W 1 10.0.1.2 >/dev/null 2>&1
-	wait_lines "$SCRATCH/tpchains.out" '^  end: ' 3
+	ping_dropped "$SCRATCH/tpchains.out" '^  end: ' 3 -c 3 -i 0.3 -W 1 10.0.1.2
 	pwru_stop
 	n=$(grep -c "^skb [^ ]* $TUPLE " "$SCRATCH/tpchains.out") # BRE: (icmp) is literal
 	ends=$(grep '^  end: ' "$SCRATCH/tpchains.out" | sort | uniq -c)
