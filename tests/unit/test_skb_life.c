@@ -29,6 +29,9 @@ static void test_points(void)
 	    {"sk_skb_reason_drop", SKB_POINT_FREE},
 	    {"consume_skb", SKB_POINT_FREE},
 	    {"napi_consume_skb", SKB_POINT_FREE},
+	    {"__napi_kfree_skb", SKB_POINT_FREE},
+	    {"_kfree_skb_defer", SKB_POINT_FREE},
+	    {"__sk_skb_reason_drop", SKB_POINT_FREE},
 	    {"skb_attempt_defer_free", SKB_POINT_DEFER},
 	    {"skb_release_data", SKB_POINT_RELEASE},
 	    {"napi_skb_cache_put", SKB_POINT_FINAL},
@@ -102,6 +105,11 @@ static void test_lives(void)
 	    lives((const char *const[]){"tcp_v4_rcv", "skb_attempt_defer_free", "napi_consume_skb",
 					"skb_release_data", "kfree_skbmem", "ip_rcv", NULL}),
 	    2, "a deferred free (TCP's recvmsg) ends the skb where its CPU frees it later");
+	is_int(lives((const char *const[]){"tcp_v4_rcv", "sock_rfree", "skb_attempt_defer_free",
+					   "__napi_kfree_skb", "skb_release_head_state",
+					   "skb_release_data", "skb_free_head",
+					   "napi_skb_cache_put", "ip_rcv", NULL}),
+	       2, "6.12: a deferred free on the skb's own CPU frees it at once (__napi_kfree_skb)");
 	is_int(lives((const char *const[]){"ip_rcv", "pskb_expand_head", "skb_release_data",
 					   "skb_free_head", "ip_rcv_finish", "consume_skb", NULL}),
 	       1, "a release on a live skb (pskb_expand_head's old data) is nothing special");
