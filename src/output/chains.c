@@ -142,8 +142,6 @@ static void append(struct chains *cs, struct chain *c, const struct pwru_record 
 	at = place(c, r->ev->ts);
 	if (!at && c->n) /* before the first: the chain starts there, with its tuple */
 		start(c, r);
-	if (r->ev->ts > c->last_ts)
-		c->last_ts = r->ev->ts;
 	memmove(&c->steps[at + 1], &c->steps[at], (c->n - at) * sizeof(*c->steps));
 	c->n++;
 	c->steps[at] = (struct chain_step){record_func_ref(r), r->ev->ts, r->ev->mark, sym, len};
@@ -245,7 +243,7 @@ int chains_tick(struct chains *cs, uint64_t now)
 		bool ending = ended(c);
 		uint64_t quiet = c->deferred ? DEFER_NS : ending ? ENDING_NS : IDLE_NS;
 
-		if (c->skb && now - c->last_ts > quiet)
+		if (c->skb && now - skb_life_ts(c->life) > quiet)
 			rc |= finish(cs, c, ending ? CHAIN_FREED : CHAIN_IDLE);
 	}
 	return rc;

@@ -32,11 +32,11 @@ struct chain {
 	uint32_t netns, ifindex;
 	char ifname[PWRU_IFNAMSIZ];
 	char process[64];
-	uint64_t first_ts, last_ts;
+	uint64_t first_ts;
 	struct chain_step *steps;
 	uint32_t n, cap;
 	bool truncated; /* more events than the step limit */
-	uint64_t life;	/* skb_life_next()'s: SKB_ENDING after a free or drop point */
+	uint64_t life;	/* skb_life_next()'s: the state, and the latest step's time */
 	bool deferred;	/* its last free point was skb_attempt_defer_free: its free comes later */
 	bool dropped;
 	struct func_ref drop; /* the drop point, with its reason */

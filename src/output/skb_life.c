@@ -72,6 +72,11 @@ enum skb_life skb_life_state(uint64_t life)
 	return (enum skb_life)(life >> STATE_SHIFT);
 }
 
+uint64_t skb_life_ts(uint64_t life)
+{
+	return life & TS_MASK;
+}
+
 static enum skb_life after(enum skb_life s, enum skb_point p, bool fresh)
 {
 	if (p == SKB_POINT_FINAL)

@@ -50,5 +50,7 @@ bool skb_life_next(uint64_t *life, enum skb_point p, uint64_t ts);
 
 /* The state LIFE is in. */
 enum skb_life skb_life_state(uint64_t life);
+/* The latest of LIFE's event times. */
+uint64_t skb_life_ts(uint64_t life);
 
 #endif
