@@ -94,11 +94,19 @@ static void start(struct chain *c, const struct pwru_record *r)
 	c->skb = ev->skb;
 	c->tuple = ev->tuple;
 	c->netns = ev->netns;
-	c->ifindex = ev->ifindex;
-	memcpy(c->ifname, ev->ifname, PWRU_IFNAMSIZ);
 	memcpy(c->process, r->proc_text, n);
 	c->process[n] = '\0';
 	c->first_ts = ev->ts;
+}
+
+/* The header's device: the first in time of the steps that had one. */
+static void take_dev(struct chain *c, const struct pwru_event *ev)
+{
+	if (!ev->ifindex || (c->ifindex && c->dev_ts <= ev->ts))
+		return;
+	c->ifindex = ev->ifindex;
+	memcpy(c->ifname, ev->ifname, PWRU_IFNAMSIZ);
+	c->dev_ts = ev->ts;
 }
 
 /*
@@ -142,6 +150,7 @@ static void append(struct chains *cs, struct chain *c, const struct pwru_record 
 	at = place(c, r->ev->ts);
 	if (!at && c->n) /* before the first: the chain starts there, with its tuple */
 		start(c, r);
+	take_dev(c, r->ev);
 	memmove(&c->steps[at + 1], &c->steps[at], (c->n - at) * sizeof(*c->steps));
 	c->n++;
 	c->steps[at] = (struct chain_step){record_func_ref(r), r->ev->ts, r->ev->mark, sym, len};

@@ -29,8 +29,14 @@ enum chain_end { CHAIN_FREED, CHAIN_DROPPED, CHAIN_IDLE, CHAIN_EXIT, CHAIN_FULL 
 struct chain {
 	uint64_t skb;
 	struct pwru_tuple tuple; /* of the first event */
-	uint32_t netns, ifindex;
+	uint32_t netns;
+	/*
+	 * The first device the packet had (0: none): a packet a socket sends has none before
+	 * ip_output sets it.
+	 */
+	uint32_t ifindex;
 	char ifname[PWRU_IFNAMSIZ];
+	uint64_t dev_ts; /* the time of the step it came from */
 	char process[64];
 	uint64_t first_ts;
 	struct chain_step *steps;

@@ -68,6 +68,10 @@ static void put_iface(struct fmt *f, const struct chain *c)
 {
 	size_t n = strnlen(c->ifname, PWRU_IFNAMSIZ);
 
+	if (!c->ifindex) { /* no event of the packet had a device */
+		fmt_str(f, "none");
+		return;
+	}
 	if (n) {
 		fmt_mem(f, c->ifname, n);
 		fmt_char(f, ':');
@@ -232,8 +236,10 @@ static int json_chain(struct chains_state *st, const struct chain *c)
 		fmt_u64(&f, c->netns);
 		put_iface(&i_f, c);
 		*i_f.p = '\0';
-		fmt_str(&f, ",\"iface\":");
-		fmt_json_str(&f, iface);
+		if (c->ifindex) { /* none: no event of the packet had a device */
+			fmt_str(&f, ",\"iface\":");
+			fmt_json_str(&f, iface);
+		}
 	}
 	fmt_str(&f, ",\"process\":");
 	fmt_json_str(&f, c->process);

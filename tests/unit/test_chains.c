@@ -303,6 +303,42 @@ static void test_late_verdicts(void)
 	rendered_free(&r);
 }
 
+/* A socket's packet has no device before ip_output sets it: the header shows its first. */
+static void test_first_device(void)
+{
+	struct pwru_event ev[3];
+	struct sink_opts so = {.meta = true};
+	struct rendered r;
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		ev[i] = sample_event();
+		ev[i].addr = i ? ADDR_IP_RCV : ADDR_NF_HOOK_SLOW;
+		ev[i].ts = 1000 + 10 * (uint64_t)i;
+		ev[i].ifindex = 0;
+		memset(ev[i].ifname, 0, sizeof(ev[i].ifname));
+	}
+	ev[1].ifindex = 7;
+	memcpy(ev[1].ifname, "va", 3);
+	ev[2].ifindex = 9; /* a later device */
+	r = render_events(&sink_chains, &so, ev, 3, 0);
+	ok(r.out && strstr(r.out, " netns 4026531840 iface va:7 process "),
+	   "chains: the header's iface is the first device the packet had, not its first "
+	   "event's none");
+	rendered_free(&r);
+	r = render_events(&sink_chains, &so, ev, 1, 0);
+	ok(r.out && strstr(r.out, " netns 4026531840 iface none process "),
+	   "chains: no event with a device: iface none");
+	rendered_free(&r);
+	r = render_events(&sink_chains_json, &so, ev, 1, 0);
+	ok(r.out && strstr(r.out, "\"netns\":4026531840,\"process\""),
+	   "chains, JSON: no event with a device: no iface key");
+	rendered_free(&r);
+	r = render_events(&sink_chains_json, &so, ev, 3, 0);
+	ok(r.out && strstr(r.out, "\"iface\":\"va:7\""), "chains, JSON: the first device");
+	rendered_free(&r);
+}
+
 int main(void)
 {
 	harness_init();
@@ -311,6 +347,7 @@ int main(void)
 	test_path();
 	test_tracepoints();
 	test_late_verdicts();
+	test_first_device();
 	harness_done();
 	return tap_done();
 }
