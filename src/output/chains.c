@@ -13,8 +13,10 @@
 #define SYM_BYTES (64u << 20)
 
 struct chains {
-	struct chain *c;    /* MAX slots; skb 0 marks a free one */
-	struct u64map *idx; /* skb -> slot + 1 */
+	struct chain *c;     /* MAX slots; skb 0 marks a free one */
+	struct u64map *idx;  /* skb -> slot + 1 */
+	struct u64map *gone; /* skb -> its latest handed-on chain's life: for late events */
+	uint64_t late;	     /* late events left out: their chain was handed on */
 	size_t max, n;
 	uint32_t max_steps;
 	chain_done_fn done;
@@ -34,12 +36,14 @@ struct chains *chains_new(size_t max_chains, uint32_t max_steps, chain_done_fn d
 	cs->c = calloc(max_chains, sizeof(*cs->c));
 	/* twice the slots: the index never fills (and resets) before the table does */
 	cs->idx = u64map_new(2 * max_chains);
+	/* a freed address is taken again at once: more of them than packets in flight */
+	cs->gone = u64map_new(4 * max_chains);
 	cs->max = max_chains;
 	cs->max_steps = max_steps;
 	cs->done = done;
 	cs->ctx = ctx;
 	cs->sym_max = SYM_BYTES;
-	if (!cs->c || !cs->idx) {
+	if (!cs->c || !cs->idx || !cs->gone) {
 		chains_free(cs);
 		return NULL;
 	}
@@ -65,11 +69,13 @@ static void free_steps(struct chains *cs, struct chain *c)
 static int finish(struct chains *cs, struct chain *c, enum chain_end end)
 {
 	uint64_t skb = c->skb;
+	bool fresh;
 	int rc;
 
 	c->end = c->dropped && end != CHAIN_FULL ? CHAIN_DROPPED : end;
 	rc = cs->done(cs->ctx, c);
 	u64map_del(cs->idx, skb);
+	*u64map_get(cs->gone, skb, &fresh) = c->life;
 	free_steps(cs, c);
 	memset(c, 0, sizeof(*c));
 	cs->n--;
@@ -207,12 +213,28 @@ int chains_add(struct chains *cs, const struct pwru_record *r)
 	return chains_add_sym(cs, r, NULL, 0);
 }
 
+/*
+ * An event older than the latest one of a chain handed on at its address is that packet's
+ * (skb_life.h), come too late: a chain of its own would be a second one for the packet.
+ */
+static bool late_for_gone(struct chains *cs, const struct pwru_event *ev)
+{
+	const uint64_t *life = u64map_find(cs->gone, ev->skb);
+
+	return life && ev->ts < skb_life_ts(*life);
+}
+
 int chains_add_sym(struct chains *cs, const struct pwru_record *r, void *sym, size_t len)
 {
 	struct chain *c;
 	int rc = 0;
 
 	if (!r->ev->skb) {
+		free(sym);
+		return 0;
+	}
+	if (late_for_gone(cs, r->ev)) {
+		cs->late++;
 		free(sym);
 		return 0;
 	}
@@ -280,6 +302,11 @@ uint64_t chains_cut(const struct chains *cs)
 	return cs->cut;
 }
 
+uint64_t chains_late(const struct chains *cs)
+{
+	return cs->late;
+}
+
 void chains_set_sym_budget(struct chains *cs, size_t bytes)
 {
 	cs->sym_max = bytes;
@@ -307,5 +334,6 @@ void chains_free(struct chains *cs)
 		free_steps(cs, &cs->c[i]);
 	free(cs->c);
 	u64map_free(cs->idx);
+	u64map_free(cs->gone);
 	free(cs);
 }

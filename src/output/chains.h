@@ -67,6 +67,9 @@ int chains_tick(struct chains *cs, uint64_t now);
 int chains_flush(struct chains *cs);
 /* How often the table was full and chains were cut. */
 uint64_t chains_cut(const struct chains *cs);
+/* Late events (older than their address's latest) whose packet's chain was already handed
+ * on: left out, not made a chain of their own. */
+uint64_t chains_late(const struct chains *cs);
 const char *chain_end_name(enum chain_end e);
 /* A free that is not a drop (consume_skb, tp:consume_skb, kfree_skbmem, ...): when it comes
  * is timing. */

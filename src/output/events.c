@@ -67,6 +67,12 @@ static int output_failed(struct events *ev)
 	return 0;
 }
 
+/* A record's time; 0 (no time passed) for one too short to hold it. */
+static uint64_t record_ts(const void *data, size_t size)
+{
+	return size >= sizeof(struct pwru_event) ? ((const struct pwru_event *)data)->ts : 0;
+}
+
 /*
  * libbpf's ring_buffer__poll() keeps consuming for as long as producers keep adding
  * records, so under a flood it never returns: the stop flag and the loss counter are
@@ -84,8 +90,12 @@ static int on_event(void *ctx, void *data, size_t size)
 		return LIMIT_REACHED;
 	if (!(ev->printed & 1023)) {
 		check_lost(ev, 0);
-		/* under a flood the poll never returns: time passes from here too */
-		if (pipeline_tick(ev->p, now_ns()) && !outstream_abandoned)
+		/*
+		 * Under a flood the poll never returns: time passes from here too, but only as
+		 * far as the record read. A reader behind the kernel has the rest of it still
+		 * in the ring: the clock's time would end chains whose events are yet to come.
+		 */
+		if (pipeline_tick(ev->p, record_ts(data, size)) && !outstream_abandoned)
 			return EVENTS_OUTPUT_FAILED;
 	}
 	return 0;

@@ -484,6 +484,11 @@ static int chains_close(struct sink *s, const struct output_stats *stats)
 		fprintf(s->diag,
 			"pwru: more than %d packets in flight %llu times: their chains were cut\n",
 			MAX_CHAINS, (unsigned long long)chains_cut(st->cs));
+	if (chains_late(st->cs))
+		fprintf(s->diag,
+			"pwru: %llu events came after their packet's chain was printed (sent at a "
+			"function's exit more than 100 ms after the packet's free): not shown\n",
+			(unsigned long long)chains_late(st->cs));
 	if (chains_sym_dropped(st->cs))
 		fprintf(s->diag,
 			"pwru: stacks and callers of %llu chain events not kept: the chains in "

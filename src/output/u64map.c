@@ -67,6 +67,13 @@ uint64_t *u64map_get(struct u64map *m, uint64_t key, bool *fresh)
 	return &s->val;
 }
 
+uint64_t *u64map_find(struct u64map *m, uint64_t key)
+{
+	struct slot *s = find(m, key);
+
+	return s->used ? &s->val : NULL;
+}
+
 /* Backward-shift deletion keeps every probe chain unbroken without tombstones. */
 void u64map_del(struct u64map *m, uint64_t key)
 {

@@ -17,6 +17,8 @@ struct u64map;
 struct u64map *u64map_new(size_t cap);
 /* The slot for KEY, inserted with value 0 if absent (*FRESH set). NULL only if cap is 0. */
 uint64_t *u64map_get(struct u64map *m, uint64_t key, bool *fresh);
+/* The slot for KEY, or NULL when it is absent (nothing inserted). */
+uint64_t *u64map_find(struct u64map *m, uint64_t key);
 void u64map_del(struct u64map *m, uint64_t key);
 /* How many times the table filled up and was emptied. */
 uint64_t u64map_resets(const struct u64map *m);

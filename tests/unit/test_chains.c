@@ -250,6 +250,25 @@ static int nft_story(struct pwru_event *ev, uint64_t t0)
 	return n;
 }
 
+/* nft_story's dropped SYN from its drop on */
+#define NFT_STORY_DROP_END                                                                         \
+	"           +50 ns  sk_skb_reason_drop(SKB_DROP_REASON_NETFILTER_DROP)\n"                  \
+	"           +60 ns  skb_release_head_state\n"                                              \
+	"           +70 ns  skb_release_data\n"                                                    \
+	"           +80 ns  kfree_skbmem\n"                                                        \
+	"  end: dropped at sk_skb_reason_drop(SKB_DROP_REASON_NETFILTER_DROP)\n\n"
+/* nft_story's second SYN, to :8080, at the dropped one's address: consumed */
+#define NFT_STORY_SYN_8080                                                                         \
+	"skb 0xffff8bb7038b6900 10.0.2.15:43026->1.0.0.1:8080(tcp) process "                       \
+	"/usr/bin/curl:227116\n"                                                                   \
+	"            +0 ns  ip_rcv\n"                                                              \
+	"           +10 ns  tcp_v4_rcv\n"                                                          \
+	"           +20 ns  consume_skb\n"                                                         \
+	"           +30 ns  skb_release_head_state\n"                                              \
+	"           +40 ns  skb_release_data\n"                                                    \
+	"           +50 ns  kfree_skbmem\n"                                                        \
+	"  end: freed\n\n"
+
 static void test_late_verdicts(void)
 {
 	struct pwru_event ev[32];
@@ -263,21 +282,7 @@ static void test_late_verdicts(void)
 	       "            +0 ns  ip_rcv\n"
 	       "           +20 ns  nf_hook_slow\n"
 	       "           +30 ns  nft_do_chain_inet\n"
-	       "           +40 ns  nft_do_chain\n"
-	       "           +50 ns  sk_skb_reason_drop(SKB_DROP_REASON_NETFILTER_DROP)\n"
-	       "           +60 ns  skb_release_head_state\n"
-	       "           +70 ns  skb_release_data\n"
-	       "           +80 ns  kfree_skbmem\n"
-	       "  end: dropped at sk_skb_reason_drop(SKB_DROP_REASON_NETFILTER_DROP)\n\n"
-	       "skb 0xffff8bb7038b6900 10.0.2.15:43026->1.0.0.1:8080(tcp) process "
-	       "/usr/bin/curl:227116\n"
-	       "            +0 ns  ip_rcv\n"
-	       "           +10 ns  tcp_v4_rcv\n"
-	       "           +20 ns  consume_skb\n"
-	       "           +30 ns  skb_release_head_state\n"
-	       "           +40 ns  skb_release_data\n"
-	       "           +50 ns  kfree_skbmem\n"
-	       "  end: freed\n\n",
+	       "           +40 ns  nft_do_chain\n" NFT_STORY_DROP_END NFT_STORY_SYN_8080,
 	       "chains: verdicts sent after the free go back into their packet's chain, in time "
 	       "order; the free path stays in its chain; the next packet at the address is its "
 	       "own, under its own tuple");
@@ -300,6 +305,63 @@ static void test_late_verdicts(void)
 	r = render_events(&sink_summary, &so, ev, n, 0);
 	ok(r.out && strstr(r.out, " 14 events, 0 lost, 2 packets (skbs)"),
 	   "summary: two packets, the late verdicts and the free path counted in theirs");
+	rendered_free(&r);
+}
+
+/* render_events with a tick at NOW (the clock, a reader's poll) before record AT. */
+static struct rendered render_ticked(const struct sink_ops *ops, const struct sink_opts *opts,
+				     const struct pwru_event *evs, int n, int at, uint64_t now)
+{
+	static const char *const tp_names[] = {"tp:net_dev_queue"};
+	struct pipeline p = {
+	    .en = {
+		.ksyms = harness_ks, .reasons = harness_dr, .tp_names = tp_names, .n_tp_names = 1}};
+	struct rendered res = {0};
+	size_t dlen = 0;
+	FILE *out = open_memstream(&res.out, &res.out_len);
+	struct rec *rec = calloc(1, sizeof(*rec));
+	int i;
+
+	p.diag = open_memstream(&res.diag, &dlen);
+	res.rc |= pipeline_add(&p, ops, out, opts);
+	res.rc |= pipeline_open(&p);
+	for (i = 0; i < n; i++) {
+		if (i == at)
+			res.rc |= pipeline_tick(&p, now);
+		rec_start(rec, &evs[i]);
+		res.rc |= pipeline_record(&p, rec->b, rec->len);
+	}
+	res.rc |= pipeline_close(&p, 0);
+	fclose(out);
+	fclose(p.diag);
+	free(rec);
+	return res;
+}
+
+/*
+ * The dropped SYN's verdicts come after a tick that ended its chain (the kernel's exit from
+ * nf_hook_slow more than 100 ms after the free): its chain is printed without them, and
+ * they make no chain of their own; the next packet at the address is its own.
+ */
+static void test_too_late(void)
+{
+	struct pwru_event ev[32];
+	struct sink_opts so = {.meta = false};
+	int n = nft_story(ev, 1000), i;
+	struct rendered r;
+
+	for (i = 8; i < n; i++)
+		ev[i].ts += 300000000;
+	r = render_ticked(&sink_chains, &so, ev, n, 6, 1000 + 180 + 200000000);
+	is_str(r.out,
+	       "skb 0xffff8bb7038b6900 10.0.2.15:43026->1.0.0.1:9999(tcp) process "
+	       "/usr/bin/curl:227116\n"
+	       "            +0 ns  ip_rcv\n"
+	       "           +30 ns  nft_do_chain_inet\n" NFT_STORY_DROP_END NFT_STORY_SYN_8080,
+	       "chains: verdicts later than the printed chain of their packet make no chain of "
+	       "their own; the next packet at the address is its own");
+	ok(r.diag && strstr(r.diag, "pwru: 2 events came after their packet's chain was printed"),
+	   "chains: stderr counts them");
 	rendered_free(&r);
 }
 
@@ -347,6 +409,7 @@ int main(void)
 	test_path();
 	test_tracepoints();
 	test_late_verdicts();
+	test_too_late();
 	test_first_device();
 	harness_done();
 	return tap_done();
