@@ -130,6 +130,21 @@ pwru_start() {
 	done
 }
 
+# ping_pair OTHER SELECTED PING-ARGS... : from a, a ping to OTHER in the background and
+# one to SELECTED, side by side (what a filter leaves out beside what it selects). PINGS_OK
+# is 1 when both were answered (ping's exit 0): what is left out was there to leave out.
+ping_pair() {
+	local other=$1 selected=$2 st
+	shift 2
+	PINGS_OK=
+	$IP netns exec a ping "$@" "$other" >/dev/null 2>&1 &
+	PING_PID=$!
+	$IP netns exec a ping "$@" "$selected" >/dev/null 2>&1
+	st=$?
+	wait "$PING_PID" && [ $st = 0 ] && PINGS_OK=1
+	PING_PID=
+}
+
 # wait_until CMD... : up to 10 s for CMD to succeed.
 wait_until() {
 	local i
