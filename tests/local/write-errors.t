@@ -240,6 +240,18 @@ if stall term; then
 fi
 unstall
 
+# fifo_full FIFO: status 0 when a write of one byte more would block (EAGAIN), 1 when it is
+# taken
+fifo_full() {
+	perl -MFcntl -e 'sysopen(my $f, $ARGV[0], O_WRONLY | O_NONBLOCK) or exit 2;
+		exit(defined(syswrite($f, "x")) ? 1 : $!{EAGAIN} ? 0 : 3)' "$1"
+}
+# fifo_drain FIFO: what a FIFO that another process holds open holds, without waiting
+fifo_drain() {
+	perl -MFcntl -e 'sysopen(my $f, $ARGV[0], O_RDONLY | O_NONBLOCK) or exit 2;
+		while (sysread($f, my $b, 65536)) { print $b }' "$1"
+}
+
 # stderr that nobody reads (pwru ... 2>&1 | less, scrolled back), stdout a file: the
 # closing line cannot be written, and one SIGTERM still ends pwru, its trace whole.
 mkfifo "$scratch/err.fifo"
@@ -248,8 +260,11 @@ holder=$!
 out=$scratch/errstall.out
 if pwru_start "$scratch/ready" "$out" "$scratch/err.fifo" --filter-netns "/var/run/netns/$ns" icmp; then
 	ours=$(held_progs "$pid")
-	# fill the FIFO: from here on a write to stderr blocks
-	dd if=/dev/zero of="$scratch/err.fifo" bs=4096 count=16 oflag=nonblock 2>/dev/null
+	# fill the FIFO: from here on a write to stderr blocks (dd stops at the first write
+	# that finds no room)
+	dd if=/dev/zero of="$scratch/err.fifo" bs=4096 count=17 oflag=nonblock 2>/dev/null
+	fifo_full "$scratch/err.fifo"
+	full=$?
 	ip netns exec "$ns" ping -c 2 -i 0.2 127.0.0.1 >/dev/null 2>&1
 	for _ in $(seq 100); do
 		grep -q '^0x' "$out" && break
@@ -258,6 +273,12 @@ if pwru_start "$scratch/ready" "$out" "$scratch/err.fifo" --filter-netns "/var/r
 	kill -TERM "$pid"
 	exited_within 300
 	ended "stderr not read, one SIGTERM (within 30 s)"
+	# what pwru got into the FIFO, less dd's zeros: its closing line found no room
+	fifo_drain "$scratch/err.fifo" | tr -d '\0' >"$scratch/errstall.err"
+	check "stderr not read: the FIFO was full before the SIGTERM (one byte more: EAGAIN) and pwru's closing line never got in" \
+		"[ \$full = 0 ] && ! grep -qE '^pwru: [0-9]+ events' '$scratch/errstall.err'" \
+		"one byte more: $(case $full in 0) echo EAGAIN ;; 1) echo taken ;; *) echo "error $full" ;; esac)" \
+		"pwru's lines in the FIFO: $(cat "$scratch/errstall.err")"
 	check "stderr not read: the trace on stdout holds the pings and ends with a whole line" \
 		"grep -q '^0x' '$out' && [ \"\$(tail -c 1 '$out' | od -An -c | tr -d ' ')\" = '\\n' ]" \
 		"$(tail -n 3 "$out")"
