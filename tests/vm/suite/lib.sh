@@ -313,13 +313,21 @@ kernel_runs_fexit() {
 # every kind we make: kprobe-multi, perf events, tracing (fentry, fexit,
 # tp_btf), raw tracepoints, and 7.2's tracing-multi (type 15, which this
 # bpftool does not name).
+# A bpftool that fails is said as a leftover: an empty listing is no proof then.
 OUR_PROGS='^(kprobe|pwru|trk_|fentry|fexit|tp_btf|raw_tp)'
 leftovers() {
-	$BPFTOOL prog show 2>/dev/null | awk -v re="$OUR_PROGS" '
-		{ for (i = 1; i < NF; i++) if ($i == "name" && $(i + 1) ~ re) print "prog: " $0 }'
-	$BPFTOOL link show 2>/dev/null |
-		awk '/kprobe_multi|perf_event|tracing|raw_tracepoint|type 15/ { print "link: " $0 }'
-	$BPFTOOL perf show 2>/dev/null | awk '/kprobe|kretprobe/ { print "perf: " $0 }'
+	local what out
+	for what in prog link perf; do
+		out=$($BPFTOOL "$what" show 2>"$SCRATCH/bpftool.err") ||
+			echo "bpftool $what show failed: $(head -n 1 "$SCRATCH/bpftool.err")"
+		case $what in
+		prog) printf '%s\n' "$out" | awk -v re="$OUR_PROGS" '
+			{ for (i = 1; i < NF; i++) if ($i == "name" && $(i + 1) ~ re) print "prog: " $0 }' ;;
+		link) printf '%s\n' "$out" |
+			awk '/kprobe_multi|perf_event|tracing|raw_tracepoint|type 15/ { print "link: " $0 }' ;;
+		perf) printf '%s\n' "$out" | awk '/kprobe|kretprobe/ { print "perf: " $0 }' ;;
+		esac
+	done
 	[ -r /sys/kernel/tracing/kprobe_events ] &&
 		sed 's/^/kprobe_events: /' /sys/kernel/tracing/kprobe_events
 	true
