@@ -8,7 +8,12 @@ check "two netns joined by veth" netns_pair
 check "nft drops echo requests in b's input hook" \
 	$IP netns exec b $NFT add table inet pwru_test \; \
 	add chain inet pwru_test input '{ type filter hook input priority 0; policy accept; }' \; \
-	add rule inet pwru_test input icmp type echo-request drop
+	add rule inet pwru_test input icmp type echo-request counter drop
+
+# nft_drops: the packets the rule above dropped so far (its counter)
+nft_drops() {
+	$IP netns exec b $NFT list chain inet pwru_test input | sed -n 's/.* counter packets \([0-9]*\) .*/\1/p'
+}
 
 # Kernels from 5.17 free a dropped skb through kfree_skb_reason, from 6.11
 # through sk_skb_reason_drop; older ones through kfree_skb, without a reason.
@@ -42,10 +47,16 @@ if ! pwru_start drop --filter-func "nf_hook_slow|$funcs" icmp; then
 	not_ok "pwru --filter-func 'nf_hook_slow|$funcs' icmp attached" "$(head -n 20 "$SCRATCH/drop.err")"
 	exit 0
 fi
-if $IP netns exec a ping -c 2 -i 0.2 -W 1 10.0.1.2 >"$SCRATCH/ping" 2>&1; then
-	not_ok "the ping is dropped" "$(cat "$SCRATCH/ping")"
+# dropped by the rule, not lost to anything else: its counter counts both requests
+before=$(nft_drops)
+$IP netns exec a ping -c 2 -i 0.2 -W 1 10.0.1.2 >"$SCRATCH/ping" 2>&1
+st=$?
+after=$(nft_drops)
+if [ $st = 1 ] && [ -n "$before" ] && [ "$((after - before))" = 2 ]; then
+	ok "the ping's two requests are dropped by the nft rule (its counter: $before -> $after)"
 else
-	ok "the ping is dropped"
+	not_ok "the ping's two requests are dropped by the nft rule" "ping exit $st, the rule's counter: ${before:-none} -> ${after:-none}" \
+		"$(cat "$SCRATCH/ping")"
 fi
 # both requests' drops, and their verdicts (sent at nf_hook_slow's exit, after the drop)
 both_drops() {

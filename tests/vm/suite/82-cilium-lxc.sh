@@ -18,6 +18,18 @@ cleanup_cilium() {
 }
 trap 'cleanup_cilium; cleanup' EXIT
 
+# policy_drops: the packets Cilium's policy dropped on their way out of the pod so far, as
+# its metrics map counts them, every CPU's: the raw bytes of bpftool's JSON, as Cilium's
+# struct metrics_key (reason, then dir in the low 2 bits) and metrics_value (count, u64) lay
+# them out: reason 133 DROP_POLICY, direction 2 egress.
+policy_drops() {
+	$BPFTOOL -j map dump pinned /sys/fs/bpf/test_cilium_metrics | jq '
+		def num: ltrimstr("0x") | ascii_downcase | explode |
+			reduce .[] as $c (0; . * 16 + $c - (if $c >= 97 then 87 else 48 end));
+		[.[] | select((.key[0] | num) == 133 and (.key[1] | num) % 4 == 2) | .values[].value |
+			. as $v | reduce range(0; 8) as $i (0; . + ($v[$i] | num) * pow(256; $i))] | add // 0'
+}
+
 if ! kernel_runs_fexit; then
 	ok "Cilium's bpf_lxc traced # SKIP $(uname -m) $(uname -r) runs no trampolines (80-tc-programs checks the refusal)"
 	exit 0
@@ -39,10 +51,22 @@ if ! pwru_start lxc --filter-trace-tc --filter-func 'kfree_skb_reason|sk_skb_rea
 	exit 0
 fi
 n=$($BPFTOOL prog show | grep -c 'sched_cls')
-check "every one of Cilium's $n tc programs is traced, tail calls included" \
-	grep -q "tracing $n tc and 0 XDP programs" "$SCRATCH/lxc.err"
-$IP netns exec a ping -c 1 -W 1 10.0.1.2 >"$SCRATCH/ping" 2>&1 &&
-	not_ok "the ping is denied" "$(cat "$SCRATCH/ping")"
+if [ "$n" -ge 1 ] && grep -q "tracing $n tc and 0 XDP programs" "$SCRATCH/lxc.err"; then
+	ok "every one of Cilium's $n tc programs is traced, tail calls included"
+else
+	not_ok "every one of Cilium's tc programs ($n) is traced, tail calls included" "$(cat "$SCRATCH/lxc.err")"
+fi
+# Denied by Cilium's policy, not lost to anything else: Cilium's own count of it went up.
+before=$(policy_drops)
+$IP netns exec a ping -c 1 -W 1 10.0.1.2 >"$SCRATCH/ping" 2>&1
+st=$?
+after=$(policy_drops)
+if [ $st = 1 ] && [ -n "$before" ] && [ "$((after - before))" -ge 1 ]; then
+	ok "the ping is denied: Cilium's metrics count it as DROP_POLICY, egress ($before -> $after)"
+else
+	not_ok "the ping is denied: Cilium's metrics count it as DROP_POLICY, egress" \
+		"ping exit $st, DROP_POLICY egress count: ${before:-none} -> ${after:-none}" "$(cat "$SCRATCH/ping")"
+fi
 $IP netns exec a bash -c 'echo x >/dev/udp/10.0.1.2/5353'
 # the last event the checks need: the kernel's drop of the datagram
 wait_lines "$SCRATCH/lxc.out" '5353\(udp\) .*(kfree_skb_reason|sk_skb_reason_drop|kfree_skb)'
