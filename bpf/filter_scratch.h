@@ -13,7 +13,7 @@
 
 /*
  * Values the splice writes into the 64-bit immediates holding these markers
- * (filters/pcap_filter.c): a marker is a register load, not a call, so clang keeps values
+ * (filters/filter_marks.c): a marker is a register load, not a call, so clang keeps values
  * in registers around it. Left as they are (no filter spliced), they ask for everything.
  */
 #define FILTER_MARK_COPY_LEN 0x70777275636f7079ULL /* "pwrucopy": bytes to copy */

@@ -12,8 +12,8 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include "bpf/filter_scratch.h"
 #include "filters/cbpf_xlate.h"
+#include "filters/filter_marks.h"
 #include "filters/pcap_compile.h"
 #include "filters/pcap_filter.h"
 #include "filters/pcap_hint.h"
@@ -313,69 +313,27 @@ static const struct ebpf_code *stub_body(const struct pcap_filter *f, const char
 	return NULL;
 }
 
-static uint32_t max_u32(uint32_t a, uint32_t b)
+/* What the bodies spliced wherever F is spliced need from the glue's markers. */
+static struct filter_marks marks_of(const struct pcap_filter *f)
 {
-	return a > b ? a : b;
-}
+	struct filter_marks m = {0};
 
-/* The glue copies the packet's first bytes only as far as a spliced body loads from them. */
-static uint32_t copy_len(const struct pcap_filter *f)
-{
-	uint32_t n = f->empty ? 0 : max_u32(f->l2.copy_len, f->l3.copy_len);
-
+	if (!f->empty) {
+		filter_marks_add(&m, &f->l2);
+		filter_marks_add(&m, &f->l3);
+	}
 	for (size_t k = 0; k < f->nextra; k++)
-		n = max_u32(n, f->extra[k].code.copy_len);
-	return n;
-}
-
-/* Whether a spliced body reads the scratch's len or skb: the glue fills them only then. */
-static bool reads_meta(const struct pcap_filter *f)
-{
-	bool on = !f->empty && (f->l2.reads_meta || f->l3.reads_meta);
-
-	for (size_t k = 0; k < f->nextra; k++)
-		on = on || f->extra[k].code.reads_meta;
-	return on;
-}
-
-/* Whether a spliced pcap body reads the scratch (all but in-place window bodies). */
-static bool needs_scratch(const struct pcap_filter *f)
-{
-	bool on = !f->empty && (f->l2.needs_scratch || f->l3.needs_scratch);
-
-	for (size_t k = 0; k < f->nextra; k++)
-		on = on || f->extra[k].code.needs_scratch;
-	return on;
+		filter_marks_add(&m, &f->extra[k].code);
+	return m;
 }
 
 int pcap_filter_mark_value(const struct pcap_filter *f, uint64_t mark, uint64_t *value)
 {
-	if (mark == FILTER_MARK_COPY_LEN)
-		*value = copy_len(f);
-	else if (mark == FILTER_MARK_META)
-		*value = reads_meta(f);
-	else if (mark == FILTER_MARK_SCRATCH)
-		*value = needs_scratch(f);
-	else
-		return -ENOENT;
-	return 0;
-}
+	struct filter_marks m = {0}; /* no filter: nothing is needed */
 
-/* The glue's markers (bpf/filter_scratch.h) in INSNS, as the values this filter gives them. */
-static void set_marks(const struct pcap_filter *f, struct bpf_insn *insns, size_t cnt)
-{
-	for (size_t i = 0; i + 1 < cnt; i++) {
-		uint64_t imm = (uint32_t)insns[i].imm | (uint64_t)(uint32_t)insns[i + 1].imm << 32;
-		uint64_t v;
-
-		if (insns[i].code != (BPF_LD | BPF_DW | BPF_IMM) || insns[i].src_reg)
-			continue;
-		if (!pcap_filter_mark_value(f, imm, &v)) {
-			insns[i].imm = (int32_t)(uint32_t)v;
-			insns[i + 1].imm = (int32_t)(uint32_t)(v >> 32);
-		}
-		i++; /* the immediate's second half */
-	}
+	if (f)
+		m = marks_of(f);
+	return filter_marks_value(&m, mark, value);
 }
 
 /* One edit per stub found in the program; returns how many. */
@@ -472,11 +430,13 @@ static int splice_prog(struct pcap_filter *f, struct bpf_program *prog,
 	    .line_rec = o->line_info_rec_size,
 	};
 	struct prog_image out;
+	struct filter_marks marks;
 	int err = splice_apply(&in, e, n, &out);
 
 	if (err)
 		return err;
-	set_marks(f, out.insns, out.cnt);
+	marks = marks_of(f);
+	filter_marks_apply(&marks, out.insns, out.cnt);
 	err = bpf_program__set_insns(prog, out.insns, out.cnt);
 	if (!err)
 		err = keep_image(f, &out);
