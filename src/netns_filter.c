@@ -27,37 +27,87 @@ static int parse_inode(const char *s, uint32_t *inode)
 	return 0;
 }
 
-/* Some entry of DIR (/proc/PID or /run/netns/NAME, with SUFFIX) is namespace INODE. */
-static bool inode_under(const char *dir, const char *suffix, uint32_t inode)
+/* Some DIR/ENTRY/SUFFIX (ENTRY: each of DIR's entries but dot files) passes TEST. */
+static bool any_under(const char *dir, const char *suffix,
+		      bool (*test)(const char *path, const void *arg), const void *arg)
 {
 	DIR *d = opendir(dir);
 	struct dirent *de;
-	char path[300];
-	struct stat st;
+	char path[512];
 	bool found = false;
 
 	while (d && !found && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
 		snprintf(path, sizeof(path), "%s/%s%s", dir, de->d_name, suffix);
-		found = de->d_name[0] != '.' && !stat(path, &st) && st.st_ino == inode;
+		found = test(path, arg);
 	}
 	if (d)
 		closedir(d);
 	return found;
 }
 
-/*
- * inode:N cannot be checked the way a path is: a mistyped number traces nothing, silently.
- * Say so when no process we can see and no ip-netns name is in it (it may still exist:
- * held by a process in another PID namespace, or only by a socket).
- */
-static void warn_unseen(uint32_t inode)
+/* PATH links to the namespace WANT ("net:[N]": /proc/PID/ns/net, an open file's fd link) */
+static bool test_link(const char *path, const void *want)
 {
-	if (inode_under("/proc", "/ns/net", inode) || inode_under("/run/netns", "", inode))
-		return;
-	fprintf(stderr,
-		"pwru: no process here and no /run/netns name is in network namespace inode:%u: "
-		"check the number (lsns -t net); tracing it anyway\n",
-		inode);
+	char got[64];
+	ssize_t n = readlink(path, got, sizeof(got) - 1);
+
+	if (n <= 0)
+		return false;
+	got[n] = '\0';
+	return !strcmp(got, want);
+}
+
+/* PATH is the namespace of inode *INODE: a bind mount (/run/netns/NAME) is no link */
+static bool test_stat(const char *path, const void *inode)
+{
+	struct stat st;
+
+	return !stat(path, &st) && st.st_ino == *(const uint32_t *)inode;
+}
+
+/* PATH is a /proc/PID/task or /proc/PID/fd: one of its entries is the namespace. */
+static bool test_tasks(const char *path, const void *want)
+{
+	return any_under(path, "/ns/net", test_link, want);
+}
+
+static bool test_fds(const char *path, const void *want)
+{
+	return any_under(path, "", test_link, want);
+}
+
+/* A namespace file bind-mounted anywhere (ip netns, Docker's, CNI's): mountinfo's root field. */
+static bool mounted(const char *want)
+{
+	FILE *f = fopen("/proc/self/mountinfo", "re");
+	char line[4096], root[64];
+	bool found = false;
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = sscanf(line, "%*s %*s %*s %63s", root) == 1 && !strcmp(root, want);
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/*
+ * inode:N cannot be opened the way a path is, and a mistyped number would trace nothing.
+ * The kernel has no lookup by inode: a namespace in use is held by a process or thread in
+ * it, by a bind mount, or by an open file, and each is looked for (cheapest first). One
+ * held only by a socket, or by a process in another PID namespace, is not seen: the path
+ * form is the way then.
+ */
+static bool netns_in_use(uint32_t inode)
+{
+	char want[32];
+
+	snprintf(want, sizeof(want), "net:[%u]", inode);
+	return any_under("/proc", "/ns/net", test_link, want) ||
+	       any_under("/run/netns", "", test_stat, &inode) || mounted(want) ||
+	       any_under("/proc", "/task", test_tasks, want) ||
+	       any_under("/proc", "/fd", test_fds, want);
 }
 
 /* if_nametoindex() inside the namespace THERE (an open nsfs file), then back home. */
@@ -123,10 +173,16 @@ int netns_filter_resolve(const char *netns, const char *ifname, uint32_t *inode,
 
 	*inode = *ifindex = 0;
 	if (netns && !strncmp(netns, "inode:", 6)) {
-		if (!parse_inode(netns + 6, inode)) {
-			warn_unseen(*inode);
-			return 0;
-		}
+		if (!parse_inode(netns + 6, inode))
+			return netns_in_use(*inode)
+				   ? 0
+				   : err_bad_input(
+					 e, ENOENT,
+					 "--filter-netns %s: no network namespace with "
+					 "that inode is in use here (lsns -t net or ls -l "
+					 "/proc/*/ns/net show them; or give its file: "
+					 "/proc/PID/ns/net, /run/netns/NAME)",
+					 netns);
 		return err_bad_input(
 		    e, EINVAL, "--filter-netns inode:N wants a non-zero number, not '%s'", netns);
 	}

@@ -156,6 +156,9 @@ walk "--filter-non-skb-funcs: no kernel function X in /proc/kallsyms" 2 \
 	./pwru --filter-non-skb-funcs fib_table_lookup,no_such_function_x icmp
 walk "--filter-netns inode:N wants a non-zero number, not 'V'" 2 \
 	"--filter-netns inode:N wants a non-zero number, not 'inode:0'$" ./pwru --filter-netns inode:0
+walk "--filter-netns inode:N: no network namespace with that inode is in use here (lsns -t net or ls -l /proc/*/ns/net show them; or give its file: /proc/PID/ns/net, /run/netns/NAME)" 2 \
+	'--filter-netns inode:12345: no network namespace with that inode is in use here \(lsns -t net or ls -l /proc/\*/ns/net show them; or give its file: /proc/PID/ns/net, /run/netns/NAME\)$' \
+	./pwru --filter-netns inode:12345
 walk "--filter-netns PATH: ERROR (give inode:N or /proc/PID/ns/net)" 2 \
 	'--filter-netns /nonexistent: No such file or directory \(give inode:N or /proc/PID/ns/net\)$' \
 	./pwru --filter-netns /nonexistent

@@ -28,6 +28,9 @@ bad_input "--filter-func no_such_function_xyz" 1 \
 	--filter-func no_such_function_xyz
 bad_input "--filter-netns inode:0" 2 "--filter-netns inode:N wants a non-zero number, not 'inode:0'$" \
 	--filter-netns inode:0 --filter-func icmp_rcv
+bad_input "--filter-netns inode:12345 (no such namespace)" 2 \
+	"--filter-netns inode:12345: no network namespace with that inode is in use here \\(lsns -t net or ls -l /proc/\\*/ns/net show them; or give its file: /proc/PID/ns/net, /run/netns/NAME\\)\$" \
+	--filter-netns inode:12345 --filter-func icmp_rcv
 bad_input "--filter-netns /etc/passwd (not a netns file)" 2 \
 	"--filter-netns /etc/passwd is not a network namespace file " \
 	--filter-netns /etc/passwd --filter-func icmp_rcv
