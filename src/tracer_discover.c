@@ -88,16 +88,24 @@ static int load_btf(struct tracer *t, struct pwru_err *e)
 				path, why);
 }
 
+/*
+ * Nothing to attach: an error, whatever --filter-trace-tc/xdp would add (their programs
+ * are traced beside kernel functions, not alone: said, for a user of cilium/pwru, where
+ * a --filter-func matching nothing traces only the programs).
+ */
 static int no_function(struct tracer *t, struct pwru_err *e)
 {
 	return err_not_possible(
 	    e, ENOENT,
 	    "no kernel function taking an skb matches --filter-func '%s' (%zu matched in BTF, "
-	    "%zu of them absent from kallsyms%s; nor does any tracepoint)",
+	    "%zu of them absent from kallsyms%s; nor does any tracepoint%s)",
 	    t->cfg->filter_func ? t->cfg->filter_func : "", t->fs.btf_matches, t->fs.no_symbol,
 	    t->kmods_without_btf ? "; modules without BTF are searched only for callbacks in "
 				   "their ops tables"
-				 : "");
+				 : "",
+	    tracer_traces_programs(t->cfg) ? "; --filter-trace-tc/-xdp trace programs beside "
+					     "kernel functions, not alone"
+					   : "");
 }
 
 /* NAME is one of LIST's comma-separated names. */

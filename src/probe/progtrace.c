@@ -316,6 +316,19 @@ static void *watch(void *arg)
 	return NULL;
 }
 
+/*
+ * A kind asked for with nothing of it traced at start: the kernel functions are, and the
+ * programs loaded from now on will be, so the trace goes on; but a user expecting a
+ * program's events should know it is not there (none loaded, none with BTF, or refused).
+ */
+static void none_traced(struct progtrace *pt, const char *flag, const char *kind)
+{
+	fprintf(pt->o.diag,
+		"pwru: %s: no %s program to trace now (bpftool net shows those attached; one "
+		"needs BTF): tracing the kernel functions, and %s programs as they are loaded\n",
+		flag, kind, kind);
+}
+
 static void summary(struct progtrace *pt)
 {
 	size_t i, tc = 0;
@@ -324,12 +337,20 @@ static void summary(struct progtrace *pt)
 	for (i = 0; i < pt->n; i++)
 		if (prog_names_get(pt->o.names, pt->t[i].id, &k) && k != PROG_XDP)
 			tc++;
-	fprintf(pt->o.diag, "pwru: tracing %zu tc and %zu XDP programs", tc, pt->n - tc);
-	if (pt->scan.no_btf)
-		fprintf(pt->o.diag, ", %zu without BTF left out", pt->scan.no_btf);
-	if (pt->refused)
-		fprintf(pt->o.diag, ", %zu refused (first: %s)", pt->refused, pt->first_refusal);
-	fputc('\n', pt->o.diag);
+	/* the counts when something was found, traced or not */
+	if (pt->n || pt->scan.no_btf || pt->refused) {
+		fprintf(pt->o.diag, "pwru: tracing %zu tc and %zu XDP programs", tc, pt->n - tc);
+		if (pt->scan.no_btf)
+			fprintf(pt->o.diag, ", %zu without BTF left out", pt->scan.no_btf);
+		if (pt->refused)
+			fprintf(pt->o.diag, ", %zu refused (first: %s)", pt->refused,
+				pt->first_refusal);
+		fputc('\n', pt->o.diag);
+	}
+	if (pt->o.tc && !tc)
+		none_traced(pt, "--filter-trace-tc", "tc");
+	if (pt->o.xdp && pt->n == tc)
+		none_traced(pt, "--filter-trace-xdp", "XDP");
 }
 
 int progtrace_start(struct progtrace *pt, struct bpf_object *obj, struct pwru_err *e)

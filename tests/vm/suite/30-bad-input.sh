@@ -26,6 +26,10 @@ bad_input "invalid regex --filter-func '('" 2 "--filter-func '\(' is not a valid
 bad_input "--filter-func no_such_function_xyz" 1 \
 	"no kernel function taking an skb matches --filter-func 'no_such_function_xyz' \(" \
 	--filter-func no_such_function_xyz
+# nothing at all to attach: the programs of --filter-trace-tc come beside functions, not alone
+bad_input "--filter-trace-tc --filter-func no_such_function_xyz" 1 \
+	"no kernel function taking an skb matches --filter-func 'no_such_function_xyz' \\(.*; --filter-trace-tc/-xdp trace programs beside kernel functions, not alone\\)\$" \
+	--filter-trace-tc --filter-func no_such_function_xyz
 bad_input "--filter-netns inode:0" 2 "--filter-netns inode:N wants a non-zero number, not 'inode:0'$" \
 	--filter-netns inode:0 --filter-func icmp_rcv
 bad_input "--filter-netns inode:12345 (no such namespace)" 2 \

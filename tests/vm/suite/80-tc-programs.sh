@@ -33,6 +33,32 @@ mark_json() {
 }
 
 check "two netns joined by veth" netns_pair
+
+# No tc or XDP program loaded yet: each kind asked for is said to have nothing to trace, in
+# one line, and the trace goes on with the kernel functions (programs loaded later are
+# picked up, below): exit 0. No 'tracing 0 tc and 0 XDP programs' line beside them.
+none_loaded() {
+	local k
+	if ! pwru_start none --filter-trace-tc --filter-trace-xdp --filter-func icmp_rcv icmp; then
+		not_ok "pwru --filter-trace-tc --filter-trace-xdp with no program loaded attached" \
+			"$(head -n 20 "$SCRATCH/none.err")"
+		return
+	fi
+	$IP netns exec a ping -c 1 -W 2 10.0.1.2 >/dev/null 2>&1
+	wait_events "$SCRATCH/none.out" icmp_rcv "$PING"
+	pwru_stop
+	for k in tc XDP; do
+		check "no $k program loaded: one line says so and what is traced" grep -qx \
+			"pwru: --filter-trace-$(echo $k | tr A-Z a-z): no $k program to trace now (bpftool net shows those attached; one needs BTF): tracing the kernel functions, and $k programs as they are loaded" \
+			"$SCRATCH/none.err"
+	done
+	check "no program loaded: no count of 0 programs" sh -c "! grep 'pwru: tracing 0 tc' '$SCRATCH/none.err'"
+	check "no program loaded: the kernel functions are traced, exit 0 (status $PWRU_STATUS)" \
+		sh -c "[ $PWRU_STATUS = 0 ] && grep -qF '$PING' '$SCRATCH/none.out'"
+}
+if kernel_runs_fexit; then
+	none_loaded
+fi
 check "$CIL on vb's tc ingress" sh -c "$INB $TC qdisc add dev vb clsact &&
 	$INB $TC filter add dev vb ingress pref 10 bpf da obj $OBJ/cilium_like.bpf.o sec tc"
 
