@@ -121,7 +121,12 @@ static void drop_reason(const struct enrich *e, struct pwru_record *r, uint8_t k
 {
 	r->reason_value = (uint32_t)(kind == FK_REASON_ARG2 ? r->ev->arg2 : r->ev->arg3);
 	r->reason = drop_reason_name(e->reasons, r->reason_value);
-	r->is_drop = kind != FK_TP_REASON || r->reason;
+	/*
+	 * SKB_CONSUMED (6.2+) is the kernel's own "not a drop": consume_skb's path through
+	 * kfree_skb_reason or sk_skb_reason_drop. Its name is still shown, as any reason's.
+	 */
+	r->is_drop = (kind != FK_TP_REASON || r->reason) &&
+		     !(r->reason && !strcmp(r->reason, "SKB_CONSUMED"));
 }
 
 /* The function's name, its drop reason, netfilter's verdict, a program's result. */

@@ -182,7 +182,7 @@ size_t func_ref_text(const struct func_ref *r, char *buf, size_t len)
 
 	if (!r->func)
 		n = clamp(snprintf(buf, len, "0x%" PRIx64, r->addr), len);
-	else if (r->is_drop && r->reason)
+	else if (r->reason)
 		n = clamp(snprintf(buf, len, "%s(%s)", r->func, r->reason), len);
 	else if (r->is_drop)
 		n = clamp(snprintf(buf, len, "%s (%" PRIu64 ")", r->func, r->reason_value), len);

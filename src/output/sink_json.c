@@ -182,8 +182,8 @@ static void format_func(struct fmt *f, const struct pwru_record *r)
 {
 	key_str(f, "func", r->func_text);
 	key_hex(f, "func_addr", r->ev->addr);
-	key_str(f, "drop_reason", r->is_drop && r->reason ? r->reason : "");
-	key_u64(f, "drop_reason_value", r->is_drop ? r->reason_value : 0);
+	key_str(f, "drop_reason", r->reason ? r->reason : "");
+	key_u64(f, "drop_reason_value", r->is_drop || r->reason ? r->reason_value : 0);
 }
 
 static void put_func(struct fmt *f, struct json_state *st, const struct pwru_record *r)

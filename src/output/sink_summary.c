@@ -85,7 +85,7 @@ static void print_row(FILE *out, const struct row *w)
 		fprintf(out, "  %10" PRIu64 "  0x%" PRIx64, w->count, w->addr);
 	else
 		fprintf(out, "  %10" PRIu64 "  %s", w->count, w->func);
-	if (w->is_drop && w->reason)
+	if (w->reason)
 		fprintf(out, "  %s", w->reason);
 	else if (w->is_drop)
 		fprintf(out, "  reason %" PRIu64, w->reason_value);

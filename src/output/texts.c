@@ -4,7 +4,7 @@
 
 static void func_text(struct texts *c, struct pwru_record *r)
 {
-	uint64_t reason = r->is_drop ? r->reason_value : ~0ull;
+	uint64_t reason = r->is_drop || r->reason ? r->reason_value : ~0ull;
 	size_t i = (size_t)((r->ev->addr >> 4) ^ reason) % TEXTS_FUNC_SLOTS;
 
 	if (r->note.exit || r->note.has_drop || r->note.has_nf || r->note.nft_chain) {

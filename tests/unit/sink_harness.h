@@ -67,6 +67,7 @@ static inline void harness_init(void)
 	int id = btf__add_enum(btf, "skb_drop_reason", 4);
 
 	btf__add_enum_value(btf, "SKB_NOT_DROPPED_YET", 0);
+	btf__add_enum_value(btf, "SKB_CONSUMED", 1);
 	btf__add_enum_value(btf, "SKB_DROP_REASON_NOT_SPECIFIED", 2);
 	btf__add_enum_value(btf, "SKB_DROP_REASON_NETFILTER_DROP", 6);
 	ok(id > 0 && !drop_reasons_load(btf, &harness_dr), "drop reasons read from a BTF enum");

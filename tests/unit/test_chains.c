@@ -401,6 +401,36 @@ static void test_first_device(void)
 	rendered_free(&r);
 }
 
+/* 6.2+: consume_skb's way through sk_skb_reason_drop, SKB_CONSUMED, is a free, not a drop. */
+static void test_consumed(void)
+{
+	static const uint64_t steps[] = {ADDR_IP_RCV, ADDR_TCP_V4_RCV, ADDR_SK_DROP,
+					 ADDR_RELEASE_HEAD, ADDR_KFREE_SKBMEM};
+	struct pwru_event ev[5];
+	struct sink_opts so = {.meta = false};
+	struct rendered r;
+	const char *drops;
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		ev[i] = sample_event();
+		ev[i].addr = steps[i];
+		ev[i].ts = 1000 + 10 * (uint64_t)i;
+		ev[i].arg3 = 1; /* SKB_CONSUMED */
+	}
+	r = render_events(&sink_chains, &so, ev, 5, 0);
+	ok(r.out && strstr(r.out, "  sk_skb_reason_drop(SKB_CONSUMED)\n") &&
+	       strstr(r.out, "  end: freed\n") && !strstr(r.out, "dropped"),
+	   "chains: sk_skb_reason_drop(SKB_CONSUMED) shows its reason and ends the packet freed");
+	rendered_free(&r);
+	r = render_events(&sink_summary, &so, ev, 5, 0);
+	drops = r.out ? strstr(r.out, "drops by function and reason:\n") : NULL;
+	ok(drops && !drops[strlen("drops by function and reason:\n")] &&
+	       strstr(r.out, "  sk_skb_reason_drop  SKB_CONSUMED\n"),
+	   "summary: a consumed packet's row is among the events, no drop row");
+	rendered_free(&r);
+}
+
 int main(void)
 {
 	harness_init();
@@ -411,6 +441,7 @@ int main(void)
 	test_late_verdicts();
 	test_too_late();
 	test_first_device();
+	test_consumed();
 	harness_done();
 	return tap_done();
 }
