@@ -292,7 +292,7 @@ void enrich_record(struct enrich *e, struct pwru_record *r)
 	r->netns_name = e->netns ? netns_name(e->netns, r->ev->netns) : "";
 	r->wall_ns = (uint64_t)((int64_t)r->ev->ts + e->wall_offset);
 	if (e->times)
-		r->since_prev = skb_times_since(e->times, r->ev->skb, r->ev->ts);
+		r->since_prev = skb_times_since(e->times, r->ev->skb, r->ev->ts, r->skb_point);
 	if (e->syms)
 		symbolize(e, r);
 }

@@ -14,7 +14,7 @@ struct recent {
 };
 
 struct skb_times {
-	struct u64map *latest; /* skb -> its latest event's time */
+	struct u64map *latest; /* skb -> its life word: the latest event's time, its state */
 	struct recent r[RECENT];
 	size_t next;
 };
@@ -57,15 +57,19 @@ static uint64_t late_since(const struct skb_times *t, uint64_t skb, uint64_t ts)
 	return found ? ts - best : 0;
 }
 
-uint64_t skb_times_since(struct skb_times *t, uint64_t skb, uint64_t ts)
+uint64_t skb_times_since(struct skb_times *t, uint64_t skb, uint64_t ts, enum skb_point p)
 {
 	bool fresh, late;
-	uint64_t *latest = u64map_get(t->latest, skb, &fresh), since;
+	uint64_t *life = u64map_get(t->latest, skb, &fresh), prev, since;
 
-	late = !fresh && ts < *latest;
-	since = fresh ? 0 : late ? late_since(t, skb, ts) : ts - *latest;
-	if (!late)
-		*latest = ts;
+	if (fresh)
+		*life = 0;
+	prev = skb_life_ts(*life);
+	late = !fresh && ts < prev;
+	if (skb_life_next(life, p, ts)) /* the address's first packet, or a new one there */
+		since = 0;
+	else
+		since = late ? late_since(t, skb, ts) : ts - prev;
 	t->r[t->next] = (struct recent){skb, ts, late};
 	t->next = (t->next + 1) % RECENT;
 	return since;

@@ -13,6 +13,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "src/output/skb_life.h"
 
 struct skb_times;
 
@@ -20,9 +21,11 @@ struct skb_times;
 struct skb_times *skb_times_new(size_t skbs);
 /*
  * The ns since SKB's event before TS in time, and TS remembered; 0 for the skb's first
- * event (or a late one whose predecessor is no longer held).
+ * event (or a late one whose predecessor is no longer held). P is the event's function's
+ * point in an skb's life (skb_life.h): a packet that takes a freed one's address starts
+ * at 0 too, not from the freed one's last event.
  */
-uint64_t skb_times_since(struct skb_times *t, uint64_t skb, uint64_t ts);
+uint64_t skb_times_since(struct skb_times *t, uint64_t skb, uint64_t ts, enum skb_point p);
 void skb_times_free(struct skb_times *t);
 
 #endif
