@@ -58,11 +58,14 @@ for fn in __ip_local_out ip_output __dev_queue_xmit; do
 	at_least "their replies, new skbs on the same stack, show at $fn" \
 		"$(event_lines "$out" $fn "$REPLY" | wc -l)" 10 "$out"
 done
-other=$(grep -E '10\.0\.1\.(1:0->10\.0\.1\.2|2:0->10\.0\.1\.1):0' "$out")
+# A free on a stack a selected skb owns ends that ownership and is itself shown, whoever's
+# skb it frees (bpf/track.bpf.h: "until an skb is freed there"): the other ping's packet can
+# be that free (7.2 CI, once: its reply at kfree_skbmem alone). Everywhere else it must not show.
+other=$(grep -E '10\.0\.1\.(1:0->10\.0\.1\.2|2:0->10\.0\.1\.1):0' "$out" | grep -v ' kfree_skbmem$')
 if [ -n "$PINGS_OK" ] && [ -z "$other" ]; then
-	ok "the other ping, answered, shows nowhere, request or reply"
+	ok "the other ping, answered, shows nowhere, request or reply (but a free ending a selected stack)"
 else
-	not_ok "the other ping, answered, shows nowhere, request or reply" \
+	not_ok "the other ping, answered, shows nowhere, request or reply (but a free ending a selected stack)" \
 		"both pings answered: ${PINGS_OK:-no}" "$(echo "$other" | head -n 5)"
 fi
 check "pwru --filter-track-skb-by-stackid exits 0 on SIGINT" test "${PWRU_STATUS:-x}" = 0
