@@ -40,7 +40,11 @@ CC       := aarch64-linux-gnu-gcc --sysroot=$(SYSROOT)
 else
 $(error ARCH must be amd64 or arm64, not '$(ARCH)')
 endif
-VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1)
+# Looked up once per make: a recursive VERSION ran git describe at each use, so a commit or
+# rebase during a build gave pwru --version and the man page's footer different versions.
+ifeq ($(origin VERSION),undefined)
+VERSION := $(shell git describe --tags --always --dirty 2>/dev/null || echo 0.1)
+endif
 
 WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-field-initializers
 CFLAGS   ?= -O2 -g

@@ -32,7 +32,20 @@ for s in NAME SYNOPSIS DESCRIPTION OPTIONS OUTPUT BACKENDS "EXIT STATUS" EXAMPLE
 done
 result "$([ -z "$missing" ] && echo 0 || echo 1)" "the page has its sections" "missing:$missing"
 version=$(./pwru --version | awk '{ print $2 }')
-result "$(echo "$text" | tail -n 3 | grep -q "pwru $version" && echo 0 || echo 1)" "the footer carries the version ($version)"
+result "$(echo "$text" | tail -n 3 | grep -q "pwru $version" && echo 0 || echo 1)" "the footer carries the version ($version)" \
+	"footer: $(echo "$text" | tail -n 1)" "the last make's version: $(cat build/version 2>/dev/null)"
+# Both come from one look at the version in a make: a HEAD that moves during the build (a
+# commit, a rebase) must not give them different ones. A git answering each describe with
+# a new version stands for that HEAD; make -n shows what each command would be given.
+fake=$(mktemp -d)
+printf '#!/bin/sh\nn=$(($(cat "$0.n" 2>/dev/null || echo 0) + 1)); echo $n >"$0.n"; echo "v$n"\n' >"$fake/git"
+chmod +x "$fake/git"
+got=$(PATH="$fake:$PATH" make -n -B build/obj/src/main.o build/pwru.8 2>&1 |
+	grep -oE "PWRU_VERSION='\"[^\"]*\"'|pwru\.8\.in [^ ]*" | sed -E "s/.*[\"' ]v/v/; s/[\"']+\$//" | sort -u)
+rm -rf "$fake"
+result "$([ "$got" = v1 ] && echo 0 || echo 1)" \
+	"make looks up the version once: pwru and the page get the same one while HEAD moves" \
+	"versions given: $(echo $got)"
 
 # What bash offers for the words of a command line; the last word is the one completed.
 offer() {
