@@ -17,8 +17,11 @@ for f in ip_output __dev_queue_xmit veth_xmit ip_rcv icmp_rcv; do
 done
 expect_line "and the reply at icmp_rcv" "$SCRATCH/demo.out" ' icmp_rcv$' '10.0.1.2:0->10.0.1.1:0(icmp)'
 expect_line "every event printed, none lost" "$SCRATCH/demo.out" '^pwru: [1-9][0-9]* events, 0 lost$'
-if $IP netns list | grep -q pwru-demo; then
-	not_ok "the demo's namespaces are gone" "$($IP netns list)"
+# from ip's own listing, which has to succeed: a failing ip lists nothing either
+if ! netns=$($IP netns list 2>&1); then
+	not_ok "the demo's namespaces are gone" "ip netns list failed: $netns"
+elif printf '%s\n' "$netns" | grep -q pwru-demo; then
+	not_ok "the demo's namespaces are gone" "$netns"
 else
 	ok "the demo's namespaces are gone"
 fi
