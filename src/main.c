@@ -536,11 +536,12 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 		rc = filter_setup(cfg, t.btf, &t.pcap, t.out.so.metadata.kind,
 				  t.out.so.xdp_metadata.kind, e);
 	rc = stopped(rc, e);
+	/* before the backend's choice is said: a refusal here is one line */
+	if (!rc)
+		rc = trace_programs(&t, e);
 	if (!rc)
 		rc = pick_backend(&t, e);
 	phase_done(PH_BACKEND);
-	if (!rc)
-		rc = trace_programs(&t, e);
 	if (!rc) {
 		fprintf(stderr, "pwru: backend %s\n", t.backend->name);
 		rc = stopped(load_bpf(&t, e), e);
