@@ -94,6 +94,7 @@ static void set_backend_ctx(struct tracer *t)
 	    .tr = &t->tr,
 	    .stop = &stop,
 	    .debug = t->cfg->debug,
+	    .programs_only = tracer_programs_only(t) && tracer_traces_programs(t->cfg),
 	    .batch = t->cfg->kprobe_batch == FLAGS_UNSET ? 0 : (size_t)t->cfg->kprobe_batch};
 }
 
@@ -162,6 +163,7 @@ static int trace_programs(struct tracer *t, struct pwru_err *e)
 {
 	struct progtrace_opts o = {.tc = t->cfg->filter_trace_tc,
 				   .xdp = t->cfg->filter_trace_xdp,
+				   .alone = tracer_programs_only(t),
 				   .vmlinux = t->btf,
 				   .diag = stderr};
 
@@ -171,7 +173,15 @@ static int trace_programs(struct tracer *t, struct pwru_err *e)
 		return -1;
 	o.names = t->progs = prog_names_new();
 	t->pt = o.names ? progtrace_new(&o) : NULL;
-	return t->pt ? 0 : err_from_errno(e, -ENOMEM, "--filter-trace-tc/xdp");
+	if (!t->pt)
+		return err_from_errno(e, -ENOMEM, "--filter-trace-tc/xdp");
+	if (!o.alone)
+		return 0;
+	/* as cilium/pwru: the programs alone, when there are some */
+	if (!progtrace_any_loaded(t->pt))
+		return tracer_no_program(t, e);
+	tracer_note_programs_only(t);
+	return 0;
 }
 
 static int load_bpf(struct tracer *t, struct pwru_err *e)

@@ -60,6 +60,12 @@ struct tracer {
 int tracer_discover(struct tracer *t, struct pwru_err *e);
 /* --filter-trace-tc/xdp was given. */
 bool tracer_traces_programs(const struct pwru_config *cfg);
+/* No kernel function or tracepoint matched: only --filter-trace-tc/xdp's programs are traced. */
+bool tracer_programs_only(const struct tracer *t);
+/* Programs only, and none of them loaded: -1 with E set (not possible), saying why. */
+int tracer_no_program(const struct tracer *t, struct pwru_err *e);
+/* Programs only: says so, and why, on stderr. */
+void tracer_note_programs_only(const struct tracer *t);
 /* Said once tracing goes ahead: modules whose BTF was unreadable or absent. */
 void tracer_module_notes(const struct tracer *t);
 /* --debug: the functions of BTF that are not in the set, and why. */

@@ -88,24 +88,64 @@ static int load_btf(struct tracer *t, struct pwru_err *e)
 				path, why);
 }
 
-/*
- * Nothing to attach: an error, whatever --filter-trace-tc/xdp would add (their programs
- * are traced beside kernel functions, not alone: said, for a user of cilium/pwru, where
- * a --filter-func matching nothing traces only the programs).
- */
+/* What --filter-trace-tc/xdp trace: "tc", "XDP" or "tc and XDP" (JOIN between them). */
+static const char *program_kinds(const struct pwru_config *cfg, const char *join, char *buf,
+				 size_t len)
+{
+	snprintf(buf, len, "%s%s%s", cfg->filter_trace_tc ? "tc" : "",
+		 cfg->filter_trace_tc && cfg->filter_trace_xdp ? join : "",
+		 cfg->filter_trace_xdp ? "XDP" : "");
+	return buf;
+}
+
+/* Why no kernel function is traced: said by an error and by the programs-only note. */
+static void no_function_why(const struct tracer *t, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "no kernel function taking an skb matches --filter-func '%s' (%zu matched in "
+		 "BTF, %zu of them absent from kallsyms%s; nor does any tracepoint)",
+		 t->cfg->filter_func ? t->cfg->filter_func : "", t->fs.btf_matches, t->fs.no_symbol,
+		 t->kmods_without_btf ? "; modules without BTF are searched only for callbacks "
+					"in their ops tables"
+				      : "");
+}
+
+/* Nothing to attach, and no --filter-trace-tc/xdp to trace programs instead. */
 static int no_function(struct tracer *t, struct pwru_err *e)
 {
-	return err_not_possible(
-	    e, ENOENT,
-	    "no kernel function taking an skb matches --filter-func '%s' (%zu matched in BTF, "
-	    "%zu of them absent from kallsyms%s; nor does any tracepoint%s)",
-	    t->cfg->filter_func ? t->cfg->filter_func : "", t->fs.btf_matches, t->fs.no_symbol,
-	    t->kmods_without_btf ? "; modules without BTF are searched only for callbacks in "
-				   "their ops tables"
-				 : "",
-	    tracer_traces_programs(t->cfg) ? "; --filter-trace-tc/-xdp trace programs beside "
-					     "kernel functions, not alone"
-					   : "");
+	char why[512];
+
+	no_function_why(t, why, sizeof(why));
+	return err_not_possible(e, ENOENT, "%s", why);
+}
+
+bool tracer_programs_only(const struct tracer *t)
+{
+	return !t->fs.n && !t->tps.n;
+}
+
+/*
+ * As in cilium/pwru, --filter-trace-tc/xdp trace their programs even when --filter-func
+ * matches no function; but with no such program loaded either there is nothing to trace.
+ */
+int tracer_no_program(const struct tracer *t, struct pwru_err *e)
+{
+	char why[512], kinds[16];
+
+	no_function_why(t, why, sizeof(why));
+	return err_not_possible(e, ENOENT,
+				"%s, and no %s program is loaded that can be traced (bpftool net "
+				"shows those attached; one needs BTF)",
+				why, program_kinds(t->cfg, " or ", kinds, sizeof(kinds)));
+}
+
+void tracer_note_programs_only(const struct tracer *t)
+{
+	char why[512], kinds[16];
+
+	no_function_why(t, why, sizeof(why));
+	fprintf(stderr, "pwru: %s: tracing the %s programs alone\n", why,
+		program_kinds(t->cfg, " and ", kinds, sizeof(kinds)));
 }
 
 /* NAME is one of LIST's comma-separated names. */
@@ -240,7 +280,8 @@ int tracer_discover(struct tracer *t, struct pwru_err *e)
 	phase_done(PH_FUNCS);
 	if (rc)
 		return -1;
-	if (!t->fs.n && !t->tps.n)
+	/* --list-funcs lists functions: the programs do not stand in for them */
+	if (tracer_programs_only(t) && (!tracer_traces_programs(t->cfg) || t->cfg->list_funcs))
 		return no_function(t, e);
 	if (mark_retval(&t->fs, e))
 		return -1;

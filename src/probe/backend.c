@@ -85,7 +85,8 @@ int backend_probe(const struct backend *b, const struct backend_ctx *ctx, char *
 
 static int usable(const struct backend *b, const struct backend_ctx *ctx, char *why, size_t len)
 {
-	if (!backend_set(b, ctx)->n) {
+	/* the backend's programs still carry the events of the tc and XDP programs traced */
+	if (!backend_set(b, ctx)->n && !ctx->programs_only) {
 		snprintf(why, len, "no %s taking an skb matches",
 			 b->targets == TARGET_TRACEPOINTS ? "tracepoint" : "kernel function");
 		return -1;

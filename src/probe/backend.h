@@ -41,6 +41,7 @@ struct backend_ctx {
 	volatile sig_atomic_t *stop; /* set by SIGINT/SIGTERM: stop attaching, clean up */
 	int debug;		     /* --debug: say why each skipped target was skipped */
 	size_t batch;		     /* --filter-kprobe-batch: addresses per attaching thread */
+	bool programs_only; /* no function nor tracepoint: --filter-trace-tc/xdp's programs alone */
 	void *priv;
 };
 

@@ -94,6 +94,24 @@ int progtrace_probe(const struct btf *vmlinux, struct pwru_err *e)
 	return err ? err_not_possible(e, -err, "%s: %s", what, why) : 0;
 }
 
+static int found_one(void *arg, const struct bpf_prog_target *t)
+{
+	close(t->fd);
+	*(bool *)arg = true;
+	return -ECANCELED; /* one is enough */
+}
+
+bool progtrace_any_loaded(const struct progtrace *pt)
+{
+	struct bpf_progs_scan s = {.tc = pt->o.tc, .xdp = pt->o.xdp};
+	bool found = false;
+	char err[256];
+	int rc = bpf_progs_scan(&s, found_one, &found, err, sizeof(err));
+
+	/* a listing that fails is no proof of none: the start's scan says why */
+	return found || (rc && rc != -ECANCELED);
+}
+
 struct progtrace *progtrace_new(const struct progtrace_opts *o)
 {
 	struct progtrace *pt = calloc(1, sizeof(*pt));
@@ -317,16 +335,21 @@ static void *watch(void *arg)
 }
 
 /*
- * A kind asked for with nothing of it traced at start: the kernel functions are, and the
- * programs loaded from now on will be, so the trace goes on; but a user expecting a
- * program's events should know it is not there (none loaded, none with BTF, or refused).
+ * A kind asked for with nothing of it traced at start: the kernel functions (or, with none,
+ * the other kind's programs) are, and the programs loaded from now on will be, so the
+ * trace goes on; but a user expecting a program's events should know it is not there
+ * (none loaded, none with BTF, or refused).
  */
-static void none_traced(struct progtrace *pt, const char *flag, const char *kind)
+static void none_traced(struct progtrace *pt, const char *flag, const char *kind, const char *other)
 {
+	const char *now = "the kernel functions";
+
+	if (pt->o.alone) /* the other kind's, if any (one gone since pwru looked: none) */
+		now = pt->n ? other : "nothing now";
 	fprintf(pt->o.diag,
 		"pwru: %s: no %s program to trace now (bpftool net shows those attached; one "
-		"needs BTF): tracing the kernel functions, and %s programs as they are loaded\n",
-		flag, kind, kind);
+		"needs BTF): tracing %s, and %s programs as they are loaded\n",
+		flag, kind, now, kind);
 }
 
 static void summary(struct progtrace *pt)
@@ -348,9 +371,9 @@ static void summary(struct progtrace *pt)
 		fputc('\n', pt->o.diag);
 	}
 	if (pt->o.tc && !tc)
-		none_traced(pt, "--filter-trace-tc", "tc");
+		none_traced(pt, "--filter-trace-tc", "tc", "the XDP programs");
 	if (pt->o.xdp && pt->n == tc)
-		none_traced(pt, "--filter-trace-xdp", "XDP");
+		none_traced(pt, "--filter-trace-xdp", "XDP", "the tc programs");
 }
 
 int progtrace_start(struct progtrace *pt, struct bpf_object *obj, struct pwru_err *e)

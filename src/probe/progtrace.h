@@ -27,6 +27,7 @@ struct prog_names;
 
 struct progtrace_opts {
 	bool tc, xdp;
+	bool alone;		  /* no kernel function is traced: only these programs */
 	struct prog_names *names; /* filled with every program traced */
 	const struct btf *vmlinux;
 	FILE *diag; /* progress and programs coming and going */
@@ -41,6 +42,8 @@ struct progtrace;
 int progtrace_probe(const struct btf *vmlinux, struct pwru_err *e);
 
 struct progtrace *progtrace_new(const struct progtrace_opts *o);
+/* Before load: whether a program of a kind asked for, with BTF, is loaded now. */
+bool progtrace_any_loaded(const struct progtrace *pt);
 
 /* The sections of the templates, for the loader's splice hooks. */
 size_t progtrace_sections(const struct hook_section **out, size_t max);

@@ -206,9 +206,8 @@ walk "/proc/kallsyms shows no addresses; run as root with kernel.kptr_restrict b
 walk "no kernel function taking an skb matches --filter-func 'RE' (...)" 1 \
 	"no kernel function taking an skb matches --filter-func 'no_such_fn_x' \(" \
 	./pwru --filter-func no_such_fn_x
-walk "no kernel function taking an skb matches --filter-func 'RE' (...)" 1 \
-	"no kernel function taking an skb matches --filter-func 'no_such_fn_x' \\(.*; --filter-trace-tc/-xdp trace programs beside kernel functions, not alone\\)\$" \
-	./pwru --filter-trace-xdp --filter-func no_such_fn_x
+in_vm "no kernel function taking an skb matches --filter-func 'RE' (...), and no KIND program is loaded that can be traced (...)" \
+	30-bad-input.sh ", and no tc program is loaded that can be traced "
 in_vm "--kmods: module 'X' is loaded but the kernel has no BTF for it (...)" 30-bad-input.sh \
 	"is loaded but the kernel has no BTF for it"
 in_vm "--kmods: cannot read the BTF of module X: ..." 30-bad-input.sh \

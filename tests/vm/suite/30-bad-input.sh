@@ -26,10 +26,14 @@ bad_input "invalid regex --filter-func '('" 2 "--filter-func '\(' is not a valid
 bad_input "--filter-func no_such_function_xyz" 1 \
 	"no kernel function taking an skb matches --filter-func 'no_such_function_xyz' \(" \
 	--filter-func no_such_function_xyz
-# nothing at all to attach: the programs of --filter-trace-tc come beside functions, not alone
-bad_input "--filter-trace-tc --filter-func no_such_function_xyz" 1 \
-	"no kernel function taking an skb matches --filter-func 'no_such_function_xyz' \\(.*; --filter-trace-tc/-xdp trace programs beside kernel functions, not alone\\)\$" \
-	--filter-trace-tc --filter-func no_such_function_xyz
+# nothing at all to trace: no function matches, and --filter-trace-tc finds no tc program
+# loaded to trace alone (80-tc-programs traces one alone, and checks the refusal where the
+# kernel has no trampolines)
+if kernel_runs_fexit; then
+	bad_input "--filter-trace-tc --filter-func no_such_function_xyz, no tc program loaded" 1 \
+		"no kernel function taking an skb matches --filter-func 'no_such_function_xyz' \\(.*\\), and no tc program is loaded that can be traced \\(bpftool net shows those attached; one needs BTF\\)\$" \
+		--filter-trace-tc --filter-func no_such_function_xyz
+fi
 bad_input "--filter-netns inode:0" 2 "--filter-netns inode:N wants a non-zero number, not 'inode:0'$" \
 	--filter-netns inode:0 --filter-func icmp_rcv
 bad_input "--filter-netns inode:12345 (no such namespace)" 2 \

@@ -80,6 +80,34 @@ if ! kernel_runs_fexit; then
 	exit 0
 fi
 
+# --filter-func matching no function: as in cilium/pwru, the tc programs are traced alone,
+# and stderr says why no function is.
+programs_alone() {
+	local other
+	if ! pwru_start alone --filter-trace-tc --filter-func no_such_function_xyz icmp; then
+		not_ok "--filter-trace-tc, --filter-func matching nothing: attached" \
+			"exit ${PWRU_STATUS:-?}" "$(head -n 20 "$SCRATCH/alone.err")"
+		return
+	fi
+	$IP netns exec a ping -c 1 -W 2 10.0.1.2 >/dev/null 2>&1
+	wait_lines "$SCRATCH/alone.out" " $CIL\(tc\) TC_ACT_OK"
+	pwru_stop
+	check "--filter-func matching nothing: stderr says the tc programs are traced alone" grep -qxE \
+		"pwru: no kernel function taking an skb matches --filter-func 'no_such_function_xyz' \(.*\): tracing the tc programs alone" \
+		"$SCRATCH/alone.err"
+	check "and counts the tc program traced" grep -q 'tracing 1 tc and 0 XDP programs' "$SCRATCH/alone.err"
+	expect_line "the ping at the program's entry" "$SCRATCH/alone.out" " $CIL\(tc\)$" "$PING"
+	expect_line "and its exit, TC_ACT_OK" "$SCRATCH/alone.out" " $CIL\(tc\) TC_ACT_OK( |$)" "$PING"
+	other=$(grep '^0x' "$SCRATCH/alone.out" | grep -v -F '(tc)')
+	if [ -z "$other" ] && [ "$PWRU_STATUS" = 0 ]; then
+		ok "only the program's events, no kernel function's; exit 0 on SIGINT"
+	else
+		not_ok "only the program's events, no kernel function's; exit 0 on SIGINT" \
+			"exit $PWRU_STATUS" "$(echo "$other" | head -n 5)"
+	fi
+}
+programs_alone
+
 if ! pwru_start tc --filter-trace-tc --output-cilium \
 	--filter-func 'icmp_rcv|kfree_skb_reason|sk_skb_reason_drop|kfree_skb' 'icmp or udp'; then
 	not_ok "pwru --filter-trace-tc attached" "$(head -n 20 "$SCRATCH/tc.err")"
