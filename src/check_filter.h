@@ -54,6 +54,12 @@ int filter_checker_open_filter(struct pcap_filter *f, int dlt, struct filter_che
  * locally generated, which `outbound` matches (docs/filters.md).
  */
 void filter_checker_set_ingress_ifindex(struct filter_checker *c, unsigned int ifindex);
+/*
+ * Runs later packets as link type DLT, without loading again: the program is the same for
+ * every link type (the layer it filters from goes with each packet). Returns 0, or -1 with E
+ * set (bad input) for an unsupported DLT, leaving the checker as it was.
+ */
+int filter_checker_set_dlt(struct filter_checker *c, int dlt, struct pwru_err *e);
 /* The loaded tc program, for tests that inspect what the kernel runs. */
 int filter_checker_prog_fd(const struct filter_checker *c);
 /* Runs the packet REPEAT times in the kernel; *NS_PER_RUN is the kernel's average. */

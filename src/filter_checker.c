@@ -169,17 +169,27 @@ out:
 	return ret;
 }
 
-static int checker_new(int dlt, struct filter_checker **out, struct pwru_err *e)
+/* The layer DLT's packets are filtered from; -1 with E set when it is not supported. */
+static int layer_or_err(int dlt, struct pwru_err *e)
 {
 	const char *name = pcap_datalink_val_to_name(dlt);
-	struct filter_checker *c;
 	int layer = layer_of(dlt);
 
 	if (layer < 0)
-		return err_bad_input(e, EPROTONOSUPPORT,
-				     "link type %s is not supported: only Ethernet (EN10MB) and "
-				     "raw IP (RAW, IPV4, IPV6) captures",
-				     name ? name : "unknown");
+		err_bad_input(e, EPROTONOSUPPORT,
+			      "link type %s is not supported: only Ethernet (EN10MB) and "
+			      "raw IP (RAW, IPV4, IPV6) captures",
+			      name ? name : "unknown");
+	return layer;
+}
+
+static int checker_new(int dlt, struct filter_checker **out, struct pwru_err *e)
+{
+	struct filter_checker *c;
+	int layer = layer_or_err(dlt, e);
+
+	if (layer < 0)
+		return -1;
 	c = calloc(1, sizeof(*c));
 	if (c)
 		c->frame = malloc(TEST_RUN_MAX);
@@ -309,6 +319,16 @@ int filter_checker_time(struct filter_checker *c, const unsigned char *pkt, unsi
 void filter_checker_set_ingress_ifindex(struct filter_checker *c, unsigned int ifindex)
 {
 	c->ingress_ifindex = ifindex;
+}
+
+int filter_checker_set_dlt(struct filter_checker *c, int dlt, struct pwru_err *e)
+{
+	int layer = layer_or_err(dlt, e);
+
+	if (layer < 0)
+		return -1;
+	c->layer = layer;
+	return 0;
 }
 
 int filter_checker_prog_fd(const struct filter_checker *c)

@@ -12,10 +12,12 @@
 #pragma weak filter_checker_open
 #pragma weak filter_checker_run
 #pragma weak filter_checker_close
+#pragma weak filter_checker_set_dlt
 
 static inline int checker_linked(void)
 {
-	return filter_checker_open && filter_checker_run && filter_checker_close;
+	return filter_checker_open && filter_checker_run && filter_checker_close &&
+	       filter_checker_set_dlt;
 }
 
 /* filter_checker_open() with its message in MSG: a difference is a difference, whatever its class.

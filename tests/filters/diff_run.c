@@ -104,18 +104,17 @@ static struct filter_checker *open_ours(struct diff_ctx *ctx, struct diff_outcom
 	return o->ours_ok ? c : NULL;
 }
 
-static void run_expr(struct diff_ctx *ctx, const char *expr, enum capture_link link,
-		     struct diff_outcome *o)
+/* EXPR on LINK's packets, ours through C (NULL: not opened, o->our_err says why). */
+static void run_link(struct diff_ctx *ctx, const char *expr, enum capture_link link,
+		     struct filter_checker *c, struct diff_outcome *o)
 {
 	struct exclusion *pex[MAX_PKT_EXCL];
 	struct bpf_program prog = {0};
-	struct filter_checker *c;
 	size_t i, npex;
 
 	o->deviation = deviation_matches_nothing(expr, link) != NULL;
 	o->ref_ok =
 	    !reference_compile(expr, capture_link_dlt(link), &prog, o->ref_err, sizeof(o->ref_err));
-	c = open_ours(ctx, o, expr, capture_link_dlt(link));
 	npex = packet_exclusions(ctx, link, expr, pex);
 	for (i = 0; (o->ref_ok || c) && i < ctx->set.count[link]; i++) {
 		const struct capture_pkt *p = &ctx->set.pkts[link][i];
@@ -126,29 +125,69 @@ static void run_expr(struct diff_ctx *ctx, const char *expr, enum capture_link l
 		}
 		compare_pkt(ctx, o, c, &prog, p);
 	}
-	if (c)
-		filter_checker_close(c);
 	if (o->ref_ok)
 		pcap_freecode(&prog);
 }
 
-void diff_run_task(struct diff_ctx *ctx, size_t t, struct diff_outcome *o)
+/*
+ * Ours for LINK: the checker loaded for an earlier link (FIRST, NULL if none) serves again,
+ * switched to LINK's layer, since its program is the same for every link type; loading
+ * again would only read and parse vmlinux BTF again, the larger part of this test's time.
+ */
+static struct filter_checker *ours_for(struct diff_ctx *ctx, struct diff_outcome *o,
+				       const char *expr, enum capture_link link,
+				       const struct diff_outcome *first, struct filter_checker *c)
 {
-	enum capture_link link = t % LINK_COUNT;
-	const char *expr = ctx->corpus.exprs[t / LINK_COUNT];
+	struct pwru_err e = {0};
+	int dlt = capture_link_dlt(link);
 
-	memset(o, 0, sizeof(*o));
-	o->done = 1;
-	if (!exclusions_find(&ctx->ex, EXCL_EXPR, link, expr, NULL))
-		run_expr(ctx, expr, link, o);
+	if (!first)
+		return open_ours(ctx, o, expr, dlt);
+	o->ours_ok = first->ours_ok;
+	memcpy(o->our_err, first->our_err, sizeof(o->our_err));
+	if (c && filter_checker_set_dlt(c, dlt, &e)) {
+		o->ours_ok = 0;
+		snprintf(o->our_err, sizeof(o->our_err), "%.*s", (int)sizeof(o->our_err) - 1,
+			 e.msg);
+		return NULL;
+	}
+	return c;
+}
+
+void diff_run_expr(struct diff_ctx *ctx, size_t e, struct diff_outcome o[LINK_COUNT])
+{
+	const char *expr = ctx->corpus.exprs[e];
+	const struct diff_outcome *first = NULL;
+	struct filter_checker *c = NULL, *cl;
+	int link;
+
+	for (link = 0; link < LINK_COUNT; link++) {
+		memset(&o[link], 0, sizeof(o[link]));
+		o[link].done = 1;
+		if (exclusions_find(&ctx->ex, EXCL_EXPR, link, expr, NULL))
+			continue;
+		cl = ours_for(ctx, &o[link], expr, link, first, c);
+		if (!first) {
+			first = &o[link];
+			c = cl;
+		}
+		run_link(ctx, expr, link, cl, &o[link]);
+	}
+	if (c)
+		filter_checker_close(c);
 }
 
 void diff_run_control(struct diff_ctx *ctx, const char *expr, enum capture_link link,
 		      struct diff_outcome *o)
 {
+	struct filter_checker *c;
+
 	memset(o, 0, sizeof(*o));
 	o->done = 1;
 	ctx->invert_ours = 1;
-	run_expr(ctx, expr, link, o);
+	c = open_ours(ctx, o, expr, capture_link_dlt(link));
+	run_link(ctx, expr, link, c, o);
+	if (c)
+		filter_checker_close(c);
 	ctx->invert_ours = 0;
 }

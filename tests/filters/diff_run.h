@@ -40,8 +40,11 @@ struct verdict {
 };
 typedef void (*verdict_fn)(const struct verdict *v);
 
-/* Task T is corpus expression T / LINK_COUNT on link T % LINK_COUNT. */
-void diff_run_task(struct diff_ctx *ctx, size_t t, struct diff_outcome *o);
+/*
+ * Corpus expression E on every link type, into O[link]: outcome T of a run is expression
+ * T / LINK_COUNT on link T % LINK_COUNT.
+ */
+void diff_run_expr(struct diff_ctx *ctx, size_t e, struct diff_outcome o[LINK_COUNT]);
 /* Runs EXPR on LINK with our answers inverted: every packet must then be reported. */
 void diff_run_control(struct diff_ctx *ctx, const char *expr, enum capture_link link,
 		      struct diff_outcome *o);

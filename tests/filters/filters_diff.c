@@ -143,11 +143,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 	return 0;
 }
 
-/* Each worker takes every JOBS-th task; results land in memory shared with the parent. */
-static int run_all(struct diff_ctx *ctx, struct diff_outcome *out, size_t ntasks, int jobs)
+/*
+ * Each worker takes every JOBS-th expression, on every link type; results land in memory
+ * shared with the parent.
+ */
+static int run_all(struct diff_ctx *ctx, struct diff_outcome *out, int jobs)
 {
 	int w, status, failed = 0;
-	size_t t;
+	size_t e;
 
 	for (w = 0; w < jobs; w++) {
 		pid_t pid = fork();
@@ -156,8 +159,8 @@ static int run_all(struct diff_ctx *ctx, struct diff_outcome *out, size_t ntasks
 			return -1;
 		if (pid)
 			continue;
-		for (t = w; t < ntasks; t += jobs)
-			diff_run_task(ctx, t, &out[t]);
+		for (e = w; e < ctx->corpus.n; e += jobs)
+			diff_run_expr(ctx, e, &out[e * LINK_COUNT]);
 		/* exit(), not _exit(): LeakSanitizer then checks each worker's checker use. */
 		corpus_free(&ctx->corpus);
 		exclusions_free(&ctx->ex);
@@ -278,7 +281,7 @@ int main(int argc, char **argv)
 		free_inputs(&ctx);
 		return tap_done();
 	}
-	if (run_all(&ctx, out, ntasks, o.jobs))
+	if (run_all(&ctx, out, o.jobs))
 		ok(0, "every worker exits cleanly (see the sanitizer report above)");
 	diff_report(&ctx, out, ntasks, report);
 	if (!o.only) {

@@ -540,6 +540,32 @@ static void test_ancillary(const struct pkt *pk)
 	}
 }
 
+/*
+ * One checker, switched between link types (filter_checker_set_dlt, which the differential
+ * test uses to load each expression once): a raw IPv4 packet matches 'icmp' only when run
+ * as DLT_RAW, and an unsupported link type is refused and changes nothing.
+ */
+static void test_set_dlt(void)
+{
+	/* IPv4 10.0.0.1 -> 10.0.0.2, protocol 1, then an ICMP echo request's first bytes */
+	static const unsigned char ip[28] = {[0] = 0x45, [3] = 28,  [8] = 64, [9] = 1, [12] = 10,
+					     [15] = 1,	 [16] = 10, [19] = 2, [20] = 8};
+	struct filter_checker *c = checker_open_tap("icmp");
+	struct pwru_err e = {0};
+	struct pkt p = {.caplen = sizeof(ip), .wirelen = sizeof(ip)};
+
+	if (!c)
+		return;
+	memcpy(p.data, ip, sizeof(ip));
+	is_int(kernel_match(c, &p), 0, "a raw IPv4 ICMP packet run as EN10MB: no match");
+	is_int(filter_checker_set_dlt(c, DLT_RAW, &e), 0, "switched to DLT_RAW");
+	is_int(kernel_match(c, &p), 1, "the same packet run as DLT_RAW: 'icmp' matches");
+	ok(filter_checker_set_dlt(c, DLT_IEEE802_11, &e) && e.cls == PWRU_BAD_INPUT,
+	   "DLT_IEEE802_11 refused as bad input: %s", e.msg);
+	is_int(kernel_match(c, &p), 1, "after the refusal the packet still runs as DLT_RAW");
+	filter_checker_close(c);
+}
+
 int main(void)
 {
 	static struct pkt pk[40];
@@ -561,5 +587,6 @@ int main(void)
 	test_geneve();
 	test_loops(pk, np);
 	test_ancillary(&pk[np - 1]);
+	test_set_dlt();
 	return tap_done();
 }
