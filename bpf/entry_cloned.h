@@ -24,16 +24,16 @@ static __always_inline __u64 nf_state_word(struct nf_hook_state *st)
 	int name(__u64 *ctx)                                                                       \
 	{                                                                                          \
 		struct sk_buff *skb = (struct sk_buff *)CTX_SLOT(ctx, (n)-1);                      \
+		/* each marker once: the loader rewrites one instruction per marker */             \
+		__u64 func_ip = CLONE_VALUE(CLONE_MAGIC_FUNC_IP);                                  \
 		struct net_device *dev;                                                            \
                                                                                                    \
-		if (!skb_shown(skb, &dev))                                                         \
+		if (!skb_shown_at(skb, &dev, ctx, HIT_IP_GIVEN, func_ip))                          \
 			return 0;                                                                  \
-		/* each marker once: the loader rewrites one instruction per marker */             \
 		__u64 nargs = CLONE_VALUE(CLONE_MAGIC_NARGS);                                      \
 		__u64 flags = CLONE_VALUE(CLONE_MAGIC_FLAGS);                                      \
-		struct hit h = {.func_ip = CLONE_VALUE(CLONE_MAGIC_FUNC_IP),                       \
-				.type = (ev_type),                                                 \
-				.stash = flags & CLONE_STASH};                                     \
+		struct hit h = {                                                                   \
+		    .func_ip = func_ip, .type = (ev_type), .stash = flags & CLONE_STASH};          \
                                                                                                    \
 		if (nargs >= 2)                                                                    \
 			h.arg2 = CTX_SLOT(ctx, 1);                                                 \

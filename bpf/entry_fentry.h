@@ -26,7 +26,7 @@
 		__u64 skb = 0;                                                                     \
                                                                                                    \
 		bpf_get_func_arg(ctx, (n)-1, &skb);                                                \
-		if (!skb_shown((struct sk_buff *)skb, &dev))                                       \
+		if (!skb_shown_at((struct sk_buff *)skb, &dev, ctx, HIT_IP_TRACING, 0))            \
 			return 0;                                                                  \
 		struct hit h = {.func_ip = bpf_get_func_ip(ctx), .type = PWRU_EV_FENTRY};          \
                                                                                                    \

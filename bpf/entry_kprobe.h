@@ -35,7 +35,8 @@ static __always_inline __u64 kprobe_arg2(struct pt_regs *ctx, bool hold)
 		struct sk_buff *skb = (struct sk_buff *)PT_REGS_PARM##n(ctx);                      \
 		struct net_device *dev;                                                            \
                                                                                                    \
-		if (!skb_shown(skb, &dev))                                                         \
+		if (!skb_shown_at(skb, &dev, ctx, (multi) ? HIT_IP_KPROBE_MULTI : HIT_IP_KPROBE,   \
+				  0))                                                              \
 			return 0;                                                                  \
 		struct hit h = {.kprobe = (multi) ? 2 : 1,                                         \
 				.arg2 = kprobe_arg2(ctx, hold),                                    \

@@ -67,11 +67,30 @@ struct hit {
 	__u8 stash; /* hold the event until the function returns (fexit adds the result) */
 };
 
+/* How an entry point's function is known to skb_shown(), which rarely needs it. */
+enum hit_ip {
+	HIT_IP_GIVEN,	     /* its IP argument: a per-copy constant, or 0 for no function */
+	HIT_IP_KPROBE,	     /* asked of the kprobe (a helper call) */
+	HIT_IP_KPROBE_MULTI, /* the same, kprobe-multi */
+	HIT_IP_TRACING,	     /* bpf_get_func_ip() of a tracing program */
+};
+
+static __always_inline __u64 hit_func_ip(void *ctx, enum hit_ip how, __u64 ip)
+{
+	if (how == HIT_IP_KPROBE || how == HIT_IP_KPROBE_MULTI)
+		return kprobe_func_ip(ctx, how == HIT_IP_KPROBE_MULTI);
+	if (how == HIT_IP_TRACING)
+		return bpf_get_func_ip(ctx);
+	return ip;
+}
+
 /*
  * Whether SKB is shown: a packet followed (--filter-track-skb) whatever its headers
- * became, else one passing the filters. *DEV: its device, for the event.
+ * became, else one passing the filters. *DEV: its device, for the event. CTX, IP_HOW and
+ * IP: the hooked function, asked for only when the skb is on a followed one's stack.
  */
-static __always_inline bool skb_shown(struct sk_buff *skb, struct net_device **dev)
+static __always_inline bool skb_shown_at(struct sk_buff *skb, struct net_device **dev, void *ctx,
+					 enum hit_ip ip_how, __u64 ip)
 {
 	__u64 sid;
 	int how;
@@ -87,6 +106,9 @@ static __always_inline bool skb_shown(struct sk_buff *skb, struct net_device **d
 		*dev = BPF_CORE_READ(skb, dev);
 	sid = cfg_track_stack ? track_stack_id() : 0;
 	how = track_lookup(skb, sid);
+	if (how == TRACK_BY_STACK &&
+	    track_stack_freed((__u64)skb, sid, hit_func_ip(ctx, ip_how, ip)))
+		how = TRACK_NONE;
 	if (how == TRACK_NONE && (!filter_meta(skb, *dev) || !filter_skb(skb) ||
 				  !filter_pcap(skb) || !filter_tunnel(skb)))
 		return false;
@@ -94,6 +116,12 @@ static __always_inline bool skb_shown(struct sk_buff *skb, struct net_device **d
 		*dev = BPF_CORE_READ(skb, dev);
 	track_shown(skb, sid, how);
 	return true;
+}
+
+/* The same, for hooks where no skb is freed (tc and XDP programs, nft_do_chain). */
+static __always_inline bool skb_shown(struct sk_buff *skb, struct net_device **dev)
+{
+	return skb_shown_at(skb, dev, NULL, HIT_IP_GIVEN, 0);
 }
 
 /*

@@ -13,6 +13,9 @@
  * By stack: the stack an skb was last seen on (the task's, or the CPU's interrupt
  * stack) maps to that skb until an skb is freed there, so a new skb built on the same
  * call path (XDP to skb, veth XDP) and functions without an skb run on it are shown.
+ * A free there of another skb ends that too, but is not shown for it: the stack's owner
+ * is done with the call path, and the freed skb was never on it (another CPU's deferred
+ * frees, flushed there).
  */
 #ifndef PWRU_TRACK_BPF_H
 #define PWRU_TRACK_BPF_H
@@ -63,6 +66,13 @@ struct {
 } track_stats SEC(".maps");
 
 #define TRACK_IRQ_STACK (1ULL << 40)
+
+/*
+ * The functions whose end the lifetime hooks take for an skb's (track.bpf.c: kfree_skbmem,
+ * ...), by address; 0 for one this kernel lacks. Set by userspace before load.
+ */
+#define TRACK_NFREE 6
+const volatile __u64 cfg_track_free_ip[TRACK_NFREE] = {};
 
 enum track_how {
 	TRACK_NONE = 0, /* not followed: the filters decide */
@@ -131,9 +141,11 @@ static __always_inline void track_drop(__u64 skb)
 /* SKB was seen followed or matching, on stack SID: it owns that stack from now on. */
 static __always_inline void track_own_stack(__u64 skb, __u64 sid)
 {
-	__u64 *old = bpf_map_lookup_elem(&track_skb_stack, &skb);
+	__u64 *old = bpf_map_lookup_elem(&track_skb_stack, &skb), *owner;
 
-	if (old && *old != sid)
+	/* the stack it leaves may have another owner since */
+	owner = old && *old != sid ? bpf_map_lookup_elem(&track_stacks, old) : NULL;
+	if (owner && *owner == skb)
 		bpf_map_delete_elem(&track_stacks, old);
 	track_put(&track_stacks, sid, &skb);
 	track_put(&track_skb_stack, skb, &sid);
@@ -166,6 +178,27 @@ static __always_inline int track_lookup(struct sk_buff *skb, __u64 sid)
 	if (cfg_track_stack && bpf_map_lookup_elem(&track_stacks, &sid))
 		return TRACK_BY_STACK;
 	return TRACK_NONE;
+}
+
+/*
+ * SKB, matched by stack SID alone, is at FUNC_IP: is it another skb than the stack's owner,
+ * being freed? Then the call path is over, as the lifetime hook at the free's exit would
+ * say, and the free is not the owner's to show.
+ */
+static __always_inline bool track_stack_freed(__u64 skb, __u64 sid, __u64 func_ip)
+{
+	__u64 *owner = bpf_map_lookup_elem(&track_stacks, &sid);
+	int i;
+
+	if (!owner || *owner == skb || !func_ip)
+		return false;
+	for (i = 0; i < TRACK_NFREE; i++) {
+		if (cfg_track_free_ip[i] == func_ip) {
+			bpf_map_delete_elem(&track_stacks, &sid);
+			return true;
+		}
+	}
+	return false;
 }
 
 /* After the decision to show SKB, reached as HOW: what to remember of it. */

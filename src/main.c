@@ -212,7 +212,7 @@ static int load_bpf(struct tracer *t, struct pwru_err *e)
 		ro->cfg_per_cpu_offset = symbol_addr(t->ksyms, "__per_cpu_offset");
 		ro->cfg_nft_chain_addr = symbol_in(t->ksyms, "nft_do_chain", "nf_tables");
 		bpf_map__set_max_entries(t->ld.skel->maps.events, (uint32_t)t->cfg->ringbuf_size);
-		track_configure(t->ld.skel, &t->track_opts);
+		track_configure(t->ld.skel, t->ksyms, &t->track_opts);
 		ro->cfg_output_stack = t->cfg->output_stack;
 		ro->cfg_output_caller = t->cfg->output_caller;
 		rc = loader_load(&t->ld, err, sizeof(err));

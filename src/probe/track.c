@@ -53,13 +53,39 @@ struct track {
 	int ncpus;
 };
 
-void track_configure(struct pwru_bpf *skel, const struct track_opts *o)
+/*
+ * The functions of the free hooks above: a free there of an skb only on a followed one's
+ * stack is not shown (bpf/track.bpf.h). Kept in the tracing object, whose events they are.
+ */
+static const char *const free_funcs[] = {
+    "kfree_skbmem",	 "kfree_skb_partial",	      "napi_skb_cache_put",
+    "__kfree_skb_defer", "napi_skb_free_stolen_head", "napi_reuse_skb",
+};
+
+_Static_assert(sizeof(free_funcs) / sizeof(free_funcs[0]) ==
+		   sizeof(((struct pwru_bpf__rodata *)0)->cfg_track_free_ip) / sizeof(uint64_t),
+	       "one address per free hook");
+
+/* KS keeps the traced functions: one not traced has no event to judge, and stays 0. */
+static void set_free_ips(struct pwru_bpf *skel, const struct kallsyms *ks)
+{
+	const struct ksym *s;
+	size_t i;
+
+	for (i = 0; i < sizeof(free_funcs) / sizeof(free_funcs[0]); i++)
+		skel->rodata->cfg_track_free_ip[i] =
+		    kallsyms_lookup_name(ks, free_funcs[i], NULL, &s) ? s->addr : 0;
+}
+
+void track_configure(struct pwru_bpf *skel, const struct kallsyms *ks, const struct track_opts *o)
 {
 	uint32_t n = track_on(o) ? o->size : 1;
 
 	/* the hooks object takes these from here (copy_rodata) */
 	skel->rodata->cfg_track_skb = o->by_addr;
 	skel->rodata->cfg_track_stack = o->by_stack;
+	if (o->by_stack)
+		set_free_ips(skel, ks);
 	bpf_map__set_max_entries(skel->maps.track_skbs, o->by_addr ? n : 1);
 	bpf_map__set_max_entries(skel->maps.track_stacks, o->by_stack ? n : 1);
 	bpf_map__set_max_entries(skel->maps.track_skb_stack, o->by_stack ? n : 1);

@@ -41,8 +41,8 @@ static inline bool track_on(const struct track_opts *o)
 	return o->by_addr || o->by_stack;
 }
 
-/* Before the tracing object loads: its switches and table sizes. */
-void track_configure(struct pwru_bpf *skel, const struct track_opts *o);
+/* Before the tracing object loads: its switches, table sizes and (from KS) free points. */
+void track_configure(struct pwru_bpf *skel, const struct kallsyms *ks, const struct track_opts *o);
 
 /*
  * After it loaded, before its probes attach: the lifetime hooks on its tables, looked up
