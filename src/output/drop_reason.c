@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/btf.h>
@@ -13,6 +14,9 @@ struct reason {
 struct drop_reasons {
 	struct reason *r; /* sorted by value */
 	size_t n;
+	/* SKB_CONSUMED's value (6.2+), asked of every drop event; has_consumed: it is there */
+	uint64_t consumed;
+	bool has_consumed;
 };
 
 static int cmp_reason(const void *a, const void *b)
@@ -68,6 +72,8 @@ int drop_reasons_load(const struct btf *btf, struct drop_reasons **out)
 		id = btf__find_by_name_kind(btf, "skb_drop_reason", BTF_KIND_ENUM64);
 	if (id > 0)
 		err = fill(btf, btf__type_by_id(btf, id), dr);
+	if (!err)
+		dr->has_consumed = !drop_reason_value(dr, "SKB_CONSUMED", &dr->consumed);
 	if (err) {
 		drop_reasons_free(dr);
 		return err;
@@ -84,6 +90,24 @@ const char *drop_reason_name(const struct drop_reasons *dr, uint64_t value)
 		return NULL;
 	hit = bsearch(&key, dr->r, dr->n, sizeof(key), cmp_reason);
 	return hit ? hit->name : NULL;
+}
+
+int drop_reason_value(const struct drop_reasons *dr, const char *name, uint64_t *value)
+{
+	size_t i;
+
+	for (i = 0; dr && i < dr->n; i++) {
+		if (!strcmp(dr->r[i].name, name)) {
+			*value = dr->r[i].value;
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+bool drop_reason_consumed(const struct drop_reasons *dr, uint64_t value)
+{
+	return dr && dr->has_consumed && value == dr->consumed;
 }
 
 void drop_reasons_free(struct drop_reasons *dr)

@@ -3,6 +3,7 @@
 #ifndef PWRU_DROP_REASON_H
 #define PWRU_DROP_REASON_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct btf;
@@ -12,6 +13,13 @@ struct drop_reasons;
 int drop_reasons_load(const struct btf *btf, struct drop_reasons **out);
 /* The enumerator name for VALUE, or NULL. */
 const char *drop_reason_name(const struct drop_reasons *dr, uint64_t value);
+/* NAME's value in *VALUE: 0, or -ENOENT when this kernel has no such reason. A linear search. */
+int drop_reason_value(const struct drop_reasons *dr, const char *name, uint64_t *value);
+/*
+ * VALUE is SKB_CONSUMED (6.2+), the kernel's own "not a drop", looked up once at load:
+ * asked of every drop event.
+ */
+bool drop_reason_consumed(const struct drop_reasons *dr, uint64_t value);
 void drop_reasons_free(struct drop_reasons *dr);
 
 #endif

@@ -126,7 +126,7 @@ static void drop_reason(const struct enrich *e, struct pwru_record *r, uint8_t k
 	 * kfree_skb_reason or sk_skb_reason_drop. Its name is still shown, as any reason's.
 	 */
 	r->is_drop = (kind != FK_TP_REASON || r->reason) &&
-		     !(r->reason && !strcmp(r->reason, "SKB_CONSUMED"));
+		     !drop_reason_consumed(e->reasons, r->reason_value);
 }
 
 /* The function's name, its drop reason, netfilter's verdict, a program's result. */
