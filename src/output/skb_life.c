@@ -26,14 +26,15 @@ static bool is_free_point(const char *f)
  * What a free point calls on the skb on its way to kfree_skbmem or NAPI's skb cache: with
  * every function traced they follow each free. They are also called on a packet that
  * lives on (pskb_expand_head releases the old data, skb_orphan calls the destructor),
- * where they are nothing special.
+ * where they are nothing special. tcp_sock_rfree: TCP's own receive destructor (added in
+ * 2025, removed again by a later fix), sock_rfree's twin: it frees nothing itself.
  */
 static bool is_release(const char *f)
 {
 	static const char *const names[] = {
-	    "skb_release_", "skb_free_head", "skb_zcopy_clear", "skb_orphan",
-	    "sock_rfree",   "sock_wfree",    "__sock_wfree",	"sock_efree",
-	    "sock_edemux",  "sock_ofree",    "sock_pfree",	"tcp_wfree",
+	    "skb_release_", "skb_free_head", "skb_zcopy_clear", "skb_orphan",  "sock_rfree",
+	    "sock_wfree",   "__sock_wfree",  "sock_efree",	"sock_edemux", "sock_ofree",
+	    "sock_pfree",   "tcp_wfree",     "tcp_sock_rfree",
 	};
 	size_t i;
 

@@ -34,6 +34,7 @@ static void test_points(void)
 	    {"__sk_skb_reason_drop", SKB_POINT_FREE},
 	    {"skb_attempt_defer_free", SKB_POINT_DEFER},
 	    {"skb_release_data", SKB_POINT_RELEASE},
+	    {"tcp_sock_rfree", SKB_POINT_RELEASE},
 	    {"napi_skb_cache_put", SKB_POINT_FINAL},
 	    {"tp:kfree_skb", SKB_POINT_FINAL},
 	    {"tp:consume_skb", SKB_POINT_FINAL},
@@ -110,6 +111,12 @@ static void test_lives(void)
 					   "skb_release_data", "skb_free_head",
 					   "napi_skb_cache_put", "ip_rcv", NULL}),
 	       2, "6.12: a deferred free on the skb's own CPU frees it at once (__napi_kfree_skb)");
+	is_int(
+	    lives((const char *const[]){"tcp_v4_rcv", "tcp_data_queue", "__kfree_skb",
+					"skb_release_head_state", "tcp_sock_rfree",
+					"skb_release_data", "kfree_skbmem", NULL}),
+	    1,
+	    "6.15: a TCP segment freed with its socket's queue, its destructor one of the free's");
 	is_int(lives((const char *const[]){"ip_rcv", "pskb_expand_head", "skb_release_data",
 					   "skb_free_head", "ip_rcv_finish", "consume_skb", NULL}),
 	       1, "a release on a live skb (pskb_expand_head's old data) is nothing special");
