@@ -13,7 +13,7 @@ check "two netns joined by veth" netns_pair
 traced() {
 	local name=$1
 	shift
-	if ! pwru_start "$name" --filter-func "$FUNCS" "$@"; then
+	if ! pwru_start "$name" --filter-func "${RUN_FUNCS:-$FUNCS}" "$@"; then
 		not_ok "$name: pwru attached" "$(head -n 20 "$SCRATCH/$name.err")"
 		return 1
 	fi
@@ -29,7 +29,9 @@ REPLY_RE='10\.0\.1\.2:0->10\.0\.1\.1:0\(icmp\) icmp_rcv$|"func":"icmp_rcv".*"sad
 REPLY_RE="$REPLY_RE"'|"saddr":"10\.0\.1\.2".*"func":"icmp_rcv"'
 
 # --- JSON ---
-if OUT=$SCRATCH/trace.json traced json --output-json --output-file "$SCRATCH/trace.json" --timestamp relative \
+# kfree_skbmem too: the slab hands a freed skb's address to the next skb at once (the next
+# request, the reply's socket copy), and a packet there starts again at 0.
+if RUN_FUNCS="$FUNCS|kfree_skbmem" OUT=$SCRATCH/trace.json traced json --output-json --output-file "$SCRATCH/trace.json" --timestamp relative \
 	--output-netns-names --output-skb-cb icmp; then
 	out=$SCRATCH/trace.json
 	if [ ! -s "$SCRATCH/json.out" ] && [ -s "$out" ]; then
@@ -63,6 +65,16 @@ if OUT=$SCRATCH/trace.json traced json --output-json --output-file "$SCRATCH/tra
 	check "json: relative time: 0 at an skb's first event, then ns since its previous" \
 		jq -e -s '[.[] | select(.type == "event")] | group_by(.skb) | all(
 			.[0].time == 0 and all(.[]; .time | type == "number"))' "$out"
+	# each skb's events in time order: those right after a kfree_skbmem are a new packet's
+	reborn=$(jq -s -c '[.[] | select(.type == "event")] | group_by(.skb) | map(sort_by(.ts) |
+		. as $g | range(1; length) | select($g[. - 1].func == "kfree_skbmem") | $g[.] |
+		{skb, func, time})' "$out")
+	if [ "$(echo "$reborn" | jq 'length >= 1 and all(.time == 0)')" = true ]; then
+		ok "json: relative time: a new packet at a freed skb's address starts at 0 ($(echo "$reborn" | jq length) seen)"
+	else
+		not_ok "json: relative time: a new packet at a freed skb's address starts at 0 (one or more seen)" \
+			"after a kfree_skbmem: ${reborn:-jq failed}"
+	fi
 	check "json: a closing object with the counts" \
 		jq -e -s '.[-1].type == "end" and (.[-1].events | type == "number")' "$out"
 fi
