@@ -50,7 +50,8 @@ WARN     := -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter -Wno-missing-fi
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARN)
 CPPFLAGS += -I$(OUT) -I. -Ibpf -DPWRU_VERSION='"$(VERSION)"' -D_GNU_SOURCE
-LDLIBS   := -lbpf -lelf -lz -lpcap -ldw -lcapstone -lpthread
+# capstone is opened with dlopen() when first needed (kallsyms/cs_calls.h), not linked.
+LDLIBS   := -lbpf -lelf -lz -lpcap -ldw -lpthread
 # Debian's static libpcap drags in libdbus-1.a, which wants libsystemd (no .a shipped):
 # src/static/ supplies the two calls it names.
 STATIC_LDLIBS := -lbpf -lelf -lz -lpcap -ldbus-1 -ldw -lelf -lbz2 -llzma -lzstd -lz -lcapstone -lpthread
@@ -108,7 +109,9 @@ $(OUT)/obj/src/main.o: $(OUT)/version
 endif
 
 static: $(BIN).static
-$(BIN).static: $(OUT)/obj/src/main.o $(LIB_OBJS) $(OUT)/obj/src/static/sd_shim.o
+# A static binary cannot dlopen() capstone: it links it (src/static/cs_linked.c).
+$(BIN).static: $(OUT)/obj/src/main.o $(filter-out %/cs_dlopen.o,$(LIB_OBJS)) \
+	       $(OUT)/obj/src/static/sd_shim.o $(OUT)/obj/src/static/cs_linked.o
 	@mkdir -p $(OUT)
 	$(CC) -static $(LDFLAGS) -o $@ $^ $(STATIC_LDLIBS) 2>$(OUT)/static-link.log || \
 		{ cat $(OUT)/static-link.log >&2; exit 1; }

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdlib.h>
-#include <capstone/capstone.h>
+#include "kallsyms/cs_calls.h"
 #include "kallsyms/disasm.h"
 #include "kallsyms/disasm_int.h"
 
@@ -61,14 +61,15 @@ static size_t uniq(uint64_t *v, size_t n)
 }
 
 /* Decodes x86-64 CODE, stepping a byte over what does not decode (the decoder resynchronises). */
-static int walk_x86(csh h, const uint8_t *code, size_t len, uint64_t addr, struct disasm_out *o)
+static int walk_x86(const struct cs_calls *cs, csh h, const uint8_t *code, size_t len,
+		    uint64_t addr, struct disasm_out *o)
 {
-	cs_insn *insn = cs_malloc(h);
+	cs_insn *insn = cs->malloc(h);
 	uint64_t t;
 	int rc = insn ? 0 : -ENOMEM;
 
 	while (!rc && len) {
-		if (!cs_disasm_iter(h, &code, &len, &addr, insn)) {
+		if (!cs->disasm_iter(h, &code, &len, &addr, insn)) {
 			code++;
 			len--;
 			addr++;
@@ -79,8 +80,13 @@ static int walk_x86(csh h, const uint8_t *code, size_t len, uint64_t addr, struc
 			rc = disasm_out_push(o, t);
 	}
 	if (insn)
-		cs_free(insn, 1);
+		cs->free(insn, 1);
 	return rc;
+}
+
+int disasm_available(char *why, size_t len)
+{
+	return cs_calls(why, len) ? 0 : -ENOENT;
 }
 
 int disasm_call_targets(enum disasm_arch arch, const uint8_t *code, size_t len, uint64_t addr,
@@ -88,20 +94,23 @@ int disasm_call_targets(enum disasm_arch arch, const uint8_t *code, size_t len, 
 {
 	cs_arch a = arch == DISASM_ARM64 ? CS_ARCH_ARM64 : CS_ARCH_X86;
 	cs_mode m = arch == DISASM_ARM64 ? CS_MODE_ARM : CS_MODE_64;
+	const struct cs_calls *cs = cs_calls(NULL, 0);
 	struct disasm_out o = {0};
 	csh h;
 	int rc;
 
 	*targets = NULL;
 	*n = 0;
-	if (cs_open(a, m, &h) != CS_ERR_OK)
+	if (!cs)
+		return -ENOENT;
+	if (cs->open(a, m, &h) != CS_ERR_OK)
 		return -ENOTSUP;
-	cs_option(h, CS_OPT_DETAIL, CS_OPT_ON);
+	cs->option(h, CS_OPT_DETAIL, CS_OPT_ON);
 	if (arch == DISASM_ARM64)
-		rc = disasm_arm64_walk(h, code, len, addr, &o);
+		rc = disasm_arm64_walk(cs, h, code, len, addr, &o);
 	else
-		rc = walk_x86(h, code, len, addr, &o);
-	cs_close(&h);
+		rc = walk_x86(cs, h, code, len, addr, &o);
+	cs->close(&h);
 	if (rc) {
 		free(o.v);
 		return rc;

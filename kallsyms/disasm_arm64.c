@@ -147,9 +147,9 @@ static int call(struct regs *r, uint32_t w, uint64_t pc, uint64_t *t)
 }
 
 /* x0..x30 and w0..w30 (fp, lr) by capstone's name; NREGS for the others. */
-static unsigned int reg_number(csh h, unsigned int reg)
+static unsigned int reg_number(const struct cs_calls *cs, csh h, unsigned int reg)
 {
-	const char *s = cs_reg_name(h, reg);
+	const char *s = cs->reg_name(h, reg);
 	unsigned long n;
 	char *end;
 
@@ -165,53 +165,54 @@ static unsigned int reg_number(csh h, unsigned int reg)
 	return end != s + 1 && !*end && n < NREGS ? (unsigned int)n : NREGS;
 }
 
-static void forget_written(csh h, const cs_insn *insn, struct regs *r)
+static void forget_written(const struct cs_calls *cs, csh h, const cs_insn *insn, struct regs *r)
 {
 	cs_regs rd, wr;
 	uint8_t nrd, nwr, i;
 
-	if (cs_regs_access(h, insn, rd, &nrd, wr, &nwr) != CS_ERR_OK) {
+	if (cs->regs_access(h, insn, rd, &nrd, wr, &nwr) != CS_ERR_OK) {
 		r->known = 0;
 		return;
 	}
 	for (i = 0; i < nwr; i++)
-		forget(r, reg_number(h, wr[i]));
+		forget(r, reg_number(cs, h, wr[i]));
 }
 
-static int step(csh h, cs_insn *insn, const uint8_t *p, uint64_t pc, struct regs *r,
-		struct disasm_out *o)
+static int step(const struct cs_calls *cs, csh h, cs_insn *insn, const uint8_t *p, uint64_t pc,
+		struct regs *r, struct disasm_out *o)
 {
 	const uint8_t *c = p;
 	size_t left = 4;
 	uint64_t at = pc, t;
 	uint32_t w = word(p);
 
-	if (!cs_disasm_iter(h, &c, &left, &at, insn)) {
+	if (!cs->disasm_iter(h, &c, &left, &at, insn)) {
 		r->known = 0; /* data, or what capstone lacks: anything may have changed */
 		return 0;
 	}
 	if (call(r, w, pc, &t))
 		return t ? disasm_out_push(o, t) : 0;
 	if (!move_wide(r, w) && !adrp(r, w, pc) && !add_imm(r, w))
-		forget_written(h, insn, r);
+		forget_written(cs, h, insn, r);
 	return 0;
 }
 
-int disasm_arm64_walk(csh h, const uint8_t *code, size_t len, uint64_t addr, struct disasm_out *o)
+int disasm_arm64_walk(const struct cs_calls *cs, csh h, const uint8_t *code, size_t len,
+		      uint64_t addr, struct disasm_out *o)
 {
 	size_t n = len / 4, i;
 	uint8_t *lands = landings(code, n, addr);
-	cs_insn *insn = cs_malloc(h);
+	cs_insn *insn = cs->malloc(h);
 	struct regs r = {.known = 0};
 	int rc = lands && insn ? 0 : -ENOMEM;
 
 	for (i = 0; !rc && i < n; i++) {
 		if (lands[i / 8] >> (i % 8) & 1)
 			r.known = 0;
-		rc = step(h, insn, code + 4 * i, addr + 4 * i, &r, o);
+		rc = step(cs, h, insn, code + 4 * i, addr + 4 * i, &r, o);
 	}
 	free(lands);
 	if (insn)
-		cs_free(insn, 1);
+		cs->free(insn, 1);
 	return rc;
 }

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/libbpf.h>
+#include "kallsyms/cs_calls.h"
+#include "kallsyms/disasm.h"
 #include "kallsyms/kmodules.h"
 #include "src/discover/btf_check.h"
 #include "src/discover/ksyms_cache.h"
@@ -269,6 +271,12 @@ int tracer_discover(struct tracer *t, struct pwru_err *e)
 	if (t->cfg->filter_non_skb_funcs &&
 	    track_check_funcs(t->ksyms, t->cfg->filter_non_skb_funcs, why, sizeof(why)))
 		return err_bad_input(e, EINVAL, "%s", why);
+	/* opened only for this option (kallsyms/cs_calls.h): a missing library, said first */
+	if (t->cfg->filter_track_bpf_helpers && disasm_available(why, sizeof(why)))
+		return err_not_possible(e, ENOENT,
+					"--filter-track-bpf-helpers needs capstone, which pwru "
+					"could not open (%s): install libcapstone%d",
+					why, CS_API_MAJOR);
 	/* their probes are kprobes on any backend: said here, before anything is loaded */
 	kflag = t->cfg->filter_non_skb_funcs	   ? "--filter-non-skb-funcs"
 		: t->cfg->filter_track_bpf_helpers ? "--filter-track-bpf-helpers"

@@ -212,6 +212,11 @@ in_vm "--kmods: module 'X' is loaded but the kernel has no BTF for it (...)" 30-
 	"is loaded but the kernel has no BTF for it"
 in_vm "--kmods: cannot read the BTF of module X: ..." 30-bad-input.sh \
 	"--kmods: cannot read the BTF of module veth: "
+# capstone opened at first use (kallsyms/cs_dlopen.c): the library hidden behind an empty file
+cslib=$(ldconfig -p | sed -n 's/^[[:space:]]*libcapstone\.so\.[0-9]* .*=> //p' | head -n 1)
+walk "--filter-track-bpf-helpers needs capstone, which pwru could not open (...): install libcapstoneN" 1 \
+	'--filter-track-bpf-helpers needs capstone, which pwru could not open \(.*libcapstone\.so\.[0-9]+: .*\): install libcapstone[0-9]+$' \
+	unshare -m sh -c 'mount --bind /dev/null "$1" && exec ./pwru --filter-track-bpf-helpers icmp' sh "$cslib"
 # a kernel that refuses every BPF program: bpf(2) failing EPERM under a seccomp filter
 walk "this kernel can run none of NAMES (...); tracing is not possible here" 1 \
 	'this kernel can run none of [a-z, -]+ \(.*tracepoint: the kernel refuses raw tracepoint programs: Operation not permitted\); tracing is not possible here$' \

@@ -16,6 +16,11 @@ out=$(lintian --tag-display-limit 0 "$deb" 2>&1 | grep -v 'running with root pri
 result "$(echo "$out" | grep -q '^E:' && echo 1 || echo 0)" "lintian reports no errors" "$out"
 [ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/# lintian: /'
 
+# capstone is opened with dlopen(), not linked: dh_shlibdeps cannot see it, debian/rules names it
+depends=$(dpkg-deb -f "$deb" Depends)
+result "$(echo "$depends" | grep -qE '(^|, )libcapstone[0-9]+ \(>= [^)]+\)' && echo 0 || echo 1)" \
+	"the package depends on capstone's library package (pwru opens it at run time)" "Depends: $depends"
+
 # A scratch root with an empty dpkg database: the libraries come from the host.
 root=$tmp/root
 mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates"
