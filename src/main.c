@@ -460,9 +460,13 @@ static int list_funcs(struct pwru_config *cfg, struct pwru_err *e)
 	struct tracer t = {.cfg = cfg};
 	struct outstream *s = NULL;
 	struct pwru_err later;
-	FILE *out = cfg->output_file ? list_funcs_open(cfg, e) : oneshot_open(&s, e);
+	FILE *out;
 	int rc;
 
+	/* the trace would refuse the expression: listing for it is no answer either */
+	if (filter_check_pcap(cfg, e))
+		return -1;
+	out = cfg->output_file ? list_funcs_open(cfg, e) : oneshot_open(&s, e);
 	if (!out)
 		return -1;
 	backend_install_libbpf_print();

@@ -69,6 +69,27 @@ check "--output-file: the text list, then the JSON one appended; stdout empty" \
 	'[ ! -s "$tmp/file.out" ] && cat "$tmp/all" "$tmp/json" | cmp -s - "$tmp/file"' \
 	"$(wc -l "$tmp/file" "$tmp/all" "$tmp/json")"
 
+# a pcap-filter the trace refuses is refused here too, before anything is listed or written
+./pwru 'hst 10.0.1.2' >/dev/null 2>"$tmp/bad-trace.err"
+./pwru --list-funcs --output-file "$tmp/bad-file" 'hst 10.0.1.2' >"$tmp/bad.out" 2>"$tmp/bad.err"
+rc=$?
+check "a bad pcap-filter: exit 2, the trace's one-line error, nothing listed, no --output-file made" \
+	'[ $rc = 2 ] && [ "$(grep -c "" "$tmp/bad.err")" = 1 ] &&
+	 grep -q "^pwru: bad pcap-filter .hst 10.0.1.2.: " "$tmp/bad.err" &&
+	 cmp -s "$tmp/bad.err" "$tmp/bad-trace.err" && [ ! -s "$tmp/bad.out" ] && [ ! -e "$tmp/bad-file" ]' \
+	"exit $rc" "$(cat "$tmp/bad.err")" "the trace's: $(cat "$tmp/bad-trace.err")"
+setpriv --reuid=65534 --regid=65534 --clear-groups ./pwru --list-funcs 'hst 10.0.1.2' \
+	>"$tmp/bad-user.out" 2>"$tmp/bad-user.err"
+rc=$?
+check "a bad pcap-filter without root: exit 2, the same line" \
+	'[ $rc = 2 ] && cmp -s "$tmp/bad-user.err" "$tmp/bad-trace.err" && [ ! -s "$tmp/bad-user.out" ]' \
+	"exit $rc" "$(cat "$tmp/bad-user.err")"
+./pwru --list-funcs --filter-func ip_rcv 'host 10.0.1.2' >"$tmp/good.out" 2>/dev/null
+rc=$?
+check "a good pcap-filter: listed as without one" \
+	'[ $rc = 0 ] && [ "$(cut -d" " -f1 "$tmp/good.out" | tr "\n" " ")" = "FUNC ip_rcv " ]' \
+	"exit $rc" "$(cat "$tmp/good.out")"
+
 ./pwru --list-funcs --debug >/dev/null 2>"$tmp/debug"
 check "--debug names functions of BTF left out, with the reason" \
 	'grep -q "^pwru: debug: skipped [^ ]*: not in kallsyms (inlined everywhere, or a notrace alias)\$" "$tmp/debug"' \
