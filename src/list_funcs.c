@@ -102,7 +102,8 @@ void list_funcs_print(const struct backend_ctx *ctx, int probe, const struct pwr
 		fprintf(out, "FUNC MODULE POS ADDRS BACKENDS\n");
 	print_set(ctx, TARGET_FUNCS, runs, cfg, out);
 	print_set(ctx, TARGET_TRACEPOINTS, runs, cfg, out);
-	fprintf(err, "pwru: %zu functions, %zu tracepoints; %s%s\n", ctx->fs->n, ctx->tps->n,
+	fprintf(err, "pwru: %zu function%s, %zu tracepoint%s; %s%s\n", ctx->fs->n,
+		plural(ctx->fs->n), ctx->tps->n, plural(ctx->tps->n),
 		probe ? "backends this kernel runs: "
 		      : "not root: backends named by what they reach, not tried here",
 		probe ? (*list ? list : "none") : "");

@@ -18,6 +18,7 @@
 #include <bpf/libbpf.h>
 #include "pwru.skel.h"
 #include "filters/pcap_filter.h"
+#include "src/output/fmt.h"
 #include "src/probe/backend.h"
 #include "src/probe/loader.h"
 #include "src/probe/tracepoint.h"
@@ -250,11 +251,11 @@ static int attach(struct tracer *t, struct pwru_err *e)
 	if (retsplit_attach(&t->rs, &res, e))
 		return -1;
 	if (t->backend->targets == TARGET_TRACEPOINTS)
-		fprintf(stderr, "pwru: attached %zu tracepoints, skipped %zu\n", res.attached,
-			res.skipped);
+		fprintf(stderr, "pwru: attached %zu tracepoint%s, skipped %zu\n", res.attached,
+			plural(res.attached), res.skipped);
 	else
-		fprintf(stderr, "pwru: attached %zu functions, skipped %zu\n", res.attached,
-			res.skipped + t->fs.no_symbol + t->fs.ambiguous);
+		fprintf(stderr, "pwru: attached %zu function%s, skipped %zu\n", res.attached,
+			plural(res.attached), res.skipped + t->fs.no_symbol + t->fs.ambiguous);
 	return t->pt ? progtrace_start(t->pt, t->ld.skel->obj, e) : 0;
 }
 
@@ -341,12 +342,13 @@ static int gave_up(const struct pipeline *p, uint64_t unwritten, struct pwru_err
 	if (pipeline_error(p, &label) == ETIMEDOUT)
 		return err_stopped(e,
 				   "%s took nothing for %u s after the stop: %" PRIu64
-				   " events recorded before the stop were not written",
-				   label, outstream_stall_ms / 1000, unwritten);
+				   " event%s recorded before the stop %s not written",
+				   label, outstream_stall_ms / 1000, unwritten, plural(unwritten),
+				   unwritten == 1 ? "was" : "were");
 	return err_stopped(e,
 			   "stopped again while writing: %" PRIu64
-			   " events recorded before the stop were not written",
-			   unwritten);
+			   " event%s recorded before the stop %s not written",
+			   unwritten, plural(unwritten), unwritten == 1 ? "was" : "were");
 }
 
 static int stream_events(struct tracer *t, struct pwru_err *e)

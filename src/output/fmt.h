@@ -27,6 +27,12 @@ static inline void fmt_mem(struct fmt *f, const char *s, size_t n)
 	f->p += n;
 }
 
+/* The "s" of a count's noun: 1 event, 0 events, 2 events. */
+static inline const char *plural(uint64_t n)
+{
+	return n == 1 ? "" : "s";
+}
+
 /* A string literal, its length known when compiled. */
 #define fmt_lit(f, lit) fmt_mem(f, "" lit, sizeof(lit) - 1)
 

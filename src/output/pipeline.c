@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <inttypes.h>
+#include "src/output/fmt.h"
 #include "src/output/outstream.h"
 #include "src/output/pipeline.h"
 
@@ -110,9 +111,9 @@ void pipeline_lost(struct pipeline *p, uint64_t total)
 	size_t i;
 
 	fprintf(p->diag,
-		"pwru: %" PRIu64 " events lost so far: the ring buffer was full "
+		"pwru: %" PRIu64 " event%s lost so far: the ring buffer was full "
 		"(narrow the pcap-filter or --filter-func, or a larger --ringbuf-size)\n",
-		total);
+		total, plural(total));
 	for (i = 0; i < p->n; i++)
 		if (p->sinks[i].ops->lost)
 			p->sinks[i].ops->lost(&p->sinks[i], total);
@@ -120,6 +121,7 @@ void pipeline_lost(struct pipeline *p, uint64_t total)
 
 int pipeline_close(struct pipeline *p, uint64_t lost)
 {
+	uint64_t written;
 	size_t i;
 	int rc = 0;
 
@@ -133,9 +135,11 @@ int pipeline_close(struct pipeline *p, uint64_t lost)
 			rc |= check(p, s, fflush(s->out) ? -1 : 0);
 	}
 	if (p->malformed)
-		fprintf(p->diag, "pwru: %" PRIu64 " malformed records skipped\n", p->malformed);
-	fprintf(p->diag, "pwru: %" PRIu64 " events, %" PRIu64 " lost\n",
-		p->st.events - pipeline_unwritten(p), lost);
+		fprintf(p->diag, "pwru: %" PRIu64 " malformed record%s skipped\n", p->malformed,
+			plural(p->malformed));
+	written = p->st.events - pipeline_unwritten(p);
+	fprintf(p->diag, "pwru: %" PRIu64 " event%s, %" PRIu64 " lost\n", written, plural(written),
+		lost);
 	p->n = 0;
 	return rc ? -1 : 0;
 }

@@ -482,22 +482,24 @@ static int chains_close(struct sink *s, const struct output_stats *stats)
 		rc |= print_paths(st);
 	if (chains_cut(st->cs))
 		fprintf(s->diag,
-			"pwru: more than %d packets in flight %llu times: their chains were cut\n",
-			MAX_CHAINS, (unsigned long long)chains_cut(st->cs));
+			"pwru: more than %d packets in flight %llu time%s: their chains were cut\n",
+			MAX_CHAINS, (unsigned long long)chains_cut(st->cs),
+			plural(chains_cut(st->cs)));
 	if (chains_late(st->cs))
 		fprintf(s->diag,
-			"pwru: %llu events came after their packet's chain was printed (sent at a "
+			"pwru: %llu event%s came after their packet's chain was printed (sent at a "
 			"function's exit more than 100 ms after the packet's free): not shown\n",
-			(unsigned long long)chains_late(st->cs));
+			(unsigned long long)chains_late(st->cs), plural(chains_late(st->cs)));
 	if (chains_sym_dropped(st->cs))
 		fprintf(s->diag,
-			"pwru: stacks and callers of %llu chain events not kept: the chains in "
+			"pwru: stacks and callers of %llu chain event%s not kept: the chains in "
 			"flight held 64 MiB of them\n",
-			(unsigned long long)chains_sym_dropped(st->cs));
+			(unsigned long long)chains_sym_dropped(st->cs),
+			plural(chains_sym_dropped(st->cs)));
 	if (st->paths_dropped)
-		fprintf(s->diag,
-			"pwru: %llu packets past the first %d not kept for the path form\n",
-			(unsigned long long)st->paths_dropped, MAX_PATHS);
+		fprintf(
+		    s->diag, "pwru: %llu packet%s past the first %d not kept for the path form\n",
+		    (unsigned long long)st->paths_dropped, plural(st->paths_dropped), MAX_PATHS);
 	chains_free(st->cs);
 	free(st->paths);
 	free(st);

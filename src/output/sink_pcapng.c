@@ -188,9 +188,9 @@ static int pcapng_close(struct sink *o, const struct output_stats *s)
 
 	if (st->skipped)
 		fprintf(o->diag,
-			"pwru: %llu packets not written to the pcapng file: neither an "
+			"pwru: %llu packet%s not written to the pcapng file: neither an "
 			"Ethernet frame nor IP\n",
-			(unsigned long long)st->skipped);
+			(unsigned long long)st->skipped, plural(st->skipped));
 	free(st);
 	o->priv = NULL;
 	return err;

@@ -8,6 +8,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include "src/output/fmt.h"
 #include "src/output/sink.h"
 #include "src/output/skb_life.h"
 #include "src/output/u64map.h"
@@ -100,8 +101,10 @@ static int summary_close(struct sink *o, const struct output_stats *s)
 
 	qsort(st->rows, st->n, sizeof(st->rows[0]), by_count);
 	fprintf(o->out,
-		"pwru summary: %" PRIu64 " events, %" PRIu64 " lost, %" PRIu64 " packets (skbs)\n",
-		s->events, s->lost, st->packets);
+		"pwru summary: %" PRIu64 " event%s, %" PRIu64 " lost, %" PRIu64
+		" packet%s (skb%s)\n",
+		s->events, plural(s->events), s->lost, st->packets, plural(st->packets),
+		plural(st->packets));
 	/* skb addresses are reused after a free: the packet count can be low under a flood */
 	if (u64map_resets(st->skbs))
 		fprintf(o->out, "pwru summary: more than %u skbs seen: packets counted in part\n",
@@ -114,9 +117,9 @@ static int summary_close(struct sink *o, const struct output_stats *s)
 	}
 	if (st->overflow)
 		fprintf(o->out,
-			"pwru summary: %" PRIu64 " events in rows past the first %d, "
+			"pwru summary: %" PRIu64 " event%s in rows past the first %d, "
 			"not shown\n",
-			st->overflow, MAX_ROWS);
+			st->overflow, plural(st->overflow), MAX_ROWS);
 	u64map_free(st->index);
 	u64map_free(st->skbs);
 	free(st);

@@ -47,7 +47,7 @@ ended_within() {
 	done
 	return 1
 }
-said() { sed -n 's/^pwru: \([0-9]*\) events, [0-9]* lost$/\1/p' "$scratch/$1.err"; }
+said() { sed -n 's/^pwru: \([0-9]*\) events\{0,1\}, [0-9]* lost$/\1/p' "$scratch/$1.err"; }
 ping_twice() { ip netns exec "$ns" ping -c 2 -i 0.2 -W 1 127.0.0.1 >/dev/null 2>&1; }
 
 # pwru --output-pcap - icmp | tcpdump -r -

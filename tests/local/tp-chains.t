@@ -99,7 +99,7 @@ check "--output-meta=false --output-json: chain objects without netns and iface 
 # copy): the kernel drops it at tp:kfree_skb, the name pwru prints for it.
 trace tpfunc 0.2 --filter-func 'tp:kfree_skb'
 check "--filter-func tp:kfree_skb attaches that tracepoint alone" \
-	"grep -qx 'pwru: attached 1 tracepoints, skipped 0' '$scratch/tpfunc.err'" "$(cat "$scratch/tpfunc.err")"
+	"grep -qx 'pwru: attached 1 tracepoint, skipped 0' '$scratch/tpfunc.err'" "$(cat "$scratch/tpfunc.err")"
 check "and shows the pings there, nothing else" \
 	"grep -q ' tp:kfree_skb' '$scratch/tpfunc.out' && ! grep '^0x' '$scratch/tpfunc.out' | grep -qv ' tp:kfree_skb'" \
 	"$(cat "$scratch/tpfunc.out")"

@@ -70,7 +70,7 @@ flood_until_exit() {
 }
 
 # the events pwru says it wrote ("pwru: N events, M lost")
-said() { sed -n 's/^pwru: \([0-9]*\) events, [0-9]* lost$/\1/p' "$scratch/$1.err"; }
+said() { sed -n 's/^pwru: \([0-9]*\) events\{0,1\}, [0-9]* lost$/\1/p' "$scratch/$1.err"; }
 # newline-ended lines of FILE starting with PREFIX
 whole_lines() { perl -ne "\$n++ if /^\\Q$2\\E.*\\n\\z/; END { print \$n + 0 }" "$1"; }
 # Enhanced Packet Blocks of a pcapng FILE that are there whole
@@ -233,7 +233,7 @@ if stall term; then
 	kill -TERM "$pid"
 	exited_within 300
 	check "stalled reader, one SIGTERM: 'pwru: N events, M lost' is said before the last line" \
-		"tail -n 2 '$scratch/term.err' | head -n 1 | grep -qE '^pwru: [0-9]+ events, [0-9]+ lost\$'" \
+		"tail -n 2 '$scratch/term.err' | head -n 1 | grep -qE '^pwru: [0-9]+ events?, [0-9]+ lost\$'" \
 		"$(cat "$scratch/term.err")"
 	gave_up term "one SIGTERM (within 30 s)" \
 		'^pwru: stdout took nothing for 5 s after the stop: [1-9][0-9]* events recorded before the stop were not written$'

@@ -13,7 +13,7 @@ static char *render(const struct pwru_event *evs, int n, bool meta, bool tuple)
 	char want[64];
 
 	ok(!r.rc, "pipeline calls succeed");
-	snprintf(want, sizeof(want), "pwru: %d events, 0 lost\n", n);
+	snprintf(want, sizeof(want), "pwru: %d event%s, 0 lost\n", n, n == 1 ? "" : "s");
 	is_str(r.diag, want, "closing count on the diag stream, nothing else");
 	free(r.diag);
 	return r.out;
@@ -194,7 +194,7 @@ static void test_lost(void)
 	is_str(r.diag,
 	       "pwru: 7 events lost so far: the ring buffer was full (narrow the pcap-filter or "
 	       "--filter-func, or a larger --ringbuf-size)\n"
-	       "pwru: 1 events, 7 lost\n",
+	       "pwru: 1 event, 7 lost\n",
 	       "loss notice, then the closing count with the loss");
 	ok(r.out && !strstr(r.out, "lost"), "the event stream carries no loss text");
 	rendered_free(&r);

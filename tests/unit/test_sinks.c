@@ -208,7 +208,7 @@ static void test_pcapng(void)
 	rec_packet(&recs[3], PWRU_LINK_RAW, arp, 28, 28); /* no EtherType to give it */
 	r = render_recs(&sink_pcapng, &so, recs, 4, 0);
 	ok(!r.rc && r.out_len > 100, "pcapng: %zu bytes written", r.out_len);
-	ok(r.diag && strstr(r.diag, "pwru: 1 packets not written to the pcapng file"),
+	ok(r.diag && strstr(r.diag, "pwru: 1 packet not written to the pcapng file"),
 	   "pcapng: the non-IP packet without a MAC header is counted, not written");
 	fd = mkstemps(path, 7);
 	f = fd >= 0 ? fdopen(fd, "w") : NULL;
@@ -257,6 +257,10 @@ static void test_summary(void)
 	       "drops by function and reason:\n"
 	       "           2  kfree_skb_reason  SKB_DROP_REASON_NETFILTER_DROP\n",
 	       "summary: totals, events per function, drops per function and reason");
+	rendered_free(&r);
+	r = render_events(&sink_summary, &so, ev, 1, 1);
+	ok(r.out && !strncmp(r.out, "pwru summary: 1 event, 1 lost, 1 packet (skb)\n", 46),
+	   "summary: one of each is said in the singular (%.46s)", r.out ? r.out : "");
 	rendered_free(&r);
 }
 
