@@ -260,10 +260,30 @@ static size_t stack_start(const struct enrich *e, const struct pwru_record *r)
 	return i;
 }
 
+/*
+ * A function with an fexit on it (pwru's on nf_hook_slow, nft_do_chain and the free functions
+ * it follows skbs through; or another tool's) runs from a BPF trampoline: under its body's
+ * frame the stack has the trampoline and the function again, at its entry. Neither is in the
+ * kernel's own path, and the trampoline's name (its BTF id) differs between kernels: a stack
+ * diffed across them would differ there. Returns how many frames from I are such a pair.
+ */
+static size_t trampoline_frames(const struct enrich *e, const struct pwru_record *r, size_t i)
+{
+	const struct sym_frame *t, *entry;
+
+	if (!r->nframes || i + 1 >= r->nstack)
+		return 0;
+	t = symbolizer_lookup(e->syms, r->stack[i], 1);
+	if (!in_bpf(t) || !has_prefix(t->pos.sym->name, "bpf_trampoline_"))
+		return 0;
+	entry = symbolizer_lookup(e->syms, r->stack[i + 1], 1);
+	return entry->pos.sym && entry->pos.sym == r->frames[r->nframes - 1]->pos.sym ? 2 : 0;
+}
+
 /* Every address once through the symbolizer's cache; all of a record's frames stay valid. */
 static void symbolize(const struct enrich *e, struct pwru_record *r)
 {
-	size_t i, site = 0;
+	size_t i, site = 0, skip;
 
 	symbolizer_trim(e->syms);
 	if (r->ev->type != PWRU_EV_TRACEPOINT && symbolizer_has_lines(e->syms))
@@ -272,8 +292,15 @@ static void symbolize(const struct enrich *e, struct pwru_record *r)
 		r->caller_frame = symbolizer_lookup(e->syms, r->caller, 1);
 	if (r->ev->type == PWRU_EV_TRACEPOINT)
 		site = tp_site(e, r);
-	for (i = site ? site : stack_start(e, r); i < r->nstack && r->nframes < PWRU_STACK_MAX; i++)
+	for (i = site ? site : stack_start(e, r); i < r->nstack && r->nframes < PWRU_STACK_MAX;
+	     i++) {
+		skip = trampoline_frames(e, r, i);
+		if (skip) {
+			i += skip - 1;
+			continue;
+		}
 		r->frames[r->nframes++] = symbolizer_lookup(e->syms, r->stack[i], i > 0);
+	}
 	add_caller(r);
 	caller_from_stack(r, site > 0);
 }

@@ -32,7 +32,8 @@ static const char harness_ksyms[] = "ffffffff81000000 T _text\n"
 				    "ffffffff81e30000 T kfree_skbmem\n"
 				    "ffffffff81e40000 T bpf_skb_event_output\n"
 				    "ffffffffc0a00000 t nft_do_chain\t[nf_tables]\n"
-				    "ffffffffc0a10000 t nft_do_chain_inet\t[nf_tables]\n";
+				    "ffffffffc0a10000 t nft_do_chain_inet\t[nf_tables]\n"
+				    "ffffffffc0b00000 t bpf_trampoline_6442535351\t[bpf]\n";
 
 #define ADDR_NF_HOOK_SLOW 0xffffffff81a00000ULL
 #define ADDR_KFREE_REASON 0xffffffff81b00000ULL
@@ -54,6 +55,7 @@ enum { TP_NET_DEV_QUEUE, TP_KFREE_SKB, TP_CONSUME_SKB, TP_SKB_COPY_DATAGRAM_IOVE
 #define ADDR_RELEASE_DATA 0xffffffff81300000ULL
 #define ADDR_TCP_V4_RCV	  0xffffffff81400000ULL
 #define ADDR_NFT_INET	  0xffffffffc0a10000ULL
+#define ADDR_TRAMPOLINE	  0xffffffffc0b00000ULL
 
 static struct kallsyms *harness_ks;
 static struct drop_reasons *harness_dr;

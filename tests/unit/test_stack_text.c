@@ -97,6 +97,25 @@ static void test_sink(void)
 	rendered_free(&out);
 
 	/*
+	 * Under a function with an fexit (pwru's on nf_hook_slow): its trampoline and its entry
+	 * again, between its body and its caller, are not the kernel's path.
+	 */
+	uint64_t fexited[5] = {ADDR_ICMP_RCV + 4, ADDR_NF_HOOK_SLOW + 0x42, ADDR_TRAMPOLINE + 0x89,
+			       ADDR_NF_HOOK_SLOW + 9, ADDR_IP_RCV + 0x9a};
+
+	rec_start(&recs[0], &ev);
+	put_u64s(&recs[0], PWRU_SEC_STACK, fexited, 5);
+	out = render_recs(&sink_text, &so, recs, 1, 0);
+	is_str(out.out,
+	       "SKB                CPU PROCESS          FUNC\n"
+	       "0xffff8bb7038b6900 3   ~bin/curl:227116 icmp_rcv\n"
+	       "    icmp_rcv+0x4/0x10000\n"
+	       "    nf_hook_slow+0x42/0x100000\n"
+	       "    ip_rcv+0x9a/0x10000\n",
+	       "an fexit's trampoline and its function's entry frame are left out of the stack");
+	rendered_free(&out);
+
+	/*
 	 * fentry: no caller from the entry point; the stack's frame under FUNC is, unprinted.
 	 * Above FUNC: its trampoline and program, loaded after kallsyms was read: no symbol, or
 	 * (5.10) the last one below, a module's.

@@ -146,7 +146,10 @@ fi
 # exits, after the events of what they called; each is measured from the event before it
 # in time, so none of the ping's events but its first shows 0 (a negative delta made 0).
 # With --output-caller nft_do_chain's event names its caller as any fentry event does.
-if pwru_start rel --output-json --timestamp relative --output-caller \
+# With --output-stack the drop's stack runs through nf_hook_slow, which pwru's fexit runs from
+# a BPF trampoline (where the kernel runs them): the trampoline and nf_hook_slow's entry frame
+# under it are not the kernel's path, and the trampoline's name differs between kernels.
+if pwru_start rel --output-json --timestamp relative --output-caller --output-stack \
 	--filter-func "ip_rcv|nf_hook_slow|$funcs" icmp; then
 	ping_dropped "$SCRATCH/rel.out" '"func":"nf_hook_slow NF_INET_LOCAL_IN' 1 -c 1 -W 1 10.0.1.2
 	pwru_stop
@@ -154,6 +157,12 @@ if pwru_start rel --output-json --timestamp relative --output-caller \
 		jq -e -s '[.[] | select(.tuple.saddr == "10.0.1.1" and .tuple.proto == 1)] |
 			length >= 3 and .[0].time == 0 and (.[1:] | all(.time > 0)) and
 			any(.func | startswith("nf_hook_slow NF_INET_LOCAL_IN"))' "$SCRATCH/rel.out"
+	check "stacks: the drop's runs through nf_hook_slow once, no bpf_trampoline_* frame (jq -e)" \
+		jq -e -s '[.[] | select(.stack) | [.stack[].func]] |
+			any(index(["nf_hook_slow"])) and
+			all(all(startswith("bpf_trampoline_") | not)) and
+			all((map(select(. == "nf_hook_slow")) | length <= 1) and
+			    (map(select(. == "nft_do_chain")) | length <= 1))' "$SCRATCH/rel.out"
 	if [ -e /sys/kernel/btf/nf_tables ] && kernel_runs_fexit; then
 		check "nft_do_chain's event names its caller nft_do_chain_inet (jq -e)" \
 			jq -e -s '[.[] | select(.func // "" | startswith("nft_do_chain "))] | length >= 1 and
