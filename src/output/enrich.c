@@ -269,15 +269,17 @@ static size_t stack_start(const struct enrich *e, const struct pwru_record *r)
  */
 static size_t trampoline_frames(const struct enrich *e, const struct pwru_record *r, size_t i)
 {
-	const struct sym_frame *t, *entry;
+	const struct sym_frame *t, *entry, *above;
 
 	if (!r->nframes || i + 1 >= r->nstack)
 		return 0;
 	t = symbolizer_lookup(e->syms, r->stack[i], 1);
 	if (!in_bpf(t) || !has_prefix(t->pos.sym->name, "bpf_trampoline_"))
 		return 0;
+	/* arm64 at a function's entry: the body's frame is the caller add_caller() puts in */
+	above = r->nframes == 1 && r->caller_frame ? r->caller_frame : r->frames[r->nframes - 1];
 	entry = symbolizer_lookup(e->syms, r->stack[i + 1], 1);
-	return entry->pos.sym && entry->pos.sym == r->frames[r->nframes - 1]->pos.sym ? 2 : 0;
+	return entry->pos.sym && entry->pos.sym == above->pos.sym ? 2 : 0;
 }
 
 /* Every address once through the symbolizer's cache; all of a record's frames stay valid. */

@@ -114,6 +114,24 @@ static void test_sink(void)
 	       "    ip_rcv+0x9a/0x10000\n",
 	       "an fexit's trampoline and its function's entry frame are left out of the stack");
 	rendered_free(&out);
+	/* arm64 at icmp_rcv's entry: nf_hook_slow's body is the caller, not in the stack */
+	uint64_t body = ADDR_NF_HOOK_SLOW + 0x42;
+
+	fexited[1] = ADDR_TRAMPOLINE + 0x89;
+	fexited[2] = ADDR_NF_HOOK_SLOW + 8;
+	fexited[3] = ADDR_IP_RCV + 0x9a;
+	rec_start(&recs[0], &ev);
+	put_u64s(&recs[0], PWRU_SEC_CALLER, &body, 1);
+	put_u64s(&recs[0], PWRU_SEC_STACK, fexited, 4);
+	out = render_recs(&sink_text, &so, recs, 1, 0);
+	is_str(out.out,
+	       "SKB                CPU PROCESS          FUNC\n"
+	       "0xffff8bb7038b6900 3   ~bin/curl:227116 icmp_rcv\n"
+	       "    icmp_rcv+0x4/0x10000\n"
+	       "    nf_hook_slow+0x42/0x100000\n"
+	       "    ip_rcv+0x9a/0x10000\n",
+	       "arm64: the trampoline under the caller read at entry is left out too");
+	rendered_free(&out);
 
 	/*
 	 * fentry: no caller from the entry point; the stack's frame under FUNC is, unprinted.
