@@ -97,43 +97,6 @@ static void test_sink(void)
 	rendered_free(&out);
 
 	/*
-	 * Under a function with an fexit (pwru's on nf_hook_slow): its trampoline and its entry
-	 * again, between its body and its caller, are not the kernel's path.
-	 */
-	uint64_t fexited[5] = {ADDR_ICMP_RCV + 4, ADDR_NF_HOOK_SLOW + 0x42, ADDR_TRAMPOLINE + 0x89,
-			       ADDR_NF_HOOK_SLOW + 9, ADDR_IP_RCV + 0x9a};
-
-	rec_start(&recs[0], &ev);
-	put_u64s(&recs[0], PWRU_SEC_STACK, fexited, 5);
-	out = render_recs(&sink_text, &so, recs, 1, 0);
-	is_str(out.out,
-	       "SKB                CPU PROCESS          FUNC\n"
-	       "0xffff8bb7038b6900 3   ~bin/curl:227116 icmp_rcv\n"
-	       "    icmp_rcv+0x4/0x10000\n"
-	       "    nf_hook_slow+0x42/0x100000\n"
-	       "    ip_rcv+0x9a/0x10000\n",
-	       "an fexit's trampoline and its function's entry frame are left out of the stack");
-	rendered_free(&out);
-	/* arm64 at icmp_rcv's entry: nf_hook_slow's body is the caller, not in the stack */
-	uint64_t body = ADDR_NF_HOOK_SLOW + 0x42;
-
-	fexited[1] = ADDR_TRAMPOLINE + 0x89;
-	fexited[2] = ADDR_NF_HOOK_SLOW + 8;
-	fexited[3] = ADDR_IP_RCV + 0x9a;
-	rec_start(&recs[0], &ev);
-	put_u64s(&recs[0], PWRU_SEC_CALLER, &body, 1);
-	put_u64s(&recs[0], PWRU_SEC_STACK, fexited, 4);
-	out = render_recs(&sink_text, &so, recs, 1, 0);
-	is_str(out.out,
-	       "SKB                CPU PROCESS          FUNC\n"
-	       "0xffff8bb7038b6900 3   ~bin/curl:227116 icmp_rcv\n"
-	       "    icmp_rcv+0x4/0x10000\n"
-	       "    nf_hook_slow+0x42/0x100000\n"
-	       "    ip_rcv+0x9a/0x10000\n",
-	       "arm64: the trampoline under the caller read at entry is left out too");
-	rendered_free(&out);
-
-	/*
 	 * fentry: no caller from the entry point; the stack's frame under FUNC is, unprinted.
 	 * Above FUNC: its trampoline and program, loaded after kallsyms was read: no symbol, or
 	 * (5.10) the last one below, a module's.
@@ -174,6 +137,55 @@ static void test_sink(void)
 	       "0xffff8bb7038b6900 3   ~bin/curl:227116 icmp_rcv ip_rcv+0x9a/0x10000\n",
 	       "fexit: a stack that starts in the caller names it");
 	rendered_free(&out);
+	symbolizer_free(harness_syms);
+	harness_syms = NULL;
+}
+
+/*
+ * Under a function with an fexit (pwru's on nf_hook_slow): its trampoline and its entry again,
+ * between its body and its caller, are not the kernel's path. On arm64 at icmp_rcv's entry the
+ * body's frame is not in the stack: it is the caller read at entry.
+ */
+static void test_trampoline(void)
+{
+	static const struct {
+		uint64_t caller, stack[5];
+		size_t n;
+		const char *desc;
+	} cases[] = {
+	    {0,
+	     {ADDR_ICMP_RCV + 4, ADDR_NF_HOOK_SLOW + 0x42, ADDR_TRAMPOLINE + 0x89,
+	      ADDR_NF_HOOK_SLOW + 9, ADDR_IP_RCV + 0x9a},
+	     5,
+	     "an fexit's trampoline and its function's entry frame are left out of the stack"},
+	    {ADDR_NF_HOOK_SLOW + 0x42,
+	     {ADDR_ICMP_RCV + 4, ADDR_TRAMPOLINE + 0x89, ADDR_NF_HOOK_SLOW + 8, ADDR_IP_RCV + 0x9a},
+	     4,
+	     "arm64: the trampoline under the caller read at entry is left out too"},
+	};
+	struct sink_opts so = {.stack = true};
+	struct pwru_event ev = sample_event();
+	struct rendered out;
+	struct rec rec;
+	size_t i;
+
+	harness_syms = symbolizer_new(harness_ks, NULL, 0);
+	ev.addr = ADDR_ICMP_RCV;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rec_start(&rec, &ev);
+		if (cases[i].caller)
+			put_u64s(&rec, PWRU_SEC_CALLER, &cases[i].caller, 1);
+		put_u64s(&rec, PWRU_SEC_STACK, cases[i].stack, cases[i].n);
+		out = render_recs(&sink_text, &so, &rec, 1, 0);
+		is_str(out.out,
+		       "SKB                CPU PROCESS          FUNC\n"
+		       "0xffff8bb7038b6900 3   ~bin/curl:227116 icmp_rcv\n"
+		       "    icmp_rcv+0x4/0x10000\n"
+		       "    nf_hook_slow+0x42/0x100000\n"
+		       "    ip_rcv+0x9a/0x10000\n",
+		       cases[i].desc);
+		rendered_free(&out);
+	}
 	symbolizer_free(harness_syms);
 	harness_syms = NULL;
 }
@@ -301,6 +313,7 @@ int main(void)
 	harness_init();
 	test_frames_layout();
 	test_sink();
+	test_trampoline();
 	test_tracepoint();
 	test_json();
 	harness_done();
