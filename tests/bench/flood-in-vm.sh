@@ -23,7 +23,7 @@ for bin in pwru-old pwru pwru-old pwru; do
 	done
 	wait "$PWRU_PID"
 	PWRU_PID=
-	set -- $(sed -n 's/^pwru: \([0-9]*\) events, \([0-9]*\) lost$/\1 \2/p' "$SCRATCH/run.err")
+	set -- $(sed -n 's/^pwru: \([0-9]*\) events\{0,1\}, \([0-9]*\) lost$/\1 \2/p' "$SCRATCH/run.err")
 	echo "RESULT $bin ${1:-0} ${2:-0} $SECONDS_EACH"
 done
 tcp_flood_stop

@@ -43,7 +43,7 @@ else
 		'grep -qF "demo: to run it later: PWRU_DEMO_VM=1 make demo" "$out"'
 fi
 check "pwru's last line: every event printed, none lost" \
-	'grep -qE "^pwru: [1-9][0-9]* events, 0 lost$" "$out"' "$(grep '^pwru:' "$out")"
+	'grep -qE "^pwru: [1-9][0-9]* events?, 0 lost$" "$out"' "$(grep '^pwru:' "$out")"
 check "the demo's namespaces are gone" '! ip netns list | grep -q pwru-demo'
 left=$(left_after_exit $held)
 check "no program of the demo's pwru is left ($(echo $held | wc -w) held while tracing)" \

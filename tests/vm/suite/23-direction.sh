@@ -45,7 +45,7 @@ expect() {
 		fi
 	else
 		# the control is this run's: FUNC among the functions pwru said it attached
-		attached=$(sed -n 's/^pwru: attached \([0-9]*\) functions.*/\1/p' "$SCRATCH/$1.err")
+		attached=$(sed -n 's/^pwru: attached \([0-9]*\) functions\{0,1\}.*/\1/p' "$SCRATCH/$1.err")
 		n=$(at "$file" "$2" | wc -l)
 		if [ "$attached" = 4 ] && [ "$n" -eq 0 ]; then
 			ok "$1: nothing shows at $2 (attached with the 3 others)"

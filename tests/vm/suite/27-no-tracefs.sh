@@ -4,7 +4,7 @@
 . tests/vm/suite/lib.sh
 
 FUNCS='ip_.*|icmp_.*|__dev_queue_xmit'
-attached() { sed -n 's/^pwru: \(attached [0-9]* functions, skipped [0-9]*\).*/\1/p' "$1"; }
+attached() { sed -n 's/^pwru: \(attached [0-9]* functions\{0,1\}, skipped [0-9]*\).*/\1/p' "$1"; }
 # "N from SOURCE": how many traceable functions the list had, and where it came from.
 listed() { sed -n 's/^pwru: debug: traceable functions: //p' "$1"; }
 

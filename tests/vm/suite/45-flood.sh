@@ -18,7 +18,7 @@ if pwru_start flood --filter-func '(ip|tcp|__dev|dev|netif|__netif|veth|skb|__sk
 	# the kernel a while (one RCU grace period each), so the exit may trail.
 	t0=$(now_ms)
 	kill -INT "$PWRU_PID"
-	wait_until grep -q '^pwru: [0-9]* events, [0-9]* lost' "$SCRATCH/flood.err"
+	wait_until grep -q '^pwru: [0-9]* events\{0,1\}, [0-9]* lost' "$SCRATCH/flood.err"
 	stopped_ms=$(($(now_ms) - t0))
 	pwru_wait_end 120 "$t0"
 	status=$PWRU_STATUS

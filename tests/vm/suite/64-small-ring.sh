@@ -11,7 +11,7 @@ if pwru_start small --ringbuf-size 8192 --output-json --timestamp current \
 	--filter-func 'ip_rcv|ip_output|ip_finish_output2|tcp_v4_rcv|__dev_queue_xmit|veth_xmit|tcp_rcv_established' tcp; then
 	wait_until grep -q '^pwru: [0-9]* events lost so far' "$SCRATCH/small.err"
 	pwru_stop
-	lost=$(sed -n 's/^pwru: [0-9]* events, \([0-9]*\) lost$/\1/p' "$SCRATCH/small.err")
+	lost=$(sed -n 's/^pwru: [0-9]* events\{0,1\}, \([0-9]*\) lost$/\1/p' "$SCRATCH/small.err")
 	if grep -q '^pwru: [0-9]* events lost so far: the ring buffer was full' "$SCRATCH/small.err" &&
 		[ "${lost:-0}" -gt 0 ]; then
 		ok "losses reported while they happen and counted at exit ($lost lost)"

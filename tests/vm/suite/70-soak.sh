@@ -53,7 +53,7 @@ if ! PWRU_OUT=/dev/null PWRU_READY_TIMEOUT=300 pwru_start soak ${funcs:+--filter
 	not_ok "pwru attached for the soak" "exit ${PWRU_STATUS:-?}" "$(head -n 20 "$SCRATCH/soak.err")"
 	exit 0
 fi
-attached=$(sed -n 's/^pwru: attached \([0-9]*\) functions.*/\1/p' "$SCRATCH/soak.err")
+attached=$(sed -n 's/^pwru: attached \([0-9]*\) functions\{0,1\}.*/\1/p' "$SCRATCH/soak.err")
 if [ "${attached:-0}" -ge $min_attached ]; then
 	ok "${funcs:-every function}: $attached attached"
 else
@@ -84,7 +84,7 @@ EOS
 diag "anonymous memory (kB) every ${every}s:$rss_samples; of it in huge pages:$huge_samples;" \
 	"descriptors:$fd_samples (transparent huge pages were: ${thp_was:-not offered})"
 pwru_stop 120 # removing many kprobes takes the kernel a while (an RCU grace period each)
-events=$(sed -n 's/^pwru: \([0-9]*\) events, [0-9]* lost$/\1/p' "$SCRATCH/soak.err")
+events=$(sed -n 's/^pwru: \([0-9]*\) events\{0,1\}, [0-9]* lost$/\1/p' "$SCRATCH/soak.err")
 kill "$PING2_PID" "$SINK_PID" 2>/dev/null
 PING2_PID=
 
