@@ -265,21 +265,25 @@ static size_t stack_start(const struct enrich *e, const struct pwru_record *r)
  * it follows skbs through; or another tool's) runs from a BPF trampoline: under its body's
  * frame the stack has the trampoline and the function again, at its entry. Neither is in the
  * kernel's own path, and the trampoline's name (its BTF id) differs between kernels: a stack
- * diffed across them would differ there. Returns how many frames from I are such a pair.
+ * diffed across them would differ there. Returns how many frames from I to leave out: the
+ * trampoline, and under it the entry frame where the kernel leaves one (before 7.2).
  */
 static size_t trampoline_frames(const struct enrich *e, const struct pwru_record *r, size_t i)
 {
 	const struct sym_frame *t, *entry, *above;
 
-	if (!r->nframes || i + 1 >= r->nstack)
+	if (!r->nframes)
 		return 0;
 	t = symbolizer_lookup(e->syms, r->stack[i], 1);
 	if (!in_bpf(t) || !has_prefix(t->pos.sym->name, "bpf_trampoline_"))
 		return 0;
+	if (i + 1 >= r->nstack)
+		return 1;
 	/* arm64 at a function's entry: the body's frame is the caller add_caller() puts in */
 	above = r->nframes == 1 && r->caller_frame ? r->caller_frame : r->frames[r->nframes - 1];
+	/* 7.2's trampolines return to the caller: no entry frame under them */
 	entry = symbolizer_lookup(e->syms, r->stack[i + 1], 1);
-	return entry->pos.sym && entry->pos.sym == above->pos.sym ? 2 : 0;
+	return entry->pos.sym && entry->pos.sym == above->pos.sym ? 2 : 1;
 }
 
 /* Every address once through the symbolizer's cache; all of a record's frames stay valid. */

@@ -162,6 +162,11 @@ static void test_trampoline(void)
 	     {ADDR_ICMP_RCV + 4, ADDR_TRAMPOLINE + 0x89, ADDR_NF_HOOK_SLOW + 8, ADDR_IP_RCV + 0x9a},
 	     4,
 	     "arm64: the trampoline under the caller read at entry is left out too"},
+	    {0,
+	     {ADDR_ICMP_RCV + 4, ADDR_NF_HOOK_SLOW + 0x42, ADDR_TRAMPOLINE + 0x89,
+	      ADDR_IP_RCV + 0x9a},
+	     4,
+	     "7.2: a trampoline with no entry frame under it is left out"},
 	};
 	struct sink_opts so = {.stack = true};
 	struct pwru_event ev = sample_event();
