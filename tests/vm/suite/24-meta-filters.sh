@@ -9,27 +9,37 @@ PING_PID=$!
 $IP netns exec b ping -i 0.2 -W 1 127.0.0.1 >/dev/null 2>&1 &
 PING2_PID=$!
 inode_b=$(ls -Li /var/run/netns/b | awk '{ print $1 }')
+# The echo replies b's loopback ping took so far: only that ping makes them in b (a's
+# requests get replies, not make them). A run whose count grew had it running.
+lo_replies() {
+	$IP netns exec b awk '$1 == "Icmp:" { if (!n) { for (i = 2; i <= NF; i++) if ($i == "InEchoReps") n = i }
+		else print $n }' /proc/net/snmp
+}
 
 # run NAME WANT-DESC AWK-COND ARGS... : every event line must satisfy AWK-COND
 # (fields: $4 NETNS, $5 MARK, $6 IFACE), and there must be some: EVENTS of them, what two
 # rounds of the pings (0.2 s apart) give through the filter.
 run() {
-	local name=$1 desc=$2 cond=$3 n bad
+	local name=$1 desc=$2 cond=$3 n bad lo0 lo1
 	shift 3
+	lo0=$(lo_replies)
 	if ! pwru_start "$name" --filter-func "$FUNCS" "$@"; then
 		not_ok "$name: pwru attached" "$(head -n 5 "$SCRATCH/$name.err")"
 		return
 	fi
 	wait_lines "$SCRATCH/$name.out" '^0x' "$EVENTS"
 	pwru_stop
+	lo1=$(lo_replies)
 	n=$(grep -c '^0x' "$SCRATCH/$name.out")
 	# awk's status kept: a condition it cannot run (an empty inode) would print nothing
 	bad=$(awk "/^0x/ && !($cond)" "$SCRATCH/$name.out" 2>&1) || bad="awk failed: $bad"
 	bad=$(printf '%s\n' "$bad" | head -n 3)
-	if [ "$n" -ge 1 ] && [ -z "$bad" ] && [ "$PWRU_STATUS" -eq 0 ]; then
-		ok "$* : $n events, all $desc"
+	if [ "$n" -ge 1 ] && [ -z "$bad" ] && [ "$PWRU_STATUS" -eq 0 ] &&
+		[ "${lo1:-0}" -gt "${lo0:-0}" ]; then
+		ok "$* : $n events, all $desc (b's loopback ping ran: $((lo1 - lo0)) replies)"
 	else
-		not_ok "$* : events, all $desc" "$n events, status $PWRU_STATUS; off: $bad"
+		not_ok "$* : events, all $desc, b's loopback ping running" \
+			"$n events, status $PWRU_STATUS; b's loopback replies ${lo0:-?} -> ${lo1:-?}; off: $bad"
 		show "pwru stdout" "$SCRATCH/$name.out"
 	fi
 }
