@@ -112,10 +112,17 @@ if grep -q tracefs /proc/mounts; then
 	not_ok "tracefs unmounted for the test" "$(grep tracefs /proc/mounts)"
 fi
 
+# Ended by SIGKILL: what it attached (stderr at start) is compared below, and no mount
+# may outlive a pwru that had no chance to clean up.
 if PWRU_NO_CACHE=1 pwru_start unmounted --filter-func "$FUNCS"; then
-	pwru_stop
+	wait_lines "$SCRATCH/unmounted.err" '^pwru: attached '
+	kill -KILL "$PWRU_PID"
+	wait "$PWRU_PID" 2>/dev/null
+	PWRU_PID=
+	ok "pwru attached without tracefs, then SIGKILL"
 else
-	not_ok "pwru attached without tracefs" "$(head -n 5 "$SCRATCH/unmounted.err")"
+	not_ok "pwru attached without tracefs, then SIGKILL" "exit ${PWRU_STATUS:-?}" \
+		"$(head -n 5 "$SCRATCH/unmounted.err")"
 fi
 without=$(attached "$SCRATCH/unmounted.err")
 # Without a list kprobe-multi still attaches the same functions (by trial): the list must
@@ -137,15 +144,6 @@ else
 	not_ok "without tracefs mounted: the same functions" "mounted: '$with', unmounted: '$without'"
 fi
 
-if PWRU_NO_CACHE=1 pwru_start killed --filter-func "$FUNCS"; then
-	kill -KILL "$PWRU_PID"
-	wait "$PWRU_PID" 2>/dev/null
-	PWRU_PID=
-	ok "pwru attached without tracefs, then SIGKILL"
-else
-	not_ok "pwru attached without tracefs, then SIGKILL" "exit ${PWRU_STATUS:-?}" \
-		"$(head -n 5 "$SCRATCH/killed.err")"
-fi
 sleep 0.5
 if grep -q tracefs /proc/mounts; then
 	not_ok "no tracefs left mounted after runs and a SIGKILL" "$(grep tracefs /proc/mounts)"
