@@ -62,7 +62,9 @@ if chains_run text --output-chains; then
 	fi
 fi
 
-if chains_run json --output-chains --output-json; then
+# JSON chains, their steps with CALLER and stack: one run for both checks, the plain chain
+# object's keys being the same with or without the stack's.
+if chains_run json --output-chains --output-json --output-stack --output-caller; then
 	check "json: chain objects with tuple, events in time order, an end (jq -e)" \
 		jq -e -s 'map(select(.type == "chain")) | length >= 4 and all(
 			(.events | length >= 1) and (.events[0].t == 0) and
@@ -74,6 +76,10 @@ if chains_run json --output-chains --output-json; then
 		jq -e -s 'map(select(.type == "chain" and .tuple.saddr == "10.0.1.1" and .tuple.proto == 1)
 			| [.events[].func]) | any(index("ip_output") as $o | index("icmp_rcv") as $i |
 				$o != null and $i != null and $o < $i)' "$SCRATCH/json.out"
+	check "json with stacks: every chain event has caller and stack as JSON events do (jq -e)" \
+		jq -e -s '[.[] | select(.type == "chain") | .events[]] | length >= 8 and all(
+			.stack[0].func == .func and .caller_func == .stack[1].func and
+			.caller.addr == .stack[1].addr and (.stack | length) >= 4)' "$SCRATCH/json.out"
 fi
 
 if chains_run stack --output-chains --output-stack --output-caller; then
@@ -106,13 +112,6 @@ if chains_run stack --output-chains --output-stack --output-caller; then
 		not_ok "text with stacks: under each step its stack, FUNC then CALLER" \
 			"fn caller frame1 frame2 frames:" "$(cat "$SCRATCH/stack.steps")"
 	fi
-fi
-
-if chains_run stackjson --output-chains --output-json --output-stack --output-caller; then
-	check "json with stacks: every chain event has caller and stack as JSON events do (jq -e)" \
-		jq -e -s '[.[] | select(.type == "chain") | .events[]] | length >= 8 and all(
-			.stack[0].func == .func and .caller_func == .stack[1].func and
-			.caller.addr == .stack[1].addr and (.stack | length) >= 4)' "$SCRATCH/stackjson.out"
 fi
 
 # same_paths WHAT A B : the two runs' path files are the same, and not empty.
@@ -225,20 +224,6 @@ flush_deferred_frees
 # and free), which then made chains of their own. 16 MiB: the ring holds every event.
 if every_run every tcp lag --output-chains --ringbuf-size 16777216 --summary; then
 	blocks "$SCRATCH/every.out" >"$SCRATCH/every.blocks"
-	# 6.2+: a packet consumed through kfree_skb_reason / sk_skb_reason_drop(SKB_CONSUMED) is
-	# freed, not dropped: in its block and in --summary's drops. Which traffic passes there
-	# is the kernel's (7's ping and TCP do not): judged when one did.
-	consumed=$(grep -F '(SKB_CONSUMED)' "$SCRATCH/every.blocks")
-	drops=$(sed -n '/^drops by function and reason:$/,$p' "$SCRATCH/every.err" | grep -E '^ +[0-9]+  ')
-	if [ -z "$consumed" ]; then
-		diag "every function: no packet consumed through a reason (SKB_CONSUMED) here: not judged"
-	elif ! echo "$consumed" | grep -q ' | end: dropped at ' && ! echo "$drops" | grep -q SKB_CONSUMED &&
-		sed -n '/^events by function:$/,/^drops by/p' "$SCRATCH/every.err" | grep -qE '^ +[0-9]+  [a-z_]+  SKB_CONSUMED$'; then
-		ok "every function: $(echo "$consumed" | wc -l) packets consumed through a reason (SKB_CONSUMED) end freed, and --summary lists no such drop"
-	else
-		not_ok "every function: packets consumed through a reason (SKB_CONSUMED) end freed, and --summary lists no such drop" \
-			"$(echo "$consumed" | head -n 3 | cut -c1-400)" "summary's drops:" "${drops:-none}"
-	fi
 	# nothing in this traffic waits 1 s: a packet's chain ends freed, dropped or at exit
 	bad=$(grep ' | end: idle$' "$SCRATCH/every.blocks")
 	if [ -z "$bad" ]; then
