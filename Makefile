@@ -74,13 +74,17 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 
 # Every test is an executable printing TAP; prove runs them and prints the result line.
 LOCAL_TESTS = $(UNIT_BINS) $(REPLAY_BINS) $(sort $(wildcard tests/local/*.t))
-# The longest first (arm64 is emulated on amd64, and these suites run most), so that
-# neither of prove's two slots idles while the other finishes a long one at the end. Every
-# kernel is named: the kprobe ones (arm64 6.12 and 6.1, 6.1, 5.10) attach one probe at a time
-# and are among the longest; sorted by name, 5.10 came after harness.t and k8s.t, arm64 6.1
-# after it. prove's --timer prints each file's time, to check this order by.
-VM_LONGEST  := $(addprefix tests/vm/kernel-,arm64-7.t arm64-6.12.t arm64-6.1.t 6.1.t 5.10.t 6.12.t 7.t)
+# The longest first, so that neither of prove's two slots idles while the other finishes a
+# long one at the end (longest-processing-time order). Every kernel is named: the kprobe
+# ones (6.1, 5.10) attach one probe at a time and are among the longest; arm64 6.12 and
+# 6.1 run an arch subset (tests/vm/kernel-arm64-6.12.t) and come after the whole suites;
+# the two differential filter tests, the longest local ones, lead the local tests. prove's
+# --timer prints each file's time, to check this order by (docs/testing.md, "Suite time").
+VM_LONGEST  := $(addprefix tests/vm/kernel-,arm64-7.t 7.t 6.12.t 6.1.t 5.10.t arm64-6.12.t arm64-6.1.t) \
+	       tests/vm/harness.t tests/vm/package.t
 VM_TESTS    := $(VM_LONGEST) $(filter-out $(VM_LONGEST),$(sort $(wildcard tests/vm/*.t)))
+LOCAL_LONGEST := tests/local/filters-diff.t tests/local/filters-diff-copy.t
+TEST_ORDER  = $(VM_TESTS) $(LOCAL_LONGEST) $(filter-out $(LOCAL_LONGEST),$(LOCAL_TESTS))
 
 .PHONY: all static deps test test-unit test-local test-vm demo vm-shell bench clean format install deb image man completions
 .DELETE_ON_ERROR:
@@ -254,7 +258,7 @@ deps:
 
 # Two at a time: each VM is one single-threaded qemu, so two fill two cores.
 test: test-build pwru-arm64
-	$(PROVE) -e '' --timer -j2 $(VM_TESTS) $(LOCAL_TESTS)
+	$(PROVE) -e '' --timer -j2 $(TEST_ORDER)
 
 # The benchmarks' programs are built with the tests (not run), so that an interface they
 # use cannot change without them.
