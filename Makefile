@@ -256,8 +256,11 @@ $(OUT)/tests/mkbtf: tests/data/btf/mkbtf.c tests/data/btf/crafted_btf.h
 deps:
 	./tests/deps.sh
 
-# Two at a time: each VM is one single-threaded qemu, so two fill two cores.
-test: test-build pwru-arm64
+# Two at a time: each VM is one single-threaded qemu, so two fill two cores. The build
+# before them runs two jobs too: CI's `make deps test` gives no -j, and built one file at
+# a time, one core idle, before the first test started.
+test:
+	$(MAKE) -j2 test-build pwru-arm64
 	$(PROVE) -e '' --timer -j2 $(TEST_ORDER)
 
 # The benchmarks' programs are built with the tests (not run), so that an interface they
