@@ -86,11 +86,31 @@ check_nothing_attached "after the reader went away"
 # systemd): pwru says how many recorded events were not written, detaches and exits 0.
 # pwru took the SIGINT sent (not pending): two sent at once would be one
 int_taken() { ! grep -qE '^(ShdPnd|SigPnd):.*[2367abef]$' "/proc/$PWRU_PID/status"; }
-# stalled NAME SIG...: pwru into a FIFO held open by a reader that never reads, each SIG
-# sent once pwru blocks writing and took the one before; up to 120 s for pwru to end. Sets
-# status (1: pwru did not attach) and ms (from the last signal to the exit).
+# pwru is blocked writing to the FIFO: a thread of it sleeps in write(2), as
+# /proc/PID/task/*/syscall says (its number first; "running" when it runs); wchan
+# (pipe_write) is "0" on x86 before 5.16, whose get_wchan cannot walk ORC-unwound stacks.
+case $(uname -m) in
+aarch64) WRITE_NR=64 ;;
+*) WRITE_NR=1 ;;
+esac
+blocked() { cat "/proc/$PWRU_PID/task/"*/syscall 2>/dev/null | grep -q "^$WRITE_NR "; }
+# within SECS CMD...: up to SECS s of the clock for CMD to succeed while pwru runs
+# (wait_until's 10 s is short for a loaded VM: a signal sent before pwru blocks, or on top
+# of one still pending, tests something else).
+within() {
+	local end=$(($(now_ms) + $1 * 1000))
+	while ! "${@:2}"; do
+		[ "$(now_ms)" -lt $end ] && kill -0 "$PWRU_PID" 2>/dev/null || return 1
+		sleep 0.1
+	done
+}
+# stalled NAME SIG...: pwru into a FIFO held open by a reader that never reads, the first SIG
+# sent once pwru blocks writing, each next once it took the one before; up to 120 s for pwru
+# to end. Sets status (1: pwru did not attach) and ms (from the last signal to the exit);
+# how long each wait before a signal took goes to the diagnostics (a second SIGINT later
+# than pwru's 5 s wait for the reader finds it gone).
 stalled() {
-	local name=$1 sig t0
+	local name=$1 sig t0 w
 	shift
 	mkfifo "$SCRATCH/$name.fifo"
 	sleep 600 <>"$SCRATCH/$name.fifo" &
@@ -98,10 +118,16 @@ stalled() {
 	status=1
 	if PWRU_OUT=$SCRATCH/$name.fifo pwru_start "$name" \
 		--filter-func 'ip_rcv|tcp_v4_rcv|ip_finish_output2|__dev_queue_xmit' tcp; then
-		wait_until grep -q pipe_write "/proc/$PWRU_PID/wchan"
+		w=$(now_ms)
+		within 60 blocked || diag "$name: pwru never blocked writing ($(cat "/proc/$PWRU_PID/wchan" 2>/dev/null))"
+		diag "$name: pwru blocked writing after $(($(now_ms) - w)) ms"
 		for sig; do
-			wait_until int_taken
+			# the signal before taken (the first: none); the drain after a stop waits
+			# for the reader in poll(2), not in write(2)
+			w=$(now_ms)
+			within 60 int_taken || diag "$name: SIG$sig sent with the signal before still pending"
 			t0=$(now_ms)
+			diag "$name: SIG$sig sent after $((t0 - w)) ms"
 			kill -"$sig" "$PWRU_PID"
 		done
 		pwru_wait_end 120 "$t0"
