@@ -28,14 +28,16 @@ size_t retsplit_sections(const struct hook_section **out, size_t max)
 	return i;
 }
 
-/* fexit where trampolines run, else a kretprobe; NULL when neither can. */
-static const struct backend *ret_backend(const struct backend_ctx *ctx)
+/* fexit where trampolines run (else WHY not), else a kretprobe; NULL when neither can. */
+static const struct backend *ret_backend(const struct backend_ctx *ctx, char *why, size_t len)
 {
-	char why[256];
+	char other[256];
 
-	if (!backend_probe(&backend_fentry, ctx, why, sizeof(why)))
+	if (!backend_probe(&backend_fentry, ctx, why, len))
 		return &backend_fentry;
-	if (!backend_probe(&backend_kretprobe, ctx, why, sizeof(why)))
+	if (!*why)
+		snprintf(why, len, "this kernel refuses fentry programs");
+	if (!backend_probe(&backend_kretprobe, ctx, other, sizeof(other)))
 		return &backend_kretprobe;
 	return NULL;
 }
@@ -59,7 +61,7 @@ int retsplit_init(struct retsplit *s, const struct backend *b, struct backend_ct
 	const struct funcset *all = ctx->fs;
 	const struct backend *rb;
 	size_t i, n = 0;
-	bool nf = false;
+	bool nf = false, nft_wanted = false;
 
 	*s = (struct retsplit){0};
 	/* the tracepoint backend hooks no function */
@@ -73,13 +75,18 @@ int retsplit_init(struct retsplit *s, const struct backend *b, struct backend_ct
 			    splits(b, ctx, &all->funcs[i]) && (all->funcs[i].flags & FUNC_NF_HOOK);
 		return 0;
 	}
-	for (i = 0; i < all->n; i++)
+	for (i = 0; i < all->n; i++) {
 		n += (all->funcs[i].flags & FUNC_WANT_RET) != 0;
-	rb = n ? ret_backend(ctx) : NULL;
+		nft_wanted |= (all->funcs[i].flags & FUNC_NF_HOOK) != 0;
+	}
+	rb = n ? ret_backend(ctx, s->no_fexit, sizeof(s->no_fexit)) : NULL;
 	for (i = 0, n = 0; rb && i < all->n; i++) {
 		n += splits(rb, ctx, &all->funcs[i]);
 		nf |= splits(rb, ctx, &all->funcs[i]) && (all->funcs[i].flags & FUNC_NF_HOOK);
 	}
+	/* nft_do_chain's programs are fexit: where trampolines run, else it is said why not */
+	if (!nft_wanted || rb == &backend_fentry)
+		*s->no_fexit = 0;
 	if (!rb || !n)
 		return 0;
 	if (view(&s->rest, all, all->n - n) || view(&s->ret, all, n)) {
@@ -124,7 +131,7 @@ static int nft_prepare(struct retsplit *s, struct bpf_object *obj)
 			return -ENOENT;
 		bpf_program__set_autoload(p[i], false);
 	}
-	if (!s->nft)
+	if (!s->nft && !*s->no_fexit)
 		return 0;
 	/*
 	 * Without nf_tables there is no table to name, and libbpf would look for nft_do_chain
@@ -135,6 +142,12 @@ static int nft_prepare(struct retsplit *s, struct bpf_object *obj)
 			fprintf(stderr,
 				"pwru: debug: nft tables and chains are not shown: nf_tables "
 				"is not loaded (load it before pwru to see them)\n");
+		return 0;
+	}
+	/* said as 5.10's missing BTF is: a user filtering nft drops sees fewer events here */
+	if (*s->no_fexit) {
+		fprintf(stderr, "pwru: nft tables and chains are not shown: they need fexit: %s\n",
+			s->no_fexit);
 		return 0;
 	}
 	backend_quiet(1);

@@ -27,6 +27,7 @@ struct retsplit {
 	struct funcset ret;		 /* fentry's */
 	struct backend_ctx ctx;		 /* fentry's, on ret */
 	bool nft;			 /* nft_do_chain wanted */
+	char no_fexit[256];		 /* why nft_do_chain's fexit cannot run, or "" */
 	bool debug;			 /* --debug */
 	struct bpf_program *nft_prog[2]; /* exit, entry */
 	struct bpf_link *nft_link[2];

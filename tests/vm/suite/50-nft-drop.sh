@@ -114,11 +114,18 @@ fi
 # The nft table and base chain that dropped it: nft_do_chain's types are in nf_tables' BTF
 # (5.11+; the rule above loaded the module).
 if ! kernel_runs_fexit; then
-	ok "nft_do_chain # SKIP $(uname -m) $(uname -r) runs no fexit programs"
+	# nft_do_chain needs fexit: the user filtering nft drops is told why there is no chain
+	expect_line "no fexit here: stderr says the tables and chains are not shown, and why" \
+		"$SCRATCH/drop.err" '^pwru: nft tables and chains are not shown: they need fexit: .+'
 elif [ -e /sys/kernel/btf/nf_tables ]; then
 	# from 6.8 or so nftables frees a dropped packet itself: NF_STOLEN with the errno
 	expect_line "nft_do_chain inet/pwru_test/input DROP: the table and chain that dropped it" \
 		"$SCRATCH/drop.out" ' nft_do_chain inet/pwru_test/input DROP( [(]-EPERM[)])?$' "$TUPLE"
+	if grep -q '^pwru: nft tables and chains are not shown' "$SCRATCH/drop.err"; then
+		not_ok "and stderr does not say they are not shown" "$(cat "$SCRATCH/drop.err")"
+	else
+		ok "and stderr does not say they are not shown"
+	fi
 else
 	expect_line "no nf_tables BTF here: stderr says the tables and chains are not shown" \
 		"$SCRATCH/drop.err" '^pwru: nft tables and chains are not shown: nf_tables has no BTF here'
