@@ -240,6 +240,19 @@ static void raise_fd_limit(void)
 	}
 }
 
+/* The programs alone: progtrace's "tracing N tc and M XDP programs" says what is. */
+static void say_attached(const struct tracer *t, const struct attach_result *res)
+{
+	if (t->bctx.programs_only)
+		return;
+	if (t->backend->targets == TARGET_TRACEPOINTS)
+		fprintf(stderr, "pwru: attached %zu tracepoint%s, skipped %zu\n", res->attached,
+			plural(res->attached), res->skipped);
+	else
+		fprintf(stderr, "pwru: attached %zu function%s, skipped %zu\n", res->attached,
+			plural(res->attached), res->skipped + t->fs.no_symbol + t->fs.ambiguous);
+}
+
 static int attach(struct tracer *t, struct pwru_err *e)
 {
 	struct attach_result res = {0};
@@ -250,12 +263,7 @@ static int attach(struct tracer *t, struct pwru_err *e)
 		return -1;
 	if (retsplit_attach(&t->rs, &res, e))
 		return -1;
-	if (t->backend->targets == TARGET_TRACEPOINTS)
-		fprintf(stderr, "pwru: attached %zu tracepoint%s, skipped %zu\n", res.attached,
-			plural(res.attached), res.skipped);
-	else
-		fprintf(stderr, "pwru: attached %zu function%s, skipped %zu\n", res.attached,
-			plural(res.attached), res.skipped + t->fs.no_symbol + t->fs.ambiguous);
+	say_attached(t, &res);
 	return t->pt ? progtrace_start(t->pt, t->ld.skel->obj, e) : 0;
 }
 

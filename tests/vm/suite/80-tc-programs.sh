@@ -97,6 +97,12 @@ programs_alone() {
 		"pwru: no kernel function taking an skb matches --filter-func 'no_such_function_xyz' \(.*\): tracing the tc programs alone" \
 		"$SCRATCH/alone.err"
 	check "and counts the tc program traced" grep -q 'tracing 1 tc and 0 XDP programs' "$SCRATCH/alone.err"
+	if grep -q '^pwru: attached ' "$SCRATCH/alone.err"; then
+		not_ok "and no 'attached N functions' line (the programs are what is attached)" \
+			"$(cat "$SCRATCH/alone.err")"
+	else
+		ok "and no 'attached N functions' line (the programs are what is attached)"
+	fi
 	expect_line "the ping at the program's entry" "$SCRATCH/alone.out" " $CIL\(tc\)$" "$PING"
 	expect_line "and its exit, TC_ACT_OK" "$SCRATCH/alone.out" " $CIL\(tc\) TC_ACT_OK( |$)" "$PING"
 	other=$(grep '^0x' "$SCRATCH/alone.out" | grep -v -F '(tc)')
