@@ -264,6 +264,7 @@ static int attach(struct tracer *t, struct pwru_err *e)
 	if (retsplit_attach(&t->rs, &res, e))
 		return -1;
 	say_attached(t, &res);
+	t->bctx.attached = res.attached;
 	return t->pt ? progtrace_start(t->pt, t->ld.skel->obj, e) : 0;
 }
 

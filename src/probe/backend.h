@@ -42,6 +42,7 @@ struct backend_ctx {
 	int debug;		     /* --debug: say why each skipped target was skipped */
 	size_t batch;		     /* --filter-kprobe-batch: addresses per attaching thread */
 	bool programs_only; /* no function nor tracepoint: --filter-trace-tc/xdp's programs alone */
+	size_t attached;    /* the "attached N functions" said, for the detach's own line */
 	void *priv;
 };
 

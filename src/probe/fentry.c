@@ -20,6 +20,7 @@
 #include "kallsyms/kallsyms.h"
 #include "src/discover/funcset.h"
 #include "src/discover/traceable.h"
+#include "src/output/fmt.h"
 #include "src/probe/backend.h"
 #include "src/probe/closer.h"
 #include "src/probe/cloned.h"
@@ -243,6 +244,7 @@ static int fentry_prog_load(struct backend_ctx *ctx, struct bpf_program *prog,
 static void fentry_detach(struct backend_ctx *ctx)
 {
 	struct fentry_state *st = ctx->priv;
+	size_t n;
 
 	if (!st)
 		return;
@@ -250,11 +252,13 @@ static void fentry_detach(struct backend_ctx *ctx)
 	 * Before 7.2 the kernel unregisters one trampoline at a time, about 0.15 s each (a
 	 * minute per 400 functions in the VM): say so, or a Ctrl-C looks like a hang.
 	 */
-	if (st->c.n + st->ret.n >= DETACH_SAY_FROM)
-		fprintf(
-		    stderr,
-		    "pwru: detaching %zu fentry programs (the kernel removes them one by one)\n",
-		    st->c.n + st->ret.n);
+	/* the count said at attach; return values add an fexit program each */
+	n = st->c.n + st->ret.n;
+	if (n >= DETACH_SAY_FROM)
+		fprintf(stderr,
+			"pwru: detaching %zu function%s (%zu fentry program%s: the kernel removes "
+			"them one by one)\n",
+			ctx->attached, plural(ctx->attached), n, plural(n));
 	fentry_multi_free(st->multi);
 	cloned_free(&st->c);
 	cloned_free(&st->ret);

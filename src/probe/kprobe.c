@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include "bpf/probe_sections.h"
+#include "src/output/fmt.h"
 #include "src/probe/backend.h"
 #include "src/probe/kprobe.h"
 #include "src/probe/pool.h"
@@ -175,9 +176,12 @@ static void kprobe_detach(struct backend_ctx *ctx)
 		return;
 	for (i = 0; i < st->n; i++)
 		live += st->sites[i].fd >= 0;
+	/* the count said at attach; a function with several copies has a kprobe on each */
 	if (live > 100)
 		fprintf(stderr,
-			"pwru: detaching %zu kprobes (the kernel removes them one by one)\n", live);
+			"pwru: detaching %zu function%s (%zu kprobe%s: the kernel removes them one "
+			"by one)\n",
+			ctx->attached, plural(ctx->attached), live, plural(live));
 	/* no stop flag: a second Ctrl-C must not leave probes behind */
 	pool_run(st->n, DETACH_THREADS, detach_one, st, NULL);
 	free(st->sites);

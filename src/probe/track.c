@@ -9,6 +9,7 @@
 #include "pwru.skel.h"
 #include "track.skel.h"
 #include "kallsyms/kallsyms.h"
+#include "src/output/fmt.h"
 #include "src/probe/backend.h"
 #include "src/probe/bpfmap.h"
 #include "src/probe/track.h"
@@ -453,18 +454,18 @@ void track_report(void *arg, int final)
 	if (final) {
 		if (n)
 			fprintf(stderr,
-				"pwru: %llu matching skbs were not followed: the tracking table "
+				"pwru: %llu matching skb%s %s not followed: the tracking table "
 				"(--filter-track-size %u) was full\n",
-				(unsigned long long)n, t->size);
+				(unsigned long long)n, plural(n), n == 1 ? "was" : "were", t->size);
 		return;
 	}
 	if (n <= t->reported)
 		return;
 	t->reported = n;
 	fprintf(stderr,
-		"pwru: the tracking table is full (--filter-track-size %u): %llu matching skbs "
+		"pwru: the tracking table is full (--filter-track-size %u): %llu matching skb%s "
 		"not followed so far\n",
-		t->size, (unsigned long long)n);
+		t->size, (unsigned long long)n, plural(n));
 }
 
 void track_detach(struct track *t)

@@ -45,3 +45,18 @@ if pwru_start batch --backend kprobe --debug --filter-kprobe-batch 1 --filter-fu
 else
 	not_ok "--filter-kprobe-batch 1 attached" "$(head -n 5 "$SCRATCH/batch.err")"
 fi
+
+# Over 100 kprobes: the stop says it is detaching (the kernel takes a while), in the count
+# 'attached' said, and how many kprobes that is (a function with copies has several).
+if pwru_start many --backend kprobe --filter-func '(tcp|udp)_.*' icmp; then
+	pwru_stop 60
+	n=$(sed -n 's/^pwru: attached \([0-9]*\) functions\{0,1\}, .*/\1/p' "$SCRATCH/many.err")
+	if [ "${n:-0}" -le 100 ]; then
+		ok "detaching line # SKIP '(tcp|udp)_.*' attached ${n:-no} functions here, not over 100"
+	else
+		expect_line "Ctrl-C: 'detaching $n functions (K kprobes: ...)', the count attached said" \
+			"$SCRATCH/many.err" "^pwru: detaching $n functions \\([0-9]+ kprobes: the kernel removes them one by one\\)$"
+	fi
+else
+	not_ok "pwru --backend kprobe --filter-func '(tcp|udp)_.*' attached" "$(head -n 5 "$SCRATCH/many.err")"
+fi

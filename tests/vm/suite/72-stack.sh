@@ -126,7 +126,7 @@ if pwru_start badvml --vmlinux /etc/passwd --filter-func "$FUNCS" icmp; then
 		"$SCRATCH/badvml.err")
 	n=$(event_lines "$SCRATCH/badvml.out" icmp_rcv "$TUPLE" | wc -l)
 	if [ "$msg" = 1 ] && [ "$n" -ge 1 ] && [ "$PWRU_STATUS" = 0 ]; then
-		ok "--vmlinux /etc/passwd: one line on stderr, tracing goes on ($n icmp_rcv events, exit 0)"
+		ok "--vmlinux /etc/passwd: one line on stderr, tracing goes on ($n icmp_rcv event$([ "$n" = 1 ] || echo s), exit 0)"
 	else
 		not_ok "--vmlinux /etc/passwd: one line on stderr, tracing goes on" \
 			"status $PWRU_STATUS, $n events" "$(cat "$SCRATCH/badvml.err")"

@@ -180,9 +180,9 @@ if pwru_start full --filter-track-skb --filter-track-size 4 --filter-func __ip_l
 	wait_text "$SCRATCH/full.err" 'not followed so far'
 	pwru_stop
 fi
-if grep -q 'pwru: the tracking table is full (--filter-track-size 4): [0-9]* matching skbs not followed so far' \
+if grep -qE 'pwru: the tracking table is full \(--filter-track-size 4\): [0-9]+ matching skbs? not followed so far' \
 	"$SCRATCH/full.err" &&
-	grep -q 'pwru: [0-9]* matching skbs were not followed: the tracking table (--filter-track-size 4) was full' \
+	grep -qE 'pwru: [0-9]+ matching skbs? (was|were) not followed: the tracking table \(--filter-track-size 4\) was full' \
 		"$SCRATCH/full.err"; then
 	ok "a full table is reported while tracing and at exit"
 else
