@@ -265,30 +265,34 @@ static size_t stack_start(const struct enrich *e, const struct pwru_record *r)
  * it follows skbs through; or another tool's) runs from a BPF trampoline: under its body's
  * frame the stack has the trampoline and the function again, at its entry. Neither is in the
  * kernel's own path, and the trampoline's name (its BTF id) differs between kernels: a stack
- * diffed across them would differ there. Returns how many frames from I to leave out: the
- * trampoline, and under it the entry frame where the kernel leaves one (before 7.2).
+ * diffed across them would differ there. F is frame I: returns how many frames from I to
+ * leave out, the trampoline and under it the entry frame where the kernel leaves one (before
+ * 7.2). NEXT is frame I + 1 when it was looked up and stays, else NULL.
  */
-static size_t trampoline_frames(const struct enrich *e, const struct pwru_record *r, size_t i)
+static size_t skip_trampoline(const struct enrich *e, const struct pwru_record *r,
+			      const struct sym_frame *f, size_t i, const struct sym_frame **next)
 {
-	const struct sym_frame *t, *entry, *above;
+	const struct sym_frame *above;
 
-	if (!r->nframes)
-		return 0;
-	t = symbolizer_lookup(e->syms, r->stack[i], 1);
-	if (!in_bpf(t) || !has_prefix(t->pos.sym->name, "bpf_trampoline_"))
+	*next = NULL;
+	if (!r->nframes || !in_bpf(f) || !has_prefix(f->pos.sym->name, "bpf_trampoline_"))
 		return 0;
 	if (i + 1 >= r->nstack)
 		return 1;
 	/* arm64 at a function's entry: the body's frame is the caller add_caller() puts in */
 	above = r->nframes == 1 && r->caller_frame ? r->caller_frame : r->frames[r->nframes - 1];
 	/* 7.2's trampolines return to the caller: no entry frame under them */
-	entry = symbolizer_lookup(e->syms, r->stack[i + 1], 1);
-	return entry->pos.sym && entry->pos.sym == above->pos.sym ? 2 : 1;
+	*next = symbolizer_lookup(e->syms, r->stack[i + 1], 1);
+	if (!(*next)->pos.sym || (*next)->pos.sym != above->pos.sym)
+		return 1;
+	*next = NULL;
+	return 2;
 }
 
 /* Every address once through the symbolizer's cache; all of a record's frames stay valid. */
 static void symbolize(const struct enrich *e, struct pwru_record *r)
 {
+	const struct sym_frame *f, *next = NULL;
 	size_t i, site = 0, skip;
 
 	symbolizer_trim(e->syms);
@@ -300,12 +304,14 @@ static void symbolize(const struct enrich *e, struct pwru_record *r)
 		site = tp_site(e, r);
 	for (i = site ? site : stack_start(e, r); i < r->nstack && r->nframes < PWRU_STACK_MAX;
 	     i++) {
-		skip = trampoline_frames(e, r, i);
+		/* the frame a trampoline's check looked up already, when it stays */
+		f = next ? next : symbolizer_lookup(e->syms, r->stack[i], i > 0);
+		skip = skip_trampoline(e, r, f, i, &next);
 		if (skip) {
 			i += skip - 1;
 			continue;
 		}
-		r->frames[r->nframes++] = symbolizer_lookup(e->syms, r->stack[i], i > 0);
+		r->frames[r->nframes++] = f;
 	}
 	add_caller(r);
 	caller_from_stack(r, site > 0);
