@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * One run of pwru: everything main's stages build and tear down, in the order they do.
- * main.c drives the stages; tracer_discover.c fills the first part (BTF, functions, symbols).
+ * main.c drives the stages; tracer_discover.c fills the first part (BTF, functions, symbols),
+ * tracer_stream.c runs the last (the events to the outputs).
  */
 #ifndef PWRU_TRACER_H
 #define PWRU_TRACER_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <bpf/btf.h>
@@ -70,5 +72,15 @@ void tracer_note_programs_only(const struct tracer *t);
 void tracer_module_notes(const struct tracer *t);
 /* --debug: the functions of BTF that are not in the set, and why. */
 void tracer_report_dropped(const struct funcset *fs);
+/*
+ * Attached: the events through the outputs until *STOP (the ready file is touched once they
+ * are open), then the outputs closed. 0, or -1 with E set.
+ */
+int tracer_stream(struct tracer *t, volatile sig_atomic_t *stop, struct pwru_err *e);
+/*
+ * A write to the output LABEL that failed with ERR: -1 with one line in E naming it; 0 for
+ * none, or EPIPE on stdout (its reader went away: pwru | head, a normal way to stop).
+ */
+int tracer_write_failed(int err, const char *label, struct pwru_err *e);
 
 #endif
