@@ -278,6 +278,10 @@ test-build: pwru pwru.static man completions bench-build $(UNIT_BINS) $(REPLAY_B
 test-unit test-local: test-build
 	$(PROVE) -e '' $(LOCAL_TESTS)
 
+# The tests' own programs and tools alone (build/tests/bpf): what the VM scenarios load.
+test-bpf: $(TEST_BPF_OBJS) $(TEST_TOOLS)
+.PHONY: test-bpf
+
 test-vm: pwru pwru-arm64 $(TEST_BPF_OBJS) $(TEST_TOOLS)
 	$(PROVE) -e '' --timer -j2 $(VM_TESTS)
 

@@ -9,6 +9,7 @@
 TC=/usr/sbin/tc
 INB="nsenter --net=/run/netns/b" # keeps our mount namespace (ip netns exec remounts /sys)
 OBJ=build/tests/bpf
+need_test_bpf cilium_like.bpf.o tc_redirect.bpf.o xdp_drop.bpf.o
 PING='10.0.1.1:0->10.0.1.2:0(icmp)'
 PING_RE='10\.0\.1\.1:0->10\.0\.1\.2:0\(icmp\)'
 CIL=test_cilium_like_identity

@@ -10,6 +10,7 @@
 TC=/usr/sbin/tc
 INB="nsenter --net=/run/netns/b" # keeps our mount namespace (ip netns exec remounts /sys)
 OBJ=build/tests/bpf
+need_test_bpf helpers.bpf.o
 HELPERS='bpf_skb_load_bytes bpf_skb_change_proto bpf_get_hash_recalc'
 REQ='10.0.1.1:0->10.0.1.2:0(icmp)'
 REPLY='10.0.1.2:0->10.0.1.1:0(icmp)'

@@ -18,6 +18,7 @@ fi
 # make builds one per architecture of the matrix (static: the VM has no libraries for it)
 TOOL=$OBJ/tcx-attach
 [ "$(uname -m)" = aarch64 ] && TOOL=$OBJ/tcx-attach.arm64
+need_test_bpf tcx_verdicts.bpf.o "${TOOL#$OBJ/}"
 if [ ! -x $TOOL ]; then
 	not_ok "$TOOL is built (make test-vm builds it)"
 	exit 0

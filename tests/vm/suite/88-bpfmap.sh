@@ -10,6 +10,7 @@
 TC=/usr/sbin/tc
 INB="nsenter --net=/run/netns/b" # keeps our mount namespace (ip netns exec remounts /sys)
 OBJ=build/tests/bpf
+need_test_bpf maps.bpf.o
 MAPFUNCS='__htab_map_lookup_elem htab_map_update_elem htab_map_delete_elem'
 REQ='10.0.1.1:0->10.0.1.2:0(icmp)'
 REPLY='10.0.1.2:0->10.0.1.1:0(icmp)'

@@ -403,6 +403,19 @@ expect_line() {
 	fi
 }
 
+# need_test_bpf FILE... : the tests' own programs and tools in build/tests/bpf, which
+# `make pwru` alone does not build. One missing: a failed test that says so and how to
+# build them, and the scenario ends (else tc's "Cannot initialize ELF context!" reads like
+# pwru's failure).
+need_test_bpf() {
+	local f
+	for f in "$@"; do
+		[ -e "build/tests/bpf/$f" ] && continue
+		not_ok "build/tests/bpf/$f is missing: build the tests' programs with 'make test-bpf' (make pwru does not), then run again"
+		exit 0
+	done
+}
+
 # wait_text FILE TEXT : up to 10 s for TEXT to appear in FILE (pwru's stderr).
 wait_text() { wait_until grep -qF -- "$2" "$1"; }
 
