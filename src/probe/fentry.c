@@ -244,7 +244,7 @@ static int fentry_prog_load(struct backend_ctx *ctx, struct bpf_program *prog,
 static void fentry_detach(struct backend_ctx *ctx)
 {
 	struct fentry_state *st = ctx->priv;
-	size_t n;
+	size_t n, funcs;
 
 	if (!st)
 		return;
@@ -254,11 +254,12 @@ static void fentry_detach(struct backend_ctx *ctx)
 	 */
 	/* the count said at attach; return values add an fexit program each */
 	n = st->c.n + st->ret.n;
+	funcs = ctx->attached ? ctx->attached : st->c.n; /* none said when stopped attaching */
 	if (n >= DETACH_SAY_FROM)
 		fprintf(stderr,
 			"pwru: detaching %zu function%s (%zu fentry program%s: the kernel removes "
 			"them one by one)\n",
-			ctx->attached, plural(ctx->attached), n, plural(n));
+			funcs, plural(funcs), n, plural(n));
 	fentry_multi_free(st->multi);
 	cloned_free(&st->c);
 	cloned_free(&st->ret);

@@ -170,18 +170,23 @@ static int collect(struct backend_ctx *ctx, struct kprobe_state *st)
 static void kprobe_detach(struct backend_ctx *ctx)
 {
 	struct kprobe_state *st = ctx->priv;
-	size_t i, live = 0;
+	size_t i, live = 0, funcs = 0;
 
 	if (!st)
 		return;
-	for (i = 0; i < st->n; i++)
+	/* the sites are in their functions' order */
+	for (i = 0; i < st->n; i++) {
 		live += st->sites[i].fd >= 0;
-	/* the count said at attach; a function with several copies has a kprobe on each */
+		funcs += st->sites[i].fd >= 0 && (!i || st->sites[i].func != st->sites[i - 1].func);
+	}
+	/* the count said at attach (none was when stopped attaching) */
+	funcs = ctx->attached ? ctx->attached : funcs;
+	/* a function with several copies has a kprobe on each */
 	if (live > 100)
 		fprintf(stderr,
 			"pwru: detaching %zu function%s (%zu kprobe%s: the kernel removes them one "
 			"by one)\n",
-			ctx->attached, plural(ctx->attached), live, plural(live));
+			funcs, plural(funcs), live, plural(live));
 	/* no stop flag: a second Ctrl-C must not leave probes behind */
 	pool_run(st->n, DETACH_THREADS, detach_one, st, NULL);
 	free(st->sites);

@@ -59,6 +59,13 @@ else
 		"exit status $status"
 	show "pwru stderr" "$SCRATCH/early.err"
 fi
+# the kprobes hooked so far are many: their detach is said, in the functions they hook
+det=$(grep '^pwru: detaching' "$SCRATCH/early.err")
+if [ -z "$det" ] || echo "$det" | grep -qE '^pwru: detaching [1-9][0-9]* functions? \([0-9]+ kprobes?: '; then
+	ok "Ctrl-C while attaching: the detaching line, if any, counts the functions hooked so far (${det:-none})"
+else
+	not_ok "Ctrl-C while attaching: the detaching line counts the functions hooked so far" "$det"
+fi
 check_nothing_attached "after Ctrl-C while attaching"
 
 # The reader of stdout goes away (pwru | head -n 3): pwru ends by itself, exit 0.
