@@ -313,12 +313,11 @@ static __always_inline __u32 fill_dump(__u8 *rec, __u32 off, __u16 kind, void *p
 static __always_inline __u32 fill_dumps(struct sk_buff *skb, __u8 *rec, __u32 off)
 {
 	if (cfg_output_skb)
-		off = fill_dump(rec, off, PWRU_SEC_SKB_DUMP, skb,
-				bpf_core_type_id_kernel(struct sk_buff));
+		off = fill_dump(rec, off, PWRU_SEC_SKB_DUMP, skb, KERNEL_TYPE_ID(skb));
 	if (cfg_output_shinfo)
 		off = fill_dump(rec, off, PWRU_SEC_SHINFO,
 				KERNEL_READ(skb, head) + KERNEL_READ(skb, end),
-				bpf_core_type_id_kernel(struct skb_shared_info));
+				KERNEL_TYPE_ID((struct skb_shared_info *)0));
 	return off;
 }
 

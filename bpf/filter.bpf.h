@@ -17,6 +17,7 @@
 #define PWRU_FILTER_BPF_H
 
 #include "filter_scratch.h"
+#include "ktype_ids.h"
 
 enum filter_pcap_layer {
 	FILTER_PCAP_AUTO = 0,
@@ -147,9 +148,20 @@ static __always_inline int filter_pcap_pick(__u16 mac, __u16 net)
  */
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
 const volatile bool cfg_skb_direct = false;
+/* vmlinux BTF ids, by enum pwru_ktype (bpf/ktype_ids.h); 0 where the kernel lacks one */
+const volatile __u32 cfg_ktype_ids[PWRU_KT_N] = {};
+
+/* The vmlinux BTF id of what P points at; a type not listed in ktype_ids.h does not build. */
+#define KERNEL_TYPE_ID(p)                                                                          \
+	cfg_ktype_ids[_Generic((p), struct sk_buff *                                               \
+			       : PWRU_KT_SK_BUFF, struct net_device *                              \
+			       : PWRU_KT_NET_DEVICE, struct dst_entry *                            \
+			       : PWRU_KT_DST_ENTRY, struct dst_metrics *                           \
+			       : PWRU_KT_DST_METRICS, struct skb_shared_info *                     \
+			       : PWRU_KT_SKB_SHARED_INFO)]
 
 /* P, a kernel object's address, as read-only memory of its BTF type (needs cfg_skb_direct). */
-#define KERNEL_CAST(p) ((typeof(p))bpf_rdonly_cast((p), bpf_core_type_id_kernel(typeof(*(p)))))
+#define KERNEL_CAST(p) ((typeof(p))bpf_rdonly_cast((p), KERNEL_TYPE_ID(p)))
 
 /*
  * BPF_CORE_READ(P, FIELDS...), as plain loads where the kernel can cast: the pointers on the

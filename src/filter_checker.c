@@ -20,6 +20,7 @@
 #include "filters/pcap_filter.h"
 #include "src/check_filter.h"
 #include "src/probe/splice_hooks.h"
+#include "src/probe/core_btf.h"
 
 /* libpcap's; its header's struct bpf_insn clashes with the kernel's */
 const char *pcap_datalink_val_to_name(int dlt);
@@ -152,6 +153,8 @@ static int load(struct filter_checker *c, struct pwru_err *e)
 		goto out;
 	}
 	c->skel->rodata->cfg_skb_direct = kernel_has_kfunc("bpf_rdonly_cast");
+	if (c->skel->rodata->cfg_skb_direct)
+		ktype_ids_find(vmlinux_btf(), (__u32 *)c->skel->rodata->cfg_ktype_ids);
 	ret = check_filter_bpf__load(c->skel);
 	if (ret) {
 		ret = explain_load_failure(h, ret, e);

@@ -2,11 +2,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "pwru.skel.h"
 #include "src/discover/btf_check.h"
 #include "src/probe/backend.h"
+#include "src/probe/core_btf.h"
 #include "src/probe/loader.h"
 #include "src/probe/progtrace.h"
 #include "src/probe/retsplit.h"
@@ -46,11 +49,40 @@ size_t loader_sections(const struct hook_section **out, size_t max)
 	return n + retsplit_sections(out + n, max - n);
 }
 
+/*
+ * The CO-RE target when the user names none: the kernel's types the object relocates
+ * against, cut from the BTF discovery parsed (src/probe/core_btf.c), in a memfd libbpf
+ * reads by its /proc path at load. The path is fixed at open and the object's BTF is only
+ * there after it: an empty file first, filled in loader_fill_core_btf().
+ */
+static const char *core_btf_path(struct loader *ld, const char *kernel_btf)
+{
+	if (kernel_btf || !ld->ctx->btf)
+		return kernel_btf;
+	ld->core_fd = memfd_create("pwru-core-btf", MFD_CLOEXEC);
+	if (ld->core_fd < 0)
+		return NULL; /* libbpf walks vmlinux BTF itself, as it did before */
+	snprintf(ld->core_path, sizeof(ld->core_path), "/proc/self/fd/%d", ld->core_fd);
+	return ld->core_path;
+}
+
+static int fill_core_btf(struct loader *ld, char *err, size_t errlen)
+{
+	int rc;
+
+	if (!ld->core_path[0])
+		return 0;
+	rc = core_btf_write(ld->ctx->btf, bpf_object__btf(ld->skel->obj), ld->core_fd);
+	if (rc)
+		snprintf(err, errlen, "cutting the kernel's BTF for CO-RE: %s", strerror(-rc));
+	return rc;
+}
+
 int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *b,
 		struct backend_ctx *ctx, struct progtrace *pt, const char *kernel_btf, char *err,
 		size_t errlen)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = kernel_btf);
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
 	const struct hook_section *p[MAX_SECTIONS];
 	struct hook_section secs[MAX_SECTIONS];
 	size_t n = loader_sections(p, MAX_SECTIONS), i;
@@ -63,12 +95,14 @@ int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *
 	rc = splice_hooks_install(f, secs, n, backend_step, ld, &ld->hooks, err, errlen);
 	if (rc)
 		return rc;
+	opts.btf_custom_path = core_btf_path(ld, kernel_btf);
 	ld->skel = pwru_bpf__open_opts(&opts);
 	if (!ld->skel) {
 		rc = -errno;
 		snprintf(err, errlen, "opening the BPF object: %s", strerror(errno));
+		return rc;
 	}
-	return rc;
+	return fill_core_btf(ld, err, errlen);
 }
 
 int loader_load(struct loader *ld, char *err, size_t errlen)
@@ -99,6 +133,8 @@ int loader_load(struct loader *ld, char *err, size_t errlen)
 	    btf__find_by_name_kind(ld->ctx->btf, "bpf_rdonly_cast", BTF_KIND_FUNC) >= 0;
 	ld->skel->rodata->cfg_get_func_ip =
 	    ld->ctx->btf && btf_enum_has(ld->ctx->btf, "bpf_func_id", "BPF_FUNC_get_func_ip");
+	if (ld->ctx->btf)
+		ktype_ids_find(ld->ctx->btf, (__u32 *)ld->skel->rodata->cfg_ktype_ids);
 	rc = pwru_bpf__load(ld->skel);
 	if (rc) {
 		why = splice_hooks_error(ld->hooks);
@@ -114,5 +150,7 @@ void loader_close(struct loader *ld)
 	/* After the object: its programs point into libbpf's handler table until then. */
 	pwru_bpf__destroy(ld->skel);
 	splice_hooks_remove(ld->hooks);
+	if (ld->core_path[0])
+		close(ld->core_fd);
 	*ld = (struct loader){0};
 }

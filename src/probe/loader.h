@@ -25,6 +25,8 @@ struct loader {
 	struct backend_ctx *ctx; /* the backend's, for its per-program step */
 	struct progtrace *pt;	 /* NULL, or the tc/XDP program tracer, which has its own step */
 	struct retsplit *rs;	 /* NULL, or the functions fentry hooks for their return values */
+	int core_fd;		 /* the memfd holding the CO-RE target BTF, if core_path[0] */
+	char core_path[32];	 /* its /proc/self/fd path, for libbpf */
 };
 
 /* Every section the object's programs live in: the backends', the tc/XDP tracer's. */

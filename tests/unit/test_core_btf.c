@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The CO-RE target cut from the kernel's BTF (src/probe/core_btf.c): libbpf relocates every
+ * program of the tracing object to the same instructions against it as against the whole
+ * of vmlinux BTF, from a small part of it. And the kernel type ids the loader sets in
+ * .rodata are the kernel's.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "tap.h"
+#include "pwru.skel.h"
+#include "filters/pcap_filter.h"
+#include "src/probe/core_btf.h"
+#include "src/probe/loader.h"
+#include "src/probe/splice_hooks.h"
+
+#define MAX_PROGS 128
+
+struct relocated {
+	size_t n;
+	char *name[MAX_PROGS];
+	struct bpf_insn *insns[MAX_PROGS];
+	size_t cnt[MAX_PROGS];
+};
+
+/* Nothing reaches the kernel: libbpf has relocated every program before it loads one. */
+static int stop(void *arg, struct bpf_program *prog, struct bpf_prog_load_opts *opts, char *err,
+		size_t errlen)
+{
+	snprintf(err, errlen, "stopped before the kernel");
+	return -ECANCELED;
+}
+
+static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+static void keep_insns(struct bpf_object *obj, struct relocated *r)
+{
+	struct bpf_program *p;
+
+	bpf_object__for_each_program(p, obj)
+	{
+		size_t n = bpf_program__insn_cnt(p);
+
+		if (r->n == MAX_PROGS)
+			break;
+		r->name[r->n] = strdup(bpf_program__name(p));
+		r->insns[r->n] = malloc((n ? n : 1) * sizeof(struct bpf_insn));
+		memcpy(r->insns[r->n], bpf_program__insns(p), n * sizeof(struct bpf_insn));
+		r->cnt[r->n++] = n;
+	}
+}
+
+/* The object's programs as libbpf relocated them against the CO-RE target at PATH. */
+static int relocate(const char *path, struct relocated *r)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = path);
+	const struct hook_section *p[16];
+	struct hook_section secs[16];
+	size_t n = loader_sections(p, 16), i;
+	struct splice_hooks *h = NULL;
+	struct pcap_filter *f = NULL;
+	libbpf_print_fn_t prev;
+	struct pwru_bpf *skel;
+	char err[256];
+	int rc;
+
+	for (i = 0; i < n; i++)
+		secs[i] = *p[i];
+	rc = pcap_filter_compile("", &f, err, sizeof(err));
+	rc = rc ?: splice_hooks_install(f, secs, n, stop, NULL, &h, err, sizeof(err));
+	skel = rc ? NULL : pwru_bpf__open_opts(&opts);
+	if (skel) {
+		prev = libbpf_set_print(quiet);
+		rc = pwru_bpf__load(skel);
+		libbpf_set_print(prev);
+		keep_insns(skel->obj, r);
+	}
+	pwru_bpf__destroy(skel);
+	splice_hooks_remove(h);
+	pcap_filter_free(f);
+	return rc;
+}
+
+/* A map reference holds this load's descriptor: compared without it. */
+static int same_insn(const struct bpf_insn *a, const struct bpf_insn *b)
+{
+	struct bpf_insn x = *a, y = *b;
+
+	if (a->code == (BPF_LD | BPF_IMM | BPF_DW) &&
+	    (a->src_reg == BPF_PSEUDO_MAP_FD || a->src_reg == BPF_PSEUDO_MAP_VALUE))
+		x.imm = y.imm = 0;
+	return !memcmp(&x, &y, sizeof(x));
+}
+
+static size_t differences(const struct relocated *a, const struct relocated *b)
+{
+	size_t i, k, diff = 0;
+
+	for (i = 0; i < a->n && i < b->n; i++) {
+		if (strcmp(a->name[i], b->name[i]) || a->cnt[i] != b->cnt[i]) {
+			printf("#   %s: %zu against %zu instructions\n", a->name[i], a->cnt[i],
+			       b->cnt[i]);
+			diff++;
+			continue;
+		}
+		for (k = 0; k < a->cnt[i]; k++)
+			if (!same_insn(&a->insns[i][k], &b->insns[i][k]) && diff++ < 5)
+				printf("#   %s, instruction %zu differs\n", a->name[i], k);
+	}
+	return diff + (a->n != b->n);
+}
+
+static void relocated_free(struct relocated *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		free(r->name[i]);
+		free(r->insns[i]);
+	}
+}
+
+/* The cut of KERNEL for the tracing object, in a memfd at PATH; -1 when it failed. */
+static int cut(const struct btf *kernel, char *path, size_t len)
+{
+	struct pwru_bpf *skel = pwru_bpf__open();
+	int fd = memfd_create("core-btf", MFD_CLOEXEC), rc = -1;
+
+	if (skel && fd >= 0)
+		rc = core_btf_write(kernel, bpf_object__btf(skel->obj), fd);
+	pwru_bpf__destroy(skel);
+	snprintf(path, len, "/proc/self/fd/%d", fd);
+	if (rc && fd >= 0)
+		close(fd);
+	return rc ? -1 : fd;
+}
+
+static void test_same_relocations(const struct btf *kernel)
+{
+	struct relocated whole = {0}, part = {0};
+	struct btf *small;
+	char path[32];
+	int fd = cut(kernel, path, sizeof(path)), rc;
+
+	ok(fd >= 0, "the kernel's BTF is cut for the tracing object");
+	if (fd < 0)
+		return;
+	small = btf__parse(path, NULL);
+	ok(small && btf__type_cnt(small) * 20 < btf__type_cnt(kernel),
+	   "the cut holds under 5%% of the kernel's types (%u of %u)",
+	   small ? btf__type_cnt(small) : 0, btf__type_cnt(kernel));
+	ok(small && btf__resolve_size(small,
+				      btf__find_by_name_kind(small, "sk_buff", BTF_KIND_STRUCT)) ==
+			btf__resolve_size(
+			    kernel, btf__find_by_name_kind(kernel, "sk_buff", BTF_KIND_STRUCT)),
+	   "struct sk_buff is in it, of the kernel's size");
+	btf__free(small);
+	rc = relocate("/sys/kernel/btf/vmlinux", &whole);
+	is_int(rc, -ECANCELED, "relocated against vmlinux BTF, stopped before the kernel");
+	rc = relocate(path, &part);
+	is_int(rc, -ECANCELED, "relocated against the cut, stopped before the kernel");
+	ok(whole.n >= 10 && whole.n == part.n, "the same %zu programs both times", whole.n);
+	is_int(differences(&whole, &part), 0,
+	       "every program's instructions are the same relocated against the cut");
+	relocated_free(&whole);
+	relocated_free(&part);
+	close(fd);
+}
+
+static void test_ktype_ids(const struct btf *kernel)
+{
+	static const char *const names[PWRU_KT_N] = {PWRU_KTYPE_NAMES};
+	__u32 ids[PWRU_KT_N];
+	int k, wrong = 0;
+
+	ktype_ids_find(kernel, ids);
+	for (k = 0; k < PWRU_KT_N; k++)
+		if ((int)ids[k] != btf__find_by_name_kind(kernel, names[k], BTF_KIND_STRUCT)) {
+			printf("#   struct %s: %u\n", names[k], ids[k]);
+			wrong++;
+		}
+	is_int(wrong, 0, "each kernel type id is the kernel's struct of that name");
+}
+
+int main(void)
+{
+	struct btf *kernel = btf__load_vmlinux_btf();
+
+	if (!kernel) {
+		skip("no vmlinux BTF on this kernel");
+		return tap_done();
+	}
+	test_ktype_ids(kernel);
+	if (geteuid())
+		skip("not root: libbpf cannot create the object's maps before relocating");
+	else
+		test_same_relocations(kernel);
+	btf__free(kernel);
+	return tap_done();
+}
