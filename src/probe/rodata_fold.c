@@ -72,10 +72,26 @@ static int load_size(uint8_t code)
 	return 8;
 }
 
+/* IN writes REG without reading it first: what REG held before it is dead there. */
+static bool overwrites(const struct bpf_insn *in, uint8_t reg)
+{
+	uint8_t cls = BPF_CLASS(in->code);
+
+	if (in->dst_reg != reg)
+		return false;
+	if ((cls == BPF_ALU || cls == BPF_ALU64) && BPF_OP(in->code) == BPF_MOV)
+		return BPF_SRC(in->code) == BPF_K || in->src_reg != reg;
+	if (cls == BPF_LDX)
+		return in->src_reg != reg;
+	return in->code == (BPF_LD | BPF_IMM | BPF_DW);
+}
+
 /*
- * I: `rX = map value + OFF` (ld_imm64, two slots) followed by `rX = *(size *)(rX + K)`,
- * reached only from I (no jump lands on the load), X overwritten by the load: the pair is
- * `wX = value`, then two `ja +0` the verifier removes.
+ * I: `rX = map value + OFF` (ld_imm64, two slots) followed by `rY = *(size *)(rX + K)`,
+ * reached only from I (no jump lands on the load), the address dead after the load (Y is
+ * X, or the next instruction overwrites X: clang keeps the address in r1 and loads a
+ * kfunc's argument into r2): the pair is `wY = value`, then two `ja +0` the verifier
+ * removes.
  */
 static bool fold_at(struct bpf_insn *in, size_t n, size_t i, const bool *land, int fd,
 		    const void *data, size_t size)
@@ -88,15 +104,18 @@ static bool fold_at(struct bpf_insn *in, size_t n, size_t i, const bool *land, i
 	    ld->src_reg != BPF_PSEUDO_MAP_VALUE || ld->imm != fd || land[i + 1] || land[i + 2])
 		return false;
 	if (BPF_CLASS(mem->code) != BPF_LDX || BPF_MODE(mem->code) != BPF_MEM ||
-	    mem->src_reg != ld->dst_reg || mem->dst_reg != ld->dst_reg || mem->off < 0)
+	    mem->src_reg != ld->dst_reg || mem->off < 0)
+		return false;
+	if (mem->dst_reg != ld->dst_reg && (i + 3 >= n || !overwrites(&in[i + 3], ld->dst_reg)))
 		return false;
 	len = load_size(mem->code);
 	if (!value_at(data, size, (uint32_t)in[i + 1].imm + (uint32_t)mem->off, len, &v) ||
 	    v > UINT32_MAX)
 		return false;
 	/* a 32-bit move zero-extends, as the load does */
-	in[i] = (struct bpf_insn){
-	    .code = BPF_ALU | BPF_MOV | BPF_K, .dst_reg = ld->dst_reg, .imm = (int32_t)(uint32_t)v};
+	in[i] = (struct bpf_insn){.code = BPF_ALU | BPF_MOV | BPF_K,
+				  .dst_reg = mem->dst_reg,
+				  .imm = (int32_t)(uint32_t)v};
 	in[i + 1] = (struct bpf_insn){.code = BPF_JMP | BPF_JA};
 	in[i + 2] = (struct bpf_insn){.code = BPF_JMP | BPF_JA};
 	return true;

@@ -36,6 +36,22 @@ static int fold_pair(struct bpf_insn *in, int fd, int off, struct bpf_insn load)
 	return rodata_fold_insns(in, 5, FD, ro, sizeof(ro));
 }
 
+static struct bpf_insn mov_reg(int dst, int src)
+{
+	return (struct bpf_insn){
+	    .code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = dst, .src_reg = src};
+}
+
+/* the u32 at 4 loaded by LOAD, then NEXT, then `r0 = 0; exit` */
+static int fold_then(struct bpf_insn *in, struct bpf_insn load, struct bpf_insn next)
+{
+	ld_map(in, 1, FD, 4);
+	in[2] = load;
+	in[3] = next;
+	memcpy(&in[4], ret0, sizeof(ret0));
+	return rodata_fold_insns(in, 6, FD, ro, sizeof(ro));
+}
+
 static int is_move(const struct bpf_insn *in, int reg, unsigned int v)
 {
 	return in[0].code == (BPF_ALU | BPF_MOV | BPF_K) && in[0].dst_reg == reg &&
@@ -60,6 +76,22 @@ int main(void)
 	       "another map's loads are left alone");
 	is_int(fold_pair(in, FD, 4, ldx(BPF_W, 2, 1, 0)), 0,
 	       "left alone when the address stays in its register (the load writes another)");
+	is_int(fold_then(in, ldx(BPF_W, 2, 1, 0), mov_reg(1, 8)), 1,
+	       "folded when the next instruction overwrites the address (r1 = r8)");
+	ok(is_move(in, 2, 0x12345678), "into a move to the load's register");
+	is_int(fold_then(in, ldx(BPF_W, 2, 1, 0), ldx(BPF_DW, 1, 10, -88)), 1,
+	       "folded when the next instruction loads into the address's register");
+	is_int(fold_then(in, ldx(BPF_W, 2, 1, 0), ldx(BPF_DW, 1, 1, 0)), 0,
+	       "left alone when the next instruction reads the address (r1 = *(r1 + 0))");
+	is_int(fold_then(in, ldx(BPF_W, 2, 1, 0), mov_reg(1, 1)), 0,
+	       "left alone when the next instruction moves the address to itself");
+	is_int(fold_then(
+		   in, ldx(BPF_W, 2, 1, 0),
+		   (struct bpf_insn){.code = BPF_ALU64 | BPF_ADD | BPF_K, .dst_reg = 1, .imm = 1}),
+	       0, "left alone when the next instruction adds to the address");
+	is_int(fold_then(in, ldx(BPF_W, 2, 1, 0),
+			 (struct bpf_insn){.code = BPF_JMP | BPF_CALL, .imm = 1}),
+	       0, "left alone when the next instruction is a call (it reads r1 to r5)");
 	is_int(fold_pair(in, FD, 22, ldx(BPF_W, 1, 1, 0)), 0,
 	       "a load past the map's end is left alone");
 	/* r0 = 0; if r0 == 0 goto +2 (to the load); then the pair; exit */
