@@ -18,7 +18,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <stdio.h>
 #include <bpf/btf.h>
+#include <bpf/libbpf.h>
 #include "bpf/ktype_ids.h"
 #include "src/probe/core_btf.h"
 
@@ -214,6 +216,40 @@ out:
 	free(set);
 	free(p.map);
 	free(p.order);
+	return rc;
+}
+
+/*
+ * Programs whose CO-RE types are a module's (bpf/entry_nft.h): where one is to be loaded,
+ * the cut is taken from the module's split BTF, which holds vmlinux's types too. libbpf,
+ * given a CO-RE target, never looks in modules itself.
+ */
+static const struct {
+	const char *prog, *module;
+} module_progs[] = {
+    {"pwru_nft_entry", "nf_tables"},
+};
+
+int core_btf_fill(const struct btf *vmlinux, struct bpf_object *obj, int fd)
+{
+	struct btf *split = NULL;
+	struct bpf_program *p;
+	char path[80];
+	size_t i;
+	int rc;
+
+	for (i = 0; !split && i < sizeof(module_progs) / sizeof(module_progs[0]); i++) {
+		p = bpf_object__find_program_by_name(obj, module_progs[i].prog);
+		if (!p || !bpf_program__autoload(p))
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/btf/%s", module_progs[i].module);
+		split = btf__parse_split(path, (struct btf *)vmlinux);
+		/* no such module: its types are not in libbpf's default target either */
+		if (!split && errno != ENOENT)
+			return -errno;
+	}
+	rc = core_btf_write(split ? split : vmlinux, bpf_object__btf(obj), fd);
+	btf__free(split);
 	return rc;
 }
 

@@ -52,8 +52,8 @@ size_t loader_sections(const struct hook_section **out, size_t max)
 /*
  * The CO-RE target when the user names none: the kernel's types the object relocates
  * against, cut from the BTF discovery parsed (src/probe/core_btf.c), in a memfd libbpf
- * reads by its /proc path at load. The path is fixed at open and the object's BTF is only
- * there after it: an empty file first, filled in loader_fill_core_btf().
+ * reads by its /proc path at load. The path is fixed at open, and what to cut depends on
+ * the programs chosen after it: an empty file first, filled by fill_core_btf() at load.
  */
 static const char *core_btf_path(struct loader *ld, const char *kernel_btf)
 {
@@ -72,7 +72,7 @@ static int fill_core_btf(struct loader *ld, char *err, size_t errlen)
 
 	if (!ld->core_path[0])
 		return 0;
-	rc = core_btf_write(ld->ctx->btf, bpf_object__btf(ld->skel->obj), ld->core_fd);
+	rc = core_btf_fill(ld->ctx->btf, ld->skel->obj, ld->core_fd);
 	if (rc)
 		snprintf(err, errlen, "cutting the kernel's BTF for CO-RE: %s", strerror(-rc));
 	return rc;
@@ -100,9 +100,8 @@ int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *
 	if (!ld->skel) {
 		rc = -errno;
 		snprintf(err, errlen, "opening the BPF object: %s", strerror(errno));
-		return rc;
 	}
-	return fill_core_btf(ld, err, errlen);
+	return rc;
 }
 
 int loader_load(struct loader *ld, char *err, size_t errlen)
@@ -135,6 +134,9 @@ int loader_load(struct loader *ld, char *err, size_t errlen)
 	    ld->ctx->btf && btf_enum_has(ld->ctx->btf, "bpf_func_id", "BPF_FUNC_get_func_ip");
 	if (ld->ctx->btf)
 		ktype_ids_find(ld->ctx->btf, (__u32 *)ld->skel->rodata->cfg_ktype_ids);
+	rc = fill_core_btf(ld, err, errlen);
+	if (rc)
+		return rc;
 	rc = pwru_bpf__load(ld->skel);
 	if (rc) {
 		why = splice_hooks_error(ld->hooks);
