@@ -54,8 +54,8 @@ static int fold_then(struct bpf_insn *in, struct bpf_insn load, struct bpf_insn 
 
 static int is_move(const struct bpf_insn *in, int reg, unsigned int v)
 {
-	return in[0].code == (BPF_ALU | BPF_MOV | BPF_K) && in[0].dst_reg == reg &&
-	       (unsigned int)in[0].imm == v && in[1].code == (BPF_JMP | BPF_JA) && !in[1].off &&
+	return in[0].code == (BPF_LD | BPF_IMM | BPF_DW) && in[0].dst_reg == reg &&
+	       !in[0].src_reg && (unsigned int)in[0].imm == v && !in[1].imm && !in[1].code &&
 	       in[2].code == (BPF_JMP | BPF_JA) && !in[2].off;
 }
 
@@ -64,7 +64,7 @@ int main(void)
 	struct bpf_insn in[8];
 
 	is_int(fold_pair(in, FD, 4, ldx(BPF_W, 1, 1, 0)), 1, "a u32 switch is folded");
-	ok(is_move(in, 1, 0x12345678), "into a 32-bit move of its value and two no-ops");
+	ok(is_move(in, 1, 0x12345678), "into an ld_imm64 of its value and one no-op");
 	is_int(fold_pair(in, FD, 8, ldx(BPF_B, 1, 1, 1)), 1,
 	       "a u8 at the map offset plus the load's");
 	ok(is_move(in, 1, 0x2a), "its value is the byte at 9");
