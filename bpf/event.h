@@ -77,8 +77,8 @@ struct pwru_event {
 	pwru_u16 protocol; /* skb->protocol, host order */
 	pwru_u8 type;	   /* enum pwru_event_type */
 	pwru_u8 pad0;
-	pwru_u16 size; /* the whole record, sections included */
-	pwru_u16 pad1;
+	pwru_u16 size;	/* the whole record, sections included */
+	pwru_u16 users; /* skb->users, at most 65535; 0: no skb read */
 	pwru_u32 pad2;
 	char ifname[PWRU_IFNAMSIZ];
 	char comm[PWRU_COMMSIZ];

@@ -135,12 +135,25 @@ static __always_inline void fill_dev(struct net_device *dev, struct pwru_event *
 	}
 }
 
+/*
+ * A free function called on an skb that has other users only drops a reference (skb_unref),
+ * as a packet socket's copy of a received packet does: userspace must not end the packet
+ * there.
+ */
+static __always_inline __u16 skb_users(struct sk_buff *skb)
+{
+	int n = BPF_CORE_READ(skb, users.refs.counter);
+
+	return n > 0xffff ? 0xffff : n;
+}
+
 static __always_inline void fill_meta(struct sk_buff *skb, struct net_device *dev,
 				      struct pwru_event *ev)
 {
 	ev->netns = skb_netns(skb, dev);
 	ev->mark = KERNEL_READ(skb, mark);
 	ev->len = KERNEL_READ(skb, len);
+	ev->users = skb_users(skb);
 	ev->protocol = bpf_ntohs(KERNEL_READ(skb, protocol));
 	ev->mtu = skb_mtu(skb, dev);
 	fill_dev(dev, ev);

@@ -113,6 +113,11 @@ struct sk_buff {
 	unsigned char *head;
 	unsigned char *data;
 	unsigned int end; /* an offset from head on 64-bit kernels */
+	struct {
+		struct {
+			int counter;
+		} refs; /* atomic_t */
+	} users;	/* refcount_t */
 } __attribute__((preserve_access_index));
 
 /* What an XDP program's context (struct xdp_md) is in the kernel. */

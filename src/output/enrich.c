@@ -145,6 +145,9 @@ static void func_name(struct enrich *e, struct pwru_record *r)
 	f = func_of(e, ev);
 	r->func = f->name;
 	r->skb_point = f->point;
+	/* skb_unref(): only a reference dropped, the packet lives on (bpf/event_fill.bpf.h) */
+	if (r->skb_point == SKB_POINT_FREE && ev->users > 1)
+		r->skb_point = SKB_POINT_NONE;
 	if (f->kind == FK_NF_HOOK) {
 		/* held to its exit: the entry read the hook and family (fentry, kprobe) */
 		if (r->has_retval)

@@ -401,6 +401,18 @@ static void test_first_device(void)
 	rendered_free(&r);
 }
 
+/* One skb's events at STEPS, 10 ns apart. */
+static void steps_events(struct pwru_event *ev, const uint64_t *steps, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++) {
+		ev[i] = sample_event();
+		ev[i].addr = steps[i];
+		ev[i].ts = 1000 + 10 * (uint64_t)i;
+	}
+}
+
 /* 6.2+: consume_skb's way through sk_skb_reason_drop, SKB_CONSUMED, is a free, not a drop. */
 static void test_consumed(void)
 {
@@ -412,12 +424,9 @@ static void test_consumed(void)
 	const char *drops;
 	int i;
 
-	for (i = 0; i < 5; i++) {
-		ev[i] = sample_event();
-		ev[i].addr = steps[i];
-		ev[i].ts = 1000 + 10 * (uint64_t)i;
+	steps_events(ev, steps, 5);
+	for (i = 0; i < 5; i++)
 		ev[i].arg3 = 1; /* SKB_CONSUMED */
-	}
 	r = render_events(&sink_chains, &so, ev, 5, 0);
 	ok(r.out && strstr(r.out, "  sk_skb_reason_drop(SKB_CONSUMED)\n") &&
 	       strstr(r.out, "  end: freed\n") && !strstr(r.out, "dropped"),
@@ -428,6 +437,37 @@ static void test_consumed(void)
 	ok(drops && !drops[strlen("drops by function and reason:\n")] &&
 	       strstr(r.out, "  sk_skb_reason_drop  SKB_CONSUMED\n"),
 	   "summary: a consumed packet's row is among the events, no drop row");
+	rendered_free(&r);
+}
+
+/*
+ * A packet socket bound to a device (tcpdump) holds a reference on a received packet;
+ * ip_rcv, finding it shared, works on a clone and lets the original go with consume_skb(),
+ * which frees nothing: the original goes on (to packet_rcv; icmp_rcv stands in here) at
+ * the same address. One packet, one block.
+ */
+static void test_shared_free(void)
+{
+	static const uint64_t steps[] = {ADDR_IP_RCV, ADDR_CONSUME_SKB, ADDR_ICMP_RCV,
+					 ADDR_CONSUME_SKB, ADDR_KFREE_SKBMEM};
+	static const uint16_t users[] = {2, 2, 1, 1, 1};
+	struct pwru_event ev[5];
+	struct sink_opts so = {.meta = false};
+	struct rendered r;
+	const char *first;
+	int i;
+
+	steps_events(ev, steps, 5);
+	for (i = 0; i < 5; i++)
+		ev[i].users = users[i];
+	r = render_events(&sink_chains, &so, ev, 5, 0);
+	first = r.out ? strstr(r.out, "skb 0x") : NULL;
+	ok(first && !strstr(first + 1, "skb 0x") && strstr(r.out, "  icmp_rcv\n") &&
+	       strstr(r.out, "  end: freed\n"),
+	   "chains: consume_skb on an skb with another user (a packet socket's) does not end it");
+	rendered_free(&r);
+	r = render_events(&sink_summary, &so, ev, 5, 0);
+	ok(r.out && strstr(r.out, " 1 packet (skb)"), "summary: the shared packet counts once");
 	rendered_free(&r);
 }
 
@@ -442,6 +482,7 @@ int main(void)
 	test_too_late();
 	test_first_device();
 	test_consumed();
+	test_shared_free();
 	harness_done();
 	return tap_done();
 }
