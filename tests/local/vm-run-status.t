@@ -20,7 +20,10 @@ printf '6.1.0-stub (test)\000' | dd of="$tmp/bzImage" bs=1 seek=768 conv=notrunc
 cat >"$tmp/bin/qemu-system-x86_64" <<'EOF'
 #!/bin/bash
 while [ $# -gt 0 ] && [ "$1" != -initrd ]; do shift; done
-nonce=$(grep -a -o 'VM_NONCE=[0-9a-f]*' "$2" | head -n1 | cut -d= -f2)
+# The nonce is 16 hex digits: tests/vm/run's own text, also in the archive (before
+# etc/vm.conf when the repo's path sorts before /etc), names the variable with none.
+nonce=$(grep -a -o 'VM_NONCE=[0-9a-f]\{16\}' "$2" | head -n1 | cut -d= -f2)
+[ -n "${FAKE_NO_BOOT:-}" ] && exit 1
 echo "[    0.000000] Linux version 6.1.0-stub"
 echo "PWRU-VM-BEGIN $nonce"
 printf '%b' "$FAKE_OUTPUT"
@@ -32,7 +35,7 @@ chmod +x "$tmp/bin/qemu-system-x86_64"
 # vm_run OUTPUT STATUS: tests/vm/run with the stand-in printing OUTPUT and ending with STATUS;
 # sets out (stdout), err (stderr) and status.
 vm_run() {
-	out=$(PATH="$tmp/bin:$PATH" FAKE_OUTPUT=$1 FAKE_STATUS=$2 PWRU_VM_KERNEL="$tmp/bzImage" \
+	out=$(PATH="$tmp/bin:$PATH" FAKE_NO_BOOT=${FAKE_NO_BOOT:-} FAKE_OUTPUT=$1 FAKE_STATUS=$2 PWRU_VM_KERNEL="$tmp/bzImage" \
 		PWRU_VM_ARCH=amd64 tests/vm/run stub -- true 2>"$tmp/err")
 	status=$?
 	err=$(cat "$tmp/err")
@@ -51,4 +54,8 @@ check "only 'ok' and TODO lines: status 0, nothing on stderr" '[ $status = 0 ] &
 
 vm_run 'not ok - a check\n' 3
 check "the command's own failing status is kept (3)" '[ $status = 3 ] && [ -z "$err" ]' "status $status" "$err"
+FAKE_NO_BOOT=1 vm_run '' 0
+check "a VM that never reaches the command: status 125 and one line saying so" \
+	'[ $status = 125 ] && [ "$(echo "$err" | grep -c "did not boot to the command (qemu status 1)")" = 1 ]' \
+	"status $status" "$err"
 tap_plan
