@@ -63,6 +63,12 @@ netns_pair() {
 		$IP -n a link set va up && $IP -n b link set vb up
 }
 
+# listening_8080: a socket in b listens on port 8080 (1F90, state 0A), tcp or tcp6 (busybox's
+# nc and httpd listen on tcp6): what a connection from a waits for, not a fixed sleep.
+listening_8080() {
+	$IP netns exec b grep -qsE ':1F90 [0-9A-F]+:0000 0A ' /proc/net/tcp6 /proc/net/tcp
+}
+
 # tcp_flood_start: 16 MB HTTP downloads from b (10.0.1.2:8080) to a, in a loop, until
 # tcp_flood_stop; sets SINK_PID (the server) and SOURCE_PID (the client loop).
 tcp_flood_start() {
@@ -70,7 +76,7 @@ tcp_flood_start() {
 	dd if=/dev/zero of="$SCRATCH/www/big" bs=1M count=16 2>/dev/null
 	$IP netns exec b httpd -f -p 8080 -h "$SCRATCH/www" &
 	SINK_PID=$!
-	sleep 0.5
+	wait_until listening_8080
 	$IP netns exec a sh -c 'while :; do wget -q -O /dev/null http://10.0.1.2:8080/big; done' &
 	SOURCE_PID=$!
 }
@@ -84,10 +90,14 @@ tcp_exchange() {
 	local srv
 	$IP netns exec b sh -c 'echo hi | nc -l -p 8080 >/dev/null' &
 	srv=$!
-	# listening (8080 is 1F90, state 0A) before a connects; busybox nc listens on tcp6
-	wait_until $IP netns exec b grep -qsE ':1F90 [0-9A-F]+:0000 0A ' /proc/net/tcp6 /proc/net/tcp
+	wait_until listening_8080
 	echo hello | $IP netns exec a nc -w 2 10.0.1.2 8080 >/dev/null
-	sleep 0.3
+	# b's nc ends by itself once a's has closed: the connection's last packets are through.
+	# Up to 2 s (a's -w), then it is stopped.
+	for _ in $(seq 20); do
+		kill -0 "$srv" 2>/dev/null || break
+		sleep 0.1
+	done
 	kill "$srv" 2>/dev/null
 	wait "$srv" 2>/dev/null
 }
