@@ -76,11 +76,11 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(OUT)/tests/%,$(UNIT_SRCS))
 LOCAL_TESTS = $(UNIT_BINS) $(REPLAY_BINS) $(sort $(wildcard tests/local/*.t))
 # The longest first, so that neither of prove's two slots idles while the other finishes a
 # long one at the end (longest-processing-time order). Every kernel is named: the kprobe
-# ones (6.1, 5.10) attach one probe at a time and are among the longest; arm64 6.12 and
-# 6.1 run an arch subset (tests/vm/kernel-arm64-6.12.t) and come after the whole suites;
+# ones (6.1, 5.10) attach one probe at a time and are among the longest; the three arm64
+# kernels run a subset (tests/vm/kernel-arm64-7.t) and come after the four whole suites;
 # the two differential filter tests, the longest local ones, lead the local tests. prove's
 # --timer prints each file's time, to check this order by (docs/testing.md, "Suite time").
-VM_LONGEST  := $(addprefix tests/vm/kernel-,arm64-7.t 7.t 6.12.t 6.1.t 5.10.t arm64-6.12.t arm64-6.1.t) \
+VM_LONGEST  := $(addprefix tests/vm/kernel-,7.t 6.12.t 6.1.t 5.10.t arm64-7.t arm64-6.12.t arm64-6.1.t) \
 	       tests/vm/harness.t tests/vm/package.t
 VM_TESTS    := $(VM_LONGEST) $(filter-out $(VM_LONGEST),$(sort $(wildcard tests/vm/*.t)))
 LOCAL_LONGEST := tests/local/filters-diff.t tests/local/filters-diff-copy.t
