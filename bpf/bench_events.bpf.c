@@ -6,6 +6,8 @@
  * half), cb[2] and cb[3] the second and third arguments; a non-zero cb[4] is added as a
  * return value section (what fexit will fill), to test the record layout with it.
  */
+/* loaded without the loader's hooks: the kfunc stays an extern (bpf/filter.bpf.h) */
+#define PWRU_KREF_EXTERNS
 #include "kernel.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>

@@ -17,6 +17,7 @@
 #define PWRU_FILTER_BPF_H
 
 #include "filter_scratch.h"
+#include "kernel_refs.h"
 #include "ktype_ids.h"
 
 enum filter_pcap_layer {
@@ -142,11 +143,20 @@ static __always_inline int filter_pcap_pick(__u16 mac, __u16 net)
 
 /*
  * kfunc (6.2+): the skb as read-only kernel memory of its BTF type, so that its fields are
- * plain loads the JIT guards against faults, not a helper call copying them. Weak: older
- * kernels lack it, and cfg_skb_direct (set by the loader from the kernel's BTF) keeps the
- * verifier from ever reaching the call there.
+ * plain loads the JIT guards against faults, not a helper call copying them. Older kernels
+ * lack it, and cfg_skb_direct (set by the loader from the kernel's BTF) keeps the verifier
+ * from ever reaching the call there. In the objects loaded through the loader's section
+ * hooks (the tracing object, --check-filter's), a helper no kernel has, which their
+ * per-program step turns into the kfunc's call (bpf/kernel_refs.h). An object libbpf
+ * loads by its own handlers (the tracking hooks: it parses the kernel's BTF for their
+ * targets anyway) defines PWRU_KREF_EXTERNS and keeps the weak extern for libbpf.
  */
+#ifdef PWRU_KREF_EXTERNS
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+#else
+static void *(*const bpf_rdonly_cast)(const void *obj,
+				      __u32 btf_id) = (void *)PWRU_KREF_RDONLY_CAST;
+#endif
 const volatile bool cfg_skb_direct = false;
 /* vmlinux BTF ids, by enum pwru_ktype (bpf/ktype_ids.h); 0 where the kernel lacks one */
 const volatile __u32 cfg_ktype_ids[PWRU_KT_N] = {};

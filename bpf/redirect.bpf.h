@@ -10,8 +10,19 @@
 #define PWRU_REDIRECT_BPF_H
 
 #include "event.h"
+#include "kernel_refs.h"
 
-extern struct bpf_redirect_info bpf_redirect_info __ksym __weak;
+/*
+ * &bpf_redirect_info, the per-CPU variable, as the loader resolves it (bpf/kernel_refs.h):
+ * its BTF reference, or 0 where the kernel's BTF has no such variable (5.10's has none).
+ */
+static __always_inline struct bpf_redirect_info *redirect_info_var(void)
+{
+	struct bpf_redirect_info *p;
+
+	asm("%0 = %1 ll" : "=r"(p) : "i"(PWRU_KREF_REDIRECT_INFO));
+	return p;
+}
 
 /* Set by userspace from kallsyms: bpf_redirect_info's per-CPU symbol, &__per_cpu_offset. */
 const volatile __u64 cfg_redirect_info_sym = 0;
@@ -40,14 +51,16 @@ static __always_inline struct bpf_redirect_info *redirect_info(void)
 {
 	struct task_struct *t;
 	struct bpf_net_context *nc;
+	struct bpf_redirect_info *ri;
 
 	if (bpf_core_field_exists(((struct task_struct *)0)->bpf_net_context)) {
 		t = (void *)bpf_get_current_task();
 		nc = BPF_CORE_READ(t, bpf_net_context);
 		return nc ? &nc->ri : NULL;
 	}
-	if (&bpf_redirect_info)
-		return bpf_this_cpu_ptr(&bpf_redirect_info);
+	ri = redirect_info_var();
+	if (ri)
+		return bpf_this_cpu_ptr(ri);
 	if (cfg_redirect_info_sym && cfg_per_cpu_offset)
 		return per_cpu_sym(cfg_redirect_info_sym);
 	return NULL;

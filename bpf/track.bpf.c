@@ -11,6 +11,8 @@
  * Also here: --filter-non-skb-funcs, a kprobe on functions without an skb that emits an
  * event for the skb owning the stack it runs on, if any.
  */
+/* loaded by libbpf's own handlers: the kfunc stays an extern (bpf/filter.bpf.h) */
+#define PWRU_KREF_EXTERNS
 #include "kernel.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>

@@ -21,6 +21,7 @@
 #include "src/check_filter.h"
 #include "src/probe/splice_hooks.h"
 #include "src/probe/core_btf.h"
+#include "src/probe/kernel_refs.h"
 
 /* libpcap's; its header's struct bpf_insn clashes with the kernel's */
 const char *pcap_datalink_val_to_name(int dlt);
@@ -109,6 +110,17 @@ static int explain_load_failure(const struct splice_hooks *h, int ret, struct pw
 
 static const struct hook_section tc_section = {"tc", BPF_PROG_TYPE_SCHED_CLS, 0};
 
+/* The glue's kfunc call (bpf/kernel_refs.h), by its id in the kernel's BTF. */
+static int resolve_refs(void *arg, struct bpf_program *prog, struct bpf_prog_load_opts *opts,
+			char *err, size_t errlen)
+{
+	int rc = kernel_refs_patch(prog, arg);
+
+	if (rc < 0)
+		snprintf(err, errlen, "resolving its kernel references: %s", strerror(-rc));
+	return rc < 0 ? rc : 0;
+}
+
 /*
  * libbpf's warnings while the checker loads (under load_lock): held back, and shown only
  * when the failure is not one the checker explains itself (an old kernel, no privilege).
@@ -134,6 +146,7 @@ static void release_warnings(libbpf_print_fn_t prev, char **log, bool show)
 static int load(struct filter_checker *c, struct pwru_err *e)
 {
 	struct splice_hooks *h = NULL;
+	struct kernel_refs refs;
 	libbpf_print_fn_t prev;
 	size_t log_len = 0;
 	char err[256], *log = NULL;
@@ -142,7 +155,8 @@ static int load(struct filter_checker *c, struct pwru_err *e)
 	pthread_mutex_lock(&load_lock);
 	held_log = open_memstream(&log, &log_len);
 	prev = libbpf_set_print(hold_warnings);
-	ret = splice_hooks_install(c->f, &tc_section, 1, NULL, NULL, &h, err, sizeof(err));
+	kernel_refs_find(vmlinux_btf(), &refs);
+	ret = splice_hooks_install(c->f, &tc_section, 1, resolve_refs, &refs, &h, err, sizeof(err));
 	if (ret) {
 		ret = err_not_possible(e, -ret, "%s", err);
 		goto out;
@@ -152,7 +166,7 @@ static int load(struct filter_checker *c, struct pwru_err *e)
 		ret = err_from_errno(e, -errno, "cannot open the BPF object");
 		goto out;
 	}
-	c->skel->rodata->cfg_skb_direct = kernel_has_kfunc("bpf_rdonly_cast");
+	c->skel->rodata->cfg_skb_direct = refs.rdonly_cast != 0;
 	if (c->skel->rodata->cfg_skb_direct)
 		ktype_ids_find(vmlinux_btf(), (__u32 *)c->skel->rodata->cfg_ktype_ids);
 	ret = check_filter_bpf__load(c->skel);

@@ -10,6 +10,7 @@
 #include "src/discover/btf_check.h"
 #include "src/probe/backend.h"
 #include "src/probe/core_btf.h"
+#include "src/probe/kernel_refs.h"
 #include "src/probe/loader.h"
 #include "src/probe/progtrace.h"
 #include "src/probe/retsplit.h"
@@ -26,6 +27,12 @@ static int backend_step(void *arg, struct bpf_program *prog, struct bpf_prog_loa
 	const struct backend *b2 = ld->rs ? retsplit_backend(ld->rs, &ctx2) : NULL;
 	int rc;
 
+	rc = kernel_refs_patch(prog, &ld->refs);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: resolving its kernel references: %s",
+			 bpf_program__name(prog), strerror(-rc));
+		return rc;
+	}
 	rc = rodata_fold(prog, bpf_map__fd(ld->skel->maps.rodata), ld->skel->rodata,
 			 bpf_map__value_size(ld->skel->maps.rodata));
 	if (rc < 0) {
@@ -88,7 +95,7 @@ int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *
 	size_t n = loader_sections(p, MAX_SECTIONS), i;
 	int rc;
 
-	*ld = (struct loader){.b = b, .ctx = ctx, .pt = pt};
+	*ld = (struct loader){.b = b, .ctx = ctx, .pt = pt, .user_btf = kernel_btf != NULL};
 	for (i = 0; i < n; i++)
 		secs[i] = *p[i];
 	/* Every section, not only B's: a program libbpf types by its own handler escapes us. */
@@ -126,10 +133,13 @@ int loader_load(struct loader *ld, char *err, size_t errlen)
 		snprintf(err, errlen, "preparing the tc/XDP programs' probes: %s", strerror(-rc));
 		return rc;
 	}
+	/*
+	 * The kernel's objects by their ids in its own BTF: those of a --kernel-btf file may
+	 * not be the running kernel's (then there are none, as for the filter's loads).
+	 */
+	kernel_refs_find(ld->user_btf ? NULL : ld->ctx->btf, &ld->refs);
 	/* the skb's fields as plain loads where the kernel can cast (bpf/filter.bpf.h) */
-	ld->skel->rodata->cfg_skb_direct =
-	    ld->ctx->btf &&
-	    btf__find_by_name_kind(ld->ctx->btf, "bpf_rdonly_cast", BTF_KIND_FUNC) >= 0;
+	ld->skel->rodata->cfg_skb_direct = ld->refs.rdonly_cast != 0;
 	ld->skel->rodata->cfg_get_func_ip =
 	    ld->ctx->btf && btf_enum_has(ld->ctx->btf, "bpf_func_id", "BPF_FUNC_get_func_ip");
 	if (ld->ctx->btf)

@@ -8,7 +8,9 @@
 #ifndef PWRU_LOADER_H
 #define PWRU_LOADER_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include "src/probe/kernel_refs.h"
 
 struct backend;
 struct backend_ctx;
@@ -25,6 +27,8 @@ struct loader {
 	struct backend_ctx *ctx; /* the backend's, for its per-program step */
 	struct progtrace *pt;	 /* NULL, or the tc/XDP program tracer, which has its own step */
 	struct retsplit *rs;	 /* NULL, or the functions fentry hooks for their return values */
+	bool user_btf;		 /* --kernel-btf: ctx->btf is the user's file */
+	struct kernel_refs refs; /* what bpf/kernel_refs.h's markers become */
 	int core_fd;		 /* the memfd holding the CO-RE target BTF, if core_path[0] */
 	char core_path[32];	 /* its /proc/self/fd path, for libbpf */
 };

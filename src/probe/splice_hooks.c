@@ -10,11 +10,18 @@
 #define MAX_HOOKS 16
 #define MAX_SEEN  64
 
+/* One registered section: the cookie its handler gets. */
+struct hook_reg {
+	struct splice_hooks *h;
+	enum bpf_prog_type type; /* the section's, set back at the program's prepare step */
+};
+
 struct splice_hooks {
 	struct pcap_filter *f;
 	hook_load_fn fn;
 	void *arg;
 	int id[MAX_HOOKS];
+	struct hook_reg reg[MAX_HOOKS];
 	size_t n;
 	/* the programs that went through a hook: the filter was spliced into them */
 	const struct bpf_program *seen[MAX_SEEN];
@@ -22,11 +29,28 @@ struct splice_hooks {
 	char err[256];
 };
 
+/*
+ * The type libbpf sees until a program's prepare step. libbpf 1.1 parses the kernel's BTF
+ * at each load of an object holding a tracing program not attached to another program,
+ * whether or not it has anything to find there: the loader gives each program its target
+ * itself, and a target named with bpf_program__set_attach_target() has libbpf parse it
+ * then (docs/performance.md, session 12). The real type is set back before the program
+ * is loaded (its expected attach type stays the section's throughout).
+ */
+static enum bpf_prog_type open_type(enum bpf_prog_type type)
+{
+	return type == BPF_PROG_TYPE_TRACING ? BPF_PROG_TYPE_KPROBE : type;
+}
+
 static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts, long cookie)
 {
-	struct splice_hooks *h = (struct splice_hooks *)cookie;
-	int rc = pcap_filter_splice(h->f, prog, opts);
+	struct hook_reg *r = (struct hook_reg *)cookie;
+	struct splice_hooks *h = r->h;
+	int rc;
 
+	/* cannot fail here: the object counts as loaded only once every program is */
+	bpf_program__set_type(prog, r->type);
+	rc = pcap_filter_splice(h->f, prog, opts);
 	if (!rc && h->nseen < MAX_SEEN)
 		h->seen[h->nseen++] = prog;
 	if (rc) {
@@ -79,14 +103,17 @@ int splice_hooks_install(struct pcap_filter *f, const struct hook_section *secs,
 	}
 	*h = (struct splice_hooks){.f = f, .fn = fn, .arg = arg};
 	for (i = 0; i < n; i++) {
-		LIBBPF_OPTS(libbpf_prog_handler_opts, o, .cookie = (long)h,
+		LIBBPF_OPTS(libbpf_prog_handler_opts, o, .cookie = (long)&h->reg[h->n],
 			    .prog_prepare_load_fn = prepare_load);
 
 		if (seen(secs, i))
 			continue;
-		rc = h->n < MAX_HOOKS ? libbpf_register_prog_handler(secs[i].sec, secs[i].type,
-								     secs[i].attach, &o)
-				      : -E2BIG;
+		if (h->n < MAX_HOOKS)
+			h->reg[h->n] = (struct hook_reg){.h = h, .type = secs[i].type};
+		rc = h->n < MAX_HOOKS
+			 ? libbpf_register_prog_handler(secs[i].sec, open_type(secs[i].type),
+							secs[i].attach, &o)
+			 : -E2BIG;
 		if (rc < 0) {
 			snprintf(err, errlen,
 				 "cannot register a libbpf handler for SEC(\"%s\"): %s",

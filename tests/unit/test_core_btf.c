@@ -11,15 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "tap.h"
-#include "pwru.skel.h"
-#include "filters/pcap_filter.h"
+#include "tracing_obj.h"
 #include "src/probe/core_btf.h"
-#include "src/probe/loader.h"
-#include "src/probe/splice_hooks.h"
 
 #define MAX_PROGS 128
 
@@ -30,21 +26,14 @@ struct relocated {
 	size_t cnt[MAX_PROGS];
 };
 
-/* Nothing reaches the kernel: libbpf has relocated every program before it loads one. */
-static int stop(void *arg, struct bpf_program *prog, struct bpf_prog_load_opts *opts, char *err,
-		size_t errlen)
-{
-	snprintf(err, errlen, "stopped before the kernel");
-	return -ECANCELED;
-}
-
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return 0;
 }
 
-static void keep_insns(struct bpf_object *obj, struct relocated *r)
+static void keep_insns(struct bpf_object *obj, void *arg)
 {
+	struct relocated *r = arg;
 	struct bpf_program *p;
 
 	bpf_object__for_each_program(p, obj)
@@ -63,32 +52,7 @@ static void keep_insns(struct bpf_object *obj, struct relocated *r)
 /* The object's programs as libbpf relocated them against the CO-RE target at PATH. */
 static int relocate(const char *path, struct relocated *r)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = path);
-	const struct hook_section *p[16];
-	struct hook_section secs[16];
-	size_t n = loader_sections(p, 16), i;
-	struct splice_hooks *h = NULL;
-	struct pcap_filter *f = NULL;
-	libbpf_print_fn_t prev;
-	struct pwru_bpf *skel;
-	char err[256];
-	int rc;
-
-	for (i = 0; i < n; i++)
-		secs[i] = *p[i];
-	rc = pcap_filter_compile("", &f, err, sizeof(err));
-	rc = rc ?: splice_hooks_install(f, secs, n, stop, NULL, &h, err, sizeof(err));
-	skel = rc ? NULL : pwru_bpf__open_opts(&opts);
-	if (skel) {
-		prev = libbpf_set_print(quiet);
-		rc = pwru_bpf__load(skel);
-		libbpf_set_print(prev);
-		keep_insns(skel->obj, r);
-	}
-	pwru_bpf__destroy(skel);
-	splice_hooks_remove(h);
-	pcap_filter_free(f);
-	return rc;
+	return tracing_obj_load(path, quiet, keep_insns, r);
 }
 
 /* A map reference holds this load's descriptor: compared without it. */
@@ -130,27 +94,12 @@ static void relocated_free(struct relocated *r)
 	}
 }
 
-/* The cut of KERNEL for the tracing object, in a memfd at PATH; -1 when it failed. */
-static int cut(const struct btf *kernel, char *path, size_t len)
-{
-	struct pwru_bpf *skel = pwru_bpf__open();
-	int fd = memfd_create("core-btf", MFD_CLOEXEC), rc = -1;
-
-	if (skel && fd >= 0)
-		rc = core_btf_fill(kernel, skel->obj, fd);
-	pwru_bpf__destroy(skel);
-	snprintf(path, len, "/proc/self/fd/%d", fd);
-	if (rc && fd >= 0)
-		close(fd);
-	return rc ? -1 : fd;
-}
-
 static void test_same_relocations(const struct btf *kernel)
 {
 	struct relocated whole = {0}, part = {0};
 	struct btf *small;
 	char path[32];
-	int fd = cut(kernel, path, sizeof(path)), rc;
+	int fd = tracing_obj_cut(kernel, path, sizeof(path)), rc;
 
 	ok(fd >= 0, "the kernel's BTF is cut for the tracing object");
 	if (fd < 0)

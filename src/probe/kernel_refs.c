@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "bpf/kernel_refs.h"
+#include "src/probe/kernel_refs.h"
+
+void kernel_refs_find(const struct btf *vmlinux, struct kernel_refs *r)
+{
+	__u32 i, n = vmlinux ? btf__type_cnt(vmlinux) : 0;
+
+	*r = (struct kernel_refs){0};
+	/* one walk for both: each btf__find_by_name_kind() is a walk of its own */
+	for (i = 1; i < n && (!r->rdonly_cast || !r->redirect_info); i++) {
+		const struct btf_type *t = btf__type_by_id(vmlinux, i);
+		const char *s;
+
+		if (!btf_is_func(t) && !btf_is_var(t))
+			continue;
+		s = btf__name_by_offset(vmlinux, t->name_off);
+		if (btf_is_func(t) && !r->rdonly_cast && !strcmp(s, "bpf_rdonly_cast"))
+			r->rdonly_cast = i;
+		else if (btf_is_var(t) && !r->redirect_info && !strcmp(s, "bpf_redirect_info"))
+			r->redirect_info = i;
+	}
+}
+
+static bool is_marker_call(const struct bpf_insn *in)
+{
+	return in->code == (BPF_JMP | BPF_CALL) && in->src_reg == 0 &&
+	       in->imm == PWRU_KREF_RDONLY_CAST;
+}
+
+static bool is_marker_addr(const struct bpf_insn *in, size_t left)
+{
+	uint64_t v;
+
+	if (left < 2 || in->code != (BPF_LD | BPF_IMM | BPF_DW) || in->src_reg != 0)
+		return false;
+	v = (uint32_t)in[0].imm | (uint64_t)(uint32_t)in[1].imm << 32;
+	return v == PWRU_KREF_REDIRECT_INFO;
+}
+
+int kernel_refs_patch_insns(struct bpf_insn *in, size_t n, const struct kernel_refs *r)
+{
+	int turned = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (is_marker_call(&in[i])) {
+			/* vmlinux's: off 0 (a module's kfunc would index fd_array) */
+			in[i].src_reg = BPF_PSEUDO_KFUNC_CALL;
+			in[i].imm = (__s32)r->rdonly_cast;
+			in[i].off = 0;
+			turned++;
+		} else if (is_marker_addr(&in[i], n - i)) {
+			/* a typed ksym: the VAR's id, then its BTF object's fd (0: vmlinux) */
+			in[i].src_reg = r->redirect_info ? BPF_PSEUDO_BTF_ID : 0;
+			in[i].imm = (__s32)r->redirect_info;
+			in[i + 1].imm = 0;
+			turned++;
+		}
+		if (in[i].code == (BPF_LD | BPF_IMM | BPF_DW))
+			i++; /* its second half holds no instruction */
+	}
+	return turned;
+}
+
+int kernel_refs_patch(struct bpf_program *prog, const struct kernel_refs *r)
+{
+	size_t n = bpf_program__insn_cnt(prog);
+	struct bpf_insn *in = malloc((n ? n : 1) * sizeof(*in));
+	int turned, rc = 0;
+
+	if (!in)
+		return -ENOMEM;
+	memcpy(in, bpf_program__insns(prog), n * sizeof(*in));
+	turned = kernel_refs_patch_insns(in, n, r);
+	if (turned)
+		rc = bpf_program__set_insns(prog, in, n);
+	free(in);
+	return rc ? rc : turned;
+}
