@@ -197,6 +197,16 @@ $(OUT)/tests/bpf/tcx-attach.arm64: tests/tools/tcx_attach.c
 	@mkdir -p $(@D)
 	aarch64-linux-gnu-gcc --sysroot=$$(tests/vm/sysroot arm64) $(CFLAGS) -static -o $@ $< \
 		-lbpf -lelf -lz
+# A packet socket whose filter rejects everything, for 65-consumed: static as tcx-attach.
+ifeq ($(ARCH),amd64)
+TEST_TOOLS += $(OUT)/tests/bpf/pkt-reject $(OUT)/tests/bpf/pkt-reject.arm64
+endif
+$(OUT)/tests/bpf/pkt-reject: tests/tools/pkt_reject.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -static -o $@ $<
+$(OUT)/tests/bpf/pkt-reject.arm64: tests/tools/pkt_reject.c
+	@mkdir -p $(@D)
+	aarch64-linux-gnu-gcc --sysroot=$$(tests/vm/sysroot arm64) $(CFLAGS) -static -o $@ $<
 
 # The differential filter test (tests/local/filters-diff.t) and the filter fuzzer:
 # see docs/testing-filters.md.
