@@ -190,10 +190,10 @@ TEST_TOOLS += $(OUT)/tests/no-bpf
 $(OUT)/tests/no-bpf: tests/tools/no_bpf.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -o $@ $<
-$(OUT)/tests/bpf/tcx-attach: tests/tools/tcx_attach.c
+$(OUT)/tests/bpf/tcx-attach: tests/tools/tcx_attach.c tests/tools/hold.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -static -o $@ $< -lbpf -lelf -lz
-$(OUT)/tests/bpf/tcx-attach.arm64: tests/tools/tcx_attach.c
+$(OUT)/tests/bpf/tcx-attach.arm64: tests/tools/tcx_attach.c tests/tools/hold.h
 	@mkdir -p $(@D)
 	aarch64-linux-gnu-gcc --sysroot=$$(tests/vm/sysroot arm64) $(CFLAGS) -static -o $@ $< \
 		-lbpf -lelf -lz
@@ -201,10 +201,10 @@ $(OUT)/tests/bpf/tcx-attach.arm64: tests/tools/tcx_attach.c
 ifeq ($(ARCH),amd64)
 TEST_TOOLS += $(OUT)/tests/bpf/pkt-reject $(OUT)/tests/bpf/pkt-reject.arm64
 endif
-$(OUT)/tests/bpf/pkt-reject: tests/tools/pkt_reject.c
+$(OUT)/tests/bpf/pkt-reject: tests/tools/pkt_reject.c tests/tools/hold.h
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -static -o $@ $<
-$(OUT)/tests/bpf/pkt-reject.arm64: tests/tools/pkt_reject.c
+$(OUT)/tests/bpf/pkt-reject.arm64: tests/tools/pkt_reject.c tests/tools/hold.h
 	@mkdir -p $(@D)
 	aarch64-linux-gnu-gcc --sysroot=$$(tests/vm/sysroot arm64) $(CFLAGS) -static -o $@ $<
 

@@ -14,10 +14,10 @@
 #include <linux/if_ether.h>
 #include <linux/if_packet.h>
 #include <net/if.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include "hold.h"
 
 static int fail(const char *what, const char *name, int err)
 {
@@ -50,26 +50,10 @@ static int open_rejecting(unsigned int ifindex, const char *dev)
 	return 0;
 }
 
-static int hold(const char *ready)
-{
-	sigset_t set;
-	FILE *f;
-	int sig;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	f = fopen(ready, "w");
-	if (!f || fclose(f))
-		return fail("creating", ready, errno);
-	sigwait(&set, &sig);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	unsigned int ifindex;
+	int err;
 
 	if (argc != 3) {
 		fprintf(stderr, "usage: pkt-reject READY-FILE DEV\n");
@@ -80,5 +64,6 @@ int main(int argc, char **argv)
 		return fail("device", argv[2], errno);
 	if (open_rejecting(ifindex, argv[2]))
 		return 1;
-	return hold(argv[1]);
+	err = hold_until_signal(argv[1]);
+	return err ? fail("creating", argv[1], err) : 0;
 }

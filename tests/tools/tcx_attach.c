@@ -9,11 +9,11 @@
  */
 #include <errno.h>
 #include <net/if.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+#include "hold.h"
 
 /*
  * Linux 6.6's attach types: Debian 12's UAPI headers and libbpf 1.1 predate them.
@@ -30,29 +30,12 @@ static int fail(const char *what, const char *name, int err)
 	return 1;
 }
 
-static int hold(const char *ready)
-{
-	sigset_t set;
-	FILE *f;
-	int sig;
-
-	sigemptyset(&set);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGTERM);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	f = fopen(ready, "w");
-	if (!f || fclose(f))
-		return fail("creating", ready, errno);
-	sigwait(&set, &sig);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	struct bpf_object *obj;
 	struct bpf_program *p;
 	unsigned int ifindex;
-	int type, i, fd;
+	int type, i, fd, err;
 
 	if (argc < 6 || (strcmp(argv[4], "ingress") && strcmp(argv[4], "egress"))) {
 		fprintf(stderr, "usage: tcx-attach READY-FILE OBJ DEV ingress|egress PROG...\n");
@@ -81,5 +64,6 @@ int main(int argc, char **argv)
 		if (fd < 0)
 			return fail("attaching", argv[i], errno);
 	}
-	return hold(argv[1]);
+	err = hold_until_signal(argv[1]);
+	return err ? fail("creating", argv[1], err) : 0;
 }
