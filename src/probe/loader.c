@@ -45,6 +45,8 @@ static int backend_step(void *arg, struct bpf_program *prog, struct bpf_prog_loa
 	rc = ld->b->prog_load ? ld->b->prog_load(ld->ctx, prog, opts, err, errlen) : 0;
 	if (!rc && b2 && b2 != ld->b && b2->prog_load)
 		rc = b2->prog_load(ctx2, prog, opts, err, errlen);
+	if (!rc && ld->rs)
+		retsplit_prog_load(ld->rs, prog, opts);
 	return rc;
 }
 

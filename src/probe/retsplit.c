@@ -4,6 +4,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "bpf/probe_sections.h"
 #include "src/probe/retsplit.h"
@@ -63,7 +65,7 @@ int retsplit_init(struct retsplit *s, const struct backend *b, struct backend_ct
 	size_t i, n = 0;
 	bool nf = false, nft_wanted = false;
 
-	*s = (struct retsplit){0};
+	*s = (struct retsplit){.vmlinux = ctx->btf};
 	/* the tracepoint backend hooks no function */
 	if (b->targets != TARGET_FUNCS)
 		return 0;
@@ -119,6 +121,32 @@ const struct backend *retsplit_backend(struct retsplit *s, struct backend_ctx **
 	return s->on ? s->rb : NULL;
 }
 
+/*
+ * nft_do_chain's id in nf_tables' BTF, and that BTF object's fd, for the load: named with
+ * bpf_program__set_attach_target(), the target made libbpf parse vmlinux BTF and every
+ * module's to find it (docs/performance.md, session 12).
+ */
+static int nft_target(struct retsplit *s)
+{
+	struct btf *split = btf__parse_split("/sys/kernel/btf/nf_tables", (struct btf *)s->vmlinux);
+	int id = split ? btf__find_by_name_kind(split, "nft_do_chain", BTF_KIND_FUNC) : -ENOENT;
+
+	btf__free(split);
+	if (id <= 0 || (__u32)id < btf__type_cnt(s->vmlinux))
+		return -ENOENT; /* none, or vmlinux's: not nf_tables' own */
+	s->nft_btf_id = (__u32)id;
+	return btf_objs_fd(&s->mods, "nf_tables") > 0 ? 0 : -ENOENT;
+}
+
+void retsplit_prog_load(struct retsplit *s, struct bpf_program *prog,
+			struct bpf_prog_load_opts *opts)
+{
+	if (prog != s->nft_prog[0] && prog != s->nft_prog[1])
+		return;
+	opts->attach_btf_id = s->nft_btf_id;
+	opts->attach_btf_obj_fd = btf_objs_fd(&s->mods, "nf_tables");
+}
+
 /* nft_do_chain's types and target are in nf_tables' BTF: only where it has some. */
 static int nft_prepare(struct retsplit *s, struct bpf_object *obj)
 {
@@ -150,10 +178,7 @@ static int nft_prepare(struct retsplit *s, struct bpf_object *obj)
 			s->no_fexit);
 		return 0;
 	}
-	backend_quiet(1);
-	for (i = 0; i < 2 && !rc; i++)
-		rc = bpf_program__set_attach_target(p[i], 0, "nft_do_chain");
-	backend_quiet(0);
+	rc = nft_target(s);
 	if (rc) {
 		fprintf(stderr, "pwru: nft tables and chains are not shown: nf_tables has no BTF "
 				"here (a kernel before 5.11, or built without module BTF)\n");
@@ -241,5 +266,6 @@ void retsplit_free(struct retsplit *s)
 	bpf_link__destroy(s->nft_link[0]);
 	free(s->rest.funcs);
 	free(s->ret.funcs);
+	btf_objs_free(&s->mods);
 	*s = (struct retsplit){0};
 }

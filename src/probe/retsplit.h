@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include "src/discover/funcset.h"
 #include "src/probe/backend.h"
+#include "src/probe/btf_objs.h"
 
 struct bpf_link;
 
@@ -31,6 +32,9 @@ struct retsplit {
 	bool debug;			 /* --debug */
 	struct bpf_program *nft_prog[2]; /* exit, entry */
 	struct bpf_link *nft_link[2];
+	const struct btf *vmlinux; /* the backend's: nf_tables' BTF is split on it */
+	__u32 nft_btf_id;	   /* nft_do_chain in nf_tables' BTF */
+	struct btf_objs mods;	   /* that BTF's fd */
 };
 
 /* The sections of the nft_do_chain programs, for the loader's splice hooks. */
@@ -47,6 +51,9 @@ const struct backend *retsplit_backend(struct retsplit *s, struct backend_ctx **
  * nft_do_chain program where it can load. 0 or a negative errno.
  */
 int retsplit_prepare(struct retsplit *s, struct bpf_object *obj);
+/* From the loader's per-program step: nft_do_chain's programs get their target. */
+void retsplit_prog_load(struct retsplit *s, struct bpf_program *prog,
+			struct bpf_prog_load_opts *opts);
 /*
  * Attaches the split-off functions and adds them to RES, then nft_do_chain's program. A
  * refusal is said on stderr and tracing goes on without them: 0. -1 with E set when
