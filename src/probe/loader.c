@@ -12,6 +12,7 @@
 #include "src/probe/core_btf.h"
 #include "src/probe/kernel_refs.h"
 #include "src/probe/loader.h"
+#include "src/probe/nop_compact.h"
 #include "src/probe/progtrace.h"
 #include "src/probe/retsplit.h"
 #include "src/probe/rodata_fold.h"
@@ -37,6 +38,13 @@ static int backend_step(void *arg, struct bpf_program *prog, struct bpf_prog_loa
 			 bpf_map__value_size(ld->skel->maps.rodata));
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: folding its .rodata loads: %s", bpf_program__name(prog),
+			 strerror(-rc));
+		return rc;
+	}
+	/* after the splice and the fold, before any backend copies the program */
+	rc = nop_compact(&ld->nops, prog, opts);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: removing its no-ops: %s", bpf_program__name(prog),
 			 strerror(-rc));
 		return rc;
 	}
@@ -164,6 +172,7 @@ void loader_close(struct loader *ld)
 	/* After the object: its programs point into libbpf's handler table until then. */
 	pwru_bpf__destroy(ld->skel);
 	splice_hooks_remove(ld->hooks);
+	nop_kept_free(&ld->nops);
 	if (ld->core_path[0])
 		close(ld->core_fd);
 	*ld = (struct loader){0};

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "src/probe/kernel_refs.h"
+#include "src/probe/nop_compact.h"
 
 struct backend;
 struct backend_ctx;
@@ -31,6 +32,7 @@ struct loader {
 	struct kernel_refs refs; /* what bpf/kernel_refs.h's markers become */
 	int core_fd;		 /* the memfd holding the CO-RE target BTF, if core_path[0] */
 	char core_path[32];	 /* its /proc/self/fd path, for libbpf */
+	struct nop_kept nops;	 /* the records of the programs nop_compact() shortened */
 };
 
 /* Every section the object's programs live in: the backends', the tc/XDP tracer's. */
