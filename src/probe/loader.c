@@ -132,7 +132,7 @@ int loader_load(struct loader *ld, char *err, size_t errlen)
 		snprintf(err, errlen, "preparing the %s programs: %s", ld->b->name, strerror(-rc));
 		return rc;
 	}
-	rc = ld->rs ? retsplit_prepare(ld->rs, ld->skel->obj) : 0;
+	rc = ld->rs ? retsplit_prepare(ld->rs, ld->skel->obj, ld->user_btf) : 0;
 	if (rc) {
 		snprintf(err, errlen, "preparing the fentry programs for return values: %s",
 			 strerror(-rc));

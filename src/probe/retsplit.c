@@ -148,7 +148,7 @@ void retsplit_prog_load(struct retsplit *s, struct bpf_program *prog,
 }
 
 /* nft_do_chain's types and target are in nf_tables' BTF: only where it has some. */
-static int nft_prepare(struct retsplit *s, struct bpf_object *obj)
+static int nft_prepare(struct retsplit *s, struct bpf_object *obj, bool user_btf)
 {
 	struct bpf_program *p[2];
 	int i, rc = 0;
@@ -176,6 +176,12 @@ static int nft_prepare(struct retsplit *s, struct bpf_object *obj)
 	if (*s->no_fexit) {
 		fprintf(stderr, "pwru: nft tables and chains are not shown: they need fexit: %s\n",
 			s->no_fexit);
+		return 0;
+	}
+	/* the nft programs' types are nf_tables', which a --kernel-btf target does not hold */
+	if (user_btf) {
+		fprintf(stderr, "pwru: nft tables and chains are not shown: the --kernel-btf file "
+				"has no nf_tables types (leave --kernel-btf off to see them)\n");
 		return 0;
 	}
 	rc = nft_target(s);
@@ -229,11 +235,11 @@ static int prepare_split(struct retsplit *s, struct bpf_object *obj)
 	return rc;
 }
 
-int retsplit_prepare(struct retsplit *s, struct bpf_object *obj)
+int retsplit_prepare(struct retsplit *s, struct bpf_object *obj, bool user_btf)
 {
 	int rc = s->on ? prepare_split(s, obj) : 0;
 
-	return rc ? rc : nft_prepare(s, obj);
+	return rc ? rc : nft_prepare(s, obj, user_btf);
 }
 
 int retsplit_attach(struct retsplit *s, struct attach_result *res, struct pwru_err *e)

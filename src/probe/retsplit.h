@@ -48,9 +48,10 @@ int retsplit_init(struct retsplit *s, const struct backend *b, struct backend_ct
 const struct backend *retsplit_backend(struct retsplit *s, struct backend_ctx **ctx);
 /*
  * After the chosen backend's prepare: fentry's on top, keeping what was selected, and the
- * nft_do_chain program where it can load. 0 or a negative errno.
+ * nft_do_chain program where it can load (not with USER_BTF: --kernel-btf). 0 or a negative
+ * errno.
  */
-int retsplit_prepare(struct retsplit *s, struct bpf_object *obj);
+int retsplit_prepare(struct retsplit *s, struct bpf_object *obj, bool user_btf);
 /* From the loader's per-program step: nft_do_chain's programs get their target. */
 void retsplit_prog_load(struct retsplit *s, struct bpf_program *prog,
 			struct bpf_prog_load_opts *opts);

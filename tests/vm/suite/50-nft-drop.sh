@@ -132,13 +132,16 @@ else
 fi
 
 # With fentry, nf_hook_slow's event carries its result: netfilter's verdict by name, at
-# its hook and family, before the kernel frees the packet for it.
+# its hook and family, before the kernel frees the packet for it. The run names the kernel's
+# BTF as a file (--kernel-btf): nft_do_chain's types are nf_tables', not in that file, so
+# pwru says the chains are not shown and traces the rest (it failed to start before).
 if ! kernel_runs_fexit; then
 	ok "nf_hook_slow's verdict # SKIP $(uname -m) $(uname -r) runs no fexit programs"
 elif ! $IP netns exec b $NFT add chain inet pwru_test pre \
 	'{ type filter hook prerouting priority 0; policy accept; }'; then
 	not_ok "nft: a prerouting chain that accepts, in b"
-elif pwru_start nf --backend fentry --filter-func "nf_hook_slow|$funcs" icmp; then
+elif pwru_start nf --backend fentry --kernel-btf /sys/kernel/btf/vmlinux \
+	--filter-func "nf_hook_slow|$funcs" icmp; then
 	ping_dropped "$SCRATCH/nf.out" ' nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP' 1 -c 1 -W 1 10.0.1.2
 	pwru_stop
 	expect_line "nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP (-EPERM) (--backend fentry)" \
@@ -146,8 +149,11 @@ elif pwru_start nf --backend fentry --filter-func "nf_hook_slow|$funcs" icmp; th
 	check_drop_then_verdict "$SCRATCH/nf.out"
 	expect_line "and before it, prerouting's accept: NF_INET_PRE_ROUTING/ipv4 ACCEPT" \
 		"$SCRATCH/nf.out" ' nf_hook_slow NF_INET_PRE_ROUTING/ipv4 ACCEPT$' "$TUPLE"
+	expect_line "--kernel-btf with nf_tables loaded: stderr says the chains are not shown, and why" \
+		"$SCRATCH/nf.err" '^pwru: nft tables and chains are not shown: the --kernel-btf file has no nf_tables types'
 else
-	not_ok "pwru --backend fentry --filter-func 'nf_hook_slow|$funcs' attached" "$(head -n 20 "$SCRATCH/nf.err")"
+	not_ok "pwru --backend fentry --kernel-btf FILE --filter-func 'nf_hook_slow|$funcs' attached" \
+		"$(head -n 20 "$SCRATCH/nf.err")"
 fi
 # --timestamp relative: the verdicts' events have their entries' times but come at the
 # exits, after the events of what they called; each is measured from the event before it
