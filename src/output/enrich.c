@@ -268,26 +268,33 @@ static size_t stack_start(const struct enrich *e, const struct pwru_record *r)
  * it follows skbs through; or another tool's) runs from a BPF trampoline: under its body's
  * frame the stack has the trampoline and the function again, at its entry. Neither is in the
  * kernel's own path, and the trampoline's name (its BTF id) differs between kernels: a stack
- * diffed across them would differ there. F is frame I: returns how many frames from I to
- * leave out, the trampoline and under it the entry frame where the kernel leaves one (before
- * 7.2). NEXT is frame I + 1 when it was looked up and stays, else NULL.
+ * diffed across them would differ there. A trampoline made after pwru read kallsyms has no
+ * name of its own (it takes the nearest symbol before it: on 5.10 often a dynamic
+ * `ftrace_trampoline`), so it is known by what sits under it too: the body's function at its
+ * very entry, where only the call into the trampoline returns. F is frame I: returns how many
+ * frames from I to leave out, the trampoline and under it the entry frame where the kernel
+ * leaves one (before 7.2). NEXT is frame I + 1 when it was looked up and stays, else NULL.
  */
+#define ENTRY_RET_MAX 16 /* the entry's return address: after x86's 5-byte call, arm64's bl */
+
 static size_t skip_trampoline(const struct enrich *e, const struct pwru_record *r,
 			      const struct sym_frame *f, size_t i, const struct sym_frame **next)
 {
 	const struct sym_frame *above;
+	bool named = in_bpf(f) && has_prefix(f->pos.sym->name, "bpf_trampoline_");
 
 	*next = NULL;
-	if (!r->nframes || !in_bpf(f) || !has_prefix(f->pos.sym->name, "bpf_trampoline_"))
+	if (!r->nframes)
 		return 0;
 	if (i + 1 >= r->nstack)
-		return 1;
+		return named;
 	/* arm64 at a function's entry: the body's frame is the caller add_caller() puts in */
 	above = r->nframes == 1 && r->caller_frame ? r->caller_frame : r->frames[r->nframes - 1];
 	/* 7.2's trampolines return to the caller: no entry frame under them */
 	*next = symbolizer_lookup(e->syms, r->stack[i + 1], 1);
-	if (!(*next)->pos.sym || (*next)->pos.sym != above->pos.sym)
-		return 1;
+	if (!(*next)->pos.sym || (*next)->pos.sym != above->pos.sym ||
+	    (!named && (*next)->addr - (*next)->pos.sym->addr > ENTRY_RET_MAX))
+		return named;
 	*next = NULL;
 	return 2;
 }

@@ -167,6 +167,12 @@ static void test_trampoline(void)
 	      ADDR_IP_RCV + 0x9a},
 	     4,
 	     "7.2: a trampoline with no entry frame under it is left out"},
+	    {0,
+	     {ADDR_ICMP_RCV + 4, ADDR_NF_HOOK_SLOW + 0x42, ADDR_NFT_INET + 0x500,
+	      ADDR_NF_HOOK_SLOW + 5, ADDR_IP_RCV + 0x9a},
+	     5,
+	     "a trampoline made after kallsyms was read (another symbol's name, 5.10's "
+	     "ftrace_trampoline) is known by the entry frame under it"},
 	};
 	struct sink_opts so = {.stack = true};
 	struct pwru_event ev = sample_event();
@@ -191,6 +197,22 @@ static void test_trampoline(void)
 		       cases[i].desc);
 		rendered_free(&out);
 	}
+	/* the same function deeper, not at its entry: recursion through a real caller, kept */
+	rec_start(&rec, &ev);
+	put_u64s(&rec, PWRU_SEC_STACK,
+		 (uint64_t[]){ADDR_ICMP_RCV + 4, ADDR_NF_HOOK_SLOW + 0x42, ADDR_NFT_INET + 0x500,
+			      ADDR_NF_HOOK_SLOW + 0x42},
+		 4);
+	out = render_recs(&sink_text, &so, &rec, 1, 0);
+	is_str(out.out,
+	       "SKB                CPU PROCESS          FUNC\n"
+	       "0xffff8bb7038b6900 3   ~bin/curl:227116 icmp_rcv\n"
+	       "    icmp_rcv+0x4/0x10000\n"
+	       "    nf_hook_slow+0x42/0x100000\n"
+	       "    nft_do_chain_inet+0x500 [nf_tables]\n"
+	       "    nf_hook_slow+0x42/0x100000\n",
+	       "a function called again past its entry, through another, stays in the stack");
+	rendered_free(&out);
 	symbolizer_free(harness_syms);
 	harness_syms = NULL;
 }
