@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 #include "bpf/kernel_refs.h"
 #include "src/probe/kernel_refs.h"
+#include "src/probe/prog_edit.h"
 
 void kernel_refs_find(const struct btf *vmlinux, struct kernel_refs *r)
 {
@@ -71,18 +72,12 @@ int kernel_refs_patch_insns(struct bpf_insn *in, size_t n, const struct kernel_r
 	return turned;
 }
 
+static int refs_edit(struct bpf_insn *in, size_t n, const void *arg)
+{
+	return kernel_refs_patch_insns(in, n, arg);
+}
+
 int kernel_refs_patch(struct bpf_program *prog, const struct kernel_refs *r)
 {
-	size_t n = bpf_program__insn_cnt(prog);
-	struct bpf_insn *in = malloc((n ? n : 1) * sizeof(*in));
-	int turned, rc = 0;
-
-	if (!in)
-		return -ENOMEM;
-	memcpy(in, bpf_program__insns(prog), n * sizeof(*in));
-	turned = kernel_refs_patch_insns(in, n, r);
-	if (turned)
-		rc = bpf_program__set_insns(prog, in, n);
-	free(in);
-	return rc ? rc : turned;
+	return prog_edit(prog, refs_edit, r);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <linux/bpf.h>
 #include <bpf/libbpf.h>
+#include "src/probe/prog_edit.h"
 #include "src/probe/rodata_fold.h"
 
 static bool is_jump(const struct bpf_insn *in)
@@ -143,18 +144,22 @@ int rodata_fold_insns(struct bpf_insn *in, size_t n, int map_fd, const void *dat
 	return folded;
 }
 
+struct fold_arg {
+	int map_fd;
+	const void *data;
+	size_t size;
+};
+
+static int fold_edit(struct bpf_insn *in, size_t n, const void *arg)
+{
+	const struct fold_arg *a = arg;
+
+	return rodata_fold_insns(in, n, a->map_fd, a->data, a->size);
+}
+
 int rodata_fold(struct bpf_program *prog, int map_fd, const void *data, size_t size)
 {
-	size_t n = bpf_program__insn_cnt(prog);
-	struct bpf_insn *in = malloc((n ? n : 1) * sizeof(*in));
-	int folded, rc = 0;
+	struct fold_arg a = {.map_fd = map_fd, .data = data, .size = size};
 
-	if (!in)
-		return -ENOMEM;
-	memcpy(in, bpf_program__insns(prog), n * sizeof(*in));
-	folded = rodata_fold_insns(in, n, map_fd, data, size);
-	if (folded > 0)
-		rc = bpf_program__set_insns(prog, in, n);
-	free(in);
-	return rc ? rc : folded;
+	return prog_edit(prog, fold_edit, &a);
 }
