@@ -93,8 +93,10 @@ TEST_ORDER  = $(VM_TESTS) $(LOCAL_LONGEST) $(filter-out $(LOCAL_LONGEST),$(LOCAL
 
 all: $(BIN)
 
+# Linked beside and renamed into place: a VM built meanwhile (tests/vm/run reads the
+# binary and its libraries) gets the old binary or the new one, never half of one.
 $(BIN): $(OUT)/obj/src/main.o $(LIB_OBJS)
-	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDFLAGS) -o $@.tmp $^ $(LDLIBS) && mv -f $@.tmp $@
 
 # The arm64 half of the VM matrix runs the cross-built binary; its own make decides
 # whether anything needs rebuilding.
