@@ -81,6 +81,8 @@ static int new_offsets(const struct bpf_insn *in, size_t n, const uint32_t *newp
 		int16_t *off;
 		int64_t to;
 
+		if (is_nop(&c)) /* it goes: where it led does not matter (the last may be one) */
+			continue;
 		if (!offset_field(&c, &imm, &off)) {
 			i += is_ld_imm64(&c);
 			continue;
@@ -115,9 +117,11 @@ static bool records_fit(const void *base, uint32_t cnt, uint32_t rec, size_t n)
 /*
  * Moves the records with their instructions. Two landing on one instruction: the earlier
  * described only removed no-ops, the later one stays (the kernel wants offsets that
- * strictly increase).
+ * strictly increase). One landing past the new end (NEWPOS[N]) described only removed
+ * instructions at the end, a dead subprogram's: it goes.
  */
-static uint32_t move_records(void *base, uint32_t cnt, uint32_t rec, const uint32_t *newpos)
+static uint32_t move_records(void *base, uint32_t cnt, uint32_t rec, const uint32_t *newpos,
+			     size_t n)
 {
 	uint32_t i, out = 0;
 
@@ -125,6 +129,8 @@ static uint32_t move_records(void *base, uint32_t cnt, uint32_t rec, const uint3
 		uint32_t to = newpos[rec_off(base, rec, i)];
 		char *dst;
 
+		if (to >= newpos[n])
+			break; /* offsets increase: so do the ones after it */
 		if (out && rec_off(base, rec, out - 1) == to)
 			out--;
 		dst = (char *)base + (size_t)out * rec;
@@ -176,8 +182,10 @@ int nop_compact_image(struct prog_image *img)
 	if (!rc && gone) {
 		move_insns(img->insns, n, newpos, fixed);
 		img->cnt = newpos[n];
-		img->func_cnt = move_records(img->func_info, img->func_cnt, img->func_rec, newpos);
-		img->line_cnt = move_records(img->line_info, img->line_cnt, img->line_rec, newpos);
+		img->func_cnt =
+		    move_records(img->func_info, img->func_cnt, img->func_rec, newpos, n);
+		img->line_cnt =
+		    move_records(img->line_info, img->line_cnt, img->line_rec, newpos, n);
 	}
 	free(newpos);
 	free(fixed);

@@ -6,45 +6,9 @@
 #include <string.h>
 #include <linux/bpf.h>
 #include <bpf/libbpf.h>
+#include "src/probe/dead_code.h"
 #include "src/probe/prog_edit.h"
 #include "src/probe/rodata_fold.h"
-
-static bool is_jump(const struct bpf_insn *in)
-{
-	uint8_t cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
-
-	return (cls == BPF_JMP || cls == BPF_JMP32) && op != BPF_EXIT &&
-	       !(op == BPF_CALL && in->src_reg != BPF_PSEUDO_CALL);
-}
-
-/* Where some jump or call lands, one flag per instruction. */
-static bool *landings(const struct bpf_insn *in, size_t n)
-{
-	bool *t = calloc(n + 1, sizeof(*t));
-	size_t i;
-
-	for (i = 0; t && i < n; i++) {
-		int64_t to;
-
-		/* a callback's address (bpf_loop and the like) */
-		if (in[i].code == (BPF_LD | BPF_IMM | BPF_DW) && in[i].src_reg == BPF_PSEUDO_FUNC) {
-			to = (int64_t)i + 1 + in[i].imm;
-			if (to >= 0 && (size_t)to <= n)
-				t[to] = true;
-			continue;
-		}
-		if (!is_jump(&in[i]))
-			continue;
-		to = (int64_t)i + 1 +
-		     (BPF_OP(in[i].code) == BPF_CALL ||
-			      (BPF_CLASS(in[i].code) == BPF_JMP32 && BPF_OP(in[i].code) == BPF_JA)
-			  ? in[i].imm
-			  : in[i].off);
-		if (to >= 0 && (size_t)to <= n)
-			t[to] = true;
-	}
-	return t;
-}
 
 /* The LEN-byte little-endian value at OFF of DATA, if it is there. */
 static bool value_at(const void *data, size_t size, uint32_t off, int len, uint64_t *v)
@@ -129,7 +93,7 @@ static bool fold_at(struct bpf_insn *in, size_t n, size_t i, const bool *land, i
 
 int rodata_fold_insns(struct bpf_insn *in, size_t n, int map_fd, const void *data, size_t size)
 {
-	bool *land = landings(in, n);
+	bool *land = insn_landings(in, n);
 	int folded = 0;
 	size_t i;
 
@@ -150,11 +114,16 @@ struct fold_arg {
 	size_t size;
 };
 
+/* The folds, then what they decide: the branches on them and the code those leave dead. */
 static int fold_edit(struct bpf_insn *in, size_t n, const void *arg)
 {
 	const struct fold_arg *a = arg;
+	int folded = rodata_fold_insns(in, n, a->map_fd, a->data, a->size), decided;
 
-	return rodata_fold_insns(in, n, a->map_fd, a->data, a->size);
+	if (folded < 0)
+		return folded;
+	decided = dead_code_insns(in, n, NULL);
+	return decided < 0 ? decided : folded + decided;
 }
 
 int rodata_fold(struct bpf_program *prog, int map_fd, const void *data, size_t size)

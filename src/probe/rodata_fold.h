@@ -14,8 +14,9 @@ struct bpf_program;
 
 /*
  * Rewrites PROG's loads from the map MAP_FD (its frozen .rodata, SIZE bytes from DATA) into
- * moves of the value they would read, where nothing else can see the difference. Returns
- * how many, or a negative errno.
+ * moves of the value they would read, where nothing else can see the difference, then
+ * decides the branches that makes constant and clears the code they leave dead
+ * (dead_code_insns()). Returns how many instructions changed, or a negative errno.
  */
 int rodata_fold(struct bpf_program *prog, int map_fd, const void *data, size_t size);
 /* The same over the N instructions at IN, in place. */
