@@ -328,6 +328,39 @@ static int clear_dead(struct bpf_insn *in, size_t n)
 	return rc ? rc : cleared;
 }
 
+/* How far an unconditional jump goes (gotol's in imm); 0 for any other instruction. */
+static int32_t ja_offset(const struct bpf_insn *in)
+{
+	if (in->code == (BPF_JMP | BPF_JA))
+		return in->off;
+	return in->code == (BPF_JMP32 | BPF_JA) ? in->imm : 0;
+}
+
+/*
+ * A jump over nothing but no-ops is one too (a decided branch over the code it made
+ * dead): cleared here, the verifier would remove each by moving the program. From the
+ * end, so that a jump over such a jump goes too.
+ */
+static int clear_empty_jumps(struct bpf_insn *in, size_t n)
+{
+	int cleared = 0;
+	size_t i = n;
+
+	while (i--) {
+		int32_t off = ja_offset(&in[i]), k = 1;
+
+		if (off <= 0 || (size_t)off >= n - i)
+			continue;
+		while (k <= off && is_nop(&in[i + k]))
+			k++;
+		if (k > off) {
+			in[i] = nop;
+			cleared++;
+		}
+	}
+	return cleared;
+}
+
 int dead_code_insns(struct bpf_insn *in, size_t n, const void *arg)
 {
 	bool *live = calloc(n ? n : 1, sizeof(*live));
@@ -345,7 +378,7 @@ int dead_code_insns(struct bpf_insn *in, size_t n, const void *arg)
 		cleared = clear_dead(in, n);
 		if (cleared < 0)
 			return cleared;
-		total += folded + cleared;
+		total += folded + cleared + clear_empty_jumps(in, n);
 	}
 	return total;
 }
