@@ -5,34 +5,10 @@
  * socket filter) as written and compacted, with its func_info and line_info, which the
  * verifier refuses when an offset is off. Needs root for the runs; the rest runs anywhere.
  */
-#include <errno.h>
 #include <string.h>
-#include <unistd.h>
-#include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include "tap.h"
+#include "insn_prog.h"
 #include "src/probe/nop_compact.h"
-
-#define NOP	  ((struct bpf_insn){.code = BPF_JMP | BPF_JA})
-#define MOV(r, v) ((struct bpf_insn){.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = r, .imm = v})
-#define MOVX(d, s)                                                                                 \
-	((struct bpf_insn){.code = BPF_ALU64 | BPF_MOV | BPF_X, .dst_reg = d, .src_reg = s})
-#define ALU(op, r, v) ((struct bpf_insn){.code = BPF_ALU64 | op | BPF_K, .dst_reg = r, .imm = v})
-#define ADDX(d, s)                                                                                 \
-	((struct bpf_insn){.code = BPF_ALU64 | BPF_ADD | BPF_X, .dst_reg = d, .src_reg = s})
-#define JMP(cls, op, r, v, o)                                                                      \
-	((struct bpf_insn){.code = cls | op | BPF_K, .dst_reg = r, .off = o, .imm = v})
-#define CALL(off)                                                                                  \
-	((struct bpf_insn){.code = BPF_JMP | BPF_CALL, .src_reg = BPF_PSEUDO_CALL, .imm = off})
-#define HELPER(id) ((struct bpf_insn){.code = BPF_JMP | BPF_CALL, .imm = id})
-#define GOTOL(off) ((struct bpf_insn){.code = BPF_JMP32 | BPF_JA, .imm = off})
-#define FUNC_LO(r, off)                                                                            \
-	((struct bpf_insn){.code = BPF_LD | BPF_IMM | BPF_DW,                                      \
-			   .dst_reg = r,                                                           \
-			   .src_reg = BPF_PSEUDO_FUNC,                                             \
-			   .imm = off})
-#define LD_HI ((struct bpf_insn){0})
-#define EXIT  ((struct bpf_insn){.code = BPF_JMP | BPF_EXIT})
 
 /*
  * main: r6 = 5 + 4 + 3 + 2 + 1 (a loop whose head is a no-op), r6 = sub(r6) = 30, +1000
@@ -89,31 +65,11 @@ static const __u32 line_off[] = {0, 1, 3, 4, 8, 12, 13, 18, 19, 25, 30, 31, 34, 
 static const __u32 line_want[] = {0, 2, 5, 9, 12, 13, 19, 23, 26};
 static const __u32 line_kept[] = {1, 3, 4, 6, 7, 8, 9, 11, 13}; /* which records */
 
-struct copy {
-	struct bpf_insn insns[N(prog)];
-	struct bpf_func_info funcs[N(func_off)];
-	struct bpf_line_info lines[N(line_off)];
-	struct prog_image img;
-};
+static const struct insn_src src = {prog, N(prog), func_off, line_off, N(func_off), N(line_off)};
 
-/* A fresh copy of the program; each line record's line_col says which record it was. */
-static void copy_init(struct copy *c, __u32 fn_type, __u32 file_off, __u32 text_off)
+static void copy_init(struct insn_copy *c, __u32 fn_type, __u32 file_off, __u32 text_off)
 {
-	size_t i;
-
-	memcpy(c->insns, prog, sizeof(prog));
-	for (i = 0; i < N(func_off); i++)
-		c->funcs[i] = (struct bpf_func_info){func_off[i], fn_type + (__u32)i};
-	for (i = 0; i < N(line_off); i++)
-		c->lines[i] = (struct bpf_line_info){line_off[i], file_off, text_off, (__u32)i};
-	c->img = (struct prog_image){.insns = c->insns,
-				     .cnt = N(prog),
-				     .func_info = c->funcs,
-				     .func_cnt = N(func_off),
-				     .func_rec = sizeof(c->funcs[0]),
-				     .line_info = c->lines,
-				     .line_cnt = N(line_off),
-				     .line_rec = sizeof(c->lines[0])};
+	insn_copy_init(c, &src, fn_type, file_off, text_off);
 }
 
 static int has_nop(const struct prog_image *img)
@@ -129,7 +85,7 @@ static int has_nop(const struct prog_image *img)
 
 static void test_records(void)
 {
-	struct copy c;
+	struct insn_copy c;
 	size_t i;
 	int same;
 
@@ -142,9 +98,8 @@ static void test_records(void)
 		same &= c.funcs[i].insn_off == func_want[i];
 	ok(same, "each subprogram's record is where its first instruction went (0, 23, 26)");
 	is_int(c.img.line_cnt, N(line_want), "a line record on a no-op before a line goes");
-	for (i = 0, same = 1; i < N(line_want); i++)
-		same &= c.lines[i].insn_off == line_want[i] && c.lines[i].line_col == line_kept[i];
-	ok(same, "the other line records moved with their instructions");
+	ok(insn_lines_are(&c, line_want, line_kept, N(line_want)),
+	   "the other line records moved with their instructions");
 	is_int(c.insns[4].off, -3, "the loop's jump back lands on its body's first instruction");
 	is_int(c.insns[8].off, 1, "the jump over a no-op to a no-op lands after both");
 	is_int(c.insns[11].off, 8, "the 32-bit jump lands on the add gotol skips");
@@ -155,7 +110,7 @@ static void test_records(void)
 
 static void test_refused(void)
 {
-	struct copy c;
+	struct insn_copy c;
 
 	copy_init(&c, 1, 0, 0);
 	c.insns[7].off = -9; /* before the program */
@@ -175,82 +130,15 @@ static void test_refused(void)
 	is_int(nop_compact_image(&c.img), 0, "a second pass finds nothing");
 }
 
-/* main, sub and cb as static functions `long f(long)`, and two strings for the lines */
-static struct btf *make_btf(__u32 *fn_type, __u32 *file_off, __u32 *text_off)
+static void run_pass(struct insn_copy *c)
 {
-	struct btf *b = btf__new_empty();
-	int lng, proto;
-
-	if (!b)
-		return NULL;
-	lng = btf__add_int(b, "long", 8, BTF_INT_SIGNED);
-	proto = btf__add_func_proto(b, lng);
-	btf__add_func_param(b, "x", lng);
-	*fn_type = (__u32)btf__add_func(b, "main", BTF_FUNC_STATIC, proto);
-	btf__add_func(b, "sub", BTF_FUNC_STATIC, proto);
-	btf__add_func(b, "cb", BTF_FUNC_STATIC, proto);
-	*file_off = (__u32)btf__add_str(b, "nop.c");
-	*text_off = (__u32)btf__add_str(b, "a line");
-	if (btf__load_into_kernel(b)) {
-		btf__free(b);
-		return NULL;
-	}
-	return b;
-}
-
-/* Loads IMG (a socket filter) and runs it once: its return value, or -errno. */
-static long run(const struct prog_image *img, int btf_fd)
-{
-	static char log[65536];
-	unsigned char pkt[64] = {0};
-	LIBBPF_OPTS(bpf_prog_load_opts, o, .prog_btf_fd = btf_fd, .func_info = img->func_info,
-		    .func_info_cnt = img->func_cnt, .func_info_rec_size = img->func_rec,
-		    .line_info = img->line_info, .line_info_cnt = img->line_cnt,
-		    .line_info_rec_size = img->line_rec, .log_buf = log, .log_size = sizeof(log),
-		    .log_level = 1);
-	LIBBPF_OPTS(bpf_test_run_opts, t, .data_in = pkt, .data_size_in = sizeof(pkt));
-	int fd =
-	    bpf_prog_load(BPF_PROG_TYPE_SOCKET_FILTER, "nops", "GPL", img->insns, img->cnt, &o);
-	long rc;
-
-	if (fd < 0) {
-		rc = -errno;
-		printf("# %s", log);
-		return rc;
-	}
-	rc = bpf_prog_test_run_opts(fd, &t) ? -errno : (long)t.retval;
-	close(fd);
-	return rc;
+	nop_compact_image(&c->img);
 }
 
 static void test_runs(void)
 {
-	__u32 fn_type, file_off, text_off;
-	struct btf *b;
-	struct copy c;
-	long before;
-
-	if (geteuid()) {
-		skip("needs root (BPF_PROG_TEST_RUN)");
-		return;
-	}
-	b = make_btf(&fn_type, &file_off, &text_off);
-	if (!b) {
-		skip("this kernel takes no BTF: %s", strerror(errno));
-		return;
-	}
-	copy_init(&c, fn_type, file_off, text_off);
-	before = run(&c.img, btf__fd(b));
-	if (before == -EPERM || before == -EOPNOTSUPP) {
-		skip("this kernel cannot run the program as written (%s)", strerror((int)-before));
-	} else {
-		is_int(before, WANT, "as written, with its no-ops, the program returns %d", WANT);
-		nop_compact_image(&c.img);
-		is_int(run(&c.img, btf__fd(b)), WANT,
-		       "compacted, with its moved records, the kernel loads it and it returns the "
-		       "same");
-	}
-	btf__free(b);
+	insn_prog_runs(&src, (const char *const[]){"main", "sub", "cb"}, run_pass, WANT,
+		       "compacted, with its moved records");
 }
 
 int main(void)
