@@ -400,6 +400,16 @@ size_t kallsyms_count(const struct kallsyms *ks)
 	return ks->n;
 }
 
+int kallsyms_each(const struct kallsyms *ks, int (*fn)(const struct ksym *s, void *arg), void *arg)
+{
+	size_t i;
+	int rc = 0;
+
+	for (i = 0; !rc && i < ks->n; i++)
+		rc = fn(&ks->by_name[i], arg);
+	return rc;
+}
+
 int kallsyms_hidden(const struct kallsyms *ks)
 {
 	return !ks->max_addr;

@@ -45,6 +45,8 @@ int kallsyms_parse(const char *buf, size_t len, struct kallsyms **out);
 void kallsyms_free(struct kallsyms *ks);
 
 size_t kallsyms_count(const struct kallsyms *ks);
+/* Calls FN on every symbol, in name order; stops at FN's first non-zero, which it returns. */
+int kallsyms_each(const struct kallsyms *ks, int (*fn)(const struct ksym *s, void *arg), void *arg);
 /* True when every address is 0: kptr_restrict hides them from this reader. */
 int kallsyms_hidden(const struct kallsyms *ks);
 

@@ -13,6 +13,7 @@
 #include "kallsyms/disasm.h"
 #include "kallsyms/kmodules.h"
 #include "src/discover/btf_check.h"
+#include "src/discover/disc_cache.h"
 #include "src/discover/ksyms_cache.h"
 #include "src/discover/kmod_btf.h"
 #include "src/discover/tracepoints.h"
@@ -235,18 +236,48 @@ static int mark_retval(struct funcset *fs, struct pwru_err *e)
 	return 0;
 }
 
-int tracer_discover(struct tracer *t, struct pwru_err *e)
+/*
+ * Whether discovery's result can come from, and go to, the boot's copy (disc_cache.h):
+ * not for --list-funcs, which counts names without addresses too, nor for the runs that
+ * read the kernel's whole kallsyms.
+ */
+static bool result_kept(const struct pwru_config *cfg)
 {
-	struct kmodules *mods = NULL;
-	const char *ksyms_from, *kflag;
-	char why[256];
+	return !cfg->list_funcs && !needs_dynamic_symbols(cfg);
+}
+
+/* What the result depends on besides the boot and the modules: this build and these flags. */
+static uint64_t result_config(const struct pwru_config *cfg)
+{
+	char *flags = NULL;
+	uint64_t config;
+
+	if (asprintf(&flags, "kmods %d %s\nfilter-func %s\nfilter-non-skb-funcs %s",
+		     (int)kmod_mode(cfg), cfg->kmods ? cfg->kmods : "",
+		     cfg->filter_func ? cfg->filter_func : "",
+		     cfg->filter_non_skb_funcs ? cfg->filter_non_skb_funcs : "") < 0)
+		return 0;
+	config = disc_cache_config("/proc/self/exe", cfg->kernel_btf, flags);
+	free(flags);
+	return config;
+}
+
+static struct disc_view result_view(struct tracer *t)
+{
+	return (struct disc_view){
+	    .fs = &t->fs,
+	    .tps = &t->tps,
+	    .ksyms = &t->ksyms,
+	    .tr = &t->tr,
+	    .kmods = {&t->kmods_unreadable, &t->kmods_without_btf, &t->kmods_from_ko}};
+}
+
+/* The functions, tracepoints and kallsyms names, from the kernel; the set not yet joined. */
+static int discover_sets(struct tracer *t, struct pwru_err *e)
+{
+	const char *ksyms_from;
 	int rc;
 
-	if (load_btf(t, e))
-		return -1;
-	rc = drop_reasons_load(t->btf, &t->reasons);
-	if (rc)
-		return err_from_errno(e, rc, "reading the drop reasons from kernel BTF");
 	if (build_funcset(t, e))
 		return -1;
 	/* only the names that can matter: the file has 200,000 lines */
@@ -256,8 +287,6 @@ int tracer_discover(struct tracer *t, struct pwru_err *e)
 				      .keep = keep_symbol,
 				      .arg = t},
 	    !needs_dynamic_symbols(t->cfg), &t->ksyms, &ksyms_from);
-	if (!rc && !kmodules_load(NULL, &mods)) /* bounds each module's last function */
-		kallsyms_set_modules(t->ksyms, mods);
 	phase_done(PH_KALLSYMS);
 	/* --list-funcs does without addresses: it counts them by name */
 	if (rc || (kallsyms_hidden(t->ksyms) && !t->cfg->list_funcs))
@@ -268,6 +297,15 @@ int tracer_discover(struct tracer *t, struct pwru_err *e)
 	if (t->cfg->debug)
 		fprintf(stderr, "pwru: debug: kallsyms: %zu symbols kept from %s\n",
 			kallsyms_count(t->ksyms), ksyms_from);
+	return 0;
+}
+
+/* What the options need beyond the sets, checked before anything is loaded. */
+static int check_needs(struct tracer *t, struct pwru_err *e)
+{
+	const char *kflag;
+	char why[256];
+
 	if (t->cfg->filter_non_skb_funcs &&
 	    track_check_funcs(t->ksyms, t->cfg->filter_non_skb_funcs, why, sizeof(why)))
 		return err_bad_input(e, EINVAL, "%s", why);
@@ -284,19 +322,77 @@ int tracer_discover(struct tracer *t, struct pwru_err *e)
 	if (kflag && kprobe_missing(why, sizeof(why)))
 		return err_not_possible(
 		    e, EOPNOTSUPP, "%s needs kprobes, which this kernel lacks (%s)", kflag, why);
-	rc = funcset_join(&t->fs, t->ksyms, e);
+	return 0;
+}
+
+/* The boot's copy of the result, when it is there and still holds: true. */
+static bool discover_from_copy(struct tracer *t, uint64_t config, struct boot_key *key)
+{
+	struct disc_view v = result_view(t);
+
+	memset(key, 0, sizeof(*key));
+	/* the copy is for those who may see the addresses themselves */
+	if (!config || !ksyms_addresses_shown("/proc/kallsyms") ||
+	    !disc_cache_read("", config, &v, key))
+		return false;
 	phase_done(PH_FUNCS);
-	if (rc)
+	memset(key, 0, sizeof(*key)); /* this copy stands: no new one */
+	if (t->cfg->debug)	      /* the same words as a read of kallsyms' own copy */
+		fprintf(stderr,
+			"pwru: debug: kallsyms: %zu symbols kept from /proc/kallsyms's functions, "
+			"kept in /run/pwru\n",
+			kallsyms_count(t->ksyms));
+	return true;
+}
+
+int tracer_discover(struct tracer *t, struct pwru_err *e)
+{
+	uint64_t config = result_kept(t->cfg) ? result_config(t->cfg) : 0;
+	struct disc_view v = result_view(t);
+	struct kmodules *mods = NULL;
+	struct boot_key key;
+	bool kept;
+	int rc;
+
+	if (load_btf(t, e))
 		return -1;
+	rc = drop_reasons_load(t->btf, &t->reasons);
+	if (rc)
+		return err_from_errno(e, rc, "reading the drop reasons from kernel BTF");
+	kept = discover_from_copy(t, config, &key);
+	if (!kept && discover_sets(t, e))
+		return -1;
+	if (!kmodules_load(NULL, &mods)) /* bounds each module's last function */
+		kallsyms_set_modules(t->ksyms, mods);
+	if (check_needs(t, e))
+		return -1;
+	if (!kept) {
+		rc = funcset_join(&t->fs, t->ksyms, e);
+		phase_done(PH_FUNCS);
+		if (rc)
+			return -1;
+	}
+	if (kept && tracepoint_names(&t->tps, &t->tp_names))
+		return err_from_errno(e, -ENOMEM, "naming the tracepoints");
+	if (t->cfg->debug)
+		fprintf(stderr, "pwru: debug: discovery: %zu functions, %zu tracepoints, from %s\n",
+			t->fs.n, t->tps.n,
+			kept ? "this boot's copy (/run/pwru)" : "BTF and kallsyms");
 	/* --list-funcs lists functions: the programs do not stand in for them */
 	if (tracer_programs_only(t) && (!tracer_traces_programs(t->cfg) || t->cfg->list_funcs))
 		return no_function(t, e);
+	/* a list that could not be read may be readable now: asked again at every start */
+	if (!kept || !t->tr.ftrace_source[0]) {
+		traceable_free(&t->tr);
+		rc = traceable_load(&t->tr, "");
+		phase_done(PH_TRACEABLE);
+		if (rc)
+			return err_from_errno(e, rc, "reading the list of traceable functions");
+		if (!kept && config)
+			disc_cache_write("", config, &v, &key);
+	}
 	if (mark_retval(&t->fs, e))
 		return -1;
-	rc = traceable_load(&t->tr, "");
-	phase_done(PH_TRACEABLE);
-	if (rc)
-		return err_from_errno(e, rc, "reading the list of traceable functions");
 	if (t->cfg->debug)
 		fprintf(stderr, "pwru: debug: traceable functions: %zu from %s\n",
 			t->tr.nftrace_ips ? t->tr.nftrace_ips : t->tr.nftrace_names,

@@ -51,7 +51,7 @@ static bool shows_address(const char *line)
  * Whether kptr_restrict hides addresses from this reader: some address of the first lines
  * is not zero (x86-64's first are per-CPU offsets, which are).
  */
-static bool addresses_shown(const char *path)
+bool ksyms_addresses_shown(const char *path)
 {
 	char buf[4096];
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -107,7 +107,7 @@ int ksyms_cache_load(const char *root, const struct kallsyms_filter *f, bool fun
 
 	snprintf(path, sizeof(path), "%s/proc/kallsyms", root);
 	/* the copy is for those who may see the addresses themselves */
-	if (addresses_shown(path))
+	if (ksyms_addresses_shown(path))
 		fd = boot_cache_open(root, COPY_NAME, &key, &c);
 	if (fd >= 0) {
 		if (functions_only && c.count)

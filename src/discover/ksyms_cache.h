@@ -21,4 +21,7 @@
 int ksyms_cache_load(const char *root, const struct kallsyms_filter *f, bool functions_only,
 		     struct kallsyms **out, const char **from);
 
+/* Whether the kallsyms file at PATH shows this reader its addresses (kptr_restrict). */
+bool ksyms_addresses_shown(const char *path);
+
 #endif

@@ -8,8 +8,6 @@
 #define COPY_NAME      "traceable"
 #define COPY_MAX_BYTES (64u << 20)
 
-enum { KIND_ADDRS = 'a', KIND_NAMES = 'n' }; /* sorted call sites; sorted NUL-ended names */
-
 /* Names point into BODY: BYTES of COUNT NUL-ended names, already sorted. */
 static int index_names(struct traceable *t, char *body, size_t bytes, size_t count)
 {
@@ -34,14 +32,14 @@ static int index_names(struct traceable *t, char *body, size_t bytes, size_t cou
 	return 0;
 }
 
-static int take_body(struct traceable *t, const struct boot_copy *c, char *body)
+int traceable_cache_take(struct traceable *t, const struct boot_copy *c, char *body)
 {
-	if (c->kind == KIND_ADDRS && c->bytes == (uint64_t)c->count * sizeof(uint64_t)) {
+	if (c->kind == TRACEABLE_ADDRS && c->bytes == (uint64_t)c->count * sizeof(uint64_t)) {
 		t->ftrace_ips = (uint64_t *)(void *)body;
 		t->nftrace_ips = c->count;
 		return 0;
 	}
-	return c->kind == KIND_NAMES ? index_names(t, body, c->bytes, c->count) : -1;
+	return c->kind == TRACEABLE_NAMES ? index_names(t, body, c->bytes, c->count) : -1;
 }
 
 bool traceable_cache_read(struct traceable *t, const char *root, struct boot_key *key)
@@ -53,7 +51,7 @@ bool traceable_cache_read(struct traceable *t, const char *root, struct boot_key
 	if (fd < 0)
 		return false;
 	if (!c.count || c.bytes > COPY_MAX_BYTES || !(body = malloc(c.bytes)) ||
-	    boot_cache_read(fd, body, c.bytes) || take_body(t, &c, body)) {
+	    boot_cache_read(fd, body, c.bytes) || traceable_cache_take(t, &c, body)) {
 		free(body);
 		close(fd);
 		return false;
@@ -81,7 +79,7 @@ static int write_body(int fd, const struct traceable *t, struct boot_copy *c)
 {
 	size_t n = t->nftrace_ips * sizeof(uint64_t);
 
-	c->kind = t->nftrace_ips ? KIND_ADDRS : KIND_NAMES;
+	c->kind = t->nftrace_ips ? TRACEABLE_ADDRS : TRACEABLE_NAMES;
 	c->count = (uint32_t)(t->nftrace_ips ? t->nftrace_ips : t->nftrace_names);
 	if (!t->nftrace_ips)
 		return write_names(fd, t, &c->bytes);

@@ -18,4 +18,12 @@ bool traceable_cache_read(struct traceable *t, const char *root, struct boot_key
 /* Keeps T's ftrace set, read under KEY, for later starts; silent when it cannot. */
 void traceable_cache_write(const struct traceable *t, const char *root, const struct boot_key *key);
 
+/* A copy's body: T's sorted call sites (uint64_t), or its sorted NUL-ended names. */
+enum { TRACEABLE_ADDRS = 'a', TRACEABLE_NAMES = 'n' };
+/*
+ * T's ftrace set from BODY, C->bytes long, as a copy keeps it (C's kind and count): T owns
+ * BODY on success (0); -1 for a body that does not hold what C says.
+ */
+int traceable_cache_take(struct traceable *t, const struct boot_copy *c, char *body);
+
 #endif
