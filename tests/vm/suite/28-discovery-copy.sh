@@ -1,0 +1,109 @@
+# A later start in the same boot takes what discovery found (the functions, tracepoints,
+# kallsyms names and traceable list) from the boot's copy in /run/pwru, and must trace
+# exactly what the first start traced; a module loaded since, another pwru build, or
+# PWRU_NO_CACHE=1 each make it look again.
+. tests/vm/suite/lib.sh
+
+# "N functions, M tracepoints, from SOURCE" (--debug)
+found() { sed -n 's/^pwru: debug: discovery: //p' "$1"; }
+attached() { sed -n 's/^pwru: \(attached [0-9]* functions\{0,1\}, skipped [0-9]*\).*/\1/p' "$1"; }
+funcs_seen() { awk '/^0x/ { print $NF }' "$1" | sort -u; }
+FRESH='from BTF and kallsyms'
+KEPT="from this boot's copy (/run/pwru)"
+
+check "two netns joined by veth" netns_pair
+spare=
+for m in dummy ifb macvlan ipvlan; do
+	grep -q "^$m " /proc/modules || { spare=$m; break; }
+done
+# A ping's path, veth's transmit (a module's function) and the spare module's, not yet loaded.
+FUNCS="ip_rcv|ip_local_deliver|ip_output|icmp_rcv|icmp_echo|veth_xmit|${spare:-none}_.*"
+rm -rf /run/pwru
+
+# start NAME: pwru with FUNCS (and the caller's environment), a ping from a to b, stopped
+# once it is seen
+start() {
+	if pwru_start "$1" --debug --filter-func "$FUNCS" icmp; then
+		$IP netns exec a ping -c 2 -i 0.2 -W 3 10.0.1.2 >/dev/null
+		wait_events "$SCRATCH/$1.out" icmp_rcv '10.0.1.1:0->10.0.1.2:0(icmp)' 2
+		pwru_stop
+	else
+		not_ok "pwru attached ($1 start)" "$(head -n 5 "$SCRATCH/$1.err")"
+	fi
+}
+
+start cold
+start warm
+case $(found "$SCRATCH/cold.err") in
+*" $FRESH") ok "the boot's first start looks: $(found "$SCRATCH/cold.err")" ;;
+*) not_ok "the boot's first start looks" "$(found "$SCRATCH/cold.err")" ;;
+esac
+if [ "$(found "$SCRATCH/warm.err")" = "$(found "$SCRATCH/cold.err" | sed "s|$FRESH|$KEPT|")" ]; then
+	ok "the next start takes the copy, with as many functions: $(found "$SCRATCH/warm.err")"
+else
+	not_ok "the next start takes the copy, with as many functions" \
+		"cold: $(found "$SCRATCH/cold.err")" "warm: $(found "$SCRATCH/warm.err")"
+fi
+if [ -n "$(attached "$SCRATCH/warm.err")" ] &&
+	[ "$(attached "$SCRATCH/warm.err")" = "$(attached "$SCRATCH/cold.err")" ]; then
+	ok "and attaches the same: $(attached "$SCRATCH/warm.err")"
+else
+	not_ok "and attaches the same" "cold: $(attached "$SCRATCH/cold.err")" \
+		"warm: $(attached "$SCRATCH/warm.err")"
+fi
+if [ -n "$(funcs_seen "$SCRATCH/cold.out")" ] &&
+	[ "$(funcs_seen "$SCRATCH/warm.out")" = "$(funcs_seen "$SCRATCH/cold.out")" ]; then
+	ok "a ping shows the same functions: $(funcs_seen "$SCRATCH/warm.out" | tr '\n' ' ')"
+else
+	not_ok "a ping shows the same functions" \
+		"cold: $(funcs_seen "$SCRATCH/cold.out" | tr '\n' ' ')" \
+		"warm: $(funcs_seen "$SCRATCH/warm.out" | tr '\n' ' ')"
+fi
+
+# Another build of pwru (here the same bytes, another file) may find other things.
+cp "$PWRU" "$SCRATCH/pwru-other"
+PWRU=$SCRATCH/pwru-other start other
+case $(found "$SCRATCH/other.err") in
+*" $FRESH") ok "another pwru build does not take the copy" ;;
+*) not_ok "another pwru build does not take the copy" "$(found "$SCRATCH/other.err")" ;;
+esac
+rm -f "$SCRATCH/pwru-other"
+
+# n_of FILE: the functions a start found
+n_of() { found "$1" | cut -d' ' -f1; }
+if [ -n "$spare" ] && modprobe "$spare"; then
+	start module
+	start module2
+	case $(found "$SCRATCH/module.err") in
+	*" $FRESH")
+		if [ "$(n_of "$SCRATCH/module.err")" -gt "$(n_of "$SCRATCH/cold.err")" ]; then
+			ok "after modprobe $spare the copy is not taken, and $spare's functions are found: $(found "$SCRATCH/module.err")"
+		else
+			not_ok "after modprobe $spare, $spare's functions are found" \
+				"before: $(found "$SCRATCH/cold.err")" "after: $(found "$SCRATCH/module.err")"
+		fi
+		;;
+	*) not_ok "after modprobe $spare the copy is not taken" "$(found "$SCRATCH/module.err")" ;;
+	esac
+	if [ "$(found "$SCRATCH/module2.err")" = "$(found "$SCRATCH/module.err" | sed "s|$FRESH|$KEPT|")" ]; then
+		ok "the start after that takes the new copy: $(found "$SCRATCH/module2.err")"
+	else
+		not_ok "the start after that takes the new copy" "$(found "$SCRATCH/module2.err")"
+	fi
+	rmmod "$spare" 2>/dev/null
+else
+	diag "no module left to load (${spare:-none}): the copy's renewal is not checked here"
+fi
+
+rm -rf /run/pwru
+PWRU_NO_CACHE=1 start nocache
+case $(found "$SCRATCH/nocache.err") in
+*" $FRESH")
+	if [ -e /run/pwru/discovery ]; then
+		not_ok "PWRU_NO_CACHE=1 keeps nothing" "$(ls -l /run/pwru)"
+	else
+		ok "PWRU_NO_CACHE=1 looks, and keeps nothing"
+	fi
+	;;
+*) not_ok "PWRU_NO_CACHE=1 looks" "$(found "$SCRATCH/nocache.err")" ;;
+esac
