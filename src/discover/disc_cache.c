@@ -60,12 +60,11 @@ static uint64_t mix_str(uint64_t h, const char *s)
 	return mix(h, 0x100);
 }
 
-/* A file's identity: where it is, its size and when it last changed. */
+/* A file's identity, whatever the path to it: where it is, its size and when it changed. */
 static uint64_t mix_file(uint64_t h, const char *path)
 {
 	struct stat st;
 
-	h = mix_str(h, path);
 	if (stat(path, &st))
 		return mix(h, 1);
 	h = mix(mix(h, st.st_dev), st.st_ino);
