@@ -38,7 +38,8 @@ case $(found "$SCRATCH/cold.err") in
 *" $FRESH") ok "the boot's first start looks: $(found "$SCRATCH/cold.err")" ;;
 *) not_ok "the boot's first start looks" "$(found "$SCRATCH/cold.err")" ;;
 esac
-if [ "$(found "$SCRATCH/warm.err")" = "$(found "$SCRATCH/cold.err" | sed "s|$FRESH|$KEPT|")" ]; then
+if [ -n "$(found "$SCRATCH/warm.err")" ] &&
+	[ "$(found "$SCRATCH/warm.err")" = "$(found "$SCRATCH/cold.err" | sed "s|$FRESH|$KEPT|")" ]; then
 	ok "the next start takes the copy, with as many functions: $(found "$SCRATCH/warm.err")"
 else
 	not_ok "the next start takes the copy, with as many functions" \
@@ -85,7 +86,8 @@ if [ -n "$spare" ] && modprobe "$spare"; then
 		;;
 	*) not_ok "after modprobe $spare the copy is not taken" "$(found "$SCRATCH/module.err")" ;;
 	esac
-	if [ "$(found "$SCRATCH/module2.err")" = "$(found "$SCRATCH/module.err" | sed "s|$FRESH|$KEPT|")" ]; then
+	if [ -n "$(found "$SCRATCH/module2.err")" ] &&
+		[ "$(found "$SCRATCH/module2.err")" = "$(found "$SCRATCH/module.err" | sed "s|$FRESH|$KEPT|")" ]; then
 		ok "the start after that takes the new copy: $(found "$SCRATCH/module2.err")"
 	else
 		not_ok "the start after that takes the new copy" "$(found "$SCRATCH/module2.err")"
