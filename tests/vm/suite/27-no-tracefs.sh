@@ -18,9 +18,6 @@ for m in dummy ifb macvlan ipvlan; do
 done
 # kallsyms' functions too: "N symbols kept from SOURCE".
 symbols_from() { sed -n 's/^pwru: debug: kallsyms: [0-9]* symbols kept from //p' "$1"; }
-# The functions a run showed, one each, sorted (event lines only: the header's FUNC would make
-# two runs that showed nothing look alike).
-funcs_seen() { awk '/^0x/ { print $NF }' "$1" | sort -u; }
 for run in cold warm; do
 	if pwru_start $run --debug --filter-func "$PING_FUNCS|${spare:-none}_.*" icmp; then
 		ping -c 2 -i 0.2 127.0.0.1 >/dev/null
@@ -53,14 +50,8 @@ kprobe-multi | fentry)
 	;;
 *) diag "backend ${backend:-none}: its probe is not kept" ;;
 esac
-if [ -n "$(funcs_seen "$SCRATCH/cold.out")" ] &&
-	[ "$(funcs_seen "$SCRATCH/warm.out")" = "$(funcs_seen "$SCRATCH/cold.out")" ]; then
-	ok "a ping shows the same functions from the copies: $(funcs_seen "$SCRATCH/warm.out" | grep -c .) of them"
-else
-	not_ok "a ping shows the same functions from the copies" \
-		"cold: $(funcs_seen "$SCRATCH/cold.out" | tr '\n' ' ')" \
-		"warm: $(funcs_seen "$SCRATCH/warm.out" | tr '\n' ' ')"
-fi
+same_funcs_seen "a ping shows the same functions from the copies" "$SCRATCH/cold.out" \
+	"$SCRATCH/warm.out"
 case $(listed "$SCRATCH/cold.err") in
 [1-9]*' from /sys/kernel/tracing/available_filter_functions'*'kept in'*)
 	not_ok "first start of the boot reads the list" "$(listed "$SCRATCH/cold.err")" ;;

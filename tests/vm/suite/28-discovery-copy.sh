@@ -7,7 +7,6 @@
 # "N functions, M tracepoints, from SOURCE" (--debug)
 found() { sed -n 's/^pwru: debug: discovery: //p' "$1"; }
 attached() { sed -n 's/^pwru: \(attached [0-9]* functions\{0,1\}, skipped [0-9]*\).*/\1/p' "$1"; }
-funcs_seen() { awk '/^0x/ { print $NF }' "$1" | sort -u; }
 FRESH='from BTF and kallsyms'
 KEPT="from this boot's copy (/run/pwru)"
 
@@ -52,14 +51,7 @@ else
 	not_ok "and attaches the same" "cold: $(attached "$SCRATCH/cold.err")" \
 		"warm: $(attached "$SCRATCH/warm.err")"
 fi
-if [ -n "$(funcs_seen "$SCRATCH/cold.out")" ] &&
-	[ "$(funcs_seen "$SCRATCH/warm.out")" = "$(funcs_seen "$SCRATCH/cold.out")" ]; then
-	ok "a ping shows the same functions: $(funcs_seen "$SCRATCH/warm.out" | tr '\n' ' ')"
-else
-	not_ok "a ping shows the same functions" \
-		"cold: $(funcs_seen "$SCRATCH/cold.out" | tr '\n' ' ')" \
-		"warm: $(funcs_seen "$SCRATCH/warm.out" | tr '\n' ' ')"
-fi
+same_funcs_seen "a ping shows the same functions" "$SCRATCH/cold.out" "$SCRATCH/warm.out"
 
 # Another build of pwru (here the same bytes, another file) may find other things.
 cp "$PWRU" "$SCRATCH/pwru-other"

@@ -245,6 +245,18 @@ event_lines_re() {
 	' "$1"
 }
 
+# same_funcs_seen DESC COLD WARM : the two runs' outputs (COLD, WARM) showed the same
+# functions, at least one (event lines only: the header's FUNC would make two runs that
+# showed nothing look alike).
+funcs_seen() { awk '/^0x/ { print $NF }' "$1" | sort -u; }
+same_funcs_seen() {
+	if [ -n "$(funcs_seen "$2")" ] && [ "$(funcs_seen "$3")" = "$(funcs_seen "$2")" ]; then
+		ok "$1: $(funcs_seen "$3" | tr '\n' ' ')"
+	else
+		not_ok "$1" "cold: $(funcs_seen "$2" | tr '\n' ' ')" "warm: $(funcs_seen "$3" | tr '\n' ' ')"
+	fi
+}
+
 # backends_here : sets BACKENDS_HERE, the backends this kernel runs, as pwru --list-funcs
 # says (asked once: under TCG each run takes seconds).
 BACKENDS_HERE=
