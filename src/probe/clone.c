@@ -3,9 +3,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 #include "bpf/clone.h"
 #include "src/probe/clone.h"
+
+/* libbpf's own size for a refused program's log: the reason is at its end */
+#define REFUSAL_LOG_SIZE (16u << 20)
 
 static const uint64_t magic[CLONE_NVALUES] = {
     [CLONE_FUNC_IP] = CLONE_MAGIC_FUNC_IP,
@@ -103,6 +107,55 @@ static void set_imm64(struct bpf_insn *i, uint64_t v)
 	i[1].imm = (int32_t)(uint32_t)(v >> 32);
 }
 
+/* The verifier's summary lines, which follow its reason for a refusal. */
+static int summary_line(const char *l)
+{
+	return !strncmp(l, "processed ", 10) || !strncmp(l, "verification time", 17) ||
+	       !strncmp(l, "stack depth", 11);
+}
+
+/* The last line of LOG that says something (cut at its end), or NULL. */
+static const char *last_reason(char *log)
+{
+	char *line = NULL, *l, *nl;
+
+	for (l = log; *l; l = nl + 1) {
+		nl = strchr(l, '\n');
+		if (nl)
+			*nl = '\0';
+		if (*l && !summary_line(l))
+			line = l;
+		if (!nl)
+			break;
+	}
+	return line;
+}
+
+/*
+ * The load again with the verifier's log, which the first one goes without (as libbpf's
+ * do: a log slows every load), for its reason: "Permission denied: R1 invalid mem access".
+ */
+static void why_refused(const struct clone_tpl *t, const struct bpf_insn *insns,
+			struct bpf_prog_load_opts *o, int err, char *out, size_t len)
+{
+	char *log = calloc(1, REFUSAL_LOG_SIZE);
+	const char *why = NULL;
+	int fd;
+
+	if (log) {
+		o->log_buf = log;
+		o->log_size = REFUSAL_LOG_SIZE;
+		o->log_level = 1;
+		fd = bpf_prog_load(t->type, t->name, "GPL", insns, t->img.cnt, o);
+		if (fd >= 0)
+			close(fd); /* loads now: the first refusal's errno says it all */
+		else
+			why = last_reason(log);
+	}
+	snprintf(out, len, "%s%s%s", strerror(err), why ? ": " : "", why ? why : "");
+	free(log);
+}
+
 int clone_load(const struct clone_tpl *t, const struct clone_target *tg, char *log, size_t len)
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = t->attach,
@@ -124,7 +177,7 @@ int clone_load(const struct clone_tpl *t, const struct clone_target *tg, char *l
 	if (fd < 0) {
 		fd = -errno;
 		if (log && len)
-			snprintf(log, len, "%s", strerror(-fd));
+			why_refused(t, insns, &o, -fd, log, len);
 	}
 	free(insns);
 	return fd;
