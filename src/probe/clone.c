@@ -107,6 +107,13 @@ static void set_imm64(struct bpf_insn *i, uint64_t v)
 	i[1].imm = (int32_t)(uint32_t)(v >> 32);
 }
 
+/*
+ * libbpf's mark for a CO-RE relocation it could not resolve (BPF_CORE_RELO_POISON, a call
+ * to that helper number), as the verifier names it. libbpf explains it in its own log of
+ * a load it makes, not of ours.
+ */
+#define CORE_POISON_CALL "invalid func unknown#195896080"
+
 /* The verifier's summary lines, which follow its reason for a refusal. */
 static int summary_line(const char *l)
 {
@@ -152,6 +159,9 @@ static void why_refused(const struct clone_tpl *t, const struct bpf_insn *insns,
 		else
 			why = last_reason(log);
 	}
+	if (why && strstr(why, CORE_POISON_CALL))
+		why = "a CO-RE relocation libbpf could not resolve: the kernel BTF it relocated "
+		      "against does not describe this kernel's types";
 	snprintf(out, len, "%s%s%s", strerror(err), why ? ": " : "", why ? why : "");
 	free(log);
 }
@@ -160,11 +170,11 @@ int clone_load(const struct clone_tpl *t, const struct clone_target *tg, char *l
 {
 	LIBBPF_OPTS(bpf_prog_load_opts, o, .expected_attach_type = t->attach,
 		    .attach_btf_id = tg->btf_id, .attach_btf_obj_fd = tg->btf_obj_fd,
-		    .attach_prog_fd = tg->attach_prog_fd,
-		    .prog_btf_fd = t->prog_btf_fd, .prog_flags = t->prog_flags,
-		    .func_info = t->img.func_info, .func_info_cnt = t->img.func_cnt,
-		    .func_info_rec_size = t->img.func_rec, .line_info = t->img.line_info,
-		    .line_info_cnt = t->img.line_cnt, .line_info_rec_size = t->img.line_rec);
+		    .attach_prog_fd = tg->attach_prog_fd, .prog_btf_fd = t->prog_btf_fd,
+		    .prog_flags = t->prog_flags, .func_info = t->img.func_info,
+		    .func_info_cnt = t->img.func_cnt, .func_info_rec_size = t->img.func_rec,
+		    .line_info = t->img.line_info, .line_info_cnt = t->img.line_cnt,
+		    .line_info_rec_size = t->img.line_rec);
 	struct bpf_insn *insns = dup_mem(t->img.insns, t->img.cnt * sizeof(*insns));
 	int fd, k;
 
