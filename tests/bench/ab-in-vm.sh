@@ -22,8 +22,12 @@ if ! PWRU=/usr/local/bin/pwru-a PWRU_BENCH_TARGETS=$targets pwru_start cold --ba
 	exit 1
 fi
 stop_pwru
-flood >/dev/null
-echo "RESULT base $(flood) $(floor_flood)"
+# PWRU_AB_FLOODS=0: warm starts only (many rounds in one boot when only the start changed)
+floods=${PWRU_AB_FLOODS:-1}
+if [ "$floods" = 1 ]; then
+	flood >/dev/null
+	echo "RESULT base $(flood) $(floor_flood)"
+fi
 
 # phase NAME ERRFILE: the seconds of one phase in pwru's --debug phases line
 phase() {
@@ -44,7 +48,7 @@ for round in $(seq "${PWRU_AB_ROUNDS:-3}"); do
 		ready=$(phase 'ready at' "$SCRATCH/att.err") load=$(phase load "$SCRATCH/att.err")
 		attach=$(phase attach "$SCRATCH/att.err")
 		pps=-
-		if PWRU=$bin pwru_start nm --backend "$BACKEND" "${ff[@]}" 'udp and port 9'; then
+		if [ "$floods" = 1 ] && PWRU=$bin pwru_start nm --backend "$BACKEND" "${ff[@]}" 'udp and port 9'; then
 			pps=$(flood)
 			[ "$round" = 1 ] && prog_stats | sed "s/^# stats:/# $v stats:/"
 			stop_pwru
