@@ -38,31 +38,61 @@ static uint32_t enum_name_off(const struct btf_type *t, int i)
 	return btf_is_enum64(t) ? btf_enum64(t)[i].name_off : btf_enum(t)[i].name_off;
 }
 
+int drop_reasons_add(struct drop_reasons *dr, uint64_t value, const char *name)
+{
+	struct reason *r = realloc(dr->r, (dr->n + 1) * sizeof(*dr->r));
+
+	if (!r)
+		return -ENOMEM;
+	dr->r = r;
+	r[dr->n].value = value;
+	r[dr->n].name = strdup(name);
+	if (!r[dr->n].name)
+		return -ENOMEM;
+	dr->n++;
+	return 0;
+}
+
+void drop_reasons_done(struct drop_reasons *dr)
+{
+	if (dr->n) /* no table at all before 5.17: qsort wants an array */
+		qsort(dr->r, dr->n, sizeof(*dr->r), cmp_reason);
+	dr->has_consumed = !drop_reason_value(dr, "SKB_CONSUMED", &dr->consumed);
+}
+
+size_t drop_reasons_count(const struct drop_reasons *dr)
+{
+	return dr ? dr->n : 0;
+}
+
+const char *drop_reasons_at(const struct drop_reasons *dr, size_t i, uint64_t *value)
+{
+	*value = dr->r[i].value;
+	return dr->r[i].name;
+}
+
 static int fill(const struct btf *btf, const struct btf_type *t, struct drop_reasons *dr)
 {
-	int i, n = btf_vlen(t);
+	int i, n = btf_vlen(t), err;
 
-	dr->r = calloc(n ? n : 1, sizeof(*dr->r));
-	if (!dr->r)
-		return -ENOMEM;
 	for (i = 0; i < n; i++) {
 		const char *name = btf__name_by_offset(btf, enum_name_off(t, i));
 
-		if (!name) /* outside the strings: a broken BTF; the value prints as a number */
-			continue;
-		dr->r[dr->n].value = enum_value(t, i);
-		dr->r[dr->n].name = strdup(name);
-		if (!dr->r[dr->n].name)
-			return -ENOMEM;
-		dr->n++;
+		/* outside the strings: a broken BTF; the value prints as a number */
+		if (name && (err = drop_reasons_add(dr, enum_value(t, i), name)))
+			return err;
 	}
-	qsort(dr->r, dr->n, sizeof(*dr->r), cmp_reason);
 	return 0;
+}
+
+struct drop_reasons *drop_reasons_new(void)
+{
+	return calloc(1, sizeof(struct drop_reasons));
 }
 
 int drop_reasons_load(const struct btf *btf, struct drop_reasons **out)
 {
-	struct drop_reasons *dr = calloc(1, sizeof(*dr));
+	struct drop_reasons *dr = drop_reasons_new();
 	int id, err = 0;
 
 	if (!dr)
@@ -72,12 +102,11 @@ int drop_reasons_load(const struct btf *btf, struct drop_reasons **out)
 		id = btf__find_by_name_kind(btf, "skb_drop_reason", BTF_KIND_ENUM64);
 	if (id > 0)
 		err = fill(btf, btf__type_by_id(btf, id), dr);
-	if (!err)
-		dr->has_consumed = !drop_reason_value(dr, "SKB_CONSUMED", &dr->consumed);
 	if (err) {
 		drop_reasons_free(dr);
 		return err;
 	}
+	drop_reasons_done(dr);
 	*out = dr;
 	return 0;
 }

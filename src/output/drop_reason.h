@@ -4,6 +4,7 @@
 #define PWRU_DROP_REASON_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct btf;
@@ -21,5 +22,12 @@ int drop_reason_value(const struct drop_reasons *dr, const char *name, uint64_t 
  */
 bool drop_reason_consumed(const struct drop_reasons *dr, uint64_t value);
 void drop_reasons_free(struct drop_reasons *dr);
+/* A table built by hand (a kept copy, src/probe/btf_uses.h): new, add each, then done. */
+struct drop_reasons *drop_reasons_new(void);
+int drop_reasons_add(struct drop_reasons *dr, uint64_t value, const char *name);
+void drop_reasons_done(struct drop_reasons *dr);
+size_t drop_reasons_count(const struct drop_reasons *dr);
+/* The I-th reason's name, its value in *VALUE (by value's order after done). */
+const char *drop_reasons_at(const struct drop_reasons *dr, size_t i, uint64_t *value);
 
 #endif
