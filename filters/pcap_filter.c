@@ -96,6 +96,7 @@ static bool indexes_link_layer(const char *expr)
 struct layout_src {
 	const struct btf *btf; /* the caller's, or OWN; NULL: not parsed yet */
 	struct btf *own;       /* parsed from /sys/kernel/btf/vmlinux */
+	struct btf *(*get)(void);
 	struct skb_layout lay;
 	int ret;	       /* 1 until resolved, then 0 or a negative errno */
 	struct cbpf_cast cast; /* kfunc 0: packet loads read the copy */
@@ -104,7 +105,12 @@ struct layout_src {
 
 static const struct btf *src_btf(struct layout_src *ls)
 {
-	if (!ls->btf) {
+	if (!ls->btf && ls->get) {
+		ls->btf = ls->get();
+		if (!ls->btf)
+			snprintf(ls->err, sizeof(ls->err), "cannot read the kernel's BTF: %s",
+				 strerror(errno));
+	} else if (!ls->btf) {
 		ls->own = btf__load_vmlinux_btf();
 		ls->btf = ls->own;
 		if (!ls->btf)
@@ -117,9 +123,12 @@ static const struct btf *src_btf(struct layout_src *ls)
 
 static void layout_src_init(struct layout_src *ls, const struct pcap_filter_opts *opts)
 {
-	*ls = (struct layout_src){.btf = opts ? opts->btf : NULL, .ret = 1};
+	*ls = (struct layout_src){
+	    .btf = opts ? opts->btf : NULL, .get = opts ? opts->btf_get : NULL, .ret = 1};
 	/* without the kfunc (5.10, 6.1) the loads read the copy */
-	if (opts && opts->direct_loads && !opts->per_load_reads && src_btf(ls))
+	if (opts && opts->direct_loads && !opts->per_load_reads && opts->cast)
+		ls->cast = *opts->cast;
+	else if (opts && opts->direct_loads && !opts->per_load_reads && src_btf(ls))
 		cbpf_cast_from_btf(ls->btf, &ls->cast);
 }
 

@@ -58,6 +58,10 @@ struct pcap_filter_opts {
 	 * expression needs it, and at most once per compile.
 	 */
 	const struct btf *btf;
+	/* NULL, or what gives BTF when it is NULL (parsed once by its owner, not here) */
+	struct btf *(*btf_get)(void);
+	/* NULL, or the direct loads' ids already known (a kept copy): no BTF needed for them */
+	const struct cbpf_cast *cast;
 };
 
 /* As pcap_filter_compile(), with the sk_buff offsets taken from BTF (see above). */

@@ -5,6 +5,7 @@
 #include "filters/cbpf_xlate.h"
 #include "filters/pcap_filter.h"
 #include "filters/skb_expr.h"
+#include "src/discover/kbtf.h"
 #include "src/error.h"
 #include "src/filter_setup.h"
 #include "src/flags.h"
@@ -38,10 +39,18 @@ static int pcap_error(const struct pwru_config *cfg, int rc, const char *why, st
 	return compile_error(e, rc, "pcap-filter", x, why);
 }
 
-static int add_tunnel(const struct pwru_config *cfg, const struct btf *btf, struct pcap_filter *f,
-		      struct pwru_err *e)
+/* The kernel's BTF parsed only when a filter needs more than the kept CAST (kbtf.h). */
+static struct pcap_filter_opts pcap_opts(const struct pwru_config *cfg,
+					 const struct cbpf_cast *cast)
 {
-	struct pcap_filter_opts o = {.btf = btf, .direct_loads = !cfg->kernel_btf};
+	return (struct pcap_filter_opts){
+	    .btf_get = kbtf_get, .cast = cast, .direct_loads = !cfg->kernel_btf};
+}
+
+static int add_tunnel(const struct pwru_config *cfg, const struct cbpf_cast *cast,
+		      struct pcap_filter *f, struct pwru_err *e)
+{
+	struct pcap_filter_opts o = pcap_opts(cfg, cast);
 	const char *l2 = cfg->filter_tunnel_pcap_l2, *l3 = cfg->filter_tunnel_pcap_l3;
 	char why[512];
 	int rc;
@@ -78,8 +87,7 @@ static const struct expr_flags {
 };
 
 static int add_exprs(enum expr_root root, const char *filter, const struct flag_list *m,
-		     const struct btf *btf, struct pcap_filter *f, enum skb_value_kind *kinds,
-		     struct pwru_err *e)
+		     struct pcap_filter *f, enum skb_value_kind *kinds, struct pwru_err *e)
 {
 	const struct expr_flags *x = &expr_flags[root];
 	struct ebpf_code code = {0};
@@ -88,7 +96,7 @@ static int add_exprs(enum expr_root root, const char *filter, const struct flag_
 	int rc;
 
 	if (filter && *filter) {
-		rc = skb_expr_filter(btf, root, filter, &code, why, sizeof(why));
+		rc = skb_expr_filter(kbtf_get(), root, filter, &code, why, sizeof(why));
 		if (rc)
 			return compile_error(e, rc, x->filter_flag, filter, why);
 		if (add_stub(f, x->filter_gate, x->filter_stub, &code, e))
@@ -96,8 +104,8 @@ static int add_exprs(enum expr_root root, const char *filter, const struct flag_
 	}
 	if (!m->n)
 		return 0;
-	rc = skb_expr_metadata(btf, root, (const char *const *)m->v, (size_t)m->n, &code, kinds,
-			       &bad, why, sizeof(why));
+	rc = skb_expr_metadata(kbtf_get(), root, (const char *const *)m->v, (size_t)m->n, &code,
+			       kinds, &bad, why, sizeof(why));
 	if (rc)
 		return compile_error(e, rc, x->meta_flag, m->v[bad], why);
 	return add_stub(f, x->meta_gate, x->meta_stub, &code, e);
@@ -107,33 +115,33 @@ static int add_exprs(enum expr_root root, const char *filter, const struct flag_
  * The XDP ones are compiled whether or not --filter-trace-xdp asks for XDP programs, as
  * cilium/pwru does: a bad expression is refused the same way either way.
  */
-static int add_skb_expr(const struct pwru_config *cfg, const struct btf *btf, struct pcap_filter *f,
+static int add_skb_expr(const struct pwru_config *cfg, struct pcap_filter *f,
 			enum skb_value_kind *kinds, enum skb_value_kind *xdp_kinds,
 			struct pwru_err *e)
 {
-	if (add_exprs(EXPR_ROOT_SKB, cfg->filter_skb_expr, &cfg->output_skb_metadata, btf, f, kinds,
-		      e))
+	if (add_exprs(EXPR_ROOT_SKB, cfg->filter_skb_expr, &cfg->output_skb_metadata, f, kinds, e))
 		return -1;
-	return add_exprs(EXPR_ROOT_XDP, cfg->filter_xdp_expr, &cfg->output_xdp_metadata, btf, f,
+	return add_exprs(EXPR_ROOT_XDP, cfg->filter_xdp_expr, &cfg->output_xdp_metadata, f,
 			 xdp_kinds, e);
 }
 
-int filter_setup(const struct pwru_config *cfg, const struct btf *btf, struct pcap_filter **out,
-		 enum skb_value_kind *kinds, enum skb_value_kind *xdp_kinds, struct pwru_err *e)
+int filter_setup(const struct pwru_config *cfg, const struct cbpf_cast *cast,
+		 struct pcap_filter **out, enum skb_value_kind *kinds,
+		 enum skb_value_kind *xdp_kinds, struct pwru_err *e)
 {
 	/*
 	 * Packet bytes loaded in place where the kernel can cast (filters/cbpf_xlate.h); the
 	 * kfunc's id must be the running kernel's, which a --kernel-btf file may not give.
 	 */
-	struct pcap_filter_opts o = {.btf = btf, .direct_loads = !cfg->kernel_btf};
+	struct pcap_filter_opts o = pcap_opts(cfg, cast);
 	char why[512];
 	int rc = pcap_filter_compile_opts(cfg->pcap_expr, &o, out, why, sizeof(why));
 
 	if (rc)
 		return pcap_error(cfg, rc, why, e);
-	if (add_tunnel(cfg, btf, *out, e))
+	if (add_tunnel(cfg, cast, *out, e))
 		return -1;
-	return add_skb_expr(cfg, btf, *out, kinds, xdp_kinds, e);
+	return add_skb_expr(cfg, *out, kinds, xdp_kinds, e);
 }
 
 int filter_check_pcap(const struct pwru_config *cfg, struct pwru_err *e)

@@ -9,18 +9,19 @@
 
 #include "filters/skb_expr.h"
 
-struct btf;
+struct cbpf_cast;
 struct pcap_filter;
 struct pwru_config;
 struct pwru_err;
 
 /*
- * Compiles CFG's filters and --output-skb/xdp-metadata against BTF (the traced kernel's)
- * into *OUT; how each metadata value prints into KINDS (skb) and XDP_KINDS. 0, or -1 with
- * E set.
+ * Compiles CFG's filters and --output-skb/xdp-metadata against the traced kernel's BTF
+ * (src/discover/kbtf.h; CAST: the direct loads' ids, kept, or NULL) into *OUT; how each metadata
+ * value prints into KINDS (skb) and XDP_KINDS. 0, or -1 with E set.
  */
-int filter_setup(const struct pwru_config *cfg, const struct btf *btf, struct pcap_filter **out,
-		 enum skb_value_kind *kinds, enum skb_value_kind *xdp_kinds, struct pwru_err *e);
+int filter_setup(const struct pwru_config *cfg, const struct cbpf_cast *cast,
+		 struct pcap_filter **out, enum skb_value_kind *kinds,
+		 enum skb_value_kind *xdp_kinds, struct pwru_err *e);
 
 /*
  * The pcap-filter alone, without the kernel's BTF or privileges: -1 with E set when it is

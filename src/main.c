@@ -37,6 +37,7 @@
 #include "src/output/setup.h"
 #include "src/output/symbols.h"
 #include "src/discover/bpf_helpers.h"
+#include "src/discover/kbtf.h"
 #include "src/probe/bpfmap.h"
 #include "kallsyms/symbolizer.h"
 #include "src/discover/traceable.h"
@@ -86,7 +87,7 @@ static struct outstream *own_stderr(FILE **real)
 static void set_backend_ctx(struct tracer *t)
 {
 	t->bctx = (struct backend_ctx){
-	    .btf = t->btf,
+	    .uses = &t->uses,
 	    .ks = t->ksyms,
 	    .fs = &t->fs,
 	    .tps = &t->tps,
@@ -132,7 +133,8 @@ static int list_helpers(struct tracer *t)
 	size_t n;
 
 	t->helper_list = bpf_helpers_list(&t->helpers, t->ld.skel->obj, t->ksyms,
-					  t->cfg->output_bpfmap ? map_func : NULL, t->btf, &n);
+					  t->cfg->output_bpfmap ? map_func : NULL,
+					  t->cfg->output_bpfmap ? kbtf_get() : NULL, &n);
 	if (!t->helper_list)
 		return -ENOMEM;
 	t->track_opts.helper_funcs = t->helper_list;
@@ -163,12 +165,12 @@ static int trace_programs(struct tracer *t, struct pwru_err *e)
 	struct progtrace_opts o = {.tc = t->cfg->filter_trace_tc,
 				   .xdp = t->cfg->filter_trace_xdp,
 				   .alone = tracer_programs_only(t),
-				   .vmlinux = t->btf,
 				   .diag = stderr};
 
 	if (!o.tc && !o.xdp)
 		return 0;
-	if (progtrace_probe(t->btf, e))
+	o.vmlinux = kbtf_get();
+	if (progtrace_probe(o.vmlinux, e))
 		return -1;
 	o.names = t->progs = prog_names_new();
 	t->pt = o.names ? progtrace_new(&o) : NULL;
@@ -222,9 +224,17 @@ static int load_bpf(struct tracer *t, struct pwru_err *e)
 	}
 	/* the lifetime hooks first: nothing gets followed before its end can be seen */
 	if (!rc)
-		rc = track_attach(t->ld.skel, t->btf, &t->track_opts, &t->track, err, sizeof(err));
+		rc = track_attach(t->ld.skel, track_on(&t->track_opts) ? kbtf_get() : NULL,
+				  &t->track_opts, &t->track, err, sizeof(err));
 	/* the loader fails only for what this kernel or libbpf refuses */
 	return rc ? err_not_possible(e, rc < 0 ? -rc : EIO, "%s", err) : 0;
+}
+
+/* After a load that found something new of the kernel's BTF: kept for the next start. */
+static void keep_uses(struct tracer *t)
+{
+	if (t->uses_config && (t->uses_new || t->ld.core_new))
+		btf_uses_write("", t->uses_config, &t->uses, &t->uses_key);
 }
 
 /* One kprobe is one file descriptor; the default 1024 is not enough for the fallback. */
@@ -298,12 +308,12 @@ static void teardown(struct tracer *t)
 	tracepoint_names_free(t->tp_names, t->tps.n);
 	funcset_free(&t->tps);
 	funcset_free(&t->fs);
-	drop_reasons_free(t->reasons);
+	btf_uses_free(&t->uses); /* t->reasons too */
 	symbolizer_free(t->syms);
 	bpf_helpers_free(&t->helpers);
 	free(t->helper_list);
 	kallsyms_free(t->ksyms);
-	btf__free(t->btf);
+	kbtf_free();
 }
 
 /*
@@ -392,10 +402,10 @@ static int list_funcs(struct pwru_config *cfg, struct pwru_err *e)
 }
 
 /* --output-skb and --output-skb-shared-info call bpf_snprintf_btf(), Linux 5.10 and later. */
-static int check_dumps(const struct pwru_config *cfg, const struct btf *btf, struct pwru_err *e)
+static int check_dumps(const struct pwru_config *cfg, struct pwru_err *e)
 {
 	if ((cfg->output_skb || cfg->output_skb_shared_info) &&
-	    !btf_enum_has(btf, "bpf_func_id", "BPF_FUNC_snprintf_btf"))
+	    !btf_enum_has(kbtf_get(), "bpf_func_id", "BPF_FUNC_snprintf_btf"))
 		return err_not_possible(e, ENOTSUP,
 					"--output-skb%s needs the bpf_snprintf_btf helper (Linux "
 					"5.10 and later), which this kernel lacks",
@@ -448,11 +458,11 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 		output_setup_free(&t.out);
 		return 0;
 	}
-	/* after tracer_discover: the filter's sk_buff offsets come from the same BTF (t.btf) */
+	/* after tracer_discover: the filter's sk_buff offsets come from the same BTF (kbtf.h) */
 	if (!rc)
-		rc = check_dumps(cfg, t.btf, e);
+		rc = check_dumps(cfg, e);
 	if (!rc)
-		rc = filter_setup(cfg, t.btf, &t.pcap, t.out.so.metadata.kind,
+		rc = filter_setup(cfg, &t.uses.cast, &t.pcap, t.out.so.metadata.kind,
 				  t.out.so.xdp_metadata.kind, e);
 	rc = stopped(rc, e);
 	/* before the backend's choice is said: a refusal here is one line */
@@ -466,6 +476,8 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 		rc = stopped(load_bpf(&t, e), e);
 	}
 	phase_done(PH_LOAD);
+	if (!rc)
+		keep_uses(&t);
 	if (!rc) {
 		tracer_module_notes(&t);
 		if (cfg->debug)
@@ -473,6 +485,9 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 		rc = attach(&t, e);
 	}
 	phase_done(PH_ATTACH);
+	if (!rc && cfg->debug)
+		fprintf(stderr, "pwru: debug: kernel BTF: %s\n",
+			kbtf_parsed() ? "parsed" : "not parsed (its uses kept in /run/pwru)");
 	if (!rc && cfg->debug)
 		phases_print(stderr);
 	if (!rc)

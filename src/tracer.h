@@ -23,6 +23,7 @@
 #include "src/output/prog_names.h"
 #include "src/output/setup.h"
 #include "src/probe/backend.h"
+#include "src/probe/btf_uses.h"
 #include "src/probe/loader.h"
 #include "src/probe/progtrace.h"
 #include "src/probe/retsplit.h"
@@ -31,7 +32,11 @@
 struct tracer {
 	struct pwru_config *cfg;
 	struct pcap_filter *pcap;
-	struct btf *btf;
+	/* the kernel's BTF itself is src/discover/kbtf.h's, parsed at its first use */
+	struct btf_uses uses;
+	uint64_t uses_config;	  /* the discovery copy's word, 0: not kept */
+	struct boot_key uses_key; /* for a new copy of USES, after the load */
+	bool uses_new;		  /* USES differ from the boot's copy: kept after the load */
 	struct kallsyms *ksyms;
 	struct funcset fs;
 	struct funcset tps;

@@ -15,6 +15,7 @@
 #include "src/discover/btf_check.h"
 #include "src/discover/disc_cache.h"
 #include "src/discover/ksyms_cache.h"
+#include "src/discover/kbtf.h"
 #include "src/discover/kmod_btf.h"
 #include "src/discover/tracepoints.h"
 #include "src/phases.h"
@@ -39,7 +40,7 @@ static int build_funcset(struct tracer *t, struct pwru_err *e)
 	int rc;
 
 	backend_quiet(1); /* an unreadable module BTF is counted and reported below */
-	rc = kmod_btfs_load(t->btf, kmod_mode(t->cfg), t->cfg->kmods, "", &kb, e);
+	rc = kmod_btfs_load(kbtf_get(), kmod_mode(t->cfg), t->cfg->kmods, "", &kb, e);
 	backend_quiet(0);
 	if (rc)
 		return rc;
@@ -63,19 +64,19 @@ static int build_funcset(struct tracer *t, struct pwru_err *e)
 static int load_btf(struct tracer *t, struct pwru_err *e)
 {
 	const char *path = t->cfg->kernel_btf ? t->cfg->kernel_btf : "/sys/kernel/btf/vmlinux";
+	struct btf *btf;
 	char why[128];
 	int errnum;
 
 	backend_quiet(1); /* the one line below says it all */
-	t->btf = t->cfg->kernel_btf ? btf__parse(path, NULL) : btf__load_vmlinux_btf();
+	btf = kbtf_get();
 	errnum = errno;
 	backend_quiet(0);
 	phase_done(PH_BTF);
-	if (t->btf && btf_layout_ok(t->btf, why, sizeof(why)))
+	if (btf && btf_layout_ok(btf, why, sizeof(why)))
 		return 0;
-	if (t->btf) {
-		btf__free(t->btf);
-		t->btf = NULL;
+	if (btf) {
+		kbtf_free();
 		errnum = EINVAL;
 	} else {
 		libbpf_strerror(errnum, why, sizeof(why));
@@ -252,12 +253,18 @@ static uint64_t result_config(const struct pwru_config *cfg)
 	char *flags = NULL;
 	uint64_t config;
 
-	if (asprintf(&flags, "kmods %d %s\nfilter-func %s\nfilter-non-skb-funcs %s",
+	if (asprintf(&flags, "kmods %d %s\nfilter-func %s\nfilter-non-skb-funcs %s\nkernel-btf %d",
 		     (int)kmod_mode(cfg), cfg->kmods ? cfg->kmods : "",
 		     cfg->filter_func ? cfg->filter_func : "",
-		     cfg->filter_non_skb_funcs ? cfg->filter_non_skb_funcs : "") < 0)
+		     cfg->filter_non_skb_funcs ? cfg->filter_non_skb_funcs : "",
+		     cfg->kernel_btf != NULL) < 0)
 		return 0;
-	config = disc_cache_config("/proc/self/exe", cfg->kernel_btf, flags);
+	/*
+	 * The kernel's own BTF file too: a start that cannot see it (a mount over
+	 * /sys/kernel/btf) must not take a copy that saves it reading that file.
+	 */
+	config = disc_cache_config(
+	    "/proc/self/exe", cfg->kernel_btf ? cfg->kernel_btf : "/sys/kernel/btf/vmlinux", flags);
 	free(flags);
 	return config;
 }
@@ -345,6 +352,28 @@ static bool discover_from_copy(struct tracer *t, uint64_t config, struct boot_ke
 	return true;
 }
 
+/*
+ * What the start takes from BTF besides discovery: the boot's copy when discovery's was
+ * kept under CONFIG (the kernel's BTF is then not parsed), else from the BTF itself.
+ */
+static int find_uses(struct tracer *t, uint64_t config, struct pwru_err *e)
+{
+	int rc;
+
+	if (config && !t->cfg->kernel_btf) {
+		t->uses_config = config;
+		if (btf_uses_read("", config, &t->uses, &t->uses_key))
+			return 0;
+	}
+	if (!kbtf_parsed() && load_btf(t, e))
+		return -1;
+	rc = btf_uses_find(kbtf_get(), t->cfg->kernel_btf != NULL, &t->uses);
+	if (rc)
+		return err_from_errno(e, rc, "reading the drop reasons from kernel BTF");
+	t->uses_new = true;
+	return 0;
+}
+
 int tracer_discover(struct tracer *t, struct pwru_err *e)
 {
 	uint64_t config = result_kept(t->cfg) ? result_config(t->cfg) : 0;
@@ -354,12 +383,12 @@ int tracer_discover(struct tracer *t, struct pwru_err *e)
 	bool kept;
 	int rc;
 
-	if (load_btf(t, e))
-		return -1;
-	rc = drop_reasons_load(t->btf, &t->reasons);
-	if (rc)
-		return err_from_errno(e, rc, "reading the drop reasons from kernel BTF");
+	kbtf_use_file(t->cfg->kernel_btf);
 	kept = discover_from_copy(t, config, &key);
+	/* discovery walks the BTF: checked first, as it was before the copy */
+	if ((!kept && load_btf(t, e)) || find_uses(t, config, e))
+		return -1;
+	t->reasons = t->uses.reasons;
 	if (!kept && discover_sets(t, e))
 		return -1;
 	if (!kmodules_load(NULL, &mods)) /* bounds each module's last function */

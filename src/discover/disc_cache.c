@@ -53,6 +53,11 @@ static uint64_t sum_of(const unsigned char *p, size_t n)
 	return h;
 }
 
+uint64_t disc_cache_sum(const void *p, size_t n)
+{
+	return sum_of(p, n);
+}
+
 static uint64_t mix_str(uint64_t h, const char *s)
 {
 	for (; *s; s++)

@@ -32,6 +32,8 @@ struct disc_view {
  * same way, and FLAGS, the text of every option that changes what discovery finds.
  */
 uint64_t disc_cache_config(const char *exe, const char *btf, const char *flags);
+/* The sum a copy keeps over its body: a copy cut short or damaged on disk differs. */
+uint64_t disc_cache_sum(const void *p, size_t n);
 /*
  * Fills V from ROOT's copy when it is this boot's, under the same modules and CONFIG, and
  * whole: true. False leaves V empty (a refused copy costs nothing but the slow path). KEY

@@ -19,6 +19,7 @@
 
 struct bpf_object;
 struct btf;
+struct btf_uses;
 struct bpf_program;
 struct bpf_prog_load_opts;
 struct func_entry;
@@ -33,7 +34,7 @@ struct attach_result {
 
 struct backend_ctx {
 	struct bpf_object *obj;
-	const struct btf *btf; /* vmlinux's */
+	struct btf_uses *uses; /* what the kernel's BTF says (src/probe/btf_uses.h) */
 	const struct kallsyms *ks;
 	const struct funcset *fs;  /* the kernel functions taking an skb */
 	const struct funcset *tps; /* the tracepoints taking an skb */

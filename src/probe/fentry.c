@@ -22,6 +22,7 @@
 #include "src/discover/traceable.h"
 #include "src/output/fmt.h"
 #include "src/probe/backend.h"
+#include "src/probe/btf_uses.h"
 #include "src/probe/closer.h"
 #include "src/probe/cloned.h"
 #include "src/probe/fentry.h"
@@ -107,8 +108,7 @@ int fentry_try(const struct clone_target *tg, int attach, char *why, size_t len)
 static int probe_target(const struct backend_ctx *ctx, struct clone_target *tg, int *test_fn)
 {
 	const struct funcset *fs = ctx->fs;
-	int id =
-	    ctx->btf ? btf__find_by_name_kind(ctx->btf, "bpf_fentry_test1", BTF_KIND_FUNC) : -1;
+	int id = ctx->uses ? ctx->uses->test_fn_id : -1;
 	size_t i;
 
 	*test_fn = id > 0;

@@ -20,6 +20,7 @@
 #include <bpf/libbpf.h>
 #include "src/discover/funcset.h"
 #include "src/probe/backend.h"
+#include "src/probe/btf_uses.h"
 #include "src/probe/fentry.h"
 #include "src/probe/pool.h"
 
@@ -71,7 +72,7 @@ int fentry_multi_usable(const struct backend_ctx *ctx)
 	if (known >= 0)
 		return known;
 	/* made for tracing tests: present where BPF is, never called on its own */
-	id = ctx->btf ? btf__find_by_name_kind(ctx->btf, "bpf_fentry_test1", BTF_KIND_FUNC) : -1;
+	id = ctx->uses ? ctx->uses->test_fn_id : -1;
 	prog = id > 0 ? nop_multi_prog() : -ENOENT;
 	link = prog >= 0 ? link_multi(prog, (const uint32_t *)&id, 1) : prog;
 	if (link >= 0)

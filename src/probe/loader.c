@@ -7,8 +7,9 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "pwru.skel.h"
-#include "src/discover/btf_check.h"
+#include "src/discover/kbtf.h"
 #include "src/probe/backend.h"
+#include "src/probe/btf_uses.h"
 #include "src/probe/core_btf.h"
 #include "src/probe/kernel_refs.h"
 #include "src/probe/loader.h"
@@ -68,13 +69,13 @@ size_t loader_sections(const struct hook_section **out, size_t max)
 
 /*
  * The CO-RE target when the user names none: the kernel's types the object relocates
- * against, cut from the BTF discovery parsed (src/probe/core_btf.c), in a memfd libbpf
- * reads by its /proc path at load. The path is fixed at open, and what to cut depends on
- * the programs chosen after it: an empty file first, filled by fill_core_btf() at load.
+ * against, cut from the kernel's BTF (src/probe/core_btf.c), in a memfd libbpf reads by
+ * its /proc path at load. The path is fixed at open, and what to cut depends on the
+ * programs chosen after it: an empty file first, filled by fill_core_btf() at load.
  */
 static const char *core_btf_path(struct loader *ld, const char *kernel_btf)
 {
-	if (kernel_btf || !ld->ctx->btf)
+	if (kernel_btf || !ld->ctx->uses)
 		return kernel_btf;
 	ld->core_fd = memfd_create("pwru-core-btf", MFD_CLOEXEC);
 	if (ld->core_fd < 0)
@@ -83,13 +84,24 @@ static const char *core_btf_path(struct loader *ld, const char *kernel_btf)
 	return ld->core_path;
 }
 
+/* The boot's cut when it was made for these programs (btf_uses.h), else a new one. */
 static int fill_core_btf(struct loader *ld, char *err, size_t errlen)
 {
+	struct btf_uses *u = ld->ctx->uses;
+	uint64_t progs;
+	struct btf *vmlinux;
 	int rc;
 
 	if (!ld->core_path[0])
 		return 0;
-	rc = core_btf_fill(ld->ctx->btf, ld->skel->obj, ld->core_fd);
+	progs = btf_uses_progs(ld->skel->obj);
+	if (u->core && u->core_progs == progs)
+		rc =
+		    pwrite(ld->core_fd, u->core, u->core_len, 0) == (ssize_t)u->core_len ? 0 : -EIO;
+	else if (!(vmlinux = kbtf_get()))
+		rc = -errno;
+	else if (!(rc = core_btf_fill(vmlinux, ld->skel->obj, ld->core_fd)))
+		ld->core_new = !btf_uses_take_core(u, progs, ld->core_fd);
 	if (rc)
 		snprintf(err, errlen, "cutting the kernel's BTF for CO-RE: %s", strerror(-rc));
 	return rc;
@@ -147,13 +159,14 @@ int loader_load(struct loader *ld, char *err, size_t errlen)
 	 * The kernel's objects by their ids in its own BTF: those of a --kernel-btf file may
 	 * not be the running kernel's (then there are none, as for the filter's loads).
 	 */
-	kernel_refs_find(ld->user_btf ? NULL : ld->ctx->btf, &ld->refs);
+	if (ld->ctx->uses) { /* btf_uses_find() leaves a --kernel-btf file's refs out */
+		ld->refs = ld->ctx->uses->refs;
+		ld->skel->rodata->cfg_get_func_ip = ld->ctx->uses->get_func_ip;
+		memcpy((__u32 *)ld->skel->rodata->cfg_ktype_ids, ld->ctx->uses->ktype_ids,
+		       sizeof(ld->ctx->uses->ktype_ids));
+	}
 	/* the skb's fields as plain loads where the kernel can cast (bpf/filter.bpf.h) */
 	ld->skel->rodata->cfg_skb_direct = ld->refs.rdonly_cast != 0;
-	ld->skel->rodata->cfg_get_func_ip =
-	    ld->ctx->btf && btf_enum_has(ld->ctx->btf, "bpf_func_id", "BPF_FUNC_get_func_ip");
-	if (ld->ctx->btf)
-		ktype_ids_find(ld->ctx->btf, (__u32 *)ld->skel->rodata->cfg_ktype_ids);
 	rc = fill_core_btf(ld, err, errlen);
 	if (rc)
 		return rc;

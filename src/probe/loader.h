@@ -28,11 +28,12 @@ struct loader {
 	struct backend_ctx *ctx; /* the backend's, for its per-program step */
 	struct progtrace *pt;	 /* NULL, or the tc/XDP program tracer, which has its own step */
 	struct retsplit *rs;	 /* NULL, or the functions fentry hooks for their return values */
-	bool user_btf;		 /* --kernel-btf: ctx->btf is the user's file */
+	bool user_btf;		 /* --kernel-btf: the CO-RE target is the user's file */
 	struct kernel_refs refs; /* what bpf/kernel_refs.h's markers become */
 	int core_fd;		 /* the memfd holding the CO-RE target BTF, if core_path[0] */
 	char core_path[32];	 /* its /proc/self/fd path, for libbpf */
 	struct nop_kept nops;	 /* the records of the programs nop_compact() shortened */
+	bool core_new;		 /* the CO-RE cut was made now: ctx->uses holds it, to keep */
 };
 
 /* Every section the object's programs live in: the backends', the tc/XDP tracer's. */

@@ -8,6 +8,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "bpf/probe_sections.h"
+#include "src/discover/kbtf.h"
 #include "src/probe/retsplit.h"
 
 /* Exit first: an entry's held event always finds its exit. */
@@ -65,7 +66,7 @@ int retsplit_init(struct retsplit *s, const struct backend *b, struct backend_ct
 	size_t i, n = 0;
 	bool nf = false, nft_wanted = false;
 
-	*s = (struct retsplit){.vmlinux = ctx->btf};
+	*s = (struct retsplit){0};
 	/* the tracepoint backend hooks no function */
 	if (b->targets != TARGET_FUNCS)
 		return 0;
@@ -128,11 +129,13 @@ const struct backend *retsplit_backend(struct retsplit *s, struct backend_ctx **
  */
 static int nft_target(struct retsplit *s)
 {
-	struct btf *split = btf__parse_split("/sys/kernel/btf/nf_tables", (struct btf *)s->vmlinux);
+	/* parsed here when a warm start kept all else (src/discover/kbtf.h) */
+	struct btf *vmlinux = kbtf_get();
+	struct btf *split = vmlinux ? btf__parse_split("/sys/kernel/btf/nf_tables", vmlinux) : NULL;
 	int id = split ? btf__find_by_name_kind(split, "nft_do_chain", BTF_KIND_FUNC) : -ENOENT;
 
 	btf__free(split);
-	if (id <= 0 || (__u32)id < btf__type_cnt(s->vmlinux))
+	if (id <= 0 || (__u32)id < btf__type_cnt(vmlinux))
 		return -ENOENT; /* none, or vmlinux's: not nf_tables' own */
 	s->nft_btf_id = (__u32)id;
 	return btf_objs_fd(&s->mods, "nf_tables") > 0 ? 0 : -ENOENT;

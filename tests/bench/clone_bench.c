@@ -19,6 +19,7 @@
 #include "filters/pcap_filter.h"
 #include "src/discover/tracepoints.h"
 #include "src/probe/backend.h"
+#include "src/probe/btf_uses.h"
 #include "src/probe/cloned.h"
 #include "src/probe/loader.h"
 #include "src/probe/pool.h"
@@ -91,14 +92,15 @@ int main(void)
 	struct funcset tps = {0}, fs = {0};
 	struct pcap_filter *f = NULL;
 	volatile sig_atomic_t stop = 0;
-	struct backend_ctx ctx = {.btf = btf, .fs = &fs, .tps = &tps, .stop = &stop};
+	struct btf_uses uses = {0};
+	struct backend_ctx ctx = {.uses = &uses, .fs = &fs, .tps = &tps, .stop = &stop};
 	struct loader ld;
 	char err[512], why[256];
 	struct pwru_err e = {0};
 	double one, two, four, obj;
 
 	backend_quiet(1);
-	if (!btf ||
+	if (!btf || btf_uses_find(btf, false, &uses) ||
 	    tpset_build(&vm, 1, "net_dev_.*|netif_.*|napi_.*|consume_skb|kfree_skb", &tps, &e) ||
 	    pcap_filter_compile(EXPR, &f, err, sizeof(err)) ||
 	    backend_tracepoint.probe(&ctx, why, sizeof(why))) {

@@ -1,0 +1,220 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/stat.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "filters/skb_btf.h"
+#include "src/discover/btf_check.h"
+#include "src/discover/disc_cache.h"
+#include "src/output/drop_reason.h"
+#include "src/probe/btf_uses.h"
+#include "src/probe/core_btf.h"
+
+#define COPY_NAME "btf"
+#define COPY_KIND 'b'
+/* bumped whenever the body's layout changes; a build's own identity is in CONFIG too */
+#define LAYOUT	  1
+#define MAX_BYTES (64u << 20)
+
+/* The body's first bytes; then the reasons (value, length, name), then the cut. */
+struct uses_head {
+	uint64_t config, sum; /* the sum is over what follows it */
+	uint32_t layout, get_func_ip;
+	struct kernel_refs refs;
+	__u32 ktype_ids[PWRU_KT_N];
+	int32_t test_fn_id, cast_rc;
+	struct cbpf_cast cast;
+	uint64_t core_progs, core_len, nreasons;
+};
+
+int btf_uses_find(const struct btf *btf, bool user_btf, struct btf_uses *u)
+{
+	memset(u, 0, sizeof(*u));
+	/* a --kernel-btf file's ids may not be the running kernel's: none of them */
+	kernel_refs_find(user_btf ? NULL : btf, &u->refs);
+	u->get_func_ip = btf_enum_has(btf, "bpf_func_id", "BPF_FUNC_get_func_ip");
+	ktype_ids_find(btf, u->ktype_ids);
+	u->test_fn_id = btf__find_by_name_kind(btf, "bpf_fentry_test1", BTF_KIND_FUNC);
+	u->cast_rc = user_btf ? -ENOENT : cbpf_cast_from_btf(btf, &u->cast);
+	if (user_btf)
+		memset(&u->cast, 0, sizeof(u->cast));
+	return drop_reasons_load(btf, &u->reasons);
+}
+
+uint64_t btf_uses_progs(struct bpf_object *obj)
+{
+	struct bpf_program *p;
+	const char *s;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	bpf_object__for_each_program(p, obj)
+	{
+		if (!bpf_program__autoload(p))
+			continue;
+		for (s = bpf_program__name(p); *s; s++)
+			h = (h ^ (unsigned char)*s) * 0x100000001b3ULL;
+		h = (h ^ 0x100) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+int btf_uses_take_core(struct btf_uses *u, uint64_t progs, int fd)
+{
+	struct stat st;
+	unsigned char *p;
+
+	if (fstat(fd, &st))
+		return -errno;
+	p = malloc(st.st_size ? (size_t)st.st_size : 1);
+	if (!p)
+		return -ENOMEM;
+	if (pread(fd, p, (size_t)st.st_size, 0) != st.st_size) {
+		free(p);
+		return -EIO;
+	}
+	free(u->core);
+	u->core = p;
+	u->core_len = (size_t)st.st_size;
+	u->core_progs = progs;
+	return 0;
+}
+
+static void put_reasons(FILE *f, const struct drop_reasons *dr)
+{
+	size_t i, n = drop_reasons_count(dr);
+	uint64_t value;
+	uint32_t len;
+
+	for (i = 0; i < n; i++) {
+		const char *name = drop_reasons_at(dr, i, &value);
+
+		len = (uint32_t)strlen(name);
+		fwrite(&value, sizeof(value), 1, f);
+		fwrite(&len, sizeof(len), 1, f);
+		fwrite(name, 1, len, f);
+	}
+}
+
+void btf_uses_write(const char *root, uint64_t config, const struct btf_uses *u,
+		    const struct boot_key *key)
+{
+	struct uses_head h = {.config = config,
+			      .layout = LAYOUT,
+			      .get_func_ip = u->get_func_ip,
+			      .refs = u->refs,
+			      .test_fn_id = u->test_fn_id,
+			      .cast_rc = u->cast_rc,
+			      .cast = u->cast,
+			      .core_progs = u->core_progs,
+			      .core_len = u->core_len,
+			      .nreasons = drop_reasons_count(u->reasons)};
+	struct boot_copy c = {.kind = COPY_KIND};
+	struct boot_cache_new *n;
+	char *body = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	if (!key->ok || !u->core)
+		return;
+	memcpy(h.ktype_ids, u->ktype_ids, sizeof(h.ktype_ids));
+	f = open_memstream(&body, &len);
+	if (!f)
+		return;
+	fwrite(&h, sizeof(h), 1, f);
+	put_reasons(f, u->reasons);
+	fwrite(u->core, 1, u->core_len, f);
+	if (!fclose(f) && len >= sizeof(h)) {
+		h.sum = disc_cache_sum(body + sizeof(h), len - sizeof(h));
+		memcpy(body, &h, sizeof(h));
+		c.bytes = len;
+		snprintf(c.source, sizeof(c.source), "the kernel's BTF");
+		n = boot_cache_create(root, COPY_NAME, key);
+		if (n)
+			boot_cache_commit(n, &c,
+					  write(boot_cache_fd(n), body, len) == (ssize_t)len);
+	}
+	free(body);
+}
+
+/* The reasons and the cut after H in BODY (LEN bytes); false when they do not fit. */
+static bool take(const struct uses_head *h, const unsigned char *body, size_t len,
+		 struct btf_uses *u)
+{
+	size_t off = sizeof(*h), i;
+	uint64_t value;
+	uint32_t n;
+	char *name;
+
+	u->reasons = drop_reasons_new();
+	for (i = 0; u->reasons && i < h->nreasons; i++) {
+		if (len - off < sizeof(value) + sizeof(n))
+			return false;
+		memcpy(&value, body + off, sizeof(value));
+		memcpy(&n, body + off + sizeof(value), sizeof(n));
+		off += sizeof(value) + sizeof(n);
+		if (len - off < n || !(name = strndup((const char *)body + off, n)))
+			return false;
+		off += n;
+		n = (uint32_t)drop_reasons_add(u->reasons, value, name);
+		free(name);
+		if (n)
+			return false;
+	}
+	if (!u->reasons || len - off != h->core_len || !(u->core = malloc(len - off + 1)))
+		return false;
+	drop_reasons_done(u->reasons);
+	memcpy(u->core, body + off, len - off);
+	u->core_len = len - off;
+	return true;
+}
+
+static bool fill(const unsigned char *body, size_t len, uint64_t config, struct btf_uses *u)
+{
+	struct uses_head h;
+
+	if (len < sizeof(h))
+		return false;
+	memcpy(&h, body, sizeof(h));
+	if (h.config != config || h.layout != LAYOUT ||
+	    h.sum != disc_cache_sum(body + sizeof(h), len - sizeof(h)))
+		return false;
+	*u = (struct btf_uses){.refs = h.refs,
+			       .get_func_ip = h.get_func_ip,
+			       .test_fn_id = h.test_fn_id,
+			       .cast = h.cast,
+			       .cast_rc = h.cast_rc,
+			       .core_progs = h.core_progs};
+	memcpy(u->ktype_ids, h.ktype_ids, sizeof(h.ktype_ids));
+	return take(&h, body, len, u);
+}
+
+bool btf_uses_read(const char *root, uint64_t config, struct btf_uses *u, struct boot_key *key)
+{
+	unsigned char *body = NULL;
+	struct boot_copy c;
+	bool ok = false;
+	int fd = boot_cache_open(root, COPY_NAME, key, &c);
+
+	memset(u, 0, sizeof(*u));
+	if (fd < 0)
+		return false;
+	if (c.kind == COPY_KIND && c.bytes <= MAX_BYTES && (body = malloc(c.bytes ? c.bytes : 1)) &&
+	    !boot_cache_read(fd, body, c.bytes))
+		ok = fill(body, c.bytes, config, u);
+	close(fd);
+	free(body);
+	if (!ok)
+		btf_uses_free(u);
+	return ok;
+}
+
+void btf_uses_free(struct btf_uses *u)
+{
+	drop_reasons_free(u->reasons);
+	free(u->core);
+	memset(u, 0, sizeof(*u));
+}

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "tap.h"
+#include "fake_root.h"
+#include "src/output/drop_reason.h"
+#include "src/probe/btf_uses.h"
+
+#define CONFIG 0x5157ull
+#define PROGS  0x42ull
+
+/* A stand-in for the CO-RE cut: the copy keeps its bytes whatever they are. */
+static void give_core(struct btf_uses *u)
+{
+	static const char blob[] = "raw BTF stand-in";
+	int fd = memfd_create("core", MFD_CLOEXEC);
+
+	if (fd < 0 || write(fd, blob, sizeof(blob)) != sizeof(blob))
+		return;
+	ok(!btf_uses_take_core(u, PROGS, fd) && u->core_len == sizeof(blob),
+	   "the cut is taken from the memfd whole");
+	close(fd);
+}
+
+static bool same_reasons(const struct drop_reasons *a, const struct drop_reasons *b)
+{
+	size_t i, n = drop_reasons_count(a);
+	uint64_t va, vb;
+
+	if (n != drop_reasons_count(b))
+		return false;
+	for (i = 0; i < n; i++)
+		if (strcmp(drop_reasons_at(a, i, &va), drop_reasons_at(b, i, &vb)) || va != vb)
+			return false;
+	return true;
+}
+
+/* What a start reads back is what the parse it replaces gives, every field of it. */
+static void check_same(const struct btf_uses *got, const struct btf_uses *made)
+{
+	uint64_t v = 0, w = 1;
+	const char *name;
+
+	ok(!memcmp(&got->refs, &made->refs, sizeof(made->refs)), "kernel refs kept");
+	ok(got->get_func_ip == made->get_func_ip, "bpf_get_func_ip's presence kept");
+	ok(!memcmp(got->ktype_ids, made->ktype_ids, sizeof(made->ktype_ids)), "type ids kept");
+	is_int(got->test_fn_id, made->test_fn_id, "bpf_fentry_test1's id kept");
+	ok(!memcmp(&got->cast, &made->cast, sizeof(made->cast)) && got->cast_rc == made->cast_rc,
+	   "the filter's cast kept");
+	ok(same_reasons(got->reasons, made->reasons), "%zu drop reasons kept, in order",
+	   drop_reasons_count(made->reasons));
+	/* the table is searchable, not only a list: done() ran on it */
+	name = drop_reasons_at(made->reasons, drop_reasons_count(made->reasons) - 1, &v);
+	ok(!drop_reason_value(got->reasons, name, &w) && w == v &&
+	       drop_reason_name(got->reasons, v) &&
+	       !strcmp(drop_reason_name(got->reasons, v), name),
+	   "a reason found by name and by value (%s)", name);
+	/* 6.2+: SKB_CONSUMED is "not a drop", asked of every drop event */
+	v = 0;
+	drop_reason_value(made->reasons, "SKB_CONSUMED", &v);
+	ok(drop_reason_consumed(got->reasons, v) == drop_reason_consumed(made->reasons, v),
+	   "SKB_CONSUMED (%llu) known as in the parse", (unsigned long long)v);
+	ok(got->core_progs == PROGS && got->core_len == made->core_len &&
+	       !memcmp(got->core, made->core, made->core_len),
+	   "the cut kept for the same programs");
+}
+
+static void damage_last_byte(const char *root)
+{
+	char path[512];
+	unsigned char c;
+	off_t end;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/run/pwru/btf", root);
+	fd = open(path, O_RDWR);
+	end = fd >= 0 ? lseek(fd, -1, SEEK_END) : -1;
+	if (end >= 0 && pread(fd, &c, 1, end) == 1) {
+		c ^= 0x5a;
+		if (pwrite(fd, &c, 1, end) != 1)
+			fprintf(stderr, "# could not damage %s\n", path);
+	}
+	if (fd >= 0)
+		close(fd);
+}
+
+int main(void)
+{
+	struct btf *btf = btf__load_vmlinux_btf();
+	struct btf_uses made, got;
+	struct boot_key key, key2;
+	char root[64];
+
+	if (!btf) {
+		skip("this machine has no /sys/kernel/btf/vmlinux");
+		return tap_done();
+	}
+	is_int(btf_uses_find(btf, false, &made), 0, "this kernel's BTF gives its uses");
+	/* what a parse must give here, or the round trip below proves nothing */
+	ok(made.ktype_ids[0] && made.test_fn_id > 0 && drop_reasons_count(made.reasons),
+	   "sk_buff, bpf_fentry_test1 and the drop reasons found (%u, %d, %zu)", made.ktype_ids[0],
+	   made.test_fn_id, drop_reasons_count(made.reasons));
+	give_core(&made);
+	make_root(root, NULL);
+	ok(!btf_uses_read(root, CONFIG, &got, &key) && key.ok, "no copy yet; the key is taken");
+	btf_uses_write(root, CONFIG, &made, &key);
+	ok(btf_uses_read(root, CONFIG, &got, &key2), "the next start reads the copy");
+	check_same(&got, &made);
+	btf_uses_free(&got);
+	ok(!btf_uses_read(root, CONFIG + 1, &got, &key2) && !got.reasons,
+	   "another build or flags: refused");
+	btf_uses_free(&got); /* a refusal that failed holds a table */
+	damage_last_byte(root);
+	ok(!btf_uses_read(root, CONFIG, &got, &key2), "a damaged copy: refused");
+	btf_uses_free(&got);
+	remove_root(root);
+	btf_uses_free(&made);
+	btf__free(btf);
+	return tap_done();
+}
