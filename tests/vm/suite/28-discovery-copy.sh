@@ -1,11 +1,14 @@
 # A later start in the same boot takes what discovery found (the functions, tracepoints,
-# kallsyms names and traceable list) from the boot's copy in /run/pwru, and must trace
-# exactly what the first start traced; a module loaded since, another pwru build, or
-# PWRU_NO_CACHE=1 each make it look again.
+# kallsyms names and traceable list) from the boot's copy in /run/pwru, and what it takes
+# from the kernel's BTF (then parsing none), and must trace exactly what the first start
+# traced; a module loaded since, another pwru build, or PWRU_NO_CACHE=1 each make it look
+# again.
 . tests/vm/suite/lib.sh
 
 # "N functions, M tracepoints, from SOURCE" (--debug)
 found() { sed -n 's/^pwru: debug: discovery: //p' "$1"; }
+# "parsed" or "not parsed (...)" (--debug)
+btf_of() { sed -n 's/^pwru: debug: kernel BTF: //p' "$1"; }
 attached() { sed -n 's/^pwru: \(attached [0-9]* functions\{0,1\}, skipped [0-9]*\).*/\1/p' "$1"; }
 FRESH='from BTF and kallsyms'
 KEPT="from this boot's copy (/run/pwru)"
@@ -22,7 +25,7 @@ rm -rf /run/pwru
 # start NAME: pwru with FUNCS (and the caller's environment), a ping from a to b, stopped
 # once it is seen
 start() {
-	if pwru_start "$1" --debug --filter-func "$FUNCS" icmp; then
+	if pwru_start "$1" --debug ${FUNCS:+--filter-func "$FUNCS"} icmp; then
 		$IP netns exec a ping -c 2 -i 0.2 -W 3 10.0.1.2 >/dev/null
 		wait_events "$SCRATCH/$1.out" icmp_rcv '10.0.1.1:0->10.0.1.2:0(icmp)' 2
 		pwru_stop
@@ -52,6 +55,37 @@ else
 		"warm: $(attached "$SCRATCH/warm.err")"
 fi
 same_funcs_seen "a ping shows the same functions" "$SCRATCH/cold.out" "$SCRATCH/warm.out"
+if [ "$(btf_of "$SCRATCH/cold.err")" = parsed ] &&
+	[ "$(btf_of "$SCRATCH/warm.err")" = "not parsed (its uses kept in /run/pwru)" ]; then
+	ok "the first start parses the kernel's BTF, the next one does not"
+else
+	not_ok "the first start parses the kernel's BTF, the next one does not" \
+		"cold: $(btf_of "$SCRATCH/cold.err")" "warm: $(btf_of "$SCRATCH/warm.err")"
+fi
+
+# The default run (every function, the backend's own choice) the same way: a second start
+# parses no BTF and sees the same ping. Fixed neighbour entries: a stale one sends the ping
+# through neigh_resolve_output, a fresh one not, by the cache's timers (seen on 6.12).
+for side in "a va 10.0.1.2 b vb" "b vb 10.0.1.1 a va"; do
+	set -- $side
+	check "$1's fixed neighbour entry" $IP -n "$1" neigh replace "$3" dev "$2" nud permanent \
+		lladdr "$($IP netns exec "$4" cat "/sys/class/net/$5/address")"
+done
+rm -rf /run/pwru
+FUNCS= start all_cold
+FUNCS= start all_warm
+all_warm="$(btf_of "$SCRATCH/all_warm.err"); $(attached "$SCRATCH/all_warm.err")"
+want="not parsed (its uses kept in /run/pwru); $(attached "$SCRATCH/all_cold.err")"
+if [ -n "$(attached "$SCRATCH/all_cold.err")" ] && [ "$(btf_of "$SCRATCH/all_cold.err")" = parsed ] &&
+	[ "$all_warm" = "$want" ]; then
+	ok "every function: the next start parses no BTF and $(attached "$SCRATCH/all_warm.err")"
+else
+	not_ok "every function: the next start parses no BTF and attaches the same" \
+		"cold: $(btf_of "$SCRATCH/all_cold.err"); $(attached "$SCRATCH/all_cold.err")" \
+		"warm: $all_warm"
+fi
+same_funcs_seen "every function: a ping shows the same functions" "$SCRATCH/all_cold.out" \
+	"$SCRATCH/all_warm.out"
 
 # Another build of pwru (here the same bytes, another file) may find other things.
 cp "$PWRU" "$SCRATCH/pwru-other"
@@ -84,6 +118,13 @@ if [ -n "$spare" ] && modprobe "$spare"; then
 	else
 		not_ok "the start after that takes the new copy" "$(found "$SCRATCH/module2.err")"
 	fi
+	if [ "$(btf_of "$SCRATCH/module.err")" = parsed ] &&
+		[ "$(btf_of "$SCRATCH/module2.err")" != parsed ] && [ -n "$(btf_of "$SCRATCH/module2.err")" ]; then
+		ok "after modprobe $spare BTF is parsed again, once"
+	else
+		not_ok "after modprobe $spare BTF is parsed again, once" \
+			"$(btf_of "$SCRATCH/module.err")" "$(btf_of "$SCRATCH/module2.err")"
+	fi
 	rmmod "$spare" 2>/dev/null
 else
 	diag "no module left to load (${spare:-none}): the copy's renewal is not checked here"
@@ -93,7 +134,7 @@ rm -rf /run/pwru
 PWRU_NO_CACHE=1 start nocache
 case $(found "$SCRATCH/nocache.err") in
 *" $FRESH")
-	if [ -e /run/pwru/discovery ]; then
+	if [ -e /run/pwru/discovery ] || [ -e /run/pwru/btf ]; then
 		not_ok "PWRU_NO_CACHE=1 keeps nothing" "$(ls -l /run/pwru)"
 	else
 		ok "PWRU_NO_CACHE=1 looks, and keeps nothing"
