@@ -39,6 +39,9 @@ for round in $(seq "${PWRU_AB_ROUNDS:-3}"); do
 	for v in A B; do
 		bin=pwru
 		[ $v = A ] && bin=/usr/local/bin/pwru-a
+		# both builds keep copies for the boot under their own identity, each replacing
+		# the other's: a start of its own first, so that the timed one is warm
+		PWRU=$bin pwru_start prime --backend "$BACKEND" "${ff[@]}" icmp && stop_pwru
 		if ! PWRU=$bin pwru_start att --backend "$BACKEND" --debug "${ff[@]}" icmp; then
 			echo "# $v did not start: $(grep -v debug "$SCRATCH/att.err" | head -n 3)"
 			continue
