@@ -71,20 +71,27 @@ for side in "a va 10.0.1.2 b vb" "b vb 10.0.1.1 a va"; do
 	check "$1's fixed neighbour entry" $IP -n "$1" neigh replace "$3" dev "$2" nud permanent \
 		lladdr "$($IP netns exec "$4" cat "/sys/class/net/$5/address")"
 done
+# Per-address kprobes take minutes for every function (4 min of this scenario on 6.1): a
+# family of ~100 there, still with the kept BTF uses for the whole object.
+backends_here
+case " $BACKENDS_HERE " in
+*" kprobe-multi "*) ALL= what="every function" ;;
+*) ALL='(__)?(ip|icmp|netif|dev)_.*' what="the ip, icmp, netif and dev functions" ;;
+esac
 rm -rf /run/pwru
-FUNCS= start all_cold
-FUNCS= start all_warm
+FUNCS=$ALL start all_cold
+FUNCS=$ALL start all_warm
 all_warm="$(btf_of "$SCRATCH/all_warm.err"); $(attached "$SCRATCH/all_warm.err")"
 want="not parsed (its uses kept in /run/pwru); $(attached "$SCRATCH/all_cold.err")"
 if [ -n "$(attached "$SCRATCH/all_cold.err")" ] && [ "$(btf_of "$SCRATCH/all_cold.err")" = parsed ] &&
 	[ "$all_warm" = "$want" ]; then
-	ok "every function: the next start parses no BTF and $(attached "$SCRATCH/all_warm.err")"
+	ok "$what: the next start parses no BTF and $(attached "$SCRATCH/all_warm.err")"
 else
-	not_ok "every function: the next start parses no BTF and attaches the same" \
+	not_ok "$what: the next start parses no BTF and attaches the same" \
 		"cold: $(btf_of "$SCRATCH/all_cold.err"); $(attached "$SCRATCH/all_cold.err")" \
 		"warm: $all_warm"
 fi
-same_funcs_seen "every function: a ping shows the same functions" "$SCRATCH/all_cold.out" \
+same_funcs_seen "$what: a ping shows the same functions" "$SCRATCH/all_cold.out" \
 	"$SCRATCH/all_warm.out"
 
 # Another build of pwru (here the same bytes, another file) may find other things.
