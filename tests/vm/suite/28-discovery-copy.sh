@@ -82,9 +82,10 @@ rm -rf /run/pwru
 FUNCS=$ALL start all_cold
 FUNCS=$ALL start all_warm
 # With nf_tables loaded (earlier scenarios of a suite leave it) nft_do_chain's programs read
-# its split BTF on top of vmlinux's, so vmlinux's is parsed even from the copies.
+# its split BTF on top of vmlinux's, so vmlinux's is parsed even from the copies (where
+# every function is traced: nft_do_chain among them).
 warm_btf="not parsed (its uses kept in /run/pwru)" parses="parses no BTF"
-if grep -q '^nf_tables ' /proc/modules; then
+if [ -z "$ALL" ] && grep -q '^nf_tables ' /proc/modules; then
 	warm_btf=parsed parses="takes the copy (BTF parsed: nf_tables is loaded)"
 fi
 all_warm="$(btf_of "$SCRATCH/all_warm.err"); $(attached "$SCRATCH/all_warm.err")"
