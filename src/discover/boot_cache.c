@@ -237,3 +237,33 @@ void boot_cache_commit(struct boot_cache_new *n, const struct boot_copy *c, bool
 		unlink(n->tmp);
 	free(n);
 }
+
+void boot_cache_put(const char *root, const char *name, const struct boot_key *key,
+		    const struct boot_copy *c, const void *body, size_t len)
+{
+	struct boot_copy whole = *c;
+	struct boot_cache_new *n = boot_cache_create(root, name, key);
+
+	whole.bytes = len;
+	if (n)
+		boot_cache_commit(n, &whole, write(boot_cache_fd(n), body, len) == (ssize_t)len);
+}
+
+void *boot_cache_get(const char *root, const char *name, struct boot_key *key, uint32_t kind,
+		     uint64_t max, size_t *len)
+{
+	struct boot_copy c;
+	void *body = NULL;
+	int fd = boot_cache_open(root, name, key, &c);
+
+	if (fd < 0)
+		return NULL;
+	if (c.kind == kind && c.bytes <= max && (body = malloc(c.bytes ? c.bytes : 1)) &&
+	    boot_cache_read(fd, body, c.bytes)) {
+		free(body);
+		body = NULL;
+	}
+	close(fd);
+	*len = body ? c.bytes : 0;
+	return body;
+}

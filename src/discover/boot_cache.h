@@ -46,5 +46,14 @@ int boot_cache_fd(const struct boot_cache_new *n);
 void boot_cache_commit(struct boot_cache_new *n, const struct boot_copy *c, bool ok);
 /* Reads LEN bytes from FD; 0 or -1. */
 int boot_cache_read(int fd, void *buf, uint64_t len);
+/*
+ * A copy written or read whole, for the copies that build their body in memory: PUT writes
+ * BODY (LEN bytes) as ROOT's NAME under KEY; GET returns NAME's body (malloc'd, *LEN bytes)
+ * when it is this boot's, of KIND and at most MAX bytes, else NULL (KEY set either way).
+ */
+void boot_cache_put(const char *root, const char *name, const struct boot_key *key,
+		    const struct boot_copy *c, const void *body, size_t len);
+void *boot_cache_get(const char *root, const char *name, struct boot_key *key, uint32_t kind,
+		     uint64_t max, size_t *len);
 
 #endif

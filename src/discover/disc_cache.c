@@ -236,7 +236,6 @@ void disc_cache_write(const char *root, uint64_t config, const struct disc_view 
 	struct wbuf w = {0};
 	struct disc_head head = {.config = config};
 	struct boot_copy c = {.kind = COPY_KIND, .count = (uint32_t)v->fs->n};
-	struct boot_cache_new *n;
 	size_t i;
 
 	put(&w, &head, sizeof(head));
@@ -252,11 +251,8 @@ void disc_cache_write(const char *root, uint64_t config, const struct disc_view 
 	}
 	head.sum = sum_of(w.p + sizeof(head), w.len - sizeof(head));
 	memcpy(w.p, &head, sizeof(head));
-	c.bytes = w.len;
 	snprintf(c.source, sizeof(c.source), "discovery");
-	n = boot_cache_create(root, COPY_NAME, key);
-	if (n)
-		boot_cache_commit(n, &c, write(boot_cache_fd(n), w.p, w.len) == (ssize_t)w.len);
+	boot_cache_put(root, COPY_NAME, key, &c, w.p, w.len);
 	free(w.p);
 }
 
@@ -430,21 +426,16 @@ bool disc_cache_read(const char *root, uint64_t config, const struct disc_view *
 		     struct boot_key *key)
 {
 	struct disc_head head;
-	struct boot_copy c;
-	unsigned char *body = NULL;
+	size_t len;
+	unsigned char *body = boot_cache_get(root, COPY_NAME, key, COPY_KIND, COPY_MAX_BYTES, &len);
 	bool ok = false;
-	int fd = boot_cache_open(root, COPY_NAME, key, &c);
 
-	if (fd < 0)
-		return false;
-	if (c.kind == COPY_KIND && c.bytes >= sizeof(head) && c.bytes <= COPY_MAX_BYTES &&
-	    (body = malloc(c.bytes)) && !boot_cache_read(fd, body, c.bytes)) {
+	if (body && len >= sizeof(head)) {
 		memcpy(&head, body, sizeof(head));
 		ok = head.config == config &&
-		     head.sum == sum_of(body + sizeof(head), c.bytes - sizeof(head)) &&
-		     take(body, c.bytes, root, v);
+		     head.sum == sum_of(body + sizeof(head), len - sizeof(head)) &&
+		     take(body, len, root, v);
 	}
 	free(body);
-	close(fd);
 	return ok;
 }

@@ -113,7 +113,6 @@ void btf_uses_write(const char *root, uint64_t config, const struct btf_uses *u,
 			      .core_len = u->core_len,
 			      .nreasons = drop_reasons_count(u->reasons)};
 	struct boot_copy c = {.kind = COPY_KIND};
-	struct boot_cache_new *n;
 	char *body = NULL;
 	size_t len = 0;
 	FILE *f;
@@ -130,12 +129,8 @@ void btf_uses_write(const char *root, uint64_t config, const struct btf_uses *u,
 	if (!fclose(f) && len >= sizeof(h)) {
 		h.sum = disc_cache_sum(body + sizeof(h), len - sizeof(h));
 		memcpy(body, &h, sizeof(h));
-		c.bytes = len;
 		snprintf(c.source, sizeof(c.source), "the kernel's BTF");
-		n = boot_cache_create(root, COPY_NAME, key);
-		if (n)
-			boot_cache_commit(n, &c,
-					  write(boot_cache_fd(n), body, len) == (ssize_t)len);
+		boot_cache_put(root, COPY_NAME, key, &c, body, len);
 	}
 	free(body);
 }
@@ -194,18 +189,12 @@ static bool fill(const unsigned char *body, size_t len, uint64_t config, struct 
 
 bool btf_uses_read(const char *root, uint64_t config, struct btf_uses *u, struct boot_key *key)
 {
-	unsigned char *body = NULL;
-	struct boot_copy c;
-	bool ok = false;
-	int fd = boot_cache_open(root, COPY_NAME, key, &c);
+	size_t len;
+	unsigned char *body = boot_cache_get(root, COPY_NAME, key, COPY_KIND, MAX_BYTES, &len);
+	bool ok = body && fill(body, len, config, u);
 
-	memset(u, 0, sizeof(*u));
-	if (fd < 0)
-		return false;
-	if (c.kind == COPY_KIND && c.bytes <= MAX_BYTES && (body = malloc(c.bytes ? c.bytes : 1)) &&
-	    !boot_cache_read(fd, body, c.bytes))
-		ok = fill(body, c.bytes, config, u);
-	close(fd);
+	if (!body)
+		memset(u, 0, sizeof(*u));
 	free(body);
 	if (!ok)
 		btf_uses_free(u);
