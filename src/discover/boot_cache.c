@@ -127,7 +127,9 @@ static int open_copy(const char *root, const char *name, struct boot_key *key)
 		return -1;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd >= 0 && (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid())) {
+	/* pwru writes its copies 0600: one others could have changed is not taken */
+	if (fd >= 0 && (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_uid != geteuid() ||
+			(st.st_mode & 022))) {
 		close(fd);
 		fd = -1;
 	}
@@ -156,6 +158,7 @@ int boot_cache_open(const char *root, const char *name, struct boot_key *key, st
 /*
  * An unnamed file in DIR (O_TMPFILE), named only once complete: a start killed while
  * writing leaves nothing behind. Where the file system lacks it, a named temporary.
+ * No fsync: a copy half on disk after a crash belongs to a boot that is over (boot_id).
  */
 static int open_new(struct boot_cache_new *n, const char *dir)
 {
