@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include "src/discover/boot_cache.h"
 #include "src/probe/verdicts.h"
@@ -16,7 +17,26 @@ static const char *const switches[] = {
     "/sys/kernel/debug/kprobes/enabled",
 };
 
-/* The switches' first lines joined by '|', then '\n': the body's first line. */
+/*
+ * The pwru build that probed: another build's probe programs (or a broken one) vouch for
+ * nothing here. Its file's identity, as the discovery copy's config word takes it.
+ */
+static void build_id(const char *root, char *buf, size_t len)
+{
+	char path[512];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/proc/self/exe", root);
+	if (stat(path, &st))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%llx:%llx:%llx:%lld.%09ld:%lld.%09ld",
+			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+			 (unsigned long long)st.st_size, (long long)st.st_mtim.tv_sec,
+			 st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+}
+
+/* The switches' first lines and the build joined by '|', then '\n': the body's first line. */
 static size_t read_switches(const char *root, char *buf, size_t len)
 {
 	char path[512], line[128];
@@ -31,9 +51,11 @@ static size_t read_switches(const char *root, char *buf, size_t len)
 		if (f)
 			fclose(f);
 		line[strcspn(line, "|\n")] = '\0';
-		off +=
-		    (size_t)snprintf(buf + off, len - off, "%s%c", line,
-				     i + 1 < sizeof(switches) / sizeof(switches[0]) ? '|' : '\n');
+		off += (size_t)snprintf(buf + off, len - off, "%s|", line);
+	}
+	if (off < len) {
+		build_id(root, line, sizeof(line));
+		off += (size_t)snprintf(buf + off, len - off, "%s\n", line);
 	}
 	return off < len ? off : len - 1;
 }

@@ -6,7 +6,7 @@
  * about 0.1 s of a 1.2 s warm start under icount (docs/performance.md). What a kernel
  * can run does not change during a boot, except by the switches the copy records with
  * its verdicts (the lockdown mode, ftrace_enabled, the kprobes switch): a copy made
- * under other values is ignored. Only passes are kept: a failure is probed again, so its
+ * under other values, or by another pwru build, is ignored. Only passes are kept: a failure is probed again, so its
  * one-line reason stays the kernel's own. PWRU_NO_CACHE=1 keeps and reads nothing.
  */
 #ifndef PWRU_PROBE_VERDICTS_H

@@ -42,6 +42,15 @@ static void test_kept(void)
 	ok(verdicts_passed(root, "kprobe") && !verdicts_passed(root, "fentry"),
 	   "a pass under the new lockdown replaces the old ones");
 
+	snprintf(cmd, sizeof(cmd), "mkdir -p %s/proc/self", root);
+	ok(!system(cmd), "a pwru build at ROOT/proc/self/exe");
+	put(root, "/proc/self/exe", "build 1");
+	verdicts_keep(root, "kprobe");
+	ok(verdicts_passed(root, "kprobe"), "kept by this build: taken");
+	put(root, "/proc/self/exe", "build 2, which probes otherwise");
+	ok(!verdicts_passed(root, "kprobe"), "another pwru build's passes do not count");
+	verdicts_keep(root, "kprobe");
+
 	put(root, "/proc/sys/kernel/random/boot_id", "11111111-2222-3333-4444-555555555555\n");
 	ok(!verdicts_passed(root, "kprobe"), "another boot's passes do not count");
 	setenv("PWRU_NO_CACHE", "1", 1);
