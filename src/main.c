@@ -413,6 +413,7 @@ static int check_dumps(const struct pwru_config *cfg, struct pwru_err *e)
 	return 0;
 }
 
+/* -1 with E set, 0, or 1: a kept probe's pass failed at its use, start again (once). */
 static int run(struct pwru_config *cfg, struct pwru_err *e)
 {
 	struct tracer t = {.cfg = cfg,
@@ -485,6 +486,15 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 		rc = attach(&t, e);
 	}
 	phase_done(PH_ATTACH);
+	if (rc && !stop && backend_drop_kept()) {
+		fprintf(stderr,
+			"pwru: %s; a backend's probe kept from earlier in this boot may be "
+			"wrong: removed /run/pwru/probes, starting again\n",
+			e->msg);
+		teardown(&t);
+		output_setup_free(&t.out);
+		return 1;
+	}
 	if (!rc && cfg->debug)
 		fprintf(stderr, "pwru: debug: kernel BTF: %s\n",
 			kbtf_parsed() ? "parsed" : "not parsed (its uses kept in /run/pwru)");
@@ -517,7 +527,8 @@ int main(int argc, char **argv)
 		list_funcs(&cfg, &e);
 	else {
 		err_out = own_stderr(&real_stderr);
-		run(&cfg, &e);
+		while (run(&cfg, &e) > 0)
+			e = (struct pwru_err){0};
 	}
 	flags_free(&cfg);
 	rc = err_report(&e, stderr);

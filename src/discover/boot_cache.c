@@ -103,6 +103,16 @@ static int cache_dir(const char *root, char *dir, size_t len)
 	return 0;
 }
 
+void boot_cache_remove(const char *root, const char *name)
+{
+	char dir[400], path[420];
+
+	if (cache_dir(root, dir, sizeof(dir)))
+		return;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	unlink(path);
+}
+
 int boot_cache_read(int fd, void *buf, uint64_t len)
 {
 	ssize_t n;

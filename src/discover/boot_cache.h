@@ -44,6 +44,8 @@ int boot_cache_fd(const struct boot_cache_new *n);
  * whole, so starts at the same time read the old copy or the new one, never a part.
  */
 void boot_cache_commit(struct boot_cache_new *n, const struct boot_copy *c, bool ok);
+/* Removes ROOT's copy NAME (from the caller's own folder only), found wrong at its use. */
+void boot_cache_remove(const char *root, const char *name);
 /* Reads LEN bytes from FD; 0 or -1. */
 int boot_cache_read(int fd, void *buf, uint64_t len);
 /*

@@ -63,11 +63,15 @@ const struct funcset *backend_set(const struct backend *b, const struct backend_
 	return b->targets == TARGET_TRACEPOINTS ? ctx->tps : ctx->fs;
 }
 
+/* A kept pass answered in this process; the kept passes are no longer asked. */
+static bool kept_used, kept_off;
+
 int backend_probe(const struct backend *b, const struct backend_ctx *ctx, char *why, size_t len)
 {
 	int rc;
 
-	if (b->probe_kept && verdicts_passed("", b->name)) {
+	if (b->probe_kept && !kept_off && verdicts_passed("", b->name)) {
+		kept_used = true;
 		if (ctx->debug)
 			fprintf(stderr,
 				"pwru: debug: backend %s usable: kept from this boot's "
@@ -81,6 +85,16 @@ int backend_probe(const struct backend *b, const struct backend_ctx *ctx, char *
 	if (!rc && ctx->debug)
 		fprintf(stderr, "pwru: debug: backend %s usable: probed\n", b->name);
 	return rc;
+}
+
+bool backend_drop_kept(void)
+{
+	if (!kept_used)
+		return false;
+	verdicts_drop("");
+	kept_used = false;
+	kept_off = true;
+	return true;
 }
 
 static int usable(const struct backend *b, const struct backend_ctx *ctx, char *why, size_t len)

@@ -119,6 +119,13 @@ size_t backend_sections(const struct hook_section **out, size_t max);
  */
 int backend_probe(const struct backend *b, const struct backend_ctx *ctx, char *why, size_t len);
 
+/*
+ * After a failed load or attach: when a pass kept from earlier in the boot chose a backend
+ * (the copy may be another's, or the kernel may refuse what it ran then), forgets the kept
+ * passes, probes for real from now on and returns true, once: the caller starts again.
+ */
+bool backend_drop_kept(void);
+
 /* The set B hooks: ctx->fs or ctx->tps. */
 const struct funcset *backend_set(const struct backend *b, const struct backend_ctx *ctx);
 

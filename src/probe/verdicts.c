@@ -102,6 +102,11 @@ bool verdicts_passed(const char *root, const char *name)
 	return read_passes(root, &key, passes, sizeof(passes)) > 0 && has(passes, name);
 }
 
+void verdicts_drop(const char *root)
+{
+	boot_cache_remove(root, COPY_NAME);
+}
+
 void verdicts_keep(const char *root, const char *name)
 {
 	char body[BODY_MAX], passes[BODY_MAX / 2] = "";

@@ -5,9 +5,11 @@
  * the kernel patches its text and, when the test link goes, waits for grace periods,
  * about 0.1 s of a 1.2 s warm start under icount (docs/performance.md). What a kernel
  * can run does not change during a boot, except by the switches the copy records with
- * its verdicts (the lockdown mode, ftrace_enabled, the kprobes switch): a copy made
- * under other values, or by another pwru build, is ignored. Only passes are kept: a failure is probed again, so its
- * one-line reason stays the kernel's own. PWRU_NO_CACHE=1 keeps and reads nothing.
+ * its verdicts (the lockdown mode, ftrace_enabled, the kprobes switch) and the pwru
+ * build that probed: a copy made under others is ignored. Only passes are kept: a
+ * failure is probed again, so its one-line reason stays the kernel's own. A kept pass
+ * whose backend then fails is dropped and the start made again (backend_drop_kept).
+ * PWRU_NO_CACHE=1 keeps and reads nothing.
  */
 #ifndef PWRU_PROBE_VERDICTS_H
 #define PWRU_PROBE_VERDICTS_H
@@ -18,5 +20,7 @@
 bool verdicts_passed(const char *root, const char *name);
 /* Adds NAME to the boot's passes (best effort: a copy that cannot be written is no error). */
 void verdicts_keep(const char *root, const char *name);
+/* Forgets the boot's passes: one of them was wrong (its backend failed to load or attach). */
+void verdicts_drop(const char *root);
 
 #endif

@@ -32,6 +32,12 @@ static void test_kept(void)
 	if (fd >= 0)
 		close(fd);
 
+	verdicts_drop(root);
+	ok(!verdicts_passed(root, "kprobe-multi") && !verdicts_passed(root, "fentry"),
+	   "dropped (a kept pass failed at its use): none count");
+	verdicts_keep(root, "fentry");
+	verdicts_keep(root, "kprobe-multi");
+
 	put(root, "/proc/sys/kernel/ftrace_enabled", "0\n");
 	ok(!verdicts_passed(root, "kprobe-multi"), "ftrace turned off: the passes do not count");
 	put(root, "/proc/sys/kernel/ftrace_enabled", "1\n");
