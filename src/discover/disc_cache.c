@@ -316,7 +316,8 @@ static void get_entry(struct rbuf *r, struct func_entry *f)
 	f->nslots = small[1];
 	f->flags = small[2];
 	f->dropped = small[3];
-	if (!f->name)
+	/* what the backends index by (the skb's slot) or walk (the addresses) is checked */
+	if (!f->name || f->pos > FUNCSET_MAX_POS || (!small[4] && f->naddrs))
 		r->bad = true;
 	if (r->bad || !small[4] || !fits(r, f->naddrs, sizeof(uint64_t)))
 		return;

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,12 +18,12 @@
 #define COPY_NAME "btf"
 #define COPY_KIND 'b'
 /* bumped whenever the body's layout changes; a build's own identity is in CONFIG too */
-#define LAYOUT	  1
+#define LAYOUT	  2
 #define MAX_BYTES (64u << 20)
 
 /* The body's first bytes; then the reasons (value, length, name), then the cut. */
 struct uses_head {
-	uint64_t config, sum; /* the sum is over what follows it */
+	uint64_t config, sum; /* the sum is over what follows it, this header's rest too */
 	uint32_t layout, get_func_ip;
 	struct kernel_refs refs;
 	__u32 ktype_ids[PWRU_KT_N];
@@ -30,6 +31,9 @@ struct uses_head {
 	struct cbpf_cast cast;
 	uint64_t core_progs, core_len, nreasons;
 };
+
+/* Where the sum starts: the ids and offsets kept in the header are summed as well. */
+#define SUMMED offsetof(struct uses_head, layout)
 
 int btf_uses_find(const struct btf *btf, bool user_btf, struct btf_uses *u)
 {
@@ -127,7 +131,7 @@ void btf_uses_write(const char *root, uint64_t config, const struct btf_uses *u,
 	put_reasons(f, u->reasons);
 	fwrite(u->core, 1, u->core_len, f);
 	if (!fclose(f) && len >= sizeof(h)) {
-		h.sum = disc_cache_sum(body + sizeof(h), len - sizeof(h));
+		h.sum = disc_cache_sum(body + SUMMED, len - SUMMED);
 		memcpy(body, &h, sizeof(h));
 		snprintf(c.source, sizeof(c.source), "the kernel's BTF");
 		boot_cache_put(root, COPY_NAME, key, &c, body, len);
@@ -175,7 +179,7 @@ static bool fill(const unsigned char *body, size_t len, uint64_t config, struct 
 		return false;
 	memcpy(&h, body, sizeof(h));
 	if (h.config != config || h.layout != LAYOUT ||
-	    h.sum != disc_cache_sum(body + sizeof(h), len - sizeof(h)))
+	    h.sum != disc_cache_sum(body + SUMMED, len - SUMMED))
 		return false;
 	*u = (struct btf_uses){.refs = h.refs,
 			       .get_func_ip = h.get_func_ip,
@@ -191,10 +195,10 @@ bool btf_uses_read(const char *root, uint64_t config, struct btf_uses *u, struct
 {
 	size_t len;
 	unsigned char *body = boot_cache_get(root, COPY_NAME, key, COPY_KIND, MAX_BYTES, &len);
-	bool ok = body && fill(body, len, config, u);
+	bool ok;
 
-	if (!body)
-		memset(u, 0, sizeof(*u));
+	memset(u, 0, sizeof(*u)); /* a refusal frees what was taken, and only that */
+	ok = body && fill(body, len, config, u);
 	free(body);
 	if (!ok)
 		btf_uses_free(u);

@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include "tap.h"
 #include "fake_root.h"
+#include "fuzz_copy.h"
 #include "src/output/drop_reason.h"
 #include "src/probe/btf_uses.h"
 
@@ -91,6 +92,39 @@ static void damage_last_byte(const char *root)
 		close(fd);
 }
 
+struct fuzz_arg {
+	const char *root;
+	struct btf_uses got;
+};
+
+/* Taken: the drop reasons a table, the cut as long as the copy said. */
+static enum fuzz_take take_uses(void *arg)
+{
+	struct fuzz_arg *a = arg;
+	struct boot_key key;
+	bool taken = btf_uses_read(a->root, CONFIG, &a->got, &key);
+	bool sound = !taken || (a->got.reasons && a->got.core && a->got.core_len);
+
+	btf_uses_free(&a->got);
+	return !taken ? FUZZ_REFUSED : sound ? FUZZ_TAKEN : FUZZ_UNSOUND;
+}
+
+/* Every cut and a flipped bit in every byte, with the sum as it was and made right. */
+static void fuzz(const char *root)
+{
+	struct fuzz_arg a = {.root = root};
+	struct fuzz_counts n;
+
+	fuzz_copy(root, "btf", take_uses, &a, &n);
+	ok(n.cuts > 1000 && !n.cuts_taken, "the copy cut at %zu lengths: never taken", n.cuts);
+	ok(n.flips && !n.body_flips_taken, "a bit flipped in %zu bytes: none in the body taken",
+	   n.flips);
+	ok(n.summed && !n.unsound,
+	   "a bit flipped in %zu bytes after the sum, the sum made right: %zu taken, "
+	   "all sound",
+	   n.summed, n.summed_taken);
+}
+
 int main(void)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
@@ -113,6 +147,9 @@ int main(void)
 	btf_uses_write(root, CONFIG, &made, &key);
 	ok(btf_uses_read(root, CONFIG, &got, &key2), "the next start reads the copy");
 	check_same(&got, &made);
+	btf_uses_free(&got);
+	fuzz(root);
+	ok(btf_uses_read(root, CONFIG, &got, &key2), "the copy put back is read");
 	btf_uses_free(&got);
 	ok(!btf_uses_read(root, CONFIG + 1, &got, &key2) && !got.reasons,
 	   "another build or flags: refused");

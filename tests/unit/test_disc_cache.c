@@ -7,6 +7,7 @@
 #include <unistd.h>
 #include "tap.h"
 #include "fake_root.h"
+#include "fuzz_copy.h"
 #include "kallsyms/kallsyms.h"
 #include "src/discover/disc_cache.h"
 
@@ -227,9 +228,64 @@ static void test_refused(void)
 	remove_root(root);
 }
 
+/* What the backends index by or walk is in bounds (FUNCSET_MAX_POS, the addresses). */
+static bool sound_set(const struct funcset *fs)
+{
+	size_t i;
+
+	for (i = 0; i < fs->n + fs->ndropped; i++) {
+		const struct func_entry *f = i < fs->n ? &fs->funcs[i] : &fs->dropped[i - fs->n];
+
+		if (!f->name || f->pos > FUNCSET_MAX_POS || (f->naddrs && !f->addrs))
+			return false;
+	}
+	return true;
+}
+
+struct fuzz_arg {
+	const char *root;
+	uint64_t config;
+	struct found f;
+};
+
+static enum fuzz_take take_disc(void *arg)
+{
+	struct fuzz_arg *a = arg;
+	struct boot_key key;
+
+	if (!read_copy(a->root, a->config, &a->f, &key))
+		return FUZZ_REFUSED;
+	return sound_set(&a->f.fs) && sound_set(&a->f.tps) && a->f.ks ? FUZZ_TAKEN : FUZZ_UNSOUND;
+}
+
+static void test_fuzz(void)
+{
+	uint64_t config = disc_cache_config("/proc/self/exe", NULL, "flags");
+	struct fuzz_arg a = {.config = config};
+	struct fuzz_counts n;
+	struct boot_key key;
+	char root[64];
+
+	make_root(root, NULL);
+	a.root = root;
+	keep(root, config);
+	fuzz_copy(root, "discovery", take_disc, &a, &n);
+	ok(n.cuts > 500 && !n.cuts_taken, "the copy cut at %zu lengths: never taken", n.cuts);
+	ok(n.flips && !n.body_flips_taken, "a bit flipped in %zu bytes: none in the body taken",
+	   n.flips);
+	ok(n.summed && !n.unsound,
+	   "a bit flipped in %zu bytes after the sum, the sum made right: %zu taken, "
+	   "all sound",
+	   n.summed, n.summed_taken);
+	ok(read_copy(root, config, &a.f, &key) && a.f.fs.n == 2, "the copy put back is taken");
+	empty(&a.f);
+	remove_root(root);
+}
+
 int main(void)
 {
 	test_round_trip();
 	test_refused();
+	test_fuzz();
 	return tap_done();
 }
