@@ -1,7 +1,8 @@
 # Sourced by tests that plant a wrong /run/pwru/probes (tests/local/kept-probes.t, VM
-# scenario 28). plant_probe_pass EXE NAME: a copy saying NAME's probe passed in this boot,
-# as the pwru at EXE would keep it (src/probe/verdicts.c), under the key of the copy
-# /run/pwru/discovery holds (a start made it): a pass the kernel would not give.
+# scenario 28). plant_probe_pass EXE NAME [other]: a copy saying NAME's probe passed in
+# this boot, as the pwru at EXE would keep it (src/probe/verdicts.c), under the key of the
+# copy /run/pwru/discovery holds (a start made it): a pass the kernel would not give.
+# With "other", as another pwru build would keep it.
 # shellcheck shell=bash
 
 # The byte of value $1, to stdout.
@@ -20,15 +21,29 @@ kp_switch() {
 	printf '%s' "${l%%|*}"
 }
 
+# The copy's first line as EXE writes it now: the switches, then EXE's identity. Taken
+# from EXE's own copy where there is one (busybox's stat shows no nanoseconds).
+kp_line() {
+	local dev ino size
+	if [ -s /run/pwru/probes ]; then
+		tail -c +249 /run/pwru/probes | head -n 1
+		return
+	fi
+	printf '%s|' "$(kp_switch /sys/kernel/security/lockdown)" \
+		"$(kp_switch /proc/sys/kernel/ftrace_enabled)" \
+		"$(kp_switch /sys/kernel/debug/kprobes/enabled)"
+	read -r dev ino size <<<"$(stat -L -c '%d %i %s' "$1")"
+	printf '%x:%x:%x:%s:%s\n' "$dev" "$ino" "$size" "$(stat -L -c %.9Y "$1")" \
+		"$(stat -L -c %.9Z "$1")"
+}
+
 plant_probe_pass() {
-	local exe=$1 name=$2 line body id dev ino size
-	read -r dev ino size <<<"$(stat -L -c '%d %i %s' "$exe")"
-	id=$(printf '%x:%x:%x:%s:%s' "$dev" "$ino" "$size" "$(stat -L -c %.9Y "$exe")" \
-		"$(stat -L -c %.9Z "$exe")")
-	line="$(kp_switch /sys/kernel/security/lockdown)|$(kp_switch /proc/sys/kernel/ftrace_enabled)"
-	line="$line|$(kp_switch /sys/kernel/debug/kprobes/enabled)|$id"
+	local line body
+	line=$(kp_line "$1")
+	# another build: another ctime (its last digit)
+	[ "${3:-}" = other ] && line="${line%?}$(((${line: -1} + 1) % 10))"
 	body="$line
-$name
+$2
 "
 	{
 		head -c 72 /run/pwru/discovery # magic and key: this boot, these modules

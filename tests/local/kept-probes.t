@@ -66,7 +66,7 @@ check "holding no program of the failed attempt while it traced" \
 check "the wrong pass is gone for the next start" \
 	"! grep -qs kprobe-multi /run/pwru/probes"
 
-plant_probe_pass /bin/true kprobe-multi
+plant_probe_pass ./pwru kprobe-multi other
 start other
 check "a pass kept by another pwru build is not taken" \
 	"[ \$status = 0 ] && ! grep -q 'kept from this boot' '$scratch/other.err' &&

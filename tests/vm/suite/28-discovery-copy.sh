@@ -144,6 +144,107 @@ else
 	diag "no module left to load (${spare:-none}): the copy's renewal is not checked here"
 fi
 
+# A wrong copy costs a look, never a wrong trace. The discovery copy with a byte changed
+# (its sum) and the btf copy cut to nothing: the next start looks again, traces the same,
+# and keeps new copies for the one after.
+. tests/kept_probes.sh
+# flip_byte FILE: the byte in FILE's middle, changed
+flip_byte() {
+	local off byte
+	off=$(($(stat -c %s "$1") / 2))
+	byte=$(dd if="$1" bs=1 skip="$off" count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+	kp_byte $((${byte:-0} ^ 90)) | dd of="$1" bs=1 seek="$off" conv=notrunc 2>/dev/null
+}
+rm -rf /run/pwru
+start base
+flip_byte /run/pwru/discovery
+: >/run/pwru/btf
+start damaged
+start mended
+if [ "$(found "$SCRATCH/damaged.err")" = "$(found "$SCRATCH/base.err")" ] &&
+	[ "$(btf_of "$SCRATCH/damaged.err")" = parsed ] &&
+	[ "$(found "$SCRATCH/mended.err")" = "$(found "$SCRATCH/base.err" | sed "s|$FRESH|$KEPT|")" ]; then
+	ok "a damaged discovery copy and an empty btf copy are not taken; the start after takes new ones"
+else
+	not_ok "damaged copies are not taken; the start after takes new ones" \
+		"base: $(found "$SCRATCH/base.err")" "damaged: $(found "$SCRATCH/damaged.err"); $(btf_of "$SCRATCH/damaged.err")" \
+		"after: $(found "$SCRATCH/mended.err")"
+fi
+same_funcs_seen "with damaged copies a ping shows the same functions" "$SCRATCH/base.out" \
+	"$SCRATCH/damaged.out"
+chmod 666 /run/pwru/discovery
+start open
+case $(found "$SCRATCH/open.err") in
+*" $FRESH") ok "a copy others could write is not taken" ;;
+*) not_ok "a copy others could write is not taken" "$(found "$SCRATCH/open.err")" ;;
+esac
+
+# Two starts at once, both making the boot's first copies: each traces the ping, and
+# what they leave is whole (the next start takes it and sees the same).
+rm -rf /run/pwru
+set -m
+for s in twin1 twin2; do
+	"$PWRU" --ready-file "$SCRATCH/$s.ready" --debug --filter-func "$FUNCS" icmp \
+		>"$SCRATCH/$s.out" 2>"$SCRATCH/$s.err" </dev/null &
+	eval "pid_$s=\$!"
+done
+set +m
+for i in $(seq 600); do
+	[ -e "$SCRATCH/twin1.ready" ] && [ -e "$SCRATCH/twin2.ready" ] && break
+	sleep 0.1
+done
+$IP netns exec a ping -c 2 -i 0.2 -W 3 10.0.1.2 >/dev/null
+for s in twin1 twin2; do
+	wait_events "$SCRATCH/$s.out" icmp_rcv '10.0.1.1:0->10.0.1.2:0(icmp)' 2
+done
+kill -INT "$pid_twin1" "$pid_twin2"
+wait "$pid_twin1"
+st1=$?
+wait "$pid_twin2"
+st2=$?
+start after_twins
+# one may find the other's copy already there: either way, the same functions
+twin() { found "$SCRATCH/$1.err" | sed "s|$KEPT|$FRESH|"; }
+if [ $st1 = 0 ] && [ $st2 = 0 ] && [ "$(twin twin1)" = "$(found "$SCRATCH/base.err")" ] &&
+	[ "$(twin twin2)" = "$(found "$SCRATCH/base.err")" ] &&
+	[ "$(found "$SCRATCH/after_twins.err")" = "$(found "$SCRATCH/base.err" | sed "s|$FRESH|$KEPT|")" ] &&
+	[ "$(btf_of "$SCRATCH/after_twins.err")" = "not parsed (its uses kept in /run/pwru)" ]; then
+	ok "two first starts at once find the same; the copies they leave are taken whole"
+else
+	not_ok "two first starts at once find the same; the copies they leave are taken whole" \
+		"exits $st1 $st2" "$(found "$SCRATCH/twin1.err")" "$(found "$SCRATCH/twin2.err")" \
+		"after: $(found "$SCRATCH/after_twins.err"); $(btf_of "$SCRATCH/after_twins.err")" \
+		"$(grep -v 'skipped\|debug' "$SCRATCH/twin1.err" "$SCRATCH/twin2.err" | head -n 10)"
+fi
+same_funcs_seen "both starts at once see the ping" "$SCRATCH/twin1.out" "$SCRATCH/twin2.out"
+same_funcs_seen "and the start after them" "$SCRATCH/base.out" "$SCRATCH/after_twins.out"
+
+# A kept probe pass for a backend this kernel does not run (closing13's wrong
+# /run/pwru/probes): the backend fails at load or attach, pwru drops the copy and starts
+# again by itself, tracing as before.
+backends_here
+case " $BACKENDS_HERE " in
+*" kprobe-multi "*) diag "kprobe-multi runs here: a kept pass of it is not wrong" ;;
+*)
+	$PWRU --list-funcs --filter-func ip_rcv >/dev/null 2>&1 # this build's probes copy
+	if [ -s /run/pwru/probes ]; then
+		plant_probe_pass "$PWRU" kprobe-multi
+		start planted
+		if grep -q 'kept from this boot' "$SCRATCH/planted.err" &&
+			grep -q 'removed /run/pwru/probes, starting again$' "$SCRATCH/planted.err" &&
+			! grep -qs kprobe-multi /run/pwru/probes; then
+			ok "a planted kprobe-multi pass is taken, fails, and is dropped: $(grep 'starting again' "$SCRATCH/planted.err" | cut -c 1-90)..."
+		else
+			not_ok "a planted kprobe-multi pass is dropped when it fails" \
+				"$(grep -v skipped "$SCRATCH/planted.err" | head -n 12)"
+		fi
+		same_funcs_seen "and pwru traces by itself as before" "$SCRATCH/base.out" "$SCRATCH/planted.out"
+	else
+		diag "no backend probe kept here: nothing to plant a pass beside"
+	fi
+	;;
+esac
+
 rm -rf /run/pwru
 PWRU_NO_CACHE=1 start nocache
 case $(found "$SCRATCH/nocache.err") in
