@@ -1,9 +1,9 @@
 #!/bin/bash
-# A wrong /run/pwru/probes must not break pwru (closing13: a kept "kprobe-multi passed" on
-# this locked-down machine made every start choose kprobe-multi and fail at attach). In a
-# mount namespace of its own, over a tmpfs /run/pwru: a pass planted for a backend this
-# kernel refuses is dropped at the failed attach and pwru starts again by itself; one
-# planted for another pwru build is not taken at all.
+# The boot's copies in /run/pwru never break pwru. In a mount namespace of its own, over a
+# tmpfs /run/pwru: a wrong probes copy (closing13: a kept "kprobe-multi passed" on this
+# locked-down machine made every start choose kprobe-multi and fail at attach) is dropped at
+# the failed attach and pwru starts again by itself; one planted for another pwru build is
+# not taken at all; a /run/pwru that is full or read-only costs the copies, nothing else.
 cd "$(dirname "$0")/../.." || exit 1
 if [ -z "${PWRU_KEPT_NS:-}" ]; then
 	exec unshare -m --propagation private env PWRU_KEPT_NS=1 bash "$0" "$@"
@@ -25,11 +25,13 @@ if ! mount -t tmpfs -o mode=700 tmpfs /run/pwru; then
 	exit 0
 fi
 
-# start NAME: pwru icmp until it is ready, then SIGINT; sets status, and names (of the
-# programs it held while ready).
+# start NAME [quiet]: pwru --debug icmp (quiet: without --debug) until it is ready, then
+# SIGINT; sets status, and names (of the programs it held while ready).
 start() {
+	local name=$1 args=(--debug icmp)
+	[ "${2:-}" = quiet ] && args=(icmp)
 	status=1 names=
-	if pwru_start "$scratch/$1.ready" "$scratch/$1.out" "$scratch/$1.err" --debug icmp; then
+	if pwru_start "$scratch/$name.ready" "$scratch/$name.out" "$scratch/$name.err" "${args[@]}"; then
 		names=$(for id in $(held_progs "$pid"); do bpftool prog show id "$id"; done 2>&1 |
 			grep -o 'name [a-z_0-9]*')
 		kill -INT "$pid"
@@ -71,4 +73,20 @@ start other
 check "a pass kept by another pwru build is not taken" \
 	"[ \$status = 0 ] && ! grep -q 'kept from this boot' '$scratch/other.err' &&
 	 ! grep -q 'starting again' '$scratch/other.err'" "$(grep -v skipped "$scratch/other.err" | head -n 20)"
+# Said by a start that keeps nothing: the lines without a copy's path or a file error.
+quiet() {
+	[ "$status" = 0 ] && grep -q '^pwru: listening for events' "$scratch/$1.err" &&
+		! grep -qiE 'run/pwru|no space|read-only|cache' "$scratch/$1.err"
+}
+umount /run/pwru
+mount -t tmpfs -o mode=700,size=4k tmpfs /run/pwru
+start full quiet
+check "/run/pwru full: pwru traces, says nothing of it, and leaves no part of a copy" \
+	"quiet full && [ -z \"\$(ls -A /run/pwru)\" ]" "status $status" "$(ls -l /run/pwru)" \
+	"$(cat "$scratch/full.err")"
+umount /run/pwru
+mount -t tmpfs -o mode=700,ro tmpfs /run/pwru
+start ro quiet
+check "/run/pwru read-only: pwru traces and says nothing of it" "quiet ro" "status $status" \
+	"$(cat "$scratch/ro.err")"
 tap_finish
