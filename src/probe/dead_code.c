@@ -223,12 +223,16 @@ static bool decided(const struct consts *c, const struct bpf_insn *in, bool *tak
 	return cmp(BPF_OP(in->code), is64, a, b, taken);
 }
 
-/* `ja +0` in either width, the folds' no-op */
+/* `ja +0` in either width, the folds' no-op: one 8-byte compare each (asked per round) */
 static bool is_nop(const struct bpf_insn *in)
 {
 	static const struct bpf_insn nop32 = {.code = BPF_JMP32 | BPF_JA};
+	uint64_t v, a, b;
 
-	return !memcmp(in, &nop, sizeof(*in)) || !memcmp(in, &nop32, sizeof(*in));
+	memcpy(&v, in, sizeof(v));
+	memcpy(&a, &nop, sizeof(a));
+	memcpy(&b, &nop32, sizeof(b));
+	return v == a || v == b;
 }
 
 /* IN is never followed by the instruction after it (a no-op jumps right there). */
@@ -241,24 +245,50 @@ static bool ends_flow(const struct bpf_insn *in)
 }
 
 /*
+ * One run's arrays, allocated once: a round walks the whole program three times, and the
+ * rounds after the first mostly walk the no-ops of what it cleared.
+ */
+struct work {
+	bool *land;   /* n + 1 */
+	bool *live;   /* n */
+	size_t *todo; /* 2n + 1 */
+};
+
+static int work_new(struct work *w, size_t n)
+{
+	w->land = calloc(n + 1, sizeof(*w->land));
+	w->live = calloc(n ? n : 1, sizeof(*w->live));
+	w->todo = malloc((2 * n + 1) * sizeof(*w->todo));
+	return w->land && w->live && w->todo ? 0 : -ENOMEM;
+}
+
+static void work_free(struct work *w)
+{
+	free(w->land);
+	free(w->live);
+	free(w->todo);
+}
+
+/*
  * Each conditional jump whose registers hold known values becomes `ja` (taken) or `ja +0`
  * (never taken). Known values are followed in straight-line code only: everything is
  * forgotten where a jump, call or callback lands.
  */
-static int fold_branches(struct bpf_insn *in, size_t n)
+static int fold_branches(struct bpf_insn *in, size_t n, bool *land)
 {
-	bool *land = insn_landings(in, n);
 	struct consts c = {0};
 	int folded = 0;
 	size_t i;
 
-	if (!land)
-		return -ENOMEM;
+	memset(land, 0, (n + 1) * sizeof(*land));
+	insn_landings_into(in, n, land);
 	for (i = 0; i < n; i++) {
 		bool taken;
 
 		if (land[i])
 			c.known = 0;
+		if (is_nop(&in[i])) /* decides nothing, changes no register, ends no flow */
+			continue;
 		if (decided(&c, &in[i], &taken)) {
 			in[i] = taken
 				    ? (struct bpf_insn){.code = BPF_JMP | BPF_JA, .off = in[i].off}
@@ -272,35 +302,33 @@ static int fold_branches(struct bpf_insn *in, size_t n)
 			c.known = 0;
 		i += insn_is_ld_imm64(&in[i]);
 	}
-	free(land);
 	return folded;
 }
 
-/* Marks in LIVE what runs from the program's entry; -EINVAL for a way out of the program. */
-static int mark_live(const struct bpf_insn *in, size_t n, bool *live)
+/*
+ * Marks in W's live what runs from the program's entry; -EINVAL for a way out of the
+ * program.
+ */
+static int mark_live(const struct bpf_insn *in, size_t n, struct work *w)
 {
-	size_t *todo = malloc((2 * n + 1) * sizeof(*todo)), sp = 0;
+	size_t *todo = w->todo, sp = 0;
+	bool *live = w->live;
 
-	if (!todo)
-		return -ENOMEM;
+	memset(live, 0, (n ? n : 1) * sizeof(*live));
 	todo[sp++] = 0;
 	while (sp) {
 		size_t i = todo[--sp];
 		int64_t to;
 
-		if (i >= n) {
-			free(todo);
+		if (i >= n)
 			return -EINVAL;
-		}
 		if (live[i])
 			continue;
 		live[i] = true;
 		/* each instruction pushes at most twice, once: 2n + 1 slots suffice */
 		if (insn_target(in, i, &to)) {
-			if (to < 0 || (size_t)to >= n) {
-				free(todo);
+			if (to < 0 || (size_t)to >= n)
 				return -EINVAL;
-			}
 			todo[sp++] = (size_t)to;
 		}
 		if (insn_is_ld_imm64(&in[i]) && i + 1 < n)
@@ -308,23 +336,20 @@ static int mark_live(const struct bpf_insn *in, size_t n, bool *live)
 		if (!ends_flow(&in[i]))
 			todo[sp++] = i + 1;
 	}
-	free(todo);
 	return 0;
 }
 
 /* What no entry reaches becomes a no-op, for nop_compact to take out with the others. */
-static int clear_dead(struct bpf_insn *in, size_t n)
+static int clear_dead(struct bpf_insn *in, size_t n, struct work *w)
 {
-	bool *live = calloc(n ? n : 1, sizeof(*live));
-	int rc = live ? mark_live(in, n, live) : -ENOMEM, cleared = 0;
+	int rc = mark_live(in, n, w), cleared = 0;
 	size_t i;
 
 	for (i = 0; !rc && i < n; i++)
-		if (!live[i] && !is_nop(&in[i])) {
+		if (!w->live[i] && !is_nop(&in[i])) {
 			in[i] = nop;
 			cleared++;
 		}
-	free(live);
 	return rc ? rc : cleared;
 }
 
@@ -361,24 +386,32 @@ static int clear_empty_jumps(struct bpf_insn *in, size_t n)
 	return cleared;
 }
 
-int dead_code_insns(struct bpf_insn *in, size_t n, const void *arg)
+static int rounds(struct bpf_insn *in, size_t n, struct work *w)
 {
-	bool *live = calloc(n ? n : 1, sizeof(*live));
-	int total = 0, round, rc = live ? mark_live(in, n, live) : -ENOMEM;
+	int total = 0, round;
 
-	(void)arg;
-	free(live);
-	if (rc) /* checked before any change: the edits below only take ways away */
-		return rc;
 	for (round = 0; round < MAX_ROUNDS; round++) {
-		int folded = fold_branches(in, n), cleared;
+		int folded = fold_branches(in, n, w->land), cleared;
 
-		if (folded <= 0)
-			return folded < 0 ? folded : total;
-		cleared = clear_dead(in, n);
+		if (!folded)
+			return total;
+		cleared = clear_dead(in, n, w);
 		if (cleared < 0)
 			return cleared;
 		total += folded + cleared + clear_empty_jumps(in, n);
 	}
 	return total;
+}
+
+int dead_code_insns(struct bpf_insn *in, size_t n, const void *arg)
+{
+	struct work w;
+	int rc = work_new(&w, n);
+
+	(void)arg;
+	/* checked before any change: the edits below only take ways away */
+	rc = rc ? rc : mark_live(in, n, &w);
+	rc = rc ? rc : rounds(in, n, &w);
+	work_free(&w);
+	return rc;
 }

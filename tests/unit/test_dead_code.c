@@ -190,6 +190,34 @@ static void test_refused(void)
 	       "a live instruction falling off the end is refused");
 }
 
+/*
+ * A no-op is skipped by the pass, but a jump landing on one is still a join: the values
+ * known on the way in by falling through are not known after it.
+ */
+static void test_nop_landing(void)
+{
+	struct bpf_insn in[] = {
+	    HELPER(BPF_FUNC_ktime_get_ns),
+	    MOV(3, 5),
+	    NOP,			    /* 2: no jump lands here */
+	    JMP(BPF_JMP, BPF_JEQ, 3, 5, 1), /* 3: r3 is 5: always taken */
+	    MOV(0, 7),
+	    MOV(2, 1),
+	    JMP(BPF_JMP, BPF_JEQ, 0, 0, 1), /* 6: to 8 with r2 = 1 */
+	    MOV(2, 2),
+	    NOP,			    /* 8: reached with r2 = 1 or 2 */
+	    JMP(BPF_JMP, BPF_JEQ, 2, 2, 1), /* 9: kept */
+	    /* 10 */ MOV(0, 1),
+	    EXIT,
+	};
+
+	is_int(dead_code_insns(in, N(in), NULL), 3, "one branch decided, two instructions cleared");
+	ok(same_insn(&in[3], &NOP) && same_insn(&in[4], &NOP),
+	   "a branch after a no-op nothing lands on is decided, and what it skipped cleared");
+	ok(same_insn(&in[9], &JMP(BPF_JMP, BPF_JEQ, 2, 2, 1)),
+	   "one after a no-op a jump lands on is kept");
+}
+
 static void run_pass(struct insn_copy *c)
 {
 	dead_code_insns(c->insns, c->img.cnt, NULL);
@@ -208,6 +236,7 @@ int main(void)
 	test_decided();
 	test_compacted();
 	test_refused();
+	test_nop_landing();
 	test_runs();
 	return tap_done();
 }
