@@ -233,7 +233,7 @@ static int load_bpf(struct tracer *t, struct pwru_err *e)
 /* After a load that found something new of the kernel's BTF: kept for the next start. */
 static void keep_uses(struct tracer *t)
 {
-	if (t->uses_config && (t->uses_new || t->ld.core_new))
+	if (t->uses_config && (t->uses_new || t->ld.core_new || t->uses.grown))
 		btf_uses_write("", t->uses_config, &t->uses, &t->uses_key);
 }
 

@@ -34,7 +34,7 @@ struct tracer {
 	struct pcap_filter *pcap;
 	/* the kernel's BTF itself is src/discover/kbtf.h's, parsed at its first use */
 	struct btf_uses uses;
-	uint64_t uses_config;	  /* the discovery copy's word, 0: not kept */
+	uint64_t uses_config;	  /* btf_uses_config() of the discovery copy's word; 0: not kept */
 	struct boot_key uses_key; /* for a new copy of USES, after the load */
 	bool uses_new;		  /* USES differ from the boot's copy: kept after the load */
 	struct kallsyms *ksyms;

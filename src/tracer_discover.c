@@ -361,8 +361,8 @@ static int find_uses(struct tracer *t, uint64_t config, struct pwru_err *e)
 	int rc;
 
 	if (config && !t->cfg->kernel_btf) {
-		t->uses_config = config;
-		if (btf_uses_read("", config, &t->uses, &t->uses_key))
+		t->uses_config = btf_uses_config("", config);
+		if (btf_uses_read("", t->uses_config, &t->uses, &t->uses_key))
 			return 0;
 	}
 	if (!kbtf_parsed() && load_btf(t, e))

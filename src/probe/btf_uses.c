@@ -18,7 +18,7 @@
 #define COPY_NAME "btf"
 #define COPY_KIND 'b'
 /* bumped whenever the body's layout changes; a build's own identity is in CONFIG too */
-#define LAYOUT	  2
+#define LAYOUT	  3
 #define MAX_BYTES (64u << 20)
 
 /* The body's first bytes; then the reasons (value, length, name), then the cut. */
@@ -29,11 +29,32 @@ struct uses_head {
 	__u32 ktype_ids[PWRU_KT_N];
 	int32_t test_fn_id, cast_rc;
 	struct cbpf_cast cast;
+	int32_t nft_id, spare;
 	uint64_t core_progs, core_len, nreasons;
 };
 
 /* Where the sum starts: the ids and offsets kept in the header are summed as well. */
 #define SUMMED offsetof(struct uses_head, layout)
+
+uint64_t btf_uses_config(const char *root, uint64_t config)
+{
+	uint64_t v[3] = {config, 0, 0};
+	char path[512];
+	struct stat st;
+
+	if (!config)
+		return 0; /* nothing kept */
+	snprintf(path, sizeof(path), "%s/sys/kernel/btf/nf_tables", root);
+	/*
+	 * Not its times: sysfs gives a file the time its inode was made in the cache, made
+	 * again after an eviction. A reload of the module makes a file with a new number.
+	 */
+	if (!stat(path, &st)) {
+		v[1] = st.st_ino;
+		v[2] = (uint64_t)st.st_size;
+	}
+	return disc_cache_sum(v, sizeof(v));
+}
 
 int btf_uses_find(const struct btf *btf, bool user_btf, struct btf_uses *u)
 {
@@ -113,6 +134,7 @@ void btf_uses_write(const char *root, uint64_t config, const struct btf_uses *u,
 			      .test_fn_id = u->test_fn_id,
 			      .cast_rc = u->cast_rc,
 			      .cast = u->cast,
+			      .nft_id = u->nft_id,
 			      .core_progs = u->core_progs,
 			      .core_len = u->core_len,
 			      .nreasons = drop_reasons_count(u->reasons)};
@@ -186,6 +208,7 @@ static bool fill(const unsigned char *body, size_t len, uint64_t config, struct 
 			       .test_fn_id = h.test_fn_id,
 			       .cast = h.cast,
 			       .cast_rc = h.cast_rc,
+			       .nft_id = h.nft_id,
 			       .core_progs = h.core_progs};
 	memcpy(u->ktype_ids, h.ktype_ids, sizeof(h.ktype_ids));
 	return take(&h, body, len, u);

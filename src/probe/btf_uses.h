@@ -6,6 +6,8 @@
  * (src/probe/core_btf.h) for the programs chosen. All are fixed for a boot, a build and
  * the flags discovery's copy is keyed on (src/discover/disc_cache.h), so they are kept
  * next to it ("btf"): a warm start that finds them parses no BTF (src/discover/kbtf.h).
+ * With nf_tables loaded, nft_do_chain's id in its split BTF and the cut from that BTF
+ * too: the copy's word then also names nf_tables' BTF (btf_uses_config).
  */
 #ifndef PWRU_BTF_USES_H
 #define PWRU_BTF_USES_H
@@ -33,8 +35,16 @@ struct btf_uses {
 	uint64_t core_progs;	      /* the programs CORE was cut for (btf_uses_progs) */
 	unsigned char *core;	      /* raw BTF, or NULL: not cut yet */
 	size_t core_len;
+	/* FUNC nft_do_chain in nf_tables' BTF; 0: not looked up, < 0: none */
+	int32_t nft_id;
+	bool grown; /* something looked up after the copy was read: written again */
 };
 
+/*
+ * The copy's word: CONFIG (the discovery copy's) and the identity of ROOT's
+ * /sys/kernel/btf/nf_tables, which a kept nft_do_chain id and cut were read from.
+ */
+uint64_t btf_uses_config(const char *root, uint64_t config);
 /* U from BTF (USER_BTF: a --kernel-btf file), all but the cut. 0 or a negative errno. */
 int btf_uses_find(const struct btf *btf, bool user_btf, struct btf_uses *u);
 /* What OBJ's CO-RE cut depends on: the names of the programs to be loaded. */

@@ -9,6 +9,7 @@
 #include <bpf/libbpf.h>
 #include "bpf/probe_sections.h"
 #include "src/discover/kbtf.h"
+#include "src/probe/btf_uses.h"
 #include "src/probe/retsplit.h"
 
 /* Exit first: an entry's held event always finds its exit. */
@@ -66,7 +67,7 @@ int retsplit_init(struct retsplit *s, const struct backend *b, struct backend_ct
 	size_t i, n = 0;
 	bool nf = false, nft_wanted = false;
 
-	*s = (struct retsplit){0};
+	*s = (struct retsplit){.uses = ctx->uses};
 	/* the tracepoint backend hooks no function */
 	if (b->targets != TARGET_FUNCS)
 		return 0;
@@ -122,21 +123,43 @@ const struct backend *retsplit_backend(struct retsplit *s, struct backend_ctx **
 	return s->on ? s->rb : NULL;
 }
 
-/*
- * nft_do_chain's id in nf_tables' BTF, and that BTF object's fd, for the load: named with
- * bpf_program__set_attach_target(), the target made libbpf parse vmlinux BTF and every
- * module's to find it (docs/performance.md, session 12).
- */
-static int nft_target(struct retsplit *s)
+/* nft_do_chain's id in nf_tables' own BTF, parsed on vmlinux's; or a negative errno. */
+static int nft_find(void)
 {
 	/* parsed here when a warm start kept all else (src/discover/kbtf.h) */
 	struct btf *vmlinux = kbtf_get();
-	struct btf *split = vmlinux ? btf__parse_split("/sys/kernel/btf/nf_tables", vmlinux) : NULL;
-	int id = split ? btf__find_by_name_kind(split, "nft_do_chain", BTF_KIND_FUNC) : -ENOENT;
+	struct btf *split;
+	int id;
 
+	if (!vmlinux)
+		return -EIO;
+	split = btf__parse_split("/sys/kernel/btf/nf_tables", vmlinux);
+	if (!split)
+		return errno == ENOENT ? -ENOENT : -EIO;
+	id = btf__find_by_name_kind(split, "nft_do_chain", BTF_KIND_FUNC);
 	btf__free(split);
-	if (id <= 0 || (__u32)id < btf__type_cnt(vmlinux))
-		return -ENOENT; /* none, or vmlinux's: not nf_tables' own */
+	/* none, or vmlinux's: not nf_tables' own */
+	return id <= 0 || (__u32)id < btf__type_cnt(vmlinux) ? -ENOENT : id;
+}
+
+/*
+ * nft_do_chain's id in nf_tables' BTF, and that BTF object's fd, for the load: named with
+ * bpf_program__set_attach_target(), the target made libbpf parse vmlinux BTF and every
+ * module's to find it (docs/performance.md, session 12). The id is kept for the boot with
+ * the kernel's other BTF uses, under nf_tables' BTF identity (btf_uses_config()).
+ */
+static int nft_target(struct retsplit *s)
+{
+	struct btf_uses *u = s->uses;
+	int id = u && u->nft_id ? u->nft_id : nft_find();
+
+	/* only what holds for the boot: not a failure to read */
+	if (u && !u->nft_id && id != -EIO) {
+		u->nft_id = id;
+		u->grown = true;
+	}
+	if (id <= 0)
+		return -ENOENT;
 	s->nft_btf_id = (__u32)id;
 	return btf_objs_fd(&s->mods, "nf_tables") > 0 ? 0 : -ENOENT;
 }

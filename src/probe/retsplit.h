@@ -32,8 +32,9 @@ struct retsplit {
 	bool debug;			 /* --debug */
 	struct bpf_program *nft_prog[2]; /* exit, entry */
 	struct bpf_link *nft_link[2];
-	__u32 nft_btf_id;     /* nft_do_chain in nf_tables' BTF */
-	struct btf_objs mods; /* that BTF's fd */
+	__u32 nft_btf_id;      /* nft_do_chain in nf_tables' BTF */
+	struct btf_objs mods;  /* that BTF's fd */
+	struct btf_uses *uses; /* the start's, where that id is kept */
 };
 
 /* The sections of the nft_do_chain programs, for the loader's splice hooks. */

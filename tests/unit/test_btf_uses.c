@@ -68,9 +68,64 @@ static void check_same(const struct btf_uses *got, const struct btf_uses *made)
 	drop_reason_value(made->reasons, "SKB_CONSUMED", &v);
 	ok(drop_reason_consumed(got->reasons, v) == drop_reason_consumed(made->reasons, v),
 	   "SKB_CONSUMED (%llu) known as in the parse", (unsigned long long)v);
+	is_int(got->nft_id, made->nft_id, "nft_do_chain's id in nf_tables' BTF kept");
 	ok(got->core_progs == PROGS && got->core_len == made->core_len &&
 	       !memcmp(got->core, made->core, made->core_len),
 	   "the cut kept for the same programs");
+}
+
+/*
+ * ROOT's /sys/kernel/btf/nf_tables with LEN bytes (0: none), in a new file (a new inode
+ * number, as a reload gives) when FRESH, else in the same one.
+ */
+static void nf_tables_btf(const char *root, size_t len, bool fresh)
+{
+	char path[512], tmp[520];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sys/kernel/btf/nf_tables", root);
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	if (!len) {
+		unlink(path);
+		return;
+	}
+	f = fopen(fresh ? tmp : path, "we");
+	if (f) {
+		while (len--)
+			fputc('b', f);
+		fclose(f);
+	}
+	/* made while the old one still exists: another inode number */
+	if (fresh && rename(tmp, path))
+		fprintf(stderr, "# could not make %s\n", path);
+}
+
+/* The copy's word follows nf_tables' BTF: loaded, unloaded, reloaded. */
+static void check_config(const char *root)
+{
+	char dir[512];
+	uint64_t none, loaded;
+
+	snprintf(dir, sizeof(dir), "mkdir -p %s/sys/kernel/btf", root);
+	if (system(dir))
+		fprintf(stderr, "# could not make %s/sys/kernel/btf\n", root);
+	none = btf_uses_config(root, CONFIG);
+	is_int(btf_uses_config(root, 0) == 0, 1, "no discovery copy: no btf copy either (0)");
+	ok(none == btf_uses_config(root, CONFIG),
+	   "without nf_tables the word is CONFIG's own, the same at each start");
+	ok(btf_uses_config(root, CONFIG + 1) != none, "another CONFIG: another word");
+	nf_tables_btf(root, 100, true);
+	loaded = btf_uses_config(root, CONFIG);
+	ok(loaded != none && loaded == btf_uses_config(root, CONFIG),
+	   "nf_tables loaded: another word, the same at each start");
+	nf_tables_btf(root, 100, true);
+	ok(btf_uses_config(root, CONFIG) != loaded,
+	   "nf_tables reloaded (its BTF file made again, as big): another word");
+	loaded = btf_uses_config(root, CONFIG);
+	nf_tables_btf(root, 101, false);
+	ok(btf_uses_config(root, CONFIG) != loaded, "a BTF of another size: another word");
+	nf_tables_btf(root, 0, false);
+	ok(btf_uses_config(root, CONFIG) == none, "nf_tables unloaded: the word without it");
 }
 
 static void damage_last_byte(const char *root)
@@ -142,7 +197,9 @@ int main(void)
 	   "sk_buff, bpf_fentry_test1 and the drop reasons found (%u, %d, %zu)", made.ktype_ids[0],
 	   made.test_fn_id, drop_reasons_count(made.reasons));
 	give_core(&made);
+	made.nft_id = 4242;
 	make_root(root, NULL);
+	check_config(root);
 	ok(!btf_uses_read(root, CONFIG, &got, &key) && key.ok, "no copy yet; the key is taken");
 	btf_uses_write(root, CONFIG, &made, &key);
 	ok(btf_uses_read(root, CONFIG, &got, &key2), "the next start reads the copy");
