@@ -81,15 +81,12 @@ esac
 rm -rf /run/pwru
 FUNCS=$ALL start all_cold
 FUNCS=$ALL start all_warm
-# With nf_tables loaded (earlier scenarios of a suite leave it) nft_do_chain's programs read
-# its split BTF on top of vmlinux's, so vmlinux's is parsed even from the copies (where
-# every function is traced: nft_do_chain among them).
-warm_btf="not parsed (its uses kept in /run/pwru)" parses="parses no BTF"
-if [ -z "$ALL" ] && grep -q '^nf_tables ' /proc/modules; then
-	warm_btf=parsed parses="takes the copy (BTF parsed: nf_tables is loaded)"
-fi
+# nf_tables may be loaded here (earlier scenarios of a suite leave it): nft_do_chain's
+# programs' uses of its BTF are kept too (below).
+NOT_PARSED="not parsed (its uses kept in /run/pwru)" parses="parses no BTF"
+grep -q '^nf_tables ' /proc/modules && parses="parses no BTF (nf_tables loaded)"
 all_warm="$(btf_of "$SCRATCH/all_warm.err"); $(attached "$SCRATCH/all_warm.err")"
-want="$warm_btf; $(attached "$SCRATCH/all_cold.err")"
+want="$NOT_PARSED; $(attached "$SCRATCH/all_cold.err")"
 if [ -n "$(attached "$SCRATCH/all_cold.err")" ] && [ "$(btf_of "$SCRATCH/all_cold.err")" = parsed ] &&
 	[ "$all_warm" = "$want" ] && [ "$(found "$SCRATCH/all_warm.err")" = "$(found "$SCRATCH/all_cold.err" | sed "s|$FRESH|$KEPT|")" ]; then
 	ok "$what: the next start $parses and $(attached "$SCRATCH/all_warm.err")"
@@ -100,6 +97,103 @@ else
 fi
 same_funcs_seen "$what: a ping shows the same functions" "$SCRATCH/all_cold.out" \
 	"$SCRATCH/all_warm.out"
+
+# With nf_tables loaded (most Kubernetes nodes run nftables), nf_hook_slow traced through
+# fentry/fexit brings nft_do_chain's programs, whose target and types are in nf_tables' BTF:
+# its id there and the cut from it are kept too, under that BTF's identity. The second
+# start parses no BTF and still names the table and chain of an nft drop; with nf_tables
+# unloaded, and loaded again, it looks again once.
+NFT_FUNCS='ip_rcv|nf_hook_slow|icmp_rcv'
+NFT_TUPLE='10.0.1.1:0->10.0.1.2:0(icmp)'
+NFT_DROP=' nft_do_chain inet/pwru_copy/input DROP( [(]-EPERM[)])?$'
+nft_table() {
+	$IP netns exec b $NFT add table inet pwru_copy \; \
+		add chain inet pwru_copy input '{ type filter hook input priority 0; policy accept; }' \; \
+		add rule inet pwru_copy input icmp type echo-request drop
+}
+# nft_start NAME [DROPS]: pwru on NFT_FUNCS; a ping from a, dropped by b's rule when DROPS
+nft_start() {
+	if ! pwru_start "$1" --debug --filter-func "$NFT_FUNCS" icmp; then
+		not_ok "pwru attached ($1 start)" "$(head -n 5 "$SCRATCH/$1.err")"
+	elif [ -n "${2:-}" ]; then
+		# nft_do_chain's event comes at its exit, before nf_hook_slow's
+		ping_dropped "$SCRATCH/$1.out" ' nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP' 1 -c 1 -W 1 10.0.1.2
+		pwru_stop
+	else
+		$IP netns exec a ping -c 1 -W 3 10.0.1.2 >/dev/null
+		wait_events "$SCRATCH/$1.out" icmp_rcv "$NFT_TUPLE"
+		pwru_stop
+	fi
+}
+# The drop's table and chain where nft_do_chain's fexit runs and nf_tables has BTF (5.11+),
+# else the line saying why they are not shown (NFT_WHY, its start).
+nft_shown() {
+	if [ -n "$NFT_WHY" ]; then
+		grep -q -- "^$NFT_WHY" "$SCRATCH/$1.err"
+	else
+		grep -F -- "$NFT_TUPLE" "$SCRATCH/$1.out" | grep -qE -- "$NFT_DROP"
+	fi
+}
+# nft_pair COLD WARM DESC: COLD parses BTF, WARM not, and both show the drop's chain
+nft_pair() {
+	if [ "$(btf_of "$SCRATCH/$1.err")" = parsed ] && [ "$(btf_of "$SCRATCH/$2.err")" = "$NOT_PARSED" ] &&
+		nft_shown "$1" && nft_shown "$2"; then
+		ok "$3: the next start parses no BTF and still shows ${NFT_WHY:-the nft chain of the drop}"
+	else
+		not_ok "$3: the next start parses no BTF and still shows the nft chain of the drop" \
+			"BTF $(btf_of "$SCRATCH/$1.err"), then $(btf_of "$SCRATCH/$2.err")" \
+			"wanted: ${NFT_WHY:-$NFT_DROP}"
+		show "pwru stdout ($2)" "$SCRATCH/$2.out" 20
+		show "pwru stderr ($2)" "$SCRATCH/$2.err" 20
+	fi
+}
+# unload_nf_tables: every table flushed, then the modules using nf_tables, then it
+unload_nf_tables() {
+	local ns m
+	for ns in $($IP netns list | awk '{ print $1 }'); do
+		$IP netns exec "$ns" $NFT flush ruleset
+	done
+	$NFT flush ruleset
+	for m in $(awk '$1 == "nf_tables" && $4 != "-" { gsub(",", " ", $4); print $4 }' /proc/modules); do
+		rmmod "$m"
+	done
+	# a namespace being freed may hold it a moment
+	wait_until rmmod nf_tables 2>/dev/null
+}
+if ! nft_table; then
+	not_ok "nft: b drops echo requests in its input hook"
+else
+	NFT_WHY=
+	if ! kernel_runs_fexit; then
+		NFT_WHY="pwru: nft tables and chains are not shown: they need fexit"
+	elif [ ! -e /sys/kernel/btf/nf_tables ]; then
+		NFT_WHY="pwru: nft tables and chains are not shown: nf_tables has no BTF here"
+	fi
+	rm -rf /run/pwru
+	nft_start nft_cold drops
+	nft_start nft_warm drops
+	nft_pair nft_cold nft_warm "nf_tables loaded"
+	if unload_nf_tables; then
+		nft_start nft_gone
+		if [ "$(btf_of "$SCRATCH/nft_gone.err")" = parsed ] &&
+			has_events "$SCRATCH/nft_gone.out" icmp_rcv "$NFT_TUPLE"; then
+			ok "nf_tables unloaded: the next start parses BTF again and sees the ping through"
+		else
+			not_ok "nf_tables unloaded: the next start parses BTF again and sees the ping through" \
+				"BTF $(btf_of "$SCRATCH/nft_gone.err")" "$(head -n 5 "$SCRATCH/nft_gone.err")"
+		fi
+		if nft_table; then
+			nft_start nft_back drops
+			nft_start nft_back2 drops
+			nft_pair nft_back nft_back2 "nf_tables loaded again"
+		else
+			not_ok "nft: b drops echo requests again (nf_tables loaded again)"
+		fi
+	else
+		ok "nf_tables unloaded and loaded again # SKIP it stays in use: $(grep '^nf_tables ' /proc/modules)"
+	fi
+	$IP netns exec b $NFT delete table inet pwru_copy
+fi
 
 # Another build of pwru (here the same bytes, another file) may find other things.
 cp "$PWRU" "$SCRATCH/pwru-other"
