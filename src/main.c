@@ -425,6 +425,7 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 					  .size = (uint32_t)cfg->filter_track_size,
 					  .non_skb_funcs = cfg->filter_non_skb_funcs,
 					  .bpfmap = cfg->output_bpfmap}};
+	char msg[512];
 	int rc;
 
 	/* a bad expression is the user's to fix first, root or not: exit 2, not 1 */
@@ -486,11 +487,8 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 		rc = attach(&t, e);
 	}
 	phase_done(PH_ATTACH);
-	if (rc && !stop && backend_drop_kept()) {
-		fprintf(stderr,
-			"pwru: %s; a backend's probe kept from earlier in this boot may be "
-			"wrong: removed /run/pwru/probes, starting again\n",
-			e->msg);
+	if (rc && !stop && backend_drop_kept(&t.bctx, msg, sizeof(msg))) {
+		fprintf(stderr, "pwru: %s; %s\n", e->msg, msg);
 		teardown(&t);
 		output_setup_free(&t.out);
 		return 1;

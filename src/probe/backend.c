@@ -63,15 +63,28 @@ const struct funcset *backend_set(const struct backend *b, const struct backend_
 	return b->targets == TARGET_TRACEPOINTS ? ctx->tps : ctx->fs;
 }
 
-/* A kept pass answered in this process; the kept passes are no longer asked. */
-static bool kept_used, kept_off;
+/* The backends a kept pass answered for in this process; the kept passes no longer asked. */
+static const struct backend *kept[NTABLE + 1];
+static size_t nkept;
+static bool kept_off;
+
+static void note_kept(const struct backend *b)
+{
+	size_t i;
+
+	for (i = 0; i < nkept; i++)
+		if (kept[i] == b)
+			return;
+	if (nkept < sizeof(kept) / sizeof(kept[0]))
+		kept[nkept++] = b;
+}
 
 int backend_probe(const struct backend *b, const struct backend_ctx *ctx, char *why, size_t len)
 {
 	int rc;
 
 	if (b->probe_kept && !kept_off && verdicts_passed("", b->name)) {
-		kept_used = true;
+		note_kept(b);
 		if (ctx->debug)
 			fprintf(stderr,
 				"pwru: debug: backend %s usable: kept from this boot's "
@@ -87,14 +100,25 @@ int backend_probe(const struct backend *b, const struct backend_ctx *ctx, char *
 	return rc;
 }
 
-bool backend_drop_kept(void)
+bool backend_drop_kept(const struct backend_ctx *ctx, char *msg, size_t len)
 {
-	if (!kept_used)
-		return false;
-	verdicts_drop("");
-	kept_used = false;
-	kept_off = true;
-	return true;
+	char why[256];
+	size_t i;
+
+	for (i = 0; i < nkept; i++) {
+		if (!kept[i]->probe(ctx, why, sizeof(why)))
+			continue;
+		snprintf(msg, len,
+			 "%s's probe, kept as passed earlier in this boot, now fails (%s): removed "
+			 "/run/pwru/probes, starting again",
+			 kept[i]->name, why);
+		verdicts_drop("");
+		nkept = 0;
+		kept_off = true;
+		return true;
+	}
+	nkept = 0; /* the passes hold: the failure is not theirs */
+	return false;
 }
 
 static int usable(const struct backend *b, const struct backend_ctx *ctx, char *why, size_t len)

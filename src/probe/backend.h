@@ -120,11 +120,12 @@ size_t backend_sections(const struct hook_section **out, size_t max);
 int backend_probe(const struct backend *b, const struct backend_ctx *ctx, char *why, size_t len);
 
 /*
- * After a failed load or attach: when a pass kept from earlier in the boot chose a backend
- * (the copy may be another's, or the kernel may refuse what it ran then), forgets the kept
- * passes, probes for real from now on and returns true, once: the caller starts again.
+ * After a failed load or attach: the backends whose kept pass was taken are probed for
+ * real (the copy may be another's, or the kernel may refuse now what it ran then). When
+ * one fails, forgets the kept passes, probes for real from now on and returns true with
+ * MSG saying so, once: the caller starts again. False when they all pass.
  */
-bool backend_drop_kept(void);
+bool backend_drop_kept(const struct backend_ctx *ctx, char *msg, size_t len);
 
 /* The set B hooks: ctx->fs or ctx->tps. */
 const struct funcset *backend_set(const struct backend *b, const struct backend_ctx *ctx);

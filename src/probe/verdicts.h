@@ -8,7 +8,8 @@
  * its verdicts (the lockdown mode, ftrace_enabled, the kprobes switch) and the pwru
  * build that probed: a copy made under others is ignored. Only passes are kept: a
  * failure is probed again, so its one-line reason stays the kernel's own. A kept pass
- * whose backend then fails is dropped and the start made again (backend_drop_kept).
+ * whose backend then fails, and whose probe fails again, is dropped and the start made
+ * again (backend_drop_kept).
  * PWRU_NO_CACHE=1 keeps and reads nothing.
  */
 #ifndef PWRU_PROBE_VERDICTS_H
