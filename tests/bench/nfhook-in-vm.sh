@@ -6,6 +6,10 @@
 #	RESULT pwru WITH|WITHOUT ROUND LOAD_S ATTACH_S READY_AT
 #	RESULT way WAY ROUND LOAD_S ATTACH1_S ATTACH2_S DETACH_S
 #	RESULT flood WAY PPS
+# With PWRU_NFHOOK_AB=1 (and /usr/local/bin/pwru-a, another build), instead of the ways: the
+# same flood under each build tracing nf_hook_slow and ip_rcv with a filter nothing matches,
+# three rounds, and each program's ns per run in the first:
+#	RESULT pwruflood A|B ROUND PPS
 . tests/vm/suite/lib.sh
 . tests/bench/vm-lib.sh
 TOOL=/usr/local/bin/nfhook_attach
@@ -21,6 +25,7 @@ phase() {
 # pwru first, before nf_tables is loaded (with it pwru hooks nft_do_chain's pair too)
 pwru_start cold --backend kprobe-multi icmp && stop_pwru
 for round in 1 2 3; do
+	[ "${PWRU_NFHOOK_AB:-}" = 1 ] && break
 	for v in WITH WITHOUT; do
 		re='^(ip_rcv|nf_hook_slow)$'
 		[ $v = WITHOUT ] && re='^ip_rcv$'
@@ -38,6 +43,22 @@ for ns in a b; do
 		$IP netns exec $ns $NFT add chain inet t c "{ type filter hook $hook priority 0; }" &&
 		$IP netns exec $ns $NFT add rule inet t c udp dport 9000 accept || exit 1
 done
+if [ "${PWRU_NFHOOK_AB:-}" = 1 ]; then
+	flood >/dev/null
+	for round in 1 2 3; do
+		echo "RESULT flood none $(flood)"
+		for v in A B; do
+			bin=pwru
+			[ $v = A ] && bin=/usr/local/bin/pwru-a
+			PWRU=$bin pwru_start nm --backend kprobe-multi \
+				--filter-func '^(ip_rcv|nf_hook_slow)$' 'udp and port 9' || continue
+			echo "RESULT pwruflood $v $round $(flood)"
+			[ "$round" = 1 ] && prog_stats | sed "s/^# stats:/# $v stats:/"
+			stop_pwru
+		done
+	done
+	exit 0
+fi
 # the ways this kernel takes (fsession: 7.0+)
 ways=
 for w in $WAYS; do
