@@ -100,6 +100,29 @@ int backend_probe(const struct backend *b, const struct backend_ctx *ctx, char *
 	return rc;
 }
 
+/*
+ * Only a few records are held per CPU at once (a hook nested in another, a task preempted
+ * inside one), so each CPU gets an LRU list of its own (an eviction on one CPU never takes
+ * a record another CPU holds; a common list hands out free records to each CPU in batches
+ * of 128) of about 16, within 64..1024 in all. Every record (12 KB) is preallocated: 1,024
+ * of them were 0.028 s of a 6.12 start under icount.
+ */
+int backend_size_pending(struct bpf_map *pending)
+{
+	int ncpus = libbpf_num_possible_cpus();
+	__u32 n = ncpus > 0 ? 16 * (__u32)ncpus : 1024;
+	int rc;
+
+	if (n < 64)
+		n = 64;
+	if (n > 1024)
+		n = 1024;
+	if (bpf_map__max_entries(pending) >= n)
+		return 0;
+	rc = bpf_map__set_map_flags(pending, bpf_map__map_flags(pending) | BPF_F_NO_COMMON_LRU);
+	return rc ? rc : bpf_map__set_max_entries(pending, n);
+}
+
 bool backend_drop_kept(const struct backend_ctx *ctx, char *msg, size_t len)
 {
 	char why[256];

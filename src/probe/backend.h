@@ -127,6 +127,12 @@ int backend_probe(const struct backend *b, const struct backend_ctx *ctx, char *
  */
 bool backend_drop_kept(const struct backend_ctx *ctx, char *msg, size_t len);
 
+/*
+ * Sizes PENDING, the LRU hash of records held from a function's entry to its exit, once
+ * something will hold records in it. 0 or a negative errno.
+ */
+int backend_size_pending(struct bpf_map *pending);
+
 /* The set B hooks: ctx->fs or ctx->tps. */
 const struct funcset *backend_set(const struct backend *b, const struct backend_ctx *ctx);
 

@@ -201,8 +201,7 @@ static int prepare_ret(struct fentry_state *st, struct backend_ctx *ctx)
 	if (!pending || !p)
 		return -ENOENT;
 	bpf_program__set_autoload(p, true);
-	/* events held between entry and exit: one per task inside such a function */
-	return bpf_map__set_max_entries(pending, 1024);
+	return backend_size_pending(pending);
 }
 
 static int fentry_prepare(const struct backend *b, struct backend_ctx *ctx)

@@ -63,7 +63,7 @@ static int kret_prepare(const struct backend *b, struct backend_ctx *ctx)
 		bpf_program__set_autoload(p, true);
 	}
 	/* held events, as fentry's: left at its one record, two at once evicted each other */
-	return pending ? bpf_map__set_max_entries(pending, 1024) : -ENOENT;
+	return pending ? backend_size_pending(pending) : -ENOENT;
 }
 
 /* A perf event probing ADDR (CONFIG: kprobe or kretprobe), running PROG with COOKIE. */

@@ -90,9 +90,9 @@ void track_configure(struct pwru_bpf *skel, const struct kallsyms *ks, const str
 	bpf_map__set_max_entries(skel->maps.track_skbs, o->by_addr ? n : 1);
 	bpf_map__set_max_entries(skel->maps.track_stacks, o->by_stack ? n : 1);
 	bpf_map__set_max_entries(skel->maps.track_skb_stack, o->by_stack ? n : 1);
-	/* map lookups held until their return: one per CPU inside one, and some slack */
-	if (o->bpfmap && bpf_map__max_entries(skel->maps.pending) < 64)
-		bpf_map__set_max_entries(skel->maps.pending, 64);
+	/* map lookups held until their return */
+	if (o->bpfmap)
+		backend_size_pending(skel->maps.pending);
 }
 
 static const char *hooked_func(const struct bpf_program *p)
