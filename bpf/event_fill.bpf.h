@@ -59,6 +59,18 @@ struct pending_key {
 	__u64 func_ip;
 };
 
+/*
+ * Whose record: the task's. Every CPU's idle task is pid 0, and softirqs run on it, so two
+ * CPUs receiving at once would take each other's; there the CPU tells them apart (a
+ * softirq stays on its CPU from a function's entry to its exit).
+ */
+static __always_inline __u64 pending_owner(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	return id ? id : (1ULL << 63) | bpf_get_smp_processor_id();
+}
+
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1);

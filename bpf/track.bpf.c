@@ -184,7 +184,7 @@ int trk_slab_free(__u64 *ctx)
 static __always_inline int non_skb(struct pt_regs *ctx, const struct bpfmap_op *op, bool hold)
 {
 	__u64 sid = track_stack_id(), *owner = bpf_map_lookup_elem(&track_stacks, &sid);
-	struct pending_key k = {bpf_get_current_pid_tgid(), BPFMAP_HOLD};
+	struct pending_key k = {pending_owner(), BPFMAP_HOLD};
 	struct emit_extra x = {.stack_ctx = ctx, .map = op, .stash = hold ? &k : NULL};
 	struct sk_buff *skb;
 
@@ -237,7 +237,7 @@ int trk_map_lookup(struct pt_regs *ctx)
 SEC("kretprobe/pwru_map_lookup")
 int trk_map_lookup_ret(struct pt_regs *ctx)
 {
-	struct pending_key k = {bpf_get_current_pid_tgid(), BPFMAP_HOLD};
+	struct pending_key k = {pending_owner(), BPFMAP_HOLD};
 
 	emit_bpfmap_lookup(&k, PT_REGS_RC(ctx), false);
 	return 0;
@@ -247,7 +247,7 @@ int trk_map_lookup_ret(struct pt_regs *ctx)
 SEC("kretprobe/pwru_map_lookup_elem")
 int trk_map_elem_ret(struct pt_regs *ctx)
 {
-	struct pending_key k = {bpf_get_current_pid_tgid(), BPFMAP_HOLD};
+	struct pending_key k = {pending_owner(), BPFMAP_HOLD};
 
 	emit_bpfmap_lookup(&k, PT_REGS_RC(ctx), true);
 	return 0;
