@@ -77,6 +77,16 @@ left_after_exit() {
 	printf '%s' "$left"
 }
 
+# The highest program id the kernel has handed out so far that is still loaded (0 if none).
+prog_id_max() { bpftool prog show -j 2>/dev/null | jq '[.[].id] | max // 0'; }
+# Of the programs loaded after id $1 (prog_id_max before a start), those no process holds,
+# still there after left_after_exit's wait: what an exited pwru left behind, even one that
+# exited before a poll of what it held could see it.
+orphans_since() {
+	left_after_exit $(bpftool prog show -j 2>/dev/null |
+		jq -r --argjson m "$1" '.[] | select(.id > $m and (has("pids") | not)) | .id')
+}
+
 # pwru_start READY OUT ERR ARGS...: ./pwru ARGS in the background, stdout to OUT, stderr to
 # ERR, in a process group of its own (job control: SIGINT at its default, as in a terminal).
 # Waits up to 30 s for its --ready-file READY. Sets pid. 0 once ready, 1 if it ended first.

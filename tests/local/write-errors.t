@@ -136,6 +136,7 @@ rm -f "$mnt"/*
 
 # The header cannot be written: said before the ready file, which is not left behind.
 rm -f "$scratch/ready"
+before=$(prog_id_max)
 set -m
 ./pwru --ready-file "$scratch/ready" --filter-netns "/var/run/netns/$ns" icmp >/dev/full \
 	2>"$scratch/full.err" </dev/null &
@@ -154,9 +155,10 @@ check "stdout /dev/full: exit 1, last line 'pwru: writing stdout: No space left 
 	"status $status" "$(cat "$scratch/full.err")"
 check "stdout /dev/full: no ready file, never 'listening'" \
 	"[ ! -e '$scratch/ready' ] && ! grep -q listening '$scratch/full.err'"
-left=$(left_after_exit $held)
-check "stdout /dev/full: none of its programs is left" '[ -n "$held" ] && [ -z "$left" ]' \
-	"held: $held" "left:$left"
+# a warm start can load and exit between two polls: what it held may not have been seen
+left=$(left_after_exit $held)$(orphans_since "$before")
+check "stdout /dev/full: none of its programs is left" '[ -z "$left" ]' \
+	"held: ${held:-(exited between polls)}" "left:$left"
 
 # A reader that does not read (| less, a stalled ssh): pwru blocks writing. One Ctrl-C
 # drains what was recorded before it, waiting for the reader; a second gives up.
