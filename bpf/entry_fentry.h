@@ -68,7 +68,7 @@ int fexit_ret_1(__u64 *ctx)
 	}
 	if (CLONE_VALUE(CLONE_MAGIC_FLAGS) & CLONE_RET_S32)
 		ret = (__s64)(__s32)ret;
-	return handle_ret(ctx, CLONE_VALUE(CLONE_MAGIC_FUNC_IP), ret);
+	return handle_ret(ctx, CLONE_VALUE(CLONE_MAGIC_FUNC_IP), ret, (__u64)ctx);
 }
 
 FENTRY_ENTRIES(1)

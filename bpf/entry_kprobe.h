@@ -79,14 +79,14 @@ KPROBE_SINGLE_ENTRY(6)
 SEC(PWRU_SEC_KRETPROBE)
 int kprobe_exit_ret(struct pt_regs *ctx)
 {
-	return handle_ret(ctx, bpf_get_attach_cookie(ctx), PT_REGS_RC(ctx));
+	return handle_ret(ctx, bpf_get_attach_cookie(ctx), PT_REGS_RC(ctx), 0);
 }
 
 /* The same for a function returning a signed 32-bit value: the register's upper half is not. */
 SEC(PWRU_SEC_KRETPROBE)
 int kprobe_exit_ret_s32(struct pt_regs *ctx)
 {
-	return handle_ret(ctx, bpf_get_attach_cookie(ctx), (__s64)(__s32)PT_REGS_RC(ctx));
+	return handle_ret(ctx, bpf_get_attach_cookie(ctx), (__s64)(__s32)PT_REGS_RC(ctx), 0);
 }
 
 #endif

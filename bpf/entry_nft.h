@@ -37,7 +37,7 @@ int pwru_nft_entry(__u64 *ctx)
 {
 	struct nft_pktinfo___pwru *pkt = (void *)CTX_SLOT(ctx, 0);
 	struct nft_chain___pwru *chain = (void *)CTX_SLOT(ctx, 1);
-	struct pending_key k = {pending_owner(), cfg_nft_chain_addr};
+	struct pending_key k = {pending_owner(), cfg_nft_chain_addr, (__u64)ctx};
 	struct nft_table___pwru *table;
 	struct pwru_nft nft = {};
 	/* the caller (nft_do_chain_inet, ...) and the stack as fentry's events have them */
@@ -58,7 +58,7 @@ int pwru_nft_entry(__u64 *ctx)
 SEC(PWRU_SEC_NFT_EXIT)
 int pwru_nft_exit(__u64 *ctx)
 {
-	return handle_ret(ctx, cfg_nft_chain_addr, (__u32)CTX_SLOT(ctx, 2));
+	return handle_ret(ctx, cfg_nft_chain_addr, (__u32)CTX_SLOT(ctx, 2), (__u64)ctx);
 }
 
 #endif

@@ -142,7 +142,7 @@ static __always_inline int handle_shown(void *ctx, struct sk_buff *skb, struct n
 	x.caller = kprobe_caller(h->ret_ip, h->ret_slot);
 	x.stack_ctx = ctx;
 	if (h->stash) {
-		k = (struct pending_key){pending_owner(), func_ip};
+		k = (struct pending_key){pending_owner(), func_ip, h->kprobe ? 0 : (__u64)ctx};
 		x.stash = &k;
 	}
 	emit_event_ex(skb, dev, func_ip, h->type, h->arg2, h->arg3, &x);
@@ -159,9 +159,9 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const stru
 }
 
 /* At a function's exit: the event its entry held, with the return value RET. */
-static __always_inline int handle_ret(void *ctx, __u64 func_ip, __u64 ret)
+static __always_inline int handle_ret(void *ctx, __u64 func_ip, __u64 ret, __u64 frame)
 {
-	struct pending_key k = {pending_owner(), func_ip};
+	struct pending_key k = {pending_owner(), func_ip, frame};
 
 	emit_pending(&k, ret);
 	return 0;
