@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include "src/discover/boot_cache.h"
 #include "src/discover/disc_cache.h"
+#include "tap.h"
 
 #define FUZZ_DENSE  1024
 #define FUZZ_STRIDE 13
@@ -130,6 +131,18 @@ static inline void fuzz_copy(const char *root, const char *name, enum fuzz_take 
 	fuzz_spill(path, orig, len);
 	free(orig);
 	free(p);
+}
+
+/* What every fuzzed copy must show: N's damage never taken, MORE_THAN cuts at least tried. */
+static inline void fuzz_checks(const struct fuzz_counts *n, size_t more_than)
+{
+	ok(n->cuts > more_than && !n->cuts_taken, "the copy cut at %zu lengths: never taken",
+	   n->cuts);
+	ok(n->flips && !n->body_flips_taken, "a bit flipped in %zu bytes: none in the body taken",
+	   n->flips);
+	ok(n->summed && !n->unsound,
+	   "a bit flipped in %zu bytes after the sum, the sum made right: %zu taken, all sound",
+	   n->summed, n->summed_taken);
 }
 
 #endif
