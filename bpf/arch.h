@@ -21,6 +21,12 @@
  */
 #define ARCH_KPROBE_RET_IP(regs)   0
 #define ARCH_KPROBE_RET_SLOT(regs) PT_REGS_SP(regs)
+/*
+ * A kretprobe's stack pointer is the caller's after the return popped the return address:
+ * 8 above the kprobe's. The kernel's trampoline saves it so (5.10's pushes %rsp as it finds
+ * it; later ones, rethook's too, push a fake return address first and add 8 back).
+ */
+#define ARCH_KRETPROBE_SP_SKEW 8
 #elif defined(__TARGET_ARCH_arm64)
 /* AAPCS64: eight argument registers, x0..x7. libbpf 1.1 names only five. */
 #define ARCH_REG_ARGS		   8
@@ -32,6 +38,8 @@
 /* The return address is in the link register (x30) at a function's entry. */
 #define ARCH_KPROBE_RET_IP(r)	   (((const struct user_pt_regs *)(r))->regs[30])
 #define ARCH_KPROBE_RET_SLOT(regs) 0
+/* A return through x30 leaves sp as at the entry, and the trampoline saves that sp. */
+#define ARCH_KRETPROBE_SP_SKEW	   0
 #else
 #error "pwru's BPF side knows x86-64 and arm64: add the architecture to bpf/arch.h"
 #endif

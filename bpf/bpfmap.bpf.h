@@ -15,8 +15,9 @@
 const volatile __u32 cfg_bpfmap_htab_key_off = 0;
 
 /*
- * A lookup's record is held in `pending` under its task and this: no function is at 1. A task
- * runs one lookup at a time (BPF programs on the packet's path do not nest in one).
+ * A lookup's record is held in `pending` under its task, this (no function is at 1) and its
+ * frame (kprobe_frame()), as every held record: a lookup nested in another of the same task
+ * would keep its own.
  */
 #define BPFMAP_HOLD 1
 

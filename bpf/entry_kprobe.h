@@ -46,6 +46,8 @@ static __always_inline __u64 kprobe_arg2(struct pt_regs *ctx, bool hold)
 				.type = ev_type,                                                   \
 				.stash = hold};                                                    \
                                                                                                    \
+		if (hold)                                                                          \
+			return handle_shown_at(ctx, skb, dev, &h, kprobe_frame(ctx));              \
 		return handle_shown(ctx, skb, dev, &h);                                            \
 	}
 
@@ -79,14 +81,15 @@ KPROBE_SINGLE_ENTRY(6)
 SEC(PWRU_SEC_KRETPROBE)
 int kprobe_exit_ret(struct pt_regs *ctx)
 {
-	return handle_ret(ctx, bpf_get_attach_cookie(ctx), PT_REGS_RC(ctx), 0);
+	return handle_ret(ctx, bpf_get_attach_cookie(ctx), PT_REGS_RC(ctx), kretprobe_frame(ctx));
 }
 
 /* The same for a function returning a signed 32-bit value: the register's upper half is not. */
 SEC(PWRU_SEC_KRETPROBE)
 int kprobe_exit_ret_s32(struct pt_regs *ctx)
 {
-	return handle_ret(ctx, bpf_get_attach_cookie(ctx), (__s64)(__s32)PT_REGS_RC(ctx), 0);
+	return handle_ret(ctx, bpf_get_attach_cookie(ctx), (__s64)(__s32)PT_REGS_RC(ctx),
+			  kretprobe_frame(ctx));
 }
 
 #endif

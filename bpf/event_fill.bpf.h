@@ -58,9 +58,10 @@ struct pending_key {
 	__u64 pid_tgid;
 	__u64 func_ip;
 	/*
-	 * The trampoline's frame (its ctx, the same at entry and exit) where one holds it: a
-	 * call nested in another of the same function by the same task (nft's reject sending
-	 * its reset through nf_hook_slow inside nf_hook_slow) holds its own. 0 for kprobes.
+	 * The call's frame: a trampoline's ctx (the same at entry and exit), a kprobe/kretprobe
+	 * pair's stack pointer (kprobe_frame()). A call nested in another of the same function
+	 * by the same task (nft's reject sending its reset through nf_hook_slow inside
+	 * nf_hook_slow) holds its own.
 	 */
 	__u64 frame;
 };

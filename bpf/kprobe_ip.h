@@ -24,6 +24,23 @@ static __always_inline __u64 kprobe_func_ip(struct pt_regs *ctx, bool multi)
 }
 
 /*
+ * A kprobe/kretprobe pair's frame: the stack pointer the function returns with, which its
+ * kretprobe reads and its kprobe works out from the one at the entry (the kprobe's add runs
+ * only for shown packets, the kretprobe at every return). A call nested in another of the
+ * same function by the same task has its own, deeper (a kretprobe's ctx is not the kprobe's:
+ * no pointer both halves share, as a trampoline's ctx is).
+ */
+static __always_inline __u64 kprobe_frame(struct pt_regs *ctx)
+{
+	return PT_REGS_SP(ctx) + ARCH_KRETPROBE_SP_SKEW;
+}
+
+static __always_inline __u64 kretprobe_frame(struct pt_regs *ctx)
+{
+	return PT_REGS_SP(ctx);
+}
+
+/*
  * The caller, from what an entry point took with plain loads (ARCH_KPROBE_RET_IP and
  * ARCH_KPROBE_RET_SLOT): wanted with --output-caller, and with --output-stack, since arm64's
  * unwinder misses the caller at a function's entry. 0 when not wanted or unknown.

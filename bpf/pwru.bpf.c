@@ -128,10 +128,11 @@ static __always_inline bool skb_shown(struct sk_buff *skb, struct net_device **d
  * The event of SKB, shown (skb_shown() said so; DEV its device). Entry points whose hook
  * gives more than the skb call skb_shown() first and read the rest only for a packet
  * shown: most hits are rejected, and clang does not move reads of the context below the
- * filter's call.
+ * filter's call. KFRAME: a holding kprobe's frame (kprobe_frame()); a trampoline's is its
+ * ctx.
  */
-static __always_inline int handle_shown(void *ctx, struct sk_buff *skb, struct net_device *dev,
-					const struct hit *h)
+static __always_inline int handle_shown_at(void *ctx, struct sk_buff *skb, struct net_device *dev,
+					   const struct hit *h, __u64 kframe)
 {
 	struct emit_extra x = {0};
 	struct pending_key k;
@@ -142,11 +143,22 @@ static __always_inline int handle_shown(void *ctx, struct sk_buff *skb, struct n
 	x.caller = kprobe_caller(h->ret_ip, h->ret_slot);
 	x.stack_ctx = ctx;
 	if (h->stash) {
-		k = (struct pending_key){pending_owner(), func_ip, h->kprobe ? 0 : (__u64)ctx};
+		k = (struct pending_key){pending_owner(), func_ip, h->kprobe ? kframe : (__u64)ctx};
 		x.stash = &k;
 	}
 	emit_event_ex(skb, dev, func_ip, h->type, h->arg2, h->arg3, &x);
 	return 0;
+}
+
+/*
+ * The same for entry points that never hold an event at a kprobe. Only the holding kprobes
+ * read their frame: fentry_multi_skb_N's h is no constant (helpers write into it), and a
+ * frame read here for h->kprobe would cost those programs code.
+ */
+static __always_inline int handle_shown(void *ctx, struct sk_buff *skb, struct net_device *dev,
+					const struct hit *h)
+{
+	return handle_shown_at(ctx, skb, dev, h, 0);
 }
 
 static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const struct hit *h)

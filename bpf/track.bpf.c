@@ -184,12 +184,16 @@ int trk_slab_free(__u64 *ctx)
 static __always_inline int non_skb(struct pt_regs *ctx, const struct bpfmap_op *op, bool hold)
 {
 	__u64 sid = track_stack_id(), *owner = bpf_map_lookup_elem(&track_stacks, &sid);
-	struct pending_key k = {pending_owner(), BPFMAP_HOLD};
-	struct emit_extra x = {.stack_ctx = ctx, .map = op, .stash = hold ? &k : NULL};
+	struct emit_extra x = {.stack_ctx = ctx, .map = op};
+	struct pending_key k;
 	struct sk_buff *skb;
 
 	if (!owner || (op && bpfmap_own(op->map)))
 		return 0;
+	if (hold) {
+		k = (struct pending_key){pending_owner(), BPFMAP_HOLD, kprobe_frame(ctx)};
+		x.stash = &k;
+	}
 	skb = (struct sk_buff *)*owner;
 	/* a helper's caller is the BPF program that called it */
 	x.caller = kprobe_caller(ARCH_KPROBE_RET_IP(ctx), ARCH_KPROBE_RET_SLOT(ctx));
@@ -237,7 +241,7 @@ int trk_map_lookup(struct pt_regs *ctx)
 SEC("kretprobe/pwru_map_lookup")
 int trk_map_lookup_ret(struct pt_regs *ctx)
 {
-	struct pending_key k = {pending_owner(), BPFMAP_HOLD};
+	struct pending_key k = {pending_owner(), BPFMAP_HOLD, kretprobe_frame(ctx)};
 
 	emit_bpfmap_lookup(&k, PT_REGS_RC(ctx), false);
 	return 0;
@@ -247,7 +251,7 @@ int trk_map_lookup_ret(struct pt_regs *ctx)
 SEC("kretprobe/pwru_map_lookup_elem")
 int trk_map_elem_ret(struct pt_regs *ctx)
 {
-	struct pending_key k = {pending_owner(), BPFMAP_HOLD};
+	struct pending_key k = {pending_owner(), BPFMAP_HOLD, kretprobe_frame(ctx)};
 
 	emit_bpfmap_lookup(&k, PT_REGS_RC(ctx), true);
 	return 0;

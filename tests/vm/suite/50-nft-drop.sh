@@ -186,20 +186,19 @@ else
 fi
 # nft's reject sends its reset from inside the SYN's nf_hook_slow: the reset's own
 # nf_hook_slow (b's output hook) runs nested in it, in the same task. Each call holds its
-# own event until its exit (keyed by the trampoline's frame), so the SYN's verdict shows:
-# it was lost to the nested call's before.
-if ! kernel_runs_fexit; then
-	ok "reject: the SYN's verdict beside its reset's # SKIP $(uname -m) $(uname -r) runs no fexit programs"
-elif ! $IP netns exec b $NFT add rule inet pwru_test input tcp dport 9999 reject with tcp reset \; \
+# own event until its exit, keyed by its frame (the trampoline's; without trampolines the
+# stack pointer at the kprobe and at the kretprobe), so the SYN's verdict shows: it was lost
+# to the nested call's before.
+if ! $IP netns exec b $NFT add rule inet pwru_test input tcp dport 9999 reject with tcp reset \; \
 	add chain inet pwru_test out '{ type filter hook output priority 0; policy accept; }'; then
 	not_ok "nft: a rule rejecting tcp port 9999 with a reset and an output chain, in b"
 elif pwru_start rej --filter-func nf_hook_slow 'tcp port 9999'; then
 	$IP netns exec a nc -w 1 10.0.1.2 9999 </dev/null >/dev/null 2>&1
 	wait_lines "$SCRATCH/rej.out" ' nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP'
 	pwru_stop
-	expect_line "reject: the reset passes b's output hook, nested in the SYN's nf_hook_slow" \
+	expect_line "reject ($via): the reset passes b's output hook, nested in the SYN's nf_hook_slow" \
 		"$SCRATCH/rej.out" ' nf_hook_slow NF_INET_LOCAL_OUT/ipv4 ACCEPT$' '10.0.1.2:9999->10.0.1.1:'
-	expect_line "reject: the SYN's own verdict, nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP" \
+	expect_line "reject ($via): the SYN's own verdict, nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP" \
 		"$SCRATCH/rej.out" ' nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP' '->10.0.1.2:9999(tcp)'
 else
 	not_ok "pwru --filter-func nf_hook_slow 'tcp port 9999' attached" "$(head -n 20 "$SCRATCH/rej.err")"
