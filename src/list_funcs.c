@@ -98,6 +98,7 @@ void list_funcs_print(const struct backend_ctx *ctx, int probe, const struct pwr
 			off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s",
 						off ? ", " : "", b->name);
 	}
+	backend_release_log(true); /* nothing loads after the listing to explain them */
 	if (!cfg->output_json)
 		fprintf(out, "FUNC MODULE POS ADDRS BACKENDS\n");
 	print_set(ctx, TARGET_FUNCS, runs, cfg, out);

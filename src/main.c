@@ -488,11 +488,13 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 	}
 	phase_done(PH_ATTACH);
 	if (rc && !stop && backend_drop_kept(&t.bctx, msg, sizeof(msg))) {
-		fprintf(stderr, "pwru: %s; %s\n", e->msg, msg);
+		/* the log that suffix points to was the kept pass's doing: not shown */
+		fprintf(stderr, "pwru: %s; %s\n", loader_drop_log_note(e->msg), msg);
 		teardown(&t);
 		output_setup_free(&t.out);
 		return 1;
 	}
+	backend_release_log(true);
 	if (!rc && cfg->debug)
 		fprintf(stderr, "pwru: debug: kernel BTF: %s\n",
 			kbtf_parsed() ? "parsed" : "not parsed (its uses kept in /run/pwru)");

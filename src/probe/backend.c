@@ -68,10 +68,34 @@ static const struct backend *kept[NTABLE + 1];
 static size_t nkept;
 static bool kept_off;
 
+/*
+ * libbpf's warnings while a kept pass is trusted: a failure the pass explains is made
+ * again after a real probe, and its first log would only mislead (a verifier's refusal, a
+ * "raise ulimit -l" hint) above the start that then works.
+ */
+static FILE *held;
+static char *held_text;
+static size_t held_len;
+
+void backend_release_log(bool show)
+{
+	if (!held)
+		return;
+	fclose(held);
+	if (show && held_len)
+		fputs(held_text, stderr);
+	free(held_text);
+	held = NULL;
+	held_text = NULL;
+	held_len = 0;
+}
+
 static void note_kept(const struct backend *b)
 {
 	size_t i;
 
+	if (!held)
+		held = open_memstream(&held_text, &held_len);
 	for (i = 0; i < nkept; i++)
 		if (kept[i] == b)
 			return;
@@ -138,6 +162,7 @@ bool backend_drop_kept(const struct backend_ctx *ctx, char *msg, size_t len)
 		verdicts_drop("");
 		nkept = 0;
 		kept_off = true;
+		backend_release_log(false);
 		return true;
 	}
 	nkept = 0; /* the passes hold: the failure is not theirs */
@@ -371,7 +396,7 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 {
 	if (quiet || level != LIBBPF_WARN)
 		return 0;
-	return vfprintf(stderr, fmt, ap);
+	return vfprintf(held ? held : stderr, fmt, ap);
 }
 
 void backend_install_libbpf_print(void)

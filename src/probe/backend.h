@@ -126,6 +126,11 @@ int backend_probe(const struct backend *b, const struct backend_ctx *ctx, char *
  * MSG saying so, once: the caller starts again. False when they all pass.
  */
 bool backend_drop_kept(const struct backend_ctx *ctx, char *msg, size_t len);
+/*
+ * libbpf's warnings are held while a kept pass is trusted: backend_drop_kept discards
+ * them; otherwise the caller shows them (SHOW) once the start has failed or worked.
+ */
+void backend_release_log(bool show);
 
 /*
  * Sizes PENDING, the LRU hash of records held from a function's entry to its exit, once

@@ -133,6 +133,17 @@ int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *
 	return rc;
 }
 
+#define LOG_ABOVE " (libbpf's log above)"
+
+const char *loader_drop_log_note(char *msg)
+{
+	char *p = strstr(msg, LOG_ABOVE);
+
+	if (p)
+		memmove(p, p + strlen(LOG_ABOVE), strlen(p + strlen(LOG_ABOVE)) + 1);
+	return msg;
+}
+
 int loader_load(struct loader *ld, char *err, size_t errlen)
 {
 	const char *why;
@@ -174,7 +185,7 @@ int loader_load(struct loader *ld, char *err, size_t errlen)
 	if (rc) {
 		why = splice_hooks_error(ld->hooks);
 		snprintf(err, errlen, "loading the BPF programs failed: %s%s%s", strerror(-rc),
-			 *why ? ": " : " (libbpf's log above)", why);
+			 *why ? ": " : LOG_ABOVE, why);
 		return rc;
 	}
 	return splice_hooks_verify(ld->hooks, ld->skel->obj, err, errlen);

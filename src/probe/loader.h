@@ -48,5 +48,7 @@ int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *
 /* B's program choice and load; on success ctx->obj is the loaded object. */
 int loader_load(struct loader *ld, char *err, size_t errlen);
 void loader_close(struct loader *ld);
+/* MSG, a failed load's error, without its pointer to libbpf's log (when that log is not shown). */
+const char *loader_drop_log_note(char *msg);
 
 #endif

@@ -68,6 +68,22 @@ check "holding no program of the failed attempt while it traced" \
 check "the wrong pass is gone for the next start" \
 	"! grep -qs kprobe-multi /run/pwru/probes"
 
+# A kept fentry pass on a kernel that refuses fentry programs fails at the load, where
+# libbpf prints the verifier's or the kernel's refusal: that log belongs to the pass, which
+# the retry line explains, and is not shown above a start that then works.
+plant_probe_pass ./pwru fentry
+start fentry_kept
+if grep -q '^pwru: debug: backend fentry usable: kept' "$scratch/fentry_kept.err"; then
+	check "a kept fentry pass the kernel refuses at load: one line, and pwru starts again" \
+		"[ \$status = 0 ] && grep -q \"^pwru: loading the BPF programs failed: .*; fentry's probe, kept as passed earlier in this boot, now fails\" '$scratch/fentry_kept.err'" \
+		"status $status" "$(grep -v skipped "$scratch/fentry_kept.err" | head -n 20)"
+	check "without libbpf's log of the refused load above it, nor a pointer to that log" \
+		"! grep -q -e '^libbpf: ' -e \"libbpf's log above\" '$scratch/fentry_kept.err'" \
+		"$(grep -v skipped "$scratch/fentry_kept.err" | head -n 20)"
+else
+	result 0 "# SKIP another backend is chosen before fentry's kept pass here"
+fi
+
 plant_probe_pass ./pwru kprobe-multi other
 start other
 check "a pass kept by another pwru build is not taken" \
