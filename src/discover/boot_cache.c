@@ -280,3 +280,16 @@ void *boot_cache_get(const char *root, const char *name, struct boot_key *key, u
 	*len = body ? c.bytes : 0;
 	return body;
 }
+
+void boot_cache_file_id(const char *path, char *buf, size_t len)
+{
+	struct stat st;
+
+	if (stat(path, &st))
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%llx:%llx:%llx:%lld.%09ld:%lld.%09ld",
+			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
+			 (unsigned long long)st.st_size, (long long)st.st_mtim.tv_sec,
+			 st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+}

@@ -57,5 +57,10 @@ void boot_cache_put(const char *root, const char *name, const struct boot_key *k
 		    const struct boot_copy *c, const void *body, size_t len);
 void *boot_cache_get(const char *root, const char *name, struct boot_key *key, uint32_t kind,
 		     uint64_t max, size_t *len);
+/*
+ * PATH's identity as text, whatever the path to it: its device, inode, size and times
+ * ("-" when it cannot be stat'ed). Two files, or one changed, differ in it.
+ */
+void boot_cache_file_id(const char *path, char *buf, size_t len);
 
 #endif

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
+#include "src/discover/boot_cache.h"
 #include "src/discover/disc_cache.h"
 #include "src/discover/traceable_cache.h"
 
@@ -65,17 +65,12 @@ static uint64_t mix_str(uint64_t h, const char *s)
 	return mix(h, 0x100);
 }
 
-/* A file's identity, whatever the path to it: where it is, its size and when it changed. */
 static uint64_t mix_file(uint64_t h, const char *path)
 {
-	struct stat st;
+	char id[128];
 
-	if (stat(path, &st))
-		return mix(h, 1);
-	h = mix(mix(h, st.st_dev), st.st_ino);
-	h = mix(mix(h, (uint64_t)st.st_size), (uint64_t)st.st_mtim.tv_sec);
-	h = mix(mix(h, (uint64_t)st.st_mtim.tv_nsec), (uint64_t)st.st_ctim.tv_nsec);
-	return h;
+	boot_cache_file_id(path, id, sizeof(id));
+	return mix_str(h, id);
 }
 
 uint64_t disc_cache_config(const char *exe, const char *btf, const char *flags)

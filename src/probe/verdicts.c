@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include "src/discover/boot_cache.h"
 #include "src/probe/verdicts.h"
@@ -24,16 +23,9 @@ static const char *const switches[] = {
 static void build_id(const char *root, char *buf, size_t len)
 {
 	char path[512];
-	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/proc/self/exe", root);
-	if (stat(path, &st))
-		snprintf(buf, len, "-");
-	else
-		snprintf(buf, len, "%llx:%llx:%llx:%lld.%09ld:%lld.%09ld",
-			 (unsigned long long)st.st_dev, (unsigned long long)st.st_ino,
-			 (unsigned long long)st.st_size, (long long)st.st_mtim.tv_sec,
-			 st.st_mtim.tv_nsec, (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+	boot_cache_file_id(path, buf, len);
 }
 
 /* The switches' first lines and the build joined by '|', then '\n': the body's first line. */
