@@ -11,6 +11,13 @@ ff=()
 [ -n "${PWRU_BENCH_FUNCS:-}" ] && ff=(--filter-func "$PWRU_BENCH_FUNCS")
 args=(${PWRU_LOAD_ARGS:-icmp})
 export PWRU_READY_TIMEOUT=900
+# PWRU_LOAD_NFT=1: nf_tables loaded (a table and an input base chain) before the first
+# start, so that the starts also load and attach nft_do_chain's two programs.
+if [ "${PWRU_LOAD_NFT:-0}" = 1 ]; then
+	$NFT add table inet pwru_load \; \
+		add chain inet pwru_load input '{ type filter hook input priority 0; policy accept; }' || exit 1
+	echo "# nf_tables loaded: $($NFT list tables | grep -c pwru_load) table"
+fi
 echo "# kernel $(uname -r); $(pwru --version 2>&1 | head -n 1); args ${args[*]}"
 pwru_start cold --backend "$BACKEND" "${ff[@]}" "${args[@]}" || {
 	echo "# did not start: $(head -n 3 "$SCRATCH/cold.err")"

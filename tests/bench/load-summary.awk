@@ -16,7 +16,7 @@ function field(s, key,    m) {
 	last[r] = $3 + $4
 	what = $5
 	if ($5 == "PROG_LOAD")
-		what = field($0, "insns") > 50 ? "PROG_LOAD " field($0, "name") " (" field($0, "verified") " insns verified)" : "PROG_LOAD, 50 instructions or fewer"
+		what = field($0, "insns") + 0 > 50 ? "PROG_LOAD " field($0, "name") " (" field($0, "verified") " insns verified)" : "PROG_LOAD, 50 instructions or fewer"
 	else if ($5 == "MAP_CREATE")
 		what = "MAP_CREATE " field($0, "name")
 	else if ($5 != "BTF_LOAD")
