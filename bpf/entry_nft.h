@@ -32,20 +32,20 @@ struct nft_chain___pwru {
 /* Set by userspace: nft_do_chain's address, which names the event. */
 const volatile __u64 cfg_nft_chain_addr = 0;
 
-SEC(PWRU_SEC_NFT_ENTRY)
-int pwru_nft_entry(__u64 *ctx)
+/*
+ * The event of SKB, shown (DEV its device), named by nft_do_chain's chain argument and held
+ * for the exit's verdict: everything here is read only for a packet the filters select.
+ */
+static __always_inline int nft_shown(__u64 *ctx, struct sk_buff *skb, struct net_device *dev)
 {
-	struct nft_pktinfo___pwru *pkt = (void *)CTX_SLOT(ctx, 0);
 	struct nft_chain___pwru *chain = (void *)CTX_SLOT(ctx, 1);
 	struct pending_key k = {pending_owner(), cfg_nft_chain_addr, (__u64)ctx};
 	struct nft_table___pwru *table;
 	struct pwru_nft nft = {};
 	/* the caller (nft_do_chain_inet, ...) and the stack as fentry's events have them */
 	struct emit_extra x = {.nft = &nft, .stash = &k, .stack_ctx = ctx};
-	struct sk_buff *skb = BPF_CORE_READ(pkt, skb);
-	struct net_device *dev;
 
-	if (!skb || !chain || !skb_shown(skb, &dev))
+	if (!chain)
 		return 0;
 	table = BPF_CORE_READ(chain, table);
 	nft.family = (__u8)BPF_CORE_READ_BITFIELD_PROBED(table, family);
@@ -53,6 +53,23 @@ int pwru_nft_entry(__u64 *ctx)
 	bpf_probe_read_kernel_str(nft.chain, sizeof(nft.chain), BPF_CORE_READ(chain, name));
 	emit_event_ex(skb, dev, cfg_nft_chain_addr, PWRU_EV_FENTRY, 0, 0, &x);
 	return 0;
+}
+
+SEC(PWRU_SEC_NFT_ENTRY)
+int pwru_nft_entry(__u64 *ctx)
+{
+	/*
+	 * pkt is a typed argument: the verifier knows its type from nf_tables' BTF, so pkt->skb
+	 * is one fault-guarded load instead of a helper call. Most packets are rejected: the
+	 * chain, the key and the names are read after the filter (nft_shown()).
+	 */
+	struct nft_pktinfo___pwru *pkt = (void *)CTX_SLOT(ctx, 0);
+	struct sk_buff *skb = pkt->skb;
+	struct net_device *dev;
+
+	if (!skb_shown(skb, &dev))
+		return 0;
+	return nft_shown(ctx, skb, dev);
 }
 
 SEC(PWRU_SEC_NFT_EXIT)
