@@ -33,6 +33,15 @@ struct nft_chain___pwru {
 const volatile __u64 cfg_nft_chain_addr = 0;
 
 /*
+ * A count of the events pwru_nft_entry holds for their exit: while it is 0 (most packets
+ * are rejected), an exit has nothing to look up in `pending`. Never below the true count:
+ * raised before an event is held, lowered only by the exit that took one out; an event
+ * that is not held after all, or that the LRU evicts, leaves it high, and the exits then
+ * look up as they always did.
+ */
+__u64 nft_held = 0;
+
+/*
  * The event of SKB, shown (DEV its device), named by nft_do_chain's chain argument and held
  * for the exit's verdict: everything here is read only for a packet the filters select.
  */
@@ -47,6 +56,7 @@ static __always_inline int nft_shown(__u64 *ctx, struct sk_buff *skb, struct net
 
 	if (!chain)
 		return 0;
+	__sync_fetch_and_add(&nft_held, 1);
 	table = BPF_CORE_READ(chain, table);
 	nft.family = (__u8)BPF_CORE_READ_BITFIELD_PROBED(table, family);
 	bpf_probe_read_kernel_str(nft.table, sizeof(nft.table), BPF_CORE_READ(table, name));
@@ -75,7 +85,14 @@ int pwru_nft_entry(__u64 *ctx)
 SEC(PWRU_SEC_NFT_EXIT)
 int pwru_nft_exit(__u64 *ctx)
 {
-	return handle_ret(ctx, cfg_nft_chain_addr, (__u32)CTX_SLOT(ctx, 2), (__u64)ctx);
+	struct pending_key k;
+
+	if (!nft_held)
+		return 0;
+	k = (struct pending_key){pending_owner(), cfg_nft_chain_addr, (__u64)ctx};
+	if (emit_pending(&k, (__u32)CTX_SLOT(ctx, 2)))
+		__sync_fetch_and_add(&nft_held, -1);
+	return 0;
 }
 
 #endif

@@ -576,20 +576,23 @@ static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device
 	emit_record(buf, size);
 }
 
-/* The record held under K, with RETVAL added, queued; nothing when none is held. */
-static __always_inline void emit_pending(const struct pending_key *k, __u64 retval)
+/*
+ * The record held under K, with RETVAL added, queued; nothing when none is held. True when
+ * this call took it out of `pending`.
+ */
+static __always_inline bool emit_pending(const struct pending_key *k, __u64 retval)
 {
 	struct record_buf *buf = bpf_map_lookup_elem(&pending, k);
 	struct pwru_event *ev;
 	__u32 size;
 
 	if (!buf)
-		return;
+		return false;
 	ev = (void *)buf->b;
 	size = ev->size;
 	if (size <= sizeof(buf->b) - sizeof(struct pwru_section) - sizeof(__u64))
 		emit_record(buf, fill_u64_section(buf->b, size, PWRU_SEC_RETVAL, retval));
-	bpf_map_delete_elem(&pending, k);
+	return bpf_map_delete_elem(&pending, k) == 0;
 }
 
 static __always_inline void emit_event(struct sk_buff *skb, struct net_device *dev, __u64 addr,
