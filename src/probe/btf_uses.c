@@ -18,10 +18,10 @@
 #define COPY_NAME "btf"
 #define COPY_KIND 'b'
 /* bumped whenever the body's layout changes; a build's own identity is in CONFIG too */
-#define LAYOUT	  3
+#define LAYOUT	  4
 #define MAX_BYTES (64u << 20)
 
-/* The body's first bytes; then the reasons (value, length, name), then the cut. */
+/* The body's first bytes; then the reasons (value, length, name), the cut, its results. */
 struct uses_head {
 	uint64_t config, sum; /* the sum is over what follows it, this header's rest too */
 	uint32_t layout, get_func_ip;
@@ -30,7 +30,7 @@ struct uses_head {
 	int32_t test_fn_id, cast_rc;
 	struct cbpf_cast cast;
 	int32_t nft_id, spare;
-	uint64_t core_progs, core_len, nreasons;
+	uint64_t core_progs, core_len, core_res_len, nreasons;
 };
 
 /* Where the sum starts: the ids and offsets kept in the header are summed as well. */
@@ -105,7 +105,15 @@ int btf_uses_take_core(struct btf_uses *u, uint64_t progs, int fd)
 	u->core = p;
 	u->core_len = (size_t)st.st_size;
 	u->core_progs = progs;
+	btf_uses_take_results(u, NULL, 0); /* they were another cut's */
 	return 0;
+}
+
+void btf_uses_take_results(struct btf_uses *u, unsigned char *res, size_t len)
+{
+	free(u->core_res);
+	u->core_res = res;
+	u->core_res_len = res ? len : 0;
 }
 
 static void put_reasons(FILE *f, const struct drop_reasons *dr)
@@ -137,6 +145,7 @@ void btf_uses_write(const char *root, uint64_t config, const struct btf_uses *u,
 			      .nft_id = u->nft_id,
 			      .core_progs = u->core_progs,
 			      .core_len = u->core_len,
+			      .core_res_len = u->core_res_len,
 			      .nreasons = drop_reasons_count(u->reasons)};
 	struct boot_copy c = {.kind = COPY_KIND};
 	char *body = NULL;
@@ -152,6 +161,8 @@ void btf_uses_write(const char *root, uint64_t config, const struct btf_uses *u,
 	fwrite(&h, sizeof(h), 1, f);
 	put_reasons(f, u->reasons);
 	fwrite(u->core, 1, u->core_len, f);
+	if (u->core_res)
+		fwrite(u->core_res, 1, u->core_res_len, f);
 	if (!fclose(f) && len >= sizeof(h)) {
 		h.sum = disc_cache_sum(body + SUMMED, len - SUMMED);
 		memcpy(body, &h, sizeof(h));
@@ -161,7 +172,26 @@ void btf_uses_write(const char *root, uint64_t config, const struct btf_uses *u,
 	free(body);
 }
 
-/* The reasons and the cut after H in BODY (LEN bytes); false when they do not fit. */
+/* The cut and its results from BODY + OFF to LEN, as H says; false when they do not fit. */
+static bool take_core(const struct uses_head *h, const unsigned char *body, size_t len, size_t off,
+		      struct btf_uses *u)
+{
+	if (len - off < h->core_len || len - off - h->core_len != h->core_res_len ||
+	    !(u->core = malloc(h->core_len + 1)))
+		return false;
+	memcpy(u->core, body + off, h->core_len);
+	u->core_len = h->core_len;
+	if (!h->core_res_len)
+		return true;
+	u->core_res = malloc(h->core_res_len);
+	if (!u->core_res)
+		return false;
+	memcpy(u->core_res, body + off + h->core_len, h->core_res_len);
+	u->core_res_len = h->core_res_len;
+	return true;
+}
+
+/* The reasons, the cut and its results after H in BODY (LEN bytes); false when they do not fit. */
 static bool take(const struct uses_head *h, const unsigned char *body, size_t len,
 		 struct btf_uses *u)
 {
@@ -185,11 +215,9 @@ static bool take(const struct uses_head *h, const unsigned char *body, size_t le
 		if (n)
 			return false;
 	}
-	if (!u->reasons || len - off != h->core_len || !(u->core = malloc(len - off + 1)))
+	if (!u->reasons || !take_core(h, body, len, off, u))
 		return false;
 	drop_reasons_done(u->reasons);
-	memcpy(u->core, body + off, len - off);
-	u->core_len = len - off;
 	return true;
 }
 
@@ -232,5 +260,6 @@ void btf_uses_free(struct btf_uses *u)
 {
 	drop_reasons_free(u->reasons);
 	free(u->core);
+	free(u->core_res);
 	memset(u, 0, sizeof(*u));
 }

@@ -35,6 +35,8 @@ struct btf_uses {
 	uint64_t core_progs;	      /* the programs CORE was cut for (btf_uses_progs) */
 	unsigned char *core;	      /* raw BTF, or NULL: not cut yet */
 	size_t core_len;
+	unsigned char *core_res; /* libbpf's CO-RE results for CORE_PROGS, or NULL (core_kept.h) */
+	size_t core_res_len;
 	/* FUNC nft_do_chain in nf_tables' BTF; 0: not looked up, < 0: none */
 	int32_t nft_id;
 	bool grown; /* something looked up after the copy was read: written again */
@@ -51,6 +53,8 @@ int btf_uses_find(const struct btf *btf, bool user_btf, struct btf_uses *u);
 uint64_t btf_uses_progs(struct bpf_object *obj);
 /* Keeps the cut for PROGS from FD (the CO-RE memfd); 0 or a negative errno. */
 int btf_uses_take_core(struct btf_uses *u, uint64_t progs, int fd);
+/* Keeps RES (malloc'ed, LEN bytes: the CO-RE results for U's cut's programs), owned now. */
+void btf_uses_take_results(struct btf_uses *u, unsigned char *res, size_t len);
 /*
  * Fills U from ROOT's copy when it is this boot's under the same modules and CONFIG (the
  * discovery copy's word), and whole: true. KEY is set either way, for btf_uses_write.

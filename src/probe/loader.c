@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/mman.h>
@@ -11,6 +12,7 @@
 #include "src/probe/backend.h"
 #include "src/probe/btf_uses.h"
 #include "src/probe/core_btf.h"
+#include "src/probe/core_kept.h"
 #include "src/probe/kernel_refs.h"
 #include "src/probe/loader.h"
 #include "src/probe/nop_compact.h"
@@ -107,6 +109,69 @@ static int fill_core_btf(struct loader *ld, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * libbpf's CO-RE results for the programs chosen, applied to the object opened without its
+ * records: the boot's when they were kept for these programs, else libbpf's on a second
+ * copy of the object (core_kept.h), to be kept.
+ */
+static int core_results(struct loader *ld, char *err, size_t errlen)
+{
+	struct btf_uses *u = ld->ctx->uses;
+	unsigned char *res = NULL;
+	const void *bytes;
+	size_t len = 0, n;
+	int rc;
+
+	if (u->core_res && u->core_progs == btf_uses_progs(ld->skel->obj) &&
+	    !core_kept_apply(ld->skel->obj, u->core_res, u->core_res_len))
+		return 0;
+	rc = fill_core_btf(ld, err, errlen);
+	if (rc)
+		return rc;
+	bytes = pwru_bpf__elf_bytes(&n);
+	rc = core_kept_resolve(ld->skel->obj, bytes, n, ld->core_path, ld->hooks, &res, &len);
+	rc = rc ?: core_kept_apply(ld->skel->obj, res, len);
+	if (rc) {
+		free(res);
+		snprintf(err, errlen, "relocating the programs for this kernel (CO-RE): %s",
+			 strerror(-rc));
+		return rc;
+	}
+	btf_uses_take_results(u, res, len);
+	ld->core_new = true;
+	return 0;
+}
+
+struct pwru_bpf *loader_open_skel(const struct bpf_object_open_opts *opts, bool *stripped)
+{
+	struct pwru_bpf *skel;
+	const void *bytes;
+	void *copy;
+	int rc;
+
+	if (!*stripped)
+		return pwru_bpf__open_opts(opts);
+	skel = calloc(1, sizeof(*skel));
+	if (!skel)
+		return NULL;
+	rc = pwru_bpf__create_skeleton(skel);
+	bytes = rc ? NULL : skel->skeleton->data;
+	copy = bytes ? core_kept_strip(bytes, skel->skeleton->data_sz) : NULL;
+	*stripped = copy != NULL;
+	if (copy)
+		skel->skeleton->data = copy; /* read during the open only */
+	rc = rc ?: bpf_object__open_skeleton(skel->skeleton, opts);
+	if (copy)
+		skel->skeleton->data = (void *)bytes;
+	free(copy);
+	if (rc) {
+		pwru_bpf__destroy(skel);
+		errno = -rc;
+		return NULL;
+	}
+	return skel;
+}
+
 int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *b,
 		struct backend_ctx *ctx, struct progtrace *pt, const char *kernel_btf, char *err,
 		size_t errlen)
@@ -125,7 +190,9 @@ int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *
 	if (rc)
 		return rc;
 	opts.btf_custom_path = core_btf_path(ld, kernel_btf);
-	ld->skel = pwru_bpf__open_opts(&opts);
+	/* with the boot's cut as target, the loader applies the CO-RE results: core_results() */
+	ld->core_kept = ld->core_path[0] != 0;
+	ld->skel = loader_open_skel(&opts, &ld->core_kept);
 	if (!ld->skel) {
 		rc = -errno;
 		snprintf(err, errlen, "opening the BPF object: %s", strerror(errno));
@@ -178,7 +245,7 @@ int loader_load(struct loader *ld, char *err, size_t errlen)
 	}
 	/* the skb's fields as plain loads where the kernel can cast (bpf/filter.bpf.h) */
 	ld->skel->rodata->cfg_skb_direct = ld->refs.rdonly_cast != 0;
-	rc = fill_core_btf(ld, err, errlen);
+	rc = ld->core_kept ? core_results(ld, err, errlen) : fill_core_btf(ld, err, errlen);
 	if (rc)
 		return rc;
 	rc = pwru_bpf__load(ld->skel);

@@ -20,6 +20,7 @@ struct hook_section;
 struct progtrace;
 struct pwru_bpf;
 struct splice_hooks;
+struct bpf_object_open_opts;
 
 struct loader {
 	struct pwru_bpf *skel;
@@ -34,6 +35,7 @@ struct loader {
 	char core_path[32];	 /* its /proc/self/fd path, for libbpf */
 	struct nop_kept nops;	 /* the records of the programs nop_compact() shortened */
 	bool core_new;		 /* the CO-RE cut was made now: ctx->uses holds it, to keep */
+	bool core_kept;		 /* opened without CO-RE records: the loader applies them */
 };
 
 /* Every section the object's programs live in: the backends', the tc/XDP tracer's. */
@@ -45,6 +47,11 @@ size_t loader_sections(const struct hook_section **out, size_t max);
 int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *b,
 		struct backend_ctx *ctx, struct progtrace *pt, const char *kernel_btf, char *err,
 		size_t errlen);
+/*
+ * The tracing object opened with OPTS, as built, or without its CO-RE records when
+ * *STRIPPED (core_kept.h; set to false where that copy could not be made).
+ */
+struct pwru_bpf *loader_open_skel(const struct bpf_object_open_opts *opts, bool *stripped);
 /* B's program choice and load; on success ctx->obj is the loaded object. */
 int loader_load(struct loader *ld, char *err, size_t errlen);
 void loader_close(struct loader *ld);

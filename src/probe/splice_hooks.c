@@ -20,6 +20,8 @@ struct splice_hooks {
 	struct pcap_filter *f;
 	hook_load_fn fn;
 	void *arg;
+	hook_load_fn divert; /* instead of the splice and FN, while set */
+	void *divert_arg;
 	int id[MAX_HOOKS];
 	struct hook_reg reg[MAX_HOOKS];
 	size_t n;
@@ -50,6 +52,8 @@ static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opt
 
 	/* cannot fail here: the object counts as loaded only once every program is */
 	bpf_program__set_type(prog, r->type);
+	if (h->divert)
+		return h->divert(h->divert_arg, prog, opts, h->err, sizeof(h->err));
 	rc = pcap_filter_splice(h->f, prog, opts);
 	if (!rc && h->nseen < MAX_SEEN)
 		h->seen[h->nseen++] = prog;
@@ -130,6 +134,13 @@ int splice_hooks_install(struct pcap_filter *f, const struct hook_section *secs,
 const char *splice_hooks_error(const struct splice_hooks *h)
 {
 	return h ? h->err : "";
+}
+
+void splice_hooks_divert(struct splice_hooks *h, hook_load_fn fn, void *arg)
+{
+	h->divert = fn;
+	h->divert_arg = arg;
+	h->err[0] = 0; /* the diverted load's reason is not the object's */
 }
 
 static int went_through(const struct splice_hooks *h, const struct bpf_program *p)

@@ -40,6 +40,12 @@ int splice_hooks_install(struct pcap_filter *f, const struct hook_section *secs,
 			 hook_load_fn fn, void *arg, struct splice_hooks **out, char *err,
 			 size_t errlen);
 
+/*
+ * While FN is set (NULL: no longer), a program's prepare step calls FN(ARG, ...) alone: no
+ * splice, no per-program step (another copy of the object, loaded only to be looked at).
+ */
+void splice_hooks_divert(struct splice_hooks *h, hook_load_fn fn, void *arg);
+
 /* Why the last load failed in a hook ("" when none did): libbpf only passes on the errno. */
 const char *splice_hooks_error(const struct splice_hooks *h);
 
