@@ -499,6 +499,8 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 		fprintf(stderr, "pwru: debug: kernel BTF: %s\n",
 			kbtf_parsed() ? "parsed" : "not parsed (its uses kept in /run/pwru)");
 	if (!rc && cfg->debug)
+		fprintf(stderr, "pwru: debug: CO-RE results: %s\n", loader_core_source(&t.ld));
+	if (!rc && cfg->debug)
 		phases_print(stderr);
 	if (!rc)
 		rc = tracer_stream(&t, &stop, e);

@@ -122,8 +122,9 @@ static int core_results(struct loader *ld, char *err, size_t errlen)
 	size_t len = 0, n;
 	int rc;
 
-	if (u->core_res && u->core_progs == btf_uses_progs(ld->skel->obj) &&
-	    !core_kept_apply(ld->skel->obj, u->core_res, u->core_res_len))
+	ld->core_reused = u->core_res && u->core_progs == btf_uses_progs(ld->skel->obj) &&
+			  !core_kept_apply(ld->skel->obj, u->core_res, u->core_res_len);
+	if (ld->core_reused)
 		return 0;
 	rc = fill_core_btf(ld, err, errlen);
 	if (rc)
@@ -256,6 +257,11 @@ int loader_load(struct loader *ld, char *err, size_t errlen)
 		return rc;
 	}
 	return splice_hooks_verify(ld->hooks, ld->skel->obj, err, errlen);
+}
+
+const char *loader_core_source(const struct loader *ld)
+{
+	return ld->core_reused ? "kept in /run/pwru (none resolved)" : "resolved by libbpf";
 }
 
 void loader_close(struct loader *ld)

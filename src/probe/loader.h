@@ -36,6 +36,7 @@ struct loader {
 	struct nop_kept nops;	 /* the records of the programs nop_compact() shortened */
 	bool core_new;		 /* the CO-RE cut was made now: ctx->uses holds it, to keep */
 	bool core_kept;		 /* opened without CO-RE records: the loader applies them */
+	bool core_reused;	 /* and they were the boot's (libbpf resolved none this start) */
 };
 
 /* Every section the object's programs live in: the backends', the tc/XDP tracer's. */
@@ -54,6 +55,8 @@ int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *
 struct pwru_bpf *loader_open_skel(const struct bpf_object_open_opts *opts, bool *stripped);
 /* B's program choice and load; on success ctx->obj is the loaded object. */
 int loader_load(struct loader *ld, char *err, size_t errlen);
+/* Where the loaded programs' CO-RE results came from, for --debug. */
+const char *loader_core_source(const struct loader *ld);
 void loader_close(struct loader *ld);
 /* MSG, a failed load's error, without its pointer to libbpf's log (when that log is not shown). */
 const char *loader_drop_log_note(char *msg);

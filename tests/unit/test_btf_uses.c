@@ -30,6 +30,17 @@ static void give_core(struct btf_uses *u)
 	close(fd);
 }
 
+/* A stand-in for the CO-RE results (core_kept.h), kept whatever they are. */
+static void give_results(struct btf_uses *u)
+{
+	static const char res[] = "CO-RE results stand-in";
+	unsigned char *p = malloc(sizeof(res));
+
+	if (p)
+		memcpy(p, res, sizeof(res));
+	btf_uses_take_results(u, p, sizeof(res));
+}
+
 static bool same_reasons(const struct drop_reasons *a, const struct drop_reasons *b)
 {
 	size_t i, n = drop_reasons_count(a);
@@ -72,6 +83,9 @@ static void check_same(const struct btf_uses *got, const struct btf_uses *made)
 	ok(got->core_progs == PROGS && got->core_len == made->core_len &&
 	       !memcmp(got->core, made->core, made->core_len),
 	   "the cut kept for the same programs");
+	ok(got->core_res_len == made->core_res_len && made->core_res_len &&
+	       !memcmp(got->core_res, made->core_res, made->core_res_len),
+	   "the CO-RE results kept with it");
 }
 
 /*
@@ -191,6 +205,7 @@ int main(void)
 	   "sk_buff, bpf_fentry_test1 and the drop reasons found (%u, %d, %zu)", made.ktype_ids[0],
 	   made.test_fn_id, drop_reasons_count(made.reasons));
 	give_core(&made);
+	give_results(&made);
 	made.nft_id = 4242;
 	make_root(root, NULL);
 	check_config(root);
@@ -198,6 +213,8 @@ int main(void)
 	btf_uses_write(root, CONFIG, &made, &key);
 	ok(btf_uses_read(root, CONFIG, &got, &key2), "the next start reads the copy");
 	check_same(&got, &made);
+	give_core(&got);
+	ok(!got.core_res && !got.core_res_len, "a new cut drops the results made for the old one");
 	btf_uses_free(&got);
 	fuzz(root);
 	ok(btf_uses_read(root, CONFIG, &got, &key2), "the copy put back is read");

@@ -9,6 +9,9 @@
 found() { sed -n 's/^pwru: debug: discovery: //p' "$1"; }
 # "parsed" or "not parsed (...)" (--debug)
 btf_of() { sed -n 's/^pwru: debug: kernel BTF: //p' "$1"; }
+# "resolved by libbpf" or CORE_KEPT: whether libbpf resolved the programs' CO-RE relocations
+core_of() { sed -n 's/^pwru: debug: CO-RE results: //p' "$1"; }
+CORE_KEPT='kept in /run/pwru (none resolved)'
 attached() { sed -n 's/^pwru: \(attached [0-9]* functions\{0,1\}, skipped [0-9]*\).*/\1/p' "$1"; }
 FRESH='from BTF and kallsyms'
 KEPT="from this boot's copy (/run/pwru)"
@@ -61,6 +64,13 @@ if [ "$(btf_of "$SCRATCH/cold.err")" = parsed ] &&
 else
 	not_ok "the first start parses the kernel's BTF, the next one does not" \
 		"cold: $(btf_of "$SCRATCH/cold.err")" "warm: $(btf_of "$SCRATCH/warm.err")"
+fi
+if [ "$(core_of "$SCRATCH/cold.err")" = "resolved by libbpf" ] &&
+	[ "$(core_of "$SCRATCH/warm.err")" = "$CORE_KEPT" ]; then
+	ok "the first start has libbpf resolve its CO-RE relocations, the next one applies them kept"
+else
+	not_ok "the first start has libbpf resolve its CO-RE relocations, the next one applies them kept" \
+		"cold: $(core_of "$SCRATCH/cold.err")" "warm: $(core_of "$SCRATCH/warm.err")"
 fi
 
 # The default run (every function, the backend's own choice) the same way: a second start
@@ -137,11 +147,12 @@ nft_shown() {
 # nft_pair COLD WARM DESC: COLD parses BTF, WARM not, and both show the drop's chain
 nft_pair() {
 	if [ "$(btf_of "$SCRATCH/$1.err")" = parsed ] && [ "$(btf_of "$SCRATCH/$2.err")" = "$NOT_PARSED" ] &&
-		nft_shown "$1" && nft_shown "$2"; then
-		ok "$3: the next start parses no BTF and still shows ${NFT_WHY:-the nft chain of the drop}"
+		[ "$(core_of "$SCRATCH/$2.err")" = "$CORE_KEPT" ] && nft_shown "$1" && nft_shown "$2"; then
+		ok "$3: the next start parses no BTF, resolves no CO-RE relocation and still shows ${NFT_WHY:-the nft chain of the drop}"
 	else
-		not_ok "$3: the next start parses no BTF and still shows the nft chain of the drop" \
+		not_ok "$3: the next start parses no BTF, resolves no CO-RE relocation and still shows the nft chain of the drop" \
 			"BTF $(btf_of "$SCRATCH/$1.err"), then $(btf_of "$SCRATCH/$2.err")" \
+			"CO-RE results: $(core_of "$SCRATCH/$2.err")" \
 			"wanted: ${NFT_WHY:-$NFT_DROP}"
 		show "pwru stdout ($2)" "$SCRATCH/$2.out" 20
 		show "pwru stderr ($2)" "$SCRATCH/$2.err" 20
