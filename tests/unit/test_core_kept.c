@@ -14,79 +14,13 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "tap.h"
+#include "relocated.h"
 #include "tracing_obj.h"
 #include "src/probe/core_kept.h"
-
-#define MAX_PROGS 128
-
-struct progs {
-	size_t n;
-	char *name[MAX_PROGS];
-	struct bpf_insn *insns[MAX_PROGS];
-	size_t cnt[MAX_PROGS];
-};
 
 static int quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	return 0;
-}
-
-static void keep_insns(struct bpf_object *obj, void *arg)
-{
-	struct progs *r = arg;
-	struct bpf_program *p;
-
-	bpf_object__for_each_program(p, obj)
-	{
-		size_t n = bpf_program__insn_cnt(p);
-
-		if (r->n == MAX_PROGS)
-			break;
-		r->name[r->n] = strdup(bpf_program__name(p));
-		r->insns[r->n] = malloc((n ? n : 1) * sizeof(struct bpf_insn));
-		memcpy(r->insns[r->n], bpf_program__insns(p), n * sizeof(struct bpf_insn));
-		r->cnt[r->n++] = n;
-	}
-}
-
-static void progs_free(struct progs *r)
-{
-	size_t i;
-
-	for (i = 0; i < r->n; i++) {
-		free(r->name[i]);
-		free(r->insns[i]);
-	}
-	memset(r, 0, sizeof(*r));
-}
-
-/* A map reference holds this load's descriptor: compared without it. */
-static bool same_insn(const struct bpf_insn *a, const struct bpf_insn *b)
-{
-	struct bpf_insn x = *a, y = *b;
-
-	if (a->code == (BPF_LD | BPF_IMM | BPF_DW) &&
-	    (a->src_reg == BPF_PSEUDO_MAP_FD || a->src_reg == BPF_PSEUDO_MAP_VALUE))
-		x.imm = y.imm = 0;
-	return !memcmp(&x, &y, sizeof(x));
-}
-
-static size_t differences(const struct progs *a, const struct progs *b)
-{
-	size_t i, k, diff = 0;
-
-	for (i = 0; i < a->n && i < b->n; i++) {
-		if (strcmp(a->name[i], b->name[i]) || a->cnt[i] != b->cnt[i]) {
-			printf("#   %s: %zu against %zu instructions\n", a->name[i], a->cnt[i],
-			       b->cnt[i]);
-			diff++;
-			continue;
-		}
-		for (k = 0; k < a->cnt[i]; k++)
-			if (!same_insn(&a->insns[i][k], &b->insns[i][k]) && diff++ < 3)
-				printf("#   %s, instruction %zu differs\n", a->name[i], k);
-	}
-	return diff + (a->n != b->n);
 }
 
 struct kept_load {
@@ -98,8 +32,9 @@ struct kept_load {
 	size_t res_len;
 };
 
-static void kept_steps(struct kept_load *k, struct pwru_bpf *skel, struct splice_hooks *h)
+static void kept_steps(struct pwru_bpf *skel, struct splice_hooks *h, void *arg)
 {
+	struct kept_load *k = arg;
 	const void *bytes;
 	size_t n;
 
@@ -111,42 +46,17 @@ static void kept_steps(struct kept_load *k, struct pwru_bpf *skel, struct splice
 		k->apply_rc = core_kept_apply(skel->obj, k->res, k->res_len);
 }
 
-/* The object without its CO-RE records through the loader's hooks, stopped as in tracing_obj.h. */
-static int load_kept(struct kept_load *k, struct progs *r)
+/* The object without its CO-RE records, K's steps before the load, as in tracing_obj.h. */
+static int load_kept(struct kept_load *k, struct relocated *r)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = k->path);
-	const struct hook_section *p[16];
-	struct hook_section secs[16];
-	size_t n = loader_sections(p, 16), i;
-	struct splice_hooks *h = NULL;
-	struct pcap_filter *f = NULL;
-	struct pwru_bpf *skel = NULL;
-	libbpf_print_fn_t prev;
-	bool stripped = true;
-	char err[256];
-	int rc;
+	struct tracing_obj_step step = {.stripped = true, .fn = kept_steps, .arg = k};
 
-	for (i = 0; i < n; i++)
-		secs[i] = *p[i];
-	rc = pcap_filter_compile("", &f, err, sizeof(err));
-	rc = rc ?: splice_hooks_install(f, secs, n, tracing_obj_stop, NULL, &h, err, sizeof(err));
-	skel = rc ? NULL : loader_open_skel(&opts, &stripped);
-	if (skel && stripped) {
-		kept_steps(k, skel, h);
-		prev = libbpf_set_print(quiet);
-		rc = pwru_bpf__load(skel);
-		libbpf_set_print(prev);
-		keep_insns(skel->obj, r);
-	}
-	pwru_bpf__destroy(skel);
-	splice_hooks_remove(h);
-	pcap_filter_free(f);
-	return skel && stripped ? rc : -ENOENT;
+	return tracing_obj_load_after(k->path, &step, quiet, keep_insns, r);
 }
 
 static void test_same_as_libbpf(const char *path)
 {
-	struct progs libbpf = {0}, kept = {0}, none = {0};
+	struct relocated libbpf = {0}, kept = {0}, none = {0};
 	struct kept_load k = {.path = path, .apply = true}, bare = {.path = path};
 	int rc;
 
@@ -162,16 +72,16 @@ static void test_same_as_libbpf(const char *path)
 	rc = load_kept(&bare, &none);
 	ok(rc == -ECANCELED && differences(&libbpf, &none) > 100,
 	   "without the results they are not (the comparison sees CO-RE)");
-	progs_free(&libbpf);
-	progs_free(&kept);
-	progs_free(&none);
+	relocated_free(&libbpf);
+	relocated_free(&kept);
+	relocated_free(&none);
 	free(k.res);
 	free(bare.res);
 }
 
 static void test_other_programs(const char *path)
 {
-	struct progs before = {0}, after = {0};
+	struct relocated before = {0}, after = {0};
 	struct kept_load k = {.path = path, .apply = true, .drop_one = true};
 	struct kept_load bare = {.path = path, .drop_one = true};
 
@@ -179,8 +89,8 @@ static void test_other_programs(const char *path)
 	is_int(k.apply_rc, -EINVAL, "results made for other programs are refused");
 	load_kept(&bare, &before);
 	is_int(differences(&before, &after), 0, "and the object is left as it was");
-	progs_free(&before);
-	progs_free(&after);
+	relocated_free(&before);
+	relocated_free(&after);
 	free(k.res);
 	free(bare.res);
 }

@@ -9,6 +9,7 @@
 #define PWRU_TEST_TRACING_OBJ_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <unistd.h>
 #include <sys/mman.h>
@@ -27,12 +28,21 @@ static int tracing_obj_stop(void *arg, struct bpf_program *prog, struct bpf_prog
 	return -ECANCELED;
 }
 
+/* What a test does to the object between its open and its load. */
+struct tracing_obj_step {
+	bool stripped; /* opened without its CO-RE records (loader_open_skel) */
+	void (*fn)(struct pwru_bpf *skel, struct splice_hooks *h, void *arg);
+	void *arg;
+};
+
 /*
- * Loads the object, CO-RE against PATH (NULL: libbpf's own target), libbpf's messages to
- * PRINT, then hands it to KEEP(obj, ARG). -ECANCELED when it stopped as it should.
+ * Loads the object, CO-RE against PATH (NULL: libbpf's own target), after STEP (NULL:
+ * none), libbpf's messages to PRINT, then hands it to KEEP(obj, ARG). -ECANCELED when it
+ * stopped as it should; -ENOENT when STEP wanted it stripped and it could not be.
  */
-static int tracing_obj_load(const char *path, libbpf_print_fn_t print,
-			    void (*keep)(struct bpf_object *, void *), void *arg)
+static int tracing_obj_load_after(const char *path, const struct tracing_obj_step *step,
+				  libbpf_print_fn_t print,
+				  void (*keep)(struct bpf_object *, void *), void *arg)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .btf_custom_path = path);
 	const struct hook_section *p[16];
@@ -40,6 +50,7 @@ static int tracing_obj_load(const char *path, libbpf_print_fn_t print,
 	size_t n = loader_sections(p, 16), i;
 	struct splice_hooks *h = NULL;
 	struct pcap_filter *f = NULL;
+	bool stripped = step && step->stripped;
 	libbpf_print_fn_t prev;
 	struct pwru_bpf *skel;
 	char err[256];
@@ -49,8 +60,12 @@ static int tracing_obj_load(const char *path, libbpf_print_fn_t print,
 		secs[i] = *p[i];
 	rc = pcap_filter_compile("", &f, err, sizeof(err));
 	rc = rc ?: splice_hooks_install(f, secs, n, tracing_obj_stop, NULL, &h, err, sizeof(err));
-	skel = rc ? NULL : pwru_bpf__open_opts(&opts);
-	if (skel) {
+	skel = rc ? NULL : loader_open_skel(&opts, &stripped);
+	if (skel && step && step->stripped && !stripped)
+		rc = -ENOENT;
+	else if (skel) {
+		if (step && step->fn)
+			step->fn(skel, h, step->arg);
 		prev = libbpf_set_print(print);
 		rc = pwru_bpf__load(skel);
 		libbpf_set_print(prev);
@@ -60,6 +75,12 @@ static int tracing_obj_load(const char *path, libbpf_print_fn_t print,
 	splice_hooks_remove(h);
 	pcap_filter_free(f);
 	return rc;
+}
+
+static int tracing_obj_load(const char *path, libbpf_print_fn_t print,
+			    void (*keep)(struct bpf_object *, void *), void *arg)
+{
+	return tracing_obj_load_after(path, NULL, print, keep, arg);
 }
 
 /* The loader's CO-RE cut of KERNEL for the object, in a memfd at PATH; -1 when it failed. */
