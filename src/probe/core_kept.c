@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <elf.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -184,17 +185,34 @@ static void choose_like(struct bpf_object *shadow, struct bpf_object *obj)
 	bpf_object__for_each_map(m, shadow) bpf_map__set_autocreate(m, false);
 }
 
+/* libbpf's warnings on the shadow: shown only when it fails before its results are taken */
+static FILE *shadow_log;
+
+static int hold_warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_WARN && shadow_log ? vfprintf(shadow_log, fmt, ap) : 0;
+}
+
 static int load_shadow(struct resolve *r, struct splice_hooks *h)
 {
 	libbpf_print_fn_t prev;
+	size_t log_len = 0;
+	char *log = NULL;
 	int rc;
 
 	choose_like(r->shadow, r->obj);
 	splice_hooks_divert(h, take_results, r);
-	prev = libbpf_set_print(NULL); /* its refusal to go on is ours */
+	shadow_log = open_memstream(&log, &log_len);
+	prev = libbpf_set_print(hold_warnings);
 	rc = bpf_object__load(r->shadow);
 	libbpf_set_print(prev);
+	if (shadow_log)
+		fclose(shadow_log);
+	shadow_log = NULL;
 	splice_hooks_divert(h, NULL, NULL);
+	if (!r->done && log) /* libbpf's own reason, as a load without the shadow showed it */
+		fputs(log, stderr);
+	free(log);
 	if (r->rc)
 		return r->rc;
 	return r->done ? 0 : (rc ? rc : -EPROTO);

@@ -95,6 +95,18 @@ static void test_other_programs(const char *path)
 	free(bare.res);
 }
 
+static void test_no_target(void)
+{
+	struct relocated r = {0};
+	struct kept_load k = {.path = "/proc/self/no-such-btf", .apply = true};
+
+	load_kept(&k, &r);
+	ok(k.resolve_rc < 0 && k.resolve_rc != -ECANCELED && !k.res,
+	   "a CO-RE target libbpf cannot read fails with its error (%d), nothing kept",
+	   k.resolve_rc);
+	relocated_free(&r);
+}
+
 #define LD64(imm_, src)                                                                            \
 	{.code = BPF_LD | BPF_IMM | BPF_DW, .dst_reg = 1, .src_reg = (src), .imm = (imm_)},        \
 	{                                                                                          \
@@ -155,6 +167,7 @@ int main(void)
 	if (fd >= 0) {
 		test_same_as_libbpf(path);
 		test_other_programs(path);
+		test_no_target();
 		close(fd);
 	}
 	btf__free(kernel);
