@@ -129,7 +129,9 @@ static int core_results(struct loader *ld, char *err, size_t errlen)
 	rc = fill_core_btf(ld, err, errlen);
 	if (rc)
 		return rc;
-	bytes = pwru_bpf__elf_bytes(&n);
+	/* the bytes the object was opened from, with their CO-RE records */
+	bytes = ld->skel->skeleton->data;
+	n = ld->skel->skeleton->data_sz;
 	rc = core_kept_resolve(ld->skel->obj, bytes, n, ld->core_path, ld->hooks, &res, &len);
 	rc = rc ?: core_kept_apply(ld->skel->obj, res, len);
 	if (rc) {
