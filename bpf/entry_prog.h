@@ -19,7 +19,11 @@
 #define TC_ACT_REDIRECT 7
 #define XDP_REDIRECT	4
 
-/* A packet shown at a program's entry, until its exit. */
+/*
+ * A packet shown at a program's entry, until its exit. Created with one entry: only runs
+ * tracing tc or XDP programs use it, and progtrace_prepare() sizes it for them (4,096
+ * preallocated entries were 1.3-1.7 ms of every 6.12 start under icount).
+ */
 struct prog_key {
 	__u64 ctx; /* the sk_buff, or the xdp_buff */
 	__u64 prog;
@@ -27,7 +31,7 @@ struct prog_key {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
+	__uint(max_entries, 1);
 	__type(key, struct prog_key);
 	__type(value, __u8);
 } prog_shown SEC(".maps");

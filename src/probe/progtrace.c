@@ -153,10 +153,20 @@ int progtrace_prog_load(struct progtrace *pt, struct bpf_program *prog,
 	return rc;
 }
 
+/* Packets between a traced program's entry and its exit (bpf/entry_prog.h's prog_shown). */
+#define PROG_SHOWN_ENTRIES 4096
+
 int progtrace_prepare(struct progtrace *pt, struct bpf_object *obj)
 {
+	struct bpf_map *shown = bpf_object__find_map_by_name(obj, "prog_shown");
 	struct bpf_program *p;
-	int k;
+	int k, rc;
+
+	if (!shown)
+		return -ENOENT;
+	rc = bpf_map__set_max_entries(shown, PROG_SHOWN_ENTRIES);
+	if (rc)
+		return rc;
 
 	for (k = 0; k < NTPL; k++) {
 		p = bpf_object__find_program_by_name(obj, tpl_names[k]);

@@ -122,6 +122,13 @@ if ! pwru_start tc --filter-trace-tc --output-cilium \
 	exit 0
 fi
 check "stderr counts the tc program traced at start" grep -q 'tracing 1 tc and 0 XDP programs' "$SCRATCH/tc.err"
+# Runs tracing no tc/XDP program create this map with one entry (10-veth-ping.sh).
+entries=$(map_entries prog_shown)
+if [ "$entries" = 4096 ]; then
+	ok "the map pairing a program's entry and exit holds 4096 packets"
+else
+	not_ok "the map pairing a program's entry and exit holds 4096 packets" "max_entries '$entries'"
+fi
 $IP netns exec a ping -c 1 -W 2 10.0.1.2 >/dev/null 2>&1
 udp_to_b 4242
 

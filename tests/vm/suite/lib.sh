@@ -337,6 +337,11 @@ kernel_runs_fexit() {
 # bpftool does not name).
 # A bpftool that fails is said as a leftover: an empty listing is no proof then.
 OUR_PROGS='^(kprobe|pwru|trk_|fentry|fexit|tp_btf|raw_tp)'
+# map_entries NAME: the entries the kernel gave the map NAME pwru created (one pwru runs).
+map_entries() {
+	$BPFTOOL map show name "$1" 2>/dev/null | sed -n 's/.* max_entries \([0-9]*\).*/\1/p' | head -n 1
+}
+
 leftovers() {
 	local what out
 	for what in prog link perf; do
