@@ -61,6 +61,15 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(BPF_ARCH) -Wall -Werror -Wno-
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_HDRS := $(wildcard bpf/*.h)
 SKELS    := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
+# pwru.bpf.o holds every backend's 65 programs, and libbpf's open parses them all (22 ms
+# of a 6.12 start under icount). A backend listed here also gets pwru-NAME.bpf.o with
+# only the entry point groups a run of it can load (bpf/probe_sections.h): kprobe-multi
+# its own, and fentry's or the kretprobes' for return values (src/probe/retsplit.c).
+# src/probe/objects.c hands it to the loader; tests/unit/test_objects.c checks it.
+BPF_ONLY := kprobe-multi
+BPF_ONLY_kprobe-multi := KPROBE_MULTI FENTRY KPROBE_HOLD
+BPF_ONLY_OBJS := $(patsubst %,$(OUT)/pwru-%.bpf.o,$(BPF_ONLY))
+SKELS    += $(patsubst %,$(OUT)/pwru-%.skel.h,$(BPF_ONLY))
 SRC_DIRS := src src/discover src/probe src/output
 LIB_SRCS := $(filter-out src/main.c src/gen_doc.c,$(wildcard $(addsuffix /*.c,$(SRC_DIRS)))) $(wildcard filters/*.c) \
 	    $(wildcard kallsyms/*.c)
@@ -93,6 +102,9 @@ TEST_ORDER  = $(VM_TESTS) $(LOCAL_LONGEST) $(filter-out $(LOCAL_LONGEST),$(LOCAL
 
 all: $(BIN)
 
+FORCE:
+.PHONY: FORCE
+
 # Linked beside and renamed into place: a VM built meanwhile (tests/vm/run reads the
 # binary and its libraries) gets the old binary or the new one, never half of one.
 $(BIN): $(OUT)/obj/src/main.o $(LIB_OBJS)
@@ -103,8 +115,6 @@ $(BIN): $(OUT)/obj/src/main.o $(LIB_OBJS)
 ifeq ($(ARCH),amd64)
 pwru-arm64 pwru-arm64.static: FORCE
 	$(MAKE) ARCH=arm64 $@
-FORCE:
-.PHONY: FORCE
 
 # What carries the version (--version, the man page's footer) is rebuilt when it
 # changes (a commit, an edit making the tree dirty), not only when its sources do.
@@ -124,15 +134,37 @@ $(BIN).static: $(OUT)/obj/src/main.o $(filter-out %/cs_dlopen.o,$(LIB_OBJS)) \
 	@grep -v 'statically linked applications requires at runtime\|in function' \
 		$(OUT)/static-link.log >&2 || true
 
+# libbpf reads the symbols at each start: clang leaves one per basic block (LBB*), and
+# DWARF nothing reads (BTF stays).
+BPF_STRIP = $(LLVM_OBJCOPY) --strip-debug --wildcard --strip-symbol='LBB*' $@
+
 $(OUT)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
-	@# libbpf reads the symbols at each start: clang leaves one per basic block (LBB*), and
-	@# DWARF nothing reads (BTF stays)
-	$(LLVM_OBJCOPY) --strip-debug --wildcard --strip-symbol='LBB*' $@
+	$(BPF_STRIP)
+
+# The groups each was built with, rebuilt when they change (as $(OUT)/version).
+$(OUT)/pwru-%.groups: FORCE
+	@mkdir -p $(@D)
+	@echo '$(BPF_ONLY_$*)' | cmp -s - $@ || echo '$(BPF_ONLY_$*)' > $@
+$(BPF_ONLY_OBJS): $(OUT)/pwru-%.bpf.o: bpf/pwru.bpf.c $(BPF_HDRS) $(OUT)/pwru-%.groups
+	@mkdir -p $(@D)
+	$(CLANG) $(BPF_CFLAGS) -DPWRU_ENTRIES_CHOSEN $(patsubst %,-DPWRU_WITH_%=1,$(BPF_ONLY_$*)) \
+		-c $< -o $@
+	$(BPF_STRIP)
 
 $(OUT)/%.skel.h: $(OUT)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
+
+# The loader reads each of these through pwru.skel.h: its maps and .rodata must be the
+# same as pwru.bpf.o's, in the same places.
+SKEL_LAYOUT = { grep '^		struct bpf_map \*' $(1); sed -n '/__rodata {$$/,/} \*rodata;$$/p' $(1) | \
+	sed 's/pwru_[a-z_]*bpf__rodata/R/'; }
+$(OUT)/pwru-%.skel.h: $(OUT)/pwru-%.bpf.o $(OUT)/pwru.skel.h
+	$(BPFTOOL) gen skeleton $< name pwru_$(subst -,_,$*)_bpf > $@.tmp
+	@[ "$$($(call SKEL_LAYOUT,$@.tmp))" = "$$($(call SKEL_LAYOUT,$(OUT)/pwru.skel.h))" ] || \
+		{ echo "$<: maps or .rodata not laid out as in pwru.bpf.o" >&2; rm -f $@.tmp; exit 1; }
+	mv -f $@.tmp $@
 
 $(OUT)/obj/%.o: %.c $(LIB_HDRS) $(BPF_HDRS) $(SKELS)
 	@mkdir -p $(@D)

@@ -35,7 +35,17 @@
 		return handle_shown(ctx, (struct sk_buff *)skb, dev, &h);                          \
 	}
 
-#define FENTRY_ENTRIES(n) FENTRY_ENTRY(n) FENTRY_MULTI_ENTRY(n)
+#if PWRU_WITH_FENTRY
+#define FENTRY_ONE(n) FENTRY_ENTRY(n)
+#else
+#define FENTRY_ONE(n)
+#endif
+#if PWRU_WITH_FENTRY_MULTI
+#define FENTRY_MULTI_ONE(n) FENTRY_MULTI_ENTRY(n)
+#else
+#define FENTRY_MULTI_ONE(n)
+#endif
+#define FENTRY_ENTRIES(n) FENTRY_ONE(n) FENTRY_MULTI_ONE(n)
 
 /*
  * The exit of a function whose entry held its event (CLONE_STASH): the return value sits
@@ -46,6 +56,7 @@
 		ret = CTX_SLOT(ctx, k);                                                            \
 		break;
 
+#if PWRU_WITH_FENTRY
 SEC(PWRU_SEC_FEXIT)
 int fexit_ret_1(__u64 *ctx)
 {
@@ -70,6 +81,7 @@ int fexit_ret_1(__u64 *ctx)
 		ret = (__s64)(__s32)ret;
 	return handle_ret(ctx, CLONE_VALUE(CLONE_MAGIC_FUNC_IP), ret, (__u64)ctx);
 }
+#endif
 
 FENTRY_ENTRIES(1)
 FENTRY_ENTRIES(2)

@@ -58,21 +58,33 @@ static __always_inline __u64 kprobe_arg2(struct pt_regs *ctx, bool hold)
  * with the return value (src/probe/kretprobe.c, where fexit cannot run).
  */
 #define KPROBE_SINGLE_ENTRY(n)                                                                     \
-	KPROBE_ENTRY(PWRU_SEC_KPROBE, kprobe_skb_, PWRU_EV_KPROBE, n, false, 0)                    \
+	KPROBE_ENTRY(PWRU_SEC_KPROBE, kprobe_skb_, PWRU_EV_KPROBE, n, false, 0)
+#define KPROBE_HOLD_ENTRY(n)                                                                       \
 	KPROBE_ENTRY(PWRU_SEC_KPROBE, kprobe_hold_skb_, PWRU_EV_KPROBE, n, false, 1)
 
+#if PWRU_WITH_KPROBE_MULTI
 KPROBE_MULTI_ENTRY(1)
 KPROBE_MULTI_ENTRY(2)
 KPROBE_MULTI_ENTRY(3)
 KPROBE_MULTI_ENTRY(4)
 KPROBE_MULTI_ENTRY(5)
 KPROBE_MULTI_ENTRY(6)
+#endif
+#if PWRU_WITH_KPROBE
 KPROBE_SINGLE_ENTRY(1)
 KPROBE_SINGLE_ENTRY(2)
 KPROBE_SINGLE_ENTRY(3)
 KPROBE_SINGLE_ENTRY(4)
 KPROBE_SINGLE_ENTRY(5)
 KPROBE_SINGLE_ENTRY(6)
+#endif
+#if PWRU_WITH_KPROBE_HOLD
+KPROBE_HOLD_ENTRY(1)
+KPROBE_HOLD_ENTRY(2)
+KPROBE_HOLD_ENTRY(3)
+KPROBE_HOLD_ENTRY(4)
+KPROBE_HOLD_ENTRY(5)
+KPROBE_HOLD_ENTRY(6)
 
 /*
  * The exit of a function whose kprobe held its event: a perf-event kretprobe has no
@@ -91,5 +103,6 @@ int kprobe_exit_ret_s32(struct pt_regs *ctx)
 	return handle_ret(ctx, bpf_get_attach_cookie(ctx), (__s64)(__s32)PT_REGS_RC(ctx),
 			  kretprobe_frame(ctx));
 }
+#endif /* PWRU_WITH_KPROBE_HOLD */
 
 #endif

@@ -14,11 +14,13 @@
 	CLONED_ENTRY(PWRU_SEC_TP_BTF, tp_btf_skb_##n, PWRU_EV_TRACEPOINT, n)                       \
 	CLONED_ENTRY(PWRU_SEC_RAW_TP, raw_tp_skb_##n, PWRU_EV_TRACEPOINT, n)
 
+#if PWRU_WITH_TP
 TP_ENTRIES(1)
 TP_ENTRIES(2)
 TP_ENTRIES(3)
 TP_ENTRIES(4)
 TP_ENTRIES(5)
 TP_ENTRIES(6)
+#endif
 
 #endif

@@ -27,4 +27,20 @@
 #define PWRU_SEC_NFT_ENTRY  "fentry/nft_do_chain"
 #define PWRU_SEC_NFT_EXIT   "fexit/nft_do_chain"
 
+/*
+ * Which entry points an object holds. pwru.bpf.o holds them all (the tests load it); the
+ * Makefile also builds an object for a backend whose runs can load far fewer
+ * (build/pwru-NAME.bpf.o, with -DPWRU_ENTRIES_CHOSEN and a -DPWRU_WITH_X=1 per group
+ * kept): libbpf's open parses every program of the object it is handed. tc/XDP programs'
+ * and nft_do_chain's are in every object.
+ */
+#ifndef PWRU_ENTRIES_CHOSEN
+#define PWRU_WITH_KPROBE_MULTI 1 /* kprobe_multi_skb_N */
+#define PWRU_WITH_KPROBE       1 /* kprobe_skb_N */
+#define PWRU_WITH_KPROBE_HOLD  1 /* kprobe_hold_skb_N and the kretprobes */
+#define PWRU_WITH_FENTRY       1 /* fentry_skb_N templates and fexit_ret_1 */
+#define PWRU_WITH_FENTRY_MULTI 1 /* fentry_multi_skb_N */
+#define PWRU_WITH_TP	       1 /* tp_btf_skb_N and raw_tp_skb_N templates */
+#endif
+
 #endif

@@ -59,6 +59,11 @@ struct backend {
 	/* Its programs' SEC() names (bpf/probe_sections.h), for the loader's splice hooks. */
 	const struct hook_section *sections;
 	size_t nsections;
+	/*
+	 * The bytes of the BPF object a run with it opens, holding only what such a run can
+	 * load (src/probe/objects.h); NULL: pwru.bpf.o's, which holds every program.
+	 */
+	const void *(*object)(size_t *size);
 	/* Program name prefix; the programs are PREFIX1..PREFIXn, one per skb position. */
 	const char *prog_prefix;
 	/* The last position its entry points read; a function with its skb beyond is skipped. */

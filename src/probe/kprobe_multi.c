@@ -15,6 +15,7 @@
 #include "bpf/probe_sections.h"
 #include "src/probe/backend.h"
 #include "src/probe/closer.h"
+#include "src/probe/objects.h"
 #include "src/discover/funcset.h"
 #include "src/discover/traceable.h"
 
@@ -258,6 +259,7 @@ const struct backend backend_kprobe_multi = {
     .cannot_take = multi_cannot_take,
     .sections = multi_sections,
     .nsections = 1,
+    .object = object_kprobe_multi,
     .max_pos = PWRU_KPROBE_POSITIONS,
     .prog_prefix = "kprobe_multi_skb_",
     .attach = multi_attach,

@@ -145,21 +145,32 @@ static int core_results(struct loader *ld, char *err, size_t errlen)
 	return 0;
 }
 
-struct pwru_bpf *loader_open_skel(const struct bpf_object_open_opts *opts, bool *stripped)
+/*
+ * OBJECT (a backend's .object) is a backend's own object: libbpf's open parses every program
+ * of the object it is handed. Every object is read through pwru.skel.h: each has its maps
+ * and .rodata (the Makefile checks); the skeleton's program pointers stay NULL, as not every
+ * object has every program: programs are found by name.
+ */
+struct pwru_bpf *loader_open_skel(const struct bpf_object_open_opts *opts, bool *stripped,
+				  const void *(*object)(size_t *size))
 {
 	struct pwru_bpf *skel;
 	const void *bytes;
 	void *copy;
 	int rc;
 
-	if (!*stripped)
+	if (!*stripped && !object)
 		return pwru_bpf__open_opts(opts);
 	skel = calloc(1, sizeof(*skel));
 	if (!skel)
 		return NULL;
 	rc = pwru_bpf__create_skeleton(skel);
+	if (!rc && object) {
+		skel->skeleton->data = (void *)object(&skel->skeleton->data_sz);
+		skel->skeleton->prog_cnt = 0;
+	}
 	bytes = rc ? NULL : skel->skeleton->data;
-	copy = bytes ? core_kept_strip(bytes, skel->skeleton->data_sz) : NULL;
+	copy = bytes && *stripped ? core_kept_strip(bytes, skel->skeleton->data_sz) : NULL;
 	*stripped = copy != NULL;
 	if (copy)
 		skel->skeleton->data = copy; /* read during the open only */
@@ -195,7 +206,7 @@ int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *
 	opts.btf_custom_path = core_btf_path(ld, kernel_btf);
 	/* with the boot's cut as target, the loader applies the CO-RE results: core_results() */
 	ld->core_kept = ld->core_path[0] != 0;
-	ld->skel = loader_open_skel(&opts, &ld->core_kept);
+	ld->skel = loader_open_skel(&opts, &ld->core_kept, b->object);
 	if (!ld->skel) {
 		rc = -errno;
 		snprintf(err, errlen, "opening the BPF object: %s", strerror(errno));

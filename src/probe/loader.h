@@ -50,9 +50,11 @@ int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *
 		size_t errlen);
 /*
  * The tracing object opened with OPTS, as built, or without its CO-RE records when
- * *STRIPPED (core_kept.h; set to false where that copy could not be made).
+ * *STRIPPED (core_kept.h; set to false where that copy could not be made). OBJECT: the
+ * bytes of a backend's own object (its .object), NULL: pwru.bpf.o's.
  */
-struct pwru_bpf *loader_open_skel(const struct bpf_object_open_opts *opts, bool *stripped);
+struct pwru_bpf *loader_open_skel(const struct bpf_object_open_opts *opts, bool *stripped,
+				  const void *(*object)(size_t *size));
 /* B's program choice and load; on success ctx->obj is the loaded object. */
 int loader_load(struct loader *ld, char *err, size_t errlen);
 /* Where the loaded programs' CO-RE results came from, for --debug. */

@@ -60,7 +60,7 @@ static int tracing_obj_load_after(const char *path, const struct tracing_obj_ste
 		secs[i] = *p[i];
 	rc = pcap_filter_compile("", &f, err, sizeof(err));
 	rc = rc ?: splice_hooks_install(f, secs, n, tracing_obj_stop, NULL, &h, err, sizeof(err));
-	skel = rc ? NULL : loader_open_skel(&opts, &stripped);
+	skel = rc ? NULL : loader_open_skel(&opts, &stripped, NULL);
 	if (skel && step && step->stripped && !stripped)
 		rc = -ENOENT;
 	else if (skel) {

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The BPF objects holding only what a run of one backend can load (the Makefile's
+ * BPF_ONLY): the bytes of each, for its backend's .object.
+ */
+#ifndef PWRU_OBJECTS_H
+#define PWRU_OBJECTS_H
+
+#include <stddef.h>
+
+/* kprobe-multi's entry points, fentry's and the kretprobes' (return values), tc/XDP, nft */
+const void *object_kprobe_multi(size_t *size);
+
+#endif
