@@ -19,6 +19,7 @@
 #include "check_filter.skel.h"
 #include "filters/pcap_filter.h"
 #include "src/check_filter.h"
+#include "src/probe/held_log.h"
 #include "src/probe/splice_hooks.h"
 #include "src/probe/core_btf.h"
 #include "src/probe/kernel_refs.h"
@@ -122,39 +123,18 @@ static int resolve_refs(void *arg, struct bpf_program *prog, struct bpf_prog_loa
 }
 
 /*
- * libbpf's warnings while the checker loads (under load_lock): held back, and shown only
- * when the failure is not one the checker explains itself (an old kernel, no privilege).
+ * libbpf's warnings while the checker loads (under load_lock) are shown only when the
+ * failure is not one the checker explains itself (an old kernel, no privilege).
  */
-static FILE *held_log;
-
-static int hold_warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return level == LIBBPF_WARN && held_log ? vfprintf(held_log, fmt, ap) : 0;
-}
-
-static void release_warnings(libbpf_print_fn_t prev, char **log, bool show)
-{
-	libbpf_set_print(prev);
-	if (held_log)
-		fclose(held_log);
-	held_log = NULL;
-	if (show && *log)
-		fputs(*log, stderr);
-	free(*log);
-}
-
 static int load(struct filter_checker *c, struct pwru_err *e)
 {
 	struct splice_hooks *h = NULL;
 	struct kernel_refs refs;
-	libbpf_print_fn_t prev;
-	size_t log_len = 0;
-	char err[256], *log = NULL;
+	char err[256];
 	int ret;
 
 	pthread_mutex_lock(&load_lock);
-	held_log = open_memstream(&log, &log_len);
-	prev = libbpf_set_print(hold_warnings);
+	held_log_begin();
 	kernel_refs_find(vmlinux_btf(), &refs);
 	ret = splice_hooks_install(c->f, &tc_section, 1, resolve_refs, &refs, &h, err, sizeof(err));
 	if (ret) {
@@ -180,7 +160,7 @@ static int load(struct filter_checker *c, struct pwru_err *e)
 	else
 		c->prog_fd = bpf_program__fd(c->skel->progs.check_filter);
 out:
-	release_warnings(prev, &log, ret && e->errnum != EPERM && e->errnum != EOPNOTSUPP);
+	held_log_end(ret && e->errnum != EPERM && e->errnum != EOPNOTSUPP);
 	splice_hooks_remove(h);
 	pthread_mutex_unlock(&load_lock);
 	return ret;

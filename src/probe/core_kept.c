@@ -8,6 +8,7 @@
 #include <string.h>
 #include <bpf/libbpf.h>
 #include "src/probe/core_kept.h"
+#include "src/probe/held_log.h"
 #include "src/probe/splice_hooks.h"
 
 /* .BTF.ext's header (the kernel's struct btf_ext_header): where its CO-RE part's length is */
@@ -185,34 +186,18 @@ static void choose_like(struct bpf_object *shadow, struct bpf_object *obj)
 	bpf_object__for_each_map(m, shadow) bpf_map__set_autocreate(m, false);
 }
 
-/* libbpf's warnings on the shadow: shown only when it fails before its results are taken */
-static FILE *shadow_log;
-
-static int hold_warnings(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return level == LIBBPF_WARN && shadow_log ? vfprintf(shadow_log, fmt, ap) : 0;
-}
-
 static int load_shadow(struct resolve *r, struct splice_hooks *h)
 {
-	libbpf_print_fn_t prev;
-	size_t log_len = 0;
-	char *log = NULL;
 	int rc;
 
 	choose_like(r->shadow, r->obj);
 	splice_hooks_divert(h, take_results, r);
-	shadow_log = open_memstream(&log, &log_len);
-	prev = libbpf_set_print(hold_warnings);
+	held_log_begin();
 	rc = bpf_object__load(r->shadow);
-	libbpf_set_print(prev);
-	if (shadow_log)
-		fclose(shadow_log);
-	shadow_log = NULL;
+	/* shown when it fails before its results are taken: libbpf's own reason, as a load
+	 * without the shadow showed it */
+	held_log_end(!r->done);
 	splice_hooks_divert(h, NULL, NULL);
-	if (!r->done && log) /* libbpf's own reason, as a load without the shadow showed it */
-		fputs(log, stderr);
-	free(log);
 	if (r->rc)
 		return r->rc;
 	return r->done ? 0 : (rc ? rc : -EPROTO);

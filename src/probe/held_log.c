@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <stdio.h>
+#include <stdlib.h>
+#include <bpf/libbpf.h>
+#include "src/probe/held_log.h"
+
+static FILE *held;
+static char *text;
+static size_t len;
+static libbpf_print_fn_t prev;
+
+static int hold(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_WARN && held ? vfprintf(held, fmt, ap) : 0;
+}
+
+void held_log_begin(void)
+{
+	held = open_memstream(&text, &len);
+	prev = libbpf_set_print(hold);
+}
+
+void held_log_end(bool show)
+{
+	libbpf_set_print(prev);
+	if (held)
+		fclose(held);
+	held = NULL;
+	if (show && text)
+		fputs(text, stderr);
+	free(text);
+	text = NULL;
+	len = 0;
+}
