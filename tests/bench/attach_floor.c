@@ -132,7 +132,7 @@ static void attach_one(void *arg, size_t i)
 {
 	struct target *x = &t[i];
 
-	if (x->prog < 0)
+	if (x->prog < 0 || x->fd >= 0) /* none, or a kprobe attached already */
 		return;
 	if (!strcmp(x->kind, "kprobe")) {
 		struct perf_event_attr a = {.size = sizeof(a),
@@ -223,11 +223,47 @@ static int read_pmu(void)
 	return v;
 }
 
+static int is_multi(const struct target *x)
+{
+	return !strcmp(x->kind, "kprobe-multi") || !strcmp(x->kind, "fentry-multi");
+}
+
+/* Perf-event kprobes: one program for every one, 2 attaching threads, as pwru. */
+static void attach_kprobes(void)
+{
+	int prog = -1;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(t[i].kind, "kprobe"))
+			continue;
+		if (prog < 0)
+			prog = nop_prog(BPF_PROG_TYPE_KPROBE, 0, 0, 0);
+		t[i].prog = prog;
+	}
+	if (prog >= 0)
+		pool_run(n, 2, attach_one, NULL, NULL);
+}
+
+/*
+ * Every other line (fentry, fexit, tp_btf, raw_tp) gets a program of its own, loaded from a
+ * thread per CPU and attached from one, as pwru: the whole list when the backend is
+ * per-function, and next to the multi links the trampolines pwru adds for return values
+ * (nf_hook_slow's fentry/fexit pair), which the floor must make too to be "the same links".
+ */
+static void attach_each(void)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	pool_run(n, cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus, load_one, NULL, NULL);
+	pool_run(n, 1, attach_one, NULL, NULL);
+}
+
 int main(int argc, char **argv)
 {
 	int hold = 0, fds[2 * MAX_POS], ok = 0, a;
-	size_t links = 0, i;
-	double t0, t_attach, t_detach;
+	size_t links = 0, singles = 0, i;
+	double t0, t_attach, t_multi, t_detach;
 	struct sigaction sa = {.sa_handler = on_signal};
 	struct rlimit rl;
 
@@ -254,28 +290,20 @@ int main(int argc, char **argv)
 	pmu_type = read_pmu();
 	btf_objs_fd(&mods, "");
 	t0 = mono_now();
-	if (!strcmp(t[0].kind, "kprobe-multi") || !strcmp(t[0].kind, "fentry-multi")) {
-		links = link_groups(t[0].kind, fds);
-	} else if (!strcmp(t[0].kind, "kprobe")) {
-		/* one program for every perf event, 2 attaching threads: as pwru */
-		int prog = nop_prog(BPF_PROG_TYPE_KPROBE, 0, 0, 0);
-
-		for (i = 0; i < n; i++)
-			t[i].prog = prog;
-		pool_run(n, 2, attach_one, NULL, NULL);
-	} else {
-		/* one program per target: loaded from a thread per CPU, attached from 1, as pwru */
-		long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-
-		pool_run(n, cpus < 1 ? 1 : cpus > 8 ? 8 : (int)cpus, load_one, NULL, NULL);
-		pool_run(n, 1, attach_one, NULL, NULL);
-	}
+	links = link_groups("kprobe-multi", fds);
+	links += link_groups("fentry-multi", fds + links);
+	t_multi = mono_now() - t0;
+	attach_kprobes();
+	attach_each();
 	t_attach = mono_now() - t0;
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		ok += t[i].fd >= 0;
+		singles += !is_multi(&t[i]);
+	}
 	for (i = 0; i < links; i++)
 		ok += fds[i] >= 0;
-	fprintf(stderr, "attach_floor: %d of %zu attachments made\n", ok, links ? links : n);
+	fprintf(stderr, "attach_floor: %d of %zu attachments made (multi links %.3f s)\n", ok,
+		links + singles, t_multi);
 	if (hold) {
 		printf("READY\n");
 		fflush(stdout);
@@ -288,7 +316,7 @@ int main(int argc, char **argv)
 			close(fds[i]);
 	pool_run(n, 16, close_one, NULL, NULL);
 	t_detach = mono_now() - t0;
-	printf("FLOOR attachments %zu attach %.3f detach %.3f\n", links ? links : n, t_attach,
+	printf("FLOOR attachments %zu attach %.3f detach %.3f\n", links + singles, t_attach,
 	       t_detach);
 	return 0;
 }
