@@ -225,6 +225,7 @@ static int nft_prepare(struct retsplit *s, struct bpf_object *obj, bool user_btf
 
 static void nft_attach(struct retsplit *s)
 {
+	FILE *dump = backend_bench_dump();
 	int i;
 
 	for (i = 0; i < 2 && s->nft_prog[i]; i++) {
@@ -237,6 +238,10 @@ static void nft_attach(struct retsplit *s)
 			return;
 		}
 	}
+	/* the start floor makes these links too (tests/bench/attach_floor.c) */
+	for (i = 0; dump && i < 2 && s->nft_link[i]; i++)
+		fprintf(dump, "%s nf_tables %u nft_do_chain\n", i ? "fentry" : "fexit",
+			s->nft_btf_id);
 }
 
 /* fentry's prepare on top of the chosen backend's. */

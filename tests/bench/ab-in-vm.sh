@@ -14,14 +14,9 @@ ff=()
 export PWRU_READY_TIMEOUT=900
 
 netns_pair || exit 1
-# PWRU_AB_NFT=1: nf_tables loaded, with a table, a base chain and a rule in b's input (as
-# on most Kubernetes nodes), before the first start: both builds then trace nft_do_chain
-# and every datagram of the floods runs b's chain.
+# PWRU_AB_NFT=1: an nft table in the path (nft_in_b): both builds trace nft_do_chain.
 if [ "${PWRU_AB_NFT:-0}" = 1 ]; then
-	$IP netns exec b $NFT add table inet pwru_ab \; \
-		add chain inet pwru_ab input '{ type filter hook input priority 0; policy accept; }' \; \
-		add rule inet pwru_ab input udp dport 9000 counter accept || exit 1
-	echo "# nf_tables loaded: $($IP netns exec b $NFT list chain inet pwru_ab input | grep -c counter) rule"
+	nft_in_b || exit 1
 fi
 echo "# kernel $(uname -r); A $(/usr/local/bin/pwru-a --version 2>&1 | head -n 1); B $(pwru --version 2>&1 | head -n 1)"
 # The boot's first start keeps its copies (/run/pwru): every start below is warm.

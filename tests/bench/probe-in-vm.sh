@@ -22,6 +22,10 @@ FUNCS=${PWRU_BENCH_FUNCS:-}
 export PWRU_READY_TIMEOUT=900
 
 netns_pair || exit 1
+# PWRU_BENCH_NFT=1: an nft table in the path (nft_in_b) before the first start
+if [ "${PWRU_BENCH_NFT:-0}" = 1 ]; then
+	nft_in_b || exit 1
+fi
 runs=$($PWRU --list-funcs 2>&1 >/dev/null | sed -n 's/.*backends this kernel runs: //p' | tr -d ,)
 echo "# kernel $(uname -r); backends: $runs"
 [ -n "${PWRU_BENCH_BACKENDS:-}" ] && runs=$PWRU_BENCH_BACKENDS

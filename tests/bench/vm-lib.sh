@@ -5,6 +5,16 @@ SECS=${PWRU_BENCH_SECS:-5}
 FLOOR=${PWRU_BENCH_FLOOR:-/usr/local/bin/attach_floor}
 FLOOD=${PWRU_BENCH_FLOOD:-/usr/local/bin/udpflood}
 
+# nft_in_b: nf_tables loaded, with a table, a base chain and a rule in b's input (as on most
+# Kubernetes nodes), before the first start: pwru then traces nft_do_chain (and the floor
+# makes its links too), and every datagram of a flood runs b's chain.
+nft_in_b() {
+	$IP netns exec b $NFT add table inet pwru_ab \; \
+		add chain inet pwru_ab input '{ type filter hook input priority 0; policy accept; }' \; \
+		add rule inet pwru_ab input udp dport 9000 counter accept || return 1
+	echo "# nf_tables loaded: $($IP netns exec b $NFT list chain inet pwru_ab input | grep -c counter) rule"
+}
+
 flood() { # the datagrams per second of one flood
 	$IP netns exec a "$FLOOD" 10.0.1.2 9000 "$SECS" | sed -n 's/^PPS //p'
 }
