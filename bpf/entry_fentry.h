@@ -62,6 +62,8 @@ int fexit_ret_1(__u64 *ctx)
 {
 	__u64 ret = 0;
 
+	if (!ret_maybe_held())
+		return 0;
 	switch (CLONE_VALUE(CLONE_MAGIC_NARGS)) {
 		RET_SLOT(0)
 		RET_SLOT(1)

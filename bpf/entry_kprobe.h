@@ -93,6 +93,8 @@ KPROBE_HOLD_ENTRY(6)
 SEC(PWRU_SEC_KRETPROBE)
 int kprobe_exit_ret(struct pt_regs *ctx)
 {
+	if (!ret_maybe_held())
+		return 0;
 	return handle_ret(ctx, bpf_get_attach_cookie(ctx), PT_REGS_RC(ctx), kretprobe_frame(ctx));
 }
 
@@ -100,6 +102,8 @@ int kprobe_exit_ret(struct pt_regs *ctx)
 SEC(PWRU_SEC_KRETPROBE)
 int kprobe_exit_ret_s32(struct pt_regs *ctx)
 {
+	if (!ret_maybe_held())
+		return 0;
 	return handle_ret(ctx, bpf_get_attach_cookie(ctx), (__s64)(__s32)PT_REGS_RC(ctx),
 			  kretprobe_frame(ctx));
 }

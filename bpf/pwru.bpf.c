@@ -125,6 +125,18 @@ static __always_inline bool skb_shown(struct sk_buff *skb, struct net_device **d
 }
 
 /*
+ * A count of the events entry points hold for handle_ret() (nf_hook_slow's fentry copy or
+ * holding kprobe): while it is 0, and most packets are rejected at the entry, an exit has
+ * nothing to look up in `pending`. Never below the true count: raised before an event is
+ * held, lowered only by the exit that took one out. An event not held after all, replaced
+ * under its key or evicted leaves it high: the exits then look up as they always did (a
+ * cost, never a lost verdict). One for every CPU: another CPU's held event, or a nested
+ * call's, makes an exit look up, and a task moved to another CPU between its entry and
+ * exit still sees its own.
+ */
+__u64 ret_held = 0;
+
+/*
  * The event of SKB, shown (skb_shown() said so; DEV its device). Entry points whose hook
  * gives more than the skb call skb_shown() first and read the rest only for a packet
  * shown: most hits are rejected, and clang does not move reads of the context below the
@@ -143,6 +155,7 @@ static __always_inline int handle_shown_at(void *ctx, struct sk_buff *skb, struc
 	x.caller = kprobe_caller(h->ret_ip, h->ret_slot);
 	x.stack_ctx = ctx;
 	if (h->stash) {
+		__sync_fetch_and_add(&ret_held, 1);
 		k = (struct pending_key){pending_owner(), func_ip, h->kprobe ? kframe : (__u64)ctx};
 		x.stash = &k;
 	}
@@ -170,12 +183,23 @@ static __always_inline int handle_skb(void *ctx, struct sk_buff *skb, const stru
 	return handle_shown(ctx, skb, dev, h);
 }
 
-/* At a function's exit: the event its entry held, with the return value RET. */
+/*
+ * Whether a function's exit may find its entry's event: not while none is held anywhere.
+ * Asked first, before the exit reads anything for handle_ret() (a helper's call is not
+ * moved below the test by clang).
+ */
+static __always_inline bool ret_maybe_held(void)
+{
+	return ret_held != 0;
+}
+
+/* At a function's exit, ret_maybe_held(): the event its entry held, with the return value RET. */
 static __always_inline int handle_ret(void *ctx, __u64 func_ip, __u64 ret, __u64 frame)
 {
 	struct pending_key k = {pending_owner(), func_ip, frame};
 
-	emit_pending(&k, ret);
+	if (emit_pending(&k, ret))
+		__sync_fetch_and_add(&ret_held, -1);
 	return 0;
 }
 
