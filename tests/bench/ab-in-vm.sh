@@ -5,6 +5,7 @@
 # flood with kernel.bpf_stats_enabled gives each program's ns per run.
 #	RESULT base UNTRACED_PPS FLOOR_PPS
 #	RESULT ab A|B ROUND READY_AT LOAD_S ATTACH_S NOMATCH_PPS
+#	RESULT abm A|B ROUND MATCH_PPS		(PWRU_AB_MATCH=1)
 . tests/vm/suite/lib.sh
 . tests/bench/vm-lib.sh
 
@@ -61,5 +62,14 @@ for round in $(seq "${PWRU_AB_ROUNDS:-3}"); do
 			stop_pwru
 		fi
 		echo "RESULT ab $v $round ${ready:--} ${load:--} ${attach:--} $pps"
+		# PWRU_AB_MATCH=1: a flood every datagram of which is shown (the text dropped:
+		# the programs' side of a match), each program's ns per run in the first round
+		if [ "${PWRU_AB_MATCH:-0}" = 1 ] && PWRU=$bin PWRU_OUT=/dev/null \
+			pwru_start m --backend "$BACKEND" "${ff[@]}" 'udp and port 9000'; then
+			pps=$(flood)
+			[ "$round" = 1 ] && prog_stats | sed "s/^# stats:/# $v match stats:/"
+			stop_pwru
+			echo "RESULT abm $v $round $pps"
+		fi
 	done
 done
