@@ -103,10 +103,27 @@ static void note_kept(const struct backend *b)
 		kept[nkept++] = b;
 }
 
+/*
+ * PWRU_TEST_NO_FEXIT=1, for tests only (docs/testing.md): the fentry backend answers as on
+ * a kernel that refuses trampolines. Every x86 kernel of the test matrix runs them, so
+ * without it what such a kernel gets (nf_hook_slow's kprobe/kretprobe pair) never runs.
+ */
+static bool test_refused(const struct backend *b, char *why, size_t len)
+{
+	const char *v = getenv("PWRU_TEST_NO_FEXIT");
+
+	if (b != &backend_fentry || !v || strcmp(v, "1"))
+		return false;
+	snprintf(why, len, "taken as refused for a test (PWRU_TEST_NO_FEXIT=1)");
+	return true;
+}
+
 int backend_probe(const struct backend *b, const struct backend_ctx *ctx, char *why, size_t len)
 {
 	int rc;
 
+	if (test_refused(b, why, len))
+		return -1;
 	if (b->probe_kept && !kept_off && verdicts_passed("", b->name)) {
 		note_kept(b);
 		if (ctx->debug)

@@ -136,7 +136,7 @@ fi
 # BTF as a file (--kernel-btf): nft_do_chain's types are nf_tables', not in that file, so
 # pwru says the chains are not shown and traces the rest (it failed to start before).
 if ! kernel_runs_fexit; then
-	ok "nf_hook_slow's verdict # SKIP $(uname -m) $(uname -r) runs no fexit programs"
+	ok "nf_hook_slow's verdict # SKIP $(uname -m) $(uname -r) runs no fexit programs${PWRU_TEST_NO_FEXIT:+ (PWRU_TEST_NO_FEXIT=1)}"
 elif ! $IP netns exec b $NFT add chain inet pwru_test pre \
 	'{ type filter hook prerouting priority 0; policy accept; }'; then
 	not_ok "nft: a prerouting chain that accepts, in b"
