@@ -51,8 +51,59 @@ static __always_inline __u64 kprobe_arg2(struct pt_regs *ctx, bool hold)
 		return handle_shown(ctx, skb, dev, &h);                                            \
 	}
 
+#if PWRU_WITH_KPROBE_MULTI
+/*
+ * kprobe-multi's shown packets: each kprobe_multi_skb_N keeps its filter and its reject
+ * path, and calls this for a packet it shows. The loader replaces it, in every one of
+ * them, by kprobe_multi_emit (an extension program, freplace), so that the event's code,
+ * most of each program, is verified once instead of once per register: the verifier's
+ * passes are a warm start's largest cost (docs/performance.md). Not a tail call: a program
+ * holding one pays for the tail call counter at every run, rejected hits included.
+ * FUNC_IP: the hooked function, asked here because an extension program's
+ * bpf_get_func_ip() is not kprobe-multi's.
+ */
+__noinline int kprobe_multi_shown(struct pt_regs *ctx, __u64 skb, __u64 dev, __u64 func_ip)
+{
+	/*
+	 * Its arguments used where clang cannot see: a call that ignores them would be left
+	 * without them, and the extension needs them.
+	 */
+	asm volatile("" : : "r"(ctx), "r"(skb), "r"(dev), "r"(func_ip));
+	/* only when not replaced: an event not sent, said as the ring's losses are */
+	count_lost();
+	return 0;
+}
+
 #define KPROBE_MULTI_ENTRY(n)                                                                      \
-	KPROBE_ENTRY(PWRU_SEC_KPROBE_MULTI, kprobe_multi_skb_, PWRU_EV_KPROBE_MULTI, n, true, 0)
+	SEC(PWRU_SEC_KPROBE_MULTI)                                                                 \
+	int kprobe_multi_skb_##n(struct pt_regs *ctx)                                              \
+	{                                                                                          \
+		struct sk_buff *skb = (struct sk_buff *)PT_REGS_PARM##n(ctx);                      \
+		struct net_device *dev;                                                            \
+                                                                                                   \
+		if (!skb_shown_at(skb, &dev, ctx, HIT_IP_KPROBE_MULTI, 0))                         \
+			return 0;                                                                  \
+		return kprobe_multi_shown(ctx, (__u64)skb, (__u64)dev, kprobe_func_ip(ctx, true)); \
+	}
+
+/*
+ * Loaded by the loader as the extension of kprobe_multi_shown (its arguments must stay
+ * the same); in the object a kprobe-multi program, so that it goes through the same
+ * preparation as the entry points (src/probe/kprobe_multi.c).
+ */
+SEC(PWRU_SEC_KPROBE_MULTI)
+int kprobe_multi_emit(struct pt_regs *ctx, __u64 skb, __u64 dev, __u64 func_ip)
+{
+	struct hit h = {.func_ip = func_ip,
+			.arg2 = PT_REGS_PARM2(ctx),
+			.arg3 = PT_REGS_PARM3(ctx),
+			.ret_ip = ARCH_KPROBE_RET_IP(ctx),
+			.ret_slot = ARCH_KPROBE_RET_SLOT(ctx),
+			.type = PWRU_EV_KPROBE_MULTI};
+
+	return handle_shown(ctx, (struct sk_buff *)skb, (struct net_device *)dev, &h);
+}
+#endif
 /*
  * kprobe_skb_N, and kprobe_hold_skb_N: the same, holding the event for a kretprobe to send
  * with the return value (src/probe/kretprobe.c, where fexit cannot run).

@@ -3,17 +3,22 @@
  * One kprobe-multi link per skb register, by address. The kernel refuses a whole link when
  * one address is not ftrace-able, so addresses are first checked against the ftrace set when
  * it is readable, and a refused link is split in halves until the offenders are isolated.
+ * The event of a shown packet is built by one extension program linked into all of them
+ * before any of them is attached (install_emit()).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "kallsyms/kallsyms.h"
 #include "bpf/probe_sections.h"
 #include "src/probe/backend.h"
+#include "src/probe/clone.h"
 #include "src/probe/closer.h"
 #include "src/probe/objects.h"
 #include "src/discover/funcset.h"
@@ -30,6 +35,11 @@ struct multi_state {
 	struct bpf_link **links;
 	size_t nlinks, cap;
 	int fatal; /* first error not explained by a bad address */
+	/* kprobe_multi_emit, loaded as the extension of each entry point's kprobe_multi_shown */
+	struct clone_tpl emit;
+	bool emit_captured;
+	int emit_fd;
+	int emit_links[PWRU_KPROBE_POSITIONS + 1];
 };
 
 static uint64_t probe_address(const struct kallsyms *ks, const struct funcset *fs)
@@ -208,23 +218,123 @@ static void multi_detach(struct backend_ctx *ctx)
 		return;
 	for (i = 0; i < st->nlinks; i++)
 		bpf_link__destroy(st->links[i]);
+	/* after the links: no shown packet meets the stub, which counts it lost */
+	for (i = 0; i <= PWRU_KPROBE_POSITIONS; i++)
+		if (st->emit_links[i] >= 0)
+			close(st->emit_links[i]);
+	if (st->emit_fd >= 0)
+		close(st->emit_fd);
+	clone_tpl_free(&st->emit);
 	free(st->links);
 	free(st);
 	ctx->priv = NULL;
 }
 
-static int multi_attach(struct backend_ctx *ctx, struct attach_result *res, struct pwru_err *e)
+/*
+ * bpf/entry_kprobe.h: each kprobe_multi_skb_N calls MULTI_STUB for a packet it shows, and
+ * MULTI_EMIT, verified once, replaces it in all of them (an extension program).
+ */
+#define MULTI_STUB "kprobe_multi_shown"
+#define MULTI_EMIT "kprobe_multi_emit"
+/* An extension's link has no attach type of its own: the kernel goes by its target (libbpf's 0). */
+#define EXT_ATTACH ((enum bpf_attach_type)0)
+
+/* The programs for the positions in use, and the event program with them. */
+static int multi_prepare(const struct backend *b, struct backend_ctx *ctx)
+{
+	struct bpf_program *emit = bpf_object__find_program_by_name(ctx->obj, MULTI_EMIT);
+	struct multi_state *st = calloc(1, sizeof(*st));
+	struct bpf_program *p;
+	int pos;
+
+	if (!st)
+		return -ENOMEM;
+	st->emit_fd = -1;
+	for (pos = 0; pos <= PWRU_KPROBE_POSITIONS; pos++)
+		st->emit_links[pos] = -1;
+	ctx->priv = st;
+	backend_select_programs(b->prog_prefix, b->max_pos, ctx, backend_set(b, ctx), NULL);
+	for (pos = 1; pos <= b->max_pos && emit; pos++) {
+		p = backend_program(b, ctx->obj, pos);
+		if (p && bpf_program__autoload(p))
+			bpf_program__set_autoload(emit, true);
+	}
+	return 0;
+}
+
+/*
+ * MULTI_EMIT's final instructions kept (relocated, folded like the entry points), libbpf
+ * given a stand-in: an extension program is loaded against a target already loaded.
+ */
+static int multi_prog_load(struct backend_ctx *ctx, struct bpf_program *prog,
+			   struct bpf_prog_load_opts *opts, char *err, size_t len)
+{
+	struct multi_state *st = ctx->priv;
+	int rc;
+
+	if (strcmp(bpf_program__name(prog), MULTI_EMIT))
+		return 0;
+	rc = clone_capture(&st->emit, prog, opts, &(struct clone_target){0});
+	if (rc) {
+		snprintf(err, len, "%s: keeping its instructions: %s", MULTI_EMIT, strerror(-rc));
+		return rc;
+	}
+	st->emit.type = BPF_PROG_TYPE_EXT;
+	st->emit.attach = 0;
+	st->emit_captured = true;
+	return 0;
+}
+
+/* MULTI_EMIT loaded against the first entry point, then linked in place of each one's stub. */
+static int install_emit(struct backend_ctx *ctx, struct multi_state *st, struct pwru_err *e)
+{
+	struct btf *btf = bpf_object__btf(ctx->obj);
+	int id = btf ? btf__find_by_name_kind(btf, MULTI_STUB, BTF_KIND_FUNC) : -ENOENT;
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .target_btf_id = id);
+	struct clone_target tg = {.btf_id = id};
+	struct bpf_program *p;
+	char why[256] = "";
+	int pos, fd, err;
+
+	if (!st->emit_captured || id < 0)
+		return err_from_errno(e, -ENOENT, "kprobe-multi: no %s program or %s function",
+				      MULTI_EMIT, MULTI_STUB);
+	for (pos = 1; pos <= PWRU_KPROBE_POSITIONS; pos++) {
+		p = backend_program(&backend_kprobe_multi, ctx->obj, pos);
+		fd = p ? bpf_program__fd(p) : -1;
+		if (fd < 0)
+			continue;
+		if (st->emit_fd < 0) {
+			tg.attach_prog_fd = fd;
+			st->emit_fd = clone_load(&st->emit, &tg, why, sizeof(why));
+			if (st->emit_fd < 0)
+				return err_set(e, PWRU_NOT_POSSIBLE, -st->emit_fd,
+					       "kprobe-multi: loading %s: %s (--backend kprobe "
+					       "does without it)",
+					       MULTI_EMIT, why);
+		}
+		st->emit_links[pos] = bpf_link_create(st->emit_fd, fd, EXT_ATTACH, &lo);
+		err = st->emit_links[pos] < 0 ? errno : 0;
+		if (err)
+			return err_set(e, PWRU_NOT_POSSIBLE, err,
+				       "kprobe-multi: linking %s in place of %s in %s: %s "
+				       "(--backend kprobe does without it)",
+				       MULTI_EMIT, MULTI_STUB, bpf_program__name(p), strerror(err));
+	}
+	return 0;
+}
+
+static int attach_all(struct backend_ctx *ctx, struct attach_result *res, struct pwru_err *e)
 {
 	size_t na = total_addrs(ctx->fs);
 	struct site *s = calloc(na ? na : 1, sizeof(*s));
 	unsigned long *addrs = calloc(na ? na : 1, sizeof(*addrs));
 	uint8_t *hooked = calloc(ctx->fs->n ? ctx->fs->n : 1, 1);
 	int *errs = calloc(ctx->fs->n ? ctx->fs->n : 1, sizeof(*errs));
-	struct multi_state *st = calloc(1, sizeof(*st));
+	struct multi_state *st = ctx->priv;
 	int pos, rc = -ENOMEM;
 
-	ctx->priv = st;
-	if (!s || !addrs || !hooked || !errs || !st)
+	if (!s || !addrs || !hooked || !errs)
 		goto out;
 	if (!ctx->tr->ftrace_source[0])
 		fprintf(stderr,
@@ -247,6 +357,15 @@ out:
 	return rc;
 }
 
+static int multi_attach(struct backend_ctx *ctx, struct attach_result *res, struct pwru_err *e)
+{
+	if (install_emit(ctx, ctx->priv, e)) {
+		multi_detach(ctx);
+		return -1;
+	}
+	return attach_all(ctx, res, e);
+}
+
 static const struct hook_section multi_sections[] = {
     {PWRU_SEC_KPROBE_MULTI, BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI},
 };
@@ -262,6 +381,8 @@ const struct backend backend_kprobe_multi = {
     .object = object_kprobe_multi,
     .max_pos = PWRU_KPROBE_POSITIONS,
     .prog_prefix = "kprobe_multi_skb_",
+    .prepare = multi_prepare,
+    .prog_load = multi_prog_load,
     .attach = multi_attach,
     .detach = multi_detach,
 };

@@ -29,6 +29,9 @@ static bool may_load(const struct backend *b, const struct bpf_program *p)
 
 	if (starts(name, b->prog_prefix))
 		return true;
+	/* the program kprobe-multi's entry points hand a shown packet to */
+	if (b == &backend_kprobe_multi && !strcmp(name, "kprobe_multi_emit"))
+		return true;
 	/* return values: fentry's templates and exit, else the kretprobes (retsplit.c) */
 	if (b->targets == TARGET_FUNCS &&
 	    (starts(name, backend_fentry.prog_prefix) || !strcmp(name, "fexit_ret_1") ||
