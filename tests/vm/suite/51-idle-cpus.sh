@@ -1,0 +1,87 @@
+# Two CPUs receiving at once on their idle tasks: every CPU's idle task is pid 0, so the
+# events nf_hook_slow holds until its verdict must be told apart by CPU there, or one
+# packet's event goes out with the other's verdict and the other's is lost (fixed by
+# 7263a58; pwru built before it shows both here with PWRU_VM_SMP=3 PWRU_VM_MTTCG=1).
+# b has two veths; RPS steers each one's packets to its own CPU (vb to 0, vb2 to 1), where
+# the backlog runs in the softirq of the IPI, on the idle task; the pings are sent from
+# another CPU (2), or with two CPUs from the other flow's. nft in b accepts one flow's echo
+# requests and drops the other's, counting both.
+. tests/vm/suite/lib.sh
+
+ncpu=$(nproc)
+if [ "$ncpu" -lt 2 ]; then
+	ok "two CPUs' idle tasks # SKIP one CPU here"
+	exit 0
+fi
+check "two netns joined by veth" netns_pair
+check "a second veth pair, va2 10.0.2.1 and vb2 10.0.2.2" sh -c "
+	$IP link add va2 netns a type veth peer name vb2 netns b &&
+	$IP -n a addr add 10.0.2.1/24 dev va2 && $IP -n b addr add 10.0.2.2/24 dev vb2 &&
+	$IP -n a link set va2 up && $IP -n b link set vb2 up"
+check "RPS in b: vb's packets to CPU 0, vb2's to CPU 1" $IP netns exec b sh -c '
+	echo 1 >/sys/class/net/vb/queues/rx-0/rps_cpus &&
+	echo 2 >/sys/class/net/vb2/queues/rx-0/rps_cpus'
+check "nft in b accepts 10.0.1.1's echo requests and drops 10.0.2.1's, counting both" \
+	$IP netns exec b $NFT add table inet idle \; \
+	add chain inet idle input '{ type filter hook input priority 0; policy accept; }' \; \
+	add rule inet idle input ip saddr 10.0.1.1 icmp type echo-request counter accept \; \
+	add rule inet idle input ip saddr 10.0.2.1 icmp type echo-request counter drop
+
+# counted SADDR : the packets of SADDR's rule so far
+counted() {
+	$IP netns exec b $NFT list chain inet idle input |
+		sed -n "s/.*saddr $1 .* counter packets \([0-9]*\) .*/\1/p"
+}
+
+if [ "$ncpu" -ge 3 ]; then
+	cpu_x=2 cpu_y=2
+else
+	cpu_x=1 cpu_y=0
+fi
+X='10.0.1.1:0->10.0.1.2:0(icmp)'
+Y='10.0.2.1:0->10.0.2.2:0(icmp)'
+if ! pwru_start idle --filter-func nf_hook_slow icmp; then
+	not_ok "pwru --filter-func nf_hook_slow icmp attached" "$(head -n 20 "$SCRATCH/idle.err")"
+	exit 0
+fi
+x0=$(counted 10.0.1.1) y0=$(counted 10.0.2.1)
+pids=
+for _ in 1 2 3 4; do
+	$IP netns exec a taskset -c $cpu_x ping -q -c 400 -i 0.002 -W 1 10.0.1.2 >/dev/null 2>&1 &
+	pids="$pids $!"
+	$IP netns exec a taskset -c $cpu_y ping -q -c 400 -i 0.002 -W 1 10.0.2.2 >/dev/null 2>&1 &
+	pids="$pids $!"
+done
+# shellcheck disable=SC2086 # the pids, one word each
+wait $pids
+nx=$(($(counted 10.0.1.1) - x0)) ny=$(($(counted 10.0.2.1) - y0))
+# the last verdicts are out once both flows' counts of them are
+local_in() { event_lines_re "$SCRATCH/idle.out" 'NF_INET_LOCAL_IN/ipv4' "$1"; }
+all_out() { [ "$(local_in "$X" | wc -l)" -ge "$nx" ] && [ "$(local_in "$Y" | wc -l)" -ge "$ny" ]; }
+wait_until all_out
+pwru_stop
+
+idle=$(awk '$3 ~ /^swapper\/[01]:0$/ && / NF_INET_LOCAL_IN\// { print "cpu" $2 }' "$SCRATCH/idle.out" |
+	sort | uniq -c | tr -s ' \n' '  ')
+if echo "$idle" | grep -q 'cpu0' && echo "$idle" | grep -q 'cpu1'; then
+	ok "both flows' requests pass b's input hook on CPU 0's and CPU 1's idle tasks ($idle)"
+else
+	not_ok "both flows' requests pass b's input hook on CPU 0's and CPU 1's idle tasks" \
+		"idle tasks' LOCAL_IN events: ${idle:-none}"
+fi
+wrong=$( (local_in "$X" | grep -v ' ACCEPT$'; local_in "$Y" | grep -v ' DROP ([-]EPERM)$') |
+	head -n 5)
+if [ "$nx" -gt 0 ] && [ "$ny" -gt 0 ] && [ -z "$wrong" ]; then
+	ok "each request's verdict is its own: 10.0.1.1's ACCEPT, 10.0.2.1's DROP (-EPERM)"
+else
+	not_ok "each request's verdict is its own: 10.0.1.1's ACCEPT, 10.0.2.1's DROP (-EPERM)" \
+		"counted $nx and $ny" "$wrong"
+fi
+gx=$(local_in "$X" | wc -l) gy=$(local_in "$Y" | wc -l)
+if [ "$gx" = "$nx" ] && [ "$gy" = "$ny" ]; then
+	ok "none lost: a verdict for each request nft counted ($nx and $ny)"
+else
+	not_ok "none lost: a verdict for each request nft counted" \
+		"10.0.1.1: $gx of $nx, 10.0.2.1: $gy of $ny" "$(grep '^pwru: .* lost' "$SCRATCH/idle.err")"
+fi
+check_nothing_attached
