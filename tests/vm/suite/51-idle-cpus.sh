@@ -55,10 +55,14 @@ done
 # shellcheck disable=SC2086 # the pids, one word each
 wait $pids
 nx=$(($(counted 10.0.1.1) - x0)) ny=$(($(counted 10.0.2.1) - y0))
-# the last verdicts are out once both flows' counts of them are
+# the last verdicts are out once both flows' counts of them are; up to 60 s: pwru stops
+# reading at SIGINT, and a reader behind the pings (two CPUs, both receiving and sending)
+# would lose the run's tail to the stop, not to a key
 local_in() { event_lines_re "$SCRATCH/idle.out" 'NF_INET_LOCAL_IN/ipv4' "$1"; }
 all_out() { [ "$(local_in "$X" | wc -l)" -ge "$nx" ] && [ "$(local_in "$Y" | wc -l)" -ge "$ny" ]; }
-wait_until all_out
+for _ in 1 2 3 4 5 6; do
+	wait_until all_out && break
+done
 pwru_stop
 
 idle=$(awk '$3 ~ /^swapper\/[01]:0$/ && / NF_INET_LOCAL_IN\// { print "cpu" $2 }' "$SCRATCH/idle.out" |
