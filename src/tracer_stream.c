@@ -15,6 +15,7 @@
 #include "src/output/fmt.h"
 #include "src/output/outstream.h"
 #include "src/output/setup.h"
+#include "src/probe/prog_misses.h"
 #include "src/tracer.h"
 
 static int touch_ready_file(const char *path, struct pwru_err *e)
@@ -93,6 +94,20 @@ static int gave_up(const struct pipeline *p, uint64_t unwritten, struct pwru_err
 			   unwritten, plural(unwritten), unwritten == 1 ? "was" : "were");
 }
 
+/*
+ * Calls the kernel skipped pwru's programs for never reach the ring buffer, so its lost
+ * count cannot hold them: said apart, or they would be lost silently.
+ */
+static void say_misses(uint64_t n)
+{
+	if (n)
+		fprintf(stderr,
+			"pwru: %" PRIu64 " call%s of traced functions not seen: the kernel skips "
+			"a program on a CPU where one of pwru's is running (a traced function "
+			"called from an interrupt's softirq)\n",
+			n, plural(n));
+}
+
 int tracer_stream(struct tracer *t, volatile sig_atomic_t *stop, struct pwru_err *e)
 {
 	struct pipeline *p = &t->out.p;
@@ -112,6 +127,7 @@ int tracer_stream(struct tracer *t, volatile sig_atomic_t *stop, struct pwru_err
 	/* before detaching, which can take a while with kprobes */
 	if (pipeline_close(p, st.lost) && !rc)
 		rc = EVENTS_OUTPUT_FAILED;
+	say_misses(prog_misses());
 	events_close(ev);
 	if (outstream_abandoned)
 		return gave_up(p, unwritten, e);
