@@ -55,14 +55,8 @@ done
 # shellcheck disable=SC2086 # the pids, one word each
 wait $pids
 nx=$(($(counted 10.0.1.1) - x0)) ny=$(($(counted 10.0.2.1) - y0))
-# the last verdicts are out once both flows' counts of them are; up to 60 s: pwru stops
-# reading at SIGINT, and a reader behind the pings (two CPUs, both receiving and sending)
-# would lose the run's tail to the stop, not to a key
 local_in() { event_lines_re "$SCRATCH/idle.out" 'NF_INET_LOCAL_IN/ipv4' "$1"; }
-all_out() { [ "$(local_in "$X" | wc -l)" -ge "$nx" ] && [ "$(local_in "$Y" | wc -l)" -ge "$ny" ]; }
-for _ in 1 2 3 4 5 6; do
-	wait_until all_out && break
-done
+# no wait for the verdicts: after the stop pwru prints everything recorded before it
 pwru_stop
 
 idle=$(awk '$3 ~ /^swapper\/[01]:0$/ && / NF_INET_LOCAL_IN\// { print "cpu" $2 }' "$SCRATCH/idle.out" |
@@ -81,11 +75,17 @@ else
 	not_ok "each request's verdict is its own: 10.0.1.1's ACCEPT, 10.0.2.1's DROP (-EPERM)" \
 		"counted $nx and $ny" "$wrong"
 fi
+# With two CPUs a sender's nf_hook_slow (POST_ROUTING, in a) can be interrupted by the
+# other flow's IPI while pwru's program runs there: the receive's nf_hook_slow then runs
+# in the softirq on the same CPU, and the kernel skips pwru's program for it (counted per
+# program). pwru cannot see those calls; it must say how many it did not see.
 gx=$(local_in "$X" | wc -l) gy=$(local_in "$Y" | wc -l)
-if [ "$gx" = "$nx" ] && [ "$gy" = "$ny" ]; then
-	ok "none lost: a verdict for each request nft counted ($nx and $ny)"
+missed=$(sed -n 's/^pwru: \([0-9]*\) calls* of traced functions not seen: .*/\1/p' "$SCRATCH/idle.err")
+if [ "$gx" -le "$nx" ] && [ "$gy" -le "$ny" ] && [ $((nx - gx + ny - gy)) -le "${missed:-0}" ]; then
+	ok "none lost silently: a verdict for each request nft counted, or a call pwru says it did not see ($gx of $nx, $gy of $ny; not seen: ${missed:-0})"
 else
-	not_ok "none lost: a verdict for each request nft counted" \
-		"10.0.1.1: $gx of $nx, 10.0.2.1: $gy of $ny" "$(grep '^pwru: .* lost' "$SCRATCH/idle.err")"
+	not_ok "none lost silently: a verdict for each request nft counted, or a call pwru says it did not see" \
+		"10.0.1.1: $gx of $nx, 10.0.2.1: $gy of $ny, not seen: ${missed:-0}" \
+		"$(grep '^pwru: .* \(lost\|not seen\)' "$SCRATCH/idle.err")"
 fi
 check_nothing_attached
