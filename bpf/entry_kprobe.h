@@ -60,9 +60,10 @@ static __always_inline __u64 kprobe_arg2(struct pt_regs *ctx, bool hold)
  * passes are a warm start's largest cost (docs/performance.md). Not a tail call: a program
  * holding one pays for the tail call counter at every run, rejected hits included.
  * FUNC_IP: the hooked function, asked here because an extension program's
- * bpf_get_func_ip() is not kprobe-multi's.
+ * bpf_get_func_ip() is not kprobe-multi's. CTX is typed as the verifier names a kprobe's
+ * context for a global function on every architecture: arm64's is not struct pt_regs.
  */
-__noinline int kprobe_multi_shown(struct pt_regs *ctx, __u64 skb, __u64 dev, __u64 func_ip)
+__noinline int kprobe_multi_shown(bpf_user_pt_regs_t *ctx, __u64 skb, __u64 dev, __u64 func_ip)
 {
 	/*
 	 * Its arguments used where clang cannot see: a call that ignores them would be left
@@ -83,7 +84,8 @@ __noinline int kprobe_multi_shown(struct pt_regs *ctx, __u64 skb, __u64 dev, __u
                                                                                                    \
 		if (!skb_shown_at(skb, &dev, ctx, HIT_IP_KPROBE_MULTI, 0))                         \
 			return 0;                                                                  \
-		return kprobe_multi_shown(ctx, (__u64)skb, (__u64)dev, kprobe_func_ip(ctx, true)); \
+		return kprobe_multi_shown((bpf_user_pt_regs_t *)ctx, (__u64)skb, (__u64)dev,       \
+					  kprobe_func_ip(ctx, true));                              \
 	}
 
 /*
@@ -92,8 +94,9 @@ __noinline int kprobe_multi_shown(struct pt_regs *ctx, __u64 skb, __u64 dev, __u
  * preparation as the entry points (src/probe/kprobe_multi.c).
  */
 SEC(PWRU_SEC_KPROBE_MULTI)
-int kprobe_multi_emit(struct pt_regs *ctx, __u64 skb, __u64 dev, __u64 func_ip)
+int kprobe_multi_emit(bpf_user_pt_regs_t *uctx, __u64 skb, __u64 dev, __u64 func_ip)
 {
+	struct pt_regs *ctx = (struct pt_regs *)uctx;
 	struct hit h = {.func_ip = func_ip,
 			.arg2 = PT_REGS_PARM2(ctx),
 			.arg3 = PT_REGS_PARM3(ctx),

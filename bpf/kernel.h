@@ -182,6 +182,14 @@ struct user_pt_regs {
 } __attribute__((preserve_access_index));
 #endif
 
+/* A kprobe's context as the verifier names it for a global function's argument. */
+#if defined(__TARGET_ARCH_arm64)
+typedef struct user_pt_regs bpf_user_pt_regs_t;
+#else
+struct pt_regs;
+typedef struct pt_regs bpf_user_pt_regs_t;
+#endif
+
 struct task_struct {
 	void *stack;
 	struct bpf_net_context *bpf_net_context; /* 6.11+ */
