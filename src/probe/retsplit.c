@@ -14,6 +14,8 @@
 
 /* Exit first: an entry's held event always finds its exit. */
 static const char *const nft_progs[2] = {"pwru_nft_exit", "pwru_nft_entry"};
+/* their kinds in the benchmarks' list (backend_bench_dump) */
+static const char *const nft_kinds[2] = {"fexit", "fentry"};
 
 static const struct hook_section ret_sections[] = {
     {PWRU_SEC_NFT_EXIT, BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT},
@@ -240,8 +242,7 @@ static void nft_attach(struct retsplit *s)
 	}
 	/* the start floor makes these links too (tests/bench/attach_floor.c) */
 	for (i = 0; dump && i < 2 && s->nft_link[i]; i++)
-		fprintf(dump, "%s nf_tables %u nft_do_chain\n", i ? "fentry" : "fexit",
-			s->nft_btf_id);
+		fprintf(dump, "%s nf_tables %u nft_do_chain\n", nft_kinds[i], s->nft_btf_id);
 }
 
 /* fentry's prepare on top of the chosen backend's. */
