@@ -94,24 +94,37 @@ static int gave_up(const struct pipeline *p, uint64_t unwritten, struct pwru_err
 			   unwritten, plural(unwritten), unwritten == 1 ? "was" : "were");
 }
 
+/* Said where the count is a lower bound: with the count, or alone with --debug. */
+static const char partial_why[] = "this kernel counts no skip of a kprobe program (Linux 6.7 "
+				  "and later do)";
+
 /*
  * Calls the kernel skipped pwru's programs for never reach the ring buffer, so its lost
  * count cannot hold them: said apart, or they would be lost silently.
  */
-static void say_misses(uint64_t n)
+static void say_misses(const struct prog_misses *m, bool debug)
 {
+	uint64_t n = m->progs + m->links;
+
 	if (n)
 		fprintf(stderr,
 			"pwru: %" PRIu64 " call%s of traced functions not seen: the kernel skips "
 			"a program on a CPU where one of pwru's is running (a traced function "
-			"called from an interrupt's softirq)\n",
-			n, plural(n));
+			"called from an interrupt's softirq); %" PRIu64 " by the programs' "
+			"recursion_misses, %" PRIu64 " by their kprobes' missed%s%s\n",
+			n, plural(n), m->progs, m->links, m->partial ? "; more not counted: " : "",
+			m->partial ? partial_why : "");
+	else if (m->partial && debug)
+		fprintf(stderr,
+			"pwru: debug: calls of traced functions not seen are not counted: %s\n",
+			partial_why);
 }
 
 int tracer_stream(struct tracer *t, volatile sig_atomic_t *stop, struct pwru_err *e)
 {
 	struct pipeline *p = &t->out.p;
 	struct output_stats st = {0};
+	struct prog_misses m;
 	struct events *ev = NULL;
 	uint64_t unwritten;
 	int rc = open_output(t, &ev, e);
@@ -124,10 +137,13 @@ int tracer_stream(struct tracer *t, volatile sig_atomic_t *stop, struct pwru_err
 	rc = events_run(ev, stop);
 	events_stats(ev, &st);
 	unwritten = st.unwritten + pipeline_unwritten(p);
-	/* before detaching, which can take a while with kprobes */
+	/* before detaching, which can take a while with kprobes; the JSON end object holds it */
+	prog_misses(&m);
+	p->st.not_seen = m.progs + m.links;
+	p->st.not_seen_partial = m.partial;
 	if (pipeline_close(p, st.lost) && !rc)
 		rc = EVENTS_OUTPUT_FAILED;
-	say_misses(prog_misses());
+	say_misses(&m, t->cfg->debug);
 	events_close(ev);
 	if (outstream_abandoned)
 		return gave_up(p, unwritten, e);

@@ -404,6 +404,9 @@ static int json_close(struct sink *o, const struct output_stats *s)
 	open_object(&f, o, "end");
 	key_u64(&f, "events", s->events);
 	key_u64(&f, "lost", s->lost);
+	key_u64(&f, "not_seen", s->not_seen);
+	fmt_key(&f, "not_seen_partial");
+	fmt_str(&f, s->not_seen_partial ? "true" : "false");
 	err = emit(o, &f, st->line);
 	err |= fflush(o->out) ? -1 : 0;
 	free(o->priv);

@@ -7,9 +7,32 @@
 #include <bpf/bpf.h>
 #include "src/probe/prog_misses.h"
 
+/*
+ * struct bpf_link_info as the kernel lays it out: the build's headers (Linux 6.1's) have
+ * neither kprobe_multi nor perf_event. The union starts at 16; the kernel tells its own
+ * size back in the length, 56 bytes from 6.7 (perf_event.kprobe.missed), 48 before.
+ */
+enum {
+	LINK_PERF_EVENT = 7,
+	LINK_KPROBE_MULTI = 8,
+	PERF_EVENT_KPROBE = 3, /* enum bpf_perf_event_type */
+	PERF_EVENT_KRETPROBE = 4,
+	AT_KMULTI_MISSED = 32, /* kprobe_multi.missed */
+	AT_PERF_TYPE = 16,     /* perf_event.type */
+	AT_PERF_MISSED = 48,   /* perf_event.kprobe.missed */
+	LINK_INFO_MISSED = 56, /* the kernel's size when it has both */
+};
+
 struct seen {
 	uint32_t *ids;
 	size_t n, cap;
+};
+
+struct scan {
+	struct seen progs, links;
+	struct prog_misses *m;
+	bool kprobes;	 /* a kprobe program held */
+	bool counts_all; /* a link's info in 6.7's layout */
 };
 
 /* True the first time ID is offered: a program behind several links counts once. */
@@ -32,50 +55,83 @@ static bool first_time(struct seen *s, uint32_t id)
 	return true;
 }
 
-static uint64_t prog_fd_misses(int fd, struct seen *s)
+static void prog_fd_misses(int fd, struct scan *sc)
 {
 	struct bpf_prog_info info = {0};
 	uint32_t len = sizeof(info);
 
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !first_time(s, info.id))
-		return 0;
-	return info.recursion_misses; /* 0 where the kernel's info is older than the field */
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !first_time(&sc->progs, info.id))
+		return;
+	sc->kprobes |= info.type == BPF_PROG_TYPE_KPROBE;
+	sc->m->progs += info.recursion_misses; /* 0 where the kernel's info is older */
 }
 
-/* A link's program: most are attached through links, whose program fd may be closed. */
-static uint64_t link_fd_misses(int fd, struct seen *s)
+static uint64_t u64_at(const uint64_t *info, size_t at)
 {
-	struct bpf_link_info info = {0};
+	return info[at / sizeof(*info)];
+}
+
+static uint32_t u32_at(const uint64_t *info, size_t at)
+{
+	uint32_t v;
+
+	memcpy(&v, (const char *)info + at, sizeof(v));
+	return v;
+}
+
+/* The calls a kprobe-multi or kprobe link's probe skipped, where the kernel counts them. */
+static uint64_t link_missed(const uint64_t *info, uint32_t len)
+{
+	uint32_t type = u32_at(info, 0), perf;
+
+	if (len < LINK_INFO_MISSED)
+		return 0;
+	if (type == LINK_KPROBE_MULTI)
+		return u64_at(info, AT_KMULTI_MISSED);
+	perf = u32_at(info, AT_PERF_TYPE);
+	if (type == LINK_PERF_EVENT && (perf == PERF_EVENT_KPROBE || perf == PERF_EVENT_KRETPROBE))
+		return u64_at(info, AT_PERF_MISSED);
+	return 0;
+}
+
+/* A link's program too: most are attached through links, whose program fd may be closed. */
+static void link_fd_misses(int fd, struct scan *sc)
+{
+	/* zeroed past the kernel's size, as it checks; the ids are at 4 and 8 */
+	uint64_t info[32] = {0};
 	uint32_t len = sizeof(info);
-	uint64_t n;
 	int pfd;
 
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !info.prog_id)
-		return 0;
-	pfd = bpf_prog_get_fd_by_id(info.prog_id);
+	if (bpf_obj_get_info_by_fd(fd, info, &len) || len < 12 ||
+	    !first_time(&sc->links, u32_at(info, 4)))
+		return;
+	sc->counts_all |= len >= LINK_INFO_MISSED;
+	sc->m->links += link_missed(info, len);
+	pfd = u32_at(info, 8) ? bpf_prog_get_fd_by_id(u32_at(info, 8)) : -1;
 	if (pfd < 0)
-		return 0;
-	n = prog_fd_misses(pfd, s);
+		return;
+	prog_fd_misses(pfd, sc);
 	close(pfd);
-	return n;
 }
 
 /*
  * Every backend keeps its programs or their links open while they are attached: the
- * process's descriptors name them all, whichever backend made them.
+ * process's descriptors name them all, whichever backend made them. Before 6.7 no skip of
+ * a kprobe program is counted, and a kernel without perf links (5.10) attaches kprobes
+ * without one: no link in 6.7's layout then means a partial count.
  */
-uint64_t prog_misses(void)
+void prog_misses(struct prog_misses *m)
 {
+	struct scan sc = {.m = m};
 	char target[64];
-	struct seen s = {0};
-	uint64_t total = 0;
 	struct dirent *d;
 	DIR *dir = opendir("/proc/self/fd");
 	ssize_t len;
 	int fd;
 
+	*m = (struct prog_misses){0};
 	if (!dir)
-		return 0;
+		return;
 	while ((d = readdir(dir))) {
 		fd = atoi(d->d_name);
 		if (d->d_name[0] == '.' || fd == dirfd(dir))
@@ -85,11 +141,12 @@ uint64_t prog_misses(void)
 			continue;
 		target[len] = '\0';
 		if (!strcmp(target, "anon_inode:bpf-prog"))
-			total += prog_fd_misses(fd, &s);
+			prog_fd_misses(fd, &sc);
 		else if (!strcmp(target, "anon_inode:bpf_link"))
-			total += link_fd_misses(fd, &s);
+			link_fd_misses(fd, &sc);
 	}
 	closedir(dir);
-	free(s.ids);
-	return total;
+	free(sc.progs.ids);
+	free(sc.links.ids);
+	m->partial = sc.kprobes && !sc.counts_all;
 }

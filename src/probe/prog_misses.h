@@ -3,16 +3,27 @@
  * Calls the kernel did not run pwru's programs for. A program is skipped on a CPU where it
  * (a trampoline's) or any kprobe program (kprobe, kprobe-multi) is already running: a
  * traced function called from an interrupt's softirq while pwru's program runs in the
- * interrupted task, e.g. nf_hook_slow's LOCAL_IN inside a sender's POST_ROUTING. Those
- * events never reach the ring buffer; the kernel counts them per program (Linux 5.12+ for
- * trampolines, 6.7+ for kprobes). Before, they are neither counted nor shown.
+ * interrupted task, e.g. nf_hook_slow's LOCAL_IN inside a sender's POST_ROUTING. A kprobe
+ * or an fprobe (kprobe-multi's) can also skip the call before any program: another kprobe
+ * is running on the CPU, the probe's return slots are used up. Those events never reach
+ * the ring buffer; the kernel counts the first kind per program (Linux 5.12+ for
+ * trampolines, 6.7+ for kprobes) and the second per link (6.7+). Before, neither is
+ * counted nor shown.
  */
 #ifndef PWRU_PROG_MISSES_H
 #define PWRU_PROG_MISSES_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-/* The kernel's count of skipped runs summed over the programs this process holds. */
-uint64_t prog_misses(void);
+struct prog_misses {
+	uint64_t progs; /* the programs' recursion_misses: runs skipped */
+	uint64_t links; /* the kprobe-multi and kprobe links' missed: calls their probes skipped */
+	/* kprobe programs on a kernel that counts neither of their skips (before 6.7) */
+	bool partial;
+};
+
+/* The kernel's counts of skipped calls over the programs and links this process holds. */
+void prog_misses(struct prog_misses *m);
 
 #endif

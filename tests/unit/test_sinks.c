@@ -63,7 +63,8 @@ static void test_json(void)
 	   "json: cpu 0 present; drop reason as name and number");
 	ok(r.out && strstr(r.out, "\n{\"type\":\"lost\",\"lost\":5}\n"),
 	   "json: a loss is an object in the stream");
-	ok(r.out && strstr(r.out, "{\"type\":\"end\",\"events\":2,\"lost\":5}\n"),
+	ok(r.out && strstr(r.out, "{\"type\":\"end\",\"events\":2,\"lost\":5,\"not_seen\":0,"
+				  "\"not_seen_partial\":false}\n"),
 	   "json: a closing object with the counts");
 	rendered_free(&r);
 
@@ -77,6 +78,34 @@ static void test_json(void)
 	   "json: --node-name puts the node, escaped, in every object after its type");
 	rendered_free(&r);
 	test_json_retval(&so);
+}
+
+/*
+ * The calls the kernel skipped pwru's programs for, set by the tracer before the close: in
+ * the end object, which is the last line, with the flag of a kernel counting only some.
+ */
+static void test_json_not_seen(void)
+{
+	struct sink_opts so = {.ts = TS_NONE};
+	struct pipeline p = {.en = {.ksyms = harness_ks, .reasons = harness_dr}};
+	char *out = NULL, *diag = NULL;
+	size_t len = 0, dlen = 0;
+	FILE *f = open_memstream(&out, &len);
+	int rc;
+
+	p.diag = open_memstream(&diag, &dlen);
+	rc = pipeline_add(&p, &sink_json, f, &so) | pipeline_open(&p);
+	p.st.not_seen = 1234;
+	p.st.not_seen_partial = true;
+	rc |= pipeline_close(&p, 3);
+	fclose(f);
+	fclose(p.diag);
+	ok(!rc && out &&
+	       !strcmp(out, "{\"type\":\"end\",\"events\":0,\"lost\":3,\"not_seen\":1234,"
+			    "\"not_seen_partial\":true}\n"),
+	   "json: the end object holds the calls not seen and whether the count is partial");
+	free(out);
+	free(diag);
 }
 
 /* --output-skb-metadata and --output-skb in JSON: an object of values, the dumps as strings */
@@ -477,6 +506,7 @@ int main(void)
 	harness_init();
 	test_kept_pieces();
 	test_json();
+	test_json_not_seen();
 	test_json_metadata();
 	test_pcapng();
 	test_summary();
