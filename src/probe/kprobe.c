@@ -13,6 +13,7 @@
 #include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "bpf/probe_sections.h"
 #include "src/output/fmt.h"
@@ -31,13 +32,15 @@ struct probe_site {
 	uint64_t addr;
 	uint32_t func;
 	int prog_fd;
-	int fd; /* perf event, or -errno */
+	int fd;	  /* perf event, or -errno */
+	int link; /* its BPF link, or -1 */
 };
 
 struct kprobe_state {
 	struct probe_site *sites;
 	size_t n;
 	int pmu_type;
+	bool no_links; /* the kernel has no perf event links (before 5.15): set once seen */
 };
 
 /* One integer from a sysfs file, after PREFIX ("config:" in a PMU's format file); -1 if none. */
@@ -96,31 +99,52 @@ int kprobe_perf_open(int pmu_type, uint64_t addr, uint64_t config)
 	return fd < 0 ? -errno : fd;
 }
 
-static int kprobe_open_bpf(int pmu_type, uint64_t addr, int prog_fd)
+/*
+ * Through a BPF link where the kernel has them: from 6.7 its info holds the calls the kprobe
+ * skipped (another kprobe running on the CPU), which nothing else tells (prog_misses.c).
+ * Without a descriptor left for the link (a low hard RLIMIT_NOFILE), the kprobe is still
+ * worth having.
+ */
+static int set_bpf(struct kprobe_state *st, struct probe_site *s)
 {
-	int fd = kprobe_perf_open(pmu_type, addr, 0), err;
-
-	if (fd < 0)
-		return fd;
-	if (ioctl(fd, PERF_EVENT_IOC_SET_BPF, prog_fd) || ioctl(fd, PERF_EVENT_IOC_ENABLE, 0)) {
-		err = -errno;
-		close(fd);
-		return err;
+	if (!__atomic_load_n(&st->no_links, __ATOMIC_RELAXED)) {
+		s->link = bpf_link_create(s->prog_fd, s->fd, BPF_PERF_EVENT, NULL);
+		if (s->link >= 0)
+			return 0;
+		if (errno == EINVAL) /* before 5.15 */
+			__atomic_store_n(&st->no_links, true, __ATOMIC_RELAXED);
+		else if (errno != EMFILE)
+			return -1;
+		s->link = -1;
 	}
-	return fd;
+	return ioctl(s->fd, PERF_EVENT_IOC_SET_BPF, s->prog_fd);
 }
 
 static void attach_one(void *arg, size_t i)
 {
 	struct kprobe_state *st = arg;
+	struct probe_site *s = &st->sites[i];
+	int err;
 
-	st->sites[i].fd = kprobe_open_bpf(st->pmu_type, st->sites[i].addr, st->sites[i].prog_fd);
+	s->fd = kprobe_perf_open(st->pmu_type, s->addr, 0);
+	if (s->fd < 0)
+		return;
+	if (set_bpf(st, s) || ioctl(s->fd, PERF_EVENT_IOC_ENABLE, 0)) {
+		err = -errno;
+		if (s->link >= 0)
+			close(s->link);
+		close(s->fd);
+		s->link = -1;
+		s->fd = err;
+	}
 }
 
 static void detach_one(void *arg, size_t i)
 {
 	struct kprobe_state *st = arg;
 
+	if (st->sites[i].link >= 0)
+		close(st->sites[i].link);
 	if (st->sites[i].fd >= 0)
 		close(st->sites[i].fd);
 }
@@ -162,7 +186,8 @@ static int collect(struct backend_ctx *ctx, struct kprobe_state *st)
 				st->sites[st->n++] = (struct probe_site){.addr = f->addrs[k],
 									 .func = (uint32_t)i,
 									 .prog_fd = fds[f->pos],
-									 .fd = -ENOENT};
+									 .fd = -ENOENT,
+									 .link = -1};
 	}
 	return 0;
 }
