@@ -1,0 +1,112 @@
+# Calls the kernel skips pwru's programs for, in the exit line and the JSON end object.
+# As in 51, b's two veths have RPS steer each one's packets to its own CPU (vb to 0, vb2
+# to 1), and pings are sent from both CPUs: a sender's program (a kprobe on ip_output, in
+# the task with softirqs enabled) is interrupted by the other flow's IPI, whose softirq
+# calls traced functions on the same CPU, and the kernel skips pwru's program there. From
+# 6.7 the kernel counts those skips: per program (recursion_misses: another kprobe program
+# running) and per kprobe link (missed: another kprobe running, the fprobe's own guard).
+# pwru's parts are checked against what bpftool and /proc read from the kernel before the
+# stop; before 6.7 nothing is counted, which the end object and --debug must say.
+. tests/vm/suite/lib.sh
+
+ncpu=$(nproc)
+if [ "$ncpu" -lt 2 ]; then
+	ok "calls not seen # SKIP one CPU here"
+	exit 0
+fi
+check "two netns joined by veth" netns_pair
+check "a second veth pair, va2 10.0.2.1 and vb2 10.0.2.2" sh -c "
+	$IP link add va2 netns a type veth peer name vb2 netns b &&
+	$IP -n a addr add 10.0.2.1/24 dev va2 && $IP -n b addr add 10.0.2.2/24 dev vb2 &&
+	$IP -n a link set va2 up && $IP -n b link set vb2 up"
+check "RPS in b: vb's packets to CPU 0, vb2's to CPU 1" $IP netns exec b sh -c '
+	echo 1 >/sys/class/net/vb/queues/rx-0/rps_cpus &&
+	echo 2 >/sys/class/net/vb2/queues/rx-0/rps_cpus'
+
+kv=$(uname -r)
+kmaj=${kv%%.*} kmin=${kv#*.} kmin=${kmin%%[!0-9]*}
+counts=1 # the kernel counts kprobe programs' skips: 6.7 and later
+if [ "$kmaj" -lt 6 ] || { [ "$kmaj" = 6 ] && [ "$kmin" -lt 7 ]; }; then
+	counts=0
+fi
+
+# the kernel's own counts while pwru runs: its programs' recursion_misses (bpftool), its
+# links' missed (/proc's fdinfo, where the kernel shows it there: 6.16 and later)
+kernel_progs() {
+	$BPFTOOL -j prog show 2>/dev/null |
+		jq --argjson pid "$PWRU_PID" '[.[] | select((.pids // [{pid: $pid}]) | any(.pid == $pid))
+			| .recursion_misses // 0] | add // 0'
+}
+kernel_links() {
+	cat /proc/"$PWRU_PID"/fdinfo/* 2>/dev/null | awk '/^missed:/ { n += $2 } END { print n + 0 }'
+}
+
+# traffic NAME : 4 pings of 400 a flow from each CPU, as 51 sends them
+traffic() {
+	local pids=
+	for _ in 1 2 3 4; do
+		$IP netns exec a taskset -c 1 ping -q -c 400 -i 0.002 -W 1 10.0.1.2 >/dev/null 2>&1 &
+		pids="$pids $!"
+		$IP netns exec a taskset -c 0 ping -q -c 400 -i 0.002 -W 1 10.0.2.2 >/dev/null 2>&1 &
+		pids="$pids $!"
+	done
+	# shellcheck disable=SC2086 # the pids, one word each
+	wait $pids
+}
+
+# run NAME PWRU-ARGS... : one trace with --output-json and --debug, then its checks
+run() {
+	local name=$1 kp kl line n p l end js jp
+	shift
+	if ! pwru_start "$name" --debug --output-json "$@" icmp; then
+		not_ok "$name: pwru $* icmp attached" "$(head -n 20 "$SCRATCH/$name.err")"
+		return
+	fi
+	traffic
+	kp=$(kernel_progs) kl=$(kernel_links)
+	pwru_stop 60
+	line=$(grep '^pwru: [0-9]* calls* of traced functions not seen: ' "$SCRATCH/$name.err")
+	n=$(echo "$line" | sed -n 's/^pwru: \([0-9]*\) .*/\1/p')
+	p=$(echo "$line" | sed -n 's/.*; \([0-9]*\) by the programs.*/\1/p')
+	l=$(echo "$line" | sed -n "s/.* \([0-9]*\) by their kprobes' missed.*/\1/p")
+	end=$(jq -c 'select(.type == "end")' "$SCRATCH/$name.out" 2>/dev/null)
+	js=$(echo "$end" | jq -r '.not_seen' 2>/dev/null)
+	jp=$(echo "$end" | jq -r '.not_seen_partial' 2>/dev/null)
+	diag "$name: kernel before the stop: programs $kp, links $kl; pwru: ${line:-no line}; $end"
+	if [ "$js" = "${n:-0}" ] && { [ -z "$n" ] || [ "$n" = $((p + l)) ]; }; then
+		ok "$name: the JSON end object's not_seen is the exit line's count (${n:-0} = ${p:-0} + ${l:-0})"
+	else
+		not_ok "$name: the JSON end object's not_seen is the exit line's count" \
+			"line: $line" "end: $end"
+	fi
+	if [ $counts = 0 ]; then
+		if [ "$jp" = true ] && grep -q '^pwru: debug: calls of traced functions not seen are not counted: this kernel counts no skip of a kprobe program' "$SCRATCH/$name.err"; then
+			ok "$name: before 6.7 the count is said to be partial (not_seen_partial, --debug's line)"
+		else
+			not_ok "$name: before 6.7 the count is said to be partial (not_seen_partial, --debug's line)" \
+				"end: $end" "$(grep 'not seen' "$SCRATCH/$name.err")"
+		fi
+		return
+	fi
+	if [ "$jp" = false ] && [ "${p:-0}" -ge "$kp" ] && [ "${l:-0}" -ge "$kl" ] &&
+		[ $((kp + kl)) -gt 0 ]; then
+		ok "$name: real skips, each part at least what the kernel showed before the stop (programs ${p:-0} >= $kp, links ${l:-0} >= $kl)"
+	else
+		not_ok "$name: real skips, each part at least what the kernel showed before the stop" \
+			"programs ${p:-0} against $kp, links ${l:-0} against $kl, partial $jp" "$line"
+	fi
+}
+
+# what a ping sends in its task (ip_output ...) and what the receive calls in the softirq
+funcs='^(ip_local_out|__ip_local_out|ip_output|ip_finish_output|ip_finish_output2|ip_rcv|ip_rcv_core|ip_local_deliver|icmp_rcv)$'
+run default --filter-func "$funcs"
+backends_here
+# kprobes through perf links: another kprobe running is counted by the link (6.7+)
+case " $BACKENDS_HERE " in
+*" kprobe "*)
+	if [ "${PWRU_VM_EXPECT_BACKEND:-}" != kprobe ]; then
+		run kprobe --backend kprobe --filter-func "$funcs"
+	fi
+	;;
+esac
+check_nothing_attached
