@@ -55,12 +55,13 @@ static bool first_time(struct seen *s, uint32_t id)
 	return true;
 }
 
-static void prog_fd_misses(int fd, struct scan *sc)
+/* FRESH: its id was checked for a first time already (a link's program, before opening). */
+static void prog_fd_misses(int fd, struct scan *sc, bool fresh)
 {
 	struct bpf_prog_info info = {0};
 	uint32_t len = sizeof(info);
 
-	if (bpf_obj_get_info_by_fd(fd, &info, &len) || !first_time(&sc->progs, info.id))
+	if (bpf_obj_get_info_by_fd(fd, &info, &len) || (!fresh && !first_time(&sc->progs, info.id)))
 		return;
 	sc->kprobes |= info.type == BPF_PROG_TYPE_KPROBE;
 	sc->m->progs += info.recursion_misses; /* 0 where the kernel's info is older */
@@ -107,10 +108,13 @@ static void link_fd_misses(int fd, struct scan *sc)
 		return;
 	sc->counts_all |= len >= LINK_INFO_MISSED;
 	sc->m->links += link_missed(info, len);
-	pfd = u32_at(info, 8) ? bpf_prog_get_fd_by_id(u32_at(info, 8)) : -1;
+	/* kprobes have a link each, most to one of a few programs */
+	if (!u32_at(info, 8) || !first_time(&sc->progs, u32_at(info, 8)))
+		return;
+	pfd = bpf_prog_get_fd_by_id(u32_at(info, 8));
 	if (pfd < 0)
 		return;
-	prog_fd_misses(pfd, sc);
+	prog_fd_misses(pfd, sc, true);
 	close(pfd);
 }
 
@@ -141,7 +145,7 @@ void prog_misses(struct prog_misses *m)
 			continue;
 		target[len] = '\0';
 		if (!strcmp(target, "anon_inode:bpf-prog"))
-			prog_fd_misses(fd, &sc);
+			prog_fd_misses(fd, &sc, false);
 		else if (!strcmp(target, "anon_inode:bpf_link"))
 			link_fd_misses(fd, &sc);
 	}
