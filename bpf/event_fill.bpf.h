@@ -42,12 +42,29 @@ struct record_buf {
 	__u8 b[PWRU_RECORD_MAX];
 };
 
+/*
+ * One buffer per level a program can run at on a CPU: a task's, a softirq's that
+ * interrupted it, a hard irq's that interrupted both. The kernel runs one of pwru's
+ * programs inside another (nf_hook_slow's fentry copy inside a kprobe-multi program, a tc
+ * program inside a tracepoint's, before 5.12 a trampoline's program inside itself): with
+ * one buffer the inner record overwrote the outer's half-built one (docs/design.md).
+ */
+#define SCRATCH_LEVELS 3
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, SCRATCH_LEVELS);
+	__type(key, __u32);
+	__type(value, struct record_buf);
+} scratch SEC(".maps");
+
+/* The levels of `scratch` taken on this CPU: the next program takes the next one. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct record_buf);
-} scratch SEC(".maps");
+	__type(value, __u32);
+} scratch_depth SEC(".maps");
 
 /*
  * Records held from a function's entry until its exit adds the return value (fexit): the
@@ -528,21 +545,43 @@ static __always_inline void emit_record(struct record_buf *buf, __u32 size)
 #include "bpfmap.bpf.h"
 
 /*
- * Builds the record for SKB at function ADDR and queues it. ARG2/ARG3 are the function's
- * second and third arguments (drop reasons), TYPE an enum pwru_event_type, X NULL or what
- * the producer adds (a constant NULL is pruned).
+ * This CPU's next free level of `scratch`, taken (*DEPTH: the count scratch_put() gives it
+ * back to); NULL when every level is taken, the event counted lost. A plain increment
+ * suffices: a program that interrupts another on its CPU ends before the one it
+ * interrupted resumes, so levels are taken and given back last in, first out.
  */
-static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device *dev, __u64 addr,
-					  __u8 type, __u64 arg2, __u64 arg3,
-					  const struct emit_extra *x)
+static __always_inline struct record_buf *scratch_get(__u32 **depth)
 {
-	__u32 zero = 0, size = sizeof(struct pwru_event);
-	struct record_buf *buf = bpf_map_lookup_elem(&scratch, &zero);
-	struct pwru_event *ev;
+	__u32 zero = 0, level;
+	struct record_buf *buf;
 
-	if (!buf)
-		return;
-	ev = (void *)buf->b;
+	*depth = bpf_map_lookup_elem(&scratch_depth, &zero);
+	if (!*depth)
+		return NULL;
+	level = **depth;
+	if (level >= SCRATCH_LEVELS) {
+		count_lost();
+		return NULL;
+	}
+	buf = bpf_map_lookup_elem(&scratch, &level);
+	if (buf)
+		**depth = level + 1;
+	return buf;
+}
+
+static __always_inline void scratch_put(__u32 *depth)
+{
+	*depth -= 1;
+}
+
+/* emit_event_ex()'s record, built in BUF, which the caller gives back however this returns. */
+static __always_inline void emit_into(struct record_buf *buf, struct sk_buff *skb,
+				      struct net_device *dev, __u64 addr, __u8 type, __u64 arg2,
+				      __u64 arg3, const struct emit_extra *x)
+{
+	__u32 size = sizeof(struct pwru_event);
+	struct pwru_event *ev = (void *)buf->b;
+
 	fill_header(ev, (__u64)skb, addr, type, arg2, arg3);
 	if (cfg_output_meta)
 		fill_meta(skb, dev, ev);
@@ -574,6 +613,24 @@ static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device
 		return;
 	}
 	emit_record(buf, size);
+}
+
+/*
+ * Builds the record for SKB at function ADDR and queues it. ARG2/ARG3 are the function's
+ * second and third arguments (drop reasons), TYPE an enum pwru_event_type, X NULL or what
+ * the producer adds (a constant NULL is pruned).
+ */
+static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device *dev, __u64 addr,
+					  __u8 type, __u64 arg2, __u64 arg3,
+					  const struct emit_extra *x)
+{
+	__u32 *depth;
+	struct record_buf *buf = scratch_get(&depth);
+
+	if (!buf)
+		return;
+	emit_into(buf, skb, dev, addr, type, arg2, arg3, x);
+	scratch_put(depth);
 }
 
 /*

@@ -31,20 +31,17 @@ static __always_inline __u16 xdp_l3(void *data, __u32 len, __u16 *proto)
 	return p == ETH_P_IP || p == ETH_P_IPV6 ? off + 2 : 0;
 }
 
-static __always_inline void emit_xdp_event(struct xdp_buff *xdp, __u64 addr, __u8 type,
-					   const struct emit_extra *x)
+/* emit_xdp_event()'s record, built in BUF (emit_into()). */
+static __always_inline void emit_xdp_into(struct record_buf *buf, struct xdp_buff *xdp, __u64 addr,
+					  __u8 type, const struct emit_extra *x)
 {
-	__u32 zero = 0, size = sizeof(struct pwru_event), len;
-	struct record_buf *buf = bpf_map_lookup_elem(&scratch, &zero);
+	__u32 size = sizeof(struct pwru_event), len;
 	struct net_device *dev = BPF_CORE_READ(xdp, rxq, dev);
 	void *data = BPF_CORE_READ(xdp, data);
-	struct pwru_event *ev;
+	struct pwru_event *ev = (void *)buf->b;
 	__u16 l3, proto = 0;
 
-	if (!buf)
-		return;
 	len = BPF_CORE_READ(xdp, data_end) - data;
-	ev = (void *)buf->b;
 	fill_header(ev, (__u64)xdp, addr, type, 0, 0);
 	l3 = xdp_l3(data, len, &proto);
 	if (cfg_output_meta && dev) {
@@ -66,6 +63,18 @@ static __always_inline void emit_xdp_event(struct xdp_buff *xdp, __u64 addr, __u
 	if (cfg_snaplen && len)
 		size = fill_packet_bytes(buf->b, size, data, len, len, PWRU_LINK_ETH);
 	emit_record(buf, size);
+}
+
+static __always_inline void emit_xdp_event(struct xdp_buff *xdp, __u64 addr, __u8 type,
+					   const struct emit_extra *x)
+{
+	__u32 *depth;
+	struct record_buf *buf = scratch_get(&depth);
+
+	if (!buf)
+		return;
+	emit_xdp_into(buf, xdp, addr, type, x);
+	scratch_put(depth);
 }
 
 #endif
