@@ -66,8 +66,11 @@ SKELS    := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 # only the entry point groups a run of it can load (bpf/probe_sections.h): kprobe-multi
 # its own, and fentry's or the kretprobes' for return values (src/probe/retsplit.c).
 # src/probe/objects.c hands it to the loader; tests/unit/test_objects.c checks it.
-BPF_ONLY := kprobe-multi
+# kprobe-multi-first: a kprobe-multi run whose return values all go through fentry with
+# the skb first (nf_hook_slow's, the default) needs no other template: a third the size.
+BPF_ONLY := kprobe-multi kprobe-multi-first
 BPF_ONLY_kprobe-multi := KPROBE_MULTI FENTRY KPROBE_HOLD
+BPF_ONLY_kprobe-multi-first := KPROBE_MULTI FENTRY_FIRST
 BPF_ONLY_OBJS := $(patsubst %,$(OUT)/pwru-%.bpf.o,$(BPF_ONLY))
 SKELS    += $(patsubst %,$(OUT)/pwru-%.skel.h,$(BPF_ONLY))
 SRC_DIRS := src src/discover src/probe src/output

@@ -40,12 +40,19 @@
 #else
 #define FENTRY_ONE(n)
 #endif
+/* fentry_skb_1 alone: the return values of functions whose skb comes first (nf_hook_slow) */
+#if PWRU_WITH_FENTRY || PWRU_WITH_FENTRY_FIRST
+#define FENTRY_FIRST(n) FENTRY_ENTRY(n)
+#else
+#define FENTRY_FIRST(n)
+#endif
 #if PWRU_WITH_FENTRY_MULTI
 #define FENTRY_MULTI_ONE(n) FENTRY_MULTI_ENTRY(n)
 #else
 #define FENTRY_MULTI_ONE(n)
 #endif
-#define FENTRY_ENTRIES(n) FENTRY_ONE(n) FENTRY_MULTI_ONE(n)
+#define FENTRY_ENTRIES(n)	FENTRY_ONE(n) FENTRY_MULTI_ONE(n)
+#define FENTRY_ENTRIES_FIRST(n) FENTRY_FIRST(n) FENTRY_MULTI_ONE(n)
 
 /*
  * The exit of a function whose entry held its event (CLONE_STASH): the return value sits
@@ -56,7 +63,7 @@
 		ret = CTX_SLOT(ctx, k);                                                            \
 		break;
 
-#if PWRU_WITH_FENTRY
+#if PWRU_WITH_FENTRY || PWRU_WITH_FENTRY_FIRST
 SEC(PWRU_SEC_FEXIT)
 int fexit_ret_1(__u64 *ctx)
 {
@@ -85,7 +92,7 @@ int fexit_ret_1(__u64 *ctx)
 }
 #endif
 
-FENTRY_ENTRIES(1)
+FENTRY_ENTRIES_FIRST(1)
 FENTRY_ENTRIES(2)
 FENTRY_ENTRIES(3)
 FENTRY_ENTRIES(4)

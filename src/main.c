@@ -190,8 +190,8 @@ static int load_bpf(struct tracer *t, struct pwru_err *e)
 	char err[512];
 	int rc;
 
-	rc = loader_open(&t->ld, t->pcap, t->backend, &t->bctx, t->pt, t->cfg->kernel_btf, err,
-			 sizeof(err));
+	rc = loader_open(&t->ld, t->pcap, t->backend, &t->bctx, t->pt, t->cfg->kernel_btf,
+			 retsplit_first(&t->rs), err, sizeof(err));
 	if (!rc) {
 		struct pwru_bpf__rodata *ro = t->ld.skel->rodata;
 

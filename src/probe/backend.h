@@ -64,6 +64,12 @@ struct backend {
 	 * load (src/probe/objects.h); NULL: pwru.bpf.o's, which holds every program.
 	 */
 	const void *(*object)(size_t *size);
+	/*
+	 * Its object for a run whose return values need no more than fentry's template for
+	 * the skb's first position (retsplit_first()): a third of .object's size, opened in
+	 * a third of the time. NULL: .object.
+	 */
+	const void *(*object_first)(size_t *size);
 	/* Program name prefix; the programs are PREFIX1..PREFIXn, one per skb position. */
 	const char *prog_prefix;
 	/* The last position its entry points read; a function with its skb beyond is skipped. */

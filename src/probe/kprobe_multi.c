@@ -379,6 +379,7 @@ const struct backend backend_kprobe_multi = {
     .sections = multi_sections,
     .nsections = 1,
     .object = object_kprobe_multi,
+    .object_first = object_kprobe_multi_first,
     .max_pos = PWRU_KPROBE_POSITIONS,
     .prog_prefix = "kprobe_multi_skb_",
     .prepare = multi_prepare,

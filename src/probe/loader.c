@@ -187,8 +187,8 @@ struct pwru_bpf *loader_open_skel(const struct bpf_object_open_opts *opts, bool 
 }
 
 int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *b,
-		struct backend_ctx *ctx, struct progtrace *pt, const char *kernel_btf, char *err,
-		size_t errlen)
+		struct backend_ctx *ctx, struct progtrace *pt, const char *kernel_btf, bool first,
+		char *err, size_t errlen)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
 	const struct hook_section *p[MAX_SECTIONS];
@@ -206,7 +206,12 @@ int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *
 	opts.btf_custom_path = core_btf_path(ld, kernel_btf);
 	/* with the boot's cut as target, the loader applies the CO-RE results: core_results() */
 	ld->core_kept = ld->core_path[0] != 0;
-	ld->skel = loader_open_skel(&opts, &ld->core_kept, b->object);
+	ld->skel = loader_open_skel(&opts, &ld->core_kept,
+				    first && b->object_first ? b->object_first : b->object);
+	if (ctx->debug && b->object)
+		fprintf(stderr, "pwru: debug: BPF object: %s's own, %s\n", b->name,
+			first && b->object_first ? "fentry's first template only"
+						 : "every fentry template and the kretprobes");
 	if (!ld->skel) {
 		rc = -errno;
 		snprintf(err, errlen, "opening the BPF object: %s", strerror(errno));

@@ -43,11 +43,11 @@ struct loader {
 size_t loader_sections(const struct hook_section **out, size_t max);
 /*
  * Hooks F and the per-program steps (B's, PT's for its own programs), then opens the
- * object (KERNEL_BTF: CO-RE source).
+ * object (KERNEL_BTF: CO-RE source): B's .object_first where FIRST (retsplit_first()).
  */
 int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *b,
-		struct backend_ctx *ctx, struct progtrace *pt, const char *kernel_btf, char *err,
-		size_t errlen);
+		struct backend_ctx *ctx, struct progtrace *pt, const char *kernel_btf, bool first,
+		char *err, size_t errlen);
 /*
  * The tracing object opened with OPTS, as built, or without its CO-RE records when
  * *STRIPPED (core_kept.h; set to false where that copy could not be made). OBJECT: the

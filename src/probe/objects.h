@@ -10,5 +10,7 @@
 
 /* kprobe-multi's entry points, fentry's and the kretprobes' (return values), tc/XDP, nft */
 const void *object_kprobe_multi(size_t *size);
+/* the same without the kretprobes and with fentry's first template only (retsplit_first()) */
+const void *object_kprobe_multi_first(size_t *size);
 
 #endif

@@ -119,6 +119,20 @@ int retsplit_init(struct retsplit *s, const struct backend *b, struct backend_ct
 	return 0;
 }
 
+bool retsplit_first(const struct retsplit *s)
+{
+	size_t i;
+
+	if (!s->on)
+		return true;
+	if (s->rb != &backend_fentry)
+		return false;
+	for (i = 0; i < s->ret.n; i++)
+		if (s->ret.funcs[i].pos != 1)
+			return false;
+	return true;
+}
+
 const struct backend *retsplit_backend(struct retsplit *s, struct backend_ctx **ctx)
 {
 	*ctx = &s->ctx;

@@ -44,6 +44,12 @@ size_t retsplit_sections(const struct hook_section **out, size_t max);
  * fentry can take a function wanting one; CTX->fs then points at the rest. 0, or -ENOMEM.
  */
 int retsplit_init(struct retsplit *s, const struct backend *b, struct backend_ctx *ctx);
+/*
+ * Whether what S hooks needs no program but fentry's template for the skb's first
+ * position and its exit (nf_hook_slow's, the default): nothing split, or only such
+ * functions through fentry. Known once retsplit_init() has run, before the object opens.
+ */
+bool retsplit_first(const struct retsplit *s);
 /* The backend on the split-off functions, and its context, or NULL when nothing is split. */
 const struct backend *retsplit_backend(struct retsplit *s, struct backend_ctx **ctx);
 /*

@@ -107,7 +107,7 @@ int main(void)
 		fprintf(stderr, "clone-bench: cannot set up here\n");
 		return 1;
 	}
-	if (loader_open(&ld, f, &backend_tracepoint, &ctx, NULL, NULL, err, sizeof(err)) ||
+	if (loader_open(&ld, f, &backend_tracepoint, &ctx, NULL, NULL, false, err, sizeof(err)) ||
 	    loader_load(&ld, err, sizeof(err))) {
 		fprintf(stderr, "clone-bench: %s\n", err);
 		return 1;

@@ -67,3 +67,44 @@ else
 	not_ok "pwru --backend fentry --output-caller attached" "$(head -n 20 "$SCRATCH/rvcaller.err")"
 fi
 check_nothing_attached "after --output-caller,"
+
+# kprobe-multi opens an object with fentry's first template only where every return value
+# has its skb first (nf_hook_slow's); a function with its skb third needs the whole one.
+backends_here
+case " $BACKENDS_HERE " in
+*" kprobe-multi "*)
+	if PWRU_RETVAL_FUNCS=ip_finish_output2 pwru_start rvm --backend kprobe-multi --debug \
+		--output-json --filter-func 'ip_finish_output2|ip_rcv' icmp; then
+		ping_dropped "$SCRATCH/rvm.out" '"ip_finish_output2"' 1 -c 1 -W 1 10.0.1.2
+		pwru_stop
+		expect_line "kprobe-multi, a return value with the skb third: the whole object" \
+			"$SCRATCH/rvm.err" "^pwru: debug: BPF object: kprobe-multi's own, every fentry template"
+		if jq -e -s '[.[] | select(.func == "ip_finish_output2")] | length >= 1 and all(.retval == 0)' "$SCRATCH/rvm.out" >/dev/null; then
+			ok "kprobe-multi: ip_finish_output2 (skb third) carries its return value 0"
+		else
+			not_ok "kprobe-multi: ip_finish_output2 (skb third) carries its return value 0" \
+				"$(grep ip_finish_output2 "$SCRATCH/rvm.out" | head -c 1500)"
+		fi
+	else
+		not_ok "pwru --backend kprobe-multi with ip_finish_output2's return value attached" \
+			"$(head -n 20 "$SCRATCH/rvm.err")"
+	fi
+	check_nothing_attached "after kprobe-multi's return values,"
+	if pwru_start rvf --backend kprobe-multi --debug --output-json \
+		--filter-func 'nf_hook_slow|ip_rcv' icmp; then
+		ping_dropped "$SCRATCH/rvf.out" 'NF_INET_LOCAL_IN/ipv4 DROP' 1 -c 1 -W 1 10.0.1.2
+		pwru_stop
+		expect_line "kprobe-multi, nf_hook_slow's verdict alone: fentry's first template only" \
+			"$SCRATCH/rvf.err" "^pwru: debug: BPF object: kprobe-multi's own, fentry's first template only"
+		if jq -e -s --argjson ns "$nsb" '[.[] | select(.func == "nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP (-EPERM)" and .netns == $ns and .retval == -1)] | length >= 1' "$SCRATCH/rvf.out" >/dev/null; then
+			ok "kprobe-multi, first template only: the dropped echo request's nf_hook_slow returns -1"
+		else
+			not_ok "kprobe-multi, first template only: the dropped echo request's nf_hook_slow returns -1" \
+				"$(head -c 1500 "$SCRATCH/rvf.out")"
+		fi
+	else
+		not_ok "pwru --backend kprobe-multi on nf_hook_slow attached" "$(head -n 20 "$SCRATCH/rvf.err")"
+	fi
+	check_nothing_attached "after kprobe-multi's first-template object,"
+	;;
+esac
