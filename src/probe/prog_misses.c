@@ -118,6 +118,14 @@ static void link_fd_misses(int fd, struct scan *sc)
 	close(pfd);
 }
 
+bool link_info_has_missed(int link_fd)
+{
+	uint64_t info[32] = {0};
+	uint32_t len = sizeof(info);
+
+	return !bpf_obj_get_info_by_fd(link_fd, info, &len) && len >= LINK_INFO_MISSED;
+}
+
 /*
  * Every backend keeps its programs or their links open while they are attached: the
  * process's descriptors name them all, whichever backend made them. Before 6.7 no skip of

@@ -26,4 +26,7 @@ struct prog_misses {
 /* The kernel's counts of skipped calls over the programs and links this process holds. */
 void prog_misses(struct prog_misses *m);
 
+/* True when the link's info, in the kernel's layout, holds a kprobe's missed count (6.7+). */
+bool link_info_has_missed(int link_fd);
+
 #endif
