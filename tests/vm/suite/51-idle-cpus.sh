@@ -13,14 +13,7 @@ if [ "$ncpu" -lt 2 ]; then
 	ok "two CPUs' idle tasks # SKIP one CPU here"
 	exit 0
 fi
-check "two netns joined by veth" netns_pair
-check "a second veth pair, va2 10.0.2.1 and vb2 10.0.2.2" sh -c "
-	$IP link add va2 netns a type veth peer name vb2 netns b &&
-	$IP -n a addr add 10.0.2.1/24 dev va2 && $IP -n b addr add 10.0.2.2/24 dev vb2 &&
-	$IP -n a link set va2 up && $IP -n b link set vb2 up"
-check "RPS in b: vb's packets to CPU 0, vb2's to CPU 1" $IP netns exec b sh -c '
-	echo 1 >/sys/class/net/vb/queues/rx-0/rps_cpus &&
-	echo 2 >/sys/class/net/vb2/queues/rx-0/rps_cpus'
+two_flows
 check "nft in b accepts 10.0.1.1's echo requests and drops 10.0.2.1's, counting both" \
 	$IP netns exec b $NFT add table inet idle \; \
 	add chain inet idle input '{ type filter hook input priority 0; policy accept; }' \; \

@@ -14,21 +14,10 @@ if [ "$ncpu" -lt 2 ]; then
 	ok "calls not seen # SKIP one CPU here"
 	exit 0
 fi
-check "two netns joined by veth" netns_pair
-check "a second veth pair, va2 10.0.2.1 and vb2 10.0.2.2" sh -c "
-	$IP link add va2 netns a type veth peer name vb2 netns b &&
-	$IP -n a addr add 10.0.2.1/24 dev va2 && $IP -n b addr add 10.0.2.2/24 dev vb2 &&
-	$IP -n a link set va2 up && $IP -n b link set vb2 up"
-check "RPS in b: vb's packets to CPU 0, vb2's to CPU 1" $IP netns exec b sh -c '
-	echo 1 >/sys/class/net/vb/queues/rx-0/rps_cpus &&
-	echo 2 >/sys/class/net/vb2/queues/rx-0/rps_cpus'
+two_flows
 
-kv=$(uname -r)
-kmaj=${kv%%.*} kmin=${kv#*.} kmin=${kmin%%[!0-9]*}
-counts=1 # the kernel counts kprobe programs' skips: 6.7 and later
-if [ "$kmaj" -lt 6 ] || { [ "$kmaj" = 6 ] && [ "$kmin" -lt 7 ]; }; then
-	counts=0
-fi
+counts=0 # the kernel counts kprobe programs' skips: 6.7 and later
+kernel_at_least 6.7 && counts=1
 
 # the kernel's own counts while pwru runs: its programs' recursion_misses (bpftool), its
 # links' missed (/proc's fdinfo, where the kernel shows it there: 6.16 and later)

@@ -6,11 +6,10 @@
 # nf_hook_slow all depend on it. arm64 6.1 runs the pair in scenario 50 itself.
 . tests/vm/suite/lib.sh
 
-v=$(uname -r | awk -F'[.-]' '{ print $1 * 100 + $2 }')
 if [ "$(uname -m)" != x86_64 ]; then
 	ok "x86's kprobe/kretprobe pair # SKIP $(uname -m): scenario 50 runs this kernel's own way"
 	exit 0
-elif [ "$v" -lt 515 ]; then
+elif ! kernel_at_least 5.15; then
 	ok "x86's kprobe/kretprobe pair # SKIP $(uname -r): kretprobes carry no attach cookie before 5.15"
 	exit 0
 fi

@@ -63,6 +63,25 @@ netns_pair() {
 		$IP -n a link set va up && $IP -n b link set vb up
 }
 
+# Two flows into b on two CPUs: netns_pair, a second veth pair va2 (10.0.2.1) / vb2
+# (10.0.2.2), and RPS in b steering vb's packets to CPU 0 and vb2's to CPU 1, where the
+# backlog runs in the softirq of the IPI (inside whatever was running there).
+two_flows() {
+	check "two netns joined by veth" netns_pair
+	check "a second veth pair, va2 10.0.2.1 and vb2 10.0.2.2" sh -c "
+		$IP link add va2 netns a type veth peer name vb2 netns b &&
+		$IP -n a addr add 10.0.2.1/24 dev va2 && $IP -n b addr add 10.0.2.2/24 dev vb2 &&
+		$IP -n a link set va2 up && $IP -n b link set vb2 up"
+	check "RPS in b: vb's packets to CPU 0, vb2's to CPU 1" $IP netns exec b sh -c '
+		echo 1 >/sys/class/net/vb/queues/rx-0/rps_cpus &&
+		echo 2 >/sys/class/net/vb2/queues/rx-0/rps_cpus'
+}
+
+# kernel_at_least MAJOR.MINOR: the running kernel is that version or later.
+kernel_at_least() {
+	uname -r | awk -F'[.-]' -v want="$1" '{ split(want, w, "."); exit !($1 * 1000 + $2 >= w[1] * 1000 + w[2]) }'
+}
+
 # listening_8080: a socket in b listens on port 8080 (1F90, state 0A), tcp or tcp6 (busybox's
 # nc and httpd listen on tcp6): what a connection from a waits for, not a fixed sleep.
 listening_8080() {
