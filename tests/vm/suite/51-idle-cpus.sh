@@ -8,12 +8,7 @@
 # requests and drops the other's, counting both.
 . tests/vm/suite/lib.sh
 
-ncpu=$(nproc)
-if [ "$ncpu" -lt 2 ]; then
-	ok "two CPUs' idle tasks # SKIP one CPU here"
-	exit 0
-fi
-two_flows
+two_flows "two CPUs' idle tasks"
 check "nft in b accepts 10.0.1.1's echo requests and drops 10.0.2.1's, counting both" \
 	$IP netns exec b $NFT add table inet idle \; \
 	add chain inet idle input '{ type filter hook input priority 0; policy accept; }' \; \
@@ -26,7 +21,7 @@ counted() {
 		sed -n "s/.*saddr $1 .* counter packets \([0-9]*\) .*/\1/p"
 }
 
-if [ "$ncpu" -ge 3 ]; then
+if [ "$(nproc)" -ge 3 ]; then
 	cpu_x=2 cpu_y=2
 else
 	cpu_x=1 cpu_y=0

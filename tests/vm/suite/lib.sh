@@ -63,10 +63,15 @@ netns_pair() {
 		$IP -n a link set va up && $IP -n b link set vb up
 }
 
-# Two flows into b on two CPUs: netns_pair, a second veth pair va2 (10.0.2.1) / vb2
+# two_flows WHAT: two flows into b on two CPUs: netns_pair, a second veth pair va2 (10.0.2.1) / vb2
 # (10.0.2.2), and RPS in b steering vb's packets to CPU 0 and vb2's to CPU 1, where the
 # backlog runs in the softirq of the IPI (inside whatever was running there).
+# WHAT is what the scenario checks: one ok line skipping it ends the scenario on one CPU.
 two_flows() {
+	if [ "$(nproc)" -lt 2 ]; then
+		ok "$1 # SKIP one CPU here"
+		exit 0
+	fi
 	check "two netns joined by veth" netns_pair
 	check "a second veth pair, va2 10.0.2.1 and vb2 10.0.2.2" sh -c "
 		$IP link add va2 netns a type veth peer name vb2 netns b &&
