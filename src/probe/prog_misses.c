@@ -95,16 +95,26 @@ static uint64_t link_missed(const uint64_t *info, uint32_t len)
 	return 0;
 }
 
+/*
+ * FD's link info in INFO (32 words, zeroed past the kernel's size, as it checks); the
+ * kernel's size of it, 0 on failure.
+ */
+static uint32_t link_info(int fd, uint64_t *info)
+{
+	uint32_t len = 32 * sizeof(*info);
+
+	memset(info, 0, len);
+	return bpf_obj_get_info_by_fd(fd, info, &len) ? 0 : len;
+}
+
 /* A link's program too: most are attached through links, whose program fd may be closed. */
 static void link_fd_misses(int fd, struct scan *sc)
 {
-	/* zeroed past the kernel's size, as it checks; the ids are at 4 and 8 */
-	uint64_t info[32] = {0};
-	uint32_t len = sizeof(info);
+	uint64_t info[32];
+	uint32_t len = link_info(fd, info); /* the ids are at 4 and 8 */
 	int pfd;
 
-	if (bpf_obj_get_info_by_fd(fd, info, &len) || len < 12 ||
-	    !first_time(&sc->links, u32_at(info, 4)))
+	if (len < 12 || !first_time(&sc->links, u32_at(info, 4)))
 		return;
 	sc->counts_all |= len >= LINK_INFO_MISSED;
 	sc->m->links += link_missed(info, len);
@@ -120,10 +130,9 @@ static void link_fd_misses(int fd, struct scan *sc)
 
 bool link_info_has_missed(int link_fd)
 {
-	uint64_t info[32] = {0};
-	uint32_t len = sizeof(info);
+	uint64_t info[32];
 
-	return !bpf_obj_get_info_by_fd(link_fd, info, &len) && len >= LINK_INFO_MISSED;
+	return link_info(link_fd, info) >= LINK_INFO_MISSED;
 }
 
 /*
