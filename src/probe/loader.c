@@ -194,6 +194,7 @@ int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *
 	const struct hook_section *p[MAX_SECTIONS];
 	struct hook_section secs[MAX_SECTIONS];
 	size_t n = loader_sections(p, MAX_SECTIONS), i;
+	bool small = first && b->object_first;
 	int rc;
 
 	*ld = (struct loader){.b = b, .ctx = ctx, .pt = pt, .user_btf = kernel_btf != NULL};
@@ -206,12 +207,11 @@ int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *
 	opts.btf_custom_path = core_btf_path(ld, kernel_btf);
 	/* with the boot's cut as target, the loader applies the CO-RE results: core_results() */
 	ld->core_kept = ld->core_path[0] != 0;
-	ld->skel = loader_open_skel(&opts, &ld->core_kept,
-				    first && b->object_first ? b->object_first : b->object);
+	ld->skel = loader_open_skel(&opts, &ld->core_kept, small ? b->object_first : b->object);
 	if (ctx->debug && b->object)
 		fprintf(stderr, "pwru: debug: BPF object: %s's own, %s\n", b->name,
-			first && b->object_first ? "fentry's first template only"
-						 : "every fentry template and the kretprobes");
+			small ? "fentry's first template only"
+			      : "every fentry template and the kretprobes");
 	if (!ld->skel) {
 		rc = -errno;
 		snprintf(err, errlen, "opening the BPF object: %s", strerror(errno));
