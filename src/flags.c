@@ -103,7 +103,7 @@ static const struct flag flags[] = {
     {"output-file", F_STRING, OFF(output_file), "PATH",
      "write events to PATH instead of stdout, rotated by size", "@file"},
     {"output-file-max-size", F_U64, OFF(output_file_max_size), "MB",
-     "rotate --output-file past this many megabytes (default 100)"},
+     "rotate --output-file past this many megabytes (default 100; 0: 100, as pwru)"},
     {"output-file-max-backups", F_U64, OFF(output_file_max_backups), "N",
      "keep at most N rotated files (0: all)"},
     {"output-file-max-age", F_U64, OFF(output_file_max_age), "DAYS",
@@ -434,8 +434,9 @@ static int validate_output(struct pwru_config *cfg, struct pwru_err *e)
 		return err_bad_input(e, EINVAL,
 				     "--netns-names-max-length must be at most 255, not %llu",
 				     (unsigned long long)cfg->netns_names_max_length);
+	/* pwru's rotation (lumberjack) reads 0 as its default: scripts pass it for that */
 	if (!cfg->output_file_max_size)
-		return err_bad_input(e, EINVAL, "--output-file-max-size must be at least 1 (MB)");
+		cfg->output_file_max_size = 100;
 	if (cfg->output_pcap && cfg->output_file && !strcmp(cfg->output_pcap, cfg->output_file))
 		return err_bad_input(e, EINVAL,
 				     "--output-pcap and --output-file name the same file");

@@ -105,6 +105,10 @@ static void test_errors(void)
 	       "pwru's --set-percpu-buf and --netns-names-max-length are taken");
 	is_int(c.netns_names_max_length, 20, "the NETNS NAME width");
 	flags_free(&c);
+	is_int(PARSE(&c, "--output-file-max-size", "0"), 0,
+	       "--output-file-max-size 0 is taken, as pwru's scripts pass it");
+	is_int(c.output_file_max_size, 100, "and read as pwru's rotation reads it: 100 MB");
+	flags_free(&c);
 	is_int(PARSE(&c, "--netns-names-max-length", "256"), -1, "a uint8 in pwru");
 	is_str(e.msg, "--netns-names-max-length must be at most 255, not 256", "says the range");
 	flags_free(&c);
