@@ -23,8 +23,9 @@ static int compile_error(struct pwru_err *e, int rc, const char *what, const cha
 }
 
 /*
- * --output-chains takes its value only as =path: in "--output-chains path icmp" the word
- * went to the pcap-filter, where it is a syntax error; said so, whatever libpcap hinted.
+ * --output-chains takes its value only as =path, a switch its true or false only after
+ * '=': in "--output-chains path icmp" and "--output-meta false icmp" the word went to the
+ * pcap-filter, where it is a syntax error; said so, whatever libpcap hinted.
  */
 static int pcap_error(const struct pwru_config *cfg, int rc, const char *why, struct pwru_err *e)
 {
@@ -36,6 +37,12 @@ static int pcap_error(const struct pwru_config *cfg, int rc, const char *why, st
 				     "bad pcap-filter '%s': %s (--output-chains takes its value "
 				     "after '=': did you mean --output-chains=path?)",
 				     x, why);
+	if (rc == -EINVAL && cfg->bool_word_flag)
+		return err_bad_input(e, EINVAL,
+				     "bad pcap-filter '%s': %s (--%s takes true or false only "
+				     "after '=': did you mean --%s=%s?)",
+				     x, why, cfg->bool_word_flag, cfg->bool_word_flag,
+				     cfg->bool_word);
 	return compile_error(e, rc, "pcap-filter", x, why);
 }
 

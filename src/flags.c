@@ -385,8 +385,16 @@ static int parse_one(int argc, char **argv, int *i, struct pwru_config *cfg, str
 	}
 	if (eq)
 		return set_value(f, eq + 1, cfg, e);
-	if (f->kind == F_BOOL)
+	if (f->kind == F_BOOL) {
+		bool unused;
+
+		/* pflag's too: "--output-meta false" is the switch, then a pcap-filter word */
+		if (!cfg->bool_word_flag && *i + 1 < argc && !parse_bool(argv[*i + 1], &unused)) {
+			cfg->bool_word_flag = f->name;
+			cfg->bool_word = argv[*i + 1];
+		}
 		return set_value(f, "true", cfg, e);
+	}
 	if (f->kind == F_OPTSTR)
 		return set_value(f, NULL, cfg, e);
 	if (*i + 1 >= argc) {

@@ -77,6 +77,8 @@ struct pwru_config {
 	bool help;
 	bool version;
 	char *pcap_expr; /* the positional arguments joined with spaces */
+	/* the first switch given a separate true/false word, which went to pcap_expr */
+	const char *bool_word_flag, *bool_word;
 };
 
 #define FLAGS_UNSET UINT64_MAX

@@ -130,6 +130,14 @@ walk "bad pcap-filter 'EXPR': ..." 2 \
 walk "bad pcap-filter 'EXPR': ..." 2 \
 	"bad pcap-filter 'path': .*\\(--output-chains takes its value after '=': did you mean --output-chains=path\\?\\)\$" \
 	nobody ./pwru --output-chains path
+# a switch takes true/false only after '=' (pflag's rule): the space form leaves it to the
+# pcap-filter, wherever the filter's words are
+walk "bad pcap-filter 'EXPR': ..." 2 \
+	"bad pcap-filter 'false icmp': .*syntax error \\(--output-meta takes true or false only after '=': did you mean --output-meta=false\\?\\)\$" \
+	./pwru --output-meta false icmp
+walk "bad pcap-filter 'EXPR': ..." 2 \
+	"bad pcap-filter 'icmp 0': .*\\(--output-tuple takes true or false only after '=': did you mean --output-tuple=0\\?\\)\$" \
+	nobody ./pwru icmp --output-json=false --output-tuple 0
 walk "bad --filter-tunnel-pcap-lN 'EXPR': ..." 2 \
 	"bad --filter-tunnel-pcap-l3 'arp': it cannot judge an IP packet .*: use --filter-tunnel-pcap-l2$" \
 	./pwru --filter-tunnel-pcap-l3 arp icmp
