@@ -33,6 +33,7 @@
 #include "src/discover/btf_check.h"
 #include "src/list_funcs.h"
 #include "src/phases.h"
+#include "src/privs.h"
 #include "src/netns_filter.h"
 #include "src/output/setup.h"
 #include "src/output/symbols.h"
@@ -425,16 +426,25 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 					  .size = (uint32_t)cfg->filter_track_size,
 					  .non_skb_funcs = cfg->filter_non_skb_funcs,
 					  .bpfmap = cfg->output_bpfmap}};
+	const char *lacks = geteuid() ? NULL : privs_lacking();
 	char msg[512];
 	int rc;
 
 	/* a bad expression is the user's to fix first, root or not: exit 2, not 1 */
-	if (geteuid() && filter_check_pcap(cfg, e))
+	if ((geteuid() || lacks) && filter_check_pcap(cfg, e))
 		return -1;
 	if (geteuid())
 		return err_not_possible(e, EPERM,
 					"must run as root (loading BPF programs and kprobes needs "
-					"CAP_BPF, CAP_PERFMON or CAP_SYS_ADMIN); try sudo pwru");
+					"root with CAP_SYS_ADMIN); try sudo pwru");
+	if (lacks)
+		return err_not_possible(e, EPERM,
+					"runs as root without %s (left out of a container's "
+					"default capabilities): BPF programs and kprobes "
+					"need CAP_SYS_ADMIN, kernel addresses CAP_SYSLOG; run it "
+					"privileged (docker run --privileged; Kubernetes: "
+					"securityContext.privileged: true)",
+					lacks);
 	if (netns_filter_resolve(cfg->filter_netns, cfg->filter_ifname, &t.netns, &t.ifindex, e))
 		return -1;
 	if (cfg->ready_file && check_ready_file(cfg->ready_file, e))

@@ -205,6 +205,12 @@ walk "PWRU_RETVAL_FUNCS: --filter-func 'RE' is not a valid regex: ..." 2 \
 
 # --- 1: not possible here ---
 walk "must run as root (...); try sudo pwru" 1 'must run as root \(.*\); try sudo pwru$' nobody ./pwru
+# root in a container without its privileges: the capabilities named, not what fails without them
+walk "runs as root without CAPS (...): ...; run it privileged (...)" 1 \
+	'runs as root without CAP_SYS_ADMIN \(left out of a container.s default capabilities\): .*; run it privileged \(docker run --privileged; Kubernetes: securityContext.privileged: true\)$' \
+	setpriv --bounding-set=-sys_admin ./pwru
+walk "bad pcap-filter 'EXPR': ..." 2 "bad pcap-filter 'icmp and': " \
+	setpriv --bounding-set=-sys_admin ./pwru icmp and
 walk "cannot read kernel BTF from /sys/kernel/btf/vmlinux: ... (needs CONFIG_DEBUG_INFO_BTF=y, or --kernel-btf FILE)" 1 \
 	'cannot read kernel BTF from /sys/kernel/btf/vmlinux: .* \(needs CONFIG_DEBUG_INFO_BTF=y, or --kernel-btf FILE\)$' \
 	unshare -m sh -c 'mount -t tmpfs none /sys/kernel/btf && exec ./pwru'
