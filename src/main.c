@@ -60,12 +60,15 @@ static void on_signal(int sig)
 /* No SA_RESTART: a signal must wake the epoll wait and any attach loop. */
 static void install_signals(void)
 {
-	struct sigaction sa = {.sa_handler = on_signal};
+	struct sigaction sa = {.sa_handler = on_signal}, hup;
 
 	outstream_stop_arm();
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	/* a hangup (the ssh session gone) ends the trace as Ctrl-C does; nohup's ignore stays */
+	if (!sigaction(SIGHUP, NULL, &hup) && hup.sa_handler != SIG_IGN)
+		sigaction(SIGHUP, &sa, NULL);
 }
 
 /*

@@ -25,6 +25,31 @@ else
 	not_ok "SIGTERM: pwru attached" "$(head -n 20 "$SCRATCH/term.err")"
 fi
 
+# A hangup (the terminal or ssh session gone) ends it as SIGTERM does: the exit line is
+# written, the trace's end too; under nohup (SIGHUP ignored) it goes on.
+if pwru_start hup --filter-func 'ip_rcv|icmp_rcv'; then
+	kill -HUP "$PWRU_PID"
+	wait "$PWRU_PID"
+	status=$?
+	PWRU_PID=
+	if [ $status -eq 0 ] && grep -qE '^pwru: [0-9]+ events?, [0-9]+ lost$' "$SCRATCH/hup.err"; then
+		ok "SIGHUP: exits 0 with its exit line"
+	else
+		not_ok "SIGHUP: exits 0 with its exit line" "status $status"
+		show "pwru stderr" "$SCRATCH/hup.err"
+	fi
+	check_nothing_attached "after SIGHUP"
+else
+	not_ok "SIGHUP: pwru attached" "$(head -n 20 "$SCRATCH/hup.err")"
+fi
+if (trap '' HUP && pwru_start nohup --filter-func 'ip_rcv|icmp_rcv' && kill -HUP "$PWRU_PID" &&
+	sleep 0.5 && kill -0 "$PWRU_PID" && kill -INT "$PWRU_PID" && wait "$PWRU_PID"); then
+	ok "SIGHUP ignored (nohup): pwru goes on, Ctrl-C ends it"
+else
+	not_ok "SIGHUP ignored (nohup): pwru goes on, Ctrl-C ends it"
+	show "pwru stderr" "$SCRATCH/nohup.err"
+fi
+
 if pwru_start kill --filter-func 'ip_rcv|icmp_rcv'; then
 	kill -KILL "$PWRU_PID"
 	wait "$PWRU_PID" 2>/dev/null
