@@ -291,7 +291,7 @@ static int leaf(struct parser *ps, const struct walk *w, struct skb_access *a)
 		return unexpected(ps, wanted);
 	}
 	if (!t || !(btf_is_int(t) || btf_is_enum(t) || btf_is_enum64(t) || btf_is_ptr(t)))
-		return fail(ps, -EINVAL, "'%.*s' is %s: only integers, enums and pointers compare",
+		return fail(ps, -EINVAL, "'%.*s' is %s: only integers, enums and pointers are read",
 			    len, w->start, t ? kind_name(t) : "unknown");
 	if (size < 1 || size > 8)
 		return fail(ps, -EINVAL, "'%.*s' is %lld bytes: at most 8 are read", len, w->start,

@@ -176,6 +176,14 @@ static void test_loads(void)
 	is_int(skb_expr_metadata(btf, EXPR_ROOT_SKB, (const char *const[]){"skb->hash == 1"}, 1, &c,
 				 kinds, &bad, err, sizeof(err)),
 	       -EINVAL, "a comparison is not a value: %s", err);
+	/* said for a value to print as for one to compare */
+	is_int(skb_expr_metadata(btf, EXPR_ROOT_SKB, (const char *const[]){"skb->dev->name"}, 1, &c,
+				 kinds, &bad, err, sizeof(err)),
+	       -EINVAL, "a char array is refused as a value");
+	ok(strstr(err,
+		  "'skb->dev->name' is an array: only integers, enums and pointers are read") !=
+	       NULL,
+	   "in words that fit a printed value: %s", err);
 }
 
 /* --output-skb's check for bpf_snprintf_btf, on a BTF that has it and one that has not */
