@@ -79,6 +79,14 @@ struct sink_ops {
 	int (*close)(struct sink *s, const struct output_stats *st);
 };
 
+/*
+ * JSON's own objects, of --output-json's events and --output-chains --output-json's chains
+ * alike (src/output/sink_json.c): {"type":"lost",...} when the kernel's count of lost events
+ * grew to TOTAL, {"type":"end",...} last. 0, or -1 when OUT failed.
+ */
+int json_lost_line(FILE *out, const char *node, uint64_t total);
+int json_end_line(FILE *out, const char *node, const struct output_stats *s);
+
 /* The sink called NAME, or NULL. */
 const struct sink_ops *sink_find(const char *name);
 

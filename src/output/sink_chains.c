@@ -480,6 +480,9 @@ static int chains_close(struct sink *s, const struct output_stats *stats)
 
 	if (st->form == FORM_PATH)
 		rc |= print_paths(st);
+	/* the JSON stream ends as --output-json's does: a pipeline checks its losses there */
+	if (st->form == FORM_JSON)
+		rc |= json_end_line(s->out, s->opts->node, stats);
 	if (chains_cut(st->cs))
 		fprintf(s->diag,
 			"pwru: more than %d packets in flight %llu time%s: their chains were cut\n",
@@ -515,11 +518,17 @@ const struct sink_ops sink_chains = {
     .close = chains_close,
 };
 
+static void chains_json_lost(struct sink *s, uint64_t total)
+{
+	json_lost_line(s->out, s->opts->node, total);
+}
+
 const struct sink_ops sink_chains_json = {
     .name = "chains-json",
     .open = chains_json_open,
     .record = chains_record,
     .tick = chains_tick_,
+    .lost = chains_json_lost,
     .close = chains_close,
 };
 

@@ -287,14 +287,20 @@ static int json_open(struct sink *o)
 			key_str(f, "node", (o)->opts->node);                                       \
 	} while (0)
 
-static int emit(struct sink *o, struct fmt *f, char *line)
+/* The object's end and its line's, written out. */
+static int emit_to(FILE *out, struct fmt *f, char *line)
 {
 	size_t n;
 
 	fmt_char(f, '}');
 	*f->p++ = '\n';
 	n = (size_t)(f->p - line);
-	return fwrite_unlocked(line, 1, n, o->out) == n ? 0 : -1;
+	return fwrite_unlocked(line, 1, n, out) == n ? 0 : -1;
+}
+
+static int emit(struct sink *o, struct fmt *f, char *line)
+{
+	return emit_to(o->out, f, line);
 }
 
 /*
@@ -385,29 +391,48 @@ static int json_record(struct sink *o, const struct pwru_record *r)
 	return emit(o, &f, st->line);
 }
 
-static void json_lost(struct sink *o, uint64_t total)
+/* A short object of TYPE, with the node's name when given; its keys follow. */
+static void short_object(struct fmt *f, const char *type, const char *node)
 {
-	struct json_state *st = o->priv;
-	struct fmt f = {st->line, st->line + sizeof(st->line) - 2};
-
-	open_object(&f, o, "lost");
-	key_u64(&f, "lost", total);
-	emit(o, &f, st->line);
+	fmt_lit(f, "{\"type\":");
+	fmt_json_str(f, type);
+	if (node)
+		key_str(f, "node", node);
 }
 
-static int json_close(struct sink *o, const struct output_stats *s)
+int json_lost_line(FILE *out, const char *node, uint64_t total)
 {
-	struct json_state *st = o->priv;
-	struct fmt f = {st->line, st->line + sizeof(st->line) - 2};
-	int err;
+	char line[512];
+	struct fmt f = {line, line + sizeof(line) - 2};
 
-	open_object(&f, o, "end");
+	short_object(&f, "lost", node);
+	key_u64(&f, "lost", total);
+	return emit_to(out, &f, line);
+}
+
+int json_end_line(FILE *out, const char *node, const struct output_stats *s)
+{
+	char line[512];
+	struct fmt f = {line, line + sizeof(line) - 2};
+
+	short_object(&f, "end", node);
 	key_u64(&f, "events", s->events);
 	key_u64(&f, "lost", s->lost);
 	key_u64(&f, "not_seen", s->not_seen);
 	fmt_key(&f, "not_seen_partial");
 	fmt_str(&f, s->not_seen_partial ? "true" : "false");
-	err = emit(o, &f, st->line);
+	return emit_to(out, &f, line);
+}
+
+static void json_lost(struct sink *o, uint64_t total)
+{
+	json_lost_line(o->out, o->opts->node, total);
+}
+
+static int json_close(struct sink *o, const struct output_stats *s)
+{
+	int err = json_end_line(o->out, o->opts->node, s);
+
 	err |= fflush(o->out) ? -1 : 0;
 	free(o->priv);
 	o->priv = NULL;

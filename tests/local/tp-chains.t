@@ -94,6 +94,9 @@ check "--output-meta=false: chain headers have the tuple and process, no netns n
 check "--output-meta=false --output-json: chain objects without netns and iface keys" \
 	"jq -e -s 'map(select(.type == \"chain\")) | length >= 4 and all(has(\"netns\") or has(\"iface\") | not)' '$scratch/nometajson.out' >/dev/null" \
 	"$(grep -m 2 chain "$scratch/nometajson.out")"
+check "--output-chains --output-json: the stream ends with the end object, as --output-json's" \
+	"tail -n 1 '$scratch/nometajson.out' | jq -e 'select(.type == \"end\") | .events >= 4 and .lost == 0' >/dev/null" \
+	"$(tail -n 2 "$scratch/nometajson.out")"
 
 # The ping's reply reaches namespace a's ICMP layer with no socket of its own (ping's is a
 # copy): the kernel drops it at tp:kfree_skb, the name pwru prints for it.

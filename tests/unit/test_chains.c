@@ -75,6 +75,7 @@ static void test_json(void)
 	struct sink_opts so = {.meta = true};
 	int n = story(ev);
 	struct rendered r = render_events(&sink_chains_json, &so, ev, n, 0);
+	const char *end;
 
 	ok(r.out &&
 	       !strncmp(
@@ -89,6 +90,14 @@ static void test_json(void)
 	   "chains json: one object per chain");
 	ok(r.out && strstr(r.out, "\"end\":\"exit\"") && strstr(r.out, "\"end\":\"dropped\""),
 	   "chains json: the open chains end at exit");
+	rendered_free(&r);
+	/* a pipeline checks its losses as with --output-json: a lost object, the end last */
+	r = render_events(&sink_chains_json, &so, ev, n, 4);
+	end = r.out ? strstr(r.out, "\n{\"type\":\"end\",") : NULL;
+	ok(r.out && strstr(r.out, "\n{\"type\":\"lost\",\"lost\":4}\n") && end &&
+	       !strcmp(strchr(end, ','), ",\"events\":6,\"lost\":4,\"not_seen\":0,"
+					 "\"not_seen_partial\":false}\n"),
+	   "chains json: the losses and the end object, as --output-json's, the end last");
 	rendered_free(&r);
 	so.meta = false; /* no netns nor iface read: the keys are left out, as an event's */
 	r = render_events(&sink_chains_json, &so, ev, n, 0);
