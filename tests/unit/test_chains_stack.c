@@ -88,26 +88,29 @@ static void test_json(void)
 	struct rendered r = render_recs(&sink_chains_json, &so, recs, n, 0);
 	const char *ev = r.out ? strstr(r.out, "\"events\":[") : NULL;
 
-	is_str(ev,
-	       "\"events\":[{\"func\":\"ip_rcv\",\"t\":0,\"caller_func\":\"nf_hook_slow\","
-	       "\"caller\":{\"addr\":\"0xffffffff81a01234\",\"func\":\"nf_hook_slow\",\"offset\":"
-	       "4660,\"size\":1048576,\"module\":\"\",\"file\":\"\",\"line\":0,\"inlined\":[]},"
-	       "\"stack\":[{\"addr\":\"0xffffffff81e10004\",\"func\":\"ip_rcv\",\"offset\":4,"
-	       "\"size\":65536,\"module\":\"\",\"file\":\"\",\"line\":0,\"inlined\":[]},"
-	       "{\"addr\":\"0xffffffff81a01234\",\"func\":\"nf_hook_slow\",\"offset\":4660,"
-	       "\"size\":1048576,\"module\":\"\",\"file\":\"\",\"line\":0,\"inlined\":[]}]},"
-	       "{\"func\":\"icmp_rcv\",\"t\":100,\"caller_func\":\"ip_rcv\",\"caller\":{\"addr\":"
-	       "\"0xffffffff81e1009a\",\"func\":\"ip_rcv\",\"offset\":154,\"size\":65536,"
-	       "\"module\":\"\",\"file\":\"\",\"line\":0,\"inlined\":[]},\"stack\":["
-	       "{\"addr\":\"0xffffffff81e20004\",\"func\":\"icmp_rcv\",\"offset\":4,\"size\":65536,"
-	       "\"module\":\"\",\"file\":\"\",\"line\":0,\"inlined\":[]},{\"addr\":"
-	       "\"0xffffffff81e1009a\",\"func\":\"ip_rcv\",\"offset\":154,\"size\":65536,"
-	       "\"module\":\"\",\"file\":\"\",\"line\":0,\"inlined\":[]},{\"addr\":"
-	       "\"0xffffffff81a01234\",\"func\":\"nf_hook_slow\",\"offset\":4660,\"size\":1048576,"
-	       "\"module\":\"\",\"file\":\"\",\"line\":0,\"inlined\":[]}]},"
-	       "{\"func\":\"kfree_skbmem\",\"t\":200,\"caller_func\":\"\",\"caller\":null,"
-	       "\"stack\":[]}]}\n",
-	       "json: each event with the keys JSON events have: caller_func, caller, stack");
+	is_str(
+	    ev,
+	    "\"events\":[{\"func\":\"ip_rcv\",\"t\":0,\"caller_func\":\"nf_hook_slow\","
+	    "\"caller\":{\"addr\":\"0xffffffff81a01234\",\"func\":\"nf_hook_slow\",\"offset\":"
+	    "4660,\"size\":1048576,\"module\":\"\",\"file\":\"\",\"line\":0,\"inlined\":[]},"
+	    "\"stack\":[{\"addr\":\"0xffffffff81e10004\",\"func\":\"ip_rcv\",\"offset\":4,"
+	    "\"size\":65536,\"module\":\"\",\"file\":\"\",\"line\":0,\"inlined\":[]},"
+	    "{\"addr\":\"0xffffffff81a01234\",\"func\":\"nf_hook_slow\",\"offset\":4660,"
+	    "\"size\":1048576,\"module\":\"\",\"file\":\"\",\"line\":0,\"inlined\":[]}]},"
+	    "{\"func\":\"icmp_rcv\",\"t\":100,\"caller_func\":\"ip_rcv\",\"caller\":{\"addr\":"
+	    "\"0xffffffff81e1009a\",\"func\":\"ip_rcv\",\"offset\":154,\"size\":65536,"
+	    "\"module\":\"\",\"file\":\"\",\"line\":0,\"inlined\":[]},\"stack\":["
+	    "{\"addr\":\"0xffffffff81e20004\",\"func\":\"icmp_rcv\",\"offset\":4,\"size\":65536,"
+	    "\"module\":\"\",\"file\":\"\",\"line\":0,\"inlined\":[]},{\"addr\":"
+	    "\"0xffffffff81e1009a\",\"func\":\"ip_rcv\",\"offset\":154,\"size\":65536,"
+	    "\"module\":\"\",\"file\":\"\",\"line\":0,\"inlined\":[]},{\"addr\":"
+	    "\"0xffffffff81a01234\",\"func\":\"nf_hook_slow\",\"offset\":4660,\"size\":1048576,"
+	    "\"module\":\"\",\"file\":\"\",\"line\":0,\"inlined\":[]}]},"
+	    "{\"func\":\"kfree_skbmem\",\"t\":200,\"caller_func\":\"\",\"caller\":null,"
+	    "\"stack\":[]}]}\n"
+	    "{\"type\":\"end\",\"events\":3,\"lost\":0,\"not_seen\":0,\"not_seen_partial\":false}"
+	    "\n",
+	    "json: each event with the keys JSON events have: caller_func, caller, stack; the end");
 	rendered_free(&r);
 }
 
