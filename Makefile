@@ -68,9 +68,12 @@ SKELS    := $(patsubst bpf/%.bpf.c,$(OUT)/%.skel.h,$(BPF_SRCS))
 # src/probe/objects.c hands it to the loader; tests/unit/test_objects.c checks it.
 # kprobe-multi-first: a kprobe-multi run whose return values all go through fentry with
 # the skb first (nf_hook_slow's, the default) needs no other template: a third the size.
-BPF_ONLY := kprobe-multi kprobe-multi-first
+# kprobe-first the same for the kprobe backend (6.1, 5.10, arm64's automatic one); its runs
+# needing more (no trampolines: arm64 6.1) open pwru.bpf.o, not worth 1.9 MB of pwru.
+BPF_ONLY := kprobe-multi kprobe-multi-first kprobe-first
 BPF_ONLY_kprobe-multi := KPROBE_MULTI FENTRY KPROBE_HOLD
 BPF_ONLY_kprobe-multi-first := KPROBE_MULTI FENTRY_FIRST
+BPF_ONLY_kprobe-first := KPROBE FENTRY_FIRST
 BPF_ONLY_OBJS := $(patsubst %,$(OUT)/pwru-%.bpf.o,$(BPF_ONLY))
 SKELS    += $(patsubst %,$(OUT)/pwru-%.skel.h,$(BPF_ONLY))
 SRC_DIRS := src src/discover src/probe src/output

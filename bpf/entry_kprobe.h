@@ -51,7 +51,7 @@ static __always_inline __u64 kprobe_arg2(struct pt_regs *ctx, bool hold)
 		return handle_shown(ctx, skb, dev, &h);                                            \
 	}
 
-#if PWRU_WITH_KPROBE_MULTI
+#if PWRU_WITH_KPROBE_MULTI || PWRU_WITH_KPROBE
 /*
  * kprobe-multi's shown packets: each kprobe_multi_skb_N keeps its filter and its reject
  * path, and calls this for a packet it shows. The loader replaces it, in every one of
@@ -62,6 +62,8 @@ static __always_inline __u64 kprobe_arg2(struct pt_regs *ctx, bool hold)
  * FUNC_IP: the hooked function, asked here because an extension program's
  * bpf_get_func_ip() is not kprobe-multi's. CTX is typed as the verifier names a kprobe's
  * context for a global function on every architecture: arm64's is not struct pt_regs.
+ * Also in the kprobe backend's own object, unused: first in .text, it keeps the calls'
+ * offsets into .text, so the entry points' instructions, as pwru.bpf.o's (test_objects).
  */
 __noinline int kprobe_multi_shown(bpf_user_pt_regs_t *ctx, __u64 skb, __u64 dev, __u64 func_ip)
 {
@@ -74,7 +76,9 @@ __noinline int kprobe_multi_shown(bpf_user_pt_regs_t *ctx, __u64 skb, __u64 dev,
 	count_lost();
 	return 0;
 }
+#endif
 
+#if PWRU_WITH_KPROBE_MULTI
 #define KPROBE_MULTI_ENTRY(n)                                                                      \
 	SEC(PWRU_SEC_KPROBE_MULTI)                                                                 \
 	int kprobe_multi_skb_##n(struct pt_regs *ctx)                                              \

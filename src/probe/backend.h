@@ -67,7 +67,7 @@ struct backend {
 	/*
 	 * Its object for a run whose return values need no more than fentry's template for
 	 * the skb's first position (retsplit_first()): a third of .object's size, opened in
-	 * a third of the time. NULL: .object.
+	 * a third of the time. NULL: .object. (kprobe has this one only.)
 	 */
 	const void *(*object_first)(size_t *size);
 	/* Program name prefix; the programs are PREFIX1..PREFIXn, one per skb position. */

@@ -19,6 +19,7 @@
 #include "src/output/fmt.h"
 #include "src/probe/backend.h"
 #include "src/probe/kprobe.h"
+#include "src/probe/objects.h"
 #include "src/probe/pool.h"
 #include "src/probe/prog_misses.h"
 #include "src/discover/funcset.h"
@@ -303,6 +304,7 @@ const struct backend backend_kprobe = {
     .cannot_take = kprobe_cannot_take,
     .sections = kprobe_sections,
     .nsections = 1,
+    .object_first = object_kprobe_first,
     .max_pos = PWRU_KPROBE_POSITIONS,
     .prog_prefix = "kprobe_skb_",
     .attach = kprobe_attach,

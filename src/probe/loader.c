@@ -208,7 +208,7 @@ int loader_open(struct loader *ld, struct pcap_filter *f, const struct backend *
 	/* with the boot's cut as target, the loader applies the CO-RE results: core_results() */
 	ld->core_kept = ld->core_path[0] != 0;
 	ld->skel = loader_open_skel(&opts, &ld->core_kept, small ? b->object_first : b->object);
-	if (ctx->debug && b->object)
+	if (ctx->debug && (small || b->object)) /* kprobe has only the small one */
 		fprintf(stderr, "pwru: debug: BPF object: %s's own, %s\n", b->name,
 			small ? "fentry's first template only"
 			      : "every fentry template and the kretprobes");

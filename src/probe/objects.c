@@ -5,6 +5,7 @@
  */
 #include "pwru-kprobe-multi.skel.h"
 #include "pwru-kprobe-multi-first.skel.h"
+#include "pwru-kprobe-first.skel.h"
 #include "src/probe/objects.h"
 
 const void *object_kprobe_multi(size_t *size)
@@ -15,4 +16,9 @@ const void *object_kprobe_multi(size_t *size)
 const void *object_kprobe_multi_first(size_t *size)
 {
 	return pwru_kprobe_multi_first_bpf__elf_bytes(size);
+}
+
+const void *object_kprobe_first(size_t *size)
+{
+	return pwru_kprobe_first_bpf__elf_bytes(size);
 }

@@ -12,5 +12,7 @@
 const void *object_kprobe_multi(size_t *size);
 /* the same without the kretprobes and with fentry's first template only (retsplit_first()) */
 const void *object_kprobe_multi_first(size_t *size);
+/* the second for the kprobe backend, its kprobe_skb_N in place of kprobe-multi's */
+const void *object_kprobe_first(size_t *size);
 
 #endif
