@@ -20,6 +20,7 @@
 #include "src/probe/backend.h"
 #include "src/probe/clone.h"
 #include "src/probe/closer.h"
+#include "src/probe/ext_probe.h"
 #include "src/probe/objects.h"
 #include "src/discover/funcset.h"
 #include "src/discover/traceable.h"
@@ -52,36 +53,45 @@ static uint64_t probe_address(const struct kallsyms *ks, const struct funcset *f
 	return fs->n ? fs->funcs[0].addrs[0] : 0;
 }
 
+/*
+ * What a run needs, in small: a kprobe-multi program linked to one function, with its
+ * global function replaced by an extension (install_emit()). The link first, so that a
+ * kernel without kprobe-multi is said to lack it; then a kernel refusing the extension is
+ * one auto moves on from (to kprobe, which needs none).
+ */
 static int multi_probe(const struct backend_ctx *ctx, char *why, size_t len)
 {
-	const struct bpf_insn insns[] = {
-	    {.code = 0xb7, .dst_reg = 0, .imm = 0}, /* r0 = 0 */
-	    {.code = 0x95},			    /* exit */
-	};
-	LIBBPF_OPTS(bpf_prog_load_opts, popts, .expected_attach_type = BPF_TRACE_KPROBE_MULTI);
 	LIBBPF_OPTS(bpf_link_create_opts, lopts);
+	struct ext_probe xp;
 	unsigned long addr = probe_address(ctx->ks, ctx->fs);
-	int prog, link, err;
+	int fds[5] = {-1}, err = 0;
+	char refused[200];
 
-	prog = bpf_prog_load(BPF_PROG_TYPE_KPROBE, "pwru_probe", "GPL", insns, 2, &popts);
-	if (prog < 0) {
-		snprintf(why, len, "loading a kprobe-multi program: %s", strerror(errno));
-		return -1;
-	}
 	lopts.kprobe_multi.addrs = &addr;
 	lopts.kprobe_multi.cnt = 1;
-	link = bpf_link_create(prog, 0, BPF_TRACE_KPROBE_MULTI, &lopts);
-	err = link < 0 ? errno : 0;
-	closer_defer((int[]){link, prog}, 2);
-	if (!err)
-		return 0;
+	switch (ext_probe_target(&xp, BPF_PROG_TYPE_KPROBE, BPF_TRACE_KPROBE_MULTI, refused,
+				 sizeof(refused))) {
+	case EXT_PROBE_OK:
+		fds[0] = bpf_link_create(xp.target, 0, BPF_TRACE_KPROBE_MULTI, &lopts);
+		err = fds[0] < 0 ? errno : 0;
+		if (!err && ext_probe_link(&xp, refused, sizeof(refused)))
+			snprintf(why, len, "%s, which builds its events", refused);
+		break;
+	case EXT_PROBE_NO_TARGET:
+		snprintf(why, len, "loading a kprobe-multi program: %s", refused);
+		break;
+	default:
+		snprintf(why, len, "%s", refused);
+	}
+	ext_probe_fds(&xp, fds + 1);
+	closer_defer(fds, 5);
 	if (err == EINVAL)
 		snprintf(why, len, "kernel has no BPF_TRACE_KPROBE_MULTI link, added in 5.18");
 	else if (err == EOPNOTSUPP)
 		snprintf(why, len, "kernel built without CONFIG_FPROBE");
-	else
+	else if (err)
 		snprintf(why, len, "test link: %s", strerror(err));
-	return -1;
+	return err || xp.link < 0 ? -1 : 0;
 }
 
 static int keep_link(struct multi_state *st, struct bpf_link *l)
