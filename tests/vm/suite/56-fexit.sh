@@ -108,3 +108,42 @@ case " $BACKENDS_HERE " in
 	check_nothing_attached "after kprobe-multi's first-template object,"
 	;;
 esac
+# kprobe has that small object only (session 18); with a return value whose skb is third it
+# opens pwru.bpf.o, which holds every program (no object line).
+case " $BACKENDS_HERE " in
+*" kprobe "*)
+	if pwru_start rkf --backend kprobe --debug --output-json \
+		--filter-func 'nf_hook_slow|ip_rcv' icmp; then
+		ping_dropped "$SCRATCH/rkf.out" 'NF_INET_LOCAL_IN/ipv4 DROP' 1 -c 1 -W 1 10.0.1.2
+		pwru_stop
+		expect_line "kprobe, nf_hook_slow's verdict alone: fentry's first template only" \
+			"$SCRATCH/rkf.err" "^pwru: debug: BPF object: kprobe's own, fentry's first template only"
+		if jq -e -s '[.[] | select(.func == "nf_hook_slow NF_INET_LOCAL_IN/ipv4 DROP (-EPERM)" and .retval == -1)] | length >= 1' "$SCRATCH/rkf.out" >/dev/null &&
+			jq -e -s '[.[] | select(.func == "ip_rcv")] | length >= 1' "$SCRATCH/rkf.out" >/dev/null; then
+			ok "kprobe, first template only: ip_rcv seen, the dropped echo request's nf_hook_slow returns -1"
+		else
+			not_ok "kprobe, first template only: ip_rcv seen, the dropped echo request's nf_hook_slow returns -1" \
+				"$(head -c 1500 "$SCRATCH/rkf.out")"
+		fi
+	else
+		not_ok "pwru --backend kprobe on nf_hook_slow and ip_rcv attached" "$(head -n 20 "$SCRATCH/rkf.err")"
+	fi
+	check_nothing_attached "after kprobe's first-template object,"
+	if PWRU_RETVAL_FUNCS=ip_finish_output2 pwru_start rkm --backend kprobe --debug \
+		--output-json --filter-func 'ip_finish_output2|ip_rcv' icmp; then
+		ping_dropped "$SCRATCH/rkm.out" '"ip_finish_output2"' 1 -c 1 -W 1 10.0.1.2
+		pwru_stop
+		if ! grep -q '^pwru: debug: BPF object:' "$SCRATCH/rkm.err" &&
+			jq -e -s '[.[] | select(.func == "ip_finish_output2")] | length >= 1 and all(.retval == 0)' "$SCRATCH/rkm.out" >/dev/null; then
+			ok "kprobe, a return value with the skb third: pwru.bpf.o, ip_finish_output2 returns 0"
+		else
+			not_ok "kprobe, a return value with the skb third: pwru.bpf.o, ip_finish_output2 returns 0" \
+				"$(grep 'BPF object' "$SCRATCH/rkm.err")" "$(grep ip_finish_output2 "$SCRATCH/rkm.out" | head -c 1500)"
+		fi
+	else
+		not_ok "pwru --backend kprobe with ip_finish_output2's return value attached" \
+			"$(head -n 20 "$SCRATCH/rkm.err")"
+	fi
+	check_nothing_attached "after kprobe's whole object,"
+	;;
+esac
