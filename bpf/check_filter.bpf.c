@@ -18,5 +18,5 @@ int check_filter(struct __sk_buff *ctx)
 {
 	struct sk_buff *skb = bpf_cast_to_kern_ctx(ctx);
 
-	return filter_pcap_skb(skb, ctx->cb[0], ctx->cb[1], ctx->cb[2]);
+	return filter_pcap_skb(skb, ctx->cb[0], ctx->cb[1], ctx->cb[2], false);
 }

@@ -34,12 +34,39 @@ struct filter_pcap_percpu {
 	__u8 meta[FILTER_PCAP_META];
 };
 
+/*
+ * Two copies per CPU, so that a program that interrupts another on its CPU does not write
+ * the copy the other's filter is reading. The kernel never runs a kprobe or kprobe-multi
+ * program inside another (one per-CPU guard, bpf_prog_active, skips the inner one): those
+ * share `kprobe`. Trampoline and tracepoint programs have no such guard and run inside
+ * them: they take `other`, which they share among themselves (docs/design.md, "The BPF
+ * side": one of them nested in another's filter still overwrites its copy). A constant
+ * offset either way: no cost per hit.
+ */
+struct filter_pcap_copies {
+	struct filter_pcap_percpu kprobe;
+	struct filter_pcap_percpu other;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct filter_pcap_percpu);
+	__type(value, struct filter_pcap_copies);
 } filter_pcap_scratch_map SEC(".maps");
+
+/*
+ * The copy for a program of its kind (NESTS: not a kprobe one) in C, this CPU's copies
+ * (not NULL): the caller tests the lookup once, else clang tests the copy again.
+ */
+#define FILTER_PCAP_COPY(c, nests) ((nests) ? &(c)->other : &(c)->kprobe)
+
+static __always_inline struct filter_pcap_copies *filter_pcap_copies(void)
+{
+	__u32 key = 0;
+
+	return bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
+}
 
 /*
  * A gate (its calls become a constant at load) and a filter stub over the scratch (its body
@@ -282,18 +309,20 @@ static __always_inline bool filter_pcap_point(struct filter_pcap_percpu *pc, str
 }
 
 static __always_inline bool filter_pcap_run(struct sk_buff *skb, int layer, __u32 missing,
-					    __u32 pad, bool direct, bool copy)
+					    __u32 pad, bool direct, bool copy, bool nests)
 {
 	struct filter_pcap_percpu *pc = NULL;
+	struct filter_pcap_copies *c;
 	struct filter_pcap_view v;
 	struct filter_pcap_at at;
-	__u32 key = 0, start;
+	__u32 start;
 
 	/* in place, a body that reads no len nor skb field takes its packet in registers */
 	if (!direct || copy || filter_pcap_scratch_gate()) {
-		pc = bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
-		if (!pc)
+		c = filter_pcap_copies();
+		if (!c)
 			return false;
+		pc = FILTER_PCAP_COPY(c, nests);
 	}
 	if (!filter_pcap_read_view(pc, skb, &v, direct))
 		return false;
@@ -320,36 +349,40 @@ static __always_inline bool filter_pcap_run(struct sk_buff *skb, int layer, __u3
  * made, go to the stack.
  */
 static __always_inline bool filter_pcap_skb(struct sk_buff *skb, int layer, __u32 missing,
-					    __u32 pad)
+					    __u32 pad, bool nests)
 {
 	if (!filter_pcap_gate())
 		return true;
 	if (cfg_skb_direct)
 		return filter_pcap_copy_len()
-			   ? filter_pcap_run(skb, layer, missing, pad, true, true)
-			   : filter_pcap_run(skb, layer, missing, pad, true, false);
-	return filter_pcap_run(skb, layer, missing, pad, false, true);
+			   ? filter_pcap_run(skb, layer, missing, pad, true, true, nests)
+			   : filter_pcap_run(skb, layer, missing, pad, true, false, nests);
+	return filter_pcap_run(skb, layer, missing, pad, false, true, nests);
 }
 
-static __always_inline bool filter_pcap(struct sk_buff *skb)
+/* NESTS: the calling program is not a kprobe one (FILTER_PCAP_COPY()). */
+static __always_inline bool filter_pcap(struct sk_buff *skb, bool nests)
 {
-	return filter_pcap_skb(skb, FILTER_PCAP_AUTO, 0, 0);
+	return filter_pcap_skb(skb, FILTER_PCAP_AUTO, 0, 0, nests);
 }
 
 /*
  * The filter over LEN bytes from an Ethernet header at DATA, with no sk_buff behind them:
- * an XDP program's packet. Linux ancillary loads (which read the skb) find nothing.
+ * an XDP program's packet, from a trampoline (fentry on the XDP program). Linux ancillary
+ * loads (which read the skb) find nothing.
  */
 static __always_inline bool filter_pcap_frame(void *data, __u32 len)
 {
+	struct filter_pcap_copies *c;
 	struct filter_pcap_percpu *pc;
-	__u32 key = 0, n;
+	__u32 n;
 
 	if (!filter_pcap_gate())
 		return true;
-	pc = bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
-	if (!pc || !len)
+	c = filter_pcap_copies();
+	if (!c || !len)
 		return false;
+	pc = FILTER_PCAP_COPY(c, true);
 	pc->s.caplen = len;
 	pc->s.len = len;
 	pc->s.skb = 0;

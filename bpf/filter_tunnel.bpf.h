@@ -18,16 +18,18 @@ FILTER_STUB(filter_tunnel_l3)
 
 /* DIRECT: a constant, as in filter_pcap_skb(): the view's reads then pick no address. */
 static __always_inline bool filter_tunnel_as(struct sk_buff *skb, const struct tunnel_at *inner,
-					     bool direct)
+					     bool direct, bool nests)
 {
-	struct tunnel_at in = *inner;
+	struct filter_pcap_copies *c = filter_pcap_copies();
 	struct filter_pcap_percpu *pc;
+	struct tunnel_at in = *inner;
 	struct filter_pcap_view v;
 	struct filter_pcap_at at;
-	__u32 key = 0;
 
-	pc = bpf_map_lookup_elem(&filter_pcap_scratch_map, &key);
-	if (!pc || !filter_pcap_read_view(pc, skb, &v, direct))
+	if (!c)
+		return false;
+	pc = FILTER_PCAP_COPY(c, nests);
+	if (!filter_pcap_read_view(pc, skb, &v, direct))
 		return false;
 	if (in.mac != TUNNEL_NO_HDR && (!filter_pcap_point(pc, skb, &v, in.mac, 0, 0, &at) ||
 					!filter_tunnel_l2(&pc->s, at.data, at.caplen)))
@@ -36,15 +38,16 @@ static __always_inline bool filter_tunnel_as(struct sk_buff *skb, const struct t
 	       filter_tunnel_l3(&pc->s, at.data, at.caplen);
 }
 
-static __always_inline bool filter_tunnel(struct sk_buff *skb)
+/* NESTS: as filter_pcap()'s. */
+static __always_inline bool filter_tunnel(struct sk_buff *skb, bool nests)
 {
 	struct tunnel_at in;
 
 	if (!filter_tunnel_gate() || !tunnel_inner(skb, &in))
 		return true;
 	if (cfg_skb_direct)
-		return filter_tunnel_as(skb, &in, true);
-	return filter_tunnel_as(skb, &in, false);
+		return filter_tunnel_as(skb, &in, true, nests);
+	return filter_tunnel_as(skb, &in, false, nests);
 }
 
 #endif

@@ -92,6 +92,8 @@ static __always_inline __u64 hit_func_ip(void *ctx, enum hit_ip how, __u64 ip)
 static __always_inline bool skb_shown_at(struct sk_buff *skb, struct net_device **dev, void *ctx,
 					 enum hit_ip ip_how, __u64 ip)
 {
+	/* the kernel never runs a kprobe program inside another: FILTER_PCAP_COPY() */
+	bool nests = ip_how != HIT_IP_KPROBE && ip_how != HIT_IP_KPROBE_MULTI;
 	__u64 sid;
 	int how;
 
@@ -110,7 +112,7 @@ static __always_inline bool skb_shown_at(struct sk_buff *skb, struct net_device 
 	    track_stack_freed((__u64)skb, sid, hit_func_ip(ctx, ip_how, ip)))
 		how = TRACK_NONE;
 	if (how == TRACK_NONE && (!filter_meta(skb, *dev) || !filter_skb(skb) ||
-				  !filter_pcap(skb) || !filter_tunnel(skb)))
+				  !filter_pcap(skb, nests) || !filter_tunnel(skb, nests)))
 		return false;
 	if (!cfg_netns && !cfg_ifindex)
 		*dev = BPF_CORE_READ(skb, dev);
