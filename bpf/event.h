@@ -190,6 +190,13 @@ struct pwru_bpfmap {
 	pwru_u8 val[PWRU_BPFMAP_DATA];
 };
 
+/* The keys of the per-CPU `lost` map: why an event was not sent. */
+enum pwru_lost_why {
+	PWRU_LOST_RING = 0,   /* the ring buffer was full */
+	PWRU_LOST_NESTED = 1, /* pwru's programs nested deeper than their per-CPU buffers */
+	PWRU_LOST_N = 2,
+};
+
 #define PWRU_ALIGN8(n) (((n) + 7) & ~7)
 
 /*

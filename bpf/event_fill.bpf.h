@@ -11,6 +11,7 @@
 #include "tunnel.bpf.h"
 #include "skb_expr.bpf.h"
 #include "skb_fields.bpf.h"
+#include "lost.bpf.h"
 
 /* Set by userspace before load; the verifier sees them as constants and prunes. */
 const volatile bool cfg_output_tuple = true;
@@ -29,14 +30,6 @@ struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1 << 22); /* resized by --ringbuf-size before load */
 } events SEC(".maps");
-
-/* Events that found the ring buffer full, per CPU so counting needs no atomics. */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, __u64);
-} lost SEC(".maps");
 
 /* Records are built here, then copied out at their real length: sizes vary per packet. */
 struct record_buf {
@@ -262,11 +255,7 @@ static __always_inline __u32 fill_packet(struct sk_buff *skb, struct net_device 
 
 static __always_inline void count_lost(void)
 {
-	__u32 zero = 0;
-	__u64 *n = bpf_map_lookup_elem(&lost, &zero);
-
-	if (n)
-		*n += 1;
+	count_lost_as(PWRU_LOST_RING);
 }
 
 static __always_inline __u64 wakeup_flags(void)
@@ -364,7 +353,7 @@ static __always_inline void emit_record(struct record_buf *buf, __u32 size)
 
 /*
  * This CPU's next free level of `scratch`, taken (*DEPTH: the count scratch_put() gives it
- * back to); NULL when every level is taken, the event counted lost. A plain increment
+ * back to); NULL when every level is taken, the event counted lost to nesting. A plain increment
  * suffices: a program that interrupts another on its CPU ends before the one it
  * interrupted resumes, so levels are taken and given back last in, first out.
  */
@@ -378,7 +367,7 @@ static __always_inline struct record_buf *scratch_get(__u32 **depth)
 		return NULL;
 	level = **depth;
 	if (level >= SCRATCH_LEVELS) {
-		count_lost();
+		count_lost_as(PWRU_LOST_NESTED);
 		return NULL;
 	}
 	buf = bpf_map_lookup_elem(&scratch, &level);

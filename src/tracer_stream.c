@@ -141,6 +141,7 @@ int tracer_stream(struct tracer *t, volatile sig_atomic_t *stop, struct pwru_err
 	prog_misses(&m);
 	p->st.not_seen = m.progs + m.links;
 	p->st.not_seen_partial = m.partial;
+	p->st.lost_nested = st.lost_nested;
 	if (pipeline_close(p, st.lost) && !rc)
 		rc = EVENTS_OUTPUT_FAILED;
 	say_misses(&m, t->cfg->debug);

@@ -25,7 +25,8 @@ struct events {
 	uint64_t *percpu;
 	uint64_t limit;
 	uint64_t printed;
-	uint64_t lost;
+	uint64_t lost;	      /* the ring's */
+	uint64_t lost_nested; /* no per-CPU buffer left: pwru's programs nested too deep */
 	uint64_t last_check;
 	volatile sig_atomic_t *stop;
 	uint64_t stop_ns;   /* when the stop was first seen: records up to it are still printed */
@@ -133,14 +134,14 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static uint64_t read_lost(struct events *ev)
+/* The `lost` map's count for WHY (enum pwru_lost_why) over the CPUs; LAST if unreadable. */
+static uint64_t read_lost(struct events *ev, uint32_t why, uint64_t last)
 {
-	uint32_t zero = 0;
 	uint64_t sum = 0;
 	int i;
 
-	if (bpf_map_lookup_elem(ev->lost_fd, &zero, ev->percpu))
-		return ev->lost;
+	if (bpf_map_lookup_elem(ev->lost_fd, &why, ev->percpu))
+		return last;
 	for (i = 0; i < ev->ncpus; i++)
 		sum += ev->percpu[i];
 	return sum;
@@ -154,7 +155,10 @@ static void check_lost(struct events *ev, int force)
 	if (!force && t - ev->last_check < LOSS_CHECK_NS)
 		return;
 	ev->last_check = t;
-	total = read_lost(ev);
+	total = read_lost(ev, PWRU_LOST_RING, ev->lost);
+	/* at the end only: the running message is the ring's, with its advice */
+	if (force)
+		ev->lost_nested = read_lost(ev, PWRU_LOST_NESTED, ev->lost_nested);
 	if (total > ev->lost) {
 		ev->lost = total;
 		if (!force)
@@ -228,6 +232,7 @@ void events_stats(struct events *ev, struct output_stats *st)
 {
 	st->events = ev->printed;
 	st->lost = ev->lost;
+	st->lost_nested = ev->lost_nested;
 	st->unwritten = ev->unwritten;
 }
 

@@ -140,6 +140,12 @@ int pipeline_close(struct pipeline *p, uint64_t lost)
 	written = p->st.events - pipeline_unwritten(p);
 	fprintf(p->diag, "pwru: %" PRIu64 " event%s, %" PRIu64 " lost\n", written, plural(written),
 		lost);
+	if (p->st.lost_nested)
+		fprintf(p->diag,
+			"pwru: %" PRIu64 " more event%s lost: pwru's programs ran nested on one "
+			"CPU deeper than their per-CPU buffers (task, softirq, hard irq), not "
+			"the ring buffer\n",
+			p->st.lost_nested, plural(p->st.lost_nested));
 	p->n = 0;
 	return rc ? -1 : 0;
 }

@@ -47,7 +47,9 @@ int pipeline_flush(struct pipeline *p);
 void pipeline_lost(struct pipeline *p, uint64_t total);
 /*
  * Closes every sink and prints "pwru: N events, M lost", N the events that got out whole
- * (pipeline_unwritten() less than those recorded). Returns 0 or -1.
+ * (pipeline_unwritten() less than those recorded), M the ring buffer's losses (LOST); then
+ * the losses to nesting (p->st.lost_nested, set before) on a line of their own. Returns 0
+ * or -1.
  */
 int pipeline_close(struct pipeline *p, uint64_t lost);
 /*

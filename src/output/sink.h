@@ -17,6 +17,7 @@
 struct output_stats {
 	uint64_t events;       /* delivered to the sinks */
 	uint64_t lost;	       /* dropped in the kernel: ring buffer full */
+	uint64_t lost_nested;  /* dropped in the kernel: programs nested past their buffers */
 	uint64_t unwritten;    /* recorded before a stop, left unwritten at a second one */
 	uint64_t not_seen;     /* calls the kernel ran none of pwru's programs for */
 	bool not_seen_partial; /* and some such calls it does not count (kprobes before 6.7) */

@@ -418,6 +418,7 @@ int json_end_line(FILE *out, const char *node, const struct output_stats *s)
 	short_object(&f, "end", node);
 	key_u64(&f, "events", s->events);
 	key_u64(&f, "lost", s->lost);
+	key_u64(&f, "lost_nested", s->lost_nested);
 	key_u64(&f, "not_seen", s->not_seen);
 	fmt_key(&f, "not_seen_partial");
 	fmt_str(&f, s->not_seen_partial ? "true" : "false");

@@ -95,8 +95,8 @@ static void test_json(void)
 	r = render_events(&sink_chains_json, &so, ev, n, 4);
 	end = r.out ? strstr(r.out, "\n{\"type\":\"end\",") : NULL;
 	ok(r.out && strstr(r.out, "\n{\"type\":\"lost\",\"lost\":4}\n") && end &&
-	       !strcmp(strchr(end, ','), ",\"events\":6,\"lost\":4,\"not_seen\":0,"
-					 "\"not_seen_partial\":false}\n"),
+	       !strcmp(strchr(end, ','), ",\"events\":6,\"lost\":4,\"lost_nested\":0,"
+					 "\"not_seen\":0,\"not_seen_partial\":false}\n"),
 	   "chains json: the losses and the end object, as --output-json's, the end last");
 	rendered_free(&r);
 	so.meta = false; /* no netns nor iface read: the keys are left out, as an event's */

@@ -108,8 +108,8 @@ static void test_json(void)
 	    "\"module\":\"\",\"file\":\"\",\"line\":0,\"inlined\":[]}]},"
 	    "{\"func\":\"kfree_skbmem\",\"t\":200,\"caller_func\":\"\",\"caller\":null,"
 	    "\"stack\":[]}]}\n"
-	    "{\"type\":\"end\",\"events\":3,\"lost\":0,\"not_seen\":0,\"not_seen_partial\":false}"
-	    "\n",
+	    "{\"type\":\"end\",\"events\":3,\"lost\":0,\"lost_nested\":0,\"not_seen\":0,"
+	    "\"not_seen_partial\":false}\n",
 	    "json: each event with the keys JSON events have: caller_func, caller, stack; the end");
 	rendered_free(&r);
 }

@@ -63,8 +63,8 @@ static void test_json(void)
 	   "json: cpu 0 present; drop reason as name and number");
 	ok(r.out && strstr(r.out, "\n{\"type\":\"lost\",\"lost\":5}\n"),
 	   "json: a loss is an object in the stream");
-	ok(r.out && strstr(r.out, "{\"type\":\"end\",\"events\":2,\"lost\":5,\"not_seen\":0,"
-				  "\"not_seen_partial\":false}\n"),
+	ok(r.out && strstr(r.out, "{\"type\":\"end\",\"events\":2,\"lost\":5,\"lost_nested\":0,"
+				  "\"not_seen\":0,\"not_seen_partial\":false}\n"),
 	   "json: a closing object with the counts");
 	rendered_free(&r);
 
@@ -97,13 +97,18 @@ static void test_json_not_seen(void)
 	rc = pipeline_add(&p, &sink_json, f, &so) | pipeline_open(&p);
 	p.st.not_seen = 1234;
 	p.st.not_seen_partial = true;
+	p.st.lost_nested = 2;
 	rc |= pipeline_close(&p, 3);
 	fclose(f);
 	fclose(p.diag);
 	ok(!rc && out &&
-	       !strcmp(out, "{\"type\":\"end\",\"events\":0,\"lost\":3,\"not_seen\":1234,"
-			    "\"not_seen_partial\":true}\n"),
-	   "json: the end object holds the calls not seen and whether the count is partial");
+	       !strcmp(out, "{\"type\":\"end\",\"events\":0,\"lost\":3,\"lost_nested\":2,"
+			    "\"not_seen\":1234,\"not_seen_partial\":true}\n"),
+	   "json: the end object holds the losses apart, the calls not seen and whether the "
+	   "count is partial");
+	ok(diag && strstr(diag, "pwru: 0 events, 3 lost\n"
+				"pwru: 2 more events lost: pwru's programs ran nested on one CPU "),
+	   "the exit line: the ring's losses, then those to nesting on a line of their own");
 	free(out);
 	free(diag);
 }

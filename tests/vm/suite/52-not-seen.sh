@@ -40,7 +40,7 @@ traffic() {
 
 # run NAME PWRU-ARGS... : one trace with --output-json and --debug, then its checks
 run() {
-	local name=$1 kp kl line n p l end js jp
+	local name=$1 kp kl line n p l end js jp nested
 	shift
 	if ! pwru_start "$name" --debug --output-json "$@" icmp; then
 		not_ok "$name: pwru $* icmp attached" "$(head -n 20 "$SCRATCH/$name.err")"
@@ -57,6 +57,15 @@ run() {
 	js=$(echo "$end" | jq -r '.not_seen' 2>/dev/null)
 	jp=$(echo "$end" | jq -r '.not_seen_partial' 2>/dev/null)
 	diag "$name: kernel before the stop: programs $kp, links $kl; pwru: ${line:-no line}; $end"
+	# the losses to nesting past the per-CPU buffers: their own line, their own key
+	nested=$(sed -n 's/^pwru: \([0-9]*\) more events\{0,1\} lost: .*nested.*/\1/p' "$SCRATCH/$name.err")
+	if [ "$(echo "$end" | jq -r '.lost_nested' 2>/dev/null)" = "${nested:-0}" ] &&
+		grep -q '^pwru: [0-9]* events\{0,1\}, [0-9]* lost$' "$SCRATCH/$name.err"; then
+		ok "$name: the end object's lost_nested is the exit's count of events lost to nesting (${nested:-0})"
+	else
+		not_ok "$name: the end object's lost_nested is the exit's count of events lost to nesting" \
+			"end: $end" "$(grep '^pwru: .*lost' "$SCRATCH/$name.err")"
+	fi
 	if [ "$js" = "${n:-0}" ] && { [ -z "$n" ] || [ "$n" = $((p + l)) ]; }; then
 		ok "$name: the JSON end object's not_seen is the exit line's count (${n:-0} = ${p:-0} + ${l:-0})"
 	else

@@ -29,7 +29,7 @@ if pwru_start small --ringbuf-size 8192 --output-json --timestamp current \
 	# jq -e given no input at all exits 0: an empty $sum (no JSON read) must fail
 	sum_is() { [ -n "$sum" ] && jq -e "$@" <<<"$sum"; }
 	if grep -q '^{"type":"lost","lost":[1-9][0-9]*}$' "$SCRATCH/small.out" &&
-		sum_is --argjson lost "${lost:-0}" '.last | .type == "end" and .lost == $lost' >/dev/null; then
+		sum_is --argjson lost "${lost:-0}" '.last | .type == "end" and .lost == $lost and .lost_nested == 0' >/dev/null; then
 		ok "JSON: loss objects in the stream, the end object's count matches stderr"
 	else
 		not_ok "JSON: loss objects in the stream, the end object's count matches stderr" \
