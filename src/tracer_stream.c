@@ -94,17 +94,15 @@ static int gave_up(const struct pipeline *p, uint64_t unwritten, struct pwru_err
 			   unwritten, plural(unwritten), unwritten == 1 ? "was" : "were");
 }
 
-/* Said where the count is a lower bound: with the count, or alone with --debug. */
-static const char partial_why[] = "this kernel counts no skip of a kprobe program (Linux 6.7 "
-				  "and later do)";
-
 /*
  * Calls the kernel skipped pwru's programs for never reach the ring buffer, so its lost
- * count cannot hold them: said apart, or they would be lost silently.
+ * count cannot hold them: said apart, or they would be lost silently. Where the count is a
+ * lower bound, why: with the count, or alone with --debug.
  */
 static void say_misses(const struct prog_misses *m, bool debug)
 {
 	uint64_t n = m->progs + m->links;
+	const char *why = prog_misses_why(m);
 
 	if (n)
 		fprintf(stderr,
@@ -112,12 +110,12 @@ static void say_misses(const struct prog_misses *m, bool debug)
 			"a program on a CPU where one of pwru's is running (a traced function "
 			"called from an interrupt's softirq); %" PRIu64 " by the programs' "
 			"recursion_misses, %" PRIu64 " by their kprobes' missed%s%s\n",
-			n, plural(n), m->progs, m->links, m->partial ? "; more not counted: " : "",
-			m->partial ? partial_why : "");
-	else if (m->partial && debug)
+			n, plural(n), m->progs, m->links, why ? "; more not counted: " : "",
+			why ? why : "");
+	else if (why && debug)
 		fprintf(stderr,
 			"pwru: debug: calls of traced functions not seen are not counted: %s\n",
-			partial_why);
+			why);
 }
 
 int tracer_stream(struct tracer *t, volatile sig_atomic_t *stop, struct pwru_err *e)

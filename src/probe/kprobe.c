@@ -147,6 +147,8 @@ static void attach_one(void *arg, size_t i)
 		close(s->fd);
 		s->link = -1;
 		s->fd = err;
+	} else if (s->link < 0 && !st->no_links) {
+		prog_misses_unlinked();
 	}
 }
 

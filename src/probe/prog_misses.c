@@ -128,6 +128,24 @@ static void link_fd_misses(int fd, struct scan *sc)
 	close(pfd);
 }
 
+/* kprobes attached without their link, since the start: they stay so until detached */
+static uint32_t unlinked;
+
+void prog_misses_unlinked(void)
+{
+	__atomic_fetch_add(&unlinked, 1, __ATOMIC_RELAXED);
+}
+
+const char *prog_misses_why(const struct prog_misses *m)
+{
+	if (m->uncounting)
+		return "this kernel counts no skip of a kprobe program (Linux 6.7 and later do)";
+	if (m->unlinked)
+		return "kprobes attached without a BPF link (no file descriptor left for it), and "
+		       "the kernel counts a kprobe's skips in its link only";
+	return NULL;
+}
+
 bool link_info_has_missed(int link_fd)
 {
 	uint64_t info[32];
@@ -139,7 +157,8 @@ bool link_info_has_missed(int link_fd)
  * Every backend keeps its programs or their links open while they are attached: the
  * process's descriptors name them all, whichever backend made them. Before 6.7 no skip of
  * a kprobe program is counted, and a kernel without perf links (5.10) attaches kprobes
- * without one: no link in 6.7's layout then means a partial count.
+ * without one: no link in 6.7's layout then means a partial count; so does a kprobe
+ * attached without its link on a kernel that has them (prog_misses_unlinked()).
  */
 void prog_misses(struct prog_misses *m)
 {
@@ -169,5 +188,7 @@ void prog_misses(struct prog_misses *m)
 	closedir(dir);
 	free(sc.progs.ids);
 	free(sc.links.ids);
-	m->partial = sc.kprobes && !sc.counts_all;
+	m->unlinked = __atomic_load_n(&unlinked, __ATOMIC_RELAXED);
+	m->uncounting = sc.kprobes && !sc.counts_all;
+	m->partial = m->uncounting || m->unlinked;
 }

@@ -19,12 +19,23 @@
 struct prog_misses {
 	uint64_t progs; /* the programs' recursion_misses: runs skipped */
 	uint64_t links; /* the kprobe-multi and kprobe links' missed: calls their probes skipped */
-	/* kprobe programs on a kernel that counts neither of their skips (before 6.7) */
-	bool partial;
+	/* kprobes attached without the link that holds their missed count (6.7+) */
+	uint32_t unlinked;
+	bool uncounting; /* kprobe programs on a kernel that counts neither skip (before 6.7) */
+	bool partial;	 /* not every skip counted: either of the two above */
 };
 
 /* The kernel's counts of skipped calls over the programs and links this process holds. */
 void prog_misses(struct prog_misses *m);
+
+/*
+ * A kprobe attached without its BPF link where links hold the kprobe's missed count (no
+ * descriptor left for the link): its skips are counted nowhere. Thread-safe.
+ */
+void prog_misses_unlinked(void);
+
+/* Why M's count is partial, for the exit line; NULL when it is not. */
+const char *prog_misses_why(const struct prog_misses *m);
 
 /* True when the link's info, in the kernel's layout, holds a kprobe's missed count (6.7+). */
 bool link_info_has_missed(int link_fd);
