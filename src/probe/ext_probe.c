@@ -5,7 +5,6 @@
  * returning 0 in that function's place.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +15,22 @@
 #include "src/probe/ext_probe.h"
 
 #define EXT_ATTACH ((enum bpf_attach_type)0) /* as kprobe_multi.c links its extension */
+
+/*
+ * bpf(2)'s own load, not btf__load_into_kernel(): that one logs a refusal as libbpf's
+ * warning, a second and third line before pwru's one-line reason where bpf() is refused.
+ */
+static int btf_load_quiet(const struct btf *btf)
+{
+	__u32 size;
+	const void *raw = btf__raw_data(btf, &size);
+	int fd;
+
+	if (!raw)
+		return -ENOMEM;
+	fd = bpf_btf_load(raw, size, NULL);
+	return fd < 0 ? -errno : fd;
+}
 
 static int load_btf(struct ext_probe_btf *ids)
 {
@@ -28,13 +43,8 @@ static int load_btf(struct ext_probe_btf *ids)
 	ids->proto = id < 0 ? id : btf__add_func_proto(btf, id);
 	ids->entry = btf__add_func(btf, "pwru_probe", BTF_FUNC_GLOBAL, ids->proto);
 	ids->shown = btf__add_func(btf, "pwru_probe_shown", BTF_FUNC_GLOBAL, ids->proto);
-	if (ids->shown < 0)
-		fd = ids->shown; /* each add fails when the one before did */
-	else if (btf__load_into_kernel(btf))
-		fd = -errno;
-	/* the descriptor outlives libbpf's copy of the BTF */
-	else if ((fd = fcntl(btf__fd(btf), F_DUPFD_CLOEXEC, 0)) < 0)
-		fd = -errno;
+	/* each add fails when the one before did */
+	fd = ids->shown < 0 ? ids->shown : btf_load_quiet(btf);
 	btf__free(btf);
 	return fd;
 }
