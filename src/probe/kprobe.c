@@ -124,7 +124,9 @@ static int set_bpf(struct kprobe_state *st, struct probe_site *s)
 			return -1;
 		}
 	}
-	st->decided = true;
+	/* a link refused for want of a descriptor says nothing of the kernel: the next decides */
+	if (s->link >= 0 || st->no_links)
+		st->decided = true;
 	return s->link >= 0 ? 0 : ioctl(s->fd, PERF_EVENT_IOC_SET_BPF, s->prog_fd);
 }
 
