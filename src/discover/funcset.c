@@ -139,6 +139,21 @@ static const char *re2_escape(const char *regex)
 	return NULL;
 }
 
+/*
+ * RE2's groups with flags or no capture, (?i)ip_rcv, (?:a|b): POSIX has nothing for '?' to
+ * repeat there and says only "Invalid preceding regular expression". NULL: none.
+ */
+static const char *re2_group(const char *regex)
+{
+	for (; *regex; regex++) {
+		if (*regex == '\\' && regex[1])
+			regex++;
+		else if (regex[0] == '(' && regex[1] == '?')
+			return regex;
+	}
+	return NULL;
+}
+
 int funcset_regex_compile(const char *regex, regex_t *re, struct pwru_err *e)
 {
 	const char *re2 = re2_escape(regex);
@@ -152,6 +167,13 @@ int funcset_regex_compile(const char *regex, regex_t *re, struct pwru_err *e)
 		    "--filter-func '%s' is not a valid regex: \\%c is RE2 syntax "
 		    "(cilium/pwru's), this is a POSIX extended regex (digits: [0-9])",
 		    regex, re2[1]);
+	}
+	if (re2_group(regex)) {
+		return err_bad_input(e, EINVAL,
+				     "--filter-func '%s' is not a valid regex: (?...) is RE2 syntax "
+				     "(cilium/pwru's), this is a POSIX extended regex (no flags: "
+				     "[Ii]p_rcv for (?i)ip_rcv; (a|b) for (?:a|b))",
+				     regex);
 	}
 	anchored = malloc(n);
 	if (!anchored)

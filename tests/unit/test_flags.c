@@ -123,6 +123,18 @@ static void test_errors(void)
 	       "this is a POSIX extended regex (digits: [0-9])",
 	       "says what to write instead");
 	flags_free(&c);
+	is_int(PARSE(&c, "--filter-func", "(?i)ip_rcv"), -1, "RE2's flags");
+	is_str(e.msg,
+	       "--filter-func '(?i)ip_rcv' is not a valid regex: (?...) is RE2 syntax "
+	       "(cilium/pwru's), this is a POSIX extended regex (no flags: [Ii]p_rcv for "
+	       "(?i)ip_rcv; (a|b) for (?:a|b))",
+	       "names RE2's group, says what to write instead");
+	flags_free(&c);
+	is_int(PARSE(&c, "--filter-func", "ip_(?:rcv|output)"), -1, "RE2's group without capture");
+	ok(strstr(e.msg, "(?...) is RE2 syntax") != NULL, "named too");
+	flags_free(&c);
+	is_int(PARSE(&c, "--filter-func", "ip_\\(?rcv"), 0, "an escaped paren, optional: POSIX's");
+	flags_free(&c);
 	is_int(PARSE(&c, "--filter-func", "ip_\\.rcv|\\\\d"), 0, "escaped dot, escaped backslash");
 	flags_free(&c);
 	is_int(PARSE(&c, "--filter-func", "ip_(rcv"), -1, "bad regex caught while parsing");
