@@ -69,12 +69,14 @@ int pwru_tc_entry(__u64 *ctx)
 {
 	struct sk_buff *skb = (void *)CTX_SLOT(ctx, 0);
 	__u64 id = CLONE_VALUE(CLONE_MAGIC_FUNC_IP);
+	/* --output-stack and --output-caller: what ran the program (cls_bpf, tcx) */
+	struct emit_extra x = {.stack_ctx = ctx};
 	struct net_device *dev;
 
 	if (!skb_shown(skb, &dev))
 		return 0;
 	prog_remember((__u64)skb, id);
-	emit_event(skb, dev, id, PWRU_EV_PROG_ENTRY, 0, 0);
+	emit_event_ex(skb, dev, id, PWRU_EV_PROG_ENTRY, 0, 0, &x);
 	return 0;
 }
 
@@ -83,7 +85,7 @@ int pwru_tc_exit(__u64 *ctx)
 {
 	struct sk_buff *skb = (void *)CTX_SLOT(ctx, 0);
 	__u64 id = CLONE_VALUE(CLONE_MAGIC_FUNC_IP), ret = CTX_SLOT(ctx, 1);
-	struct emit_extra x = {};
+	struct emit_extra x = {.stack_ctx = ctx};
 	struct pwru_redirect rd;
 
 	if (!skb || !prog_recall((__u64)skb, id))
@@ -142,7 +144,8 @@ int pwru_skb_output(__u64 *ctx)
 	struct sk_buff *skb = (void *)CTX_SLOT(ctx, 0);
 	__u64 meta = CTX_SLOT(ctx, 3), size = CTX_SLOT(ctx, 4), n;
 	__u8 msg[PWRU_NOTIFY_LEN] = {};
-	struct emit_extra x = {.notify = msg};
+	/* the stack names the program that sent it: Cilium's tail call, as the caller */
+	struct emit_extra x = {.notify = msg, .stack_ctx = ctx};
 	struct net_device *dev;
 
 	if (!skb || size < 2 || bpf_probe_read_kernel(msg, 2, (void *)meta))

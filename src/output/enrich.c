@@ -192,6 +192,11 @@ static void caller_from_stack(struct pwru_record *r, bool tp_site)
 			r->caller_frame = r->frames[0];
 		return;
 	}
+	/* a tc program's: stack_start() left out its own [bpf] frames, what ran it is first */
+	if (r->ev->type == PWRU_EV_PROG_ENTRY || r->ev->type == PWRU_EV_PROG_EXIT) {
+		r->caller_frame = r->frames[0];
+		return;
+	}
 	s = r->frames[0]->pos.sym;
 	if (s && s->addr == r->ev->addr) {
 		if (r->nframes > 1)

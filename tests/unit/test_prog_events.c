@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <pthread.h>
 #include "sink_harness.h"
+#include "kallsyms/symbolizer.h"
 
 extern const struct sink_ops sink_text, sink_json, sink_chains;
 
@@ -156,6 +157,48 @@ static void test_text(void)
 	ok(t && strstr(t, "(tcp) bpf_skb_event_output DROP_POLICY (133) bpf_lxc.c:1362\n"),
 	   "Cilium's drop notification, decoded where the program hands it over");
 	free(t);
+}
+
+/*
+ * --output-caller: a tc program's caller is what ran it (cls_bpf), under pwru's program, its
+ * trampoline and the program's own frame; the drop notification's is the program that sent
+ * it (a tail call of Cilium's). Stacks as bpf_get_stack() gives them at each (6.12).
+ */
+static void test_caller(void)
+{
+	/* pwru's program has no symbol (loaded after kallsyms was read) */
+	const uint64_t entry[4] = {0xffffffff80001000ULL, ADDR_TRAMPOLINE + 0x89,
+				   ADDR_PROG_CIL + 5, ADDR_CLS_BPF + 0x4a};
+	const uint64_t notify[5] = {0xffffffff80001000ULL, ADDR_TRAMPOLINE + 0x89,
+				    ADDR_SKB_OUTPUT + 9, ADDR_PROG_NOTIFY + 0x1d2,
+				    ADDR_CLS_BPF + 0x4a};
+	struct sink_opts so = {.caller = true, .stack = true};
+	struct pwru_event ev;
+	struct rec r[3];
+	char *t;
+
+	harness_syms = symbolizer_new(harness_ks, NULL, 0);
+	ev = prog_event(ID_CIL, PWRU_EV_PROG_ENTRY);
+	rec_start(&r[0], &ev);
+	rec_section(&r[0], PWRU_SEC_STACK, entry, sizeof(entry));
+	exit_rec(&r[1], ID_CIL, 2, NULL);
+	rec_section(&r[1], PWRU_SEC_STACK, entry, sizeof(entry));
+	ev = sample_event();
+	ev.addr = ADDR_SKB_OUTPUT;
+	rec_start(&r[2], &ev);
+	rec_section(&r[2], PWRU_SEC_STACK, notify, sizeof(notify));
+	t = render(r, 3, so, &sink_text);
+	ok(t && strstr(t, " cil_from_container(tc) cls_bpf_classify+0x4a [cls_bpf]\n"
+			  "    cls_bpf_classify+0x4a [cls_bpf]\n"),
+	   "entry: CALLER and the stack start at what ran the program");
+	ok(t && strstr(t, " cil_from_container(tc) TC_ACT_SHOT cls_bpf_classify+0x4a [cls_bpf]\n"),
+	   "exit: the same caller");
+	ok(t && strstr(t, " bpf_skb_event_output               "
+			  "bpf_prog_24f0c1c3d4b5a697___send_drop_notify+0x1d2 [bpf]\n"),
+	   "the notification's CALLER: the program that sent it");
+	free(t);
+	symbolizer_free(harness_syms);
+	harness_syms = NULL;
 }
 
 static void test_mark(void)
@@ -321,6 +364,7 @@ int main(void)
 	prog_names_add(harness_progs, ID_TCX, "tcx_prog", PROG_TCX);
 	prog_names_add(harness_progs, ID_XDP, "xdp_prog", PROG_XDP);
 	test_text();
+	test_caller();
 	test_mark();
 	test_json();
 	test_chains();

@@ -104,7 +104,7 @@ if grep -qE ' tail_[a-z0-9_]+\(tc\)' "$SCRATCH/lxc.out"; then
 	diag "this kernel shows tail-called programs: $(grep -oE ' tail_[a-z0-9_]+\(tc\)' "$SCRATCH/lxc.out" | sort -u | tr '\n' ' ')"
 fi
 
-if pwru_start lxcjson --filter-trace-tc --output-json \
+if pwru_start lxcjson --filter-trace-tc --output-json --output-caller \
 	--filter-func 'kfree_skb_reason|sk_skb_reason_drop|kfree_skb' udp; then
 	$IP netns exec a bash -c 'echo x >/dev/udp/10.0.1.2/5353'
 	wait_lines "$SCRATCH/lxcjson.out" '"verdict":"TC_ACT_SHOT"'
@@ -114,6 +114,15 @@ if pwru_start lxcjson --filter-trace-tc --output-json \
 			all(.func == "cil_from_container(tc) TC_ACT_SHOT DROP_POLICY (133) bpf_lxc.c:1362" and
 			    .retval == 2 and .cilium_drop == "DROP_POLICY (133) bpf_lxc.c:1362" and
 			    .cilium_drop_code == 133 and .cb == [1048575, 2, 133, 0, 89260546])' \
+		"$SCRATCH/lxcjson.out"
+	# from the stack under each: the kernel code that ran the program, and the program
+	# that sent the notification, a tail call no trampoline sees
+	check "JSON --output-caller: what ran cil_from_container, and the tail call __send_drop_notify" \
+		jq -e -s '[.[] | select(.type == "event")] |
+			([.[] | select(.func | startswith("cil_from_container(tc)"))] | length >= 2 and
+			 all((.caller_func // "") | length > 0 and (test("^bpf_prog_[0-9a-f]{16}_") | not))) and
+			([.[] | select(.func | startswith("bpf_skb_event_output"))] | length >= 1 and
+			 all(.caller_func // "" | test("^bpf_prog_[0-9a-f]+___send_drop_notify$")))' \
 		"$SCRATCH/lxcjson.out"
 else
 	not_ok "pwru --filter-trace-tc --output-json attached" "$(head -n 20 "$SCRATCH/lxcjson.err")"
