@@ -26,11 +26,15 @@ FUNCS="ip_rcv|ip_local_deliver|ip_output|icmp_rcv|icmp_echo|veth_xmit|${spare:-n
 rm -rf /run/pwru
 
 # start NAME: pwru with FUNCS (and the caller's environment), a ping from a to b, stopped
-# once it is seen
+# once it is seen. look NAME: the same start, stopped once ready, for what its --debug
+# lines say alone (what it found, whether it parsed BTF): no ping to wait for.
+look() { NO_PING=1 start "$1"; }
 start() {
 	if pwru_start "$1" --debug ${FUNCS:+--filter-func "$FUNCS"} icmp; then
-		$IP netns exec a ping -c 2 -i 0.2 -W 3 10.0.1.2 >/dev/null
-		wait_events "$SCRATCH/$1.out" icmp_rcv '10.0.1.1:0->10.0.1.2:0(icmp)' 2
+		if [ -z "${NO_PING:-}" ]; then
+			$IP netns exec a ping -c 2 -i 0.2 -W 3 10.0.1.2 >/dev/null
+			wait_events "$SCRATCH/$1.out" icmp_rcv '10.0.1.1:0->10.0.1.2:0(icmp)' 2
+		fi
 		pwru_stop
 	else
 		not_ok "pwru attached ($1 start)" "$(head -n 5 "$SCRATCH/$1.err")"
@@ -72,6 +76,40 @@ else
 	not_ok "the first start has libbpf resolve its CO-RE relocations, the next one applies them kept" \
 		"cold: $(core_of "$SCRATCH/cold.err")" "warm: $(core_of "$SCRATCH/warm.err")"
 fi
+
+# A wrong copy costs a look, never a wrong trace. The discovery copy with a byte changed
+# (its sum) and the btf copy cut to nothing: the next start looks again, traces the same,
+# and keeps new copies for the one after. The copies damaged are those cold left (its
+# ping's trace is the one to compare).
+. tests/kept_probes.sh
+# flip_byte FILE: the byte in FILE's middle, changed
+flip_byte() {
+	local off byte
+	off=$(($(stat -c %s "$1") / 2))
+	byte=$(dd if="$1" bs=1 skip="$off" count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
+	kp_byte $((${byte:-0} ^ 90)) | dd of="$1" bs=1 seek="$off" conv=notrunc 2>/dev/null
+}
+flip_byte /run/pwru/discovery
+: >/run/pwru/btf
+start damaged
+look mended
+if [ "$(found "$SCRATCH/damaged.err")" = "$(found "$SCRATCH/cold.err")" ] &&
+	[ "$(btf_of "$SCRATCH/damaged.err")" = parsed ] &&
+	[ "$(found "$SCRATCH/mended.err")" = "$(found "$SCRATCH/cold.err" | sed "s|$FRESH|$KEPT|")" ]; then
+	ok "a damaged discovery copy and an empty btf copy are not taken; the start after takes new ones"
+else
+	not_ok "damaged copies are not taken; the start after takes new ones" \
+		"cold: $(found "$SCRATCH/cold.err")" "damaged: $(found "$SCRATCH/damaged.err"); $(btf_of "$SCRATCH/damaged.err")" \
+		"after: $(found "$SCRATCH/mended.err")"
+fi
+same_funcs_seen "with damaged copies a ping shows the same functions" "$SCRATCH/cold.out" \
+	"$SCRATCH/damaged.out"
+chmod 666 /run/pwru/discovery
+look open
+case $(found "$SCRATCH/open.err") in
+*" $FRESH") ok "a copy others could write is not taken" ;;
+*) not_ok "a copy others could write is not taken" "$(found "$SCRATCH/open.err")" ;;
+esac
 
 # The default run (every function, the backend's own choice) the same way: a second start
 # parses no BTF and sees the same ping. Fixed neighbour entries: a stale one sends the ping
@@ -208,7 +246,7 @@ fi
 
 # Another build of pwru (here the same bytes, another file) may find other things.
 cp "$PWRU" "$SCRATCH/pwru-other"
-PWRU=$SCRATCH/pwru-other start other
+PWRU=$SCRATCH/pwru-other look other
 case $(found "$SCRATCH/other.err") in
 *" $FRESH") ok "another pwru build does not take the copy" ;;
 *) not_ok "another pwru build does not take the copy" "$(found "$SCRATCH/other.err")" ;;
@@ -218,8 +256,8 @@ rm -f "$SCRATCH/pwru-other"
 # n_of FILE: the functions a start found
 n_of() { found "$1" | cut -d' ' -f1; }
 if [ -n "$spare" ] && modprobe "$spare"; then
-	start module
-	start module2
+	look module
+	look module2
 	case $(found "$SCRATCH/module.err") in
 	*" $FRESH")
 		if [ "$(n_of "$SCRATCH/module.err")" -gt "$(n_of "$SCRATCH/cold.err")" ]; then
@@ -249,41 +287,6 @@ else
 	diag "no module left to load (${spare:-none}): the copy's renewal is not checked here"
 fi
 
-# A wrong copy costs a look, never a wrong trace. The discovery copy with a byte changed
-# (its sum) and the btf copy cut to nothing: the next start looks again, traces the same,
-# and keeps new copies for the one after.
-. tests/kept_probes.sh
-# flip_byte FILE: the byte in FILE's middle, changed
-flip_byte() {
-	local off byte
-	off=$(($(stat -c %s "$1") / 2))
-	byte=$(dd if="$1" bs=1 skip="$off" count=1 2>/dev/null | od -An -tu1 | tr -d ' ')
-	kp_byte $((${byte:-0} ^ 90)) | dd of="$1" bs=1 seek="$off" conv=notrunc 2>/dev/null
-}
-rm -rf /run/pwru
-start base
-flip_byte /run/pwru/discovery
-: >/run/pwru/btf
-start damaged
-start mended
-if [ "$(found "$SCRATCH/damaged.err")" = "$(found "$SCRATCH/base.err")" ] &&
-	[ "$(btf_of "$SCRATCH/damaged.err")" = parsed ] &&
-	[ "$(found "$SCRATCH/mended.err")" = "$(found "$SCRATCH/base.err" | sed "s|$FRESH|$KEPT|")" ]; then
-	ok "a damaged discovery copy and an empty btf copy are not taken; the start after takes new ones"
-else
-	not_ok "damaged copies are not taken; the start after takes new ones" \
-		"base: $(found "$SCRATCH/base.err")" "damaged: $(found "$SCRATCH/damaged.err"); $(btf_of "$SCRATCH/damaged.err")" \
-		"after: $(found "$SCRATCH/mended.err")"
-fi
-same_funcs_seen "with damaged copies a ping shows the same functions" "$SCRATCH/base.out" \
-	"$SCRATCH/damaged.out"
-chmod 666 /run/pwru/discovery
-start open
-case $(found "$SCRATCH/open.err") in
-*" $FRESH") ok "a copy others could write is not taken" ;;
-*) not_ok "a copy others could write is not taken" "$(found "$SCRATCH/open.err")" ;;
-esac
-
 # Two starts at once, both making the boot's first copies: each traces the ping, and
 # what they leave is whole (the next start takes it and sees the same).
 rm -rf /run/pwru
@@ -310,9 +313,9 @@ st2=$?
 start after_twins
 # one may find the other's copy already there: either way, the same functions
 twin() { found "$SCRATCH/$1.err" | sed "s|$KEPT|$FRESH|"; }
-if [ $st1 = 0 ] && [ $st2 = 0 ] && [ "$(twin twin1)" = "$(found "$SCRATCH/base.err")" ] &&
-	[ "$(twin twin2)" = "$(found "$SCRATCH/base.err")" ] &&
-	[ "$(found "$SCRATCH/after_twins.err")" = "$(found "$SCRATCH/base.err" | sed "s|$FRESH|$KEPT|")" ] &&
+if [ $st1 = 0 ] && [ $st2 = 0 ] && [ "$(twin twin1)" = "$(found "$SCRATCH/cold.err")" ] &&
+	[ "$(twin twin2)" = "$(found "$SCRATCH/cold.err")" ] &&
+	[ "$(found "$SCRATCH/after_twins.err")" = "$(found "$SCRATCH/cold.err" | sed "s|$FRESH|$KEPT|")" ] &&
 	[ "$(btf_of "$SCRATCH/after_twins.err")" = "not parsed (its uses kept in /run/pwru)" ]; then
 	ok "two first starts at once find the same; the copies they leave are taken whole"
 else
@@ -322,7 +325,7 @@ else
 		"$(grep -v 'skipped\|debug' "$SCRATCH/twin1.err" "$SCRATCH/twin2.err" | head -n 10)"
 fi
 same_funcs_seen "both starts at once see the ping" "$SCRATCH/twin1.out" "$SCRATCH/twin2.out"
-same_funcs_seen "and the start after them" "$SCRATCH/base.out" "$SCRATCH/after_twins.out"
+same_funcs_seen "and the start after them" "$SCRATCH/cold.out" "$SCRATCH/after_twins.out"
 
 # A kept probe pass for a backend this kernel does not run (closing13's wrong
 # /run/pwru/probes): the backend fails at load or attach, pwru drops the copy and starts
@@ -343,7 +346,7 @@ case " $BACKENDS_HERE " in
 			not_ok "a planted kprobe-multi pass is dropped when it fails" \
 				"$(grep -v skipped "$SCRATCH/planted.err" | head -n 12)"
 		fi
-		same_funcs_seen "and pwru traces by itself as before" "$SCRATCH/base.out" "$SCRATCH/planted.out"
+		same_funcs_seen "and pwru traces by itself as before" "$SCRATCH/cold.out" "$SCRATCH/planted.out"
 	else
 		diag "no backend probe kept here: nothing to plant a pass beside"
 	fi
@@ -351,7 +354,7 @@ case " $BACKENDS_HERE " in
 esac
 
 rm -rf /run/pwru
-PWRU_NO_CACHE=1 start nocache
+PWRU_NO_CACHE=1 look nocache
 case $(found "$SCRATCH/nocache.err") in
 *" $FRESH")
 	if [ -e /run/pwru/discovery ] || [ -e /run/pwru/btf ]; then
