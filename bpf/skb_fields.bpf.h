@@ -42,11 +42,23 @@ struct ip6_hdr {
 	__u8 daddr[16];
 };
 
+/*
+ * The device's namespace, else the socket's, else the route's device's: a reply the stack
+ * builds itself (a RST to a closed port, an ICMP error) has neither device nor socket until
+ * the IP output sets the device. Hits with a device never read the rest.
+ */
 static __always_inline __u32 skb_netns(struct sk_buff *skb, struct net_device *dev)
 {
+	struct dst_entry *dst;
+	__u32 inum;
+
 	if (dev)
 		return KERNEL_READ(dev, nd_net.net, ns.inum);
-	return KERNEL_READ(skb, sk, __sk_common.skc_net.net, ns.inum);
+	inum = KERNEL_READ(skb, sk, __sk_common.skc_net.net, ns.inum);
+	if (inum)
+		return inum;
+	dst = (struct dst_entry *)(KERNEL_READ(skb, _skb_refdst) & ~1UL);
+	return dst ? KERNEL_READ(dst, dev, nd_net.net, ns.inum) : 0;
 }
 
 /* Route MTU when the skb has a route, else the device's: what the packet will be held to. */

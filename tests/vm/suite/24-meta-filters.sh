@@ -27,6 +27,7 @@ run() {
 		not_ok "$name: pwru attached" "$(head -n 5 "$SCRATCH/$name.err")"
 		return
 	fi
+	${TRAFFIC:-}
 	wait_lines "$SCRATCH/$name.out" '^0x' "$EVENTS"
 	pwru_stop
 	lo1=$(lo_replies)
@@ -44,7 +45,29 @@ run() {
 	fi
 }
 
-EVENTS=12 run netns "in netns b ($inode_b)" "\$4 == $inode_b" --filter-netns /var/run/netns/b
+# The resets b sends to SYNs from a on a closed port: TCP builds them with no socket, and the
+# IPv6 one has no device either before ip6_output gives it one: its namespace is its route's.
+# A connect returns at the reset, so both are through ip_output/ip6_output when it does.
+check "IPv6 on the pair: fd00::1 in a, fd00::2 in b" sh -c "
+	$IP -n a addr add fd00::1/64 dev va nodad && $IP -n b addr add fd00::2/64 dev vb nodad"
+resets() {
+	$IP netns exec a bash -c 'exec 3<>/dev/tcp/10.0.1.2/81' 2>/dev/null
+	$IP netns exec a bash -c 'exec 3<>/dev/tcp/fd00::2/81' 2>/dev/null
+}
+FUNCS="$FUNCS|ip6_output" TRAFFIC=resets EVENTS=12 run netns "in netns b ($inode_b)" "\$4 == $inode_b" \
+	--filter-netns /var/run/netns/b
+# reset_kept FUNC TUPLE: the netns run shows b's reset (from port 81) at FUNC, in b.
+reset_kept() {
+	if awk -v f="$1" -v t=" $2" -v ns="$inode_b" '/^0x/ && $NF == f && $4 == ns &&
+		index($0, t) && index($0, "(tcp)") { n++ } END { exit !n }' "$SCRATCH/netns.out"; then
+		ok "--filter-netns b keeps b's reset at $1, NETNS $inode_b"
+	else
+		not_ok "--filter-netns b keeps b's reset at $1, NETNS $inode_b"
+		show "pwru stdout" "$SCRATCH/netns.out" 40
+	fi
+}
+reset_kept ip_output '10.0.1.2:81->10.0.1.1:'
+reset_kept ip6_output '[fd00::2]:81->[fd00::1]:'
 # pwru's inode:N form: a namespace in use is taken as it is, nothing said of it (one nothing
 # holds is refused: 30-bad-input.sh)
 EVENTS=12 run inode "in netns b by inode:$inode_b" "\$4 == $inode_b" --filter-netns "inode:$inode_b"
