@@ -31,6 +31,7 @@ struct summary_state {
 	struct row rows[MAX_ROWS];
 	size_t n;
 	uint64_t overflow;
+	bool overflow_drops; /* some of them drops: "no drops seen" would be wrong */
 	uint64_t packets;
 };
 
@@ -62,6 +63,7 @@ static int summary_record(struct sink *o, const struct pwru_record *r)
 	if (fresh && st->n == MAX_ROWS) {
 		u64map_del(st->index, key);
 		st->overflow++;
+		st->overflow_drops |= r->is_drop;
 		return 0;
 	}
 	if (fresh) {
@@ -93,6 +95,16 @@ static void print_row(FILE *out, const struct row *w)
 	fputc('\n', out);
 }
 
+static bool has_drops(const struct summary_state *st)
+{
+	size_t i;
+
+	for (i = 0; i < st->n; i++)
+		if (st->rows[i].is_drop)
+			return true;
+	return st->overflow_drops;
+}
+
 static int summary_close(struct sink *o, const struct output_stats *s)
 {
 	struct summary_state *st = o->priv;
@@ -110,6 +122,11 @@ static int summary_close(struct sink *o, const struct output_stats *s)
 		fprintf(o->out, "pwru summary: more than %u skbs seen: packets counted in part\n",
 			MAX_SKBS * 3 / 4);
 	for (pass = 0; pass < 2; pass++) {
+		/* a heading with nothing under it read as if the rows had been lost */
+		if (pass && !has_drops(st)) {
+			fputs("no drops seen\n", o->out);
+			break;
+		}
 		fprintf(o->out, pass ? "drops by function and reason:\n" : "events by function:\n");
 		for (i = 0; i < st->n; i++)
 			if (st->rows[i].is_drop == pass)

@@ -84,10 +84,11 @@ if run events --summary; then
 	# reply's), not among the drops. A drop of the echo replies at a is the kernel's: busybox's
 	# ping reads them on a raw socket, and icmp_rcv, finding no ping socket, drops the skb it
 	# has (6.12: sk_skb_reason_drop(SKB_DROP_REASON_NO_SOCKET)).
-	events=$(sed -n '/^events by function:$/,/^drops by function and reason:$/p' "$SCRATCH/events.err")
-	drops=$(sed -n '/^drops by function and reason:$/,$p' "$SCRATCH/events.err")
+	# (with no drop, "no drops seen" in the heading's place)
+	events=$(sed -n -E '/^events by function:$/,/^(drops by function and reason:|no drops seen)$/p' "$SCRATCH/events.err")
+	drops=$(sed -n -E '/^(drops by function and reason:|no drops seen)$/,$p' "$SCRATCH/events.err")
 	n=$(printf '%s\n' "$events" | awk -v row="$SUMMARY_ROW" '{ c = $1; sub(/^ +[0-9]+  /, "") } $0 == row { print c }')
-	if [ "${n:-0}" -ge 4 ] && printf '%s\n' "$drops" | grep -q '^drops by function and reason:$' &&
+	if [ "${n:-0}" -ge 4 ] && printf '%s\n' "$drops" | grep -Eq '^(drops by function and reason:|no drops seen)$' &&
 		! printf '%s\n' "$drops" | grep -Eq "^ +[0-9]+  $SUMMARY_ROW\$|SKB_CONSUMED"; then
 		ok "--summary: '$SUMMARY_ROW' among the events by function ($n), not among the drops"
 	else
