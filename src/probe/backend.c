@@ -198,7 +198,8 @@ bool backend_drop_kept(const struct backend_ctx *ctx, char *msg, size_t len)
 	return false;
 }
 
-static int usable(const struct backend *b, const struct backend_ctx *ctx, char *why, size_t len)
+/* Whether B has something to hook in what --filter-func selected. */
+static int selected(const struct backend *b, const struct backend_ctx *ctx, char *why, size_t len)
 {
 	/* the backend's programs still carry the events of the tc and XDP programs traced */
 	if (!backend_set(b, ctx)->n && !ctx->programs_only) {
@@ -206,7 +207,13 @@ static int usable(const struct backend *b, const struct backend_ctx *ctx, char *
 			 b->targets == TARGET_TRACEPOINTS ? "tracepoint" : "kernel function");
 		return -1;
 	}
-	return backend_probe(b, ctx, why, len);
+	return 0;
+}
+
+/* The selection first: a backend with nothing to hook is not worth a probe of the kernel. */
+static int usable(const struct backend *b, const struct backend_ctx *ctx, char *why, size_t len)
+{
+	return selected(b, ctx, why, len) || backend_probe(b, ctx, why, len) ? -1 : 0;
 }
 
 static int choose_forced(const char *name, const struct backend_ctx *ctx,
@@ -219,7 +226,11 @@ static int choose_forced(const char *name, const struct backend_ctx *ctx,
 		snprintf(msg, len, "--backend %s is not a backend", name);
 		return -1;
 	}
-	if (usable(b, ctx, why, sizeof(why))) {
+	/*
+	 * The kernel's refusal alone when it refuses: another --filter-func would not help, and
+	 * the selection is said once the kernel runs the backend.
+	 */
+	if (backend_probe(b, ctx, why, sizeof(why)) || selected(b, ctx, why, sizeof(why))) {
 		snprintf(msg, len, "--backend %s is not usable on this kernel: %s", name, why);
 		return -1;
 	}

@@ -242,6 +242,11 @@ if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
 	walk "--backend B is not usable on this kernel: ..." 1 \
 		'--backend kprobe is not usable on this kernel: no kprobe PMU' \
 		./pwru --backend kprobe --filter-func ip_rcv
+	# nothing selected for it either: the kernel's refusal alone, what another selection
+	# would not cure
+	walk "--backend B is not usable on this kernel: ..." 1 \
+		'--backend kprobe is not usable on this kernel: no kprobe PMU' \
+		./pwru --backend kprobe --filter-func 'tp:.*'
 	# one line, before anything is loaded: no libbpf line about a failed kprobe above it
 	walk "--X needs kprobes, which this kernel lacks (...)" 1 \
 		'--filter-non-skb-funcs needs kprobes, which this kernel lacks \(no kprobe PMU at .*\)$' \
