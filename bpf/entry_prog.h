@@ -100,6 +100,7 @@ int pwru_xdp_entry(__u64 *ctx)
 {
 	struct xdp_buff *xdp = (void *)CTX_SLOT(ctx, 0);
 	__u64 id = CLONE_VALUE(CLONE_MAGIC_FUNC_IP);
+	struct emit_extra x = {.stack_ctx = ctx};
 	void *data;
 
 	if (!xdp)
@@ -109,7 +110,7 @@ int pwru_xdp_entry(__u64 *ctx)
 	    !filter_pcap_frame(data, BPF_CORE_READ(xdp, data_end) - data) || !filter_xdp(xdp))
 		return 0;
 	prog_remember((__u64)xdp, id);
-	emit_xdp_event(xdp, id, PWRU_EV_PROG_ENTRY, NULL);
+	emit_xdp_event(xdp, id, PWRU_EV_PROG_ENTRY, &x);
 	return 0;
 }
 
@@ -118,7 +119,7 @@ int pwru_xdp_exit(__u64 *ctx)
 {
 	struct xdp_buff *xdp = (void *)CTX_SLOT(ctx, 0);
 	__u64 id = CLONE_VALUE(CLONE_MAGIC_FUNC_IP), ret = CTX_SLOT(ctx, 1);
-	struct emit_extra x = {};
+	struct emit_extra x = {.stack_ctx = ctx};
 	struct pwru_redirect rd;
 
 	if (!xdp || !prog_recall((__u64)xdp, id))

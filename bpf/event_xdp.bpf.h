@@ -59,6 +59,9 @@ static __always_inline void emit_xdp_into(struct record_buf *buf, struct xdp_buf
 		xdp_metadata_fill(xdp, (void *)(buf->b + size + sizeof(struct pwru_section)));
 		size = put_section(buf->b, size, PWRU_SEC_XDP_METADATA, PWRU_METADATA_LEN);
 	}
+	/* --output-stack and --output-caller: what ran the program (generic XDP, a driver) */
+	if (x && x->stack_ctx && (cfg_output_stack || cfg_output_caller))
+		size = fill_stack(x->stack_ctx, buf->b, size);
 	size = fill_extra(buf->b, size, x);
 	if (cfg_snaplen && len)
 		size = fill_packet_bytes(buf->b, size, data, len, len, PWRU_LINK_ETH);

@@ -36,7 +36,8 @@ static const char harness_ksyms[] = "ffffffff81000000 T _text\n"
 				    "ffffffffc0b00000 t bpf_trampoline_6442535351\t[bpf]\n"
 				    "ffffffffc0c00000 t cls_bpf_classify\t[cls_bpf]\n"
 				    "ffffffffc0d00000 t bpf_prog_6deef7357e7b4530_cil_from_container\t[bpf]\n"
-				    "ffffffffc0e00000 t bpf_prog_24f0c1c3d4b5a697___send_drop_notify\t[bpf]\n";
+				    "ffffffffc0e00000 t bpf_prog_24f0c1c3d4b5a697___send_drop_notify\t[bpf]\n"
+				    "ffffffffc0f00000 t veth_xdp_rcv_skb\t[veth]\n";
 
 #define ADDR_NF_HOOK_SLOW 0xffffffff81a00000ULL
 #define ADDR_KFREE_REASON 0xffffffff81b00000ULL
@@ -62,6 +63,7 @@ enum { TP_NET_DEV_QUEUE, TP_KFREE_SKB, TP_CONSUME_SKB, TP_SKB_COPY_DATAGRAM_IOVE
 #define ADDR_CLS_BPF	  0xffffffffc0c00000ULL
 #define ADDR_PROG_CIL	  0xffffffffc0d00000ULL
 #define ADDR_PROG_NOTIFY  0xffffffffc0e00000ULL
+#define ADDR_VETH_XDP	  0xffffffffc0f00000ULL
 
 static struct kallsyms *harness_ks;
 static struct drop_reasons *harness_dr;

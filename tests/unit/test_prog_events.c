@@ -160,9 +160,9 @@ static void test_text(void)
 }
 
 /*
- * --output-caller: a tc program's caller is what ran it (cls_bpf), under pwru's program, its
- * trampoline and the program's own frame; the drop notification's is the program that sent
- * it (a tail call of Cilium's). Stacks as bpf_get_stack() gives them at each (6.12).
+ * --output-caller: a tc or XDP program's caller is what ran it (cls_bpf, veth), under pwru's
+ * program, its trampoline and the program's own frame; the drop notification's is the
+ * program that sent it (a tail call of Cilium's). Stacks as bpf_get_stack() gives them.
  */
 static void test_caller(void)
 {
@@ -172,9 +172,11 @@ static void test_caller(void)
 	const uint64_t notify[5] = {0xffffffff80001000ULL, ADDR_TRAMPOLINE + 0x89,
 				    ADDR_SKB_OUTPUT + 9, ADDR_PROG_NOTIFY + 0x1d2,
 				    ADDR_CLS_BPF + 0x4a};
+	const uint64_t xdp[3] = {0xffffffff80001000ULL, ADDR_TRAMPOLINE + 0x89,
+				 ADDR_VETH_XDP + 0x1f0};
 	struct sink_opts so = {.caller = true, .stack = true};
 	struct pwru_event ev;
-	struct rec r[3];
+	struct rec r[4];
 	char *t;
 
 	harness_syms = symbolizer_new(harness_ks, NULL, 0);
@@ -187,7 +189,10 @@ static void test_caller(void)
 	ev.addr = ADDR_SKB_OUTPUT;
 	rec_start(&r[2], &ev);
 	rec_section(&r[2], PWRU_SEC_STACK, notify, sizeof(notify));
-	t = render(r, 3, so, &sink_text);
+	ev = prog_event(ID_XDP, PWRU_EV_PROG_ENTRY);
+	rec_start(&r[3], &ev);
+	rec_section(&r[3], PWRU_SEC_STACK, xdp, sizeof(xdp));
+	t = render(r, 4, so, &sink_text);
 	ok(t && strstr(t, " cil_from_container(tc) cls_bpf_classify+0x4a [cls_bpf]\n"
 			  "    cls_bpf_classify+0x4a [cls_bpf]\n"),
 	   "entry: CALLER and the stack start at what ran the program");
@@ -196,6 +201,8 @@ static void test_caller(void)
 	ok(t && strstr(t, " bpf_skb_event_output               "
 			  "bpf_prog_24f0c1c3d4b5a697___send_drop_notify+0x1d2 [bpf]\n"),
 	   "the notification's CALLER: the program that sent it");
+	ok(t && strstr(t, " xdp_prog(xdp)                      veth_xdp_rcv_skb+0x1f0 [veth]\n"),
+	   "an XDP program's: the driver that ran it");
 	free(t);
 	symbolizer_free(harness_syms);
 	harness_syms = NULL;
