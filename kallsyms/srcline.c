@@ -266,8 +266,8 @@ static int find_vmlinux(const struct ksrc *s, char *path, size_t len, char *err,
 			return 0;
 	}
 	snprintf(err, errlen,
-		 "no debug info for %s (looked for /usr/lib/debug/boot/vmlinux-%s and "
-		 "/usr/lib/debug/lib/modules/%s/vmlinux)",
+		 "no debug info for %s (no vmlinux in /usr/lib/debug/boot, "
+		 "/usr/lib/debug/lib/modules/%s, /lib/modules/%s/build or /boot)",
 		 s->release, s->release, s->release);
 	return -ENOENT;
 }

@@ -18,8 +18,11 @@ struct symbolizer *symbols_open(const struct kallsyms *ks, const char *vmlinux, 
 	char err[1024];
 	int rc = ksrc_open(ks, &o, &src, err, sizeof(err));
 
-	/* Nothing installed and nothing asked for is the common case: said nowhere. */
-	if (rc && (vmlinux || rc != -ENOENT))
+	/*
+	 * Nothing installed and no stack asked for is the common case: said nowhere. Whoever
+	 * asks for stacks or callers is told, once, why they come without source lines.
+	 */
+	if (rc && (vmlinux || frames || rc != -ENOENT))
 		fprintf(diag, "pwru: %s; no source lines, symbols from kallsyms\n", err);
 	else if (!rc)
 		fprintf(diag, "pwru: source lines from %s\n", ksrc_vmlinux(src));

@@ -78,8 +78,9 @@ else
 fi
 
 # The filter applies: of two pings, the one the expression does not match prints nothing,
-# while the one it matches shows (else an empty output would pass).
-if start nomatch --backend tracepoint 'icmp and host 127.0.0.2'; then
+# while the one it matches shows (else an empty output would pass). --output-caller: one
+# line says where source lines come from, or why there are none.
+if start nomatch --backend tracepoint --output-caller 'icmp and host 127.0.0.2'; then
 	ip netns exec "$ns" ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1
 	ip netns exec "$ns" ping -c 1 -W 1 127.0.0.2 >/dev/null 2>&1
 	stop
@@ -89,6 +90,14 @@ if start nomatch --backend tracepoint 'icmp and host 127.0.0.2'; then
 	check "and the one it does not match (127.0.0.1 to itself) shows nowhere" \
 		"! grep '^0x' '$scratch/nomatch.out' | grep -qv '127\.0\.0\.2:0'" \
 		"$(grep -v '127\.0\.0\.2:0' "$scratch/nomatch.out" | head -n 5)"
+	rel=$(uname -r)
+	lines="pwru: no debug info for $rel (no vmlinux in "
+	for f in /usr/lib/debug/boot/vmlinux-"$rel" /usr/lib/debug/lib/modules/"$rel"/vmlinux \
+		/lib/modules/"$rel"/build/vmlinux /boot/vmlinux-"$rel"; do
+		[ -r "$f" ] && lines='pwru: source lines from '
+	done
+	check "--output-caller: one line says '$lines...'" \
+		"[ \"\$(grep -cF '$lines' '$scratch/nomatch.err')\" = 1 ]" "$(cat "$scratch/nomatch.err")"
 else
 	result 1 "--backend tracepoint with a non-matching filter attaches" "$(cat "$scratch/nomatch.err")"
 fi

@@ -25,6 +25,19 @@ check "ping 10.0.1.1 -> 10.0.1.2 while tracing" $IP netns exec a ping -c 2 -i 0.
 wait_lines "$OUT" "$AT_ICMP_RCV" 2
 pwru_stop
 
+# Where the source lines come from, or why there are none: one line either way.
+rel=$(uname -r)
+lines="pwru: no debug info for $rel (no vmlinux in "
+for f in /usr/lib/debug/boot/vmlinux-"$rel" /usr/lib/debug/lib/modules/"$rel"/vmlinux \
+	/lib/modules/"$rel"/build/vmlinux /boot/vmlinux-"$rel"; do
+	[ -r "$f" ] && lines='pwru: source lines from '
+done
+if [ "$(grep -cF "$lines" "$SCRATCH/stack.err")" = 1 ]; then
+	ok "one line says '$lines...'"
+else
+	not_ok "one line says '$lines...'" "$(cat "$SCRATCH/stack.err")"
+fi
+
 if head -n 1 "$OUT" | grep -q ' TUPLE FUNC CALLER$'; then
 	ok "the header ends with FUNC CALLER"
 else
