@@ -4,6 +4,7 @@
 # (a locked-down one) it is what `pwru icmp` must pick by itself, saying why in one line.
 cd "$(dirname "$0")/../.." || exit 1
 . tests/tap.sh
+. tests/srcline-note.sh
 
 local_trace_start
 ns=pwru-tp-$$
@@ -90,12 +91,7 @@ if start nomatch --backend tracepoint --output-caller 'icmp and host 127.0.0.2';
 	check "and the one it does not match (127.0.0.1 to itself) shows nowhere" \
 		"! grep '^0x' '$scratch/nomatch.out' | grep -qv '127\.0\.0\.2:0'" \
 		"$(grep -v '127\.0\.0\.2:0' "$scratch/nomatch.out" | head -n 5)"
-	rel=$(uname -r)
-	lines="pwru: no debug info for $rel (no vmlinux in "
-	for f in /usr/lib/debug/boot/vmlinux-"$rel" /usr/lib/debug/lib/modules/"$rel"/vmlinux \
-		/lib/modules/"$rel"/build/vmlinux /boot/vmlinux-"$rel"; do
-		[ -r "$f" ] && lines='pwru: source lines from '
-	done
+	lines=$(srcline_note)
 	check "--output-caller: one line says '$lines...'" \
 		"[ \"\$(grep -cF '$lines' '$scratch/nomatch.err')\" = 1 ]" "$(cat "$scratch/nomatch.err")"
 else

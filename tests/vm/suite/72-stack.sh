@@ -5,6 +5,7 @@
 # icmp_rcv); module frames name their module. A --vmlinux that is not a vmlinux
 # is one line on stderr and tracing goes on with kallsyms.
 . tests/vm/suite/lib.sh
+. tests/srcline-note.sh
 
 FUNCS='ip_rcv|icmp_rcv|veth_xmit'
 TUPLE='10.0.1.1:0->10.0.1.2:0(icmp)'
@@ -26,12 +27,7 @@ wait_lines "$OUT" "$AT_ICMP_RCV" 2
 pwru_stop
 
 # Where the source lines come from, or why there are none: one line either way.
-rel=$(uname -r)
-lines="pwru: no debug info for $rel (no vmlinux in "
-for f in /usr/lib/debug/boot/vmlinux-"$rel" /usr/lib/debug/lib/modules/"$rel"/vmlinux \
-	/lib/modules/"$rel"/build/vmlinux /boot/vmlinux-"$rel"; do
-	[ -r "$f" ] && lines='pwru: source lines from '
-done
+lines=$(srcline_note)
 if [ "$(grep -cF "$lines" "$SCRATCH/stack.err")" = 1 ]; then
 	ok "one line says '$lines...'"
 else
