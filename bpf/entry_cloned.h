@@ -12,11 +12,13 @@
 
 /*
  * nf_hook_slow()'s hook and family, read at its entry: its verdict is named with them at
- * the exit (src/output/enrich.c).
+ * the exit (src/output/enrich.c). The devices let the exit, which reads the word again,
+ * tell its own call's held event from an earlier call's (emit_pending()).
  */
 static __always_inline __u64 nf_state_word(struct nf_hook_state *st)
 {
-	return PWRU_NF_WORD(BPF_CORE_READ(st, pf), BPF_CORE_READ(st, hook));
+	return PWRU_NF_WORD(BPF_CORE_READ(st, pf), BPF_CORE_READ(st, hook)) |
+	       PWRU_NF_DEVS(BPF_CORE_READ(st, in, ifindex), BPF_CORE_READ(st, out, ifindex));
 }
 
 #define CLONED_ENTRY(sec, name, ev_type, n)                                                        \

@@ -67,11 +67,14 @@
 SEC(PWRU_SEC_FEXIT)
 int fexit_ret_1(__u64 *ctx)
 {
-	__u64 ret = 0;
+	struct held_call call = {.skb = CTX_SLOT(ctx, 0)};
+	__u64 nargs, flags, ret = 0;
 
 	if (!ret_maybe_held())
 		return 0;
-	switch (CLONE_VALUE(CLONE_MAGIC_NARGS)) {
+	nargs = CLONE_VALUE(CLONE_MAGIC_NARGS);
+	flags = CLONE_VALUE(CLONE_MAGIC_FLAGS);
+	switch (nargs) {
 		RET_SLOT(0)
 		RET_SLOT(1)
 		RET_SLOT(2)
@@ -86,9 +89,14 @@ int fexit_ret_1(__u64 *ctx)
 		RET_SLOT(11)
 		RET_SLOT(12)
 	}
-	if (CLONE_VALUE(CLONE_MAGIC_FLAGS) & CLONE_RET_S32)
+	if (flags & CLONE_RET_S32)
 		ret = (__s64)(__s32)ret;
-	return handle_ret(ctx, CLONE_VALUE(CLONE_MAGIC_FUNC_IP), ret, (__u64)ctx);
+	/* the second argument as the entry read it (CLONED_ENTRY) */
+	if (nargs >= 2)
+		call.arg2 = CTX_SLOT(ctx, 1);
+	if (flags & CLONE_NF_STATE)
+		call.arg2 = nf_state_word((struct nf_hook_state *)call.arg2);
+	return handle_ret(ctx, CLONE_VALUE(CLONE_MAGIC_FUNC_IP), ret, (__u64)ctx, &call);
 }
 #endif
 

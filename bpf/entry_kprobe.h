@@ -153,7 +153,8 @@ int kprobe_exit_ret(struct pt_regs *ctx)
 {
 	if (!ret_maybe_held())
 		return 0;
-	return handle_ret(ctx, bpf_get_attach_cookie(ctx), PT_REGS_RC(ctx), kretprobe_frame(ctx));
+	return handle_ret(ctx, bpf_get_attach_cookie(ctx), PT_REGS_RC(ctx), kretprobe_frame(ctx),
+			  NULL);
 }
 
 /* The same for a function returning a signed 32-bit value: the register's upper half is not. */
@@ -163,7 +164,7 @@ int kprobe_exit_ret_s32(struct pt_regs *ctx)
 	if (!ret_maybe_held())
 		return 0;
 	return handle_ret(ctx, bpf_get_attach_cookie(ctx), (__s64)(__s32)PT_REGS_RC(ctx),
-			  kretprobe_frame(ctx));
+			  kretprobe_frame(ctx), NULL);
 }
 #endif /* PWRU_WITH_KPROBE_HOLD */
 

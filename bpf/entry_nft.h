@@ -61,7 +61,8 @@ static __always_inline int nft_shown(__u64 *ctx, struct sk_buff *skb, struct net
 	nft.family = (__u8)BPF_CORE_READ_BITFIELD_PROBED(table, family);
 	bpf_probe_read_kernel_str(nft.table, sizeof(nft.table), BPF_CORE_READ(table, name));
 	bpf_probe_read_kernel_str(nft.chain, sizeof(nft.chain), BPF_CORE_READ(chain, name));
-	emit_event_ex(skb, dev, cfg_nft_chain_addr, PWRU_EV_FENTRY, 0, 0, &x);
+	/* arg2: the chain, which the exit checks with the skb (emit_pending()) */
+	emit_event_ex(skb, dev, cfg_nft_chain_addr, PWRU_EV_FENTRY, (__u64)chain, 0, &x);
 	return 0;
 }
 
@@ -85,12 +86,16 @@ int pwru_nft_entry(__u64 *ctx)
 SEC(PWRU_SEC_NFT_EXIT)
 int pwru_nft_exit(__u64 *ctx)
 {
+	struct nft_pktinfo___pwru *pkt;
+	struct held_call call;
 	struct pending_key k;
 
 	if (!nft_held)
 		return 0;
+	pkt = (void *)CTX_SLOT(ctx, 0);
+	call = (struct held_call){(__u64)pkt->skb, CTX_SLOT(ctx, 1)};
 	k = (struct pending_key){pending_owner(), cfg_nft_chain_addr, (__u64)ctx};
-	if (emit_pending(&k, (__u32)CTX_SLOT(ctx, 2)))
+	if (emit_pending(&k, (__u32)CTX_SLOT(ctx, 2), &call))
 		__sync_fetch_and_add(&nft_held, -1);
 	return 0;
 }

@@ -45,9 +45,12 @@ enum pwru_event_type {
 
 /*
  * nf_hook_slow()'s event with its return value (fentry): arg2 holds the hook and the
- * family (NFPROTO_*) from its struct nf_hook_state instead of the pointer.
+ * family (NFPROTO_*) from its struct nf_hook_state instead of the pointer, and above them
+ * the low 24 bits of the state's input and output devices' indexes (bits 16 and 40 up):
+ * the exit checks the whole word, with the skb, to know the held event is its own call's.
  */
 #define PWRU_NF_WORD(pf, hook) ((pwru_u64)(pf) << 8 | (pwru_u8)(hook))
+#define PWRU_NF_DEVS(in, out)  (((pwru_u64)(in)&0xffffff) << 16 | ((pwru_u64)(out)&0xffffff) << 40)
 #define PWRU_NF_PF(word)       ((pwru_u8)((word) >> 8))
 #define PWRU_NF_HOOK(word)     ((pwru_u8)(word))
 

@@ -441,22 +441,57 @@ static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device
 }
 
 /*
- * The record held under K, with RETVAL added, queued; nothing when none is held. True when
+ * What an exit knows of its own call, to tell the event its entry held from one an earlier
+ * call left under the same key. The kernel skips a trampoline's entry and exit programs
+ * apart (each has its own recursion guard, held while a task is preempted inside it), so
+ * an exit can run whose entry did not, at the stack depth where an earlier call of the
+ * same task left an event its skipped exit never took: that event would go out with this
+ * call's verdict. NULL: nothing to check (a kretprobe, which the kernel skips whenever it
+ * skipped its kprobe).
+ */
+struct held_call {
+	__u64 skb;
+	__u64 arg2;
+};
+
+#define PWRU_EBUSY 16
+
+/*
+ * The record held under K, with RETVAL added, queued; nothing when none is held or it is
+ * an earlier call's (CALL), which is dropped: the kernel counted both skipped programs.
+ * Copied out before it leaves `pending`, and sent only if it was still there: an LRU
+ * eviction on its CPU unlinks a record and writes another event into it at once. True when
  * this call took it out of `pending`.
  */
-static __always_inline bool emit_pending(const struct pending_key *k, __u64 retval)
+static __always_inline bool emit_pending(const struct pending_key *k, __u64 retval,
+					 const struct held_call *call)
 {
-	struct record_buf *buf = bpf_map_lookup_elem(&pending, k);
+	struct record_buf *held = bpf_map_lookup_elem(&pending, k), *buf = NULL;
 	struct pwru_event *ev;
-	__u32 size;
+	__u32 *depth, size;
+	long err;
 
-	if (!buf)
+	if (!held)
 		return false;
-	ev = (void *)buf->b;
+	ev = (void *)held->b;
 	size = ev->size;
-	if (size <= sizeof(buf->b) - sizeof(struct pwru_section) - sizeof(__u64))
+	if ((!call || (ev->skb == call->skb && ev->arg2 == call->arg2)) &&
+	    size <= sizeof(buf->b) - sizeof(struct pwru_section) - sizeof(__u64))
+		buf = scratch_get(&depth);
+	if (buf && bpf_probe_read_kernel(buf->b, size, held->b)) {
+		scratch_put(depth);
+		buf = NULL;
+	}
+	err = bpf_map_delete_elem(&pending, k);
+	if (!buf)
+		return err == 0;
+	/* -EBUSY: not taken out (a program this one interrupted holds the bucket), still whole */
+	if (err == 0 || err == -PWRU_EBUSY)
 		emit_record(buf, fill_u64_section(buf->b, size, PWRU_SEC_RETVAL, retval));
-	return bpf_map_delete_elem(&pending, k) == 0;
+	else
+		count_lost();
+	scratch_put(depth);
+	return err == 0;
 }
 
 static __always_inline void emit_event(struct sk_buff *skb, struct net_device *dev, __u64 addr,

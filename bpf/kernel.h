@@ -94,6 +94,8 @@ struct dst_metrics {
 struct nf_hook_state {
 	__u8 hook;
 	__u8 pf;
+	struct net_device *in;
+	struct net_device *out;
 } __attribute__((preserve_access_index));
 
 struct sk_buff {

@@ -195,12 +195,16 @@ static __always_inline bool ret_maybe_held(void)
 	return ret_held != 0;
 }
 
-/* At a function's exit, ret_maybe_held(): the event its entry held, with the return value RET. */
-static __always_inline int handle_ret(void *ctx, __u64 func_ip, __u64 ret, __u64 frame)
+/*
+ * At a function's exit, ret_maybe_held(): the event its entry held, with the return value
+ * RET; CALL what the exit sees of its call (emit_pending()).
+ */
+static __always_inline int handle_ret(void *ctx, __u64 func_ip, __u64 ret, __u64 frame,
+				      const struct held_call *call)
 {
 	struct pending_key k = {pending_owner(), func_ip, frame};
 
-	if (emit_pending(&k, ret))
+	if (emit_pending(&k, ret, call))
 		__sync_fetch_and_add(&ret_held, -1);
 	return 0;
 }
