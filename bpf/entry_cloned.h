@@ -10,17 +10,6 @@
 #include "clone.h"
 #include "event.h"
 
-/*
- * nf_hook_slow()'s hook and family, read at its entry: its verdict is named with them at
- * the exit (src/output/enrich.c). The devices let the exit, which reads the word again,
- * tell its own call's held event from an earlier call's (emit_pending()).
- */
-static __always_inline __u64 nf_state_word(struct nf_hook_state *st)
-{
-	return PWRU_NF_WORD(BPF_CORE_READ(st, pf), BPF_CORE_READ(st, hook)) |
-	       PWRU_NF_DEVS(BPF_CORE_READ(st, in, ifindex), BPF_CORE_READ(st, out, ifindex));
-}
-
 #define CLONED_ENTRY(sec, name, ev_type, n)                                                        \
 	SEC(sec)                                                                                   \
 	int name(__u64 *ctx)                                                                       \

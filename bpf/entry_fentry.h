@@ -91,11 +91,10 @@ int fexit_ret_1(__u64 *ctx)
 	}
 	if (flags & CLONE_RET_S32)
 		ret = (__s64)(__s32)ret;
-	/* the second argument as the entry read it (CLONED_ENTRY) */
+	/* the second argument, as the entry read it (CLONED_ENTRY) when it is compared */
 	if (nargs >= 2)
 		call.arg2 = CTX_SLOT(ctx, 1);
-	if (flags & CLONE_NF_STATE)
-		call.arg2 = nf_state_word((struct nf_hook_state *)call.arg2);
+	call.nf_state = flags & CLONE_NF_STATE;
 	return handle_ret(ctx, CLONE_VALUE(CLONE_MAGIC_FUNC_IP), ret, (__u64)ctx, &call);
 }
 #endif

@@ -449,10 +449,34 @@ static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device
  * call's verdict. NULL: nothing to check (a kretprobe, which the kernel skips whenever it
  * skipped its kprobe).
  */
+/*
+ * nf_hook_slow()'s hook and family, read at its entry: its verdict is named with them at
+ * the exit (src/output/enrich.c). The devices let the exit, which reads the word again,
+ * tell its own call's held event from an earlier call's (emit_pending()).
+ */
+static __always_inline __u64 nf_state_word(struct nf_hook_state *st)
+{
+	return PWRU_NF_WORD(BPF_CORE_READ(st, pf), BPF_CORE_READ(st, hook)) |
+	       PWRU_NF_DEVS(BPF_CORE_READ(st, in, ifindex), BPF_CORE_READ(st, out, ifindex));
+}
+
 struct held_call {
 	__u64 skb;
 	__u64 arg2;
+	/* arg2 is nf_hook_slow()'s state: compared as nf_state_word() reads it, if need be */
+	bool nf_state;
 };
+
+static __always_inline bool held_is_own(const struct pwru_event *ev, const struct held_call *call)
+{
+	if (!call)
+		return true;
+	if (ev->skb != call->skb)
+		return false;
+	if (call->nf_state)
+		return ev->arg2 == nf_state_word((struct nf_hook_state *)call->arg2);
+	return ev->arg2 == call->arg2;
+}
 
 #define PWRU_EBUSY 16
 
@@ -475,7 +499,7 @@ static __always_inline bool emit_pending(const struct pending_key *k, __u64 retv
 		return false;
 	ev = (void *)held->b;
 	size = ev->size;
-	if ((!call || (ev->skb == call->skb && ev->arg2 == call->arg2)) &&
+	if (held_is_own(ev, call) &&
 	    size <= sizeof(buf->b) - sizeof(struct pwru_section) - sizeof(__u64))
 		buf = scratch_get(&depth);
 	if (buf && bpf_probe_read_kernel(buf->b, size, held->b)) {
