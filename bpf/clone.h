@@ -18,6 +18,13 @@ enum clone_flags {
 	CLONE_NF_STATE = 4, /* nf_hook_slow(): arg 2 is its hook and family, not the pointer */
 };
 
+/*
+ * With CLONE_STASH, bits 8-11 of the flags: the skb's argument slot (0-based), which the
+ * exit compares with the held event's (emit_pending()).
+ */
+#define CLONE_SKB_SLOT_SHIFT  8
+#define CLONE_SKB_SLOT(flags) (((flags) >> CLONE_SKB_SLOT_SHIFT) & 0xf)
+
 #ifdef __bpf__
 /* An ld_imm64 clang cannot fold away or merge with another. */
 #define CLONE_VALUE(magic)                                                                         \

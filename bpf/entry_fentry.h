@@ -62,12 +62,16 @@
 	case k:                                                                                    \
 		ret = CTX_SLOT(ctx, k);                                                            \
 		break;
+#define SKB_SLOT(k)                                                                                \
+	case k:                                                                                    \
+		call.skb = CTX_SLOT(ctx, k);                                                       \
+		break;
 
 #if PWRU_WITH_FENTRY || PWRU_WITH_FENTRY_FIRST
 SEC(PWRU_SEC_FEXIT)
 int fexit_ret_1(__u64 *ctx)
 {
-	struct held_call call = {.skb = CTX_SLOT(ctx, 0)};
+	struct held_call call = {};
 	__u64 nargs, flags, ret = 0;
 
 	if (!ret_maybe_held())
@@ -91,6 +95,20 @@ int fexit_ret_1(__u64 *ctx)
 	}
 	if (flags & CLONE_RET_S32)
 		ret = (__s64)(__s32)ret;
+	switch (CLONE_SKB_SLOT(flags)) {
+		SKB_SLOT(0)
+		SKB_SLOT(1)
+		SKB_SLOT(2)
+		SKB_SLOT(3)
+		SKB_SLOT(4)
+		SKB_SLOT(5)
+		SKB_SLOT(6)
+		SKB_SLOT(7)
+		SKB_SLOT(8)
+		SKB_SLOT(9)
+		SKB_SLOT(10)
+		SKB_SLOT(11)
+	}
 	/* the second argument, as the entry read it (CLONED_ENTRY) when it is compared */
 	if (nargs >= 2)
 		call.arg2 = CTX_SLOT(ctx, 1);

@@ -146,16 +146,24 @@ struct fentry_state {
 	struct fentry_multi *multi;
 };
 
+/* A stashing copy's exit also learns the skb's slot, to check the held event is its call's. */
+static uint64_t fentry_flags(const struct func_entry *f)
+{
+	uint64_t flags = (f->flags & FUNC_RET_S32 ? CLONE_RET_S32 : 0) |
+			 (f->flags & FUNC_NF_HOOK ? CLONE_NF_STATE : 0);
+
+	if (f->flags & FUNC_WANT_RET)
+		flags |= CLONE_STASH | (uint64_t)(f->pos - 1) << CLONE_SKB_SLOT_SHIFT;
+	return flags;
+}
+
 static void fentry_target(const struct cloned *c, const struct func_entry *f,
 			  struct clone_target *tg)
 {
-	*tg = (struct clone_target){
-	    .btf_id = f->btf_id,
-	    .values = {[CLONE_FUNC_IP] = f->addrs[0],
-		       [CLONE_NARGS] = f->nslots,
-		       [CLONE_FLAGS] = (f->flags & FUNC_WANT_RET ? CLONE_STASH : 0) |
-				       (f->flags & FUNC_RET_S32 ? CLONE_RET_S32 : 0) |
-				       (f->flags & FUNC_NF_HOOK ? CLONE_NF_STATE : 0)}};
+	*tg = (struct clone_target){.btf_id = f->btf_id,
+				    .values = {[CLONE_FUNC_IP] = f->addrs[0],
+					       [CLONE_NARGS] = f->nslots,
+					       [CLONE_FLAGS] = fentry_flags(f)}};
 }
 
 static int fentry_link(const struct cloned *c, const struct func_entry *f, int prog)
