@@ -34,8 +34,8 @@ struct flag {
 
 static const struct flag flags[] = {
     {"filter-func", F_STRING, OFF(filter_func), "REGEX",
-     "trace only kernel functions and tracepoints (tp:NAME) whose whole name matches REGEX (POSIX "
-     "extended)"},
+     "trace only kernel functions and tracepoints (tp:NAME) whose whole name matches REGEX (RE2, "
+     "as pwru's)"},
     {"kmods", F_CSV, OFF(kmods), "MOD,...",
      "look for functions in vmlinux and only these loaded modules (default: all of them)",
      "@module"},

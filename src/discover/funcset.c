@@ -8,6 +8,7 @@
 #include "kallsyms/kallsyms.h"
 #include "src/arch.h"
 #include "src/discover/funcset.h"
+#include "src/discover/re2.h"
 
 /* As deep as libbpf resolves (MAX_RESOLVE_DEPTH): a crafted BTF may loop. */
 #define MAX_MODS 32
@@ -123,63 +124,18 @@ static int cmp_entry(const void *a, const void *b)
 	return strcmp(x->module, y->module);
 }
 
-/*
- * cilium/pwru's --filter-func is RE2: escapes POSIX lacks (\d, \p{..}, \A, \z, \Q..\E,
- * \x41) would compile here as plain letters and silently match nothing. NULL: none.
- */
-static const char *re2_escape(const char *regex)
-{
-	for (; *regex; regex++) {
-		if (*regex != '\\' || !regex[1])
-			continue;
-		if (strchr("dDpPAzQEx", regex[1]))
-			return regex;
-		regex++;
-	}
-	return NULL;
-}
-
-/*
- * RE2's groups with flags or no capture, (?i)ip_rcv, (?:a|b): POSIX has nothing for '?' to
- * repeat there and says only "Invalid preceding regular expression". NULL: none.
- */
-static const char *re2_group(const char *regex)
-{
-	for (; *regex; regex++) {
-		if (*regex == '\\' && regex[1])
-			regex++;
-		else if (regex[0] == '(' && regex[1] == '?')
-			return regex;
-	}
-	return NULL;
-}
-
 int funcset_regex_compile(const char *regex, regex_t *re, struct pwru_err *e)
 {
-	const char *re2 = re2_escape(regex);
-	size_t n = strlen(regex) + 5;
-	char *anchored;
-	int rc;
+	char *ere, *anchored;
+	int rc, cflags;
 
-	if (re2) {
-		return err_bad_input(
-		    e, EINVAL,
-		    "--filter-func '%s' is not a valid regex: \\%c is RE2 syntax "
-		    "(cilium/pwru's), this is a POSIX extended regex (digits: [0-9])",
-		    regex, re2[1]);
-	}
-	if (re2_group(regex)) {
-		return err_bad_input(e, EINVAL,
-				     "--filter-func '%s' is not a valid regex: (?...) is RE2 syntax "
-				     "(cilium/pwru's), this is a POSIX extended regex (no flags: "
-				     "[Ii]p_rcv for (?i)ip_rcv; (a|b) for (?:a|b))",
-				     regex);
-	}
-	anchored = malloc(n);
-	if (!anchored)
+	if (re2_to_ere(regex, &ere, &cflags, e))
+		return -1;
+	rc = asprintf(&anchored, "^(%s)$", ere);
+	free(ere);
+	if (rc < 0)
 		return err_from_errno(e, -ENOMEM, "--filter-func");
-	snprintf(anchored, n, "^(%s)$", regex);
-	rc = regcomp(re, anchored, REG_EXTENDED | REG_NOSUB);
+	rc = regcomp(re, anchored, REG_EXTENDED | REG_NOSUB | cflags);
 	free(anchored);
 	if (rc) {
 		char msg[128];

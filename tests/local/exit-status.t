@@ -118,6 +118,9 @@ walk "--filter-ifname needs --filter-netns as a path (/proc/PID/ns/net), not ino
 	./pwru --filter-ifname lo --filter-netns inode:4026531840
 walk "--filter-func 'RE' is not a valid regex: ..." 2 "--filter-func '\(' is not a valid regex: " \
 	./pwru --filter-func '('
+walk "--filter-func 'RE' is not a valid regex: ..." 2 \
+	"--filter-func 'ip_\\(\\?i\\)rcv' is not a valid regex: \\(\\?i\\) is RE2 syntax .*\\[Ii\\]p_rcv\\)\$" \
+	./pwru --filter-func 'ip_(?i)rcv'
 walk "bad pcap-filter 'EXPR': ..." 2 "bad pcap-filter 'host 10.0.0.0/16': .*did you mean 'net 10.0.0.0/16'" \
 	./pwru host 10.0.0.0/16
 # not root: still the input's error first (the user fixes it before reaching for sudo)

@@ -43,6 +43,11 @@ check "--filter-func narrows functions and tracepoints alike" \
 	'[ "$(tail -n +2 "$tmp/some" | cut -d" " -f1 | sort | tr "\n" " ")" = "ip_rcv tp:kfree_skb tp:net_dev_queue " ]' \
 	"$(cat "$tmp/some")"
 
+# cilium/pwru's RE2 forms: a leading (?i) and (?:...) select what the plain pattern does
+./pwru --list-funcs --filter-func '(?i)IP_RCV|(?:kfree)_SKB|net_dev_(?:queue)' >"$tmp/re2" 2>/dev/null
+check "--filter-func '(?i)IP_RCV|(?:kfree)_SKB|...' lists what the plain pattern lists" \
+	'[ -s "$tmp/some" ] && cmp -s "$tmp/some" "$tmp/re2"' "$(diff "$tmp/some" "$tmp/re2")"
+
 setpriv --reuid=65534 --regid=65534 --clear-groups ./pwru --list-funcs --filter-func ip_rcv \
 	>"$tmp/user" 2>"$tmp/user.err"
 rc=$?

@@ -123,15 +123,12 @@ static void test_errors(void)
 	       "this is a POSIX extended regex (digits: [0-9])",
 	       "says what to write instead");
 	flags_free(&c);
-	is_int(PARSE(&c, "--filter-func", "(?i)ip_rcv"), -1, "RE2's flags");
+	is_int(PARSE(&c, "--filter-func", "ip_(?i)rcv"), -1, "RE2's (?i) after the start");
 	is_str(e.msg,
-	       "--filter-func '(?i)ip_rcv' is not a valid regex: (?...) is RE2 syntax "
-	       "(cilium/pwru's), this is a POSIX extended regex (no flags: [Ii]p_rcv for "
-	       "(?i)ip_rcv; (a|b) for (?:a|b))",
+	       "--filter-func 'ip_(?i)rcv' is not a valid regex: (?i) is RE2 syntax "
+	       "(cilium/pwru's), this is a POSIX extended regex ((?i) only at the start, for the "
+	       "whole pattern; elsewhere [Ii]p_rcv)",
 	       "names RE2's group, says what to write instead");
-	flags_free(&c);
-	is_int(PARSE(&c, "--filter-func", "ip_(?:rcv|output)"), -1, "RE2's group without capture");
-	ok(strstr(e.msg, "(?...) is RE2 syntax") != NULL, "named too");
 	flags_free(&c);
 	is_int(PARSE(&c, "--filter-func", "ip_\\(?rcv"), 0, "an escaped paren, optional: POSIX's");
 	flags_free(&c);
@@ -210,6 +207,96 @@ static void test_regex_shared(void)
 	is_str(e.msg, long_re, "the same message as parsing gives");
 }
 
+/* RE2, as cilium/pwru reads --filter-func: each form matches the names RE2 matches. */
+static const struct {
+	const char *re, *name;
+	int match;
+} re2_forms[] = {
+    {"(?i)IP_RCV", "ip_rcv", 1},
+    {"(?i)ip_rcv", "IP_rcv", 1},
+    {"(?i)ip_rcv", "ip_rcv_core", 0},
+    {"(?i)[A-Z]+_rcv", "ip_rcv", 1},
+    {"(?i)(?-i)IP_RCV", "ip_rcv", 0},
+    {"(?i:IP_rcv|ICMP_rcv)", "icmp_rcv", 1},
+    {"(?:ip|ipv6)_rcv", "ipv6_rcv", 1},
+    {"(?:ip|ipv6)_rcv", "ip_rcv", 1},
+    {"(?:ip|ipv6)_rcv", "ip6_rcv", 0},
+    {"ip_(?:rcv|output)", "ip_output", 1},
+    {"(?i)(?:ip|icmp)_RCV", "icmp_rcv", 1},
+    {"(?s).*_rcv", "ip_rcv", 1},
+    {"ip_(?-i)rcv", "ip_rcv", 1},
+    {"(?m)^ip_rcv$", "ip_rcv", 1},
+    {"(?U)ip_.*", "ip_rcv", 1},
+    {"(?ims)IP_.*", "ip_rcv", 1},
+    {"ip_(?s:r.v)", "ip_rcv", 1},
+    {"(?i)ip_(?i:RCV)", "ip_rcv", 1},
+    {"(?P<fam>ip|ipv6)_rcv", "ipv6_rcv", 1},
+    {"(?<fam>ip|ipv6)_rcv", "ip_rcv", 1},
+    {"ip_rcv.+?", "ip_rcv", 0},
+    {"ip_rcv.+?", "ip_rcv_core", 1},
+    {"ip_r??cv", "ip_cv", 1},
+    {"ip_rc{1}?v", "ip_rcv", 1},
+    {"ip_rcv{,2}", "ip_rcv{,2}", 1},
+    {"ip_rcv{,2}", "ip_rcvv", 0},
+    {"ip_[\\.]rcv", "ip_.rcv", 1},
+    {"ip_[\\.]rcv", "ip_\\rcv", 0},
+    {"ip_[(?]rcv", "ip_?rcv", 1},
+    {"ip_[[:alpha:]]cv", "ip_rcv", 1},
+    {"ip_\\<rcv", "ip_rcv", 0},
+    {"\\w+_rcv", "ip_rcv", 1},
+};
+
+static struct {
+	char *re; /* argv's type */
+	const char *msg;
+} re2_refused[] = {
+    {"(?i:ip)_rcv", "(?i:ip) is RE2 syntax"},
+    {"(?i)ip_(?-i)rcv",
+     "(?-i) is RE2 syntax (cilium/pwru's), this is a POSIX extended regex ((?i) only at the start"},
+    {"(?i)ip_(?-i:rcv)", "(?-i: is RE2 syntax"},
+    {"ip_(?=rcv)", "unknown group at (?=rcv)"},
+    {"ip_(?<=r)cv", "unknown group at (?<=r)cv"},
+    {"(?P=n)", "unknown group at (?P=n)"},
+    {"(?)ip", "unknown group"},
+    {"(?i-)ip", "unknown group"},
+    {"(?P<>ip)", "bad group name"},
+    {"(?P<n ip)", "bad group name"},
+    {"ip_[\\d]", "\\d is RE2 syntax"},
+    {"ip_[a\\-z]", "no escapes inside [...]"},
+    {"ip_\\x72cv", "\\x is RE2 syntax"},
+    {"\\Aip_rcv\\z", "the start: ^"},
+    {"ip_\\1", "\\1 is RE2 syntax"},
+};
+
+static void test_re2_forms(void)
+{
+	struct pwru_config c;
+	regex_t re;
+	size_t i;
+
+	for (i = 0; i < sizeof(re2_forms) / sizeof(re2_forms[0]); i++) {
+		int rc = funcset_regex_compile(re2_forms[i].re, &re, &e);
+
+		is_int(rc, 0, "%s compiles", re2_forms[i].re);
+		if (rc) {
+			printf("#   %s\n", e.msg);
+			continue;
+		}
+		is_int(!regexec(&re, re2_forms[i].name, 0, NULL, 0), re2_forms[i].match, "%s %s %s",
+		       re2_forms[i].re, re2_forms[i].match ? "matches" : "does not match",
+		       re2_forms[i].name);
+		regfree(&re);
+	}
+	for (i = 0; i < sizeof(re2_refused) / sizeof(re2_refused[0]); i++) {
+		is_int(PARSE(&c, "--filter-func", re2_refused[i].re), -1, "%s refused",
+		       re2_refused[i].re);
+		ok(strstr(e.msg, re2_refused[i].msg) && !strchr(e.msg, '\n') &&
+		       e.cls == PWRU_BAD_INPUT,
+		   "in one line: %s", e.msg);
+		flags_free(&c);
+	}
+}
+
 /* pflag's forms, so that cilium/pwru's command lines work unchanged. */
 static void test_pflag_forms(void)
 {
@@ -260,5 +347,6 @@ int main(void)
 	test_errors();
 	test_track();
 	test_regex_shared();
+	test_re2_forms();
 	return tap_done();
 }
