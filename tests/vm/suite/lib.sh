@@ -14,6 +14,19 @@ SCENARIO=$(basename "$0" .sh)
 SCRATCH=$(mktemp -d "/tmp/$SCENARIO.XXXXXX")
 PWRU_PID=
 
+# nap [SECONDS]: a pause of SECONDS (0.02) that starts no process: read times out on a FIFO
+# nothing writes to. The polls below slept with sleep(1), a fork each round, which under
+# TCG made a 0.1 s round 0.12 to 0.17 s (docs/testing.md, "Suite time").
+mkfifo "$SCRATCH/nap"
+nap() { read -r -t "${1:-0.02}" _ <>"$SCRATCH/nap"; true; }
+# alive PID: the child PID runs, as its state in /proc says. Not kill -0, which a zombie
+# passes: bash reaps a child that ended while it was forking only at its next fork or wait,
+# and a poll that naps does neither (a 5.10 stop waited out its 10 s so).
+alive() {
+	local st
+	read -r _ _ st _ 2>/dev/null <"/proc/$1/stat" && [ "$st" != Z ]
+}
+
 ok() {
 	echo "ok - $SCENARIO: $*"
 }
@@ -150,16 +163,16 @@ pwru_start() {
 	PWRU_PID=$!
 	set +m
 	while [ ! -e "$SCRATCH/$name.ready" ]; do
-		if ! kill -0 "$PWRU_PID" 2>/dev/null; then
+		if ! alive "$PWRU_PID"; then
 			wait "$PWRU_PID"
 			PWRU_STATUS=$?
 			PWRU_PID=
 			return 1
 		fi
-		if [ $waited -ge $((${PWRU_READY_TIMEOUT:-60} * 10)) ]; then
+		if [ $waited -ge $((${PWRU_READY_TIMEOUT:-60} * 50)) ]; then
 			return 1
 		fi
-		sleep 0.1
+		nap
 		waited=$((waited + 1))
 	done
 }
@@ -184,7 +197,7 @@ wait_until() {
 	local i
 	for i in $(seq 100); do
 		"$@" && return 0
-		sleep 0.1
+		nap 0.1
 	done
 	return 1
 }
@@ -231,8 +244,8 @@ now_ms() {
 # Sets PWRU_STATUS and PWRU_STOP_MS (time from T0, a now_ms, to the exit).
 pwru_wait_end() {
 	local i=0
-	while kill -0 "$PWRU_PID" 2>/dev/null && [ $i -lt $(($1 * 10)) ]; do
-		sleep 0.1
+	while alive "$PWRU_PID" && [ $i -lt $(($1 * 50)) ]; do
+		nap
 		i=$((i + 1))
 	done
 	kill -KILL "$PWRU_PID" 2>/dev/null
@@ -416,7 +429,7 @@ check_nothing_attached() {
 	for _ in $(seq 10); do
 		left=$(leftovers)
 		[ -z "$left" ] && break
-		sleep 0.2
+		nap 0.2
 	done
 	if [ -z "$left" ]; then
 		ok "${1:-after exit} nothing of ours is attached (bpftool prog/link/perf, kprobe_events)"
