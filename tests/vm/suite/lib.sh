@@ -124,16 +124,16 @@ tcp_flood_stop() {
 
 # tcp_exchange: one short TCP connection from a to b:8080, a line each way (busybox nc).
 tcp_exchange() {
-	local srv
+	local srv i
 	$IP netns exec b sh -c 'echo hi | nc -l -p 8080 >/dev/null' &
 	srv=$!
 	wait_until listening_8080
 	echo hello | $IP netns exec a nc -w 2 10.0.1.2 8080 >/dev/null
 	# b's nc ends by itself once a's has closed: the connection's last packets are through.
 	# Up to 2 s (a's -w), then it is stopped.
-	for _ in $(seq 20); do
-		kill -0 "$srv" 2>/dev/null || break
-		sleep 0.1
+	for ((i = 0; i < 20; i++)); do
+		alive "$srv" || break
+		nap 0.1
 	done
 	kill "$srv" 2>/dev/null
 	wait "$srv" 2>/dev/null
@@ -195,7 +195,7 @@ ping_pair() {
 # wait_until CMD... : up to 10 s for CMD to succeed.
 wait_until() {
 	local i
-	for i in $(seq 100); do
+	for ((i = 0; i < 100; i++)); do
 		"$@" && return 0
 		nap 0.1
 	done
@@ -425,8 +425,8 @@ check_bad_input() {
 # and after an RCU grace period: for a moment after any exit, clean or killed, they are
 # still listed. Up to 2 s for them to go.
 check_nothing_attached() {
-	local left
-	for _ in $(seq 10); do
+	local left i
+	for ((i = 0; i < 10; i++)); do
 		left=$(leftovers)
 		[ -z "$left" ] && break
 		nap 0.2
