@@ -441,15 +441,6 @@ static __always_inline void emit_event_ex(struct sk_buff *skb, struct net_device
 }
 
 /*
- * What an exit knows of its own call, to tell the event its entry held from one an earlier
- * call left under the same key. The kernel skips a trampoline's entry and exit programs
- * apart (each has its own recursion guard, held while a task is preempted inside it), so
- * an exit can run whose entry did not, at the stack depth where an earlier call of the
- * same task left an event its skipped exit never took: that event would go out with this
- * call's verdict. NULL: nothing to check (a kretprobe, which the kernel skips whenever it
- * skipped its kprobe).
- */
-/*
  * nf_hook_slow()'s hook and family, read at its entry: its verdict is named with them at
  * the exit (src/output/enrich.c). The devices let the exit, which reads the word again,
  * tell its own call's held event from an earlier call's (emit_pending()).
@@ -460,6 +451,15 @@ static __always_inline __u64 nf_state_word(struct nf_hook_state *st)
 	       PWRU_NF_DEVS(BPF_CORE_READ(st, in, ifindex), BPF_CORE_READ(st, out, ifindex));
 }
 
+/*
+ * What an exit knows of its own call, to tell the event its entry held from one an earlier
+ * call left under the same key. The kernel skips a trampoline's entry and exit programs
+ * apart (each has its own recursion guard, held while a task is preempted inside it), so
+ * an exit can run whose entry did not, at the stack depth where an earlier call of the
+ * same task left an event its skipped exit never took: that event would go out with this
+ * call's verdict. NULL: nothing to check (a kretprobe, which the kernel skips whenever it
+ * skipped its kprobe).
+ */
 struct held_call {
 	__u64 skb;
 	__u64 arg2;
