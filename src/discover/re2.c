@@ -222,7 +222,10 @@ static int scan_one(struct scan *s)
 	char c = *s->p;
 
 	if (c == '?' && s->quant) {
-		/* RE2's lazy *? +? ?? {n}?: the same names match; POSIX reads another repeat */
+		/*
+		 * RE2's lazy *? +? ?? {n}?: the same whole names match (pwru's
+		 * first-match check differs: docs/usage.md); POSIX reads another repeat.
+		 */
 		s->quant = false;
 		s->p++;
 		return 0;
