@@ -101,7 +101,7 @@ VM_TESTS    := $(VM_LONGEST) $(filter-out $(VM_LONGEST),$(sort $(wildcard tests/
 LOCAL_LONGEST := tests/local/filters-diff.t tests/local/filters-diff-copy.t
 TEST_ORDER  = $(VM_TESTS) $(LOCAL_LONGEST) $(filter-out $(LOCAL_LONGEST),$(LOCAL_TESTS))
 
-.PHONY: all static deps test test-unit test-local test-vm demo vm-shell bench clean format install deb image man completions
+.PHONY: all static deps test test-unit test-local test-vm demo vm-shell bench clean format format-files install deb image man completions
 .DELETE_ON_ERROR:
 # Keep generated objects and skeletons: they are inputs of several targets.
 .SECONDARY:
@@ -374,8 +374,15 @@ deb:
 image: $(BIN).static
 	VERSION=$(VERSION) ./contrib/image/build $(BIN).static $(OUT)/image/pwru.oci.tar
 
+# Every C file of ours; tests/local/format.t checks them against .clang-format.
+FORMAT_FILES = $(wildcard $(addsuffix /*.[ch],$(SRC_DIRS) src/static filters kallsyms bpf \
+	tests/unit tests/filters tests/bench tests/fuzz))
+
 format:
-	clang-format -i $(wildcard $(addsuffix /*.[ch],$(SRC_DIRS)) filters/*.[ch] kallsyms/*.[ch] bpf/*.[ch] tests/unit/*.[ch])
+	clang-format -i $(FORMAT_FILES)
+
+format-files:
+	@echo $(FORMAT_FILES)
 
 clean:
 	rm -rf build pwru pwru.static pwru-arm64 pwru-arm64.static tests/k8s/node_modules

@@ -41,7 +41,7 @@
 #define PWRU_WITH_FENTRY       1 /* fentry_skb_N templates and fexit_ret_1 */
 #define PWRU_WITH_FENTRY_MULTI 1 /* fentry_multi_skb_N */
 /* PWRU_WITH_FENTRY_FIRST, for an object without PWRU_WITH_FENTRY: fentry_skb_1 and fexit_ret_1 */
-#define PWRU_WITH_TP	       1 /* tp_btf_skb_N and raw_tp_skb_N templates */
+#define PWRU_WITH_TP 1 /* tp_btf_skb_N and raw_tp_skb_N templates */
 #endif
 
 #endif

@@ -29,8 +29,8 @@ struct clone_tpl {
 };
 
 struct clone_target {
-	uint32_t btf_id; /* attach target (tracing programs), 0: none */
-	int btf_obj_fd;	 /* its BTF object when in a module, else 0 */
+	uint32_t btf_id;    /* attach target (tracing programs), 0: none */
+	int btf_obj_fd;	    /* its BTF object when in a module, else 0 */
 	int attach_prog_fd; /* a BPF program as the target (btf_id in its BTF), else 0 */
 	uint64_t values[CLONE_NVALUES];
 };

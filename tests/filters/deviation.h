@@ -19,9 +19,10 @@ const char *deviation_matches_nothing(const char *expr, enum capture_link link);
  * `inbound`/`outbound` compile to a load of the Linux ancillary field SKF_AD_PKTTYPE, which
  * libpcap's offline interpreter cannot evaluate (it rejects every packet, even under `not`);
  * pwru reads skb->skb_iif and skb->pkt_type. The checker runs captured packets as received
- * (ingress_ifindex 1): `inbound` holds and `outbound` does not (docs/filters.md). So libpcap judges EXPR with `inbound` written as "(len >= 0)" (true)
- * and `outbound` as "(len < 0)" (false). Returns 1 with that expression in OUT, 0 when EXPR
- * has neither word (OUT untouched), -1 when OUT is too small.
+ * (ingress_ifindex 1): `inbound` holds and `outbound` does not (docs/filters.md). So libpcap judges
+ * EXPR with `inbound` written as "(len >= 0)" (true) and `outbound` as "(len < 0)" (false). Returns
+ * 1 with that expression in OUT, 0 when EXPR has neither word (OUT untouched), -1 when OUT is too
+ * small.
  */
 int deviation_reference_expr(const char *expr, char *out, size_t len);
 

@@ -167,8 +167,8 @@ static void test_text(void)
 static void test_caller(void)
 {
 	/* pwru's program has no symbol (loaded after kallsyms was read) */
-	const uint64_t entry[4] = {0xffffffff80001000ULL, ADDR_TRAMPOLINE + 0x89,
-				   ADDR_PROG_CIL + 5, ADDR_CLS_BPF + 0x4a};
+	const uint64_t entry[4] = {0xffffffff80001000ULL, ADDR_TRAMPOLINE + 0x89, ADDR_PROG_CIL + 5,
+				   ADDR_CLS_BPF + 0x4a};
 	const uint64_t notify[5] = {0xffffffff80001000ULL, ADDR_TRAMPOLINE + 0x89,
 				    ADDR_SKB_OUTPUT + 9, ADDR_PROG_NOTIFY + 0x1d2,
 				    ADDR_CLS_BPF + 0x4a};

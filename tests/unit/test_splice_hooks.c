@@ -115,8 +115,8 @@ static void test_table_covers_object(void)
 static void test_table_leaves_others(void)
 {
 	static const char *const others[] = {"fexit/kfree_skbmem", "raw_tp/kmem_cache_free",
-					      "kprobe/pwru_non_skb", "fentry/ip_rcv",
-					      "tp_btf/kfree_skb"};
+					     "kprobe/pwru_non_skb", "fentry/ip_rcv",
+					     "tp_btf/kfree_skb"};
 	const struct hook_section *secs[16];
 	size_t n = backend_sections(secs, 16), i, k;
 	int taken = 0;
