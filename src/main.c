@@ -5,6 +5,7 @@
  * exits with the status of its class.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <libgen.h>
 #include <signal.h>
@@ -265,19 +266,48 @@ static void say_attached(const struct tracer *t, const struct attach_result *res
 			plural(res->attached), res->skipped + t->fs.no_symbol + t->fs.ambiguous);
 }
 
+/*
+ * Descriptors kept free while attaching: the kprobe and fentry backends take one or two a
+ * function until the limit, and the run after them still opens some (the ring buffer's
+ * epoll, output files, /proc reads, debug info). Held as /dev/null, closed after.
+ */
+#define FD_RESERVE 64
+
+static void fd_reserve(int *fds)
+{
+	for (int i = 0; i < FD_RESERVE; i++)
+		fds[i] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
+
+static void fd_release(const int *fds)
+{
+	for (int i = 0; i < FD_RESERVE; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+}
+
+static int attach_all(struct tracer *t, struct attach_result *res, struct pwru_err *e)
+{
+	/* all of the functions may have gone to fentry for their return values */
+	if ((t->bctx.fs->n || t->backend->targets != TARGET_FUNCS) &&
+	    t->backend->attach(&t->bctx, res, e))
+		return -1;
+	if (retsplit_attach(&t->rs, res, e))
+		return -1;
+	say_attached(t, res);
+	t->bctx.attached = res->attached;
+	return t->pt ? progtrace_start(t->pt, t->ld.skel->obj, e) : 0;
+}
+
 static int attach(struct tracer *t, struct pwru_err *e)
 {
 	struct attach_result res = {0};
+	int reserve[FD_RESERVE], rc;
 
-	/* all of the functions may have gone to fentry for their return values */
-	if ((t->bctx.fs->n || t->backend->targets != TARGET_FUNCS) &&
-	    t->backend->attach(&t->bctx, &res, e))
-		return -1;
-	if (retsplit_attach(&t->rs, &res, e))
-		return -1;
-	say_attached(t, &res);
-	t->bctx.attached = res.attached;
-	return t->pt ? progtrace_start(t->pt, t->ld.skel->obj, e) : 0;
+	fd_reserve(reserve);
+	rc = attach_all(t, &res, e);
+	fd_release(reserve);
+	return rc;
 }
 
 /* Checked before attaching: a script waiting for the file must not wait for ever. */

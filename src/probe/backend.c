@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <bpf/libbpf.h>
 #include "src/probe/backend.h"
 #include "src/probe/verdicts.h"
@@ -389,6 +390,32 @@ const char *backend_out_of_reach(const struct backend *b, const struct func_entr
 				   : NULL;
 }
 
+/*
+ * Functions left out for want of a descriptor: said without --debug, since the trace then
+ * silently misses part of the path, and the fix (a higher limit, fewer functions) is the
+ * user's. The kprobe and fentry backends take one or two descriptors per function.
+ */
+static void report_no_fds(const uint8_t *hooked, const int *errs, size_t n)
+{
+	size_t i, emfile = 0, enfile = 0;
+	struct rlimit r;
+
+	for (i = 0; errs && i < n; i++) {
+		emfile += !hooked[i] && errs[i] == -EMFILE;
+		enfile += !hooked[i] && errs[i] == -ENFILE;
+	}
+	if (enfile)
+		fprintf(stderr,
+			"pwru: %zu function%s not attached: the system's file table is full "
+			"(fs.file-max); narrow --filter-func or raise it\n",
+			enfile + emfile, enfile + emfile == 1 ? "" : "s");
+	else if (emfile && !getrlimit(RLIMIT_NOFILE, &r))
+		fprintf(stderr,
+			"pwru: %zu function%s not attached: out of file descriptors (RLIMIT_NOFILE "
+			"%llu); raise it (ulimit -n) or narrow --filter-func\n",
+			emfile, emfile == 1 ? "" : "s", (unsigned long long)r.rlim_cur);
+}
+
 int backend_tally(const struct backend *b, const struct backend_ctx *ctx, const uint8_t *hooked,
 		  const int *errs, struct attach_result *res)
 {
@@ -404,6 +431,8 @@ int backend_tally(const struct backend *b, const struct backend_ctx *ctx, const 
 	}
 	res->skipped = set->n - res->attached;
 	backend_report_skips(b, ctx, hooked, errs);
+	if (res->attached) /* else the error says it */
+		report_no_fds(hooked, errs, set->n);
 	if (*ctx->stop)
 		return -EINTR;
 	return res->attached ? 0 : first_err ? first_err : -ENOENT;
@@ -444,6 +473,12 @@ void backend_install_libbpf_print(void)
 	libbpf_set_print(libbpf_print);
 }
 
+static const char *none_attached_why(int rc)
+{
+	return rc == -EMFILE ? "out of file descriptors (raise ulimit -n, or narrow --filter-func)"
+			     : err_str(-rc);
+}
+
 int backend_attach_end(const struct backend *b, struct backend_ctx *ctx, int rc,
 		       const struct attach_result *res, const char *none_why, struct pwru_err *e)
 {
@@ -455,7 +490,7 @@ int backend_attach_end(const struct backend *b, struct backend_ctx *ctx, int rc,
 		err_not_possible(e, -rc, "none of the %zu matching %s could be traced with %s: %s",
 				 backend_set(b, ctx)->n,
 				 b->targets == TARGET_TRACEPOINTS ? "tracepoints" : "functions",
-				 b->name, none_why ? none_why : err_str(-rc));
+				 b->name, none_why ? none_why : none_attached_why(rc));
 	else
 		err_from_errno(e, rc, "%s attach failed", b->name);
 	b->detach(ctx);
