@@ -74,6 +74,52 @@ static void attach_one(void *arg, size_t i)
 		s->link = c->attach(c, &c->set->funcs[s->idx], s->prog);
 }
 
+/* The last site after I whose program is loaded but not linked; C->n if none. */
+static size_t last_unlinked(const struct cloned *c, size_t i)
+{
+	size_t j;
+
+	for (j = c->n; j-- > i + 1;)
+		if (c->sites[j].prog >= 0 && c->sites[j].link < 0)
+			return j;
+	return c->n;
+}
+
+/*
+ * Out of descriptors (a low ulimit -n), the load pass can take every one left and no link
+ * gets one: give up the last sites' programs, one for each link the first ones need, so
+ * that what fits is traced (half of what loaded) rather than nothing.
+ */
+static void make_room(struct cloned *c)
+{
+	size_t i, j;
+
+	for (i = 0; i < c->n; i++) {
+		struct cloned_site *s = &c->sites[i];
+
+		while (s->prog >= 0 && s->link == -EMFILE) {
+			j = last_unlinked(c, i);
+			if (j == c->n) {
+				close(s->prog);
+				s->prog = -EMFILE;
+				break;
+			}
+			close(c->sites[j].prog);
+			c->sites[j].prog = -EMFILE;
+			s->link = c->attach(c, &c->set->funcs[s->idx], s->prog);
+		}
+	}
+}
+
+size_t cloned_live(const struct cloned *c)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < c->n; i++)
+		n += c->sites[i].prog >= 0;
+	return n;
+}
+
 void cloned_run(struct cloned *c, int load_threads, int attach_threads, volatile sig_atomic_t *stop)
 {
 	double t0;
@@ -96,6 +142,7 @@ void cloned_run(struct cloned *c, int load_threads, int attach_threads, volatile
 	c->t_load = mono_now() - t0;
 	t0 = mono_now();
 	pool_run(c->n, pool_threads("PWRU_ATTACH_THREADS", attach_threads), attach_one, c, stop);
+	make_room(c);
 	c->t_attach = mono_now() - t0;
 }
 

@@ -56,6 +56,9 @@ int cloned_collect(struct cloned *c, const struct backend_ctx *ctx,
 void cloned_run(struct cloned *c, int load_threads, int attach_threads,
 		volatile sig_atomic_t *stop);
 
+/* The programs loaded and kept: what detaching has to remove. */
+size_t cloned_live(const struct cloned *c);
+
 /* Marks in HOOKED (by set index) what is attached, in ERRS the kernel's first refusal. */
 void cloned_results(const struct cloned *c, uint8_t *hooked, int *errs);
 

@@ -260,8 +260,9 @@ static void fentry_detach(struct backend_ctx *ctx)
 	 * minute per 400 functions in the VM): say so, or a Ctrl-C looks like a hang.
 	 */
 	/* the count said at attach; return values add an fexit program each */
-	n = st->c.n + st->ret.n;
-	funcs = ctx->attached ? ctx->attached : st->c.n; /* none said when stopped attaching */
+	n = cloned_live(&st->c) + cloned_live(&st->ret);
+	/* none said when stopped attaching */
+	funcs = ctx->attached ? ctx->attached : cloned_live(&st->c);
 	if (n >= DETACH_SAY_FROM)
 		fprintf(stderr,
 			"pwru: detaching %zu function%s (%zu fentry program%s: the kernel removes "
@@ -283,7 +284,7 @@ static void run_copies(struct cloned *c, struct backend_ctx *ctx, uint8_t *hooke
 		fprintf(stderr,
 			"pwru: fentry: one %s program per function: %zu loaded in %.1f s, "
 			"attached in %.1f s\n",
-			what, c->n, c->t_load, c->t_attach);
+			what, cloned_live(c), c->t_load, c->t_attach);
 }
 
 static int fentry_attach(struct backend_ctx *ctx, struct attach_result *res, struct pwru_err *e)

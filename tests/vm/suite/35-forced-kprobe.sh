@@ -62,30 +62,5 @@ else
 fi
 check_nothing_attached
 
-# Out of descriptors (a kprobe takes one, with its link two): what fits is attached, the
-# trace runs, and one line says how many functions were left out and what to do, where
-# --debug alone said it before; nothing stays attached.
-hard=$(ulimit -Hn) soft=$(ulimit -Sn)
-ulimit -n 128
-pwru_start fds --backend kprobe --filter-func '(tcp|udp)_.*' icmp
-started=$?
-ulimit -Hn "$hard"
-ulimit -Sn "$soft"
-if [ $started = 0 ]; then
-	pwru_stop 60
-	att=$(sed -n 's/^pwru: attached \([0-9]*\) functions\{0,1\}, skipped \([0-9]*\)$/\1 \2/p' "$SCRATCH/fds.err")
-	nofd=$(sed -n 's/^pwru: \([0-9]*\) functions\{0,1\} not attached: out of file descriptors (RLIMIT_NOFILE 128); raise it (ulimit -n) or narrow --filter-func$/\1/p' "$SCRATCH/fds.err")
-	if [ -n "$att" ] && [ "${att% *}" -gt 0 ] && [ "${nofd:-0}" -gt 0 ] && [ "$nofd" -le "${att#* }" ]; then
-		ok "ulimit -n 128: attached ${att% *}, and one line says $nofd of the ${att#* } skipped lacked a descriptor"
-	else
-		not_ok "ulimit -n 128: some attached, the rest said to lack descriptors" "$(head -n 8 "$SCRATCH/fds.err")"
-	fi
-	if [ "$PWRU_STATUS" -eq 0 ] && grep -q '^pwru: [0-9]* events\{0,1\}, [0-9]* lost$' "$SCRATCH/fds.err"; then
-		ok "ulimit -n 128: exits 0 on SIGINT with its count of events"
-	else
-		not_ok "ulimit -n 128: exits 0 on SIGINT with its count of events" "status $PWRU_STATUS" "$(tail -n 3 "$SCRATCH/fds.err")"
-	fi
-else
-	not_ok "pwru --backend kprobe under ulimit -n 128 started" "status ${PWRU_STATUS:-?}" "$(head -n 8 "$SCRATCH/fds.err")"
-fi
-check_nothing_attached
+# Out of descriptors: what fits is attached and one line says what was left out (lib.sh).
+fd_starved fds --backend kprobe --filter-func '(tcp|udp)_.*' icmp

@@ -421,6 +421,44 @@ check_bad_input() {
 	fi
 }
 
+# fd_starved NAME ARGS... : pwru ARGS under ulimit -n 128 (kprobes and per-function fentry
+# take one or two descriptors a function): what fits is attached, one line says how many
+# functions lacked a descriptor and what to do, the run ends as usual; nothing stays
+# attached. Where one link took every function (fentry through 7.2's tracing-multi link),
+# nothing runs out: said as a skip.
+fd_starved() {
+	local name=$1 hard soft started att nofd
+	shift
+	hard=$(ulimit -Hn) soft=$(ulimit -Sn)
+	ulimit -n 128
+	pwru_start "$name" "$@"
+	started=$?
+	ulimit -Hn "$hard"
+	ulimit -Sn "$soft"
+	if [ $started != 0 ]; then
+		not_ok "$name: pwru $* under ulimit -n 128 started" "status ${PWRU_STATUS:-?}" "$(head -n 8 "$SCRATCH/$name.err")"
+		check_nothing_attached "$name: after exit"
+		return
+	fi
+	pwru_stop 60
+	att=$(sed -n 's/^pwru: attached \([0-9]*\) functions\{0,1\}, skipped \([0-9]*\)$/\1 \2/p' "$SCRATCH/$name.err")
+	nofd=$(sed -n 's/^pwru: \([0-9]*\) functions\{0,1\} not attached: out of file descriptors (RLIMIT_NOFILE 128); raise it (ulimit -n) or narrow --filter-func$/\1/p' "$SCRATCH/$name.err")
+	if [ -z "$nofd" ] && grep -q '^pwru: fentry: tracing-multi link' "$SCRATCH/$name.err" &&
+		! grep -q '^pwru: fentry: one entry program per function' "$SCRATCH/$name.err"; then
+		ok "$name: ulimit -n 128 # SKIP one tracing-multi link took every function: no descriptor ran out"
+	elif [ -n "$att" ] && [ "${att% *}" -gt 0 ] && [ "${nofd:-0}" -gt 0 ] && [ "$nofd" -le "${att#* }" ]; then
+		ok "$name: ulimit -n 128: attached ${att% *}, and one line says $nofd of the ${att#* } skipped lacked a descriptor"
+	else
+		not_ok "$name: ulimit -n 128: some attached, the rest said to lack descriptors" "$(head -n 8 "$SCRATCH/$name.err")"
+	fi
+	if [ "$PWRU_STATUS" -eq 0 ] && grep -q '^pwru: [0-9]* events\{0,1\}, [0-9]* lost$' "$SCRATCH/$name.err"; then
+		ok "$name: ulimit -n 128: exits 0 on SIGINT with its count of events"
+	else
+		not_ok "$name: ulimit -n 128: exits 0 on SIGINT with its count of events" "status $PWRU_STATUS" "$(tail -n 3 "$SCRATCH/$name.err")"
+	fi
+	check_nothing_attached "$name: after exit"
+}
+
 # The kernel releases links and programs after the last fd closes, from a work queue
 # and after an RCU grace period: for a moment after any exit, clean or killed, they are
 # still listed. Up to 2 s for them to go.
