@@ -150,17 +150,49 @@ static void put_set(struct wbuf *w, const struct funcset *fs)
 		put_entry(w, &fs->dropped[i]);
 }
 
-/* kallsyms' own line format, which kallsyms_parse reads back. */
+static size_t copy_str(char *at, const char *s, size_t room)
+{
+	size_t n = strnlen(s, room + 1);
+
+	if (n > room)
+		return SIZE_MAX;
+	memcpy(at, s, n);
+	return n;
+}
+
+/*
+ * kallsyms' own line format, which kallsyms_parse reads back. Made by hand: a cold start
+ * writes 100,000 of them, and snprintf was a twentieth of its instructions.
+ */
 static int put_ksym(const struct ksym *s, void *arg)
 {
+	static const char hex[] = "0123456789abcdef";
 	char line[512];
-	int n =
-	    snprintf(line, sizeof(line), "%016" PRIx64 " %c %s%s%s%s\n", s->addr, s->type, s->name,
-		     s->module ? "\t[" : "", s->module ? s->module : "", s->module ? "]" : "");
+	size_t n = 19, k;
+	int i;
 
-	if (n < 0 || (size_t)n >= sizeof(line))
+	for (i = 0; i < 16; i++)
+		line[i] = hex[(s->addr >> (60 - 4 * i)) & 0xf];
+	line[16] = ' ';
+	line[17] = s->type;
+	line[18] = ' ';
+	k = copy_str(line + n, s->name, sizeof(line) - n - 1);
+	if (k == SIZE_MAX)
 		return -1;
-	put(arg, line, (size_t)n);
+	n += k;
+	if (s->module) {
+		if (n + 4 > sizeof(line))
+			return -1;
+		line[n++] = '\t';
+		line[n++] = '[';
+		k = copy_str(line + n, s->module, sizeof(line) - n - 2);
+		if (k == SIZE_MAX)
+			return -1;
+		n += k;
+		line[n++] = ']';
+	}
+	line[n++] = '\n';
+	put(arg, line, n);
 	return 0;
 }
 

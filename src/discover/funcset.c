@@ -27,7 +27,34 @@ const struct btf_type *funcset_skip_mods(const struct btf *btf, uint32_t *id)
 	return t;
 }
 
-int funcset_is_skb_ptr(const struct btf *btf, uint32_t id)
+/*
+ * The answer per type id for the BTF a walk is in (0: not asked yet, 1: no, 2: yes): the
+ * kernel's 80,000 prototypes share their parameters' few types (struct net_device *, u32),
+ * and the answer took two chains of lookups and a name compare each time. Only while a
+ * walk holds it: a BTF freed after may share its address with the next one.
+ */
+static struct {
+	const struct btf *btf;
+	uint32_t n;
+	uint8_t *v;
+} skb_memo;
+
+static void skb_memo_begin(const struct btf *btf)
+{
+	uint32_t n = btf__type_cnt(btf);
+
+	skb_memo.v = calloc(n, 1);
+	skb_memo.btf = skb_memo.v ? btf : NULL;
+	skb_memo.n = skb_memo.v ? n : 0;
+}
+
+static void skb_memo_end(void)
+{
+	free(skb_memo.v);
+	memset(&skb_memo, 0, sizeof(skb_memo));
+}
+
+static int is_skb_ptr(const struct btf *btf, uint32_t id)
 {
 	const struct btf_type *t = funcset_skip_mods(btf, &id);
 	const char *name;
@@ -38,6 +65,15 @@ int funcset_is_skb_ptr(const struct btf *btf, uint32_t id)
 	t = funcset_skip_mods(btf, &id);
 	name = t && btf_is_struct(t) ? btf__name_by_offset(btf, t->name_off) : NULL;
 	return name && !strcmp(name, "sk_buff");
+}
+
+int funcset_is_skb_ptr(const struct btf *btf, uint32_t id)
+{
+	if (btf != skb_memo.btf || id >= skb_memo.n)
+		return is_skb_ptr(btf, id);
+	if (!skb_memo.v[id])
+		skb_memo.v[id] = (uint8_t)(1 + is_skb_ptr(btf, id));
+	return skb_memo.v[id] - 1;
 }
 
 static int is_struct_value(const struct btf *btf, uint32_t id)
@@ -227,6 +263,7 @@ static int collect(const struct funcset_btf *b, struct walk_set *w, size_t nw, c
 	size_t k;
 	int err;
 
+	skb_memo_begin(btf);
 	for (; id < cnt; id++) {
 		const struct btf_type *t = btf__type_by_id(btf, id);
 
@@ -241,10 +278,13 @@ static int collect(const struct funcset_btf *b, struct walk_set *w, size_t nw, c
 			if (b->synthetic)
 				l.flags |= FUNC_SYNTHETIC;
 			err = add_entry(w[k].fs, &w[k].cap, name, b->module, &l, id);
-			if (err)
+			if (err) {
+				skb_memo_end();
 				return err;
+			}
 		}
 	}
+	skb_memo_end();
 	return 0;
 }
 
