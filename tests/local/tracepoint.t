@@ -175,6 +175,35 @@ left=$(left_after_exit $held)
 check "SIGKILL while attaching: no program of ours is left" '[ -n "$held" ] && [ -z "$left" ]' \
 	"held: $held" "left: $left"
 
+# Events lost to nesting: a program finding every per-CPU record buffer of its CPU taken
+# (task, softirq and hard irq each hold one) counts its event in the lost map, and the exit
+# says so apart from the ring's losses, in JSON's end object too. No traffic nests four
+# deep on demand, so the buffers' depth counter is set to "all taken" from outside (bpftool
+# writes every CPU's copy): each event the ping makes is then one lost to nesting.
+if start nested --backend tracepoint --output-json icmp; then
+	depth=''
+	for id in $(grep -h '^map_id:' /proc/"$pid"/fdinfo/* 2>/dev/null | awk '{ print $2 }' | sort -un); do
+		bpftool map show id "$id" 2>/dev/null | grep -q ' name scratch_depth ' && depth=$id
+	done
+	# SCRATCH_LEVELS (bpf/event_fill.bpf.h): 3 levels, all taken
+	bpftool map update id "${depth:-0}" key 0 0 0 0 value 3 0 0 0 2>"$scratch/nested.bpftool"
+	set_st=$?
+	ip netns exec "$ns" ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1
+	stop
+	k=$(sed -n "s/^pwru: \([0-9]*\) more events\{0,1\} lost: pwru's programs ran nested on one CPU deeper than their per-CPU buffers (task, softirq, hard irq), not the ring buffer\$/\1/p" "$scratch/nested.err")
+	check "all buffers taken: pwru's scratch_depth map set (map ${depth:-not found})" \
+		'[ "$set_st" = 0 ]' "$(cat "$scratch/nested.bpftool")"
+	check "all buffers taken: the exit says how many events were lost to nesting ($k), apart from the ring's 0 lost" \
+		'[ "${k:-0}" -ge 1 ] && grep -qx "pwru: 0 events, 0 lost" "$scratch/nested.err"' "$(cat "$scratch/nested.err")"
+	check "all buffers taken: no event got out, and JSON's end object holds lost_nested $k, lost 0" \
+		'[ "${k:-0}" -ge 1 ] && [ "$(jq -c "select(.type != \"end\")" "$scratch/nested.out" | wc -l)" = 0 ] &&
+		 jq -e --argjson k "${k:-0}" "select(.type == \"end\") | .lost_nested == \$k and .lost == 0 and .events == 0" "$scratch/nested.out" >/dev/null' \
+		"$(tail -n 3 "$scratch/nested.out")"
+	check "all buffers taken: exits 0 on SIGINT" '[ "$status" = 0 ]' "status $status"
+else
+	result 1 "--backend tracepoint --output-json attaches" "$(cat "$scratch/nested.err")"
+fi
+
 if [ ! -e /sys/bus/event_source/devices/kprobe ]; then
 	if start auto icmp; then
 		ip netns exec "$ns" ping -c 1 -W 1 127.0.0.1 >/dev/null 2>&1
