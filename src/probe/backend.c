@@ -5,6 +5,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <bpf/libbpf.h>
+#include "src/output/fmt.h"
 #include "src/probe/backend.h"
 #include "src/probe/verdicts.h"
 #include "src/discover/funcset.h"
@@ -408,12 +409,12 @@ static void report_no_fds(const uint8_t *hooked, const int *errs, size_t n)
 		fprintf(stderr,
 			"pwru: %zu function%s not attached: the system's file table is full "
 			"(fs.file-max); narrow --filter-func or raise it\n",
-			enfile + emfile, enfile + emfile == 1 ? "" : "s");
+			enfile + emfile, plural(enfile + emfile));
 	else if (emfile && !getrlimit(RLIMIT_NOFILE, &r))
 		fprintf(stderr,
 			"pwru: %zu function%s not attached: out of file descriptors (RLIMIT_NOFILE "
 			"%llu); raise it (ulimit -n) or narrow --filter-func\n",
-			emfile, emfile == 1 ? "" : "s", (unsigned long long)r.rlim_cur);
+			emfile, plural(emfile), (unsigned long long)r.rlim_cur);
 }
 
 int backend_tally(const struct backend *b, const struct backend_ctx *ctx, const uint8_t *hooked,
