@@ -10,6 +10,7 @@
 #include "bpf/event.h"
 #include "src/output/events.h"
 #include "src/output/outstream.h"
+#include "src/output/pace.h"
 
 #define POLL_MS	      100 /* also the longest a record waits with batched wake-ups */
 #define LOSS_CHECK_NS 1000000000ull
@@ -28,10 +29,12 @@ struct events {
 	uint64_t lost;	      /* the ring's */
 	uint64_t lost_nested; /* no per-CPU buffer left: pwru's programs nested too deep */
 	uint64_t last_check;
+	struct pace said;   /* the ring's losses on stderr */
+	uint64_t said_lost; /* the count last said there */
 	volatile sig_atomic_t *stop;
 	uint64_t stop_ns;   /* when the stop was first seen: records up to it are still printed */
 	uint64_t unwritten; /* records before it that a second stop left unwritten */
-	void (*watch)(void *arg, int final);
+	void (*watch)(void *arg, int final, uint64_t now);
 	void *watch_arg;
 };
 
@@ -147,7 +150,10 @@ static uint64_t read_lost(struct events *ev, uint32_t why, uint64_t last)
 	return sum;
 }
 
-/* At most once a second: losses are reported while they happen, not only at the end. */
+/*
+ * At most once a second: losses are reported while they happen, not only at the end (to
+ * the outputs each time, on stderr as pace.h allows).
+ */
 static void check_lost(struct events *ev, int force)
 {
 	uint64_t t = now_ns(), total;
@@ -164,11 +170,16 @@ static void check_lost(struct events *ev, int force)
 		if (!force)
 			pipeline_lost(ev->p, total);
 	}
+	/* a count that grew while stderr waited is said once it may be */
+	if (!force && ev->lost > ev->said_lost && pace_due(&ev->said, t)) {
+		pipeline_say_lost(ev->p, ev->lost);
+		ev->said_lost = ev->lost;
+	}
 	if (ev->watch)
-		ev->watch(ev->watch_arg, force);
+		ev->watch(ev->watch_arg, force, t);
 }
 
-void events_watch(struct events *ev, void (*fn)(void *arg, int final), void *arg)
+void events_watch(struct events *ev, void (*fn)(void *arg, int final, uint64_t now), void *arg)
 {
 	ev->watch = fn;
 	ev->watch_arg = arg;

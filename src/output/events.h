@@ -27,10 +27,11 @@ int events_open(int ringbuf_fd, int lost_fd, struct pipeline *p, int watch_fd, u
  */
 int events_run(struct events *ev, volatile sig_atomic_t *stop);
 /*
- * FN(ARG, 0) from the loop about once a second, FN(ARG, 1) once at its end: for a stage
- * that reports a counter of its own while events flow (one watcher).
+ * FN(ARG, 0, NOW) from the loop about once a second, FN(ARG, 1, NOW) once at its end: for a
+ * stage that reports a counter of its own while events flow (one watcher). NOW is
+ * CLOCK_MONOTONIC's ns, for pace.h.
  */
-void events_watch(struct events *ev, void (*fn)(void *arg, int final), void *arg);
+void events_watch(struct events *ev, void (*fn)(void *arg, int final, uint64_t now), void *arg);
 void events_stats(struct events *ev, struct output_stats *st);
 void events_close(struct events *ev);
 

@@ -106,14 +106,18 @@ int pipeline_flush(struct pipeline *p)
 	return rc ? -1 : 0;
 }
 
-void pipeline_lost(struct pipeline *p, uint64_t total)
+void pipeline_say_lost(struct pipeline *p, uint64_t total)
 {
-	size_t i;
-
 	fprintf(p->diag,
 		"pwru: %" PRIu64 " event%s lost so far: the ring buffer was full "
 		"(narrow the pcap-filter or --filter-func, or a larger --ringbuf-size)\n",
 		total, plural(total));
+}
+
+void pipeline_lost(struct pipeline *p, uint64_t total)
+{
+	size_t i;
+
 	for (i = 0; i < p->n; i++)
 		if (p->sinks[i].ops->lost)
 			p->sinks[i].ops->lost(&p->sinks[i], total);

@@ -43,8 +43,10 @@ int pipeline_tick(struct pipeline *p, uint64_t now);
  * buffers fill and write on their own). Returns 0 or -1.
  */
 int pipeline_flush(struct pipeline *p);
-/* The kernel's loss count grew to TOTAL. */
+/* The kernel's loss count grew to TOTAL: to the outputs (JSON's lost object). */
 void pipeline_lost(struct pipeline *p, uint64_t total);
+/* TOTAL on stderr, with what to do about it. */
+void pipeline_say_lost(struct pipeline *p, uint64_t total);
 /*
  * Closes every sink and prints "pwru: N events, M lost", N the events that got out whole
  * (pipeline_unwritten() less than those recorded), M the ring buffer's losses (LOST); then

@@ -10,6 +10,7 @@
 #include "track.skel.h"
 #include "kallsyms/kallsyms.h"
 #include "src/output/fmt.h"
+#include "src/output/pace.h"
 #include "src/probe/backend.h"
 #include "src/probe/bpfmap.h"
 #include "src/probe/track.h"
@@ -50,6 +51,7 @@ struct track {
 	int stats_fd;
 	uint32_t size;
 	uint64_t reported;
+	struct pace said; /* when `reported` may be said again */
 	uint64_t *percpu;
 	int ncpus;
 };
@@ -446,7 +448,7 @@ uint64_t track_missed(struct track *t)
 	return sum;
 }
 
-void track_report(void *arg, int final)
+void track_report(void *arg, int final, uint64_t now)
 {
 	struct track *t = arg;
 	uint64_t n = track_missed(t);
@@ -459,7 +461,7 @@ void track_report(void *arg, int final)
 				(unsigned long long)n, plural(n), n == 1 ? "was" : "were", t->size);
 		return;
 	}
-	if (n <= t->reported)
+	if (n <= t->reported || !pace_due(&t->said, now))
 		return;
 	t->reported = n;
 	fprintf(stderr,

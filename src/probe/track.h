@@ -63,10 +63,12 @@ int track_check_funcs(const struct kallsyms *ks, const char *list, char *err, si
 uint64_t track_missed(struct track *t);
 
 /*
- * For the event loop, at most once a second and once at the end (FINAL): says on stderr
- * when more skbs could not be followed, and at the end how many in all. ARG: the track.
+ * For the event loop, about once a second and once at the end (FINAL): says on stderr
+ * when more skbs could not be followed (as src/output/pace.h allows: less often while the
+ * count keeps growing), and at the end how many in all. ARG: the track; NOW: the loop's
+ * CLOCK_MONOTONIC ns.
  */
-void track_report(void *arg, int final);
+void track_report(void *arg, int final, uint64_t now);
 
 void track_detach(struct track *t);
 

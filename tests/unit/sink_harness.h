@@ -188,8 +188,11 @@ static inline struct rendered render_recs(const struct sink_ops *ops, const stru
 	res.rc |= pipeline_open(&p);
 	for (i = 0; i < n; i++)
 		res.rc |= pipeline_record(&p, recs[i].b, recs[i].len);
-	if (lost)
+	/* as the event loop's first check after losses: to the outputs and on stderr */
+	if (lost) {
 		pipeline_lost(&p, lost);
+		pipeline_say_lost(&p, lost);
+	}
 	res.rc |= pipeline_close(&p, lost);
 	fclose(out);
 	fclose(p.diag);

@@ -1,6 +1,6 @@
 # A flood through a deliberately small ring buffer (--ringbuf-size 8192): events are lost,
 # (few functions, so that detaching legacy kprobes on 5.10/6.1 stays within pwru_stop's wait)
-# and pwru says so while it happens (stderr, and a {"type":"lost"} object in JSON), counts
+# and pwru says so while it happens (stderr, paced, and a {"type":"lost"} object in JSON), counts
 # them at exit, and exits 0 on SIGINT. The JSON also carries --timestamp current.
 . tests/vm/suite/lib.sh
 
@@ -9,7 +9,12 @@ tcp_flood_start
 
 if pwru_start small --ringbuf-size 8192 --output-json --timestamp current \
 	--filter-func 'ip_rcv|ip_output|ip_finish_output2|tcp_v4_rcv|__dev_queue_xmit|veth_xmit|tcp_rcv_established' tcp; then
-	wait_until grep -q '^pwru: [0-9]* events lost so far' "$SCRATCH/small.err"
+	# Said at once, then less and less often while the flood goes on (2 s, then 4 s after
+	# that one ...): over the 3 s after the second line, no third (once a second gave five).
+	said() { grep -c '^pwru: [0-9]* events lost so far' "$SCRATCH/small.err"; }
+	wait_until has_lines "$SCRATCH/small.err" '^pwru: [0-9]* events lost so far' 2
+	nap 3
+	said_then=$(said)
 	pwru_stop
 	# the checks read tens of MB: not while the flood takes the VM's CPU time
 	tcp_flood_stop
@@ -19,6 +24,12 @@ if pwru_start small --ringbuf-size 8192 --output-json --timestamp current \
 		ok "losses reported while they happen and counted at exit ($lost lost)"
 	else
 		not_ok "losses reported while they happen and counted at exit" "$(tail -n 5 "$SCRATCH/small.err")"
+	fi
+	if [ "$said_then" = 2 ] && [ "$(said)" -le 3 ]; then
+		ok "stderr: the running count said again 2 s after the first, then not for 4 s"
+	else
+		not_ok "stderr: the running count said again 2 s after the first, then not for 4 s" \
+			"$said_then lines 3 s after the second: $(grep -c 'lost so far' "$SCRATCH/small.err") in all"
 	fi
 	# One pass of jq over the stream (slurping it took 4 to 9 s a check under TCG): the
 	# last object, and the events with their time fields; no output if a line is no JSON.
