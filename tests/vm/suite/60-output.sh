@@ -75,6 +75,17 @@ if RUN_FUNCS="$FUNCS|kfree_skbmem" OUT=$SCRATCH/trace.json traced json --output-
 		not_ok "json: relative time: a new packet at a freed skb's address starts at 0 (one or more seen)" \
 			"after a kfree_skbmem: ${reborn:-jq failed}"
 	fi
+	# docs/json.md's "did the packet reach a function", as a pipeline asks it
+	reached() {
+		jq -e -n --arg f "$1" 'any(inputs | select(.type == "event" and .tuple.daddr == "10.0.1.2");
+			.func | sub("[ (].*"; "") == $f)' "$out" >/dev/null
+	}
+	check "json: docs/json.md's check that the packet reached icmp_rcv: exit 0" reached icmp_rcv
+	not_reached() {
+		reached "$1"
+		[ $? = 1 ]
+	}
+	check "json: and that it reached tcp_v4_rcv, which a ping does not: exit 1" not_reached tcp_v4_rcv
 	check "json: a closing object with the counts" \
 		jq -e -s '.[-1].type == "end" and (.[-1].events | type == "number")' "$out"
 fi
