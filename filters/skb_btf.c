@@ -92,9 +92,8 @@ int skb_layout_from_btf(const struct btf *btf, struct skb_layout *l, char *err, 
  * is a flexible array of u64 at offset 0. The verifier lets a program load any size at any
  * constant offset past a struct's end when its last member is such an array of integers.
  */
-static int32_t window_type(const struct btf *btf)
+static int32_t window_type(const struct btf *btf, __s32 id)
 {
-	__s32 id = btf__find_by_name_kind(btf, "bpf_raw_tracepoint_args", BTF_KIND_STRUCT);
 	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, (__u32)id) : NULL;
 	const struct btf_type *m;
 
@@ -109,8 +108,19 @@ static int32_t window_type(const struct btf *btf)
 
 int cbpf_cast_from_btf(const struct btf *btf, struct cbpf_cast *c)
 {
-	__s32 fn = btf__find_by_name_kind(btf, "bpf_rdonly_cast", BTF_KIND_FUNC);
-	__s32 id = btf__find_by_name_kind(btf, "ethhdr", BTF_KIND_STRUCT);
+	static const char *const names[2] = {CBPF_CAST_STRUCTS};
+	__s32 ids[2];
+
+	for (int i = 0; i < 2; i++)
+		ids[i] = btf__find_by_name_kind(btf, names[i], BTF_KIND_STRUCT);
+	return cbpf_cast_from_ids(btf, btf__find_by_name_kind(btf, CBPF_CAST_KFUNC, BTF_KIND_FUNC),
+				  ids, c);
+}
+
+int cbpf_cast_from_ids(const struct btf *btf, __s32 fn, const __s32 structs[2],
+		       struct cbpf_cast *c)
+{
+	__s32 id = structs[0];
 	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, (__u32)id) : NULL;
 	const struct btf_type *m;
 
@@ -124,6 +134,6 @@ int cbpf_cast_from_btf(const struct btf *btf, struct cbpf_cast *c)
 		return -ENOENT;
 	c->kfunc = fn;
 	c->type = id;
-	c->window = window_type(btf);
+	c->window = window_type(btf, structs[1]);
 	return 0;
 }

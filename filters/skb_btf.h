@@ -17,6 +17,14 @@ int skb_layout_from_btf(const struct btf *btf, struct skb_layout *l, char *err, 
  * or -ENOENT when the kernel lacks the kfunc (before 6.2) or the cast type.
  */
 int cbpf_cast_from_btf(const struct btf *btf, struct cbpf_cast *c);
+/*
+ * The same from the ids of the kfunc (FUNC bpf_rdonly_cast) and of the structs
+ * CBPF_CAST_STRUCTS names, in its order (<= 0: none), for a caller that found them itself.
+ */
+int cbpf_cast_from_ids(const struct btf *btf, __s32 kfunc, const __s32 structs[2],
+		       struct cbpf_cast *c);
+#define CBPF_CAST_KFUNC	  "bpf_rdonly_cast"
+#define CBPF_CAST_STRUCTS "ethhdr", "bpf_raw_tracepoint_args"
 
 /*
  * Bit offset of the member NAME of the struct or union TYPE_ID (typedefs and modifiers

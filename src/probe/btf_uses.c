@@ -10,6 +10,7 @@
 #include <bpf/libbpf.h>
 #include "filters/skb_btf.h"
 #include "src/discover/btf_check.h"
+#include "src/discover/btf_find.h"
 #include "src/discover/disc_cache.h"
 #include "src/output/drop_reason.h"
 #include "src/probe/btf_uses.h"
@@ -56,17 +57,40 @@ uint64_t btf_uses_config(const char *root, uint64_t config)
 	return disc_cache_sum(v, sizeof(v));
 }
 
+/* What a start wants of the kernel's BTF by name, found in one walk (btf_find_all). */
+enum {
+	W_RDONLY_CAST,
+	W_REDIRECT_INFO,
+	W_TEST_FN,
+	W_CAST,
+	W_KTYPE = W_CAST + 2,
+	W_N = W_KTYPE + PWRU_KT_N
+};
+
 int btf_uses_find(const struct btf *btf, bool user_btf, struct btf_uses *u)
 {
+	static const char *const cast[2] = {CBPF_CAST_STRUCTS};
+	struct btf_want w[W_N] = {KERNEL_REFS_WANTS, {"bpf_fentry_test1", BTF_KIND_FUNC, 0}};
+	__s32 cast_ids[2];
+	int i;
+
 	memset(u, 0, sizeof(*u));
+	for (i = 0; i < 2; i++)
+		w[W_CAST + i] = (struct btf_want){cast[i], BTF_KIND_STRUCT, 0};
+	ktype_wants(w + W_KTYPE);
+	btf_find_all(btf, w, W_N);
 	/* a --kernel-btf file's ids may not be the running kernel's: none of them */
-	kernel_refs_find(user_btf ? NULL : btf, &u->refs);
+	if (!user_btf)
+		u->refs = (struct kernel_refs){w[W_RDONLY_CAST].id, w[W_REDIRECT_INFO].id};
 	u->get_func_ip = btf_enum_has(btf, "bpf_func_id", "BPF_FUNC_get_func_ip");
-	ktype_ids_find(btf, u->ktype_ids);
-	u->test_fn_id = btf__find_by_name_kind(btf, "bpf_fentry_test1", BTF_KIND_FUNC);
-	u->cast_rc = user_btf ? -ENOENT : cbpf_cast_from_btf(btf, &u->cast);
-	if (user_btf)
-		memset(&u->cast, 0, sizeof(u->cast));
+	for (i = 0; i < PWRU_KT_N; i++)
+		u->ktype_ids[i] = w[W_KTYPE + i].id;
+	u->test_fn_id = w[W_TEST_FN].id ? (int)w[W_TEST_FN].id : -ENOENT;
+	for (i = 0; i < 2; i++)
+		cast_ids[i] = (__s32)w[W_CAST + i].id;
+	u->cast_rc = user_btf
+			 ? -ENOENT
+			 : cbpf_cast_from_ids(btf, (__s32)w[W_RDONLY_CAST].id, cast_ids, &u->cast);
 	return drop_reasons_load(btf, &u->reasons);
 }
 

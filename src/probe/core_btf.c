@@ -22,6 +22,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "bpf/ktype_ids.h"
+#include "src/discover/btf_find.h"
 #include "src/probe/core_btf.h"
 
 #define NAME_SLOTS 1024 /* a power of two, well above the object's named types */
@@ -253,25 +254,20 @@ int core_btf_fill(const struct btf *vmlinux, struct bpf_object *obj, int fd)
 	return rc;
 }
 
-void ktype_ids_find(const struct btf *kernel, __u32 ids[PWRU_KT_N])
+void ktype_wants(struct btf_want *w)
 {
 	static const char *const names[PWRU_KT_N] = {PWRU_KTYPE_NAMES};
-	__u32 i, n = btf__type_cnt(kernel), left = PWRU_KT_N;
-	int k;
 
-	memset(ids, 0, PWRU_KT_N * sizeof(*ids));
-	/* one walk for all of them: each btf__find_by_name_kind() is a walk of its own */
-	for (i = 1; left && i < n; i++) {
-		const struct btf_type *t = btf__type_by_id(kernel, i);
-		const char *s;
+	for (int k = 0; k < PWRU_KT_N; k++)
+		w[k] = (struct btf_want){names[k], BTF_KIND_STRUCT, 0};
+}
 
-		if (!btf_is_struct(t) || !t->name_off)
-			continue;
-		s = btf__name_by_offset(kernel, t->name_off);
-		for (k = 0; k < PWRU_KT_N; k++)
-			if (!ids[k] && !strcmp(s, names[k])) {
-				ids[k] = i;
-				left--;
-			}
-	}
+void ktype_ids_find(const struct btf *kernel, __u32 ids[PWRU_KT_N])
+{
+	struct btf_want w[PWRU_KT_N];
+
+	ktype_wants(w);
+	btf_find_all(kernel, w, PWRU_KT_N);
+	for (int k = 0; k < PWRU_KT_N; k++)
+		ids[k] = w[k].id;
 }

@@ -11,6 +11,7 @@
 
 struct btf;
 struct bpf_object;
+struct btf_want;
 
 /*
  * Writes into FD, as raw BTF, the types of KERNEL that LOCAL's (an object's BTF) CO-RE
@@ -24,5 +25,7 @@ int core_btf_write(const struct btf *kernel, const struct btf *local, int fd);
 int core_btf_fill(const struct btf *vmlinux, struct bpf_object *obj, int fd);
 /* IDS[k]: KERNEL's id of the struct enum pwru_ktype K names, 0 where it has none. */
 void ktype_ids_find(const struct btf *kernel, __u32 ids[PWRU_KT_N]);
+/* W[k]: the struct enum pwru_ktype K names, for a caller's own btf_find_all(). */
+void ktype_wants(struct btf_want *w);
 
 #endif

@@ -8,27 +8,17 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "bpf/kernel_refs.h"
+#include "src/discover/btf_find.h"
 #include "src/probe/kernel_refs.h"
 #include "src/probe/prog_edit.h"
 
 void kernel_refs_find(const struct btf *vmlinux, struct kernel_refs *r)
 {
-	__u32 i, n = vmlinux ? btf__type_cnt(vmlinux) : 0;
+	struct btf_want w[] = {KERNEL_REFS_WANTS};
 
-	*r = (struct kernel_refs){0};
-	/* one walk for both: each btf__find_by_name_kind() is a walk of its own */
-	for (i = 1; i < n && (!r->rdonly_cast || !r->redirect_info); i++) {
-		const struct btf_type *t = btf__type_by_id(vmlinux, i);
-		const char *s;
-
-		if (!btf_is_func(t) && !btf_is_var(t))
-			continue;
-		s = btf__name_by_offset(vmlinux, t->name_off);
-		if (btf_is_func(t) && !r->rdonly_cast && !strcmp(s, "bpf_rdonly_cast"))
-			r->rdonly_cast = i;
-		else if (btf_is_var(t) && !r->redirect_info && !strcmp(s, "bpf_redirect_info"))
-			r->redirect_info = i;
-	}
+	btf_find_all(vmlinux, w, 2);
+	r->rdonly_cast = w[0].id;
+	r->redirect_info = w[1].id;
 }
 
 static bool is_marker_call(const struct bpf_insn *in)
