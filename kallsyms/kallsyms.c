@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -255,6 +256,15 @@ static int keep_sym(struct kept *k, const struct ksym *s)
  * then the name, are looked at before the address is parsed. 1 kept, 0 not, -1 not such a
  * line (the caller parses it the slow way).
  */
+/* strchr() without the call: TYPES is a few letters, asked of every line */
+static bool has_type(const char *types, char type)
+{
+	for (; *types; types++)
+		if (*types == type)
+			return true;
+	return false;
+}
+
 static int fast_line(char *line, char *nl, const struct kallsyms_filter *f, struct ksym *s,
 		     uint64_t *max_addr)
 {
@@ -266,20 +276,20 @@ static int fast_line(char *line, char *nl, const struct kallsyms_filter *f, stru
 	if (!*max_addr && memcmp(line, "0000000000000000", 16))
 		*max_addr = 1; /* some address is shown: the exact maximum is not needed */
 	s->type = line[17];
-	if (!strchr(f->types, s->type))
+	if (!has_type(f->types, s->type))
 		return 0;
 	s->module = NULL;
-	tab = memchr(name, '\t', (size_t)(nl - name));
+	/* a module's symbol ends in "\t[module]": vmlinux's, most of them, are not searched */
+	tab = nl[-1] == ']' ? memchr(name, '\t', (size_t)(nl - name)) : NULL;
 	if (tab) {
 		*tab = '\0';
 		if (tab[1] == '[') {
 			s->module = tab + 2;
-			if (nl[-1] == ']')
-				nl[-1] = '\0';
+			nl[-1] = '\0';
 		}
 	}
 	s->name = name;
-	if (!f->keep(s->name, s->module, f->arg))
+	if (!f->keep(s->name, (size_t)((tab ? tab : nl) - name), s->module, f->arg))
 		return 0;
 	for (s->addr = 0, i = 0; i < 16; i++)
 		s->addr = s->addr << 4 | (uint64_t)hexval(line[i]);
@@ -302,7 +312,8 @@ static int scan_lines(char *buf, size_t *have, struct kept *k, uint64_t *max_add
 		if (r < 0 && !parse_line(line, &s)) {
 			if (s.addr > *max_addr)
 				*max_addr = s.addr;
-			r = strchr(f->types, s.type) && f->keep(s.name, s.module, f->arg);
+			r = has_type(f->types, s.type) &&
+			    f->keep(s.name, strlen(s.name), s.module, f->arg);
 		}
 		if (r > 0 && keep_sym(k, &s))
 			return -ENOMEM;

@@ -23,7 +23,8 @@ int kallsyms_load(const char *path, struct kallsyms **out);
 /* Which symbols kallsyms_load_filtered() keeps: of the TYPES given, those KEEP accepts. */
 struct kallsyms_filter {
 	const char *types; /* "tTwW": lines of other types are skipped unparsed */
-	int (*keep)(const char *name, const char *module, void *arg); /* NULL module: vmlinux */
+	/* NAME is LEN bytes long; NULL module: vmlinux */
+	int (*keep)(const char *name, size_t len, const char *module, void *arg);
 	void *arg;
 	/* when set: every line read, whole with its newline, before it is looked at */
 	void (*tee)(const char *line, size_t len, void *tee_arg);

@@ -103,9 +103,9 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000 + (uint64_t)ts.tv_nsec;
 }
 
-static int keep_all(const char *name, const char *module, void *arg)
+static int keep_all(const char *name, size_t len, const char *module, void *arg)
 {
-	(void)name, (void)module, (void)arg;
+	(void)name, (void)len, (void)module, (void)arg;
 	return 1;
 }
 

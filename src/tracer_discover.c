@@ -195,7 +195,7 @@ static bool needs_dynamic_symbols(const struct pwru_config *cfg)
  * The kallsyms entries pwru uses: the functions found, --filter-non-skb-funcs' (their
  * events are named from here too), and the backends' test target.
  */
-static int keep_symbol(const char *name, const char *module, void *arg)
+static int keep_symbol(const char *name, size_t len, const char *module, void *arg)
 {
 	const struct tracer *t = arg;
 	const char *non_skb = t->cfg->filter_non_skb_funcs;
@@ -203,7 +203,7 @@ static int keep_symbol(const char *name, const char *module, void *arg)
 	if (keeps_every_symbol(t->cfg))
 		return 1;
 	/* where the debug info's vmlinux is placed (KASLR), for FUNC's source line */
-	return !strcmp(name, "_text") || funcset_has_name(&t->fs, name) ||
+	return (len == 5 && !memcmp(name, "_text", 5)) || funcset_has_name(&t->fs, name, len) ||
 	       (name[0] == 'b' && !strcmp(name, "bpf_fentry_test1")) ||
 	       (name[0] == 'n' && !strcmp(name, "nft_do_chain")) ||
 	       (non_skb && in_list(non_skb, name)) ||

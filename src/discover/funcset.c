@@ -401,7 +401,7 @@ static size_t name_hash(const char *s)
 }
 
 /* A cheap first look: the length and four characters, mixed, one bit in 65536. */
-static size_t quick_key(const char *s, size_t len)
+static inline size_t quick_key(const char *s, size_t len)
 {
 	uint32_t h = (uint32_t)len;
 
@@ -436,9 +436,9 @@ static int index_names(struct funcset *fs)
 	return 0;
 }
 
-int funcset_has_name(const struct funcset *fs, const char *name)
+int funcset_has_name(const struct funcset *fs, const char *name, size_t len)
 {
-	size_t hv, h, len = strlen(name);
+	size_t hv, h;
 
 	if (!fs->names_cap || !len)
 		return 0;

@@ -142,8 +142,8 @@ int funcset_finish(struct funcset *fs, struct pwru_err *e);
 int funcset_collect(const struct funcset_btf *btfs, size_t nbtfs, const char *regex,
 		    struct funcset *fs, struct pwru_err *e);
 int funcset_join(struct funcset *fs, const struct kallsyms *ks, struct pwru_err *e);
-/* Between funcset_collect() and funcset_join(): whether some entry is called NAME. */
-int funcset_has_name(const struct funcset *fs, const char *name);
+/* Between funcset_collect() and funcset_join(): whether some entry is called NAME (LEN long). */
+int funcset_has_name(const struct funcset *fs, const char *name, size_t len);
 
 /* NAME in MODULE (NULL: vmlinux), or NULL. */
 const struct func_entry *funcset_find(const struct funcset *fs, const char *name,

@@ -23,7 +23,7 @@ static const char table[] =
     "ffffffffc0d00000 t bpf_trampoline_6442512345\t[bpf]\n"
     "ffffffffc0e00000 t kprobe_insn_page\t[__builtin__kprobes]\n";
 
-static int keep_all(const char *name, const char *module, void *arg)
+static int keep_all(const char *name, size_t len, const char *module, void *arg)
 {
 	return 1;
 }
