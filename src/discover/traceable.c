@@ -4,9 +4,11 @@
 #include <inttypes.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -140,68 +142,141 @@ static int load_ftrace_from(struct traceable *t, const char *root, const char *d
 	return 0;
 }
 
-/* Copies FD to OUT after the tag byte TAG; false when FD is empty. */
-static bool send_file(int fd, int out, char tag)
-{
-	char buf[65536];
-	ssize_t n, total = 0;
+/* The child's word to the parent; the files it opened come with it (SCM_RIGHTS). */
+struct ftrace_msg {
+	const char *what; /* what failed, or NULL: the files came */
+	int err;
+	int have[2]; /* available_filter_functions_addrs, available_filter_functions */
+};
 
-	while ((n = read(fd, buf, sizeof(buf))) > 0) {
-		if (!total && write(out, &tag, 1) != 1)
-			_exit(1);
-		if (write(out, buf, (size_t)n) != n)
-			_exit(1);
-		total += n;
+/* Sends M and the files of FD that are open down SOCK, and ends the child. */
+static _Noreturn void child_send(int sock, struct ftrace_msg *m, const int fd[2])
+{
+	char cbuf[CMSG_SPACE(2 * sizeof(int))] = {0};
+	struct iovec iov = {m, sizeof(*m)};
+	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
+	struct cmsghdr *cm;
+	int i, n = 0, fds[2];
+
+	for (i = 0; i < 2; i++)
+		if ((m->have[i] = fd[i] >= 0))
+			fds[n++] = fd[i];
+	if (n) {
+		mh.msg_control = cbuf;
+		mh.msg_controllen = CMSG_SPACE(n * sizeof(int));
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_SOCKET;
+		cm->cmsg_type = SCM_RIGHTS;
+		cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+		memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
 	}
-	if (n < 0)
-		_exit(1);
-	return total > 0;
+	_exit(sendmsg(sock, &mh, 0) < 0);
 }
 
-/* The child's "why not" for the parent: tag 'e', then one line of text. */
-static _Noreturn void child_fail(int out, const char *what, int err)
+static _Noreturn void child_fail(int sock, const char *what, int err)
 {
-	char msg[160];
-	int n = snprintf(msg, sizeof(msg), "e%s: %s", what, strerror(err));
+	struct ftrace_msg m = {.what = what, .err = err};
+	int none[2] = {-1, -1};
 
-	if (write(out, msg, (size_t)n) != n)
-		_exit(1);
-	_exit(0);
+	child_send(sock, &m, none);
 }
 
 /*
  * The child: a tracefs mounted in a mount namespace of its own, gone with the child however
- * it ends, so that nothing stays mounted on the host even if pwru is killed. Sends a tag
- * ('a': addresses, 'n': names) and the file's bytes down OUT, or 'e' and why not.
+ * it ends, so that nothing stays mounted on the host even if pwru is killed. It hands the
+ * files to the parent: an open file keeps its mount readable after the namespace is gone.
  */
-static _Noreturn void ftrace_child(int out)
+static _Noreturn void ftrace_child(int sock)
 {
 	/* Any existing directory will do: the mount is seen by this child only. */
 	static const char *const points[] = {"/sys/kernel/tracing", "/tmp", "/mnt"};
+	struct ftrace_msg m = {0};
 	char path[160];
 	size_t i;
-	int by_addr, fd, err = 0;
+	int by_addr, fd[2], err = 0;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
-		child_fail(out, "a mount namespace of its own", errno);
+		child_fail(sock, "a mount namespace of its own", errno);
 	for (i = 0; i < sizeof(points) / sizeof(points[0]); i++)
 		if (!mount("tracefs", points[i], "tracefs", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
 			break;
 	if (i == sizeof(points) / sizeof(points[0]))
-		child_fail(out, "mounting tracefs", errno);
+		child_fail(sock, "mounting tracefs", errno);
 	for (by_addr = 1; by_addr >= 0; by_addr--) {
 		snprintf(path, sizeof(path), "%s/available_filter_functions%s", points[i],
 			 by_addr ? "_addrs" : "");
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0 && (!err || errno != ENOENT))
+		fd[!by_addr] = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd[!by_addr] < 0 && (!err || errno != ENOENT))
 			err = errno; /* the names file's refusal says more than _addrs' absence */
-		if (fd >= 0 && send_file(fd, out, by_addr ? 'a' : 'n'))
-			_exit(0);
-		if (fd >= 0)
-			close(fd);
 	}
-	child_fail(out, "available_filter_functions", err ? err : ENODATA);
+	if (fd[0] < 0 && fd[1] < 0)
+		child_fail(sock, "available_filter_functions", err ? err : ENODATA);
+	child_send(sock, &m, fd);
+}
+
+/*
+ * vfork(), not fork(): a fork would copy pwru's page tables and fault its pages back in, a
+ * quarter of a cold start's excess over its floor. The child only makes system calls and
+ * ends in _exit(). Signals stay blocked meanwhile: the parent's handlers would run on the
+ * child's borrowed stack.
+ */
+static pid_t spawn_child(int sock)
+{
+	sigset_t all, old;
+	pid_t pid;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	pid = vfork();
+	if (pid == 0)
+		ftrace_child(sock);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return pid;
+}
+
+/* The child's message and files from SOCK into M and FD; false when none came whole. */
+static bool take_msg(int sock, struct ftrace_msg *m, int fd[2])
+{
+	char cbuf[CMSG_SPACE(2 * sizeof(int))];
+	struct iovec iov = {m, sizeof(*m)};
+	struct msghdr mh = {
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = cbuf, .msg_controllen = sizeof(cbuf)};
+	struct cmsghdr *cm;
+	int i, n = 0, fds[2] = {-1, -1};
+	ssize_t r = recvmsg(sock, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+
+	cm = r > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
+	if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS)
+		memcpy(fds, CMSG_DATA(cm), cm->cmsg_len - CMSG_LEN(0));
+	for (i = 0; i < 2; i++)
+		fd[i] = r == (ssize_t)sizeof(*m) && m->have[i] ? fds[n++] : -1;
+	for (; n < 2; n++)
+		if (fds[n] >= 0)
+			close(fds[n]);
+	return r == (ssize_t)sizeof(*m) && !(mh.msg_flags & MSG_CTRUNC);
+}
+
+/* Runs the child and takes what it sends; a negative errno when it could not be run. */
+static int run_child(struct ftrace_msg *m, int fd[2])
+{
+	int sock[2], status = -1, err = 0;
+	pid_t pid;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sock))
+		return -errno;
+	pid = spawn_child(sock[1]);
+	if (pid < 0)
+		err = -errno;
+	close(sock[1]);
+	while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!err && !take_msg(sock[0], m, fd))
+		err = -ECHILD;
+	close(sock[0]);
+	if (!err && (!WIFEXITED(status) || WEXITSTATUS(status)))
+		err = -ECHILD;
+	return err;
 }
 
 static void drop_ftrace(struct traceable *t)
@@ -220,59 +295,69 @@ static void drop_ftrace(struct traceable *t)
 	t->ftrace_source[0] = '\0';
 }
 
-/*
- * tracefs not mounted (common in containers and minimal systems): read the list through a
- * private mount in a child, so that kprobe-multi need not guess.
- */
-static int load_ftrace_private(struct traceable *t)
+/* Reads the list from FD (the names file when NAMES); closes FD. Sets *CUT on a read error. */
+static int read_child_file(struct traceable *t, int fd, bool names, bool *cut)
 {
-	int p[2], status, tag, bad, err = 0;
-	char why[128];
-	pid_t pid, r;
-	FILE *f;
+	FILE *f = fdopen(fd, "re");
+	int err;
 
-	if (pipe2(p, O_CLOEXEC)) {
-		snprintf(t->ftrace_why, sizeof(t->ftrace_why), "pipe: %s", strerror(errno));
-		return 0;
-	}
-	pid = fork();
-	if (pid == 0) {
-		close(p[0]);
-		ftrace_child(p[1]);
-	}
-	close(p[1]);
-	f = pid > 0 ? fdopen(p[0], "re") : NULL;
 	if (!f) {
-		snprintf(t->ftrace_why, sizeof(t->ftrace_why), "a private tracefs mount: %s",
-			 strerror(errno));
-		close(p[0]);
-		while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
+		close(fd);
 		return 0;
 	}
-	tag = fgetc(f);
-	if (tag == 'a' || tag == 'n')
-		err = tag == 'a' ? read_addrs(f, t) : read_names(f, t);
-	else if (tag == 'e' && fgets(why, sizeof(why), f))
-		snprintf(t->ftrace_why, sizeof(t->ftrace_why), "a private tracefs mount: %s", why);
+	err = names ? read_names(f, t) : read_addrs(f, t);
 	/*
-	 * A read cut short (a signal: no SA_RESTART) or a child that failed part way gave a
-	 * partial list: unknown is safer than wrong.
+	 * A read cut short (a signal: no SA_RESTART) gave a partial list: unknown is safer
+	 * than wrong.
 	 */
-	bad = ferror(f);
-	fclose(f);
-	while ((r = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
-		;
-	if (bad || r != pid || !WIFEXITED(status) || WEXITSTATUS(status)) {
+	if (!err && ferror(f)) {
+		*cut = true;
 		drop_ftrace(t);
 		snprintf(t->ftrace_why, sizeof(t->ftrace_why),
 			 "a private tracefs mount: the read was cut short");
-	} else if (t->nftrace_ips || t->nftrace_names) {
-		snprintf(t->ftrace_source, sizeof(t->ftrace_source),
-			 "a private tracefs mount (available_filter_functions%s)",
-			 tag == 'a' ? "_addrs" : "");
-		t->ftrace_why[0] = '\0';
 	}
+	fclose(f);
+	return err;
+}
+
+/*
+ * tracefs not mounted (common in containers and minimal systems): read the list through a
+ * private mount made by a child, so that kprobe-multi need not guess.
+ */
+static int load_ftrace_private(struct traceable *t)
+{
+	struct ftrace_msg m = {0};
+	int i, fd[2] = {-1, -1}, err = run_child(&m, fd);
+	bool cut = false;
+
+	if (err) {
+		snprintf(t->ftrace_why, sizeof(t->ftrace_why), "a private tracefs mount: %s",
+			 strerror(-err));
+		for (i = 0; i < 2; i++)
+			if (fd[i] >= 0)
+				close(fd[i]);
+		return 0;
+	}
+	if (m.what) {
+		snprintf(t->ftrace_why, sizeof(t->ftrace_why), "a private tracefs mount: %s: %s",
+			 m.what, strerror(m.err));
+		return 0;
+	}
+	for (i = 0; i < 2; i++) {
+		if (fd[i] < 0)
+			continue;
+		if (!err && !cut && !t->nftrace_ips && !t->nftrace_names) {
+			err = read_child_file(t, fd[i], i, &cut);
+			if (!err && (t->nftrace_ips || t->nftrace_names))
+				snprintf(t->ftrace_source, sizeof(t->ftrace_source),
+					 "a private tracefs mount (available_filter_functions%s)",
+					 i ? "" : "_addrs");
+		} else {
+			close(fd[i]);
+		}
+	}
+	if (t->ftrace_source[0])
+		t->ftrace_why[0] = '\0';
 	return err;
 }
 
