@@ -165,8 +165,11 @@ static void test_locate(void)
 	kallsyms_free(ks);
 }
 
-static int keep_some(const char *name, const char *module, void *arg)
+static int keep_some(const char *name, size_t len, const char *module, void *arg)
 {
+	int *wrong_len = arg;
+
+	*wrong_len += strlen(name) != len;
 	return !strcmp(name, "ip_rcv") || !strcmp(name, "NF_HOOK.constprop.0") ||
 	       !strcmp(name, "veth_xmit") || !strcmp(name, "jiffies");
 }
@@ -174,13 +177,15 @@ static int keep_some(const char *name, const char *module, void *arg)
 /* The filtered reader keeps what the filter takes, of the types asked, and nothing else. */
 static void test_filtered(void)
 {
-	struct kallsyms_filter f = {.types = "tTwW", .keep = keep_some};
+	int wrong_len = 0;
+	struct kallsyms_filter f = {.types = "tTwW", .keep = keep_some, .arg = &wrong_len};
 	struct kallsyms *ks = NULL, *all = NULL;
 	const struct ksym *s, *a;
 	size_t n;
 
 	is_int(kallsyms_load_filtered("tests/data/kallsyms.sample", &f, &ks), 0,
 	       "filtered read of the sample");
+	is_int(wrong_len, 0, "the filter is told each name's length (vmlinux's and modules')");
 	kallsyms_load("tests/data/kallsyms.sample", &all);
 	if (!ks || !all)
 		return;
