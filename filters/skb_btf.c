@@ -117,8 +117,7 @@ int cbpf_cast_from_btf(const struct btf *btf, struct cbpf_cast *c)
 				  ids, c);
 }
 
-int cbpf_cast_from_ids(const struct btf *btf, __s32 fn, const __s32 structs[2],
-		       struct cbpf_cast *c)
+int cbpf_cast_from_ids(const struct btf *btf, __s32 fn, const __s32 structs[2], struct cbpf_cast *c)
 {
 	__s32 id = structs[0];
 	const struct btf_type *t = id > 0 ? btf__type_by_id(btf, (__u32)id) : NULL;

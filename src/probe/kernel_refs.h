@@ -20,7 +20,11 @@ struct kernel_refs {
 };
 
 /* What struct kernel_refs holds, in its order, as struct btf_want initializers. */
-#define KERNEL_REFS_WANTS {"bpf_rdonly_cast", BTF_KIND_FUNC, 0}, {"bpf_redirect_info", BTF_KIND_VAR, 0}
+#define KERNEL_REFS_WANTS                                                                          \
+	{"bpf_rdonly_cast", BTF_KIND_FUNC, 0},                                                     \
+	{                                                                                          \
+		"bpf_redirect_info", BTF_KIND_VAR, 0                                               \
+	}
 
 /* R from the running kernel's vmlinux BTF (NULL: none, every reference absent). */
 void kernel_refs_find(const struct btf *vmlinux, struct kernel_refs *r);
