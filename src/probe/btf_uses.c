@@ -70,11 +70,12 @@ enum {
 int btf_uses_find(const struct btf *btf, bool user_btf, struct btf_uses *u)
 {
 	static const char *const cast[2] = {CBPF_CAST_STRUCTS};
-	struct btf_want w[W_N] = {KERNEL_REFS_WANTS, {"bpf_fentry_test1", BTF_KIND_FUNC, 0}};
+	struct btf_want w[W_N] = {[W_TEST_FN] = {"bpf_fentry_test1", BTF_KIND_FUNC, 0}};
 	__s32 cast_ids[2];
 	int i;
 
 	memset(u, 0, sizeof(*u));
+	memcpy(w, kernel_refs_wants, sizeof(kernel_refs_wants));
 	for (i = 0; i < 2; i++)
 		w[W_CAST + i] = (struct btf_want){cast[i], BTF_KIND_STRUCT, 0};
 	ktype_wants(w + W_KTYPE);

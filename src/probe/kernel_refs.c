@@ -12,11 +12,17 @@
 #include "src/probe/kernel_refs.h"
 #include "src/probe/prog_edit.h"
 
+const struct btf_want kernel_refs_wants[KERNEL_REFS_N] = {
+    {"bpf_rdonly_cast", BTF_KIND_FUNC, 0},
+    {"bpf_redirect_info", BTF_KIND_VAR, 0},
+};
+
 void kernel_refs_find(const struct btf *vmlinux, struct kernel_refs *r)
 {
-	struct btf_want w[] = {KERNEL_REFS_WANTS};
+	struct btf_want w[KERNEL_REFS_N];
 
-	btf_find_all(vmlinux, w, 2);
+	memcpy(w, kernel_refs_wants, sizeof(w));
+	btf_find_all(vmlinux, w, KERNEL_REFS_N);
 	r->rdonly_cast = w[0].id;
 	r->redirect_info = w[1].id;
 }

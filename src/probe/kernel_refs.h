@@ -8,6 +8,7 @@
 
 #include <stddef.h>
 #include <linux/types.h>
+#include "src/discover/btf_find.h"
 
 struct btf;
 struct bpf_insn;
@@ -19,12 +20,9 @@ struct kernel_refs {
 	__u32 redirect_info; /* VAR bpf_redirect_info, per-CPU until 6.10 */
 };
 
-/* What struct kernel_refs holds, in its order, as struct btf_want initializers. */
-#define KERNEL_REFS_WANTS                                                                          \
-	{"bpf_rdonly_cast", BTF_KIND_FUNC, 0},                                                     \
-	{                                                                                          \
-		"bpf_redirect_info", BTF_KIND_VAR, 0                                               \
-	}
+/* What struct kernel_refs holds, in its order: for a caller's own btf_find_all() */
+#define KERNEL_REFS_N 2
+extern const struct btf_want kernel_refs_wants[KERNEL_REFS_N];
 
 /* R from the running kernel's vmlinux BTF (NULL: none, every reference absent). */
 void kernel_refs_find(const struct btf *vmlinux, struct kernel_refs *r);
