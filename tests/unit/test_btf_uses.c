@@ -11,6 +11,7 @@
 #include "tap.h"
 #include "fake_root.h"
 #include "fuzz_copy.h"
+#include "filters/skb_btf.h"
 #include "src/output/drop_reason.h"
 #include "src/probe/btf_uses.h"
 
@@ -188,6 +189,37 @@ static void fuzz(const char *root)
 	fuzz_checks(&n, 1000);
 }
 
+static __u32 id_or_0(const struct btf *btf, const char *name, int kind)
+{
+	int id = btf__find_by_name_kind(btf, name, kind);
+
+	return id > 0 ? (__u32)id : 0;
+}
+
+/* The one walk finds what libbpf's btf__find_by_name_kind(), a walk per name, finds. */
+static void same_as_libbpf(const struct btf *btf, const struct btf_uses *u)
+{
+	static const char *const kt[PWRU_KT_N] = {PWRU_KTYPE_NAMES};
+	struct cbpf_cast cast = {0};
+	int k, cast_rc = cbpf_cast_from_btf(btf, &cast), bad = 0;
+
+	for (k = 0; k < PWRU_KT_N; k++)
+		bad +=
+		    u->ktype_ids[k] != (__u32)btf__find_by_name_kind(btf, kt[k], BTF_KIND_STRUCT);
+	ok(!bad, "the struct ids are libbpf's");
+	is_int(u->test_fn_id, btf__find_by_name_kind(btf, "bpf_fentry_test1", BTF_KIND_FUNC),
+	       "bpf_fentry_test1's id is libbpf's");
+	/* a VAR until 6.10 (0 after: no such variable, and libbpf says -ENOENT) */
+	ok(u->refs.redirect_info == id_or_0(btf, "bpf_redirect_info", BTF_KIND_VAR) &&
+	       u->refs.rdonly_cast == id_or_0(btf, "bpf_rdonly_cast", BTF_KIND_FUNC) &&
+	       u->refs.rdonly_cast,
+	   "the kernel refs are libbpf's (%u, %u)", u->refs.rdonly_cast, u->refs.redirect_info);
+	ok(u->cast_rc == cast_rc && !memcmp(&u->cast, &cast, sizeof(cast)) &&
+	       (cast_rc || u->cast.window > 0),
+	   "the cast's ids are libbpf's (rc %d, kfunc %d, type %d, window %d)", u->cast_rc,
+	   u->cast.kfunc, u->cast.type, u->cast.window);
+}
+
 int main(void)
 {
 	struct btf *btf = btf__load_vmlinux_btf();
@@ -204,6 +236,7 @@ int main(void)
 	ok(made.ktype_ids[0] && made.test_fn_id > 0 && drop_reasons_count(made.reasons),
 	   "sk_buff, bpf_fentry_test1 and the drop reasons found (%u, %d, %zu)", made.ktype_ids[0],
 	   made.test_fn_id, drop_reasons_count(made.reasons));
+	same_as_libbpf(btf, &made);
 	give_core(&made);
 	give_results(&made);
 	made.nft_id = 4242;
