@@ -237,6 +237,16 @@ $(OUT)/tests/bpf/tcx-attach.arm64: tests/tools/tcx_attach.c tests/tools/hold.h
 	@mkdir -p $(@D)
 	aarch64-linux-gnu-gcc --sysroot=$$(tests/vm/sysroot arm64) $(CFLAGS) -static -o $@ $< \
 		-lbpf -lelf -lz
+# A container's root (no CAP_SYS_RESOURCE, a small RLIMIT_MEMLOCK), for 35-forced-kprobe.
+ifeq ($(ARCH),amd64)
+TEST_TOOLS += $(OUT)/tests/bpf/no-resource $(OUT)/tests/bpf/no-resource.arm64
+endif
+$(OUT)/tests/bpf/no-resource: tests/tools/no_resource.c
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -static -o $@ $<
+$(OUT)/tests/bpf/no-resource.arm64: tests/tools/no_resource.c
+	@mkdir -p $(@D)
+	aarch64-linux-gnu-gcc --sysroot=$$(tests/vm/sysroot arm64) $(CFLAGS) -static -o $@ $<
 # A packet socket whose filter rejects everything, for 65-consumed: static as tcx-attach.
 ifeq ($(ARCH),amd64)
 TEST_TOOLS += $(OUT)/tests/bpf/pkt-reject $(OUT)/tests/bpf/pkt-reject.arm64

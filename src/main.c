@@ -21,6 +21,7 @@
 #include "src/output/fmt.h"
 #include "src/probe/backend.h"
 #include "src/probe/loader.h"
+#include "src/probe/memlock.h"
 #include "src/probe/tracepoint.h"
 #include "src/probe/progtrace.h"
 #include "src/probe/retsplit.h"
@@ -489,6 +490,7 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 	install_signals();
 	backend_install_libbpf_print();
 	raise_fd_limit();
+	memlock_raise_soft();
 	phases_start();
 	rc = tracer_discover(&t, e);
 	if (!rc)

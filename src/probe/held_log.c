@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <bpf/libbpf.h>
@@ -20,14 +21,25 @@ void held_log_begin(void)
 	prev = libbpf_set_print(hold);
 }
 
+/* Through the printer the hold replaced: it may itself be holding, or quiet. */
+static void pass_on(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (prev)
+		prev(LIBBPF_WARN, fmt, ap);
+	va_end(ap);
+}
+
 void held_log_end(bool show)
 {
 	libbpf_set_print(prev);
 	if (held)
 		fclose(held);
 	held = NULL;
-	if (show && text)
-		fputs(text, stderr);
+	if (show && text && *text)
+		pass_on("%s", text);
 	free(text);
 	text = NULL;
 	len = 0;

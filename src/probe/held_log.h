@@ -10,7 +10,7 @@
 #include <stdbool.h>
 
 void held_log_begin(void);
-/* Puts the printer back; SHOW writes what was held to stderr. */
+/* Puts the printer back; SHOW hands it what was held (to stderr, or to its own hold). */
 void held_log_end(bool show);
 
 #endif

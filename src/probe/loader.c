@@ -14,7 +14,9 @@
 #include "src/probe/core_btf.h"
 #include "src/probe/core_kept.h"
 #include "src/probe/kernel_refs.h"
+#include "src/probe/held_log.h"
 #include "src/probe/loader.h"
+#include "src/probe/memlock.h"
 #include "src/probe/nop_compact.h"
 #include "src/probe/progtrace.h"
 #include "src/probe/retsplit.h"
@@ -232,6 +234,7 @@ const char *loader_drop_log_note(char *msg)
 
 int loader_load(struct loader *ld, char *err, size_t errlen)
 {
+	bool limited;
 	const char *why;
 	int rc;
 
@@ -267,7 +270,15 @@ int loader_load(struct loader *ld, char *err, size_t errlen)
 	rc = ld->core_kept ? core_results(ld, err, errlen) : fill_core_btf(ld, err, errlen);
 	if (rc)
 		return rc;
+	/* a refusal explained by the limit needs none of libbpf's lines above it */
+	held_log_begin();
 	rc = pwru_bpf__load(ld->skel);
+	limited = rc && memlock_refused(rc);
+	held_log_end(!limited);
+	if (limited) {
+		memlock_explain("loading the BPF programs", err, errlen);
+		return rc;
+	}
 	if (rc) {
 		why = splice_hooks_error(ld->hooks);
 		snprintf(err, errlen, "loading the BPF programs failed: %s%s%s", strerror(-rc),

@@ -64,3 +64,29 @@ check_nothing_attached
 
 # Out of descriptors: what fits is attached and one line says what was left out (lib.sh).
 fd_starved fds --backend kprobe --filter-func '(tcp|udp)_.*' icmp
+
+# A container's root: no CAP_SYS_RESOURCE, RLIMIT_MEMLOCK 64 KiB (build/tests/bpf/no-resource).
+# Kernels before 5.11 charge BPF maps to that limit: one line naming it and what to do, exit
+# 1, nothing attached. From 5.11 the memory cgroup is charged: pwru runs as usual.
+OBJ=build/tests/bpf
+TOOL=$OBJ/no-resource
+[ "$(uname -m)" = aarch64 ] && TOOL=$OBJ/no-resource.arm64
+need_test_bpf "${TOOL#"$OBJ"/}"
+printf '#!/bin/sh\nexec %s 64 %s "$@"\n' "$TOOL" "$(command -v "$PWRU" || echo "$PWRU")" >"$SCRATCH/pwru-memlock"
+chmod +x "$SCRATCH/pwru-memlock"
+IFS=. read -r kmaj kmin _ <<<"$(uname -r)"
+if PWRU="$SCRATCH/pwru-memlock" pwru_start memlock --backend kprobe --filter-func icmp_rcv icmp; then
+	pwru_stop 60
+	if [ $((kmaj * 100 + kmin)) -ge 511 ] && [ "$PWRU_STATUS" -eq 0 ]; then
+		ok "ulimit -l 64 without CAP_SYS_RESOURCE: traced and exited 0 ($(uname -r) charges the memory cgroup)"
+	else
+		not_ok "ulimit -l 64 without CAP_SYS_RESOURCE on $(uname -r)" "attached, status $PWRU_STATUS" "$(head -n 5 "$SCRATCH/memlock.err")"
+	fi
+elif [ $((kmaj * 100 + kmin)) -lt 511 ] && [ "${PWRU_STATUS:-0}" -eq 1 ] &&
+	! grep -q '^libbpf:' "$SCRATCH/memlock.err" &&
+	tail -n 1 "$SCRATCH/memlock.err" | grep -q '^pwru: loading the BPF programs failed: the locked-memory limit (ulimit -l) is 64 KiB, .*run pwru with ulimit -l unlimited'; then
+	ok "ulimit -l 64 without CAP_SYS_RESOURCE on $(uname -r): one line names the limit and what to do (no libbpf lines), exit 1"
+else
+	not_ok "ulimit -l 64 without CAP_SYS_RESOURCE on $(uname -r)" "status ${PWRU_STATUS:-?}" "$(head -n 8 "$SCRATCH/memlock.err")"
+fi
+check_nothing_attached "ulimit -l 64: after exit"
