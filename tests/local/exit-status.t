@@ -225,6 +225,8 @@ walk "no kernel function taking an skb matches --filter-func 'RE' (...)" 1 \
 	./pwru --filter-func no_such_fn_x
 in_vm "no kernel function taking an skb matches --filter-func 'RE' (...), and no KIND program is loaded that can be traced (...)" \
 	30-bad-input.sh ", and no tc program is loaded that can be traced "
+in_vm "loading the BPF programs failed: the locked-memory limit (ulimit -l) is N KiB, this kernel (before 5.11) charges BPF maps to it, and pwru may not raise it (no CAP_SYS_RESOURCE): run pwru with ulimit -l unlimited (docker run --ulimit memlock=-1)" \
+	35-forced-kprobe.sh "run pwru with ulimit -l unlimited"
 in_vm "--kmods: module 'X' is loaded but the kernel has no BTF for it (...)" 30-bad-input.sh \
 	"is loaded but the kernel has no BTF for it"
 in_vm "--kmods: cannot read the BTF of module X: ..." 30-bad-input.sh \
