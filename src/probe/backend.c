@@ -7,6 +7,7 @@
 #include <bpf/libbpf.h>
 #include "src/output/fmt.h"
 #include "src/probe/backend.h"
+#include "src/probe/memlock.h"
 #include "src/probe/verdicts.h"
 #include "src/discover/funcset.h"
 
@@ -398,13 +399,21 @@ const char *backend_out_of_reach(const struct backend *b, const struct func_entr
  */
 static void report_no_fds(const uint8_t *hooked, const int *errs, size_t n)
 {
-	size_t i, emfile = 0, enfile = 0;
+	size_t i, emfile = 0, enfile = 0, eperm = 0;
 	struct rlimit r;
 
 	for (i = 0; errs && i < n; i++) {
 		emfile += !hooked[i] && errs[i] == -EMFILE;
 		enfile += !hooked[i] && errs[i] == -ENFILE;
+		eperm += !hooked[i] && errs[i] == -EPERM;
 	}
+	/* fentry's programs, one a function, charged to it before 5.11 (memlock.h) */
+	if (eperm && memlock_refused(-EPERM) && !getrlimit(RLIMIT_MEMLOCK, &r))
+		fprintf(stderr,
+			"pwru: %zu function%s not attached: the locked-memory limit (ulimit -l, "
+			"%llu KiB) is used up, this kernel (before 5.11) charges BPF programs to "
+			"it: run pwru with ulimit -l unlimited, or narrow --filter-func\n",
+			eperm, plural(eperm), (unsigned long long)r.rlim_cur >> 10);
 	if (enfile)
 		fprintf(stderr,
 			"pwru: %zu function%s not attached: the system's file table is full "
@@ -476,6 +485,9 @@ void backend_install_libbpf_print(void)
 
 static const char *none_attached_why(int rc)
 {
+	if (rc == -EPERM && memlock_refused(rc))
+		return "the locked-memory limit (ulimit -l) is used up, this kernel (before 5.11) "
+		       "charges BPF programs to it: run pwru with ulimit -l unlimited";
 	return rc == -EMFILE ? "out of file descriptors (raise ulimit -n, or narrow --filter-func)"
 			     : err_str(-rc);
 }

@@ -88,3 +88,28 @@ check_nothing_attached "after both"
 # Out of descriptors (a program and a link a function before 7.2): the last programs loaded
 # give theirs up so that the first get their links (lib.sh).
 fd_starved fefds --backend fentry --filter-func '(tcp|udp)_.*' icmp
+
+# Before 5.11 each of fentry's programs (one a function) is charged to RLIMIT_MEMLOCK: a
+# container's root (no CAP_SYS_RESOURCE, build/tests/bpf/no-resource) with 5 MiB loads the
+# object and some of them; one line says how many were left out and what to do.
+IFS=. read -r kmaj kmin _ <<<"$(uname -r)"
+if [ $((kmaj * 100 + kmin)) -ge 511 ]; then
+	ok "fentry under ulimit -l 5120 # SKIP $(uname -r) charges the memory cgroup, not the limit (35-forced-kprobe checks that)"
+else
+	need_test_bpf no-resource
+	printf '#!/bin/sh\nexec build/tests/bpf/no-resource 5120 %s "$@"\n' "$(command -v "$PWRU" || echo "$PWRU")" >"$SCRATCH/pwru-memlock"
+	chmod +x "$SCRATCH/pwru-memlock"
+	if PWRU="$SCRATCH/pwru-memlock" pwru_start femem --backend fentry --filter-func '(tcp|udp)_.*' icmp; then
+		pwru_stop 60
+		att=$(sed -n 's/^pwru: attached \([0-9]*\) functions\{0,1\}, skipped \([0-9]*\)$/\1 \2/p' "$SCRATCH/femem.err")
+		nomem=$(sed -n 's/^pwru: \([0-9]*\) functions\{0,1\} not attached: the locked-memory limit (ulimit -l, 5120 KiB) is used up, .*run pwru with ulimit -l unlimited, or narrow --filter-func$/\1/p' "$SCRATCH/femem.err")
+		if [ -n "$att" ] && [ "${att% *}" -gt 0 ] && [ "${nomem:-0}" -gt 0 ] && [ "$nomem" -le "${att#* }" ] && [ "$PWRU_STATUS" -eq 0 ]; then
+			ok "fentry under ulimit -l 5120: attached ${att% *}, one line says $nomem of the ${att#* } skipped did not fit the limit, exit 0"
+		else
+			not_ok "fentry under ulimit -l 5120: some attached, the rest said to exceed the limit" "status $PWRU_STATUS" "$(head -n 8 "$SCRATCH/femem.err")"
+		fi
+	else
+		not_ok "fentry under ulimit -l 5120 started" "status ${PWRU_STATUS:-?}" "$(head -n 8 "$SCRATCH/femem.err")"
+	fi
+	check_nothing_attached "fentry under ulimit -l 5120: after exit"
+fi
