@@ -23,16 +23,50 @@ static void strip_compression(char *entry)
 		ko[3] = '\0';
 }
 
+/*
+ * The debug tree the vmlinux in use sits in, when it is laid out as a debug package lays
+ * it (TREE/boot/vmlinux-R, TREE/lib/modules/R/vmlinux): a package unpacked elsewhere
+ * (dpkg -x) and given with --vmlinux keeps its modules' copies beside it. 0 when found.
+ */
+static int vmlinux_tree(const struct ksrc *s, char *tree, size_t len)
+{
+	static const char *const marks[] = {"/boot/vmlinux", "/lib/modules/"};
+	const char *v = s->kernel.path, *at;
+	size_t i;
+
+	for (i = 0; v && i < sizeof(marks) / sizeof(marks[0]); i++) {
+		at = strstr(v, marks[i]);
+		if (at && (size_t)(at - v) < len) {
+			snprintf(tree, len, "%.*s", (int)(at - v), v);
+			return 0;
+		}
+	}
+	return -ENOENT;
+}
+
+/* ENTRY (modules.dep's, without compression) under the debug tree TREE. */
+static int under_tree(const struct ksrc *s, const char *tree, const char *plain, char *path,
+		      size_t len)
+{
+	int n = plain[0] == '/'
+		    ? snprintf(path, len, "%s%s", tree, plain)
+		    : snprintf(path, len, "%s/lib/modules/%s/%s", tree, s->release, plain);
+
+	return n < 0 || (size_t)n >= len || access(path, R_OK) ? -ENOENT : 0;
+}
+
 /* The candidates for module NAME, best first; 0 when one is readable. */
 static int debug_path(const struct ksrc *s, const char *name, char *path, size_t len)
 {
-	char entry[512], plain[512];
+	char entry[512], plain[512], tree[512];
 	size_t n;
 
 	if (modpath_find(s->root, s->release, name, entry, sizeof(entry)))
 		return -ENOENT;
 	snprintf(plain, sizeof(plain), "%s", entry);
 	strip_compression(plain);
+	if (!vmlinux_tree(s, tree, sizeof(tree)) && !under_tree(s, tree, plain, path, len))
+		return 0;
 	if (plain[0] == '/')
 		snprintf(path, len, "%s/usr/lib/debug%s", s->root, plain);
 	else

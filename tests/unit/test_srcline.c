@@ -373,6 +373,36 @@ static void test_lines(void)
 	kallsyms_free(ks);
 }
 
+/*
+ * A debug package unpacked elsewhere (dpkg -x linux-image-R-dbg X) and given with
+ * --vmlinux X/usr/lib/debug/boot/vmlinux-R: its modules' copies are found beside it.
+ */
+static void test_unpacked(void)
+{
+	const char *m = "tests/data/srcline/fake_mod.c";
+	char vmlinux[256], dist[256], moved[300], err[512] = "";
+	struct kallsyms *ks = load_kallsyms();
+	struct ksrc_opts o = {.root = root, .release = RELEASE, .vmlinux = vmlinux};
+	struct ksrc *s = NULL;
+
+	put_copy("x/usr/lib/debug/boot/vmlinux-" RELEASE, VMLINUX);
+	put_copy("x/usr/lib/debug/lib/modules/" RELEASE "/kernel/drivers/fake/fake-mod.ko", MODULE);
+	snprintf(vmlinux, sizeof(vmlinux), "%s/x/usr/lib/debug/boot/vmlinux-" RELEASE, root);
+	/* the system's own copy out of the way: only the unpacked tree has the module's */
+	snprintf(dist, sizeof(dist),
+		 "%s/usr/lib/debug/lib/modules/" RELEASE "/kernel/drivers/fake/fake-mod.ko", root);
+	snprintf(moved, sizeof(moved), "%s.away", dist);
+	if (rename(dist, moved) || ksrc_open(ks, &o, &s, err, sizeof(err))) {
+		ok(0, "the unpacked package opens: %s", err);
+	} else {
+		expect_somewhere(s, ks, "mod_error",
+				 marked("mod_error", m, "mod_error_calls_sink"));
+		ksrc_free(s);
+	}
+	rename(moved, dist);
+	kallsyms_free(ks);
+}
+
 static void expect_refused(const char *vmlinux, int want_rc, const char *want_text,
 			   const char *what)
 {
@@ -494,6 +524,7 @@ int main(void)
 {
 	build_root();
 	test_lines();
+	test_unpacked();
 	test_refusals();
 	test_symbolizer();
 	remove_root();
