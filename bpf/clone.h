@@ -11,6 +11,8 @@
 #define CLONE_MAGIC_FUNC_IP 0x70777275665f6970ULL /* "pwruf_ip": the function's address */
 #define CLONE_MAGIC_NARGS   0x70777275615f6e72ULL /* "pwrua_nr": its argument slots */
 #define CLONE_MAGIC_FLAGS   0x70777275666c6167ULL /* "pwruflag": enum clone_flags */
+/* "pwrutext": a traced BPF program's JIT image, where its code starts (0: unknown) */
+#define CLONE_MAGIC_PROG_TEXT 0x7077727574657874ULL
 
 enum clone_flags {
 	CLONE_STASH = 1,    /* hold the entry event for the exit's return value */

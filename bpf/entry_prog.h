@@ -64,6 +64,33 @@ static __always_inline void prog_exit_extra(__u64 ret, bool redirect, struct pwr
 		x->redirect = rd;
 }
 
+/*
+ * x86 before 7.x: the kernel's stack of an XDP program's fentry and fexit ends in BPF code
+ * (the unwinder gets no further than the program), so it names no caller. The trampoline's
+ * frame above CTX holds it: the saved arguments and return value, the saved rbp, the
+ * return address into the program (its entry's call into the trampoline, a few bytes in),
+ * then the one into the kernel function that ran the program. Found by value: the frame's
+ * layout differs between kernels. 0: not found (another architecture, no image address).
+ */
+#define PROG_FRAME_WORDS   8
+#define PROG_ENTRY_RET_MAX 16 /* after x86's endbr64 and 5-byte call */
+
+static __always_inline __u64 prog_caller(__u64 *ctx)
+{
+#if defined(__TARGET_ARCH_x86)
+	__u64 text = CLONE_VALUE(CLONE_MAGIC_PROG_TEXT), w[PROG_FRAME_WORDS];
+	int i;
+
+	if (!text || !(cfg_output_caller || cfg_output_stack) ||
+	    bpf_probe_read_kernel(w, sizeof(w), ctx))
+		return 0;
+	for (i = 1; i < PROG_FRAME_WORDS - 1; i++)
+		if (w[i] - text < PROG_ENTRY_RET_MAX)
+			return w[i + 1];
+#endif
+	return 0;
+}
+
 SEC(PWRU_SEC_PROG_ENTRY)
 int pwru_tc_entry(__u64 *ctx)
 {
@@ -110,6 +137,7 @@ int pwru_xdp_entry(__u64 *ctx)
 	    !filter_pcap_frame(data, BPF_CORE_READ(xdp, data_end) - data) || !filter_xdp(xdp))
 		return 0;
 	prog_remember((__u64)xdp, id);
+	x.caller = prog_caller(ctx);
 	emit_xdp_event(xdp, id, PWRU_EV_PROG_ENTRY, &x);
 	return 0;
 }
@@ -125,6 +153,7 @@ int pwru_xdp_exit(__u64 *ctx)
 	if (!xdp || !prog_recall((__u64)xdp, id))
 		return 0;
 	prog_exit_extra((__u32)ret, (__u32)ret == XDP_REDIRECT, &rd, &x);
+	x.caller = prog_caller(ctx);
 	emit_xdp_event(xdp, id, PWRU_EV_PROG_EXIT, &x);
 	return 0;
 }

@@ -295,6 +295,14 @@ static __always_inline __u32 fill_u64_section(__u8 *rec, __u32 off, __u16 kind, 
 	return next;
 }
 
+/* X's caller, when known: before the stack, fixed offsets first (bpf/event.h). */
+static __always_inline __u32 fill_caller(__u8 *rec, __u32 size, const struct emit_extra *x)
+{
+	if ((cfg_output_caller || cfg_output_stack) && x && x->caller)
+		size = fill_u64_section(rec, size, PWRU_SEC_CALLER, x->caller);
+	return size;
+}
+
 /* X's return value, redirect, notification and nft sections; returns the offset after them. */
 static __always_inline __u32 fill_extra(__u8 *rec, __u32 size, const struct emit_extra *x)
 {
@@ -394,9 +402,7 @@ static __always_inline void emit_into(struct record_buf *buf, struct sk_buff *sk
 		fill_meta(skb, dev, ev);
 	if (cfg_output_tuple)
 		fill_tuple(skb, &ev->tuple);
-	/* the caller, then the stack: fixed offsets first (bpf/event.h) */
-	if ((cfg_output_caller || cfg_output_stack) && x && x->caller)
-		size = fill_u64_section(buf->b, size, PWRU_SEC_CALLER, x->caller);
+	size = fill_caller(buf->b, size, x);
 	/* without a caller from the entry point (fentry), it is the stack's second frame */
 	if (x && x->stack_ctx && (cfg_output_stack || (cfg_output_caller && !x->caller)))
 		size = fill_stack(x->stack_ctx, buf->b, size);

@@ -59,7 +59,11 @@ static __always_inline void emit_xdp_into(struct record_buf *buf, struct xdp_buf
 		xdp_metadata_fill(xdp, (void *)(buf->b + size + sizeof(struct pwru_section)));
 		size = put_section(buf->b, size, PWRU_SEC_XDP_METADATA, PWRU_METADATA_LEN);
 	}
-	/* --output-stack and --output-caller: what ran the program (generic XDP, a driver) */
+	/*
+	 * --output-stack and --output-caller: what ran the program (generic XDP, a driver),
+	 * from its stack, or from the trampoline's frame where the stack ends in BPF code
+	 */
+	size = fill_caller(buf->b, size, x);
 	if (x && x->stack_ctx && (cfg_output_stack || cfg_output_caller))
 		size = fill_stack(x->stack_ctx, buf->b, size);
 	size = fill_extra(buf->b, size, x);

@@ -168,7 +168,7 @@ static int in_bpf(const struct sym_frame *f)
  */
 static void add_caller(struct pwru_record *r)
 {
-	if (!r->caller_frame || r->nframes < 1 || r->nframes == PWRU_STACK_MAX ||
+	if (is_prog_event(r->ev) || !r->caller_frame || r->nframes < 1 || r->nframes == PWRU_STACK_MAX ||
 	    (r->nframes > 1 && r->frames[1]->addr == r->caller))
 		return;
 	memmove(&r->frames[2], &r->frames[1], (r->nframes - 1) * sizeof(r->frames[0]));
@@ -185,16 +185,21 @@ static void caller_from_stack(struct pwru_record *r, bool tp_site)
 {
 	const struct ksym *s;
 
+	/*
+	 * A program's: stack_start() left out its own [bpf] frames, what ran it is first. Where
+	 * the stack ends in BPF code (XDP on x86 before 7.x), the caller its trampoline's frame
+	 * gave stays (bpf/entry_prog.h).
+	 */
+	if (is_prog_event(r->ev)) {
+		if (r->nframes)
+			r->caller_frame = r->frames[0];
+		return;
+	}
 	if (r->caller_frame || !r->nframes)
 		return;
 	if (r->ev->type == PWRU_EV_TRACEPOINT) {
 		if (tp_site)
 			r->caller_frame = r->frames[0];
-		return;
-	}
-	/* a tc program's: stack_start() left out its own [bpf] frames, what ran it is first */
-	if (r->ev->type == PWRU_EV_PROG_ENTRY || r->ev->type == PWRU_EV_PROG_EXIT) {
-		r->caller_frame = r->frames[0];
 		return;
 	}
 	s = r->frames[0]->pos.sym;

@@ -15,6 +15,7 @@ static const uint64_t magic[CLONE_NVALUES] = {
     [CLONE_FUNC_IP] = CLONE_MAGIC_FUNC_IP,
     [CLONE_NARGS] = CLONE_MAGIC_NARGS,
     [CLONE_FLAGS] = CLONE_MAGIC_FLAGS,
+    [CLONE_PROG_TEXT] = CLONE_MAGIC_PROG_TEXT,
 };
 
 static int is_ld_imm64(const struct bpf_insn *i)

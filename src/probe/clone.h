@@ -16,7 +16,7 @@
 #include <bpf/libbpf.h>
 #include "filters/splice.h"
 
-enum clone_value { CLONE_FUNC_IP, CLONE_NARGS, CLONE_FLAGS, CLONE_NVALUES };
+enum clone_value { CLONE_FUNC_IP, CLONE_NARGS, CLONE_FLAGS, CLONE_PROG_TEXT, CLONE_NVALUES };
 
 struct clone_tpl {
 	struct prog_image img; /* instructions, func_info, line_info (filters/splice.h) */

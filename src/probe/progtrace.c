@@ -198,6 +198,21 @@ static void detach(struct target *t)
 	}
 }
 
+/*
+ * Where T's JIT image starts (0: not told). An XDP program's caller is found by it where the
+ * kernel's stack stops in BPF code (bpf/entry_prog.h, prog_caller()).
+ */
+static uint64_t prog_text(const struct bpf_prog_target *t)
+{
+	struct bpf_prog_info info = {0};
+	uint32_t len = sizeof(info);
+	uint64_t text = 0;
+
+	info.nr_jited_ksyms = 1;
+	info.jited_ksyms = (uintptr_t)&text;
+	return bpf_obj_get_info_by_fd(t->fd, &info, &len) ? 0 : text;
+}
+
 /* A copy of template K on program T, attached: 0, or a negative errno with the reason. */
 static int attach_copy(struct progtrace *pt, int k, const struct bpf_prog_target *t, int *prog,
 		       int *link)
@@ -206,6 +221,8 @@ static int attach_copy(struct progtrace *pt, int k, const struct bpf_prog_target
 	char log[128];
 
 	tg.values[CLONE_FUNC_IP] = t->id;
+	if (k == XDP_ENTRY || k == XDP_EXIT)
+		tg.values[CLONE_PROG_TEXT] = prog_text(t);
 	*prog = clone_load(&pt->tpl[k], &tg, log, sizeof(log));
 	if (*prog < 0)
 		return *prog;
