@@ -208,6 +208,42 @@ static void test_caller(void)
 	harness_syms = NULL;
 }
 
+/*
+ * x86 before 7.x: an XDP program's stack ends in BPF code; the caller comes as the section
+ * bpf/entry_prog.h read from the trampoline's frame. Where the stack has one (7.x, arm64),
+ * the stack's is taken, and the section's is not put into the stack.
+ */
+static void test_xdp_caller(void)
+{
+	const uint64_t bpf_only[3] = {0xffffffff80001000ULL, ADDR_TRAMPOLINE + 0x89,
+				      ADDR_PROG_CIL + 5};
+	const uint64_t full[4] = {0xffffffff80001000ULL, ADDR_TRAMPOLINE + 0x89,
+				  ADDR_VETH_XDP + 0x1f0, ADDR_CLS_BPF + 0x4a};
+	const uint64_t frame = ADDR_VETH_XDP + 0x100;
+	struct sink_opts so = {.caller = true, .stack = true};
+	struct pwru_event ev = prog_event(ID_XDP, PWRU_EV_PROG_ENTRY);
+	struct rec r[2];
+	char *t;
+
+	harness_syms = symbolizer_new(harness_ks, NULL, 0);
+	rec_start(&r[0], &ev);
+	rec_section(&r[0], PWRU_SEC_CALLER, &frame, sizeof(frame));
+	rec_section(&r[0], PWRU_SEC_STACK, bpf_only, sizeof(bpf_only));
+	rec_start(&r[1], &ev);
+	rec_section(&r[1], PWRU_SEC_CALLER, &frame, sizeof(frame));
+	rec_section(&r[1], PWRU_SEC_STACK, full, sizeof(full));
+	t = render(r, 2, so, &sink_text);
+	ok(t && strstr(t, " xdp_prog(xdp) veth_xdp_rcv_skb+0x100 [veth]\n"),
+	   "a stack of BPF frames only: CALLER from the trampoline's frame");
+	ok(t && strstr(t, " xdp_prog(xdp) veth_xdp_rcv_skb+0x1f0 [veth]\n"
+			  "    veth_xdp_rcv_skb+0x1f0 [veth]\n"
+			  "    cls_bpf_classify+0x4a [cls_bpf]\n"),
+	   "a stack with the caller: the stack's, and nothing added to the stack");
+	free(t);
+	symbolizer_free(harness_syms);
+	harness_syms = NULL;
+}
+
 static void test_mark(void)
 {
 	struct rec r[3];
@@ -372,6 +408,7 @@ int main(void)
 	prog_names_add(harness_progs, ID_XDP, "xdp_prog", PROG_XDP);
 	test_text();
 	test_caller();
+	test_xdp_caller();
 	test_mark();
 	test_json();
 	test_chains();
