@@ -215,7 +215,7 @@ if pwru_start xdp --filter-trace-xdp --output-json --output-caller --filter-func
 	wait_lines "$SCRATCH/xdp.out" '"verdict":"XDP_DROP"' 2
 	pwru_stop
 	while read -r mode id; do
-		diag "$mode: callers $(jq -r --arg addr "$(printf 0x%x "$id")" 'select(.type == "event" and .func_addr == $addr) | .caller_func // "none"' "$SCRATCH/xdp.out" | sort -u | tr '\n' ' ')"
+		diag "$mode: callers $(jq -r --arg addr "$(printf 0x%x "$id")" 'select(.type == "event" and .func_addr == $addr) | if (.caller_func // "") == "" then "none" else .caller_func end' "$SCRATCH/xdp.out" | sort -u | tr '\n' ' ')"
 		check "$mode: the echo request at XDP program $id: NAME(xdp), then XDP_DROP, callers $(xdp_caller_re $mode) (JSON)" \
 			jq -e -s --arg addr "$(printf 0x%x "$id")" --arg caller "$(xdp_caller_re $mode)" '[.[] | select(.type == "event" and .func_addr == $addr)] as $e |
 				($e | map(.func) | index("test_xdp_drop_echo_request(xdp)")) != null and
