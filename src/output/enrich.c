@@ -165,11 +165,12 @@ static int in_bpf(const struct sym_frame *f)
 /*
  * A frame-pointer unwinder started at a function's entry (arm64) misses the caller: its
  * frame record is not pushed yet. The caller's return address, read at entry, fills it in.
+ * Not a program's: what ran it is its stack's first frame already, when it has one.
  */
 static void add_caller(struct pwru_record *r)
 {
-	if (is_prog_event(r->ev) || !r->caller_frame || r->nframes < 1 || r->nframes == PWRU_STACK_MAX ||
-	    (r->nframes > 1 && r->frames[1]->addr == r->caller))
+	if (is_prog_event(r->ev) || !r->caller_frame || r->nframes < 1 ||
+	    r->nframes == PWRU_STACK_MAX || (r->nframes > 1 && r->frames[1]->addr == r->caller))
 		return;
 	memmove(&r->frames[2], &r->frames[1], (r->nframes - 1) * sizeof(r->frames[0]));
 	r->frames[1] = r->caller_frame;
