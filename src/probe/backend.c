@@ -393,11 +393,12 @@ const char *backend_out_of_reach(const struct backend *b, const struct func_entr
 }
 
 /*
- * Functions left out for want of a descriptor: said without --debug, since the trace then
- * silently misses part of the path, and the fix (a higher limit, fewer functions) is the
- * user's. The kprobe and fentry backends take one or two descriptors per function.
+ * Functions left out for want of a descriptor, or of locked memory before 5.11: said
+ * without --debug, since the trace then silently misses part of the path, and the fix (a
+ * higher limit, fewer functions) is the user's. The kprobe and fentry backends take one or
+ * two descriptors per function, fentry a program.
  */
-static void report_no_fds(const uint8_t *hooked, const int *errs, size_t n)
+static void report_limits(const uint8_t *hooked, const int *errs, size_t n)
 {
 	size_t i, emfile = 0, enfile = 0, eperm = 0;
 	struct rlimit r;
@@ -442,7 +443,7 @@ int backend_tally(const struct backend *b, const struct backend_ctx *ctx, const 
 	res->skipped = set->n - res->attached;
 	backend_report_skips(b, ctx, hooked, errs);
 	if (res->attached) /* else the error says it */
-		report_no_fds(hooked, errs, set->n);
+		report_limits(hooked, errs, set->n);
 	if (*ctx->stop)
 		return -EINTR;
 	return res->attached ? 0 : first_err ? first_err : -ENOENT;
