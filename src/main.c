@@ -21,7 +21,6 @@
 #include "src/output/fmt.h"
 #include "src/probe/backend.h"
 #include "src/probe/loader.h"
-#include "src/probe/memlock.h"
 #include "src/probe/tracepoint.h"
 #include "src/probe/progtrace.h"
 #include "src/probe/retsplit.h"
@@ -243,14 +242,18 @@ static void keep_uses(struct tracer *t)
 		btf_uses_write("", t->uses_config, &t->uses, &t->uses_key);
 }
 
-/* One kprobe is one file descriptor; the default 1024 is not enough for the fallback. */
-static void raise_fd_limit(void)
+/*
+ * Soft limits up to the hard ones, which needs no capability: one kprobe is one file
+ * descriptor (the default 1024 is not enough for the fallback), and before 5.11 BPF maps
+ * and programs are charged to RLIMIT_MEMLOCK (src/probe/memlock.h).
+ */
+static void raise_soft_limit(int resource)
 {
 	struct rlimit r;
 
-	if (!getrlimit(RLIMIT_NOFILE, &r) && r.rlim_cur < r.rlim_max) {
+	if (!getrlimit(resource, &r) && r.rlim_cur < r.rlim_max) {
 		r.rlim_cur = r.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &r);
+		setrlimit(resource, &r);
 	}
 }
 
@@ -489,8 +492,8 @@ static int run(struct pwru_config *cfg, struct pwru_err *e)
 	}
 	install_signals();
 	backend_install_libbpf_print();
-	raise_fd_limit();
-	memlock_raise_soft();
+	raise_soft_limit(RLIMIT_NOFILE);
+	raise_soft_limit(RLIMIT_MEMLOCK);
 	phases_start();
 	rc = tracer_discover(&t, e);
 	if (!rc)

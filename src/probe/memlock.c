@@ -6,16 +6,6 @@
 #include "src/discover/kbtf.h"
 #include "src/probe/memlock.h"
 
-void memlock_raise_soft(void)
-{
-	struct rlimit r;
-
-	if (!getrlimit(RLIMIT_MEMLOCK, &r) && r.rlim_cur < r.rlim_max) {
-		r.rlim_cur = r.rlim_max;
-		setrlimit(RLIMIT_MEMLOCK, &r);
-	}
-}
-
 /*
  * The memory cgroup took over the charge in 5.11, with bpf_ktime_get_coarse_ns() in the
  * same release: libbpf tells the kernels apart by that helper too.

@@ -11,8 +11,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Raises the soft limit to the hard one: no capability needed, and often enough. */
-void memlock_raise_soft(void);
 /* Whether a load's RC is the limit's doing on this kernel. */
 bool memlock_refused(int rc);
 /* The one line saying so, WHAT being what failed ("loading the BPF programs"). */
